@@ -1,0 +1,355 @@
+// `pplc eval`: decide claims against policies and print the decisions.
+//
+// Claims come one per file (JSON, pretty output) or one per line (--ndjson: one output line per
+// input line, in order). A bad claim never stops the run: it is reported and the next is decided.
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <fmt/core.h>
+
+#include "cli/commands.h"
+#include "runtime/facts.h"
+#include "vm/claim_loader.h"
+#include "vm/decision_json.h"
+#include "vm/vm.h"
+
+namespace ppl::cli {
+
+const char* const kEvalHelp =
+    R"(Usage: pplc eval [OPTIONS] POLICY|DIR|FILE.pplb CLAIM.json|-...
+
+Decides each claim against the policies: a policy file, a directory of policies (compiled
+first), or a compiled FILE.pplb (loaded and verified). `-` reads the claim from stdin. Each
+claim's decision is printed as JSON, in the order the claims are given. A bad claim is reported
+on stderr with the JSON path at fault (`claim.json: /lines/0/units: must be ...`) and the
+others are still decided.
+
+Options:
+  --ndjson          the input holds one claim per line (NDJSON); each input line yields
+                    exactly one output line, in order: the decision on one line, or
+                    {"claim_id": ID or null, "error": "PATH: MESSAGE"} for a bad record
+                    (a blank line is a bad record; the run goes on)
+  --format=FORMAT   json (default), or table: one aligned row per claim with its id, its
+                    decision and the rules that fired per line (`L1 deny PA,C-DX; L3 deny
+                    C-WASTE`); not with --ndjson
+  -h, --help        show this help
+
+Exit status: 0 when every claim (every record, with --ndjson) was decided, whatever the
+decisions; 1 when any claim or record was bad input (or failed to evaluate), or the policies
+are bad; 2 usage error.
+)";
+
+namespace {
+
+enum class Format { kJson, kTable };
+
+// Decides claims one after another with buffers reused between them.
+class ClaimRunner {
+ public:
+  explicit ClaimRunner(const Program& program)
+      : program_(program), loader_(program.schema), evaluator_(program) {}
+
+  // Loads and decides one claim. On failure `error` says what is wrong (with the JSON path
+  // when the claim is bad input), and claimId() tells whether its id could be read.
+  bool decide(std::string_view json, std::string& error) {
+    haveClaimId_ = false;
+    facts_.clear();
+    decision_.clear();
+    ClaimError claimError;
+    bool loaded = loader_.load(json, facts_, claimError);
+    haveClaimId_ = loader_.lastClaimId(claimId_);
+    if (!loaded) {
+      error = claimError.path.empty() ? claimError.message
+                                      : fmt::format("{}: {}", claimError.path, claimError.message);
+      return false;
+    }
+    EvalError evalError;
+    if (!evaluator_.decide(facts_, decision_, evalError)) {
+      error = fmt::format("evaluation failed: {}", evalError.message);
+      return false;
+    }
+    return true;
+  }
+
+  const std::string* claimId() const { return haveClaimId_ ? &claimId_ : nullptr; }
+  // The decided claim's id: as the loader read it, else from the facts.
+  std::string decidedClaimId() const {
+    if (haveClaimId_) return claimId_;
+    const FactLayout& layout = program_.layout;
+    if (layout.claimIdSlot < facts_.slots.size()) {
+      return std::string(facts_.field(Facts::kRootBase, layout.claimIdSlot).s.view());
+    }
+    return "?";
+  }
+  const Facts& facts() const { return facts_; }
+  const Decision& decision() const { return decision_; }
+
+ private:
+  const Program& program_;
+  ClaimLoader loader_;
+  Evaluator evaluator_;
+  Facts facts_;
+  Decision decision_;
+  std::string claimId_;
+  bool haveClaimId_ = false;
+};
+
+// Appends `json` as exactly one line.
+void writeLine(Output& out, std::string_view json) {
+  while (!json.empty() && (json.back() == '\n' || json.back() == '\r')) json.remove_suffix(1);
+  out.write(json);
+  out.write("\n");
+}
+
+bool isBlank(std::string_view line) {
+  return std::all_of(line.begin(), line.end(),
+                     [](char c) { return c == ' ' || c == '\t' || c == '\r'; });
+}
+
+// The claim's line numbers as billed, in input order; positions (1, 2, ...) when the facts do
+// not hold them where the program's layout says.
+std::vector<int64_t> lineNumbers(const Program& program, const Facts& facts, size_t count) {
+  std::vector<int64_t> numbers;
+  const FactLayout& layout = program.layout;
+  if (layout.linesSlot < facts.slots.size()) {
+    ListRef lines = facts.field(Facts::kRootBase, layout.linesSlot).list;
+    if (lines.count == count && size_t{lines.begin} + lines.count <= facts.elems.size()) {
+      for (uint32_t i = 0; i < lines.count; ++i) {
+        size_t slot = size_t{facts.element(lines, i).rec} + layout.lineNumberSlot;
+        if (slot >= facts.slots.size()) break;
+        numbers.push_back(facts.slots[slot].i);
+      }
+    }
+  }
+  if (numbers.size() != count) {
+    numbers.clear();
+    for (size_t i = 0; i < count; ++i) numbers.push_back(static_cast<int64_t>(i) + 1);
+  }
+  return numbers;
+}
+
+// `L1 deny PA,C-DX; L3 deny C-WASTE`: the lines some rule failed or adjusted, with those rules.
+std::string firedRules(const Program& program, const Facts& facts, const Decision& decision) {
+  if (decision.policy < 0 || static_cast<size_t>(decision.policy) >= program.policies.size()) {
+    return "-";
+  }
+  const std::vector<RuleInfo>& rules = program.policies[decision.policy].rules;
+  auto ruleId = [&](uint32_t rule) -> std::string_view {
+    return rule < rules.size() ? std::string_view(rules[rule].id) : std::string_view("?");
+  };
+  std::vector<int64_t> numbers = lineNumbers(program, facts, decision.lines.size());
+  std::string text;
+  for (size_t i = 0; i < decision.lines.size(); ++i) {
+    const LineDecision& line = decision.lines[i];
+    if (line.reasonCount == 0 && line.adjustmentCount == 0) continue;
+    if (!text.empty()) text += "; ";
+    text += fmt::format("L{} {}", numbers[i], verdictName(line.verdict));
+    const char* sep = " ";
+    for (uint32_t r = 0; r < line.reasonCount; ++r) {
+      size_t k = size_t{line.firstReason} + r;
+      if (k >= decision.reasons.size()) break;
+      text += sep;
+      text += ruleId(decision.reasons[k].rule);
+      sep = ",";
+    }
+    for (uint32_t a = 0; a < line.adjustmentCount; ++a) {
+      size_t k = size_t{line.firstAdjustment} + a;
+      if (k >= decision.adjustments.size()) break;
+      const Adjustment& adj = decision.adjustments[k];
+      text += sep;
+      text += ruleId(adj.rule);
+      if (adj.rule < rules.size() && adj.adjustment < rules[adj.rule].adjustments.size()) {
+        text += fmt::format("(-{}%)", rules[adj.rule].adjustments[adj.adjustment].percent.toString());
+      }
+      sep = ",";
+    }
+  }
+  return text.empty() ? "-" : text;
+}
+
+struct TableRow {
+  std::string claim;
+  std::string decision;
+  std::string detail;
+};
+
+void writeTable(Output& out, const std::vector<TableRow>& rows) {
+  TableRow header{"CLAIM", "DECISION", "LINES"};
+  size_t claimWidth = header.claim.size();
+  size_t decisionWidth = header.decision.size();
+  for (const TableRow& row : rows) {
+    claimWidth = std::max(claimWidth, row.claim.size());
+    decisionWidth = std::max(decisionWidth, row.decision.size());
+  }
+  auto writeRow = [&](const TableRow& row) {
+    out.write(fmt::format("{:<{}}  {:<{}}  {}\n", row.claim, claimWidth, row.decision,
+                          decisionWidth, row.detail));
+  };
+  writeRow(header);
+  for (const TableRow& row : rows) writeRow(row);
+}
+
+// Decides the claims of one NDJSON input, one output line per input line. Returns how many
+// records were bad; false (with `error`) when the input could not be read.
+bool runNdjson(const std::string& path, const Program& program, ClaimRunner& runner, Output& out,
+               size_t& records, size_t& bad, std::string& error) {
+  bool isStdin = path == "-";
+  std::FILE* f = isStdin ? stdin : std::fopen(path.c_str(), "rb");
+  if (f == nullptr) {
+    error = std::strerror(errno);
+    return false;
+  }
+  std::string json;
+  std::string message;
+  auto handle = [&](std::string_view line) {
+    ++records;
+    json.clear();
+    if (isBlank(line)) {
+      ++bad;
+      writeErrorJson(nullptr, "empty line", false, json);
+    } else if (runner.decide(line, message)) {
+      writeDecisionJson(program, runner.facts(), runner.decision(), false, json);
+    } else {
+      ++bad;
+      writeErrorJson(runner.claimId(), message, false, json);
+    }
+    writeLine(out, json);
+    out.endRecord();
+  };
+
+  constexpr size_t kChunk = size_t{1} << 20;
+  std::string buffer;
+  size_t scanned = 0;  // buffer[0, scanned) holds no '\n'
+  bool ok = true;
+  for (;;) {
+    size_t used = buffer.size();
+    buffer.resize(used + kChunk);
+    size_t n = std::fread(&buffer[used], 1, kChunk, f);
+    buffer.resize(used + n);
+    size_t start = 0;
+    for (size_t nl; (nl = buffer.find('\n', scanned)) != std::string::npos; scanned = start) {
+      handle(std::string_view(buffer).substr(start, nl - start));
+      start = nl + 1;
+    }
+    buffer.erase(0, start);
+    scanned = buffer.size();
+    if (n < kChunk) {
+      if (std::ferror(f)) {
+        error = std::strerror(errno);
+        ok = false;
+      }
+      break;
+    }
+  }
+  if (ok && !buffer.empty()) handle(buffer);  // a last line without '\n' counts
+  if (!isStdin) std::fclose(f);
+  return ok;
+}
+
+}  // namespace
+
+int runEval(const std::vector<std::string>& args) {
+  bool ndjson = false;
+  Format format = Format::kJson;
+  std::vector<std::string> operands;
+  ArgScanner scan(args);
+  while (scan.next()) {
+    if (!scan.isOption()) {
+      operands.push_back(scan.current());
+    } else if (scan.current() == "--ndjson") {
+      ndjson = true;
+    } else if (scan.is("--format")) {
+      std::string value;
+      if (!scan.value(value)) return usageError("eval", "`--format` needs json or table");
+      if (value == "json") {
+        format = Format::kJson;
+      } else if (value == "table") {
+        format = Format::kTable;
+      } else {
+        return usageError("eval", fmt::format("unknown format `{}`: expected json or table", value));
+      }
+    } else {
+      return usageError("eval", fmt::format("unknown option `{}`", scan.current()));
+    }
+  }
+  if (operands.empty()) return usageError("eval", "missing POLICY, DIR or FILE.pplb");
+  if (operands.size() < 2) return usageError("eval", "missing CLAIM.json (or `-` for stdin)");
+  if (ndjson && format == Format::kTable) {
+    return usageError("eval", "`--format=table` cannot be combined with `--ndjson`");
+  }
+  std::vector<std::string> claims(operands.begin() + 1, operands.end());
+  if (std::count(claims.begin(), claims.end(), "-") > 1) {
+    return usageError("eval", "stdin (`-`) can be read only once");
+  }
+
+  Program program;
+  if (int rc = loadProgram({operands.front()}, program); rc != kExitOk) return rc;
+
+  ClaimRunner runner(program);
+  Output out;
+  bool anyBad = false;
+
+  if (ndjson) {
+    for (const std::string& path : claims) {
+      size_t records = 0;
+      size_t bad = 0;
+      std::string error;
+      bool read = runNdjson(path, program, runner, out, records, bad, error);
+      out.flush();
+      if (!read) inputError(displayName(path), fmt::format("cannot read: {}", error));
+      if (bad > 0) {
+        fmt::print(stderr, "{}: {} of {} records were bad input (see their \"error\" lines)\n",
+                   displayName(path), bad, records);
+      }
+      anyBad = anyBad || !read || bad > 0;
+    }
+  } else {
+    std::vector<TableRow> rows;
+    std::string text;
+    std::string json;
+    std::string message;
+    for (const std::string& path : claims) {
+      std::string name = displayName(path);
+      std::string error;
+      if (!readFile(path, text, error)) {
+        out.flush();
+        inputError(name, fmt::format("cannot read: {}", error));
+        if (format == Format::kTable) rows.push_back({name, "error", "cannot read the file"});
+        anyBad = true;
+        continue;
+      }
+      if (!runner.decide(text, message)) {
+        out.flush();
+        inputError(name, message);
+        if (format == Format::kTable) {
+          const std::string* id = runner.claimId();
+          rows.push_back({id ? *id : name, "error", message});
+        }
+        anyBad = true;
+        continue;
+      }
+      if (format == Format::kTable) {
+        rows.push_back({runner.decidedClaimId(), verdictName(runner.decision().verdict),
+                        firedRules(program, runner.facts(), runner.decision())});
+      } else {
+        json.clear();
+        writeDecisionJson(program, runner.facts(), runner.decision(), true, json);
+        out.write(json);
+        if (json.empty() || json.back() != '\n') out.write("\n");
+        out.endRecord();
+      }
+    }
+    if (format == Format::kTable) writeTable(out, rows);
+  }
+
+  out.flush();
+  if (out.failed()) return inputError("pplc eval", "cannot write the output");
+  return anyBad ? kExitBadInput : kExitOk;
+}
+
+}  // namespace ppl::cli

@@ -1,0 +1,97 @@
+// pplc's subcommands and what they share: exit codes, argument scanning, file input, program
+// loading and buffered output. One file per subcommand (cmd_*.cpp); main.cpp dispatches.
+#pragma once
+
+#include <cstdio>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bytecode/bytecode.h"
+
+namespace ppl::cli {
+
+// Distinct exit codes for "done", "bad input" and "usage" (docs: decision.md).
+constexpr int kExitOk = 0;        // checked, built, decided (whatever the decision)
+constexpr int kExitBadInput = 1;  // a policy, claim or bytecode file is bad; the message says where
+constexpr int kExitUsage = 2;     // the command line itself is wrong
+
+// The subcommands. `args` excludes "pplc" and the subcommand's name.
+int runCheck(const std::vector<std::string>& args);
+int runBuild(const std::vector<std::string>& args);
+int runEval(const std::vector<std::string>& args);
+int runDisasm(const std::vector<std::string>& args);
+
+// Their help texts, printed by `pplc help CMD` and `pplc CMD --help`.
+extern const char* const kCheckHelp;
+extern const char* const kBuildHelp;
+extern const char* const kEvalHelp;
+extern const char* const kDisasmHelp;
+
+// Prints `pplc CMD: message` and a one-line hint to --help on stderr; returns kExitUsage.
+int usageError(std::string_view command, std::string_view message);
+
+// Prints `what: message` on stderr (after flushing stdout, so a terminal shows the two streams
+// in order); returns kExitBadInput.
+int inputError(std::string_view what, std::string_view message);
+
+// Scans a subcommand's arguments. Options may stand anywhere among the operands; `--` ends
+// them, and `-` alone is an operand (standard input).
+class ArgScanner {
+ public:
+  explicit ArgScanner(const std::vector<std::string>& args) : args_(args) {}
+  // Advances to the next argument: true while there is one. `isOption()` tells its kind.
+  bool next();
+  bool isOption() const { return isOption_; }
+  const std::string& current() const { return current_; }
+  // For an option: true when it is `name` (`--output`), optionally written `--output=VALUE`.
+  bool is(std::string_view name) const;
+  // Takes the option's value (`--output=F`, `--output F`, `-oF`, `-o F`); false when missing.
+  bool value(std::string& out);
+
+ private:
+  const std::vector<std::string>& args_;
+  size_t index_ = 0;
+  bool optionsEnded_ = false;
+  bool isOption_ = false;
+  std::string current_;
+};
+
+// Reads a whole file (`-` is standard input). False with an explanation (errno's text) on error.
+bool readFile(const std::string& path, std::string& out, std::string& error);
+
+// The name a path is reported under: `<stdin>` for `-`, else the path as given.
+std::string displayName(const std::string& path);
+
+// True when `path` names a compiled policy pack (a `.pplb` file) rather than policy sources.
+bool isBytecodePath(const std::string& path);
+
+// Loads the program named by `inputs`: one `.pplb` file (read, linked and verified), or policy
+// sources (files or directories, compiled). Diagnostics and errors go to stderr. Returns
+// kExitOk, or kExitBadInput when the input is bad.
+int loadProgram(const std::vector<std::string>& inputs, Program& program);
+
+// One buffered writer for stdout: large writes, no flush per line unless stdout is a terminal.
+class Output {
+ public:
+  explicit Output(std::FILE* stream = stdout);
+  ~Output();
+  Output(const Output&) = delete;
+  Output& operator=(const Output&) = delete;
+
+  void write(std::string_view s);
+  // Ends a record: flushes when the stream is interactive or the buffer is large.
+  void endRecord();
+  void flush();
+  // True when a write to the stream failed (a full disk, a closed pipe).
+  bool failed() const { return std::ferror(stream_) != 0; }
+
+ private:
+  static constexpr size_t kFlushAt = size_t{1} << 16;
+
+  std::FILE* stream_;
+  bool interactive_;
+  std::string buffer_;
+};
+
+}  // namespace ppl::cli

@@ -1,0 +1,171 @@
+// What the subcommands share: error reporting, argument scanning, input files, program loading
+// and the buffered stdout writer.
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <system_error>
+
+#include <fmt/core.h>
+
+#include "bytecode/pplb.h"
+#include "bytecode/verifier.h"
+#include "cli/commands.h"
+#include "compiler/compiler.h"
+#include "compiler/diagnostics.h"
+
+namespace ppl::cli {
+
+int usageError(std::string_view command, std::string_view message) {
+  std::fflush(stdout);
+  if (command.empty()) {
+    fmt::print(stderr, "pplc: {}\nTry `pplc --help`.\n", message);
+  } else {
+    fmt::print(stderr, "pplc {}: {}\nTry `pplc {} --help`.\n", command, message, command);
+  }
+  return kExitUsage;
+}
+
+int inputError(std::string_view what, std::string_view message) {
+  std::fflush(stdout);
+  fmt::print(stderr, "{}: {}\n", what, message);
+  return kExitBadInput;
+}
+
+bool ArgScanner::next() {
+  if (index_ >= args_.size()) return false;
+  current_ = args_[index_++];
+  if (!optionsEnded_ && current_ == "--") {
+    optionsEnded_ = true;
+    return next();
+  }
+  isOption_ = !optionsEnded_ && current_.size() > 1 && current_[0] == '-';
+  return true;
+}
+
+bool ArgScanner::is(std::string_view name) const {
+  if (!isOption_) return false;
+  std::string_view cur = current_;
+  if (cur == name) return true;
+  if (name.size() == 2) return cur.substr(0, 2) == name;  // -oVALUE
+  return cur.size() > name.size() && cur.substr(0, name.size()) == name &&
+         cur[name.size()] == '=';
+}
+
+bool ArgScanner::value(std::string& out) {
+  size_t eq = current_.find('=');
+  if (current_.rfind("--", 0) == 0) {
+    if (eq != std::string::npos) {
+      out = current_.substr(eq + 1);
+      return true;
+    }
+  } else if (current_.size() > 2) {  // -oVALUE
+    out = current_.substr(2);
+    return true;
+  }
+  if (index_ >= args_.size()) return false;
+  out = args_[index_++];
+  return true;
+}
+
+bool readFile(const std::string& path, std::string& out, std::string& error) {
+  out.clear();
+  bool isStdin = path == "-";
+  std::FILE* f = isStdin ? stdin : std::fopen(path.c_str(), "rb");
+  if (f == nullptr) {
+    error = std::strerror(errno);
+    return false;
+  }
+  constexpr size_t kChunk = size_t{1} << 20;
+  size_t used = 0;
+  for (;;) {
+    out.resize(used + kChunk);
+    size_t n = std::fread(&out[used], 1, kChunk, f);
+    used += n;
+    if (n < kChunk) break;
+  }
+  out.resize(used);
+  bool failed = std::ferror(f) != 0;
+  int savedErrno = errno;
+  if (!isStdin) std::fclose(f);
+  if (failed) {
+    error = std::strerror(savedErrno);
+    return false;
+  }
+  return true;
+}
+
+std::string displayName(const std::string& path) { return path == "-" ? "<stdin>" : path; }
+
+bool isBytecodePath(const std::string& path) {
+  constexpr std::string_view kExt = ".pplb";
+  return path.size() > kExt.size() && path.compare(path.size() - kExt.size(), kExt.size(), kExt) == 0;
+}
+
+namespace {
+
+int loadBytecode(const std::string& path, Program& program) {
+  std::string bytes;
+  std::string error;
+  if (!readFile(path, bytes, error)) return inputError(path, fmt::format("cannot read: {}", error));
+  if (!readPplb(bytes, program, error)) {
+    return inputError(path, fmt::format("not a valid compiled policy pack: {}", error));
+  }
+  if (!program.link(error)) return inputError(path, fmt::format("cannot link the policy pack: {}", error));
+  if (!verifyProgram(program, error)) {
+    return inputError(path, fmt::format("bytecode rejected by the verifier: {}", error));
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+int loadProgram(const std::vector<std::string>& inputs, Program& program) {
+  bool anyBytecode = std::any_of(inputs.begin(), inputs.end(), isBytecodePath);
+  if (anyBytecode) {
+    if (inputs.size() != 1) {
+      return inputError(inputs.front(), "a `.pplb` file must be the only policy input");
+    }
+    return loadBytecode(inputs.front(), program);
+  }
+  for (const std::string& path : inputs) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) return inputError(path, "no such file or directory");
+  }
+  Diagnostics diags;
+  SourceManager sources;
+  bool ok = compilePolicies(inputs, program, diags, sources);
+  if (!diags.items().empty()) {
+    std::fflush(stdout);
+    std::fputs(renderDiagnostics(diags, sources).c_str(), stderr);
+  }
+  if (!ok || diags.hasErrors()) {
+    if (!diags.hasErrors()) fmt::print(stderr, "pplc: the policies did not compile\n");
+    return kExitBadInput;
+  }
+  return kExitOk;
+}
+
+Output::Output(std::FILE* stream) : stream_(stream), interactive_(isatty(fileno(stream)) != 0) {
+  buffer_.reserve(kFlushAt);
+}
+
+Output::~Output() { flush(); }
+
+void Output::write(std::string_view s) { buffer_.append(s.data(), s.size()); }
+
+void Output::endRecord() {
+  if (interactive_ || buffer_.size() >= kFlushAt) flush();
+}
+
+void Output::flush() {
+  if (!buffer_.empty()) {
+    std::fwrite(buffer_.data(), 1, buffer_.size(), stream_);
+    buffer_.clear();
+  }
+  std::fflush(stream_);
+}
+
+}  // namespace ppl::cli

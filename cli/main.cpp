@@ -1,0 +1,101 @@
+// pplc: check, build, evaluate and disassemble PPL payment policies.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <fmt/core.h>
+
+#include "cli/commands.h"
+
+#ifndef PPL_VERSION
+#define PPL_VERSION "unknown"
+#endif
+
+namespace ppl::cli {
+namespace {
+
+const char* const kMainHelp =
+    R"(pplc: the PPL payment policy toolchain
+
+Usage: pplc COMMAND [OPTIONS] ARGS...
+
+Commands:
+  check    check policy and module sources, report diagnostics
+  build    compile policies into a .pplb file
+  eval     decide claims against policies (sources or a .pplb file)
+  disasm   print the bytecode of compiled policies
+  help     show help for a command: `pplc help eval`
+
+Options:
+  -h, --help     show this help
+  --version      show pplc's version
+
+Exit status: 0 done (a claim decided, whatever the decision), 1 bad input (a policy, claim
+or .pplb file; the message says what and where), 2 usage error.
+)";
+
+struct Command {
+  std::string_view name;
+  int (*run)(const std::vector<std::string>&);
+  const char* const* help;
+};
+
+const Command kCommands[] = {
+    {"check", runCheck, &kCheckHelp},
+    {"build", runBuild, &kBuildHelp},
+    {"eval", runEval, &kEvalHelp},
+    {"disasm", runDisasm, &kDisasmHelp},
+};
+
+const Command* findCommand(std::string_view name) {
+  for (const Command& c : kCommands) {
+    if (c.name == name) return &c;
+  }
+  return nullptr;
+}
+
+int help(const std::vector<std::string>& args) {
+  if (args.empty()) {
+    fmt::print("{}", kMainHelp);
+    return kExitOk;
+  }
+  if (args.size() > 1) return usageError("help", "expected one command name");
+  if (args[0] == "help") {
+    fmt::print("{}", kMainHelp);
+    return kExitOk;
+  }
+  const Command* c = findCommand(args[0]);
+  if (c == nullptr) return usageError("help", fmt::format("unknown command `{}`", args[0]));
+  fmt::print("{}", *c->help);
+  return kExitOk;
+}
+
+int run(int argc, char** argv) {
+  if (argc < 2) return usageError("", "missing command");
+  std::string_view first = argv[1];
+  std::vector<std::string> rest(argv + 2, argv + argc);
+  if (first == "-h" || first == "--help") return help({});
+  if (first == "--version") {
+    fmt::print("pplc {}\n", PPL_VERSION);
+    return kExitOk;
+  }
+  if (first == "help") return help(rest);
+  if (!first.empty() && first[0] == '-') {
+    return usageError("", fmt::format("unknown option `{}`", first));
+  }
+  const Command* c = findCommand(first);
+  if (c == nullptr) return usageError("", fmt::format("unknown command `{}`", first));
+  for (const std::string& arg : rest) {
+    if (arg == "--") break;
+    if (arg == "-h" || arg == "--help") {
+      fmt::print("{}", *c->help);
+      return kExitOk;
+    }
+  }
+  return c->run(rest);
+}
+
+}  // namespace
+}  // namespace ppl::cli
+
+int main(int argc, char** argv) { return ppl::cli::run(argc, argv); }

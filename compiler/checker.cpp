@@ -1,0 +1,1590 @@
+// Name resolution, type checking and constant folding over the AST, and the assembly of each
+// policy from the modules it uses. Errors are reported and checking goes on: an expression
+// with an error gets the type kError, which every consumer accepts silently, so one mistake
+// yields one diagnostic.
+#include "compiler/checker.h"
+
+#include <algorithm>
+#include <cstring>
+#include <functional>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "runtime/date.h"
+#include "stdlib/functions.h"
+
+namespace ppl {
+namespace {
+
+using namespace ast;
+
+using KeySet = std::set<std::string>;
+
+// What a boolean expression tells about presence when it is true / when it is false.
+struct Known {
+  KeySet whenTrue;
+  KeySet whenFalse;
+};
+
+KeySet unite(const KeySet& a, const KeySet& b) {
+  KeySet r = a;
+  r.insert(b.begin(), b.end());
+  return r;
+}
+KeySet intersect(const KeySet& a, const KeySet& b) {
+  KeySet r;
+  for (const auto& k : a) {
+    if (b.count(k)) r.insert(k);
+  }
+  return r;
+}
+
+// A path and its prefixes: knowing `line.drug.lot_number` is present tells `line.drug` is.
+KeySet withPrefixes(const std::string& key) {
+  KeySet r;
+  if (key.empty()) return r;
+  r.insert(key);
+  for (size_t i = 0; i < key.size(); ++i) {
+    if (key[i] == '.') r.insert(key.substr(0, i));
+  }
+  return r;
+}
+
+// The narrowing key of a path expression, or "" when it is not a path.
+std::string pathKey(const Expr& e) {
+  switch (e.ref) {
+    case RefKind::kVar: return fmt::format("v{}", e.varRef->id);
+    case RefKind::kLine: return "line";
+    case RefKind::kClaim: return "claim";
+    case RefKind::kRootField: return "claim." + e.name;
+    case RefKind::kDefine: return e.kids.empty() || e.kind == ExprKind::kField ? "d:" + e.name : "";
+    default: break;
+  }
+  if (e.kind == ExprKind::kField && e.ref == RefKind::kNone && !e.decisionField) {
+    std::string base = pathKey(*e.kids[0]);
+    return base.empty() ? "" : base + "." + e.name;
+  }
+  return "";
+}
+
+Known knownFrom(const Expr& e) {
+  Known k;
+  switch (e.kind) {
+    case ExprKind::kPresence: {
+      KeySet keys = withPrefixes(pathKey(*e.kids[0]));
+      if (e.wantAbsent) {
+        k.whenFalse = keys;
+      } else {
+        k.whenTrue = keys;
+      }
+      return k;
+    }
+    case ExprKind::kNot: {
+      Known inner = knownFrom(*e.kids[0]);
+      k.whenTrue = inner.whenFalse;
+      k.whenFalse = inner.whenTrue;
+      return k;
+    }
+    case ExprKind::kBinary:
+      if (e.op == BinaryOp::kAnd || e.op == BinaryOp::kOr) {
+        Known a = knownFrom(*e.kids[0]);
+        Known b = knownFrom(*e.kids[1]);
+        if (e.op == BinaryOp::kAnd) {
+          k.whenTrue = unite(a.whenTrue, b.whenTrue);
+          k.whenFalse = intersect(a.whenFalse, b.whenFalse);
+        } else {
+          k.whenTrue = intersect(a.whenTrue, b.whenTrue);
+          k.whenFalse = unite(a.whenFalse, b.whenFalse);
+        }
+      }
+      return k;
+    default: return k;
+  }
+}
+
+// A name visible in a unit.
+struct Entity {
+  enum class Kind { kConst, kParam, kDefine, kLines, kModule } kind;
+  ConstDecl* constDecl = nullptr;
+  ParamDecl* paramDecl = nullptr;
+  DefineDecl* defineDecl = nullptr;
+  LinesDecl* linesDecl = nullptr;
+  const Unit* module = nullptr;  // kModule, or the unit that declares the entity
+  const void* identity() const {
+    switch (kind) {
+      case Kind::kConst: return constDecl;
+      case Kind::kParam: return paramDecl;
+      case Kind::kDefine: return defineDecl;
+      case Kind::kLines: return linesDecl;
+      case Kind::kModule: return module;
+    }
+    return nullptr;
+  }
+};
+
+struct Ctx {
+  const Unit* unit = nullptr;
+  std::vector<VarDecl*> vars;
+  KeySet present;
+  std::set<LinesDecl*>* reads = nullptr;  // decision reads collected here; null: not allowed
+  const char* noDecisionsWhy = "here";
+  bool lineAvailable = true;
+  std::map<VarDecl*, LinesDecl*> lineVarClass;
+};
+
+enum class State { kUnchecked, kChecking, kDone };
+
+
+class Checker {
+ public:
+  Checker(CheckedProgram& program, Diagnostics& diags) : prog_(program), diags_(diags), schema_(program.schema) {}
+
+  bool run();
+
+ private:
+  CheckedProgram& prog_;
+  Diagnostics& diags_;
+  const Schema& schema_;
+  uint32_t nextVarId_ = 1;
+  std::map<const Unit*, std::map<std::string, Entity>> own_;       // each unit's declarations
+  std::map<const void*, const Unit*> ownerOf_;                     // declaration -> unit
+  std::map<const DefineDecl*, State> defineState_;
+  std::map<const DefineDecl*, std::set<LinesDecl*>> defineReads_;
+  std::map<const ConstDecl*, State> constState_;
+  std::map<const ParamDecl*, State> paramState_;
+  int32_t lobEnum_ = -1;
+
+  // --- errors
+  Type error(const Span& span, std::string message, std::vector<std::string> notes = {}) {
+    diags_.error(span, std::move(message), std::move(notes));
+    return Type();
+  }
+  std::vector<std::string> didYouMean(const std::string& name, const std::vector<std::string>& candidates) {
+    std::string s = suggestName(name, candidates);
+    if (s.empty()) return {};
+    return {fmt::format("did you mean `{}`?", s)};
+  }
+  std::string typeStr(const Type& t) const { return typeName(t, schema_); }
+
+  // --- declarations and scopes
+  void declareUnit(const Unit& unit);
+  bool lookup(const Unit* unit, const std::string& name, const Span& span, Entity& out, bool report);
+  std::vector<std::string> visibleNames(const Ctx& c) const;
+  Type resolveTypeRef(const TypeRef& t);
+
+  void checkConst(ConstDecl& d);
+  void checkParam(ParamDecl& d);
+  void checkDefine(DefineDecl& d);
+  void checkRule(RuleDecl& r, const Unit& unit);
+  bool fold(Expr& e, Value& v, std::string& text, std::vector<std::string>& set);
+  bool foldInto(Expr& e, Type expected, BoundParam& out);
+
+  // --- expressions
+  Type check(Expr& e, Ctx& c);
+  Type checkName(Expr& e, Ctx& c);
+  Type checkField(Expr& e, Ctx& c);
+  Type checkBinary(Expr& e, Ctx& c);
+  Type checkCall(Expr& e, Ctx& c);
+  Type checkQuantifier(Expr& e, Ctx& c);
+  Type annotateEntity(Expr& e, const Entity& ent, Ctx& c);
+  // Checks `e` and requires a present value (the optional-read rule).
+  Type checkPresent(Expr& e, Ctx& c);
+  Type requirePresent(Expr& e, Type t);
+  bool expectKind(Expr& e, const Type& t, TypeKind kind, const char* what);
+  void checkEnumLiteral(const Type& enumType, const Expr& literal);
+  void checkMessage(MessageTemplate& m, Ctx& c);
+  void checkOutcome(OutcomeSpec& o, Ctx& c);
+  Type narrowed(const Expr& e, Type t, const Ctx& c) const {
+    if (t.optional) {
+      std::string key = pathKey(e);
+      if (!key.empty() && c.present.count(key)) t.optional = false;
+    }
+    return t;
+  }
+
+  // --- policies
+  void assemblePolicy(const Unit& unit);
+  void computePhases(CheckedPolicy& policy, const Unit& unit);
+};
+
+// ---------------------------------------------------------------- declarations
+
+void Checker::declareUnit(const Unit& unit) {
+  auto& names = own_[&unit];
+  for (const Decl& d : unit.decls) {
+    Entity e{Entity::Kind::kConst};
+    std::string name;
+    Span span;
+    switch (d.kind) {
+      case DeclKind::kConst:
+        e = Entity{Entity::Kind::kConst};
+        e.constDecl = d.constDecl.get();
+        name = d.constDecl->name;
+        span = d.constDecl->span;
+        break;
+      case DeclKind::kParam:
+        e = Entity{Entity::Kind::kParam};
+        e.paramDecl = d.paramDecl.get();
+        name = d.paramDecl->name;
+        span = d.paramDecl->span;
+        if (unit.kind != UnitKind::kModule) error(span, "only a module can declare a `param`");
+        break;
+      case DeclKind::kDefine:
+        e = Entity{Entity::Kind::kDefine};
+        e.defineDecl = d.defineDecl.get();
+        name = d.defineDecl->name;
+        span = d.defineDecl->span;
+        break;
+      case DeclKind::kLines:
+        e = Entity{Entity::Kind::kLines};
+        e.linesDecl = d.linesDecl.get();
+        name = d.linesDecl->name;
+        span = d.linesDecl->span;
+        if (name == "governed") error(span, "`governed` is built in: it is the lines the policy governs");
+        break;
+      case DeclKind::kRule:
+      case DeclKind::kRecord: continue;
+    }
+    e.module = &unit;
+    ownerOf_[e.identity()] = &unit;
+    if (names.count(name)) {
+      error(span, fmt::format("`{}` is declared twice in this file", name));
+      continue;
+    }
+    names.emplace(name, e);
+  }
+}
+
+// Own declarations first; then the declarations of used modules (ambiguity is an error).
+bool Checker::lookup(const Unit* unit, const std::string& name, const Span& span, Entity& out, bool report) {
+  auto& own = own_[unit];
+  if (auto it = own.find(name); it != own.end()) {
+    out = it->second;
+    return true;
+  }
+  const Entity* found = nullptr;
+  const Unit* foundIn = nullptr;
+  for (const UseDecl& u : unit->uses) {
+    if (!u.unit) continue;
+    if (u.module == name) {
+      out = Entity{Entity::Kind::kModule};
+      out.module = u.unit;
+      return true;
+    }
+    auto& theirs = own_[u.unit];
+    if (auto it = theirs.find(name); it != theirs.end()) {
+      if (found && found->identity() != it->second.identity()) {
+        if (report) {
+          error(span, fmt::format("`{}` is declared by both `{}` and `{}`: qualify it as `{}.{}`", name,
+                                  foundIn->name, u.unit->name, u.unit->name, name));
+        }
+        out = *found;
+        return true;
+      }
+      found = &it->second;
+      foundIn = u.unit;
+    }
+  }
+  if (found) {
+    out = *found;
+    return true;
+  }
+  return false;
+}
+
+std::vector<std::string> Checker::visibleNames(const Ctx& c) const {
+  std::vector<std::string> names;
+  for (auto* v : c.vars) names.push_back(v->name);
+  if (c.lineAvailable) names.push_back("line");
+  names.push_back("claim");
+  for (const auto& f : schema_.records[schema_.root].fields) names.push_back(f.name);
+  auto addOwn = [&](const Unit* u) {
+    auto it = own_.find(u);
+    if (it == own_.end()) return;
+    for (const auto& [n, e] : it->second) {
+      if (e.kind != Entity::Kind::kLines) names.push_back(n);
+    }
+  };
+  addOwn(c.unit);
+  for (const UseDecl& u : c.unit->uses) {
+    if (u.unit) addOwn(u.unit);
+  }
+  return names;
+}
+
+Type Checker::resolveTypeRef(const TypeRef& t) {
+  Type out;
+  switch (t.kind) {
+    case TypeRef::Kind::kList: {
+      Type elem = resolveTypeRef(*t.elem);
+      if (elem.isError()) return elem;
+      if (elem.kind == TypeKind::kList) return error(t.span, "a list cannot hold lists");
+      out.kind = TypeKind::kList;
+      out.elem = elem.kind;
+      out.elemRecord = elem.record;
+      out.elemEnum = elem.enumIndex;
+      break;
+    }
+    case TypeRef::Kind::kEnum: out = Type::of(TypeKind::kString); break;
+    case TypeRef::Kind::kNamed: {
+      static const std::pair<const char*, TypeKind> kScalars[] = {
+          {"bool", TypeKind::kBool},         {"integer", TypeKind::kInt},   {"decimal", TypeKind::kDecimal},
+          {"string", TypeKind::kString},     {"date", TypeKind::kDate},     {"duration", TypeKind::kDuration},
+          {"group", TypeKind::kGroup}};
+      bool found = false;
+      for (const auto& [n, k] : kScalars) {
+        if (t.name == n) {
+          out = Type::of(k);
+          found = true;
+        }
+      }
+      if (!found) {
+        int r = schema_.findRecord(t.name);
+        if (r < 0) {
+          std::vector<std::string> names = {"bool", "integer", "decimal", "string", "date", "duration", "group"};
+          for (const auto& rec : schema_.records) names.push_back(rec.name);
+          return error(t.span, fmt::format("unknown type `{}`", t.name), didYouMean(t.name, names));
+        }
+        out = Type::recordOf(static_cast<uint32_t>(r));
+      }
+      break;
+    }
+  }
+  out.optional = t.optional;
+  return out;
+}
+
+// ---------------------------------------------------------------- constants
+
+// Folds a constant expression. Only literals, other constants, sets and arithmetic fold.
+bool Checker::fold(Expr& e, Value& v, std::string& text, std::vector<std::string>& set) {
+  switch (e.kind) {
+    case ExprKind::kLiteral:
+      v = e.literal;
+      text = e.text;
+      return true;
+    case ExprKind::kName:
+    case ExprKind::kField:
+      if (e.ref == RefKind::kConst) {
+        v = e.constRef->folded;
+        text = e.constRef->foldedText;
+        set = e.constRef->foldedSet;
+        return true;
+      }
+      return false;
+    case ExprKind::kSet:
+      for (auto& k : e.kids) {
+        Value kv;
+        std::string kt;
+        std::vector<std::string> ks;
+        if (!fold(*k, kv, kt, ks) || k->type.kind != TypeKind::kString) return false;
+        if (std::find(set.begin(), set.end(), kt) == set.end()) set.push_back(kt);
+      }
+      return true;
+    case ExprKind::kNeg: {
+      std::string t;
+      std::vector<std::string> s;
+      if (!fold(*e.kids[0], v, t, s)) return false;
+      if (e.type.kind == TypeKind::kDecimal) {
+        v = Value::ofDecimal(neg(v.d));
+      } else {
+        v.i = -v.i;
+      }
+      return true;
+    }
+    case ExprKind::kBinary: {
+      Value a, b;
+      std::string ta, tb;
+      std::vector<std::string> sa, sb;
+      if (!fold(*e.kids[0], a, ta, sa) || !fold(*e.kids[1], b, tb, sb)) return false;
+      if (e.type.kind == TypeKind::kDecimal) {
+        Decimal x = e.toDecimal[0] ? Decimal::fromInt(a.i) : a.d;
+        Decimal y = e.toDecimal[1] ? Decimal::fromInt(b.i) : b.d;
+        Decimal r;
+        DecimalStatus st = DecimalStatus::kOk;
+        switch (e.op) {
+          case BinaryOp::kAdd: st = add(x, y, r); break;
+          case BinaryOp::kSub: st = sub(x, y, r); break;
+          case BinaryOp::kMul: st = mul(x, y, r); break;
+          case BinaryOp::kDiv: st = div(x, y, r); break;
+          default: return false;
+        }
+        if (st != DecimalStatus::kOk) return false;
+        v = Value::ofDecimal(r);
+        return true;
+      }
+      if (e.type.kind == TypeKind::kInt || e.type.kind == TypeKind::kDuration || e.type.kind == TypeKind::kDate) {
+        int64_t r = 0;
+        bool overflow = false;
+        switch (e.op) {
+          case BinaryOp::kAdd: overflow = __builtin_add_overflow(a.i, b.i, &r); break;
+          case BinaryOp::kSub: overflow = __builtin_sub_overflow(a.i, b.i, &r); break;
+          case BinaryOp::kMul: overflow = __builtin_mul_overflow(a.i, b.i, &r); break;
+          default: return false;
+        }
+        if (overflow) return false;
+        v = Value::ofInt(r);
+        return true;
+      }
+      return false;
+    }
+    default: return false;
+  }
+}
+
+bool Checker::foldInto(Expr& e, Type expected, BoundParam& out) {
+  std::vector<std::string> set;
+  if (!fold(e, out.value, out.text, set)) {
+    error(e.span, "this must be a value known before any claim is seen (a literal or a constant)");
+    return false;
+  }
+  if (!e.type.isError() && !expected.isError() && !sameType(e.type, expected) &&
+      !(expected.kind == TypeKind::kDecimal && e.type.kind == TypeKind::kInt)) {
+    error(e.span, fmt::format("expected {}, got {}", typeStr(expected), typeStr(e.type)));
+    return false;
+  }
+  if (expected.kind == TypeKind::kDecimal && e.type.kind == TypeKind::kInt) {
+    out.value = Value::ofDecimal(Decimal::fromInt(out.value.i));
+  }
+  return true;
+}
+
+void Checker::checkConst(ConstDecl& d) {
+  State& st = constState_[&d];
+  if (st == State::kDone) return;
+  if (st == State::kChecking) {
+    error(d.span, fmt::format("constant `{}` is defined in terms of itself", d.name));
+    d.type = Type();
+    st = State::kDone;
+    return;
+  }
+  st = State::kChecking;
+  Ctx c;
+  c.unit = ownerOf_[&d];
+  c.lineAvailable = false;
+  c.noDecisionsWhy = "in a constant";
+  d.type = check(*d.value, c);
+  if (!d.type.isError()) {
+    if (!fold(*d.value, d.folded, d.foldedText, d.foldedSet)) {
+      error(d.value->span, fmt::format("constant `{}` must be computable before any claim is seen", d.name),
+            {"use a `define` for a value that depends on the claim"});
+      d.type = Type();
+    } else if (d.type.kind == TypeKind::kList) {
+      d.type.stringSet = true;
+    }
+  }
+  st = State::kDone;
+}
+
+void Checker::checkParam(ParamDecl& d) {
+  State& st = paramState_[&d];
+  if (st != State::kUnchecked) return;
+  st = State::kChecking;
+  d.type = resolveTypeRef(d.typeRef);
+  if (d.type.optional) error(d.typeRef.span, "a parameter cannot be optional");
+  if (d.type.kind == TypeKind::kList || d.type.kind == TypeKind::kRecord) {
+    error(d.typeRef.span, "a parameter holds a single value: bool, integer, decimal, string, date, duration or group");
+  }
+  if (d.defaultValue) {
+    Ctx c;
+    c.unit = ownerOf_[&d];
+    c.lineAvailable = false;
+    check(*d.defaultValue, c);
+    BoundParam ignored;
+    foldInto(*d.defaultValue, d.type, ignored);
+  }
+  st = State::kDone;
+}
+
+void Checker::checkDefine(DefineDecl& d) {
+  State& st = defineState_[&d];
+  if (st == State::kDone) return;
+  if (st == State::kChecking) {
+    error(d.span, fmt::format("`{}` is defined in terms of itself; definitions cannot be recursive", d.name));
+    d.type = Type();
+    return;
+  }
+  st = State::kChecking;
+  Ctx c;
+  c.unit = ownerOf_[&d];
+  c.reads = &defineReads_[&d];
+  for (size_t i = 0; i < d.params.size(); ++i) {
+    d.params[i]->type = resolveTypeRef(d.paramTypes[i]);
+    d.params[i]->id = nextVarId_++;
+    c.vars.push_back(d.params[i].get());
+  }
+  d.type = check(*d.body, c);
+  st = State::kDone;
+}
+
+// ---------------------------------------------------------------- expressions
+
+Type Checker::requirePresent(Expr& e, Type t) {
+  if (t.optional) {
+    std::string what = e.kind == ExprKind::kName || e.kind == ExprKind::kField ? fmt::format("`{}`", e.name) : "this value";
+    if (e.kind == ExprKind::kField) {
+      std::string key = pathKey(e);
+      if (!key.empty() && key.rfind("claim.", 0) == 0) key = key.substr(6);
+      if (!key.empty() && key[0] != 'v' && key.rfind("d:", 0) != 0) what = fmt::format("`{}`", key);
+    }
+    error(e.span, fmt::format("{} may be absent: test it with `is present` first, or give a default with `??`", what));
+    return Type();
+  }
+  return t;
+}
+
+Type Checker::checkPresent(Expr& e, Ctx& c) { return requirePresent(e, check(e, c)); }
+
+bool Checker::expectKind(Expr& e, const Type& t, TypeKind kind, const char* what) {
+  if (t.isError()) return false;
+  if (t.kind != kind) {
+    error(e.span, fmt::format("{} must be {}, got {}", what, typeStr(Type::of(kind)), typeStr(t)));
+    return false;
+  }
+  return true;
+}
+
+void Checker::checkEnumLiteral(const Type& enumType, const Expr& lit) {
+  if (enumType.kind != TypeKind::kString || enumType.enumIndex < 0) return;
+  if (lit.kind != ExprKind::kLiteral || lit.literalType.kind != TypeKind::kString) return;
+  const auto& values = schema_.enums[static_cast<size_t>(enumType.enumIndex)];
+  if (std::find(values.begin(), values.end(), lit.text) != values.end()) return;
+  std::vector<std::string> notes = didYouMean(lit.text, values);
+  std::string all;
+  for (const auto& v : values) all += (all.empty() ? "" : ", ") + v;
+  notes.push_back("the possible values are " + all);
+  error(lit.span, fmt::format("\"{}\" is never a value here", lit.text), notes);
+}
+
+Type Checker::annotateEntity(Expr& e, const Entity& ent, Ctx& c) {
+  switch (ent.kind) {
+    case Entity::Kind::kConst:
+      checkConst(*ent.constDecl);
+      e.ref = RefKind::kConst;
+      e.constRef = ent.constDecl;
+      return ent.constDecl->type;
+    case Entity::Kind::kParam:
+      checkParam(*ent.paramDecl);
+      e.ref = RefKind::kParam;
+      e.paramRef = ent.paramDecl;
+      return ent.paramDecl->type;
+    case Entity::Kind::kDefine: {
+      DefineDecl& d = *ent.defineDecl;
+      if (!d.params.empty()) {
+        return error(e.span, fmt::format("`{}` takes {} argument(s): call it as `{}(...)`", d.name, d.params.size(), d.name));
+      }
+      checkDefine(d);
+      e.ref = RefKind::kDefine;
+      e.defineRef = &d;
+      const auto& reads = defineReads_[&d];
+      if (!reads.empty()) {
+        if (!c.reads) return error(e.span, fmt::format("`{}` reads other lines' decisions, which is not allowed {}", d.name, c.noDecisionsWhy));
+        c.reads->insert(reads.begin(), reads.end());
+      }
+      return d.type;
+    }
+    case Entity::Kind::kLines:
+      return error(e.span, fmt::format("`{}` is a class of lines: test a line with `l is {}`", e.name, e.name));
+    case Entity::Kind::kModule:
+      e.ref = RefKind::kModule;
+      e.moduleRef = ent.module;
+      return Type::of(TypeKind::kModule);
+  }
+  return Type();
+}
+
+Type Checker::checkName(Expr& e, Ctx& c) {
+  for (auto it = c.vars.rbegin(); it != c.vars.rend(); ++it) {
+    if ((*it)->name == e.name) {
+      e.ref = RefKind::kVar;
+      e.varRef = *it;
+      return narrowed(e, (*it)->type, c);
+    }
+  }
+  if (e.name == "line") {
+    if (!c.lineAvailable) return error(e.span, "no line is at hand here: `line` is the line a rule, define or class is applied to");
+    e.ref = RefKind::kLine;
+    return Type::recordOf(prog_.lineRecord);
+  }
+  if (e.name == "claim") {
+    e.ref = RefKind::kClaim;
+    return Type::recordOf(schema_.root);
+  }
+  Entity ent{Entity::Kind::kConst};
+  if (lookup(c.unit, e.name, e.span, ent, true)) {
+    Type t = annotateEntity(e, ent, c);
+    if (ent.kind == Entity::Kind::kDefine) {
+      // `line` inside a define depends on where it is used: only a present-narrowing of the
+      // define itself carries over.
+      return narrowed(e, t, c);
+    }
+    return t;
+  }
+  static const std::pair<const char*, AdjustmentGroup> kGroups[] = {
+      {"CO", AdjustmentGroup::kCO}, {"PR", AdjustmentGroup::kPR}, {"OA", AdjustmentGroup::kOA}};
+  for (const auto& [n, g] : kGroups) {
+    if (e.name == n) {
+      e.kind = ExprKind::kLiteral;
+      e.literalType = Type::of(TypeKind::kGroup);
+      e.literal = Value::ofInt(static_cast<int64_t>(g));
+      return e.literalType;
+    }
+  }
+  const SchemaRecord& root = schema_.records[schema_.root];
+  int f = root.findField(e.name);
+  if (f >= 0) {
+    e.ref = RefKind::kRootField;
+    e.field = static_cast<uint32_t>(f);
+    e.record = schema_.root;
+    return narrowed(e, typeOfField(root.fields[static_cast<size_t>(f)]), c);
+  }
+  return error(e.span, fmt::format("unknown name `{}`", e.name), didYouMean(e.name, visibleNames(c)));
+}
+
+Type Checker::checkField(Expr& e, Ctx& c) {
+  Expr& base = *e.kids[0];
+  Type bt = check(base, c);
+  if (bt.isError()) return bt;
+  if (bt.kind == TypeKind::kModule) {
+    auto& theirs = own_[base.moduleRef];
+    auto it = theirs.find(e.name);
+    if (it == theirs.end()) {
+      std::vector<std::string> names;
+      for (const auto& [n, ent] : theirs) names.push_back(n);
+      return error(e.span, fmt::format("module `{}` declares no `{}`", base.moduleRef->name, e.name), didYouMean(e.name, names));
+    }
+    return narrowed(e, annotateEntity(e, it->second, c), c);
+  }
+  if (bt.kind != TypeKind::kRecord) {
+    return error(e.span, fmt::format("`.{}` needs a record, and this is {}", e.name, typeStr(bt)));
+  }
+  const SchemaRecord& rec = schema_.records[bt.record];
+  int f = rec.findField(e.name);
+  if (f < 0 && e.name == "decision" && bt.record == prog_.lineRecord) {
+    // Another line's verdict: allowed on a quantifier variable restricted to a class of lines.
+    LinesDecl* cls = nullptr;
+    if (base.ref == RefKind::kVar) {
+      auto it = c.lineVarClass.find(base.varRef);
+      if (it != c.lineVarClass.end()) cls = it->second;
+    }
+    if (!cls) {
+      return error(e.span, "a line's `decision` can be read only for a variable restricted to a class of lines",
+                   {"write `any l in lines where l is administration and ... l.decision ...`"});
+    }
+    if (!c.reads) return error(e.span, fmt::format("other lines' decisions cannot be read {}", c.noDecisionsWhy));
+    c.reads->insert(cls);
+    e.decisionField = true;
+    e.record = bt.record;
+    return Type::of(TypeKind::kString);
+  }
+  if (f < 0) {
+    std::vector<std::string> names;
+    for (const auto& fd : rec.fields) names.push_back(fd.name);
+    if (bt.record == prog_.lineRecord) names.push_back("decision");
+    return error(e.span, fmt::format("`{}` has no field `{}`", rec.name, e.name), didYouMean(e.name, names));
+  }
+  e.field = static_cast<uint32_t>(f);
+  e.record = bt.record;
+  Type t = typeOfField(rec.fields[static_cast<size_t>(f)]);
+  if (bt.optional) t.optional = true;  // through an optional record, every field may be absent
+  return narrowed(e, t, c);
+}
+
+// Makes the integer side of a mixed integer/decimal pair a decimal. Returns the common kind.
+static TypeKind widen(Expr& e, int i, int j, const Type& a, const Type& b) {
+  if (a.kind == TypeKind::kDecimal && b.kind == TypeKind::kInt) {
+    e.toDecimal[j] = true;
+    return TypeKind::kDecimal;
+  }
+  if (a.kind == TypeKind::kInt && b.kind == TypeKind::kDecimal) {
+    e.toDecimal[i] = true;
+    return TypeKind::kDecimal;
+  }
+  return a.kind;
+}
+
+Type Checker::checkBinary(Expr& e, Ctx& c) {
+  if (e.op == BinaryOp::kAnd || e.op == BinaryOp::kOr) {
+    Type a = checkPresent(*e.kids[0], c);
+    Known k = knownFrom(*e.kids[0]);
+    Ctx inner = c;
+    const KeySet& add = e.op == BinaryOp::kAnd ? k.whenTrue : k.whenFalse;
+    inner.present.insert(add.begin(), add.end());
+    Type b = checkPresent(*e.kids[1], inner);
+    expectKind(*e.kids[0], a, TypeKind::kBool, e.op == BinaryOp::kAnd ? "each side of `and`" : "each side of `or`");
+    expectKind(*e.kids[1], b, TypeKind::kBool, e.op == BinaryOp::kAnd ? "each side of `and`" : "each side of `or`");
+    return Type::of(TypeKind::kBool);
+  }
+  Type a = checkPresent(*e.kids[0], c);
+  Type b = checkPresent(*e.kids[1], c);
+  if (a.isError() || b.isError()) return Type();
+  auto mismatch = [&](const char* what) {
+    return error(e.span, fmt::format("cannot {} {} and {}", what, typeStr(a), typeStr(b)));
+  };
+  switch (e.op) {
+    case BinaryOp::kAdd:
+    case BinaryOp::kSub:
+    case BinaryOp::kMul:
+    case BinaryOp::kDiv: {
+      if (a.isNumeric() && b.isNumeric()) {
+        if (e.op == BinaryOp::kDiv) {
+          if (a.kind == TypeKind::kInt) e.toDecimal[0] = true;
+          if (b.kind == TypeKind::kInt) e.toDecimal[1] = true;
+          return Type::of(TypeKind::kDecimal);
+        }
+        return Type::of(widen(e, 0, 1, a, b));
+      }
+      if (e.op == BinaryOp::kAdd || e.op == BinaryOp::kSub) {
+        if (a.kind == TypeKind::kDate && b.kind == TypeKind::kDuration) return Type::of(TypeKind::kDate);
+        if (e.op == BinaryOp::kAdd && a.kind == TypeKind::kDuration && b.kind == TypeKind::kDate) {
+          return error(e.span, "write the date first: `date + duration`");
+        }
+        if (e.op == BinaryOp::kSub && a.kind == TypeKind::kDate && b.kind == TypeKind::kDate) return Type::of(TypeKind::kDuration);
+        if (a.kind == TypeKind::kDuration && b.kind == TypeKind::kDuration) return Type::of(TypeKind::kDuration);
+      }
+      return mismatch(e.op == BinaryOp::kAdd ? "add" : e.op == BinaryOp::kSub ? "subtract" : e.op == BinaryOp::kMul ? "multiply" : "divide");
+    }
+    default: break;
+  }
+  // Comparisons
+  bool ordering = e.op != BinaryOp::kEq && e.op != BinaryOp::kNe;
+  if (a.isNumeric() && b.isNumeric()) {
+    widen(e, 0, 1, a, b);
+    return Type::of(TypeKind::kBool);
+  }
+  if (a.kind != b.kind || a.kind == TypeKind::kList || a.kind == TypeKind::kRecord || a.kind == TypeKind::kModule) {
+    return mismatch("compare");
+  }
+  if (ordering && (a.kind == TypeKind::kString || a.kind == TypeKind::kBool || a.kind == TypeKind::kGroup)) {
+    return error(e.span, fmt::format("{} values can only be compared with `=` and `!=`", typeStr(Type::of(a.kind))));
+  }
+  if (a.kind == TypeKind::kString) {
+    checkEnumLiteral(a, *e.kids[1]);
+    checkEnumLiteral(b, *e.kids[0]);
+  }
+  return Type::of(TypeKind::kBool);
+}
+
+Type Checker::checkCall(Expr& e, Ctx& c) {
+  Entity ent{Entity::Kind::kConst};
+  std::vector<Type> argTypes;
+  if (lookup(c.unit, e.name, e.span, ent, true) && ent.kind == Entity::Kind::kDefine) {
+    DefineDecl& d = *ent.defineDecl;
+    checkDefine(d);
+    if (d.params.size() != e.kids.size()) {
+      return error(e.span, fmt::format("`{}` takes {} argument(s), given {}", d.name, d.params.size(), e.kids.size()));
+    }
+    for (size_t i = 0; i < e.kids.size(); ++i) {
+      Type want = d.params[i]->type;
+      Type got = check(*e.kids[i], c);
+      if (got.isError() || want.isError()) continue;
+      if (got.optional && !want.optional) {
+        requirePresent(*e.kids[i], got);
+        continue;
+      }
+      if (want.kind == TypeKind::kDecimal && got.kind == TypeKind::kInt && i < 3) {
+        e.toDecimal[i] = true;
+      } else if (!sameType(want, got)) {
+        error(e.kids[i]->span, fmt::format("argument {} of `{}` must be {}, got {}", i + 1, d.name, typeStr(want), typeStr(got)));
+      }
+    }
+    e.ref = RefKind::kDefine;
+    e.defineRef = &d;
+    const auto& reads = defineReads_[&d];
+    if (!reads.empty()) {
+      if (!c.reads) return error(e.span, fmt::format("`{}` reads other lines' decisions, which is not allowed {}", d.name, c.noDecisionsWhy));
+      c.reads->insert(reads.begin(), reads.end());
+    }
+    return d.type;
+  }
+  int id = findBuiltin(e.name);
+  if (id < 0) {
+    std::vector<std::string> names;
+    for (int i = 0; i < builtinCount(); ++i) names.push_back(builtinAt(i).name);
+    return error(e.span, fmt::format("unknown function `{}`", e.name), didYouMean(e.name, names));
+  }
+  const Builtin& b = builtinAt(id);
+  if (e.kids.size() != b.argCount) {
+    return error(e.span, fmt::format("`{}` takes {} argument(s), given {}", b.name, b.argCount, e.kids.size()));
+  }
+  for (size_t i = 0; i < e.kids.size(); ++i) {
+    Type got = checkPresent(*e.kids[i], c);
+    if (got.isError()) continue;
+    ValueKind want = b.args[i];
+    if (want == ValueKind::kDecimal && got.kind == TypeKind::kInt && i < 3) {
+      e.toDecimal[i] = true;
+    } else if (valueKindOf(got.kind) != want || got.kind == TypeKind::kList || got.kind == TypeKind::kRecord) {
+      error(e.kids[i]->span, fmt::format("argument {} of `{}` must be {}, got {}", i + 1, b.name, valueKindName(want), typeStr(got)));
+    }
+  }
+  e.ref = RefKind::kBuiltin;
+  e.builtin = id;
+  switch (b.result) {
+    case ValueKind::kBool: return Type::of(TypeKind::kBool);
+    case ValueKind::kInt: return Type::of(TypeKind::kInt);
+    case ValueKind::kDecimal: return Type::of(TypeKind::kDecimal);
+    case ValueKind::kString: return Type::of(TypeKind::kString);
+    case ValueKind::kDate: return Type::of(TypeKind::kDate);
+    case ValueKind::kDuration: return Type::of(TypeKind::kDuration);
+    default: return Type();
+  }
+}
+
+// any/no/every/count/sum/max/min: a variable over a list, an optional filter, maybe a value.
+Type Checker::checkQuantifier(Expr& e, Ctx& c) {
+  const bool aggregate = e.kind == ExprKind::kAggregate;
+  Expr& coll = *e.kids[aggregate ? 1 : 0];
+  Expr* where = nullptr;
+  size_t whereIndex = aggregate ? 2 : 1;
+  if (e.kids.size() > whereIndex && e.kids[whereIndex]) where = e.kids[whereIndex].get();
+  Type ct = checkPresent(coll, c);
+  if (ct.isError()) return ct;
+  if (ct.kind != TypeKind::kList) return error(coll.span, fmt::format("expected a list to go over, got {}", typeStr(ct)));
+  e.var->type = ct.element();
+  e.var->id = nextVarId_++;
+  Ctx inner = c;
+  inner.vars.push_back(e.var.get());
+  if (where) {
+    // `l is administration and ...`: l is a line of that class, whose decision may be read.
+    const Expr* first = where;
+    while (first->kind == ExprKind::kBinary && first->op == BinaryOp::kAnd) first = first->kids[0].get();
+    Type wt = checkPresent(*where, inner);
+    expectKind(*where, wt, TypeKind::kBool, "a `where` condition");
+    if (first->kind == ExprKind::kLineClass && !first->negated && first->linesRef && first->kids[0]->ref == RefKind::kVar &&
+        first->kids[0]->varRef == e.var.get()) {
+      inner.lineVarClass[e.var.get()] = first->linesRef;
+    }
+    Known k = knownFrom(*where);
+    inner.present.insert(k.whenTrue.begin(), k.whenTrue.end());
+  }
+  switch (e.kind) {
+    case ExprKind::kExists: return Type::of(TypeKind::kBool);
+    case ExprKind::kCount: return Type::of(TypeKind::kInt);
+    case ExprKind::kEvery: {
+      // where is kids[1] (may be null), the condition kids[2]
+      Type t = checkPresent(*e.kids[2], inner);
+      expectKind(*e.kids[2], t, TypeKind::kBool, "the `satisfies` condition");
+      return Type::of(TypeKind::kBool);
+    }
+    case ExprKind::kAggregate: {
+      Type vt = checkPresent(*e.kids[0], inner);
+      if (vt.isError()) return vt;
+      if (e.aggregate == AggregateOp::kSum) {
+        if (!vt.isNumeric() && vt.kind != TypeKind::kDuration) {
+          return error(e.kids[0]->span, fmt::format("`sum` needs numbers or durations, got {}", typeStr(vt)));
+        }
+        return Type::of(vt.kind);
+      }
+      if (!vt.isNumeric() && vt.kind != TypeKind::kDate && vt.kind != TypeKind::kDuration) {
+        return error(e.kids[0]->span, fmt::format("`max`/`min`/`latest`/`earliest` need numbers, dates or durations, got {}", typeStr(vt)));
+      }
+      return Type::of(vt.kind).asOptional();
+    }
+    default: return Type();
+  }
+}
+
+Type Checker::check(Expr& e, Ctx& c) {
+  Type t;
+  switch (e.kind) {
+    case ExprKind::kLiteral: t = e.literalType; break;
+    case ExprKind::kName: t = checkName(e, c); break;
+    case ExprKind::kField: t = checkField(e, c); break;
+    case ExprKind::kNeg: {
+      Type a = checkPresent(*e.kids[0], c);
+      if (!a.isError() && !a.isNumeric() && a.kind != TypeKind::kDuration) {
+        t = error(e.span, fmt::format("cannot negate {}", typeStr(a)));
+      } else {
+        t = Type::of(a.kind);
+      }
+      break;
+    }
+    case ExprKind::kNot: {
+      Type a = checkPresent(*e.kids[0], c);
+      expectKind(*e.kids[0], a, TypeKind::kBool, "the operand of `not`");
+      t = Type::of(TypeKind::kBool);
+      break;
+    }
+    case ExprKind::kBinary: t = checkBinary(e, c); break;
+    case ExprKind::kDefault: {
+      Type a = check(*e.kids[0], c);
+      Type b = check(*e.kids[1], c);
+      if (a.isError() || b.isError()) break;
+      if (!a.optional) {
+        t = error(e.kids[0]->span, "this value is never absent: `??` is not needed");
+        break;
+      }
+      if (a.isNumeric() && b.isNumeric()) {
+        t = Type::of(widen(e, 0, 1, a, b)).asOptional(b.optional);
+      } else if (!sameType(a, b)) {
+        t = error(e.span, fmt::format("the default must be {}, got {}", typeStr(a.asOptional(false)), typeStr(b)));
+      } else {
+        t = a.asOptional(b.optional);
+        if (a.kind == TypeKind::kString) checkEnumLiteral(a, *e.kids[1]);
+      }
+      break;
+    }
+    case ExprKind::kPresence: {
+      check(*e.kids[0], c);
+      t = Type::of(TypeKind::kBool);
+      break;
+    }
+    case ExprKind::kLineClass: {
+      Type a = checkPresent(*e.kids[0], c);
+      t = Type::of(TypeKind::kBool);
+      if (!a.isError() && (a.kind != TypeKind::kRecord || a.record != prog_.lineRecord)) {
+        t = error(e.kids[0]->span, fmt::format("`is {}` tests a claim line, and this is {}", e.name, typeStr(a)));
+        break;
+      }
+      if (e.name == "governed") break;
+      Entity ent{Entity::Kind::kConst};
+      if (lookup(c.unit, e.name, e.span, ent, true) && ent.kind == Entity::Kind::kLines) {
+        e.linesRef = ent.linesDecl;
+        break;
+      }
+      std::vector<std::string> names = {"governed"};
+      for (const auto& [u, decls] : own_) {
+        for (const auto& [n, en] : decls) {
+          if (en.kind == Entity::Kind::kLines) names.push_back(n);
+        }
+      }
+      t = error(e.span, fmt::format("unknown class of lines `{}`", e.name), didYouMean(e.name, names));
+      break;
+    }
+    case ExprKind::kIn: {
+      Type a = checkPresent(*e.kids[0], c);
+      Type b = checkPresent(*e.kids[1], c);
+      t = Type::of(TypeKind::kBool);
+      if (a.isError() || b.isError()) break;
+      if (b.kind != TypeKind::kList) {
+        t = error(e.kids[1]->span, fmt::format("`in` needs a list or a set on its right, got {}", typeStr(b)));
+        break;
+      }
+      Type elem = b.element();
+      if (elem.kind == TypeKind::kRecord || !(sameType(a, elem) || (a.isNumeric() && elem.isNumeric()))) {
+        t = error(e.span, fmt::format("cannot look for {} in {}", typeStr(a), typeStr(b)));
+        break;
+      }
+      if (a.kind == TypeKind::kDecimal && elem.kind == TypeKind::kInt) {
+        t = error(e.span, "cannot look for a decimal in a list of integers");
+        break;
+      }
+      if (a.kind == TypeKind::kInt && elem.kind == TypeKind::kDecimal) e.toDecimal[0] = true;
+      if (a.kind == TypeKind::kString && a.enumIndex >= 0 && e.kids[1]->kind == ExprKind::kSet) {
+        for (auto& k : e.kids[1]->kids) checkEnumLiteral(a, *k);
+      }
+      break;
+    }
+    case ExprKind::kWithin: {
+      Type d = checkPresent(*e.kids[0], c);
+      Type n = checkPresent(*e.kids[1], c);
+      Type x = checkPresent(*e.kids[2], c);
+      expectKind(*e.kids[0], d, TypeKind::kDate, "the value tested by `within`");
+      expectKind(*e.kids[1], n, TypeKind::kDuration, "the span of `within`");
+      expectKind(*e.kids[2], x, TypeKind::kDate, "the date `within` counts from");
+      t = Type::of(TypeKind::kBool);
+      break;
+    }
+    case ExprKind::kBetween: {
+      Type x = checkPresent(*e.kids[0], c);
+      Type lo = checkPresent(*e.kids[1], c);
+      Type hi = checkPresent(*e.kids[2], c);
+      t = Type::of(TypeKind::kBool);
+      if (x.isError() || lo.isError() || hi.isError()) break;
+      if (x.isNumeric() && lo.isNumeric() && hi.isNumeric()) {
+        bool dec = x.kind == TypeKind::kDecimal || lo.kind == TypeKind::kDecimal || hi.kind == TypeKind::kDecimal;
+        if (dec) {
+          e.toDecimal[0] = x.kind == TypeKind::kInt;
+          e.toDecimal[1] = lo.kind == TypeKind::kInt;
+          e.toDecimal[2] = hi.kind == TypeKind::kInt;
+        }
+      } else if (!(x.kind == lo.kind && x.kind == hi.kind &&
+                   (x.kind == TypeKind::kDate || x.kind == TypeKind::kDuration))) {
+        t = error(e.span, fmt::format("`between` needs numbers, dates or durations, got {}, {} and {}", typeStr(x), typeStr(lo), typeStr(hi)));
+      }
+      break;
+    }
+    case ExprKind::kIf: {
+      Type cond = checkPresent(*e.kids[0], c);
+      expectKind(*e.kids[0], cond, TypeKind::kBool, "the condition of `if`");
+      Known k = knownFrom(*e.kids[0]);
+      Ctx thenCtx = c;
+      thenCtx.present.insert(k.whenTrue.begin(), k.whenTrue.end());
+      Ctx elseCtx = c;
+      elseCtx.present.insert(k.whenFalse.begin(), k.whenFalse.end());
+      Type a = check(*e.kids[1], thenCtx);
+      Type b = check(*e.kids[2], elseCtx);
+      if (a.isError() || b.isError()) break;
+      if (a.isNumeric() && b.isNumeric()) {
+        t = Type::of(widen(e, 1, 2, a, b));
+      } else if (!sameType(a, b)) {
+        t = error(e.span, fmt::format("both branches of `if` must have one type, got {} and {}", typeStr(a), typeStr(b)));
+        break;
+      } else {
+        t = a;
+        if (a.enumIndex != b.enumIndex) t.enumIndex = -1;
+      }
+      t.optional = a.optional || b.optional;
+      break;
+    }
+    case ExprKind::kCall: t = checkCall(e, c); break;
+    case ExprKind::kSet: {
+      t.kind = TypeKind::kList;
+      t.elem = TypeKind::kString;
+      t.stringSet = true;
+      for (auto& k : e.kids) {
+        Type kt = checkPresent(*k, c);
+        if (kt.isError()) continue;
+        Value v;
+        std::string text;
+        std::vector<std::string> s;
+        if (kt.kind != TypeKind::kString || !fold(*k, v, text, s)) {
+          error(k->span, "a set `{...}` holds strings known before any claim is seen (literals or constants)");
+        }
+      }
+      break;
+    }
+    case ExprKind::kExists:
+    case ExprKind::kEvery:
+    case ExprKind::kCount:
+    case ExprKind::kAggregate: t = checkQuantifier(e, c); break;
+  }
+  e.type = t;
+  return t;
+}
+
+// ---------------------------------------------------------------- rules
+
+void Checker::checkMessage(MessageTemplate& m, Ctx& c) {
+  int holes = 0;
+  for (auto& p : m.pieces) {
+    if (!p.expr) continue;
+    if (++holes > kMaxMessageArgs) {
+      error(p.expr->span, fmt::format("a message can show at most {} values", kMaxMessageArgs));
+      return;
+    }
+    Type t = check(*p.expr, c);
+    if (t.isError()) continue;
+    if (t.kind == TypeKind::kRecord || t.kind == TypeKind::kModule ||
+        (t.kind == TypeKind::kList && t.elem != TypeKind::kString)) {
+      error(p.expr->span, fmt::format("a message cannot show {}", typeStr(t)));
+    }
+    if (t.kind == TypeKind::kList && t.stringSet) {
+      error(p.expr->span, "a message can show a list from the claim, not a set");
+    }
+  }
+}
+
+static bool isRemittanceCode(const std::string& s, size_t maxLen) {
+  if (s.empty() || s.size() > maxLen) return false;
+  for (char ch : s) {
+    if (!((ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9'))) return false;
+  }
+  return true;
+}
+
+void Checker::checkOutcome(OutcomeSpec& o, Ctx& c) {
+  if (o.group != "CO" && o.group != "PR" && o.group != "OA") {
+    auto g = std::make_unique<Expr>();
+    g->kind = ExprKind::kName;
+    g->name = o.group;
+    g->span = o.groupSpan;
+    Type t = check(*g, c);
+    if (!t.isError()) {
+      if (t.kind != TypeKind::kGroup) {
+        error(o.groupSpan, fmt::format("`{}` is not a group: a group is CO, PR, OA or a definition of type group", o.group));
+      } else if (t.optional) {
+        requirePresent(*g, t);
+      } else if (g->kind == ExprKind::kLiteral) {
+        // a group literal reached through another name: keep it static
+      }
+    }
+    o.groupExpr = std::move(g);
+  }
+  if (!isRemittanceCode(o.carc, 4)) error(o.span, fmt::format("`{}` is not a claim adjustment reason code", o.carc));
+  for (const auto& r : o.rarcs) {
+    if (!isRemittanceCode(r, 6)) error(o.rarcSpan, fmt::format("`{}` is not a remark code", r));
+  }
+}
+
+void Checker::checkRule(RuleDecl& r, const Unit& unit) {
+  Ctx c;
+  c.unit = &unit;
+  std::set<LinesDecl*> reads;
+  c.reads = &reads;
+  r.appliesRefs.clear();
+  for (size_t i = 0; i < r.applies.size(); ++i) {
+    const std::string& name = r.applies[i];
+    if (name == "governed") {
+      r.appliesRefs.push_back(nullptr);
+      continue;
+    }
+    Entity ent{Entity::Kind::kConst};
+    if (lookup(&unit, name, r.appliesSpans[i], ent, true) && ent.kind == Entity::Kind::kLines) {
+      r.appliesRefs.push_back(ent.linesDecl);
+      continue;
+    }
+    std::vector<std::string> names = {"governed"};
+    for (const auto& [u, decls] : own_) {
+      for (const auto& [n, en] : decls) {
+        if (en.kind == Entity::Kind::kLines) names.push_back(n);
+      }
+    }
+    error(r.appliesSpans[i], fmt::format("unknown class of lines `{}`", name), didYouMean(name, names));
+  }
+  if (r.applies.empty()) r.appliesRefs.push_back(nullptr);
+  for (ExprPtr* d : {&r.effectiveFrom, &r.effectiveThrough}) {
+    if (*d) expectKind(**d, checkPresent(**d, c), TypeKind::kDate, "an effective date");
+  }
+  if (r.onlyWhen) {
+    Type t = checkPresent(*r.onlyWhen, c);
+    expectKind(*r.onlyWhen, t, TypeKind::kBool, "an `only when` condition");
+    Known k = knownFrom(*r.onlyWhen);
+    c.present.insert(k.whenTrue.begin(), k.whenTrue.end());
+  }
+  for (Clause& cl : r.clauses) {
+    switch (cl.kind) {
+      case ClauseKind::kLet: {
+        Type t = check(*cl.expr, c);
+        cl.var->type = t;
+        cl.var->id = nextVarId_++;
+        for (auto* v : c.vars) {
+          if (v->name == cl.var->name) error(cl.var->span, fmt::format("`{}` is already defined in this rule", v->name));
+        }
+        c.vars.push_back(cl.var.get());
+        break;
+      }
+      case ClauseKind::kRequire:
+      case ClauseKind::kFailWhen: {
+        Type t = checkPresent(*cl.expr, c);
+        expectKind(*cl.expr, t, TypeKind::kBool, cl.kind == ClauseKind::kRequire ? "a `require` condition" : "a `when` condition");
+        Known k = knownFrom(*cl.expr);
+        bool failsWhenTrue = cl.kind == ClauseKind::kFailWhen;
+        Ctx failing = c;
+        const KeySet& onFail = failsWhenTrue ? k.whenTrue : k.whenFalse;
+        failing.present.insert(onFail.begin(), onFail.end());
+        checkOutcome(cl.outcome, failing);
+        checkMessage(cl.outcome.message, failing);
+        const KeySet& onPass = failsWhenTrue ? k.whenFalse : k.whenTrue;
+        c.present.insert(onPass.begin(), onPass.end());
+        break;
+      }
+      case ClauseKind::kAdjust: {
+        Type t = checkPresent(*cl.expr, c);
+        expectKind(*cl.expr, t, TypeKind::kBool, "an `adjust` condition");
+        if (cl.outcome.group != "CO" && cl.outcome.group != "PR" && cl.outcome.group != "OA") {
+          error(cl.outcome.groupSpan, fmt::format("an adjustment's group is CO, PR or OA, not `{}`", cl.outcome.group));
+        }
+        if (!isRemittanceCode(cl.outcome.carc, 4)) error(cl.span, fmt::format("`{}` is not a claim adjustment reason code", cl.outcome.carc));
+        if (cl.percent.isNegative() || cl.percent.isZero() || compare(cl.percent, Decimal::fromInt(100)) > 0) {
+          error(cl.span, "an adjustment's percent is more than 0 and at most 100");
+        }
+        Known k = knownFrom(*cl.expr);
+        Ctx adjusting = c;
+        adjusting.present.insert(k.whenTrue.begin(), k.whenTrue.end());
+        checkMessage(cl.outcome.message, adjusting);
+        break;
+      }
+    }
+  }
+  r.readsDecisionsOf.assign(reads.begin(), reads.end());
+  std::sort(r.readsDecisionsOf.begin(), r.readsDecisionsOf.end(),
+            [](const LinesDecl* a, const LinesDecl* b) { return a->span.line < b->span.line || (a->span.line == b->span.line && a->name < b->name); });
+}
+
+// ---------------------------------------------------------------- policies
+
+void Checker::computePhases(CheckedPolicy& policy, const Unit& unit) {
+  // Edges: lines of class A (a rule applies to) are decided after lines of class D (whose
+  // decisions the rule reads).
+  std::map<const LinesDecl*, std::set<const LinesDecl*>> after;
+  for (const RuleDecl* r : policy.rules) {
+    for (LinesDecl* d : r->readsDecisionsOf) {
+      for (const LinesDecl* a : r->appliesRefs) {
+        if (!a) {
+          error(r->span, fmt::format("rule `{}` applies to every governed line and reads the decisions of `{}` lines, which are governed lines too: its lines would wait for themselves", r->id, d->name),
+                {fmt::format("restrict it with `applies to` a class of lines that does not include `{}` lines", d->name)});
+          continue;
+        }
+        after[a].insert(d);
+      }
+    }
+  }
+  std::map<const LinesDecl*, int> phase;  // -1: being computed
+  bool cycle = false;
+  std::function<int(const LinesDecl*)> phaseOf = [&](const LinesDecl* cls) -> int {
+    auto it = phase.find(cls);
+    if (it != phase.end()) {
+      if (it->second < 0) {
+        if (!cycle) {
+          error(unit.nameSpan, fmt::format("the decisions of `{}` lines depend on themselves (through rules that read line decisions)", cls->name));
+        }
+        cycle = true;
+        return 0;
+      }
+      return it->second;
+    }
+    phase[cls] = -1;
+    int p = 0;
+    for (const LinesDecl* d : after[cls]) p = std::max(p, phaseOf(d) + 1);
+    phase[cls] = p;
+    return p;
+  };
+  for (const auto& [cls, deps] : after) phaseOf(cls);
+  for (const auto& [cls, p] : phase) {
+    if (p > 0) policy.phasedClasses.push_back(PhasedClass{cls, static_cast<uint32_t>(p)});
+  }
+  std::sort(policy.phasedClasses.begin(), policy.phasedClasses.end(),
+            [](const PhasedClass& a, const PhasedClass& b) { return a.decl->span.line < b.decl->span.line; });
+}
+
+void Checker::assemblePolicy(const Unit& unit) {
+  CheckedPolicy p;
+  p.unit = &unit;
+  p.id = unit.name;
+  p.version = unit.version;
+  p.title = unit.title;
+  p.linesOfBusiness = unit.linesOfBusiness;
+  if (lobEnum_ >= 0) {
+    const auto& values = schema_.enums[static_cast<size_t>(lobEnum_)];
+    for (size_t i = 0; i < unit.linesOfBusiness.size(); ++i) {
+      const std::string& lob = unit.linesOfBusiness[i];
+      if (std::find(values.begin(), values.end(), lob) == values.end()) {
+        std::string all;
+        for (const auto& v : values) all += (all.empty() ? "" : ", ") + v;
+        std::vector<std::string> notes = didYouMean(lob, values);
+        notes.push_back("the lines of business are " + all);
+        error(i < unit.lobSpans.size() ? unit.lobSpans[i] : unit.nameSpan, fmt::format("\"{}\" is not a line of business", lob), notes);
+      }
+    }
+  }
+  for (auto [expr, out] : {std::pair{unit.effectiveFrom.get(), &p.effectiveFrom}, std::pair{unit.effectiveThrough.get(), &p.effectiveThrough}}) {
+    if (!expr || expr->type.isError()) continue;
+    BoundParam v;
+    if (expectKind(*expr, expr->type, TypeKind::kDate, "an effective date") && foldInto(*expr, Type::of(TypeKind::kDate), v)) {
+      *out = static_cast<int32_t>(v.value.i);
+    }
+  }
+  // Rules: each used module's (its own uses first), once, in `use` order; then the policy's.
+  std::set<const Unit*> included;
+  std::set<const Unit*> visiting;
+  std::function<void(const Unit&)> include = [&](const Unit& u) {
+    if (included.count(&u)) return;
+    if (visiting.count(&u)) {
+      error(u.nameSpan, fmt::format("module `{}` uses itself (through `use`)", u.name));
+      return;
+    }
+    visiting.insert(&u);
+    for (const UseDecl& use : u.uses) {
+      if (!use.unit) continue;
+      // Bind the module's parameters from this `use`.
+      for (const Binding& b : use.bindings) {
+        if (!b.param) continue;
+        BoundParam v;
+        if (!foldInto(*b.value, b.param->type, v)) continue;
+        auto it = p.params.find(b.param);
+        if (it != p.params.end()) {
+          if (std::memcmp(&it->second.value, &v.value, sizeof(Value)) != 0 || it->second.text != v.text) {
+            error(b.span, fmt::format("module `{}` is used twice in policy `{}` with different values for `{}`", use.unit->name, unit.name, b.name));
+          }
+          continue;
+        }
+        p.params.emplace(b.param, v);
+      }
+      include(*use.unit);
+    }
+    visiting.erase(&u);
+    included.insert(&u);
+    for (const Decl& d : u.decls) {
+      if (d.kind == DeclKind::kRule) p.rules.push_back(d.ruleDecl.get());
+      if (d.kind == DeclKind::kParam && !p.params.count(d.paramDecl.get())) {
+        ParamDecl* pd = d.paramDecl.get();
+        BoundParam v;
+        if (pd->defaultValue && foldInto(*pd->defaultValue, pd->type, v)) {
+          p.params.emplace(pd, v);
+        } else if (!pd->defaultValue) {
+          error(unit.nameSpan, fmt::format("policy `{}` uses module `{}` without a value for its parameter `{}`", unit.name, u.name, pd->name),
+                {fmt::format("write `use {} with {} = ...`", u.name, pd->name)});
+        }
+      }
+    }
+  };
+  include(unit);
+  for (auto& [param, v] : p.params) {
+    if (param->type.kind == TypeKind::kString) v.value.s = StrRef{v.text.data(), static_cast<uint32_t>(v.text.size())};
+  }
+  std::map<std::string, const RuleDecl*> ids;
+  for (const RuleDecl* r : p.rules) {
+    auto [it, fresh] = ids.emplace(r->id, r);
+    if (!fresh) error(r->span, fmt::format("rule id `{}` is used twice in policy `{}`", r->id, unit.name));
+  }
+  computePhases(p, unit);
+  prog_.policies.push_back(std::move(p));
+}
+
+bool Checker::run() {
+  // The line record and its date of service, and the lines of business, from the schema.
+  const SchemaRecord& root = schema_.records[schema_.root];
+  int linesField = root.findField("lines");
+  if (linesField < 0 || root.fields[static_cast<size_t>(linesField)].type.kind != ValueKind::kList ||
+      root.fields[static_cast<size_t>(linesField)].type.elemKind != ValueKind::kRecord) {
+    error(Span{}, "the claim schema must declare `lines: list of Line`");
+    return false;
+  }
+  prog_.lineRecord = root.fields[static_cast<size_t>(linesField)].type.record;
+  int dos = schema_.records[prog_.lineRecord].findField("service_date");
+  if (dos < 0) {
+    error(Span{}, "the claim schema's line record must declare `service_date: date`");
+    return false;
+  }
+  prog_.serviceDateField = static_cast<uint32_t>(dos);
+  int payer = root.findField("payer");
+  if (payer >= 0 && root.fields[static_cast<size_t>(payer)].type.kind == ValueKind::kRecord) {
+    const SchemaRecord& pr = schema_.records[root.fields[static_cast<size_t>(payer)].type.record];
+    int lob = pr.findField("line_of_business");
+    if (lob >= 0) lobEnum_ = pr.fields[static_cast<size_t>(lob)].type.enumIndex;
+  }
+
+  for (const auto& u : prog_.units) declareUnit(*u);
+  for (const auto& up : prog_.units) {
+    Unit& u = *up;
+    if (u.kind == UnitKind::kSchema) continue;
+    // `use ... with` bindings name the module's parameters.
+    for (UseDecl& use : u.uses) {
+      if (!use.unit) continue;
+      for (Binding& b : use.bindings) {
+        auto& theirs = own_[use.unit];
+        auto it = theirs.find(b.name);
+        if (it == theirs.end() || it->second.kind != Entity::Kind::kParam) {
+          std::vector<std::string> names;
+          for (const auto& [n, en] : theirs) {
+            if (en.kind == Entity::Kind::kParam) names.push_back(n);
+          }
+          error(b.span, fmt::format("module `{}` has no parameter `{}`", use.unit->name, b.name), didYouMean(b.name, names));
+          continue;
+        }
+        b.param = it->second.paramDecl;
+        checkParam(*b.param);
+        Ctx c;
+        c.unit = &u;
+        c.lineAvailable = false;
+        c.noDecisionsWhy = "in a `use ... with` value";
+        check(*b.value, c);
+      }
+    }
+    if (u.kind == UnitKind::kPolicy) {
+      Ctx c;
+      c.unit = &u;
+      c.noDecisionsWhy = "in `governs`";
+      if (u.governs) expectKind(*u.governs, checkPresent(*u.governs, c), TypeKind::kBool, "the `governs` condition");
+      Ctx dates;
+      dates.unit = &u;
+      dates.lineAvailable = false;
+      for (Expr* d : {u.effectiveFrom.get(), u.effectiveThrough.get()}) {
+        if (d) check(*d, dates);
+      }
+    }
+    for (Decl& d : u.decls) {
+      switch (d.kind) {
+        case DeclKind::kConst: checkConst(*d.constDecl); break;
+        case DeclKind::kParam: checkParam(*d.paramDecl); break;
+        case DeclKind::kDefine: checkDefine(*d.defineDecl); break;
+        case DeclKind::kLines: {
+          Ctx c;
+          c.unit = &u;
+          c.noDecisionsWhy = "in a class of lines";
+          Type t = checkPresent(*d.linesDecl->predicate, c);
+          expectKind(*d.linesDecl->predicate, t, TypeKind::kBool, "a class of lines' condition");
+          break;
+        }
+        case DeclKind::kRule: checkRule(*d.ruleDecl, u); break;
+        case DeclKind::kRecord: error(d.recordDecl->span, "records are declared only in the schema"); break;
+      }
+    }
+  }
+  if (diags_.hasErrors()) return false;
+  for (const auto& u : prog_.units) {
+    if (u->kind == UnitKind::kPolicy) assemblePolicy(*u);
+  }
+  return !diags_.hasErrors();
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- schema lowering
+
+bool lowerSchema(const ast::Unit& unit, Schema& out, Diagnostics& diags) {
+  using ast::FieldOption;
+  using ast::TypeRef;
+  size_t errorsBefore = diags.errorCount();
+  out = Schema();
+  out.name = unit.name;
+  out.version = unit.version;
+  std::vector<const RecordDecl*> decls;
+  for (const Decl& d : unit.decls) {
+    if (d.kind == DeclKind::kRecord) {
+      decls.push_back(d.recordDecl.get());
+      SchemaRecord r;
+      r.name = d.recordDecl->name;
+      if (out.findRecord(r.name) >= 0) diags.error(d.recordDecl->span, fmt::format("record `{}` is declared twice", r.name));
+      out.records.push_back(std::move(r));
+    } else {
+      diags.error(d.kind == DeclKind::kRule ? d.ruleDecl->span : Span{unit.file, 1, 1, 1}, "a schema declares records only");
+    }
+  }
+  if (decls.empty()) {
+    diags.error(unit.nameSpan, "a schema needs at least one record (the first is the claim)");
+    return false;
+  }
+  auto enumOf = [&](const std::vector<std::string>& values) -> int32_t {
+    for (size_t i = 0; i < out.enums.size(); ++i) {
+      if (out.enums[i] == values) return static_cast<int32_t>(i);
+    }
+    out.enums.push_back(values);
+    return static_cast<int32_t>(out.enums.size() - 1);
+  };
+  // Scalar or record type of a (non-list) TypeRef into kind/record/enum.
+  auto scalar = [&](const TypeRef& t, ValueKind& kind, uint32_t& record, int32_t& enumIndex) -> bool {
+    if (t.kind == TypeRef::Kind::kEnum) {
+      kind = ValueKind::kString;
+      enumIndex = enumOf(t.values);
+      return true;
+    }
+    if (t.kind == TypeRef::Kind::kList) {
+      diags.error(t.span, "a list cannot hold lists");
+      return false;
+    }
+    static const std::pair<const char*, ValueKind> kNames[] = {{"bool", ValueKind::kBool},       {"integer", ValueKind::kInt},
+                                                               {"decimal", ValueKind::kDecimal}, {"string", ValueKind::kString},
+                                                               {"date", ValueKind::kDate}};
+    for (const auto& [n, k] : kNames) {
+      if (t.name == n) {
+        kind = k;
+        return true;
+      }
+    }
+    int r = out.findRecord(t.name);
+    if (r < 0) {
+      std::vector<std::string> names = {"bool", "integer", "decimal", "string", "date"};
+      for (const auto& rec : out.records) names.push_back(rec.name);
+      std::string s = suggestName(t.name, names);
+      diags.error(t.span, fmt::format("unknown type `{}`", t.name), s.empty() ? std::vector<std::string>{} : std::vector<std::string>{fmt::format("did you mean `{}`?", s)});
+      return false;
+    }
+    kind = ValueKind::kRecord;
+    record = static_cast<uint32_t>(r);
+    return true;
+  };
+  for (size_t ri = 0; ri < decls.size(); ++ri) {
+    SchemaRecord& rec = out.records[ri];
+    for (const FieldDecl& fd : decls[ri]->fields) {
+      SchemaField f;
+      f.name = fd.name;
+      if (rec.findField(f.name) >= 0) diags.error(fd.span, fmt::format("field `{}` is declared twice in `{}`", f.name, rec.name));
+      f.slot = static_cast<uint32_t>(rec.fields.size()) + 1;
+      f.optional = fd.typeRef.optional;
+      if (fd.typeRef.kind == TypeRef::Kind::kList) {
+        f.type.kind = ValueKind::kList;
+        scalar(*fd.typeRef.elem, f.type.elemKind, f.type.record, f.type.enumIndex);
+      } else {
+        scalar(fd.typeRef, f.type.kind, f.type.record, f.type.enumIndex);
+      }
+      rec.fields.push_back(std::move(f));
+    }
+  }
+  // Options, once every field exists (`not before` and `unique` name other fields).
+  for (size_t ri = 0; ri < decls.size(); ++ri) {
+    SchemaRecord& rec = out.records[ri];
+    for (size_t fi = 0; fi < decls[ri]->fields.size(); ++fi) {
+      const FieldDecl& fd = decls[ri]->fields[fi];
+      SchemaField& f = rec.fields[fi];
+      const bool isString = f.type.kind == ValueKind::kString || (f.type.kind == ValueKind::kList && f.type.elemKind == ValueKind::kString);
+      const bool isNumber = f.type.kind == ValueKind::kDecimal || f.type.kind == ValueKind::kInt;
+      for (const FieldOption& o : fd.options) {
+        switch (o.kind) {
+          case FieldOption::Kind::kNonEmpty:
+            if (f.type.kind != ValueKind::kString && f.type.kind != ValueKind::kList) diags.error(o.span, "`not empty` applies to strings and lists");
+            f.nonEmpty = true;
+            break;
+          case FieldOption::Kind::kFormat:
+            if (!isString) diags.error(o.span, "`format` applies to strings");
+            if (!stringFormatByName(o.name, f.type.format)) {
+              std::vector<std::string> names = {"hcpcs", "icd10cm", "ndc", "npi", "place_of_service", "modifier"};
+              std::string s = suggestName(o.name, names);
+              diags.error(o.span, fmt::format("unknown format `{}`", o.name), s.empty() ? std::vector<std::string>{} : std::vector<std::string>{fmt::format("did you mean `{}`?", s)});
+            }
+            break;
+          case FieldOption::Kind::kAtLeast:
+          case FieldOption::Kind::kAbove:
+            if (!isNumber) diags.error(o.span, "a lower bound applies to numbers");
+            f.hasMin = true;
+            f.minExclusive = o.kind == FieldOption::Kind::kAbove;
+            f.min = o.number;
+            break;
+          case FieldOption::Kind::kDefault:
+            if (f.optional) diags.error(o.span, "a field with a default is not optional");
+            f.hasDefault = true;
+            if (o.emptyList) {
+              if (f.type.kind != ValueKind::kList) diags.error(o.span, "`default []` is for lists");
+            } else if (o.emptyRecord) {
+              if (f.type.kind != ValueKind::kRecord) diags.error(o.span, "`default {}` is for records");
+            } else if (o.literal) {
+              const ast::Expr& lit = *o.literal;
+              ValueKind lk = valueKindOf(lit.literalType.kind);
+              if (lit.kind != ExprKind::kLiteral || (lk != f.type.kind && !(f.type.kind == ValueKind::kDecimal && lk == ValueKind::kInt)) ||
+                  lk == ValueKind::kString) {
+                diags.error(o.span, "a default is a bool, number or date literal of the field's type");
+              } else if (f.type.kind == ValueKind::kDecimal && lk == ValueKind::kInt) {
+                f.defaultValue = Value::ofDecimal(Decimal::fromInt(lit.literal.i));
+              } else {
+                f.defaultValue = lit.literal;
+              }
+            }
+            break;
+          case FieldOption::Kind::kUnique: {
+            if (f.type.kind != ValueKind::kList || f.type.elemKind != ValueKind::kRecord) {
+              diags.error(o.span, "`unique` applies to lists of records");
+              break;
+            }
+            int k = out.records[f.type.record].findField(o.name);
+            if (k < 0) diags.error(o.span, fmt::format("`{}` has no field `{}`", out.records[f.type.record].name, o.name));
+            f.uniqueBy = k;
+            break;
+          }
+          case FieldOption::Kind::kNotBefore: {
+            int k = rec.findField(o.name);
+            if (k < 0 || rec.fields[static_cast<size_t>(k)].type.kind != ValueKind::kDate || f.type.kind != ValueKind::kDate) {
+              diags.error(o.span, fmt::format("`not before` compares this date with another date field of `{}`", rec.name));
+            }
+            f.notBefore = k;
+            break;
+          }
+        }
+      }
+    }
+  }
+  // A record used as `default {}` must be all defaults and optionals.
+  for (const auto& rec : out.records) {
+    for (const auto& f : rec.fields) {
+      if (f.type.kind == ValueKind::kRecord && f.hasDefault) {
+        for (const auto& inner : out.records[f.type.record].fields) {
+          if (!inner.optional && !inner.hasDefault) {
+            diags.error(unit.nameSpan, fmt::format("`{}.{}` defaults to an empty `{}`, whose field `{}` has no default", rec.name, f.name,
+                                                   out.records[f.type.record].name, inner.name));
+          }
+        }
+      }
+    }
+  }
+  out.root = 0;
+  return diags.errorCount() == errorsBefore;
+}
+
+bool checkProgram(CheckedProgram& program, Diagnostics& diags) {
+  Checker checker(program, diags);
+  return checker.run();
+}
+
+}  // namespace ppl

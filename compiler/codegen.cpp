@@ -1,0 +1,746 @@
+// Code generation: one register-machine chunk per rule, per governed test and per phased class
+// of lines. Registers are allocated like Lua's: a stack whose top moves up for temporaries and
+// back down when an expression is done; variables (lets, quantifier variables, inlined
+// parameters) hold a register for their scope.
+#include "compiler/codegen.h"
+
+#include <algorithm>
+#include <functional>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "stdlib/functions.h"
+
+namespace ppl {
+namespace {
+
+using namespace ast;
+
+// A compile error that abandons the current chunk (limits only: the checker caught the rest).
+struct LimitExceeded {
+  Span span;
+  std::string message;
+};
+
+class Generator {
+ public:
+  Generator(const CheckedProgram& checked, Program& out) : checked_(checked), out_(out) {}
+
+  void policy(const CheckedPolicy& p);
+
+ private:
+  const CheckedProgram& checked_;
+  Program& out_;
+  const CheckedPolicy* policy_ = nullptr;
+  std::map<std::string, uint16_t> constantIndex_;
+  std::map<std::vector<std::string>, uint16_t> setIndex_;
+  std::map<int, uint16_t> functionIndex_;
+
+  // Per chunk
+  Chunk* chunk_ = nullptr;
+  int top_ = 0;
+  std::map<const VarDecl*, uint8_t> vars_;
+  uint8_t lineReg_ = 0;
+  Span span_;
+
+  // --- emission
+  uint32_t emit(Opcode op, uint32_t a = 0, uint32_t b = 0, uint32_t c = 0, uint32_t d = 0) {
+    if (chunk_->code.size() >= 60000) throw LimitExceeded{span_, "this rule compiles to too much code"};
+    Instr in;
+    in.op = op;
+    in.a = static_cast<uint8_t>(a);
+    in.b = static_cast<uint16_t>(b);
+    in.c = static_cast<uint16_t>(c);
+    in.d = static_cast<uint16_t>(d);
+    chunk_->code.push_back(in);
+    chunk_->positions.push_back(SourcePos{span_.file, span_.line, span_.col});
+    return static_cast<uint32_t>(chunk_->code.size() - 1);
+  }
+  uint32_t here() const { return static_cast<uint32_t>(chunk_->code.size()); }
+  // Jumps are emitted with a placeholder and patched when the target is known.
+  void patchB(uint32_t at, uint32_t target) { chunk_->code[at].b = static_cast<uint16_t>(target); }
+  void patchC(uint32_t at, uint32_t target) { chunk_->code[at].c = static_cast<uint16_t>(target); }
+
+  uint8_t alloc() {
+    if (top_ >= kMaxRegisters) throw LimitExceeded{span_, "this rule needs more than 256 registers; split it"};
+    if (top_ + 1 > chunk_->registerCount) chunk_->registerCount = static_cast<uint16_t>(top_ + 1);
+    return static_cast<uint8_t>(top_++);
+  }
+  void freeTo(int mark) { top_ = mark; }
+
+  // --- constants
+  uint16_t constant(const Constant& k) {
+    std::string key = fmt::format("{}:{}:{}", static_cast<int>(k.kind), k.i, k.str);
+    if (k.kind == ValueKind::kDecimal) key = "d:" + k.d.toString();
+    if (k.kind == ValueKind::kString) key = "s:" + out_.strings[k.str];
+    auto it = constantIndex_.find(key);
+    if (it != constantIndex_.end()) return it->second;
+    if (out_.constants.size() >= 65535) throw LimitExceeded{span_, "too many constants"};
+    out_.constants.push_back(k);
+    uint16_t idx = static_cast<uint16_t>(out_.constants.size() - 1);
+    constantIndex_.emplace(key, idx);
+    return idx;
+  }
+  uint16_t intConstant(ValueKind kind, int64_t v) {
+    Constant k;
+    k.kind = kind;
+    k.i = v;
+    return constant(k);
+  }
+  uint16_t stringConstant(const std::string& s) {
+    Constant k;
+    k.kind = ValueKind::kString;
+    k.str = out_.addString(s);
+    return constant(k);
+  }
+  uint16_t valueConstant(const Value& v, const std::string& text, TypeKind kind) {
+    Constant k;
+    k.kind = valueKindOf(kind);
+    switch (kind) {
+      case TypeKind::kDecimal: k.d = v.d; break;
+      case TypeKind::kString: k.str = out_.addString(text); break;
+      default: k.i = v.i; break;
+    }
+    return constant(k);
+  }
+  uint16_t stringSet(const std::vector<std::string>& members) {
+    auto it = setIndex_.find(members);
+    if (it != setIndex_.end()) return it->second;
+    StringSet s;
+    for (const auto& m : members) s.members.push_back(out_.addString(m));
+    out_.sets.push_back(std::move(s));
+    uint16_t idx = static_cast<uint16_t>(out_.sets.size() - 1);
+    setIndex_.emplace(members, idx);
+    return idx;
+  }
+  uint16_t function(int builtin) {
+    auto it = functionIndex_.find(builtin);
+    if (it != functionIndex_.end()) return it->second;
+    out_.functions.push_back(builtinAt(builtin).name);
+    uint16_t idx = static_cast<uint16_t>(out_.functions.size() - 1);
+    functionIndex_.emplace(builtin, idx);
+    return idx;
+  }
+  const SchemaField& fieldOf(uint32_t record, uint32_t field) const { return checked_.schema.records[record].fields[field]; }
+  uint32_t slotOf(uint32_t record, uint32_t field) const { return fieldOf(record, field).slot; }
+
+  // --- chunks
+  uint32_t beginChunk(std::string name) {
+    out_.chunks.emplace_back();
+    chunk_ = &out_.chunks.back();
+    chunk_->name = std::move(name);
+    top_ = 0;
+    vars_.clear();
+    lineReg_ = alloc();
+    emit(Opcode::LINE, lineReg_);
+    return static_cast<uint32_t>(out_.chunks.size() - 1);
+  }
+  uint32_t predicateChunk(const std::string& name, const std::function<void(uint8_t)>& body);
+  void governed(uint8_t target);
+  void rule(const RuleDecl& r, RuleInfo& info);
+  Message message(const MessageTemplate& m, const std::string& fallback);
+
+  // --- expressions
+  void expr(const Expr& e, uint8_t target);
+  void name(const Expr& e, uint8_t target);
+  void binary(const Expr& e, uint8_t target);
+  void quantifier(const Expr& e, uint8_t target);
+  void widenIf(const Expr& e, int i, uint8_t reg) {
+    if (i < 3 && e.toDecimal[i]) emit(Opcode::ITOD, reg, reg);
+  }
+  // Compiles `e` with `line` meaning the line in register `line`.
+  void withLine(uint8_t line, const std::function<void()>& f) {
+    uint8_t saved = lineReg_;
+    lineReg_ = line;
+    f();
+    lineReg_ = saved;
+  }
+};
+
+uint32_t Generator::predicateChunk(const std::string& name, const std::function<void(uint8_t)>& body) {
+  uint32_t idx = beginChunk(name);
+  uint8_t r = alloc();
+  body(r);
+  emit(Opcode::RETBOOL, r);
+  return idx;
+}
+
+// The policy's `governs` condition and effective dates, for the line in lineReg_.
+void Generator::governed(uint8_t target) {
+  const Unit& unit = *policy_->unit;
+  span_ = unit.governs ? unit.governs->span : unit.nameSpan;
+  int mark = top_;
+  if (unit.governs) {
+    expr(*unit.governs, target);
+  } else {
+    emit(Opcode::LOADBOOL, target, 1);
+  }
+  std::vector<uint32_t> exits;
+  exits.push_back(emit(Opcode::JMPIFNOT, target, 0));
+  uint8_t dos = alloc();
+  emit(Opcode::FIELD, dos, lineReg_, slotOf(checked_.lineRecord, checked_.serviceDateField), checked_.lineRecord);
+  uint8_t bound = alloc();
+  if (policy_->effectiveFrom != INT32_MIN) {
+    emit(Opcode::LOADK, bound, intConstant(ValueKind::kDate, policy_->effectiveFrom));
+    emit(Opcode::LEI, target, bound, dos);
+    if (policy_->effectiveThrough != INT32_MAX) exits.push_back(emit(Opcode::JMPIFNOT, target, 0));
+  }
+  if (policy_->effectiveThrough != INT32_MAX) {
+    emit(Opcode::LOADK, bound, intConstant(ValueKind::kDate, policy_->effectiveThrough));
+    emit(Opcode::LEI, target, dos, bound);
+  }
+  for (uint32_t j : exits) patchB(j, here());
+  freeTo(mark);
+}
+
+void Generator::name(const Expr& e, uint8_t target) {
+  switch (e.ref) {
+    case RefKind::kVar: emit(Opcode::MOVE, target, vars_.at(e.varRef)); return;
+    case RefKind::kLine: emit(Opcode::MOVE, target, lineReg_); return;
+    case RefKind::kClaim: emit(Opcode::ROOT, target); return;
+    case RefKind::kRootField:
+      emit(Opcode::ROOT, target);
+      emit(Opcode::FIELD, target, target, slotOf(checked_.schema.root, e.field), checked_.schema.root);
+      return;
+    case RefKind::kConst: {
+      const ConstDecl& c = *e.constRef;
+      emit(Opcode::LOADK, target, valueConstant(c.folded, c.foldedText, c.type.kind));
+      return;
+    }
+    case RefKind::kParam: {
+      const BoundParam& p = policy_->params.at(e.paramRef);
+      emit(Opcode::LOADK, target, valueConstant(p.value, p.text, e.paramRef->type.kind));
+      return;
+    }
+    case RefKind::kDefine: {
+      Span saved = span_;
+      expr(*e.defineRef->body, target);
+      span_ = saved;
+      return;
+    }
+    default: throw LimitExceeded{e.span, "internal: unresolved name"};
+  }
+}
+
+void Generator::binary(const Expr& e, uint8_t target) {
+  if (e.op == BinaryOp::kAnd || e.op == BinaryOp::kOr) {
+    expr(*e.kids[0], target);
+    uint32_t j = emit(e.op == BinaryOp::kAnd ? Opcode::JMPIFNOT : Opcode::JMPIF, target, 0);
+    expr(*e.kids[1], target);
+    patchB(j, here());
+    return;
+  }
+  int mark = top_;
+  uint8_t a = alloc();
+  uint8_t b = alloc();
+  expr(*e.kids[0], a);
+  widenIf(e, 0, a);
+  expr(*e.kids[1], b);
+  widenIf(e, 1, b);
+  TypeKind ka = e.toDecimal[0] ? TypeKind::kDecimal : e.kids[0]->type.kind;
+  TypeKind kb = e.toDecimal[1] ? TypeKind::kDecimal : e.kids[1]->type.kind;
+  span_ = e.span;
+  switch (e.op) {
+    case BinaryOp::kAdd:
+    case BinaryOp::kSub:
+    case BinaryOp::kMul:
+    case BinaryOp::kDiv: {
+      Opcode op = Opcode::ADDI;
+      if (e.type.kind == TypeKind::kDecimal) {
+        op = e.op == BinaryOp::kAdd ? Opcode::ADDD : e.op == BinaryOp::kSub ? Opcode::SUBD : e.op == BinaryOp::kMul ? Opcode::MULD : Opcode::DIVD;
+      } else if (ka == TypeKind::kDate && kb == TypeKind::kDuration) {
+        op = e.op == BinaryOp::kAdd ? Opcode::ADDDAYS : Opcode::SUBDAYS;
+      } else if (ka == TypeKind::kDate && kb == TypeKind::kDate) {
+        op = Opcode::DIFFDAYS;
+      } else {
+        op = e.op == BinaryOp::kAdd ? Opcode::ADDI : e.op == BinaryOp::kSub ? Opcode::SUBI : Opcode::MULI;
+      }
+      emit(op, target, a, b);
+      break;
+    }
+    default: {
+      Opcode eq = Opcode::EQI, lt = Opcode::LTI, le = Opcode::LEI;
+      if (ka == TypeKind::kDecimal) {
+        eq = Opcode::EQD;
+        lt = Opcode::LTD;
+        le = Opcode::LED;
+      } else if (ka == TypeKind::kString) {
+        eq = Opcode::EQS;
+      }
+      switch (e.op) {
+        case BinaryOp::kEq: emit(eq, target, a, b); break;
+        case BinaryOp::kNe:
+          emit(eq, target, a, b);
+          emit(Opcode::NOT, target, target);
+          break;
+        case BinaryOp::kLt: emit(lt, target, a, b); break;
+        case BinaryOp::kLe: emit(le, target, a, b); break;
+        case BinaryOp::kGt: emit(lt, target, b, a); break;
+        case BinaryOp::kGe: emit(le, target, b, a); break;
+        default: break;
+      }
+    }
+  }
+  freeTo(mark);
+}
+
+// Loops: ITERINIT; head: ITERNEXT (exit); body; LOOP head; exit. A `break` is a forward JMP to exit.
+void Generator::quantifier(const Expr& e, uint8_t target) {
+  const bool aggregate = e.kind == ExprKind::kAggregate;
+  const Expr& coll = *e.kids[aggregate ? 1 : 0];
+  const Expr* where = nullptr;
+  size_t wi = aggregate ? 2 : 1;
+  if (e.kids.size() > wi && e.kids[wi]) where = e.kids[wi].get();
+  int mark = top_;
+  uint8_t list = alloc();
+  uint8_t it = alloc();
+  uint8_t elem = alloc();
+  uint8_t one = 0;
+  expr(coll, list);
+  span_ = e.span;
+  switch (e.kind) {
+    case ExprKind::kExists: emit(Opcode::LOADBOOL, target, e.negated ? 1 : 0); break;
+    case ExprKind::kEvery: emit(Opcode::LOADBOOL, target, 1); break;
+    case ExprKind::kCount:
+      emit(Opcode::LOADK, target, intConstant(ValueKind::kInt, 0));
+      one = alloc();
+      emit(Opcode::LOADK, one, intConstant(ValueKind::kInt, 1));
+      break;
+    case ExprKind::kAggregate:
+      if (e.aggregate == AggregateOp::kSum) {
+        if (e.type.kind == TypeKind::kDecimal) {
+          Constant k;
+          k.kind = ValueKind::kDecimal;
+          emit(Opcode::LOADK, target, constant(k));
+        } else {
+          emit(Opcode::LOADK, target, intConstant(valueKindOf(e.type.kind), 0));
+        }
+      } else {
+        emit(Opcode::LOADABSENT, target);
+      }
+      break;
+    default: break;
+  }
+  emit(Opcode::ITERINIT, it, list);
+  uint32_t head = emit(Opcode::ITERNEXT, it, elem, 0);
+  vars_[e.var.get()] = elem;
+  std::vector<uint32_t> continues;
+  std::vector<uint32_t> breaks;
+  uint8_t tmp = alloc();
+  if (where) {
+    expr(*where, tmp);
+    continues.push_back(emit(Opcode::JMPIFNOT, tmp, 0));
+  }
+  span_ = e.span;
+  switch (e.kind) {
+    case ExprKind::kExists:
+      emit(Opcode::LOADBOOL, target, e.negated ? 0 : 1);
+      breaks.push_back(emit(Opcode::JMP, 0, 0));
+      break;
+    case ExprKind::kEvery: {
+      expr(*e.kids[2], tmp);
+      continues.push_back(emit(Opcode::JMPIF, tmp, 0));
+      emit(Opcode::LOADBOOL, target, 0);
+      breaks.push_back(emit(Opcode::JMP, 0, 0));
+      break;
+    }
+    case ExprKind::kCount: emit(Opcode::ADDI, target, target, one); break;
+    case ExprKind::kAggregate: {
+      expr(*e.kids[0], tmp);
+      bool dec = e.type.kind == TypeKind::kDecimal;
+      if (dec && e.kids[0]->type.kind == TypeKind::kInt) emit(Opcode::ITOD, tmp, tmp);
+      span_ = e.span;
+      switch (e.aggregate) {
+        case AggregateOp::kSum: emit(dec ? Opcode::ADDD : Opcode::ADDI, target, target, tmp); break;
+        case AggregateOp::kMax: emit(dec ? Opcode::MAXD : Opcode::MAXI, target, tmp); break;
+        case AggregateOp::kMin: emit(dec ? Opcode::MIND : Opcode::MINI, target, tmp); break;
+      }
+      break;
+    }
+    default: break;
+  }
+  uint32_t loop = emit(Opcode::LOOP, 0, head);
+  for (uint32_t j : continues) patchB(j, loop);
+  uint32_t exit = here();
+  patchC(head, exit);
+  for (uint32_t j : breaks) patchB(j, exit);
+  vars_.erase(e.var.get());
+  freeTo(mark);
+}
+
+void Generator::expr(const Expr& e, uint8_t target) {
+  span_ = e.span;
+  switch (e.kind) {
+    case ExprKind::kLiteral:
+      if (e.literalType.kind == TypeKind::kBool) {
+        emit(Opcode::LOADBOOL, target, e.literal.i ? 1 : 0);
+      } else {
+        emit(Opcode::LOADK, target, valueConstant(e.literal, e.text, e.literalType.kind));
+      }
+      return;
+    case ExprKind::kName: name(e, target); return;
+    case ExprKind::kField:
+      if (e.ref != RefKind::kNone) {
+        name(e, target);
+        return;
+      }
+      expr(*e.kids[0], target);
+      span_ = e.span;
+      if (e.decisionField) {
+        emit(Opcode::DECISION, target, target);
+      } else {
+        emit(Opcode::FIELD, target, target, slotOf(e.record, e.field), e.record);
+      }
+      return;
+    case ExprKind::kNeg:
+      expr(*e.kids[0], target);
+      emit(e.type.kind == TypeKind::kDecimal ? Opcode::NEGD : Opcode::NEGI, target, target);
+      return;
+    case ExprKind::kNot:
+      expr(*e.kids[0], target);
+      emit(Opcode::NOT, target, target);
+      return;
+    case ExprKind::kBinary: binary(e, target); return;
+    case ExprKind::kDefault: {
+      int mark = top_;
+      expr(*e.kids[0], target);
+      widenIf(e, 0, target);
+      uint8_t present = alloc();
+      emit(Opcode::ISPRESENT, present, target);
+      uint32_t j = emit(Opcode::JMPIF, present, 0);
+      expr(*e.kids[1], target);
+      widenIf(e, 1, target);
+      patchB(j, here());
+      freeTo(mark);
+      return;
+    }
+    case ExprKind::kPresence: {
+      int mark = top_;
+      uint8_t v = alloc();
+      expr(*e.kids[0], v);
+      span_ = e.span;
+      emit(Opcode::ISPRESENT, target, v);
+      if (e.wantAbsent) emit(Opcode::NOT, target, target);
+      freeTo(mark);
+      return;
+    }
+    case ExprKind::kLineClass: {
+      int mark = top_;
+      uint8_t line = alloc();
+      expr(*e.kids[0], line);
+      withLine(line, [&] {
+        if (e.linesRef) {
+          expr(*e.linesRef->predicate, target);
+        } else {
+          governed(target);
+        }
+      });
+      span_ = e.span;
+      if (e.negated) emit(Opcode::NOT, target, target);
+      freeTo(mark);
+      return;
+    }
+    case ExprKind::kIn: {
+      int mark = top_;
+      const Expr& coll = *e.kids[1];
+      uint8_t v = alloc();
+      expr(*e.kids[0], v);
+      widenIf(e, 0, v);
+      span_ = e.span;
+      if (coll.type.stringSet) {
+        std::vector<std::string> members;
+        if (coll.kind == ExprKind::kSet) {
+          for (const auto& k : coll.kids) {
+            std::string text = k->kind == ExprKind::kLiteral ? k->text : k->constRef->foldedText;
+            if (std::find(members.begin(), members.end(), text) == members.end()) members.push_back(text);
+          }
+        } else {
+          members = coll.constRef->foldedSet;
+        }
+        emit(Opcode::INSET, target, v, stringSet(members));
+      } else {
+        uint8_t l = alloc();
+        expr(coll, l);
+        span_ = e.span;
+        emit(Opcode::CONTAINS, target, l, v, static_cast<uint32_t>(valueKindOf(coll.type.elem)));
+      }
+      if (e.negated) emit(Opcode::NOT, target, target);
+      freeTo(mark);
+      return;
+    }
+    case ExprKind::kWithin: {
+      int mark = top_;
+      uint8_t d = alloc(), span = alloc(), x = alloc(), edge = alloc();
+      expr(*e.kids[0], d);
+      expr(*e.kids[1], span);
+      expr(*e.kids[2], x);
+      span_ = e.span;
+      if (e.before) {
+        emit(Opcode::SUBDAYS, edge, x, span);  // x - span <= d <= x
+        emit(Opcode::LEI, target, edge, d);
+        uint32_t j = emit(Opcode::JMPIFNOT, target, 0);
+        emit(Opcode::LEI, target, d, x);
+        patchB(j, here());
+      } else {
+        emit(Opcode::ADDDAYS, edge, x, span);  // x <= d <= x + span
+        emit(Opcode::LEI, target, x, d);
+        uint32_t j = emit(Opcode::JMPIFNOT, target, 0);
+        emit(Opcode::LEI, target, d, edge);
+        patchB(j, here());
+      }
+      freeTo(mark);
+      return;
+    }
+    case ExprKind::kBetween: {
+      int mark = top_;
+      uint8_t x = alloc(), lo = alloc(), hi = alloc();
+      expr(*e.kids[0], x);
+      widenIf(e, 0, x);
+      expr(*e.kids[1], lo);
+      widenIf(e, 1, lo);
+      expr(*e.kids[2], hi);
+      widenIf(e, 2, hi);
+      span_ = e.span;
+      bool dec = e.kids[0]->type.kind == TypeKind::kDecimal || e.toDecimal[0];
+      Opcode le = dec ? Opcode::LED : Opcode::LEI;
+      emit(le, target, lo, x);
+      uint32_t j = emit(Opcode::JMPIFNOT, target, 0);
+      emit(le, target, x, hi);
+      patchB(j, here());
+      if (e.negated) emit(Opcode::NOT, target, target);
+      freeTo(mark);
+      return;
+    }
+    case ExprKind::kIf: {
+      int mark = top_;
+      uint8_t cond = alloc();
+      expr(*e.kids[0], cond);
+      uint32_t toElse = emit(Opcode::JMPIFNOT, cond, 0);
+      freeTo(mark);
+      expr(*e.kids[1], target);
+      widenIf(e, 1, target);
+      uint32_t toEnd = emit(Opcode::JMP, 0, 0);
+      patchB(toElse, here());
+      expr(*e.kids[2], target);
+      widenIf(e, 2, target);
+      patchB(toEnd, here());
+      return;
+    }
+    case ExprKind::kCall: {
+      int mark = top_;
+      std::vector<uint8_t> args;
+      for (size_t i = 0; i < e.kids.size(); ++i) args.push_back(alloc());
+      for (size_t i = 0; i < e.kids.size(); ++i) {
+        expr(*e.kids[i], args[i]);
+        widenIf(e, static_cast<int>(i), args[i]);
+      }
+      span_ = e.span;
+      if (e.ref == RefKind::kBuiltin) {
+        emit(Opcode::CALL, target, function(e.builtin), args.empty() ? 0 : args[0], static_cast<uint32_t>(args.size()));
+      } else {
+        const DefineDecl& d = *e.defineRef;
+        for (size_t i = 0; i < args.size(); ++i) vars_[d.params[i].get()] = args[i];
+        expr(*d.body, target);
+        for (size_t i = 0; i < args.size(); ++i) vars_.erase(d.params[i].get());
+      }
+      freeTo(mark);
+      return;
+    }
+    case ExprKind::kSet: throw LimitExceeded{e.span, "a set can only be used with `in`"};
+    case ExprKind::kExists:
+    case ExprKind::kEvery:
+    case ExprKind::kCount:
+    case ExprKind::kAggregate: quantifier(e, target); return;
+  }
+}
+
+Message Generator::message(const MessageTemplate& m, const std::string& fallback) {
+  Message msg;
+  if (!m.present) {
+    msg.pieces.push_back(MessagePiece{fallback});
+    return msg;
+  }
+  for (const auto& p : m.pieces) {
+    MessagePiece piece;
+    if (p.expr) {
+      piece.arg = static_cast<int16_t>(msg.argCount++);
+      piece.kind = valueKindOf(p.expr->type.kind);
+      piece.elemKind = valueKindOf(p.expr->type.elem);
+    } else {
+      piece.text = p.text;
+    }
+    msg.pieces.push_back(std::move(piece));
+  }
+  return msg;
+}
+
+static AdjustmentGroup groupByName(const std::string& g) {
+  if (g == "PR") return AdjustmentGroup::kPR;
+  if (g == "OA") return AdjustmentGroup::kOA;
+  return AdjustmentGroup::kCO;
+}
+
+void Generator::rule(const RuleDecl& r, RuleInfo& info) {
+  info.id = r.id;
+  info.title = r.title;
+  info.pos = SourcePos{r.span.file, r.span.line, r.span.col};
+  info.chunk = beginChunk("rule " + r.id);
+  span_ = r.span;
+  std::vector<uint32_t> skips;
+  uint8_t test = alloc();
+  for (const LinesDecl* cls : r.appliesRefs) {
+    if (!cls) continue;  // governed: every line a rule sees is
+    span_ = cls->span;
+    expr(*cls->predicate, test);
+    skips.push_back(emit(Opcode::JMPIFNOT, test, 0));
+  }
+  if (r.effectiveFrom || r.effectiveThrough) {
+    uint8_t dos = alloc();
+    uint8_t bound = alloc();
+    emit(Opcode::FIELD, dos, lineReg_, slotOf(checked_.lineRecord, checked_.serviceDateField), checked_.lineRecord);
+    if (r.effectiveFrom) {
+      expr(*r.effectiveFrom, bound);
+      emit(Opcode::LEI, test, bound, dos);
+      skips.push_back(emit(Opcode::JMPIFNOT, test, 0));
+    }
+    if (r.effectiveThrough) {
+      expr(*r.effectiveThrough, bound);
+      emit(Opcode::LEI, test, dos, bound);
+      skips.push_back(emit(Opcode::JMPIFNOT, test, 0));
+    }
+    freeTo(test + 1);
+  }
+  if (r.onlyWhen) {
+    expr(*r.onlyWhen, test);
+    skips.push_back(emit(Opcode::JMPIFNOT, test, 0));
+  }
+  for (const Clause& cl : r.clauses) {
+    span_ = cl.span;
+    switch (cl.kind) {
+      case ClauseKind::kLet: {
+        uint8_t v = alloc();  // held to the end of the rule
+        expr(*cl.expr, v);
+        vars_[cl.var.get()] = v;
+        break;
+      }
+      case ClauseKind::kRequire:
+      case ClauseKind::kFailWhen: {
+        int mark = top_;
+        uint8_t cond = alloc();
+        expr(*cl.expr, cond);
+        uint32_t pass = emit(cl.kind == ClauseKind::kRequire ? Opcode::JMPIF : Opcode::JMPIFNOT, cond, 0);
+        Outcome o;
+        o.action = cl.outcome.action;
+        o.carc = cl.outcome.carc;
+        o.rarcs = cl.outcome.rarcs;
+        o.pos = SourcePos{cl.outcome.span.file, cl.outcome.span.line, cl.outcome.span.col};
+        o.message = message(cl.outcome.message, r.title.empty() ? r.id : r.title);
+        uint32_t groupReg = kNoRegister;
+        const Expr* g = cl.outcome.groupExpr.get();
+        if (g && g->kind == ExprKind::kLiteral) {
+          o.group = static_cast<AdjustmentGroup>(g->literal.i);
+        } else if (g) {
+          o.groupComputed = true;
+          uint8_t gr = alloc();
+          expr(*g, gr);
+          groupReg = gr;
+        } else {
+          o.group = groupByName(cl.outcome.group);
+        }
+        std::vector<uint8_t> args;
+        for (const auto& p : cl.outcome.message.pieces) {
+          if (p.expr) args.push_back(alloc());
+        }
+        size_t ai = 0;
+        for (const auto& p : cl.outcome.message.pieces) {
+          if (p.expr) expr(*p.expr, args[ai++]);
+        }
+        span_ = cl.span;
+        emit(Opcode::FAIL, args.empty() ? 0 : args[0], static_cast<uint32_t>(info.outcomes.size()),
+             static_cast<uint32_t>(args.size()), groupReg);
+        info.outcomes.push_back(std::move(o));
+        patchB(pass, here());
+        freeTo(mark);
+        break;
+      }
+      case ClauseKind::kAdjust: {
+        int mark = top_;
+        uint8_t cond = alloc();
+        expr(*cl.expr, cond);
+        uint32_t skip = emit(Opcode::JMPIFNOT, cond, 0);
+        AdjustmentSpec a;
+        a.group = groupByName(cl.outcome.group);
+        a.carc = cl.outcome.carc;
+        a.percent = cl.percent;
+        a.pos = SourcePos{cl.span.file, cl.span.line, cl.span.col};
+        a.message = message(cl.outcome.message, r.title.empty() ? r.id : r.title);
+        std::vector<uint8_t> args;
+        for (const auto& p : cl.outcome.message.pieces) {
+          if (p.expr) args.push_back(alloc());
+        }
+        size_t ai = 0;
+        for (const auto& p : cl.outcome.message.pieces) {
+          if (p.expr) expr(*p.expr, args[ai++]);
+        }
+        span_ = cl.span;
+        emit(Opcode::ADJUST, args.empty() ? 0 : args[0], static_cast<uint32_t>(info.adjustments.size()),
+             static_cast<uint32_t>(args.size()));
+        info.adjustments.push_back(std::move(a));
+        patchB(skip, here());
+        freeTo(mark);
+        break;
+      }
+    }
+  }
+  span_ = r.span;
+  emit(Opcode::PASS);
+  uint32_t skip = here();
+  for (uint32_t j : skips) patchB(j, skip);
+  if (!skips.empty()) emit(Opcode::SKIP);
+}
+
+void Generator::policy(const CheckedPolicy& p) {
+  policy_ = &p;
+  PolicyInfo info;
+  info.id = p.id;
+  info.version = p.version;
+  info.title = p.title;
+  info.linesOfBusiness = p.linesOfBusiness;
+  info.effectiveFrom = p.effectiveFrom;
+  info.effectiveThrough = p.effectiveThrough;
+  info.governedChunk = predicateChunk("governed " + p.id, [&](uint8_t r) { governed(r); });
+  for (const PhasedClass& pc : p.phasedClasses) {
+    LineClass lc;
+    lc.name = pc.decl->name;
+    lc.phase = pc.phase;
+    lc.chunk = predicateChunk("lines " + pc.decl->name + " " + p.id, [&](uint8_t r) { expr(*pc.decl->predicate, r); });
+    info.phasedClasses.push_back(std::move(lc));
+  }
+  for (const RuleDecl* r : p.rules) {
+    RuleInfo ri;
+    rule(*r, ri);
+    info.rules.push_back(std::move(ri));
+  }
+  out_.policies.push_back(std::move(info));
+}
+
+}  // namespace
+
+bool generateProgram(const CheckedProgram& checked, const SourceManager& sources, Program& out, Diagnostics& diags) {
+  out = Program();
+  out.schema = checked.schema;
+  for (uint32_t f = 0; f < sources.count(); ++f) out.files.push_back(sources.path(f));
+  Generator gen(checked, out);
+  for (const CheckedPolicy& p : checked.policies) {
+    try {
+      gen.policy(p);
+    } catch (const LimitExceeded& e) {
+      diags.error(e.span, e.message);
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace ppl

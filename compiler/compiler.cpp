@@ -1,0 +1,225 @@
+// The compiler driver: finds and reads files, resolves `use` to module files, and runs the
+// stages in order: parse, check, generate, link, verify.
+#include "compiler/compiler.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <set>
+#include <map>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "bytecode/verifier.h"
+#include "compiler/checker.h"
+#include "compiler/codegen.h"
+#include "compiler/parser.h"
+#include "compiler/stdlib_source.h"
+
+namespace ppl {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool readFile(const std::string& path, std::string& out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  out = ss.str();
+  return static_cast<bool>(in) || in.eof();
+}
+
+std::string canonical(const std::string& path) {
+  std::error_code ec;
+  fs::path p = fs::weakly_canonical(fs::path(path), ec);
+  return ec ? path : p.string();
+}
+
+class Driver {
+ public:
+  Driver(CheckedProgram& prog, Diagnostics& diags, SourceManager& sources) : prog_(prog), diags_(diags), sources_(sources) {}
+
+  // Parses `path` (once); null on error.
+  ast::Unit* load(const std::string& path, const Span& from) {
+    std::string key = canonical(path);
+    if (auto it = byPath_.find(key); it != byPath_.end()) return it->second;
+    std::string text;
+    if (!readFile(path, text)) {
+      diags_.error(from, fmt::format("cannot read `{}`", path));
+      byPath_[key] = nullptr;
+      return nullptr;
+    }
+    uint32_t file = sources_.add(path, std::move(text));
+    std::unique_ptr<ast::Unit> unit = parseUnit(file, sources_, diags_);
+    ast::Unit* raw = unit.get();
+    byPath_[key] = raw;
+    if (unit) {
+      dirOf_[raw] = fs::path(path).parent_path().string();
+      prog_.units.push_back(std::move(unit));
+    }
+    return raw;
+  }
+
+  // Loads the modules `unit` uses, transitively.
+  void resolveUses(ast::Unit& unit) {
+    if (resolved_.count(&unit)) return;
+    resolved_.insert(&unit);
+    for (ast::UseDecl& use : unit.uses) {
+      fs::path p = fs::path(dirOf_[&unit]) / (use.module + ".ppl");
+      std::error_code ec;
+      if (!fs::exists(p, ec)) {
+        diags_.error(use.span, fmt::format("no module `{}`: `use {}` looks for the file `{}`", use.module, use.module, p.string()));
+        continue;
+      }
+      ast::Unit* m = load(p.string(), use.span);
+      if (!m) continue;
+      if (m->kind != ast::UnitKind::kModule) {
+        diags_.error(use.span, fmt::format("`{}` is not a module (it starts with `{}`)", p.string(),
+                                           m->kind == ast::UnitKind::kPolicy ? "policy" : "schema"));
+        continue;
+      }
+      if (m->name != use.module) {
+        diags_.error(use.span, fmt::format("`{}` declares module `{}`, not `{}`", p.string(), m->name, use.module));
+        continue;
+      }
+      use.unit = m;
+      resolveUses(*m);
+    }
+  }
+
+  // Every `.ppl` file named, or in a named directory (sorted, not recursive).
+  bool expand(const std::vector<std::string>& paths, std::vector<std::string>& files) {
+    bool ok = true;
+    for (const auto& p : paths) {
+      std::error_code ec;
+      if (fs::is_directory(p, ec)) {
+        std::vector<std::string> found;
+        for (const auto& entry : fs::directory_iterator(p, ec)) {
+          if (entry.is_regular_file() && entry.path().extension() == ".ppl") found.push_back(entry.path().string());
+        }
+        std::sort(found.begin(), found.end());
+        if (found.empty()) {
+          diags_.error(Span{}, fmt::format("no `.ppl` files in `{}`", p));
+          ok = false;
+        }
+        files.insert(files.end(), found.begin(), found.end());
+      } else if (fs::exists(p, ec)) {
+        files.push_back(p);
+      } else {
+        diags_.error(Span{}, fmt::format("`{}` does not exist", p));
+        ok = false;
+      }
+    }
+    return ok;
+  }
+
+ private:
+  CheckedProgram& prog_;
+  Diagnostics& diags_;
+  SourceManager& sources_;
+  std::map<std::string, ast::Unit*> byPath_;
+  std::map<const ast::Unit*, std::string> dirOf_;
+  std::set<const ast::Unit*> resolved_;
+};
+
+}  // namespace
+
+bool builtinSchema(Schema& out, Diagnostics& diags, SourceManager& sources) {
+  uint32_t file = sources.add("<builtin>/stdlib/claim.ppl", kClaimSchemaSource);
+  std::unique_ptr<ast::Unit> unit = parseUnit(file, sources, diags);
+  if (!unit) return false;
+  if (unit->kind != ast::UnitKind::kSchema) {
+    diags.error(unit->nameSpan, "the built-in schema is not a schema");
+    return false;
+  }
+  return lowerSchema(*unit, out, diags);
+}
+
+// Parses and checks. With `policiesOnly`, files that are modules are loaded only when used.
+static bool checkPaths(const std::vector<std::string>& paths, bool policiesOnly, CheckedProgram& prog, Diagnostics& diags,
+                       SourceManager& sources) {
+  if (!builtinSchema(prog.schema, diags, sources)) return false;
+  Driver driver(prog, diags, sources);
+  std::vector<std::string> files;
+  bool ok = driver.expand(paths, files);
+  std::vector<ast::Unit*> roots;
+  for (const auto& f : files) {
+    ast::Unit* u = driver.load(f, Span{});
+    if (u) roots.push_back(u);
+  }
+  for (ast::Unit* u : roots) driver.resolveUses(*u);
+  if (!ok || diags.hasErrors()) return false;
+  if (policiesOnly) {
+    bool anyPolicy = false;
+    for (ast::Unit* u : roots) anyPolicy |= u->kind == ast::UnitKind::kPolicy;
+    if (!anyPolicy) {
+      diags.error(Span{}, "no policy among the files given (a policy file starts with `policy`)");
+      return false;
+    }
+    // Checking a module that no policy uses is `pplc check`'s job; here they are left out so
+    // that a pack directory can hold unfinished modules.
+    std::set<const ast::Unit*> used;
+    std::function<void(const ast::Unit*)> mark = [&](const ast::Unit* u) {
+      if (!used.insert(u).second) return;
+      for (const auto& use : u->uses) {
+        if (use.unit) mark(use.unit);
+      }
+    };
+    for (ast::Unit* u : roots) {
+      if (u->kind == ast::UnitKind::kPolicy) mark(u);
+    }
+    std::vector<std::unique_ptr<ast::Unit>> kept;
+    for (auto& u : prog.units) {
+      if (used.count(u.get())) kept.push_back(std::move(u));
+    }
+    prog.units = std::move(kept);
+  }
+  for (const auto& u : prog.units) {
+    if (u->kind == ast::UnitKind::kSchema) {
+      diags.error(u->nameSpan, "a schema cannot be compiled with policies: the claim schema is built in");
+    }
+  }
+  if (diags.hasErrors()) return false;
+  if (!checkProgram(prog, diags)) return false;
+  std::map<std::string, const CheckedPolicy*> ids;
+  for (const auto& p : prog.policies) {
+    if (!ids.emplace(p.id, &p).second) {
+      diags.error(p.unit->nameSpan, fmt::format("two policies are named `{}`", p.id));
+    }
+  }
+  return !diags.hasErrors();
+}
+
+bool compileChecked(const std::vector<std::string>& paths, CheckedProgram& checked, Diagnostics& diags, SourceManager& sources) {
+  return checkPaths(paths, true, checked, diags, sources);
+}
+
+bool generateLinked(const CheckedProgram& checked, const SourceManager& sources, Program& program, Diagnostics& diags) {
+  if (!generateProgram(checked, sources, program, diags)) return false;
+  std::string error;
+  if (!program.link(error)) {
+    diags.error(Span{}, "internal: the generated program does not link: " + error);
+    return false;
+  }
+  if (!verifyProgram(program, error)) {
+    diags.error(Span{}, "internal: the generated program does not verify: " + error);
+    return false;
+  }
+  return true;
+}
+
+bool compilePolicies(const std::vector<std::string>& paths, Program& program, Diagnostics& diags, SourceManager& sources) {
+  CheckedProgram checked;
+  if (!compileChecked(paths, checked, diags, sources)) return false;
+  return generateLinked(checked, sources, program, diags);
+}
+
+bool checkFiles(const std::vector<std::string>& paths, Diagnostics& diags, SourceManager& sources) {
+  CheckedProgram checked;
+  return checkPaths(paths, false, checked, diags, sources);
+}
+
+}  // namespace ppl

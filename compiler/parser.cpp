@@ -1,0 +1,1387 @@
+// Source text -> AST. This is the only file that sees ANTLR: the parse tree is converted to
+// ast::Unit before the parser goes out of scope, ANTLR's console listener is replaced by ours,
+// and everything ANTLR might throw is caught here. Hostile input is cut off before ANTLR's
+// recursive descent sees it: size, UTF-8 validity and nesting depth are checked first.
+#include "compiler/parser.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <memory>
+#include <string_view>
+#include <utility>
+
+#include "PPLLexer.h"
+#include "PPLParser.h"
+#include "antlr4-runtime.h"
+#include "runtime/date.h"
+
+namespace ppl {
+
+namespace {
+
+using G = grammar::PPLParser;
+using antlr4::Token;
+using ast::Expr;
+using ast::ExprKind;
+using ast::ExprPtr;
+
+// Thrown by our error strategy once maxSyntaxErrors have been reported: ANTLR's generated code
+// only catches RecognitionException, so this unwinds straight to parseUnit/parseExpression.
+struct TooManySyntaxErrors {};
+// Thrown by the tree converter when the tree is not what the grammar promises (only possible
+// after an error ANTLR recovered from silently): the unit is abandoned.
+struct MalformedTree {};
+
+template <typename T>
+T* need(T* p) {
+  if (p == nullptr) throw MalformedTree{};
+  return p;
+}
+
+bool isContinuationByte(unsigned char c) { return (c & 0xC0) == 0x80; }
+
+uint32_t codePoints(std::string_view s) {
+  uint32_t n = 0;
+  for (char c : s) {
+    if (!isContinuationByte(static_cast<unsigned char>(c))) ++n;
+  }
+  return n;
+}
+
+std::string backticked(std::string_view s) { return "`" + std::string(s) + "`"; }
+
+// A token as a person reads it in a message.
+std::string shown(std::string_view text) {
+  constexpr size_t kMax = 40;
+  if (text.size() <= kMax) return backticked(text);
+  size_t cut = kMax;
+  while (cut > 0 && isContinuationByte(static_cast<unsigned char>(text[cut]))) --cut;
+  return backticked(std::string(text.substr(0, cut)) + "...");
+}
+
+// Strict UTF-8 (no overlongs, surrogates or code points past U+10FFFF): ANTLR's converter
+// throws on bad input, and a clear diagnostic at the byte is better. Returns the offset of
+// the first bad byte, or npos.
+size_t firstInvalidUtf8(std::string_view s) {
+  size_t i = 0;
+  const size_t n = s.size();
+  while (i < n) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len = 0;
+    uint32_t cp = 0;
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+      cp = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      cp = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      cp = c & 0x07;
+    } else {
+      return i;
+    }
+    if (i + len > n) return i;
+    for (size_t k = 1; k < len; ++k) {
+      const unsigned char d = static_cast<unsigned char>(s[i + k]);
+      if (!isContinuationByte(d)) return i;
+      cp = (cp << 6) | (d & 0x3F);
+    }
+    if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
+        (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return i;
+    }
+    i += len;
+  }
+  return std::string_view::npos;
+}
+
+// Leading zeros are fine in PPL (`007.5`) but not in the JSON number grammar Decimal::parse takes.
+std::string withoutLeadingZeros(std::string_view text) {
+  size_t i = 0;
+  while (i + 1 < text.size() && text[i] == '0' && text[i + 1] != '.') ++i;
+  return std::string(text.substr(i));
+}
+
+bool parseInt64(std::string_view digits, int64_t& out) {
+  uint64_t v = 0;
+  if (digits.empty()) return false;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return false;
+    const uint64_t d = static_cast<uint64_t>(c - '0');
+    if (v > (static_cast<uint64_t>(INT64_MAX) - d) / 10) return false;
+    v = v * 10 + d;
+  }
+  out = static_cast<int64_t>(v);
+  return true;
+}
+
+// The token classes the messages and the nesting pre-scan talk about, by literal text.
+bool isOneOf(std::string_view s, std::initializer_list<std::string_view> set) {
+  return std::find(set.begin(), set.end(), s) != set.end();
+}
+
+bool isExprStartLiteral(std::string_view s) {
+  return isOneOf(s, {"(", "{", "not", "-", "if", "any", "no", "every", "count", "sum", "max", "min", "latest",
+                     "earliest", "true", "false", "line", "lines"});
+}
+
+bool isInfixLiteral(std::string_view s) {
+  return isOneOf(s, {".", "*", "/", "+", "-", "??", "is", "not", "in", "within", "between", "=", "!=", "<", "<=",
+                     ">", ">=", "and", "or"});
+}
+
+bool isDeclStartLiteral(std::string_view s) {
+  return isOneOf(s, {"const", "param", "define", "lines", "rule", "record"});
+}
+
+bool isClauseStartLiteral(std::string_view s) {
+  return isOneOf(s, {"applies", "only", "effective", "let", "require", "deny", "pend", "adjust"});
+}
+
+// Where the text being parsed sits in its file: a message hole starts mid-line.
+struct Origin {
+  uint32_t file = 0;
+  uint32_t line = 1;
+  uint32_t col = 1;
+};
+
+enum class Entry { kFile, kExpr };
+
+class ParseState;
+
+// Turns ANTLR's recognition errors into our diagnostics, with messages written for people.
+class ErrorStrategy : public antlr4::DefaultErrorStrategy {
+ public:
+  explicit ErrorStrategy(ParseState& state) : state_(state) {}
+
+ protected:
+  void reportNoViableAlternative(antlr4::Parser* parser, const antlr4::NoViableAltException& e) override;
+  void reportInputMismatch(antlr4::Parser* parser, const antlr4::InputMismatchException& e) override;
+  void reportFailedPredicate(antlr4::Parser* parser, const antlr4::FailedPredicateException& e) override;
+  void reportUnwantedToken(antlr4::Parser* parser) override;
+  void reportMissingToken(antlr4::Parser* parser) override;
+
+ private:
+  ParseState& state_;
+};
+
+// Anything that still reaches a listener (lexer errors, which ERROR_CHAR makes impossible today)
+// becomes a diagnostic with ANTLR's text made to read like ours.
+class ErrorListener : public antlr4::BaseErrorListener {
+ public:
+  explicit ErrorListener(ParseState& state) : state_(state) {}
+  void syntaxError(antlr4::Recognizer* recognizer, Token* offendingSymbol, size_t line, size_t charPositionInLine,
+                   const std::string& msg, std::exception_ptr e) override;
+
+ private:
+  ParseState& state_;
+};
+
+class ParseState {
+ public:
+  ParseState(Origin origin, const std::string& text, Diagnostics& diags, const ParseLimits& limits, Entry entry)
+      : origin_(origin), text_(text), diags_(diags), limits_(limits), entry_(entry) {
+    // Code points per line, for spans that run past their first line.
+    uint32_t n = 0;
+    for (char c : text_) {
+      if (c == '\n') {
+        lineLengths_.push_back(n);
+        n = 0;
+      } else if (c != '\r' && !isContinuationByte(static_cast<unsigned char>(c))) {
+        ++n;
+      }
+    }
+    lineLengths_.push_back(n);
+  }
+
+  const Origin& origin() const { return origin_; }
+  const ParseLimits& limits() const { return limits_; }
+  Diagnostics& diags() { return diags_; }
+  Entry entry() const { return entry_; }
+  int syntaxErrors() const { return syntaxErrors_; }
+  void setTokens(antlr4::CommonTokenStream* tokens) { tokens_ = tokens; }
+  antlr4::CommonTokenStream* tokens() const { return tokens_; }
+
+  // A position in the parsed text (ANTLR: 1-based line, 0-based column) as a file span.
+  Span at(size_t line, size_t charPos, uint32_t length = 1) const {
+    Span s;
+    s.file = origin_.file;
+    if (line == 0) line = 1;
+    s.line = origin_.line + static_cast<uint32_t>(line) - 1;
+    s.col = line == 1 ? origin_.col + static_cast<uint32_t>(charPos) : static_cast<uint32_t>(charPos) + 1;
+    s.length = std::max<uint32_t>(length, 1);
+    return s;
+  }
+
+  Span spanOf(Token* t) const {
+    if (t == nullptr) return at(1, 0);
+    const uint32_t len = t->getType() == Token::EOF ? 1 : codePoints(t->getText());
+    return at(t->getLine(), t->getCharPositionInLine(), len);
+  }
+
+  // From the node's first token to the end of its last one, or to the end of the first line.
+  Span spanOf(antlr4::ParserRuleContext* ctx) const {
+    if (ctx == nullptr) return at(1, 0);
+    Token* a = ctx->getStart();
+    Token* b = ctx->getStop();
+    if (a == nullptr) return at(1, 0);
+    const size_t col = a->getCharPositionInLine();
+    uint32_t len = 1;
+    if (b != nullptr && b->getType() != Token::EOF && b->getLine() == a->getLine() &&
+        b->getTokenIndex() >= a->getTokenIndex()) {
+      len = static_cast<uint32_t>(b->getCharPositionInLine() + codePoints(b->getText()) - col);
+    } else {
+      const size_t line = a->getLine();
+      if (line >= 1 && line <= lineLengths_.size() && lineLengths_[line - 1] > col) {
+        len = static_cast<uint32_t>(lineLengths_[line - 1] - col);
+      }
+    }
+    return at(a->getLine(), col, len);
+  }
+
+  Span spanOf(antlr4::tree::TerminalNode* node) const { return spanOf(node ? node->getSymbol() : nullptr); }
+
+  void error(Span span, std::string message, std::vector<std::string> notes = {}) {
+    diags_.error(span, std::move(message), std::move(notes));
+  }
+
+  // Every syntax error passes here; the limit stops ANTLR's recovery from running on.
+  void syntaxError(Span span, std::string message, std::vector<std::string> notes = {}) {
+    ++syntaxErrors_;
+    const int limit = std::max(1, limits_.maxSyntaxErrors);
+    if (syntaxErrors_ >= limit) {
+      notes.push_back("stopping after " + std::to_string(limit) + " syntax errors");
+      diags_.error(span, std::move(message), std::move(notes));
+      throw TooManySyntaxErrors{};
+    }
+    diags_.error(span, std::move(message), std::move(notes));
+  }
+
+  // `unexpected `)`, expected `else``: the message for a token the grammar cannot take here.
+  void reportUnexpected(antlr4::Parser* parser, Token* token, const antlr4::misc::IntervalSet& expected,
+                        bool useExpected, bool missing) {
+    const std::string what = describeExpected(parser, expected);
+    std::string message;
+    if (token != nullptr && token->getType() == grammar::PPLLexer::ERROR_CHAR) {
+      message = badCharacterMessage(token->getText());
+    } else if (missing && !what.empty()) {
+      message = "expected " + what +
+                (token == nullptr || token->getType() == Token::EOF ? " at " + endName()
+                                                                    : " before " + shown(token->getText()));
+    } else {
+      message = "unexpected " +
+                (token == nullptr || token->getType() == Token::EOF ? endName() : shown(token->getText()));
+      if (useExpected && !what.empty()) message += ", expected " + what;
+    }
+    std::vector<std::string> notes;
+    if (token != nullptr) {
+      const std::string note = unclosedNote(parser, token, expected);
+      if (!note.empty()) notes.push_back(note);
+    }
+    syntaxError(spanOf(token), std::move(message), std::move(notes));
+  }
+
+  std::string endName() const { return entry_ == Entry::kFile ? "end of file" : "end of the expression"; }
+
+  static std::string badCharacterMessage(const std::string& text) {
+    if (text == "\"") return "unterminated string: a string must end with `\"` on the same line";
+    const unsigned char c = text.empty() ? 0 : static_cast<unsigned char>(text[0]);
+    if (c < 0x20 || c == 0x7F) {
+      char buf[16];
+      std::snprintf(buf, sizeof buf, "U+%04X", static_cast<unsigned>(c));
+      return std::string("unexpected character ") + buf;
+    }
+    return "unexpected character " + backticked(text);
+  }
+
+  // "`else`", "an expression", "`)` or `,`"; empty when the set is too large to help.
+  std::string describeExpected(antlr4::Parser* parser, const antlr4::misc::IntervalSet& set) const {
+    if (parser == nullptr) return "";
+    const antlr4::dfa::Vocabulary& vocab = parser->getVocabulary();
+    std::vector<ssize_t> types = set.toList();
+    struct Item {
+      ssize_t type;
+      std::string literal;  // without quotes; empty for IDENT, STRING, ...
+    };
+    std::vector<Item> items;
+    for (ssize_t t : types) {
+      if (t == -2) continue;  // epsilon
+      Item item{t, ""};
+      if (t >= 0) {
+        std::string lit = vocab.getLiteralName(static_cast<size_t>(t));
+        if (lit.size() >= 2 && lit.front() == '\'' && lit.back() == '\'') item.literal = lit.substr(1, lit.size() - 2);
+      }
+      items.push_back(item);
+    }
+    auto has = [&](std::string_view lit) {
+      return std::any_of(items.begin(), items.end(), [&](const Item& i) { return i.literal == lit; });
+    };
+    auto hasType = [&](ssize_t t) {
+      return std::any_of(items.begin(), items.end(), [&](const Item& i) { return i.type == t; });
+    };
+    auto drop = [&](auto pred) { items.erase(std::remove_if(items.begin(), items.end(), pred), items.end()); };
+
+    using L = grammar::PPLLexer;
+    const bool expression = has("(") && has("not") && hasType(L::INT);
+    if (expression) {
+      drop([](const Item& i) {
+        return isExprStartLiteral(i.literal) || i.type == L::IDENT || i.type == L::INT || i.type == L::DECIMAL ||
+               i.type == L::STRING || i.type == L::DATE;
+      });
+    }
+    const bool declaration = has("rule") && has("const");
+    if (declaration) drop([](const Item& i) { return isDeclStartLiteral(i.literal); });
+    const bool clause = has("require") && has("let");
+    if (clause) drop([](const Item& i) { return isClauseStartLiteral(i.literal); });
+    // An expression that could go on (`+`, `and`, ...) is rarely what the writer missed.
+    const bool onlyOperators =
+        std::all_of(items.begin(), items.end(), [](const Item& i) { return isInfixLiteral(i.literal); });
+    if (!onlyOperators || expression || declaration || clause) {
+      drop([](const Item& i) { return isInfixLiteral(i.literal); });
+    } else {
+      return "";
+    }
+
+    std::vector<std::string> words;
+    bool end = false, name = false, string = false, number = false, date = false;
+    for (const Item& i : items) {
+      if (!i.literal.empty()) {
+        words.push_back(backticked(i.literal));
+      } else if (i.type == -1) {
+        end = true;
+      } else if (i.type == L::IDENT) {
+        name = true;
+      } else if (i.type == L::STRING) {
+        string = true;
+      } else if (i.type == L::INT || i.type == L::DECIMAL) {
+        number = true;
+      } else if (i.type == L::DATE) {
+        date = true;
+      }
+    }
+    if (name) words.push_back("a name");
+    if (string) words.push_back("a string");
+    if (number) words.push_back("a number");
+    if (date) words.push_back("a date");
+    if (expression) words.push_back("an expression");
+    if (clause) words.push_back("a rule clause");
+    if (declaration) words.push_back("a declaration");
+    if (end) words.push_back(endName());
+    if (words.empty() || words.size() > 5) return "";
+    std::string out = words[0];
+    for (size_t k = 1; k < words.size(); ++k) out += (k + 1 == words.size() ? " or " : ", ") + words[k];
+    return out;
+  }
+
+  // When a closing bracket is expected, point at the bracket it would close.
+  std::string unclosedNote(antlr4::Parser* parser, Token* at, const antlr4::misc::IntervalSet& expected) const {
+    if (tokens_ == nullptr || parser == nullptr) return "";
+    const antlr4::dfa::Vocabulary& vocab = parser->getVocabulary();
+    bool wantsCloser = false;
+    for (ssize_t t : expected.toList()) {
+      if (t < 0) continue;
+      const std::string lit = vocab.getLiteralName(static_cast<size_t>(t));
+      if (lit == "')'" || lit == "'}'" || lit == "']'") wantsCloser = true;
+    }
+    if (!wantsCloser) return "";
+    std::vector<Token*> open;
+    const size_t stop = std::min(at->getTokenIndex(), tokens_->size());
+    for (size_t i = 0; i < stop; ++i) {
+      Token* t = tokens_->get(i);
+      if (t->getChannel() != Token::DEFAULT_CHANNEL) continue;
+      const std::string text = t->getText();
+      if (text == "(" || text == "{" || text == "[") {
+        if (t->getType() != grammar::PPLLexer::STRING) open.push_back(t);
+      } else if ((text == ")" || text == "}" || text == "]") && !open.empty()) {
+        open.pop_back();
+      }
+    }
+    if (open.empty()) return "";
+    const Span s = spanOf(open.back());
+    return "the " + backticked(open.back()->getText()) + " opened at " + std::to_string(s.line) + ":" +
+           std::to_string(s.col) + " is not closed";
+  }
+
+  // Refuses input that would drive ANTLR's recursive descent too deep, before it runs. The
+  // estimate is deliberately generous: each open bracket counts one level, and each prefix or
+  // infix operator counts one level until something that must end the expression it belongs to
+  // (a `,`, a `:`, a closing bracket, or a keyword that starts a clause or declaration).
+  bool preScanNesting() {
+    if (tokens_ == nullptr) return true;
+    const int limit = std::max(1, limits_.maxNesting);
+    std::vector<int> weights{0};  // per open bracket level, the outermost first
+    int depth = 0;                // open brackets + the sum of weights
+    bool afterDot = false;
+    for (Token* t : tokens_->getTokens()) {
+      if (t->getChannel() != Token::DEFAULT_CHANNEL) continue;
+      const size_t type = t->getType();
+      if (type == Token::EOF) break;
+      const bool keyword = type < grammar::PPLLexer::DATE;  // literal tokens come first
+      const bool wasAfterDot = afterDot;
+      afterDot = false;
+      if (!keyword) continue;
+      const std::string text = t->getText();
+      if (text == "(" || text == "{" || text == "[") {
+        weights.push_back(0);
+        ++depth;
+      } else if (text == ")" || text == "}" || text == "]") {
+        if (weights.size() > 1) {
+          depth -= weights.back() + 1;
+          weights.pop_back();
+        }
+        continue;
+      } else if (text == "," || text == ":") {
+        depth -= weights.back();
+        weights.back() = 0;
+        continue;
+      } else if (text == ".") {
+        afterDot = true;
+        ++weights.back();
+        ++depth;
+      } else if (wasAfterDot) {
+        continue;  // a field name that is a keyword elsewhere (`x.count`)
+      } else if (isOneOf(text, {"policy", "module", "schema", "use", "with", "const", "param", "define", "rule",
+                                "record", "title", "governs", "effective", "applies", "only", "let", "require",
+                                "adjust", "deny", "pend", "when"})) {
+        depth -= weights.back();
+        weights.back() = 0;
+        continue;
+      } else if (isInfixLiteral(text) || isOneOf(text, {"if", "any", "no", "every", "count", "sum", "max", "min",
+                                                         "latest", "earliest", "list"})) {
+        ++weights.back();
+        ++depth;
+      } else {
+        continue;
+      }
+      if (depth > limit) {
+        error(spanOf(t), nestingMessage());
+        return false;
+      }
+    }
+    return true;
+  }
+
+  std::string nestingMessage() const {
+    return "expression is nested too deeply (more than " + std::to_string(std::max(1, limits_.maxNesting)) +
+           " levels of brackets, operators or quantifiers); split it with `let` or `define`";
+  }
+
+ private:
+  Origin origin_;
+  const std::string& text_;
+  Diagnostics& diags_;
+  const ParseLimits& limits_;
+  Entry entry_;
+  antlr4::CommonTokenStream* tokens_ = nullptr;
+  std::vector<uint32_t> lineLengths_;
+  int syntaxErrors_ = 0;
+};
+
+void ErrorStrategy::reportNoViableAlternative(antlr4::Parser* parser, const antlr4::NoViableAltException& e) {
+  Token* token = e.getOffendingToken();
+  // The expected set belongs to where the decision started; if prediction looked further
+  // ahead, it would describe the wrong place.
+  const bool sameSpot = token != nullptr && e.getStartToken() != nullptr &&
+                        e.getStartToken()->getTokenIndex() == token->getTokenIndex();
+  antlr4::misc::IntervalSet expected;
+  if (sameSpot) {
+    try {
+      expected = e.getExpectedTokens();
+    } catch (...) {
+    }
+  }
+  state_.reportUnexpected(parser, token, expected, sameSpot, false);
+}
+
+void ErrorStrategy::reportInputMismatch(antlr4::Parser* parser, const antlr4::InputMismatchException& e) {
+  antlr4::misc::IntervalSet expected;
+  try {
+    expected = e.getExpectedTokens();
+  } catch (...) {
+  }
+  state_.reportUnexpected(parser, e.getOffendingToken(), expected, true, false);
+}
+
+void ErrorStrategy::reportFailedPredicate(antlr4::Parser* parser, const antlr4::FailedPredicateException& e) {
+  state_.reportUnexpected(parser, e.getOffendingToken(), {}, false, false);
+}
+
+void ErrorStrategy::reportUnwantedToken(antlr4::Parser* parser) {
+  if (inErrorRecoveryMode(parser)) return;
+  beginErrorCondition(parser);
+  state_.reportUnexpected(parser, parser->getCurrentToken(), getExpectedTokens(parser), true, false);
+}
+
+void ErrorStrategy::reportMissingToken(antlr4::Parser* parser) {
+  if (inErrorRecoveryMode(parser)) return;
+  beginErrorCondition(parser);
+  state_.reportUnexpected(parser, parser->getCurrentToken(), getExpectedTokens(parser), true, true);
+}
+
+void ErrorListener::syntaxError(antlr4::Recognizer*, Token* offendingSymbol, size_t line, size_t charPositionInLine,
+                                const std::string& msg, std::exception_ptr) {
+  // ANTLR's 'quotes' become our backticks; its messages are already lower case.
+  std::string text;
+  for (char c : msg) text += c == '\'' ? '`' : c;
+  if (!text.empty()) text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
+  const Span span = offendingSymbol ? state_.spanOf(offendingSymbol) : state_.at(line, charPositionInLine);
+  state_.syntaxError(span, text);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parse tree -> AST
+
+class Converter {
+ public:
+  explicit Converter(ParseState& state) : s_(state) {}
+
+  std::unique_ptr<ast::Unit> unit(G::FileContext* ctx);
+  ExprPtr expr(G::ExprContext* ctx, int depth);
+
+ private:
+  ExprPtr make(ExprKind kind, antlr4::ParserRuleContext* ctx) {
+    auto e = std::make_unique<Expr>();
+    e->kind = kind;
+    e->span = s_.spanOf(ctx);
+    return e;
+  }
+
+  ExprPtr primary(G::PrimaryContext* ctx, int depth);
+  ExprPtr literal(G::LiteralContext* ctx);
+  std::string dashedName(G::DashedNameContext* ctx, Span& span);
+  std::string unescape(Token* token);
+  ast::MessageTemplate message(G::MessageContext* ctx);
+  ast::OutcomeSpec outcome(G::OutcomeContext* ctx);
+  std::string carc(G::CarcContext* ctx);
+  Decimal number(G::NumberContext* ctx);
+  ast::TypeRef typeRef(G::TypeRefContext* ctx);
+  ast::TypeRef baseType(G::BaseTypeContext* ctx, int depth);
+  void decl(G::DeclContext* ctx, ast::Unit& unit);
+  std::unique_ptr<ast::RuleDecl> rule(G::RuleDeclContext* ctx);
+  std::unique_ptr<ast::RecordDecl> record(G::RecordDeclContext* ctx);
+  std::unique_ptr<ast::VarDecl> varDecl(antlr4::tree::TerminalNode* ident) {
+    auto v = std::make_unique<ast::VarDecl>();
+    v->name = need(ident)->getText();
+    v->span = s_.spanOf(ident);
+    return v;
+  }
+
+  bool tooDeep(int depth, antlr4::ParserRuleContext* ctx) {
+    if (depth <= std::max(1, s_.limits().maxNesting)) return false;
+    if (!nestingReported_) s_.error(s_.spanOf(ctx), s_.nestingMessage());
+    nestingReported_ = true;
+    return true;
+  }
+
+  ParseState& s_;
+  bool nestingReported_ = false;
+};
+
+std::string Converter::dashedName(G::DashedNameContext* ctx, Span& span) {
+  span = s_.spanOf(need(ctx));
+  antlr4::CommonTokenStream* tokens = need(s_.tokens());
+  Token* first = need(ctx->getStart());
+  Token* last = need(ctx->getStop());
+  std::string joined, spaced;
+  bool apart = false;
+  Token* prev = nullptr;
+  for (size_t i = first->getTokenIndex(); i <= last->getTokenIndex() && i < tokens->size(); ++i) {
+    Token* t = tokens->get(i);
+    if (t->getChannel() != Token::DEFAULT_CHANNEL) continue;
+    // Parts must touch: `MB-340B` is one name, `MB - 340B` is a mistake.
+    if (prev != nullptr && t->getStartIndex() != prev->getStopIndex() + 1) {
+      apart = true;
+      spaced += ' ';
+    }
+    joined += t->getText();
+    spaced += t->getText();
+    prev = t;
+  }
+  if (apart) {
+    s_.error(span, backticked(spaced) + ": a name cannot contain spaces; write " + backticked(joined));
+  }
+  return joined;
+}
+
+// The STRING token's text without quotes, escapes resolved. Braces stay as written.
+std::string Converter::unescape(Token* token) {
+  const std::string raw = need(token)->getText();
+  std::string out;
+  if (raw.size() < 2) return out;
+  const size_t end = raw.size() - 1;
+  for (size_t i = 1; i < end;) {
+    const char c = raw[i];
+    if (c != '\\' || i + 1 >= end) {
+      out += c;
+      ++i;
+      continue;
+    }
+    switch (raw[i + 1]) {
+      case '"': out += '"'; break;
+      case '\\': out += '\\'; break;
+      case 'n': out += '\n'; break;
+      case 't': out += '\t'; break;
+      case '{': out += '{'; break;
+      case '}': out += '}'; break;
+      default: {
+        size_t len = 1;  // the escaped character, which may be several bytes
+        while (i + 1 + len < end && isContinuationByte(static_cast<unsigned char>(raw[i + 1 + len]))) ++len;
+        const size_t col = token->getCharPositionInLine() + codePoints(std::string_view(raw).substr(0, i));
+        s_.error(s_.at(token->getLine(), col, 2), "unknown escape " + backticked(raw.substr(i, 1 + len)) +
+                                                      " in a string; the escapes are \\\" \\\\ \\n \\t \\{ \\}");
+        out += raw.substr(i, 1 + len);
+        i += 1 + len;
+        continue;
+      }
+    }
+    i += 2;
+  }
+  return out;
+}
+
+// A message string: literal text and `{expr}` holes, each hole parsed where it stands.
+ast::MessageTemplate Converter::message(G::MessageContext* ctx) {
+  ast::MessageTemplate m;
+  m.present = true;
+  antlr4::tree::TerminalNode* node = need(need(ctx)->STRING());
+  Token* token = node->getSymbol();
+  m.span = s_.spanOf(token);
+  const std::string raw = token->getText();
+  if (raw.size() < 2) return m;
+  const size_t end = raw.size() - 1;
+  const size_t line = token->getLine();
+  const size_t col0 = token->getCharPositionInLine();
+  // 0-based column in the parsed text of raw[i].
+  auto colOf = [&](size_t i) { return col0 + codePoints(std::string_view(raw).substr(0, i)); };
+  std::string text;
+  auto flush = [&] {
+    if (!text.empty()) {
+      ast::MessagePiece p;
+      p.text = std::move(text);
+      m.pieces.push_back(std::move(p));
+      text.clear();
+    }
+  };
+  for (size_t i = 1; i < end;) {
+    const char c = raw[i];
+    if (c == '\\' && i + 1 < end) {
+      const char e = raw[i + 1];
+      switch (e) {
+        case '"': text += '"'; break;
+        case '\\': text += '\\'; break;
+        case 'n': text += '\n'; break;
+        case 't': text += '\t'; break;
+        case '{': text += '{'; break;
+        case '}': text += '}'; break;
+        default:
+          s_.error(s_.at(line, colOf(i), 2), "unknown escape " + backticked(raw.substr(i, 2)) +
+                                                 " in a string; the escapes are \\\" \\\\ \\n \\t \\{ \\}");
+          text += raw.substr(i, 2);
+          break;
+      }
+      i += 2;
+      continue;
+    }
+    if (c == '}') {
+      s_.error(s_.at(line, colOf(i)), "unmatched `}` in a message; write `\\}` for a literal brace");
+      ++i;
+      continue;
+    }
+    if (c != '{') {
+      text += c;
+      ++i;
+      continue;
+    }
+    // A hole: find its closing brace, skipping braces of strings (written \"...\") inside it.
+    size_t j = i + 1;
+    int depth = 1;
+    bool inString = false;
+    while (j < end) {
+      if (raw[j] == '\\' && j + 1 < end) {
+        if (raw[j + 1] == '"') inString = !inString;
+        j += 2;
+        continue;
+      }
+      if (!inString && raw[j] == '{') ++depth;
+      if (!inString && raw[j] == '}' && --depth == 0) break;
+      ++j;
+    }
+    if (j >= end) {
+      s_.error(s_.at(line, colOf(i)),
+               "unclosed `{` in a message; close the hole with `}` or write `\\{` for a literal brace");
+      break;
+    }
+    std::string hole;
+    for (size_t k = i + 1; k < j; ++k) {
+      if (raw[k] == '\\' && k + 1 < j) {
+        const char e = raw[k + 1];
+        hole += e == 'n' ? '\n' : e == 't' ? '\t' : e;
+        ++k;
+      } else {
+        hole += raw[k];
+      }
+    }
+    if (hole.find_first_not_of(" \t\n") == std::string::npos) {
+      s_.error(s_.at(line, colOf(i), static_cast<uint32_t>(j - i + 1)),
+               "empty `{}` in a message; put an expression inside or write `\\{\\}` for literal braces");
+    } else {
+      flush();
+      const Span at = s_.at(line, colOf(i + 1));
+      ast::MessagePiece p;
+      // On failure parseExpression has reported why, and the error drops the whole unit.
+      p.expr = parseExpression(at.file, hole, at.line, at.col, s_.diags(), s_.limits());
+      m.pieces.push_back(std::move(p));
+    }
+    i = j + 1;
+  }
+  flush();
+  return m;
+}
+
+Decimal Converter::number(G::NumberContext* ctx) {
+  need(ctx);
+  Decimal d;
+  const std::string text = ctx->getText();
+  if (!Decimal::parse(withoutLeadingZeros(text), d)) {
+    s_.error(s_.spanOf(ctx), "number " + shown(text) + " has too many digits (at most 38 significant digits)");
+  }
+  return d;
+}
+
+std::string Converter::carc(G::CarcContext* ctx) {
+  need(ctx);
+  if (ctx->INT()) return ctx->INT()->getText();
+  return unescape(need(ctx->STRING())->getSymbol());
+}
+
+ast::OutcomeSpec Converter::outcome(G::OutcomeContext* ctx) {
+  need(ctx);
+  ast::OutcomeSpec o;
+  o.span = s_.spanOf(ctx);
+  o.action = need(ctx->action)->getText() == "pend" ? Action::kPend : Action::kDeny;
+  o.group = need(ctx->IDENT())->getText();
+  o.groupSpan = s_.spanOf(ctx->IDENT());
+  o.carc = carc(ctx->carc());
+  if (G::RarcsContext* r = ctx->rarcs()) {
+    o.rarcSpan = s_.spanOf(r);
+    for (antlr4::tree::TerminalNode* id : r->IDENT()) o.rarcs.push_back(id->getText());
+  }
+  if (ctx->message()) o.message = message(ctx->message());
+  return o;
+}
+
+ExprPtr Converter::literal(G::LiteralContext* ctx) {
+  need(ctx);
+  auto e = make(ExprKind::kLiteral, ctx);
+  if (dynamic_cast<G::TrueLiteralContext*>(ctx) || dynamic_cast<G::FalseLiteralContext*>(ctx)) {
+    e->literalType = Type::of(TypeKind::kBool);
+    e->literal = Value::ofBool(dynamic_cast<G::TrueLiteralContext*>(ctx) != nullptr);
+  } else if (auto* d = dynamic_cast<G::DurationLiteralContext*>(ctx)) {
+    int64_t n = 0;
+    const std::string text = need(d->INT())->getText();
+    if (!parseInt64(text, n)) {
+      s_.error(e->span, "duration " + shown(text + " days") + " is too long");
+    } else {
+      e->literalType = Type::of(TypeKind::kDuration);
+      e->literal = Value::ofInt(n);
+    }
+  } else if (auto* n = dynamic_cast<G::NumberLiteralContext*>(ctx)) {
+    G::NumberContext* num = need(n->number());
+    const std::string text = num->getText();
+    if (num->INT()) {
+      int64_t v = 0;
+      if (!parseInt64(text, v)) {
+        s_.error(e->span, "integer " + shown(text) + " is too large (the largest is 9223372036854775807)");
+      } else {
+        e->literalType = Type::of(TypeKind::kInt);
+        e->literal = Value::ofInt(v);
+      }
+    } else {
+      Decimal v;
+      if (!Decimal::parse(withoutLeadingZeros(text), v)) {
+        s_.error(e->span, "number " + shown(text) + " has too many digits (at most 38 significant digits)");
+      } else {
+        e->literalType = Type::of(TypeKind::kDecimal);
+        e->literal = Value::ofDecimal(v);
+      }
+    }
+  } else if (auto* s = dynamic_cast<G::StringLiteralContext*>(ctx)) {
+    e->literalType = Type::of(TypeKind::kString);
+    e->text = unescape(need(s->STRING())->getSymbol());
+  } else if (auto* dt = dynamic_cast<G::DateLiteralContext*>(ctx)) {
+    const std::string text = need(dt->DATE())->getText();
+    int32_t days = 0;
+    if (!parseDate(text, days)) {
+      s_.error(e->span, backticked(text) + " is not a calendar date");
+    } else {
+      e->literalType = Type::of(TypeKind::kDate);
+      e->literal = Value::ofInt(days);
+    }
+  } else {
+    throw MalformedTree{};
+  }
+  return e;
+}
+
+ExprPtr Converter::primary(G::PrimaryContext* ctx, int depth) {
+  need(ctx);
+  if (auto* c = dynamic_cast<G::LiteralPrimaryContext*>(ctx)) return literal(c->literal());
+  if (auto* c = dynamic_cast<G::ParenPrimaryContext*>(ctx)) return expr(c->expr(), depth);
+  if (auto* c = dynamic_cast<G::NamePrimaryContext*>(ctx)) {
+    auto e = make(ExprKind::kName, ctx);
+    e->name = need(c->varName())->getText();
+    return e;
+  }
+  if (auto* c = dynamic_cast<G::CallPrimaryContext*>(ctx)) {
+    auto e = make(ExprKind::kCall, ctx);
+    e->name = need(c->IDENT())->getText();
+    for (G::ExprContext* a : c->expr()) e->kids.push_back(expr(a, depth + 1));
+    return e;
+  }
+  if (auto* c = dynamic_cast<G::SetPrimaryContext*>(ctx)) {
+    auto e = make(ExprKind::kSet, ctx);
+    for (G::ExprContext* a : c->expr()) e->kids.push_back(expr(a, depth + 1));
+    return e;
+  }
+  throw MalformedTree{};
+}
+
+BinaryOp binaryOp(const std::string& op) {
+  static const std::pair<const char*, BinaryOp> kOps[] = {
+      {"+", BinaryOp::kAdd}, {"-", BinaryOp::kSub}, {"*", BinaryOp::kMul}, {"/", BinaryOp::kDiv},
+      {"=", BinaryOp::kEq},  {"!=", BinaryOp::kNe}, {"<", BinaryOp::kLt},  {"<=", BinaryOp::kLe},
+      {">", BinaryOp::kGt},  {">=", BinaryOp::kGe}, {"and", BinaryOp::kAnd}, {"or", BinaryOp::kOr},
+  };
+  for (const auto& [text, value] : kOps) {
+    if (op == text) return value;
+  }
+  throw MalformedTree{};
+}
+
+ExprPtr Converter::expr(G::ExprContext* ctx, int depth) {
+  need(ctx);
+  if (tooDeep(depth, ctx)) return make(ExprKind::kLiteral, ctx);  // an untyped placeholder
+  const int d = depth + 1;
+  if (auto* c = dynamic_cast<G::PrimaryExprContext*>(ctx)) return primary(c->primary(), depth);
+  if (auto* c = dynamic_cast<G::FieldExprContext*>(ctx)) {
+    auto e = make(ExprKind::kField, ctx);
+    e->name = need(c->name())->getText();
+    e->kids.push_back(expr(c->expr(), d));
+    return e;
+  }
+  if (auto* c = dynamic_cast<G::NegExprContext*>(ctx)) {
+    auto e = make(ExprKind::kNeg, ctx);
+    e->kids.push_back(expr(c->expr(), d));
+    return e;
+  }
+  if (auto* c = dynamic_cast<G::NotExprContext*>(ctx)) {
+    auto e = make(ExprKind::kNot, ctx);
+    e->kids.push_back(expr(c->expr(), d));
+    return e;
+  }
+  // The binary alternatives all have two operands and an `op` token.
+  auto binary = [&](Token* op, G::ExprContext* a, G::ExprContext* b) {
+    auto e = make(ExprKind::kBinary, ctx);
+    e->op = binaryOp(need(op)->getText());
+    e->kids.push_back(expr(a, d));
+    e->kids.push_back(expr(b, d));
+    return e;
+  };
+  if (auto* c = dynamic_cast<G::MulExprContext*>(ctx)) return binary(c->op, c->expr(0), c->expr(1));
+  if (auto* c = dynamic_cast<G::AddExprContext*>(ctx)) return binary(c->op, c->expr(0), c->expr(1));
+  if (auto* c = dynamic_cast<G::CompareExprContext*>(ctx)) return binary(c->op, c->expr(0), c->expr(1));
+  if (auto* c = dynamic_cast<G::AndExprContext*>(ctx)) {
+    auto e = make(ExprKind::kBinary, ctx);
+    e->op = BinaryOp::kAnd;
+    e->kids.push_back(expr(c->expr(0), d));
+    e->kids.push_back(expr(c->expr(1), d));
+    return e;
+  }
+  if (auto* c = dynamic_cast<G::OrExprContext*>(ctx)) {
+    auto e = make(ExprKind::kBinary, ctx);
+    e->op = BinaryOp::kOr;
+    e->kids.push_back(expr(c->expr(0), d));
+    e->kids.push_back(expr(c->expr(1), d));
+    return e;
+  }
+  if (auto* c = dynamic_cast<G::DefaultExprContext*>(ctx)) {
+    auto e = make(ExprKind::kDefault, ctx);
+    e->kids.push_back(expr(c->expr(0), d));
+    e->kids.push_back(expr(c->expr(1), d));
+    return e;
+  }
+  if (auto* c = dynamic_cast<G::PresenceExprContext*>(ctx)) {
+    auto e = make(ExprKind::kPresence, ctx);
+    e->wantAbsent = (need(c->what)->getText() == "absent") != (c->neg != nullptr);
+    e->kids.push_back(expr(c->expr(), d));
+    return e;
+  }
+  if (auto* c = dynamic_cast<G::LineClassExprContext*>(ctx)) {
+    auto e = make(ExprKind::kLineClass, ctx);
+    e->name = need(c->IDENT())->getText();
+    e->negated = c->neg != nullptr;
+    e->kids.push_back(expr(c->expr(), d));
+    return e;
+  }
+  if (auto* c = dynamic_cast<G::InExprContext*>(ctx)) {
+    auto e = make(ExprKind::kIn, ctx);
+    e->negated = c->neg != nullptr;
+    e->kids.push_back(expr(c->expr(0), d));
+    e->kids.push_back(expr(c->expr(1), d));
+    return e;
+  }
+  if (auto* c = dynamic_cast<G::WithinExprContext*>(ctx)) {
+    auto e = make(ExprKind::kWithin, ctx);
+    e->before = need(c->dir)->getText() == "before";
+    for (size_t i = 0; i < 3; ++i) e->kids.push_back(expr(c->expr(i), d));
+    return e;
+  }
+  if (auto* c = dynamic_cast<G::BetweenExprContext*>(ctx)) {
+    auto e = make(ExprKind::kBetween, ctx);
+    e->negated = c->neg != nullptr;
+    for (size_t i = 0; i < 3; ++i) e->kids.push_back(expr(c->expr(i), d));
+    return e;
+  }
+  if (auto* c = dynamic_cast<G::IfExprContext*>(ctx)) {
+    auto e = make(ExprKind::kIf, ctx);
+    for (size_t i = 0; i < 3; ++i) e->kids.push_back(expr(c->expr(i), d));
+    return e;
+  }
+  if (auto* c = dynamic_cast<G::ExistsExprContext*>(ctx)) {
+    auto e = make(ExprKind::kExists, ctx);
+    e->negated = need(c->kind)->getText() == "no";
+    e->var = varDecl(c->IDENT());
+    for (G::ExprContext* k : c->expr()) e->kids.push_back(expr(k, d));
+    return e;
+  }
+  if (auto* c = dynamic_cast<G::EveryExprContext*>(ctx)) {
+    auto e = make(ExprKind::kEvery, ctx);
+    e->var = varDecl(c->IDENT());
+    std::vector<G::ExprContext*> kids = c->expr();
+    if (kids.size() < 2) throw MalformedTree{};
+    e->kids.push_back(expr(kids[0], d));
+    if (kids.size() == 3) {
+      e->kids.push_back(expr(kids[1], d));
+    } else {
+      // No `where`: kids[1] is a literal `true`, so kids[2] is always `satisfies`.
+      auto t = make(ExprKind::kLiteral, ctx);
+      t->literalType = Type::of(TypeKind::kBool);
+      t->literal = Value::ofBool(true);
+      e->kids.push_back(std::move(t));
+    }
+    e->kids.push_back(expr(kids.back(), d));
+    return e;
+  }
+  if (auto* c = dynamic_cast<G::CountExprContext*>(ctx)) {
+    auto e = make(ExprKind::kCount, ctx);
+    e->var = varDecl(c->IDENT());
+    for (G::ExprContext* k : c->expr()) e->kids.push_back(expr(k, d));
+    return e;
+  }
+  if (auto* c = dynamic_cast<G::AggregateExprContext*>(ctx)) {
+    auto e = make(ExprKind::kAggregate, ctx);
+    const std::string kind = need(c->kind)->getText();
+    e->aggregate = kind == "sum" ? ast::AggregateOp::kSum
+                   : (kind == "max" || kind == "latest") ? ast::AggregateOp::kMax
+                                                         : ast::AggregateOp::kMin;
+    e->var = varDecl(c->IDENT());
+    for (G::ExprContext* k : c->expr()) e->kids.push_back(expr(k, d));
+    return e;
+  }
+  throw MalformedTree{};
+}
+
+ast::TypeRef Converter::baseType(G::BaseTypeContext* ctx, int depth) {
+  need(ctx);
+  ast::TypeRef t;
+  t.span = s_.spanOf(ctx);
+  if (tooDeep(depth, ctx)) return t;
+  if (auto* c = dynamic_cast<G::NamedTypeContext*>(ctx)) {
+    t.kind = ast::TypeRef::Kind::kNamed;
+    t.name = need(c->IDENT())->getText();
+  } else if (auto* c = dynamic_cast<G::ListTypeContext*>(ctx)) {
+    t.kind = ast::TypeRef::Kind::kList;
+    t.elem = std::make_unique<ast::TypeRef>(baseType(c->baseType(), depth + 1));
+  } else if (auto* c = dynamic_cast<G::EnumTypeContext*>(ctx)) {
+    t.kind = ast::TypeRef::Kind::kEnum;
+    for (antlr4::tree::TerminalNode* s : c->STRING()) t.values.push_back(unescape(s->getSymbol()));
+  } else {
+    throw MalformedTree{};
+  }
+  return t;
+}
+
+ast::TypeRef Converter::typeRef(G::TypeRefContext* ctx) {
+  need(ctx);
+  ast::TypeRef t = baseType(ctx->baseType(), 1);
+  t.span = s_.spanOf(ctx);
+  t.optional = need(ctx->getStart())->getText() == "optional" && ctx->children.size() == 2;
+  return t;
+}
+
+std::unique_ptr<ast::RuleDecl> Converter::rule(G::RuleDeclContext* ctx) {
+  auto r = std::make_unique<ast::RuleDecl>();
+  r->id = dashedName(ctx->dashedName(), r->span);
+  if (ctx->STRING()) r->title = unescape(ctx->STRING()->getSymbol());
+  bool haveApplies = false, haveEffective = false;
+  for (G::RuleClauseContext* clause : ctx->ruleClause()) {
+    const Span span = s_.spanOf(need(clause));
+    auto again = [&](const char* what) {
+      s_.error(span, "rule " + backticked(r->id) + " already has " + what + " clause");
+    };
+    if (auto* c = dynamic_cast<G::AppliesClauseContext*>(clause)) {
+      if (haveApplies) {
+        again("an `applies to`");
+        continue;
+      }
+      haveApplies = true;
+      for (antlr4::tree::TerminalNode* id : c->IDENT()) {
+        r->applies.push_back(id->getText());
+        r->appliesSpans.push_back(s_.spanOf(id));
+      }
+    } else if (auto* c = dynamic_cast<G::OnlyWhenClauseContext*>(clause)) {
+      if (r->onlyWhen) {
+        again("an `only when`");
+        continue;
+      }
+      r->onlyWhen = expr(c->expr(), 1);
+    } else if (auto* c = dynamic_cast<G::RuleEffectiveClauseContext*>(clause)) {
+      if (haveEffective) {
+        again("an `effective`");
+        continue;
+      }
+      haveEffective = true;
+      r->effectiveFrom = expr(c->expr(0), 1);
+      if (c->expr(1)) r->effectiveThrough = expr(c->expr(1), 1);
+    } else if (auto* c = dynamic_cast<G::LetClauseContext*>(clause)) {
+      ast::Clause cl;
+      cl.kind = ast::ClauseKind::kLet;
+      cl.span = span;
+      cl.var = varDecl(c->IDENT());
+      cl.expr = expr(c->expr(), 1);
+      r->clauses.push_back(std::move(cl));
+    } else if (auto* c = dynamic_cast<G::RequireClauseContext*>(clause)) {
+      ast::Clause cl;
+      cl.kind = ast::ClauseKind::kRequire;
+      cl.span = span;
+      cl.expr = expr(c->expr(), 1);
+      cl.outcome = outcome(c->outcome());
+      r->clauses.push_back(std::move(cl));
+    } else if (auto* c = dynamic_cast<G::FailWhenClauseContext*>(clause)) {
+      ast::Clause cl;
+      cl.kind = ast::ClauseKind::kFailWhen;
+      cl.span = span;
+      cl.outcome = outcome(c->outcome());
+      cl.expr = expr(c->expr(), 1);
+      if (c->message()) {
+        if (cl.outcome.message.present) {
+          s_.error(s_.spanOf(c->message()),
+                   "this " + backticked(cl.outcome.action == Action::kPend ? "pend" : "deny") +
+                       " already has a message before `when`; give one message, before `when` or at the end");
+        } else {
+          cl.outcome.message = message(c->message());
+        }
+      }
+      r->clauses.push_back(std::move(cl));
+    } else if (auto* c = dynamic_cast<G::AdjustClauseContext*>(clause)) {
+      ast::Clause cl;
+      cl.kind = ast::ClauseKind::kAdjust;
+      cl.span = span;
+      cl.outcome.span = span;
+      cl.outcome.group = need(c->IDENT())->getText();
+      cl.outcome.groupSpan = s_.spanOf(c->IDENT());
+      cl.outcome.carc = carc(c->carc());
+      cl.percent = number(c->number());
+      cl.expr = expr(c->expr(), 1);
+      if (c->message()) cl.outcome.message = message(c->message());
+      r->clauses.push_back(std::move(cl));
+    } else {
+      throw MalformedTree{};
+    }
+  }
+  return r;
+}
+
+std::unique_ptr<ast::RecordDecl> Converter::record(G::RecordDeclContext* ctx) {
+  auto rec = std::make_unique<ast::RecordDecl>();
+  rec->name = need(ctx->IDENT())->getText();
+  rec->span = s_.spanOf(ctx->IDENT());
+  for (G::FieldDeclContext* f : ctx->fieldDecl()) {
+    ast::FieldDecl field;
+    field.name = need(need(f)->name())->getText();
+    field.span = s_.spanOf(f->name());
+    field.typeRef = typeRef(f->typeRef());
+    for (G::FieldOptionContext* o : f->fieldOption()) {
+      ast::FieldOption opt;
+      opt.span = s_.spanOf(need(o));
+      auto signedNumber = [&](G::SignedNumberContext* n) {
+        Decimal v = number(need(n)->number());
+        return n->children.size() == 2 ? neg(v) : v;  // `-` number
+      };
+      if (dynamic_cast<G::NonEmptyOptionContext*>(o)) {
+        opt.kind = ast::FieldOption::Kind::kNonEmpty;
+      } else if (auto* c = dynamic_cast<G::FormatOptionContext*>(o)) {
+        opt.kind = ast::FieldOption::Kind::kFormat;
+        opt.name = need(c->IDENT())->getText();
+      } else if (auto* c = dynamic_cast<G::AtLeastOptionContext*>(o)) {
+        opt.kind = ast::FieldOption::Kind::kAtLeast;
+        opt.number = signedNumber(c->signedNumber());
+      } else if (auto* c = dynamic_cast<G::AboveOptionContext*>(o)) {
+        opt.kind = ast::FieldOption::Kind::kAbove;
+        opt.number = signedNumber(c->signedNumber());
+      } else if (auto* c = dynamic_cast<G::DefaultOptionContext*>(o)) {
+        opt.kind = ast::FieldOption::Kind::kDefault;
+        if (c->literal()) {
+          opt.literal = literal(c->literal());
+        } else {
+          const std::string open = need(c->getStop())->getText();
+          opt.emptyList = open == "]";
+          opt.emptyRecord = open == "}";
+        }
+      } else if (auto* c = dynamic_cast<G::UniqueOptionContext*>(o)) {
+        opt.kind = ast::FieldOption::Kind::kUnique;
+        opt.name = need(c->name())->getText();
+      } else if (auto* c = dynamic_cast<G::NotBeforeOptionContext*>(o)) {
+        opt.kind = ast::FieldOption::Kind::kNotBefore;
+        opt.name = need(c->name())->getText();
+      } else {
+        throw MalformedTree{};
+      }
+      field.options.push_back(std::move(opt));
+    }
+    rec->fields.push_back(std::move(field));
+  }
+  return rec;
+}
+
+void Converter::decl(G::DeclContext* ctx, ast::Unit& unit) {
+  need(ctx);
+  ast::Decl d;
+  if (auto* c = dynamic_cast<G::ConstDeclContext*>(ctx)) {
+    d.kind = ast::DeclKind::kConst;
+    d.constDecl = std::make_unique<ast::ConstDecl>();
+    d.constDecl->name = need(c->IDENT())->getText();
+    d.constDecl->span = s_.spanOf(c->IDENT());
+    d.constDecl->value = expr(c->expr(), 1);
+  } else if (auto* c = dynamic_cast<G::ParamDeclContext*>(ctx)) {
+    d.kind = ast::DeclKind::kParam;
+    d.paramDecl = std::make_unique<ast::ParamDecl>();
+    d.paramDecl->name = need(c->IDENT())->getText();
+    d.paramDecl->span = s_.spanOf(c->IDENT());
+    d.paramDecl->typeRef = typeRef(c->typeRef());
+    if (c->expr()) d.paramDecl->defaultValue = expr(c->expr(), 1);
+  } else if (auto* c = dynamic_cast<G::DefineDeclContext*>(ctx)) {
+    d.kind = ast::DeclKind::kDefine;
+    d.defineDecl = std::make_unique<ast::DefineDecl>();
+    d.defineDecl->name = need(c->IDENT())->getText();
+    d.defineDecl->span = s_.spanOf(c->IDENT());
+    for (G::ParamContext* p : c->param()) {
+      d.defineDecl->params.push_back(varDecl(need(p)->IDENT()));
+      d.defineDecl->paramTypes.push_back(typeRef(p->typeRef()));
+    }
+    d.defineDecl->body = expr(c->expr(), 1);
+  } else if (auto* c = dynamic_cast<G::LinesDeclContext*>(ctx)) {
+    d.kind = ast::DeclKind::kLines;
+    d.linesDecl = std::make_unique<ast::LinesDecl>();
+    d.linesDecl->name = need(c->IDENT())->getText();
+    d.linesDecl->span = s_.spanOf(c->IDENT());
+    d.linesDecl->predicate = expr(c->expr(), 1);
+  } else if (auto* c = dynamic_cast<G::RuleDeclContext*>(ctx)) {
+    d.kind = ast::DeclKind::kRule;
+    d.ruleDecl = rule(c);
+  } else if (auto* c = dynamic_cast<G::RecordDeclContext*>(ctx)) {
+    d.kind = ast::DeclKind::kRecord;
+    d.recordDecl = record(c);
+  } else {
+    throw MalformedTree{};
+  }
+  unit.decls.push_back(std::move(d));
+}
+
+std::unique_ptr<ast::Unit> Converter::unit(G::FileContext* ctx) {
+  need(ctx);
+  auto u = std::make_unique<ast::Unit>();
+  u->file = s_.origin().file;
+  G::HeaderContext* header = need(ctx->header());
+  if (auto* h = dynamic_cast<G::PolicyHeaderContext*>(header)) {
+    u->kind = ast::UnitKind::kPolicy;
+    u->name = dashedName(h->dashedName(), u->nameSpan);
+    u->version = unescape(need(h->STRING())->getSymbol());
+    const std::string policy = "policy " + backticked(u->name);
+    bool haveTitle = false, haveLob = false, haveEffective = false;
+    for (G::PolicyClauseContext* clause : h->policyClause()) {
+      const Span span = s_.spanOf(need(clause));
+      if (auto* c = dynamic_cast<G::TitleClauseContext*>(clause)) {
+        if (haveTitle) {
+          s_.error(span, policy + " already has a title");
+          continue;
+        }
+        haveTitle = true;
+        u->title = unescape(need(c->STRING())->getSymbol());
+      } else if (auto* c = dynamic_cast<G::LobClauseContext*>(clause)) {
+        if (haveLob) {
+          s_.error(span, policy + " already has a `line of business` clause; list every line of business in one");
+          continue;
+        }
+        haveLob = true;
+        for (antlr4::tree::TerminalNode* s : c->STRING()) {
+          u->linesOfBusiness.push_back(unescape(s->getSymbol()));
+          u->lobSpans.push_back(s_.spanOf(s));
+        }
+      } else if (auto* c = dynamic_cast<G::GovernsClauseContext*>(clause)) {
+        if (u->governs) {
+          s_.error(span, policy + " already has a `governs` clause");
+          continue;
+        }
+        u->governs = expr(c->expr(), 1);
+      } else if (auto* c = dynamic_cast<G::EffectiveClauseContext*>(clause)) {
+        if (haveEffective) {
+          s_.error(span, policy + " already has an `effective` clause");
+          continue;
+        }
+        haveEffective = true;
+        u->effectiveFrom = expr(c->expr(0), 1);
+        if (c->expr(1)) u->effectiveThrough = expr(c->expr(1), 1);
+      } else {
+        throw MalformedTree{};
+      }
+    }
+    if (!u->governs) s_.error(u->nameSpan, policy + " needs a `governs lines where ...` clause");
+    if (!haveLob) s_.error(u->nameSpan, policy + " needs a `line of business \"...\"` clause");
+  } else if (auto* h = dynamic_cast<G::ModuleHeaderContext*>(header)) {
+    u->kind = ast::UnitKind::kModule;
+    u->name = dashedName(h->dashedName(), u->nameSpan);
+  } else if (auto* h = dynamic_cast<G::SchemaHeaderContext*>(header)) {
+    u->kind = ast::UnitKind::kSchema;
+    u->name = need(h->IDENT())->getText();
+    u->nameSpan = s_.spanOf(h->IDENT());
+    u->version = unescape(need(h->STRING())->getSymbol());
+  } else {
+    throw MalformedTree{};
+  }
+  for (G::UseDeclContext* use : ctx->useDecl()) {
+    ast::UseDecl ud;
+    ud.module = dashedName(need(use)->dashedName(), ud.span);
+    for (G::BindingContext* b : use->binding()) {
+      ast::Binding binding;
+      binding.name = need(need(b)->IDENT())->getText();
+      binding.span = s_.spanOf(b->IDENT());
+      binding.value = expr(b->expr(), 1);
+      ud.bindings.push_back(std::move(binding));
+    }
+    u->uses.push_back(std::move(ud));
+  }
+  for (G::DeclContext* d : ctx->decl()) decl(d, *u);
+  return u;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The boundary: everything ANTLR does happens inside run(), and nothing it throws gets out.
+
+struct Result {
+  std::unique_ptr<ast::Unit> unit;
+  ExprPtr expr;
+};
+
+Result run(Entry entry, Origin origin, const std::string& text, Diagnostics& diags, const ParseLimits& limits) {
+  Result result;
+  const size_t errorsBefore = diags.errorCount();
+  ParseState state(origin, text, diags, limits, entry);
+
+  if (text.size() > limits.maxBytes) {
+    state.error(state.at(1, 0), "the file is too large (" + std::to_string(text.size()) + " bytes; the limit is " +
+                                    std::to_string(limits.maxBytes) + ")");
+    return result;
+  }
+  const size_t bad = firstInvalidUtf8(text);
+  if (bad != std::string_view::npos) {
+    size_t line = 1, lineStart = 0;
+    for (size_t i = 0; i < bad; ++i) {
+      if (text[i] == '\n') {
+        ++line;
+        lineStart = i + 1;
+      }
+    }
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned>(static_cast<unsigned char>(text[bad])));
+    state.error(state.at(line, codePoints(std::string_view(text).substr(lineStart, bad - lineStart))),
+                std::string("invalid UTF-8 (byte ") + hex + "): source files must be UTF-8 text");
+    return result;
+  }
+
+  try {
+    // A byte order mark is not text: blank it so that columns stay as editors count them.
+    std::unique_ptr<antlr4::ANTLRInputStream> input;
+    if (text.size() >= 3 && std::memcmp(text.data(), "\xEF\xBB\xBF", 3) == 0) {
+      input = std::make_unique<antlr4::ANTLRInputStream>(" " + text.substr(3));
+    } else {
+      input = std::make_unique<antlr4::ANTLRInputStream>(text);
+    }
+    ErrorListener listener(state);
+    grammar::PPLLexer lexer(input.get());
+    lexer.removeErrorListeners();
+    lexer.addErrorListener(&listener);
+    antlr4::CommonTokenStream tokens(&lexer);
+    tokens.fill();
+    state.setTokens(&tokens);
+    if (!state.preScanNesting()) return result;
+
+    G parser(&tokens);
+    parser.removeErrorListeners();
+    parser.addErrorListener(&listener);
+    parser.setErrorHandler(std::make_shared<ErrorStrategy>(state));
+
+    Converter converter(state);
+    if (entry == Entry::kFile) {
+      G::FileContext* tree = parser.file();
+      if (state.syntaxErrors() > 0 || parser.getNumberOfSyntaxErrors() > 0) return result;
+      result.unit = converter.unit(tree);
+    } else {
+      G::ExprOnlyContext* tree = parser.exprOnly();
+      if (state.syntaxErrors() > 0 || parser.getNumberOfSyntaxErrors() > 0) return result;
+      result.expr = converter.expr(need(tree)->expr(), 1);
+    }
+  } catch (const TooManySyntaxErrors&) {
+    // Reported with a note on the last error.
+  } catch (const MalformedTree&) {
+    if (diags.errorCount() == errorsBefore) state.error(state.at(1, 0), "the parser could not read this file");
+  } catch (const std::exception& e) {
+    state.error(state.at(1, 0), std::string("the parser failed on this input: ") + e.what());
+  } catch (...) {
+    state.error(state.at(1, 0), "the parser failed on this input");
+  }
+  // Any error makes the result unusable: later stages see either a whole tree or nothing.
+  if (diags.errorCount() != errorsBefore) {
+    result.unit.reset();
+    result.expr.reset();
+  }
+  return result;
+}
+
+}  // namespace
+
+std::unique_ptr<ast::Unit> parseUnit(uint32_t file, const SourceManager& sources, Diagnostics& diags,
+                                     const ParseLimits& limits) {
+  if (file >= sources.count()) {
+    diags.error(Span{}, "internal error: no source file " + std::to_string(file));
+    return nullptr;
+  }
+  return run(Entry::kFile, Origin{file, 1, 1}, sources.text(file), diags, limits).unit;
+}
+
+ExprPtr parseExpression(uint32_t file, const std::string& text, uint32_t line, uint32_t col, Diagnostics& diags,
+                        const ParseLimits& limits) {
+  return run(Entry::kExpr, Origin{file, std::max<uint32_t>(line, 1), std::max<uint32_t>(col, 1)}, text, diags,
+             limits)
+      .expr;
+}
+
+}  // namespace ppl

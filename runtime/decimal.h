@@ -1,0 +1,122 @@
+// Exact decimal numbers for claim amounts: units, money, height, weight.
+//
+// Binary floating point cannot hold 0.1 exactly, so 30.1 + 8.3 + 21.6 would not be 60 and a
+// dose rule could bill one unit too many. A Decimal is coefficient * 10^exponent with a signed
+// coefficient of at most 38 decimal digits; add, sub and mul are exact whenever the exact
+// result fits in 38 digits, div and sqrt keep kDivisionDigits significant digits and are exact
+// when the true result fits in them.
+//
+// The VM keeps Decimals in its 32-byte Value cell and must not allocate while evaluating, so a
+// Decimal is trivially copyable, never touches the heap, and is 24 bytes with 8-byte alignment:
+// the 128-bit coefficient is stored as two 64-bit halves (an __int128 member would force
+// 16-byte alignment and a 32-byte size).
+//
+// Values are kept normalized: the coefficient has no trailing zeros and zero has exponent 0, so
+// 60.0 and 60 are the same bits. compare() still works by value and never overflows.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+namespace ppl {
+
+enum class DecimalStatus : uint8_t { kOk, kOverflow, kDivisionByZero, kDomain };
+
+class Decimal {
+ public:
+  static constexpr int kMaxDigits = 38;       // coefficient digits kept by add, sub, mul
+  static constexpr int kDivisionDigits = 34;  // significant digits kept by div and sqrt
+
+  // The range is bounded so that every value prints without an exponent in kMaxTextLength
+  // bytes: magnitudes below 10^kMaxIntegerDigits, and multiples of 10^kMinExponent. Results at
+  // or above 10^kMaxIntegerDigits are kOverflow; finer results round (half-even) at
+  // 10^kMinExponent, to zero if need be, like gradual underflow. Claims use a tiny part of this.
+  static constexpr int kMaxIntegerDigits = 48;
+  static constexpr int kMinExponent = -80;
+
+  // Bytes format() may write, including its terminating NUL.
+  static constexpr int kMaxTextLength = 96;
+
+  constexpr Decimal() = default;  // zero
+
+  static Decimal fromInt(int64_t v);
+
+  // Parses the JSON number grammar exactly: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+  // No leading '+', no leading zeros ("01"), no bare point ("1.", ".5"), no white space.
+  // Returns false (leaving out unchanged) on bad syntax or when the value is not representable:
+  // more than 38 significant digits once trailing zeros are dropped, a magnitude of
+  // 10^kMaxIntegerDigits or more, or digits below 10^kMinExponent (parsing never rounds). "1e2" -> 100, "82.50" -> 82.5,
+  // "-0" -> 0.
+  static bool parse(std::string_view text, Decimal& out);
+
+  // The claim-facts limit: at most 9 digits before the point and 6 after it, judged by value
+  // (82.500000000 is 82.5 and fits).
+  bool fitsClaimNumber() const;
+
+  bool isZero() const { return lo == 0 && hi == 0; }
+  bool isNegative() const { return hi < 0; }
+  bool isInteger() const { return exp >= 0; }  // normalized: no trailing zeros to hide behind
+
+  // Converts an integral value that fits int64_t; false (out unchanged) otherwise.
+  bool toInt64(int64_t& out) const;
+
+  // Canonical text: no exponent, no trailing zeros, "-" for negatives, "0" for zero
+  // (82.5, 60, 0.000001, -3.25). Writes into buf, which must hold kMaxTextLength bytes,
+  // NUL-terminates it and returns the length without the NUL.
+  int format(char* buf) const;
+  std::string toString() const;
+
+  // The normalized exponent (0 for zero); for tests and debugging.
+  int32_t exponent() const { return exp; }
+
+  // -1, 0 or 1 by numeric value. Never overflows (1e30 vs 1e-30 is fine).
+  friend int compare(const Decimal& a, const Decimal& b);
+  friend bool operator==(const Decimal& a, const Decimal& b) { return compare(a, b) == 0; }
+  friend bool operator!=(const Decimal& a, const Decimal& b) { return compare(a, b) != 0; }
+  friend bool operator<(const Decimal& a, const Decimal& b) { return compare(a, b) < 0; }
+  friend bool operator<=(const Decimal& a, const Decimal& b) { return compare(a, b) <= 0; }
+  friend bool operator>(const Decimal& a, const Decimal& b) { return compare(a, b) > 0; }
+  friend bool operator>=(const Decimal& a, const Decimal& b) { return compare(a, b) >= 0; }
+
+ private:
+  // The operations live in decimal.cpp and reach the representation through this.
+  friend struct DecimalOps;
+
+  uint64_t lo = 0;  // low 64 bits of the two's-complement 128-bit coefficient
+  int64_t hi = 0;   // high 64 bits (carries the sign)
+  int32_t exp = 0;  // value = coefficient * 10^exp
+};
+
+static_assert(std::is_trivially_copyable<Decimal>::value, "Decimal lives in the VM's Value union");
+static_assert(sizeof(Decimal) <= 24 && alignof(Decimal) <= 8, "Decimal must fit a 32-byte Value");
+
+// Also declared here so that qualified calls (ppl::compare) find it, not only ADL.
+int compare(const Decimal& a, const Decimal& b);
+
+// Exact add/sub/mul. When the exact result needs more than 38 digits (possible only with
+// already-rounded operands, or operands far apart like 1e30 + 1e-30) it is rounded half-even to
+// 38 significant digits. kOverflow when the magnitude reaches 10^kMaxIntegerDigits; out is left
+// unchanged on any status but kOk.
+DecimalStatus add(const Decimal& a, const Decimal& b, Decimal& out);
+DecimalStatus sub(const Decimal& a, const Decimal& b, Decimal& out);
+DecimalStatus mul(const Decimal& a, const Decimal& b, Decimal& out);
+
+// a / b rounded half-even to kDivisionDigits significant digits; exact when the quotient
+// terminates within them (17424/3600 is exactly 4.84). kDivisionByZero when b is zero.
+DecimalStatus div(const Decimal& a, const Decimal& b, Decimal& out);
+
+// Square root rounded half-even to kDivisionDigits significant digits (decided by the next
+// digit and the remainder, so it is correctly rounded); exact when the root is exact
+// (sqrt(4.84) is 2.2). kDomain for negatives.
+DecimalStatus sqrt(const Decimal& a, Decimal& out);
+
+Decimal ceil(const Decimal& a);
+Decimal floor(const Decimal& a);
+// Rounds half-even to `places` digits after the point; places < 0 counts as 0.
+Decimal roundHalfEven(const Decimal& a, int places);
+Decimal neg(const Decimal& a);
+Decimal abs(const Decimal& a);
+
+}  // namespace ppl

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Bad policies are bad input (exit 1) reported as file:line:col; the real pack checks clean.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+bad="$TMP/bad.ppl"
+cat >"$bad" <<'PPL'
+policy bad-pack version "1"
+  line of business "commercial"
+
+rule R-1 "a rule with a broken expression"
+  require 1 + else deny CO 50
+PPL
+
+run check "$bad"
+expect_rc 1 "check: syntax error"
+expect_stderr 'bad\.ppl:[0-9]+:[0-9]+: error' "check: syntax error located as file:line:col"
+
+run check --werror "$bad"
+expect_rc 1 "check --werror: syntax error"
+
+run eval "$bad" "$(example commercial-approve)"
+expect_rc 1 "eval: bad policy"
+expect_stderr 'bad\.ppl:[0-9]+:[0-9]+: error' "eval: bad policy located as file:line:col"
+expect_stdout_empty "eval: bad policy decides nothing"
+
+run disasm "$bad"
+expect_rc 1 "disasm: bad policy"
+expect_stderr 'bad\.ppl:[0-9]+:[0-9]+: error' "disasm: bad policy located"
+
+run check "$TMP/no-such-policy.ppl"
+expect_rc 1 "check: missing file"
+expect_stderr 'no-such-policy\.ppl' "check: missing file named"
+
+run check "$POLICIES"
+expect_rc 0 "check: the policy pack"
+
+run check --werror "$POLICIES"
+expect_rc 0 "check --werror: the policy pack"
+
+finish

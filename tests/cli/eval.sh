@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# `pplc eval` on claim files: decided claims exit 0, bad claims exit 1 with the JSON path at
+# fault, several claims are each decided in order, and the table format lists fired rules.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+approve="$(example commercial-approve)"
+waste="$(example commercial-waste-after-pended-dose)"
+
+run eval "$POLICIES" "$approve"
+expect_rc 0 "decided claim"
+expect_stdout '^  "claim_id": "CLM-COMMERCIAL-APPROVE",$' "decided claim: pretty JSON with its id"
+expect_stdout '^  "decision": "approve",$' "decided claim: approved"
+
+run_stdin "$approve" eval "$POLICIES" -
+expect_rc 0 "claim on stdin"
+expect_stdout '"claim_id": "CLM-COMMERCIAL-APPROVE"' "claim on stdin: decided"
+
+# A negative quantity in the first line (the first "units": 40 in the file is lines[0]'s).
+bad="$TMP/bad-units.json"
+sed '0,/"units": 40/s//"units": -1/' "$approve" >"$bad"
+run eval "$POLICIES" "$bad"
+expect_rc 1 "bad claim"
+expect_stderr "^$bad: /lines/0/units: " "bad claim: file and JSON path in stderr"
+expect_stdout_empty "bad claim: no decision"
+
+malformed="$TMP/malformed.json"
+head -c 200 "$approve" >"$malformed"
+run eval "$POLICIES" "$malformed"
+expect_rc 1 "malformed JSON"
+expect_stderr "^$malformed: " "malformed JSON: file named"
+
+run eval "$POLICIES" "$TMP/no-such-claim.json"
+expect_rc 1 "missing claim file"
+expect_stderr 'no-such-claim\.json' "missing claim file: named"
+
+# Several claims: each decided in order; a bad one in the middle is reported and skipped.
+run eval "$POLICIES" "$approve" "$bad" "$waste"
+expect_rc 1 "three claims, one bad"
+check "three claims, one bad: two decisions, in order" \
+  test "$(grep -E '^  "claim_id": ' "$OUT" | tr -d '\n')" = \
+  '  "claim_id": "CLM-COMMERCIAL-APPROVE",  "claim_id": "CLM-COMMERCIAL-WASTE-AFTER-PENDED-DOSE",'
+expect_stderr "^$bad: /lines/0/units: " "three claims, one bad: the bad one named"
+
+mapfile -t all < <(example_claims)
+run eval "$POLICIES" "${all[@]}"
+expect_rc 0 "every example claim"
+check "every example claim: one decision each" \
+  test "$(grep -cE '^  "claim_id": ' "$OUT")" = "${#all[@]}"
+
+run eval --format=table "$POLICIES" "$approve" "$waste"
+expect_rc 0 "table"
+check "table: a header and one row per claim" test "$(wc -l <"$OUT")" = 3
+expect_stdout '^CLAIM +DECISION +LINES$' "table: header"
+expect_stdout '^CLM-COMMERCIAL-APPROVE +approve +-$' "table: approved claim"
+expect_stdout '^CLM-COMMERCIAL-WASTE-AFTER-PENDED-DOSE +deny +L1 pend C-DOSE; L3 deny C-WASTE$' \
+  "table: fired rules per line"
+check "table: columns aligned" \
+  test "$(awk 'NR > 1 { print index($0, $2) }' "$OUT" | sort -u | wc -l)" = 1
+
+run eval --format table "$POLICIES" "$approve" "$bad"
+expect_rc 1 "table with a bad claim"
+expect_stdout '^CLM-COMMERCIAL-APPROVE +error +/lines/0/units: ' "table: bad claim row"
+
+finish

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# `pplc build` writes a .pplb that decides exactly as the sources do; a damaged .pplb is bad
+# input (exit 1, with a message naming the file), never a crash.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+pack="$TMP/pack.pplb"
+run build "$POLICIES" -o "$pack"
+expect_rc 0 "build"
+check "build: wrote a non-empty file" test -s "$pack"
+check "build: no temporary file left" test ! -e "$pack.tmp"
+
+mapfile -t all < <(example_claims)
+
+# Pretty output for every example claim: the same from the .pplb as from the sources.
+"$PPLC" eval "$POLICIES" "${all[@]}" >"$TMP/from-source.json" 2>/dev/null
+run eval "$pack" "${all[@]}"
+expect_rc 0 "eval from .pplb"
+check "eval from .pplb: same output as from source" cmp -s "$OUT" "$TMP/from-source.json"
+
+for f in "${all[@]}"; do one_line "$f"; echo; done >"$TMP/all.ndjson"
+"$PPLC" eval --ndjson "$POLICIES" "$TMP/all.ndjson" >"$TMP/from-source.ndjson" 2>/dev/null
+run eval --ndjson "$pack" "$TMP/all.ndjson"
+expect_rc 0 "eval --ndjson from .pplb"
+check "eval --ndjson from .pplb: same output as from source" cmp -s "$OUT" "$TMP/from-source.ndjson"
+
+"$PPLC" disasm "$POLICIES" >"$TMP/disasm-source.txt" 2>/dev/null
+run disasm "$pack"
+expect_rc 0 "disasm from .pplb"
+check "disasm from .pplb: not empty" test -s "$OUT"
+check "disasm from .pplb: same as from source" cmp -s "$OUT" "$TMP/disasm-source.txt"
+
+# The same pack built twice is the same bytes.
+run build "$POLICIES" -o "$TMP/again.pplb"
+check "build: deterministic" cmp -s "$pack" "$TMP/again.pplb"
+
+# Damaged packs: one byte flipped (in the header, the middle, the last byte), truncated, empty.
+size="$(wc -c <"$pack")"
+approve="$(example commercial-approve)"
+for offset in 0 8 $((size / 3)) $((size / 2)) $((size - 1)); do
+  damaged="$TMP/flipped-$offset.pplb"
+  cp "$pack" "$damaged"
+  flip_byte "$damaged" "$offset"
+  run eval "$damaged" "$approve"
+  expect_rc 1 "byte $offset of $size flipped: eval"
+  expect_stderr "flipped-$offset\\.pplb: " "byte $offset flipped: eval names the file"
+  expect_stdout_empty "byte $offset flipped: no decision"
+  run disasm "$damaged"
+  expect_rc 1 "byte $offset of $size flipped: disasm"
+done
+
+head -c $((size / 2)) "$pack" >"$TMP/truncated.pplb"
+run eval "$TMP/truncated.pplb" "$approve"
+expect_rc 1 "truncated .pplb"
+expect_stderr 'truncated\.pplb: ' "truncated .pplb: file named"
+
+: >"$TMP/empty.pplb"
+run eval "$TMP/empty.pplb" "$approve"
+expect_rc 1 "empty .pplb"
+expect_stderr 'empty\.pplb: ' "empty .pplb: file named"
+
+run eval "$TMP/no-such.pplb" "$approve"
+expect_rc 1 "missing .pplb"
+expect_stderr 'no-such\.pplb: ' "missing .pplb: file named"
+
+# A policy with errors writes nothing.
+cat >"$TMP/bad.ppl" <<'PPL'
+policy bad-pack version "1"
+rule R-1 require 1 + else deny CO 50
+PPL
+run build "$TMP/bad.ppl" -o "$TMP/bad.pplb"
+expect_rc 1 "build: bad policy"
+check "build: bad policy writes no file" test ! -e "$TMP/bad.pplb"
+
+run build "$POLICIES" -o "$TMP/no-such-dir/pack.pplb"
+expect_rc 1 "build: unwritable output"
+expect_stderr 'no-such-dir/pack\.pplb: ' "build: unwritable output named"
+
+finish

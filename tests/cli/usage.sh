@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# pplc's command line: help, version, and exit status 2 for every usage error, with a hint.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+run
+expect_rc 2 "no arguments"
+expect_stderr 'pplc --help' "no arguments: hint to --help"
+
+run frobnicate
+expect_rc 2 "unknown command"
+expect_stderr 'unknown command `frobnicate`' "unknown command: named"
+
+run --bogus
+expect_rc 2 "unknown global option"
+
+for cmd in check build eval disasm; do
+  run "$cmd" --bogus "$POLICIES"
+  expect_rc 2 "$cmd: unknown option"
+  expect_stderr "unknown option \`--bogus\`" "$cmd: unknown option named"
+  expect_stderr "pplc $cmd --help" "$cmd: hint to --help"
+  expect_stdout_empty "$cmd: unknown option"
+
+  run "$cmd"
+  expect_rc 2 "$cmd: no operands"
+
+  run "$cmd" --help
+  expect_rc 0 "$cmd --help"
+  expect_stdout "^Usage: pplc $cmd" "$cmd --help: usage line"
+
+  run help "$cmd"
+  expect_rc 0 "help $cmd"
+  expect_stdout "^Usage: pplc $cmd" "help $cmd: usage line"
+done
+
+run build "$POLICIES"
+expect_rc 2 "build without -o"
+expect_stderr '-o' "build without -o: says what is missing"
+
+run build "$POLICIES" -o
+expect_rc 2 "build with -o and no file"
+
+run eval "$POLICIES"
+expect_rc 2 "eval without a claim"
+
+run eval --format=xml "$POLICIES" "$(example commercial-approve)"
+expect_rc 2 "eval with an unknown format"
+
+run eval --ndjson --format=table "$POLICIES" "$(example commercial-approve)"
+expect_rc 2 "eval --ndjson with --format=table"
+
+run eval "$POLICIES" - -
+expect_rc 2 "eval reading stdin twice"
+
+for h in --help -h help; do
+  run "$h"
+  expect_rc 0 "pplc $h"
+  expect_stdout '^Usage: pplc COMMAND' "pplc $h: usage line"
+  expect_stdout '^  eval ' "pplc $h: lists eval"
+done
+
+run help frobnicate
+expect_rc 2 "help for an unknown command"
+
+run --version
+expect_rc 0 "--version"
+expect_stdout '^pplc [0-9]' "--version: prints the version"
+
+finish

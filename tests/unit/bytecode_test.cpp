@@ -1,0 +1,849 @@
+// The compiler/VM contract: opcode numbers, the .pplb format (round trip, and every corruption
+// and truncation rejected), the verifier (accepts a good program, rejects hand-broken ones with
+// a precise message) and the disassembler (golden text), on a small program built by hand.
+#include <catch2/catch.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <fmt/core.h>
+
+#include "bytecode/bytecode.h"
+#include "bytecode/disasm.h"
+#include "bytecode/pplb.h"
+#include "bytecode/verifier.h"
+#include "runtime/date.h"
+#include "runtime/decimal.h"
+
+using namespace ppl;
+
+namespace {
+
+Decimal dec(const char* text) {
+  Decimal d;
+  REQUIRE(Decimal::parse(text, d));
+  return d;
+}
+
+int32_t day(const char* text) {
+  int32_t days = 0;
+  REQUIRE(parseDate(text, days));
+  return days;
+}
+
+SchemaField field(const char* name, ValueKind kind, uint32_t slot) {
+  SchemaField f;
+  f.name = name;
+  f.type.kind = kind;
+  f.slot = slot;
+  return f;
+}
+
+SchemaField listField(const char* name, ValueKind elem, uint32_t record, uint32_t slot) {
+  SchemaField f = field(name, ValueKind::kList, slot);
+  f.type.elemKind = elem;
+  f.type.record = record;
+  return f;
+}
+
+Instr ins(Opcode op, uint8_t a = 0, uint16_t b = 0, uint16_t c = 0, uint16_t d = 0) {
+  Instr i;
+  i.op = op;
+  i.a = a;
+  i.b = b;
+  i.c = c;
+  i.d = d;
+  return i;
+}
+
+MessagePiece text(const char* s) {
+  MessagePiece p;
+  p.text = s;
+  return p;
+}
+
+MessagePiece arg(int16_t index, ValueKind kind) {
+  MessagePiece p;
+  p.arg = index;
+  p.kind = kind;
+  return p;
+}
+
+constexpr uint16_t kString = static_cast<uint16_t>(ValueKind::kString);
+
+// Records: 0 Claim, 1 Payer, 2 Line. Chunks: 0 governed, 1 lines waste, 2 rule T-DX (a loop
+// over the claim's diagnoses), 3 rule T-UNITS (the largest units over the lines, a builtin
+// call, a computed group and an adjustment).
+Program sampleProgram() {
+  Program p;
+  Schema& s = p.schema;
+  s.name = "claim_facts";
+  s.version = "1.0";
+  s.root = 0;
+
+  SchemaRecord claim;
+  claim.name = "Claim";
+  SchemaField claimId = field("claim_id", ValueKind::kString, 1);
+  claimId.nonEmpty = true;
+  claim.fields.push_back(claimId);
+  SchemaField payer = field("payer", ValueKind::kRecord, 2);
+  payer.type.record = 1;
+  claim.fields.push_back(payer);
+  SchemaField lines = listField("lines", ValueKind::kRecord, 2, 3);
+  lines.nonEmpty = true;
+  lines.uniqueBy = 0;
+  claim.fields.push_back(lines);
+  SchemaField diagnoses = listField("diagnoses", ValueKind::kString, 0, 4);
+  diagnoses.type.format = StringFormat::kIcd10cm;
+  claim.fields.push_back(diagnoses);
+  s.records.push_back(claim);
+
+  SchemaRecord payerRecord;
+  payerRecord.name = "Payer";
+  SchemaField lob = field("line_of_business", ValueKind::kString, 1);
+  lob.type.enumIndex = 0;
+  payerRecord.fields.push_back(lob);
+  s.records.push_back(payerRecord);
+
+  SchemaRecord line;
+  line.name = "Line";
+  SchemaField lineNumber = field("line_number", ValueKind::kInt, 1);
+  lineNumber.hasMin = true;
+  lineNumber.min = dec("1");
+  line.fields.push_back(lineNumber);
+  SchemaField hcpcs = field("hcpcs", ValueKind::kString, 2);
+  hcpcs.type.format = StringFormat::kHcpcs;
+  line.fields.push_back(hcpcs);
+  SchemaField units = field("units", ValueKind::kDecimal, 3);
+  units.hasMin = true;
+  units.minExclusive = true;
+  units.hasDefault = true;
+  units.defaultValue = Value::ofDecimal(dec("1.5"));
+  line.fields.push_back(units);
+  SchemaField modifiers = listField("modifiers", ValueKind::kString, 0, 4);
+  modifiers.hasDefault = true;
+  line.fields.push_back(modifiers);
+  line.fields.push_back(field("from", ValueKind::kDate, 5));
+  SchemaField through = field("through", ValueKind::kDate, 6);
+  through.notBefore = 4;
+  through.optional = true;
+  line.fields.push_back(through);
+  SchemaField discounted = field("discounted", ValueKind::kBool, 7);
+  discounted.hasDefault = true;
+  discounted.defaultValue = Value::ofBool(true);
+  line.fields.push_back(discounted);
+  s.records.push_back(line);
+  s.enums.push_back({"commercial", "medicare_part_b"});
+
+  p.files = {"policies/test.ppl"};
+
+  Constant j9027;
+  j9027.kind = ValueKind::kString;
+  j9027.str = p.addString("J9027");
+  p.constants.push_back(j9027);
+  Constant jw;
+  jw.kind = ValueKind::kString;
+  jw.str = p.addString("JW");
+  p.constants.push_back(jw);
+  Constant ten;
+  ten.kind = ValueKind::kDecimal;
+  ten.d = dec("10");
+  p.constants.push_back(ten);
+  Constant pr;
+  pr.kind = ValueKind::kGroup;
+  pr.i = static_cast<int64_t>(AdjustmentGroup::kPR);
+  p.constants.push_back(pr);
+  Constant start;
+  start.kind = ValueKind::kDate;
+  start.i = day("2024-01-01");
+  p.constants.push_back(start);
+
+  StringSet dx;
+  dx.members = {p.addString("C61"), p.addString("Z19.2")};
+  p.sets.push_back(dx);
+  p.functions = {"ceil"};
+
+  using O = Opcode;
+  Chunk governed;
+  governed.name = "governed";
+  governed.registerCount = 4;
+  governed.code = {
+      ins(O::LINE, 0),
+      ins(O::FIELD, 1, 0, 2, 2),
+      ins(O::LOADK, 2, 0),
+      ins(O::EQS, 3, 1, 2),
+      ins(O::RETBOOL, 3),
+  };
+  for (uint32_t i = 0; i < governed.code.size(); ++i) governed.positions.push_back(SourcePos{0, 3, 12 + i});
+  p.chunks.push_back(governed);
+
+  Chunk waste;
+  waste.name = "lines waste";
+  waste.registerCount = 4;
+  waste.code = {
+      ins(O::LINE, 0),
+      ins(O::FIELD, 1, 0, 4, 2),
+      ins(O::LOADK, 2, 1),
+      ins(O::CONTAINS, 3, 1, 2, kString),
+      ins(O::RETBOOL, 3),
+  };
+  p.chunks.push_back(waste);
+
+  Chunk dxRule;
+  dxRule.name = "rule T-DX";
+  dxRule.registerCount = 7;
+  dxRule.code = {
+      ins(O::LINE, 5),               // 0
+      ins(O::FIELD, 6, 5, 2, 2),     // 1  R6 := line.hcpcs
+      ins(O::LOADK, 0, 0),           // 2
+      ins(O::EQS, 1, 6, 0),          // 3
+      ins(O::JMPIF, 1, 6),           // 4
+      ins(O::SKIP),                  // 5  not J9027: the rule does not apply
+      ins(O::ROOT, 0),               // 6
+      ins(O::FIELD, 1, 0, 4, 0),     // 7  R1 := claim.diagnoses
+      ins(O::ITERINIT, 2, 1),        // 8
+      ins(O::ITERNEXT, 2, 3, 13),    // 9
+      ins(O::INSET, 4, 3, 0),        // 10
+      ins(O::JMPIF, 4, 14),          // 11
+      ins(O::LOOP, 0, 9),            // 12
+      ins(O::FAIL, 6, 0, 1, kNoRegister),  // 13
+      ins(O::PASS),                  // 14
+  };
+  p.chunks.push_back(dxRule);
+
+  Chunk unitsRule;
+  unitsRule.name = "rule T-UNITS";
+  unitsRule.registerCount = 10;
+  unitsRule.code = {
+      ins(O::LOADABSENT, 0),         // 0  the largest units so far
+      ins(O::ROOT, 1),               // 1
+      ins(O::FIELD, 2, 1, 3, 0),     // 2  R2 := claim.lines
+      ins(O::ITERINIT, 3, 2),        // 3
+      ins(O::ITERNEXT, 3, 4, 8),     // 4
+      ins(O::FIELD, 5, 4, 3, 2),     // 5  R5 := line.units
+      ins(O::MAXD, 0, 5),            // 6
+      ins(O::LOOP, 0, 4),            // 7
+      ins(O::CALL, 6, 0, 0, 1),      // 8  R6 := ceil(R0)
+      ins(O::LOADK, 7, 2),           // 9
+      ins(O::LTD, 8, 7, 6),          // 10
+      ins(O::JMPIFNOT, 8, 14),       // 11
+      ins(O::LOADK, 9, 3),           // 12
+      ins(O::FAIL, 6, 0, 1, 9),      // 13
+      ins(O::ADJUST, 6, 0, 1),       // 14
+      ins(O::PASS),                  // 15
+  };
+  p.chunks.push_back(unitsRule);
+
+  PolicyInfo policy;
+  policy.id = "J9027-TEST";
+  policy.version = "1";
+  policy.title = "Test policy";
+  policy.linesOfBusiness = {"commercial"};
+  policy.effectiveFrom = day("2024-01-01");
+  policy.effectiveThrough = day("2024-12-31");
+  policy.governedChunk = 0;
+  policy.phasedClasses.push_back(LineClass{"waste", 1, 1});
+
+  RuleInfo dxInfo;
+  dxInfo.id = "T-DX";
+  dxInfo.title = "a covering diagnosis";
+  dxInfo.chunk = 2;
+  dxInfo.pos = SourcePos{0, 10, 3};
+  Outcome noDx;
+  noDx.action = Action::kDeny;
+  noDx.group = AdjustmentGroup::kCO;
+  noDx.carc = "50";
+  noDx.rarcs = {"N386"};
+  noDx.message.pieces = {text("no covering diagnosis for "), arg(0, ValueKind::kString)};
+  noDx.message.argCount = 1;
+  noDx.pos = SourcePos{0, 14, 5};
+  dxInfo.outcomes.push_back(noDx);
+  policy.rules.push_back(dxInfo);
+
+  RuleInfo unitsInfo;
+  unitsInfo.id = "T-UNITS";
+  unitsInfo.title = "units within 10";
+  unitsInfo.chunk = 3;
+  Outcome tooMany;
+  tooMany.action = Action::kPend;
+  tooMany.groupComputed = true;
+  tooMany.carc = "16";
+  tooMany.message.pieces = {text("units "), arg(0, ValueKind::kDecimal), text(" exceed \"10\"")};
+  tooMany.message.argCount = 1;
+  unitsInfo.outcomes.push_back(tooMany);
+  AdjustmentSpec reduce;
+  reduce.group = AdjustmentGroup::kCO;
+  reduce.carc = "45";
+  reduce.percent = dec("20");
+  reduce.message.pieces = {text("reduced for "), arg(0, ValueKind::kDecimal), text(" units")};
+  reduce.message.argCount = 1;
+  unitsInfo.adjustments.push_back(reduce);
+  policy.rules.push_back(unitsInfo);
+
+  p.policies.push_back(policy);
+  return p;
+}
+
+// Links and verifies; the verifier's message (empty when accepted).
+std::string verifyMessage(Program& p) {
+  std::string error;
+  if (!p.link(error)) return "link: " + error;
+  if (verifyProgram(p, error)) return std::string();
+  return error;
+}
+
+std::string encode(const Program& p) {
+  std::string bytes;
+  REQUIRE(writePplb(p, bytes));
+  return bytes;
+}
+
+void putLe64(std::string& bytes, size_t at, uint64_t v) {
+  for (int i = 0; i < 8; ++i) bytes[at + i] = static_cast<char>(v >> (8 * i));
+}
+
+// Makes the header agree with a payload changed on purpose, to reach the payload decoder.
+void fixHeader(std::string& bytes) {
+  const size_t length = bytes.size() - kPplbHeaderSize;
+  for (int i = 0; i < 4; ++i) bytes[8 + i] = static_cast<char>(length >> (8 * i));
+  putLe64(bytes, 12, pplbChecksum(std::string_view(bytes).substr(kPplbHeaderSize)));
+}
+
+}  // namespace
+
+TEST_CASE("opcode numbers are pinned: they are part of the .pplb format", "[bytecode]") {
+  struct Pin {
+    Opcode op;
+    const char* name;
+    int number;
+  };
+  // Written out by hand: reordering opcodes.def must fail here (append new opcodes at the end
+  // and bump kFormatVersion when a meaning changes).
+  const Pin pins[] = {
+      {Opcode::NOP, "NOP", 0},
+      {Opcode::LOADK, "LOADK", 1},
+      {Opcode::LOADBOOL, "LOADBOOL", 2},
+      {Opcode::LOADABSENT, "LOADABSENT", 3},
+      {Opcode::MOVE, "MOVE", 4},
+      {Opcode::ROOT, "ROOT", 5},
+      {Opcode::LINE, "LINE", 6},
+      {Opcode::FIELD, "FIELD", 7},
+      {Opcode::ISPRESENT, "ISPRESENT", 8},
+      {Opcode::COALESCE, "COALESCE", 9},
+      {Opcode::NOT, "NOT", 10},
+      {Opcode::ADDI, "ADDI", 11},
+      {Opcode::SUBI, "SUBI", 12},
+      {Opcode::MULI, "MULI", 13},
+      {Opcode::NEGI, "NEGI", 14},
+      {Opcode::ADDDAYS, "ADDDAYS", 15},
+      {Opcode::SUBDAYS, "SUBDAYS", 16},
+      {Opcode::DIFFDAYS, "DIFFDAYS", 17},
+      {Opcode::ITOD, "ITOD", 18},
+      {Opcode::ADDD, "ADDD", 19},
+      {Opcode::SUBD, "SUBD", 20},
+      {Opcode::MULD, "MULD", 21},
+      {Opcode::DIVD, "DIVD", 22},
+      {Opcode::NEGD, "NEGD", 23},
+      {Opcode::EQI, "EQI", 24},
+      {Opcode::LTI, "LTI", 25},
+      {Opcode::LEI, "LEI", 26},
+      {Opcode::EQD, "EQD", 27},
+      {Opcode::LTD, "LTD", 28},
+      {Opcode::LED, "LED", 29},
+      {Opcode::EQS, "EQS", 30},
+      {Opcode::INSET, "INSET", 31},
+      {Opcode::CONTAINS, "CONTAINS", 32},
+      {Opcode::LEN, "LEN", 33},
+      {Opcode::ITERINIT, "ITERINIT", 34},
+      {Opcode::ITERNEXT, "ITERNEXT", 35},
+      {Opcode::LOOP, "LOOP", 36},
+      {Opcode::MAXI, "MAXI", 37},
+      {Opcode::MINI, "MINI", 38},
+      {Opcode::MAXD, "MAXD", 39},
+      {Opcode::MIND, "MIND", 40},
+      {Opcode::JMP, "JMP", 41},
+      {Opcode::JMPIF, "JMPIF", 42},
+      {Opcode::JMPIFNOT, "JMPIFNOT", 43},
+      {Opcode::CALL, "CALL", 44},
+      {Opcode::DECISION, "DECISION", 45},
+      {Opcode::FAIL, "FAIL", 46},
+      {Opcode::ADJUST, "ADJUST", 47},
+      {Opcode::PASS, "PASS", 48},
+      {Opcode::SKIP, "SKIP", 49},
+      {Opcode::RETBOOL, "RETBOOL", 50},
+  };
+  REQUIRE(sizeof(pins) / sizeof(pins[0]) == static_cast<size_t>(Opcode::kCount));
+  for (const Pin& pin : pins) {
+    INFO(pin.name);
+    CHECK(static_cast<int>(pin.op) == pin.number);
+    CHECK(std::string(opcodeName(static_cast<Opcode>(pin.number))) == pin.name);
+  }
+  CHECK(kFormatVersion == 1);
+}
+
+TEST_CASE("addString interns", "[bytecode]") {
+  Program p;
+  CHECK(p.addString("a") == 0);
+  CHECK(p.addString("b") == 1);
+  CHECK(p.addString("a") == 0);
+  CHECK(p.addString("") == 2);
+  CHECK(p.strings.size() == 3);
+}
+
+TEST_CASE("link resolves constants, sets, builtins and the fact layout", "[bytecode]") {
+  Program p = sampleProgram();
+  std::string error;
+  REQUIRE(p.link(error));
+  REQUIRE(p.constantValues.size() == p.constants.size());
+  CHECK(p.constantValues[0].s.view() == "J9027");
+  CHECK(p.constantValues[2].d == dec("10"));
+  CHECK(p.constantValues[3].i == 1);
+  REQUIRE(p.setValues.size() == 1);
+  CHECK(p.setValues[0].size() == 2);
+  CHECK(p.setValues[0][1].view() == "Z19.2");
+  REQUIRE(p.functionIds.size() == 1);
+  CHECK(std::string(builtinAt(p.functionIds[0]).name) == "ceil");
+  CHECK(p.layout.claimIdSlot == 1);
+  CHECK(p.layout.linesSlot == 3);
+  CHECK(p.layout.lineRecord == 2);
+  CHECK(p.layout.lineNumberSlot == 1);
+  CHECK(p.layout.hcpcsSlot == 2);
+  CHECK(p.layout.payerSlot == 2);
+  CHECK(p.layout.payerRecord == 1);
+  CHECK(p.layout.lineOfBusinessSlot == 1);
+
+  SECTION("an unknown builtin") {
+    p.functions.push_back("cosh");
+    REQUIRE_FALSE(p.link(error));
+    CHECK(error == "unknown builtin function `cosh`");
+  }
+  SECTION("a constant string index out of range") {
+    p.constants[0].str = 99;
+    REQUIRE_FALSE(p.link(error));
+    CHECK(error.find("constant 0 names string 99") != std::string::npos);
+  }
+  SECTION("a missing well-known field") {
+    p.schema.records[2].fields[1].name = "procedure";
+    REQUIRE_FALSE(p.link(error));
+    CHECK(error == "record `Line` of the schema has no field `hcpcs` (the claim schema must declare it)");
+  }
+  SECTION("a well-known field of the wrong kind") {
+    p.schema.records[0].fields[0].type.kind = ValueKind::kInt;
+    REQUIRE_FALSE(p.link(error));
+    CHECK(error == "field `Claim.claim_id` of the schema must have the kind string, not integer");
+  }
+}
+
+TEST_CASE("the verifier accepts the sample program", "[bytecode][verifier]") {
+  Program p = sampleProgram();
+  CHECK(verifyMessage(p) == "");
+}
+
+TEST_CASE("the verifier rejects broken programs with a precise message", "[bytecode][verifier]") {
+  using O = Opcode;
+  struct Case {
+    const char* what;
+    std::function<void(Program&)> breakIt;
+    const char* message;
+  };
+  const Case cases[] = {
+      {"a register out of range", [](Program& p) { p.chunks[0].code[3].c = 4; },
+       "chunk 0 \"governed\", instruction 3 (EQS): register R4 is out of range (the chunk has 4 registers)"},
+      {"a backward JMP",
+       [](Program& p) { p.chunks[2].code[5] = ins(O::JMP, 0, 2); },
+       "chunk 2 \"rule T-DX\", instruction 5 (JMP): jump ->2 does not go forward (only LOOP may jump back)"},
+      {"a jump out of the chunk", [](Program& p) { p.chunks[2].code[4].b = 15; },
+       "chunk 2 \"rule T-DX\", instruction 4 (JMPIF): jump ->15 leaves the chunk (15 instructions)"},
+      {"LOOP not at an ITERNEXT", [](Program& p) { p.chunks[2].code[12].b = 10; },
+       "chunk 2 \"rule T-DX\", instruction 12 (LOOP): LOOP ->10 must go back to an ITERNEXT, but instruction 10 is "
+       "INSET"},
+      {"an ITERNEXT that does not exit after its LOOP", [](Program& p) { p.chunks[2].code[9].c = 14; },
+       "chunk 2 \"rule T-DX\", instruction 12 (LOOP): the ITERNEXT at 9 exits to ->14, not to the instruction after "
+       "this LOOP (13)"},
+      {"the iterator written inside its loop", [](Program& p) { p.chunks[2].code[10] = ins(O::ITERINIT, 2, 1); },
+       "chunk 2 \"rule T-DX\", instruction 10 (ITERINIT): writes R2, the iterator of the loop from 9 to 12: the loop "
+       "could run forever"},
+      {"the element written into the iterator", [](Program& p) { p.chunks[2].code[9].b = 2; },
+       "chunk 2 \"rule T-DX\", instruction 9 (ITERNEXT): the element register is the iterator R2 itself"},
+      {"EQS on an integer register", [](Program& p) { p.chunks[0].code[2] = ins(O::LOADBOOL, 2, 1); },
+       "chunk 0 \"governed\", instruction 3 (EQS): R2 holds an integer-like value, but EQS needs a string"},
+      {"a read of an undefined register", [](Program& p) { p.chunks[0].code[2] = ins(O::NOP); },
+       "chunk 0 \"governed\", instruction 3 (EQS): reads R2, which is not written on every path to here"},
+      {"a read defined on one path only", [](Program& p) { p.chunks[2].code[13].a = 3; },
+       "chunk 2 \"rule T-DX\", instruction 13 (FAIL): reads R3, which is not written on every path to here"},
+      {"a field of the wrong record", [](Program& p) { p.chunks[0].code[1].d = 0; },
+       "chunk 0 \"governed\", instruction 1 (FIELD): R0 holds a `Line` record, but FIELD needs a `Claim` record"},
+      {"a slot outside the record", [](Program& p) { p.chunks[0].code[1].c = 8; },
+       "chunk 0 \"governed\", instruction 1 (FIELD): slot S8 is not a field of record `Line` (slots 1 .. 7)"},
+      {"a list iterated as a decimal", [](Program& p) { p.chunks[3].code[6] = ins(O::MAXD, 0, 4); },
+       "chunk 3 \"rule T-UNITS\", instruction 6 (MAXD): R4 holds a `Line` record, but MAXD needs a decimal"},
+      {"CONTAINS with the wrong element kind",
+       [](Program& p) { p.chunks[1].code[3].d = static_cast<uint16_t>(ValueKind::kInt); },
+       "chunk 1 \"lines waste\", instruction 3 (CONTAINS): R1 holds a list of string, but CONTAINS needs a list of "
+       "integer (its d operand)"},
+      {"a builtin with the wrong argument count", [](Program& p) { p.chunks[3].code[8].d = 2; },
+       "chunk 3 \"rule T-UNITS\", instruction 8 (CALL): `ceil` takes 1 arguments, not 2"},
+      {"a builtin argument of the wrong kind", [](Program& p) { p.chunks[3].code[8].c = 3; },
+       "chunk 3 \"rule T-UNITS\", instruction 8 (CALL): R3 holds an iterator over `Line`, but CALL needs a decimal"},
+      {"a constant out of range", [](Program& p) { p.chunks[0].code[2].b = 5; },
+       "chunk 0 \"governed\", instruction 2 (LOADK): constant K5 is out of range (the program has 5)"},
+      {"a set out of range", [](Program& p) { p.chunks[2].code[10].c = 1; },
+       "chunk 2 \"rule T-DX\", instruction 10 (INSET): string set E1 is out of range (the program has 1)"},
+      {"an unused operand that is not 0", [](Program& p) { p.chunks[2].code[14].c = 1; },
+       "chunk 2 \"rule T-DX\", instruction 14 (PASS): unused operand c must be 0, not 1"},
+      {"an unknown opcode", [](Program& p) { p.chunks[2].code[14].op = Opcode::kCount; },
+       "chunk 2 \"rule T-DX\", instruction 14 (?): unknown opcode 51"},
+      {"FAIL with the wrong argument count", [](Program& p) { p.chunks[2].code[13].c = 2; },
+       "chunk 2 \"rule T-DX\", instruction 13 (FAIL): passes 2 message arguments, but the message takes 1"},
+      {"FAIL with an outcome out of range", [](Program& p) { p.chunks[2].code[13].b = 1; },
+       "chunk 2 \"rule T-DX\", instruction 13 (FAIL): outcome O1 is out of range (rule `T-DX` has 1)"},
+      {"FAIL with a group register for a fixed group", [](Program& p) { p.chunks[2].code[13].d = 0; },
+       "chunk 2 \"rule T-DX\", instruction 13 (FAIL): the outcome's group is fixed, so d must be 65535 (no "
+       "register), not 0"},
+      {"FAIL with a computed group that is not integer-like", [](Program& p) { p.chunks[3].code[13].d = 6; },
+       "chunk 3 \"rule T-UNITS\", instruction 13 (FAIL): R6 holds a decimal, but FAIL needs an integer-like value"},
+      {"a message argument of the wrong kind",
+       [](Program& p) { p.policies[0].rules[1].adjustments[0].message.pieces[1].kind = ValueKind::kString; },
+       "chunk 3 \"rule T-UNITS\", instruction 14 (ADJUST): R6 holds a decimal, but ADJUST needs a string"},
+      {"ADJUST with an adjustment out of range", [](Program& p) { p.chunks[3].code[14].b = 1; },
+       "chunk 3 \"rule T-UNITS\", instruction 14 (ADJUST): adjustment O1 is out of range (rule `T-UNITS` has 1)"},
+      {"falling off the end", [](Program& p) { p.chunks[3].code.pop_back(); },
+       "chunk 3 \"rule T-UNITS\", instruction 14 (ADJUST): falls off the end of the chunk: every path must end in "
+       "FAIL, PASS or SKIP"},
+      {"RETBOOL in a rule chunk", [](Program& p) { p.chunks[2].code[14] = ins(O::RETBOOL, 1); },
+       "chunk 2 \"rule T-DX\", instruction 14 (RETBOOL): RETBOOL may only end a predicate chunk; this chunk is rule "
+       "`T-DX` of policy `J9027-TEST`"},
+      {"PASS in a predicate", [](Program& p) { p.chunks[0].code[4] = ins(O::PASS); },
+       "chunk 0 \"governed\", instruction 4 (PASS): PASS may only end a rule chunk; this chunk is the governed "
+       "predicate of policy `J9027-TEST`"},
+      {"a predicate returning a string", [](Program& p) { p.chunks[0].code[4].a = 1; },
+       "chunk 0 \"governed\", instruction 4 (RETBOOL): R1 holds a string, but RETBOOL needs an integer-like value"},
+      {"a chunk with two roles", [](Program& p) { p.policies[0].rules[1].chunk = 0; },
+       "chunk 0 \"governed\" has two roles: the governed predicate of policy `J9027-TEST` and rule `T-UNITS` of "
+       "policy `J9027-TEST`"},
+      {"a chunk with no role", [](Program& p) { p.policies[0].phasedClasses.clear(); },
+       "chunk 1 \"lines waste\" has no role: no policy runs it"},
+      {"a policy naming a missing chunk", [](Program& p) { p.policies[0].governedChunk = 9; },
+       "the governed predicate of policy `J9027-TEST` is chunk 9, but the program has 4 chunks"},
+      {"too many registers", [](Program& p) { p.chunks[0].registerCount = 257; },
+       "chunk 0 \"governed\": 257 registers; at most 256 fit"},
+      {"positions that do not match the code", [](Program& p) { p.chunks[0].positions.pop_back(); },
+       "chunk 0 \"governed\": 4 source positions for 5 instructions (one each, or none)"},
+      {"a message argument out of range",
+       [](Program& p) { p.policies[0].rules[0].outcomes[0].message.pieces[1].arg = 1; },
+       "rule `T-DX` of policy `J9027-TEST`, outcome 0: message piece 1 reads argument 1, but the message takes 1"},
+      {"a message with too many arguments",
+       [](Program& p) { p.policies[0].rules[0].outcomes[0].message.argCount = 9; },
+       "rule `T-DX` of policy `J9027-TEST`, outcome 0: the message takes 9 arguments; at most 8"},
+      {"two fields in one slot", [](Program& p) { p.schema.records[2].fields[6].slot = 3; },
+       "schema field `Line.discounted` shares slot 3 with field `units`"},
+      {"a record that contains itself",
+       [](Program& p) {
+         SchemaField loop = field("again", ValueKind::kRecord, 2);
+         loop.type.record = 0;
+         p.schema.records[1].fields.push_back(loop);
+       },
+       "schema record `Claim` contains itself (through field `Payer.again`)"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.what);
+    Program p = sampleProgram();
+    c.breakIt(p);
+    CHECK(verifyMessage(p) == c.message);
+  }
+}
+
+TEST_CASE("the verifier requires a linked program", "[bytecode][verifier]") {
+  Program p = sampleProgram();
+  std::string error;
+  CHECK_FALSE(verifyProgram(p, error));
+  CHECK(error == "the program is not linked (Program::link must run before the verifier)");
+}
+
+TEST_CASE("an absent value joins with any kind and is accepted by any reader", "[bytecode][verifier]") {
+  using O = Opcode;
+  Program p = sampleProgram();
+  // R2 is absent on one path and a string on the other: EQS may read it.
+  p.chunks[0].code = {
+      ins(O::LINE, 0),                // 0
+      ins(O::FIELD, 1, 0, 2, 2),      // 1
+      ins(O::LOADABSENT, 2),          // 2
+      ins(O::ISPRESENT, 3, 1),        // 3
+      ins(O::JMPIFNOT, 3, 6),         // 4
+      ins(O::LOADK, 2, 0),            // 5
+      ins(O::EQS, 3, 1, 2),           // 6
+      ins(O::RETBOOL, 3),             // 7
+  };
+  p.chunks[0].positions.clear();
+  CHECK(verifyMessage(p) == "");
+
+  // But a string on one path and a decimal on the other is nothing.
+  p.chunks[0].code[2] = ins(O::LOADK, 2, 2);
+  CHECK(verifyMessage(p) ==
+        "chunk 0 \"governed\", instruction 6 (EQS): reads R2, which is not written on every path to here");
+}
+
+TEST_CASE("loops must nest", "[bytecode][verifier]") {
+  using O = Opcode;
+  Program p = sampleProgram();
+  // Two loops over the claim's lines whose bodies overlap: 3..7 and 5..9.
+  p.chunks[3].registerCount = 10;
+  p.chunks[3].code = {
+      ins(O::ROOT, 1),              // 0
+      ins(O::FIELD, 2, 1, 3, 0),    // 1
+      ins(O::ITERINIT, 3, 2),       // 2
+      ins(O::ITERNEXT, 3, 4, 8),    // 3
+      ins(O::ITERINIT, 5, 2),       // 4
+      ins(O::ITERNEXT, 5, 6, 10),   // 5
+      ins(O::NOP),                  // 6
+      ins(O::LOOP, 0, 3),           // 7
+      ins(O::NOP),                  // 8
+      ins(O::LOOP, 0, 5),           // 9
+      ins(O::PASS),                 // 10
+  };
+  CHECK(verifyMessage(p) ==
+        "chunk 3 \"rule T-UNITS\", instruction 9 (LOOP): the loop from 5 to 9 overlaps the loop from 3 to 7: loops "
+        "must nest");
+}
+
+TEST_CASE(".pplb round trip", "[bytecode][pplb]") {
+  Program p = sampleProgram();
+  std::string error;
+  REQUIRE(p.link(error));
+  const std::string bytes = encode(p);
+  CHECK(bytes.substr(0, 4) == "PPLB");
+
+  Program q;
+  REQUIRE(readPplb(bytes, q, error));
+  REQUIRE(q.link(error));
+  REQUIRE(verifyProgram(q, error));
+  CHECK(encode(q) == bytes);
+  CHECK(disassemble(q) == disassemble(p));
+  // Spot checks of what the bytes do not show directly.
+  CHECK(q.schema.records[2].fields[2].defaultValue.d == dec("1.5"));
+  CHECK(q.schema.records[2].fields[6].defaultValue.i == 1);
+  CHECK(q.schema.records[2].fields[5].notBefore == 4);
+  CHECK(q.chunks[0].positions.size() == 5);
+  CHECK(q.policies[0].rules[1].adjustments[0].percent == dec("20"));
+}
+
+TEST_CASE(".pplb header errors", "[bytecode][pplb]") {
+  Program p = sampleProgram();
+  std::string error;
+  REQUIRE(p.link(error));
+  const std::string good = encode(p);
+  Program q;
+
+  SECTION("bad magic") {
+    std::string bytes = good;
+    bytes[1] = 'X';
+    CHECK_FALSE(readPplb(bytes, q, error));
+    CHECK(error == "bad magic: not a .pplb file");
+  }
+  SECTION("a newer format version") {
+    std::string bytes = good;
+    bytes[4] = 9;
+    CHECK_FALSE(readPplb(bytes, q, error));
+    CHECK(error == "unsupported format version 9 (this reader supports 1..1)");
+  }
+  SECTION("unknown flags") {
+    std::string bytes = good;
+    bytes[7] = 1;
+    CHECK_FALSE(readPplb(bytes, q, error));
+    CHECK(error == "unknown flags 0x0100 in the header (this reader knows none)");
+  }
+  SECTION("a wrong checksum") {
+    std::string bytes = good;
+    bytes[good.size() - 3] ^= 0x20;
+    CHECK_FALSE(readPplb(bytes, q, error));
+    CHECK(error.rfind("checksum mismatch", 0) == 0);
+  }
+  SECTION("a truncated header") {
+    CHECK_FALSE(readPplb(good.substr(0, 10), q, error));
+    CHECK(error == "truncated at byte 10 while reading the header");
+  }
+  SECTION("a truncated payload") {
+    CHECK_FALSE(readPplb(good.substr(0, good.size() - 1), q, error));
+    CHECK(error == fmt::format("truncated at byte {}: the header announces {} payload bytes, {} follow",
+                               good.size() - 1, good.size() - kPplbHeaderSize, good.size() - kPplbHeaderSize - 1));
+  }
+  SECTION("bytes after the payload") {
+    CHECK_FALSE(readPplb(good + "x", q, error));
+    CHECK(error == fmt::format("1 unexpected bytes after the payload, at byte {}", good.size()));
+  }
+}
+
+TEST_CASE(".pplb payload errors say what and where", "[bytecode][pplb]") {
+  Program p = sampleProgram();
+  std::string error;
+  REQUIRE(p.link(error));
+  const std::string good = encode(p);
+  Program q;
+
+  SECTION("a payload cut short (header fixed up)") {
+    // Cut inside the last chunk's code: find it by its name.
+    const size_t name = good.find("rule T-UNITS");
+    REQUIRE(name != std::string::npos);
+    std::string bytes = good.substr(0, name + 12 + 2 + 4 + 3);
+    fixHeader(bytes);
+    CHECK_FALSE(readPplb(bytes, q, error));
+    CHECK(error == fmt::format("truncated at byte {} while reading chunk 3 code", bytes.size()));
+  }
+  SECTION("a hostile count") {
+    // The chunk count: four bytes just before the first chunk's name length.
+    const size_t name = good.find("governed");
+    REQUIRE(name != std::string::npos);
+    std::string bytes = good;
+    const size_t countAt = name - 4 - 4;
+    for (int i = 0; i < 4; ++i) bytes[countAt + i] = '\xff';
+    fixHeader(bytes);
+    CHECK_FALSE(readPplb(bytes, q, error));
+    CHECK(error.find(fmt::format("count 4294967295 at byte {} is more than the", countAt)) == 0);
+  }
+  SECTION("an opcode out of range") {
+    const size_t name = good.find("governed");
+    std::string bytes = good;
+    const size_t firstOp = name + 8 + 2 + 4;
+    bytes[firstOp] = static_cast<char>(Opcode::kCount);
+    fixHeader(bytes);
+    CHECK_FALSE(readPplb(bytes, q, error));
+    CHECK(error == fmt::format("bad opcode 51 at byte {} (instruction 0) while reading chunk 0 code", firstOp));
+  }
+}
+
+TEST_CASE(".pplb: every single-byte corruption and every truncation is rejected", "[bytecode][pplb]") {
+  Program p = sampleProgram();
+  std::string error;
+  REQUIRE(p.link(error));
+  const std::string good = encode(p);
+  Program q;
+  for (size_t i = 0; i < good.size(); ++i) {
+    std::string bytes = good;
+    bytes[i] = static_cast<char>(bytes[i] ^ 0xFF);
+    if (readPplb(bytes, q, error)) FAIL("flipping byte " << i << " went unnoticed");
+  }
+  for (size_t n = 0; n < good.size(); ++n) {
+    if (readPplb(std::string_view(good).substr(0, n), q, error)) FAIL("truncation to " << n << " bytes went unnoticed");
+  }
+  CHECK(readPplb(good, q, error));
+}
+
+TEST_CASE(".pplb: corrupt payloads behind a valid checksum never crash", "[bytecode][pplb]") {
+  // What a hostile writer can do: any payload with a matching header. Decoding, link() and the
+  // verifier must answer with an error or a safe program, never undefined behaviour (this test
+  // earns its keep under -fsanitize=address,undefined).
+  Program p = sampleProgram();
+  std::string error;
+  REQUIRE(p.link(error));
+  const std::string good = encode(p);
+  size_t accepted = 0;
+  for (size_t i = kPplbHeaderSize; i < good.size(); ++i) {
+    for (const uint8_t mask : {uint8_t{0xFF}, uint8_t{0x01}, uint8_t{0x80}}) {
+      std::string bytes = good;
+      bytes[i] = static_cast<char>(bytes[i] ^ mask);
+      fixHeader(bytes);
+      Program q;
+      if (!readPplb(bytes, q, error)) continue;
+      if (!q.link(error)) continue;
+      if (!verifyProgram(q, error)) continue;
+      ++accepted;
+      (void)disassemble(q);
+    }
+  }
+  for (size_t n = kPplbHeaderSize; n < good.size(); ++n) {
+    std::string bytes = good.substr(0, n);
+    fixHeader(bytes);
+    Program q;
+    if (readPplb(bytes, q, error)) FAIL("a payload cut to " << n - kPplbHeaderSize << " bytes was accepted");
+  }
+  // Some corruptions are harmless (a string's text, a source position); most are caught.
+  CHECK(accepted < 3 * (good.size() - kPplbHeaderSize));
+}
+
+TEST_CASE("golden disassembly of the sample program", "[bytecode][disasm]") {
+  Program p = sampleProgram();
+  std::string error;
+  REQUIRE(p.link(error));
+  const char* expected = R"(policy J9027-TEST@1 "Test policy"
+  lines of business: commercial
+  effective: 2024-01-01 .. 2024-12-31
+  governed: chunk 0
+  lines waste (phase 1): chunk 1
+  rule T-DX "a covering diagnosis": chunk 2  ; policies/test.ppl:10:3
+    outcome 0: deny CO 50 N386 "no covering diagnosis for {0:string}"
+  rule T-UNITS "units within 10": chunk 3
+    outcome 0: pend <computed> 16 "units {0:decimal} exceed \"10\""
+    adjustment 0: CO 45 20% "reduced for {0:decimal} units"
+
+schema claim_facts "1.0" (root Claim)
+constants
+  K0    string   "J9027"
+  K1    string   "JW"
+  K2    decimal  10
+  K3    group    PR
+  K4    date     2024-01-01
+sets
+  E0    {C61, Z19.2}
+functions
+  F0    ceil
+
+chunk 0 "governed" (registers 4)
+    0  LINE       R0                                        ; policies/test.ppl:3:12
+    1  FIELD      R1, R0, S2 (hcpcs), T2 (Line)             ; policies/test.ppl:3:13
+    2  LOADK      R2, K0 ="J9027"                           ; policies/test.ppl:3:14
+    3  EQS        R3, R1, R2                                ; policies/test.ppl:3:15
+    4  RETBOOL    R3                                        ; policies/test.ppl:3:16
+
+chunk 1 "lines waste" (registers 4)
+    0  LINE       R0
+    1  FIELD      R1, R0, S4 (modifiers), T2 (Line)
+    2  LOADK      R2, K1 ="JW"
+    3  CONTAINS   R3, R1, R2, string
+    4  RETBOOL    R3
+
+chunk 2 "rule T-DX" (registers 7)
+    0  LINE       R5
+    1  FIELD      R6, R5, S2 (hcpcs), T2 (Line)
+    2  LOADK      R0, K0 ="J9027"
+    3  EQS        R1, R6, R0
+    4  JMPIF      R1, ->6
+    5  SKIP
+    6  ROOT       R0
+    7  FIELD      R1, R0, S4 (diagnoses), T0 (Claim)
+    8  ITERINIT   R2, R1
+    9  ITERNEXT   R2, R3, ->13
+   10  INSET      R4, R3, E0 {C61, Z19.2}
+   11  JMPIF      R4, ->14
+   12  LOOP       ->9
+   13  FAIL       R6, O0 (deny CO 50), 1, -
+   14  PASS
+
+chunk 3 "rule T-UNITS" (registers 10)
+    0  LOADABSENT R0
+    1  ROOT       R1
+    2  FIELD      R2, R1, S3 (lines), T0 (Claim)
+    3  ITERINIT   R3, R2
+    4  ITERNEXT   R3, R4, ->8
+    5  FIELD      R5, R4, S3 (units), T2 (Line)
+    6  MAXD       R0, R5
+    7  LOOP       ->4
+    8  CALL       R6, F0 (ceil), R0, 1
+    9  LOADK      R7, K2 =10
+   10  LTD        R8, R7, R6
+   11  JMPIFNOT   R8, ->14
+   12  LOADK      R9, K3 =PR
+   13  FAIL       R6, O0 (pend <computed> 16), 1, R9
+   14  ADJUST     R6, O0 (CO 45 20%), 1
+   15  PASS
+)";
+  CHECK(disassemble(p) == expected);
+  CHECK(disassembleChunk(p, 1) == R"(chunk 1 "lines waste" (registers 4)
+    0  LINE       R0
+    1  FIELD      R1, R0, S4 (modifiers), T2 (Line)
+    2  LOADK      R2, K1 ="JW"
+    3  CONTAINS   R3, R1, R2, string
+    4  RETBOOL    R3
+)");
+}

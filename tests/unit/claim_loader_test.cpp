@@ -1,0 +1,737 @@
+// The claim loader against a hand-built schema that holds every kind of field: values land in
+// their slots, defaults and absences, list layout, and every error with its exact path.
+#include <catch2/catch.hpp>
+
+#include <cstdint>
+#include <random>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "runtime/date.h"
+#include "runtime/decimal.h"
+#include "runtime/schema.h"
+#include "vm/claim_loader.h"
+
+using namespace ppl;
+
+namespace {
+
+Decimal dec(const char* text) {
+  Decimal d;
+  REQUIRE(Decimal::parse(text, d));
+  return d;
+}
+
+int32_t day(const char* text) {
+  int32_t days = 0;
+  REQUIRE(parseDate(text, days));
+  return days;
+}
+
+SchemaField& addField(SchemaRecord& rec, const char* name, ValueKind kind) {
+  SchemaField f;
+  f.name = name;
+  f.type.kind = kind;
+  f.slot = static_cast<uint32_t>(rec.fields.size()) + 1;
+  rec.fields.push_back(f);
+  return rec.fields.back();
+}
+
+SchemaField& addList(SchemaRecord& rec, const char* name, ValueKind elemKind) {
+  SchemaField& f = addField(rec, name, ValueKind::kList);
+  f.type.elemKind = elemKind;
+  return f;
+}
+
+enum : uint32_t { kClaim, kItem, kExtra, kInner };
+
+// record Claim {
+//   claim_id: string, not empty;  kind: one of ("alpha", "beta", "gamma");  flag: bool, default false
+//   count: integer, at least 1;  amount: decimal, at least 0;  ratio: optional decimal, above 0
+//   code: string, format hcpcs;  start: date;  end: optional date, not before start
+//   note: optional string;  tags: list of string, format modifier, default []
+//   items: list of Item, not empty, unique number;  extra: Extra, default {};  maybe: optional Extra
+//   limit: decimal, default 5.5;  codes: list of string, format icd10cm;  nums: optional list of decimal, at least 0
+//   when: optional list of date }
+// record Item { number: integer, at least 1;  name: string;  mods: list of string, default [];  price: optional decimal }
+// record Extra { level: integer, default 3;  labels: list of string, default [];  inner: Inner, default {} }
+// record Inner { on: bool, default true;  day: optional date }
+Schema testSchema() {
+  Schema s;
+  s.name = "test";
+  s.version = "1";
+  s.enums.push_back({"alpha", "beta", "gamma"});
+  s.records.resize(4);
+  s.records[kClaim].name = "Claim";
+  s.records[kItem].name = "Item";
+  s.records[kExtra].name = "Extra";
+  s.records[kInner].name = "Inner";
+  s.root = kClaim;
+
+  SchemaRecord& c = s.records[kClaim];
+  addField(c, "claim_id", ValueKind::kString).nonEmpty = true;
+  addField(c, "kind", ValueKind::kString).type.enumIndex = 0;
+  {
+    SchemaField& f = addField(c, "flag", ValueKind::kBool);
+    f.hasDefault = true;
+    f.defaultValue = Value::ofBool(false);
+  }
+  {
+    SchemaField& f = addField(c, "count", ValueKind::kInt);
+    f.hasMin = true;
+    f.min = Decimal::fromInt(1);
+  }
+  {
+    SchemaField& f = addField(c, "amount", ValueKind::kDecimal);
+    f.hasMin = true;
+  }
+  {
+    SchemaField& f = addField(c, "ratio", ValueKind::kDecimal);
+    f.optional = true;
+    f.hasMin = true;
+    f.minExclusive = true;
+  }
+  addField(c, "code", ValueKind::kString).type.format = StringFormat::kHcpcs;
+  addField(c, "start", ValueKind::kDate);
+  {
+    SchemaField& f = addField(c, "end", ValueKind::kDate);
+    f.optional = true;
+    f.notBefore = c.findField("start");
+  }
+  addField(c, "note", ValueKind::kString).optional = true;
+  {
+    SchemaField& f = addList(c, "tags", ValueKind::kString);
+    f.type.format = StringFormat::kModifier;
+    f.hasDefault = true;
+  }
+  {
+    SchemaField& f = addList(c, "items", ValueKind::kRecord);
+    f.type.record = kItem;
+    f.nonEmpty = true;
+    f.uniqueBy = 0;  // Item.number
+  }
+  {
+    SchemaField& f = addField(c, "extra", ValueKind::kRecord);
+    f.type.record = kExtra;
+    f.hasDefault = true;
+  }
+  {
+    SchemaField& f = addField(c, "maybe", ValueKind::kRecord);
+    f.type.record = kExtra;
+    f.optional = true;
+  }
+  {
+    SchemaField& f = addField(c, "limit", ValueKind::kDecimal);
+    f.hasDefault = true;
+    f.defaultValue = Value::ofDecimal(dec("5.5"));
+  }
+  addList(c, "codes", ValueKind::kString).type.format = StringFormat::kIcd10cm;
+  {
+    SchemaField& f = addList(c, "nums", ValueKind::kDecimal);
+    f.optional = true;
+    f.hasMin = true;
+  }
+  addList(c, "when", ValueKind::kDate).optional = true;
+
+  SchemaRecord& item = s.records[kItem];
+  {
+    SchemaField& f = addField(item, "number", ValueKind::kInt);
+    f.hasMin = true;
+    f.min = Decimal::fromInt(1);
+  }
+  addField(item, "name", ValueKind::kString);
+  addList(item, "mods", ValueKind::kString).hasDefault = true;
+  addField(item, "price", ValueKind::kDecimal).optional = true;
+
+  SchemaRecord& extra = s.records[kExtra];
+  {
+    SchemaField& f = addField(extra, "level", ValueKind::kInt);
+    f.hasDefault = true;
+    f.defaultValue = Value::ofInt(3);
+  }
+  addList(extra, "labels", ValueKind::kString).hasDefault = true;
+  {
+    SchemaField& f = addField(extra, "inner", ValueKind::kRecord);
+    f.type.record = kInner;
+    f.hasDefault = true;
+  }
+
+  SchemaRecord& inner = s.records[kInner];
+  {
+    SchemaField& f = addField(inner, "on", ValueKind::kBool);
+    f.hasDefault = true;
+    f.defaultValue = Value::ofBool(true);
+  }
+  addField(inner, "day", ValueKind::kDate).optional = true;
+  return s;
+}
+
+const Schema& schema() {
+  static const Schema s = testSchema();
+  return s;
+}
+
+// A field of the record of type `record` at `base`.
+const Value& at(const Facts& facts, uint32_t record, uint32_t base, const char* name) {
+  const SchemaRecord& rec = schema().records[record];
+  int k = rec.findField(name);
+  REQUIRE(k >= 0);
+  REQUIRE(base + rec.fields[k].slot < facts.slots.size());
+  return facts.slots[base + rec.fields[k].slot];
+}
+
+std::string str(const Value& v) { return std::string(v.s.view()); }
+
+// The facts as text, walking the schema, so that two loads can be compared.
+void dumpRecord(const Facts& facts, uint32_t record, uint32_t base, std::string& out);
+
+void dumpScalar(ValueKind kind, const Value& v, std::string& out) {
+  if (v.absent) {
+    out += "absent";
+  } else if (kind == ValueKind::kString) {
+    out += "\"" + str(v) + "\"";
+  } else if (kind == ValueKind::kDecimal) {
+    out += v.d.toString();
+  } else {
+    out += std::to_string(v.i);
+  }
+}
+
+void dumpRecord(const Facts& facts, uint32_t record, uint32_t base, std::string& out) {
+  const SchemaRecord& rec = schema().records[record];
+  out += "{#" + std::to_string(facts.slots[base].i);
+  for (const SchemaField& f : rec.fields) {
+    const Value& v = facts.slots[base + f.slot];
+    out += " " + f.name + "=";
+    if (v.absent) {
+      out += "absent";
+    } else if (f.type.kind == ValueKind::kRecord) {
+      dumpRecord(facts, f.type.record, v.rec, out);
+    } else if (f.type.kind == ValueKind::kList) {
+      REQUIRE(uint64_t(v.list.begin) + v.list.count <= facts.elems.size());
+      out += "[";
+      for (uint32_t i = 0; i < v.list.count; ++i) {
+        const Value& e = facts.element(v.list, i);
+        if (f.type.elemKind == ValueKind::kRecord) {
+          dumpRecord(facts, f.type.record, e.rec, out);
+        } else {
+          dumpScalar(f.type.elemKind, e, out);
+        }
+        out += ",";
+      }
+      out += "]";
+    } else {
+      dumpScalar(f.type.kind, v, out);
+    }
+  }
+  out += "}";
+}
+
+std::string dump(const Facts& facts) {
+  std::string out;
+  dumpRecord(facts, kClaim, Facts::kRootBase, out);
+  return out;
+}
+
+const char* const kFullClaim = R"({
+  "claim_id": "C-1",
+  "kind": "beta",
+  "count": 2,
+  "amount": 82.50,
+  "ratio": 1e2,
+  "code": "J9027",
+  "start": "2026-01-31",
+  "end": "2026-02-01",
+  "note": "h\u00e9llo \"q\"",
+  "tags": ["JZ", "JW"],
+  "unknown": {"deep": [1, 2, {"x": null, "y": [[], {}]}], "z": "\u0000"},
+  "items": [
+    {"number": 1, "name": "a", "mods": ["X1", "Y2"], "price": 0.000001, "extra": true},
+    {"number": 2.0, "name": "b"},
+    {"number": 3, "name": "c", "mods": ["Z3"]}
+  ],
+  "codes": ["C61", "Z19.2"],
+  "maybe": {"level": 7, "inner": {"on": false, "day": "2024-02-29"}},
+  "nums": [0, 1.25, 1E+2],
+  "when": ["2026-03-01"]
+})";
+
+// The smallest valid claim, as (key, JSON text) pairs that tests replace, drop or extend.
+using Fields = std::vector<std::pair<std::string, std::string>>;
+
+Fields minimalFields() {
+  return {{"claim_id", R"("C-1")"},   {"kind", R"("alpha")"},        {"count", "1"},
+          {"amount", "0"},            {"code", R"("J9027")"},        {"start", R"("2026-01-01")"},
+          {"items", R"([{"number": 1, "name": "a"}])"}, {"codes", "[]"}};
+}
+
+// The minimal claim with `key` set to `json` (added when new, dropped when `json` is empty).
+std::string claimWith(const std::string& key, const std::string& json) {
+  Fields fields = minimalFields();
+  bool found = false;
+  for (auto& [k, v] : fields) {
+    if (k == key) {
+      v = json;
+      found = true;
+    }
+  }
+  if (!found) fields.emplace_back(key, json);
+  std::string out = "{";
+  for (const auto& [k, v] : fields) {
+    if (v.empty()) continue;
+    if (out.size() > 1) out += ", ";
+    out += "\"" + k + "\": " + v;
+  }
+  return out + "}";
+}
+
+struct Loaded {
+  bool ok;
+  ClaimError error;
+};
+
+Loaded loadText(ClaimLoader& loader, const std::string& json, Facts& facts) {
+  Loaded r;
+  r.ok = loader.load(json, facts, r.error);
+  return r;
+}
+
+// Loads `json`, which must fail with exactly `path` and a message containing `message`.
+void expectError(const std::string& json, const std::string& path, const std::string& message) {
+  ClaimLoader loader(schema());
+  Facts facts;
+  Loaded r = loadText(loader, json, facts);
+  INFO("json: " << json);
+  INFO("error: " << r.error.path << ": " << r.error.message);
+  REQUIRE_FALSE(r.ok);
+  CHECK(r.error.path == path);
+  CHECK_THAT(r.error.message, Catch::Contains(message));
+  CHECK(facts.slots.empty());
+  CHECK(facts.elems.empty());
+}
+
+}  // namespace
+
+TEST_CASE("claim loader: values land in their slots", "[claim_loader]") {
+  ClaimLoader loader(schema());
+  Facts facts;
+  Loaded r = loadText(loader, kFullClaim, facts);
+  INFO(r.error.path << ": " << r.error.message);
+  REQUIRE(r.ok);
+
+  const uint32_t root = Facts::kRootBase;
+  CHECK(facts.slots[root].i == 0);
+  CHECK(str(at(facts, kClaim, root, "claim_id")) == "C-1");
+  CHECK(str(at(facts, kClaim, root, "kind")) == "beta");
+  CHECK(at(facts, kClaim, root, "count").i == 2);
+  CHECK(at(facts, kClaim, root, "amount").d == dec("82.5"));
+  CHECK(at(facts, kClaim, root, "ratio").d == dec("100"));
+  CHECK(str(at(facts, kClaim, root, "code")) == "J9027");
+  CHECK(at(facts, kClaim, root, "start").i == day("2026-01-31"));
+  CHECK(at(facts, kClaim, root, "end").i == day("2026-02-01"));
+  CHECK(str(at(facts, kClaim, root, "note")) == "h\xC3\xA9llo \"q\"");
+
+  const Value& tags = at(facts, kClaim, root, "tags");
+  REQUIRE(tags.list.count == 2);
+  CHECK(str(facts.element(tags.list, 0)) == "JZ");
+  CHECK(str(facts.element(tags.list, 1)) == "JW");
+
+  // Items: three records in one run, ordinals 0..2, each with its own modifiers run.
+  const Value& items = at(facts, kClaim, root, "items");
+  REQUIRE(items.list.count == 3);
+  for (uint32_t i = 0; i < 3; ++i) {
+    uint32_t base = facts.element(items.list, i).rec;
+    CHECK(facts.slots[base].i == i);
+    CHECK(at(facts, kItem, base, "number").i == i + 1);
+  }
+  const uint32_t item0 = facts.element(items.list, 0).rec;
+  const uint32_t item1 = facts.element(items.list, 1).rec;
+  const uint32_t item2 = facts.element(items.list, 2).rec;
+  CHECK(str(at(facts, kItem, item1, "name")) == "b");
+  CHECK(at(facts, kItem, item0, "price").d == dec("0.000001"));
+  CHECK(at(facts, kItem, item1, "price").absent == 1);
+  const Value& mods0 = at(facts, kItem, item0, "mods");
+  REQUIRE(mods0.list.count == 2);
+  CHECK(str(facts.element(mods0.list, 0)) == "X1");
+  CHECK(str(facts.element(mods0.list, 1)) == "Y2");
+  CHECK(at(facts, kItem, item1, "mods").list.count == 0);  // default []
+  const Value& mods2 = at(facts, kItem, item2, "mods");
+  REQUIRE(mods2.list.count == 1);
+  CHECK(str(facts.element(mods2.list, 0)) == "Z3");
+  // A nested list's elements never split its parent's run.
+  CHECK((mods2.list.begin + 1 <= items.list.begin || mods2.list.begin >= items.list.begin + 3));
+  CHECK((mods0.list.begin + 2 <= items.list.begin || mods0.list.begin >= items.list.begin + 3));
+
+  const Value& codes = at(facts, kClaim, root, "codes");
+  REQUIRE(codes.list.count == 2);
+  CHECK(str(facts.element(codes.list, 1)) == "Z19.2");
+
+  const Value& nums = at(facts, kClaim, root, "nums");
+  REQUIRE(nums.list.count == 3);
+  CHECK(facts.element(nums.list, 0).d == dec("0"));
+  CHECK(facts.element(nums.list, 1).d == dec("1.25"));
+  CHECK(facts.element(nums.list, 2).d == dec("100"));
+
+  const Value& when = at(facts, kClaim, root, "when");
+  REQUIRE(when.list.count == 1);
+  CHECK(facts.element(when.list, 0).i == day("2026-03-01"));
+
+  // Present optional record, with its own default for the absent list.
+  const Value& maybe = at(facts, kClaim, root, "maybe");
+  REQUIRE(maybe.absent == 0);
+  CHECK(facts.slots[maybe.rec].i == 0);
+  CHECK(at(facts, kExtra, maybe.rec, "level").i == 7);
+  CHECK(at(facts, kExtra, maybe.rec, "labels").list.count == 0);
+  const Value& inner = at(facts, kExtra, maybe.rec, "inner");
+  CHECK(at(facts, kInner, inner.rec, "on").i == 0);
+  CHECK(at(facts, kInner, inner.rec, "day").i == day("2024-02-29"));
+
+  // Absent with defaults.
+  CHECK(at(facts, kClaim, root, "flag").absent == 0);
+  CHECK(at(facts, kClaim, root, "flag").i == 0);
+  CHECK(at(facts, kClaim, root, "limit").d == dec("5.5"));
+  const Value& extra = at(facts, kClaim, root, "extra");
+  REQUIRE(extra.absent == 0);
+  CHECK(at(facts, kExtra, extra.rec, "level").i == 3);
+  CHECK(at(facts, kExtra, extra.rec, "labels").list.count == 0);
+  const Value& extraInner = at(facts, kExtra, extra.rec, "inner");
+  REQUIRE(extraInner.absent == 0);
+  CHECK(at(facts, kInner, extraInner.rec, "on").i == 1);
+  CHECK(at(facts, kInner, extraInner.rec, "day").absent == 1);
+
+  std::string id;
+  CHECK(loader.lastClaimId(id));
+  CHECK(id == "C-1");
+}
+
+TEST_CASE("claim loader: absent optional fields and defaults", "[claim_loader]") {
+  ClaimLoader loader(schema());
+  Facts facts;
+  Loaded r = loadText(loader, claimWith("none", ""), facts);
+  INFO(r.error.path << ": " << r.error.message);
+  REQUIRE(r.ok);
+  const uint32_t root = Facts::kRootBase;
+  for (const char* name : {"ratio", "end", "note", "maybe", "nums", "when"}) {
+    INFO(name);
+    CHECK(at(facts, kClaim, root, name).absent == 1);
+  }
+  CHECK(at(facts, kClaim, root, "tags").absent == 0);
+  CHECK(at(facts, kClaim, root, "tags").list.count == 0);
+  CHECK(at(facts, kClaim, root, "tags").list.begin <= facts.elems.size());
+  CHECK(at(facts, kClaim, root, "codes").list.count == 0);
+  CHECK(at(facts, kClaim, root, "flag").i == 0);
+  CHECK(at(facts, kClaim, root, "amount").d.isZero());
+  const Value& extra = at(facts, kClaim, root, "extra");
+  CHECK(at(facts, kExtra, extra.rec, "level").i == 3);
+
+  // An explicitly empty object takes the same defaults.
+  REQUIRE(loadText(loader, claimWith("extra", "{}"), facts).ok);
+  const Value& extra2 = at(facts, kClaim, root, "extra");
+  CHECK(at(facts, kExtra, extra2.rec, "level").i == 3);
+  CHECK(at(facts, kInner, at(facts, kExtra, extra2.rec, "inner").rec, "on").i == 1);
+}
+
+TEST_CASE("claim loader: numbers are exact", "[claim_loader]") {
+  ClaimLoader loader(schema());
+  Facts facts;
+  const uint32_t root = Facts::kRootBase;
+  struct Case {
+    const char* json;
+    const char* value;
+  };
+  for (Case c : {Case{"82.50", "82.5"}, Case{"1e2", "100"}, Case{"0.1", "0.1"}, Case{"30.125", "30.125"},
+                 Case{"-0", "0"}, Case{"999999999.999999", "999999999.999999"}, Case{"82.500000000", "82.5"},
+                 Case{"1.5E-1", "0.15"}}) {
+    INFO(c.json);
+    Loaded r = loadText(loader, claimWith("amount", c.json), facts);
+    INFO(r.error.message);
+    REQUIRE(r.ok);
+    CHECK(at(facts, kClaim, root, "amount").d == dec(c.value));
+  }
+  struct IntCase {
+    const char* json;
+    int64_t value;
+  };
+  for (IntCase c : {IntCase{"1", 1}, IntCase{"1.0", 1}, IntCase{"1e2", 100}, IntCase{"2.50e1", 25},
+                    IntCase{"9223372036854775807", INT64_MAX}}) {
+    INFO(c.json);
+    Loaded r = loadText(loader, claimWith("count", c.json), facts);
+    INFO(r.error.message);
+    REQUIRE(r.ok);
+    CHECK(at(facts, kClaim, root, "count").i == c.value);
+  }
+}
+
+TEST_CASE("claim loader: loading twice gives the same facts", "[claim_loader]") {
+  ClaimLoader loader(schema());
+  Facts facts;
+  REQUIRE(loadText(loader, kFullClaim, facts).ok);
+  const std::string first = dump(facts);
+  const size_t slots = facts.slots.size(), elems = facts.elems.size();
+  // Something else in between, failed and not, must leave no trace.
+  REQUIRE_FALSE(loadText(loader, claimWith("count", "0"), facts).ok);
+  REQUIRE(loadText(loader, claimWith("none", ""), facts).ok);
+  REQUIRE(loadText(loader, kFullClaim, facts).ok);
+  CHECK(dump(facts) == first);
+  CHECK(facts.slots.size() == slots);
+  CHECK(facts.elems.size() == elems);
+  REQUIRE(loadText(loader, kFullClaim, facts).ok);
+  CHECK(dump(facts) == first);
+}
+
+TEST_CASE("claim loader: wrong json types", "[claim_loader]") {
+  expectError(claimWith("claim_id", "5"), "/claim_id", "must be a string, got 5");
+  expectError(claimWith("count", R"("2")"), "/count", R"(must be an integer, got "2")");
+  expectError(claimWith("amount", "true"), "/amount", "must be a number, got true");
+  expectError(claimWith("flag", "1"), "/flag", "must be true or false, got 1");
+  expectError(claimWith("note", "null"), "/note", "must be a string, got null");
+  expectError(claimWith("start", "20260101"), "/start", "must be a date string YYYY-MM-DD, got 20260101");
+  expectError(claimWith("items", "{}"), "/items", "must be an array, got an object");
+  expectError(claimWith("items", "[5]"), "/items/0", "must be an object, got 5");
+  expectError(claimWith("items", R"([{"number": 1, "name": "a"}, []])"), "/items/1", "must be an object, got an array");
+  expectError(claimWith("maybe", "[]"), "/maybe", "must be an object, got an array");
+  expectError(claimWith("maybe", R"({"inner": {"on": "yes"}})"), "/maybe/inner/on", R"(must be true or false, got "yes")");
+  expectError(claimWith("tags", R"(["JZ", 7])"), "/tags/1", "must be a string, got 7");
+  expectError(claimWith("codes", R"("C61")"), "/codes", R"(must be an array, got "C61")");
+  expectError(claimWith("items", R"([{"number": 1, "name": "a", "mods": [{}]}])"), "/items/0/mods/0",
+              "must be a string, got an object");
+}
+
+TEST_CASE("claim loader: the top level must be an object", "[claim_loader]") {
+  expectError("[1, 2]", "", "the claim must be a json object, got an array");
+  expectError("5", "", "the claim must be a json object, got a number");
+  expectError(R"("claim")", "", "the claim must be a json object, got a string");
+  expectError("null", "", "the claim must be a json object, got null");
+  expectError("true", "", "the claim must be a json object, got a boolean");
+}
+
+TEST_CASE("claim loader: enums and code formats", "[claim_loader]") {
+  expectError(claimWith("kind", R"("delta")"), "/kind", R"(must be one of alpha, beta, gamma, got "delta")");
+  expectError(claimWith("kind", R"("Alpha")"), "/kind", "must be one of alpha, beta, gamma");
+  expectError(claimWith("code", R"("J90")"), "/code", R"(must be an hcpcs code)");
+  expectError(claimWith("code", R"("J90")"), "/code", R"(got "J90")");
+  expectError(claimWith("code", R"("j9027")"), "/code", "must be an hcpcs code");
+  expectError(claimWith("tags", R"(["JZ", "jz"])"), "/tags/1", R"(must be a modifier of 2 letters or digits, got "jz")");
+  expectError(claimWith("codes", R"(["C61", "C61."])"), "/codes/1", "must be an icd-10-cm code");
+}
+
+TEST_CASE("claim loader: empty strings and lists", "[claim_loader]") {
+  expectError(claimWith("claim_id", R"("")"), "/claim_id", "must not be empty");
+  expectError(claimWith("items", "[]"), "/items", "must have at least one element");
+  // `not empty` is about the list, not its elements; an empty list without it is fine.
+  ClaimLoader loader(schema());
+  Facts facts;
+  CHECK(loadText(loader, claimWith("tags", "[]"), facts).ok);
+  CHECK(loadText(loader, claimWith("note", R"("")"), facts).ok);
+}
+
+TEST_CASE("claim loader: number ranges and digit limits", "[claim_loader]") {
+  expectError(claimWith("count", "0"), "/count", "must be an integer >= 1, got 0");
+  expectError(claimWith("amount", "-1"), "/amount", "must be a number >= 0, got -1");
+  expectError(claimWith("amount", "-0.000001"), "/amount", "must be a number >= 0, got -0.000001");
+  expectError(claimWith("ratio", "0"), "/ratio", "must be a number > 0, got 0");
+  expectError(claimWith("ratio", "-2.5"), "/ratio", "must be a number > 0, got -2.5");
+  expectError(claimWith("nums", "[1, -1]"), "/nums/1", "must be a number >= 0, got -1");
+  expectError(claimWith("items", R"([{"number": 0, "name": "a"}])"), "/items/0/number", "must be an integer >= 1, got 0");
+  const char* digits = "must be a number with at most 9 digits before the decimal point and 6 after it";
+  expectError(claimWith("amount", "1234567890"), "/amount", std::string(digits) + ", got 1234567890");
+  expectError(claimWith("amount", "0.0000001"), "/amount", digits);
+  expectError(claimWith("amount", "1e9"), "/amount", digits);
+  expectError(claimWith("amount", "1e300"), "/amount", digits);
+  expectError(claimWith("amount", "1e-300"), "/amount", digits);
+  expectError(claimWith("amount", "123456789012345678901234567890123456789012345"), "/amount", digits);
+  expectError(claimWith("count", "1.5"), "/count", "must be an integer, got 1.5");
+  expectError(claimWith("count", "1e-1"), "/count", "must be an integer, got 1e-1");
+  expectError(claimWith("count", "9223372036854775808"), "/count", "must be an integer in the 64-bit range");
+  expectError(claimWith("count", "-9223372036854775809"), "/count", "must be an integer in the 64-bit range");
+  expectError(claimWith("count", "1e19"), "/count", "must be an integer in the 64-bit range, got 1e19");
+  expectError(claimWith("count", "123456789012345678901234567890123456789012345678901234567890"), "/count",
+              "must be an integer in the 64-bit range, got 1234567890123456789012345678901234567890...");
+  // The most negative integer is in range (and then below the minimum).
+  expectError(claimWith("count", "-9223372036854775808"), "/count", "must be an integer >= 1, got -9223372036854775808");
+}
+
+TEST_CASE("claim loader: dates", "[claim_loader]") {
+  expectError(claimWith("start", R"("2026-02-30")"), "/start", R"(must be a calendar date YYYY-MM-DD, got "2026-02-30")");
+  expectError(claimWith("start", R"("2025-02-29")"), "/start", "must be a calendar date");
+  expectError(claimWith("start", R"("2026-13-01")"), "/start", "must be a calendar date");
+  expectError(claimWith("start", R"("2026-1-01")"), "/start", "must be a calendar date");
+  expectError(claimWith("start", R"("2026-01-01T00:00:00Z")"), "/start", "must be a calendar date");
+  expectError(claimWith("when", R"(["2026-01-01", "2026-04-31"])"), "/when/1", "must be a calendar date");
+  expectError(claimWith("maybe", R"({"inner": {"day": "0000-00-00"}})"), "/maybe/inner/day", "must be a calendar date");
+  // Not before: the later-declared field is the one at fault; the same day is fine.
+  expectError(claimWith("end", R"("2025-12-31")"), "/end", "is before start");
+  ClaimLoader loader(schema());
+  Facts facts;
+  CHECK(loadText(loader, claimWith("end", R"("2026-01-01")"), facts).ok);
+  // Checked when the object closes, so the order of the keys does not matter.
+  CHECK_FALSE(loadText(loader, R"({"end": "2025-01-01", )" + claimWith("none", "").substr(1), facts).ok);
+}
+
+TEST_CASE("claim loader: missing, duplicate and unknown keys", "[claim_loader]") {
+  expectError(claimWith("count", ""), "/count", "missing required field `count`");
+  expectError(claimWith("claim_id", ""), "/claim_id", "missing required field `claim_id`");
+  expectError(claimWith("codes", ""), "/codes", "missing required field `codes`");
+  expectError(claimWith("items", R"([{"number": 1, "name": "a"}, {"name": "b"}])"), "/items/1/number",
+              "missing required field `number`");
+  expectError(claimWith("claim_id", R"("a", "claim_id": "b")"), "/claim_id", "duplicate key `claim_id`");
+  expectError(claimWith("items", R"([{"number": 1, "name": "a", "name": "a"}])"), "/items/0/name",
+              "duplicate key `name`");
+  // A duplicated key is a duplicate however it is spelt.
+  expectError(claimWith("claim_id", R"("a", "claim\u005fid": "b")"), "/claim_id", "duplicate key `claim_id`");
+
+  ClaimLoader loader(schema());
+  Facts facts;
+  Loaded r = loadText(loader, claimWith("x-unknown", R"({"a": [1, {"b": [true, null, "s"]}], "c": 1e999})"), facts);
+  INFO(r.error.message);
+  CHECK(r.ok);
+  CHECK(loadText(loader, claimWith("x", R"("a", "x": "b")"), facts).ok);  // unknown duplicates are ignored
+}
+
+TEST_CASE("claim loader: unique list keys", "[claim_loader]") {
+  expectError(claimWith("items", R"([{"number": 1, "name": "a"}, {"number": 1, "name": "b"}])"), "/items/1/number",
+              "duplicate number 1 (also /items/0)");
+  // The first element that repeats an earlier one, whatever the values.
+  expectError(claimWith("items", R"([{"number": 5, "name": "a"}, {"number": 2, "name": "b"}, {"number": 2, "name": "c"},
+                                     {"number": 5, "name": "d"}])"),
+              "/items/2/number", "duplicate number 2 (also /items/1)");
+  expectError(claimWith("items", R"([{"number": 3, "name": "a"}, {"number": 1, "name": "b"}, {"number": 4, "name": "c"},
+                                     {"number": 1.0, "name": "d"}, {"number": 3, "name": "e"}])"),
+              "/items/3/number", "duplicate number 1 (also /items/1)");
+  ClaimLoader loader(schema());
+  Facts facts;
+  std::string many = "[";
+  for (int i = 1; i <= 2000; ++i) many += (i > 1 ? "," : "") + std::string(R"({"number": )") + std::to_string(i) + R"(, "name": "n"})";
+  CHECK(loadText(loader, claimWith("items", many + "]"), facts).ok);
+  CHECK_FALSE(loadText(loader, claimWith("items", many + R"(, {"number": 1999, "name": "n"}])"), facts).ok);
+}
+
+TEST_CASE("claim loader: malformed json", "[claim_loader]") {
+  for (const char* json : {"", "   ", "{", "}", R"({"claim_id": })", R"({"claim_id": "a",})", R"({"claim_id" "a"})",
+                           R"({"claim_id": "a)", R"({"claim_id": "\x"})", "{\"claim_id\": \"\xff\"}", R"({"count": 01})",
+                           R"({"count": -})", R"({"count": 1.})", R"({"count": .5})", R"({"flag": tru})",
+                           R"({"items": [1 2]})"}) {
+    INFO(json);
+    ClaimLoader loader(schema());
+    Facts facts;
+    Loaded r = loadText(loader, json, facts);
+    REQUIRE_FALSE(r.ok);
+    CHECK(r.error.path == "");
+    CHECK_THAT(r.error.message, Catch::StartsWith("malformed json: "));
+  }
+  expectError(claimWith("count", "01"), "", "malformed json: invalid number 01 (near /count)");
+}
+
+TEST_CASE("claim loader: content after the claim", "[claim_loader]") {
+  expectError(claimWith("none", "") + " {}", "", "unexpected content after the claim object");
+  expectError(claimWith("none", "") + "}", "", "unexpected content after the claim object");
+  ClaimLoader loader(schema());
+  Facts facts;
+  Loaded r = loadText(loader, claimWith("none", "") + " 5", facts);
+  CHECK_FALSE(r.ok);
+  CHECK(r.error.path == "");
+  CHECK(loadText(loader, claimWith("none", "") + " \n\t ", facts).ok);
+}
+
+TEST_CASE("claim loader: the claim id of a bad claim", "[claim_loader]") {
+  ClaimLoader loader(schema());
+  Facts facts;
+  std::string id;
+  // Found even when the error comes first.
+  REQUIRE_FALSE(loadText(loader, R"({"kind": "delta", "claim_id": "C-9"})", facts).ok);
+  CHECK(loader.lastClaimId(id));
+  CHECK(id == "C-9");
+  REQUIRE_FALSE(loadText(loader, claimWith("count", "0"), facts).ok);
+  CHECK(loader.lastClaimId(id));
+  CHECK(id == "C-1");
+  REQUIRE_FALSE(loadText(loader, R"({"claim_id": 5})", facts).ok);
+  CHECK_FALSE(loader.lastClaimId(id));
+  CHECK(id.empty());
+  REQUIRE_FALSE(loadText(loader, R"({"claim_id": "C-1", )", facts).ok);
+  CHECK_FALSE(loader.lastClaimId(id));
+  REQUIRE_FALSE(loadText(loader, R"([{"claim_id": "C-1"}])", facts).ok);
+  CHECK_FALSE(loader.lastClaimId(id));
+  REQUIRE_FALSE(loadText(loader, R"({"claim_id": "", "count": 0})", facts).ok);
+  CHECK(loader.lastClaimId(id));
+  CHECK(id.empty());
+}
+
+TEST_CASE("claim loader: a broken schema is an error, not a crash", "[claim_loader]") {
+  Schema bad = testSchema();
+  bad.records[kClaim].fields[0].slot = 99;
+  ClaimLoader loader(bad);
+  Facts facts;
+  Loaded r = loadText(loader, kFullClaim, facts);
+  CHECK_FALSE(r.ok);
+  CHECK_THAT(r.error.message, Catch::StartsWith("the claim schema is invalid"));
+
+  // A record that holds itself by default would never end.
+  Schema loop = testSchema();
+  SchemaField& self = addField(loop.records[kInner], "self", ValueKind::kRecord);
+  self.type.record = kInner;
+  self.hasDefault = true;
+  ClaimLoader loopLoader(loop);
+  CHECK_FALSE(loadText(loopLoader, kFullClaim, facts).ok);
+}
+
+TEST_CASE("claim loader: deep nesting", "[claim_loader]") {
+  ClaimLoader loader(schema());
+  Facts facts;
+  for (int depth : {100, 5000}) {
+    std::string deep = std::string(depth, '[') + std::string(depth, ']');
+    CHECK(loadText(loader, claimWith("unknown", deep), facts).ok);
+    CHECK_FALSE(loadText(loader, claimWith("items", deep), facts).ok);
+    std::string unclosed = std::string(depth, '[');
+    CHECK_FALSE(loadText(loader, claimWith("unknown", unclosed), facts).ok);
+    std::string objects;
+    for (int i = 0; i < depth; ++i) objects += R"({"a":)";
+    objects += "1" + std::string(depth, '}');
+    CHECK(loadText(loader, claimWith("unknown", objects), facts).ok);
+    CHECK_FALSE(loadText(loader, claimWith("maybe", objects), facts).ok);
+  }
+}
+
+// Only that nothing crashes, leaks or reads out of bounds (run under ASan/UBSan), and that
+// whatever loads is laid out consistently.
+TEST_CASE("claim loader: truncated and corrupted claims", "[claim_loader]") {
+  ClaimLoader loader(schema());
+  Facts facts;
+  const std::string full = kFullClaim;
+  auto check = [&](const std::string& json) {
+    ClaimError error;
+    if (loader.load(json, facts, error)) {
+      dump(facts);  // every list and record reference in bounds
+    } else {
+      CHECK(!error.message.empty());
+      CHECK(facts.slots.empty());
+    }
+  };
+  for (size_t n = 0; n <= full.size(); ++n) check(full.substr(0, n));
+  for (size_t n = 0; n <= full.size(); ++n) check(full.substr(n));
+
+  std::mt19937 rng(20261005);
+  const char kSpecial[] = "{}[]\",:\\0123456789.eE-+ tfnul\x00\xff\xc3";
+  for (int round = 0; round < 20000; ++round) {
+    std::string json = full;
+    int edits = 1 + static_cast<int>(rng() % 4);
+    for (int e = 0; e < edits; ++e) {
+      size_t pos = rng() % json.size();
+      switch (rng() % 4) {
+        case 0: json[pos] = static_cast<char>(rng() & 0xFF); break;
+        case 1: json[pos] = kSpecial[rng() % (sizeof kSpecial - 1)]; break;
+        case 2: json.erase(pos, 1 + rng() % 8); break;
+        default: json.insert(pos, 1, kSpecial[rng() % (sizeof kSpecial - 1)]); break;
+      }
+      if (json.empty()) json = "{";
+    }
+    check(json);
+  }
+  // The loader is still sound afterwards.
+  ClaimError error;
+  REQUIRE(loader.load(full, facts, error));
+  ClaimLoader fresh(schema());
+  Facts freshFacts;
+  REQUIRE(fresh.load(full, freshFacts, error));
+  CHECK(dump(facts) == dump(freshFacts));
+}

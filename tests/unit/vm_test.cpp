@@ -1,0 +1,991 @@
+// The interpreter and the decision writer, on hand-built programs and claims: each opcode
+// family, the decide algorithm (policy choice, governed lines, phases, verdicts, adjustments,
+// runtime errors) and the JSON output.
+#include <catch2/catch.hpp>
+
+#include <deque>
+#include <initializer_list>
+#include <string>
+#include <vector>
+
+#include "bytecode/bytecode.h"
+#include "runtime/decimal.h"
+#include "runtime/facts.h"
+#include "stdlib/functions.h"
+#include "vm/decision_json.h"
+#include "vm/vm.h"
+
+namespace ppl {
+namespace {
+
+using K = ValueKind;
+using O = Opcode;
+
+// --- the schema: Claim{claim_id, payer: Payer, lines: list of Line, counts, amounts}
+constexpr uint16_t kClaimRecord = 0;
+constexpr uint16_t kPayerRecord = 1;
+constexpr uint16_t kLineRecord = 2;
+
+constexpr uint16_t kClaimIdSlot = 1;
+constexpr uint16_t kPayerSlot = 2;
+constexpr uint16_t kLinesSlot = 3;
+constexpr uint16_t kCountsSlot = 4;   // list of integer
+constexpr uint16_t kAmountsSlot = 5;  // list of decimal
+constexpr uint32_t kClaimSlots = 6;
+
+constexpr uint16_t kLobSlot = 1;
+constexpr uint32_t kPayerSlots = 2;
+
+constexpr uint16_t kNumberSlot = 1;
+constexpr uint16_t kHcpcsSlot = 2;
+constexpr uint16_t kUnitsSlot = 3;
+constexpr uint16_t kModifiersSlot = 4;
+constexpr uint16_t kDateSlot = 5;
+constexpr uint32_t kLineSlots = 6;
+
+SchemaField field(const char* name, ValueKind kind, uint32_t slot, ValueKind elemKind = K::kString,
+                  uint32_t record = 0) {
+  SchemaField f;
+  f.name = name;
+  f.type.kind = kind;
+  f.type.elemKind = elemKind;
+  f.type.record = record;
+  f.slot = slot;
+  return f;
+}
+
+Schema testSchema() {
+  Schema s;
+  s.name = "test";
+  s.version = "1";
+  SchemaRecord claim{"Claim",
+                     {field("claim_id", K::kString, kClaimIdSlot),
+                      field("payer", K::kRecord, kPayerSlot, K::kString, kPayerRecord),
+                      field("lines", K::kList, kLinesSlot, K::kRecord, kLineRecord),
+                      field("counts", K::kList, kCountsSlot, K::kInt),
+                      field("amounts", K::kList, kAmountsSlot, K::kDecimal)}};
+  SchemaRecord payer{"Payer", {field("line_of_business", K::kString, kLobSlot)}};
+  SchemaRecord line{"Line",
+                    {field("line_number", K::kInt, kNumberSlot), field("hcpcs", K::kString, kHcpcsSlot),
+                     field("units", K::kDecimal, kUnitsSlot), field("modifiers", K::kList, kModifiersSlot),
+                     field("service_date", K::kDate, kDateSlot)}};
+  s.records = {claim, payer, line};
+  s.root = kClaimRecord;
+  return s;
+}
+
+FactLayout testLayout() {
+  FactLayout l;
+  l.claimIdSlot = kClaimIdSlot;
+  l.linesSlot = kLinesSlot;
+  l.lineRecord = kLineRecord;
+  l.lineNumberSlot = kNumberSlot;
+  l.hcpcsSlot = kHcpcsSlot;
+  l.payerSlot = kPayerSlot;
+  l.payerRecord = kPayerRecord;
+  l.lineOfBusinessSlot = kLobSlot;
+  return l;
+}
+
+Decimal dec(const char* text) {
+  Decimal d;
+  REQUIRE(Decimal::parse(text, d));
+  return d;
+}
+
+std::string decText(const Decimal& d) {
+  char buf[Decimal::kMaxTextLength];
+  return std::string(buf, static_cast<size_t>(d.format(buf)));
+}
+
+std::string str(const Value& v) { return std::string(v.s.view()); }
+
+Instr ins(Opcode op, int a = 0, int b = 0, int c = 0, int d = 0) {
+  Instr i;
+  i.op = op;
+  i.a = static_cast<uint8_t>(a);
+  i.b = static_cast<uint16_t>(b);
+  i.c = static_cast<uint16_t>(c);
+  i.d = static_cast<uint16_t>(d);
+  return i;
+}
+
+constexpr int kDay20261005 = 20731;  // 2026-10-05, days since 1970-01-01
+
+// --- claims
+struct LineSpec {
+  int64_t number;
+  const char* hcpcs;
+  const char* units;
+  std::vector<const char*> modifiers;
+  int32_t date = kDay20261005;
+};
+
+// Facts laid out as the loader would: root at 0, the payer, then the lines; list elements in
+// `elems` (line records first). Owns the strings the facts point to.
+struct TestClaim {
+  std::deque<std::string> pool;
+  Facts facts;
+
+  StrRef intern(std::string_view s) {
+    pool.emplace_back(s);
+    return StrRef{pool.back().data(), static_cast<uint32_t>(pool.back().size())};
+  }
+
+  TestClaim(const char* claimId, const char* lob, const std::vector<LineSpec>& lines,
+            std::vector<int64_t> counts = {}, std::vector<const char*> amounts = {}) {
+    const uint32_t payerBase = kClaimSlots;
+    const uint32_t firstLineBase = payerBase + kPayerSlots;
+    facts.slots.resize(firstLineBase + kLineSlots * lines.size());
+    facts.slots[kClaimIdSlot] = claimId ? Value::ofString(intern(claimId)) : Value::none();
+    facts.slots[kPayerSlot] = Value::ofRecord(payerBase);
+    facts.slots[payerBase + kLobSlot] = Value::ofString(intern(lob));
+    facts.slots[kLinesSlot] = Value::ofList(ListRef{0, static_cast<uint32_t>(lines.size())});
+    for (size_t i = 0; i < lines.size(); ++i) {
+      facts.elems.push_back(Value::ofRecord(static_cast<uint32_t>(firstLineBase + kLineSlots * i)));
+    }
+    for (size_t i = 0; i < lines.size(); ++i) {
+      const LineSpec& spec = lines[i];
+      const uint32_t base = static_cast<uint32_t>(firstLineBase + kLineSlots * i);
+      facts.slots[base] = Value::ofInt(static_cast<int64_t>(i));
+      facts.slots[base + kNumberSlot] = Value::ofInt(spec.number);
+      facts.slots[base + kHcpcsSlot] = Value::ofString(intern(spec.hcpcs));
+      facts.slots[base + kUnitsSlot] = Value::ofDecimal(dec(spec.units));
+      const uint32_t begin = static_cast<uint32_t>(facts.elems.size());
+      for (const char* m : spec.modifiers) facts.elems.push_back(Value::ofString(intern(m)));
+      facts.slots[base + kModifiersSlot] =
+          Value::ofList(ListRef{begin, static_cast<uint32_t>(spec.modifiers.size())});
+      facts.slots[base + kDateSlot] = Value::ofInt(spec.date);
+    }
+    uint32_t begin = static_cast<uint32_t>(facts.elems.size());
+    for (int64_t c : counts) facts.elems.push_back(Value::ofInt(c));
+    facts.slots[kCountsSlot] = Value::ofList(ListRef{begin, static_cast<uint32_t>(counts.size())});
+    begin = static_cast<uint32_t>(facts.elems.size());
+    for (const char* a : amounts) facts.elems.push_back(Value::ofDecimal(dec(a)));
+    facts.slots[kAmountsSlot] = Value::ofList(ListRef{begin, static_cast<uint32_t>(amounts.size())});
+  }
+};
+
+// --- programs
+Outcome outcome(Action action, const char* carc, std::vector<std::string> rarcs = {}, Message message = {}) {
+  Outcome o;
+  o.action = action;
+  o.carc = carc;
+  o.rarcs = std::move(rarcs);
+  o.message = std::move(message);
+  return o;
+}
+
+MessagePiece text(const char* s) {
+  MessagePiece p;
+  p.text = s;
+  return p;
+}
+MessagePiece arg(int index, ValueKind kind, ValueKind elemKind = K::kString) {
+  MessagePiece p;
+  p.arg = static_cast<int16_t>(index);
+  p.kind = kind;
+  p.elemKind = elemKind;
+  return p;
+}
+
+struct TestProgram {
+  Program p;
+
+  TestProgram() {
+    p.schema = testSchema();
+    p.layout = testLayout();
+  }
+
+  uint16_t constant(Constant c) {
+    p.constants.push_back(c);
+    return static_cast<uint16_t>(p.constants.size() - 1);
+  }
+  uint32_t stringIndex(const std::string& s) {
+    for (size_t i = 0; i < p.strings.size(); ++i) {
+      if (p.strings[i] == s) return static_cast<uint32_t>(i);
+    }
+    p.strings.push_back(s);
+    return static_cast<uint32_t>(p.strings.size() - 1);
+  }
+  uint16_t kString(const std::string& s) {
+    Constant c;
+    c.kind = K::kString;
+    c.str = stringIndex(s);
+    return constant(c);
+  }
+  uint16_t kInt(int64_t v, ValueKind kind = K::kInt) {
+    Constant c;
+    c.kind = kind;
+    c.i = v;
+    return constant(c);
+  }
+  uint16_t kDecimal(const char* text) {
+    Constant c;
+    c.kind = K::kDecimal;
+    c.d = dec(text);
+    return constant(c);
+  }
+  uint16_t set(std::initializer_list<const char*> members) {
+    StringSet s;
+    for (const char* m : members) s.members.push_back(stringIndex(m));
+    p.sets.push_back(s);
+    return static_cast<uint16_t>(p.sets.size() - 1);
+  }
+  uint16_t function(const char* name) {
+    p.functions.push_back(name);
+    return static_cast<uint16_t>(p.functions.size() - 1);
+  }
+  uint32_t chunk(const char* name, std::vector<Instr> code) {
+    Chunk c;
+    c.name = name;
+    c.registerCount = 32;
+    c.code = std::move(code);
+    p.chunks.push_back(std::move(c));
+    return static_cast<uint32_t>(p.chunks.size() - 1);
+  }
+  // Governs every line.
+  uint32_t governAll() { return chunk("governed", {ins(O::LOADBOOL, 0, 1), ins(O::RETBOOL, 0)}); }
+  // Governs lines billed with `code`.
+  uint32_t governCode(const char* code) {
+    const uint16_t k = kString(code);
+    return chunk("governed", {ins(O::LINE, 0), ins(O::FIELD, 1, 0, kHcpcsSlot, kLineRecord), ins(O::LOADK, 2, k),
+                              ins(O::EQS, 3, 1, 2), ins(O::RETBOOL, 3)});
+  }
+  // A predicate: the line carries modifier `m`.
+  uint32_t hasModifier(const char* name, const char* m) {
+    const uint16_t k = kString(m);
+    return chunk(name, {ins(O::LINE, 0), ins(O::FIELD, 1, 0, kModifiersSlot, kLineRecord), ins(O::LOADK, 2, k),
+                        ins(O::CONTAINS, 3, 1, 2, static_cast<int>(K::kString)), ins(O::RETBOOL, 3)});
+  }
+  size_t policy(const char* id, std::vector<std::string> lobs, uint32_t governed) {
+    PolicyInfo info;
+    info.id = id;
+    info.version = "2026.1";
+    info.linesOfBusiness = std::move(lobs);
+    info.governedChunk = governed;
+    p.policies.push_back(std::move(info));
+    return p.policies.size() - 1;
+  }
+  RuleInfo& rule(size_t policyIndex, const char* id, std::vector<Instr> code, std::vector<Outcome> outcomes = {}) {
+    RuleInfo r;
+    r.id = id;
+    r.chunk = chunk(id, std::move(code));
+    r.outcomes = std::move(outcomes);
+    p.policies[policyIndex].rules.push_back(std::move(r));
+    return p.policies[policyIndex].rules.back();
+  }
+  // Fails with outcome 0, capturing the line number, when the line carries modifier `m`.
+  RuleInfo& failOnModifier(size_t policyIndex, const char* id, const char* m, Outcome o) {
+    const uint16_t k = kString(m);
+    return rule(policyIndex, id,
+                {ins(O::LINE, 0), ins(O::FIELD, 1, 0, kModifiersSlot, kLineRecord), ins(O::LOADK, 2, k),
+                 ins(O::CONTAINS, 3, 1, 2, static_cast<int>(K::kString)), ins(O::JMPIF, 3, 6), ins(O::PASS),
+                 ins(O::FIELD, 4, 0, kNumberSlot, kLineRecord), ins(O::FAIL, 4, 0, 1, kNoRegister)},
+                {std::move(o)});
+  }
+
+  // What Program::link derives, done here so these tests need only the interpreter.
+  void link() {
+    p.constantValues.clear();
+    for (const Constant& c : p.constants) {
+      Value v;
+      if (c.kind == K::kDecimal) {
+        v = Value::ofDecimal(c.d);
+      } else if (c.kind == K::kString) {
+        const std::string& s = p.strings[c.str];
+        v = Value::ofString(StrRef{s.data(), static_cast<uint32_t>(s.size())});
+      } else {
+        v = Value::ofInt(c.i);
+      }
+      p.constantValues.push_back(v);
+    }
+    p.setValues.clear();
+    for (const StringSet& set : p.sets) {
+      std::vector<StrRef> refs;
+      for (uint32_t m : set.members) refs.push_back(StrRef{p.strings[m].data(), static_cast<uint32_t>(p.strings[m].size())});
+      p.setValues.push_back(std::move(refs));
+    }
+    p.functionIds.clear();
+    for (const std::string& name : p.functions) {
+      const int id = findBuiltin(name);
+      REQUIRE(id >= 0);
+      p.functionIds.push_back(static_cast<uint16_t>(id));
+    }
+  }
+};
+
+// Runs `code` as the one rule of a policy that governs every line of a one-line claim, and
+// returns the values in R[0] .. R[n - 1] (the helper appends FAIL 0, 0, n).
+struct OpcodeHarness {
+  TestProgram t;
+  TestClaim claim{"CLM-1", "commercial",
+                  {{7, "J9027", "30.1", {"JW", "JZ"}}},
+                  {3, 5, 7},
+                  {"1.5", "2"}};
+  Decision decision;
+  EvalError error;
+
+  std::vector<Value> run(std::vector<Instr> code, int n) {
+    code.push_back(ins(O::FAIL, 0, 0, n, kNoRegister));
+    const size_t pol = t.policy("p", {"commercial"}, t.governAll());
+    t.rule(pol, "T", std::move(code), {outcome(Action::kDeny, "1")});
+    t.link();
+    Evaluator vm(t.p);
+    REQUIRE(vm.decide(claim.facts, decision, error));
+    REQUIRE(decision.reasons.size() == 1);
+    const Reason& r = decision.reasons[0];
+    REQUIRE(r.argCount == n);
+    return std::vector<Value>(r.args, r.args + n);
+  }
+  // Runs `code` expecting a runtime error; returns its message.
+  std::string fails(std::vector<Instr> code) {
+    code.push_back(ins(O::PASS));
+    const size_t pol = t.policy("p", {"commercial"}, t.governAll());
+    t.rule(pol, "C-DOSE", std::move(code), {outcome(Action::kDeny, "1")});
+    t.link();
+    Evaluator vm(t.p);
+    REQUIRE_FALSE(vm.decide(claim.facts, decision, error));
+    return error.message;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("vm: loads, moves and fields", "[vm]") {
+  OpcodeHarness h;
+  const uint16_t k42 = h.t.kInt(42);
+  const uint16_t kDec = h.t.kDecimal("82.5");
+  const uint16_t kStr = h.t.kString("hello");
+  auto r = h.run({ins(O::LOADK, 0, k42), ins(O::LOADK, 1, kDec), ins(O::LOADK, 2, kStr), ins(O::LOADBOOL, 3, 1),
+                  ins(O::LOADABSENT, 4), ins(O::MOVE, 5, 0), ins(O::ROOT, 6),
+                  ins(O::FIELD, 6, 6, kClaimIdSlot, kClaimRecord),  // a == b: reads before writing
+                  ins(O::LINE, 7), ins(O::FIELD, 7, 7, kUnitsSlot, kLineRecord)},
+                 8);
+  CHECK(r[0].i == 42);
+  CHECK(decText(r[1].d) == "82.5");
+  CHECK(str(r[2]) == "hello");
+  CHECK(r[3].i == 1);
+  CHECK(r[4].absent == 1);
+  CHECK(r[5].i == 42);
+  CHECK(str(r[6]) == "CLM-1");
+  CHECK(decText(r[7].d) == "30.1");
+}
+
+TEST_CASE("vm: absent values", "[vm]") {
+  OpcodeHarness h;
+  const uint16_t k42 = h.t.kInt(42);
+  auto r = h.run({ins(O::LOADABSENT, 10), ins(O::LOADK, 11, k42),
+                  ins(O::FIELD, 0, 10, kLobSlot, kPayerRecord),  // absent-propagating
+                  ins(O::ISPRESENT, 1, 10), ins(O::ISPRESENT, 2, 11), ins(O::COALESCE, 3, 10, 11),
+                  ins(O::COALESCE, 4, 11, 10), ins(O::LOADBOOL, 5, 0), ins(O::NOT, 5, 5)},
+                 6);
+  CHECK(r[0].absent == 1);
+  CHECK(r[1].i == 0);
+  CHECK(r[2].i == 1);
+  CHECK((r[3].absent == 0 && r[3].i == 42));
+  CHECK((r[4].absent == 0 && r[4].i == 42));
+  CHECK(r[5].i == 1);
+}
+
+TEST_CASE("vm: integer, date and duration arithmetic", "[vm]") {
+  OpcodeHarness h;
+  const uint16_t k7 = h.t.kInt(7);
+  const uint16_t k3 = h.t.kInt(3);
+  const uint16_t kDays = h.t.kInt(18, K::kDuration);
+  auto r = h.run({ins(O::LOADK, 10, k7), ins(O::LOADK, 11, k3), ins(O::ADDI, 0, 10, 11), ins(O::SUBI, 1, 11, 10),
+                  ins(O::MULI, 2, 10, 11), ins(O::NEGI, 3, 10), ins(O::LINE, 12),
+                  ins(O::FIELD, 12, 12, kDateSlot, kLineRecord), ins(O::LOADK, 13, kDays), ins(O::ADDDAYS, 4, 12, 13),
+                  ins(O::SUBDAYS, 5, 12, 13), ins(O::DIFFDAYS, 6, 4, 5)},
+                 7);
+  CHECK(r[0].i == 10);
+  CHECK(r[1].i == -4);
+  CHECK(r[2].i == 21);
+  CHECK(r[3].i == -7);
+  CHECK(r[4].i == kDay20261005 + 18);
+  CHECK(r[5].i == kDay20261005 - 18);
+  CHECK(r[6].i == 36);
+}
+
+TEST_CASE("vm: integer overflow is an error", "[vm]") {
+  OpcodeHarness h;
+  const uint16_t kBig = h.t.kInt(INT64_MAX);
+  SECTION("ADDI") {
+    CHECK(h.fails({ins(O::LOADK, 0, kBig), ins(O::ADDI, 1, 0, 0)}) == "integer overflow in rule C-DOSE on line 7");
+  }
+  SECTION("MULI") { CHECK(h.fails({ins(O::LOADK, 0, kBig), ins(O::MULI, 1, 0, 0)}).find("integer overflow") == 0); }
+  SECTION("NEGI of the minimum") {
+    const uint16_t kMin = h.t.kInt(INT64_MIN);
+    CHECK(h.fails({ins(O::LOADK, 0, kMin), ins(O::NEGI, 1, 0)}).find("integer overflow") == 0);
+  }
+}
+
+TEST_CASE("vm: exact decimal arithmetic", "[vm]") {
+  OpcodeHarness h;
+  const uint16_t a = h.t.kDecimal("30.1");
+  const uint16_t b = h.t.kDecimal("8.3");
+  const uint16_t c = h.t.kDecimal("21.6");
+  const uint16_t n = h.t.kDecimal("17424");
+  const uint16_t d = h.t.kDecimal("3600");
+  const uint16_t i = h.t.kInt(5);
+  auto r = h.run({ins(O::LOADK, 10, a), ins(O::LOADK, 11, b), ins(O::LOADK, 12, c), ins(O::ADDD, 0, 10, 11),
+                  ins(O::ADDD, 0, 0, 12),  // a == b
+                  ins(O::SUBD, 1, 11, 10), ins(O::MULD, 2, 10, 11), ins(O::LOADK, 13, n), ins(O::LOADK, 14, d),
+                  ins(O::DIVD, 3, 13, 14), ins(O::NEGD, 4, 10), ins(O::LOADK, 15, i), ins(O::ITOD, 5, 15)},
+                 6);
+  CHECK(decText(r[0].d) == "60");
+  CHECK(decText(r[1].d) == "-21.8");
+  CHECK(decText(r[2].d) == "249.83");
+  CHECK(decText(r[3].d) == "4.84");
+  CHECK(decText(r[4].d) == "-30.1");
+  CHECK(decText(r[5].d) == "5");
+}
+
+TEST_CASE("vm: decimal overflow and division by zero are errors naming rule and line", "[vm]") {
+  OpcodeHarness h;
+  SECTION("overflow") {
+    const uint16_t big = h.t.kDecimal("1e47");
+    CHECK(h.fails({ins(O::LOADK, 0, big), ins(O::MULD, 1, 0, 0)}) == "decimal overflow in rule C-DOSE on line 7");
+  }
+  SECTION("division by zero") {
+    const uint16_t zero = h.t.kDecimal("0");
+    CHECK(h.fails({ins(O::LINE, 0), ins(O::FIELD, 1, 0, kUnitsSlot, kLineRecord), ins(O::LOADK, 2, zero),
+                   ins(O::DIVD, 3, 1, 2)}) == "division by zero in rule C-DOSE on line 7");
+  }
+}
+
+TEST_CASE("vm: comparisons", "[vm]") {
+  OpcodeHarness h;
+  const uint16_t k3 = h.t.kInt(3);
+  const uint16_t k5 = h.t.kInt(5);
+  const uint16_t d60 = h.t.kDecimal("60.0");
+  const uint16_t d60b = h.t.kDecimal("6e1");
+  const uint16_t d59 = h.t.kDecimal("59.999");
+  const uint16_t s1 = h.t.kString("J9027");
+  auto r = h.run({ins(O::LOADK, 10, k3), ins(O::LOADK, 11, k5), ins(O::EQI, 0, 10, 10), ins(O::LTI, 1, 11, 10),
+                  ins(O::LEI, 2, 10, 11), ins(O::LOADK, 12, d60), ins(O::LOADK, 13, d60b), ins(O::LOADK, 14, d59),
+                  ins(O::EQD, 3, 12, 13), ins(O::LTD, 4, 14, 12), ins(O::LED, 5, 12, 14), ins(O::LINE, 15),
+                  ins(O::FIELD, 15, 15, kHcpcsSlot, kLineRecord), ins(O::LOADK, 16, s1), ins(O::EQS, 6, 15, 16)},
+                 7);
+  CHECK(r[0].i == 1);
+  CHECK(r[1].i == 0);
+  CHECK(r[2].i == 1);
+  CHECK(r[3].i == 1);
+  CHECK(r[4].i == 1);
+  CHECK(r[5].i == 0);
+  CHECK(r[6].i == 1);
+}
+
+TEST_CASE("vm: string equality is byte for byte", "[vm]") {
+  OpcodeHarness h;
+  const uint16_t a = h.t.kString("J9027");
+  const uint16_t b = h.t.kString("j9027");
+  const uint16_t e = h.t.kString("");
+  auto r = h.run({ins(O::LINE, 10), ins(O::FIELD, 10, 10, kHcpcsSlot, kLineRecord), ins(O::LOADK, 11, a),
+                  ins(O::LOADK, 12, b), ins(O::LOADK, 13, e), ins(O::EQS, 0, 10, 11), ins(O::EQS, 1, 10, 12),
+                  ins(O::EQS, 2, 13, 13), ins(O::EQS, 3, 13, 10)},
+                 4);
+  CHECK(r[0].i == 1);
+  CHECK(r[1].i == 0);
+  CHECK(r[2].i == 1);
+  CHECK(r[3].i == 0);
+}
+
+TEST_CASE("vm: collections", "[vm]") {
+  OpcodeHarness h;
+  const uint16_t steroids = h.t.set({"prednisone", "prednisolone", "dexamethasone"});
+  const uint16_t pred = h.t.kString("prednisolone");
+  const uint16_t cap = h.t.kString("Prednisone");
+  const uint16_t jz = h.t.kString("JZ");
+  const uint16_t k5 = h.t.kInt(5);
+  const uint16_t k4 = h.t.kInt(4);
+  const uint16_t d2 = h.t.kDecimal("2.0");
+  auto r = h.run({ins(O::LOADK, 10, pred), ins(O::INSET, 0, 10, steroids), ins(O::LOADK, 10, cap),
+                  ins(O::INSET, 1, 10, steroids), ins(O::LINE, 11), ins(O::FIELD, 11, 11, kModifiersSlot, kLineRecord),
+                  ins(O::LOADK, 12, jz), ins(O::CONTAINS, 2, 11, 12, static_cast<int>(K::kString)),
+                  ins(O::LEN, 3, 11), ins(O::ROOT, 13), ins(O::FIELD, 14, 13, kCountsSlot, kClaimRecord),
+                  ins(O::LOADK, 15, k5), ins(O::CONTAINS, 4, 14, 15, static_cast<int>(K::kInt)),
+                  ins(O::LOADK, 15, k4), ins(O::CONTAINS, 5, 14, 15, static_cast<int>(K::kInt)),
+                  ins(O::FIELD, 14, 13, kAmountsSlot, kClaimRecord), ins(O::LOADK, 15, d2),
+                  ins(O::CONTAINS, 6, 14, 15, static_cast<int>(K::kDecimal))},
+                 7);
+  CHECK(r[0].i == 1);
+  CHECK(r[1].i == 0);  // case matters
+  CHECK(r[2].i == 1);
+  CHECK(r[3].i == 2);
+  CHECK(r[4].i == 1);
+  CHECK(r[5].i == 0);
+  CHECK(r[6].i == 1);  // by value: 2.0 == 2
+}
+
+TEST_CASE("vm: loops, min and max", "[vm]") {
+  OpcodeHarness h;
+  // R0 = max(counts), R1 = min(counts), R2 = max(amounts), R3 = min(amounts), R4 = element count
+  const uint16_t zero = h.t.kInt(0);
+  const uint16_t one = h.t.kInt(1);
+  auto r = h.run({ins(O::ROOT, 10), ins(O::FIELD, 11, 10, kCountsSlot, kClaimRecord), ins(O::LOADABSENT, 0),
+                  ins(O::LOADABSENT, 1), ins(O::LOADK, 4, zero), ins(O::LOADK, 15, one), ins(O::ITERINIT, 12, 11),
+                  /* 7 */ ins(O::ITERNEXT, 12, 13, 13), ins(O::MAXI, 0, 13), ins(O::MINI, 1, 13),
+                  ins(O::ADDI, 4, 4, 15), ins(O::LOOP, 0, 7), ins(O::NOP),
+                  /* 13 */ ins(O::FIELD, 11, 10, kAmountsSlot, kClaimRecord), ins(O::LOADABSENT, 2),
+                  ins(O::LOADABSENT, 3), ins(O::ITERINIT, 12, 11),
+                  /* 17 */ ins(O::ITERNEXT, 12, 13, 21), ins(O::MAXD, 2, 13), ins(O::MIND, 3, 13), ins(O::LOOP, 0, 17)},
+                 5);
+  CHECK(r[0].i == 7);
+  CHECK(r[1].i == 3);
+  CHECK(decText(r[2].d) == "2");
+  CHECK(decText(r[3].d) == "1.5");
+  CHECK(r[4].i == 3);
+}
+
+TEST_CASE("vm: an empty loop leaves MAXI absent", "[vm]") {
+  OpcodeHarness h;
+  h.claim = TestClaim("CLM-1", "commercial", {{7, "J9027", "30.1", {}}});
+  auto r = h.run({ins(O::LINE, 10), ins(O::FIELD, 11, 10, kModifiersSlot, kLineRecord), ins(O::LOADABSENT, 0),
+                  ins(O::ITERINIT, 12, 11), /* 4 */ ins(O::ITERNEXT, 12, 13, 7), ins(O::MAXI, 0, 13),
+                  ins(O::LOOP, 0, 4)},
+                 1);
+  CHECK(r[0].absent == 1);
+}
+
+TEST_CASE("vm: jumps", "[vm]") {
+  OpcodeHarness h;
+  const uint16_t k1 = h.t.kInt(1);
+  const uint16_t k2 = h.t.kInt(2);
+  auto r = h.run({ins(O::LOADBOOL, 10, 1), ins(O::LOADBOOL, 11, 0), ins(O::LOADK, 0, k1), ins(O::LOADK, 1, k1),
+                  ins(O::LOADK, 2, k1),
+                  /* 5 */ ins(O::JMPIF, 10, 7), ins(O::LOADK, 0, k2),           // skipped
+                  /* 7 */ ins(O::JMPIFNOT, 11, 9), ins(O::LOADK, 1, k2),        // skipped
+                  /* 9 */ ins(O::JMPIF, 11, 11), ins(O::LOADK, 2, k2),          // not taken
+                  /* 11 */ ins(O::JMP, 0, 13), ins(O::LOADK, 2, k1), ins(O::NOP)},
+                 3);
+  CHECK(r[0].i == 1);
+  CHECK(r[1].i == 1);
+  CHECK(r[2].i == 2);
+}
+
+TEST_CASE("vm: builtin calls", "[vm]") {
+  OpcodeHarness h;
+  const uint16_t sqrtFn = h.t.function("sqrt");
+  const uint16_t roundFn = h.t.function("round");
+  const uint16_t x = h.t.kDecimal("4.84");
+  const uint16_t y = h.t.kDecimal("2.345");
+  const uint16_t places = h.t.kInt(2);
+  SECTION("results") {
+    auto r = h.run({ins(O::LOADK, 10, x), ins(O::CALL, 0, sqrtFn, 10, 1), ins(O::LOADK, 11, y),
+                    ins(O::LOADK, 12, places), ins(O::CALL, 1, roundFn, 11, 2),
+                    ins(O::CALL, 11, roundFn, 11, 2)},  // result over its own argument
+                   2);
+    CHECK(decText(r[0].d) == "2.2");
+    CHECK(decText(r[1].d) == "2.34");
+  }
+  SECTION("a failing builtin is an error with its message") {
+    const uint16_t minus = h.t.kDecimal("-1");
+    CHECK(h.fails({ins(O::LOADK, 0, minus), ins(O::CALL, 1, sqrtFn, 0, 1)}) ==
+          "square root of a negative number in rule C-DOSE on line 7");
+  }
+}
+
+TEST_CASE("vm: a loop summing units over the claim's lines", "[vm]") {
+  OpcodeHarness h;
+  h.claim = TestClaim("CLM-1", "commercial",
+                      {{1, "J9027", "30.1", {}}, {2, "J9027", "8.3", {}}, {3, "J9027", "21.6", {}}});
+  const uint16_t zero = h.t.kDecimal("0");
+  const uint16_t sixty = h.t.kDecimal("60");
+  auto code = std::vector<Instr>{
+      ins(O::ROOT, 10), ins(O::FIELD, 11, 10, kLinesSlot, kClaimRecord), ins(O::LOADK, 0, zero),
+      ins(O::ITERINIT, 12, 11),
+      /* 4 */ ins(O::ITERNEXT, 12, 13, 8), ins(O::FIELD, 14, 13, kUnitsSlot, kLineRecord), ins(O::ADDD, 0, 0, 14),
+      ins(O::LOOP, 0, 4),
+      /* 8 */ ins(O::LOADK, 15, sixty), ins(O::EQD, 1, 0, 15)};
+  code.push_back(ins(O::FAIL, 0, 0, 2, kNoRegister));
+  const size_t pol = h.t.policy("p", {"commercial"}, h.t.governAll());
+  h.t.rule(pol, "SUM", code, {outcome(Action::kDeny, "1")});
+  h.t.link();
+  Evaluator vm(h.t.p);
+  REQUIRE(vm.decide(h.claim.facts, h.decision, h.error));
+  REQUIRE(h.decision.reasons.size() == 3);  // one per line, each summing all three
+  for (const Reason& reason : h.decision.reasons) {
+    CHECK(decText(reason.args[0].d) == "60");
+    CHECK(reason.args[1].i == 1);
+  }
+}
+
+TEST_CASE("decide: policy by line of business", "[vm]") {
+  TestProgram t;
+  const size_t commercial = t.policy("acme-commercial", {"commercial"}, t.governAll());
+  const size_t medicare = t.policy("medicare", {"medicare_advantage", "medicare_part_b"}, t.governAll());
+  t.policy("second-medicare", {"medicare_part_b"}, t.governAll());  // never chosen: the first match wins
+  t.rule(commercial, "C", {ins(O::PASS)});
+  t.rule(medicare, "M", {ins(O::PASS)});
+  t.link();
+  Evaluator vm(t.p);
+  Decision out;
+  EvalError error;
+
+  TestClaim c1("A", "commercial", {{1, "J9027", "1", {}}});
+  REQUIRE(vm.decide(c1.facts, out, error));
+  CHECK(out.policy == 0);
+  CHECK(out.verdict == Verdict::kApprove);
+
+  TestClaim c2("B", "medicare_part_b", {{1, "J9027", "1", {}}});
+  REQUIRE(vm.decide(c2.facts, out, error));
+  CHECK(out.policy == 1);
+
+  TestClaim c3("C", "medicaid", {{1, "J9027", "1", {}}, {2, "96413", "1", {}}});
+  REQUIRE(vm.decide(c3.facts, out, error));
+  CHECK(out.policy == -1);
+  CHECK(out.verdict == Verdict::kNotApplicable);
+  REQUIRE(out.lines.size() == 2);
+  CHECK(out.lines[0].verdict == Verdict::kNotApplicable);
+  CHECK(out.lines[1].verdict == Verdict::kNotApplicable);
+  CHECK(out.reasons.empty());
+
+  // A prefix of a line of business is not a match.
+  TestClaim c4("D", "commercia", {{1, "J9027", "1", {}}});
+  REQUIRE(vm.decide(c4.facts, out, error));
+  CHECK(out.policy == -1);
+}
+
+TEST_CASE("decide: reasons, verdicts and adjustments", "[vm]") {
+  TestProgram t;
+  const size_t pol = t.policy("p", {"commercial"}, t.governCode("J9027"));
+  t.failOnModifier(pol, "R-DENY", "XD", outcome(Action::kDeny, "50"));
+  t.failOnModifier(pol, "R-PEND", "XP", outcome(Action::kPend, "252", {"M127"}));
+  // R-ADJ: an adjustment when the line carries AD, then passes.
+  const uint16_t ad = t.kString("AD");
+  RuleInfo& adj = t.rule(pol, "R-ADJ",
+                         {ins(O::LINE, 0), ins(O::FIELD, 1, 0, kModifiersSlot, kLineRecord), ins(O::LOADK, 2, ad),
+                          ins(O::CONTAINS, 3, 1, 2, static_cast<int>(K::kString)), ins(O::JMPIFNOT, 3, 7),
+                          ins(O::FIELD, 4, 0, kNumberSlot, kLineRecord), ins(O::ADJUST, 4, 0, 1), ins(O::PASS)});
+  AdjustmentSpec spec;
+  spec.carc = "45";
+  spec.percent = dec("20");
+  adj.adjustments.push_back(spec);
+  // R-GROUP: a computed group (PR) when the line carries XG.
+  const uint16_t xg = t.kString("XG");
+  const uint16_t pr = t.kInt(static_cast<int64_t>(AdjustmentGroup::kPR), K::kGroup);
+  Outcome computed = outcome(Action::kDeny, "50", {"N115"});
+  computed.groupComputed = true;
+  t.rule(pol, "R-GROUP",
+         {ins(O::LINE, 0), ins(O::FIELD, 1, 0, kModifiersSlot, kLineRecord), ins(O::LOADK, 2, xg),
+          ins(O::CONTAINS, 3, 1, 2, static_cast<int>(K::kString)), ins(O::JMPIF, 3, 6), ins(O::SKIP),
+          ins(O::LOADK, 5, pr), ins(O::FAIL, 0, 0, 0, 5)},
+         {computed});
+  t.link();
+
+  TestClaim claim("CLM", "commercial",
+                  {{1, "J9027", "1", {"XD", "XP", "AD"}},  // deny (deny beats pend), adjustment dropped
+                   {2, "96413", "1", {"XD"}},             // not governed
+                   {3, "J9027", "1", {"XP", "AD"}},       // pend, adjustment dropped
+                   {4, "J9027", "1", {"AD"}},             // approve with the adjustment
+                   {5, "J9027", "1", {"XG"}},             // deny with a computed group
+                   {6, "J9027", "1", {}}});               // approve
+  Evaluator vm(t.p);
+  Decision out;
+  EvalError error;
+  REQUIRE(vm.decide(claim.facts, out, error));
+  CHECK(out.policy == 0);
+  CHECK(out.verdict == Verdict::kDeny);
+  REQUIRE(out.lines.size() == 6);
+
+  const LineDecision& l1 = out.lines[0];
+  CHECK(l1.verdict == Verdict::kDeny);
+  REQUIRE(l1.reasonCount == 2);
+  CHECK(out.reasons[l1.firstReason].rule == 0);  // in rule order
+  CHECK(out.reasons[l1.firstReason].args[0].i == 1);
+  CHECK(out.reasons[l1.firstReason + 1].rule == 1);
+  CHECK(l1.adjustmentCount == 0);
+
+  CHECK(out.lines[1].verdict == Verdict::kNotApplicable);
+  CHECK(out.lines[1].reasonCount == 0);
+
+  const LineDecision& l3 = out.lines[2];
+  CHECK(l3.verdict == Verdict::kPend);
+  REQUIRE(l3.reasonCount == 1);
+  CHECK(out.reasons[l3.firstReason].rule == 1);
+  CHECK(out.reasons[l3.firstReason].args[0].i == 3);
+  CHECK(l3.adjustmentCount == 0);
+
+  const LineDecision& l4 = out.lines[3];
+  CHECK(l4.verdict == Verdict::kApprove);
+  CHECK(l4.reasonCount == 0);
+  REQUIRE(l4.adjustmentCount == 1);
+  CHECK(out.adjustments[l4.firstAdjustment].rule == 2);
+  CHECK(out.adjustments[l4.firstAdjustment].adjustment == 0);
+  CHECK(out.adjustments[l4.firstAdjustment].args[0].i == 4);
+
+  const LineDecision& l5 = out.lines[4];
+  CHECK(l5.verdict == Verdict::kDeny);
+  REQUIRE(l5.reasonCount == 1);
+  CHECK(out.reasons[l5.firstReason].rule == 3);
+  CHECK(out.reasons[l5.firstReason].group == AdjustmentGroup::kPR);
+  CHECK(out.reasons[l5.firstReason].argCount == 0);
+
+  CHECK(out.lines[5].verdict == Verdict::kApprove);
+  CHECK(out.adjustments.size() == 1);  // only line 4's survived
+
+  SECTION("the claim verdict is the worst line's") {
+    TestClaim pendOnly("CLM", "commercial", {{1, "J9027", "1", {"XP"}}, {2, "J9027", "1", {}}});
+    REQUIRE(vm.decide(pendOnly.facts, out, error));
+    CHECK(out.verdict == Verdict::kPend);
+    TestClaim ungoverned("CLM", "commercial", {{1, "96413", "1", {}}});
+    REQUIRE(vm.decide(ungoverned.facts, out, error));
+    CHECK(out.policy == 0);  // set even when no line is governed
+    CHECK(out.verdict == Verdict::kNotApplicable);
+  }
+
+  SECTION("a warm evaluator reuses the decision's buffers") {
+    const Reason* reasons = out.reasons.data();
+    const LineDecision* lines = out.lines.data();
+    REQUIRE(vm.decide(claim.facts, out, error));
+    CHECK(out.reasons.data() == reasons);
+    CHECK(out.lines.data() == lines);
+  }
+}
+
+namespace {
+
+// A policy where waste lines (modifier JW) deny when a same-claim administration line (no JW)
+// is denied; administration lines deny when they carry XD.
+struct WasteProgram {
+  TestProgram t;
+  WasteProgram(bool phased) {
+    const size_t pol = t.policy("p", {"commercial"}, t.governCode("J9027"));
+    if (phased) {
+      LineClass waste;
+      waste.name = "waste";
+      waste.chunk = t.hasModifier("lines waste", "JW");
+      waste.phase = 1;
+      t.p.policies[pol].phasedClasses.push_back(waste);
+    }
+    t.failOnModifier(pol, "ADMIN", "XD", outcome(Action::kDeny, "50"));
+    const uint16_t jw = t.kString("JW");
+    const uint16_t deny = t.kString("deny");
+    t.rule(pol, "WASTE",
+           {/* 0 */ ins(O::LINE, 0), ins(O::FIELD, 1, 0, kModifiersSlot, kLineRecord), ins(O::LOADK, 2, jw),
+            ins(O::CONTAINS, 3, 1, 2, static_cast<int>(K::kString)), ins(O::JMPIF, 3, 6), ins(O::SKIP),
+            /* 6 */ ins(O::ROOT, 4), ins(O::FIELD, 5, 4, kLinesSlot, kClaimRecord), ins(O::ITERINIT, 6, 5),
+            /* 9 */ ins(O::ITERNEXT, 6, 7, 18), ins(O::FIELD, 8, 7, kModifiersSlot, kLineRecord),
+            ins(O::CONTAINS, 9, 8, 2, static_cast<int>(K::kString)), ins(O::JMPIF, 9, 17), ins(O::DECISION, 10, 7),
+            ins(O::LOADK, 11, deny), ins(O::EQS, 12, 10, 11), ins(O::JMPIF, 12, 19),
+            /* 17 */ ins(O::LOOP, 0, 9),
+            /* 18 */ ins(O::PASS),
+            /* 19 */ ins(O::FIELD, 13, 7, kNumberSlot, kLineRecord), ins(O::MOVE, 14, 10),
+            ins(O::FAIL, 13, 0, 2, kNoRegister)},
+           {outcome(Action::kDeny, "96", {"N130"})});
+    t.link();
+  }
+};
+
+}  // namespace
+
+TEST_CASE("decide: a phase-1 class reads decisions of phase-0 lines", "[vm]") {
+  WasteProgram w(true);
+  Evaluator vm(w.t.p);
+  Decision out;
+  EvalError error;
+  // The waste line comes first in input order but is decided after the others.
+  TestClaim claim("CLM", "commercial",
+                  {{1, "J9027", "5", {"JW"}}, {2, "96413", "1", {}}, {3, "J9027", "55", {"XD"}},
+                   {4, "J9027", "5", {"JW"}}});
+  REQUIRE(vm.decide(claim.facts, out, error));
+  CHECK(out.lines[2].verdict == Verdict::kDeny);
+  for (int i : {0, 3}) {
+    const LineDecision& waste = out.lines[static_cast<size_t>(i)];
+    CHECK(waste.verdict == Verdict::kDeny);
+    REQUIRE(waste.reasonCount == 1);
+    const Reason& reason = out.reasons[waste.firstReason];
+    CHECK(reason.rule == 1);
+    CHECK(reason.args[0].i == 3);  // the denied administration line
+    CHECK(str(reason.args[1]) == "deny");
+  }
+  CHECK(out.lines[1].verdict == Verdict::kNotApplicable);
+
+  TestClaim approved("CLM", "commercial", {{1, "J9027", "5", {"JW"}}, {2, "J9027", "55", {}}});
+  REQUIRE(vm.decide(approved.facts, out, error));
+  CHECK(out.lines[0].verdict == Verdict::kApprove);
+  CHECK(out.lines[1].verdict == Verdict::kApprove);
+}
+
+TEST_CASE("decide: reading the decision of an undecided line is an error", "[vm]") {
+  WasteProgram w(false);
+  Evaluator vm(w.t.p);
+  Decision out;
+  EvalError error;
+  TestClaim claim("CLM", "commercial", {{11, "J9027", "5", {"JW"}}, {12, "J9027", "55", {}}});
+  REQUIRE_FALSE(vm.decide(claim.facts, out, error));
+  CHECK(error.message == "line 11 reads the decision of line 12, which is decided in the same or a later phase");
+
+  // In input order the same rules work: line 12 is decided before line 11 reads it.
+  TestClaim ordered("CLM", "commercial", {{12, "J9027", "55", {}}, {11, "J9027", "5", {"JW"}}});
+  REQUIRE(vm.decide(ordered.facts, out, error));
+  CHECK(out.lines[1].verdict == Verdict::kApprove);
+}
+
+TEST_CASE("decide: errors in predicates name the predicate", "[vm]") {
+  TestProgram t;
+  const uint16_t zero = t.kDecimal("0");
+  const uint32_t governed = t.chunk("governed", {ins(O::LINE, 0), ins(O::FIELD, 1, 0, kUnitsSlot, kLineRecord),
+                                                 ins(O::LOADK, 2, zero), ins(O::DIVD, 3, 1, 2), ins(O::RETBOOL, 0)});
+  t.policy("p", {"commercial"}, governed);
+  t.link();
+  Evaluator vm(t.p);
+  Decision out;
+  EvalError error;
+  TestClaim claim("CLM", "commercial", {{4, "J9027", "5", {}}});
+  REQUIRE_FALSE(vm.decide(claim.facts, out, error));
+  CHECK(error.message == "division by zero in governed on line 4");
+}
+
+// --- JSON
+
+namespace {
+
+// acme-commercial-j9027: C-UNITS denies a line over 60 units with a message naming its facts;
+// C-SOURCE adjusts every line by 20%.
+struct JsonProgram {
+  TestProgram t;
+  JsonProgram() {
+    const size_t pol = t.policy("acme-commercial-j9027", {"commercial"}, t.governCode("J9027"));
+    const uint16_t sixty = t.kDecimal("60");
+    const uint16_t days = t.kInt(18, K::kDuration);
+    const uint16_t one = t.kInt(1, K::kDuration);
+    Message m;
+    m.pieces = {text("Units "),       arg(0, K::kDecimal), text(" on "),       arg(1, K::kDate),
+                text(" exceed "),     arg(2, K::kDecimal), text(" (modifiers "), arg(3, K::kList, K::kString),
+                text("; "),           arg(4, K::kDuration), text(", "),         arg(5, K::kDuration),
+                text(", \"quoted\")")};
+    m.argCount = 6;
+    t.rule(pol, "C-UNITS",
+           {ins(O::LINE, 10), ins(O::FIELD, 0, 10, kUnitsSlot, kLineRecord), ins(O::LOADK, 2, sixty),
+            ins(O::LED, 11, 0, 2), ins(O::JMPIFNOT, 11, 6), ins(O::PASS),
+            /* 6 */ ins(O::FIELD, 1, 10, kDateSlot, kLineRecord), ins(O::FIELD, 3, 10, kModifiersSlot, kLineRecord),
+            ins(O::LOADK, 4, days), ins(O::LOADK, 5, one), ins(O::FAIL, 0, 0, 6, kNoRegister)},
+           {outcome(Action::kDeny, "151", {"N362"}, m)});
+    RuleInfo& source = t.rule(pol, "C-SOURCE", {ins(O::ADJUST, 0, 0, 0), ins(O::PASS)});
+    AdjustmentSpec spec;
+    spec.carc = "45";
+    spec.percent = dec("20");
+    source.adjustments.push_back(spec);
+    t.link();
+  }
+};
+
+const char* const kExpectedPretty = R"json({
+  "claim_id": "CLM-0001",
+  "policy": "acme-commercial-j9027@2026.1",
+  "decision": "deny",
+  "lines": [
+    {
+      "line_number": 1,
+      "hcpcs": "J9027",
+      "decision": "deny",
+      "reasons": [
+        {
+          "rule": "C-UNITS",
+          "action": "deny",
+          "group": "CO",
+          "carc": "151",
+          "rarc": [
+            "N362"
+          ],
+          "message": "Units 82.5 on 2026-10-05 exceed 60 (modifiers JW, JZ; 18 days, 1 day, \"quoted\")"
+        }
+      ],
+      "adjustments": []
+    },
+    {
+      "line_number": 2,
+      "hcpcs": "J9027",
+      "decision": "approve",
+      "reasons": [],
+      "adjustments": [
+        {
+          "rule": "C-SOURCE",
+          "group": "CO",
+          "carc": "45",
+          "percent": 20
+        }
+      ]
+    }
+  ]
+})json";
+
+const char* const kExpectedLine =
+    R"json({"claim_id":"CLM-0001","policy":"acme-commercial-j9027@2026.1","decision":"deny","lines":[)json"
+    R"json({"line_number":1,"hcpcs":"J9027","decision":"deny","reasons":[{"rule":"C-UNITS","action":"deny",)json"
+    R"json("group":"CO","carc":"151","rarc":["N362"],"message":"Units 82.5 on 2026-10-05 exceed 60 (modifiers JW, JZ; )json"
+    R"json(18 days, 1 day, \"quoted\")"}],"adjustments":[]},{"line_number":2,"hcpcs":"J9027","decision":"approve",)json"
+    R"json("reasons":[],"adjustments":[{"rule":"C-SOURCE","group":"CO","carc":"45","percent":20}]}]})json";
+
+}  // namespace
+
+TEST_CASE("json: a decision, pretty and on one line", "[vm][json]") {
+  JsonProgram j;
+  TestClaim claim("CLM-0001", "commercial", {{1, "J9027", "82.5", {"JW", "JZ"}}, {2, "J9027", "55", {}}});
+  Evaluator vm(j.t.p);
+  Decision out;
+  EvalError error;
+  REQUIRE(vm.decide(claim.facts, out, error));
+
+  std::string json;
+  writeDecisionJson(j.t.p, claim.facts, out, true, json);
+  CHECK(json == kExpectedPretty);
+
+  json.clear();
+  writeDecisionJson(j.t.p, claim.facts, out, false, json);
+  CHECK(json == kExpectedLine);
+
+  SECTION("a reused string does not grow or move") {
+    const char* data = json.data();
+    const size_t capacity = json.capacity();
+    json.clear();
+    writeDecisionJson(j.t.p, claim.facts, out, false, json);
+    CHECK(json.data() == data);
+    CHECK(json.capacity() == capacity);
+  }
+
+  SECTION("renderMessage alone is not escaped") {
+    std::string text;
+    const Outcome& o = j.t.p.policies[0].rules[0].outcomes[0];
+    renderMessage(j.t.p, claim.facts, o.message, out.reasons[0].args, text);
+    CHECK(text == "Units 82.5 on 2026-10-05 exceed 60 (modifiers JW, JZ; 18 days, 1 day, \"quoted\")");
+  }
+}
+
+TEST_CASE("json: no policy, escaping, absent claim id", "[vm][json]") {
+  JsonProgram j;
+  Evaluator vm(j.t.p);
+  Decision out;
+  EvalError error;
+  TestClaim claim("a\"b\\c\nd\te\x01" "f\x1f\xc3\xa9", "medicaid", {{1, "J9027", "1", {}}});
+  REQUIRE(vm.decide(claim.facts, out, error));
+  std::string json;
+  writeDecisionJson(j.t.p, claim.facts, out, false, json);
+  CHECK(json ==
+        "{\"claim_id\":\"a\\\"b\\\\c\\u000ad\\u0009e\\u0001f\\u001f\xc3\xa9\",\"policy\":null,"
+        "\"decision\":\"not_applicable\",\"lines\":[{\"line_number\":1,\"hcpcs\":\"J9027\","
+        "\"decision\":\"not_applicable\",\"reasons\":[],\"adjustments\":[]}]}");
+
+  TestClaim noId(nullptr, "medicaid", {{1, "J9027", "1", {}}});
+  REQUIRE(vm.decide(noId.facts, out, error));
+  json.clear();
+  writeDecisionJson(j.t.p, noId.facts, out, true, json);
+  CHECK(json.rfind("{\n  \"claim_id\": null,\n  \"policy\": null,\n", 0) == 0);
+}
+
+TEST_CASE("json: errors", "[vm][json]") {
+  std::string json;
+  const std::string id = "CLM-\"7\"";
+  writeErrorJson(&id, "bad input at /lines/0/units: \"x\"\n", false, json);
+  CHECK(json == R"({"claim_id":"CLM-\"7\"","error":"bad input at /lines/0/units: \"x\"\u000a"})");
+  json.clear();
+  writeErrorJson(nullptr, "not a JSON object", true, json);
+  CHECK(json == R"({"claim_id": null, "error": "not a JSON object"})");
+  json.clear();
+  writeErrorJson(&id, "x", true, json);
+  CHECK(json == R"({"claim_id": "CLM-\"7\"", "error": "x"})");
+}
+
+}  // namespace ppl

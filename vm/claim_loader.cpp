@@ -1,0 +1,703 @@
+// The claim loader: simdjson On-Demand walks the document once, in order, and the schema says
+// what each key is. Records are laid out as they are met; a list collects its elements in the
+// scratch vector of its depth and moves them to Facts::elems in one run when it closes, so that
+// the elements of a nested list (lines[i].modifiers) never interleave with those of its parent.
+//
+// Numbers are taken from their JSON text (raw_json_token) and parsed as exact Decimals.
+// Strings are simdjson's unescaped views into the parser's string buffer: the parser is only
+// reused by the next load, which is exactly how long Facts strings are promised to live.
+//
+// On-Demand parses lazily, so an unknown field's value is skipped by bracket counting and not
+// validated; everything the schema reads is validated fully.
+#include "vm/claim_loader.h"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+
+#include "runtime/date.h"
+
+namespace ppl {
+
+namespace od = simdjson::ondemand;
+
+namespace {
+
+// Top-level key echoed in NDJSON error records.
+constexpr std::string_view kClaimIdKey = "claim_id";
+
+// Longest piece of user input quoted in a message.
+constexpr size_t kMaxQuoted = 40;
+
+bool isDigit(char c) { return c >= '0' && c <= '9'; }
+
+bool isJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+// raw_json_token() runs up to the next token, white space included.
+std::string_view trimToken(std::string_view tok) {
+  while (!tok.empty() && isJsonSpace(tok.back())) tok.remove_suffix(1);
+  return tok;
+}
+
+// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? : On-Demand does not check a number it is
+// not asked to convert, and we convert from text ourselves.
+bool isJsonNumber(std::string_view s) {
+  size_t i = 0;
+  const size_t n = s.size();
+  if (i < n && s[i] == '-') ++i;
+  if (i >= n) return false;
+  if (s[i] == '0') {
+    ++i;
+  } else if (s[i] >= '1' && s[i] <= '9') {
+    while (i < n && isDigit(s[i])) ++i;
+  } else {
+    return false;
+  }
+  if (i < n && s[i] == '.') {
+    size_t start = ++i;
+    while (i < n && isDigit(s[i])) ++i;
+    if (i == start) return false;
+  }
+  if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < n && (s[i] == '+' || s[i] == '-')) ++i;
+    size_t start = i;
+    while (i < n && isDigit(s[i])) ++i;
+    if (i == start) return false;
+  }
+  return i == n;
+}
+
+// A well-formed JSON number with neither fraction nor exponent.
+bool isPlainInteger(std::string_view s) { return s.find_first_of(".eE") == std::string_view::npos; }
+
+// Exact int64 from a plain integer token; false on overflow. Any length is fine here, where
+// Decimal::parse would stop at 38 digits.
+bool parseInt64(std::string_view s, int64_t& out) {
+  bool neg = !s.empty() && s[0] == '-';
+  if (neg) s.remove_prefix(1);
+  const uint64_t limit = neg ? uint64_t(1) << 63 : (uint64_t(1) << 63) - 1;
+  uint64_t mag = 0;
+  for (char c : s) {
+    uint64_t d = static_cast<uint64_t>(c - '0');
+    if (mag > (limit - d) / 10) return false;
+    mag = mag * 10 + d;
+  }
+  if (!neg) {
+    out = static_cast<int64_t>(mag);
+  } else if (mag == uint64_t(1) << 63) {
+    out = INT64_MIN;
+  } else {
+    out = -static_cast<int64_t>(mag);
+  }
+  return true;
+}
+
+// Cuts `s` to at most kMaxQuoted bytes on a UTF-8 character boundary.
+std::string truncated(std::string_view s) {
+  if (s.size() <= kMaxQuoted) return std::string(s);
+  size_t cut = kMaxQuoted;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  return std::string(s.substr(0, cut)) + "...";
+}
+
+// A string as a JSON literal, for messages (the raw token is used where there is one).
+std::string quoted(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s.substr(0, std::min(s.size(), kMaxQuoted))) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  if (s.size() > kMaxQuoted) {
+    while (out.size() > 1 && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80) out.pop_back();
+    if (out.size() > 1 && (static_cast<unsigned char>(out.back()) & 0xC0) == 0xC0) out.pop_back();
+    out += "...";
+  }
+  out += '"';
+  return out;
+}
+
+// Days since 1970-01-01 as YYYY-MM-DD (H. Hinnant's civil_from_days), for duplicate dates.
+std::string formatDays(int32_t days) {
+  const int64_t z = int64_t(days) + 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const int64_t doe = z - era * 146097;
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int64_t mp = (5 * doy + 2) / 153;
+  const int64_t d = doy - (153 * mp + 2) / 5 + 1;
+  const int64_t m = mp < 10 ? mp + 3 : mp - 9;
+  const int64_t y = yoe + era * 400 + (m <= 2);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lld", static_cast<long long>(y), static_cast<long long>(m),
+                static_cast<long long>(d));
+  return buf;
+}
+
+const char* typeName(od::json_type t) {
+  switch (t) {
+    case od::json_type::object: return "an object";
+    case od::json_type::array: return "an array";
+    case od::json_type::number: return "a number";
+    case od::json_type::string: return "a string";
+    case od::json_type::boolean: return "a boolean";
+    case od::json_type::null: return "null";
+  }
+  return "?";
+}
+
+const char* formatExpectation(StringFormat f) {
+  switch (f) {
+    case StringFormat::kAny: return "must be a string";
+    case StringFormat::kHcpcs: return "must be an hcpcs code: a letter or digit, 3 digits, a letter or digit (like J9027)";
+    case StringFormat::kIcd10cm: return "must be an icd-10-cm code like C61 or Z19.2";
+    case StringFormat::kNdc: return "must be an ndc of 11 digits without dashes";
+    case StringFormat::kNpi: return "must be an npi of 10 digits";
+    case StringFormat::kPlaceOfService: return "must be a place of service code of 2 digits";
+    case StringFormat::kModifier: return "must be a modifier of 2 letters or digits";
+  }
+  return "must be a string";
+}
+
+bool isScalarKind(ValueKind k) {
+  return k == ValueKind::kBool || k == ValueKind::kInt || k == ValueKind::kDecimal || k == ValueKind::kString ||
+         k == ValueKind::kDate;
+}
+
+int sign(int64_t a, int64_t b) { return (a > b) - (a < b); }
+
+// Orders two values of one scalar kind; uniqueBy needs a sort, not just equality.
+int compareValues(ValueKind kind, const Value& a, const Value& b) {
+  switch (kind) {
+    case ValueKind::kString: {
+      int c = a.s.view().compare(b.s.view());
+      return (c > 0) - (c < 0);
+    }
+    case ValueKind::kDecimal: return compare(a.d, b.d);
+    default: return sign(a.i, b.i);
+  }
+}
+
+std::string renderValue(ValueKind kind, const Value& v) {
+  switch (kind) {
+    case ValueKind::kBool: return v.i ? "true" : "false";
+    case ValueKind::kInt: return std::to_string(v.i);
+    case ValueKind::kDecimal: return v.d.toString();
+    case ValueKind::kString: return quoted(v.s.view());
+    case ValueKind::kDate: return formatDays(static_cast<int32_t>(v.i));
+    default: return "?";
+  }
+}
+
+// Checks what the loader indexes by, once, so that a broken schema is an error, not a crash.
+std::string schemaProblem(const Schema& schema) {
+  const size_t nRecords = schema.records.size();
+  if (schema.root >= nRecords) return "the root record is missing";
+  for (const SchemaRecord& rec : schema.records) {
+    for (const SchemaField& f : rec.fields) {
+      const std::string where = "`" + rec.name + "." + f.name + "`";
+      if (f.slot == 0 || f.slot >= rec.slotCount()) return where + " has no slot";
+      ValueKind k = f.type.kind;
+      ValueKind elem = k == ValueKind::kList ? f.type.elemKind : k;
+      if (k != ValueKind::kList && k != ValueKind::kRecord && !isScalarKind(k)) return where + " has an unsupported type";
+      if (k == ValueKind::kList && elem != ValueKind::kRecord && !isScalarKind(elem)) {
+        return where + " has an unsupported element type";
+      }
+      if (elem == ValueKind::kRecord && f.type.record >= nRecords) return where + " names no record";
+      if (f.type.enumIndex >= 0 && static_cast<size_t>(f.type.enumIndex) >= schema.enums.size()) {
+        return where + " names no enumeration";
+      }
+      if (f.notBefore >= 0 && static_cast<size_t>(f.notBefore) >= rec.fields.size()) return where + " has a bad `not before`";
+      if (f.uniqueBy >= 0) {
+        if (k != ValueKind::kList || elem != ValueKind::kRecord ||
+            static_cast<size_t>(f.uniqueBy) >= schema.records[f.type.record].fields.size()) {
+          return where + " has a bad `unique`";
+        }
+      }
+    }
+  }
+  return "";
+}
+
+uint32_t hashKey(std::string_view s) {
+  uint32_t h = 2166136261u;  // FNV-1a
+  for (char c : s) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 16777619u;
+  }
+  return h;
+}
+
+}  // namespace
+
+struct ClaimLoader::Impl {
+  struct KeyTable {
+    uint32_t offset;  // into keySlots
+    uint32_t mask;    // table size - 1, a power of two
+  };
+  // One step of the path to the value being read, turned into a JSON pointer only on error.
+  struct PathStep {
+    const std::string* key;  // a schema field name; null for a list index
+    uint32_t index;
+  };
+
+  explicit Impl(const Schema& s) : schema(s) {
+    schemaError = schemaProblem(schema);
+    if (!schemaError.empty()) return;
+    // Per record an open-addressed table at most half full: one hash and usually one compare per key.
+    for (const SchemaRecord& rec : schema.records) {
+      uint32_t size = 4;
+      while (size < rec.fields.size() * 2) size *= 2;
+      KeyTable table{static_cast<uint32_t>(keySlots.size()), size - 1};
+      keySlots.resize(keySlots.size() + size, -1);
+      for (size_t k = 0; k < rec.fields.size(); ++k) {
+        uint32_t i = hashKey(rec.fields[k].name) & table.mask;
+        while (keySlots[table.offset + i] >= 0) i = (i + 1) & table.mask;
+        keySlots[table.offset + i] = static_cast<int32_t>(k);
+      }
+      keyTables.push_back(table);
+    }
+    listScratch.resize(kMaxDepth + 2);
+    path.reserve(2 * kMaxDepth);
+  }
+
+  int findField(uint32_t record, std::string_view key) const {
+    const SchemaRecord& rec = schema.records[record];
+    const KeyTable& table = keyTables[record];
+    for (uint32_t i = hashKey(key) & table.mask;; i = (i + 1) & table.mask) {
+      int32_t k = keySlots[table.offset + i];
+      if (k < 0) return -1;
+      if (rec.fields[k].name == key) return k;
+    }
+  }
+
+  // ---- errors ----
+
+  std::string pathString() const {
+    std::string out;
+    for (const PathStep& step : path) {
+      out += '/';
+      if (step.key) {
+        out += *step.key;
+      } else {
+        out += std::to_string(step.index);
+      }
+    }
+    return out;
+  }
+
+  std::string pathWith(std::string_view field) const {
+    std::string out = pathString();
+    out += '/';
+    out += field;
+    return out;
+  }
+
+  bool fail(std::string where, std::string message) {
+    error->path = std::move(where);
+    error->message = std::move(message);
+    return false;
+  }
+  bool failHere(std::string message) { return fail(pathString(), std::move(message)); }
+
+  bool failJson(simdjson::error_code code) {
+    std::string message;
+    if (code == simdjson::CAPACITY) {
+      message = "the claim is too large to parse";
+    } else if (code == simdjson::MEMALLOC) {
+      message = "out of memory while parsing the claim";
+    } else {
+      message = "malformed json: ";
+      std::string text = simdjson::error_message(code);
+      if (!text.empty() && text[0] >= 'A' && text[0] <= 'Z') text[0] = static_cast<char>(text[0] - 'A' + 'a');
+      message += text;
+    }
+    if (!path.empty()) message += " (near " + pathString() + ")";
+    return fail("", std::move(message));
+  }
+
+  // What a value is, for "got ...": scalars by their JSON text.
+  std::string describe(od::value& v, od::json_type t) {
+    if (t == od::json_type::object || t == od::json_type::array) return typeName(t);
+    return truncated(trimToken(v.raw_json_token()));
+  }
+
+  bool expectType(od::value& v, od::json_type want, const char* expected) {
+    od::json_type t;
+    if (auto e = v.type().get(t)) return failJson(e);
+    if (t == want) return true;
+    return failHere(std::string("must be ") + expected + ", got " + describe(v, t));
+  }
+
+  // ---- layout ----
+
+  uint32_t newRecord(uint32_t record, uint32_t ordinal) {
+    uint32_t base = static_cast<uint32_t>(facts->slots.size());
+    facts->slots.resize(base + schema.records[record].slotCount());
+    facts->slots[base] = Value::ofInt(ordinal);
+    return base;
+  }
+
+  // The value an absent field with `hasDefault` stands for: [] and {} are built here.
+  bool defaultFor(const SchemaField& f, int depth, Value& out) {
+    if (f.type.kind == ValueKind::kList) {
+      out = Value::ofList({static_cast<uint32_t>(facts->elems.size()), 0});
+    } else if (f.type.kind == ValueKind::kRecord) {
+      uint32_t child = newRecord(f.type.record, 0);
+      if (!fillDefaults(f.type.record, child, depth + 1)) return false;
+      out = Value::ofRecord(child);
+    } else {
+      out = f.defaultValue;
+    }
+    return true;
+  }
+
+  // A record given as {} or not at all: every field takes its default. A sane schema gives a
+  // default to every required field of a record that has one; the rest read as absent.
+  bool fillDefaults(uint32_t record, uint32_t base, int depth) {
+    if (depth > kMaxDepth) return failHere("the schema nests deeper than the loader follows");
+    const SchemaRecord& rec = schema.records[record];
+    for (const SchemaField& f : rec.fields) {
+      Value v = Value::none();
+      if (f.hasDefault && !defaultFor(f, depth, v)) return false;
+      facts->slots[base + f.slot] = v;
+    }
+    return true;
+  }
+
+  // ---- reading ----
+
+  bool loadObject(od::object& obj, uint32_t record, uint32_t base, int depth) {
+    if (depth > kMaxDepth) return failHere("the claim nests deeper than the loader follows");
+    const SchemaRecord& rec = schema.records[record];
+    const size_t seenMark = seen.size();
+    seen.resize(seenMark + rec.fields.size(), 0);
+    for (auto fieldResult : obj) {
+      od::field field;
+      if (auto e = std::move(fieldResult).get(field)) return failJson(e);
+      std::string_view key;
+      if (auto e = field.unescaped_key().get(key)) return failJson(e);
+      int k = findField(record, key);
+      if (k < 0) continue;  // unknown: the iterator skips the value
+      const SchemaField& f = rec.fields[k];
+      path.push_back({&f.name, 0});
+      if (seen[seenMark + k]) return failHere("duplicate key `" + f.name + "`");
+      seen[seenMark + k] = 1;
+      if (!loadField(field.value(), f, base, depth)) return false;
+      path.pop_back();
+      if (depth == 0 && f.type.kind == ValueKind::kString && key == kClaimIdKey) {
+        claimId = facts->slots[base + f.slot].s.view();
+        hadClaimId = true;
+      }
+    }
+    return finishRecord(record, base, seenMark, depth);
+  }
+
+  // At the closing brace: absent fields, then the date order of fields that are all known now.
+  bool finishRecord(uint32_t record, uint32_t base, size_t seenMark, int depth) {
+    const SchemaRecord& rec = schema.records[record];
+    for (size_t k = 0; k < rec.fields.size(); ++k) {
+      if (seen[seenMark + k]) continue;
+      const SchemaField& f = rec.fields[k];
+      Value v = Value::none();
+      if (f.hasDefault) {
+        if (!defaultFor(f, depth, v)) return false;
+      } else if (!f.optional) {
+        return fail(pathWith(f.name), "missing required field `" + f.name + "`");
+      }
+      facts->slots[base + f.slot] = v;
+    }
+    for (const SchemaField& f : rec.fields) {
+      if (f.notBefore < 0) continue;
+      const SchemaField& earlier = rec.fields[f.notBefore];
+      const Value& a = facts->slots[base + f.slot];
+      const Value& b = facts->slots[base + earlier.slot];
+      if (!a.absent && !b.absent && a.i < b.i) return fail(pathWith(f.name), "is before " + earlier.name);
+    }
+    seen.resize(seenMark);
+    return true;
+  }
+
+  bool loadField(od::value& v, const SchemaField& f, uint32_t base, int depth) {
+    switch (f.type.kind) {
+      case ValueKind::kRecord: {
+        if (!expectType(v, od::json_type::object, "an object")) return false;
+        od::object obj;
+        if (auto e = v.get_object().get(obj)) return failJson(e);
+        uint32_t child = newRecord(f.type.record, 0);
+        facts->slots[base + f.slot] = Value::ofRecord(child);
+        return loadObject(obj, f.type.record, child, depth + 1);
+      }
+      case ValueKind::kList: return loadList(v, f, base, depth + 1);
+      default: {
+        Value x;
+        if (!loadScalar(v, f, f.type.kind, false, x)) return false;
+        facts->slots[base + f.slot] = x;
+        return true;
+      }
+    }
+  }
+
+  bool loadList(od::value& v, const SchemaField& f, uint32_t base, int depth) {
+    if (depth > kMaxDepth) return failHere("the claim nests deeper than the loader follows");
+    if (!expectType(v, od::json_type::array, "an array")) return false;
+    od::array arr;
+    if (auto e = v.get_array().get(arr)) return failJson(e);
+    // listScratch never grows after construction, so this reference survives nested lists.
+    std::vector<Value>& items = listScratch[depth];
+    items.clear();
+    const bool ofRecords = f.type.elemKind == ValueKind::kRecord;
+    path.push_back({nullptr, 0});
+    for (auto elemResult : arr) {
+      od::value elem;
+      if (auto e = std::move(elemResult).get(elem)) return failJson(e);
+      const uint32_t index = static_cast<uint32_t>(items.size());
+      path.back().index = index;
+      if (ofRecords) {
+        if (!expectType(elem, od::json_type::object, "an object")) return false;
+        od::object obj;
+        if (auto e = elem.get_object().get(obj)) return failJson(e);
+        uint32_t child = newRecord(f.type.record, index);
+        items.push_back(Value::ofRecord(child));
+        if (!loadObject(obj, f.type.record, child, depth + 1)) return false;
+      } else {
+        Value x;
+        if (!loadScalar(elem, f, f.type.elemKind, true, x)) return false;
+        items.push_back(x);
+      }
+    }
+    path.pop_back();
+    if (f.nonEmpty && items.empty()) return failHere("must have at least one element");
+    if (f.uniqueBy >= 0 && !checkUnique(f, items)) return false;
+    const uint32_t begin = static_cast<uint32_t>(facts->elems.size());
+    facts->elems.insert(facts->elems.end(), items.begin(), items.end());
+    facts->slots[base + f.slot] = Value::ofList({begin, static_cast<uint32_t>(items.size())});
+    return true;
+  }
+
+  // Reported at the list's closing bracket, at the first element that repeats an earlier one.
+  bool checkUnique(const SchemaField& f, const std::vector<Value>& items) {
+    const SchemaField& key = schema.records[f.type.record].fields[f.uniqueBy];
+    const ValueKind kind = key.type.kind;
+    if (!isScalarKind(kind)) return true;
+    const std::vector<Value>& slots = facts->slots;
+    auto keyOf = [&](uint32_t i) -> const Value& { return slots[items[i].rec + key.slot]; };
+    uniqueScratch.clear();
+    for (uint32_t i = 0; i < items.size(); ++i) {
+      if (!keyOf(i).absent) uniqueScratch.push_back(i);
+    }
+    // Sorting beats pairwise comparison on long lists, and the tie-break on the index puts
+    // each value's first occurrence at the head of its run.
+    std::sort(uniqueScratch.begin(), uniqueScratch.end(), [&](uint32_t a, uint32_t b) {
+      int c = compareValues(kind, keyOf(a), keyOf(b));
+      return c != 0 ? c < 0 : a < b;
+    });
+    uint32_t dup = UINT32_MAX, first = 0;
+    size_t runStart = 0;
+    for (size_t i = 1; i < uniqueScratch.size(); ++i) {
+      if (compareValues(kind, keyOf(uniqueScratch[runStart]), keyOf(uniqueScratch[i])) != 0) {
+        runStart = i;
+      } else if (i == runStart + 1 && uniqueScratch[i] < dup) {
+        dup = uniqueScratch[i];
+        first = uniqueScratch[runStart];
+      }
+    }
+    if (dup == UINT32_MAX) return true;
+    std::string list = pathString();
+    std::string where = list + "/" + std::to_string(dup) + "/" + key.name;
+    return fail(std::move(where), "duplicate " + key.name + " " + renderValue(kind, keyOf(dup)) + " (also " + list +
+                                      "/" + std::to_string(first) + ")");
+  }
+
+  // `element`: a list element, to which the list's `nonEmpty` does not apply.
+  bool loadScalar(od::value& v, const SchemaField& f, ValueKind kind, bool element, Value& out) {
+    switch (kind) {
+      case ValueKind::kBool: {
+        if (!expectType(v, od::json_type::boolean, "true or false")) return false;
+        bool b;
+        if (auto e = v.get_bool().get(b)) return failJson(e);
+        out = Value::ofBool(b);
+        return true;
+      }
+      case ValueKind::kInt:
+      case ValueKind::kDecimal: return loadNumber(v, f, kind, out);
+      default: return loadString(v, f, kind, element, out);
+    }
+  }
+
+  bool loadNumber(od::value& v, const SchemaField& f, ValueKind kind, Value& out) {
+    const bool isInt = kind == ValueKind::kInt;
+    if (!expectType(v, od::json_type::number, isInt ? "an integer" : "a number")) return false;
+    std::string_view tok = trimToken(v.raw_json_token());
+    if (!isJsonNumber(tok)) return fail("", "malformed json: invalid number " + truncated(tok) + " (near " + pathString() + ")");
+    Decimal d;
+    if (isInt) {
+      int64_t n = 0;
+      bool inRange;
+      if (isPlainInteger(tok)) {
+        inRange = parseInt64(tok, n);
+      } else {
+        // 1.0 and 1e2 are integers too; Decimal keeps them exact.
+        inRange = Decimal::parse(tok, d);
+        if (inRange && !d.isInteger()) return failHere("must be an integer, got " + truncated(tok));
+        inRange = inRange && d.toInt64(n);
+      }
+      if (!inRange) return failHere("must be an integer in the 64-bit range, got " + truncated(tok));
+      d = Decimal::fromInt(n);
+      out = Value::ofInt(n);
+    } else {
+      if (!Decimal::parse(tok, d) || !d.fitsClaimNumber()) {
+        return failHere("must be a number with at most 9 digits before the decimal point and 6 after it, got " +
+                        truncated(tok));
+      }
+      out = Value::ofDecimal(d);
+    }
+    if (f.hasMin) {
+      int c = compare(d, f.min);
+      if (f.minExclusive ? c <= 0 : c < 0) {
+        return failHere(std::string("must be ") + (isInt ? "an integer " : "a number ") + (f.minExclusive ? "> " : ">= ") +
+                        f.min.toString() + ", got " + truncated(tok));
+      }
+    }
+    return true;
+  }
+
+  bool loadString(od::value& v, const SchemaField& f, ValueKind kind, bool element, Value& out) {
+    const bool isDate = kind == ValueKind::kDate;
+    if (!expectType(v, od::json_type::string, isDate ? "a date string YYYY-MM-DD" : "a string")) return false;
+    std::string_view s;
+    if (auto e = v.get_string().get(s)) return failJson(e);
+    // The token stays readable after get_string(): it is the JSON text, quotes and escapes kept.
+    auto got = [&] { return ", got " + truncated(trimToken(v.raw_json_token())); };
+    if (isDate) {
+      int32_t days = 0;
+      if (!parseDate(s, days)) return failHere("must be a calendar date YYYY-MM-DD" + got());
+      out = Value::ofInt(days);
+      return true;
+    }
+    if (f.nonEmpty && !element && s.empty()) return failHere("must not be empty");
+    if (f.type.enumIndex >= 0) {
+      const std::vector<std::string>& names = schema.enums[f.type.enumIndex];
+      if (std::find(names.begin(), names.end(), s) == names.end()) {
+        std::string message = "must be one of ";
+        for (size_t i = 0; i < names.size(); ++i) {
+          if (i) message += ", ";
+          message += names[i];
+        }
+        return failHere(message + got());
+      }
+    }
+    if (!matchesFormat(f.type.format, s)) return failHere(formatExpectation(f.type.format) + got());
+    out = Value::ofString(StrRef{s.data(), static_cast<uint32_t>(s.size())});
+    return true;
+  }
+
+  bool loadDocument(std::string_view json) {
+    // The copy gives simdjson its padding; zeroed, so that a stray '}' cannot follow the text.
+    const size_t need = json.size() + simdjson::SIMDJSON_PADDING;
+    if (input.size() < need) input.resize(need);
+    if (!json.empty()) std::memcpy(input.data(), json.data(), json.size());
+    std::memset(input.data() + json.size(), 0, simdjson::SIMDJSON_PADDING);
+    inputSize = json.size();
+
+    od::document doc;
+    if (auto e = parser.iterate(input.data(), inputSize, input.size()).get(doc)) return failJson(e);
+    od::json_type t;
+    if (auto e = doc.type().get(t)) return failJson(e);
+    if (t != od::json_type::object) return fail("", std::string("the claim must be a json object, got ") + typeName(t));
+    od::object obj;
+    if (auto e = doc.get_object().get(obj)) return failJson(e);
+    uint32_t root = newRecord(schema.root, 0);
+    if (!loadObject(obj, schema.root, root, 0)) return false;
+    const char* rest = nullptr;
+    auto e = doc.current_location().get(rest);
+    if (e == simdjson::OUT_OF_BOUNDS) return true;
+    if (e) return failJson(e);
+    return fail("", "unexpected content after the claim object");
+  }
+
+  // After a failure the first pass may have stopped before "claim_id": look for it again.
+  void findClaimId() {
+    od::document doc;
+    if (parser.iterate(input.data(), inputSize, input.size()).get(doc)) return;
+    od::object obj;
+    if (doc.get_object().get(obj)) return;
+    for (auto fieldResult : obj) {
+      od::field field;
+      if (std::move(fieldResult).get(field)) return;
+      std::string_view key;
+      if (field.unescaped_key().get(key)) return;
+      if (key != kClaimIdKey) continue;
+      od::json_type t;
+      if (field.value().type().get(t) || t != od::json_type::string) return;
+      std::string_view s;
+      if (field.value().get_string().get(s)) return;
+      claimId = s;
+      hadClaimId = true;
+      return;
+    }
+  }
+
+  bool load(std::string_view json, Facts& out, ClaimError& err) {
+    facts = &out;
+    error = &err;
+    out.clear();
+    err.path.clear();
+    err.message.clear();
+    path.clear();
+    seen.clear();
+    claimId = {};
+    hadClaimId = false;
+    if (!schemaError.empty()) return fail("", "the claim schema is invalid: " + schemaError);
+    if (loadDocument(json)) return true;
+    out.clear();  // no half-filled facts; the rescan below reuses the strings' buffer
+    if (!hadClaimId) findClaimId();
+    return false;
+  }
+
+  const Schema& schema;
+  std::string schemaError;
+  std::vector<KeyTable> keyTables;  // by record index
+  std::vector<int32_t> keySlots;    // field index or -1
+
+  od::parser parser;
+  std::vector<char> input;  // the document, then SIMDJSON_PADDING zero bytes; keeps its capacity
+  size_t inputSize = 0;
+
+  // Per load.
+  Facts* facts = nullptr;
+  ClaimError* error = nullptr;
+  std::vector<PathStep> path;
+  std::vector<uint8_t> seen;                    // fields met, a run per open object
+  std::vector<std::vector<Value>> listScratch;  // the open list's elements, by depth
+  std::vector<uint32_t> uniqueScratch;
+  std::string_view claimId;  // in the parser's string buffer
+  bool hadClaimId = false;
+};
+
+ClaimLoader::ClaimLoader(const Schema& schema) : impl_(std::make_unique<Impl>(schema)) {}
+ClaimLoader::~ClaimLoader() = default;
+ClaimLoader::ClaimLoader(ClaimLoader&&) noexcept = default;
+ClaimLoader& ClaimLoader::operator=(ClaimLoader&&) noexcept = default;
+
+bool ClaimLoader::load(std::string_view json, Facts& facts, ClaimError& error) {
+  return impl_->load(json, facts, error);
+}
+
+bool ClaimLoader::lastClaimId(std::string& out) const {
+  out.assign(impl_->claimId.data(), impl_->claimId.size());
+  return impl_->hadClaimId;
+}
+
+}  // namespace ppl

@@ -1,0 +1,60 @@
+// The claim loader: one claim JSON document in, validated Facts out, laid out by the schema.
+//
+// The schema a program was compiled against drives everything: which keys are read, what type
+// and range each value must have, and which slot it lands in. Numbers are read from their JSON
+// text into exact Decimals, never through double. Claim data is untrusted (it arrives from
+// payers' systems and is fuzzed), so every failure is a ClaimError naming the JSON path of the
+// offending value; nothing throws and no input makes the loader crash, hang or recurse deeper
+// than the schema nests.
+//
+// A warm loader allocates nothing per claim: the input copy, simdjson's parser and every
+// scratch vector keep their capacity from one load to the next.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "runtime/facts.h"
+#include "runtime/schema.h"
+
+namespace ppl {
+
+// Bad claim data: where (a JSON pointer) and what.
+struct ClaimError {
+  std::string path;     // e.g. "/lines/0/units"; "" for the whole document (malformed JSON)
+  std::string message;  // lower-case, says what is wrong and what was expected
+};
+
+class ClaimLoader {
+ public:
+  // Keeps a reference to `schema`, which must outlive the loader, and builds its key tables.
+  explicit ClaimLoader(const Schema& schema);
+  ~ClaimLoader();
+  ClaimLoader(ClaimLoader&&) noexcept;
+  ClaimLoader& operator=(ClaimLoader&&) noexcept;
+
+  ClaimLoader(const ClaimLoader&) = delete;
+  ClaimLoader& operator=(const ClaimLoader&) = delete;
+
+  // Parses one claim and validates it by the schema. On success fills `facts` (cleared first;
+  // its strings point into this loader's buffers and stay valid until the next load) and
+  // returns true. On failure returns false with the first error found in document order
+  // (constraints on a whole object or list, such as missing fields, non-empty and unique, are
+  // found at its closing bracket) and leaves `facts` empty.
+  bool load(std::string_view json, Facts& facts, ClaimError& error);
+
+  // The last document's top-level "claim_id" when it is a string (also after a failed load,
+  // as far as the document can be read): for NDJSON error records
+  // `{"claim_id": ... or null, "error": ...}`. False, with `out` empty, when there is none.
+  bool lastClaimId(std::string& out) const;
+
+  // Deepest nesting of records and lists the loader follows; only a recursive schema reaches it.
+  static constexpr int kMaxDepth = 32;
+
+ private:
+  struct Impl;  // keeps simdjson out of this header
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ppl

@@ -1,0 +1,315 @@
+// JSON output of decisions and errors, and message rendering. Numbers are formatted into stack
+// buffers and strings are escaped while appended, so writing into a reused std::string does not
+// allocate once the string has the capacity.
+#include "vm/decision_json.h"
+
+#include <algorithm>
+#include <charconv>
+
+#include "runtime/date.h"
+
+namespace ppl {
+namespace {
+
+constexpr char kHex[] = "0123456789abcdef";
+
+// Where text goes: straight into `out`, or escaped as the inside of a JSON string.
+struct Sink {
+  std::string* out;
+  bool escape;
+
+  void put(std::string_view s) const {
+    if (!escape) {
+      out->append(s.data(), s.size());
+      return;
+    }
+    // Copy runs of plain bytes at once; escape only what RFC 8259 requires.
+    size_t start = 0;
+    for (size_t i = 0; i < s.size(); ++i) {
+      const unsigned char c = static_cast<unsigned char>(s[i]);
+      if (c >= 0x20 && c != '"' && c != '\\') continue;
+      out->append(s.data() + start, i - start);
+      if (c == '"' || c == '\\') {
+        const char e[2] = {'\\', static_cast<char>(c)};
+        out->append(e, 2);
+      } else {
+        const char e[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
+        out->append(e, 6);
+      }
+      start = i + 1;
+    }
+    out->append(s.data() + start, s.size() - start);
+  }
+};
+
+void putInt(const Sink& sink, int64_t v) {
+  char buf[24];
+  const auto r = std::to_chars(buf, buf + sizeof(buf), v);
+  sink.put(std::string_view(buf, static_cast<size_t>(r.ptr - buf)));
+}
+
+void putDecimal(const Sink& sink, const Decimal& d) {
+  char buf[Decimal::kMaxTextLength];
+  const int n = d.format(buf);
+  sink.put(std::string_view(buf, static_cast<size_t>(n)));
+}
+
+void putDate(const Sink& sink, int64_t days) {
+  // formatDate clamps to years 0001..9999; clamp here first so the narrowing cannot wrap.
+  const int32_t d = static_cast<int32_t>(std::clamp<int64_t>(days, kMinDateDays, kMaxDateDays));
+  char buf[10];
+  formatDate(d, buf);
+  sink.put(std::string_view(buf, sizeof(buf)));
+}
+
+// One scalar (or list element) as a person reads it.
+void putScalar(const Sink& sink, const Value& v, ValueKind kind) {
+  if (v.absent) {
+    sink.put("none");
+    return;
+  }
+  switch (kind) {
+    case ValueKind::kBool: sink.put(v.i ? "true" : "false"); return;
+    case ValueKind::kInt: putInt(sink, v.i); return;
+    case ValueKind::kDecimal: putDecimal(sink, v.d); return;
+    case ValueKind::kString: sink.put(v.s.view()); return;
+    case ValueKind::kDate: putDate(sink, v.i); return;
+    case ValueKind::kDuration:
+      putInt(sink, v.i);
+      sink.put(v.i == 1 || v.i == -1 ? " day" : " days");
+      return;
+    case ValueKind::kGroup: sink.put(groupName(static_cast<AdjustmentGroup>(v.i))); return;
+    case ValueKind::kList:
+    case ValueKind::kRecord:
+    case ValueKind::kIter: break;  // not scalars: the checker does not let them into messages
+  }
+  sink.put("?");
+}
+
+void putArg(const Sink& sink, const Facts& facts, const Value& v, const MessagePiece& piece) {
+  if (piece.kind != ValueKind::kList || v.absent) {
+    putScalar(sink, v, piece.kind);
+    return;
+  }
+  for (uint32_t i = 0; i < v.list.count; ++i) {
+    if (i) sink.put(", ");
+    putScalar(sink, facts.element(v.list, i), piece.elemKind);
+  }
+}
+
+// Arguments past `argCount` (a FAIL that captured fewer than the message names) read as absent.
+void render(const Sink& sink, const Facts& facts, const Message& message, const Value* args, uint32_t argCount) {
+  for (const MessagePiece& piece : message.pieces) {
+    if (piece.arg < 0) {
+      sink.put(piece.text);
+    } else if (static_cast<uint32_t>(piece.arg) < argCount) {
+      putArg(sink, facts, args[piece.arg], piece);
+    } else {
+      sink.put("none");
+    }
+  }
+}
+
+// A small streaming JSON writer: tracks commas and indentation for the fixed shapes we print.
+class JsonWriter {
+ public:
+  JsonWriter(std::string& out, bool pretty) : out_(out), pretty_(pretty) {}
+
+  void beginObject() { open('{'); }
+  void endObject() { close('}'); }
+  void beginArray() { open('['); }
+  void endArray() { close(']'); }
+
+  void key(std::string_view name) {
+    element();
+    out_ += '"';
+    out_.append(name.data(), name.size());  // our keys need no escaping
+    out_ += pretty_ ? "\": " : "\":";
+    afterKey_ = true;
+  }
+
+  void string(std::string_view s) {
+    element();
+    out_ += '"';
+    Sink{&out_, true}.put(s);
+    out_ += '"';
+  }
+  // A string written piece by piece through sink() between these two.
+  void beginString() {
+    element();
+    out_ += '"';
+  }
+  void endString() { out_ += '"'; }
+  Sink sink() { return Sink{&out_, true}; }
+
+  void null() {
+    element();
+    out_ += "null";
+  }
+  void number(int64_t v) {
+    element();
+    putInt(Sink{&out_, false}, v);
+  }
+  void number(const Decimal& d) {
+    element();
+    putDecimal(Sink{&out_, false}, d);
+  }
+
+ private:
+  static constexpr int kMaxDepth = 8;  // the decision nests 5 deep
+
+  // Before a value or a key: the comma and, when pretty, a new line at the current depth.
+  void element() {
+    if (afterKey_) {  // the value of a key follows it on the same line
+      afterKey_ = false;
+      return;
+    }
+    if (depth_ == 0) return;
+    if (!first_[depth_]) out_ += ',';
+    first_[depth_] = false;
+    newline(depth_);
+  }
+  void open(char c) {
+    element();
+    out_ += c;
+    ++depth_;
+    first_[depth_] = true;
+  }
+  void close(char c) {
+    const bool empty = first_[depth_];
+    --depth_;
+    if (!empty) newline(depth_);
+    out_ += c;
+  }
+  void newline(int depth) {
+    if (!pretty_) return;
+    out_ += '\n';
+    out_.append(static_cast<size_t>(depth) * 2, ' ');
+  }
+
+  std::string& out_;
+  bool pretty_;
+  bool afterKey_ = false;
+  int depth_ = 0;
+  bool first_[kMaxDepth] = {};
+};
+
+}  // namespace
+
+void renderMessage(const Program&, const Facts& facts, const Message& message, const Value* args,
+                   std::string& out) {
+  render(Sink{&out, false}, facts, message, args, message.argCount);
+}
+
+void writeDecisionJson(const Program& program, const Facts& facts, const Decision& decision, bool pretty,
+                       std::string& out) {
+  const FactLayout& layout = program.layout;
+  const PolicyInfo* policy =
+      decision.policy >= 0 ? &program.policies[static_cast<size_t>(decision.policy)] : nullptr;
+  JsonWriter w(out, pretty);
+
+  w.beginObject();
+  w.key("claim_id");
+  const Value& claimId = facts.field(Facts::kRootBase, layout.claimIdSlot);
+  if (claimId.absent) {
+    w.null();
+  } else {
+    w.string(claimId.s.view());
+  }
+  w.key("policy");
+  if (policy) {
+    w.beginString();
+    w.sink().put(policy->id);
+    w.sink().put("@");
+    w.sink().put(policy->version);
+    w.endString();
+  } else {
+    w.null();
+  }
+  w.key("decision");
+  w.string(verdictName(decision.verdict));
+
+  w.key("lines");
+  w.beginArray();
+  const Value& linesValue = facts.field(Facts::kRootBase, layout.linesSlot);
+  const ListRef lines = linesValue.absent ? ListRef{0, 0} : linesValue.list;
+  const size_t lineCount = std::min<size_t>(lines.count, decision.lines.size());
+  for (size_t i = 0; i < lineCount; ++i) {
+    const LineDecision& line = decision.lines[i];
+    const uint32_t base = facts.element(lines, static_cast<uint32_t>(i)).rec;
+    w.beginObject();
+    w.key("line_number");
+    w.number(facts.field(base, layout.lineNumberSlot).i);
+    w.key("hcpcs");
+    w.string(facts.field(base, layout.hcpcsSlot).s.view());
+    w.key("decision");
+    w.string(verdictName(line.verdict));
+
+    w.key("reasons");
+    w.beginArray();
+    for (uint32_t k = 0; policy && k < line.reasonCount; ++k) {
+      const Reason& reason = decision.reasons[line.firstReason + k];
+      const RuleInfo& rule = policy->rules[reason.rule];
+      const Outcome& outcome = rule.outcomes[reason.outcome];
+      w.beginObject();
+      w.key("rule");
+      w.string(rule.id);
+      w.key("action");
+      w.string(actionName(outcome.action));
+      w.key("group");
+      w.string(groupName(reason.group));
+      w.key("carc");
+      w.string(outcome.carc);
+      w.key("rarc");
+      w.beginArray();
+      for (const std::string& rarc : outcome.rarcs) w.string(rarc);
+      w.endArray();
+      w.key("message");
+      w.beginString();
+      render(w.sink(), facts, outcome.message, reason.args, reason.argCount);
+      w.endString();
+      w.endObject();
+    }
+    w.endArray();
+
+    w.key("adjustments");
+    w.beginArray();
+    for (uint32_t k = 0; policy && k < line.adjustmentCount; ++k) {
+      const Adjustment& adjustment = decision.adjustments[line.firstAdjustment + k];
+      const RuleInfo& rule = policy->rules[adjustment.rule];
+      const AdjustmentSpec& spec = rule.adjustments[adjustment.adjustment];
+      w.beginObject();
+      w.key("rule");
+      w.string(rule.id);
+      w.key("group");
+      w.string(groupName(spec.group));
+      w.key("carc");
+      w.string(spec.carc);
+      w.key("percent");
+      w.number(spec.percent);
+      w.endObject();
+    }
+    w.endArray();
+    w.endObject();
+  }
+  w.endArray();
+  w.endObject();
+}
+
+void writeErrorJson(const std::string* claimId, std::string_view message, bool pretty, std::string& out) {
+  // One line even when pretty: an error is a record of a stream (`pplc eval --ndjson`).
+  const Sink escaped{&out, true};
+  out += pretty ? "{\"claim_id\": " : "{\"claim_id\":";
+  if (claimId) {
+    out += '"';
+    escaped.put(*claimId);
+    out += '"';
+  } else {
+    out += "null";
+  }
+  out += pretty ? ", \"error\": \"" : ",\"error\":\"";
+  escaped.put(message);
+  out += "\"}";
+}
+
+}  // namespace ppl

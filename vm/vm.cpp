@@ -1,0 +1,654 @@
+// The interpreter loop and the decide algorithm (see vm.h and bytecode/opcodes.def).
+//
+// Invariants the loop relies on. The bytecode verifier establishes them before a Program reaches
+// an Evaluator, so the loop checks none of them (a Program that was not verified is outside
+// the contract):
+//  - every opcode is below Opcode::kCount and every operand is in range: registers below the
+//    chunk's registerCount (<= kMaxRegisters), constants, sets, functions, outcomes, adjustments
+//    and jump targets inside their tables; the loop does no bounds checks on operands;
+//  - every register is written before it is read and holds the kind its reader expects
+//    (records, lists, iterators, decimals...), and only optional paths can be absent;
+//  - jumps go forward except LOOP, which goes back to the ITERNEXT heading its loop, and every
+//    path ends in FAIL/PASS/SKIP (rule chunks) or RETBOOL (predicates): pc never leaves the code,
+//    and a chunk runs in time linear in the lists it loops over;
+//  - FIELD's slot belongs to the record type d, and records come from the facts the loader
+//    filled by the same schema, so base + slot lies inside Facts::slots.
+// What the loop does check: arithmetic (overflow, division by zero), builtin failures, and a
+// rule that reads the decision of a line not decided yet. Those depend on the claim.
+//
+// Hot state (pc, code, registers, facts) lives in locals of run(); the per-line loop in decide()
+// does not allocate once the vectors have grown to the claim's size.
+#include "vm/vm.h"
+
+#include <algorithm>
+#include <climits>
+
+#include "runtime/date.h"
+#include "stdlib/functions.h"
+
+// Dispatch: computed goto where the compiler has labels as values (one indirect jump per
+// instruction, which branch predictors like), else a switch. -DPPL_COMPUTED_GOTO=0 forces the
+// switch (portable builds, or to compare the two).
+#ifndef PPL_COMPUTED_GOTO
+#if defined(__GNUC__)
+#define PPL_COMPUTED_GOTO 1
+#else
+#define PPL_COMPUTED_GOTO 0
+#endif
+#endif
+
+namespace ppl {
+namespace {
+
+// The verdict names DECISION loads: static strings, so the StrRefs never dangle.
+constexpr char kApproveText[] = "approve";
+constexpr char kPendText[] = "pend";
+constexpr char kDenyText[] = "deny";
+constexpr char kNotApplicableText[] = "not_applicable";
+
+StrRef verdictString(Verdict v) {
+  switch (v) {
+    case Verdict::kApprove: return StrRef{kApproveText, sizeof(kApproveText) - 1};
+    case Verdict::kPend: return StrRef{kPendText, sizeof(kPendText) - 1};
+    case Verdict::kDeny: return StrRef{kDenyText, sizeof(kDenyText) - 1};
+    case Verdict::kNotApplicable: break;
+  }
+  return StrRef{kNotApplicableText, sizeof(kNotApplicableText) - 1};
+}
+
+// Results are written member by member: the kind is static, so only the payload and the
+// absent bit matter (a whole Value() would zero 32 bytes per instruction).
+inline void setInt(Value& v, int64_t x) {
+  v.i = x;
+  v.absent = 0;
+}
+inline void setBool(Value& v, bool x) {
+  v.i = x ? 1 : 0;
+  v.absent = 0;
+}
+inline void setDecimal(Value& v, const Decimal& x) {
+  v.d = x;
+  v.absent = 0;
+}
+
+const char* decimalError(DecimalStatus s) {
+  switch (s) {
+    case DecimalStatus::kOverflow: return "decimal overflow";
+    case DecimalStatus::kDivisionByZero: return "division by zero";
+    case DecimalStatus::kDomain: return "decimal domain error";
+    case DecimalStatus::kOk: break;
+  }
+  return "decimal error";
+}
+
+constexpr const char* kIntegerOverflow = "integer overflow";
+constexpr const char* kDateOverflow = "date out of range";
+
+bool listContains(const Value* elems, ListRef list, const Value& x, ValueKind kind) {
+  const Value* p = elems + list.begin;
+  const Value* end = p + list.count;
+  switch (kind) {
+    case ValueKind::kString:
+      for (; p != end; ++p) {
+        if (!p->absent && p->s == x.s) return true;
+      }
+      return false;
+    case ValueKind::kDecimal:
+      for (; p != end; ++p) {
+        if (!p->absent && compare(p->d, x.d) == 0) return true;
+      }
+      return false;
+    default:  // int-like kinds
+      for (; p != end; ++p) {
+        if (!p->absent && p->i == x.i) return true;
+      }
+      return false;
+  }
+}
+
+}  // namespace
+
+Evaluator::Evaluator(const Program& program) : program_(program) {
+  for (size_t p = 0; p < program.policies.size(); ++p) {
+    for (const std::string& lob : program.policies[p].linesOfBusiness) {
+      lobs_.push_back(LobEntry{StrRef{lob.data(), static_cast<uint32_t>(lob.size())}, static_cast<int32_t>(p)});
+    }
+  }
+}
+
+int Evaluator::findPolicy() const {
+  const FactLayout& layout = program_.layout;
+  const Value& payer = facts_->field(Facts::kRootBase, layout.payerSlot);
+  if (payer.absent) return -1;
+  const Value& lob = facts_->field(payer.rec, layout.lineOfBusinessSlot);
+  if (lob.absent) return -1;
+  for (const LobEntry& e : lobs_) {
+    if (e.name == lob.s) return e.policy;
+  }
+  return -1;
+}
+
+void Evaluator::setError(EvalError& error, Context context, const std::string& name,
+                         uint32_t lineBase) const {
+  const int64_t lineNumber = facts_->field(lineBase, program_.layout.lineNumberSlot).i;
+  if (errorReadLine_ != UINT32_MAX) {
+    const uint32_t otherBase = lineBase_[errorReadLine_];
+    const int64_t otherNumber = facts_->field(otherBase, program_.layout.lineNumberSlot).i;
+    error.message = "line " + std::to_string(lineNumber) + " reads the decision of line " +
+                    std::to_string(otherNumber) + ", which is decided in the same or a later phase";
+    return;
+  }
+  error.message = errorWhat_ ? errorWhat_ : "runtime error";
+  error.message += " in ";
+  switch (context) {
+    case Context::kGoverned: error.message += "governed"; break;
+    case Context::kClass: error.message += "lines "; error.message += name; break;
+    case Context::kRule: error.message += "rule "; error.message += name; break;
+  }
+  error.message += " on line " + std::to_string(lineNumber);
+}
+
+bool Evaluator::decide(const Facts& facts, Decision& out, EvalError& error) {
+  out.clear();
+  facts_ = &facts;
+  out_ = &out;
+  errorWhat_ = nullptr;
+  errorReadLine_ = UINT32_MAX;
+
+  const Value& linesValue = facts.field(Facts::kRootBase, program_.layout.linesSlot);
+  lines_ = linesValue.absent ? ListRef{0, 0} : linesValue.list;
+  const uint32_t n = lines_.count;
+  out.lines.resize(n);  // every line starts not_applicable
+
+  // a. The policy, by line of business.
+  const int policyIndex = findPolicy();
+  out.policy = policyIndex;
+  if (policyIndex < 0) return true;
+  const PolicyInfo& policy = program_.policies[static_cast<size_t>(policyIndex)];
+
+  lineBase_.resize(n);
+  linePhase_.assign(n, 0);
+  lineGoverned_.assign(n, 0);
+  lineDecided_.assign(n, 0);
+  for (uint32_t i = 0; i < n; ++i) lineBase_[i] = facts.element(lines_, i).rec;
+
+  // b. Governed lines; the others are decided (not_applicable) at once.
+  for (uint32_t i = 0; i < n; ++i) {
+    const Exit e = run(policy.governedChunk, lineBase_[i], nullptr, 0);
+    if (e == Exit::kError) {
+      setError(error, Context::kGoverned, std::string(), lineBase_[i]);
+      return false;
+    }
+    lineGoverned_[i] = e == Exit::kTrue;
+    if (!lineGoverned_[i]) lineDecided_[i] = 1;
+  }
+
+  // c. Phases: the highest phase among the classes a line belongs to.
+  for (uint32_t i = 0; i < n; ++i) {
+    if (!lineGoverned_[i]) continue;
+    for (const LineClass& cls : policy.phasedClasses) {
+      const Exit e = run(cls.chunk, lineBase_[i], nullptr, 0);
+      if (e == Exit::kError) {
+        setError(error, Context::kClass, cls.name, lineBase_[i]);
+        return false;
+      }
+      if (e == Exit::kTrue) linePhase_[i] = std::max(linePhase_[i], cls.phase);
+    }
+  }
+
+  // d. Decide phase by phase, lines in input order within a phase. Phases may be sparse, so
+  // step to the next phase some line has rather than counting up to the highest.
+  uint32_t phase = 0;
+  for (;;) {
+    uint32_t next = UINT32_MAX;
+    for (uint32_t i = 0; i < n; ++i) {
+      if (!lineGoverned_[i] || lineDecided_[i]) continue;
+      if (linePhase_[i] == phase) {
+        if (!decideLine(policy, i, error)) return false;
+      } else if (linePhase_[i] > phase) {
+        next = std::min(next, linePhase_[i]);
+      }
+    }
+    if (next == UINT32_MAX) break;
+    phase = next;
+  }
+
+  // f. The claim's verdict.
+  Verdict verdict = Verdict::kNotApplicable;
+  for (const LineDecision& line : out.lines) verdict = worse(verdict, line.verdict);
+  out.verdict = verdict;
+  return true;
+}
+
+bool Evaluator::decideLine(const PolicyInfo& policy, uint32_t lineIndex, EvalError& error) {
+  Decision& out = *out_;
+  LineDecision& line = out.lines[lineIndex];
+  const uint32_t base = lineBase_[lineIndex];
+  const uint32_t firstReason = static_cast<uint32_t>(out.reasons.size());
+  const uint32_t firstAdjustment = static_cast<uint32_t>(out.adjustments.size());
+
+  for (uint32_t r = 0; r < policy.rules.size(); ++r) {
+    const RuleInfo& rule = policy.rules[r];
+    if (run(rule.chunk, base, &rule, r) == Exit::kError) {
+      setError(error, Context::kRule, rule.id, base);
+      return false;
+    }
+  }
+
+  Verdict verdict = Verdict::kApprove;
+  for (uint32_t k = firstReason; k < out.reasons.size(); ++k) {
+    const Reason& reason = out.reasons[k];
+    const Action action = policy.rules[reason.rule].outcomes[reason.outcome].action;
+    if (action == Action::kDeny) {
+      verdict = Verdict::kDeny;
+      break;
+    }
+    verdict = Verdict::kPend;
+  }
+  // Adjustments change payment, which only an approved line has.
+  if (verdict != Verdict::kApprove) {
+    out.adjustments.erase(out.adjustments.begin() + firstAdjustment, out.adjustments.end());
+  }
+
+  line.verdict = verdict;
+  line.firstReason = firstReason;
+  line.reasonCount = static_cast<uint32_t>(out.reasons.size()) - firstReason;
+  line.firstAdjustment = firstAdjustment;
+  line.adjustmentCount = static_cast<uint32_t>(out.adjustments.size()) - firstAdjustment;
+  lineDecided_[lineIndex] = 1;
+  return true;
+}
+
+Evaluator::Exit Evaluator::run(uint32_t chunkIndex, uint32_t lineBase, const RuleInfo* rule,
+                               uint32_t ruleIndex) {
+  const Chunk& chunk = program_.chunks[chunkIndex];
+  const Instr* const code = chunk.code.data();
+  const Instr* pc = code;
+  const Instr* ins = nullptr;
+  Value* const R = registers_;
+  const Value* const K = program_.constantValues.data();
+  const Value* const slots = facts_->slots.data();
+  const Value* const elems = facts_->elems.data();
+
+#define VM_RA (R[ins->a])
+#define VM_RB (R[ins->b])
+#define VM_RC (R[ins->c])
+
+#if PPL_COMPUTED_GOTO
+  static const void* const kDispatchTable[] = {
+#define OPCODE(name, a, b, c, d, meaning) &&op_##name,
+#include "bytecode/opcodes.def"
+#undef OPCODE
+  };
+  static_assert(sizeof(kDispatchTable) / sizeof(kDispatchTable[0]) == static_cast<size_t>(Opcode::kCount),
+                "one dispatch entry per opcode");
+#define VM_CASE(name) op_##name:
+#define VM_NEXT()                                              \
+  do {                                                         \
+    ins = pc++;                                                \
+    goto* kDispatchTable[static_cast<uint8_t>(ins->op)];       \
+  } while (0)
+#else
+#define VM_CASE(name) case Opcode::name:
+#define VM_NEXT() continue
+#endif
+
+  for (;;) {
+#if PPL_COMPUTED_GOTO
+    VM_NEXT();
+#else
+    ins = pc++;
+    switch (ins->op)
+#endif
+    {
+      // --- loads and moves
+      VM_CASE(NOP) { VM_NEXT(); }
+      VM_CASE(LOADK) {
+        VM_RA = K[ins->b];
+        VM_NEXT();
+      }
+      VM_CASE(LOADBOOL) {
+        setBool(VM_RA, ins->b != 0);
+        VM_NEXT();
+      }
+      VM_CASE(LOADABSENT) {
+        VM_RA = Value::none();
+        VM_NEXT();
+      }
+      VM_CASE(MOVE) {
+        const Value v = VM_RB;
+        VM_RA = v;
+        VM_NEXT();
+      }
+      VM_CASE(ROOT) {
+        VM_RA.rec = Facts::kRootBase;
+        VM_RA.absent = 0;
+        VM_NEXT();
+      }
+      VM_CASE(LINE) {
+        VM_RA.rec = lineBase;
+        VM_RA.absent = 0;
+        VM_NEXT();
+      }
+      VM_CASE(FIELD) {
+        const Value& record = VM_RB;
+        if (record.absent) {
+          VM_RA = Value::none();
+        } else {
+          VM_RA = slots[record.rec + ins->c];
+        }
+        VM_NEXT();
+      }
+      VM_CASE(ISPRESENT) {
+        setBool(VM_RA, !VM_RB.absent);
+        VM_NEXT();
+      }
+      VM_CASE(COALESCE) {
+        const Value v = VM_RB.absent ? VM_RC : VM_RB;
+        VM_RA = v;
+        VM_NEXT();
+      }
+
+      // --- boolean and integer-like arithmetic
+      VM_CASE(NOT) {
+        setBool(VM_RA, VM_RB.i == 0);
+        VM_NEXT();
+      }
+      VM_CASE(ADDI) {
+        int64_t r;
+        if (__builtin_add_overflow(VM_RB.i, VM_RC.i, &r)) {
+          errorWhat_ = kIntegerOverflow;
+          return Exit::kError;
+        }
+        setInt(VM_RA, r);
+        VM_NEXT();
+      }
+      VM_CASE(SUBI) {
+        int64_t r;
+        if (__builtin_sub_overflow(VM_RB.i, VM_RC.i, &r)) {
+          errorWhat_ = kIntegerOverflow;
+          return Exit::kError;
+        }
+        setInt(VM_RA, r);
+        VM_NEXT();
+      }
+      VM_CASE(MULI) {
+        int64_t r;
+        if (__builtin_mul_overflow(VM_RB.i, VM_RC.i, &r)) {
+          errorWhat_ = kIntegerOverflow;
+          return Exit::kError;
+        }
+        setInt(VM_RA, r);
+        VM_NEXT();
+      }
+      VM_CASE(NEGI) {
+        int64_t r;
+        if (__builtin_sub_overflow(int64_t{0}, VM_RB.i, &r)) {
+          errorWhat_ = kIntegerOverflow;
+          return Exit::kError;
+        }
+        setInt(VM_RA, r);
+        VM_NEXT();
+      }
+      // Dates stay in years 0001..9999, the range the date functions parse and print.
+      VM_CASE(ADDDAYS) {
+        int64_t r;
+        if (__builtin_add_overflow(VM_RB.i, VM_RC.i, &r) || r < kMinDateDays || r > kMaxDateDays) {
+          errorWhat_ = kDateOverflow;
+          return Exit::kError;
+        }
+        setInt(VM_RA, r);
+        VM_NEXT();
+      }
+      VM_CASE(SUBDAYS) {
+        int64_t r;
+        if (__builtin_sub_overflow(VM_RB.i, VM_RC.i, &r) || r < kMinDateDays || r > kMaxDateDays) {
+          errorWhat_ = kDateOverflow;
+          return Exit::kError;
+        }
+        setInt(VM_RA, r);
+        VM_NEXT();
+      }
+      VM_CASE(DIFFDAYS) {
+        int64_t r;
+        if (__builtin_sub_overflow(VM_RB.i, VM_RC.i, &r)) {
+          errorWhat_ = kIntegerOverflow;
+          return Exit::kError;
+        }
+        setInt(VM_RA, r);
+        VM_NEXT();
+      }
+
+      // --- exact decimals: results go through a local, since a may equal b or c
+      VM_CASE(ITOD) {
+        setDecimal(VM_RA, Decimal::fromInt(VM_RB.i));
+        VM_NEXT();
+      }
+      VM_CASE(ADDD) {
+        Decimal r;
+        const DecimalStatus s = add(VM_RB.d, VM_RC.d, r);
+        if (s != DecimalStatus::kOk) {
+          errorWhat_ = decimalError(s);
+          return Exit::kError;
+        }
+        setDecimal(VM_RA, r);
+        VM_NEXT();
+      }
+      VM_CASE(SUBD) {
+        Decimal r;
+        const DecimalStatus s = sub(VM_RB.d, VM_RC.d, r);
+        if (s != DecimalStatus::kOk) {
+          errorWhat_ = decimalError(s);
+          return Exit::kError;
+        }
+        setDecimal(VM_RA, r);
+        VM_NEXT();
+      }
+      VM_CASE(MULD) {
+        Decimal r;
+        const DecimalStatus s = mul(VM_RB.d, VM_RC.d, r);
+        if (s != DecimalStatus::kOk) {
+          errorWhat_ = decimalError(s);
+          return Exit::kError;
+        }
+        setDecimal(VM_RA, r);
+        VM_NEXT();
+      }
+      VM_CASE(DIVD) {
+        Decimal r;
+        const DecimalStatus s = div(VM_RB.d, VM_RC.d, r);
+        if (s != DecimalStatus::kOk) {
+          errorWhat_ = decimalError(s);
+          return Exit::kError;
+        }
+        setDecimal(VM_RA, r);
+        VM_NEXT();
+      }
+      VM_CASE(NEGD) {
+        setDecimal(VM_RA, neg(VM_RB.d));
+        VM_NEXT();
+      }
+
+      // --- comparisons
+      VM_CASE(EQI) {
+        setBool(VM_RA, VM_RB.i == VM_RC.i);
+        VM_NEXT();
+      }
+      VM_CASE(LTI) {
+        setBool(VM_RA, VM_RB.i < VM_RC.i);
+        VM_NEXT();
+      }
+      VM_CASE(LEI) {
+        setBool(VM_RA, VM_RB.i <= VM_RC.i);
+        VM_NEXT();
+      }
+      VM_CASE(EQD) {
+        setBool(VM_RA, compare(VM_RB.d, VM_RC.d) == 0);
+        VM_NEXT();
+      }
+      VM_CASE(LTD) {
+        setBool(VM_RA, compare(VM_RB.d, VM_RC.d) < 0);
+        VM_NEXT();
+      }
+      VM_CASE(LED) {
+        setBool(VM_RA, compare(VM_RB.d, VM_RC.d) <= 0);
+        VM_NEXT();
+      }
+      VM_CASE(EQS) {
+        setBool(VM_RA, VM_RB.s == VM_RC.s);
+        VM_NEXT();
+      }
+
+      // --- collections
+      VM_CASE(INSET) {
+        const StrRef s = VM_RB.s;
+        bool found = false;
+        for (const StrRef& member : program_.setValues[ins->c]) {
+          if (member == s) {
+            found = true;
+            break;
+          }
+        }
+        setBool(VM_RA, found);
+        VM_NEXT();
+      }
+      VM_CASE(CONTAINS) {
+        const bool found = listContains(elems, VM_RB.list, VM_RC, static_cast<ValueKind>(ins->d));
+        setBool(VM_RA, found);
+        VM_NEXT();
+      }
+      VM_CASE(LEN) {
+        setInt(VM_RA, VM_RB.list.count);
+        VM_NEXT();
+      }
+      VM_CASE(ITERINIT) {
+        const ListRef list = VM_RB.list;
+        VM_RA.iter = IterState{list.begin, list.count, 0};
+        VM_RA.absent = 0;
+        VM_NEXT();
+      }
+      VM_CASE(ITERNEXT) {
+        IterState& it = VM_RA.iter;
+        if (it.pos >= it.count) {
+          pc = code + ins->c;
+        } else {
+          const Value v = elems[it.begin + it.pos];
+          ++it.pos;
+          VM_RB = v;
+        }
+        VM_NEXT();
+      }
+      VM_CASE(LOOP) {
+        pc = code + ins->b;
+        VM_NEXT();
+      }
+      VM_CASE(MAXI) {
+        if (VM_RA.absent || VM_RB.i > VM_RA.i) VM_RA = VM_RB;
+        VM_NEXT();
+      }
+      VM_CASE(MINI) {
+        if (VM_RA.absent || VM_RB.i < VM_RA.i) VM_RA = VM_RB;
+        VM_NEXT();
+      }
+      VM_CASE(MAXD) {
+        if (VM_RA.absent || compare(VM_RB.d, VM_RA.d) > 0) VM_RA = VM_RB;
+        VM_NEXT();
+      }
+      VM_CASE(MIND) {
+        if (VM_RA.absent || compare(VM_RB.d, VM_RA.d) < 0) VM_RA = VM_RB;
+        VM_NEXT();
+      }
+
+      // --- control
+      VM_CASE(JMP) {
+        pc = code + ins->b;
+        VM_NEXT();
+      }
+      VM_CASE(JMPIF) {
+        if (VM_RA.i != 0) pc = code + ins->b;
+        VM_NEXT();
+      }
+      VM_CASE(JMPIFNOT) {
+        if (VM_RA.i == 0) pc = code + ins->b;
+        VM_NEXT();
+      }
+      VM_CASE(CALL) {
+        Value result;
+        const char* message = builtinAt(program_.functionIds[ins->b]).impl(&VM_RC, result);
+        if (message) {
+          errorWhat_ = message;
+          return Exit::kError;
+        }
+        VM_RA = result;
+        VM_NEXT();
+      }
+
+      // --- decisions
+      VM_CASE(DECISION) {
+        // A line record's ordinal is its index in the lines list. A record of another list
+        // would have a different base at that index: refuse it rather than misread.
+        const uint32_t base = VM_RB.rec;
+        const uint64_t ordinal = static_cast<uint64_t>(slots[base].i);
+        if (ordinal >= lines_.count || lineBase_[ordinal] != base) {
+          errorWhat_ = "DECISION of a record that is not a claim line";
+          return Exit::kError;
+        }
+        if (!lineDecided_[ordinal]) {
+          errorReadLine_ = static_cast<uint32_t>(ordinal);
+          return Exit::kError;
+        }
+        const StrRef name = verdictString(out_->lines[ordinal].verdict);
+        VM_RA.s = name;
+        VM_RA.absent = 0;
+        VM_NEXT();
+      }
+      VM_CASE(FAIL) {
+        if (!rule) {
+          errorWhat_ = "FAIL outside a rule";
+          return Exit::kError;
+        }
+        const Outcome& outcome = rule->outcomes[ins->b];
+        out_->reasons.emplace_back();
+        Reason& reason = out_->reasons.back();
+        reason.rule = ruleIndex;
+        reason.outcome = ins->b;
+        reason.group = outcome.groupComputed ? static_cast<AdjustmentGroup>(R[ins->d].i) : outcome.group;
+        const uint8_t count = static_cast<uint8_t>(std::min<uint16_t>(ins->c, kMaxMessageArgs));
+        reason.argCount = count;
+        std::copy(R + ins->a, R + ins->a + count, reason.args);
+        return Exit::kFail;
+      }
+      VM_CASE(ADJUST) {
+        if (!rule) {
+          errorWhat_ = "ADJUST outside a rule";
+          return Exit::kError;
+        }
+        out_->adjustments.emplace_back();
+        Adjustment& adjustment = out_->adjustments.back();
+        adjustment.rule = ruleIndex;
+        adjustment.adjustment = ins->b;
+        const uint8_t count = static_cast<uint8_t>(std::min<uint16_t>(ins->c, kMaxMessageArgs));
+        adjustment.argCount = count;
+        std::copy(R + ins->a, R + ins->a + count, adjustment.args);
+        VM_NEXT();
+      }
+      VM_CASE(PASS) { return Exit::kPass; }
+      VM_CASE(SKIP) { return Exit::kSkip; }
+      VM_CASE(RETBOOL) { return VM_RA.i != 0 ? Exit::kTrue : Exit::kFalse; }
+
+#if !PPL_COMPUTED_GOTO
+      default:  // Opcode::kCount: the verifier rejects it; a switch wants a case for it
+        errorWhat_ = "invalid opcode";
+        return Exit::kError;
+#endif
+    }
+  }
+
+#undef VM_RA
+#undef VM_RB
+#undef VM_RC
+#undef VM_CASE
+#undef VM_NEXT
+}
+
+}  // namespace ppl

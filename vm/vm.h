@@ -1,0 +1,75 @@
+// The interpreter: decides claims by running a linked, verified Program's chunks.
+//
+// The Program is shared read-only between threads; an Evaluator holds the mutable state of one
+// evaluation (registers, per-line phase and status), so use one Evaluator per thread. Every
+// evaluation ends in time linear in facts x policy size: chunks jump only forward except LOOP,
+// and loops run over the claim's finite lists.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "bytecode/bytecode.h"
+#include "runtime/decision.h"
+#include "runtime/facts.h"
+#include "runtime/value.h"
+
+namespace ppl {
+
+// A claim that could not be decided because a rule's arithmetic failed or a rule read a
+// decision that is not made yet. The text names the rule (or predicate) and the claim line:
+// "decimal overflow in rule C-DOSE on line 1".
+struct EvalError {
+  std::string message;
+};
+
+// Decides claims with one linked and verified Program. Cheap to create; holds its own buffers
+// (registers, per-line state), so one Evaluator per thread; the Program is shared read-only and
+// must outlive the Evaluator.
+class Evaluator {
+ public:
+  explicit Evaluator(const Program& program);
+
+  // Decides the claim in `facts` (filled by the claim loader by program.schema) into `out`,
+  // replacing what it held. Returns false with `error` set on a runtime error; `out` is then
+  // incomplete. Steady state (same program, similar claims) does not allocate: `out`'s vectors
+  // and the Evaluator's own keep their capacity.
+  bool decide(const Facts& facts, Decision& out, EvalError& error);
+
+ private:
+  // How a chunk ended.
+  enum class Exit : uint8_t { kFalse, kTrue, kPass, kFail, kSkip, kError };
+  // What a failed chunk was, for the error message.
+  enum class Context : uint8_t { kGoverned, kClass, kRule };
+
+  Exit run(uint32_t chunkIndex, uint32_t lineBase, const RuleInfo* rule, uint32_t ruleIndex);
+  bool decideLine(const PolicyInfo& policy, uint32_t lineIndex, EvalError& error);
+  int findPolicy() const;
+  void setError(EvalError& error, Context context, const std::string& name, uint32_t lineBase) const;
+
+  const Program& program_;
+  // Lines of business in policy order, flattened: the first match names the claim's policy.
+  struct LobEntry {
+    StrRef name;
+    int32_t policy;
+  };
+  std::vector<LobEntry> lobs_;
+
+  // Per evaluation: set by decide(), read by run().
+  const Facts* facts_ = nullptr;
+  Decision* out_ = nullptr;
+  ListRef lines_{0, 0};
+  std::vector<uint32_t> lineBase_;     // record base of each claim line
+  std::vector<uint32_t> linePhase_;    // phase of each governed line
+  std::vector<uint8_t> lineGoverned_;  // 1: the policy's governed predicate holds
+  std::vector<uint8_t> lineDecided_;   // 1: out_->lines[i].verdict is final (DECISION may read it)
+
+  // Set by run() when it returns Exit::kError.
+  const char* errorWhat_ = nullptr;        // "decimal overflow", a builtin's message
+  uint32_t errorReadLine_ = UINT32_MAX;    // DECISION of an undecided line: its index
+
+  Value registers_[kMaxRegisters];
+};
+
+}  // namespace ppl
