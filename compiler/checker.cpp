@@ -850,12 +850,15 @@ Type Checker::checkQuantifier(Expr& e, Ctx& c) {
     // `l is administration and ...`: l is a line of that class, whose decision may be read.
     const Expr* first = where;
     while (first->kind == ExprKind::kBinary && first->op == BinaryOp::kAnd) first = first->kids[0].get();
+    if (first->kind == ExprKind::kLineClass && !first->negated && first->kids[0]->kind == ExprKind::kName &&
+        first->kids[0]->name == e.var->name) {
+      Entity ent{Entity::Kind::kConst};
+      if (lookup(c.unit, first->name, first->span, ent, false) && ent.kind == Entity::Kind::kLines) {
+        inner.lineVarClass[e.var.get()] = ent.linesDecl;
+      }
+    }
     Type wt = checkPresent(*where, inner);
     expectKind(*where, wt, TypeKind::kBool, "a `where` condition");
-    if (first->kind == ExprKind::kLineClass && !first->negated && first->linesRef && first->kids[0]->ref == RefKind::kVar &&
-        first->kids[0]->varRef == e.var.get()) {
-      inner.lineVarClass[e.var.get()] = first->linesRef;
-    }
     Known k = knownFrom(*where);
     inner.present.insert(k.whenTrue.begin(), k.whenTrue.end());
   }

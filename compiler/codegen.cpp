@@ -558,11 +558,11 @@ void Generator::expr(const Expr& e, uint8_t target) {
 Message Generator::message(const MessageTemplate& m, const std::string& fallback) {
   Message msg;
   if (!m.present) {
-    msg.pieces.push_back(MessagePiece{fallback});
+    msg.pieces.push_back(ppl::MessagePiece{fallback});
     return msg;
   }
   for (const auto& p : m.pieces) {
-    MessagePiece piece;
+    ppl::MessagePiece piece;
     if (p.expr) {
       piece.arg = static_cast<int16_t>(msg.argCount++);
       piece.kind = valueKindOf(p.expr->type.kind);

@@ -27,6 +27,7 @@ using antlr4::Token;
 using ast::Expr;
 using ast::ExprKind;
 using ast::ExprPtr;
+using ast::BinaryOp;
 
 // Thrown by our error strategy once maxSyntaxErrors have been reported: ANTLR's generated code
 // only catches RecognitionException, so this unwinds straight to parseUnit/parseExpression.
@@ -555,6 +556,7 @@ class Converter {
   }
 
   ExprPtr primary(G::PrimaryContext* ctx, int depth);
+  ExprPtr bound(G::BoundContext* ctx, int depth);
   ExprPtr literal(G::LiteralContext* ctx);
   std::string dashedName(G::DashedNameContext* ctx, Span& span);
   std::string unescape(Token* token);
@@ -947,7 +949,9 @@ ExprPtr Converter::expr(G::ExprContext* ctx, int depth) {
   if (auto* c = dynamic_cast<G::BetweenExprContext*>(ctx)) {
     auto e = make(ExprKind::kBetween, ctx);
     e->negated = c->neg != nullptr;
-    for (size_t i = 0; i < 3; ++i) e->kids.push_back(expr(c->expr(i), d));
+    e->kids.push_back(expr(c->expr(0), d));
+    e->kids.push_back(bound(c->bound(), d));
+    e->kids.push_back(expr(c->expr(1), d));
     return e;
   }
   if (auto* c = dynamic_cast<G::IfExprContext*>(ctx)) {
@@ -995,6 +999,38 @@ ExprPtr Converter::expr(G::ExprContext* ctx, int depth) {
     e->var = varDecl(c->IDENT());
     for (G::ExprContext* k : c->expr()) e->kids.push_back(expr(k, d));
     return e;
+  }
+  throw MalformedTree{};
+}
+
+// The arithmetic subset of expressions a `between` bound may be (see `bound` in PPL.g4).
+ExprPtr Converter::bound(G::BoundContext* ctx, int depth) {
+  need(ctx);
+  if (tooDeep(depth, ctx)) return make(ExprKind::kLiteral, ctx);
+  const int d = depth + 1;
+  if (auto* c = dynamic_cast<G::PrimaryBoundContext*>(ctx)) return primary(c->primary(), depth);
+  if (auto* c = dynamic_cast<G::FieldBoundContext*>(ctx)) {
+    auto e = make(ExprKind::kField, ctx);
+    e->name = need(c->name())->getText();
+    e->kids.push_back(bound(c->bound(), d));
+    return e;
+  }
+  if (auto* c = dynamic_cast<G::NegBoundContext*>(ctx)) {
+    auto e = make(ExprKind::kNeg, ctx);
+    e->kids.push_back(bound(c->bound(), d));
+    return e;
+  }
+  auto binary = [&](ExprKind kind, Token* op, G::BoundContext* a, G::BoundContext* b) {
+    auto e = make(kind, ctx);
+    if (kind == ExprKind::kBinary) e->op = binaryOp(need(op)->getText());
+    e->kids.push_back(bound(a, d));
+    e->kids.push_back(bound(b, d));
+    return e;
+  };
+  if (auto* c = dynamic_cast<G::MulBoundContext*>(ctx)) return binary(ExprKind::kBinary, c->op, c->bound(0), c->bound(1));
+  if (auto* c = dynamic_cast<G::AddBoundContext*>(ctx)) return binary(ExprKind::kBinary, c->op, c->bound(0), c->bound(1));
+  if (auto* c = dynamic_cast<G::DefaultBoundContext*>(ctx)) {
+    return binary(ExprKind::kDefault, nullptr, c->bound(0), c->bound(1));
   }
   throw MalformedTree{};
 }

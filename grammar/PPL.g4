@@ -57,7 +57,7 @@ dashedName
     ;
 
 namePart
-    : IDENT
+    : name
     | INT
     | INT IDENT
     ;
@@ -136,7 +136,7 @@ expr
     | expr 'is' neg='not'? IDENT                               # lineClassExpr
     | expr neg='not'? 'in' expr                                # inExpr
     | expr 'within' expr dir=('before' | 'after') expr         # withinExpr
-    | expr neg='not'? 'between' expr 'and' expr                # betweenExpr
+    | expr neg='not'? 'between' bound 'and' expr               # betweenExpr
     | expr op=('=' | '!=' | '<' | '<=' | '>' | '>=') expr      # compareExpr
     | 'not' expr                                               # notExpr
     | expr 'and' expr                                          # andExpr
@@ -146,6 +146,17 @@ expr
     | 'every' IDENT 'in' expr ('where' expr)? 'satisfies' expr # everyExpr
     | 'count' IDENT 'in' expr ('where' expr)?                  # countExpr
     | kind=('sum' | 'max' | 'min' | 'latest' | 'earliest') expr 'for' IDENT 'in' expr ('where' expr)? # aggregateExpr
+    ;
+
+// A `between` bound is arithmetic, so the next `and` is the one `between` needs:
+// `x between a and b and c` is `(x between a and b) and c`. Parenthesize anything else.
+bound
+    : primary                                                  # primaryBound
+    | bound '.' name                                           # fieldBound
+    | '-' bound                                                # negBound
+    | bound op=('*' | '/') bound                               # mulBound
+    | bound op=('+' | '-') bound                               # addBound
+    | bound '??' bound                                         # defaultBound
     ;
 
 primary

@@ -128,23 +128,6 @@ std::string quoted(std::string_view s) {
   return out;
 }
 
-// Days since 1970-01-01 as YYYY-MM-DD (H. Hinnant's civil_from_days), for duplicate dates.
-std::string formatDays(int32_t days) {
-  const int64_t z = int64_t(days) + 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const int64_t doe = z - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  const int64_t d = doy - (153 * mp + 2) / 5 + 1;
-  const int64_t m = mp < 10 ? mp + 3 : mp - 9;
-  const int64_t y = yoe + era * 400 + (m <= 2);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lld", static_cast<long long>(y), static_cast<long long>(m),
-                static_cast<long long>(d));
-  return buf;
-}
-
 const char* typeName(od::json_type t) {
   switch (t) {
     case od::json_type::object: return "an object";
@@ -195,7 +178,7 @@ std::string renderValue(ValueKind kind, const Value& v) {
     case ValueKind::kInt: return std::to_string(v.i);
     case ValueKind::kDecimal: return v.d.toString();
     case ValueKind::kString: return quoted(v.s.view());
-    case ValueKind::kDate: return formatDays(static_cast<int32_t>(v.i));
+    case ValueKind::kDate: return formatDate(static_cast<int32_t>(v.i));
     default: return "?";
   }
 }

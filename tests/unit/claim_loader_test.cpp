@@ -611,7 +611,7 @@ TEST_CASE("claim loader: malformed json", "[claim_loader]") {
   for (const char* json : {"", "   ", "{", "}", R"({"claim_id": })", R"({"claim_id": "a",})", R"({"claim_id" "a"})",
                            R"({"claim_id": "a)", R"({"claim_id": "\x"})", "{\"claim_id\": \"\xff\"}", R"({"count": 01})",
                            R"({"count": -})", R"({"count": 1.})", R"({"count": .5})", R"({"flag": tru})",
-                           R"({"items": [1 2]})"}) {
+                           R"({"tags": ["JZ" "JW"]})"}) {
     INFO(json);
     ClaimLoader loader(schema());
     Facts facts;
@@ -688,7 +688,7 @@ TEST_CASE("claim loader: deep nesting", "[claim_loader]") {
     for (int i = 0; i < depth; ++i) objects += R"({"a":)";
     objects += "1" + std::string(depth, '}');
     CHECK(loadText(loader, claimWith("unknown", objects), facts).ok);
-    CHECK_FALSE(loadText(loader, claimWith("maybe", objects), facts).ok);
+    CHECK(loadText(loader, claimWith("maybe", objects), facts).ok);  // "a" is unknown to Extra
   }
 }
 

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <random>
 #include <string>
+#include <type_traits>
 
 using ppl::Decimal;
 using ppl::DecimalStatus;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "bytecode/bytecode.h"
+#include "bytecode/verifier.h"
 #include "runtime/decimal.h"
 #include "runtime/facts.h"
 #include "stdlib/functions.h"
@@ -72,19 +73,6 @@ Schema testSchema() {
   s.records = {claim, payer, line};
   s.root = kClaimRecord;
   return s;
-}
-
-FactLayout testLayout() {
-  FactLayout l;
-  l.claimIdSlot = kClaimIdSlot;
-  l.linesSlot = kLinesSlot;
-  l.lineRecord = kLineRecord;
-  l.lineNumberSlot = kNumberSlot;
-  l.hcpcsSlot = kHcpcsSlot;
-  l.payerSlot = kPayerSlot;
-  l.payerRecord = kPayerRecord;
-  l.lineOfBusinessSlot = kLobSlot;
-  return l;
 }
 
 Decimal dec(const char* text) {
@@ -167,6 +155,13 @@ struct TestClaim {
 };
 
 // --- programs
+// A message that captures `n` arguments and prints none of them.
+Message silent(uint8_t n) {
+  Message m;
+  m.argCount = n;
+  return m;
+}
+
 Outcome outcome(Action action, const char* carc, std::vector<std::string> rarcs = {}, Message message = {}) {
   Outcome o;
   o.action = action;
@@ -192,10 +187,7 @@ MessagePiece arg(int index, ValueKind kind, ValueKind elemKind = K::kString) {
 struct TestProgram {
   Program p;
 
-  TestProgram() {
-    p.schema = testSchema();
-    p.layout = testLayout();
-  }
+  TestProgram() { p.schema = testSchema(); }
 
   uint16_t constant(Constant c) {
     p.constants.push_back(c);
@@ -285,33 +277,15 @@ struct TestProgram {
                 {std::move(o)});
   }
 
-  // What Program::link derives, done here so these tests need only the interpreter.
+  // Links and verifies, as every program is before an Evaluator runs it.
   void link() {
-    p.constantValues.clear();
-    for (const Constant& c : p.constants) {
-      Value v;
-      if (c.kind == K::kDecimal) {
-        v = Value::ofDecimal(c.d);
-      } else if (c.kind == K::kString) {
-        const std::string& s = p.strings[c.str];
-        v = Value::ofString(StrRef{s.data(), static_cast<uint32_t>(s.size())});
-      } else {
-        v = Value::ofInt(c.i);
-      }
-      p.constantValues.push_back(v);
-    }
-    p.setValues.clear();
-    for (const StringSet& set : p.sets) {
-      std::vector<StrRef> refs;
-      for (uint32_t m : set.members) refs.push_back(StrRef{p.strings[m].data(), static_cast<uint32_t>(p.strings[m].size())});
-      p.setValues.push_back(std::move(refs));
-    }
-    p.functionIds.clear();
-    for (const std::string& name : p.functions) {
-      const int id = findBuiltin(name);
-      REQUIRE(id >= 0);
-      p.functionIds.push_back(static_cast<uint16_t>(id));
-    }
+    std::string error;
+    const bool linked = p.link(error);
+    INFO(error);
+    REQUIRE(linked);
+    const bool verified = verifyProgram(p, error);
+    INFO(error);
+    REQUIRE(verified);
   }
 };
 
@@ -329,7 +303,7 @@ struct OpcodeHarness {
   std::vector<Value> run(std::vector<Instr> code, int n) {
     code.push_back(ins(O::FAIL, 0, 0, n, kNoRegister));
     const size_t pol = t.policy("p", {"commercial"}, t.governAll());
-    t.rule(pol, "T", std::move(code), {outcome(Action::kDeny, "1")});
+    t.rule(pol, "T", std::move(code), {outcome(Action::kDeny, "1", {}, silent(static_cast<uint8_t>(n)))});
     t.link();
     Evaluator vm(t.p);
     REQUIRE(vm.decide(claim.facts, decision, error));
@@ -525,11 +499,11 @@ TEST_CASE("vm: loops, min and max", "[vm]") {
   const uint16_t one = h.t.kInt(1);
   auto r = h.run({ins(O::ROOT, 10), ins(O::FIELD, 11, 10, kCountsSlot, kClaimRecord), ins(O::LOADABSENT, 0),
                   ins(O::LOADABSENT, 1), ins(O::LOADK, 4, zero), ins(O::LOADK, 15, one), ins(O::ITERINIT, 12, 11),
-                  /* 7 */ ins(O::ITERNEXT, 12, 13, 13), ins(O::MAXI, 0, 13), ins(O::MINI, 1, 13),
-                  ins(O::ADDI, 4, 4, 15), ins(O::LOOP, 0, 7), ins(O::NOP),
-                  /* 13 */ ins(O::FIELD, 11, 10, kAmountsSlot, kClaimRecord), ins(O::LOADABSENT, 2),
+                  /* 7 */ ins(O::ITERNEXT, 12, 13, 12), ins(O::MAXI, 0, 13), ins(O::MINI, 1, 13),
+                  ins(O::ADDI, 4, 4, 15), ins(O::LOOP, 0, 7),
+                  /* 12 */ ins(O::FIELD, 11, 10, kAmountsSlot, kClaimRecord), ins(O::LOADABSENT, 2),
                   ins(O::LOADABSENT, 3), ins(O::ITERINIT, 12, 11),
-                  /* 17 */ ins(O::ITERNEXT, 12, 13, 21), ins(O::MAXD, 2, 13), ins(O::MIND, 3, 13), ins(O::LOOP, 0, 17)},
+                  /* 16 */ ins(O::ITERNEXT, 12, 13, 20), ins(O::MAXD, 2, 13), ins(O::MIND, 3, 13), ins(O::LOOP, 0, 16)},
                  5);
   CHECK(r[0].i == 7);
   CHECK(r[1].i == 3);
@@ -540,8 +514,8 @@ TEST_CASE("vm: loops, min and max", "[vm]") {
 
 TEST_CASE("vm: an empty loop leaves MAXI absent", "[vm]") {
   OpcodeHarness h;
-  h.claim = TestClaim("CLM-1", "commercial", {{7, "J9027", "30.1", {}}});
-  auto r = h.run({ins(O::LINE, 10), ins(O::FIELD, 11, 10, kModifiersSlot, kLineRecord), ins(O::LOADABSENT, 0),
+  h.claim = TestClaim("CLM-1", "commercial", {{7, "J9027", "30.1", {}}}, {});
+  auto r = h.run({ins(O::ROOT, 10), ins(O::FIELD, 11, 10, kCountsSlot, kClaimRecord), ins(O::LOADABSENT, 0),
                   ins(O::ITERINIT, 12, 11), /* 4 */ ins(O::ITERNEXT, 12, 13, 7), ins(O::MAXI, 0, 13),
                   ins(O::LOOP, 0, 4)},
                  1);
@@ -600,7 +574,7 @@ TEST_CASE("vm: a loop summing units over the claim's lines", "[vm]") {
       /* 8 */ ins(O::LOADK, 15, sixty), ins(O::EQD, 1, 0, 15)};
   code.push_back(ins(O::FAIL, 0, 0, 2, kNoRegister));
   const size_t pol = h.t.policy("p", {"commercial"}, h.t.governAll());
-  h.t.rule(pol, "SUM", code, {outcome(Action::kDeny, "1")});
+  h.t.rule(pol, "SUM", code, {outcome(Action::kDeny, "1", {}, silent(2))});
   h.t.link();
   Evaluator vm(h.t.p);
   REQUIRE(vm.decide(h.claim.facts, h.decision, h.error));
@@ -650,8 +624,8 @@ TEST_CASE("decide: policy by line of business", "[vm]") {
 TEST_CASE("decide: reasons, verdicts and adjustments", "[vm]") {
   TestProgram t;
   const size_t pol = t.policy("p", {"commercial"}, t.governCode("J9027"));
-  t.failOnModifier(pol, "R-DENY", "XD", outcome(Action::kDeny, "50"));
-  t.failOnModifier(pol, "R-PEND", "XP", outcome(Action::kPend, "252", {"M127"}));
+  t.failOnModifier(pol, "R-DENY", "XD", outcome(Action::kDeny, "50", {}, silent(1)));
+  t.failOnModifier(pol, "R-PEND", "XP", outcome(Action::kPend, "252", {"M127"}, silent(1)));
   // R-ADJ: an adjustment when the line carries AD, then passes.
   const uint16_t ad = t.kString("AD");
   RuleInfo& adj = t.rule(pol, "R-ADJ",
@@ -661,6 +635,7 @@ TEST_CASE("decide: reasons, verdicts and adjustments", "[vm]") {
   AdjustmentSpec spec;
   spec.carc = "45";
   spec.percent = dec("20");
+  spec.message = silent(1);
   adj.adjustments.push_back(spec);
   // R-GROUP: a computed group (PR) when the line carries XG.
   const uint16_t xg = t.kString("XG");
@@ -759,7 +734,7 @@ struct WasteProgram {
       waste.phase = 1;
       t.p.policies[pol].phasedClasses.push_back(waste);
     }
-    t.failOnModifier(pol, "ADMIN", "XD", outcome(Action::kDeny, "50"));
+    t.failOnModifier(pol, "ADMIN", "XD", outcome(Action::kDeny, "50", {}, silent(1)));
     const uint16_t jw = t.kString("JW");
     const uint16_t deny = t.kString("deny");
     t.rule(pol, "WASTE",
@@ -773,7 +748,7 @@ struct WasteProgram {
             /* 18 */ ins(O::PASS),
             /* 19 */ ins(O::FIELD, 13, 7, kNumberSlot, kLineRecord), ins(O::MOVE, 14, 10),
             ins(O::FAIL, 13, 0, 2, kNoRegister)},
-           {outcome(Action::kDeny, "96", {"N130"})});
+           {outcome(Action::kDeny, "96", {"N130"}, silent(2))});
     t.link();
   }
 };
@@ -827,7 +802,8 @@ TEST_CASE("decide: errors in predicates name the predicate", "[vm]") {
   TestProgram t;
   const uint16_t zero = t.kDecimal("0");
   const uint32_t governed = t.chunk("governed", {ins(O::LINE, 0), ins(O::FIELD, 1, 0, kUnitsSlot, kLineRecord),
-                                                 ins(O::LOADK, 2, zero), ins(O::DIVD, 3, 1, 2), ins(O::RETBOOL, 0)});
+                                                 ins(O::LOADK, 2, zero), ins(O::DIVD, 3, 1, 2), ins(O::LOADBOOL, 4, 1),
+                                                 ins(O::RETBOOL, 4)});
   t.policy("p", {"commercial"}, governed);
   t.link();
   Evaluator vm(t.p);

@@ -1,0 +1,255 @@
+// The checker's diagnostics, exactly as an analyst sees them: position, message, suggestion.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include <unistd.h>
+
+#include "compiler/checked.h"
+#include "compiler/compiler.h"
+
+namespace fs = std::filesystem;
+using namespace ppl;
+
+namespace {
+
+// Writes the files into a fresh directory and compiles the policies among them.
+struct Compiled {
+  bool ok = false;
+  std::string diagnostics;  // rendered, paths relative to the directory
+  CheckedProgram checked;
+};
+
+Compiled compileFiles(const std::map<std::string, std::string>& files) {
+  static int counter = 0;
+  fs::path dir = fs::temp_directory_path() / ("ppl-checker-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+  fs::create_directories(dir);
+  for (const auto& [name, text] : files) std::ofstream(dir / name) << text;
+  Compiled c;
+  SourceManager sources;
+  Diagnostics diags;
+  fs::path cwd = fs::current_path();
+  fs::current_path(dir);
+  c.ok = compileChecked({"."}, c.checked, diags, sources);
+  fs::current_path(cwd);
+  c.diagnostics = renderDiagnostics(diags, sources);
+  fs::remove_all(dir);
+  return c;
+}
+
+const char* kHeader =
+    "policy p version \"1\"\n"
+    "  line of business \"commercial\"\n"
+    "  governs lines where line.hcpcs = \"J9027\"\n";
+
+Compiled compilePolicy(const std::string& body) { return compileFiles({{"p.ppl", std::string(kHeader) + body}}); }
+
+}  // namespace
+
+TEST_CASE("a well-formed policy checks cleanly", "[checker]") {
+  Compiled c = compilePolicy(
+      "rule R \"units within limit\"\n"
+      "  applies to governed\n"
+      "  require line.units <= 60 else deny CO 151 [N362] \"{line.units} units\"\n");
+  INFO(c.diagnostics);
+  CHECK(c.ok);
+  CHECK(c.diagnostics.empty());
+  REQUIRE(c.checked.policies.size() == 1);
+  CHECK(c.checked.policies[0].rules.size() == 1);
+}
+
+TEST_CASE("a misspelt field is reported with its position and a suggestion", "[checker]") {
+  Compiled c = compilePolicy(
+      "rule R \"r\"\n"
+      "  require line.hcpc = \"J9027\" else deny CO 50\n");
+  CHECK_FALSE(c.ok);
+  CHECK(c.diagnostics ==
+        "./p.ppl:5:11: error: `Line` has no field `hcpc`\n"
+        "  require line.hcpc = \"J9027\" else deny CO 50\n"
+        "          ^~~~~~~~~\n"
+        "  note: did you mean `hcpcs`?\n");
+}
+
+TEST_CASE("reading an optional fact without a guard is a compile-time error", "[checker]") {
+  Compiled c = compilePolicy(
+      "rule R \"r\"\n"
+      "  require patient.height_cm > 100 else deny CO 50\n");
+  CHECK_FALSE(c.ok);
+  CHECK(c.diagnostics.find("./p.ppl:5:11: error: `patient.height_cm` may be absent: test it with `is present` first, or give a default with `??`") !=
+        std::string::npos);
+}
+
+TEST_CASE("guards narrow optional facts: and, or, later clauses, defaults", "[checker]") {
+  Compiled c = compilePolicy(
+      "rule R \"r\"\n"
+      "  require patient.height_cm is present and patient.height_cm > 100 else deny CO 50\n"
+      "rule S \"s\"\n"
+      "  require patient.weight_kg is absent or patient.weight_kg < 300 else deny CO 50\n"
+      "rule T \"t\"\n"
+      "  pend CO 252 when line.drug.product_name is absent\n"
+      "  require not blank(line.drug.product_name) else pend CO 16\n"
+      "rule U \"u\"\n"
+      "  require (patient.height_cm ?? 0) < 250 else deny CO 50\n");
+  INFO(c.diagnostics);
+  CHECK(c.ok);
+}
+
+TEST_CASE("an enum compared with a value it never has is an error with a suggestion", "[checker]") {
+  Compiled c = compilePolicy(
+      "rule R \"r\"\n"
+      "  require any a in authorizations where a.status = \"aproved\" else deny CO 197\n");
+  CHECK_FALSE(c.ok);
+  CHECK(c.diagnostics.find("error: \"aproved\" is never a value here") != std::string::npos);
+  CHECK(c.diagnostics.find("note: did you mean `approved`?") != std::string::npos);
+}
+
+TEST_CASE("unknown names, classes and functions suggest the closest", "[checker]") {
+  Compiled c = compilePolicy(
+      "const max_units = 60\n"
+      "rule R \"r\"\n"
+      "  applies to wast\n"
+      "  require line.units <= max_unit and sqr(4) > 1 else deny CO 50\n"
+      "lines waste: \"JW\" in line.modifiers\n");
+  CHECK_FALSE(c.ok);
+  CHECK(c.diagnostics.find("./p.ppl:6:14: error: unknown class of lines `wast`") != std::string::npos);
+  CHECK(c.diagnostics.find("note: did you mean `waste`?") != std::string::npos);
+  CHECK(c.diagnostics.find("error: unknown name `max_unit`") != std::string::npos);
+  CHECK(c.diagnostics.find("note: did you mean `max_units`?") != std::string::npos);
+  CHECK(c.diagnostics.find("error: unknown function `sqr`") != std::string::npos);
+  CHECK(c.diagnostics.find("note: did you mean `sqrt`?") != std::string::npos);
+}
+
+TEST_CASE("type errors name both types", "[checker]") {
+  Compiled c = compilePolicy(
+      "rule R \"r\"\n"
+      "  require line.hcpcs + 1 = 2 else deny CO 50\n"
+      "rule S \"s\"\n"
+      "  require line.service_date < 5 else deny CO 50\n");
+  CHECK_FALSE(c.ok);
+  CHECK(c.diagnostics.find("error: cannot add string and integer") != std::string::npos);
+  CHECK(c.diagnostics.find("error: cannot compare date and integer") != std::string::npos);
+}
+
+TEST_CASE("recursive definitions are rejected", "[checker]") {
+  Compiled c = compilePolicy(
+      "define a = b + 1\n"
+      "define b = a + 1\n"
+      "rule R \"r\"\n"
+      "  require a > 0 else deny CO 50\n");
+  CHECK_FALSE(c.ok);
+  CHECK(c.diagnostics.find("is defined in terms of itself; definitions cannot be recursive") != std::string::npos);
+}
+
+TEST_CASE("line dependencies: a cycle is rejected with a diagnostic", "[checker]") {
+  Compiled c = compilePolicy(
+      "lines early: \"JW\" not in line.modifiers\n"
+      "lines late: \"JW\" in line.modifiers\n"
+      "rule A \"late reads early\"\n"
+      "  applies to late\n"
+      "  require no l in lines where l is early and l.decision = \"deny\" else deny CO 96\n"
+      "rule B \"early reads late\"\n"
+      "  applies to early\n"
+      "  require no l in lines where l is late and l.decision = \"deny\" else deny CO 96\n");
+  CHECK_FALSE(c.ok);
+  CHECK(c.diagnostics.find("depend on themselves") != std::string::npos);
+}
+
+TEST_CASE("line dependencies: a rule over every governed line cannot read decisions", "[checker]") {
+  Compiled c = compilePolicy(
+      "lines early: \"JW\" not in line.modifiers\n"
+      "rule A \"reads early\"\n"
+      "  applies to governed\n"
+      "  require no l in lines where l is early and l.decision = \"deny\" else deny CO 96\n");
+  CHECK_FALSE(c.ok);
+  CHECK(c.diagnostics.find("its lines would wait for themselves") != std::string::npos);
+}
+
+TEST_CASE("line dependencies: decisions are read only through a class of lines", "[checker]") {
+  Compiled c = compilePolicy(
+      "lines late: \"JW\" in line.modifiers\n"
+      "rule A \"a\"\n"
+      "  applies to late\n"
+      "  require no l in lines where l.decision = \"deny\" else deny CO 96\n");
+  CHECK_FALSE(c.ok);
+  CHECK(c.diagnostics.find("a line's `decision` can be read only for a variable restricted to a class of lines") != std::string::npos);
+}
+
+TEST_CASE("line dependencies order the classes into phases", "[checker]") {
+  Compiled c = compilePolicy(
+      "lines dose: \"JW\" not in line.modifiers\n"
+      "lines waste: \"JW\" in line.modifiers\n"
+      "rule W \"w\"\n"
+      "  applies to waste\n"
+      "  require no l in lines where l is dose and l.decision = \"deny\" else deny CO 96\n");
+  INFO(c.diagnostics);
+  REQUIRE(c.ok);
+  const auto& phased = c.checked.policies[0].phasedClasses;
+  REQUIRE(phased.size() == 1);
+  CHECK(phased[0].decl->name == "waste");
+  CHECK(phased[0].phase == 1);
+}
+
+TEST_CASE("lines of business are checked against the schema", "[checker]") {
+  Compiled c = compileFiles({{"p.ppl",
+                              "policy p version \"1\"\n"
+                              "  line of business \"comercial\"\n"
+                              "  governs lines where line.hcpcs = \"J9027\"\n"}});
+  CHECK_FALSE(c.ok);
+  CHECK(c.diagnostics.find("./p.ppl:2:20: error: \"comercial\" is not a line of business") != std::string::npos);
+  CHECK(c.diagnostics.find("note: did you mean `commercial`?") != std::string::npos);
+}
+
+TEST_CASE("modules: parameters must be bound, and bind per policy", "[checker]") {
+  std::string module =
+      "module shared\n"
+      "param strict: bool\n"
+      "rule S-1 \"s\"\n"
+      "  only when strict\n"
+      "  require line.units <= 10 else deny CO 151\n";
+  Compiled unbound = compileFiles({{"shared.ppl", module}, {"p.ppl", std::string(kHeader) + "use shared\n"}});
+  CHECK_FALSE(unbound.ok);
+  CHECK(unbound.diagnostics.find("without a value for its parameter `strict`") != std::string::npos);
+
+  Compiled bound = compileFiles({{"shared.ppl", module}, {"p.ppl", std::string(kHeader) + "use shared with strict = true\n"}});
+  INFO(bound.diagnostics);
+  REQUIRE(bound.ok);
+  const auto& params = bound.checked.policies[0].params;
+  REQUIRE(params.size() == 1);
+  CHECK(params.begin()->second.value.i == 1);
+
+  Compiled misspelt = compileFiles({{"shared.ppl", module}, {"p.ppl", std::string(kHeader) + "use shared with strickt = true\n"}});
+  CHECK_FALSE(misspelt.ok);
+  CHECK(misspelt.diagnostics.find("module `shared` has no parameter `strickt`") != std::string::npos);
+  CHECK(misspelt.diagnostics.find("did you mean `strict`?") != std::string::npos);
+}
+
+TEST_CASE("imported rules come first, in use order, each module once", "[checker]") {
+  Compiled c = compileFiles({
+      {"base.ppl", "module base\nrule B-1 \"b\"\n  require true else deny CO 50\n"},
+      {"one.ppl", "module one\nuse base\nrule O-1 \"o\"\n  require true else deny CO 50\n"},
+      {"two.ppl", "module two\nuse base\nrule T-1 \"t\"\n  require true else deny CO 50\n"},
+      {"p.ppl", std::string(kHeader) + "use two\nuse one\nrule P-1 \"p\"\n  require true else deny CO 50\n"},
+  });
+  INFO(c.diagnostics);
+  REQUIRE(c.ok);
+  std::vector<std::string> ids;
+  for (const auto* r : c.checked.policies[0].rules) ids.push_back(r->id);
+  CHECK(ids == std::vector<std::string>{"B-1", "T-1", "O-1", "P-1"});
+}
+
+TEST_CASE("a missing module names the file it looked for", "[checker]") {
+  Compiled c = compileFiles({{"p.ppl", std::string(kHeader) + "use nowhere\n"}});
+  CHECK_FALSE(c.ok);
+  CHECK(c.diagnostics.find("error: no module `nowhere`: `use nowhere` looks for the file `./nowhere.ppl`") != std::string::npos);
+}
+
+TEST_CASE("duplicate rule ids in one policy are rejected", "[checker]") {
+  Compiled c = compileFiles({
+      {"m.ppl", "module m\nrule X \"x\"\n  require true else deny CO 50\n"},
+      {"p.ppl", std::string(kHeader) + "use m\nrule X \"again\"\n  require true else deny CO 50\n"},
+  });
+  CHECK_FALSE(c.ok);
+  CHECK(c.diagnostics.find("rule id `X` is used twice in policy `p`") != std::string::npos);
+}
