@@ -925,7 +925,7 @@ Type Checker::check(Expr& e, Ctx& c) {
         t = error(e.span, fmt::format("the default must be {}, got {}", typeStr(a.asOptional(false)), typeStr(b)));
       } else {
         t = a.asOptional(b.optional);
-        if (a.kind == TypeKind::kString) checkEnumLiteral(a, *e.kids[1]);
+        if (a.enumIndex != b.enumIndex) t.enumIndex = -1;  // `channel ?? "none"` may be neither
       }
       break;
     }

@@ -133,6 +133,7 @@ class Generator {
     top_ = 0;
     vars_.clear();
     lineReg_ = alloc();
+    span_ = Span{};
     emit(Opcode::LINE, lineReg_);
     return static_cast<uint32_t>(out_.chunks.size() - 1);
   }

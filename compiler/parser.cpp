@@ -273,10 +273,8 @@ class ParseState {
     std::string message;
     if (token != nullptr && token->getType() == grammar::PPLLexer::ERROR_CHAR) {
       message = badCharacterMessage(token->getText());
-    } else if (missing && !what.empty()) {
-      message = "expected " + what +
-                (token == nullptr || token->getType() == Token::EOF ? " at " + endName()
-                                                                    : " before " + shown(token->getText()));
+    } else if (missing && !what.empty() && token != nullptr && token->getType() != Token::EOF) {
+      message = "expected " + what + " before " + shown(token->getText());
     } else {
       message = "unexpected " +
                 (token == nullptr || token->getType() == Token::EOF ? endName() : shown(token->getText()));
@@ -337,6 +335,13 @@ class ParseState {
         return isExprStartLiteral(i.literal) || i.type == L::IDENT || i.type == L::INT || i.type == L::DECIMAL ||
                i.type == L::STRING || i.type == L::DATE;
       });
+    }
+    // Where any name will do, the keywords that may serve as names (`x.count`) are noise.
+    const auto keywordCount = std::count_if(items.begin(), items.end(), [](const Item& i) {
+      return !i.literal.empty() && std::isalpha(static_cast<unsigned char>(i.literal[0]));
+    });
+    if (hasType(L::IDENT) && keywordCount > 5) {
+      drop([](const Item& i) { return !i.literal.empty() && std::isalpha(static_cast<unsigned char>(i.literal[0])); });
     }
     const bool declaration = has("rule") && has("const");
     if (declaration) drop([](const Item& i) { return isDeclStartLiteral(i.literal); });

@@ -34,7 +34,6 @@ const char* fnBlank(const Value* args, Value& out) {
   return nullptr;
 }
 const char* fnLength(const Value* args, Value& out) { out = Value::ofInt(args[0].s.size); return nullptr; }
-const char* fnDays(const Value* args, Value& out) { out = Value::ofInt(args[0].i); return nullptr; }
 
 using K = ValueKind;
 const Builtin kBuiltins[] = {
@@ -45,7 +44,6 @@ const Builtin kBuiltins[] = {
     {"abs", K::kDecimal, 1, {K::kDecimal}, fnAbs, "abs(x): absolute value"},
     {"blank", K::kBool, 1, {K::kString}, fnBlank, "blank(s): s is empty or only white space"},
     {"length", K::kInt, 1, {K::kString}, fnLength, "length(s): number of bytes of s"},
-    {"days", K::kDuration, 1, {K::kInt}, fnDays, "days(n): a duration of n days"},
 };
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include "bytecode/verifier.h"
 #include "runtime/date.h"
 #include "runtime/decimal.h"
+#include "stdlib/functions.h"
 
 using namespace ppl;
 
@@ -683,13 +684,28 @@ TEST_CASE(".pplb payload errors say what and where", "[bytecode][pplb]") {
   Program q;
 
   SECTION("a payload cut short (header fixed up)") {
-    // Cut inside the last chunk's code: find it by its name.
+    // Cut inside the last chunk's register count, found by the chunk's name.
     const size_t name = good.find("rule T-UNITS");
     REQUIRE(name != std::string::npos);
-    std::string bytes = good.substr(0, name + 12 + 2 + 4 + 3);
+    std::string bytes = good.substr(0, name + 12 + 1);
     fixHeader(bytes);
     CHECK_FALSE(readPplb(bytes, q, error));
-    CHECK(error == fmt::format("truncated at byte {} while reading chunk 3 code", bytes.size()));
+    CHECK(error == fmt::format("truncated at byte {} while reading chunk 3", bytes.size()));
+
+    // Cut inside its code: the code's count already promises more than is left.
+    bytes = good.substr(0, name + 12 + 2 + 4 + 3);
+    fixHeader(bytes);
+    CHECK_FALSE(readPplb(bytes, q, error));
+    CHECK(error == fmt::format("count 16 at byte {} is more than the 3 bytes that remain can hold while reading "
+                               "chunk 3 code",
+                               name + 12 + 2));
+
+    // Cut inside its name.
+    bytes = good.substr(0, name + 5);
+    fixHeader(bytes);
+    CHECK_FALSE(readPplb(bytes, q, error));
+    CHECK(error == fmt::format("truncated at byte {}: a string of 12 bytes starts at byte {} while reading chunk 3",
+                               name + 5, name - 4));
   }
   SECTION("a hostile count") {
     // The chunk count: four bytes just before the first chunk's name length.
@@ -790,11 +806,11 @@ functions
   F0    ceil
 
 chunk 0 "governed" (registers 4)
-    0  LINE       R0                                        ; policies/test.ppl:3:12
-    1  FIELD      R1, R0, S2 (hcpcs), T2 (Line)             ; policies/test.ppl:3:13
-    2  LOADK      R2, K0 ="J9027"                           ; policies/test.ppl:3:14
-    3  EQS        R3, R1, R2                                ; policies/test.ppl:3:15
-    4  RETBOOL    R3                                        ; policies/test.ppl:3:16
+    0  LINE       R0                                      ; policies/test.ppl:3:12
+    1  FIELD      R1, R0, S2 (hcpcs), T2 (Line)           ; policies/test.ppl:3:13
+    2  LOADK      R2, K0 ="J9027"                         ; policies/test.ppl:3:14
+    3  EQS        R3, R1, R2                              ; policies/test.ppl:3:15
+    4  RETBOOL    R3                                      ; policies/test.ppl:3:16
 
 chunk 1 "lines waste" (registers 4)
     0  LINE       R0

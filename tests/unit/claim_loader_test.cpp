@@ -3,7 +3,10 @@
 #include <catch2/catch.hpp>
 
 #include <cstdint>
+#include <filesystem>
+#include <fstream>
 #include <random>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -12,6 +15,11 @@
 #include "runtime/decimal.h"
 #include "runtime/schema.h"
 #include "vm/claim_loader.h"
+
+#ifdef PPL_SOURCE_DIR
+#include "compiler/compiler.h"
+#include "compiler/diagnostics.h"
+#endif
 
 using namespace ppl;
 
@@ -735,3 +743,85 @@ TEST_CASE("claim loader: truncated and corrupted claims", "[claim_loader]") {
   REQUIRE(fresh.load(full, freshFacts, error));
   CHECK(dump(facts) == dump(freshFacts));
 }
+
+// The built-in schema needs the compiler; a standalone build of this file (no PPL_SOURCE_DIR)
+// leaves it out.
+#ifdef PPL_SOURCE_DIR
+namespace {
+
+std::string readFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+  size_t at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  return text.replace(at, from.size(), to);
+}
+
+}  // namespace
+
+TEST_CASE("claim loader: the example claims and the built-in schema", "[claim_loader]") {
+  Schema claims;
+  Diagnostics diags;
+  SourceManager sources;
+  bool built = builtinSchema(claims, diags, sources);
+  INFO(renderDiagnostics(diags, sources));
+  REQUIRE(built);
+  const SchemaRecord& root = claims.records[claims.root];
+  const uint32_t claimIdSlot = root.fields[root.findField("claim_id")].slot;
+  const uint32_t linesSlot = root.fields[root.findField("lines")].slot;
+
+  ClaimLoader loader(claims);
+  Facts facts;
+  ClaimError error;
+  int loaded = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(PPL_SOURCE_DIR "/examples/claims")) {
+    const std::string name = entry.path().filename().string();
+    if (name.size() < 5 || name.substr(name.size() - 5) != ".json" || name.find(".expected.") != std::string::npos) continue;
+    INFO(name);
+    const std::string text = readFile(entry.path());
+    bool ok = loader.load(text, facts, error);
+    INFO(error.path << ": " << error.message);
+    REQUIRE(ok);
+    std::string id;
+    CHECK(loader.lastClaimId(id));
+    CHECK(facts.slots[claimIdSlot].s.view() == id);
+    CHECK(facts.slots[linesSlot].list.count >= 1);
+    ++loaded;
+  }
+  CHECK(loaded > 0);
+
+  // The errors the format page names, on a real claim.
+  const std::string good = readFile(PPL_SOURCE_DIR "/examples/claims/commercial-approve.json");
+  struct Case {
+    std::string json, path, message;
+  };
+  const Case cases[] = {
+      {replaced(good, R"("units": 40,)", R"("units": -1,)"), "/lines/0/units", "must be a number >= 0, got -1"},
+      {replaced(good, R"("line_number": 2,)", R"("line_number": 1,)"), "/lines/1/line_number",
+       "duplicate line_number 1 (also /lines/0)"},
+      {replaced(good, R"("valid_through": "2026-12-31")", R"("valid_through": "2026-06-30")"),
+       "/authorizations/0/valid_through", "is before valid_from"},
+      {replaced(good, R"("line_of_business": "commercial")", R"("line_of_business": "Commercial")"),
+       "/payer/line_of_business", "must be one of commercial, medicare_part_b, medicare_advantage"},
+      {replaced(good, R"("service_date": "2026-10-05")", R"("service_date": "2026-02-30")"), "/lines/0/service_date",
+       "must be a calendar date"},
+      {replaced(good, R"("npi": "1234567893")", R"("npi": "123456789")"), "/provider/npi", "must be an npi"},
+      {replaced(good, R"("hcpcs": "96413",)", ""), "/lines/1/hcpcs", "missing required field `hcpcs`"},
+      {replaced(good, R"("end": "2025-07-20")", R"("end": "2024-07-20")"), "/history/therapies/0/end", "is before start"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.path);
+    REQUIRE_FALSE(loader.load(c.json, facts, error));
+    CHECK(error.path == c.path);
+    CHECK_THAT(error.message, Catch::Contains(c.message));
+    std::string id;
+    CHECK(loader.lastClaimId(id));
+    CHECK(id == "CLM-COMMERCIAL-APPROVE");
+  }
+}
+#endif

@@ -217,7 +217,7 @@ TEST_CASE("a policy parses into the expected AST", "[parser]") {
   REQUIRE(mp[2].expr != nullptr);
   CHECK(mp[2].expr->kind == ExprKind::kBinary);
   CHECK(mp[2].expr->op == BinaryOp::kMul);
-  CHECK(at(mp[2].expr->span) == "25:71");
+  CHECK(at(mp[2].expr->span) == "25:75");
   CHECK(mp[2].expr->span.length == 14);
 
   const ast::RuleDecl& mb = ruleAt(u, 7);
@@ -418,7 +418,7 @@ TEST_CASE("negative numbers in field options", "[parser]") {
   CHECK(f.options[0].kind == ast::FieldOption::Kind::kAtLeast);
   CHECK(f.options[0].number.toString() == "-40.5");
   CHECK(f.options[1].number.toString() == "-41");
-  CHECK(at(f.options[1].span) == "3:30");
+  CHECK(at(f.options[1].span) == "3:31");
 }
 
 TEST_CASE("parseExpression places spans at the given position", "[parser]") {
@@ -494,23 +494,23 @@ TEST_CASE("syntax errors are rendered with position, message and caret", "[parse
   }
   SECTION("an unclosed message hole") {
     CHECK(errorsOf("module m\nrule R\n  deny CO 50 when true \"units {line.units\"\n") ==
-          "test.ppl:3:30: error: unclosed `{` in a message; close the hole with `}` or write `\\{` for a literal "
+          "test.ppl:3:31: error: unclosed `{` in a message; close the hole with `}` or write `\\{` for a literal "
           "brace\n"
           "  deny CO 50 when true \"units {line.units\"\n"
-          "                             ^\n");
+          "                              ^\n");
   }
   SECTION("an empty message hole") {
     CHECK(errorsOf("module m\nrule R\n  deny CO 50 when true \"a { } b\"\n") ==
-          "test.ppl:3:26: error: empty `{}` in a message; put an expression inside or write `\\{\\}` for literal "
+          "test.ppl:3:27: error: empty `{}` in a message; put an expression inside or write `\\{\\}` for literal "
           "braces\n"
           "  deny CO 50 when true \"a { } b\"\n"
-          "                         ^~~\n");
+          "                          ^~~\n");
   }
   SECTION("a bad expression inside a message hole points into the string") {
     CHECK(errorsOf("module m\nrule R\n  deny CO 50 when true \"a {line.} b\"\n") ==
-          "test.ppl:3:31: error: unexpected end of the expression, expected a name\n"
+          "test.ppl:3:33: error: unexpected end of the expression, expected a name\n"
           "  deny CO 50 when true \"a {line.} b\"\n"
-          "                              ^\n");
+          "                                ^\n");
   }
   SECTION("deny with two messages") {
     CHECK(errorsOf("module m\nrule R\n  deny CO 50 \"one\" when true \"two\"\n") ==
@@ -619,14 +619,14 @@ TEST_CASE("hostile input gives a diagnostic, never a crash", "[parser][limits]")
   SECTION("10,000 nested parentheses") {
     std::string text = "module m\nconst x = " + std::string(10000, '(') + "1" + std::string(10000, ')') + "\n";
     const std::string out = errorsOf(text);
-    CHECK(out.rfind("test.ppl:2:211: error: expression is nested too deeply (more than 200 levels", 0) == 0);
+    CHECK(out.rfind("test.ppl:2:210: error: expression is nested too deeply (more than 200 levels", 0) == 0);
   }
   SECTION("100,000 `not`s") {
     std::string text = "module m\nconst x = ";
     for (int i = 0; i < 100000; ++i) text += "not ";
     text += "true\n";
     const std::string out = errorsOf(text);
-    CHECK(out.rfind("test.ppl:2:811: error: expression is nested too deeply", 0) == 0);
+    CHECK(out.rfind("test.ppl:2:807: error: expression is nested too deeply", 0) == 0);
   }
   SECTION("100,000 minus signs and nested sets") {
     CHECK_FALSE(errorsOf("module m\nconst x = " + std::string(100000, '-') + "1\n").empty());
