@@ -163,8 +163,10 @@ class Evaluation {
     uint32_t lastPhase = 0;
     for (size_t i = 0; i < n; ++i) {
       if (!governed_[i]) continue;
+      // Every class predicate is evaluated (not only those that could raise the phase), so
+      // that an error in one is never skipped.
       for (const PhasedClass& pc : policy_.phasedClasses) {
-        if (pc.phase > phase[i] && test(*predicateOf(pc.decl), lines_[i])) phase[i] = pc.phase;
+        if (test(*predicateOf(pc.decl), lines_[i]) && pc.phase > phase[i]) phase[i] = pc.phase;
       }
       if (phase[i] > lastPhase) lastPhase = phase[i];
     }
