@@ -147,6 +147,41 @@ class Generator {
   void name(const Expr& e, uint8_t target);
   void binary(const Expr& e, uint8_t target);
   void quantifier(const Expr& e, uint8_t target);
+  // The value of an integer literal or constant, or null.
+  const Value* knownInteger(const Expr& e) const {
+    if (e.type.kind != TypeKind::kInt) return nullptr;
+    if (e.kind == ExprKind::kLiteral) return &e.literal;
+    if ((e.kind == ExprKind::kName || e.kind == ExprKind::kField) && e.ref == RefKind::kConst) return &e.constRef->folded;
+    if ((e.kind == ExprKind::kName || e.kind == ExprKind::kField) && e.ref == RefKind::kParam) return &policy_->params.at(e.paramRef).value;
+    return nullptr;
+  }
+  // The register holding `e`'s value: a variable's or the line's own register when `e` is one
+  // (no copy), else a fresh temporary the value is computed into. Free with freeTo().
+  uint8_t operand(const Expr& e) {
+    if (e.kind == ExprKind::kName && e.ref == RefKind::kVar) return vars_.at(e.varRef);
+    if (e.kind == ExprKind::kName && e.ref == RefKind::kLine) return lineReg_;
+    uint8_t r = alloc();
+    expr(e, r);
+    return r;
+  }
+  // Like operand(), but a register that may be widened in place (never a variable's).
+  uint8_t widenedOperand(const Expr& parent, int i, const Expr& e) {
+    if (i < 3 && parent.toDecimal[i]) {
+      uint8_t r = alloc();
+      const Value* known = knownInteger(e);
+      if (known) {  // widen at compile time: `units <= 60` loads the decimal 60
+        Constant k;
+        k.kind = ValueKind::kDecimal;
+        k.d = Decimal::fromInt(known->i);
+        emit(Opcode::LOADK, r, constant(k));
+        return r;
+      }
+      expr(e, r);
+      widenIf(parent, i, r);
+      return r;
+    }
+    return operand(e);
+  }
   void widenIf(const Expr& e, int i, uint8_t reg) {
     if (i < 3 && e.toDecimal[i]) emit(Opcode::ITOD, reg, reg);
   }
@@ -233,12 +268,8 @@ void Generator::binary(const Expr& e, uint8_t target) {
     return;
   }
   int mark = top_;
-  uint8_t a = alloc();
-  uint8_t b = alloc();
-  expr(*e.kids[0], a);
-  widenIf(e, 0, a);
-  expr(*e.kids[1], b);
-  widenIf(e, 1, b);
+  uint8_t a = widenedOperand(e, 0, *e.kids[0]);
+  uint8_t b = widenedOperand(e, 1, *e.kids[1]);
   TypeKind ka = e.toDecimal[0] ? TypeKind::kDecimal : e.kids[0]->type.kind;
   TypeKind kb = e.toDecimal[1] ? TypeKind::kDecimal : e.kids[1]->type.kind;
   span_ = e.span;
@@ -294,11 +325,10 @@ void Generator::quantifier(const Expr& e, uint8_t target) {
   size_t wi = aggregate ? 2 : 1;
   if (e.kids.size() > wi && e.kids[wi]) where = e.kids[wi].get();
   int mark = top_;
-  uint8_t list = alloc();
+  uint8_t list = operand(coll);
   uint8_t it = alloc();
   uint8_t elem = alloc();
   uint8_t one = 0;
-  expr(coll, list);
   span_ = e.span;
   switch (e.kind) {
     case ExprKind::kExists: emit(Opcode::LOADBOOL, target, e.negated ? 1 : 0); break;
@@ -386,14 +416,18 @@ void Generator::expr(const Expr& e, uint8_t target) {
         name(e, target);
         return;
       }
-      expr(*e.kids[0], target);
+    {
+      int mark = top_;
+      uint8_t base = operand(*e.kids[0]);
       span_ = e.span;
       if (e.decisionField) {
-        emit(Opcode::DECISION, target, target);
+        emit(Opcode::DECISION, target, base);
       } else {
-        emit(Opcode::FIELD, target, target, slotOf(e.record, e.field), e.record);
+        emit(Opcode::FIELD, target, base, slotOf(e.record, e.field), e.record);
       }
+      freeTo(mark);
       return;
+    }
     case ExprKind::kNeg:
       expr(*e.kids[0], target);
       emit(e.type.kind == TypeKind::kDecimal ? Opcode::NEGD : Opcode::NEGI, target, target);
@@ -418,8 +452,7 @@ void Generator::expr(const Expr& e, uint8_t target) {
     }
     case ExprKind::kPresence: {
       int mark = top_;
-      uint8_t v = alloc();
-      expr(*e.kids[0], v);
+      uint8_t v = operand(*e.kids[0]);
       span_ = e.span;
       emit(Opcode::ISPRESENT, target, v);
       if (e.wantAbsent) emit(Opcode::NOT, target, target);
@@ -428,8 +461,7 @@ void Generator::expr(const Expr& e, uint8_t target) {
     }
     case ExprKind::kLineClass: {
       int mark = top_;
-      uint8_t line = alloc();
-      expr(*e.kids[0], line);
+      uint8_t line = operand(*e.kids[0]);
       withLine(line, [&] {
         if (e.linesRef) {
           expr(*e.linesRef->predicate, target);
@@ -445,9 +477,7 @@ void Generator::expr(const Expr& e, uint8_t target) {
     case ExprKind::kIn: {
       int mark = top_;
       const Expr& coll = *e.kids[1];
-      uint8_t v = alloc();
-      expr(*e.kids[0], v);
-      widenIf(e, 0, v);
+      uint8_t v = widenedOperand(e, 0, *e.kids[0]);
       span_ = e.span;
       if (coll.type.stringSet) {
         std::vector<std::string> members;
@@ -461,8 +491,7 @@ void Generator::expr(const Expr& e, uint8_t target) {
         }
         emit(Opcode::INSET, target, v, stringSet(members));
       } else {
-        uint8_t l = alloc();
-        expr(coll, l);
+        uint8_t l = operand(coll);
         span_ = e.span;
         emit(Opcode::CONTAINS, target, l, v, static_cast<uint32_t>(valueKindOf(coll.type.elem)));
       }
@@ -472,10 +501,10 @@ void Generator::expr(const Expr& e, uint8_t target) {
     }
     case ExprKind::kWithin: {
       int mark = top_;
-      uint8_t d = alloc(), span = alloc(), x = alloc(), edge = alloc();
-      expr(*e.kids[0], d);
-      expr(*e.kids[1], span);
-      expr(*e.kids[2], x);
+      uint8_t d = operand(*e.kids[0]);
+      uint8_t span = operand(*e.kids[1]);
+      uint8_t x = operand(*e.kids[2]);
+      uint8_t edge = alloc();
       span_ = e.span;
       if (e.before) {
         emit(Opcode::SUBDAYS, edge, x, span);  // x - span <= d <= x
@@ -495,13 +524,9 @@ void Generator::expr(const Expr& e, uint8_t target) {
     }
     case ExprKind::kBetween: {
       int mark = top_;
-      uint8_t x = alloc(), lo = alloc(), hi = alloc();
-      expr(*e.kids[0], x);
-      widenIf(e, 0, x);
-      expr(*e.kids[1], lo);
-      widenIf(e, 1, lo);
-      expr(*e.kids[2], hi);
-      widenIf(e, 2, hi);
+      uint8_t x = widenedOperand(e, 0, *e.kids[0]);
+      uint8_t lo = widenedOperand(e, 1, *e.kids[1]);
+      uint8_t hi = widenedOperand(e, 2, *e.kids[2]);
       span_ = e.span;
       bool dec = e.kids[0]->type.kind == TypeKind::kDecimal || e.toDecimal[0];
       Opcode le = dec ? Opcode::LED : Opcode::LEI;
