@@ -7,10 +7,15 @@
 //    chunk's registerCount (<= kMaxRegisters), constants, sets, functions, outcomes, adjustments
 //    and jump targets inside their tables; the loop does no bounds checks on operands;
 //  - every register is written before it is read and holds the kind its reader expects
-//    (records, lists, iterators, decimals...), and only optional paths can be absent;
-//  - jumps go forward except LOOP, which goes back to the ITERNEXT heading its loop, and every
-//    path ends in FAIL/PASS/SKIP (rule chunks) or RETBOOL (predicates): pc never leaves the code,
-//    and a chunk runs in time linear in the lists it loops over;
+//    (records, lists, iterators, decimals...), or is absent. An absent value has a zeroed
+//    payload (Value::none(); the claim loader writes absent facts the same way), which every
+//    reader survives: 0, the decimal 0, an empty string, list or iterator, or record base 0
+//    (FIELD propagates absence instead, and DECISION refuses a record that is not a line);
+//  - jumps go forward except LOOP, which goes back to the ITERNEXT heading its loop, nothing in
+//    a loop writes its iterator, and every path ends in FAIL/PASS/SKIP (rule chunks) or RETBOOL
+//    (predicates): pc never leaves the code, and a chunk runs in time linear in its lists;
+//  - FAIL and ADJUST appear only in rule chunks, capture exactly their message's argCount
+//    (<= kMaxMessageArgs) arguments, and a computed group register holds a group;
 //  - FIELD's slot belongs to the record type d, and records come from the facts the loader
 //    filled by the same schema, so base + slot lies inside Facts::slots.
 // What the loop does check: arithmetic (overflow, division by zero), builtin failures, and a
@@ -612,9 +617,8 @@ Evaluator::Exit Evaluator::run(uint32_t chunkIndex, uint32_t lineBase, const Rul
         reason.rule = ruleIndex;
         reason.outcome = ins->b;
         reason.group = outcome.groupComputed ? static_cast<AdjustmentGroup>(R[ins->d].i) : outcome.group;
-        const uint8_t count = static_cast<uint8_t>(std::min<uint16_t>(ins->c, kMaxMessageArgs));
-        reason.argCount = count;
-        std::copy(R + ins->a, R + ins->a + count, reason.args);
+        reason.argCount = static_cast<uint8_t>(ins->c);
+        std::copy(R + ins->a, R + ins->a + ins->c, reason.args);
         return Exit::kFail;
       }
       VM_CASE(ADJUST) {
@@ -622,9 +626,8 @@ Evaluator::Exit Evaluator::run(uint32_t chunkIndex, uint32_t lineBase, const Rul
         Adjustment& adjustment = out_->adjustments.back();
         adjustment.rule = ruleIndex;
         adjustment.adjustment = ins->b;
-        const uint8_t count = static_cast<uint8_t>(std::min<uint16_t>(ins->c, kMaxMessageArgs));
-        adjustment.argCount = count;
-        std::copy(R + ins->a, R + ins->a + count, adjustment.args);
+        adjustment.argCount = static_cast<uint8_t>(ins->c);
+        std::copy(R + ins->a, R + ins->a + ins->c, adjustment.args);
         VM_NEXT();
       }
       VM_CASE(PASS) { return Exit::kPass; }
