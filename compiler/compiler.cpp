@@ -15,6 +15,7 @@
 #include "bytecode/verifier.h"
 #include "compiler/checker.h"
 #include "compiler/codegen.h"
+#include "compiler/lints.h"
 #include "compiler/parser.h"
 #include "compiler/stdlib_source.h"
 
@@ -219,7 +220,9 @@ bool compilePolicies(const std::vector<std::string>& paths, Program& program, Di
 
 bool checkFiles(const std::vector<std::string>& paths, Diagnostics& diags, SourceManager& sources) {
   CheckedProgram checked;
-  return checkPaths(paths, false, checked, diags, sources);
+  if (!checkPaths(paths, false, checked, diags, sources)) return false;
+  lintProgram(checked, diags);
+  return !diags.hasErrors();
 }
 
 }  // namespace ppl

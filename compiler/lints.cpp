@@ -1,0 +1,297 @@
+// Lints: warnings about policies that check but are probably not what their author meant.
+// Each has a name, shown as `[name]` after the message, so a reader can look it up in
+// docs/lints.md; `pplc check --werror` makes them errors.
+#include "compiler/lints.h"
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "compiler/reference_data.h"
+
+namespace ppl {
+namespace {
+
+using namespace ast;
+
+void eachExpr(const Expr* e, const std::function<void(const Expr&)>& f) {
+  if (!e) return;
+  f(*e);
+  for (const auto& k : e->kids) eachExpr(k.get(), f);
+}
+
+void eachMessageExpr(const MessageTemplate& m, const std::function<void(const Expr&)>& f) {
+  for (const auto& p : m.pieces) eachExpr(p.expr.get(), f);
+}
+
+// Every expression of a unit, in source order.
+void eachUnitExpr(const Unit& u, const std::function<void(const Expr&)>& f) {
+  eachExpr(u.governs.get(), f);
+  eachExpr(u.effectiveFrom.get(), f);
+  eachExpr(u.effectiveThrough.get(), f);
+  for (const auto& use : u.uses) {
+    for (const auto& b : use.bindings) eachExpr(b.value.get(), f);
+  }
+  for (const Decl& d : u.decls) {
+    switch (d.kind) {
+      case DeclKind::kConst: eachExpr(d.constDecl->value.get(), f); break;
+      case DeclKind::kParam: eachExpr(d.paramDecl->defaultValue.get(), f); break;
+      case DeclKind::kDefine: eachExpr(d.defineDecl->body.get(), f); break;
+      case DeclKind::kLines: eachExpr(d.linesDecl->predicate.get(), f); break;
+      case DeclKind::kRule: {
+        const RuleDecl& r = *d.ruleDecl;
+        eachExpr(r.onlyWhen.get(), f);
+        eachExpr(r.effectiveFrom.get(), f);
+        eachExpr(r.effectiveThrough.get(), f);
+        for (const Clause& c : r.clauses) {
+          eachExpr(c.expr.get(), f);
+          eachExpr(c.outcome.groupExpr.get(), f);
+          eachMessageExpr(c.outcome.message, f);
+        }
+        break;
+      }
+      case DeclKind::kRecord: break;
+    }
+  }
+}
+
+// True when `e` depends on nothing but literals and constants: it has one value for every claim.
+bool isConstant(const Expr& e) {
+  switch (e.ref) {
+    case RefKind::kVar:
+    case RefKind::kLine:
+    case RefKind::kClaim:
+    case RefKind::kRootField:
+    case RefKind::kParam:
+    case RefKind::kDefine:
+    case RefKind::kBuiltin: return false;
+    default: break;
+  }
+  if (e.kind == ExprKind::kLineClass || e.kind == ExprKind::kExists || e.kind == ExprKind::kEvery ||
+      e.kind == ExprKind::kCount || e.kind == ExprKind::kAggregate || e.kind == ExprKind::kPresence) {
+    return false;
+  }
+  for (const auto& k : e.kids) {
+    if (k && !isConstant(*k)) return false;
+  }
+  return true;
+}
+
+// The field name a path ends with (`line.modifiers` -> "modifiers"), or "".
+std::string lastField(const Expr& e) {
+  if (e.kind == ExprKind::kField && e.ref == RefKind::kNone) return e.name;
+  if (e.kind == ExprKind::kName && e.ref == RefKind::kRootField) return e.name;
+  return "";
+}
+
+// The string values an expression stands for when known at compile time (a literal, a
+// constant, a set literal or a constant set), each with the span to report.
+std::vector<std::pair<std::string, Span>> knownStrings(const Expr& e) {
+  std::vector<std::pair<std::string, Span>> out;
+  if (e.kind == ExprKind::kLiteral && e.literalType.kind == TypeKind::kString) out.emplace_back(e.text, e.span);
+  if (e.kind == ExprKind::kSet) {
+    for (const auto& k : e.kids) {
+      auto inner = knownStrings(*k);
+      out.insert(out.end(), inner.begin(), inner.end());
+    }
+  }
+  if (e.ref == RefKind::kConst && e.constRef) {
+    if (e.constRef->type.kind == TypeKind::kString) out.emplace_back(e.constRef->foldedText, e.constRef->value->span);
+    for (const auto& s : e.constRef->foldedSet) out.emplace_back(s, e.constRef->value->span);
+  }
+  return out;
+}
+
+class Linter {
+ public:
+  Linter(const CheckedProgram& program, Diagnostics& diags) : prog_(program), diags_(diags) {}
+
+  void run() {
+    collectUses();
+    for (const auto& u : prog_.units) {
+      unusedDeclarations(*u);
+      unusedImports(*u);
+      for (const Decl& d : u->decls) {
+        if (d.kind == DeclKind::kRule) rule(*d.ruleDecl);
+      }
+      eachUnitExpr(*u, [&](const Expr& e) { codesIn(e); });
+    }
+  }
+
+ private:
+  const CheckedProgram& prog_;
+  Diagnostics& diags_;
+  std::set<const void*> used_;
+  std::set<std::pair<std::string, uint32_t>> reportedCodes_;
+
+  void warn(const Span& span, const char* lint, std::string message, std::vector<std::string> notes = {}) {
+    diags_.warning(span, lint, std::move(message), std::move(notes));
+  }
+
+  void collectUses() {
+    for (const auto& u : prog_.units) {
+      eachUnitExpr(*u, [&](const Expr& e) {
+        if (e.constRef) used_.insert(e.constRef);
+        if (e.paramRef) used_.insert(e.paramRef);
+        if (e.defineRef) used_.insert(e.defineRef);
+        if (e.linesRef) used_.insert(e.linesRef);
+      });
+      for (const Decl& d : u->decls) {
+        if (d.kind == DeclKind::kRule) {
+          for (const LinesDecl* l : d.ruleDecl->appliesRefs) used_.insert(l);
+        }
+      }
+      for (const auto& use : u->uses) {
+        for (const auto& b : use.bindings) used_.insert(b.param);
+      }
+    }
+  }
+
+  void unusedDeclarations(const Unit& u) {
+    for (const Decl& d : u.decls) {
+      const void* key = nullptr;
+      std::string what, name;
+      Span span;
+      switch (d.kind) {
+        case DeclKind::kConst:
+          key = d.constDecl.get();
+          what = d.constDecl->type.kind == TypeKind::kList ? "code set" : "constant";
+          name = d.constDecl->name;
+          span = d.constDecl->span;
+          break;
+        case DeclKind::kDefine:
+          key = d.defineDecl.get();
+          what = "definition";
+          name = d.defineDecl->name;
+          span = d.defineDecl->span;
+          break;
+        case DeclKind::kLines:
+          key = d.linesDecl.get();
+          what = "class of lines";
+          name = d.linesDecl->name;
+          span = d.linesDecl->span;
+          break;
+        case DeclKind::kParam:
+          key = d.paramDecl.get();
+          what = "parameter";
+          name = d.paramDecl->name;
+          span = d.paramDecl->span;
+          break;
+        default: continue;
+      }
+      if (!used_.count(key)) warn(span, "unused", fmt::format("{} `{}` is never used", what, name), {"remove it, or use it"});
+    }
+  }
+
+  void unusedImports(const Unit& u) {
+    for (const UseDecl& use : u.uses) {
+      if (!use.unit) continue;
+      bool hasRules = false;
+      bool referenced = !use.bindings.empty();
+      for (const Decl& d : use.unit->decls) {
+        if (d.kind == DeclKind::kRule) hasRules = true;
+        const void* key = d.constDecl ? static_cast<const void*>(d.constDecl.get())
+                          : d.defineDecl ? static_cast<const void*>(d.defineDecl.get())
+                          : d.linesDecl ? static_cast<const void*>(d.linesDecl.get())
+                                         : static_cast<const void*>(d.paramDecl.get());
+        if (key && used_.count(key)) referenced = true;
+      }
+      if (!hasRules && !referenced) {
+        warn(use.span, "unused-import", fmt::format("`use {}` brings in nothing this file uses", use.module), {"remove the `use`"});
+      }
+    }
+  }
+
+  void rule(const RuleDecl& r) {
+    if (r.onlyWhen && isConstant(*r.onlyWhen)) {
+      warn(r.onlyWhen->span, "constant-condition", fmt::format("rule `{}`'s `only when` is the same for every claim", r.id),
+           {"a condition on constants alone either always or never holds: remove it or test the claim"});
+    }
+    for (const Clause& c : r.clauses) {
+      if ((c.kind == ClauseKind::kRequire || c.kind == ClauseKind::kFailWhen) && isConstant(*c.expr)) {
+        warn(c.expr->span, "constant-condition",
+             fmt::format("rule `{}` {} for every claim", r.id, c.kind == ClauseKind::kRequire ? "passes or fails the same way" : "fails or passes the same way"),
+             {"the condition reads only constants"});
+      }
+      if ((c.kind == ClauseKind::kRequire || c.kind == ClauseKind::kFailWhen) && !c.outcome.message.present) {
+        warn(c.outcome.span, "missing-message", fmt::format("rule `{}` fails without a message: the remittance will show only its title", r.id),
+             {"add a message naming the facts that failed, e.g. \"no approved authorization covers {line.service_date}\""});
+      }
+      if (c.kind == ClauseKind::kRequire || c.kind == ClauseKind::kFailWhen || c.kind == ClauseKind::kAdjust) {
+        code(CodeList::kCarc, c.outcome.carc, c.kind == ClauseKind::kAdjust ? c.span : c.outcome.span, "claim adjustment reason code");
+        for (const auto& rarc : c.outcome.rarcs) code(CodeList::kRarc, rarc, c.outcome.rarcSpan, "remark code");
+      }
+    }
+  }
+
+  void code(CodeList list, const std::string& value, const Span& span, const char* what) {
+    if (!reportedCodes_.insert({value, span.line * 1000 + span.col + span.file * 1000000}).second) return;
+    const ReferenceCode* c = findReferenceCode(list, value);
+    if (!c) {
+      warn(span, "unknown-code", fmt::format("{} `{}` is not in the reference list", what, value),
+           {fmt::format("{} is a subset of the official list: if `{}` is valid, add it there with its official text", referenceFile(list), value)});
+      return;
+    }
+    if (!c->deactivated.empty()) {
+      warn(span, "deactivated-code", fmt::format("{} `{}` was deactivated in {}: remittances must not use it", what, value, c->deactivated),
+           {fmt::format("`{}`: {}", value, c->text)});
+    }
+  }
+
+  // Places of service and modifiers compared with claim fields.
+  void codesIn(const Expr& e) {
+    const Expr* field = nullptr;
+    const Expr* other = nullptr;
+    bool elementOfList = false;
+    if (e.kind == ExprKind::kBinary && (e.op == BinaryOp::kEq || e.op == BinaryOp::kNe)) {
+      if (!lastField(*e.kids[0]).empty()) {
+        field = e.kids[0].get();
+        other = e.kids[1].get();
+      } else if (!lastField(*e.kids[1]).empty()) {
+        field = e.kids[1].get();
+        other = e.kids[0].get();
+      }
+    } else if (e.kind == ExprKind::kIn) {
+      if (!lastField(*e.kids[0]).empty()) {
+        field = e.kids[0].get();
+        other = e.kids[1].get();
+      } else if (!lastField(*e.kids[1]).empty()) {
+        field = e.kids[1].get();
+        other = e.kids[0].get();
+        elementOfList = true;
+      }
+    }
+    if (!field) return;
+    std::string name = lastField(*field);
+    CodeList list;
+    const char* what;
+    if (name == "place_of_service") {
+      list = CodeList::kPlaceOfService;
+      what = "place of service";
+    } else if (name == "modifiers" && elementOfList) {
+      list = CodeList::kModifier;
+      what = "modifier";
+    } else {
+      return;
+    }
+    for (const auto& [value, span] : knownStrings(*other)) {
+      if (!reportedCodes_.insert({value, span.line * 1000 + span.col + span.file * 1000000}).second) continue;
+      if (!findReferenceCode(list, value)) {
+        warn(span, "unknown-code", fmt::format("{} `{}` is not in the reference list", what, value),
+             {fmt::format("{} is a subset of the official list: if `{}` is valid, add it there with its official text", referenceFile(list), value)});
+      }
+    }
+  }
+};
+
+}  // namespace
+
+void lintProgram(const CheckedProgram& program, Diagnostics& diags) {
+  Linter linter(program, diags);
+  linter.run();
+}
+
+}  // namespace ppl

@@ -1,0 +1,73 @@
+// `pplc check` lints: each fires where it should, with its name, and the J9027 pack is clean.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include "compiler/compiler.h"
+
+namespace fs = std::filesystem;
+using namespace ppl;
+
+namespace {
+
+std::string lint(const std::string& policy) {
+  fs::path dir = fs::temp_directory_path() / ("ppl-lints-test-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "p.ppl") << policy;
+  Diagnostics diags;
+  SourceManager sources;
+  checkFiles({(dir / "p.ppl").string()}, diags, sources);
+  std::string out;
+  for (const Diagnostic& d : diags.items()) {
+    out += fmt::format("{}:{} {} [{}]\n", d.span.line, d.span.col, d.message, d.lint);
+  }
+  fs::remove_all(dir);
+  return out;
+}
+
+const char* kHeader =
+    "policy p version \"1\"\n"
+    "  line of business \"commercial\"\n"
+    "  governs lines where line.hcpcs = \"J9027\"\n";
+
+}  // namespace
+
+TEST_CASE("lints: unused declarations, constant conditions, missing messages", "[lints]") {
+  std::string out = lint(std::string(kHeader) +
+                         "const unused_thing = 5\n"
+                         "define never = 1\n"
+                         "lines nobody: true\n"
+                         "rule R \"r\"\n"
+                         "  only when 1 = 1\n"
+                         "  require line.units > 0 else deny CO 16\n");
+  CHECK(out ==
+        "4:7 constant `unused_thing` is never used [unused]\n"
+        "5:8 definition `never` is never used [unused]\n"
+        "6:7 class of lines `nobody` is never used [unused]\n"
+        "8:13 rule `R`'s `only when` is the same for every claim [constant-condition]\n"
+        "9:31 rule `R` fails without a message: the remittance will show only its title [missing-message]\n");
+}
+
+TEST_CASE("lints: codes against the reference lists", "[lints]") {
+  std::string out = lint(std::string(kHeader) +
+                         "rule R \"r\"\n"
+                         "  require place_of_service in {\"11\", \"98\"} and \"QQ\" not in line.modifiers\n"
+                         "    else deny CO 999 [N29, N130] \"m\"\n");
+  CHECK(out.find("claim adjustment reason code `999` is not in the reference list [unknown-code]") != std::string::npos);
+  CHECK(out.find("remark code `N29` was deactivated in 2016: remittances must not use it [deactivated-code]") != std::string::npos);
+  CHECK(out.find("N130") == std::string::npos);
+  CHECK(out.find("place of service `98` is not in the reference list [unknown-code]") != std::string::npos);
+  CHECK(out.find("`11`") == std::string::npos);
+  CHECK(out.find("modifier `QQ` is not in the reference list [unknown-code]") != std::string::npos);
+}
+
+TEST_CASE("lints: the J9027 pack and the feature tour are clean", "[lints]") {
+  Diagnostics diags;
+  SourceManager sources;
+  REQUIRE(checkFiles({std::string(PPL_SOURCE_DIR) + "/policies", std::string(PPL_SOURCE_DIR) + "/examples/feature-tour"}, diags, sources));
+  CHECK(renderDiagnostics(diags, sources) == "");
+}
