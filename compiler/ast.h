@@ -168,6 +168,10 @@ struct ConstDecl {
   Value folded;    // set by the checker: the constant's value (strings: `foldedText`)
   std::string foldedText;
   std::vector<std::string> foldedSet;  // for string sets
+  // `drug NAME code "J9027" [acknowledge "why"]`: a string constant naming a drug's HCPCS
+  // code, which `pplc check` compares with the code's official descriptor.
+  bool isDrug = false;
+  std::string acknowledged;  // the reason given for a descriptor that does not name the drug
 };
 
 struct TypeRef {

@@ -4,11 +4,13 @@
 #include "compiler/lints.h"
 
 #include <algorithm>
+#include <cctype>
 #include <functional>
 #include <map>
 #include <set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "compiler/reference_data.h"
 
@@ -116,6 +118,7 @@ class Linter {
       unusedImports(*u);
       for (const Decl& d : u->decls) {
         if (d.kind == DeclKind::kRule) rule(*d.ruleDecl);
+        if (d.kind == DeclKind::kConst && d.constDecl->isDrug) drug(*d.constDecl);
       }
       eachUnitExpr(*u, [&](const Expr& e) { codesIn(e); });
     }
@@ -239,6 +242,32 @@ class Linter {
       warn(span, "deactivated-code", fmt::format("{} `{}` was deactivated in {}: remittances must not use it", what, value, c->deactivated),
            {fmt::format("`{}`: {}", value, c->text)});
     }
+  }
+
+  // A drug declared by name and code: the code's official descriptor should name the drug.
+  void drug(const ConstDecl& d) {
+    const std::string& code = d.foldedText;
+    const ReferenceCode* c = findReferenceCode(CodeList::kHcpcs, code);
+    if (!c) {
+      warn(d.value->span, "unknown-code", fmt::format("HCPCS code `{}` is not in the reference list", code),
+           {fmt::format("{} is a subset of the HCPCS file: if `{}` is valid, add it there with its descriptor", referenceFile(CodeList::kHcpcs), code)});
+      return;
+    }
+    auto lower = [](std::string s) {
+      for (char& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      return s;
+    };
+    std::string name = lower(d.name);
+    if (lower(c->text).find(name) != std::string::npos || !d.acknowledged.empty()) return;
+    std::vector<std::string> notes;
+    std::vector<std::string> matching;
+    for (const auto& other : referenceCodes(CodeList::kHcpcs)) {
+      if (lower(other.text).find(name) != std::string::npos) matching.push_back(fmt::format("`{}` ({})", other.code, other.text));
+    }
+    if (!matching.empty()) notes.push_back(fmt::format("{} is {}", d.name, fmt::join(matching, " or ")));
+    notes.push_back(fmt::format("if the code is meant, say why: `drug {} code \"{}\" acknowledge \"...\"`", d.name, code));
+    warn(d.value->span, "hcpcs-descriptor",
+         fmt::format("`{}` is \"{}\" in the HCPCS file, which does not name {}", code, c->text, d.name), notes);
   }
 
   // Places of service and modifiers compared with claim fields.

@@ -140,7 +140,7 @@ bool isInfixLiteral(std::string_view s) {
 }
 
 bool isDeclStartLiteral(std::string_view s) {
-  return isOneOf(s, {"const", "param", "define", "lines", "rule", "record"});
+  return isOneOf(s, {"const", "param", "define", "lines", "rule", "record", "drug"});
 }
 
 bool isClauseStartLiteral(std::string_view s) {
@@ -455,7 +455,7 @@ class ParseState {
       } else if (wasAfterDot) {
         continue;  // a field name that is a keyword elsewhere (`x.count`)
       } else if (isOneOf(text, {"policy", "module", "schema", "use", "with", "const", "param", "define", "rule",
-                                "record", "title", "governs", "effective", "applies", "only", "let", "require",
+                                "record", "drug", "title", "governs", "effective", "applies", "only", "let", "require",
                                 "adjust", "deny", "pend", "when"})) {
         depth -= weights.back();
         weights.back() = 0;
@@ -1241,6 +1241,20 @@ void Converter::decl(G::DeclContext* ctx, ast::Unit& unit) {
   } else if (auto* c = dynamic_cast<G::RecordDeclContext*>(ctx)) {
     d.kind = ast::DeclKind::kRecord;
     d.recordDecl = record(c);
+  } else if (auto* c = dynamic_cast<G::DrugDeclContext*>(ctx)) {
+    // A drug is a string constant holding its code, remembered as a drug for the lints.
+    d.kind = ast::DeclKind::kConst;
+    d.constDecl = std::make_unique<ast::ConstDecl>();
+    d.constDecl->name = need(c->IDENT())->getText();
+    d.constDecl->span = s_.spanOf(c->IDENT());
+    d.constDecl->isDrug = true;
+    auto code = std::make_unique<ast::Expr>();
+    code->kind = ast::ExprKind::kLiteral;
+    code->span = s_.spanOf(c->STRING(0));
+    code->literalType = Type::of(TypeKind::kString);
+    code->text = unescape(need(c->STRING(0))->getSymbol());
+    d.constDecl->value = std::move(code);
+    if (c->STRING(1)) d.constDecl->acknowledged = unescape(c->STRING(1)->getSymbol());
   } else {
     throw MalformedTree{};
   }
@@ -1375,20 +1389,36 @@ Result run(Entry entry, Origin origin, const std::string& text, Diagnostics& dia
     state.setTokens(&tokens);
     if (!state.preScanNesting()) return result;
 
-    G parser(&tokens);
-    parser.removeErrorListeners();
-    parser.addErrorListener(&listener);
-    parser.setErrorHandler(std::make_shared<ErrorStrategy>(state));
-
-    Converter converter(state);
-    if (entry == Entry::kFile) {
-      G::FileContext* tree = parser.file();
-      if (state.syntaxErrors() > 0 || parser.getNumberOfSyntaxErrors() > 0) return result;
-      result.unit = converter.unit(tree);
-    } else {
-      G::ExprOnlyContext* tree = parser.exprOnly();
-      if (state.syntaxErrors() > 0 || parser.getNumberOfSyntaxErrors() > 0) return result;
-      result.expr = converter.expr(need(tree)->expr(), 1);
+    // Two stages, as ANTLR recommends: SLL prediction is several times faster and, when it
+    // succeeds, gives the tree LL would. Only input it cannot parse (usually input with
+    // errors) is parsed again with full LL, which is also the pass that reports errors.
+    auto attempt = [&](bool fast) {
+      G parser(&tokens);
+      parser.removeErrorListeners();
+      if (fast) {
+        parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
+        parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
+            antlr4::atn::PredictionMode::SLL);
+      } else {
+        parser.addErrorListener(&listener);
+        parser.setErrorHandler(std::make_shared<ErrorStrategy>(state));
+      }
+      antlr4::ParserRuleContext* tree =
+          entry == Entry::kFile ? static_cast<antlr4::ParserRuleContext*>(parser.file()) : parser.exprOnly();
+      if (state.syntaxErrors() > 0 || parser.getNumberOfSyntaxErrors() > 0) return;
+      // The tree lives in the parser: convert it before the parser goes.
+      Converter converter(state);
+      if (entry == Entry::kFile) {
+        result.unit = converter.unit(dynamic_cast<G::FileContext*>(tree));
+      } else {
+        result.expr = converter.expr(need(dynamic_cast<G::ExprOnlyContext*>(tree))->expr(), 1);
+      }
+    };
+    try {
+      attempt(true);
+    } catch (const antlr4::ParseCancellationException&) {
+      tokens.seek(0);
+      attempt(false);
     }
   } catch (const TooManySyntaxErrors&) {
     // Reported with a note on the last error.

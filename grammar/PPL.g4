@@ -44,6 +44,7 @@ decl
     | 'lines' IDENT ':' expr                                   # linesDecl
     | 'rule' dashedName STRING? ruleClause*                    # ruleDecl
     | 'record' IDENT '{' fieldDecl* '}'                        # recordDecl
+    | 'drug' IDENT 'code' STRING ('acknowledge' STRING)?       # drugDecl
     ;
 
 param
@@ -192,6 +193,7 @@ name
     | 'param' | 'module' | 'policy' | 'rule' | 'by' | 'to' | 'adjust' | 'empty' | 'day' | 'days'
     | 'present' | 'absent' | 'before' | 'after' | 'within' | 'business' | 'governs' | 'effective'
     | 'applies' | 'only' | 'let' | 'require' | 'deny' | 'pend' | 'use' | 'with' | 'define'
+    | 'drug' | 'code' | 'acknowledge'
     ;
 
 DATE    : [0-9] [0-9] [0-9] [0-9] '-' [0-9] [0-9] '-' [0-9] [0-9] ;
