@@ -65,8 +65,8 @@ std::string constantText(const Program& p, const Constant& c) {
     case ValueKind::kDate: return dateText(c.i);
     case ValueKind::kDuration: return fmt::format("{} {}", c.i, c.i == 1 || c.i == -1 ? "day" : "days");
     case ValueKind::kGroup:
-      return c.i >= 0 && c.i <= static_cast<int64_t>(AdjustmentGroup::kOA) ? groupName(static_cast<AdjustmentGroup>(c.i))
-                                                                           : "?";
+      if (c.i < 0 || c.i > static_cast<int64_t>(AdjustmentGroup::kOA)) return "?";
+      return groupName(static_cast<AdjustmentGroup>(c.i));
     default: return "?";
   }
 }
@@ -145,7 +145,8 @@ std::string operandText(const Program& p, const Instr& ins, const RuleInfo* rule
       if (ins.op == Opcode::FAIL && i == 3 && v == kNoRegister) return "-";
       return fmt::format("R{}", v);
     case 'K':
-      return v < p.constants.size() ? fmt::format("K{} ={}", v, constantText(p, p.constants[v])) : fmt::format("K{}", v);
+      if (v >= p.constants.size()) return fmt::format("K{}", v);
+      return fmt::format("K{} ={}", v, constantText(p, p.constants[v]));
     case 'N':
       if (ins.op == Opcode::CONTAINS) return kindText(static_cast<ValueKind>(v <= 0xff ? v : 0xff));
       return fmt::format("{}", v);
@@ -202,8 +203,9 @@ void appendPolicy(std::string& out, const Program& p, const PolicyInfo& policy) 
   if (policy.effectiveFrom == INT32_MIN && policy.effectiveThrough == INT32_MAX) {
     out += "  effective: always\n";
   } else {
-    out += fmt::format("  effective: {} .. {}\n", policy.effectiveFrom == INT32_MIN ? "open" : dateText(policy.effectiveFrom),
-                       policy.effectiveThrough == INT32_MAX ? "open" : dateText(policy.effectiveThrough));
+    const std::string from = policy.effectiveFrom == INT32_MIN ? "open" : dateText(policy.effectiveFrom);
+    const std::string through = policy.effectiveThrough == INT32_MAX ? "open" : dateText(policy.effectiveThrough);
+    out += fmt::format("  effective: {} .. {}\n", from, through);
   }
   out += fmt::format("  governed: chunk {}\n", policy.governedChunk);
   for (const LineClass& cls : policy.phasedClasses) {

@@ -139,7 +139,8 @@ class ChunkVerifier {
     }
     if (code_.empty()) return failChunk("no instructions: it must end in " + terminatorNames());
     if (code_.size() > kMaxCode) {
-      return failChunk(fmt::format("{} instructions; at most {} fit (jump targets are 16-bit)", code_.size(), kMaxCode));
+      return failChunk(
+          fmt::format("{} instructions; at most {} fit (jump targets are 16-bit)", code_.size(), kMaxCode));
     }
     if (!chunk_.positions.empty() && chunk_.positions.size() != code_.size()) {
       return failChunk(fmt::format("{} source positions for {} instructions (one each, or none)",
@@ -229,7 +230,9 @@ class ChunkVerifier {
           break;
         case 'J':
           if (ins.op == Opcode::LOOP) {
-            if (v >= pc) return fail(pc, fmt::format("LOOP must jump back to the ITERNEXT heading its loop, not to ->{}", v));
+            if (v >= pc) {
+              return fail(pc, fmt::format("LOOP must jump back to the ITERNEXT heading its loop, not to ->{}", v));
+            }
           } else if (v <= pc) {
             return fail(pc, fmt::format("jump ->{} does not go forward (only LOOP may jump back)", v));
           } else if (v >= code_.size()) {
@@ -455,7 +458,9 @@ class ChunkVerifier {
     const RegType t = s[r];
     if (t.tag == Tag::kAbsent) return true;
     if (kind == ValueKind::kList) {
-      if (t.tag == Tag::kList && t.elem != ValueKind::kRecord && scalarType(t.elem) == scalarType(elemKind)) return true;
+      if (t.tag == Tag::kList && t.elem != ValueKind::kRecord && scalarType(t.elem) == scalarType(elemKind)) {
+        return true;
+      }
       return badRead(pc, r, t, std::string("a list of ") + valueKindName(elemKind));
     }
     if (t.tag != Tag::kUndefined && t == scalarType(kind)) return true;
@@ -667,7 +672,9 @@ class Verifier {
   bool checkSchema() {
     const Schema& s = p_.schema;
     const size_t nRecords = s.records.size();
-    if (nRecords > kMaxRecords) return fail(fmt::format("the schema has {} records; at most {} fit", nRecords, kMaxRecords));
+    if (nRecords > kMaxRecords) {
+      return fail(fmt::format("the schema has {} records; at most {} fit", nRecords, kMaxRecords));
+    }
     if (s.root >= nRecords) return fail(fmt::format("the schema's root record {} does not exist", s.root));
     slotFields_.resize(nRecords);
     for (size_t r = 0; r < nRecords; ++r) {
@@ -688,7 +695,8 @@ class Verifier {
           return fail(where + fmt::format(" names record {}, but the schema has {}", f.type.record, nRecords));
         }
         if (f.type.enumIndex >= 0 && static_cast<size_t>(f.type.enumIndex) >= s.enums.size()) {
-          return fail(where + fmt::format(" names enumeration {}, but the schema has {}", f.type.enumIndex, s.enums.size()));
+          return fail(where +
+                      fmt::format(" names enumeration {}, but the schema has {}", f.type.enumIndex, s.enums.size()));
         }
         if (f.slot < 1 || f.slot >= rec.slotCount()) {
           return fail(where + fmt::format(" has slot {} (slots 1 .. {})", f.slot, rec.slotCount() - 1));
@@ -763,8 +771,9 @@ class Verifier {
     if (!resolveFactLayout(p_.schema, layout, error)) return fail(error);
     const FactLayout& l = p_.layout;
     if (layout.claimIdSlot != l.claimIdSlot || layout.linesSlot != l.linesSlot || layout.lineRecord != l.lineRecord ||
-        layout.lineNumberSlot != l.lineNumberSlot || layout.hcpcsSlot != l.hcpcsSlot || layout.payerSlot != l.payerSlot ||
-        layout.payerRecord != l.payerRecord || layout.lineOfBusinessSlot != l.lineOfBusinessSlot) {
+        layout.lineNumberSlot != l.lineNumberSlot || layout.hcpcsSlot != l.hcpcsSlot ||
+        layout.payerSlot != l.payerSlot || layout.payerRecord != l.payerRecord ||
+        layout.lineOfBusinessSlot != l.lineOfBusinessSlot) {
       return fail("the program's fact layout does not match its schema (link again after changing the schema)");
     }
     return true;

@@ -2,12 +2,20 @@
 //
 // Claims come one per file (JSON, pretty output) or one per line (--ndjson: one output line per
 // input line, in order). A bad claim never stops the run: it is reported and the next is decided.
+// With --threads N, NDJSON input is cut into batches of whole lines that N workers decide, each
+// with its own loader and evaluator; batches are written in input order, so the output is the
+// same bytes whatever N is.
 #include <algorithm>
 #include <cerrno>
+#include <condition_variable>
 #include <cstdio>
 #include <cstring>
+#include <deque>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include <fmt/core.h>
@@ -34,6 +42,8 @@ Options:
                     exactly one output line, in order: the decision on one line, or
                     {"claim_id": ID or null, "error": "PATH: MESSAGE"} for a bad record
                     (a blank line is a bad record; the run goes on)
+  --threads N       with --ndjson: decide on N threads (1 to 256; default 1); the output
+                    is the same, in the same order
   --format=FORMAT   json (default), or table: one aligned row per claim with its id, its
                     decision and the rules that fired per line (`L1 deny PA,C-DX; L3 deny
                     C-WASTE`); not with --ndjson
@@ -109,6 +119,23 @@ void writeLine(Output& out, std::string_view json) {
 bool isBlank(std::string_view line) {
   return std::all_of(line.begin(), line.end(),
                      [](char c) { return c == ' ' || c == '\t' || c == '\r'; });
+}
+
+// The output record of one NDJSON input line, appended to `json` (without a line end); false
+// when the record is bad input. Shared by the one-thread and the threaded paths, so that they
+// print the same bytes.
+bool appendRecord(const Program& program, ClaimRunner& runner, std::string_view line,
+                  std::string& message, std::string& json) {
+  if (isBlank(line)) {
+    writeErrorJson(nullptr, "empty line", false, json);
+    return false;
+  }
+  if (runner.decide(line, message)) {
+    writeDecisionJson(program, runner.facts(), runner.decision(), false, json);
+    return true;
+  }
+  writeErrorJson(runner.claimId(), message, false, json);
+  return false;
 }
 
 // The claim's line numbers as billed, in input order; positions (1, 2, ...) when the facts do
@@ -209,15 +236,7 @@ bool runNdjson(const std::string& path, const Program& program, ClaimRunner& run
   auto handle = [&](std::string_view line) {
     ++records;
     json.clear();
-    if (isBlank(line)) {
-      ++bad;
-      writeErrorJson(nullptr, "empty line", false, json);
-    } else if (runner.decide(line, message)) {
-      writeDecisionJson(program, runner.facts(), runner.decision(), false, json);
-    } else {
-      ++bad;
-      writeErrorJson(runner.claimId(), message, false, json);
-    }
+    if (!appendRecord(program, runner, line, message, json)) ++bad;
     writeLine(out, json);
     out.endRecord();
   };
@@ -251,10 +270,175 @@ bool runNdjson(const std::string& path, const Program& program, ClaimRunner& run
   return ok;
 }
 
+// A piece of NDJSON input, whole lines only, and what deciding it printed.
+struct Batch {
+  std::string input;   // lines each ending in '\n', except possibly the input's last line
+  std::string output;  // one line per input line
+  size_t records = 0;
+  size_t bad = 0;
+  bool decided = false;
+};
+
+// Hands batches to the workers and tells the reader when each is decided.
+class BatchQueue {
+ public:
+  void push(Batch* batch) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    waiting_.push_back(batch);
+    workAvailable_.notify_one();
+  }
+  // The next batch to decide; null once the queue is closed and empty.
+  Batch* pop() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    workAvailable_.wait(lock, [&] { return !waiting_.empty() || closed_; });
+    if (waiting_.empty()) return nullptr;
+    Batch* batch = waiting_.front();
+    waiting_.pop_front();
+    return batch;
+  }
+  void markDecided(Batch* batch) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    batch->decided = true;
+    batchDecided_.notify_all();
+  }
+  void waitDecided(Batch* batch) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    batchDecided_.wait(lock, [&] { return batch->decided; });
+  }
+  void close() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    closed_ = true;
+    workAvailable_.notify_all();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable workAvailable_;
+  std::condition_variable batchDecided_;
+  std::deque<Batch*> waiting_;
+  bool closed_ = false;
+};
+
+// Decides every line of `batch` into its output, as runNdjson's handle() does one by one.
+void decideBatch(const Program& program, ClaimRunner& runner, Batch& batch, std::string& message,
+                 std::string& json) {
+  std::string_view rest = batch.input;
+  while (!rest.empty()) {
+    const size_t nl = rest.find('\n');
+    const std::string_view line = rest.substr(0, nl);
+    rest.remove_prefix(nl == std::string_view::npos ? rest.size() : nl + 1);
+    ++batch.records;
+    json.clear();
+    if (!appendRecord(program, runner, line, message, json)) ++batch.bad;
+    while (!json.empty() && (json.back() == '\n' || json.back() == '\r')) json.pop_back();
+    batch.output += json;
+    batch.output += '\n';
+  }
+}
+
+// runNdjson on `threads` worker threads: the calling thread reads batches of about kBatchBytes
+// of whole lines, keeps at most kInFlightPerThread * threads of them in flight, and writes each
+// batch's output once it is decided, in input order.
+bool runNdjsonThreaded(const std::string& path, const Program& program, int threads, Output& out,
+                       size_t& records, size_t& bad, std::string& error) {
+  constexpr size_t kBatchBytes = size_t{1} << 18;
+  constexpr size_t kInFlightPerThread = 4;
+  bool isStdin = path == "-";
+  std::FILE* f = isStdin ? stdin : std::fopen(path.c_str(), "rb");
+  if (f == nullptr) {
+    error = std::strerror(errno);
+    return false;
+  }
+
+  BatchQueue queue;
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([&program, &queue] {
+      ClaimRunner runner(program);
+      std::string message;
+      std::string json;
+      while (Batch* batch = queue.pop()) {
+        decideBatch(program, runner, *batch, message, json);
+        queue.markDecided(batch);
+      }
+    });
+  }
+
+  std::deque<std::unique_ptr<Batch>> inFlight;  // in input order
+  std::vector<std::unique_ptr<Batch>> spare;    // written batches, kept for their buffers
+  auto writeOldest = [&] {
+    std::unique_ptr<Batch> batch = std::move(inFlight.front());
+    inFlight.pop_front();
+    queue.waitDecided(batch.get());
+    out.write(batch->output);
+    out.endRecord();
+    records += batch->records;
+    bad += batch->bad;
+    spare.push_back(std::move(batch));
+  };
+
+  std::string carry;  // the start of a line the previous batch did not finish
+  bool ok = true;
+  for (bool atEnd = false; !atEnd;) {
+    std::unique_ptr<Batch> batch;
+    if (spare.empty()) {
+      batch = std::make_unique<Batch>();
+    } else {
+      batch = std::move(spare.back());
+      spare.pop_back();
+    }
+    batch->input.swap(carry);
+    carry.clear();
+    batch->output.clear();
+    batch->records = 0;
+    batch->bad = 0;
+    batch->decided = false;
+    // Read until the batch is big enough and holds a line end, or the input ends.
+    size_t lastNewline = batch->input.rfind('\n');
+    while (batch->input.size() < kBatchBytes || lastNewline == std::string::npos) {
+      const size_t used = batch->input.size();
+      const size_t want = std::max(kBatchBytes - std::min(used, kBatchBytes), size_t{1} << 16);
+      batch->input.resize(used + want);
+      const size_t n = std::fread(&batch->input[used], 1, want, f);
+      batch->input.resize(used + n);
+      const size_t nl = batch->input.rfind('\n');
+      if (nl != std::string::npos && nl >= used) lastNewline = nl;
+      if (n < want) {
+        atEnd = true;
+        if (std::ferror(f)) {
+          error = std::strerror(errno);
+          ok = false;
+        }
+        break;
+      }
+    }
+    // Cut after the last line end; the rest starts the next batch. At the end of the input
+    // a last line without '\n' counts, unless reading failed (as in runNdjson).
+    if (!atEnd || !ok) {
+      const size_t keep = lastNewline == std::string::npos ? 0 : lastNewline + 1;
+      if (!atEnd) carry.assign(batch->input, keep, std::string::npos);
+      batch->input.resize(keep);
+    }
+    if (batch->input.empty()) {
+      spare.push_back(std::move(batch));
+      continue;
+    }
+    queue.push(batch.get());
+    inFlight.push_back(std::move(batch));
+    while (inFlight.size() >= kInFlightPerThread * static_cast<size_t>(threads)) writeOldest();
+  }
+  while (!inFlight.empty()) writeOldest();
+  queue.close();
+  for (std::thread& worker : workers) worker.join();
+  if (!isStdin) std::fclose(f);
+  return ok;
+}
+
 }  // namespace
 
 int runEval(const std::vector<std::string>& args) {
   bool ndjson = false;
+  int threads = 0;  // 0: --threads not given
   Format format = Format::kJson;
   std::vector<std::string> operands;
   ArgScanner scan(args);
@@ -263,6 +447,15 @@ int runEval(const std::vector<std::string>& args) {
       operands.push_back(scan.current());
     } else if (scan.current() == "--ndjson") {
       ndjson = true;
+    } else if (scan.is("--threads")) {
+      constexpr int kMaxThreads = 256;
+      std::string value;
+      const bool digits = scan.value(value) && !value.empty() && value.size() <= 3 &&
+                          std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; });
+      threads = digits ? std::stoi(value) : 0;
+      if (threads < 1 || threads > kMaxThreads) {
+        return usageError("eval", fmt::format("`--threads` needs a number of threads from 1 to {}", kMaxThreads));
+      }
     } else if (scan.is("--format")) {
       std::string value;
       if (!scan.value(value)) return usageError("eval", "`--format` needs json or table");
@@ -282,6 +475,7 @@ int runEval(const std::vector<std::string>& args) {
   if (ndjson && format == Format::kTable) {
     return usageError("eval", "`--format=table` cannot be combined with `--ndjson`");
   }
+  if (threads > 0 && !ndjson) return usageError("eval", "`--threads` works with `--ndjson` only");
   std::vector<std::string> claims(operands.begin() + 1, operands.end());
   if (std::count(claims.begin(), claims.end(), "-") > 1) {
     return usageError("eval", "stdin (`-`) can be read only once");
@@ -299,7 +493,8 @@ int runEval(const std::vector<std::string>& args) {
       size_t records = 0;
       size_t bad = 0;
       std::string error;
-      bool read = runNdjson(path, program, runner, out, records, bad, error);
+      bool read = threads > 1 ? runNdjsonThreaded(path, program, threads, out, records, bad, error)
+                              : runNdjson(path, program, runner, out, records, bad, error);
       out.flush();
       if (!read) inputError(displayName(path), fmt::format("cannot read: {}", error));
       if (bad > 0) {

@@ -4,8 +4,14 @@
 // the elements of a nested list (lines[i].modifiers) never interleave with those of its parent.
 //
 // Numbers are taken from their JSON text (raw_json_token) and parsed as exact Decimals.
-// Strings are simdjson's unescaped views into the parser's string buffer: the parser is only
+// A string without escapes is its JSON text, a view into the loader's copy of the document;
+// one with escapes is simdjson's unescaped view into the parser's string buffer. Both are only
 // reused by the next load, which is exactly how long Facts strings are promised to live.
+//
+// The common case is kept cheap (this loop is most of `pplc eval --ndjson`'s time): keys are
+// compared raw with the field expected next (claims list fields in schema order), and values
+// are read with the typed getter first; the slower general path (unescaping, hashing, asking
+// simdjson for the type) runs only when that fails, and reports exactly what it always did.
 //
 // On-Demand parses lazily, so an unknown field's value is skipped by bracket counting and not
 // validated; everything the schema reads is validated fully.
@@ -35,6 +41,7 @@ constexpr size_t kMaxQuoted = 40;
 bool isDigit(char c) { return c >= '0' && c <= '9'; }
 
 bool isJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
 
 // raw_json_token() runs up to the next token, white space included.
 std::string_view trimToken(std::string_view tok) {
@@ -73,6 +80,16 @@ bool isJsonNumber(std::string_view s) {
 
 // A well-formed JSON number with neither fraction nor exponent.
 bool isPlainInteger(std::string_view s) { return s.find_first_of(".eE") == std::string_view::npos; }
+
+// A well-formed JSON number that is an integer of at most 9 digits: it fits any claim number.
+bool isSmallInteger(std::string_view s) {
+  const size_t start = !s.empty() && s[0] == '-';
+  if (s.size() - start > 9) return false;
+  for (size_t i = start; i < s.size(); ++i) {
+    if (!isDigit(s[i])) return false;
+  }
+  return true;
+}
 
 // Exact int64 from a plain integer token; false on overflow. Any length is fine here, where
 // Decimal::parse would stop at 38 digits.
@@ -234,6 +251,13 @@ struct ClaimLoader::Impl {
     const std::string* key;  // a schema field name; null for a list index
     uint32_t index;
   };
+  // A field name as the raw bytes of its key, closing quote included, in 8-byte words: the key
+  // of the field expected next is checked with a few compares.
+  struct RawName {
+    uint64_t words[3] = {};
+    uint64_t lastMask = 0;  // the bytes of words[count - 1] that belong to the key
+    uint32_t count = 0;     // words used; 0 when the name is too long for them (memcmp then)
+  };
 
   explicit Impl(const Schema& s) : schema(s) {
     schemaError = schemaProblem(schema);
@@ -250,9 +274,56 @@ struct ClaimLoader::Impl {
         keySlots[table.offset + i] = static_cast<int32_t>(k);
       }
       keyTables.push_back(table);
+      rawNameOffset.push_back(static_cast<uint32_t>(rawNames.size()));
+      for (const SchemaField& f : rec.fields) rawNames.push_back(rawNameOf(f.name));
+      seenWordsPerObject = std::max(seenWordsPerObject, (rec.fields.size() + 63) / 64);
+      datedFields.emplace_back();
+      for (size_t k = 0; k < rec.fields.size(); ++k) {
+        if (rec.fields[k].notBefore >= 0) datedFields.back().push_back(static_cast<uint32_t>(k));
+      }
     }
+    seenWords.resize((kMaxDepth + 1) * seenWordsPerObject);
     listScratch.resize(kMaxDepth + 2);
     path.reserve(2 * kMaxDepth);
+  }
+
+  static RawName rawNameOf(const std::string& name) {
+    RawName r;
+    const size_t n = name.size() + 1;  // with the closing quote
+    if (n > sizeof r.words) return r;
+    char bytes[sizeof r.words] = {};
+    std::memcpy(bytes, name.data(), name.size());
+    bytes[name.size()] = '"';
+    std::memcpy(r.words, bytes, sizeof bytes);
+    r.count = static_cast<uint32_t>((n + 7) / 8);
+    unsigned char mask[8] = {};
+    const size_t used = n - 8 * (r.count - 1);
+    std::memset(mask, 0xFF, used);
+    std::memcpy(&r.lastMask, mask, sizeof mask);
+    return r;
+  }
+
+  // The key is `name` (field k of `record`), compared without unescaping: a key with escapes
+  // never matches here (schema names hold no quote or backslash) and goes to findField. A key is
+  // followed by at least a colon, a value and SIMDJSON_PADDING bytes, so reading 24 bytes or
+  // name.size() + 1 bytes from its start stays inside the input buffer.
+  bool rawKeyIs(const od::raw_json_string& key, uint32_t record, size_t k) const {
+    const char* raw = reinterpret_cast<const char*>(key.raw());
+    const RawName& name = rawNames[rawNameOffset[record] + k];
+    if (name.count == 0) {
+      const std::string& text = schema.records[record].fields[k].name;
+      return text.size() < simdjson::SIMDJSON_PADDING && raw[text.size()] == '"' &&
+             std::memcmp(raw, text.data(), text.size()) == 0;
+    }
+    uint64_t diff = 0;
+    uint64_t word;
+    for (uint32_t i = 0; i + 1 < name.count; ++i) {
+      std::memcpy(&word, raw + 8 * i, sizeof word);
+      diff |= word ^ name.words[i];
+    }
+    std::memcpy(&word, raw + 8 * (name.count - 1), sizeof word);
+    diff |= (word ^ name.words[name.count - 1]) & name.lastMask;
+    return diff == 0;
   }
 
   int findField(uint32_t record, std::string_view key) const {
@@ -301,10 +372,13 @@ struct ClaimLoader::Impl {
     } else if (code == simdjson::MEMALLOC) {
       message = "out of memory while parsing the claim";
     } else {
-      message = "malformed json: ";
+      // simdjson's text, lower-cased where that keeps it readable ("JSON" stays).
       std::string text = simdjson::error_message(code);
-      if (!text.empty() && text[0] >= 'A' && text[0] <= 'Z') text[0] = static_cast<char>(text[0] - 'A' + 'a');
-      message += text;
+      if (text.size() > 1 && text[0] >= 'A' && text[0] <= 'Z' && !(text[1] >= 'A' && text[1] <= 'Z')) {
+        text[0] = static_cast<char>(text[0] - 'A' + 'a');
+      }
+      if (!text.empty() && text.back() == '.') text.pop_back();
+      message = "malformed json: " + text;
     }
     if (!path.empty()) message += " (near " + pathString() + ")";
     return fail("", std::move(message));
@@ -321,6 +395,13 @@ struct ClaimLoader::Impl {
     if (auto e = v.type().get(t)) return failJson(e);
     if (t == want) return true;
     return failHere(std::string("must be ") + expected + ", got " + describe(v, t));
+  }
+
+  // A typed getter failed with `e` (without moving the iterator): report what checking the
+  // type first would have, a value of the wrong type as such, anything else as malformed JSON.
+  bool failGet(od::value& v, simdjson::error_code e, od::json_type want, const char* expected) {
+    if (!expectType(v, want, expected)) return false;
+    return failJson(e);
   }
 
   // ---- layout ----
@@ -364,60 +445,71 @@ struct ClaimLoader::Impl {
   bool loadObject(od::object& obj, uint32_t record, uint32_t base, int depth) {
     if (depth > kMaxDepth) return failHere("the claim nests deeper than the loader follows");
     const SchemaRecord& rec = schema.records[record];
-    const size_t seenMark = seen.size();
-    seen.resize(seenMark + rec.fields.size(), 0);
+    uint64_t* const seen = &seenWords[static_cast<size_t>(depth) * seenWordsPerObject];
+    std::fill(seen, seen + (rec.fields.size() + 63) / 64, 0);
+    size_t expected = 0;  // the field after the last one met
     for (auto fieldResult : obj) {
       od::field field;
       if (auto e = std::move(fieldResult).get(field)) return failJson(e);
-      std::string_view key;
-      if (auto e = field.unescaped_key().get(key)) return failJson(e);
-      int k = findField(record, key);
-      if (k < 0) continue;  // unknown: the iterator skips the value
+      int k;
+      if (expected < rec.fields.size() && rawKeyIs(field.key(), record, expected)) {
+        k = static_cast<int>(expected);
+      } else {
+        std::string_view key;
+        if (auto e = field.unescaped_key().get(key)) return failJson(e);
+        k = findField(record, key);
+        if (k < 0) continue;  // unknown: the iterator skips the value
+      }
+      expected = static_cast<size_t>(k) + 1;
       const SchemaField& f = rec.fields[k];
       path.push_back({&f.name, 0});
-      if (seen[seenMark + k]) return failHere("duplicate key `" + f.name + "`");
-      seen[seenMark + k] = 1;
+      const uint64_t bit = uint64_t{1} << (k & 63);
+      if (seen[k >> 6] & bit) return failHere("duplicate key `" + f.name + "`");
+      seen[k >> 6] |= bit;
       if (!loadField(field.value(), f, base, depth)) return false;
       path.pop_back();
-      if (depth == 0 && f.type.kind == ValueKind::kString && key == kClaimIdKey) {
+      if (depth == 0 && f.type.kind == ValueKind::kString && f.name == kClaimIdKey) {
         claimId = facts->slots[base + f.slot].s.view();
         hadClaimId = true;
       }
     }
-    return finishRecord(record, base, seenMark, depth);
+    return finishRecord(record, base, seen, depth);
   }
 
-  // At the closing brace: absent fields, then the date order of fields that are all known now.
-  bool finishRecord(uint32_t record, uint32_t base, size_t seenMark, int depth) {
+  // At the closing brace: absent fields (in field order), then the date order of fields that
+  // are all known now. `seen` has a bit per field met.
+  bool finishRecord(uint32_t record, uint32_t base, const uint64_t* seen, int depth) {
     const SchemaRecord& rec = schema.records[record];
-    for (size_t k = 0; k < rec.fields.size(); ++k) {
-      if (seen[seenMark + k]) continue;
-      const SchemaField& f = rec.fields[k];
-      Value v = Value::none();
-      if (f.hasDefault) {
-        if (!defaultFor(f, depth, v)) return false;
-      } else if (!f.optional) {
-        return fail(pathWith(f.name), "missing required field `" + f.name + "`");
+    const size_t n = rec.fields.size();
+    for (size_t w = 0; w * 64 < n; ++w) {
+      uint64_t missing = ~seen[w];
+      if (n - w * 64 < 64) missing &= (uint64_t{1} << (n - w * 64)) - 1;
+      for (; missing != 0; missing &= missing - 1) {
+        const SchemaField& f = rec.fields[w * 64 + static_cast<size_t>(__builtin_ctzll(missing))];
+        Value v = Value::none();
+        if (f.hasDefault) {
+          if (!defaultFor(f, depth, v)) return false;
+        } else if (!f.optional) {
+          return fail(pathWith(f.name), "missing required field `" + f.name + "`");
+        }
+        facts->slots[base + f.slot] = v;
       }
-      facts->slots[base + f.slot] = v;
     }
-    for (const SchemaField& f : rec.fields) {
-      if (f.notBefore < 0) continue;
+    for (const uint32_t k : datedFields[record]) {
+      const SchemaField& f = rec.fields[k];
       const SchemaField& earlier = rec.fields[f.notBefore];
       const Value& a = facts->slots[base + f.slot];
       const Value& b = facts->slots[base + earlier.slot];
       if (!a.absent && !b.absent && a.i < b.i) return fail(pathWith(f.name), "is before " + earlier.name);
     }
-    seen.resize(seenMark);
     return true;
   }
 
   bool loadField(od::value& v, const SchemaField& f, uint32_t base, int depth) {
     switch (f.type.kind) {
       case ValueKind::kRecord: {
-        if (!expectType(v, od::json_type::object, "an object")) return false;
         od::object obj;
-        if (auto e = v.get_object().get(obj)) return failJson(e);
+        if (auto e = v.get_object().get(obj)) return failGet(v, e, od::json_type::object, "an object");
         uint32_t child = newRecord(f.type.record, 0);
         facts->slots[base + f.slot] = Value::ofRecord(child);
         return loadObject(obj, f.type.record, child, depth + 1);
@@ -434,9 +526,8 @@ struct ClaimLoader::Impl {
 
   bool loadList(od::value& v, const SchemaField& f, uint32_t base, int depth) {
     if (depth > kMaxDepth) return failHere("the claim nests deeper than the loader follows");
-    if (!expectType(v, od::json_type::array, "an array")) return false;
     od::array arr;
-    if (auto e = v.get_array().get(arr)) return failJson(e);
+    if (auto e = v.get_array().get(arr)) return failGet(v, e, od::json_type::array, "an array");
     // listScratch never grows after construction, so this reference survives nested lists.
     std::vector<Value>& items = listScratch[depth];
     items.clear();
@@ -448,9 +539,8 @@ struct ClaimLoader::Impl {
       const uint32_t index = static_cast<uint32_t>(items.size());
       path.back().index = index;
       if (ofRecords) {
-        if (!expectType(elem, od::json_type::object, "an object")) return false;
         od::object obj;
-        if (auto e = elem.get_object().get(obj)) return failJson(e);
+        if (auto e = elem.get_object().get(obj)) return failGet(elem, e, od::json_type::object, "an object");
         uint32_t child = newRecord(f.type.record, index);
         items.push_back(Value::ofRecord(child));
         if (!loadObject(obj, f.type.record, child, depth + 1)) return false;
@@ -507,9 +597,8 @@ struct ClaimLoader::Impl {
   bool loadScalar(od::value& v, const SchemaField& f, ValueKind kind, bool element, Value& out) {
     switch (kind) {
       case ValueKind::kBool: {
-        if (!expectType(v, od::json_type::boolean, "true or false")) return false;
         bool b;
-        if (auto e = v.get_bool().get(b)) return failJson(e);
+        if (auto e = v.get_bool().get(b)) return failGet(v, e, od::json_type::boolean, "true or false");
         out = Value::ofBool(b);
         return true;
       }
@@ -521,8 +610,11 @@ struct ClaimLoader::Impl {
 
   bool loadNumber(od::value& v, const SchemaField& f, ValueKind kind, Value& out) {
     const bool isInt = kind == ValueKind::kInt;
-    if (!expectType(v, od::json_type::number, isInt ? "an integer" : "a number")) return false;
     std::string_view tok = trimToken(v.raw_json_token());
+    // What simdjson calls a number starts so; anything else is reported by type.
+    if (tok.empty() || (tok[0] != '-' && !isDigit(tok[0]))) {
+      if (!expectType(v, od::json_type::number, isInt ? "an integer" : "a number")) return false;
+    }
     if (!isJsonNumber(tok)) return fail("", "malformed json: invalid number " + truncated(tok) + " (near " + pathString() + ")");
     Decimal d;
     if (isInt) {
@@ -539,6 +631,12 @@ struct ClaimLoader::Impl {
       if (!inRange) return failHere("must be an integer in the 64-bit range, got " + truncated(tok));
       d = Decimal::fromInt(n);
       out = Value::ofInt(n);
+    } else if (isSmallInteger(tok)) {
+      // Most claim numbers are integers of a few digits, which fit and need no Decimal::parse.
+      int64_t n = 0;
+      parseInt64(tok, n);
+      d = Decimal::fromInt(n);
+      out = Value::ofDecimal(d);
     } else {
       if (!Decimal::parse(tok, d) || !d.fitsClaimNumber()) {
         return failHere("must be a number with at most 9 digits before the decimal point and 6 after it, got " +
@@ -558,9 +656,20 @@ struct ClaimLoader::Impl {
 
   bool loadString(od::value& v, const SchemaField& f, ValueKind kind, bool element, Value& out) {
     const bool isDate = kind == ValueKind::kDate;
-    if (!expectType(v, od::json_type::string, isDate ? "a date string YYYY-MM-DD" : "a string")) return false;
     std::string_view s;
-    if (auto e = v.get_string().get(s)) return failJson(e);
+    const std::string_view tok = trimToken(v.raw_json_token());
+    if (tok.size() >= 2 && tok.front() == '"' && tok.back() == '"' &&
+        std::memchr(tok.data() + 1, '\\', tok.size() - 2) == nullptr) {
+      // No escapes: the text between the quotes is the string (stage 1 validated its UTF-8).
+      // Consuming the value as get_string() would (without unescaping) keeps the iterator, and
+      // so the errors of a malformed document, exactly as they were.
+      od::raw_json_string raw;
+      if (auto e = v.get_raw_json_string().get(raw)) return failJson(e);
+      s = tok.substr(1, tok.size() - 2);
+    } else {
+      if (!expectType(v, od::json_type::string, isDate ? "a date string YYYY-MM-DD" : "a string")) return false;
+      if (auto e = v.get_string().get(s)) return failJson(e);
+    }
     // The token stays readable after get_string(): it is the JSON text, quotes and escapes kept.
     auto got = [&] { return ", got " + truncated(trimToken(v.raw_json_token())); };
     if (isDate) {
@@ -588,6 +697,8 @@ struct ClaimLoader::Impl {
 
   bool loadDocument(std::string_view json) {
     // The copy gives simdjson its padding; zeroed, so that a stray '}' cannot follow the text.
+    // A UTF-8 byte order mark is allowed before the text (RFC 8259 section 8.1).
+    if (json.size() >= 3 && json.compare(0, 3, "\xEF\xBB\xBF") == 0) json.remove_prefix(3);
     const size_t need = json.size() + simdjson::SIMDJSON_PADDING;
     if (input.size() < need) input.resize(need);
     if (!json.empty()) std::memcpy(input.data(), json.data(), json.size());
@@ -639,7 +750,6 @@ struct ClaimLoader::Impl {
     err.path.clear();
     err.message.clear();
     path.clear();
-    seen.clear();
     claimId = {};
     hadClaimId = false;
     if (!schemaError.empty()) return fail("", "the claim schema is invalid: " + schemaError);
@@ -653,6 +763,8 @@ struct ClaimLoader::Impl {
   std::string schemaError;
   std::vector<KeyTable> keyTables;  // by record index
   std::vector<int32_t> keySlots;    // field index or -1
+  std::vector<RawName> rawNames;    // by record (from rawNameOffset) and field
+  std::vector<uint32_t> rawNameOffset;
 
   od::parser parser;
   std::vector<char> input;  // the document, then SIMDJSON_PADDING zero bytes; keeps its capacity
@@ -662,7 +774,11 @@ struct ClaimLoader::Impl {
   Facts* facts = nullptr;
   ClaimError* error = nullptr;
   std::vector<PathStep> path;
-  std::vector<uint8_t> seen;                    // fields met, a run per open object
+  // Fields met: for the open object at depth d, a bit per field in the seenWordsPerObject
+  // words from d * seenWordsPerObject (depth never passes kMaxDepth).
+  std::vector<uint64_t> seenWords;
+  size_t seenWordsPerObject = 1;
+  std::vector<std::vector<uint32_t>> datedFields;  // by record: fields with `not before`
   std::vector<std::vector<Value>> listScratch;  // the open list's elements, by depth
   std::vector<uint32_t> uniqueScratch;
   std::string_view claimId;  // in the parser's string buffer

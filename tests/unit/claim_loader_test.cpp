@@ -640,6 +640,7 @@ TEST_CASE("claim loader: content after the claim", "[claim_loader]") {
   CHECK_FALSE(r.ok);
   CHECK(r.error.path == "");
   CHECK(loadText(loader, claimWith("none", "") + " \n\t ", facts).ok);
+  CHECK(loadText(loader, "\xEF\xBB\xBF" + claimWith("none", ""), facts).ok);  // a byte order mark
 }
 
 TEST_CASE("claim loader: the claim id of a bad claim", "[claim_loader]") {

@@ -71,3 +71,14 @@ TEST_CASE("lints: the J9027 pack and the feature tour are clean", "[lints]") {
   REQUIRE(checkFiles({std::string(PPL_SOURCE_DIR) + "/policies", std::string(PPL_SOURCE_DIR) + "/examples/feature-tour"}, diags, sources));
   CHECK(renderDiagnostics(diags, sources) == "");
 }
+
+TEST_CASE("lints: a drug's code is checked against its HCPCS descriptor unless acknowledged", "[lints]") {
+  const char* header =
+      "policy p version \"1\"\n"
+      "  line of business \"commercial\"\n"
+      "  governs lines where line.hcpcs = cabazitaxel\n";
+  std::string out = lint(std::string(header) + "drug cabazitaxel code \"J9027\"\n");
+  CHECK(out == "4:23 `J9027` is \"Injection, clofarabine, 1 mg\" in the HCPCS file, which does not name cabazitaxel [hcpcs-descriptor]\n");
+  CHECK(lint(std::string(header) + "drug cabazitaxel code \"J9043\"\n") == "");
+  CHECK(lint(std::string(header) + "drug cabazitaxel code \"J9027\" acknowledge \"the payer bills it so\"\n") == "");
+}

@@ -456,6 +456,13 @@ TEST_CASE("syntax errors are rendered with position, message and caret", "[parse
           "const x = 1 @ 2\n"
           "            ^\n");
   }
+  SECTION("a stray character past non-ASCII text, and a control character") {
+    CHECK(errorsOf("module m\nconst x = \"\xF0\x9F\x98\x80\" + \xF0\x9F\x98\x80 + 1\n") ==
+          "test.ppl:2:17: error: unexpected character `\xF0\x9F\x98\x80`\n"
+          "const x = \"\xF0\x9F\x98\x80\" + \xF0\x9F\x98\x80 + 1\n"
+          "                ^\n");
+    CHECK(errorsOf("module m\nconst x = \x01\n").rfind("test.ppl:2:11: error: unexpected character U+0001\n", 0) == 0);
+  }
   SECTION("a missing expression") {
     CHECK(errorsOf("module m\nrule R\n  require else deny CO 50\n") ==
           "test.ppl:3:11: error: unexpected `else`, expected an expression\n"

@@ -1,0 +1,786 @@
+// ppl_bench: how fast PPL decides claims, and what it costs. scripts/bench.sh runs it; see
+// docs/performance.md for the figures and how to read them.
+//
+//   ppl_bench --source DIR --claims MIX.ndjson --commercial COMMERCIAL.ndjson --pplc PPLC
+//             [--runs N] [--vm-claims N] [--threads N] [--json OUT.json] [--no-e2e]
+//             [--min-run-seconds S] [--only vm|native|load|pipeline]
+//
+// --only runs one timed loop without the self-check, for a profiler (perf record, callgrind).
+//
+// Every measurement is repeated (--runs, 7 by default) and reported as the median with the
+// lowest and highest run. Rates are per CPU-second of the measuring thread (CLOCK_THREAD_CPUTIME_ID;
+// for subprocesses, the child's user + system time from wait4) as well as per wall-clock
+// second: on a machine shared with other work the CPU-time figure is the stable one, and the
+// wall-clock one says how much of the machine the run got.
+//
+// Before timing anything the harness checks itself: every commercial claim of examples/claims,
+// tests/pack/cases and the generated workload must be decided byte for byte alike by the VM and
+// by the native C++ version of the policy (bench/native_commercial.cpp), and every generated
+// claim must load and decide without error. It stops with exit status 1 otherwise.
+#include <sched.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <fcntl.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <fmt/core.h>
+
+#include "bench/alloc_counter.h"
+#include "bench/native_commercial.h"
+#include "bytecode/pplb.h"
+#include "bytecode/verifier.h"
+#include "compiler/compiler.h"
+#include "compiler/diagnostics.h"
+#include "vm/claim_loader.h"
+#include "vm/decision_json.h"
+#include "vm/vm.h"
+
+namespace fs = std::filesystem;
+using namespace ppl;
+using ppl::bench::allocStats;
+using ppl::bench::NativeCommercial;
+
+namespace {
+
+// ---- options ----
+
+struct Options {
+  std::string source = ".";
+  std::string claims;
+  std::string commercial;
+  std::string pplc;
+  std::string json;
+  int runs = 7;
+  size_t vmClaims = 2000;
+  int threads = 0;  // 0: every online CPU
+  bool e2e = true;
+  double minRunSeconds = 0.3;
+  std::string only;  // for profilers: run one loop (vm, native, load, pipeline) and nothing else
+};
+
+[[noreturn]] void die(const std::string& message) {
+  std::fflush(stdout);
+  std::fprintf(stderr, "ppl_bench: %s\n", message.c_str());
+  std::exit(1);
+}
+
+Options parseOptions(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) die("`" + arg + "` needs a value");
+      return argv[++i];
+    };
+    if (arg == "--source") {
+      o.source = value();
+    } else if (arg == "--claims") {
+      o.claims = value();
+    } else if (arg == "--commercial") {
+      o.commercial = value();
+    } else if (arg == "--pplc") {
+      o.pplc = value();
+    } else if (arg == "--json") {
+      o.json = value();
+    } else if (arg == "--runs") {
+      o.runs = std::max(1, std::stoi(value()));
+    } else if (arg == "--vm-claims") {
+      o.vmClaims = std::max<size_t>(1, std::stoul(value()));
+    } else if (arg == "--threads") {
+      o.threads = std::max(0, std::stoi(value()));
+    } else if (arg == "--min-run-seconds") {
+      o.minRunSeconds = std::stod(value());
+    } else if (arg == "--no-e2e") {
+      o.e2e = false;
+    } else if (arg == "--only") {
+      o.only = value();
+      o.e2e = false;
+    } else {
+      die("unknown argument `" + arg + "` (see the comment at the top of bench/bench.cpp)");
+    }
+  }
+  if (o.claims.empty() || o.commercial.empty()) die("--claims and --commercial are required");
+  if (o.e2e && o.pplc.empty()) die("--pplc is required (or --no-e2e)");
+  if (o.threads == 0) o.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  return o;
+}
+
+// ---- clocks and statistics ----
+
+double monotonicSeconds() {
+  timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
+}
+double threadCpuSeconds() {
+  timespec t;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
+}
+
+struct Summary {
+  double median = 0, min = 0, max = 0;
+  int runs = 0;
+};
+
+Summary summarize(std::vector<double> v) {
+  Summary s;
+  if (v.empty()) return s;
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  s.median = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+  s.min = v.front();
+  s.max = v.back();
+  s.runs = static_cast<int>(n);
+  return s;
+}
+
+// Items per second, by CPU time of this thread and by wall time.
+struct Rate {
+  Summary cpu;
+  Summary wall;
+};
+
+// Repeats `pass` (which handles `items` items) until a run has used minSeconds of CPU time;
+// `runs` runs after one warm-up pass.
+Rate measureRate(const Options& o, size_t items, const std::function<void()>& pass) {
+  pass();
+  std::vector<double> cpuRates, wallRates;
+  for (int r = 0; r < o.runs; ++r) {
+    const double w0 = monotonicSeconds(), c0 = threadCpuSeconds();
+    size_t passes = 0;
+    double c1 = c0;
+    do {
+      pass();
+      ++passes;
+      c1 = threadCpuSeconds();
+    } while (c1 - c0 < o.minRunSeconds);
+    const double w1 = monotonicSeconds();
+    cpuRates.push_back(static_cast<double>(passes * items) / (c1 - c0));
+    wallRates.push_back(static_cast<double>(passes * items) / (w1 - w0));
+  }
+  return Rate{summarize(cpuRates), summarize(wallRates)};
+}
+
+// Seconds per call of `once`, by CPU time: `runs` runs of `reps` calls each.
+Summary measureSeconds(const Options& o, int reps, const std::function<void()>& once) {
+  once();
+  std::vector<double> v;
+  for (int r = 0; r < o.runs; ++r) {
+    const double c0 = threadCpuSeconds();
+    for (int i = 0; i < reps; ++i) once();
+    v.push_back((threadCpuSeconds() - c0) / reps);
+  }
+  return summarize(v);
+}
+
+// ---- input ----
+
+std::string readText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) die("cannot read " + path);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::vector<std::string_view> splitLines(const std::string& text) {
+  std::vector<std::string_view> lines;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t nl = text.find('\n', start);
+    if (nl == std::string::npos) nl = text.size();
+    if (nl > start) lines.emplace_back(text.data() + start, nl - start);
+    start = nl + 1;
+  }
+  return lines;
+}
+
+// Strings in Facts point into the loader's buffers, which the next load reuses. To keep many
+// claims loaded at once, copy their strings here and re-point the facts (walking the schema,
+// since a Value has no tag).
+class StringArena {
+ public:
+  StrRef copy(StrRef s) {
+    if (s.size == 0) return StrRef{"", 0};
+    if (used_ + s.size > kBlock || blocks_.empty()) {
+      blocks_.push_back(std::make_unique<char[]>(std::max<size_t>(kBlock, s.size)));
+      used_ = 0;
+    }
+    char* p = blocks_.back().get() + used_;
+    std::memcpy(p, s.data, s.size);
+    used_ += s.size;
+    return StrRef{p, s.size};
+  }
+
+ private:
+  static constexpr size_t kBlock = size_t{1} << 20;
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  size_t used_ = 0;
+};
+
+void relocateStrings(const Schema& schema, uint32_t record, uint32_t base, Facts& facts, StringArena& arena) {
+  for (const SchemaField& f : schema.records[record].fields) {
+    Value& v = facts.slots[base + f.slot];
+    if (v.absent) continue;
+    switch (f.type.kind) {
+      case ValueKind::kString: v.s = arena.copy(v.s); break;
+      case ValueKind::kRecord: relocateStrings(schema, f.type.record, v.rec, facts, arena); break;
+      case ValueKind::kList:
+        for (uint32_t i = 0; i < v.list.count; ++i) {
+          Value& e = facts.elems[v.list.begin + i];
+          if (e.absent) continue;
+          if (f.type.elemKind == ValueKind::kString) e.s = arena.copy(e.s);
+          if (f.type.elemKind == ValueKind::kRecord) relocateStrings(schema, f.type.record, e.rec, facts, arena);
+        }
+        break;
+      default: break;
+    }
+  }
+}
+
+struct LoadedClaims {
+  std::vector<Facts> facts;
+  StringArena strings;
+};
+
+void loadAll(const Program& program, const std::vector<std::string_view>& lines, size_t limit, LoadedClaims& out) {
+  ClaimLoader loader(program.schema);
+  ClaimError error;
+  for (size_t i = 0; i < lines.size() && i < limit; ++i) {
+    Facts f;
+    if (!loader.load(lines[i], f, error)) die(fmt::format("claim {} does not load: {}: {}", i + 1, error.path, error.message));
+    relocateStrings(program.schema, program.schema.root, Facts::kRootBase, f, out.strings);
+    f.slots.shrink_to_fit();
+    f.elems.shrink_to_fit();
+    out.facts.push_back(std::move(f));
+  }
+}
+
+// ---- the pack ----
+
+void compilePack(const Options& o, Program& program) {
+  Diagnostics diags;
+  SourceManager sources;
+  if (!compilePolicies({o.source + "/policies"}, program, diags, sources)) {
+    die("the pack does not compile:\n" + renderDiagnostics(diags, sources));
+  }
+}
+
+void loadPplb(const std::string& bytes, Program& program) {
+  std::string error;
+  if (!readPplb(bytes, program, error) || !program.link(error) || !verifyProgram(program, error)) {
+    die("the pack's .pplb does not load: " + error);
+  }
+}
+
+// ---- subprocesses ----
+
+struct ChildRun {
+  double wall = 0;
+  double cpu = 0;  // user + system
+  int status = -1;
+};
+
+// Runs argv with stdout to `outPath` (stderr to `errPath`), pinned to CPU `cpu` when >= 0.
+ChildRun runChild(const std::vector<std::string>& argv, const std::string& outPath, const std::string& errPath, int cpu) {
+  std::vector<char*> args;
+  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  std::fflush(stdout);
+  const double w0 = monotonicSeconds();
+  const pid_t pid = fork();
+  if (pid < 0) die("fork failed");
+  if (pid == 0) {
+    if (cpu >= 0) {
+      cpu_set_t set;
+      CPU_ZERO(&set);
+      CPU_SET(cpu, &set);
+      if (sched_setaffinity(0, sizeof set, &set) != 0) _exit(126);
+    }
+    const int out = open(outPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int err = open(errPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (out < 0 || err < 0) _exit(126);
+    dup2(out, 1);
+    dup2(err, 2);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  int status = 0;
+  rusage usage{};
+  if (wait4(pid, &status, 0, &usage) != pid) die("wait4 failed");
+  ChildRun r;
+  r.wall = monotonicSeconds() - w0;
+  r.cpu = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+          static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1e-6;
+  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return r;
+}
+
+std::string firstLine(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  return line;
+}
+
+// ---- report ----
+
+std::string machineModel() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("model name", 0) == 0) {
+      const size_t colon = line.find(':');
+      return colon == std::string::npos ? line : line.substr(colon + 2);
+    }
+  }
+  return "unknown";
+}
+
+std::string loadAverage() {
+  std::string s = firstLine("/proc/loadavg");
+  const size_t cut = s.find(' ', s.find(' ', s.find(' ') + 1) + 1);
+  return cut == std::string::npos ? s : s.substr(0, cut);
+}
+
+std::string si(double v) {
+  if (v >= 1e6) return fmt::format("{:.2f} M", v / 1e6);
+  if (v >= 1e3) return fmt::format("{:.1f} k", v / 1e3);
+  return fmt::format("{:.1f} ", v);
+}
+
+struct Report {
+  std::vector<std::string> json;  // "key": value members of the top-level object
+  void row(const std::string& what, const std::string& value, const std::string& spread, const std::string& target) {
+    fmt::print("  {:<44} {:>16} {:>26}  {}\n", what, value, spread, target);
+  }
+  void add(const std::string& key, const std::string& rawJson) { json.push_back(fmt::format("\"{}\": {}", key, rawJson)); }
+};
+
+std::string jsonSummary(const Summary& s) {
+  return fmt::format("{{\"median\": {:.6g}, \"min\": {:.6g}, \"max\": {:.6g}, \"runs\": {}}}", s.median, s.min, s.max, s.runs);
+}
+std::string jsonRate(const Rate& r) {
+  return fmt::format("{{\"per_cpu_second\": {}, \"per_wall_second\": {}}}", jsonSummary(r.cpu), jsonSummary(r.wall));
+}
+std::string spreadOf(const Summary& s, double scale = 1, const char* unit = "") {
+  return fmt::format("[{}{} .. {}{}]", si(s.min * scale), unit, si(s.max * scale), unit);
+}
+
+// ---- the parts ----
+
+// Decision JSON of the VM and of the native policy for every commercial claim among `claims`;
+// dies on the first difference. Returns how many claims were compared.
+size_t checkNative(const Program& program, NativeCommercial& native, const std::vector<std::pair<std::string, std::string>>& claims) {
+  ClaimLoader loader(program.schema);
+  Evaluator vm(program);
+  Facts facts;
+  Decision vmDecision, nativeDecision;
+  std::string vmJson, nativeJson, nativeError;
+  size_t compared = 0;
+  for (const auto& [name, json] : claims) {
+    ClaimError claimError;
+    if (!loader.load(json, facts, claimError)) die(name + " does not load: " + claimError.message);
+    const Value& payer = facts.field(Facts::kRootBase, program.layout.payerSlot);
+    if (payer.absent || facts.field(payer.rec, program.layout.lineOfBusinessSlot).s.view() != "commercial") continue;
+    EvalError evalError;
+    const bool vmOk = vm.decide(facts, vmDecision, evalError);
+    const bool nativeOk = native.decide(facts, nativeDecision, nativeError);
+    if (vmOk != nativeOk) die(fmt::format("{}: the VM {} but the native policy {}", name, vmOk ? "decides" : "fails",
+                                          nativeOk ? "decides" : "fails: " + nativeError));
+    if (!vmOk) continue;
+    vmJson.clear();
+    nativeJson.clear();
+    writeDecisionJson(program, facts, vmDecision, false, vmJson);
+    writeDecisionJson(program, facts, nativeDecision, false, nativeJson);
+    if (vmJson != nativeJson) die(fmt::format("{}: the native policy decides differently\n  vm:     {}\n  native: {}", name, vmJson, nativeJson));
+    ++compared;
+  }
+  return compared;
+}
+
+std::vector<std::pair<std::string, std::string>> exampleClaims(const Options& o) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const char* dir : {"examples/claims", "tests/pack/cases"}) {
+    const fs::path root = fs::path(o.source) / dir;
+    if (!fs::is_directory(root)) die(root.string() + " is not a directory");
+    std::vector<fs::path> files;
+    for (const auto& e : fs::directory_iterator(root)) {
+      const std::string name = e.path().filename().string();
+      if (e.path().extension() == ".json" && name.find(".expected.") == std::string::npos) files.push_back(e.path());
+    }
+    std::sort(files.begin(), files.end());
+    for (const fs::path& p : files) out.emplace_back(p.string(), readText(p.string()));
+  }
+  return out;
+}
+
+// The workload as decided: verdicts by line of business, reasons by rule.
+void describeMix(const Program& program, const std::vector<Facts>& claims, Report& report) {
+  Evaluator vm(program);
+  Decision d;
+  EvalError error;
+  std::map<std::string, std::map<std::string, size_t>> verdicts;  // lob -> verdict -> claims
+  std::map<std::string, size_t> rules;
+  size_t lines = 0, governed = 0, historyEntries = 0;
+  const Schema& schema = program.schema;
+  const SchemaRecord& historyRecord = schema.records[static_cast<size_t>(schema.findRecord("History"))];
+  const uint32_t historySlot = schema.records[schema.root].fields[static_cast<size_t>(schema.records[schema.root].findField("history"))].slot;
+  for (const Facts& f : claims) {
+    if (!vm.decide(f, d, error)) die("a generated claim does not decide: " + error.message);
+    const Value& payer = f.field(Facts::kRootBase, program.layout.payerSlot);
+    const std::string lob(f.field(payer.rec, program.layout.lineOfBusinessSlot).s.view());
+    ++verdicts[lob][verdictName(d.verdict)];
+    lines += d.lines.size();
+    for (const LineDecision& l : d.lines) governed += l.verdict != Verdict::kNotApplicable;
+    for (const Reason& r : d.reasons) ++rules[program.policies[static_cast<size_t>(d.policy)].rules[r.rule].id];
+    const uint32_t history = f.field(Facts::kRootBase, historySlot).rec;
+    for (const SchemaField& field : historyRecord.fields) historyEntries += f.field(history, field.slot).list.count;
+  }
+  const double n = static_cast<double>(claims.size());
+  fmt::print("\nworkload: {} claims; per claim {:.2f} lines, {:.2f} governed, {:.2f} history entries\n", claims.size(),
+             lines / n, governed / n, historyEntries / n);
+  std::string lobJson;
+  for (const auto& [lob, counts] : verdicts) {
+    size_t total = 0;
+    for (const auto& c : counts) total += c.second;
+    std::string text, cj;
+    for (const char* v : {"approve", "pend", "deny", "not_applicable"}) {
+      auto it = counts.find(v);
+      const size_t k = it == counts.end() ? 0 : it->second;
+      text += fmt::format("  {} {:.1f}%", v, 100.0 * static_cast<double>(k) / static_cast<double>(total));
+      cj += fmt::format("{}\"{}\": {}", cj.empty() ? "" : ", ", v, k);
+    }
+    fmt::print("  {:<20} {:>6} claims:{}\n", lob, total, text);
+    lobJson += fmt::format("{}\"{}\": {{{}}}", lobJson.empty() ? "" : ", ", lob, cj);
+  }
+  std::string ruleText, ruleJson;
+  for (const auto& [rule, k] : rules) {
+    ruleText += fmt::format(" {} {}", rule, k);
+    ruleJson += fmt::format("{}\"{}\": {}", ruleJson.empty() ? "" : ", ", rule, k);
+  }
+  fmt::print("  reasons by rule:{}\n", ruleText);
+  report.add("workload", fmt::format("{{\"claims\": {}, \"lines_per_claim\": {:.3f}, \"governed_per_claim\": {:.3f}, "
+                                     "\"history_entries_per_claim\": {:.3f}, \"verdicts\": {{{}}}, \"reasons_by_rule\": {{{}}}}}",
+                                     claims.size(), lines / n, governed / n, historyEntries / n, lobJson, ruleJson));
+}
+
+// --only: one loop, for a profiler.
+int profileOnly(const Options& o, const Program& program, NativeCommercial& native,
+                const std::vector<std::string_view>& mixLines, const std::vector<std::string_view>& commercialLines) {
+  LoadedClaims commercial;
+  if (o.only == "vm" || o.only == "native") loadAll(program, commercialLines, o.vmClaims, commercial);
+  Evaluator evaluator(program);
+  Decision decision;
+  EvalError evalError;
+  std::string error;
+  ClaimLoader loader(program.schema);
+  Facts facts;
+  ClaimError claimError;
+  std::string out;
+  const size_t n = std::min(o.vmClaims * 4, mixLines.size());
+  std::function<void()> pass;
+  size_t items = 0;
+  if (o.only == "vm") {
+    items = commercial.facts.size();
+    pass = [&] {
+      for (const Facts& f : commercial.facts) evaluator.decide(f, decision, evalError);
+    };
+  } else if (o.only == "native") {
+    items = commercial.facts.size();
+    pass = [&] {
+      for (const Facts& f : commercial.facts) native.decide(f, decision, error);
+    };
+  } else if (o.only == "load" || o.only == "pipeline") {
+    items = n;
+    const bool all = o.only == "pipeline";
+    pass = [&, all] {
+      for (size_t i = 0; i < n; ++i) {
+        if (!loader.load(mixLines[i], facts, claimError)) die("load failed: " + claimError.message);
+        if (!all) continue;
+        evaluator.decide(facts, decision, evalError);
+        out.clear();
+        writeDecisionJson(program, facts, decision, false, out);
+      }
+    };
+  } else {
+    die("unknown --only `" + o.only + "`: expected vm, native, load or pipeline");
+  }
+  const Rate r = measureRate(o, items, pass);
+  fmt::print("{}: {}/s per CPU-second {}\n", o.only, si(r.cpu.median), spreadOf(r.cpu));
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const Options o = parseOptions(argc, argv);
+  Report report;
+  const std::string model = machineModel();
+  const unsigned cpus = std::thread::hardware_concurrency();
+  const std::string loadBefore = loadAverage();
+  fmt::print("ppl_bench: {} ({} CPUs), load average {} at start; medians of {} runs [lowest .. highest]\n", model, cpus,
+             loadBefore, o.runs);
+
+  // ---- the pack: compile, write, load ----
+  Program compiled;
+  const double coldCompileStart = threadCpuSeconds();
+  compilePack(o, compiled);  // the first compile of the process: ANTLR builds its DFA caches
+  const double coldCompile = threadCpuSeconds() - coldCompileStart;
+  std::string pplb;
+  if (!writePplb(compiled, pplb)) die("cannot encode the pack");
+  Program program;
+  loadPplb(pplb, program);
+
+  // ---- self-check ----
+  NativeCommercial native;
+  std::string error;
+  if (!native.init(program, error)) die("native policy: " + error);
+  const std::string mixText = readText(o.claims);
+  const std::string commercialText = readText(o.commercial);
+  const std::vector<std::string_view> mixLines = splitLines(mixText);
+  const std::vector<std::string_view> commercialLines = splitLines(commercialText);
+  if (!o.only.empty()) return profileOnly(o, program, native, mixLines, commercialLines);
+  size_t exampleChecks = checkNative(program, native, exampleClaims(o));
+  std::vector<std::pair<std::string, std::string>> generated;
+  for (size_t i = 0; i < commercialLines.size(); ++i) {
+    generated.emplace_back(fmt::format("{} line {}", o.commercial, i + 1), std::string(commercialLines[i]));
+  }
+  size_t generatedChecks = checkNative(program, native, generated);
+  generated.clear();
+  if (exampleChecks == 0 || generatedChecks == 0) die("the self-check found no commercial claims");
+  fmt::print("self-check: the VM and the native policy decide {} commercial example claims and {} generated ones "
+             "byte for byte alike\n",
+             exampleChecks, generatedChecks);
+
+  LoadedClaims mix, commercial;
+  loadAll(program, mixLines, mixLines.size(), mix);
+  loadAll(program, commercialLines, o.vmClaims, commercial);
+  describeMix(program, mix.facts, report);
+  std::vector<Facts> vmMix(mix.facts.begin(), mix.facts.begin() + static_cast<long>(std::min(o.vmClaims, mix.facts.size())));
+
+  fmt::print("\n  {:<44} {:>16} {:>26}  {}\n", "measure", "median", "[lowest .. highest]", "target");
+
+  // ---- 1. VM only ----
+  fmt::print("VM only (claims loaded into facts first; one thread; rates per CPU-second)\n");
+  Evaluator evaluator(program);
+  Decision decision;
+  EvalError evalError;
+  auto vmPass = [&](const std::vector<Facts>& claims) {
+    for (const Facts& f : claims) {
+      if (!evaluator.decide(f, decision, evalError)) die("evaluation failed: " + evalError.message);
+    }
+  };
+  const Rate vmCommercial = measureRate(o, commercial.facts.size(), [&] { vmPass(commercial.facts); });
+  const Rate vmAll = measureRate(o, vmMix.size(), [&] { vmPass(vmMix); });
+  Decision nativeDecision;
+  const Rate nativeCommercial = measureRate(o, commercial.facts.size(), [&] {
+    for (const Facts& f : commercial.facts) {
+      if (!native.decide(f, nativeDecision, error)) die("native evaluation failed: " + error);
+    }
+  });
+  const double ratio = nativeCommercial.cpu.median / vmCommercial.cpu.median;
+  report.row("VM, commercial policy (decisions/s)", si(vmCommercial.cpu.median), spreadOf(vmCommercial.cpu),
+             vmCommercial.cpu.median >= 2e6 ? ">= 2 M: met" : ">= 2 M: NOT met");
+  report.row("  ns per decision", fmt::format("{:.0f}", 1e9 / vmCommercial.cpu.median), "", "");
+  report.row("VM, whole mix, 3 policies (decisions/s)", si(vmAll.cpu.median), spreadOf(vmAll.cpu), "");
+  report.row("native C++, commercial (decisions/s)", si(nativeCommercial.cpu.median), spreadOf(nativeCommercial.cpu), "");
+  report.row("VM time / native time, commercial", fmt::format("{:.2f}x", ratio), "",
+             ratio <= 2.0 ? "<= 2x: met" : "<= 2x: NOT met");
+  report.add("vm_only", fmt::format("{{\"claims\": {}, \"commercial_decisions_per_second\": {}, "
+                                    "\"mix_decisions_per_second\": {}, \"native_commercial_decisions_per_second\": {}, "
+                                    "\"vm_over_native_time\": {:.4f}}}",
+                                    commercial.facts.size(), jsonRate(vmCommercial), jsonRate(vmAll),
+                                    jsonRate(nativeCommercial), ratio));
+
+  // ---- in-process pipeline, one thread: where end-to-end time goes ----
+  fmt::print("in process, one thread, from NDJSON text (claims/s per CPU-second)\n");
+  std::vector<std::string_view> e2eLines(mixLines.begin(), mixLines.begin() + static_cast<long>(std::min(o.vmClaims * 4, mixLines.size())));
+  ClaimLoader loader(program.schema);
+  Facts facts;
+  ClaimError claimError;
+  std::string out;
+  out.reserve(1 << 16);
+  auto pipeline = [&](bool decide, bool write) {
+    for (std::string_view line : e2eLines) {
+      if (!loader.load(line, facts, claimError)) die("load failed: " + claimError.message);
+      if (!decide) continue;
+      if (!evaluator.decide(facts, decision, evalError)) die("evaluation failed: " + evalError.message);
+      if (!write) continue;
+      out.clear();
+      writeDecisionJson(program, facts, decision, false, out);
+      out += '\n';
+    }
+  };
+  const Rate loadOnly = measureRate(o, e2eLines.size(), [&] { pipeline(false, false); });
+  const Rate loadDecide = measureRate(o, e2eLines.size(), [&] { pipeline(true, false); });
+  const Rate loadDecideWrite = measureRate(o, e2eLines.size(), [&] { pipeline(true, true); });
+  size_t bytes = 0;
+  for (std::string_view l : e2eLines) bytes += l.size() + 1;
+  const double bytesPerClaim = static_cast<double>(bytes) / static_cast<double>(e2eLines.size());
+  report.row("load (JSON -> facts)", si(loadOnly.cpu.median), spreadOf(loadOnly.cpu),
+             fmt::format("{:.0f} MB/s of JSON", loadOnly.cpu.median * bytesPerClaim / 1e6));
+  report.row("load + decide", si(loadDecide.cpu.median), spreadOf(loadDecide.cpu), "");
+  report.row("load + decide + write decision JSON", si(loadDecideWrite.cpu.median), spreadOf(loadDecideWrite.cpu), "");
+  auto perClaimNs = [](const Rate& r) { return 1e9 / r.cpu.median; };
+  report.row("  ns per claim: load / decide / write",
+             fmt::format("{:.0f} / {:.0f} / {:.0f}", perClaimNs(loadOnly), perClaimNs(loadDecide) - perClaimNs(loadOnly),
+                         perClaimNs(loadDecideWrite) - perClaimNs(loadDecide)),
+             "", "");
+  report.add("in_process", fmt::format("{{\"claims\": {}, \"bytes_per_claim\": {:.1f}, \"load\": {}, \"load_decide\": {}, "
+                                       "\"load_decide_write\": {}}}",
+                                       e2eLines.size(), bytesPerClaim, jsonRate(loadOnly), jsonRate(loadDecide),
+                                       jsonRate(loadDecideWrite)));
+
+  // ---- 3. compile and load ----
+  fmt::print("compile and load\n");
+  const Summary compile = measureSeconds(o, 5, [&] { Program p; compilePack(o, p); });
+  const Summary load = measureSeconds(o, 500, [&] { Program p; loadPplb(pplb, p); });
+  report.row("compile the pack in process (ms)", fmt::format("{:.2f}", compile.median * 1e3),
+             fmt::format("[{:.2f} .. {:.2f}]", compile.min * 1e3, compile.max * 1e3),
+             compile.median < 0.05 ? "< 50 ms: met" : "< 50 ms: NOT met");
+  report.row("  the first compile of the process (ms)", fmt::format("{:.2f}", coldCompile * 1e3), "", "");
+  report.row("load the .pplb: read + link + verify (ms)", fmt::format("{:.3f}", load.median * 1e3),
+             fmt::format("[{:.3f} .. {:.3f}]", load.min * 1e3, load.max * 1e3), load.median < 0.001 ? "< 1 ms: met" : "< 1 ms: NOT met");
+  report.row("  .pplb size (bytes)", std::to_string(pplb.size()), "", "");
+  std::string compileJson = fmt::format("{{\"compile_seconds\": {}, \"first_compile_seconds\": {:.6g}, \"load_pplb_seconds\": {}, \"pplb_bytes\": {}",
+                                        jsonSummary(compile), coldCompile, jsonSummary(load), pplb.size());
+
+  // ---- 4. memory ----
+  fmt::print("memory (a counting allocator)\n");
+  int64_t programBytes = 0;
+  {
+    const auto before = allocStats();
+    Program p;
+    loadPplb(pplb, p);
+    programBytes = allocStats().liveBytes - before.liveBytes + static_cast<int64_t>(sizeof(Program));
+  }
+  int64_t evaluatorBytes = 0;
+  {
+    const auto before = allocStats();
+    auto e = std::make_unique<Evaluator>(program);
+    Decision d;
+    for (const Facts& f : vmMix) e->decide(f, d, evalError);
+    const auto afterWarm = allocStats();
+    evaluatorBytes = afterWarm.liveBytes - before.liveBytes + static_cast<int64_t>(sizeof(Evaluator));
+  }
+  auto allocationsPerClaim = [&](const std::function<void()>& pass, size_t items) {
+    pass();  // warm: buffers reach their size
+    const auto before = allocStats();
+    pass();
+    return static_cast<double>(allocStats().allocations - before.allocations) / static_cast<double>(items);
+  };
+  const double decideAllocs = allocationsPerClaim([&] { vmPass(vmMix); }, vmMix.size());
+  const double pipelineAllocs = allocationsPerClaim([&] { pipeline(true, true); }, e2eLines.size());
+  report.row("a loaded program (bytes, heap + object)", std::to_string(programBytes), "", "");
+  report.row("an evaluator, warm (bytes, heap + object)", std::to_string(evaluatorBytes), "", "");
+  report.row("  of which the register file", std::to_string(sizeof(Value) * kMaxRegisters), "", "");
+  report.row("heap allocations per decision, warm", fmt::format("{:g}", decideAllocs), "",
+             decideAllocs == 0 ? "0: met" : "0: NOT met");
+  report.row("  per claim, load + decide + write, warm", fmt::format("{:g}", pipelineAllocs), "", "");
+  report.add("memory", fmt::format("{{\"program_bytes\": {}, \"evaluator_bytes\": {}, \"allocations_per_decision\": {}, "
+                                   "\"allocations_per_claim_load_decide_write\": {}}}",
+                                   programBytes, evaluatorBytes, decideAllocs, pipelineAllocs));
+
+  // ---- 2. end to end: pplc eval --ndjson ----
+  if (o.e2e) {
+    fmt::print("end to end: pplc eval --ndjson PACK.pplb CLAIMS.ndjson > FILE ({} claims, {:.0f} bytes each)\n",
+               mixLines.size(), static_cast<double>(mixText.size()) / static_cast<double>(mixLines.size()));
+    const fs::path tmp = fs::temp_directory_path() / fmt::format("ppl_bench.{}", getpid());
+    fs::create_directories(tmp);
+    const std::string pplbPath = (tmp / "pack.pplb").string();
+    { std::ofstream(pplbPath, std::ios::binary) << pplb; }
+    const std::string outPath = (tmp / "decisions.ndjson").string(), errPath = (tmp / "stderr").string();
+
+    // `pplc build` from source, a new process each time: what a user waits for.
+    std::vector<double> buildWall, buildCpu;
+    for (int r = 0; r < o.runs; ++r) {
+      ChildRun c = runChild({o.pplc, "build", o.source + "/policies", "-o", (tmp / "built.pplb").string()}, outPath, errPath, -1);
+      if (c.status != 0) die("pplc build failed: " + firstLine(errPath));
+      buildWall.push_back(c.wall);
+      buildCpu.push_back(c.cpu);
+    }
+    const Summary bw = summarize(buildWall), bc = summarize(buildCpu);
+    report.row("pplc build policies/ (process, ms CPU)", fmt::format("{:.1f}", bc.median * 1e3),
+               fmt::format("[{:.1f} .. {:.1f}]", bc.min * 1e3, bc.max * 1e3), fmt::format("wall {:.1f} ms", bw.median * 1e3));
+    compileJson += fmt::format(", \"pplc_build_process_cpu_seconds\": {}, \"pplc_build_process_wall_seconds\": {}",
+                               jsonSummary(bc), jsonSummary(bw));
+
+    struct E2e {
+      Summary wallRate, cpuRate;
+      bool ok = false;
+    };
+    auto e2e = [&](int threads, int cpu) {
+      std::vector<std::string> argv = {o.pplc, "eval", "--ndjson"};
+      if (threads > 1) argv.insert(argv.end(), {"--threads", std::to_string(threads)});
+      argv.insert(argv.end(), {pplbPath, o.claims});
+      std::vector<double> wall, cpuTime;
+      E2e result;
+      for (int r = 0; r < o.runs; ++r) {
+        ChildRun c = runChild(argv, outPath, errPath, cpu);
+        if (c.status != 0) {
+          fmt::print("  pplc eval --threads {} failed (exit {}): {}\n", threads, c.status, firstLine(errPath));
+          return result;
+        }
+        wall.push_back(static_cast<double>(mixLines.size()) / c.wall);
+        cpuTime.push_back(static_cast<double>(mixLines.size()) / c.cpu);
+      }
+      result.wallRate = summarize(wall);
+      result.cpuRate = summarize(cpuTime);
+      result.ok = true;
+      return result;
+    };
+    const E2e one = e2e(1, 0);
+    const E2e many = e2e(o.threads, -1);
+    std::string e2eJson = fmt::format("{{\"claims\": {}, \"bytes\": {}", mixLines.size(), mixText.size());
+    if (one.ok) {
+      report.row("1 thread, taskset -c 0 (claims/s, wall)", si(one.wallRate.median), spreadOf(one.wallRate),
+                 one.wallRate.median >= 5e5 ? ">= 500 k: met" : ">= 500 k: NOT met");
+      report.row("  per CPU-second (user + sys)", si(one.cpuRate.median), spreadOf(one.cpuRate),
+                 one.cpuRate.median >= 5e5 ? ">= 500 k: met" : ">= 500 k: NOT met");
+      e2eJson += fmt::format(", \"one_thread_pinned\": {{\"per_wall_second\": {}, \"per_cpu_second\": {}}}",
+                             jsonSummary(one.wallRate), jsonSummary(one.cpuRate));
+    }
+    if (many.ok) {
+      const double speedup = one.ok ? many.wallRate.median / one.wallRate.median : 0;
+      report.row(fmt::format("--threads {} (claims/s, wall)", o.threads), si(many.wallRate.median), spreadOf(many.wallRate),
+                 fmt::format("{:.2f}x one thread; target >= 1.8x: {}", speedup, speedup >= 1.8 ? "met" : "NOT met"));
+      report.row("  per CPU-second (user + sys)", si(many.cpuRate.median), spreadOf(many.cpuRate), "");
+      e2eJson += fmt::format(", \"threads\": {}, \"all_cores\": {{\"per_wall_second\": {}, \"per_cpu_second\": {}}}, \"speedup\": {:.4f}",
+                             o.threads, jsonSummary(many.wallRate), jsonSummary(many.cpuRate), speedup);
+    }
+    report.add("end_to_end", e2eJson + "}");
+    fs::remove_all(tmp);
+  }
+  report.add("compile", compileJson + "}");
+
+  const std::string loadAfter = loadAverage();
+  fmt::print("load average {} at the end\n", loadAfter);
+  if (!o.json.empty()) {
+    std::string text = "{\n  ";
+    text += fmt::format("\"machine\": {{\"model\": \"{}\", \"cpus\": {}, \"load_average_start\": \"{}\", \"load_average_end\": \"{}\"}}",
+                        model, cpus, loadBefore, loadAfter);
+    text += fmt::format(",\n  \"self_check\": {{\"example_claims\": {}, \"generated_claims\": {}}}", exampleChecks, generatedChecks);
+    for (const std::string& member : report.json) text += ",\n  " + member;
+    text += "\n}\n";
+    std::ofstream(o.json) << text;
+    fmt::print("JSON report: {}\n", o.json);
+  }
+  return 0;
+}

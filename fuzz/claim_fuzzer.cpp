@@ -1,0 +1,106 @@
+// Fuzz target for the claim loader: bytes -> ClaimLoader::load by the builtin claim schema (as
+// compiled into the J9027 pack, policies/, which LLVMFuzzerInitialize compiles once), and when
+// the claim loads, its decision by the pack, written as JSON.
+//
+// Claim data is untrusted (vm/claim_loader.h), so the checks are: no crash, hang, sanitizer
+// report or deep recursion on any input; a rejection names what is wrong; loading the same bytes
+// again with the now warm loader gives the same result; and a loaded claim is decided by the VM
+// exactly as by the reference evaluator (both succeed with the same decision JSON, or both fail).
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "compiler/checked.h"
+#include "compiler/compiler.h"
+#include "compiler/reference_evaluator.h"
+#include "fuzz/fuzz_common.h"
+#include "runtime/facts.h"
+#include "vm/claim_loader.h"
+#include "vm/decision_json.h"
+#include "vm/vm.h"
+
+namespace {
+
+struct State {
+  ppl::SourceManager sources;
+  ppl::CheckedProgram checked;
+  ppl::Program program;
+};
+State* g = nullptr;
+
+struct Loaded {
+  bool ok = false;
+  ppl::ClaimError error;
+  bool haveId = false;
+  std::string id;
+};
+
+Loaded load(ppl::ClaimLoader& loader, std::string_view json, ppl::Facts& facts) {
+  Loaded r;
+  r.ok = loader.load(json, facts, r.error);
+  r.haveId = loader.lastClaimId(r.id);
+  return r;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  g = new State;
+  const std::string policies = ppl::fuzz::sourceDir() + "/policies";
+  ppl::Diagnostics diags;
+  bool ok = ppl::compileChecked({policies}, g->checked, diags, g->sources);
+  if (ok) ok = ppl::generateLinked(g->checked, g->sources, g->program, diags);
+  PPL_FUZZ_CHECK(ok, "the J9027 pack in `%s` does not compile (set PPL_SOURCE_DIR to the source tree):\n%s",
+                 policies.c_str(), ppl::renderDiagnostics(diags, g->sources).c_str());
+  return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string_view json(reinterpret_cast<const char*>(data), size);
+  ppl::ClaimLoader loader(g->program.schema);
+  ppl::Facts facts;
+  const Loaded first = load(loader, json, facts);
+
+  if (!first.ok) {
+    PPL_FUZZ_CHECK(!first.error.message.empty(), "load failed without a message (path `%s`)",
+                   first.error.path.c_str());
+    PPL_FUZZ_CHECK(facts.slots.empty() && facts.elems.empty(), "a failed load left facts behind");
+    std::string out;
+    ppl::writeErrorJson(first.haveId ? &first.id : nullptr, first.error.path + ": " + first.error.message, true,
+                        out);
+  }
+  if (!first.haveId) PPL_FUZZ_CHECK(first.id.empty(), "lastClaimId is false but gave `%s`", first.id.c_str());
+
+  // The same bytes through the warm loader: the same outcome (then the facts are these).
+  const Loaded second = load(loader, json, facts);
+  PPL_FUZZ_CHECK(second.ok == first.ok && second.error.path == first.error.path &&
+                     second.error.message == first.error.message && second.haveId == first.haveId &&
+                     second.id == first.id,
+                 "a warm loader decided the same claim differently: `%s: %s` then `%s: %s`",
+                 first.error.path.c_str(), first.error.message.c_str(), second.error.path.c_str(),
+                 second.error.message.c_str());
+  if (!second.ok) return 0;
+
+  ppl::Evaluator vm(g->program);
+  ppl::ReferenceEvaluator ref(g->checked);
+  ppl::Decision vmDecision, refDecision;
+  ppl::EvalError vmError;
+  std::string refError;
+  const bool vmOk = vm.decide(facts, vmDecision, vmError);
+  const bool refOk = ref.decide(facts, refDecision, refError);
+  PPL_FUZZ_CHECK(vmOk == refOk, "the VM %s (%s) but the reference evaluator %s (%s)", vmOk ? "decided" : "failed",
+                 vmError.message.c_str(), refOk ? "decided" : "failed", refError.c_str());
+  if (!vmOk) {
+    PPL_FUZZ_CHECK(!vmError.message.empty(), "the VM failed without a message");
+    return 0;
+  }
+  std::string vmJson, refJson;
+  ppl::writeDecisionJson(g->program, facts, vmDecision, true, vmJson);
+  ppl::writeDecisionJson(g->program, facts, refDecision, true, refJson);
+  PPL_FUZZ_CHECK(vmJson == refJson, "the VM and the reference evaluator disagree\nVM:\n%s\nreference:\n%s",
+                 vmJson.c_str(), refJson.c_str());
+  vmJson.clear();
+  ppl::writeDecisionJson(g->program, facts, vmDecision, false, vmJson);
+  return 0;
+}

@@ -1,0 +1,412 @@
+// PPL embedding API for C++: RAII types over the C ABI of ppl.h, header-only.
+//
+// The same model as ppl.h: a Program is loaded and verified once and shared read-only by all
+// threads; an Evaluator per thread decides claims and keeps its buffers, so steady-state
+// decisions allocate nothing. Nothing here throws: every operation that can fail returns a
+// Status (or, for views of a decision, a neutral value: an empty string, 0). Strings are
+// std::string_view into memory owned by the Program (rule ids, CARCs, RARCs, policy ids) or by
+// the Evaluator (claim id, HCPCS, messages, JSON; valid until its next decision).
+//
+// The types live in ppl::embed (the library's internal C++ code owns namespace ppl itself).
+//
+//   ppl::embed::Program program;
+//   if (ppl::embed::Status s = program.loadFile("pack.pplb"); !s) { report(s.message()); }
+//   ppl::embed::Evaluator evaluator(program);          // one per thread
+//   if (ppl::embed::Status s = evaluator.decideJson(json); !s) { report(s.path(), s.message()); }
+//   ppl::embed::Decision d = evaluator.decision();
+//   for (size_t i = 0; i < d.lineCount(); ++i) use(d.line(i).hcpcs(), d.line(i).verdict());
+#ifndef PPL_PPL_HPP
+#define PPL_PPL_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <utility>
+
+#include "ppl/ppl.h"
+
+namespace ppl::embed {
+
+enum class Verdict : int {
+  kNotApplicable = PPL_VERDICT_NOT_APPLICABLE,
+  kApprove = PPL_VERDICT_APPROVE,
+  kPend = PPL_VERDICT_PEND,
+  kDeny = PPL_VERDICT_DENY,
+};
+enum class Action : int { kDeny = PPL_ACTION_DENY, kPend = PPL_ACTION_PEND };
+enum class Group : int { kCO = PPL_GROUP_CO, kPR = PPL_GROUP_PR, kOA = PPL_GROUP_OA };
+enum class Type : int {
+  kBool = PPL_TYPE_BOOL,
+  kInt = PPL_TYPE_INT,
+  kDecimal = PPL_TYPE_DECIMAL,
+  kString = PPL_TYPE_STRING,
+  kDate = PPL_TYPE_DATE,
+  kRecord = PPL_TYPE_RECORD,
+  kList = PPL_TYPE_LIST,
+};
+
+// "approve", "pend", "deny", "not_applicable"; "deny"/"pend"; "CO"/"PR"/"OA".
+inline std::string_view name(Verdict v) noexcept { return ppl_verdict_name(static_cast<ppl_verdict>(v)); }
+inline std::string_view name(Action a) noexcept { return ppl_action_name(static_cast<ppl_action>(a)); }
+inline std::string_view name(Group g) noexcept { return ppl_group_name(static_cast<ppl_group>(g)); }
+
+using Field = ppl_field;    // a schema field, resolved once per Program (0: none)
+using Record = ppl_record;  // a record of the claim being built
+
+namespace detail {
+inline std::string_view view(const char* s, size_t n) noexcept { return s ? std::string_view(s, n) : std::string_view(); }
+inline std::string_view view(const char* s) noexcept { return s ? std::string_view(s) : std::string_view(); }
+}  // namespace detail
+
+// The outcome of an operation: a code and, on failure, a message and (for bad claim data) the
+// JSON pointer of the bad value. The message and path view memory of the object that returned
+// the Status, valid until that object's next operation.
+class [[nodiscard]] Status {
+ public:
+  Status() noexcept = default;
+  explicit Status(ppl_status code, std::string_view message = {}, std::string_view path = {}) noexcept
+      : code_(code), message_(message), path_(path) {}
+
+  bool ok() const noexcept { return code_ == PPL_OK; }
+  explicit operator bool() const noexcept { return ok(); }
+  ppl_status code() const noexcept { return code_; }
+  std::string_view codeName() const noexcept { return ppl_status_name(code_); }
+  // What went wrong ("must be a number >= 0, got -1"); the code's name when there is no message.
+  std::string_view message() const noexcept { return message_.empty() && !ok() ? codeName() : message_; }
+  std::string_view path() const noexcept { return path_; }
+
+ private:
+  ppl_status code_ = PPL_OK;
+  std::string_view message_;
+  std::string_view path_;
+};
+
+struct LoadOptions {
+  size_t maxBytes = 0;  // 0: PPL_DEFAULT_MAX_PROGRAM_BYTES
+};
+
+// A loaded, verified policy pack: immutable, shared by every thread and Evaluator.
+class Program {
+ public:
+  Program() noexcept = default;
+  ~Program() { ppl_program_free(program_); }
+  Program(Program&& other) noexcept : program_(std::exchange(other.program_, nullptr)) {}
+  Program& operator=(Program&& other) noexcept {
+    if (this != &other) {
+      ppl_program_free(program_);
+      program_ = std::exchange(other.program_, nullptr);
+    }
+    return *this;
+  }
+  Program(const Program&) = delete;
+  Program& operator=(const Program&) = delete;
+
+  // Loads (replacing what this held) from bytes, which are copied. The Status's message lives in
+  // this Program until its next load.
+  Status load(std::string_view bytes, const LoadOptions& options = {}) noexcept {
+    reset();
+    ppl_load_options o = PPL_LOAD_OPTIONS_INIT;
+    o.max_bytes = options.maxBytes;
+    const ppl_status s = ppl_program_load(bytes.data(), bytes.size(), &o, &program_, error_, sizeof error_);
+    return Status(s, s == PPL_OK ? std::string_view() : std::string_view(error_));
+  }
+  Status loadFile(const char* path, const LoadOptions& options = {}) noexcept {
+    reset();
+    ppl_load_options o = PPL_LOAD_OPTIONS_INIT;
+    o.max_bytes = options.maxBytes;
+    const ppl_status s = ppl_program_load_file(path, &o, &program_, error_, sizeof error_);
+    return Status(s, s == PPL_OK ? std::string_view() : std::string_view(error_));
+  }
+
+  bool loaded() const noexcept { return program_ != nullptr; }
+  const ppl_program* get() const noexcept { return program_; }
+
+  // A field handle from a dotted path ("lines.units"); PPL_ERR_NOT_FOUND when there is none.
+  Status field(const char* path, Field& out) const noexcept { return Status(ppl_field_handle(program_, path, &out)); }
+  // The same, 0 when the path names no field (the builder rejects 0).
+  Field field(const char* path) const noexcept {
+    Field f = 0;
+    return ppl_field_handle(program_, path, &f) == PPL_OK ? f : 0;
+  }
+  Type fieldType(Field field) const noexcept {
+    ppl_type t = PPL_TYPE_STRING;
+    (void)ppl_field_type(program_, field, &t, nullptr);
+    return static_cast<Type>(t);
+  }
+  Type elementType(Field field) const noexcept {
+    ppl_type t = PPL_TYPE_STRING, e = PPL_TYPE_STRING;
+    (void)ppl_field_type(program_, field, &t, &e);
+    return static_cast<Type>(e);
+  }
+
+  size_t policyCount() const noexcept {
+    size_t n = 0;
+    (void)ppl_program_policy_count(program_, &n);
+    return n;
+  }
+  std::string_view policyId(size_t i) const noexcept {
+    const char* id = nullptr;
+    (void)ppl_program_policy(program_, i, &id, nullptr);
+    return detail::view(id);
+  }
+  std::string_view policyVersion(size_t i) const noexcept {
+    const char* version = nullptr;
+    (void)ppl_program_policy(program_, i, nullptr, &version);
+    return detail::view(version);
+  }
+
+ private:
+  void reset() noexcept {
+    ppl_program_free(program_);
+    program_ = nullptr;
+    error_[0] = '\0';
+  }
+
+  ppl_program* program_ = nullptr;
+  char error_[PPL_ERROR_BUFFER_SIZE] = {};
+};
+
+// A reason a line was denied or pended. A view: valid while its Evaluator holds the decision.
+class Reason {
+ public:
+  Reason(const ppl_decision* d, size_t line, size_t k) noexcept : d_(d), line_(line), k_(k) {}
+  std::string_view rule() const noexcept { return str(ppl_reason_rule); }
+  std::string_view carc() const noexcept { return str(ppl_reason_carc); }
+  Action action() const noexcept {
+    ppl_action a = PPL_ACTION_DENY;
+    (void)ppl_reason_action(d_, line_, k_, &a);
+    return static_cast<Action>(a);
+  }
+  Group group() const noexcept {
+    ppl_group g = PPL_GROUP_CO;
+    (void)ppl_reason_group(d_, line_, k_, &g);
+    return static_cast<Group>(g);
+  }
+  size_t rarcCount() const noexcept {
+    size_t n = 0;
+    (void)ppl_reason_rarc_count(d_, line_, k_, &n);
+    return n;
+  }
+  std::string_view rarc(size_t i) const noexcept {
+    const char* s = nullptr;
+    (void)ppl_reason_rarc(d_, line_, k_, i, &s);
+    return detail::view(s);
+  }
+  std::string_view message() const noexcept {
+    const char* s = nullptr;
+    size_t n = 0;
+    (void)ppl_reason_message(d_, line_, k_, &s, &n);
+    return detail::view(s, n);
+  }
+
+ private:
+  std::string_view str(ppl_status (*get)(const ppl_decision*, size_t, size_t, const char**)) const noexcept {
+    const char* s = nullptr;
+    (void)get(d_, line_, k_, &s);
+    return detail::view(s);
+  }
+  const ppl_decision* d_;
+  size_t line_, k_;
+};
+
+// A payment adjustment of an approved line. A view, like Reason.
+class Adjustment {
+ public:
+  Adjustment(const ppl_decision* d, size_t line, size_t k) noexcept : d_(d), line_(line), k_(k) {}
+  std::string_view rule() const noexcept { return str(ppl_adjustment_rule); }
+  std::string_view carc() const noexcept { return str(ppl_adjustment_carc); }
+  std::string_view percent() const noexcept { return str(ppl_adjustment_percent); }  // "20", "12.5"
+  Group group() const noexcept {
+    ppl_group g = PPL_GROUP_CO;
+    (void)ppl_adjustment_group(d_, line_, k_, &g);
+    return static_cast<Group>(g);
+  }
+
+ private:
+  std::string_view str(ppl_status (*get)(const ppl_decision*, size_t, size_t, const char**)) const noexcept {
+    const char* s = nullptr;
+    (void)get(d_, line_, k_, &s);
+    return detail::view(s);
+  }
+  const ppl_decision* d_;
+  size_t line_, k_;
+};
+
+// One claim line's decision. A view, like Reason.
+class Line {
+ public:
+  Line(const ppl_decision* d, size_t line) noexcept : d_(d), line_(line) {}
+  int64_t number() const noexcept {
+    int64_t n = 0;
+    (void)ppl_line_number(d_, line_, &n);
+    return n;
+  }
+  std::string_view hcpcs() const noexcept {
+    const char* s = nullptr;
+    size_t n = 0;
+    (void)ppl_line_hcpcs(d_, line_, &s, &n);
+    return detail::view(s, n);
+  }
+  Verdict verdict() const noexcept {
+    ppl_verdict v = PPL_VERDICT_NOT_APPLICABLE;
+    (void)ppl_line_verdict(d_, line_, &v);
+    return static_cast<Verdict>(v);
+  }
+  size_t reasonCount() const noexcept {
+    size_t n = 0;
+    (void)ppl_line_reason_count(d_, line_, &n);
+    return n;
+  }
+  Reason reason(size_t k) const noexcept { return Reason(d_, line_, k); }
+  size_t adjustmentCount() const noexcept {
+    size_t n = 0;
+    (void)ppl_line_adjustment_count(d_, line_, &n);
+    return n;
+  }
+  Adjustment adjustment(size_t k) const noexcept { return Adjustment(d_, line_, k); }
+
+ private:
+  const ppl_decision* d_;
+  size_t line_;
+};
+
+// A claim's decision: a view of the Evaluator's current decision (empty when it holds none).
+class Decision {
+ public:
+  explicit Decision(const ppl_decision* d = nullptr) noexcept : d_(d) {}
+  bool valid() const noexcept {
+    ppl_verdict v;
+    return d_ != nullptr && ppl_decision_verdict(d_, &v) == PPL_OK;
+  }
+  Verdict verdict() const noexcept {
+    ppl_verdict v = PPL_VERDICT_NOT_APPLICABLE;
+    (void)ppl_decision_verdict(d_, &v);
+    return static_cast<Verdict>(v);
+  }
+  std::string_view claimId() const noexcept {
+    const char* s = nullptr;
+    size_t n = 0;
+    (void)ppl_decision_claim_id(d_, &s, &n);
+    return detail::view(s, n);
+  }
+  // The governing policy's id and version; empty when no policy governs the claim.
+  std::string_view policyId() const noexcept {
+    const char* id = nullptr;
+    (void)ppl_decision_policy(d_, &id, nullptr);
+    return detail::view(id);
+  }
+  std::string_view policyVersion() const noexcept {
+    const char* version = nullptr;
+    (void)ppl_decision_policy(d_, nullptr, &version);
+    return detail::view(version);
+  }
+  size_t lineCount() const noexcept {
+    size_t n = 0;
+    (void)ppl_decision_line_count(d_, &n);
+    return n;
+  }
+  Line line(size_t i) const noexcept { return Line(d_, i); }
+
+  // The decision as `pplc eval` prints it (pretty) or on one line; valid until the Evaluator's
+  // next decision or next call of json().
+  Status json(std::string_view& out, bool pretty = false) const noexcept {
+    const char* s = nullptr;
+    size_t n = 0;
+    const ppl_status st = ppl_decision_json(d_, pretty ? PPL_JSON_PRETTY : 0u, &s, &n);
+    out = st == PPL_OK ? std::string_view(s, n) : std::string_view();
+    return Status(st);
+  }
+
+  const ppl_decision* get() const noexcept { return d_; }
+
+ private:
+  const ppl_decision* d_;
+};
+
+// Decides claims for one thread at a time. Keeps the Program alive.
+class Evaluator {
+ public:
+  Evaluator() noexcept = default;
+  // valid() tells whether it worked (it fails only for an unloaded Program, or out of memory).
+  explicit Evaluator(const Program& program) noexcept { (void)init(program); }
+  ~Evaluator() { ppl_evaluator_free(evaluator_); }
+  Evaluator(Evaluator&& other) noexcept : evaluator_(std::exchange(other.evaluator_, nullptr)) {}
+  Evaluator& operator=(Evaluator&& other) noexcept {
+    if (this != &other) {
+      ppl_evaluator_free(evaluator_);
+      evaluator_ = std::exchange(other.evaluator_, nullptr);
+    }
+    return *this;
+  }
+  Evaluator(const Evaluator&) = delete;
+  Evaluator& operator=(const Evaluator&) = delete;
+
+  Status init(const Program& program) noexcept {
+    ppl_evaluator_free(evaluator_);
+    evaluator_ = nullptr;
+    return Status(ppl_evaluator_new(program.get(), &evaluator_));
+  }
+  bool valid() const noexcept { return evaluator_ != nullptr; }
+  ppl_evaluator* get() const noexcept { return evaluator_; }
+
+  // Loads and decides one claim given as JSON. Steady state: no allocation.
+  Status decideJson(std::string_view json) noexcept {
+    return status(ppl_decide_json(evaluator_, json.data(), json.size(), nullptr));
+  }
+  // The current decision (an invalid view when the last decision failed).
+  Decision decision() const noexcept {
+    const ppl_decision* d = nullptr;
+    (void)ppl_evaluator_decision(evaluator_, &d);
+    return Decision(d);
+  }
+
+  // The claim builder (see ppl.h): begin, set, lists, decideClaim.
+  Status beginClaim(Record& root) noexcept { return status(ppl_claim_begin(evaluator_, &root)); }
+  Status setString(Record r, Field f, std::string_view v) noexcept {
+    return status(ppl_set_string(evaluator_, r, f, v.data(), v.size()));
+  }
+  Status setInt(Record r, Field f, int64_t v) noexcept { return status(ppl_set_int(evaluator_, r, f, v)); }
+  Status setBool(Record r, Field f, bool v) noexcept { return status(ppl_set_bool(evaluator_, r, f, v ? 1 : 0)); }
+  Status setDecimal(Record r, Field f, std::string_view text) noexcept {
+    return status(ppl_set_decimal(evaluator_, r, f, text.data(), text.size()));
+  }
+  Status setDecimalScaled(Record r, Field f, int64_t coefficient, uint32_t scale) noexcept {
+    return status(ppl_set_decimal_scaled(evaluator_, r, f, coefficient, scale));
+  }
+  Status setDate(Record r, Field f, int year, int month, int day) noexcept {
+    return status(ppl_set_date(evaluator_, r, f, year, month, day));
+  }
+  Status setRecord(Record r, Field f, Record& child) noexcept {
+    return status(ppl_set_record(evaluator_, r, f, &child));
+  }
+  Status beginList(Record r, Field f) noexcept { return status(ppl_list_begin(evaluator_, r, f)); }
+  Status appendRecord(Record& element) noexcept { return status(ppl_list_append_record(evaluator_, &element)); }
+  Status appendString(std::string_view v) noexcept {
+    return status(ppl_list_append_string(evaluator_, v.data(), v.size()));
+  }
+  Status appendInt(int64_t v) noexcept { return status(ppl_list_append_int(evaluator_, v)); }
+  Status appendBool(bool v) noexcept { return status(ppl_list_append_bool(evaluator_, v ? 1 : 0)); }
+  Status appendDecimal(std::string_view text) noexcept {
+    return status(ppl_list_append_decimal(evaluator_, text.data(), text.size()));
+  }
+  Status appendDate(int year, int month, int day) noexcept {
+    return status(ppl_list_append_date(evaluator_, year, month, day));
+  }
+  Status endList() noexcept { return status(ppl_list_end(evaluator_)); }
+  Status decideClaim() noexcept { return status(ppl_claim_decide(evaluator_, nullptr)); }
+
+ private:
+  Status status(ppl_status code) const noexcept {
+    if (code == PPL_OK || evaluator_ == nullptr) return Status(code);
+    const char* message = nullptr;
+    const char* path = nullptr;
+    (void)ppl_evaluator_error(evaluator_, &message, &path);
+    return Status(code, detail::view(message), detail::view(path));
+  }
+
+  ppl_evaluator* evaluator_ = nullptr;
+};
+
+}  // namespace ppl::embed
+
+#endif  // PPL_PPL_HPP

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The benchmark in one command (docs/performance.md explains the figures):
+#   1. builds a Release tree (default /tmp/build-bench; PPL_BENCH_BUILD to change it);
+#   2. generates the workload with bench/generate.cpp, seeded, so every run sees the same claims:
+#      PPL_BENCH_CLAIMS claims of all three lines of business (default 200000) for end to end,
+#      and 20000 commercial ones for the VM and the native policy;
+#   3. runs ppl_bench, which checks the VM against the native policy, then measures VM only,
+#      in-process loading and writing, compiling and loading the pack, memory, and
+#      `pplc eval --ndjson` end to end (one thread pinned to CPU 0, and every CPU).
+# The table goes to stdout, the JSON report to $PPL_BENCH_OUT/results.json (default: the build
+# tree's bench-results/). Extra arguments go to ppl_bench (--runs N, --threads N, --no-e2e...).
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${PPL_BENCH_BUILD:-/tmp/build-bench}"
+count="${PPL_BENCH_CLAIMS:-200000}"
+out="${PPL_BENCH_OUT:-$build/bench-results}"
+
+cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build "$build" -j"$(nproc)" --target pplc ppl_bench ppl_bench_generate
+
+mkdir -p "$out"
+generate() {  # generate FILE ARGS...: (re)writes FILE unless it was made with the same ARGS
+  local file="$1"
+  shift
+  if [[ ! -s "$file" || "$(cat "$file.args" 2>/dev/null)" != "$*" ]]; then
+    "$build/bench/ppl_bench_generate" "$@" >"$file"
+    echo "$*" >"$file.args"
+  fi
+}
+generate "$out/claims.ndjson" --count "$count" --seed 1
+generate "$out/commercial.ndjson" --count 20000 --seed 2 --lob commercial
+
+{ lscpu; echo; uptime; } >"$out/machine.txt"
+"$build/bench/ppl_bench" --source "$root" --claims "$out/claims.ndjson" --commercial "$out/commercial.ndjson" \
+  --pplc "$build/pplc" --json "$out/results.json" "$@"
