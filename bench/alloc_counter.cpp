@@ -1,6 +1,8 @@
 // Interposes the malloc family (the executable's definitions win over libc's at link time) and
-// forwards to glibc's __libc_* entry points, counting on the way. Sizes come from
-// malloc_usable_size, so no header is added to blocks and any pointer glibc made can be freed.
+// forwards to glibc's __libc_* entry points, counting on the way while counting is on. Sizes
+// come from malloc_usable_size, so no header is added to blocks and any pointer glibc made can
+// be freed. Off, the cost is one relaxed load per call, so timings of code that allocates (the
+// compiler, the .pplb loader) are not inflated by the counting.
 #include "bench/alloc_counter.h"
 
 #include <malloc.h>
@@ -19,12 +21,15 @@ void __libc_free(void* p);
 
 namespace {
 
+std::atomic<bool> gCounting{false};
 std::atomic<uint64_t> gAllocations{0};
 std::atomic<uint64_t> gFrees{0};
 std::atomic<int64_t> gLiveBytes{0};
 
+bool counting() { return gCounting.load(std::memory_order_relaxed); }
+
 void* counted(void* p) {
-  if (p != nullptr) {
+  if (p != nullptr && counting()) {
     gAllocations.fetch_add(1, std::memory_order_relaxed);
     gLiveBytes.fetch_add(static_cast<int64_t>(malloc_usable_size(p)), std::memory_order_relaxed);
   }
@@ -32,7 +37,7 @@ void* counted(void* p) {
 }
 
 void released(void* p) {
-  if (p == nullptr) return;
+  if (p == nullptr || !counting()) return;
   gFrees.fetch_add(1, std::memory_order_relaxed);
   gLiveBytes.fetch_sub(static_cast<int64_t>(malloc_usable_size(p)), std::memory_order_relaxed);
 }
@@ -47,6 +52,7 @@ void* calloc(size_t n, size_t size) { return counted(__libc_calloc(n, size)); }
 
 void* realloc(void* p, size_t size) {
   if (p == nullptr) return malloc(size);
+  if (!counting()) return __libc_realloc(p, size);
   const int64_t old = static_cast<int64_t>(malloc_usable_size(p));
   void* q = __libc_realloc(p, size);
   if (q == nullptr) return nullptr;  // p is untouched (or was freed when size == 0)
@@ -75,6 +81,8 @@ int posix_memalign(void** out, size_t alignment, size_t size) {
 }  // extern "C"
 
 namespace ppl::bench {
+
+void setAllocCounting(bool on) { gCounting.store(on, std::memory_order_relaxed); }
 
 AllocStats allocStats() {
   AllocStats s;

@@ -14,6 +14,10 @@ struct AllocStats {
   int64_t liveBytes = 0;     // usable bytes of blocks allocated and not yet freed
 };
 
+// Counting is off at start. Counts are only meaningful as differences between two snapshots
+// taken while it is on (blocks allocated while it was off are not known to it).
+void setAllocCounting(bool on);
+
 // A snapshot of the process-wide counters.
 AllocStats allocStats();
 

@@ -7,7 +7,8 @@
 //        4     2  format version (u16); this reader supports kMinFormatVersion..kMaxFormatVersion
 //        6     2  flags (u16), none defined: must be 0
 //        8     4  payload length in bytes (u32): exactly the bytes after the header
-//       12     8  checksum (u64): FNV-1a 64 of the payload
+//       12     8  checksum (u64): FNV-1a 64 of the payload (any one changed byte changes it:
+//                 see pplbChecksum)
 //       20        payload
 //
 // Every integer is little-endian and fixed-width (u8, u16, i16, u32, i32, u64, i64), written and
@@ -28,7 +29,8 @@
 //              bool optional, bool hasDefault, [default], bool nonEmpty, bool hasMin,
 //              bool minExclusive, decimal min, i32 notBefore, i32 uniqueBy
 //     default  present only when hasDefault, by the field's kind: i64 for bool, integer, date,
-//              duration and group; decimal; str; nothing for lists and records ([] and {})
+//              duration and group; decimal; str (only "": a Value cannot own text and the
+//              Schema has no string pool yet); nothing for lists and records ([] and {})
 //   files      list of str
 //   strings    list of str
 //   constants  list of {u8 kind, then by kind: i64 | decimal | u32 string index}
@@ -39,9 +41,9 @@
 //   policies   list of {str id, str version, str title, list of str linesOfBusiness,
 //              i32 effectiveFrom, i32 effectiveThrough, u32 governedChunk,
 //              list of class {str name, u32 chunk, u32 phase}, list of rule}
-//     rule     str id, str title, u32 chunk, list of outcome, list of adjustment, pos
-//     outcome  u8 action, bool groupComputed, u8 group, str carc, list of str rarcs, message, pos
-//     adjust.  u8 group, str carc, decimal percent, message, pos
+//     rule        str id, str title, u32 chunk, list of outcome, list of adjustment, pos
+//     outcome     u8 action, bool groupComputed, u8 group, str carc, list of str rarcs, message, pos
+//     adjustment  u8 group, str carc, decimal percent, message, pos
 //
 // Version history (bump kFormatVersion on any change to the layout above or to the meaning of an
 // opcode; keep reading old versions while that is cheap, and say so in kMinFormatVersion):

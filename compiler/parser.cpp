@@ -726,11 +726,13 @@ ast::MessageTemplate Converter::message(G::MessageContext* ctx) {
                "unclosed `{` in a message; close the hole with `}` or write `\\{` for a literal brace");
       break;
     }
+    // The hole's text is one level less escaped (`\"` is a quote), but `\n` and `\t` stay
+    // escapes for a string inside the hole: the hole stays on the message's line.
     std::string hole;
     for (size_t k = i + 1; k < j; ++k) {
-      if (raw[k] == '\\' && k + 1 < j) {
-        const char e = raw[k + 1];
-        hole += e == 'n' ? '\n' : e == 't' ? '\t' : e;
+      const char e = k + 1 < j ? raw[k + 1] : 0;
+      if (raw[k] == '\\' && (e == '"' || e == '\\' || e == '{' || e == '}')) {
+        hole += e;
         ++k;
       } else {
         hole += raw[k];
@@ -1032,8 +1034,12 @@ ExprPtr Converter::bound(G::BoundContext* ctx, int depth) {
     e->kids.push_back(bound(b, d));
     return e;
   };
-  if (auto* c = dynamic_cast<G::MulBoundContext*>(ctx)) return binary(ExprKind::kBinary, c->op, c->bound(0), c->bound(1));
-  if (auto* c = dynamic_cast<G::AddBoundContext*>(ctx)) return binary(ExprKind::kBinary, c->op, c->bound(0), c->bound(1));
+  if (auto* c = dynamic_cast<G::MulBoundContext*>(ctx)) {
+    return binary(ExprKind::kBinary, c->op, c->bound(0), c->bound(1));
+  }
+  if (auto* c = dynamic_cast<G::AddBoundContext*>(ctx)) {
+    return binary(ExprKind::kBinary, c->op, c->bound(0), c->bound(1));
+  }
   if (auto* c = dynamic_cast<G::DefaultBoundContext*>(ctx)) {
     return binary(ExprKind::kDefault, nullptr, c->bound(0), c->bound(1));
   }

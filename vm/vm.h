@@ -49,6 +49,31 @@ class Evaluator {
   void setError(EvalError& error, Context context, const std::string& name, uint32_t lineBase) const;
 
   const Program& program_;
+
+  // Reusing a rule's result on a later line of the same claim. A rule chunk whose only use of
+  // the line is reading a few of its fields (typically `dos`, the service date), and which
+  // neither reads decisions nor adjusts payment, ends the same way with the same message
+  // arguments on every line where those fields are equal: facts do not change during decide()
+  // and every register is written before it is read. Which chunks qualify is found once, when
+  // the Evaluator is made (reuseKeyOf in vm.cpp).
+  static constexpr int kMaxReuseKeySlots = 4;
+  struct ReuseKey {
+    bool reusable = false;
+    uint8_t slotCount = 0;
+    uint16_t slots[kMaxReuseKeySlots] = {};  // line fields the chunk reads
+  };
+  std::vector<ReuseKey> chunkReuse_;  // by chunk
+  static ReuseKey reuseKeyOf(const Chunk& chunk);
+  bool sameKey(const ReuseKey& key, uint32_t lineA, uint32_t lineB) const;
+  struct RuleResult {
+    uint32_t claim = 0;     // the decide() call it belongs to (claim_ below); 0 = none
+    uint32_t lineBase = 0;  // the line it was computed for
+    Exit exit = Exit::kPass;
+    Reason reason;          // when exit is kFail
+  };
+  std::vector<RuleResult> ruleResults_;  // by rule index, for the claim being decided
+  uint32_t claim_ = 0;
+
   // Lines of business in policy order, flattened: the first match names the claim's policy.
   struct LobEntry {
     StrRef name;

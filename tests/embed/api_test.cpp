@@ -1,6 +1,5 @@
 // The embedding API: decisions through the C ABI and the C++ wrapper, accessors against the
 // decision JSON, the claim builder against the JSON loader, misuse, and damaged packs.
-#define CATCH_CONFIG_MAIN
 #include <catch2/catch.hpp>
 
 #include <simdjson.h>
@@ -777,7 +776,7 @@ TEST_CASE("a wrong version, checksum, magic or flags is rejected with a message"
 
 // Past the checksum: each byte of the payload flipped with the checksum recomputed, so the
 // decoder, link() and the verifier see it. A corruption may still be a valid program (a changed
-// letter in a message); then every example claim must still be decided or refused, never crash.
+// letter in a message); then example claims must still be decided or refused, never crash.
 TEST_CASE("re-checksummed corruptions are rejected or still safe to run", "[embed][corrupt]") {
   const std::string good = ppl_test::readFile(kPackPath);
   const auto claims = ppl_test::exampleClaims(kClaimsDir);
@@ -795,7 +794,10 @@ TEST_CASE("re-checksummed corruptions are rejected or still safe to run", "[embe
       ++loaded;
       ppl_evaluator* ev = nullptr;
       REQUIRE(ppl_evaluator_new(p, &ev) == PPL_OK);
-      for (const auto& claim : claims) {
+      // Four claims per surviving program, rotating through the examples: all of them per
+      // program would double the test's time for little more coverage.
+      for (size_t j = 0; j < 4; ++j) {
+        const auto& claim = claims[(tried + j * 5) % claims.size()];
         const ppl_decision* d = nullptr;
         const ppl_status ds = ppl_decide_json(ev, claim.json.data(), claim.json.size(), &d);
         if (ds == PPL_OK) {

@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -358,6 +359,38 @@ rule PA-UNITS
   CHECK_FALSE(r.clauses[0].outcome.message.present);
 }
 
+TEST_CASE("message holes may hold strings, escaped once", "[parser]") {
+  auto p = parse(R"PPL(module m
+rule R
+  deny CO 50 when true "got {if x then \"a\tb\" else \"{}\"}!"
+)PPL");
+  INFO(p->rendered());
+  REQUIRE(p->unit != nullptr);
+  const auto& pieces = ruleAt(*p->unit, 0).clauses[0].outcome.message.pieces;
+  REQUIRE(pieces.size() == 3);
+  CHECK(pieces[0].text == "got ");
+  REQUIRE(pieces[1].expr != nullptr);
+  const ast::Expr& e = *pieces[1].expr;
+  CHECK(e.kind == ExprKind::kIf);
+  CHECK(at(e.span) == "3:30");
+  CHECK(e.kids[1]->text == "a\tb");
+  CHECK(e.kids[2]->text == "{}");
+  CHECK(pieces[2].text == "!");
+}
+
+TEST_CASE("a drug declaration is a string constant marked as a drug", "[parser]") {
+  auto p = parse("module m\ndrug cabazitaxel code \"J9027\" acknowledge \"the descriptor is clofarabine\"\n");
+  INFO(p->rendered());
+  REQUIRE(p->unit != nullptr);
+  REQUIRE(p->unit->decls.size() == 1);
+  REQUIRE(p->unit->decls[0].kind == ast::DeclKind::kConst);
+  const ast::ConstDecl& c = *p->unit->decls[0].constDecl;
+  CHECK(c.name == "cabazitaxel");
+  CHECK(c.isDrug);
+  CHECK(c.value->text == "J9027");
+  CHECK(c.acknowledged == "the descriptor is clofarabine");
+}
+
 TEST_CASE("stdlib/claim.ppl parses", "[parser]") {
   std::ifstream in(PPL_SOURCE_DIR "/stdlib/claim.ppl", std::ios::binary);
   REQUIRE(in);
@@ -695,8 +728,8 @@ TEST_CASE("random input never crashes the parser", "[parser][fuzz]") {
       "(", ")", "{", "}", ",", ":", "=", "!=", "<", "<=", ">", ">=", "+", "-", "*", "/", "??", ".", "is", "not",
       "present", "absent", "in", "within", "before", "after", "between", "and", "or", "if", "then", "any", "no",
       "every", "satisfies", "count", "sum", "max", "min", "latest", "earliest", "for", "true", "false", "90",
-      "days", "1", "day", "2026-02-30", "2024-01-01", "1.5", "\"s\"", "\"{x}\"", "\"{\"", "\"a\\qb\"", "x", "y",
-      "MB-340B", "optional", "list", "one", "format", "at", "least", "above", "default", "unique", "empty",
+      "days", "1", "day", "2026-02-30", "2024-01-01", "1.5", "\"s\"", "\"{x}\"", "\"{\"", "\"a\\qb\"",
+      "\"{a\\n b}\"", "x", "y", "drug", "code", "MB-340B", "optional", "list", "one", "format", "at", "least", "above", "default", "unique", "empty",
       "@", "\"", "#", "\t", "\n", "//", "99999999999999999999"};
   const std::string alphabet = "abcxyz019-+*/(){}[]<>=!?.,:%\"\\@# \n\t_";
   std::mt19937 rng(20260127);
@@ -718,6 +751,8 @@ TEST_CASE("random input never crashes the parser", "[parser][fuzz]") {
     auto p = parse(text);
     // Either an AST or errors, never both and never neither.
     CHECK((p->unit != nullptr) != p->diags.hasErrors());
+    const uint32_t lines = 1 + static_cast<uint32_t>(std::count(text.begin(), text.end(), '\n'));
+    for (const Diagnostic& d : p->diags.items()) CHECK(d.span.line <= lines);
     (void)p->rendered();
   }
 }
