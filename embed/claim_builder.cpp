@@ -355,6 +355,10 @@ BuildStatus ClaimBuilder::appendRecord(uint64_t& element) {
   }
   std::vector<Value>& items = scratch_[static_cast<size_t>(depth_ - 1)];
   const uint32_t index = static_cast<uint32_t>(items.size());
+  if (index == kMaxListElements) {
+    return fail(BuildStatus::kClaim, pathOf(list.rec, list.field) + "/" + std::to_string(index),
+                "a list of a claim holds at most " + std::to_string(kMaxListElements) + " elements");
+  }
   const uint32_t base = newRecord(f.type.record, index);
   items.push_back(Value::ofRecord(base));
   recs_.push_back(Rec{base, f.type.record, list.rec, list.field, index});
@@ -377,6 +381,10 @@ BuildStatus ClaimBuilder::append(const BuilderValue& value) {
   }
   if (value.kind == BuilderValue::Kind::kString && value.text.size() > UINT32_MAX) {
     return fail(BuildStatus::kClaim, pathOf(list.rec, list.field), "the string is too long");
+  }
+  if (items.size() == kMaxListElements) {
+    return fail(BuildStatus::kClaim, pathOf(list.rec, list.field) + "/" + std::to_string(items.size()),
+                "a list of a claim holds at most " + std::to_string(kMaxListElements) + " elements");
   }
   Value v;
   static const std::string kNoPath;

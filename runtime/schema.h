@@ -32,6 +32,12 @@ bool stringFormatByName(std::string_view name, StringFormat& out);
 // True when `s` is well formed for `f`.
 bool matchesFormat(StringFormat f, std::string_view s);
 
+// The most elements any one list of a claim may hold. Rules compare a line with the other lines
+// of its claim (same-day sums, unit totals), so deciding a claim costs about the square of its
+// line count: an unbounded list would let one hostile claim hold a core for minutes. 999 is the
+// most service lines an X12 837 institutional claim can carry (837P allows 50).
+constexpr uint32_t kMaxListElements = 999;
+
 // The type of a schema field. Lists hold scalars or records, never lists.
 struct FieldType {
   ValueKind kind = ValueKind::kString;      // kBool kInt kDecimal kString kDate kRecord kList

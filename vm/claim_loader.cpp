@@ -538,6 +538,9 @@ struct ClaimLoader::Impl {
       if (auto e = std::move(elemResult).get(elem)) return failJson(e);
       const uint32_t index = static_cast<uint32_t>(items.size());
       path.back().index = index;
+      if (index == kMaxListElements) {
+        return failHere("a list of a claim holds at most " + std::to_string(kMaxListElements) + " elements");
+      }
       if (ofRecords) {
         od::object obj;
         if (auto e = elem.get_object().get(obj)) return failGet(elem, e, od::json_type::object, "an object");

@@ -106,3 +106,29 @@ TEST_CASE("unknown fields are ignored, absent optional collections are empty", "
   std::string minimal = edit(edit(baseClaim(), "\"authorizations\": [", "\"ignored_authorizations\": ["), "\"history\": {", "\"ignored_history\": {");
   CHECK(loader.load(minimal, facts, error));
 }
+
+// Deciding a claim costs about the square of its line count (rules compare lines), so the
+// loader bounds every list: kMaxListElements is accepted, one more is refused at its index.
+TEST_CASE("a list longer than kMaxListElements is refused at the first element too many", "[claim]") {
+  auto claimWithLines = [](uint32_t count) {
+    std::string lines;
+    for (uint32_t i = 1; i <= count; ++i) {
+      if (i > 1) lines += ",";
+      lines += "{\"line_number\": " + std::to_string(i) +
+               ", \"hcpcs\": \"96413\", \"units\": 1, \"service_date\": \"2026-10-05\", \"charge\": 1}";
+    }
+    std::string json = baseClaim();
+    const size_t from = json.find("\"lines\": [");
+    const size_t to = json.find("\"authorizations\"");
+    REQUIRE(from != std::string::npos);
+    REQUIRE(to != std::string::npos);
+    return json.replace(from, to - from, "\"lines\": [" + lines + "],\n  ");
+  };
+  ClaimLoader loader(claimSchema());
+  Facts facts;
+  ClaimError error;
+  CHECK(loader.load(claimWithLines(kMaxListElements), facts, error));
+  CHECK_FALSE(loader.load(claimWithLines(kMaxListElements + 1), facts, error));
+  CHECK(error.path == "/lines/" + std::to_string(kMaxListElements));
+  CHECK(error.message.find("at most 999 elements") != std::string::npos);
+}
