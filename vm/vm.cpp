@@ -252,6 +252,7 @@ void Evaluator::setError(EvalError& error, Context context, const std::string& n
 
 bool Evaluator::decide(const Facts& facts, Decision& out, EvalError& error) {
   out.clear();
+  if (trace_ != nullptr) trace_->clear();
   if (++claim_ == 0) {  // wrapped: forget every stored result, which might carry the new number
     for (RuleResult& result : ruleResults_) result.claim = 0;
     claim_ = 1;
@@ -339,6 +340,7 @@ bool Evaluator::decideLine(const PolicyInfo& policy, uint32_t lineIndex, EvalErr
     RuleResult* const stored = key.reusable ? &ruleResults_[r] : nullptr;
     if (stored != nullptr && stored->claim == claim_ && sameKey(key, stored->lineBase, base)) {
       if (stored->exit == Exit::kFail) out.reasons.push_back(stored->reason);
+      if (trace_ != nullptr) traceRule(lineIndex, r, stored->exit);
       continue;
     }
     const Exit exit = run(rule.chunk, base, &rule, r);
@@ -352,6 +354,7 @@ bool Evaluator::decideLine(const PolicyInfo& policy, uint32_t lineIndex, EvalErr
       stored->exit = exit;
       if (exit == Exit::kFail) stored->reason = out.reasons.back();
     }
+    if (trace_ != nullptr) traceRule(lineIndex, r, exit);
   }
 
   Verdict verdict = Verdict::kApprove;

@@ -37,6 +37,17 @@ class Evaluator {
   // and the Evaluator's own keep their capacity.
   bool decide(const Facts& facts, Decision& out, EvalError& error);
 
+  // What one rule did on one governed line: for rule coverage (`pplc test --coverage`).
+  enum class RuleOutcome : uint8_t { kSkipped, kPassed, kFailed };
+  struct RuleTraceEntry {
+    uint32_t line;  // index into the claim's lines
+    uint32_t rule;  // index into the decided policy's rules
+    RuleOutcome outcome;
+  };
+  // When set, decide() clears `trace` and appends an entry per rule and governed line, in the
+  // order the rules were decided. Off (null) by default: then it costs one branch per rule.
+  void setRuleTrace(std::vector<RuleTraceEntry>* trace) { trace_ = trace; }
+
  private:
   // How a chunk ended.
   enum class Exit : uint8_t { kFalse, kTrue, kPass, kFail, kSkip, kError };
@@ -73,6 +84,13 @@ class Evaluator {
   };
   std::vector<RuleResult> ruleResults_;  // by rule index, for the claim being decided
   uint32_t claim_ = 0;
+  std::vector<RuleTraceEntry>* trace_ = nullptr;
+  void traceRule(uint32_t lineIndex, uint32_t rule, Exit exit) {
+    trace_->push_back({lineIndex, rule,
+                       exit == Exit::kFail   ? RuleOutcome::kFailed
+                       : exit == Exit::kPass ? RuleOutcome::kPassed
+                                             : RuleOutcome::kSkipped});
+  }
 
   // Lines of business in policy order, flattened: the first match names the claim's policy.
   struct LobEntry {
