@@ -610,9 +610,11 @@ TEST_CASE("claim loader: unique list keys", "[claim_loader]") {
   ClaimLoader loader(schema());
   Facts facts;
   std::string many = "[";
-  for (int i = 1; i <= 2000; ++i) many += (i > 1 ? "," : "") + std::string(R"({"number": )") + std::to_string(i) + R"(, "name": "n"})";
+  // A long list (up to kMaxListElements) is checked by sorting, not pairwise.
+  for (int i = 1; i < 999; ++i) many += (i > 1 ? "," : "") + std::string(R"({"number": )") + std::to_string(i) + R"(, "name": "n"})";
   CHECK(loadText(loader, claimWith("items", many + "]"), facts).ok);
-  CHECK_FALSE(loadText(loader, claimWith("items", many + R"(, {"number": 1999, "name": "n"}])"), facts).ok);
+  expectError(claimWith("items", many + R"(, {"number": 997, "name": "n"}])"), "/items/998/number",
+              "duplicate number 997 (also /items/996)");
 }
 
 TEST_CASE("claim loader: malformed json", "[claim_loader]") {
