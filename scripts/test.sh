@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: the normal build (build/, as setup.sh makes it) and an
 # AddressSanitizer + UndefinedBehaviorSanitizer build (build-asan/), each running every ctest
-# test. A failing stage does not hide the next one; the exit status is non-zero when any failed.
+# test, then the threaded embedding test under ThreadSanitizer (build-tsan/). A failing stage does not hide the next one; the exit status is non-zero when any failed.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -33,6 +33,9 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 ctest --test-dir build-asan --output-on-failure -j2 || failed+=("tests in build-asan/")
 
+banner "test: ThreadSanitizer (scripts/test-tsan.sh)"
+# One compiled program decided from 4 threads, decisions compared with single-threaded ones.
+scripts/test-tsan.sh || failed+=("threaded embedding under ThreadSanitizer")
 
 if ((${#failed[@]} > 0)); then
   banner "FAILED: ${failed[*]}"
