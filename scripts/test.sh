@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: the normal build (build/, as setup.sh makes it) and an
 # AddressSanitizer + UndefinedBehaviorSanitizer build (build-asan/), each running every ctest
-# test, then the threaded embedding test under ThreadSanitizer (build-tsan/). A failing stage does not hide the next one; the exit status is non-zero when any failed.
+# test, then the threaded embedding test under ThreadSanitizer (build-tsan/). A failing stage
+# does not hide the next one; the exit status is non-zero when any failed.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
