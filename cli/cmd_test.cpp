@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -376,7 +377,12 @@ int runTest(const std::vector<std::string>& args) {
   }
 
   TestRun run(out, verbose, coverage || haveMinimum);
-  for (const std::string& file : files) run.runFile(file);
+  std::set<std::string> seen;  // a file named twice (itself and in its directory) runs once
+  for (const std::string& file : files) {
+    std::error_code ec;
+    std::string key = std::filesystem::weakly_canonical(file, ec).generic_string();
+    if (seen.insert(ec ? file : key).second) run.runFile(file);
+  }
 
   bool coverageShort = false;
   if (coverage) out.write(run.coverage().report());

@@ -37,6 +37,9 @@ check "verbose: a line per case" test "$(grep -c ': ok$' "$OUT")" = 8
 expect_stdout '^suite/mini\.test\.json: case the approve claim: ok$' "verbose: file and case named"
 check "verbose: count last" test "$(last_line)" = "8 passed, 0 failed"
 
+run_here test suite suite/mini.test.json
+check "a file named twice runs once" test "$(cat "$OUT")" = "8 passed, 0 failed"
+
 # --- A failing case: the diff of expected and actual, and the decision reached.
 run_here test failing
 expect_rc 1 "failing cases"
