@@ -24,7 +24,7 @@ Commands:
   build    compile policies into a .pplb file
   eval     decide claims against policies (sources or a .pplb file)
   disasm   print the bytecode of compiled policies
-  test     run policy test cases (`*.test.json`) and report failures and coverage
+  test     run policy test files (`*.test.json`): diffs, JUnit, coverage
   help     show help for a command: `pplc help eval`
 
 Options:
