@@ -71,7 +71,8 @@ bool discover(const std::string& path, std::vector<std::string>& files, std::str
   }
   std::vector<std::string> found;
   constexpr std::string_view kSuffix = ".test.json";
-  for (fs::recursive_directory_iterator it(path, fs::directory_options::follow_directory_symlink, ec), end;
+  // Links to directories are not followed, so that a link cycle cannot loop.
+  for (fs::recursive_directory_iterator it(path, fs::directory_options::none, ec), end;
        !ec && it != end; it.increment(ec)) {
     const std::string name = it->path().filename().string();
     if (name.size() > kSuffix.size() && name.compare(name.size() - kSuffix.size(), kSuffix.size(), kSuffix) == 0 &&
