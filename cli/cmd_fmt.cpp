@@ -56,8 +56,14 @@ bool expand(const std::string& path, std::vector<std::string>& files) {
 }
 
 // Replaces `path` by `text` all at once: a reader (or a crash) sees the old file or the new one.
+// A symbolic link stays a link: its target is replaced.
 bool writeAtomically(const std::string& path, const std::string& text, std::string& error) {
-  const fs::path target(path);
+  std::error_code ec;
+  const fs::path target = fs::is_symlink(path, ec) ? fs::canonical(path, ec) : fs::path(path);
+  if (ec) {
+    error = ec.message();
+    return false;
+  }
   const fs::path temp = target.parent_path() / ("." + target.filename().string() + ".pplfmt.tmp");
   {
     std::ofstream f(temp, std::ios::binary | std::ios::trunc);
@@ -70,7 +76,6 @@ bool writeAtomically(const std::string& path, const std::string& text, std::stri
       return false;
     }
   }
-  std::error_code ec;
   const fs::perms perms = fs::status(target, ec).permissions();
   if (!ec) fs::permissions(temp, perms, ec);
   fs::rename(temp, target, ec);

@@ -48,6 +48,13 @@ check "fmt DIR: no temporary file left" test -z "$(find "$dir" -name '*.tmp')"
 run fmt --check "$dir"
 expect_rc 0 "fmt --check after fmt"
 
+printf 'module linked\nconst x=1\n' >"$TMP/target.ppl"
+ln -s "$TMP/target.ppl" "$TMP/link.ppl"
+run fmt "$TMP/link.ppl"
+expect_rc 0 "fmt LINK"
+check "fmt LINK: the link stays a link" test -L "$TMP/link.ppl"
+check "fmt LINK: its target is formatted" test "$(cat "$TMP/target.ppl")" == "$(printf 'module linked\nconst x = 1\n')"
+
 run_stdin "$messy" fmt -
 expect_rc 0 "fmt -: stdin"
 check "fmt -: stdin formatted to stdout" test "$(cat "$OUT")" == "$canonical"
