@@ -19,16 +19,16 @@ constexpr int kExitUsage = 2;     // the command line itself is wrong
 // The subcommands. `args` excludes "pplc" and the subcommand's name.
 int runCheck(const std::vector<std::string>& args);
 int runBuild(const std::vector<std::string>& args);
+int runFmt(const std::vector<std::string>& args);
 int runEval(const std::vector<std::string>& args);
 int runDisasm(const std::vector<std::string>& args);
-int runFmt(const std::vector<std::string>& args);
 
 // Their help texts, printed by `pplc help CMD` and `pplc CMD --help`.
 extern const char* const kCheckHelp;
 extern const char* const kBuildHelp;
+extern const char* const kFmtHelp;
 extern const char* const kEvalHelp;
 extern const char* const kDisasmHelp;
-extern const char* const kFmtHelp;
 
 // Prints `pplc CMD: message` and a one-line hint to --help on stderr; returns kExitUsage.
 int usageError(std::string_view command, std::string_view message);

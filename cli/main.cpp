@@ -1,4 +1,4 @@
-// pplc: check, build, evaluate, disassemble and format PPL payment policies.
+// pplc: check, build, evaluate and disassemble PPL payment policies.
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,10 +21,10 @@ Usage: pplc COMMAND [OPTIONS] ARGS...
 
 Commands:
   check    check policy and module sources, report diagnostics
+  fmt      rewrite sources in the canonical layout
   build    compile policies into a .pplb file
   eval     decide claims against policies (sources or a .pplb file)
   disasm   print the bytecode of compiled policies
-  fmt      rewrite sources in the canonical layout (--check: list those that are not)
   help     show help for a command: `pplc help eval`
 
 Options:
@@ -43,10 +43,10 @@ struct Command {
 
 const Command kCommands[] = {
     {"check", runCheck, &kCheckHelp},
+    {"fmt", runFmt, &kFmtHelp},
     {"build", runBuild, &kBuildHelp},
     {"eval", runEval, &kEvalHelp},
     {"disasm", runDisasm, &kDisasmHelp},
-    {"fmt", runFmt, &kFmtHelp},
 };
 
 const Command* findCommand(std::string_view name) {
