@@ -21,6 +21,7 @@ Usage: pplc COMMAND [OPTIONS] ARGS...
 
 Commands:
   check    check policy and module sources, report diagnostics
+  fmt      rewrite sources in the canonical layout
   build    compile policies into a .pplb file
   eval     decide claims against policies (sources or a .pplb file)
   disasm   print the bytecode of compiled policies
@@ -43,6 +44,7 @@ struct Command {
 
 const Command kCommands[] = {
     {"check", runCheck, &kCheckHelp},
+    {"fmt", runFmt, &kFmtHelp},
     {"build", runBuild, &kBuildHelp},
     {"eval", runEval, &kEvalHelp},
     {"disasm", runDisasm, &kDisasmHelp},

@@ -20,6 +20,12 @@ banner "setup: packages and build/"
 banner "test: build/"
 ctest --test-dir build --output-on-failure -j2 || failed+=("tests in build/")
 
+banner "policies: pplc fmt --check policies/"
+build/pplc fmt --check policies/ || failed+=("formatting of policies/ (run: build/pplc fmt policies/)")
+
+banner "policies: pplc check --werror policies/"
+build/pplc check --werror policies/ || failed+=("pplc check --werror policies/")
+
 banner "build: build-asan/ (-DPPL_SANITIZE=ON)"
 # Unoptimized: it compiles in about half the time, the sanitizers miss nothing at -O0, and
 # g++ 12 raises false -Wmaybe-uninitialized errors in <regex> (used by Catch2) at -O1 and up
