@@ -20,11 +20,10 @@
 
 #include <fmt/core.h>
 
+#include "cli/claim_runner.h"
 #include "cli/commands.h"
 #include "runtime/facts.h"
-#include "vm/claim_loader.h"
 #include "vm/decision_json.h"
-#include "vm/vm.h"
 
 namespace ppl::cli {
 
@@ -57,57 +56,6 @@ are bad; 2 usage error.
 namespace {
 
 enum class Format { kJson, kTable };
-
-// Decides claims one after another with buffers reused between them.
-class ClaimRunner {
- public:
-  explicit ClaimRunner(const Program& program)
-      : program_(program), loader_(program.schema), evaluator_(program) {}
-
-  // Loads and decides one claim. On failure `error` says what is wrong (with the JSON path
-  // when the claim is bad input), and claimId() tells whether its id could be read.
-  bool decide(std::string_view json, std::string& error) {
-    haveClaimId_ = false;
-    facts_.clear();
-    decision_.clear();
-    ClaimError claimError;
-    bool loaded = loader_.load(json, facts_, claimError);
-    haveClaimId_ = loader_.lastClaimId(claimId_);
-    if (!loaded) {
-      error = claimError.path.empty() ? claimError.message
-                                      : fmt::format("{}: {}", claimError.path, claimError.message);
-      return false;
-    }
-    EvalError evalError;
-    if (!evaluator_.decide(facts_, decision_, evalError)) {
-      error = fmt::format("evaluation failed: {}", evalError.message);
-      return false;
-    }
-    return true;
-  }
-
-  const std::string* claimId() const { return haveClaimId_ ? &claimId_ : nullptr; }
-  // The decided claim's id: as the loader read it, else from the facts.
-  std::string decidedClaimId() const {
-    if (haveClaimId_) return claimId_;
-    const FactLayout& layout = program_.layout;
-    if (layout.claimIdSlot < facts_.slots.size()) {
-      return std::string(facts_.field(Facts::kRootBase, layout.claimIdSlot).s.view());
-    }
-    return "?";
-  }
-  const Facts& facts() const { return facts_; }
-  const Decision& decision() const { return decision_; }
-
- private:
-  const Program& program_;
-  ClaimLoader loader_;
-  Evaluator evaluator_;
-  Facts facts_;
-  Decision decision_;
-  std::string claimId_;
-  bool haveClaimId_ = false;
-};
 
 // Appends `json` as exactly one line.
 void writeLine(Output& out, std::string_view json) {

@@ -21,12 +21,14 @@ int runCheck(const std::vector<std::string>& args);
 int runBuild(const std::vector<std::string>& args);
 int runEval(const std::vector<std::string>& args);
 int runDisasm(const std::vector<std::string>& args);
+int runTest(const std::vector<std::string>& args);
 
 // Their help texts, printed by `pplc help CMD` and `pplc CMD --help`.
 extern const char* const kCheckHelp;
 extern const char* const kBuildHelp;
 extern const char* const kEvalHelp;
 extern const char* const kDisasmHelp;
+extern const char* const kTestHelp;
 
 // Prints `pplc CMD: message` and a one-line hint to --help on stderr; returns kExitUsage.
 int usageError(std::string_view command, std::string_view message);

@@ -1,4 +1,4 @@
-// pplc: check, build, evaluate and disassemble PPL payment policies.
+// pplc: check, build, evaluate, disassemble and test PPL payment policies.
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +24,7 @@ Commands:
   build    compile policies into a .pplb file
   eval     decide claims against policies (sources or a .pplb file)
   disasm   print the bytecode of compiled policies
+  test     run policy test files (`*.test.json`): diffs, JUnit, coverage
   help     show help for a command: `pplc help eval`
 
 Options:
@@ -45,6 +46,7 @@ const Command kCommands[] = {
     {"build", runBuild, &kBuildHelp},
     {"eval", runEval, &kEvalHelp},
     {"disasm", runDisasm, &kDisasmHelp},
+    {"test", runTest, &kTestHelp},
 };
 
 const Command* findCommand(std::string_view name) {

@@ -13,7 +13,7 @@ expect_stderr 'unknown command `frobnicate`' "unknown command: named"
 run --bogus
 expect_rc 2 "unknown global option"
 
-for cmd in check build eval disasm; do
+for cmd in check build eval disasm test; do
   run "$cmd" --bogus "$POLICIES"
   expect_rc 2 "$cmd: unknown option"
   expect_stderr "unknown option \`--bogus\`" "$cmd: unknown option named"
@@ -56,6 +56,7 @@ for h in --help -h help; do
   expect_rc 0 "pplc $h"
   expect_stdout '^Usage: pplc COMMAND' "pplc $h: usage line"
   expect_stdout '^  eval ' "pplc $h: lists eval"
+  expect_stdout '^  test ' "pplc $h: lists test"
 done
 
 run help frobnicate

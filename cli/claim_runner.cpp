@@ -1,0 +1,39 @@
+#include "cli/claim_runner.h"
+
+#include <fmt/core.h>
+
+namespace ppl::cli {
+
+ClaimRunner::ClaimRunner(const Program& program)
+    : program_(program), loader_(program.schema), evaluator_(program) {}
+
+bool ClaimRunner::decide(std::string_view json, std::string& error) {
+  haveClaimId_ = false;
+  facts_.clear();
+  decision_.clear();
+  ClaimError claimError;
+  bool loaded = loader_.load(json, facts_, claimError);
+  haveClaimId_ = loader_.lastClaimId(claimId_);
+  if (!loaded) {
+    error = claimError.path.empty() ? claimError.message
+                                    : fmt::format("{}: {}", claimError.path, claimError.message);
+    return false;
+  }
+  EvalError evalError;
+  if (!evaluator_.decide(facts_, decision_, evalError)) {
+    error = fmt::format("evaluation failed: {}", evalError.message);
+    return false;
+  }
+  return true;
+}
+
+std::string ClaimRunner::decidedClaimId() const {
+  if (haveClaimId_) return claimId_;
+  const FactLayout& layout = program_.layout;
+  if (layout.claimIdSlot < facts_.slots.size()) {
+    return std::string(facts_.field(Facts::kRootBase, layout.claimIdSlot).s.view());
+  }
+  return "?";
+}
+
+}  // namespace ppl::cli

@@ -1,0 +1,417 @@
+// `pplc test`: run policy test files (`*.test.json`, docs/testing.md).
+//
+// Each case's claim is built as JSON text (a base claim and JSON-pointer edits) and decided by
+// the same loader and VM as `pplc eval`, so a test claim is validated exactly like a production
+// one; the decision is compared, as the JSON `pplc eval` prints, with the case's expectations.
+// A malformed test file or case is a failure with its JSON path, never a crash.
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include <fmt/core.h>
+
+#include "cli/claim_runner.h"
+#include "cli/commands.h"
+#include "cli/junit.h"
+#include "cli/policy_test.h"
+#include "cli/test_coverage.h"
+#include "vm/decision_json.h"
+
+namespace ppl::cli {
+
+const char* const kTestHelp =
+    R"(Usage: pplc test [OPTIONS] PATH...
+
+Runs policy test files: each PATH is a `.test.json` file or a directory searched recursively
+for them. A case names a claim (a file, or a base claim with JSON-pointer edits) and the
+expected outcome: the claim's decision, and optionally per line the decision, the reasons
+(rule ids or codes) and the adjustments, or the error of a claim refused as bad input. Each
+failing case is printed with a diff of expected and actual; the last line is
+`N passed, N failed`. The format is described in docs/testing.md.
+
+Options:
+  --junit FILE       also write the results as JUnit XML to FILE, for CI servers
+  --coverage         report, per policy and rule, how many cases it applied to, failed and
+                     passed, and the rules no case made fail or pass
+  --coverage-min P   fail the run when fewer than P% (0 to 100) of the rules were exercised
+                     both ways (failed by a case and passed by a case)
+  -v, --verbose      also print a line for each passing case
+  -h, --help         show this help
+
+Exit status: 0 when every case passed; 1 when a case failed, a test file is malformed, the
+policies are bad, or coverage is under --coverage-min; 2 usage error.
+)";
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// The `.test.json` files under `path`, in name order, or `path` itself when it is a file.
+bool discover(const std::string& path, std::vector<std::string>& files, std::string& error) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::file_status status = fs::status(path, ec);
+  if (ec || !fs::exists(status)) {
+    error = "no such file or directory";
+    return false;
+  }
+  if (!fs::is_directory(status)) {
+    files.push_back(path);
+    return true;
+  }
+  std::vector<std::string> found;
+  constexpr std::string_view kSuffix = ".test.json";
+  // Links to directories are not followed, so that a link cycle cannot loop.
+  for (fs::recursive_directory_iterator it(path, fs::directory_options::none, ec), end;
+       !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.size() > kSuffix.size() && name.compare(name.size() - kSuffix.size(), kSuffix.size(), kSuffix) == 0 &&
+        it->is_regular_file(ec)) {
+      found.push_back(it->path().generic_string());
+    }
+  }
+  if (ec) {
+    error = fmt::format("cannot list the directory: {}", ec.message());
+    return false;
+  }
+  if (found.empty()) {
+    error = "no `*.test.json` files in this directory";
+    return false;
+  }
+  std::sort(found.begin(), found.end());
+  files.insert(files.end(), found.begin(), found.end());
+  return true;
+}
+
+// A path in a test file, relative to the file's directory.
+std::string resolve(const std::string& testFile, const std::string& relative) {
+  namespace fs = std::filesystem;
+  fs::path p(relative);
+  if (p.is_absolute()) return p.lexically_normal().generic_string();
+  fs::path dir = fs::path(testFile).parent_path();
+  if (dir.empty()) dir = ".";
+  std::string out = (dir / p).lexically_normal().generic_string();
+  if (out.size() > 1 && out.back() == '/') out.pop_back();  // `dir/..` normalizes to `parent/`
+  return out;
+}
+
+// Policies compiled once per path, whatever number of test files name them.
+struct LoadedPolicies {
+  Program program;
+  bool ok = false;
+  std::unique_ptr<ClaimRunner> runner;
+};
+
+class TestRun {
+ public:
+  TestRun(Output& out, bool verbose, bool coverage) : out_(out), verbose_(verbose), coverage_(coverage) {}
+
+  void runFile(const std::string& path);
+
+  size_t passed() const { return passed_; }
+  size_t failed() const { return failed_; }
+  const std::vector<JunitSuite>& suites() const { return suites_; }
+  const RuleCoverage& coverage() const { return ruleCoverage_; }
+
+ private:
+  LoadedPolicies& policies(const std::string& path);
+  // The claim a case is decided on, as JSON text; false with a test-file problem.
+  bool claimText(const std::string& file, const TestFile& test, const TestCase& testCase, std::string& json,
+                 TestProblem& problem);
+  bool readClaimFile(const std::string& file, const std::string& relative, std::string& text, std::string& error);
+  void runCase(const std::string& file, const TestFile& test, LoadedPolicies& loaded, const TestCase& testCase,
+               JunitCase& result);
+  void fileFailed(const std::string& file, JunitSuite& suite, const std::string& report);
+  void record(JunitSuite& suite, JunitCase result);
+
+  Output& out_;
+  bool verbose_;
+  bool coverage_;
+  size_t passed_ = 0;
+  size_t failed_ = 0;
+  std::map<std::string, std::unique_ptr<LoadedPolicies>> policies_;
+  std::map<std::string, std::string> claimFiles_;
+  std::vector<JunitSuite> suites_;
+  RuleCoverage ruleCoverage_;
+  std::vector<Evaluator::RuleTraceEntry> trace_;
+  std::string decisionJson_;
+};
+
+LoadedPolicies& TestRun::policies(const std::string& path) {
+  std::error_code ec;
+  std::string key = std::filesystem::weakly_canonical(path, ec).generic_string();
+  if (ec) key = path;
+  std::unique_ptr<LoadedPolicies>& slot = policies_[key];
+  if (!slot) {
+    slot = std::make_unique<LoadedPolicies>();
+    out_.flush();  // diagnostics go to stderr: keep the two streams in order on a terminal
+    slot->ok = loadProgram({path}, slot->program) == kExitOk;
+    if (slot->ok) {
+      slot->runner = std::make_unique<ClaimRunner>(slot->program);
+      if (coverage_) {
+        slot->runner->setRuleTrace(&trace_);
+        ruleCoverage_.addProgram(slot->program);
+      }
+    }
+  }
+  return *slot;
+}
+
+bool TestRun::readClaimFile(const std::string& file, const std::string& relative, std::string& text,
+                            std::string& error) {
+  const std::string path = resolve(file, relative);
+  auto it = claimFiles_.find(path);
+  if (it == claimFiles_.end()) {
+    std::string content;
+    if (!readFile(path, content, error)) {
+      error = fmt::format("cannot read the claim `{}`: {}", path, error);
+      return false;
+    }
+    it = claimFiles_.emplace(path, std::move(content)).first;
+  }
+  text = it->second;
+  return true;
+}
+
+bool TestRun::claimText(const std::string& file, const TestFile& test, const TestCase& testCase,
+                        std::string& json, TestProblem& problem) {
+  const bool own = !testCase.claim.is_null();
+  const TestJson& source = own ? testCase.claim : test.base;
+  const std::string sourcePath = own ? fmt::format("/cases/{}/claim", testCase.index) : "/base";
+  const bool edited = testCase.set.is_object() || testCase.remove.is_array();
+  TestJson claim;
+  if (source.is_string()) {
+    std::string error;
+    if (!readClaimFile(file, source.get<std::string>(), json, error)) {
+      problem = {sourcePath, error};
+      return false;
+    }
+    if (!edited) return true;  // decided from the file's own bytes, as `pplc eval` would
+    try {
+      claim = TestJson::parse(json);
+    } catch (const TestJson::exception& e) {
+      std::string message = e.what();
+      if (size_t end = message.find("] "); end != std::string::npos) message.erase(0, end + 2);
+      problem = {sourcePath, fmt::format("the claim `{}` is not valid JSON, so it cannot be edited: {}",
+                                         source.get<std::string>(), message)};
+      return false;
+    }
+  } else {
+    claim = source;
+  }
+  if (!applyEdits(testCase, claim, problem)) return false;
+  json = claim.dump();
+  return true;
+}
+
+void TestRun::record(JunitSuite& suite, JunitCase result) {
+  if (result.failed) {
+    ++failed_;
+    out_.write(result.failure);
+  } else {
+    ++passed_;
+  }
+  out_.endRecord();
+  suite.cases.push_back(std::move(result));
+}
+
+void TestRun::fileFailed(const std::string& file, JunitSuite& suite, const std::string& report) {
+  JunitCase result;
+  result.name = std::filesystem::path(file).filename().string();
+  result.failed = true;
+  result.failure = report;
+  record(suite, std::move(result));
+}
+
+void TestRun::runCase(const std::string& file, const TestFile& test, LoadedPolicies& loaded,
+                      const TestCase& testCase, JunitCase& result) {
+  result.name = testCase.name.empty() ? fmt::format("#{}", testCase.index) : testCase.name;
+  const std::string header = fmt::format("{}: case {}\n", file, result.name);
+  auto problemReport = [&](const std::vector<TestProblem>& problems) {
+    std::string text;
+    for (const TestProblem& p : problems) text += fmt::format("{}: {}: {}\n", file, p.path, p.message);
+    return text;
+  };
+  result.failed = true;
+  if (!testCase.problems.empty()) {
+    result.failure = problemReport(testCase.problems);
+    return;
+  }
+  std::string json;
+  TestProblem problem;
+  if (!claimText(file, test, testCase, json, problem)) {
+    result.failure = problemReport({problem});
+    return;
+  }
+  ClaimRunner& runner = *loaded.runner;
+  std::string error;
+  std::vector<Mismatch> mismatches;
+  std::string decided;
+  if (runner.decide(json, error)) {
+    if (coverage_) ruleCoverage_.addCase(loaded.program, runner.decision().policy, trace_);
+    decisionJson_.clear();
+    writeDecisionJson(loaded.program, runner.facts(), runner.decision(), false, decisionJson_);
+    TestJson actual = TestJson::parse(decisionJson_);
+    if (!compareDecision(testCase, actual, mismatches, problem)) {
+      result.failure = problemReport({problem});
+      return;
+    }
+    decided = describeDecision(actual, "    ");
+  } else {
+    compareError(testCase, error, mismatches);
+  }
+  if (mismatches.empty()) {
+    result.failed = false;
+    if (verbose_) out_.write(fmt::format("{}: case {}: ok\n", file, result.name));
+    return;
+  }
+  result.failure = header;
+  for (const Mismatch& m : mismatches) {
+    result.failure += fmt::format("  {}\n    expected: {}\n    actual:   {}\n", m.path, m.expected, m.actual);
+  }
+  if (!decided.empty()) result.failure += "  the claim was decided:\n" + decided;
+}
+
+void TestRun::runFile(const std::string& file) {
+  const Clock::time_point start = Clock::now();
+  suites_.emplace_back();
+  JunitSuite& suite = suites_.back();
+  suite.name = file;
+  std::string text;
+  std::string error;
+  TestFile test;
+  if (!readFile(file, text, error)) {
+    fileFailed(file, suite, fmt::format("{}: cannot read: {}\n", file, error));
+  } else if (readTestFile(text, test); !test.problems.empty()) {
+    std::string report;
+    for (const TestProblem& p : test.problems) {
+      report += p.path.empty() ? fmt::format("{}: {}\n", file, p.message)
+                               : fmt::format("{}: {}: {}\n", file, p.path, p.message);
+    }
+    fileFailed(file, suite, report);
+  } else {
+    const std::string policyPath = resolve(file, test.policies);
+    LoadedPolicies& loaded = policies(policyPath);
+    if (!loaded.ok) {
+      fileFailed(file, suite, fmt::format("{}: /policies: the policies `{}` are bad (see the messages above)\n",
+                                          file, policyPath));
+    } else {
+      for (const TestCase& testCase : test.cases) {
+        const Clock::time_point caseStart = Clock::now();
+        JunitCase result;
+        runCase(file, test, loaded, testCase, result);
+        result.seconds = secondsSince(caseStart);
+        record(suite, std::move(result));
+      }
+    }
+  }
+  suite.seconds = secondsSince(start);
+}
+
+// `--coverage-min P`: a number from 0 to 100.
+bool parsePercent(const std::string& text, double& out) {
+  if (text.empty() || text.size() > 12) return false;
+  size_t dots = 0;
+  for (char c : text) {
+    if (c == '.') {
+      ++dots;
+    } else if (c < '0' || c > '9') {
+      return false;
+    }
+  }
+  if (dots > 1 || text == ".") return false;
+  out = std::stod(text);
+  return out >= 0 && out <= 100;
+}
+
+}  // namespace
+
+int runTest(const std::vector<std::string>& args) {
+  std::vector<std::string> paths;
+  std::string junitPath;
+  bool coverage = false;
+  bool verbose = false;
+  bool haveMinimum = false;
+  double minimum = 0;
+  ArgScanner scan(args);
+  while (scan.next()) {
+    if (!scan.isOption()) {
+      paths.push_back(scan.current());
+    } else if (scan.is("--junit")) {
+      if (!scan.value(junitPath) || junitPath.empty()) return usageError("test", "`--junit` needs a FILE");
+    } else if (scan.current() == "--coverage") {
+      coverage = true;
+    } else if (scan.is("--coverage-min")) {
+      std::string value;
+      if (!scan.value(value) || !parsePercent(value, minimum)) {
+        return usageError("test", "`--coverage-min` needs a percentage from 0 to 100");
+      }
+      haveMinimum = true;
+    } else if (scan.current() == "-v" || scan.current() == "--verbose") {
+      verbose = true;
+    } else {
+      return usageError("test", fmt::format("unknown option `{}`", scan.current()));
+    }
+  }
+  if (paths.empty()) return usageError("test", "missing PATH (a `.test.json` file or a directory)");
+
+  Output out;
+  bool bad = false;
+  std::vector<std::string> files;
+  for (const std::string& path : paths) {
+    std::string error;
+    if (!discover(path, files, error)) {
+      out.flush();
+      inputError(path, error);
+      bad = true;
+    }
+  }
+
+  TestRun run(out, verbose, coverage || haveMinimum);
+  std::set<std::string> seen;  // a file named twice (itself and in its directory) runs once
+  for (const std::string& file : files) {
+    std::error_code ec;
+    std::string key = std::filesystem::weakly_canonical(file, ec).generic_string();
+    if (seen.insert(ec ? file : key).second) run.runFile(file);
+  }
+
+  bool coverageShort = false;
+  if (coverage) out.write(run.coverage().report());
+  if (haveMinimum) {
+    if (!coverage) out.write(run.coverage().summary());
+    const RuleCoverage& c = run.coverage();
+    coverageShort = c.ruleCount() == 0 || static_cast<double>(c.bothWays()) * 100.0 <
+                                              minimum * static_cast<double>(c.ruleCount());
+    if (coverageShort) {
+      out.write(fmt::format("coverage: {}% is under the minimum of {}% (--coverage-min)\n",
+                            formatPercent(c.percent()), formatPercent(minimum)));
+    }
+  }
+  out.write(fmt::format("{} passed, {} failed\n", run.passed(), run.failed()));
+  out.flush();
+
+  if (!junitPath.empty()) {
+    std::string xml = junitXml(run.suites());
+    std::FILE* f = std::fopen(junitPath.c_str(), "wb");
+    bool written = f != nullptr && std::fwrite(xml.data(), 1, xml.size(), f) == xml.size();
+    if (f != nullptr && std::fclose(f) != 0) written = false;
+    if (!written) {
+      inputError(junitPath, "cannot write the JUnit report");
+      bad = true;
+    }
+  }
+  if (out.failed()) return inputError("pplc test", "cannot write the output");
+  return bad || coverageShort || run.failed() > 0 ? kExitBadInput : kExitOk;
+}
+
+}  // namespace ppl::cli

@@ -1,0 +1,603 @@
+#include "cli/policy_test.h"
+
+#include <algorithm>
+#include <initializer_list>
+#include <set>
+#include <string_view>
+
+#include <fmt/core.h>
+
+namespace ppl::cli {
+namespace {
+
+constexpr const char* kVerdicts[] = {"approve", "pend", "deny", "not_applicable"};
+constexpr std::initializer_list<const char*> kFileKeys = {"description", "policies", "base", "cases"};
+constexpr std::initializer_list<const char*> kCaseKeys = {"name", "claim", "set", "remove", "expect"};
+constexpr std::initializer_list<const char*> kExpectKeys = {"decision", "policy", "lines", "error"};
+constexpr std::initializer_list<const char*> kLineKeys = {"decision", "reasons", "adjustments"};
+constexpr std::initializer_list<const char*> kReasonKeys = {"rule", "action", "group", "carc", "rarc", "message"};
+constexpr std::initializer_list<const char*> kAdjustmentKeys = {"rule", "group", "carc", "percent"};
+
+// A key as one token of a JSON pointer (RFC 6901: `~` is `~0`, `/` is `~1`).
+std::string pointerToken(std::string_view key) {
+  std::string out;
+  for (char c : key) {
+    if (c == '~') {
+      out += "~0";
+    } else if (c == '/') {
+      out += "~1";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string child(const std::string& path, std::string_view key) { return path + "/" + pointerToken(key); }
+std::string child(const std::string& path, size_t index) { return fmt::format("{}/{}", path, index); }
+
+std::string typeName(const TestJson& j) {
+  switch (j.type()) {
+    case TestJson::value_t::null: return "null";
+    case TestJson::value_t::boolean: return "a boolean";
+    case TestJson::value_t::number_integer:
+    case TestJson::value_t::number_unsigned:
+    case TestJson::value_t::number_float: return "a number";
+    case TestJson::value_t::string: return "a string";
+    case TestJson::value_t::array: return "a list";
+    case TestJson::value_t::object: return "an object";
+    default: return "an unsupported value";
+  }
+}
+
+std::string keyList(std::initializer_list<const char*> keys) {
+  std::string out;
+  for (const char* k : keys) {
+    if (!out.empty()) out += ", ";
+    out += fmt::format("`{}`", k);
+  }
+  return out;
+}
+
+// Reports every key of `object` not in `known`; true when there was none.
+bool checkKeys(const TestJson& object, const std::string& path, std::initializer_list<const char*> known,
+               std::vector<TestProblem>& problems) {
+  bool ok = true;
+  for (const auto& item : object.items()) {
+    bool isKnown = std::any_of(known.begin(), known.end(), [&](const char* k) { return item.key() == k; });
+    if (!isKnown) {
+      problems.push_back({child(path, item.key()),
+                          fmt::format("unknown key `{}`; expected one of {}", item.key(), keyList(known))});
+      ok = false;
+    }
+  }
+  return ok;
+}
+
+bool expectType(const TestJson& j, bool ok, const std::string& path, std::string_view wanted,
+                std::vector<TestProblem>& problems) {
+  if (!ok) problems.push_back({path, fmt::format("must be {}, got {}", wanted, typeName(j))});
+  return ok;
+}
+
+// RFC 6901: splits `pointer` into unescaped tokens. False with `error` when it is not one.
+bool splitPointer(const std::string& pointer, std::vector<std::string>& tokens, std::string& error) {
+  tokens.clear();
+  if (pointer.empty()) return true;
+  if (pointer[0] != '/') {
+    error = fmt::format("`{}` is not a JSON pointer: it must start with `/`", pointer);
+    return false;
+  }
+  std::string token;
+  for (size_t i = 1; i <= pointer.size(); ++i) {
+    if (i == pointer.size() || pointer[i] == '/') {
+      tokens.push_back(token);
+      token.clear();
+    } else if (pointer[i] == '~') {
+      char next = i + 1 < pointer.size() ? pointer[i + 1] : '\0';
+      if (next != '0' && next != '1') {
+        error = fmt::format("`{}` is not a JSON pointer: `~` must be followed by 0 or 1", pointer);
+        return false;
+      }
+      token += next == '0' ? '~' : '/';
+      ++i;
+    } else {
+      token += pointer[i];
+    }
+  }
+  return true;
+}
+
+// An array index token: digits without a leading zero.
+bool arrayIndex(const std::string& token, size_t& index) {
+  if (token.empty() || token.size() > 9) return false;
+  if (!std::all_of(token.begin(), token.end(), [](char c) { return c >= '0' && c <= '9'; })) return false;
+  if (token.size() > 1 && token[0] == '0') return false;
+  index = std::stoul(token);
+  return true;
+}
+
+std::string joinPointer(const std::vector<std::string>& tokens, size_t count) {
+  std::string out;
+  for (size_t i = 0; i < count; ++i) out = child(out, tokens[i]);
+  return out;
+}
+
+// Walks to the value that holds the pointer's last token. Null with `error` when a step is missing.
+TestJson* findParent(TestJson& doc, const std::string& pointer, const std::vector<std::string>& tokens,
+                     std::string& error) {
+  TestJson* current = &doc;
+  for (size_t i = 0; i + 1 < tokens.size(); ++i) {
+    const std::string& token = tokens[i];
+    if (current->is_object()) {
+      auto it = current->find(token);
+      if (it == current->end()) {
+        error = fmt::format("`{}`: nothing at `{}`", pointer, joinPointer(tokens, i + 1));
+        return nullptr;
+      }
+      current = &*it;
+    } else if (current->is_array()) {
+      size_t index = 0;
+      if (!arrayIndex(token, index) || index >= current->size()) {
+        error = fmt::format("`{}`: nothing at `{}` (the list has {} elements)", pointer,
+                            joinPointer(tokens, i + 1), current->size());
+        return nullptr;
+      }
+      current = &(*current)[index];
+    } else {
+      error = fmt::format("`{}`: `{}` is {}, not an object or a list", pointer, joinPointer(tokens, i),
+                          typeName(*current));
+      return nullptr;
+    }
+  }
+  if (!current->is_object() && !current->is_array()) {
+    error = fmt::format("`{}`: `{}` is {}, not an object or a list", pointer,
+                        joinPointer(tokens, tokens.size() - 1), typeName(*current));
+    return nullptr;
+  }
+  return current;
+}
+
+// Renders JSON for people: compact, with a space after `,` and `:`.
+void showJson(const TestJson& j, std::string& out) {
+  if (j.is_array()) {
+    out += '[';
+    for (size_t i = 0; i < j.size(); ++i) {
+      if (i > 0) out += ", ";
+      showJson(j[i], out);
+    }
+    out += ']';
+  } else if (j.is_object()) {
+    out += '{';
+    bool first = true;
+    for (const auto& item : j.items()) {
+      if (!first) out += ", ";
+      first = false;
+      out += TestJson(item.key()).dump();
+      out += ": ";
+      showJson(item.value(), out);
+    }
+    out += '}';
+  } else {
+    out += j.dump();
+  }
+}
+
+std::string show(const TestJson& j) {
+  if (j.is_string()) return j.get<std::string>();
+  std::string out;
+  showJson(j, out);
+  return out;
+}
+
+std::string showList(const TestJson& j) {
+  std::string out;
+  showJson(j, out);
+  return out;
+}
+
+void checkExpectedItems(const TestJson& list, const std::string& path, std::initializer_list<const char*> keys,
+                        std::vector<TestProblem>& problems) {
+  if (!expectType(list, list.is_array(), path, "a list", problems)) return;
+  for (size_t i = 0; i < list.size(); ++i) {
+    const TestJson& item = list[i];
+    const std::string itemPath = child(path, i);
+    if (item.is_string()) continue;  // a rule id
+    if (!expectType(item, item.is_object(), itemPath, "a rule id or an object", problems)) continue;
+    checkKeys(item, itemPath, keys, problems);
+    for (const auto& field : item.items()) {
+      const std::string fieldPath = child(itemPath, field.key());
+      const TestJson& v = field.value();
+      if (field.key() == "percent") {
+        expectType(v, v.is_number(), fieldPath, "a number", problems);
+      } else if (field.key() == "rarc") {
+        if (expectType(v, v.is_array(), fieldPath, "a list of codes", problems)) {
+          for (size_t k = 0; k < v.size(); ++k) {
+            expectType(v[k], v[k].is_string(), child(fieldPath, k), "a string", problems);
+          }
+        }
+      } else if (field.key() == "action") {
+        if (expectType(v, v.is_string(), fieldPath, "a string", problems) && v != "deny" && v != "pend") {
+          problems.push_back({fieldPath, fmt::format("unknown action `{}`; expected `deny` or `pend`",
+                                                     v.get<std::string>())});
+        }
+      } else {
+        expectType(v, v.is_string(), fieldPath, "a string", problems);
+      }
+    }
+  }
+}
+
+void checkExpect(const TestJson& expect, const std::string& path, std::vector<TestProblem>& problems) {
+  if (!expectType(expect, expect.is_object(), path, "an object", problems)) return;
+  checkKeys(expect, path, kExpectKeys, problems);
+  const bool hasDecision = expect.contains("decision");
+  const bool hasError = expect.contains("error");
+  if (hasDecision == hasError) {
+    problems.push_back({path, hasError ? "give `decision` or `error`, not both"
+                                       : "missing `decision` (or `error`, for a claim refused as bad input)"});
+  }
+  if (hasError) {
+    const TestJson& e = expect["error"];
+    expectType(e, e.is_string(), child(path, "error"), "a string", problems);
+    for (const char* k : {"policy", "lines"}) {
+      if (expect.contains(k)) {
+        problems.push_back({child(path, k), fmt::format("`{}` cannot be expected of a claim refused as bad input", k)});
+      }
+    }
+  }
+  if (hasDecision) {
+    const TestJson& d = expect["decision"];
+    if (expectType(d, d.is_string(), child(path, "decision"), "a string", problems) &&
+        std::none_of(std::begin(kVerdicts), std::end(kVerdicts), [&](const char* v) { return d == v; })) {
+      problems.push_back({child(path, "decision"),
+                          fmt::format("unknown decision `{}`; expected approve, pend, deny or not_applicable",
+                                      d.get<std::string>())});
+    }
+  }
+  if (expect.contains("policy")) {
+    const TestJson& p = expect["policy"];
+    expectType(p, p.is_string() || p.is_null(), child(path, "policy"), "a string (ID@VERSION) or null", problems);
+  }
+  if (expect.contains("lines")) {
+    const TestJson& lines = expect["lines"];
+    const std::string linesPath = child(path, "lines");
+    if (!expectType(lines, lines.is_object(), linesPath, "an object keyed by line number", problems)) return;
+    for (const auto& item : lines.items()) {
+      const std::string linePath = child(linesPath, item.key());
+      size_t number = 0;
+      if (!arrayIndex(item.key(), number)) {
+        problems.push_back({linePath, fmt::format("`{}` is not a line number", item.key())});
+        continue;
+      }
+      const TestJson& line = item.value();
+      if (!expectType(line, line.is_object(), linePath, "an object", problems)) continue;
+      checkKeys(line, linePath, kLineKeys, problems);
+      if (line.contains("decision")) {
+        const TestJson& d = line["decision"];
+        if (expectType(d, d.is_string(), child(linePath, "decision"), "a string", problems) &&
+            std::none_of(std::begin(kVerdicts), std::end(kVerdicts), [&](const char* v) { return d == v; })) {
+          problems.push_back({child(linePath, "decision"),
+                              fmt::format("unknown decision `{}`; expected approve, pend, deny or not_applicable",
+                                          d.get<std::string>())});
+        }
+      }
+      if (line.contains("reasons")) checkExpectedItems(line["reasons"], child(linePath, "reasons"), kReasonKeys, problems);
+      if (line.contains("adjustments")) {
+        checkExpectedItems(line["adjustments"], child(linePath, "adjustments"), kAdjustmentKeys, problems);
+      }
+    }
+  }
+}
+
+void readCase(const TestJson& j, size_t index, const TestFile& file, std::set<std::string>& names, TestCase& out) {
+  const std::string path = child("/cases", index);
+  out.index = index;
+  std::vector<TestProblem>& problems = out.problems;
+  if (!expectType(j, j.is_object(), path, "an object", problems)) return;
+  checkKeys(j, path, kCaseKeys, problems);
+  if (!j.contains("name")) {
+    problems.push_back({path, "missing `name`"});
+  } else if (expectType(j["name"], j["name"].is_string(), child(path, "name"), "a string", problems)) {
+    out.name = j["name"].get<std::string>();
+    if (out.name.empty()) {
+      problems.push_back({child(path, "name"), "must not be empty"});
+    } else if (!names.insert(out.name).second) {
+      problems.push_back({child(path, "name"), fmt::format("another case is named `{}`; names must be unique", out.name)});
+    }
+  }
+  if (j.contains("claim")) {
+    out.claim = j["claim"];
+    expectType(out.claim, out.claim.is_string() || out.claim.is_object(), child(path, "claim"),
+               "a claim file's path or a claim object", problems);
+  } else if (file.base.is_null()) {
+    problems.push_back({path, "no claim: give the case a `claim`, or the file a `base`"});
+  }
+  if (j.contains("set")) {
+    out.set = j["set"];
+    if (expectType(out.set, out.set.is_object(), child(path, "set"), "an object of JSON pointer: value", problems)) {
+      std::vector<std::string> tokens;
+      std::string error;
+      for (const auto& item : out.set.items()) {
+        if (!splitPointer(item.key(), tokens, error)) problems.push_back({child(path, "set"), error});
+      }
+    }
+  }
+  if (j.contains("remove")) {
+    out.remove = j["remove"];
+    const std::string removePath = child(path, "remove");
+    if (expectType(out.remove, out.remove.is_array(), removePath, "a list of JSON pointers", problems)) {
+      std::vector<std::string> tokens;
+      std::string error;
+      for (size_t k = 0; k < out.remove.size(); ++k) {
+        const TestJson& p = out.remove[k];
+        if (!expectType(p, p.is_string(), child(removePath, k), "a JSON pointer (a string)", problems)) continue;
+        if (!splitPointer(p.get<std::string>(), tokens, error)) problems.push_back({child(removePath, k), error});
+      }
+    }
+  }
+  if (!j.contains("expect")) {
+    problems.push_back({path, "missing `expect`"});
+  } else {
+    out.expect = j["expect"];
+    checkExpect(out.expect, child(path, "expect"), problems);
+  }
+}
+
+// `expected` (a rule id or a partial object) matches `actual` (a reason or an adjustment).
+bool itemMatches(const TestJson& expected, const TestJson& actual) {
+  if (expected.is_string()) return actual.value("rule", TestJson()) == expected;
+  for (const auto& item : expected.items()) {
+    auto it = actual.find(item.key());
+    if (it == actual.end() || *it != item.value()) return false;
+  }
+  return true;
+}
+
+bool listMatches(const TestJson& expected, const TestJson& actual) {
+  if (!actual.is_array() || expected.size() != actual.size()) return false;
+  for (size_t i = 0; i < expected.size(); ++i) {
+    if (!itemMatches(expected[i], actual[i])) return false;
+  }
+  return true;
+}
+
+// The actual list shown with the keys the expected one names: rule ids when it names only
+// rules, else objects with the keys used (in the decision's key order).
+std::string projectList(const TestJson& expected, const TestJson& actual, std::initializer_list<const char*> order) {
+  std::set<std::string> used;
+  for (const TestJson& item : expected) {
+    if (item.is_string()) {
+      used.insert("rule");
+    } else {
+      for (const auto& field : item.items()) used.insert(field.key());
+    }
+  }
+  TestJson shown = TestJson::array();
+  for (const TestJson& item : actual) {
+    if (used.empty() || (used.size() == 1 && used.count("rule") == 1)) {
+      shown.push_back(item.value("rule", TestJson()));
+      continue;
+    }
+    TestJson object = TestJson::object();
+    for (const char* key : order) {
+      if (used.count(key) == 1 && item.contains(key)) object[key] = item[key];
+    }
+    shown.push_back(object);
+  }
+  return showList(shown);
+}
+
+const TestJson* findLine(const TestJson& actual, size_t number) {
+  auto lines = actual.find("lines");
+  if (lines == actual.end() || !lines->is_array()) return nullptr;
+  for (const TestJson& line : *lines) {
+    if (line.value("line_number", TestJson()) == number) return &line;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+void readTestFile(const std::string& text, TestFile& out) {
+  TestJson doc;
+  try {
+    doc = TestJson::parse(text);
+  } catch (const TestJson::exception& e) {
+    std::string message = e.what();
+    if (size_t end = message.find("] "); message.rfind("[json.exception", 0) == 0 && end != std::string::npos) {
+      message.erase(0, end + 2);
+    }
+    out.problems.push_back({"", fmt::format("not valid JSON: {}", message)});
+    return;
+  }
+  if (!expectType(doc, doc.is_object(), "", "a JSON object", out.problems)) return;
+  checkKeys(doc, "", kFileKeys, out.problems);
+  if (doc.contains("description") && expectType(doc["description"], doc["description"].is_string(),
+                                                "/description", "a string", out.problems)) {
+    out.description = doc["description"].get<std::string>();
+  }
+  if (doc.contains("policies") && expectType(doc["policies"], doc["policies"].is_string(), "/policies",
+                                             "a path (a string)", out.problems)) {
+    out.policies = doc["policies"].get<std::string>();
+  }
+  if (doc.contains("base")) {
+    out.base = doc["base"];
+    expectType(out.base, out.base.is_string() || out.base.is_object(), "/base",
+               "a claim file's path or a claim object", out.problems);
+  }
+  if (!doc.contains("cases")) {
+    out.problems.push_back({"", "missing `cases`"});
+    return;
+  }
+  const TestJson& cases = doc["cases"];
+  if (!expectType(cases, cases.is_array(), "/cases", "a list", out.problems)) return;
+  std::set<std::string> names;
+  for (size_t i = 0; i < cases.size(); ++i) {
+    out.cases.emplace_back();
+    readCase(cases[i], i, out, names, out.cases.back());
+  }
+}
+
+bool setPointer(TestJson& doc, const std::string& pointer, const TestJson& value, std::string& error) {
+  std::vector<std::string> tokens;
+  if (!splitPointer(pointer, tokens, error)) return false;
+  if (tokens.empty()) {
+    doc = value;
+    return true;
+  }
+  TestJson* parent = findParent(doc, pointer, tokens, error);
+  if (parent == nullptr) return false;
+  const std::string& last = tokens.back();
+  if (parent->is_object()) {
+    (*parent)[last] = value;
+    return true;
+  }
+  size_t index = 0;
+  if (last == "-") {
+    parent->push_back(value);
+    return true;
+  }
+  if (!arrayIndex(last, index) || index >= parent->size()) {
+    error = fmt::format("`{}`: nothing at `{}` (the list has {} elements; `-` appends)", pointer, pointer,
+                        parent->size());
+    return false;
+  }
+  (*parent)[index] = value;
+  return true;
+}
+
+bool removePointer(TestJson& doc, const std::string& pointer, std::string& error) {
+  std::vector<std::string> tokens;
+  if (!splitPointer(pointer, tokens, error)) return false;
+  if (tokens.empty()) {
+    error = "cannot remove the whole claim";
+    return false;
+  }
+  TestJson* parent = findParent(doc, pointer, tokens, error);
+  if (parent == nullptr) return false;
+  const std::string& last = tokens.back();
+  if (parent->is_object()) {
+    if (parent->erase(last) == 0) {
+      error = fmt::format("`{}`: nothing to remove", pointer);
+      return false;
+    }
+    return true;
+  }
+  size_t index = 0;
+  if (!arrayIndex(last, index) || index >= parent->size()) {
+    error = fmt::format("`{}`: nothing to remove (the list has {} elements)", pointer, parent->size());
+    return false;
+  }
+  parent->erase(index);
+  return true;
+}
+
+bool applyEdits(const TestCase& testCase, TestJson& claim, TestProblem& problem) {
+  const std::string path = child("/cases", testCase.index);
+  std::string error;
+  if (testCase.set.is_object()) {
+    for (const auto& item : testCase.set.items()) {
+      if (!setPointer(claim, item.key(), item.value(), error)) {
+        problem = {child(path, "set"), error};
+        return false;
+      }
+    }
+  }
+  if (testCase.remove.is_array()) {
+    for (size_t k = 0; k < testCase.remove.size(); ++k) {
+      if (!removePointer(claim, testCase.remove[k].get<std::string>(), error)) {
+        problem = {child(child(path, "remove"), k), error};
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+bool compareDecision(const TestCase& testCase, const TestJson& actual, std::vector<Mismatch>& out,
+                     TestProblem& problem) {
+  const TestJson& expect = testCase.expect;
+  if (expect.contains("error")) {
+    out.push_back({"error", fmt::format("an error containing {}", expect["error"].dump()),
+                   fmt::format("no error: the claim was decided {}", show(actual.value("decision", TestJson())))});
+    return true;
+  }
+  if (expect.contains("decision") && expect["decision"] != actual.value("decision", TestJson())) {
+    out.push_back({"decision", show(expect["decision"]), show(actual.value("decision", TestJson()))});
+  }
+  if (expect.contains("policy") && expect["policy"] != actual.value("policy", TestJson())) {
+    out.push_back({"policy", show(expect["policy"]), show(actual.value("policy", TestJson()))});
+  }
+  if (!expect.contains("lines")) return true;
+  for (const auto& item : expect["lines"].items()) {
+    size_t number = 0;
+    arrayIndex(item.key(), number);
+    const TestJson* line = findLine(actual, number);
+    if (line == nullptr) {
+      std::string numbers;
+      for (const TestJson& l : actual.value("lines", TestJson::array())) {
+        numbers += numbers.empty() ? "" : ", ";
+        numbers += show(l.value("line_number", TestJson()));
+      }
+      problem = {child(child(child(child("/cases", testCase.index), "expect"), "lines"), item.key()),
+                 fmt::format("the claim has no line {} (its lines are {})", item.key(), numbers)};
+      return false;
+    }
+    const std::string at = fmt::format("lines.\"{}\"", item.key());
+    const TestJson& want = item.value();
+    if (want.contains("decision") && want["decision"] != line->value("decision", TestJson())) {
+      out.push_back({at + ".decision", show(want["decision"]), show(line->value("decision", TestJson()))});
+    }
+    if (want.contains("reasons")) {
+      const TestJson reasons = line->value("reasons", TestJson::array());
+      if (!listMatches(want["reasons"], reasons)) {
+        out.push_back({at + ".reasons", showList(want["reasons"]), projectList(want["reasons"], reasons, kReasonKeys)});
+      }
+    }
+    if (want.contains("adjustments")) {
+      const TestJson adjustments = line->value("adjustments", TestJson::array());
+      if (!listMatches(want["adjustments"], adjustments)) {
+        out.push_back({at + ".adjustments", showList(want["adjustments"]),
+                       projectList(want["adjustments"], adjustments, kAdjustmentKeys)});
+      }
+    }
+  }
+  return true;
+}
+
+void compareError(const TestCase& testCase, const std::string& error, std::vector<Mismatch>& out) {
+  const TestJson& expect = testCase.expect;
+  if (expect.contains("error")) {
+    const std::string wanted = expect["error"].get<std::string>();
+    if (error.find(wanted) == std::string::npos) {
+      out.push_back({"error", fmt::format("an error containing {}", expect["error"].dump()), error});
+    }
+    return;
+  }
+  out.push_back({"decision", show(expect.value("decision", TestJson())), fmt::format("error: {}", error)});
+}
+
+std::string describeDecision(const TestJson& actual, const std::string& indent) {
+  std::string out = fmt::format("{}decision {}, policy {}\n", indent, show(actual.value("decision", TestJson())),
+                                show(actual.value("policy", TestJson())));
+  for (const TestJson& line : actual.value("lines", TestJson::array())) {
+    out += fmt::format("{}  line {} {}: {}\n", indent, show(line.value("line_number", TestJson())),
+                       show(line.value("hcpcs", TestJson())), show(line.value("decision", TestJson())));
+    for (const TestJson& r : line.value("reasons", TestJson::array())) {
+      std::string rarc;
+      for (const TestJson& code : r.value("rarc", TestJson::array())) rarc += " " + show(code);
+      out += fmt::format("{}    {}: {} {} {}{}: {}\n", indent, show(r.value("rule", TestJson())),
+                         show(r.value("action", TestJson())), show(r.value("group", TestJson())),
+                         show(r.value("carc", TestJson())), rarc, show(r.value("message", TestJson())));
+    }
+    for (const TestJson& a : line.value("adjustments", TestJson::array())) {
+      out += fmt::format("{}    {}: adjust {} {} by {}%\n", indent, show(a.value("rule", TestJson())),
+                         show(a.value("group", TestJson())), show(a.value("carc", TestJson())),
+                         show(a.value("percent", TestJson())));
+    }
+  }
+  return out;
+}
+
+}  // namespace ppl::cli

@@ -1,0 +1,82 @@
+// Policy test files (`*.test.json`, docs/testing.md) as data: reading and checking a file,
+// building each case's claim from a base claim and JSON-pointer edits, and comparing a decision
+// with a case's expectations. No VM here: the command (cmd_test.cpp) decides the claims and hands
+// the decision over as the JSON `pplc eval` prints, so this file is testable on plain JSON.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace ppl::cli {
+
+// Keys keep their order: `set` edits apply in the order they are written.
+using TestJson = nlohmann::ordered_json;
+
+// A problem in a test file, at a JSON pointer into it (`/cases/3/set`); `path` may be empty
+// when the problem is the whole file (its JSON syntax).
+struct TestProblem {
+  std::string path;
+  std::string message;
+};
+
+struct TestCase {
+  size_t index = 0;    // in the file's `cases`
+  std::string name;
+  TestJson claim;      // null: use the file's base; else a path (string) or an inline object
+  TestJson set;        // an object of pointer -> value, or null
+  TestJson remove;     // an array of pointers, or null
+  TestJson expect;     // checked by readTestFile: decision or error, policy, lines
+  std::vector<TestProblem> problems;  // the case is malformed: it fails with these
+};
+
+struct TestFile {
+  std::string description;
+  std::string policies = "..";  // relative to the file's directory (or absolute)
+  TestJson base;                // null, a path (string) or an inline object
+  std::vector<TestCase> cases;
+  std::vector<TestProblem> problems;  // the file as a whole is malformed
+};
+
+// Parses and checks a test file's text. Problems of the file as a whole (JSON syntax, an
+// unknown top-level key, `cases` missing) go to out.problems; a malformed case keeps its
+// problems and the other cases still run.
+void readTestFile(const std::string& text, TestFile& out);
+
+// Sets the value at RFC 6901 `pointer` in `doc`: replaces what is there, adds a missing object
+// key, and appends for the array index `-`. The parent must exist. False with `error` otherwise.
+bool setPointer(TestJson& doc, const std::string& pointer, const TestJson& value, std::string& error);
+
+// Removes the value at `pointer` (an object member or an array element, which shifts the rest).
+// False with `error` when there is nothing there.
+bool removePointer(TestJson& doc, const std::string& pointer, std::string& error);
+
+// Applies a case's `set` edits, then its `remove` edits, in order, to `claim`. False with the
+// problem (its path into the test file) when an edit cannot be applied.
+bool applyEdits(const TestCase& testCase, TestJson& claim, TestProblem& problem);
+
+// One field whose actual value differs from the expected one. `path` names it in the decision
+// (`decision`, `lines."1".reasons`); the values are rendered for people.
+struct Mismatch {
+  std::string path;
+  std::string expected;
+  std::string actual;
+};
+
+// Compares a decided claim (`actual`: the decision JSON as `pplc eval` prints it) with the
+// case's expectations. Mismatches go to `out`; an expectation naming a line the claim lacks is a
+// problem of the test file (returned false, with `problem` set).
+bool compareDecision(const TestCase& testCase, const TestJson& actual, std::vector<Mismatch>& out,
+                     TestProblem& problem);
+
+// Compares a claim that could not be decided (`error`: the loader's or the VM's message) with
+// the case's expectations: they must expect an error whose text occurs in `error`.
+void compareError(const TestCase& testCase, const std::string& error, std::vector<Mismatch>& out);
+
+// The decision, compactly, for a failure report: the claim's decision and policy, then a line
+// per claim line with its decision, its reasons (rule, action, group, CARC, RARCs, message) and
+// adjustments. Each line is indented by `indent` and ends in '\n'.
+std::string describeDecision(const TestJson& actual, const std::string& indent);
+
+}  // namespace ppl::cli

@@ -1,0 +1,221 @@
+#!/usr/bin/env bash
+# `pplc test` on the fixtures in tests/cli/fixtures/test/ (policy mini.ppl): passing cases are
+# quiet, a failing case prints its diff, malformed test files are failures with JSON paths, and
+# the JUnit report and the coverage table (worked out by hand below) are checked.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+FIX="$SRC/tests/cli/fixtures/test"
+
+# run_here ARGS...: as run, from the fixtures directory (so that reports name short paths).
+run_here() {
+  (cd "$FIX" && "$PPLC" "$@") >"$OUT" 2>"$ERR"
+  RC=$?
+}
+
+# expect_stdout_is FILE WHAT: stdout is exactly FILE's text.
+expect_stdout_is() {
+  if diff -u "$1" "$OUT" >"$TMP/diff"; then
+    pass
+  else
+    fail "$2: stdout differs from the expected text"
+    sed 's/^/  /' "$TMP/diff"
+  fi
+}
+
+last_line() {
+  tail -n 1 "$OUT"
+}
+
+# --- A passing suite: quiet, then the count; -v lists every case.
+run_here test suite
+expect_rc 0 "passing suite"
+check "passing suite: only the count" test "$(cat "$OUT")" = "8 passed, 0 failed"
+
+run_here test -v suite/mini.test.json
+expect_rc 0 "one file, verbose"
+check "verbose: a line per case" test "$(grep -c ': ok$' "$OUT")" = 8
+expect_stdout '^suite/mini\.test\.json: case the approve claim: ok$' "verbose: file and case named"
+check "verbose: count last" test "$(last_line)" = "8 passed, 0 failed"
+
+run_here test suite suite/mini.test.json
+check "a file named twice runs once" test "$(cat "$OUT")" = "8 passed, 0 failed"
+
+# --- A failing case: the diff of expected and actual, and the decision reached.
+run_here test failing
+expect_rc 1 "failing cases"
+cat >"$TMP/expected" <<'EOF'
+failing/fail.test.json: case expired authorization still approved
+  decision
+    expected: approve
+    actual:   deny
+  lines."1".decision
+    expected: approve
+    actual:   deny
+  lines."1".reasons
+    expected: []
+    actual:   ["M-AUTH"]
+  lines."1".adjustments
+    expected: [{"rule": "M-DISC", "percent": 20}]
+    actual:   []
+  the claim was decided:
+    decision deny, policy mini-j9027@1
+      line 1 J9027: deny
+        M-AUTH: deny CO 197 M62: no authorization covers 2026-03-02
+      line 2 96413: not_applicable
+failing/fail.test.json: case expects a refusal <&"'> of a good claim
+  error
+    expected: an error containing "/lines/0/units"
+    actual:   no error: the claim was decided approve
+  the claim was decided:
+    decision approve, policy mini-j9027@1
+      line 1 J9027: approve
+        M-DISC: adjust CO 45 by 20%
+      line 2 96413: not_applicable
+1 passed, 2 failed
+EOF
+expect_stdout_is "$TMP/expected" "failing cases"
+
+# An `error` expectation against a claim the loader refuses for another reason.
+cat >"$TMP/refused.test.json" <<EOF
+{"policies": "$FIX/mini.ppl", "base": "$FIX/suite/claims/approve.json", "cases": [
+  {"name": "refused elsewhere", "set": {"/lines/1/units": -1}, "expect": {"error": "/lines/0/units"}},
+  {"name": "refused, decision expected", "set": {"/lines/1/units": -1}, "expect": {"decision": "approve"}}
+]}
+EOF
+run test "$TMP/refused.test.json"
+expect_rc 1 "wrong error"
+expect_stdout '^    expected: an error containing "/lines/0/units"$' "wrong error: expected text"
+expect_stdout '^    actual:   /lines/1/units: must be ' "wrong error: actual error with its path"
+expect_stdout '^    actual:   error: /lines/1/units: must be ' "decision expected, error got"
+check "wrong error: count" test "$(last_line)" = "0 passed, 2 failed"
+
+# --- Malformed test files: reported with JSON paths into them, counted as failures.
+run_here test bad
+expect_rc 1 "bad test files"
+expect_stdout '^bad/syntax\.test\.json: not valid JSON: parse error at line 3, column 53: ' "syntax error with its position"
+expect_stdout '^bad/keys\.test\.json: /cases/1/expect/decison: unknown key `decison`; expected one of `decision`, `policy`, `lines`, `error`$' "unknown key in expect"
+expect_stdout '^bad/keys\.test\.json: /cases/2/sets: unknown key `sets`' "unknown case key"
+expect_stdout '^bad/keys\.test\.json: /cases/3/set: `/lines/7/units`: nothing at `/lines/7` \(the list has 2 elements\)$' "bad pointer"
+expect_stdout '^bad/keys\.test\.json: /cases/4/expect/lines/9: the claim has no line 9 \(its lines are 1, 2\)$' "unknown line number"
+expect_stdout '^bad/keys\.test\.json: /cases/5: missing `name`$' "missing name"
+expect_stdout '^bad/keys\.test\.json: /cases/6/name: another case is named `good`' "duplicate name"
+check "bad test files: one good case, the rest (and the unparsable file) failed" \
+  test "$(last_line)" = "1 passed, 7 failed"
+
+printf '{"cases": [], "extra": 1}' >"$TMP/top.test.json"
+run test "$TMP/top.test.json"
+expect_rc 1 "unknown top-level key"
+expect_stdout "^$TMP/top\\.test\\.json: /extra: unknown key \`extra\`" "unknown top-level key: path"
+check "unknown top-level key: one failure" test "$(last_line)" = "0 passed, 1 failed"
+
+cat >"$TMP/noclaim.test.json" <<EOF
+{"policies": "$FIX/mini.ppl", "base": "no-such-claim.json", "cases": [{"name": "a", "expect": {"decision": "approve"}}]}
+EOF
+run test "$TMP/noclaim.test.json"
+expect_rc 1 "missing claim file"
+expect_stdout "^$TMP/noclaim\\.test\\.json: /base: cannot read the claim \`$TMP/no-such-claim\\.json\`: " "missing claim file: named"
+
+run_here test broken
+expect_rc 1 "policies that do not compile"
+expect_stdout '^broken/tests/broken\.test\.json: /policies: the policies `broken` are bad' "bad policies: named"
+expect_stderr '^broken/broken\.ppl:8:11: error: `Line` has no field `unitz`' "bad policies: diagnostics on stderr"
+check "bad policies: one failure" test "$(last_line)" = "0 passed, 1 failed"
+
+# --- JUnit: well-formed, a suite per file, a case per case, failures with their reports.
+run_here test --junit "$TMP/junit.xml" suite failing bad
+expect_rc 1 "junit run"
+check "junit: count as usual" test "$(last_line)" = "10 passed, 9 failed"
+check "junit: written" test -s "$TMP/junit.xml"
+if command -v xmllint >/dev/null; then
+  check "junit: well-formed (xmllint)" xmllint --noout "$TMP/junit.xml"
+fi
+if command -v python3 >/dev/null; then
+  cat >"$TMP/junit.py" <<'EOF'
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+assert root.tag == "testsuites", root.tag
+assert (root.get("tests"), root.get("failures")) == ("19", "9"), root.attrib
+suites = root.findall("testsuite")
+assert [s.get("name") for s in suites] == ["suite/mini.test.json", "failing/fail.test.json",
+                                           "bad/keys.test.json", "bad/syntax.test.json"], suites
+assert [(s.get("tests"), s.get("failures")) for s in suites] == [("8", "0"), ("3", "2"), ("7", "6"), ("1", "1")]
+for s in suites:
+    for c in s.findall("testcase"):
+        assert c.get("classname") == s.get("name")
+        float(c.get("time"))
+odd = suites[1].findall("testcase")[2]
+assert odd.get("name") == "expects a refusal <&\"'> of a good claim", odd.get("name")
+failure = odd.find("failure")
+assert failure.get("message") == "failing/fail.test.json: case expects a refusal <&\"'> of a good claim"
+assert "no error: the claim was decided approve" in failure.text
+assert suites[0].find("testcase/failure") is None
+assert suites[3].find("testcase/failure").text.startswith("bad/syntax.test.json: not valid JSON: parse error at line 3")
+EOF
+  check "junit: structure and escaping (python3 xml.etree)" python3 "$TMP/junit.py" "$TMP/junit.xml"
+fi
+
+run_here test --junit "$TMP/no-such-dir/junit.xml" suite
+expect_rc 1 "junit: unwritable file"
+expect_stderr 'cannot write the JUnit report' "junit: unwritable file named"
+
+# --- Coverage. By hand, from mini.ppl and suite/mini.test.json: 6 cases decided under
+# mini-j9027@1 (the refused claim decides nothing; the Part B claim has no policy).
+#   M-AUTH  fails only in "authorization ended"; passes in the other 5.
+#   M-UNITS fails in "61 units" and in "a second line" (line 3), which also passes it on
+#           line 1; passes in 5.
+#   M-340B  applies only to the 340B entity's claim, where it fails: never passed.
+#   M-DISC  fails (pends) only where the drug is removed; passes (adjusts) in the other 5.
+run_here test --coverage suite
+expect_rc 0 "coverage"
+cat >"$TMP/expected" <<'EOF'
+coverage of mini-j9027@1 (6 cases)
+  rule     applied  failed  passed
+  M-AUTH         6       1       5
+  M-UNITS        6       2       5
+  M-340B         1       1       0
+  M-DISC         6       1       5
+  never failed: none
+  never passed: M-340B
+coverage: 3 of 4 rules exercised both ways (75%)
+8 passed, 0 failed
+EOF
+expect_stdout_is "$TMP/expected" "coverage table"
+
+# The same policy through another path (failing/ names ../mini.ppl) is merged by ID@VERSION;
+# failed cases count for coverage too: +3 cases, M-AUTH failed once more.
+run_here test --coverage suite failing
+expect_stdout '^coverage of mini-j9027@1 \(9 cases\)$' "coverage merged: cases"
+expect_stdout '^  M-AUTH         9       2       7$' "coverage merged: M-AUTH"
+check "coverage merged: one policy" test "$(grep -c '^coverage of ' "$OUT")" = 1
+
+run_here test --coverage-min 75 suite
+expect_rc 0 "coverage-min met"
+check "coverage-min met: summary, then the count" \
+  test "$(cat "$OUT")" = "$(printf 'coverage: 3 of 4 rules exercised both ways (75%%)\n8 passed, 0 failed')"
+
+run_here test --coverage-min=80 suite
+expect_rc 1 "coverage-min missed"
+expect_stdout '^coverage: 75% is under the minimum of 80% \(--coverage-min\)$' "coverage-min missed: said"
+check "coverage-min missed: count last" test "$(last_line)" = "8 passed, 0 failed"
+
+# --- Usage and paths.
+run test
+expect_rc 2 "no PATH"
+run test --coverage-min 101 "$FIX/suite"
+expect_rc 2 "coverage-min over 100"
+run test --coverage-min abc "$FIX/suite"
+expect_rc 2 "coverage-min not a number"
+run test --junit
+expect_rc 2 "junit without FILE"
+run test --bogus "$FIX/suite"
+expect_rc 2 "unknown option"
+
+run test "$TMP/no-such-dir"
+expect_rc 1 "missing PATH"
+expect_stderr "^$TMP/no-such-dir: no such file or directory$" "missing PATH: named"
+mkdir -p "$TMP/empty"
+run test "$TMP/empty"
+expect_rc 1 "directory without test files"
+expect_stderr 'no `\*\.test\.json` files' "directory without test files: said"
+
+finish

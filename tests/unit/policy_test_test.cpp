@@ -1,0 +1,242 @@
+// `pplc test`'s case model (cli/policy_test.h): JSON-pointer edits of a claim, the checks of a
+// test file with the JSON path of each problem, and matching a decision against expectations.
+#include "cli/policy_test.h"
+
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+using ppl::cli::Mismatch;
+using ppl::cli::TestCase;
+using ppl::cli::TestFile;
+using ppl::cli::TestJson;
+using ppl::cli::TestProblem;
+
+namespace {
+
+TestJson claim() {
+  return TestJson::parse(R"({"a": {"b": 1, "c/d": 2, "e~f": 3}, "lines": [{"n": 1}, {"n": 2}]})");
+}
+
+std::string setError(TestJson& doc, const std::string& pointer, const TestJson& value) {
+  std::string error;
+  if (ppl::cli::setPointer(doc, pointer, value, error)) return "";
+  return error;
+}
+
+std::string removeError(TestJson& doc, const std::string& pointer) {
+  std::string error;
+  if (ppl::cli::removePointer(doc, pointer, error)) return "";
+  return error;
+}
+
+TestFile readFile(const std::string& text) {
+  TestFile file;
+  ppl::cli::readTestFile(text, file);
+  return file;
+}
+
+// The single case of a file with `expect`, checked to be well formed.
+TestCase caseExpecting(const std::string& expect) {
+  TestFile file = readFile(R"({"base": {}, "cases": [{"name": "x", "expect": )" + expect + "}]}");
+  REQUIRE(file.problems.empty());
+  REQUIRE(file.cases.size() == 1);
+  INFO((file.cases[0].problems.empty() ? "" : file.cases[0].problems[0].message));
+  REQUIRE(file.cases[0].problems.empty());
+  return file.cases[0];
+}
+
+const TestJson kDecision = TestJson::parse(R"({
+  "claim_id": "C", "policy": "p@1", "decision": "deny",
+  "lines": [
+    {"line_number": 1, "hcpcs": "J9027", "decision": "deny",
+     "reasons": [{"rule": "PA", "action": "deny", "group": "CO", "carc": "197", "rarc": ["M62"], "message": "no auth"},
+                 {"rule": "C-DX", "action": "deny", "group": "CO", "carc": "50", "rarc": [], "message": "dx"}],
+     "adjustments": []},
+    {"line_number": 3, "hcpcs": "J9027", "decision": "approve", "reasons": [],
+     "adjustments": [{"rule": "C-DISC", "group": "CO", "carc": "45", "percent": 12.5}]}
+  ]})");
+
+std::vector<Mismatch> compare(const TestCase& c) {
+  std::vector<Mismatch> out;
+  TestProblem problem;
+  REQUIRE(ppl::cli::compareDecision(c, kDecision, out, problem));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("policy test: set replaces, adds keys and appends", "[policy_test]") {
+  TestJson doc = claim();
+  CHECK(setError(doc, "/a/b", 5) == "");
+  CHECK(doc["a"]["b"] == 5);
+  CHECK(setError(doc, "/a/new", "x") == "");
+  CHECK(doc["a"]["new"] == "x");
+  CHECK(setError(doc, "/a/c~1d", 7) == "");
+  CHECK(doc["a"]["c/d"] == 7);
+  CHECK(setError(doc, "/a/e~0f", 8) == "");
+  CHECK(doc["a"]["e~f"] == 8);
+  CHECK(setError(doc, "/lines/1/n", 9) == "");
+  CHECK(doc["lines"][1]["n"] == 9);
+  CHECK(setError(doc, "/lines/-", TestJson::parse(R"({"n": 3})")) == "");
+  CHECK(doc["lines"].size() == 3);
+  CHECK(doc["lines"][2]["n"] == 3);
+  CHECK(setError(doc, "/lines/0", TestJson::parse(R"({"n": 0})")) == "");
+  CHECK(doc["lines"][0]["n"] == 0);
+  CHECK(setError(doc, "", TestJson::object()) == "");
+  CHECK(doc == TestJson::object());
+}
+
+TEST_CASE("policy test: set keeps the order of new keys", "[policy_test]") {
+  TestJson doc = TestJson::object();
+  CHECK(setError(doc, "/z", 1) == "");
+  CHECK(setError(doc, "/a", 2) == "");
+  CHECK(doc.dump() == R"({"z":1,"a":2})");
+}
+
+TEST_CASE("policy test: set refuses what has no parent", "[policy_test]") {
+  TestJson doc = claim();
+  CHECK(setError(doc, "/x/y", 1) == "`/x/y`: nothing at `/x`");
+  CHECK(setError(doc, "/lines/2", 1) == "`/lines/2`: nothing at `/lines/2` (the list has 2 elements; `-` appends)");
+  CHECK(setError(doc, "/lines/5/n", 1) == "`/lines/5/n`: nothing at `/lines/5` (the list has 2 elements)");
+  CHECK(setError(doc, "/lines/01/n", 1) == "`/lines/01/n`: nothing at `/lines/01` (the list has 2 elements)");
+  CHECK(setError(doc, "/a/b/c", 1) == "`/a/b/c`: `/a/b` is a number, not an object or a list");
+  CHECK(setError(doc, "a/b", 1) == "`a/b` is not a JSON pointer: it must start with `/`");
+  CHECK(setError(doc, "/a~2", 1) == "`/a~2` is not a JSON pointer: `~` must be followed by 0 or 1");
+  CHECK(doc == claim());
+}
+
+TEST_CASE("policy test: remove deletes members and elements", "[policy_test]") {
+  TestJson doc = claim();
+  CHECK(removeError(doc, "/a/b") == "");
+  CHECK_FALSE(doc["a"].contains("b"));
+  CHECK(removeError(doc, "/lines/0") == "");
+  CHECK(doc["lines"].size() == 1);
+  CHECK(doc["lines"][0]["n"] == 2);
+  CHECK(removeError(doc, "/a/b") == "`/a/b`: nothing to remove");
+  CHECK(removeError(doc, "/lines/1") == "`/lines/1`: nothing to remove (the list has 1 elements)");
+  CHECK(removeError(doc, "/lines/-") == "`/lines/-`: nothing to remove (the list has 1 elements)");
+  CHECK(removeError(doc, "") == "cannot remove the whole claim");
+}
+
+TEST_CASE("policy test: edits apply set then remove, in order", "[policy_test]") {
+  TestFile file = readFile(R"({"base": {}, "cases": [{"name": "x",
+      "set": {"/lines/-": {"n": 3}, "/lines/2/n": 4},
+      "remove": ["/lines/0", "/a"],
+      "expect": {"decision": "deny"}}]})");
+  REQUIRE(file.problems.empty());
+  REQUIRE(file.cases.at(0).problems.empty());
+  TestJson doc = claim();
+  TestProblem problem;
+  REQUIRE(ppl::cli::applyEdits(file.cases[0], doc, problem));
+  CHECK(doc.dump() == R"({"lines":[{"n":2},{"n":4}]})");
+
+  TestJson other = TestJson::parse(R"({"lines": []})");
+  CHECK_FALSE(ppl::cli::applyEdits(file.cases[0], other, problem));
+  CHECK(problem.path == "/cases/0/set");
+  CHECK(problem.message == "`/lines/2/n`: nothing at `/lines/2` (the list has 1 elements)");
+}
+
+TEST_CASE("policy test: file problems carry JSON paths", "[policy_test]") {
+  TestFile syntax = readFile("{\"cases\": [}");
+  REQUIRE(syntax.problems.size() == 1);
+  CHECK(syntax.problems[0].path == "");
+  CHECK(syntax.problems[0].message.rfind("not valid JSON: parse error at line 1, column 12", 0) == 0);
+
+  TestFile top = readFile(R"({"cases": [], "polices": "x"})");
+  REQUIRE(top.problems.size() == 1);
+  CHECK(top.problems[0].path == "/polices");
+  CHECK(top.problems[0].message == "unknown key `polices`; expected one of `description`, `policies`, `base`, `cases`");
+
+  CHECK(readFile("[]").problems.at(0).message == "must be a JSON object, got a list");
+  CHECK(readFile("{}").problems.at(0).message == "missing `cases`");
+
+  TestFile file = readFile(R"({"cases": [
+      {"name": "a", "claim": {}, "expect": {"decison": "deny"}},
+      {"name": "a", "claim": {}, "expect": {"decision": "denied"}},
+      {"claim": {}, "set": {"x": 1}, "remove": [3], "expect": {"decision": "deny", "lines": {"x": {}}}},
+      {"name": "b", "expect": {"error": "bad", "lines": {}}},
+      {"name": "c", "claim": {}, "expect": {"decision": "deny", "lines": {"1": {"reasons": [{"rule": 1, "rarc": "M1"}]}}}}
+    ]})");
+  REQUIRE(file.problems.empty());
+  REQUIRE(file.cases.size() == 5);
+  auto paths = [](const TestCase& c) {
+    std::vector<std::string> out;
+    for (const TestProblem& p : c.problems) out.push_back(p.path + ": " + p.message);
+    return out;
+  };
+  CHECK(paths(file.cases[0]) == std::vector<std::string>{
+      "/cases/0/expect/decison: unknown key `decison`; expected one of `decision`, `policy`, `lines`, `error`",
+      "/cases/0/expect: missing `decision` (or `error`, for a claim refused as bad input)"});
+  CHECK(paths(file.cases[1]) == std::vector<std::string>{
+      "/cases/1/name: another case is named `a`; names must be unique",
+      "/cases/1/expect/decision: unknown decision `denied`; expected approve, pend, deny or not_applicable"});
+  CHECK(paths(file.cases[2]) == std::vector<std::string>{
+      "/cases/2: missing `name`",
+      "/cases/2/set: `x` is not a JSON pointer: it must start with `/`",
+      "/cases/2/remove/0: must be a JSON pointer (a string), got a number",
+      "/cases/2/expect/lines/x: `x` is not a line number"});
+  CHECK(paths(file.cases[3]) == std::vector<std::string>{
+      "/cases/3: no claim: give the case a `claim`, or the file a `base`",
+      "/cases/3/expect/lines: `lines` cannot be expected of a claim refused as bad input"});
+  CHECK(paths(file.cases[4]) == std::vector<std::string>{
+      "/cases/4/expect/lines/1/reasons/0/rule: must be a string, got a number",
+      "/cases/4/expect/lines/1/reasons/0/rarc: must be a list of codes, got a string"});
+}
+
+TEST_CASE("policy test: a matching decision has no mismatches", "[policy_test]") {
+  CHECK(compare(caseExpecting(R"({"decision": "deny", "policy": "p@1", "lines": {
+      "1": {"decision": "deny", "reasons": ["PA", {"rule": "C-DX", "carc": "50", "rarc": []}], "adjustments": []},
+      "3": {"decision": "approve", "reasons": [], "adjustments": [{"rule": "C-DISC", "percent": 12.5}]}}})"))
+            .empty());
+  CHECK(compare(caseExpecting(R"({"decision": "deny", "lines": {"1": {"reasons": [
+      {"group": "CO", "rarc": ["M62"], "message": "no auth", "action": "deny"}, "C-DX"]}}})"))
+            .empty());
+}
+
+TEST_CASE("policy test: mismatches name the field and show both sides", "[policy_test]") {
+  std::vector<Mismatch> m = compare(caseExpecting(R"({"decision": "approve", "policy": null, "lines": {
+      "1": {"decision": "approve", "reasons": ["PA"]},
+      "3": {"adjustments": [{"rule": "C-DISC", "percent": 20}]}}})"));
+  REQUIRE(m.size() == 5);
+  CHECK((m[0].path == "decision" && m[0].expected == "approve" && m[0].actual == "deny"));
+  CHECK((m[1].path == "policy" && m[1].expected == "null" && m[1].actual == "p@1"));
+  CHECK((m[2].path == "lines.\"1\".decision" && m[2].actual == "deny"));
+  CHECK((m[3].path == "lines.\"1\".reasons" && m[3].expected == R"(["PA"])" && m[3].actual == R"(["PA", "C-DX"])"));
+  CHECK((m[4].path == "lines.\"3\".adjustments" && m[4].expected == R"([{"rule": "C-DISC", "percent": 20}])" &&
+         m[4].actual == R"([{"rule": "C-DISC", "percent": 12.5}])"));
+
+  // Objects are shown with the keys the expectation uses, in the decision's order.
+  m = compare(caseExpecting(R"({"decision": "deny", "lines": {"1": {"reasons": [{"carc": "16"}, "C-DX"]}}})"));
+  REQUIRE(m.size() == 1);
+  CHECK(m[0].actual == R"([{"rule": "PA", "carc": "197"}, {"rule": "C-DX", "carc": "50"}])");
+}
+
+TEST_CASE("policy test: an expected line the claim lacks is a test-file problem", "[policy_test]") {
+  TestCase c = caseExpecting(R"({"decision": "deny", "lines": {"2": {"decision": "deny"}}})");
+  std::vector<Mismatch> out;
+  TestProblem problem;
+  CHECK_FALSE(ppl::cli::compareDecision(c, kDecision, out, problem));
+  CHECK(problem.path == "/cases/0/expect/lines/2");
+  CHECK(problem.message == "the claim has no line 2 (its lines are 1, 3)");
+}
+
+TEST_CASE("policy test: errors against expectations", "[policy_test]") {
+  std::vector<Mismatch> out;
+  ppl::cli::compareError(caseExpecting(R"({"error": "/lines/0/units"})"), "/lines/0/units: must be a number", out);
+  CHECK(out.empty());
+  ppl::cli::compareError(caseExpecting(R"({"error": "/lines/1"})"), "/lines/0/units: must be a number", out);
+  REQUIRE(out.size() == 1);
+  CHECK((out[0].path == "error" && out[0].expected == R"(an error containing "/lines/1")"));
+  out.clear();
+  ppl::cli::compareError(caseExpecting(R"({"decision": "deny"})"), "/lines/0/units: bad", out);
+  REQUIRE(out.size() == 1);
+  CHECK((out[0].path == "decision" && out[0].actual == "error: /lines/0/units: bad"));
+
+  out.clear();
+  TestProblem problem;
+  CHECK(ppl::cli::compareDecision(caseExpecting(R"({"error": "x"})"), kDecision, out, problem));
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].actual == "no error: the claim was decided deny");
+}
