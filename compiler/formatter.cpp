@@ -416,6 +416,11 @@ bool formatSource(uint32_t file, const SourceManager& sources, std::string& out,
     diags.error(top, "internal error: the formatter failed on this file");
     return false;
   }
+  if (result.size() > ParseLimits{}.maxBytes) {
+    diags.error(top, "formatted, the file would be larger than the " + std::to_string(ParseLimits{}.maxBytes) +
+                         "-byte limit; it is left as it is");
+    return false;
+  }
   SourceManager again;
   Diagnostics againDiags;
   const uint32_t id = again.add(sources.path(file), result);
