@@ -1,4 +1,6 @@
 // pplc: check, build, evaluate, disassemble and test PPL payment policies.
+#include <cstdio>
+#include <new>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -102,4 +104,14 @@ int run(int argc, char** argv) {
 }  // namespace
 }  // namespace ppl::cli
 
-int main(int argc, char** argv) { return ppl::cli::run(argc, argv); }
+int main(int argc, char** argv) {
+  // The last line of defence: an input so large that memory runs out is reported as bad input
+  // (the limits on policy and claim sizes are meant to keep this from happening).
+  try {
+    return ppl::cli::run(argc, argv);
+  } catch (const std::bad_alloc&) {
+    std::fflush(stdout);
+    std::fputs("pplc: out of memory\n", stderr);
+    return ppl::cli::kExitBadInput;
+  }
+}

@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -375,15 +376,18 @@ bool Checker::fold(Expr& e, Value& v, std::string& text, std::vector<std::string
         return true;
       }
       return false;
-    case ExprKind::kSet:
+    case ExprKind::kSet: {
+      // First occurrences in order; a hash set keeps a set of many codes linear to fold.
+      std::unordered_set<std::string> seen;
       for (auto& k : e.kids) {
         Value kv;
         std::string kt;
         std::vector<std::string> ks;
         if (!fold(*k, kv, kt, ks) || k->type.kind != TypeKind::kString) return false;
-        if (std::find(set.begin(), set.end(), kt) == set.end()) set.push_back(kt);
+        if (seen.insert(kt).second) set.push_back(std::move(kt));
       }
       return true;
+    }
     case ExprKind::kNeg: {
       std::string t;
       std::vector<std::string> s;
