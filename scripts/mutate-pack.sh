@@ -182,6 +182,10 @@ enumerate() {
           else if (tok == "in" && p1 != "not" && !(p2 in quant)) out(pos, len, "in", "not in", "operator")
           else if (tok == "any" && first == "require") out(pos, len, tok, "no", "quantifier")
           else if (p1 == "to" && p2 == "applies" && (tok in applies_next)) out(pos, len, tok, applies_next[tok], "applies to")
+          else if (tok == "when" && p1 == "only") {            # the rule applies whatever its condition
+            rest = substr(s, 6); sub(/[ \t]*(\/\/.*)?$/, "", rest)
+            out(pos + 5, length(rest), rest, "true", "only when dropped")
+          }
           else if (tok == "between") in_between = 1
           else if (tok == "and" && in_between) in_between = 0      # `x between a and b`: not logic
           else if (tok in swap && tok != "any") {
