@@ -19,6 +19,7 @@ constexpr int kExitUsage = 2;     // the command line itself is wrong
 // The subcommands. `args` excludes "pplc" and the subcommand's name.
 int runCheck(const std::vector<std::string>& args);
 int runBuild(const std::vector<std::string>& args);
+int runFmt(const std::vector<std::string>& args);
 int runEval(const std::vector<std::string>& args);
 int runDisasm(const std::vector<std::string>& args);
 int runTest(const std::vector<std::string>& args);
@@ -26,6 +27,7 @@ int runTest(const std::vector<std::string>& args);
 // Their help texts, printed by `pplc help CMD` and `pplc CMD --help`.
 extern const char* const kCheckHelp;
 extern const char* const kBuildHelp;
+extern const char* const kFmtHelp;
 extern const char* const kEvalHelp;
 extern const char* const kDisasmHelp;
 extern const char* const kTestHelp;

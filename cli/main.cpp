@@ -1,4 +1,6 @@
 // pplc: check, build, evaluate, disassemble and test PPL payment policies.
+#include <cstdio>
+#include <new>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +23,7 @@ Usage: pplc COMMAND [OPTIONS] ARGS...
 
 Commands:
   check    check policy and module sources, report diagnostics
+  fmt      rewrite sources in the canonical layout
   build    compile policies into a .pplb file
   eval     decide claims against policies (sources or a .pplb file)
   disasm   print the bytecode of compiled policies
@@ -43,6 +46,7 @@ struct Command {
 
 const Command kCommands[] = {
     {"check", runCheck, &kCheckHelp},
+    {"fmt", runFmt, &kFmtHelp},
     {"build", runBuild, &kBuildHelp},
     {"eval", runEval, &kEvalHelp},
     {"disasm", runDisasm, &kDisasmHelp},
@@ -100,4 +104,14 @@ int run(int argc, char** argv) {
 }  // namespace
 }  // namespace ppl::cli
 
-int main(int argc, char** argv) { return ppl::cli::run(argc, argv); }
+int main(int argc, char** argv) {
+  // The last line of defence: an input so large that memory runs out is reported as bad input
+  // (the limits on policy and claim sizes are meant to keep this from happening).
+  try {
+    return ppl::cli::run(argc, argv);
+  } catch (const std::bad_alloc&) {
+    std::fflush(stdout);
+    std::fputs("pplc: out of memory\n", stderr);
+    return ppl::cli::kExitBadInput;
+  }
+}

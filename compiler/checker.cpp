@@ -8,7 +8,9 @@
 #include <cstring>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -374,15 +376,18 @@ bool Checker::fold(Expr& e, Value& v, std::string& text, std::vector<std::string
         return true;
       }
       return false;
-    case ExprKind::kSet:
+    case ExprKind::kSet: {
+      // First occurrences in order; a hash set keeps a set of many codes linear to fold.
+      std::unordered_set<std::string> seen;
       for (auto& k : e.kids) {
         Value kv;
         std::string kt;
         std::vector<std::string> ks;
         if (!fold(*k, kv, kt, ks) || k->type.kind != TypeKind::kString) return false;
-        if (std::find(set.begin(), set.end(), kt) == set.end()) set.push_back(kt);
+        if (seen.insert(kt).second) set.push_back(std::move(kt));
       }
       return true;
+    }
     case ExprKind::kNeg: {
       std::string t;
       std::vector<std::string> s;
@@ -1323,6 +1328,23 @@ void Checker::assemblePolicy(const Unit& unit) {
     auto [it, fresh] = ids.emplace(r->id, r);
     if (!fresh) error(r->span, fmt::format("rule id `{}` is used twice in policy `{}`", r->id, unit.name));
   }
+  // A module's rule that a parameter switches off in this policy (`only when
+  // traditional_medicare`, used with `false`) is not part of the policy: it could never apply,
+  // and rule coverage should not ask a test to reach it.
+  std::function<std::optional<bool>(const Expr&)> knownBool = [&](const Expr& e) -> std::optional<bool> {
+    if (e.kind == ExprKind::kNot && e.kids.size() == 1) {
+      std::optional<bool> inner = knownBool(*e.kids[0]);
+      return inner ? std::optional<bool>(!*inner) : std::nullopt;
+    }
+    if ((e.kind == ExprKind::kName || e.kind == ExprKind::kField) && e.ref == RefKind::kParam) {
+      auto it = p.params.find(e.paramRef);
+      if (it != p.params.end() && it->first->type.kind == TypeKind::kBool) return it->second.value.i != 0;
+    }
+    return std::nullopt;
+  };
+  p.rules.erase(std::remove_if(p.rules.begin(), p.rules.end(),
+                               [&](const RuleDecl* r) { return r->onlyWhen && knownBool(*r->onlyWhen) == false; }),
+                p.rules.end());
   computePhases(p, unit);
   prog_.policies.push_back(std::move(p));
 }

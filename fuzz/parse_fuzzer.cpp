@@ -1,14 +1,17 @@
 // Fuzz target for the parser: bytes -> one source file -> parseUnit (and parseExpression, which
-// message holes use), then every diagnostic rendered with its source line and caret.
+// message holes use), then every diagnostic rendered with its source line and caret; a file
+// that parses is also formatted (`pplc fmt`), twice.
 //
 // Checks: no crash, hang, sanitizer report or escaped exception on any input (the parser's
 // ParseLimits cap size, nesting and error recovery); a null unit comes with an error; every
-// diagnostic points into the file it was given.
+// diagnostic points into the file it was given; a file that parses formats (the formatter's own
+// check that only whitespace changed passes), and formatting the result changes nothing.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
 #include "compiler/diagnostics.h"
+#include "compiler/formatter.h"
 #include "compiler/parser.h"
 #include "fuzz/fuzz_common.h"
 
@@ -44,6 +47,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::unique_ptr<ppl::ast::Unit> unit = ppl::parseUnit(file, sources, diags);
     PPL_FUZZ_CHECK(unit != nullptr || diags.hasErrors(), "parseUnit returned null without an error");
     checkDiagnostics(diags, sources, file, text, "parseUnit");
+    if (unit != nullptr) {
+      std::string once, twice;
+      ppl::Diagnostics fmtDiags;
+      PPL_FUZZ_CHECK(ppl::formatSource(file, sources, once, fmtDiags), "a file that parses does not format: %s",
+                     ppl::renderDiagnostics(fmtDiags, sources).c_str());
+      ppl::SourceManager again;
+      const uint32_t formatted = again.add("fuzz.ppl", once);
+      PPL_FUZZ_CHECK(ppl::formatSource(formatted, again, twice, fmtDiags) && twice == once,
+                     "formatting is not stable:\n%s\n---- formatted again:\n%s", once.c_str(), twice.c_str());
+    }
   }
   {
     ppl::Diagnostics diags;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The threaded embedding test under ThreadSanitizer (build-tsan/). Not yet part of
-# scripts/test.sh: run it by hand until it has been seen green on CI-sized machines.
+# The threaded embedding test under ThreadSanitizer (build-tsan/). scripts/test.sh runs it as
+# its last stage; it runs alone too, after setup.sh has made build/.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"

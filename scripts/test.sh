@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: the normal build (build/, as setup.sh makes it) and an
 # AddressSanitizer + UndefinedBehaviorSanitizer build (build-asan/), each running every ctest
-# test. A failing stage does not hide the next one; the exit status is non-zero when any failed.
+# test, then the threaded embedding test under ThreadSanitizer (build-tsan/). A failing stage
+# does not hide the next one; the exit status is non-zero when any failed.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -19,6 +20,12 @@ banner "setup: packages and build/"
 banner "test: build/"
 ctest --test-dir build --output-on-failure -j2 || failed+=("tests in build/")
 
+banner "policies: pplc fmt --check policies/"
+build/pplc fmt --check policies/ || failed+=("formatting of policies/ (run: build/pplc fmt policies/)")
+
+banner "policies: pplc check --werror policies/"
+build/pplc check --werror policies/ || failed+=("pplc check --werror policies/")
+
 banner "build: build-asan/ (-DPPL_SANITIZE=ON)"
 # Unoptimized: it compiles in about half the time, the sanitizers miss nothing at -O0, and
 # g++ 12 raises false -Wmaybe-uninitialized errors in <regex> (used by Catch2) at -O1 and up
@@ -27,12 +34,14 @@ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DPPL_SANITIZE=ON
 cmake --build build-asan -j"$jobs"
 
 banner "test: build-asan/"
-# Leak checking is off until the ANTLR runtime's allocations are vetted under LeakSanitizer
-# (leaks are not undefined behaviour; every other ASan/UBSan report fails the run).
-export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=1}"
+# LeakSanitizer included: every test, the ANTLR front end too, frees what it allocates.
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 ctest --test-dir build-asan --output-on-failure -j2 || failed+=("tests in build-asan/")
 
+banner "test: ThreadSanitizer (scripts/test-tsan.sh)"
+# One compiled program decided from 4 threads, decisions compared with single-threaded ones.
+scripts/test-tsan.sh || failed+=("threaded embedding under ThreadSanitizer")
 
 if ((${#failed[@]} > 0)); then
   banner "FAILED: ${failed[*]}"

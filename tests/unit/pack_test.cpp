@@ -202,3 +202,26 @@ TEST_CASE("the boundary cases decide as worked out by hand, by the VM and the re
 TEST_CASE("the feature tour decides its claims as worked out by hand", "[pack]") {
   runCorpus(fs::path(PPL_SOURCE_DIR) / "examples" / "feature-tour", "examples/feature-tour/tour.ppl");
 }
+
+// Medicare Advantage uses the Part B module with `traditional_medicare = false`: MB-GZ, which
+// applies `only when traditional_medicare`, is not part of that policy at all (so coverage does
+// not ask for it), while traditional Medicare keeps it first.
+TEST_CASE("a module rule switched off by a parameter is left out of that policy", "[pack]") {
+  Pack& p = pack();
+  REQUIRE(p.ok);
+  auto ruleIds = [&](const std::string& policyId) {
+    std::vector<std::string> ids;
+    for (const PolicyInfo& policy : p.program.policies) {
+      if (policy.id != policyId) continue;
+      for (const RuleInfo& rule : policy.rules) ids.push_back(rule.id);
+    }
+    return ids;
+  };
+  const std::vector<std::string> partB = ruleIds("medicare-part-b-j9027");
+  const std::vector<std::string> advantage = ruleIds("medicare-advantage-j9027");
+  REQUIRE(!partB.empty());
+  REQUIRE(!advantage.empty());
+  CHECK(partB.front() == "MB-GZ");
+  CHECK(std::find(advantage.begin(), advantage.end(), "MB-GZ") == advantage.end());
+  CHECK(std::find(advantage.begin(), advantage.end(), "MB-DX") != advantage.end());
+}

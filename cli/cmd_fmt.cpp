@@ -1,0 +1,166 @@
+// `pplc fmt`: rewrite sources in the canonical layout (docs/formatting.md), or with --check
+// list the files that are not in it.
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <system_error>
+
+#include <fmt/core.h>
+
+#include "cli/commands.h"
+#include "compiler/diagnostics.h"
+#include "compiler/formatter.h"
+
+namespace ppl::cli {
+
+const char* const kFmtHelp =
+    R"(Usage: pplc fmt [OPTIONS] FILE|DIR|-...
+
+Formats PPL sources in the canonical layout (docs/formatting.md) and rewrites, in place, the
+files that change. A directory stands for every .ppl file in it and its subdirectories; `-`
+reads standard input and writes the result to standard output. Only whitespace changes: a
+file that does not parse is reported (`file:line:col: error: ...`) and left as it is.
+
+Options:
+  --check       write nothing; list the files that would change, one per line
+  --stdout      write the formatted sources to standard output instead of the files
+  -h, --help    show this help
+
+Exit status: 0 done (with --check: every file already formatted), 1 a file does not parse
+(or, with --check, would change), 2 usage error.
+)";
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// The files named: a file as given; a directory's .ppl files, recursively and sorted.
+bool expand(const std::string& path, std::vector<std::string>& files) {
+  std::error_code ec;
+  if (path == "-" || !fs::is_directory(path, ec)) {
+    files.push_back(path);
+    return true;
+  }
+  std::vector<std::string> found;
+  for (fs::recursive_directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->is_regular_file(ec) && it->path().extension() == ".ppl") found.push_back(it->path().string());
+  }
+  if (ec) {
+    inputError(path, ec.message());
+    return false;
+  }
+  std::sort(found.begin(), found.end());
+  files.insert(files.end(), found.begin(), found.end());
+  return true;
+}
+
+// Replaces `path` by `text` all at once: a reader (or a crash) sees the old file or the new one.
+// A symbolic link stays a link: its target is replaced.
+bool writeAtomically(const std::string& path, const std::string& text, std::string& error) {
+  std::error_code ec;
+  const fs::path target = fs::is_symlink(path, ec) ? fs::canonical(path, ec) : fs::path(path);
+  if (ec) {
+    error = ec.message();
+    return false;
+  }
+  const fs::path temp = target.parent_path() / ("." + target.filename().string() + ".pplfmt.tmp");
+  {
+    std::ofstream f(temp, std::ios::binary | std::ios::trunc);
+    f.write(text.data(), static_cast<std::streamsize>(text.size()));
+    f.close();
+    if (!f) {
+      error = "cannot write " + temp.string();
+      std::error_code ignored;
+      fs::remove(temp, ignored);
+      return false;
+    }
+  }
+  const fs::perms perms = fs::status(target, ec).permissions();
+  if (!ec) fs::permissions(temp, perms, ec);
+  fs::rename(temp, target, ec);
+  if (ec) {
+    error = ec.message();
+    std::error_code ignored;
+    fs::remove(temp, ignored);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+int runFmt(const std::vector<std::string>& args) {
+  bool check = false;
+  bool toStdout = false;
+  std::vector<std::string> paths;
+  ArgScanner scan(args);
+  while (scan.next()) {
+    if (!scan.isOption()) {
+      paths.push_back(scan.current());
+    } else if (scan.current() == "--check") {
+      check = true;
+    } else if (scan.current() == "--stdout") {
+      toStdout = true;
+    } else {
+      return usageError("fmt", fmt::format("unknown option `{}`", scan.current()));
+    }
+  }
+  if (paths.empty()) return usageError("fmt", "missing FILE, DIR or - to format");
+  if (check && toStdout) return usageError("fmt", "--check and --stdout do not go together");
+  if (std::count(paths.begin(), paths.end(), "-") > 1) return usageError("fmt", "`-` may be given once");
+
+  std::vector<std::string> files;
+  bool bad = false;
+  for (const std::string& path : paths) {
+    std::error_code ec;
+    if (path != "-" && !fs::exists(path, ec)) {
+      inputError(path, "no such file or directory");
+      bad = true;
+    } else if (!expand(path, files)) {
+      bad = true;
+    }
+  }
+
+  Output out;
+  bool changed = false;
+  for (const std::string& path : files) {
+    std::string text, error;
+    if (!readFile(path, text, error)) {
+      out.flush();
+      inputError(displayName(path), error);
+      bad = true;
+      continue;
+    }
+    SourceManager sources;
+    Diagnostics diags;
+    const uint32_t file = sources.add(displayName(path), text);
+    std::string formatted;
+    if (!formatSource(file, sources, formatted, diags)) {
+      out.flush();
+      std::fputs(renderDiagnostics(diags, sources).c_str(), stderr);
+      bad = true;
+      continue;
+    }
+    if (check) {
+      if (formatted != text) {
+        changed = true;
+        out.write(displayName(path));
+        out.write("\n");
+        out.endRecord();
+      }
+    } else if (toStdout || path == "-") {
+      out.write(formatted);
+      out.endRecord();
+    } else if (formatted != text && !writeAtomically(path, formatted, error)) {
+      out.flush();
+      inputError(path, error);
+      bad = true;
+    }
+  }
+  out.flush();
+  if (out.failed()) return inputError("pplc fmt", "cannot write to standard output");
+  return bad || changed ? kExitBadInput : kExitOk;
+}
+
+}  // namespace ppl::cli
