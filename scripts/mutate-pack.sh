@@ -9,16 +9,17 @@
 # when some case fails, and *survives* when every case still passes: a survivor is a change to
 # the pack that no test notices. Survivors are printed as FILE:LINE: OLD -> NEW.
 #
-# usage: scripts/mutate-pack.sh [-j N] [--pplc PATH] [--list] [-v] [POLICY_DIR]
+# usage: scripts/mutate-pack.sh [-j N] [--pplc PATH] [--equivalent FILE] [--list] [-v] [POLICY_DIR]
 #   POLICY_DIR  default: policies/ (its tests are found by `pplc test` under it)
 #   -j N        mutants run N at a time (default 2)
 #   --pplc PATH the pplc binary (default: build/pplc)
+#   --equivalent FILE  the known equivalent mutants (default POLICY_DIR/tests/equivalent-mutants.txt):
+#               survivors listed there are reported but do not fail the run
 #   --list      print the mutants and exit
 #   -v          also list the mutants that were killed or did not compile
-# Exit status: 0 no mutant survived, 1 some survived (or the unmutated suite fails), 2 usage.
-#
-# Equivalent mutants (changes no decision can show) are expected to survive; the report in
-# docs/testing.md ("Mutation testing") says how to read them. Not run by ctest: it takes minutes.
+# Exit status: 0 no mutant survived but the known equivalent ones, 1 some other survived (or the
+# unmutated suite fails), 2 usage. docs/testing.md ("Mutation testing") says how to read a
+# survivor. Not run by ctest: it takes minutes.
 set -euo pipefail
 export LC_ALL=C
 
@@ -27,7 +28,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # --- a single mutant, run by the workers --------------------------------------------------------
 if [[ "${1:-}" == "--run-one" ]]; then
   id="$2"
-  IFS=$'\037' read -r file line col len old new kind < <(sed -n "${id}p" "$MUT_LIST")
+  IFS=$'\037' read -r file line col len old new kind text < <(sed -n "${id}p" "$MUT_LIST")
   dir="$MUT_WORK/m$id"
   cp -r "$MUT_SRC" "$dir"
   awk -v L="$line" -v C="$col" -v N="$len" -v R="$new" \
@@ -53,6 +54,7 @@ fi
 
 jobs=2
 pplc="$here/build/pplc"
+equivalent=""
 list_only=0
 verbose=0
 src=""
@@ -62,8 +64,9 @@ while [[ $# -gt 0 ]]; do
     -j*) jobs="${1#-j}"; shift ;;
     --pplc) pplc="$2"; shift 2 ;;
     --list) list_only=1; shift ;;
+    --equivalent) equivalent="$2"; shift 2 ;;
     -v) verbose=1; shift ;;
-    -h|--help) sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     -*) echo "mutate-pack.sh: unknown option $1" >&2; exit 2 ;;
     *) [[ -z "$src" ]] || { echo "mutate-pack.sh: one POLICY_DIR only" >&2; exit 2; }; src="$1"; shift ;;
   esac
@@ -71,6 +74,8 @@ done
 src="${src:-$here/policies}"
 [[ -d "$src" ]] || { echo "mutate-pack.sh: no directory $src" >&2; exit 2; }
 src="$(cd "$src" && pwd)"
+equivalent="${equivalent:-$src/tests/equivalent-mutants.txt}"
+[[ -f "$equivalent" ]] || equivalent=/dev/null
 [[ -x "$pplc" ]] || { echo "mutate-pack.sh: no pplc at $pplc (build first, or --pplc PATH)" >&2; exit 2; }
 [[ "$jobs" =~ ^[1-9][0-9]*$ ]] || { echo "mutate-pack.sh: -j needs a positive number" >&2; exit 2; }
 
@@ -79,7 +84,7 @@ trap 'rm -rf "$work"' EXIT
 
 # --- enumerate the mutants ----------------------------------------------------------------------
 # One row per mutant, fields separated by \037 (not a tab: `read` would merge empty fields):
-# file, line, column (bytes, 1-based), length, old text, new text, kind.
+# file, line, column (bytes, 1-based), length, old text, new text, kind, the source line trimmed.
 enumerate() {
   local f
   for f in "$src"/*.ppl; do
@@ -99,7 +104,7 @@ enumerate() {
       return sprintf("%04d-%02d-%02d", y + (m <= 2), m, d)
     }
     function out(col, len, old, new, kind) {
-      if (old != new) printf "%s\037%d\037%d\037%d\037%s\037%s\037%s\n", FILE, NR, col, len, old, new, kind
+      if (old != new) printf "%s\037%d\037%d\037%d\037%s\037%s\037%s\037%s\n", FILE, NR, col, len, old, new, kind, TEXT
     }
     function bump_last_digit(s, delta,   i, c, d) {   # the last digit of s moved by delta (mod 10)
       for (i = length(s); i > 0; i--) {
@@ -135,6 +140,7 @@ enumerate() {
       quant["any"] = quant["no"] = quant["every"] = quant["count"] = quant["sum"] = quant["for"] = 1
     }
     {
+      TEXT = $0; sub(/^[ \t]+/, "", TEXT); sub(/[ \t]+$/, "", TEXT)
       s = $0; pos = 1; p1 = p2 = ""; eqs = 0; inrarc = 0; in_between = 0
       first = s; sub(/^[ \t]+/, "", first); sub(/[ \t].*/, "", first)
       while (length(s) > 0) {
@@ -176,6 +182,10 @@ enumerate() {
           else if (tok == "in" && p1 != "not" && !(p2 in quant)) out(pos, len, "in", "not in", "operator")
           else if (tok == "any" && first == "require") out(pos, len, tok, "no", "quantifier")
           else if (p1 == "to" && p2 == "applies" && (tok in applies_next)) out(pos, len, tok, applies_next[tok], "applies to")
+          else if (tok == "when" && p1 == "only") {            # the rule applies whatever its condition
+            rest = substr(s, 6); sub(/[ \t]*(\/\/.*)?$/, "", rest)
+            out(pos + 5, length(rest), rest, "true", "only when dropped")
+          }
           else if (tok == "between") in_between = 1
           else if (tok == "and" && in_between) in_between = 0      # `x between a and b`: not logic
           else if (tok in swap && tok != "any") {
@@ -223,18 +233,30 @@ export MUT_LIST="$work/mutants.tsv" MUT_WORK="$work" MUT_SRC="$src" MUT_PPLC="$p
 seq 1 "$total" | xargs -P "$jobs" -n 1 bash "${BASH_SOURCE[0]}" --run-one
 
 # --- report -------------------------------------------------------------------------------------
+# Known equivalent mutants (EQUIVALENT_FILE: `FILE | SOURCE LINE | OLD -> NEW | why`, `#` comments)
+# are reported as such and do not fail the run; every other survivor does.
 sort -n "$MUT_RESULTS" | awk -F'\037' -v V="$verbose" -v SRC="$(basename "$src")" '
-  NR == FNR { res[$1] = $2; next }
+  FILENAME == EQ {
+    if ($0 ~ /^[ \t]*(#|$)/) next
+    n = split($0, f, / \| /); split(f[3], on, / -> /)
+    if (n >= 3) { key = f[1] "\037" f[2] "\037" on[1] "\037" on[2]; eqv[key] = 1; eqn++ }
+    next
+  }
+  FILENAME == "-" { res[$1] = $2; next }
   {
-    r = res[FNR]; loc = sprintf("%s/%s:%s:%s", SRC, $1, $2, $3)
-    if (r == "survived") { printf "SURVIVED %s: `%s` -> `%s` (%s)\n", loc, $5, $6, $7; s++ }
+    r = res[FNR]; loc = sprintf("%s/%s:%s:%s", SRC, $1, $2, $3); m++
+    key = $1 "\037" $8 "\037" $5 "\037" $6
+    if (r == "survived" && (key in eqv)) { q++; used[key] = 1; if (V) printf "equivalent %s: `%s` -> `%s` (%s)\n", loc, $5, $6, $7 }
+    else if (r == "survived") { printf "SURVIVED %s: `%s` -> `%s` (%s)\n", loc, $5, $6, $7; s++ }
     else if (r == "killed") { k++; if (V) printf "killed   %s: `%s` -> `%s` (%s)\n", loc, $5, $6, $7 }
     else if (r == "nocompile") { c++; if (V) printf "no-compile %s: `%s` -> `%s` (%s)\n", loc, $5, $6, $7 }
     else { e++; printf "ERROR %s %s: `%s` -> `%s` (%s)\n", r, loc, $5, $6, $7 }
   }
   END {
-    printf "%d mutants: %d killed, %d survived, %d not compiled", FNR, k, s, c
+    for (key in eqv) if (!(key in used)) { split(key, u, "\037"); printf "note: listed as equivalent but not a survivor: %s: %s (`%s` -> `%s`)\n", u[1], u[2], u[3], u[4] }
+    printf "%d mutants: %d killed, %d survived, %d not compiled", m, k, s + q, c
+    if (q) printf " (%d of the survivors known equivalent)", q
     if (e) printf ", %d errors", e
     printf "\n"
     exit (s > 0 || e > 0) ? 1 : 0
-  }' - "$MUT_LIST"
+  }' EQ="$equivalent" "$equivalent" - "$MUT_LIST"
