@@ -397,6 +397,90 @@ const TestJson* findLine(const TestJson& actual, size_t number) {
   return nullptr;
 }
 
+// What nlohmann's parser would silently change: a key written twice in one object (the last
+// one wins, so `"/lines/-"` twice in `set` would append once) and a number with more than 15
+// significant digits (read as a double, so 40.0000000000000001 would become 40 and a boundary
+// case would quietly test something else). The SAX interface sees both before they are lost.
+class FaithfulnessCheck : public nlohmann::json_sax<TestJson> {
+ public:
+  explicit FaithfulnessCheck(std::vector<TestProblem>& problems) : problems_(problems) {}
+
+  bool null() override { return value(); }
+  bool boolean(bool) override { return value(); }
+  bool number_integer(number_integer_t) override { return value(); }
+  bool number_unsigned(number_unsigned_t) override { return value(); }
+  bool number_float(number_float_t, const string_t& text) override {
+    if (significantDigits(text) > 15) {
+      problems_.push_back({pointer(), fmt::format("the number {} has more than 15 significant digits, which a "
+                                                  "test file cannot hold exactly",
+                                                  text)});
+    }
+    return value();
+  }
+  bool string(string_t&) override { return value(); }
+  bool binary(binary_t&) override { return value(); }
+  bool start_object(std::size_t) override {
+    frames_.push_back({true, {}, 0, ""});
+    return true;
+  }
+  bool key(string_t& key) override {
+    Frame& f = frames_.back();
+    f.key = key;
+    if (!f.keys.insert(key).second) {
+      problems_.push_back({pointer(), fmt::format("the key `{}` is written twice in one object; JSON keeps only the "
+                                                  "last",
+                                                  key)});
+    }
+    return true;
+  }
+  bool end_object() override { return end(); }
+  bool start_array(std::size_t) override {
+    frames_.push_back({false, {}, 0, ""});
+    return true;
+  }
+  bool end_array() override { return end(); }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+
+ private:
+  struct Frame {
+    bool object;
+    std::set<std::string> keys;
+    size_t index;     // arrays: the next element's index
+    std::string key;  // objects: the current key
+  };
+
+  static int significantDigits(const std::string& text) {
+    int digits = 0;
+    bool leading = true;
+    for (char c : text) {
+      if (c == 'e' || c == 'E') break;
+      if (c < '0' || c > '9') continue;
+      if (leading && c == '0') continue;
+      leading = false;
+      ++digits;
+    }
+    return digits;
+  }
+  std::string pointer() const {
+    std::string out;
+    for (const Frame& f : frames_) {
+      out = f.object ? child(out, f.key) : child(out, f.index);
+    }
+    return out;
+  }
+  bool value() {
+    if (!frames_.empty() && !frames_.back().object) ++frames_.back().index;
+    return true;
+  }
+  bool end() {
+    frames_.pop_back();
+    return value();
+  }
+
+  std::vector<TestProblem>& problems_;
+  std::vector<Frame> frames_;
+};
+
 }  // namespace
 
 void readTestFile(const std::string& text, TestFile& out) {
@@ -411,6 +495,9 @@ void readTestFile(const std::string& text, TestFile& out) {
     out.problems.push_back({"", fmt::format("not valid JSON: {}", message)});
     return;
   }
+  FaithfulnessCheck faithful(out.problems);
+  TestJson::sax_parse(text, &faithful);
+  if (!out.problems.empty()) return;
   if (!expectType(doc, doc.is_object(), "", "a JSON object", out.problems)) return;
   checkKeys(doc, "", kFileKeys, out.problems);
   if (doc.contains("description") && expectType(doc["description"], doc["description"].is_string(),

@@ -108,6 +108,19 @@ expect_rc 1 "unknown top-level key"
 expect_stdout "^$TMP/top\\.test\\.json: /extra: unknown key \`extra\`" "unknown top-level key: path"
 check "unknown top-level key: one failure" test "$(last_line)" = "0 passed, 1 failed"
 
+# What JSON parsers silently change is refused: a key written twice (the last would win) and a
+# number a double cannot hold exactly.
+cat >"$TMP/unfaithful.test.json" <<EOF
+{"policies": "$FIX/mini.ppl", "cases": [
+  {"name": "a", "set": {"/lines/0/units": 40.0000000000000001}, "expect": {"decision": "approve"}},
+  {"name": "b", "set": {"/lines/-": {}, "/lines/-": {}}, "expect": {"decision": "approve"}}]}
+EOF
+run test "$TMP/unfaithful.test.json"
+expect_rc 1 "unfaithful JSON"
+expect_stdout "^$TMP/unfaithful\\.test\\.json: /cases/0/set/~1lines~10~1units: the number 40\\.0000000000000001 has more than 15 significant digits" "unfaithful JSON: long number"
+expect_stdout "^$TMP/unfaithful\\.test\\.json: /cases/1/set/~1lines~1-: the key \`/lines/-\` is written twice in one object" "unfaithful JSON: duplicate key"
+check "unfaithful JSON: the file fails once" test "$(last_line)" = "0 passed, 1 failed"
+
 cat >"$TMP/noclaim.test.json" <<EOF
 {"policies": "$FIX/mini.ppl", "base": "no-such-claim.json", "cases": [{"name": "a", "expect": {"decision": "approve"}}]}
 EOF
