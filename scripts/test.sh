@@ -26,6 +26,11 @@ build/pplc fmt --check policies/ || failed+=("formatting of policies/ (run: buil
 banner "policies: pplc check --werror policies/"
 build/pplc check --werror policies/ || failed+=("pplc check --werror policies/")
 
+banner "policies: mutation testing of the pack's suite (scripts/mutate-pack.sh)"
+# Every one-token change to a number, date, code, group, outcome or operator of the pack must
+# make some case of policies/tests fail (known equivalent mutants aside). About a minute.
+scripts/mutate-pack.sh || failed+=("mutation testing: a change to the pack survived its suite")
+
 banner "build: build-asan/ (-DPPL_SANITIZE=ON)"
 # Unoptimized: it compiles in about half the time, the sanitizers miss nothing at -O0, and
 # g++ 12 raises false -Wmaybe-uninitialized errors in <regex> (used by Catch2) at -O1 and up
