@@ -7,6 +7,7 @@
 #include <cstring>
 #include <string>
 
+#include "runtime/claim_checks.h"
 #include "runtime/date.h"
 
 namespace ppl {
@@ -31,33 +32,9 @@ const char* StringArena::copy(std::string_view s) {
 
 namespace {
 
-constexpr size_t kMaxQuoted = 40;
-
-// A string as a JSON literal for messages, cut at kMaxQuoted bytes.
-std::string quoted(std::string_view s) {
-  std::string out = "\"";
-  const size_t n = std::min(s.size(), kMaxQuoted);
-  for (size_t i = 0; i < n; ++i) {
-    const char c = s[i];
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-      out += buf;
-    } else {
-      out += c;
-    }
-  }
-  if (s.size() > kMaxQuoted) out += "...";
-  out += '"';
-  return out;
-}
-
 std::string describe(const BuilderValue& v) {
   switch (v.kind) {
-    case BuilderValue::Kind::kString: return quoted(v.text);
+    case BuilderValue::Kind::kString: return quotedForMessage(v.text);
     case BuilderValue::Kind::kInt: return std::to_string(v.i);
     case BuilderValue::Kind::kBool: return v.i ? "true" : "false";
     case BuilderValue::Kind::kDecimalText: return std::string(v.text.substr(0, kMaxQuoted));
@@ -70,45 +47,6 @@ std::string describe(const BuilderValue& v) {
   return "?";
 }
 
-const char* formatExpectation(StringFormat f) {
-  switch (f) {
-    case StringFormat::kAny: return "must be a string";
-    case StringFormat::kHcpcs: return "must be an hcpcs code: a letter or digit, 3 digits, a letter or digit (like J9027)";
-    case StringFormat::kIcd10cm: return "must be an icd-10-cm code like C61 or Z19.2";
-    case StringFormat::kNdc: return "must be an ndc of 11 digits without dashes";
-    case StringFormat::kNpi: return "must be an npi of 10 digits";
-    case StringFormat::kPlaceOfService: return "must be a place of service code of 2 digits";
-    case StringFormat::kModifier: return "must be a modifier of 2 letters or digits";
-  }
-  return "must be a string";
-}
-
-bool isScalarKind(ValueKind k) {
-  return k == ValueKind::kBool || k == ValueKind::kInt || k == ValueKind::kDecimal || k == ValueKind::kString ||
-         k == ValueKind::kDate;
-}
-
-int compareValues(ValueKind kind, const Value& a, const Value& b) {
-  switch (kind) {
-    case ValueKind::kString: {
-      const int c = a.s.view().compare(b.s.view());
-      return (c > 0) - (c < 0);
-    }
-    case ValueKind::kDecimal: return compare(a.d, b.d);
-    default: return (a.i > b.i) - (a.i < b.i);
-  }
-}
-
-std::string renderValue(ValueKind kind, const Value& v) {
-  switch (kind) {
-    case ValueKind::kBool: return v.i ? "true" : "false";
-    case ValueKind::kInt: return std::to_string(v.i);
-    case ValueKind::kDecimal: return v.d.toString();
-    case ValueKind::kString: return quoted(v.s.view());
-    case ValueKind::kDate: return formatDate(static_cast<int32_t>(v.i));
-    default: return "?";
-  }
-}
 
 }  // namespace
 

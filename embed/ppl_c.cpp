@@ -25,6 +25,7 @@
 #include "bytecode/pplb.h"
 #include "bytecode/verifier.h"
 #include "embed/claim_builder.h"
+#include "runtime/claim_checks.h"
 #include "runtime/decision.h"
 #include "runtime/facts.h"
 #include "vm/claim_loader.h"
@@ -137,7 +138,6 @@ void writeError(char* buffer, size_t size, std::string_view message) {
   buffer[n] = '\0';
 }
 
-std::string schemaProblem(const ppl::Schema& schema);
 
 ppl_status finishLoad(std::string_view bytes, const ppl_load_options* options, ppl_program** out, char* error,
                       size_t errorSize) {
@@ -180,43 +180,6 @@ ppl_status finishLoad(std::string_view bytes, const ppl_load_options* options, p
   *out = p.release();
   writeError(error, errorSize, "");
   return PPL_OK;
-}
-
-bool isScalarKind(ppl::ValueKind k) {
-  using ppl::ValueKind;
-  return k == ValueKind::kBool || k == ValueKind::kInt || k == ValueKind::kDecimal || k == ValueKind::kString ||
-         k == ValueKind::kDate;
-}
-
-// What the builder and the accessors index by (the verifier checks this too; this is cheap).
-std::string schemaProblem(const ppl::Schema& schema) {
-  using ppl::ValueKind;
-  const size_t nRecords = schema.records.size();
-  if (schema.root >= nRecords) return "the root record is missing";
-  for (const ppl::SchemaRecord& rec : schema.records) {
-    std::vector<uint8_t> slotUsed(rec.fields.size() + 1, 0);
-    for (const ppl::SchemaField& f : rec.fields) {
-      const std::string where = "`" + rec.name + "." + f.name + "`";
-      if (f.slot == 0 || f.slot >= rec.slotCount() || slotUsed[f.slot]) return where + " has a bad slot";
-      slotUsed[f.slot] = 1;
-      const ValueKind k = f.type.kind;
-      const ValueKind elem = k == ValueKind::kList ? f.type.elemKind : k;
-      if (k != ValueKind::kList && k != ValueKind::kRecord && !isScalarKind(k)) return where + " has an unsupported type";
-      if (k == ValueKind::kList && elem != ValueKind::kRecord && !isScalarKind(elem)) {
-        return where + " has an unsupported element type";
-      }
-      if (elem == ValueKind::kRecord && f.type.record >= nRecords) return where + " names no record";
-      if (f.type.enumIndex >= 0 && static_cast<size_t>(f.type.enumIndex) >= schema.enums.size()) {
-        return where + " names no enumeration";
-      }
-      if (f.notBefore >= 0 && static_cast<size_t>(f.notBefore) >= rec.fields.size()) return where + " has a bad `not before`";
-      if (f.uniqueBy >= 0 && (k != ValueKind::kList || elem != ValueKind::kRecord ||
-                              static_cast<size_t>(f.uniqueBy) >= schema.records[f.type.record].fields.size())) {
-        return where + " has a bad `unique`";
-      }
-    }
-  }
-  return "";
 }
 
 bool readWholeFile(const char* path, size_t limit, std::string& out, std::string& error) {

@@ -24,6 +24,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "runtime/claim_checks.h"
 #include "runtime/date.h"
 
 namespace ppl {
@@ -36,7 +37,6 @@ namespace {
 constexpr std::string_view kClaimIdKey = "claim_id";
 
 // Longest piece of user input quoted in a message.
-constexpr size_t kMaxQuoted = 40;
 
 bool isDigit(char c) { return c >= '0' && c <= '9'; }
 
@@ -121,30 +121,6 @@ std::string truncated(std::string_view s) {
   return std::string(s.substr(0, cut)) + "...";
 }
 
-// A string as a JSON literal, for messages (the raw token is used where there is one).
-std::string quoted(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s.substr(0, std::min(s.size(), kMaxQuoted))) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-      out += buf;
-    } else {
-      out += c;
-    }
-  }
-  if (s.size() > kMaxQuoted) {
-    while (out.size() > 1 && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80) out.pop_back();
-    if (out.size() > 1 && (static_cast<unsigned char>(out.back()) & 0xC0) == 0xC0) out.pop_back();
-    out += "...";
-  }
-  out += '"';
-  return out;
-}
-
 const char* typeName(od::json_type t) {
   switch (t) {
     case od::json_type::object: return "an object";
@@ -155,79 +131,6 @@ const char* typeName(od::json_type t) {
     case od::json_type::null: return "null";
   }
   return "?";
-}
-
-const char* formatExpectation(StringFormat f) {
-  switch (f) {
-    case StringFormat::kAny: return "must be a string";
-    case StringFormat::kHcpcs: return "must be an hcpcs code: a letter or digit, 3 digits, a letter or digit (like J9027)";
-    case StringFormat::kIcd10cm: return "must be an icd-10-cm code like C61 or Z19.2";
-    case StringFormat::kNdc: return "must be an ndc of 11 digits without dashes";
-    case StringFormat::kNpi: return "must be an npi of 10 digits";
-    case StringFormat::kPlaceOfService: return "must be a place of service code of 2 digits";
-    case StringFormat::kModifier: return "must be a modifier of 2 letters or digits";
-  }
-  return "must be a string";
-}
-
-bool isScalarKind(ValueKind k) {
-  return k == ValueKind::kBool || k == ValueKind::kInt || k == ValueKind::kDecimal || k == ValueKind::kString ||
-         k == ValueKind::kDate;
-}
-
-int sign(int64_t a, int64_t b) { return (a > b) - (a < b); }
-
-// Orders two values of one scalar kind; uniqueBy needs a sort, not just equality.
-int compareValues(ValueKind kind, const Value& a, const Value& b) {
-  switch (kind) {
-    case ValueKind::kString: {
-      int c = a.s.view().compare(b.s.view());
-      return (c > 0) - (c < 0);
-    }
-    case ValueKind::kDecimal: return compare(a.d, b.d);
-    default: return sign(a.i, b.i);
-  }
-}
-
-std::string renderValue(ValueKind kind, const Value& v) {
-  switch (kind) {
-    case ValueKind::kBool: return v.i ? "true" : "false";
-    case ValueKind::kInt: return std::to_string(v.i);
-    case ValueKind::kDecimal: return v.d.toString();
-    case ValueKind::kString: return quoted(v.s.view());
-    case ValueKind::kDate: return formatDate(static_cast<int32_t>(v.i));
-    default: return "?";
-  }
-}
-
-// Checks what the loader indexes by, once, so that a broken schema is an error, not a crash.
-std::string schemaProblem(const Schema& schema) {
-  const size_t nRecords = schema.records.size();
-  if (schema.root >= nRecords) return "the root record is missing";
-  for (const SchemaRecord& rec : schema.records) {
-    for (const SchemaField& f : rec.fields) {
-      const std::string where = "`" + rec.name + "." + f.name + "`";
-      if (f.slot == 0 || f.slot >= rec.slotCount()) return where + " has no slot";
-      ValueKind k = f.type.kind;
-      ValueKind elem = k == ValueKind::kList ? f.type.elemKind : k;
-      if (k != ValueKind::kList && k != ValueKind::kRecord && !isScalarKind(k)) return where + " has an unsupported type";
-      if (k == ValueKind::kList && elem != ValueKind::kRecord && !isScalarKind(elem)) {
-        return where + " has an unsupported element type";
-      }
-      if (elem == ValueKind::kRecord && f.type.record >= nRecords) return where + " names no record";
-      if (f.type.enumIndex >= 0 && static_cast<size_t>(f.type.enumIndex) >= schema.enums.size()) {
-        return where + " names no enumeration";
-      }
-      if (f.notBefore >= 0 && static_cast<size_t>(f.notBefore) >= rec.fields.size()) return where + " has a bad `not before`";
-      if (f.uniqueBy >= 0) {
-        if (k != ValueKind::kList || elem != ValueKind::kRecord ||
-            static_cast<size_t>(f.uniqueBy) >= schema.records[f.type.record].fields.size()) {
-          return where + " has a bad `unique`";
-        }
-      }
-    }
-  }
-  return "";
 }
 
 uint32_t hashKey(std::string_view s) {
