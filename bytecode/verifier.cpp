@@ -617,6 +617,10 @@ class ChunkVerifier {
         if (!needRecord(pc, s, ins.b, p_.layout.lineRecord)) return false;
         s[ins.a] = typeOf(Tag::kString);
         break;
+      case Opcode::ISGOVERNED:
+        if (!needRecord(pc, s, ins.b, p_.layout.lineRecord)) return false;
+        s[ins.a] = typeOf(Tag::kIntLike);
+        break;
       case Opcode::FAIL: {
         const Outcome& outcome = role_.rule->outcomes[ins.b];
         if (!needMessageArgs(pc, s, outcome.message, ins.a)) return false;

@@ -480,6 +480,15 @@ void Generator::expr(const Expr& e, uint8_t target) {
       }
       int mark = top_;
       uint8_t line = operand(*e.kids[0]);
+      if (!e.linesRef && !inGovernedChunk_) {
+        // Another line's governed test: the VM ran it for every line before any class or rule
+        // chunk (decide() step b), so it is one lookup rather than the inlined predicate.
+        span_ = e.span;
+        emit(Opcode::ISGOVERNED, target, line);
+        if (e.negated) emit(Opcode::NOT, target, target);
+        freeTo(mark);
+        return;
+      }
       withLine(line, [&] {
         if (e.linesRef) {
           expr(*e.linesRef->predicate, target);

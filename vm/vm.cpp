@@ -176,6 +176,7 @@ Evaluator::ReuseKey Evaluator::reuseKeyOf(const Chunk& chunk) {
       case Opcode::ITERINIT: case Opcode::ITERNEXT: case Opcode::LOOP: case Opcode::MAXI:
       case Opcode::MINI: case Opcode::MAXD: case Opcode::MIND: case Opcode::JMP: case Opcode::JMPIF:
       case Opcode::JMPIFNOT: case Opcode::PASS: case Opcode::SKIP: case Opcode::RETBOOL:
+      case Opcode::ISGOVERNED:  // fixed per claim; on the line's own register it touches the line
         break;
       // DECISION reads other lines' verdicts, which change between lines; ADJUST records more
       // than an exit. Opcodes added later are kept out until they are listed above.
@@ -273,6 +274,7 @@ bool Evaluator::decide(const Facts& facts, Decision& out, EvalError& error) {
   if (policyIndex < 0) return true;
   const PolicyInfo& policy = program_.policies[static_cast<size_t>(policyIndex)];
 
+  governedKnown_ = false;
   lineBase_.resize(n);
   linePhase_.assign(n, 0);
   lineGoverned_.assign(n, 0);
@@ -289,6 +291,7 @@ bool Evaluator::decide(const Facts& facts, Decision& out, EvalError& error) {
     lineGoverned_[i] = e == Exit::kTrue;
     if (!lineGoverned_[i]) lineDecided_[i] = 1;
   }
+  governedKnown_ = true;
 
   // c. Phases: the highest phase among the classes a line belongs to.
   for (uint32_t i = 0; i < n; ++i) {
@@ -742,6 +745,22 @@ Evaluator::Exit Evaluator::run(uint32_t chunkIndex, uint32_t lineBase, const Rul
         const StrRef name = verdictString(out_->lines[ordinal].verdict);
         VM_RA.s = name;
         VM_RA.absent = 0;
+        VM_NEXT();
+      }
+      VM_CASE(ISGOVERNED) {
+        // The same refusal as DECISION for a record that is not a claim line; and the governed
+        // tests of step b must all have run (a hostile governed chunk could ask earlier).
+        const uint32_t base = VM_RB.rec;
+        const uint64_t ordinal = static_cast<uint64_t>(slots[base].i);
+        if (ordinal >= lines_.count || lineBase_[ordinal] != base) {
+          errorWhat_ = "ISGOVERNED of a record that is not a claim line";
+          return Exit::kError;
+        }
+        if (!governedKnown_) {
+          errorWhat_ = "ISGOVERNED before every line's governed test has run";
+          return Exit::kError;
+        }
+        VM_SET_BOOL_AND_BRANCH(lineGoverned_[ordinal] != 0);
         VM_NEXT();
       }
       VM_CASE(FAIL) {
