@@ -127,7 +127,7 @@ int writeDigits(UInt128 v, char* out) {
 // Drops trailing zeros, raising the exponent to match. mag must not be zero. Exact quotients
 // and roots (17424 / 3600 = 4.84 computed to 35 digits) end in many zeros: they go in chunks
 // of 16, 8, 4, 2 and 1 digits, each a division or two, rather than one digit at a time.
-void stripZeros(UInt128& mag, int64_t& exp) {
+void stripZerosSlow(UInt128& mag, int64_t& exp) {
   static constexpr int kChunks[] = {16, 8, 4, 2, 1};
   while ((mag >> 64) != 0) {
     // mag mod 10 from the halves (2^64 = 6 mod 10): no division unless it is 0.
@@ -142,31 +142,37 @@ void stripZeros(UInt128& mag, int64_t& exp) {
       }
     }
   }
-  // The common case: the rest runs on a 64-bit word, with divisions by constants.
+  // The common case: the rest runs on a 64-bit word, with divisions by constants. Claim numbers
+  // (60, 82.5, 100) have no or few trailing zeros: test once, strip big chunks only when there
+  // are at least four.
   uint64_t m = static_cast<uint64_t>(mag);
   if (m % 10 == 0) {
-    if (m % 10000000000000000u == 0) {
-      m /= 10000000000000000u;
-      exp += 16;
-    }
-    if (m % 100000000 == 0) {
-      m /= 100000000;
-      exp += 8;
-    }
     if (m % 10000 == 0) {
-      m /= 10000;
-      exp += 4;
+      if (m % 10000000000000000u == 0) {
+        m /= 10000000000000000u;
+        exp += 16;
+      }
+      if (m % 100000000 == 0) {
+        m /= 100000000;
+        exp += 8;
+      }
+      if (m % 10000 == 0) {
+        m /= 10000;
+        exp += 4;
+      }
     }
-    if (m % 100 == 0) {
-      m /= 100;
-      exp += 2;
-    }
-    if (m % 10 == 0) {
+    while (m % 10 == 0) {
       m /= 10;
-      exp += 1;
+      ++exp;
     }
   }
   mag = m;
+}
+
+// The usual case inline: a 64-bit coefficient that does not end in 0.
+inline void stripZeros(UInt128& mag, int64_t& exp) {
+  if ((mag >> 64) == 0 && static_cast<uint64_t>(mag) % 10 != 0) return;
+  stripZerosSlow(mag, exp);
 }
 
 // A 256-bit unsigned scratch integer, little-endian 64-bit limbs.
