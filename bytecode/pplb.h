@@ -50,6 +50,7 @@
 //   1  the first format.
 //   2  opcode ISGOVERNED appended (a line's governed test, computed once per claim by the VM,
 //      instead of the governed predicate inlined wherever `l is governed` names another line).
+//      Opcode EQSK appended (a string compared with a string constant: LOADK + EQS in one).
 //      Version 1 files are still read: their opcodes mean what they meant.
 #pragma once
 

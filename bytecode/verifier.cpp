@@ -621,6 +621,13 @@ class ChunkVerifier {
         if (!needRecord(pc, s, ins.b, p_.layout.lineRecord)) return false;
         s[ins.a] = typeOf(Tag::kIntLike);
         break;
+      case Opcode::EQSK:
+        if (p_.constants[ins.c].kind != ValueKind::kString) {
+          return fail(pc, fmt::format("constant K{} is not a string, but EQSK compares strings", ins.c));
+        }
+        if (!need(pc, s, ins.b, Tag::kString)) return false;
+        s[ins.a] = typeOf(Tag::kIntLike);
+        break;
       case Opcode::FAIL: {
         const Outcome& outcome = role_.rule->outcomes[ins.b];
         if (!needMessageArgs(pc, s, outcome.message, ins.a)) return false;

@@ -157,6 +157,23 @@ class Generator {
     return e.kind == ExprKind::kLineClass && !e.linesRef && !e.negated && !inGovernedChunk_ &&
            e.kids[0]->kind == ExprKind::kName && e.kids[0]->ref == RefKind::kLine && lineReg_ == ownLineReg_;
   }
+  // The constant index of a string literal, constant or parameter, or -1.
+  int stringConstantOf(const Expr& e) {
+    if (e.type.kind != TypeKind::kString) return -1;
+    if (e.kind == ExprKind::kLiteral && e.literalType.kind == TypeKind::kString) {
+      return valueConstant(e.literal, e.text, TypeKind::kString);
+    }
+    if ((e.kind == ExprKind::kName || e.kind == ExprKind::kField) && e.ref == RefKind::kConst &&
+        e.constRef->type.kind == TypeKind::kString) {
+      return valueConstant(e.constRef->folded, e.constRef->foldedText, TypeKind::kString);
+    }
+    if ((e.kind == ExprKind::kName || e.kind == ExprKind::kField) && e.ref == RefKind::kParam &&
+        e.paramRef->type.kind == TypeKind::kString) {
+      const BoundParam& p = policy_->params.at(e.paramRef);
+      return valueConstant(p.value, p.text, TypeKind::kString);
+    }
+    return -1;
+  }
   // The value of an integer literal or constant, or null.
   const Value* knownInteger(const Expr& e) const {
     if (e.type.kind != TypeKind::kInt) return nullptr;
@@ -282,6 +299,17 @@ void Generator::binary(const Expr& e, uint8_t target) {
     return;
   }
   int mark = top_;
+  if ((e.op == BinaryOp::kEq || e.op == BinaryOp::kNe) && e.kids[0]->type.kind == TypeKind::kString) {
+    const int k = stringConstantOf(*e.kids[1]);
+    if (k >= 0) {  // x = "text": EQSK, no LOADK
+      uint8_t a = operand(*e.kids[0]);
+      span_ = e.span;
+      emit(Opcode::EQSK, target, a, static_cast<uint32_t>(k));
+      if (e.op == BinaryOp::kNe) emit(Opcode::NOT, target, target);
+      freeTo(mark);
+      return;
+    }
+  }
   uint8_t a = widenedOperand(e, 0, *e.kids[0]);
   uint8_t b = widenedOperand(e, 1, *e.kids[1]);
   TypeKind ka = e.toDecimal[0] ? TypeKind::kDecimal : e.kids[0]->type.kind;

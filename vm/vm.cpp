@@ -176,6 +176,7 @@ Evaluator::ReuseKey Evaluator::reuseKeyOf(const Chunk& chunk) {
       case Opcode::ITERINIT: case Opcode::ITERNEXT: case Opcode::LOOP: case Opcode::MAXI:
       case Opcode::MINI: case Opcode::MAXD: case Opcode::MIND: case Opcode::JMP: case Opcode::JMPIF:
       case Opcode::JMPIFNOT: case Opcode::PASS: case Opcode::SKIP: case Opcode::RETBOOL:
+      case Opcode::EQSK:
       case Opcode::ISGOVERNED:  // fixed per claim; on the line's own register it touches the line
         break;
       // DECISION reads other lines' verdicts, which change between lines; ADJUST records more
@@ -642,6 +643,10 @@ Evaluator::Exit Evaluator::run(uint32_t chunkIndex, uint32_t lineBase, const Rul
       }
       VM_CASE(EQS) {
         VM_SET_BOOL_AND_BRANCH(VM_RB.s == VM_RC.s);
+        VM_NEXT();
+      }
+      VM_CASE(EQSK) {
+        VM_SET_BOOL_AND_BRANCH(VM_RB.s == K[ins->c].s);
         VM_NEXT();
       }
 

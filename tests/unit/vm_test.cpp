@@ -798,6 +798,20 @@ TEST_CASE("decide: reading the decision of an undecided line is an error", "[vm]
   CHECK(out.lines[1].verdict == Verdict::kApprove);
 }
 
+TEST_CASE("vm: EQSK compares a string register with a string constant", "[vm]") {
+  OpcodeHarness h;
+  const uint16_t j9027 = h.t.kString("J9027"), other = h.t.kString("J9028"), empty = h.t.kString("");
+  auto r = h.run({ins(O::LINE, 10), ins(O::FIELD, 11, 10, kHcpcsSlot, kLineRecord), ins(O::EQSK, 0, 11, j9027),
+                  ins(O::EQSK, 1, 11, other), ins(O::LOADABSENT, 12), ins(O::EQSK, 2, 12, empty),
+                  // followed by a branch on its result, which the VM takes in the same step
+                  ins(O::EQSK, 3, 11, j9027), ins(O::JMPIFNOT, 3, 9), ins(O::LOADBOOL, 3, 0)},
+                 4);
+  CHECK(r[0].i == 1);
+  CHECK(r[1].i == 0);
+  CHECK(r[2].i == 1);  // absent reads as the empty string, as EQS does
+  CHECK(r[3].i == 0);  // the branch fell through to LOADBOOL 0
+}
+
 TEST_CASE("ISGOVERNED reads each line's governed test, once they have all run", "[vm]") {
   // One rule on governed (J9027) lines: fails with the number of governed lines of the claim,
   // counted with ISGOVERNED over claim.lines.
