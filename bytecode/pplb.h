@@ -51,6 +51,7 @@
 //   2  opcode ISGOVERNED appended (a line's governed test, computed once per claim by the VM,
 //      instead of the governed predicate inlined wherever `l is governed` names another line).
 //      Opcode EQSK appended (a string compared with a string constant: LOADK + EQS in one).
+//      Opcode ROOTFIELD appended (a field of the claim record: ROOT + FIELD in one).
 //      Version 1 files are still read: their opcodes mean what they meant.
 #pragma once
 

@@ -263,6 +263,12 @@ class ChunkVerifier {
     }
 
     switch (ins.op) {
+      case Opcode::ROOTFIELD:
+        if (ins.d != p_.schema.root) {
+          return fail(pc, fmt::format("ROOTFIELD reads the claim record `{}`, not `{}`",
+                                      p_.schema.records[p_.schema.root].name, p_.schema.records[ins.d].name));
+        }
+        [[fallthrough]];
       case Opcode::FIELD: {
         const uint32_t slotCount = p_.schema.records[ins.d].slotCount();
         if (ins.c < 1 || ins.c >= slotCount) {
@@ -494,6 +500,11 @@ class ChunkVerifier {
         break;
       case Opcode::ROOT: s[ins.a] = recordType(p_.schema.root); break;
       case Opcode::LINE: s[ins.a] = recordType(p_.layout.lineRecord); break;
+      case Opcode::ROOTFIELD: {
+        const int32_t field = slotFields_[ins.d][ins.c];
+        s[ins.a] = fieldType(p_.schema.records[ins.d].fields[static_cast<size_t>(field)].type);
+        break;
+      }
       case Opcode::FIELD: {
         if (!needRecord(pc, s, ins.b, ins.d)) return false;
         const int32_t field = slotFields_[ins.d][ins.c];

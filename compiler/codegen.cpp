@@ -263,8 +263,7 @@ void Generator::name(const Expr& e, uint8_t target) {
     case RefKind::kLine: emit(Opcode::MOVE, target, lineReg_); return;
     case RefKind::kClaim: emit(Opcode::ROOT, target); return;
     case RefKind::kRootField:
-      emit(Opcode::ROOT, target);
-      emit(Opcode::FIELD, target, target, slotOf(checked_.schema.root, e.field), checked_.schema.root);
+      emit(Opcode::ROOTFIELD, target, 0, slotOf(checked_.schema.root, e.field), checked_.schema.root);
       return;
     case RefKind::kConst: {
       const ConstDecl& c = *e.constRef;

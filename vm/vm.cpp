@@ -177,6 +177,7 @@ Evaluator::ReuseKey Evaluator::reuseKeyOf(const Chunk& chunk) {
       case Opcode::MINI: case Opcode::MAXD: case Opcode::MIND: case Opcode::JMP: case Opcode::JMPIF:
       case Opcode::JMPIFNOT: case Opcode::PASS: case Opcode::SKIP: case Opcode::RETBOOL:
       case Opcode::EQSK:
+      case Opcode::ROOTFIELD:
       case Opcode::ISGOVERNED:  // fixed per claim; on the line's own register it touches the line
         break;
       // DECISION reads other lines' verdicts, which change between lines; ADJUST records more
@@ -484,6 +485,10 @@ Evaluator::Exit Evaluator::run(uint32_t chunkIndex, uint32_t lineBase, const Rul
         } else {
           VM_RA = slots[record.rec + ins->c];
         }
+        VM_NEXT();
+      }
+      VM_CASE(ROOTFIELD) {
+        VM_RA = slots[Facts::kRootBase + ins->c];
         VM_NEXT();
       }
       VM_CASE(ISPRESENT) {

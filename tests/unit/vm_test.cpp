@@ -798,6 +798,17 @@ TEST_CASE("decide: reading the decision of an undecided line is an error", "[vm]
   CHECK(out.lines[1].verdict == Verdict::kApprove);
 }
 
+TEST_CASE("vm: ROOTFIELD reads a field of the claim record", "[vm]") {
+  OpcodeHarness h;
+  auto r = h.run({ins(O::ROOTFIELD, 0, 0, kClaimIdSlot, kClaimRecord), ins(O::ROOTFIELD, 10, 0, kCountsSlot, kClaimRecord),
+                  ins(O::LEN, 1, 10), ins(O::ROOT, 11), ins(O::FIELD, 2, 11, kClaimIdSlot, kClaimRecord),
+                  ins(O::EQS, 3, 0, 2)},
+                 4);
+  CHECK(str(r[0]) == "CLM-1");
+  CHECK(r[1].i == 3);
+  CHECK(r[3].i == 1);  // the same value as ROOT + FIELD
+}
+
 TEST_CASE("vm: EQSK compares a string register with a string constant", "[vm]") {
   OpcodeHarness h;
   const uint16_t j9027 = h.t.kString("J9027"), other = h.t.kString("J9028"), empty = h.t.kString("");
