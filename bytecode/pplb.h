@@ -48,6 +48,11 @@
 // Version history (bump kFormatVersion on any change to the layout above or to the meaning of an
 // opcode; keep reading old versions while that is cheap, and say so in kMinFormatVersion):
 //   1  the first format.
+//   2  opcode ISGOVERNED appended (a line's governed test, computed once per claim by the VM,
+//      instead of the governed predicate inlined wherever `l is governed` names another line).
+//      Opcode EQSK appended (a string compared with a string constant: LOADK + EQS in one).
+//      Opcode ROOTFIELD appended (a field of the claim record: ROOT + FIELD in one).
+//      Version 1 files are still read: their opcodes mean what they meant.
 #pragma once
 
 #include <cstdint>
@@ -59,9 +64,9 @@
 namespace ppl {
 
 constexpr char kPplbMagic[4] = {'P', 'P', 'L', 'B'};
-constexpr uint16_t kFormatVersion = 1;     // what writePplb writes
+constexpr uint16_t kFormatVersion = 2;     // what writePplb writes
 constexpr uint16_t kMinFormatVersion = 1;  // what readPplb reads
-constexpr uint16_t kMaxFormatVersion = 1;
+constexpr uint16_t kMaxFormatVersion = 2;
 constexpr size_t kPplbHeaderSize = 20;
 
 // Encodes `program` into `out` (replacing its contents). False when the program does not fit

@@ -263,6 +263,12 @@ class ChunkVerifier {
     }
 
     switch (ins.op) {
+      case Opcode::ROOTFIELD:
+        if (ins.d != p_.schema.root) {
+          return fail(pc, fmt::format("ROOTFIELD reads the claim record `{}`, not `{}`",
+                                      p_.schema.records[p_.schema.root].name, p_.schema.records[ins.d].name));
+        }
+        [[fallthrough]];
       case Opcode::FIELD: {
         const uint32_t slotCount = p_.schema.records[ins.d].slotCount();
         if (ins.c < 1 || ins.c >= slotCount) {
@@ -494,6 +500,11 @@ class ChunkVerifier {
         break;
       case Opcode::ROOT: s[ins.a] = recordType(p_.schema.root); break;
       case Opcode::LINE: s[ins.a] = recordType(p_.layout.lineRecord); break;
+      case Opcode::ROOTFIELD: {
+        const int32_t field = slotFields_[ins.d][ins.c];
+        s[ins.a] = fieldType(p_.schema.records[ins.d].fields[static_cast<size_t>(field)].type);
+        break;
+      }
       case Opcode::FIELD: {
         if (!needRecord(pc, s, ins.b, ins.d)) return false;
         const int32_t field = slotFields_[ins.d][ins.c];
@@ -616,6 +627,17 @@ class ChunkVerifier {
       case Opcode::DECISION:
         if (!needRecord(pc, s, ins.b, p_.layout.lineRecord)) return false;
         s[ins.a] = typeOf(Tag::kString);
+        break;
+      case Opcode::ISGOVERNED:
+        if (!needRecord(pc, s, ins.b, p_.layout.lineRecord)) return false;
+        s[ins.a] = typeOf(Tag::kIntLike);
+        break;
+      case Opcode::EQSK:
+        if (p_.constants[ins.c].kind != ValueKind::kString) {
+          return fail(pc, fmt::format("constant K{} is not a string, but EQSK compares strings", ins.c));
+        }
+        if (!need(pc, s, ins.b, Tag::kString)) return false;
+        s[ins.a] = typeOf(Tag::kIntLike);
         break;
       case Opcode::FAIL: {
         const Outcome& outcome = role_.rule->outcomes[ins.b];

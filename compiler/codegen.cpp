@@ -42,6 +42,7 @@ class Generator {
   int top_ = 0;
   std::map<const VarDecl*, uint8_t> vars_;
   uint8_t lineReg_ = 0;
+  uint8_t ownLineReg_ = 0;  // the register LINE writes: the line the chunk decides or classifies
   Span span_;
 
   // --- emission
@@ -133,6 +134,8 @@ class Generator {
     top_ = 0;
     vars_.clear();
     lineReg_ = alloc();
+    ownLineReg_ = lineReg_;
+    inGovernedChunk_ = false;
     span_ = Span{};
     emit(Opcode::LINE, lineReg_);
     return static_cast<uint32_t>(out_.chunks.size() - 1);
@@ -147,6 +150,30 @@ class Generator {
   void name(const Expr& e, uint8_t target);
   void binary(const Expr& e, uint8_t target);
   void quantifier(const Expr& e, uint8_t target);
+  // `line is governed` for the chunk's own line, outside the governed chunk: always true, since
+  // the VM runs class and rule chunks only for governed lines (decide() steps c and d).
+  bool inGovernedChunk_ = false;
+  bool isOwnLineGoverned(const Expr& e) const {
+    return e.kind == ExprKind::kLineClass && !e.linesRef && !e.negated && !inGovernedChunk_ &&
+           e.kids[0]->kind == ExprKind::kName && e.kids[0]->ref == RefKind::kLine && lineReg_ == ownLineReg_;
+  }
+  // The constant index of a string literal, constant or parameter, or -1.
+  int stringConstantOf(const Expr& e) {
+    if (e.type.kind != TypeKind::kString) return -1;
+    if (e.kind == ExprKind::kLiteral && e.literalType.kind == TypeKind::kString) {
+      return valueConstant(e.literal, e.text, TypeKind::kString);
+    }
+    if ((e.kind == ExprKind::kName || e.kind == ExprKind::kField) && e.ref == RefKind::kConst &&
+        e.constRef->type.kind == TypeKind::kString) {
+      return valueConstant(e.constRef->folded, e.constRef->foldedText, TypeKind::kString);
+    }
+    if ((e.kind == ExprKind::kName || e.kind == ExprKind::kField) && e.ref == RefKind::kParam &&
+        e.paramRef->type.kind == TypeKind::kString) {
+      const BoundParam& p = policy_->params.at(e.paramRef);
+      return valueConstant(p.value, p.text, TypeKind::kString);
+    }
+    return -1;
+  }
   // The value of an integer literal or constant, or null.
   const Value* knownInteger(const Expr& e) const {
     if (e.type.kind != TypeKind::kInt) return nullptr;
@@ -236,8 +263,7 @@ void Generator::name(const Expr& e, uint8_t target) {
     case RefKind::kLine: emit(Opcode::MOVE, target, lineReg_); return;
     case RefKind::kClaim: emit(Opcode::ROOT, target); return;
     case RefKind::kRootField:
-      emit(Opcode::ROOT, target);
-      emit(Opcode::FIELD, target, target, slotOf(checked_.schema.root, e.field), checked_.schema.root);
+      emit(Opcode::ROOTFIELD, target, 0, slotOf(checked_.schema.root, e.field), checked_.schema.root);
       return;
     case RefKind::kConst: {
       const ConstDecl& c = *e.constRef;
@@ -260,6 +286,10 @@ void Generator::name(const Expr& e, uint8_t target) {
 }
 
 void Generator::binary(const Expr& e, uint8_t target) {
+  if (e.op == BinaryOp::kAnd && isOwnLineGoverned(*e.kids[0])) {  // true and X is X
+    expr(*e.kids[1], target);
+    return;
+  }
   if (e.op == BinaryOp::kAnd || e.op == BinaryOp::kOr) {
     expr(*e.kids[0], target);
     uint32_t j = emit(e.op == BinaryOp::kAnd ? Opcode::JMPIFNOT : Opcode::JMPIF, target, 0);
@@ -268,6 +298,17 @@ void Generator::binary(const Expr& e, uint8_t target) {
     return;
   }
   int mark = top_;
+  if ((e.op == BinaryOp::kEq || e.op == BinaryOp::kNe) && e.kids[0]->type.kind == TypeKind::kString) {
+    const int k = stringConstantOf(*e.kids[1]);
+    if (k >= 0) {  // x = "text": EQSK, no LOADK
+      uint8_t a = operand(*e.kids[0]);
+      span_ = e.span;
+      emit(Opcode::EQSK, target, a, static_cast<uint32_t>(k));
+      if (e.op == BinaryOp::kNe) emit(Opcode::NOT, target, target);
+      freeTo(mark);
+      return;
+    }
+  }
   uint8_t a = widenedOperand(e, 0, *e.kids[0]);
   uint8_t b = widenedOperand(e, 1, *e.kids[1]);
   TypeKind ka = e.toDecimal[0] ? TypeKind::kDecimal : e.kids[0]->type.kind;
@@ -460,8 +501,21 @@ void Generator::expr(const Expr& e, uint8_t target) {
       return;
     }
     case ExprKind::kLineClass: {
+      if (isOwnLineGoverned(e)) {
+        emit(Opcode::LOADBOOL, target, 1);
+        return;
+      }
       int mark = top_;
       uint8_t line = operand(*e.kids[0]);
+      if (!e.linesRef && !inGovernedChunk_) {
+        // Another line's governed test: the VM ran it for every line before any class or rule
+        // chunk (decide() step b), so it is one lookup rather than the inlined predicate.
+        span_ = e.span;
+        emit(Opcode::ISGOVERNED, target, line);
+        if (e.negated) emit(Opcode::NOT, target, target);
+        freeTo(mark);
+        return;
+      }
       withLine(line, [&] {
         if (e.linesRef) {
           expr(*e.linesRef->predicate, target);
@@ -556,10 +610,27 @@ void Generator::expr(const Expr& e, uint8_t target) {
     case ExprKind::kCall: {
       int mark = top_;
       std::vector<uint8_t> args;
-      for (size_t i = 0; i < e.kids.size(); ++i) args.push_back(alloc());
-      for (size_t i = 0; i < e.kids.size(); ++i) {
-        expr(*e.kids[i], args[i]);
-        widenIf(e, static_cast<int>(i), args[i]);
+      if (e.ref != RefKind::kBuiltin) {
+        // An inlined definition reads its parameters, never writes them: an argument that is
+        // already in a register (a variable, the line) is bound to that register, no MOVE.
+        // Variables are not written while in scope, so the alias stays valid for the body.
+        for (size_t i = 0; i < e.kids.size(); ++i) {
+          const Expr& k = *e.kids[i];
+          const bool inRegister = k.kind == ExprKind::kName && (k.ref == RefKind::kVar || k.ref == RefKind::kLine);
+          args.push_back(inRegister && !(i < 3 && e.toDecimal[i]) ? operand(k) : alloc());
+        }
+        for (size_t i = 0; i < e.kids.size(); ++i) {
+          if (args[i] >= mark) {
+            expr(*e.kids[i], args[i]);
+            widenIf(e, static_cast<int>(i), args[i]);
+          }
+        }
+      } else {
+        for (size_t i = 0; i < e.kids.size(); ++i) args.push_back(alloc());
+        for (size_t i = 0; i < e.kids.size(); ++i) {
+          expr(*e.kids[i], args[i]);
+          widenIf(e, static_cast<int>(i), args[i]);
+        }
       }
       span_ = e.span;
       if (e.ref == RefKind::kBuiltin) {
@@ -735,7 +806,10 @@ void Generator::policy(const CheckedPolicy& p) {
   info.linesOfBusiness = p.linesOfBusiness;
   info.effectiveFrom = p.effectiveFrom;
   info.effectiveThrough = p.effectiveThrough;
-  info.governedChunk = predicateChunk("governed " + p.id, [&](uint8_t r) { governed(r); });
+  info.governedChunk = predicateChunk("governed " + p.id, [&](uint8_t r) {
+    inGovernedChunk_ = true;
+    governed(r);
+  });
   for (const PhasedClass& pc : p.phasedClasses) {
     LineClass lc;
     lc.name = pc.decl->name;

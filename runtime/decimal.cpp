@@ -8,6 +8,7 @@
 #include "runtime/decimal.h"
 
 #include <cassert>
+#include <cmath>
 #include <cstring>
 
 namespace ppl {
@@ -60,11 +61,38 @@ inline UInt128 pow10(int64_t n) {
   return kPow10.v[n];
 }
 
-// Decimal digits of v, counting 0 as one digit. At most 39.
-int digitCount(UInt128 v) {
-  int n = 1;
-  while (n <= kMaxDigits && v >= kPow10.v[n]) ++n;
-  return n;
+// Decimal digits of v, counting 0 as one digit. At most 39. From the bit length: v has
+// floor(log10 v) + 1 digits, and floor(log10 v) is g or g - 1 for g = floor(bits * log10 2)
+// (1233 / 4096 is log10 2 to within 1e-5, exact enough below 2^128), so one comparison decides.
+inline int digitCount(UInt128 v) {
+  const uint64_t hi = static_cast<uint64_t>(v >> 64), lo = static_cast<uint64_t>(v);
+  const int bits = hi != 0 ? 128 - __builtin_clzll(hi) : 64 - __builtin_clzll(lo | 1);
+  const int g = (bits * 1233) >> 12;
+  return g + (v >= kPow10.v[g] ? 1 : 0);
+}
+
+// (hi:lo) / d for hi < d, so the quotient fits 64 bits; *rem gets the remainder. On x86-64
+// that is one DIV instruction; a 128-bit `/` would call the general __udivti3 instead.
+inline uint64_t div128by64(uint64_t hi, uint64_t lo, uint64_t d, uint64_t* rem) {
+  assert(hi < d);
+#if defined(__x86_64__) && defined(__GNUC__)
+  uint64_t q, r;
+  __asm__("divq %4" : "=a"(q), "=d"(r) : "a"(lo), "d"(hi), "rm"(d));
+  *rem = r;
+  return q;
+#else
+  const UInt128 cur = (static_cast<UInt128>(hi) << 64) | lo;
+  *rem = static_cast<uint64_t>(cur % d);
+  return static_cast<uint64_t>(cur / d);
+#endif
+}
+
+// v / d and v % d for a 64-bit divisor: two DIVs at most.
+inline UInt128 divMod128by64(UInt128 v, uint64_t d, uint64_t& rem) {
+  const uint64_t hi = static_cast<uint64_t>(v >> 64), lo = static_cast<uint64_t>(v);
+  const uint64_t qh = hi / d;
+  const uint64_t ql = div128by64(hi % d, lo, d, &rem);
+  return (static_cast<UInt128>(qh) << 64) | ql;
 }
 
 // Writes the digits of v (no sign, no NUL) and returns how many.
@@ -96,20 +124,55 @@ int writeDigits(UInt128 v, char* out) {
   return n;
 }
 
-// Drops trailing zeros, raising the exponent to match. mag must not be zero.
-void stripZeros(UInt128& mag, int64_t& exp) {
+// Drops trailing zeros, raising the exponent to match. mag must not be zero. Exact quotients
+// and roots (17424 / 3600 = 4.84 computed to 35 digits) end in many zeros: they go in chunks
+// of 16, 8, 4, 2 and 1 digits, each a division or two, rather than one digit at a time.
+void stripZerosSlow(UInt128& mag, int64_t& exp) {
+  static constexpr int kChunks[] = {16, 8, 4, 2, 1};
   while ((mag >> 64) != 0) {
-    if (mag % 10 != 0) return;
-    mag /= 10;
-    ++exp;
+    // mag mod 10 from the halves (2^64 = 6 mod 10): no division unless it is 0.
+    const uint64_t hi = static_cast<uint64_t>(mag >> 64), lo = static_cast<uint64_t>(mag);
+    if (((hi % 10) * 6 + lo % 10) % 10 != 0) return;
+    for (const int k : kChunks) {
+      uint64_t rem;
+      const UInt128 q = divMod128by64(mag, kPow10U64.v[k], rem);
+      if (rem == 0) {
+        mag = q;
+        exp += k;
+      }
+    }
   }
-  // The common case: the rest runs on a 64-bit word, which is far cheaper.
+  // The common case: the rest runs on a 64-bit word, with divisions by constants. Claim numbers
+  // (60, 82.5, 100) have no or few trailing zeros: test once, strip big chunks only when there
+  // are at least four.
   uint64_t m = static_cast<uint64_t>(mag);
-  while (m % 10 == 0) {
-    m /= 10;
-    ++exp;
+  if (m % 10 == 0) {
+    if (m % 10000 == 0) {
+      if (m % 10000000000000000u == 0) {
+        m /= 10000000000000000u;
+        exp += 16;
+      }
+      if (m % 100000000 == 0) {
+        m /= 100000000;
+        exp += 8;
+      }
+      if (m % 10000 == 0) {
+        m /= 10000;
+        exp += 4;
+      }
+    }
+    while (m % 10 == 0) {
+      m /= 10;
+      ++exp;
+    }
   }
   mag = m;
+}
+
+// The usual case inline: a 64-bit coefficient that does not end in 0.
+inline void stripZeros(UInt128& mag, int64_t& exp) {
+  if ((mag >> 64) == 0 && static_cast<uint64_t>(mag) % 10 != 0) return;
+  stripZerosSlow(mag, exp);
 }
 
 // A 256-bit unsigned scratch integer, little-endian 64-bit limbs.
@@ -200,13 +263,12 @@ void scaleByPow10(U256& x, int64_t k) {
 // x /= d, returning the remainder. The 128-by-64 steps cannot overflow since rem < d.
 uint64_t divSmall(U256& x, uint64_t d) {
   uint64_t rem = 0;
-  for (int i = 3; i >= 0; --i) {
-    const UInt128 cur = (static_cast<UInt128>(rem) << 64) | x.w[i];
-    x.w[i] = static_cast<uint64_t>(cur / d);
-    rem = static_cast<uint64_t>(cur % d);
-  }
+  int i = 3;
+  while (i >= 0 && x.w[i] == 0) --i;  // leading zero limbs: quotient 0, remainder still 0
+  for (; i >= 0; --i) x.w[i] = div128by64(rem, x.w[i], d, &rem);
   return rem;
 }
+
 
 // q = n / d, r = n % d for a divisor below 2^127 (every coefficient is).
 void divMod(const U256& n, UInt128 d, U256& q, UInt128& r) {
@@ -274,9 +336,15 @@ struct DecimalOps {
 
   // Builds a normalized Decimal; the caller has checked the exponent range.
   static Decimal make(bool negative, UInt128 mag, int64_t exp) {
-    Decimal r;
-    if (mag == 0) return r;  // one zero: exponent 0, never negative
+    if (mag == 0) return Decimal();  // one zero: exponent 0, never negative
     stripZeros(mag, exp);
+    return pack(negative, mag, exp);
+  }
+
+  // make() for a nonzero magnitude without trailing zeros.
+  static Decimal pack(bool negative, UInt128 mag, int64_t exp) {
+    Decimal r;
+    assert(mag != 0 && mag % 10 != 0);
     assert(mag < kPow10.v[kMaxDigits]);
     assert(exp >= Decimal::kMinExponent && exp + digitCount(mag) <= Decimal::kMaxIntegerDigits);
     const UInt128 bits = negative ? -mag : mag;
@@ -290,8 +358,49 @@ struct DecimalOps {
   // digits, and further at 10^kMinExponent when it is that small; then normalizes and checks
   // for overflow. When sticky is set, mag must have more than maxDigits digits so that the
   // rounding position lies inside it.
-  static DecimalStatus finish(bool negative, U256 mag, int64_t exp, bool sticky, int maxDigits,
+  static DecimalStatus finish(bool negative, const U256& mag, int64_t exp, bool sticky, int maxDigits,
                               Decimal& out) {
+    if (fits128(mag)) return finish128(negative, low128(mag), exp, sticky, maxDigits, out);
+    return finishWide(negative, mag, exp, sticky, maxDigits, out);
+  }
+
+  // finish() for a magnitude below 2^128, the usual case (claim numbers, their products, the
+  // 35-digit quotients and roots), on 64-bit words: at most 19 digits are dropped here, by
+  // two DIVs, and wider drops go to finishWide().
+  static DecimalStatus finish128(bool negative, UInt128 m, int64_t exp, bool sticky, int maxDigits,
+                                 Decimal& out) {
+    if (m == 0) {
+      assert(!sticky);
+      out = Decimal();
+      return DecimalStatus::kOk;
+    }
+    const int64_t n = digitCount(m);
+    int64_t drop = n - maxDigits;
+    if (Decimal::kMinExponent - exp > drop) drop = Decimal::kMinExponent - exp;
+    if (drop > 0) {
+      if (drop > kMaxDigits64) return finishWide(negative, fromU128(m), exp, sticky, maxDigits, out);
+      uint64_t r;
+      m = divMod128by64(m, kPow10U64.v[drop], r);
+      const uint64_t unit = kPow10U64.v[drop - 1];
+      const uint64_t roundDigit = r / unit;
+      sticky = sticky || r % unit != 0;
+      exp += drop;
+      if (roundDigit > 5 || (roundDigit == 5 && (sticky || (m & 1) != 0))) ++m;
+      if (m == 0) {
+        out = Decimal();
+        return DecimalStatus::kOk;
+      }
+    } else {
+      assert(!sticky);
+    }
+    stripZeros(m, exp);
+    if (exp + digitCount(m) > Decimal::kMaxIntegerDigits) return DecimalStatus::kOverflow;
+    out = pack(negative, m, exp);
+    return DecimalStatus::kOk;
+  }
+
+  static DecimalStatus finishWide(bool negative, U256 mag, int64_t exp, bool sticky, int maxDigits,
+                                  Decimal& out) {
     if (isZero(mag)) {
       assert(!sticky);
       out = Decimal();
@@ -322,7 +431,7 @@ struct DecimalOps {
     }
     stripZeros(m, exp);
     if (exp + digitCount(m) > Decimal::kMaxIntegerDigits) return DecimalStatus::kOverflow;
-    out = make(negative, m, exp);
+    out = pack(negative, m, exp);
     return DecimalStatus::kOk;
   }
 
@@ -340,6 +449,14 @@ struct DecimalOps {
     const Decimal& y = a.exp >= b.exp ? b : a;
     const UInt128 mx = magnitude(x), my = magnitude(y);
     const int64_t ex = x.exp, ey = y.exp;
+    if (ex - ey <= kMaxDigits64 && ((mx | my) >> 64) == 0) {
+      // Both coefficients fit 64 bits and align within 19 digits (units, days, money): the
+      // aligned sum stays below 2^64 * 10^19 + 2^64 < 2^128.
+      const UInt128 bx = static_cast<UInt128>(static_cast<uint64_t>(mx)) * kPow10U64.v[ex - ey];
+      if (x.isNegative() == y.isNegative()) return finish128(x.isNegative(), bx + my, ey, false, kMaxDigits, out);
+      if (bx >= my) return finish128(x.isNegative(), bx - my, ey, false, kMaxDigits, out);
+      return finish128(y.isNegative(), my - bx, ey, false, kMaxDigits, out);
+    }
     const int64_t topX = ex + digitCount(mx);  // |x| < 10^topX
 
     U256 bigX, bigY;
@@ -396,7 +513,12 @@ struct DecimalOps {
       out = Decimal();
       return DecimalStatus::kOk;
     }
-    const U256 m = mul128(magnitude(a), magnitude(b));  // below 10^76: exact
+    const UInt128 ma = magnitude(a), mb = magnitude(b);
+    if (((ma | mb) >> 64) == 0) {  // a 64 x 64-bit product fits 128 bits
+      return finish128(a.isNegative() != b.isNegative(), ma * mb, static_cast<int64_t>(a.exp) + b.exp, false,
+                       kMaxDigits, out);
+    }
+    const U256 m = mul128(ma, mb);  // below 10^76: exact
     return finish(a.isNegative() != b.isNegative(), m, static_cast<int64_t>(a.exp) + b.exp, false,
                   kMaxDigits, out);
   }
@@ -422,45 +544,117 @@ struct DecimalOps {
                   r != 0, Decimal::kDivisionDigits, out);
   }
 
-  // Digit-by-digit (schoolbook) square root: each step brings down the next pair of digits
-  // and finds the largest digit x with (20 * root + x) * x <= remainder. After j root digits
-  // the remainder is at most 2 * root < 2 * 10^j, so 35 digits never overflow 128 bits.
+  // Square root: the root's 35 digits (34 kept, one to round with) are floor(sqrt(N)) for the
+  // coefficient scaled to N = m * 100^k, with k chosen so that the root has exactly 35 digits;
+  // the remainder N - root^2 is the sticky bit. floor(sqrt(N)) comes from isqrt() below: a
+  // double estimate corrected by Newton steps and proven by r^2 <= N < (r + 1)^2.
   static DecimalStatus sqrt(const Decimal& a, Decimal& out) {
     if (a.isNegative()) return DecimalStatus::kDomain;
     if (a.isZero()) {
       out = Decimal();
       return DecimalStatus::kOk;
     }
-    char digits[kMaxDigits + 2];
-    int n = writeDigits(magnitude(a), digits);
+    U256 n = fromU128(magnitude(a));
+    int digits = digitCount(magnitude(a));
     int64_t e = a.exp;
-    if (e % 2 != 0) {  // the root of 10^e needs an even e: move one power into the digits
-      digits[n++] = '0';
+    if (e % 2 != 0) {  // the root of 10^e needs an even e: move one power into the coefficient
+      mulSmall(n, 10);
+      ++digits;
       --e;
     }
-    const int lead = n % 2;  // an odd count is read as if it had a leading zero
-    const int pairs = (n + 1) / 2;
-    auto digitAt = [&](int i) { return i < 0 ? 0 : digits[i] - '0'; };
-
+    const int pairs = (digits + 1) / 2;  // an odd count is read as if it had a leading zero
     const int rootDigits = Decimal::kDivisionDigits + 1;  // one more to round with
-    UInt128 root = 0, rem = 0;
-    for (int i = 0; i < rootDigits; ++i) {
-      const int pair = i < pairs ? digitAt(2 * i - lead) * 10 + digitAt(2 * i + 1 - lead) : 0;
-      const UInt128 cur = rem * 100 + static_cast<unsigned>(pair);
-      const UInt128 base = root * 20;
-      // (base + x) * x >= base * x, so cur / base bounds x from above.
-      UInt128 x = 9;
-      if (base != 0 && cur / base < x) x = cur / base;
-      while ((base + x) * x > cur) --x;
-      rem = cur - (base + x) * x;
-      root = root * 10 + x;
-    }
-    // The first pair is nonzero, so root has exactly rootDigits digits. It is
-    // floor(sqrt(digits * 100^(rootDigits - pairs))), and exact iff rem is zero.
+    scaleByPow10(n, 2 * static_cast<int64_t>(rootDigits - pairs));  // below 10^70: fits 256 bits
+    UInt128 root;
+    bool exact;
+    if (!isqrt(n, root, exact)) sqrtByDigits(n, root, exact);
+    // The first pair is nonzero, so root has exactly rootDigits digits.
     const int64_t rootExp = e / 2 - (rootDigits - pairs);
     // A tie (next digit 5, nothing after) cannot happen: an exact root of a 38-digit
     // coefficient has at most 20 digits. Half-even handles it anyway.
-    return finish(false, fromU128(root), rootExp, rem != 0, Decimal::kDivisionDigits, out);
+    return finish(false, fromU128(root), rootExp, !exact, Decimal::kDivisionDigits, out);
+  }
+
+  // floor(sqrt(n)) for n < 2^234 (the root fits 117 bits), and whether it is exact. Starts from
+  // the double square root (53 correct bits), then Newton steps r += (n - r^2) / 2r computed in
+  // double (each at least doubles the correct bits: two reach +-1), and stops only when
+  // r^2 <= n <= r^2 + 2r, i.e. r = floor(sqrt(n)) proven in exact integer arithmetic. Gives up
+  // (false) after a few rounds, which the estimates never need; the caller then falls back to
+  // the digit-by-digit method.
+  static bool isqrt(const U256& n, UInt128& root, bool& exact) {
+    constexpr double k2p64 = 18446744073709551616.0;
+    auto toDouble = [&](const U256& x) {
+      return ((static_cast<double>(x.w[3]) * k2p64 + static_cast<double>(x.w[2])) * k2p64 +
+              static_cast<double>(x.w[1])) * k2p64 + static_cast<double>(x.w[0]);
+    };
+    if (n.w[3] >> 42 != 0) return false;  // n >= 2^234: outside the range this is for
+    const double estimate = std::sqrt(toDouble(n));
+    if (!(estimate >= 1.0 && estimate < 0x1p118)) return false;
+    UInt128 r = static_cast<UInt128>(estimate);
+    for (int round = 0; round < 8; ++round) {
+      const U256 square = mul128(r, r);
+      const bool below = compareU256(square, n) <= 0;
+      U256 d = below ? n : square;  // |n - r^2|
+      subFrom(d, below ? square : n);
+      if (below && compareU256(d, fromU128(r << 1)) <= 0) {  // n < (r + 1)^2 = r^2 + 2r + 1
+        root = r;
+        exact = isZero(d);
+        return true;
+      }
+      const double step = toDouble(d) / (2.0 * static_cast<double>(r));
+      if (!(step < 0x1p100)) return false;
+      const UInt128 s = step < 1.0 ? 1 : static_cast<UInt128>(step);
+      if (below) {
+        r += s;
+      } else {
+        if (s >= r) return false;
+        r -= s;
+      }
+    }
+    return false;
+  }
+
+  // The digit-by-digit (schoolbook) square root of isqrt()'s n, for the case it gives up:
+  // each step brings down the next pair of digits and finds the largest digit x with
+  // (20 * root + x) * x <= remainder. After j root digits the remainder is at most
+  // 2 * root < 2 * 10^j, so the 35 digits never overflow 128 bits.
+  static void sqrtByDigits(const U256& n, UInt128& root, bool& exact) {
+    // n's digits, most significant first, from 19-digit chunks.
+    char digits[80];
+    int count = 0;
+    U256 x = n;
+    uint64_t chunks[4];
+    int chunkCount = 0;
+    while (!isZero(x)) chunks[chunkCount++] = divSmall(x, kPow10U64.v[kMaxDigits64]);
+    for (int c = chunkCount - 1; c >= 0; --c) {
+      char tmp[kMaxDigits64];
+      uint64_t v = chunks[c];
+      for (int i = kMaxDigits64 - 1; i >= 0; --i) {
+        tmp[i] = static_cast<char>('0' + v % 10);
+        v /= 10;
+      }
+      for (int i = 0; i < kMaxDigits64; ++i) {
+        if (count == 0 && tmp[i] == '0') continue;  // leading zeros
+        digits[count++] = tmp[i];
+      }
+    }
+    const int lead = count % 2;
+    const int pairs = (count + 1) / 2;
+    auto digitAt = [&](int i) { return i < 0 ? 0 : digits[i] - '0'; };
+    UInt128 r = 0, rem = 0;
+    for (int i = 0; i < pairs; ++i) {
+      const int pair = digitAt(2 * i - lead) * 10 + digitAt(2 * i + 1 - lead);
+      const UInt128 cur = rem * 100 + static_cast<unsigned>(pair);
+      const UInt128 base = r * 20;
+      // (base + x) * x >= base * x, so cur / base bounds x from above.
+      UInt128 d = 9;
+      if (base != 0 && cur / base < d) d = cur / base;
+      while ((base + d) * d > cur) --d;
+      rem = cur - (base + d) * d;
+      r = r * 10 + d;
+    }
+    root = r;
+    exact = rem == 0;
   }
 
   // Rounds to a multiple of 10^target (target <= 0) in the given direction.
@@ -469,7 +663,11 @@ struct DecimalOps {
     const int64_t k = target - a.exp;
     const UInt128 mag = magnitude(a);
     UInt128 q = 0, r = mag;  // more than 38 digits to drop: everything is fraction
-    if (k <= kMaxDigits) {
+    if (k <= kMaxDigits64) {
+      uint64_t r64;
+      q = divMod128by64(mag, kPow10U64.v[k], r64);
+      r = r64;
+    } else if (k <= kMaxDigits) {
       q = mag / pow10(k);
       r = mag % pow10(k);
     }
@@ -507,7 +705,11 @@ struct DecimalOps {
   }
 
   static int compare(const Decimal& a, const Decimal& b) {
-    if (a.lo == b.lo && a.hi == b.hi && a.exp == b.exp) return 0;  // normalized: same bits
+    if (a.exp == b.exp) {  // aligned already: compare the two's-complement coefficients
+      const Int128 ca = static_cast<Int128>((static_cast<UInt128>(static_cast<uint64_t>(a.hi)) << 64) | a.lo);
+      const Int128 cb = static_cast<Int128>((static_cast<UInt128>(static_cast<uint64_t>(b.hi)) << 64) | b.lo);
+      return ca < cb ? -1 : (ca > cb ? 1 : 0);
+    }
     const int sa = a.isZero() ? 0 : (a.isNegative() ? -1 : 1);
     const int sb = b.isZero() ? 0 : (b.isNegative() ? -1 : 1);
     if (sa != sb) return sa < sb ? -1 : 1;

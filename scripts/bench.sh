@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark in one command (docs/performance.md explains the figures):
-#   1. builds a Release tree (default /tmp/build-bench; PPL_BENCH_BUILD to change it);
+#   1. builds a Release tree (default build-bench/ in the source tree; PPL_BENCH_BUILD to change
+#      it, e.g. PPL_BENCH_BUILD=build to reuse a Release tree you already have);
 #   2. generates the workload with bench/generate.cpp, seeded, so every run sees the same claims:
 #      PPL_BENCH_CLAIMS claims of all three lines of business (default 200000) for end to end,
 #      and 20000 commercial ones for the VM and the native policy;
@@ -12,12 +13,12 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-build="${PPL_BENCH_BUILD:-/tmp/build-bench}"
+build="${PPL_BENCH_BUILD:-$root/build-bench}"
 count="${PPL_BENCH_CLAIMS:-200000}"
 out="${PPL_BENCH_OUT:-$build/bench-results}"
 
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$build" -j"$(nproc)" --target pplc ppl_bench ppl_bench_generate
+cmake --build "$build" -j"${PPL_BENCH_JOBS:-2}" --target pplc ppl_bench ppl_bench_generate
 
 mkdir -p "$out"
 generate() {  # generate FILE ARGS...: (re)writes FILE unless it was made with the same ARGS

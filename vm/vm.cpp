@@ -176,6 +176,9 @@ Evaluator::ReuseKey Evaluator::reuseKeyOf(const Chunk& chunk) {
       case Opcode::ITERINIT: case Opcode::ITERNEXT: case Opcode::LOOP: case Opcode::MAXI:
       case Opcode::MINI: case Opcode::MAXD: case Opcode::MIND: case Opcode::JMP: case Opcode::JMPIF:
       case Opcode::JMPIFNOT: case Opcode::PASS: case Opcode::SKIP: case Opcode::RETBOOL:
+      case Opcode::EQSK:
+      case Opcode::ROOTFIELD:
+      case Opcode::ISGOVERNED:  // fixed per claim; on the line's own register it touches the line
         break;
       // DECISION reads other lines' verdicts, which change between lines; ADJUST records more
       // than an exit. Opcodes added later are kept out until they are listed above.
@@ -273,6 +276,7 @@ bool Evaluator::decide(const Facts& facts, Decision& out, EvalError& error) {
   if (policyIndex < 0) return true;
   const PolicyInfo& policy = program_.policies[static_cast<size_t>(policyIndex)];
 
+  governedKnown_ = false;
   lineBase_.resize(n);
   linePhase_.assign(n, 0);
   lineGoverned_.assign(n, 0);
@@ -289,6 +293,7 @@ bool Evaluator::decide(const Facts& facts, Decision& out, EvalError& error) {
     lineGoverned_[i] = e == Exit::kTrue;
     if (!lineGoverned_[i]) lineDecided_[i] = 1;
   }
+  governedKnown_ = true;
 
   // c. Phases: the highest phase among the classes a line belongs to.
   for (uint32_t i = 0; i < n; ++i) {
@@ -396,6 +401,24 @@ Evaluator::Exit Evaluator::run(uint32_t chunkIndex, uint32_t lineBase, const Rul
 #define VM_RB (R[ins->b])
 #define VM_RC (R[ins->c])
 
+// A comparison's result usually feeds the JMPIF / JMPIFNOT right after it (conditions, `and`,
+// `or`, `where`): the comparison writes R[a] as always, then, when the next instruction is such
+// a branch on R[a], takes it at once instead of dispatching it. The branch still runs exactly
+// as the bytecode says (same register, same target), so nothing the verifier proved changes;
+// only one dispatch is saved.
+#define VM_SET_BOOL_AND_BRANCH(value)                                                    \
+  do {                                                                                   \
+    const bool vmResult = (value);                                                       \
+    setBool(VM_RA, vmResult);                                                            \
+    if (pc->a == ins->a) {                                                               \
+      if (pc->op == Opcode::JMPIFNOT) {                                                  \
+        pc = vmResult ? pc + 1 : code + pc->b;                                           \
+      } else if (pc->op == Opcode::JMPIF) {                                              \
+        pc = vmResult ? code + pc->b : pc + 1;                                           \
+      }                                                                                  \
+    }                                                                                    \
+  } while (0)
+
 #if PPL_COMPUTED_GOTO
   // Labels as values are a GNU extension: say so to -Wpedantic once, here.
 #pragma GCC diagnostic push
@@ -464,8 +487,12 @@ Evaluator::Exit Evaluator::run(uint32_t chunkIndex, uint32_t lineBase, const Rul
         }
         VM_NEXT();
       }
+      VM_CASE(ROOTFIELD) {
+        VM_RA = slots[Facts::kRootBase + ins->c];
+        VM_NEXT();
+      }
       VM_CASE(ISPRESENT) {
-        setBool(VM_RA, !VM_RB.absent);
+        VM_SET_BOOL_AND_BRANCH(!VM_RB.absent);
         VM_NEXT();
       }
       VM_CASE(COALESCE) {
@@ -476,7 +503,7 @@ Evaluator::Exit Evaluator::run(uint32_t chunkIndex, uint32_t lineBase, const Rul
 
       // --- boolean and integer-like arithmetic
       VM_CASE(NOT) {
-        setBool(VM_RA, VM_RB.i == 0);
+        VM_SET_BOOL_AND_BRANCH(VM_RB.i == 0);
         VM_NEXT();
       }
       VM_CASE(ADDI) {
@@ -596,31 +623,35 @@ Evaluator::Exit Evaluator::run(uint32_t chunkIndex, uint32_t lineBase, const Rul
 
       // --- comparisons
       VM_CASE(EQI) {
-        setBool(VM_RA, VM_RB.i == VM_RC.i);
+        VM_SET_BOOL_AND_BRANCH(VM_RB.i == VM_RC.i);
         VM_NEXT();
       }
       VM_CASE(LTI) {
-        setBool(VM_RA, VM_RB.i < VM_RC.i);
+        VM_SET_BOOL_AND_BRANCH(VM_RB.i < VM_RC.i);
         VM_NEXT();
       }
       VM_CASE(LEI) {
-        setBool(VM_RA, VM_RB.i <= VM_RC.i);
+        VM_SET_BOOL_AND_BRANCH(VM_RB.i <= VM_RC.i);
         VM_NEXT();
       }
       VM_CASE(EQD) {
-        setBool(VM_RA, compare(VM_RB.d, VM_RC.d) == 0);
+        VM_SET_BOOL_AND_BRANCH(compare(VM_RB.d, VM_RC.d) == 0);
         VM_NEXT();
       }
       VM_CASE(LTD) {
-        setBool(VM_RA, compare(VM_RB.d, VM_RC.d) < 0);
+        VM_SET_BOOL_AND_BRANCH(compare(VM_RB.d, VM_RC.d) < 0);
         VM_NEXT();
       }
       VM_CASE(LED) {
-        setBool(VM_RA, compare(VM_RB.d, VM_RC.d) <= 0);
+        VM_SET_BOOL_AND_BRANCH(compare(VM_RB.d, VM_RC.d) <= 0);
         VM_NEXT();
       }
       VM_CASE(EQS) {
-        setBool(VM_RA, VM_RB.s == VM_RC.s);
+        VM_SET_BOOL_AND_BRANCH(VM_RB.s == VM_RC.s);
+        VM_NEXT();
+      }
+      VM_CASE(EQSK) {
+        VM_SET_BOOL_AND_BRANCH(VM_RB.s == K[ins->c].s);
         VM_NEXT();
       }
 
@@ -634,12 +665,11 @@ Evaluator::Exit Evaluator::run(uint32_t chunkIndex, uint32_t lineBase, const Rul
             break;
           }
         }
-        setBool(VM_RA, found);
+        VM_SET_BOOL_AND_BRANCH(found);
         VM_NEXT();
       }
       VM_CASE(CONTAINS) {
-        const bool found = listContains(elems, VM_RB.list, VM_RC, static_cast<ValueKind>(ins->d));
-        setBool(VM_RA, found);
+        VM_SET_BOOL_AND_BRANCH(listContains(elems, VM_RB.list, VM_RC, static_cast<ValueKind>(ins->d)));
         VM_NEXT();
       }
       VM_CASE(LEN) {
@@ -727,6 +757,22 @@ Evaluator::Exit Evaluator::run(uint32_t chunkIndex, uint32_t lineBase, const Rul
         VM_RA.absent = 0;
         VM_NEXT();
       }
+      VM_CASE(ISGOVERNED) {
+        // The same refusal as DECISION for a record that is not a claim line; and the governed
+        // tests of step b must all have run (a hostile governed chunk could ask earlier).
+        const uint32_t base = VM_RB.rec;
+        const uint64_t ordinal = static_cast<uint64_t>(slots[base].i);
+        if (ordinal >= lines_.count || lineBase_[ordinal] != base) {
+          errorWhat_ = "ISGOVERNED of a record that is not a claim line";
+          return Exit::kError;
+        }
+        if (!governedKnown_) {
+          errorWhat_ = "ISGOVERNED before every line's governed test has run";
+          return Exit::kError;
+        }
+        VM_SET_BOOL_AND_BRANCH(lineGoverned_[ordinal] != 0);
+        VM_NEXT();
+      }
       VM_CASE(FAIL) {
         const Outcome& outcome = rule->outcomes[ins->b];
         out_->reasons.emplace_back();
@@ -767,6 +813,7 @@ Evaluator::Exit Evaluator::run(uint32_t chunkIndex, uint32_t lineBase, const Rul
 #undef VM_RC
 #undef VM_CASE
 #undef VM_NEXT
+#undef VM_SET_BOOL_AND_BRANCH
 }
 
 }  // namespace ppl

@@ -106,6 +106,7 @@ class Evaluator {
   std::vector<uint32_t> lineBase_;     // record base of each claim line
   std::vector<uint32_t> linePhase_;    // phase of each governed line
   std::vector<uint8_t> lineGoverned_;  // 1: the policy's governed predicate holds
+  bool governedKnown_ = false;         // lineGoverned_ is final for every line (ISGOVERNED may read it)
   std::vector<uint8_t> lineDecided_;   // 1: out_->lines[i].verdict is final (DECISION may read it)
 
   // Set by run() when it returns Exit::kError.

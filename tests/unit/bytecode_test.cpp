@@ -374,6 +374,9 @@ TEST_CASE("opcode numbers are pinned: they are part of the .pplb format", "[byte
       {Opcode::PASS, "PASS", 48},
       {Opcode::SKIP, "SKIP", 49},
       {Opcode::RETBOOL, "RETBOOL", 50},
+      {Opcode::ISGOVERNED, "ISGOVERNED", 51},  // format version 2
+      {Opcode::EQSK, "EQSK", 52},              // format version 2
+      {Opcode::ROOTFIELD, "ROOTFIELD", 53},    // format version 2
   };
   REQUIRE(sizeof(pins) / sizeof(pins[0]) == static_cast<size_t>(Opcode::kCount));
   for (const Pin& pin : pins) {
@@ -381,7 +384,7 @@ TEST_CASE("opcode numbers are pinned: they are part of the .pplb format", "[byte
     CHECK(static_cast<int>(pin.op) == pin.number);
     CHECK(std::string(opcodeName(static_cast<Opcode>(pin.number))) == pin.name);
   }
-  CHECK(kFormatVersion == 1);
+  CHECK(kFormatVersion == 2);  // 2: ISGOVERNED appended
 }
 
 TEST_CASE("addString interns", "[bytecode]") {
@@ -466,6 +469,19 @@ TEST_CASE("the verifier rejects broken programs with a precise message", "[bytec
       {"the iterator written inside its loop", [](Program& p) { p.chunks[2].code[10] = ins(O::ITERINIT, 2, 1); },
        "chunk 2 \"rule T-DX\", instruction 10 (ITERINIT): writes R2, the iterator of the loop from 9 to 12: the loop "
        "could run forever"},
+      {"ISGOVERNED of a record that is not a line", [](Program& p) { p.chunks[2].code[10] = ins(O::ISGOVERNED, 4, 0); },
+       "chunk 2 \"rule T-DX\", instruction 10 (ISGOVERNED): R0 holds a `Claim` record, but ISGOVERNED needs a `Line` "
+       "record"},
+      {"ISGOVERNED of a string", [](Program& p) { p.chunks[2].code[10] = ins(O::ISGOVERNED, 4, 3); },
+       "chunk 2 \"rule T-DX\", instruction 10 (ISGOVERNED): R3 holds a string, but ISGOVERNED needs a `Line` record"},
+      {"EQSK with a constant that is not a string", [](Program& p) { p.chunks[0].code[3] = ins(O::EQSK, 3, 1, 2); },
+       "chunk 0 \"governed\", instruction 3 (EQSK): constant K2 is not a string, but EQSK compares strings"},
+      {"EQSK of a record", [](Program& p) { p.chunks[0].code[3] = ins(O::EQSK, 3, 0, 0); },
+       "chunk 0 \"governed\", instruction 3 (EQSK): R0 holds a `Line` record, but EQSK needs a string"},
+      {"ROOTFIELD of a record that is not the root", [](Program& p) { p.chunks[2].code[7] = ins(O::ROOTFIELD, 1, 0, 4, 2); },
+       "chunk 2 \"rule T-DX\", instruction 7 (ROOTFIELD): ROOTFIELD reads the claim record `Claim`, not `Line`"},
+      {"ROOTFIELD of a slot out of range", [](Program& p) { p.chunks[2].code[7] = ins(O::ROOTFIELD, 1, 0, 9, 0); },
+       "chunk 2 \"rule T-DX\", instruction 7 (ROOTFIELD): slot S9 is not a field of record `Claim` (slots 1 .. 4)"},
       {"the element written into the iterator", [](Program& p) { p.chunks[2].code[9].b = 2; },
        "chunk 2 \"rule T-DX\", instruction 9 (ITERNEXT): the element register is the iterator R2 itself"},
       {"EQS on an integer register", [](Program& p) { p.chunks[0].code[2] = ins(O::LOADBOOL, 2, 1); },
@@ -495,7 +511,7 @@ TEST_CASE("the verifier rejects broken programs with a precise message", "[bytec
       {"an unused operand that is not 0", [](Program& p) { p.chunks[2].code[14].c = 1; },
        "chunk 2 \"rule T-DX\", instruction 14 (PASS): unused operand c must be 0, not 1"},
       {"an unknown opcode", [](Program& p) { p.chunks[2].code[14].op = Opcode::kCount; },
-       "chunk 2 \"rule T-DX\", instruction 14 (?): unknown opcode 51"},
+       "chunk 2 \"rule T-DX\", instruction 14 (?): unknown opcode 54"},
       {"FAIL with the wrong argument count", [](Program& p) { p.chunks[2].code[13].c = 2; },
        "chunk 2 \"rule T-DX\", instruction 13 (FAIL): passes 2 message arguments, but the message takes 1"},
       {"FAIL with an outcome out of range", [](Program& p) { p.chunks[2].code[13].b = 1; },
@@ -554,6 +570,24 @@ TEST_CASE("the verifier rejects broken programs with a precise message", "[bytec
     c.breakIt(p);
     CHECK(verifyMessage(p) == c.message);
   }
+}
+
+TEST_CASE("the verifier accepts ROOTFIELD of a claim field", "[bytecode][verifier]") {
+  Program p = sampleProgram();
+  p.chunks[2].code[7] = ins(Opcode::ROOTFIELD, 1, 0, 4, 0);  // R1 := claim.diagnoses, as ROOT + FIELD did
+  CHECK(verifyMessage(p) == "");
+}
+
+TEST_CASE("the verifier accepts EQSK of a string and a string constant", "[bytecode][verifier]") {
+  Program p = sampleProgram();
+  p.chunks[0].code[3] = ins(Opcode::EQSK, 3, 1, 0);  // line.hcpcs == "J9027"
+  CHECK(verifyMessage(p) == "");
+}
+
+TEST_CASE("the verifier accepts ISGOVERNED of a claim line", "[bytecode][verifier]") {
+  Program p = sampleProgram();
+  p.chunks[2].code[3] = ins(Opcode::ISGOVERNED, 1, 5);  // R5: the line (LINE 5)
+  CHECK(verifyMessage(p) == "");
 }
 
 TEST_CASE("the verifier requires a linked program", "[bytecode][verifier]") {
@@ -647,7 +681,7 @@ TEST_CASE(".pplb header errors", "[bytecode][pplb]") {
     std::string bytes = good;
     bytes[4] = 9;
     CHECK_FALSE(readPplb(bytes, q, error));
-    CHECK(error == "unsupported format version 9 (this reader supports 1..1)");
+    CHECK(error == "unsupported format version 9 (this reader supports 1..2)");
   }
   SECTION("unknown flags") {
     std::string bytes = good;
@@ -725,7 +759,7 @@ TEST_CASE(".pplb payload errors say what and where", "[bytecode][pplb]") {
     bytes[firstOp] = static_cast<char>(Opcode::kCount);
     fixHeader(bytes);
     CHECK_FALSE(readPplb(bytes, q, error));
-    CHECK(error == fmt::format("bad opcode 51 at byte {} (instruction 0) while reading chunk 0 code", firstOp));
+    CHECK(error == fmt::format("bad opcode 54 at byte {} (instruction 0) while reading chunk 0 code", firstOp));
   }
 }
 

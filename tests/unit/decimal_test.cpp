@@ -341,6 +341,20 @@ TEST_CASE("decimal: div keeps 34 significant digits, exact when it terminates", 
   CHECK(divOk(dec("1e-80"), dec("3")).isZero());  // underflow rounds to zero
 }
 
+TEST_CASE("decimal: sqrt is correctly rounded near squares and at the edges of the range", "[decimal]") {
+  // sqrt takes a double estimate and corrects it with exact integer Newton steps; these
+  // expectations come from Python's decimal module (34 digits, ROUND_HALF_EVEN), trailing zeros
+  // dropped as PPL does.
+  CHECK(text(sqrtOk(dec("3.997536111111111111111111111111111"))) == "1.999383932893107729124600591040713");
+  CHECK(text(sqrtOk(dec("99999999999999999999999999999999999999"))) == "10000000000000000000");
+  CHECK(text(sqrtOk(dec("12345678901234567890123456789012345678e-20"))) == "351364182.8820144253111222381699883");
+  CHECK(text(sqrtOk(dec("1.0000000000000000000000000000000001"))) == "1");
+  CHECK(text(sqrtOk(dec("0.99999999999999999999999999999999"))) == "0.999999999999999999999999999999995");
+  CHECK(text(sqrtOk(dec("8527.36"))) == "92.34370579525168698599841941539812");
+  CHECK(text(sqrtOk(dec("4.75"))) == "2.179449471770336776118490991929808");
+  CHECK(text(sqrtOk(dec("1e-79"))) == "0." + std::string(39, '0') + "3162277660168379331998893544432719");
+}
+
 TEST_CASE("decimal: sqrt is exact when the root is exact", "[decimal]") {
   CHECK(text(sqrtOk(dec("4.84"))) == "2.2");
   CHECK(text(sqrtOk(dec("0.0001"))) == "0.01");

@@ -798,6 +798,67 @@ TEST_CASE("decide: reading the decision of an undecided line is an error", "[vm]
   CHECK(out.lines[1].verdict == Verdict::kApprove);
 }
 
+TEST_CASE("vm: ROOTFIELD reads a field of the claim record", "[vm]") {
+  OpcodeHarness h;
+  auto r = h.run({ins(O::ROOTFIELD, 0, 0, kClaimIdSlot, kClaimRecord), ins(O::ROOTFIELD, 10, 0, kCountsSlot, kClaimRecord),
+                  ins(O::LEN, 1, 10), ins(O::ROOT, 11), ins(O::FIELD, 2, 11, kClaimIdSlot, kClaimRecord),
+                  ins(O::EQS, 3, 0, 2)},
+                 4);
+  CHECK(str(r[0]) == "CLM-1");
+  CHECK(r[1].i == 3);
+  CHECK(r[3].i == 1);  // the same value as ROOT + FIELD
+}
+
+TEST_CASE("vm: EQSK compares a string register with a string constant", "[vm]") {
+  OpcodeHarness h;
+  const uint16_t j9027 = h.t.kString("J9027"), other = h.t.kString("J9028"), empty = h.t.kString("");
+  auto r = h.run({ins(O::LINE, 10), ins(O::FIELD, 11, 10, kHcpcsSlot, kLineRecord), ins(O::EQSK, 0, 11, j9027),
+                  ins(O::EQSK, 1, 11, other), ins(O::LOADABSENT, 12), ins(O::EQSK, 2, 12, empty),
+                  // followed by a branch on its result, which the VM takes in the same step
+                  ins(O::EQSK, 3, 11, j9027), ins(O::JMPIFNOT, 3, 9), ins(O::LOADBOOL, 3, 0)},
+                 4);
+  CHECK(r[0].i == 1);
+  CHECK(r[1].i == 0);
+  CHECK(r[2].i == 1);  // absent reads as the empty string, as EQS does
+  CHECK(r[3].i == 0);  // the branch fell through to LOADBOOL 0
+}
+
+TEST_CASE("ISGOVERNED reads each line's governed test, once they have all run", "[vm]") {
+  // One rule on governed (J9027) lines: fails with the number of governed lines of the claim,
+  // counted with ISGOVERNED over claim.lines.
+  TestProgram t;
+  const size_t pol = t.policy("p", {"commercial"}, t.governCode("J9027"));
+  const uint16_t zero = t.kInt(0), one = t.kInt(1);
+  t.rule(pol, "COUNT",
+         {/* 0 */ ins(O::ROOT, 0), ins(O::FIELD, 1, 0, kLinesSlot, kClaimRecord), ins(O::LOADK, 2, zero),
+          ins(O::LOADK, 3, one), ins(O::ITERINIT, 4, 1),
+          /* 5 */ ins(O::ITERNEXT, 4, 5, 10), ins(O::ISGOVERNED, 6, 5), ins(O::JMPIFNOT, 6, 9),
+          ins(O::ADDI, 2, 2, 3),
+          /* 9 */ ins(O::LOOP, 0, 5),
+          /* 10 */ ins(O::FAIL, 2, 0, 1, kNoRegister)},
+         {outcome(Action::kPend, "16", {}, silent(1))});
+  t.link();
+  Evaluator vm(t.p);
+  Decision out;
+  EvalError error;
+  TestClaim claim("CLM", "commercial", {{1, "J9027", "5", {}}, {2, "96413", "1", {}}, {3, "J9027", "7", {}}});
+  REQUIRE(vm.decide(claim.facts, out, error));
+  REQUIRE(out.reasons.size() == 2);  // lines 1 and 3
+  CHECK(out.reasons[0].args[0].i == 2);
+  CHECK(out.reasons[1].args[0].i == 2);
+  CHECK(out.lines[1].verdict == Verdict::kNotApplicable);
+
+  SECTION("in the governed predicate, before every line's test has run") {
+    TestProgram early;
+    const uint32_t governed = early.chunk("governed", {ins(O::LINE, 0), ins(O::ISGOVERNED, 1, 0), ins(O::RETBOOL, 1)});
+    early.policy("p", {"commercial"}, governed);
+    early.link();
+    Evaluator evm(early.p);
+    REQUIRE_FALSE(evm.decide(claim.facts, out, error));
+    CHECK(error.message == "ISGOVERNED before every line's governed test has run in governed on line 1");
+  }
+}
+
 TEST_CASE("decide: errors in predicates name the predicate", "[vm]") {
   TestProgram t;
   const uint16_t zero = t.kDecimal("0");
