@@ -20,6 +20,12 @@ banner "setup: packages and build/"
 banner "test: build/"
 ctest --test-dir build --output-on-failure -j2 || failed+=("tests in build/")
 
+banner "policies: pplc test policies/ (JUnit in build/test-results/policies.xml)"
+# The pack's own suite, as an analyst's CI would run it; ctest's pack_suite also runs it, with
+# coverage, and this stage leaves the JUnit report a CI server can show.
+mkdir -p build/test-results
+build/pplc test policies/ --junit build/test-results/policies.xml || failed+=("pplc test policies/")
+
 banner "policies: pplc fmt --check policies/"
 build/pplc fmt --check policies/ || failed+=("formatting of policies/ (run: build/pplc fmt policies/)")
 
