@@ -485,7 +485,12 @@ std::vector<std::string> readStrings(Reader& r) {
   return v;
 }
 
-void readChunk(Reader& r, Chunk& c) {
+// The opcodes each format version knows: a version-1 file cannot use what version 2 appended.
+uint8_t opcodeLimit(uint16_t version) {
+  return version >= 2 ? static_cast<uint8_t>(Opcode::kCount) : static_cast<uint8_t>(Opcode::ISGOVERNED);
+}
+
+void readChunk(Reader& r, Chunk& c, uint16_t version) {
   c.name = r.str();
   c.registerCount = r.u16();
   {
@@ -498,6 +503,9 @@ void readChunk(Reader& r, Chunk& c) {
       const uint8_t op = r.u8();
       if (op >= static_cast<uint8_t>(Opcode::kCount)) {
         r.fail(fmt::format("bad opcode {} at byte {} (instruction {})", op, at, i));
+      } else if (op >= opcodeLimit(version)) {
+        r.fail(fmt::format("opcode {} ({}) at byte {} (instruction {}) does not exist in format version {}", op,
+                           opcodeName(static_cast<Opcode>(op)), at, i, version));
       }
       ins.op = static_cast<Opcode>(op);
       ins.a = r.u8();
@@ -574,7 +582,7 @@ void readPolicy(Reader& r, PolicyInfo& pol) {
   }
 }
 
-void readPayload(Reader& r, Program& p) {
+void readPayload(Reader& r, Program& p, uint16_t version) {
   readSchema(r, p.schema);
   {
     Scope scope(r, "files");
@@ -623,7 +631,7 @@ void readPayload(Reader& r, Program& p) {
     for (uint32_t i = 0; i < n && r.ok(); ++i) {
       Scope scope(r, "chunk", i);
       Chunk c;
-      readChunk(r, c);
+      readChunk(r, c, version);
       p.chunks.push_back(std::move(c));
     }
   }
@@ -717,7 +725,7 @@ bool readPplb(std::string_view bytes, Program& out, std::string& error) {
   }
 
   Reader r(payload, kPplbHeaderSize);
-  readPayload(r, out);
+  readPayload(r, out, version);
   if (r.ok() && !r.atEnd()) r.fail(fmt::format("unexpected bytes at byte {} after the program", r.offset()));
   if (!r.ok()) {
     error = r.error();

@@ -206,6 +206,14 @@ bool TestRun::claimText(const std::string& file, const TestFile& test, const Tes
                                          source.get<std::string>(), message)};
       return false;
     }
+    // Edited claims are written out again: what the parse would lose must not pass silently
+    // (`pplc eval` refuses a duplicate key or an over-long number in the file itself).
+    std::vector<TestProblem> lost;
+    if (!checkFaithfulJson(json, lost)) {
+      problem = {sourcePath, fmt::format("the claim `{}` cannot be edited faithfully: {}: {}",
+                                         source.get<std::string>(), lost.front().path, lost.front().message)};
+      return false;
+    }
   } else {
     claim = source;
   }
@@ -258,7 +266,6 @@ void TestRun::runCase(const std::string& file, const TestFile& test, LoadedPolic
   std::vector<Mismatch> mismatches;
   std::string decided;
   if (runner.decide(json, error)) {
-    if (coverage_) ruleCoverage_.addCase(loaded.program, runner.decision().policy, trace_);
     decisionJson_.clear();
     writeDecisionJson(loaded.program, runner.facts(), runner.decision(), false, decisionJson_);
     TestJson actual = TestJson::parse(decisionJson_);
@@ -266,6 +273,8 @@ void TestRun::runCase(const std::string& file, const TestFile& test, LoadedPolic
       result.failure = problemReport({problem});
       return;
     }
+    // Only a well-formed case counts for coverage (docs/testing.md).
+    if (coverage_) ruleCoverage_.addCase(loaded.program, runner.decision().policy, trace_);
     decided = describeDecision(actual, "    ");
   } else {
     compareError(testCase, error, mismatches);
@@ -390,11 +399,13 @@ int runTest(const std::vector<std::string>& args) {
   if (haveMinimum) {
     if (!coverage) out.write(run.coverage().summary());
     const RuleCoverage& c = run.coverage();
-    coverageShort = c.ruleCount() == 0 || static_cast<double>(c.bothWays()) * 100.0 <
-                                              minimum * static_cast<double>(c.ruleCount());
+    // With no rules the percentage is 0 (docs/testing.md): under any positive minimum.
+    coverageShort = static_cast<double>(c.bothWays()) * 100.0 < minimum * static_cast<double>(c.ruleCount()) ||
+                    (c.ruleCount() == 0 && minimum > 0);
     if (coverageShort) {
-      out.write(fmt::format("coverage: {}% is under the minimum of {}% (--coverage-min)\n",
-                            formatPercent(c.percent()), formatPercent(minimum)));
+      out.write(fmt::format("coverage: {} of {} rules exercised both ways ({}%) is under the minimum of {}% "
+                            "(--coverage-min)\n",
+                            c.bothWays(), c.ruleCount(), formatPercent(c.percent()), minimum));
     }
   }
   out.write(fmt::format("{} passed, {} failed\n", run.passed(), run.failed()));

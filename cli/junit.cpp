@@ -1,27 +1,73 @@
 #include "cli/junit.h"
 
+#include <cstdint>
+
 #include <fmt/core.h>
 
 namespace ppl::cli {
 namespace {
 
+// The UTF-8 sequence at text[i]: how many bytes it spans (1 for a byte that starts none) and
+// whether XML 1.0 allows it (no overlong forms, surrogates, code points above U+10FFFF,
+// U+FFFE or U+FFFF, control characters other than tab, newline and carriage return).
+struct XmlChar {
+  size_t length;
+  bool allowed;
+};
+
+XmlChar xmlChar(const std::string& text, size_t i) {
+  const auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char c = byte(i);
+  if (c < 0x80) return {1, c >= 0x20 || c == '\t' || c == '\n' || c == '\r'};
+  size_t n;
+  uint32_t cp;
+  if (c >= 0xC2 && c <= 0xDF) {
+    n = 2;
+    cp = c & 0x1F;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    n = 3;
+    cp = c & 0x0F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 4;
+    cp = c & 0x07;
+  } else {
+    return {1, false};
+  }
+  if (i + n > text.size()) return {1, false};
+  for (size_t k = 1; k < n; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) return {1, false};
+    cp = (cp << 6) | (byte(i + k) & 0x3F);
+  }
+  const uint32_t minimum = n == 2 ? 0x80 : n == 3 ? 0x800 : 0x10000;
+  if (cp < minimum || cp > 0x10FFFF) return {1, false};
+  return {n, !(cp >= 0xD800 && cp <= 0xDFFF) && cp != 0xFFFE && cp != 0xFFFF};
+}
+
+// Text for an XML attribute or element: markup escaped, and each character XML cannot hold
+// (a control character, malformed UTF-8, U+FFFE/U+FFFF) replaced by one U+FFFD, so the file
+// always parses.
 std::string escape(const std::string& text) {
   std::string out;
   out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
+  for (size_t i = 0; i < text.size();) {
+    switch (text[i]) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;
       case '>': out += "&gt;"; break;
       case '"': out += "&quot;"; break;
       case '\'': out += "&apos;"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') {
-          out += "\xEF\xBF\xBD";
+      default: {
+        const XmlChar ch = xmlChar(text, i);
+        if (ch.allowed) {
+          out.append(text, i, ch.length);
         } else {
-          out += c;
+          out += "\xEF\xBF\xBD";
         }
+        i += ch.length;
+        continue;
+      }
     }
+    ++i;
   }
   return out;
 }

@@ -204,6 +204,10 @@ void checkExpectedItems(const TestJson& list, const std::string& path, std::init
     const std::string itemPath = child(path, i);
     if (item.is_string()) continue;  // a rule id
     if (!expectType(item, item.is_object(), itemPath, "a rule id or an object", problems)) continue;
+    if (item.empty()) {
+      problems.push_back({itemPath, "an empty object would match anything: give at least `rule`"});
+      continue;
+    }
     checkKeys(item, itemPath, keys, problems);
     for (const auto& field : item.items()) {
       const std::string fieldPath = child(itemPath, field.key());
@@ -239,7 +243,10 @@ void checkExpect(const TestJson& expect, const std::string& path, std::vector<Te
   }
   if (hasError) {
     const TestJson& e = expect["error"];
-    expectType(e, e.is_string(), child(path, "error"), "a string", problems);
+    if (expectType(e, e.is_string(), child(path, "error"), "a string", problems) && e.get<std::string>().empty()) {
+      problems.push_back({child(path, "error"), "an empty `error` would match any refusal: give a JSON path or a "
+                                                "part of the message"});
+    }
     for (const char* k : {"policy", "lines"}) {
       if (expect.contains(k)) {
         problems.push_back({child(path, k), fmt::format("`{}` cannot be expected of a claim refused as bad input", k)});
@@ -483,6 +490,13 @@ class FaithfulnessCheck : public nlohmann::json_sax<TestJson> {
 
 }  // namespace
 
+bool checkFaithfulJson(const std::string& text, std::vector<TestProblem>& problems) {
+  const size_t before = problems.size();
+  FaithfulnessCheck faithful(problems);
+  TestJson::sax_parse(text, &faithful);
+  return problems.size() == before;
+}
+
 void readTestFile(const std::string& text, TestFile& out) {
   TestJson doc;
   try {
@@ -495,9 +509,7 @@ void readTestFile(const std::string& text, TestFile& out) {
     out.problems.push_back({"", fmt::format("not valid JSON: {}", message)});
     return;
   }
-  FaithfulnessCheck faithful(out.problems);
-  TestJson::sax_parse(text, &faithful);
-  if (!out.problems.empty()) return;
+  if (!checkFaithfulJson(text, out.problems)) return;
   if (!expectType(doc, doc.is_object(), "", "a JSON object", out.problems)) return;
   checkKeys(doc, "", kFileKeys, out.problems);
   if (doc.contains("description") && expectType(doc["description"], doc["description"].is_string(),
@@ -519,6 +531,10 @@ void readTestFile(const std::string& text, TestFile& out) {
   }
   const TestJson& cases = doc["cases"];
   if (!expectType(cases, cases.is_array(), "/cases", "a list", out.problems)) return;
+  if (cases.empty()) {
+    out.problems.push_back({"/cases", "no cases: a test file that tests nothing would always pass"});
+    return;
+  }
   std::set<std::string> names;
   for (size_t i = 0; i < cases.size(); ++i) {
     out.cases.emplace_back();

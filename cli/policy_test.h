@@ -44,6 +44,11 @@ struct TestFile {
 // problems and the other cases still run.
 void readTestFile(const std::string& text, TestFile& out);
 
+// True when parsing `text` as a TestJson loses nothing; else appends what would be lost (a key
+// written twice in one object, a number with more than 15 significant digits) at its JSON path.
+// Test files and the claim files that cases edit are checked with it.
+bool checkFaithfulJson(const std::string& text, std::vector<TestProblem>& problems);
+
 // Sets the value at RFC 6901 `pointer` in `doc`: replaces what is there, adds a missing object
 // key, and appends for the array index `-`. The parent must exist. False with `error` otherwise.
 bool setPointer(TestJson& doc, const std::string& pointer, const TestJson& value, std::string& error);

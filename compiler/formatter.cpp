@@ -398,7 +398,12 @@ bool formatSource(uint32_t file, const SourceManager& sources, std::string& out,
   const size_t errorsBefore = diags.errorCount();
   if (parseUnit(file, sources, diags) == nullptr || diags.errorCount() != errorsBefore) return false;
   const Span top{file, 1, 1, 1};
-  const std::string text = withoutBom(sources.text(file));
+  // A carriage return alone (an old Mac line ending) ends a line for the lexer's comments but
+  // not for its line count: make it the line feed the layout counts by.
+  std::string text = withoutBom(sources.text(file));
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\r' && (i + 1 == text.size() || text[i + 1] != '\n')) text[i] = '\n';
+  }
   std::string result;
   try {
     layout(text, result);

@@ -121,6 +121,34 @@ expect_stdout "^$TMP/unfaithful\\.test\\.json: /cases/0/set/~1lines~10~1units: t
 expect_stdout "^$TMP/unfaithful\\.test\\.json: /cases/1/set/~1lines~1-: the key \`/lines/-\` is written twice in one object" "unfaithful JSON: duplicate key"
 check "unfaithful JSON: the file fails once" test "$(last_line)" = "0 passed, 1 failed"
 
+# A claim file that a case edits is checked like a test file: a key written twice or an
+# over-long number would be lost when the edited claim is written out again.
+mkdir -p "$TMP/edits"
+printf '{"claim_id": "A", "claim_id": "B"}' >"$TMP/edits/dup.json"
+cat >"$TMP/edits/dup.test.json" <<EOF
+{"policies": "$FIX/mini.ppl", "cases": [
+  {"name": "edited", "claim": "dup.json", "set": {"/claim_id": "X"}, "expect": {"decision": "approve"}}]}
+EOF
+run test "$TMP/edits/dup.test.json"
+expect_rc 1 "edited claim with a duplicate key"
+expect_stdout '/cases/0/claim: the claim `dup.json` cannot be edited faithfully: /claim_id: the key `claim_id` is written twice' "edited claim with a duplicate key: said"
+
+# Expectations that could never fail are refused: an empty `error`, an empty reason object,
+# a file without cases.
+cat >"$TMP/vacuous.test.json" <<EOF
+{"policies": "$FIX/mini.ppl", "base": "$FIX/suite/claims/approve.json", "cases": [
+  {"name": "any error", "set": {"/lines/0/units": -1}, "expect": {"error": ""}},
+  {"name": "any reason", "expect": {"decision": "approve", "lines": {"1": {"reasons": [{}]}}}}]}
+EOF
+run test "$TMP/vacuous.test.json"
+expect_rc 1 "vacuous expectations"
+expect_stdout '/cases/0/expect/error: an empty `error` would match any refusal' "empty error refused"
+expect_stdout '/cases/1/expect/lines/1/reasons/0: an empty object would match anything' "empty reason refused"
+printf '{"cases": []}' >"$TMP/empty.test.json"
+run test "$TMP/empty.test.json"
+expect_rc 1 "a file without cases"
+expect_stdout '/cases: no cases: a test file that tests nothing would always pass' "a file without cases: said"
+
 cat >"$TMP/noclaim.test.json" <<EOF
 {"policies": "$FIX/mini.ppl", "base": "no-such-claim.json", "cases": [{"name": "a", "expect": {"decision": "approve"}}]}
 EOF
@@ -167,6 +195,18 @@ EOF
   check "junit: structure and escaping (python3 xml.etree)" python3 "$TMP/junit.py" "$TMP/junit.xml"
 fi
 
+# Characters XML cannot hold (U+FFFF, a byte that is not UTF-8) are replaced, so the report parses.
+mkdir -p "$TMP/xmlchars"
+printf '{"policies": "%s", "base": "%s", "cases": [{"name": "x \\uffff y", "expect": {"decision": "deny"}}]}' \
+  "$FIX/mini.ppl" "$FIX/suite/claims/approve.json" >"$TMP/xmlchars/bad$(printf '\xff').test.json"
+run test --junit "$TMP/xmlchars.xml" "$TMP/xmlchars"
+expect_rc 1 "junit: unusual characters, a failing case"
+if command -v python3 >/dev/null; then
+  check "junit: unusual characters replaced, still well-formed" python3 -c \
+    'import sys, xml.etree.ElementTree as E; r = E.parse(sys.argv[1]).getroot(); c = r.find("testsuite/testcase"); assert c.get("name") == "x \ufffd y", c.get("name"); assert "\ufffd" in r.find("testsuite").get("name")' \
+    "$TMP/xmlchars.xml"
+fi
+
 run_here test --junit "$TMP/no-such-dir/junit.xml" suite
 expect_rc 1 "junit: unwritable file"
 expect_stderr 'cannot write the JUnit report' "junit: unwritable file named"
@@ -208,7 +248,7 @@ check "coverage-min met: summary, then the count" \
 
 run_here test --coverage-min=80 suite
 expect_rc 1 "coverage-min missed"
-expect_stdout '^coverage: 75% is under the minimum of 80% \(--coverage-min\)$' "coverage-min missed: said"
+expect_stdout '^coverage: 3 of 4 rules exercised both ways \(75%\) is under the minimum of 80% \(--coverage-min\)$' "coverage-min missed: said"
 check "coverage-min missed: count last" test "$(last_line)" = "8 passed, 0 failed"
 
 # --- Usage and paths.

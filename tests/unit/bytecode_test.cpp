@@ -710,6 +710,28 @@ TEST_CASE(".pplb header errors", "[bytecode][pplb]") {
   }
 }
 
+// Version 2 appended ISGOVERNED, EQSK and ROOTFIELD: a file that says it is version 1 is read
+// with version 1's opcodes only (the checksum covers the payload, not the version field).
+TEST_CASE(".pplb: a version-1 file cannot use the opcodes version 2 added", "[bytecode][pplb]") {
+  Program p = sampleProgram();
+  std::string error;
+  REQUIRE(p.link(error));
+  Program q;
+  std::string v1 = encode(p);
+  v1[4] = 1;
+  INFO(error);
+  CHECK(readPplb(v1, q, error));  // the sample uses no version-2 opcode
+
+  REQUIRE(!p.chunks.empty());
+  REQUIRE(!p.chunks[0].code.empty());
+  p.chunks[0].code[0].op = Opcode::EQSK;
+  std::string bytes = encode(p);
+  bytes[4] = 1;
+  CHECK_FALSE(readPplb(bytes, q, error));
+  CHECK(error.find("opcode 52 (EQSK)") != std::string::npos);
+  CHECK(error.find("does not exist in format version 1") != std::string::npos);
+}
+
 TEST_CASE(".pplb payload errors say what and where", "[bytecode][pplb]") {
   Program p = sampleProgram();
   std::string error;

@@ -434,3 +434,13 @@ TEST_CASE("only whitespace changes", "[formatter]") {
         "      and b is not present and line is d and c not in {1} and e within 3 days after f \"{a} x\"\n");
   CHECK(format(f.out).out == f.out);
 }
+
+// A lone carriage return (old Mac line endings) ends a comment for the lexer; the layout takes
+// it as the line break it is, rather than joining two comments into one.
+TEST_CASE("lone carriage returns are line breaks", "[formatter]") {
+  const Formatted f = format("module m\r// a\rconst x = 1 // b\r// c\rconst y = 2\r");
+  INFO(f.errors);
+  REQUIRE(f.ok);
+  CHECK(f.out == "module m\n// a\nconst x = 1  // b\n// c\nconst y = 2\n");
+  CHECK(format(f.out).out == f.out);
+}

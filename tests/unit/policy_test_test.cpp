@@ -145,7 +145,9 @@ TEST_CASE("policy test: file problems carry JSON paths", "[policy_test]") {
   CHECK(syntax.problems[0].message.rfind("not valid JSON: parse error at line 1, column 12", 0) == 0);
 
   TestFile top = readFile(R"({"cases": [], "polices": "x"})");
-  REQUIRE(top.problems.size() == 1);
+  REQUIRE(top.problems.size() == 2);
+  CHECK(top.problems[1].path == "/cases");
+  CHECK(top.problems[1].message == "no cases: a test file that tests nothing would always pass");
   CHECK(top.problems[0].path == "/polices");
   CHECK(top.problems[0].message == "unknown key `polices`; expected one of `description`, `policies`, `base`, `cases`");
 
