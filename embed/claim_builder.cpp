@@ -280,6 +280,13 @@ BuildStatus ClaimBuilder::listBegin(uint64_t record, uint32_t recordType, uint32
   return BuildStatus::kOk;
 }
 
+// The JSON loader's bound on a list, with its path: `/lines/999`.
+BuildStatus ClaimBuilder::roomFor(const OpenList& list, const std::vector<Value>& items) {
+  if (items.size() < kMaxListElements) return BuildStatus::kOk;
+  return fail(BuildStatus::kClaim, pathOf(list.rec, list.field) + "/" + std::to_string(items.size()),
+              "a list of a claim holds at most " + std::to_string(kMaxListElements) + " elements");
+}
+
 BuildStatus ClaimBuilder::appendRecord(uint64_t& element) {
   if (BuildStatus s = guard(); s != BuildStatus::kOk) {
     if (!active_) return fail(s, "", "no claim is being built: call ppl_claim_begin first");
@@ -292,11 +299,8 @@ BuildStatus ClaimBuilder::appendRecord(uint64_t& element) {
     return fail(BuildStatus::kType, pathOf(list.rec, list.field), "is a list of scalars: append values, not records");
   }
   std::vector<Value>& items = scratch_[static_cast<size_t>(depth_ - 1)];
+  if (BuildStatus s = roomFor(list, items); s != BuildStatus::kOk) return s;
   const uint32_t index = static_cast<uint32_t>(items.size());
-  if (index == kMaxListElements) {
-    return fail(BuildStatus::kClaim, pathOf(list.rec, list.field) + "/" + std::to_string(index),
-                "a list of a claim holds at most " + std::to_string(kMaxListElements) + " elements");
-  }
   const uint32_t base = newRecord(f.type.record, index);
   items.push_back(Value::ofRecord(base));
   recs_.push_back(Rec{base, f.type.record, list.rec, list.field, index});
@@ -320,10 +324,7 @@ BuildStatus ClaimBuilder::append(const BuilderValue& value) {
   if (value.kind == BuilderValue::Kind::kString && value.text.size() > UINT32_MAX) {
     return fail(BuildStatus::kClaim, pathOf(list.rec, list.field), "the string is too long");
   }
-  if (items.size() == kMaxListElements) {
-    return fail(BuildStatus::kClaim, pathOf(list.rec, list.field) + "/" + std::to_string(items.size()),
-                "a list of a claim holds at most " + std::to_string(kMaxListElements) + " elements");
-  }
+  if (BuildStatus s = roomFor(list, items); s != BuildStatus::kOk) return s;
   Value v;
   static const std::string kNoPath;
   if (BuildStatus s = convert(f, f.type.elemKind, true, value, kNoPath, v); s != BuildStatus::kOk) {

@@ -61,7 +61,7 @@ inline UInt128 pow10(int64_t n) {
   return kPow10.v[n];
 }
 
-// Decimal digits of v, counting 0 as one digit. At most 39. From the bit length: v has
+// Decimal digits of v (0 for v = 0: callers test for zero first). At most 39. From the bit length: v has
 // floor(log10 v) + 1 digits, and floor(log10 v) is g or g - 1 for g = floor(bits * log10 2)
 // (1233 / 4096 is log10 2 to within 1e-5, exact enough below 2^128), so one comparison decides.
 inline int digitCount(UInt128 v) {
