@@ -427,13 +427,32 @@ class Stage {
   char* const end_ = buf_ + kSize;
 };
 
-// `s` as the inside of a JSON string, escaped as Sink does.
+// Whether any of the 8 bytes of `w` must be escaped in a JSON string: a byte below 0x20, a
+// quote or a backslash. The usual SWAR tests: a byte b < n when (b - n) borrows and b < 0x80.
+bool needsEscape(uint64_t w) {
+  constexpr uint64_t kOnes = 0x0101010101010101u;
+  constexpr uint64_t kHigh = 0x8080808080808080u;
+  const uint64_t quote = w ^ (kOnes * '"');
+  const uint64_t backslash = w ^ (kOnes * '\\');
+  const uint64_t below = (w - kOnes * 0x20) | (quote - kOnes) | (backslash - kOnes);
+  return (below & ~w & kHigh) != 0;
+}
+
+// `s` as the inside of a JSON string, escaped as Sink does. Claim ids and codes rarely hold a
+// byte to escape, so runs of 8 plain bytes are copied a word at a time.
 void putEscaped(Stage& stage, std::string_view s) {
   constexpr size_t kPiece = Stage::kSize / 6;  // bytes whose escaped form surely fits
   while (!s.empty()) {
     const size_t n = std::min(s.size(), kPiece);
     char* p = stage.room(n * 6);
-    for (size_t i = 0; i < n; ++i) {
+    size_t i = 0;
+    for (uint64_t w; i + 8 <= n; i += 8) {
+      std::memcpy(&w, s.data() + i, 8);
+      if (needsEscape(w)) break;
+      std::memcpy(p, &w, 8);
+      p += 8;
+    }
+    for (; i < n; ++i) {
       const unsigned char c = static_cast<unsigned char>(s[i]);
       const uint8_t size = kEscape.size[c];
       if (size == 1) {
@@ -455,18 +474,18 @@ void putEscaped(Stage& stage, std::string_view s) {
 
 // The decimal text of v, as std::to_chars writes it.
 void putInt(Stage& stage, int64_t v) {
-  char digits[20];
-  char* first = digits + sizeof(digits);
+  char* p = stage.room(20);
+  if (v < 0) *p++ = '-';
   uint64_t u = v < 0 ? 0 - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
+  size_t digits = 1;
+  for (uint64_t x = u; x >= 10; x /= 10) ++digits;
+  char* const end = p + digits;
+  p = end;
   do {
-    *--first = static_cast<char>('0' + u % 10);
+    *--p = static_cast<char>('0' + u % 10);
     u /= 10;
   } while (u != 0);
-  const size_t n = static_cast<size_t>(digits + sizeof(digits) - first);
-  char* p = stage.room(n + 1);
-  if (v < 0) *p++ = '-';
-  std::memcpy(p, first, n);
-  stage.advance(p + n);
+  stage.advance(end);
 }
 
 // One message argument, as putScalar renders it, escaped where it can hold any byte (strings).
