@@ -536,6 +536,7 @@ int profileOnly(const Options& o, const Program& program, NativeCommercial& nati
   Facts facts;
   ClaimError claimError;
   std::string out;
+  const DecisionJsonWriter writer(program);
   const size_t n = std::min(o.vmClaims * 4, mixLines.size());
   std::function<void()> pass;
   size_t items = 0;
@@ -558,7 +559,7 @@ int profileOnly(const Options& o, const Program& program, NativeCommercial& nati
         if (!all) continue;
         evaluator.decide(facts, decision, evalError);
         out.clear();
-        writeDecisionJson(program, facts, decision, false, out);
+        writer.write(facts, decision, out);
       }
     };
   } else {
@@ -681,6 +682,7 @@ int main(int argc, char** argv) {
   ClaimError claimError;
   std::string out;
   out.reserve(1 << 16);
+  const DecisionJsonWriter writer(program);
   auto pipeline = [&](bool decide, bool write) {
     for (std::string_view line : e2eLines) {
       if (!loader.load(line, facts, claimError)) die("load failed: " + claimError.message);
@@ -688,7 +690,7 @@ int main(int argc, char** argv) {
       if (!evaluator.decide(facts, decision, evalError)) die("evaluation failed: " + evalError.message);
       if (!write) continue;
       out.clear();
-      writeDecisionJson(program, facts, decision, false, out);
+      writer.write(facts, decision, out);
       out += '\n';
     }
   };

@@ -8,12 +8,10 @@ ClaimRunner::ClaimRunner(const Program& program)
     : program_(program), loader_(program.schema), evaluator_(program) {}
 
 bool ClaimRunner::decide(std::string_view json, std::string& error) {
-  haveClaimId_ = false;
   facts_.clear();
   decision_.clear();
   ClaimError claimError;
   bool loaded = loader_.load(json, facts_, claimError);
-  haveClaimId_ = loader_.lastClaimId(claimId_);
   if (!loaded) {
     error = claimError.path.empty() ? claimError.message
                                     : fmt::format("{}: {}", claimError.path, claimError.message);
@@ -27,8 +25,10 @@ bool ClaimRunner::decide(std::string_view json, std::string& error) {
   return true;
 }
 
+const std::string* ClaimRunner::claimId() const { return loader_.lastClaimId(claimId_) ? &claimId_ : nullptr; }
+
 std::string ClaimRunner::decidedClaimId() const {
-  if (haveClaimId_) return claimId_;
+  if (const std::string* id = claimId()) return *id;
   const FactLayout& layout = program_.layout;
   if (layout.claimIdSlot < facts_.slots.size()) {
     return std::string(facts_.field(Facts::kRootBase, layout.claimIdSlot).s.view());

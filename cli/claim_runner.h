@@ -24,8 +24,9 @@ class ClaimRunner {
   // its id could be read.
   bool decide(std::string_view json, std::string& error);
 
-  // The claim's id as the loader read it; null when it could not be read.
-  const std::string* claimId() const { return haveClaimId_ ? &claimId_ : nullptr; }
+  // The last claim's id as the loader read it; null when it could not be read. Read when asked
+  // (usually for a bad claim's error record), valid until the next call or decide().
+  const std::string* claimId() const;
   // The decided claim's id: as the loader read it, else from the facts.
   std::string decidedClaimId() const;
   const Facts& facts() const { return facts_; }
@@ -41,8 +42,7 @@ class ClaimRunner {
   Evaluator evaluator_;
   Facts facts_;
   Decision decision_;
-  std::string claimId_;
-  bool haveClaimId_ = false;
+  mutable std::string claimId_;
 };
 
 }  // namespace ppl::cli

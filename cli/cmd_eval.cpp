@@ -3,12 +3,11 @@
 // Claims come one per file (JSON, pretty output) or one per line (--ndjson: one output line per
 // input line, in order). A bad claim never stops the run: it is reported and the next is decided.
 // With --threads N, NDJSON input is cut into batches of whole lines that N workers decide, each
-// with its own loader and evaluator; batches are written in input order, so the output is the
-// same bytes whatever N is.
+// with its own loader and evaluator, each writing its batch's output; the calling thread only
+// reads the input and writes the batches' outputs in input order, so the output is the same
+// bytes whatever N is.
 #include <algorithm>
-#include <cerrno>
 #include <condition_variable>
-#include <cstdio>
 #include <cstring>
 #include <deque>
 #include <memory>
@@ -22,6 +21,7 @@
 
 #include "cli/claim_runner.h"
 #include "cli/commands.h"
+#include "cli/line_reader.h"
 #include "runtime/facts.h"
 #include "vm/decision_json.h"
 
@@ -57,33 +57,38 @@ namespace {
 
 enum class Format { kJson, kTable };
 
-// Appends `json` as exactly one line.
-void writeLine(Output& out, std::string_view json) {
-  while (!json.empty() && (json.back() == '\n' || json.back() == '\r')) json.remove_suffix(1);
-  out.write(json);
-  out.write("\n");
-}
-
 bool isBlank(std::string_view line) {
   return std::all_of(line.begin(), line.end(),
                      [](char c) { return c == ' ' || c == '\t' || c == '\r'; });
 }
 
-// The output record of one NDJSON input line, appended to `json` (without a line end); false
-// when the record is bad input. Shared by the one-thread and the threaded paths, so that they
-// print the same bytes.
-bool appendRecord(const Program& program, ClaimRunner& runner, std::string_view line,
-                  std::string& message, std::string& json) {
+// The output record of one NDJSON input line, appended to `out` with its '\n'; false when the
+// record is bad input. Shared by the one-thread and the threaded paths, so that they print the
+// same bytes.
+bool appendRecord(const DecisionJsonWriter& writer, ClaimRunner& runner, std::string_view line,
+                  std::string& message, std::string& out) {
+  bool decided = false;
   if (isBlank(line)) {
-    writeErrorJson(nullptr, "empty line", false, json);
-    return false;
+    writeErrorJson(nullptr, "empty line", false, out);
+  } else if (runner.decide(line, message)) {
+    writer.write(runner.facts(), runner.decision(), out);
+    decided = true;
+  } else {
+    writeErrorJson(runner.claimId(), message, false, out);
   }
-  if (runner.decide(line, message)) {
-    writeDecisionJson(program, runner.facts(), runner.decision(), false, json);
-    return true;
+  out += '\n';
+  return decided;
+}
+
+// Calls f(line) for each line of `text`, without its '\n'; a last line needs none.
+template <typename F>
+void forEachLine(std::string_view text, F&& f) {
+  while (!text.empty()) {
+    const void* nl = std::memchr(text.data(), '\n', text.size());
+    const size_t size = nl ? static_cast<size_t>(static_cast<const char*>(nl) - text.data()) : text.size();
+    f(text.substr(0, size));
+    text.remove_prefix(nl ? size + 1 : size);
   }
-  writeErrorJson(runner.claimId(), message, false, json);
-  return false;
 }
 
 // The claim's line numbers as billed, in input order; positions (1, 2, ...) when the facts do
@@ -169,58 +174,30 @@ void writeTable(Output& out, const std::vector<TableRow>& rows) {
   for (const TableRow& row : rows) writeRow(row);
 }
 
-// Decides the claims of one NDJSON input, one output line per input line. Returns how many
-// records were bad; false (with `error`) when the input could not be read.
-bool runNdjson(const std::string& path, const Program& program, ClaimRunner& runner, Output& out,
+// Decides the claims of one NDJSON input, one output line per input line, written into the
+// output's buffer as they are decided. Counts the records and the bad ones; false (with `error`)
+// when the input could not be read.
+bool runNdjson(const std::string& path, const DecisionJsonWriter& writer, ClaimRunner& runner, Output& out,
                size_t& records, size_t& bad, std::string& error) {
-  bool isStdin = path == "-";
-  std::FILE* f = isStdin ? stdin : std::fopen(path.c_str(), "rb");
-  if (f == nullptr) {
-    error = std::strerror(errno);
-    return false;
-  }
-  std::string json;
+  LineReader reader;
+  if (!reader.open(path, error)) return false;
+  InputBuffer piece;
   std::string message;
-  auto handle = [&](std::string_view line) {
-    ++records;
-    json.clear();
-    if (!appendRecord(program, runner, line, message, json)) ++bad;
-    writeLine(out, json);
-    out.endRecord();
-  };
-
-  constexpr size_t kChunk = size_t{1} << 20;
-  std::string buffer;
-  size_t scanned = 0;  // buffer[0, scanned) holds no '\n'
-  bool ok = true;
-  for (;;) {
-    size_t used = buffer.size();
-    buffer.resize(used + kChunk);
-    size_t n = std::fread(&buffer[used], 1, kChunk, f);
-    buffer.resize(used + n);
-    size_t start = 0;
-    for (size_t nl; (nl = buffer.find('\n', scanned)) != std::string::npos; scanned = start) {
-      handle(std::string_view(buffer).substr(start, nl - start));
-      start = nl + 1;
-    }
-    buffer.erase(0, start);
-    scanned = buffer.size();
-    if (n < kChunk) {
-      if (std::ferror(f)) {
-        error = std::strerror(errno);
-        ok = false;
-      }
-      break;
-    }
+  // minBytes 1: decide what has arrived before waiting for more, so a pipe is answered as it goes.
+  while (reader.next(piece, 1)) {
+    forEachLine(piece.view(), [&](std::string_view line) {
+      ++records;
+      if (!appendRecord(writer, runner, line, message, out.pending())) ++bad;
+      out.endRecord();
+    });
   }
-  if (ok && !buffer.empty()) handle(buffer);  // a last line without '\n' counts
-  if (!isStdin) std::fclose(f);
-  return ok;
+  if (reader.failed()) error = reader.error();
+  return !reader.failed();
 }
 
 // A piece of NDJSON input, whole lines only, and what deciding it printed.
 struct Batch {
-  std::string input;   // lines each ending in '\n', except possibly the input's last line
+  InputBuffer input;   // lines each ending in '\n', except possibly the input's last line
   std::string output;  // one line per input line
   size_t records = 0;
   size_t bad = 0;
@@ -267,46 +244,28 @@ class BatchQueue {
   bool closed_ = false;
 };
 
-// Decides every line of `batch` into its output, as runNdjson's handle() does one by one.
-void decideBatch(const Program& program, ClaimRunner& runner, Batch& batch, std::string& message,
-                 std::string& json) {
-  std::string_view rest = batch.input;
-  while (!rest.empty()) {
-    const size_t nl = rest.find('\n');
-    const std::string_view line = rest.substr(0, nl);
-    rest.remove_prefix(nl == std::string_view::npos ? rest.size() : nl + 1);
-    ++batch.records;
-    json.clear();
-    if (!appendRecord(program, runner, line, message, json)) ++batch.bad;
-    while (!json.empty() && (json.back() == '\n' || json.back() == '\r')) json.pop_back();
-    batch.output += json;
-    batch.output += '\n';
-  }
-}
-
-// runNdjson on `threads` worker threads: the calling thread reads batches of about kBatchBytes
-// of whole lines, keeps at most kInFlightPerThread * threads of them in flight, and writes each
-// batch's output once it is decided, in input order.
-bool runNdjsonThreaded(const std::string& path, const Program& program, int threads, Output& out,
-                       size_t& records, size_t& bad, std::string& error) {
+// runNdjson on `threads` worker threads. The calling thread only reads and writes: it reads
+// batches of about kBatchBytes of whole lines straight into each batch's buffer, keeps at most
+// kInFlightPerThread * threads of them in flight, and hands each batch's output, which its
+// worker wrote, to the output in input order, in one large write.
+bool runNdjsonThreaded(const std::string& path, const DecisionJsonWriter& writer, const Program& program,
+                       int threads, Output& out, size_t& records, size_t& bad, std::string& error) {
   constexpr size_t kBatchBytes = size_t{1} << 18;
   constexpr size_t kInFlightPerThread = 4;
-  bool isStdin = path == "-";
-  std::FILE* f = isStdin ? stdin : std::fopen(path.c_str(), "rb");
-  if (f == nullptr) {
-    error = std::strerror(errno);
-    return false;
-  }
+  LineReader reader;
+  if (!reader.open(path, error)) return false;
 
   BatchQueue queue;
   std::vector<std::thread> workers;
   for (int t = 0; t < threads; ++t) {
-    workers.emplace_back([&program, &queue] {
+    workers.emplace_back([&program, &writer, &queue] {
       ClaimRunner runner(program);
       std::string message;
-      std::string json;
       while (Batch* batch = queue.pop()) {
-        decideBatch(program, runner, *batch, message, json);
+        forEachLine(batch->input.view(), [&](std::string_view line) {
+          ++batch->records;
+          if (!appendRecord(writer, runner, line, message, batch->output)) ++batch->bad;
+        });
         queue.markDecided(batch);
       }
     });
@@ -325,9 +284,7 @@ bool runNdjsonThreaded(const std::string& path, const Program& program, int thre
     spare.push_back(std::move(batch));
   };
 
-  std::string carry;  // the start of a line the previous batch did not finish
-  bool ok = true;
-  for (bool atEnd = false; !atEnd;) {
+  for (;;) {
     std::unique_ptr<Batch> batch;
     if (spare.empty()) {
       batch = std::make_unique<Batch>();
@@ -335,42 +292,11 @@ bool runNdjsonThreaded(const std::string& path, const Program& program, int thre
       batch = std::move(spare.back());
       spare.pop_back();
     }
-    batch->input.swap(carry);
-    carry.clear();
+    if (!reader.next(batch->input, kBatchBytes)) break;
     batch->output.clear();
     batch->records = 0;
     batch->bad = 0;
     batch->decided = false;
-    // Read until the batch is big enough and holds a line end, or the input ends.
-    size_t lastNewline = batch->input.rfind('\n');
-    while (batch->input.size() < kBatchBytes || lastNewline == std::string::npos) {
-      const size_t used = batch->input.size();
-      const size_t want = std::max(kBatchBytes - std::min(used, kBatchBytes), size_t{1} << 16);
-      batch->input.resize(used + want);
-      const size_t n = std::fread(&batch->input[used], 1, want, f);
-      batch->input.resize(used + n);
-      const size_t nl = batch->input.rfind('\n');
-      if (nl != std::string::npos && nl >= used) lastNewline = nl;
-      if (n < want) {
-        atEnd = true;
-        if (std::ferror(f)) {
-          error = std::strerror(errno);
-          ok = false;
-        }
-        break;
-      }
-    }
-    // Cut after the last line end; the rest starts the next batch. At the end of the input
-    // a last line without '\n' counts, unless reading failed (as in runNdjson).
-    if (!atEnd || !ok) {
-      const size_t keep = lastNewline == std::string::npos ? 0 : lastNewline + 1;
-      if (!atEnd) carry.assign(batch->input, keep, std::string::npos);
-      batch->input.resize(keep);
-    }
-    if (batch->input.empty()) {
-      spare.push_back(std::move(batch));
-      continue;
-    }
     queue.push(batch.get());
     inFlight.push_back(std::move(batch));
     while (inFlight.size() >= kInFlightPerThread * static_cast<size_t>(threads)) writeOldest();
@@ -378,8 +304,8 @@ bool runNdjsonThreaded(const std::string& path, const Program& program, int thre
   while (!inFlight.empty()) writeOldest();
   queue.close();
   for (std::thread& worker : workers) worker.join();
-  if (!isStdin) std::fclose(f);
-  return ok;
+  if (reader.failed()) error = reader.error();
+  return !reader.failed();
 }
 
 }  // namespace
@@ -437,12 +363,13 @@ int runEval(const std::vector<std::string>& args) {
   bool anyBad = false;
 
   if (ndjson) {
+    const DecisionJsonWriter writer(program);
     for (const std::string& path : claims) {
       size_t records = 0;
       size_t bad = 0;
       std::string error;
-      bool read = threads > 1 ? runNdjsonThreaded(path, program, threads, out, records, bad, error)
-                              : runNdjson(path, program, runner, out, records, bad, error);
+      bool read = threads > 1 ? runNdjsonThreaded(path, writer, program, threads, out, records, bad, error)
+                              : runNdjson(path, writer, runner, out, records, bad, error);
       out.flush();
       if (!read) inputError(displayName(path), fmt::format("cannot read: {}", error));
       if (bad > 0) {

@@ -83,7 +83,10 @@ class Output {
   Output(const Output&) = delete;
   Output& operator=(const Output&) = delete;
 
+  // A large `s` goes to the stream at once, not through the buffer.
   void write(std::string_view s);
+  // The buffer itself, for a writer that appends a record in place; call endRecord() after.
+  std::string& pending() { return buffer_; }
   // Ends a record: flushes when the stream is interactive or the buffer is large.
   void endRecord();
   void flush();

@@ -154,7 +154,17 @@ Output::Output(std::FILE* stream) : stream_(stream), interactive_(isatty(fileno(
 
 Output::~Output() { flush(); }
 
-void Output::write(std::string_view s) { buffer_.append(s.data(), s.size()); }
+void Output::write(std::string_view s) {
+  if (s.size() < kFlushAt) {
+    buffer_.append(s.data(), s.size());
+    return;
+  }
+  if (!buffer_.empty()) {
+    std::fwrite(buffer_.data(), 1, buffer_.size(), stream_);
+    buffer_.clear();
+  }
+  std::fwrite(s.data(), 1, s.size(), stream_);
+}
 
 void Output::endRecord() {
   if (interactive_ || buffer_.size() >= kFlushAt) flush();

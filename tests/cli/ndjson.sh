@@ -63,6 +63,23 @@ check "ndjson, every record decided: 2 lines" test "$(wc -l <"$OUT")" = 2
 check "ndjson, every record decided: same as pretty output, on one line" \
   test "$(line 1)" = "$("$PPLC" eval "$POLICIES" "$approve" | tr -d '\n' | sed 's/\([:,]\) */\1/g; s/\([[{]\) */\1/g; s/ *\([]}]\)/\1/g')"
 
+# CRLF line ends: the '\r' is JSON whitespace, so the claim is decided; a line holding only
+# "\r" is blank. The same bytes when the input arrives through a pipe a few bytes at a time.
+crlf="$TMP/crlf.ndjson"
+{ one_line "$approve"; printf '\r\n\r\n'; one_line "$medicare"; printf '\r\n'; } >"$crlf"
+run eval --ndjson "$POLICIES" "$crlf"
+expect_rc 1 "ndjson with CRLF"
+check "ndjson with CRLF: 3 lines" test "$(wc -l <"$OUT")" = 3
+check "ndjson with CRLF: line 1 decided" grep -Eq '^\{"claim_id":"CLM-COMMERCIAL-APPROVE",.*"decision":"approve"' <(line 1)
+check "ndjson with CRLF: line 2 blank" grep -Eq '^\{"claim_id":null,"error":"empty line"\}$' <(line 2)
+cp "$OUT" "$TMP/crlf.out"
+"$PPLC" eval --ndjson "$POLICIES" - < <(while IFS= read -r -n 97 chunk; do printf '%s' "$chunk"; [ ${#chunk} -lt 97 ] && printf '\n'; sleep 0.001; done <"$crlf") >"$TMP/trickled.out" 2>/dev/null
+check "ndjson with CRLF through a pipe in pieces: the same output" cmp -s "$TMP/trickled.out" "$TMP/crlf.out"
+
+run eval --ndjson "$POLICIES" "$TMP"
+expect_rc 1 "ndjson from a directory"
+expect_stderr 'cannot read: Is a directory' "ndjson from a directory"
+
 : >"$TMP/empty.ndjson"
 run eval --ndjson "$POLICIES" "$TMP/empty.ndjson"
 expect_rc 0 "empty ndjson"

@@ -974,6 +974,13 @@ TEST_CASE("json: a decision, pretty and on one line", "[vm][json]") {
   writeDecisionJson(j.t.p, claim.facts, out, false, json);
   CHECK(json == kExpectedLine);
 
+  SECTION("the pre-rendered writer appends the same line") {
+    const DecisionJsonWriter writer(j.t.p);
+    std::string fast = "x";
+    writer.write(claim.facts, out, fast);
+    CHECK(fast == "x" + json);
+  }
+
   SECTION("a reused string does not grow or move") {
     const char* data = json.data();
     const size_t capacity = json.capacity();
@@ -1004,12 +1011,41 @@ TEST_CASE("json: no policy, escaping, absent claim id", "[vm][json]") {
         "{\"claim_id\":\"a\\\"b\\\\c\\u000ad\\u0009e\\u0001f\\u001f\xc3\xa9\",\"policy\":null,"
         "\"decision\":\"not_applicable\",\"lines\":[{\"line_number\":1,\"hcpcs\":\"J9027\","
         "\"decision\":\"not_applicable\",\"reasons\":[],\"adjustments\":[]}]}");
+  const DecisionJsonWriter writer(j.t.p);
+  std::string fast;
+  writer.write(claim.facts, out, fast);
+  CHECK(fast == json);
 
   TestClaim noId(nullptr, "medicaid", {{1, "J9027", "1", {}}});
   REQUIRE(vm.decide(noId.facts, out, error));
   json.clear();
   writeDecisionJson(j.t.p, noId.facts, out, true, json);
   CHECK(json.rfind("{\n  \"claim_id\": null,\n  \"policy\": null,\n", 0) == 0);
+  json.clear();
+  writeDecisionJson(j.t.p, noId.facts, out, false, json);
+  fast.clear();
+  writer.write(noId.facts, out, fast);
+  CHECK(fast == json);
+}
+
+TEST_CASE("json: the pre-rendered writer escapes message arguments and long strings", "[vm][json]") {
+  JsonProgram j;
+  Evaluator vm(j.t.p);
+  Decision out;
+  EvalError error;
+  const std::string longId(3000, '"');  // longer escaped than the writer's staging buffer
+  TestClaim claim(longId.c_str(), "commercial",
+                  {{-7, "J9027", "82.5", {"J\"W", "\x01", ""}}, {12345678901, "J\\9027\n", "1", {}}});
+  REQUIRE(vm.decide(claim.facts, out, error));
+  std::string json;
+  writeDecisionJson(j.t.p, claim.facts, out, false, json);
+  CHECK(json.find(R"((modifiers J\"W, \u0001, ; 18 days)") != std::string::npos);
+  CHECK(json.find(R"("line_number":-7,"hcpcs":"J9027")") != std::string::npos);
+  CHECK(json.find(R"("line_number":12345678901,"hcpcs":"J\\9027\u000a")") != std::string::npos);
+  const DecisionJsonWriter writer(j.t.p);
+  std::string fast;
+  writer.write(claim.facts, out, fast);
+  CHECK(fast == json);
 }
 
 TEST_CASE("json: errors", "[vm][json]") {

@@ -1,0 +1,67 @@
+// Reading NDJSON input for `pplc eval --ndjson`: large read(2) calls straight into a reusable
+// buffer, cut after the last whole line.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace ppl::cli {
+
+// A byte buffer that grows like std::string but leaves new room uninitialized: read(2) fills
+// it, and zeroing each megabyte first was most of the reading thread's instructions.
+class InputBuffer {
+ public:
+  char* data() { return data_.get(); }
+  size_t size() const { return size_; }
+  size_t room() const { return capacity_ - size_; }
+  std::string_view view() const { return std::string_view(data_.get(), size_); }
+
+  // At least `n` bytes of room after size(), the contents kept.
+  void reserveRoom(size_t n);
+  // Counts `n` bytes written at data() + size().
+  void grow(size_t n) { size_ += n; }
+  // Keeps the first `n` bytes (n <= size()).
+  void truncate(size_t n) { size_ = n; }
+  void assign(const char* bytes, size_t n);
+
+ private:
+  std::unique_ptr<char[]> data_;
+  size_t size_ = 0;
+  size_t capacity_ = 0;
+};
+
+// An NDJSON input (a file, or standard input for `-`) handed out as pieces of whole lines. The
+// start of a line that a piece did not finish begins the next piece.
+class LineReader {
+ public:
+  LineReader() = default;
+  LineReader(const LineReader&) = delete;
+  LineReader& operator=(const LineReader&) = delete;
+  ~LineReader();
+
+  // False (with errno's text in `error`) when the input cannot be opened.
+  bool open(const std::string& path, std::string& error);
+
+  // Replaces `piece` with the next lines of the input, each ending in '\n' except the input's
+  // last line when it has none; reads until the piece holds a whole line and at least
+  // `minBytes` bytes were read (fewer when the input ends first). False when no line is left,
+  // or reading failed: failed() tells. After a read error the lines read before it are still
+  // handed out, but not the unfinished line at the error.
+  bool next(InputBuffer& piece, size_t minBytes);
+
+  bool failed() const { return failed_; }
+  // errno's text for the read error.
+  const std::string& error() const { return error_; }
+
+ private:
+  int fd_ = -1;
+  bool ownsFd_ = false;
+  bool atEnd_ = false;
+  bool failed_ = false;
+  std::string error_;
+  InputBuffer carry_;  // the start of a line the last piece did not finish
+};
+
+}  // namespace ppl::cli
