@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -150,6 +151,7 @@ class Generator {
   void name(const Expr& e, uint8_t target);
   void binary(const Expr& e, uint8_t target);
   void quantifier(const Expr& e, uint8_t target);
+  void loop(const Expr& e, uint8_t target, bool outermost);
   // `line is governed` for the chunk's own line, outside the governed chunk: always true, since
   // the VM runs class and rule chunks only for governed lines (decide() steps c and d).
   bool inGovernedChunk_ = false;
@@ -182,11 +184,41 @@ class Generator {
     if ((e.kind == ExprKind::kName || e.kind == ExprKind::kField) && e.ref == RefKind::kParam) return &policy_->params.at(e.paramRef).value;
     return nullptr;
   }
+  // Loop invariants: inside a loop, a constant, a field of the chunk's own line (`dos`,
+  // `line.drug.acquisition_channel`) and a claim-level fact (`lines`, `history.evidence`) are
+  // the same on every iteration, yet were loaded or read on each. The outermost loop is
+  // compiled once to learn which of them its body (inner loops included) reads as operands
+  // (`wanted_`), then again with each loaded once before the loop into a register held for the
+  // loop (`hoisted_`), which operand() returns.
+  struct Invariant {
+    enum class Base : uint8_t { kConstant, kOwnLine, kClaim } base = Base::kConstant;
+    uint16_t constantIndex = 0;                        // kConstant
+    std::vector<std::pair<uint32_t, uint32_t>> path;   // (record, field) from the base record
+    bool operator<(const Invariant& o) const {
+      return std::tie(base, constantIndex, path) < std::tie(o.base, o.constantIndex, o.path);
+    }
+    bool operator==(const Invariant& o) const {
+      return base == o.base && constantIndex == o.constantIndex && path == o.path;
+    }
+  };
+  int loopDepth_ = 0;
+  std::vector<Invariant> wanted_;
+  std::map<Invariant, uint8_t> hoisted_;
+  bool invariantOf(const Expr& e, Invariant& out);
+  void loadInvariant(const Invariant& inv, uint8_t target);
+
   // The register holding `e`'s value: a variable's or the line's own register when `e` is one
-  // (no copy), else a fresh temporary the value is computed into. Free with freeTo().
+  // (no copy), a register loaded before the enclosing loop when `e` is a loop invariant, else a
+  // fresh temporary the value is computed into. Free with freeTo(); never write to it.
   uint8_t operand(const Expr& e) {
     if (e.kind == ExprKind::kName && e.ref == RefKind::kVar) return vars_.at(e.varRef);
     if (e.kind == ExprKind::kName && e.ref == RefKind::kLine) return lineReg_;
+    Invariant inv;
+    if (loopDepth_ > 0 && invariantOf(e, inv)) {
+      auto it = hoisted_.find(inv);
+      if (it != hoisted_.end()) return it->second;
+      if (std::find(wanted_.begin(), wanted_.end(), inv) == wanted_.end()) wanted_.push_back(inv);
+    }
     uint8_t r = alloc();
     expr(e, r);
     return r;
@@ -358,15 +390,123 @@ void Generator::binary(const Expr& e, uint8_t target) {
   freeTo(mark);
 }
 
-// Loops: ITERINIT; head: ITERNEXT (exit); body; LOOP head; exit. A `break` is a forward JMP to exit.
+bool Generator::invariantOf(const Expr& e, Invariant& out) {
+  auto constant = [&](uint16_t index) {
+    out.base = Invariant::Base::kConstant;
+    out.constantIndex = index;
+    return true;
+  };
+  switch (e.kind) {
+    case ExprKind::kLiteral:
+      if (e.literalType.kind == TypeKind::kBool) return false;  // LOADBOOL, no constant
+      return constant(valueConstant(e.literal, e.text, e.literalType.kind));
+    case ExprKind::kName:
+    case ExprKind::kField:
+      switch (e.ref) {  // the same loads as name()
+        case RefKind::kConst:
+          return constant(valueConstant(e.constRef->folded, e.constRef->foldedText, e.constRef->type.kind));
+        case RefKind::kParam: {
+          const BoundParam& p = policy_->params.at(e.paramRef);
+          return constant(valueConstant(p.value, p.text, e.paramRef->type.kind));
+        }
+        case RefKind::kDefine: return invariantOf(*e.defineRef->body, out);  // `dos`
+        case RefKind::kRootField:
+          out.base = Invariant::Base::kClaim;
+          out.path.emplace_back(checked_.schema.root, e.field);
+          return true;
+        case RefKind::kNone: break;
+        default: return false;
+      }
+      if (e.kind != ExprKind::kField || e.decisionField) return false;
+      {
+        const Expr& base = *e.kids[0];
+        if (base.kind == ExprKind::kName && base.ref == RefKind::kLine) {
+          // `line` is the chunk's own line except inside withLine (another line's class).
+          if (lineReg_ != ownLineReg_) return false;
+          out.base = Invariant::Base::kOwnLine;
+        } else if (!invariantOf(base, out) || out.base == Invariant::Base::kConstant) {
+          return false;
+        }
+        out.path.emplace_back(e.record, e.field);
+        return true;
+      }
+    default: return false;
+  }
+}
+
+void Generator::loadInvariant(const Invariant& inv, uint8_t target) {
+  if (inv.base == Invariant::Base::kConstant) {
+    emit(Opcode::LOADK, target, inv.constantIndex);
+    return;
+  }
+  const auto& [record, field] = inv.path.back();
+  if (inv.path.size() == 1 && inv.base == Invariant::Base::kClaim) {
+    emit(Opcode::ROOTFIELD, target, 0, slotOf(record, field), record);
+    return;
+  }
+  uint8_t base = ownLineReg_;
+  if (inv.path.size() > 1) {  // the prefix is loaded first: quantifier() adds and orders it
+    Invariant prefix = inv;
+    prefix.path.pop_back();
+    base = hoisted_.at(prefix);
+  }
+  emit(Opcode::FIELD, target, base, slotOf(record, field), record);
+}
+
 void Generator::quantifier(const Expr& e, uint8_t target) {
+  if (loopDepth_ > 0) {  // an inner loop: the outermost one hoists for it
+    loop(e, target, false);
+    return;
+  }
+  const uint32_t start = here();
+  const int mark = top_;
+  const Span span = span_;
+  wanted_.clear();
+  ++loopDepth_;
+  loop(e, target, true);
+  --loopDepth_;
+  if (wanted_.empty()) return;
+  std::vector<Invariant> wanted = wanted_;
+  for (size_t i = 0; i < wanted.size(); ++i) {  // every prefix of a path, before the path
+    Invariant prefix = wanted[i];
+    while (prefix.path.size() > 1) {
+      prefix.path.pop_back();
+      if (std::find(wanted.begin(), wanted.end(), prefix) == wanted.end()) wanted.push_back(prefix);
+    }
+  }
+  // Each costs a register for the whole loop: stay well inside the limit, else keep pass one.
+  if (chunk_->registerCount + wanted.size() > kMaxRegisters / 2) return;
+  std::stable_sort(wanted.begin(), wanted.end(),
+                   [](const Invariant& a, const Invariant& b) { return a.path.size() < b.path.size(); });
+  chunk_->code.resize(start);
+  chunk_->positions.resize(start);
+  span_ = e.span;
+  for (const Invariant& inv : wanted) {
+    const uint8_t r = alloc();
+    loadInvariant(inv, r);
+    hoisted_[inv] = r;
+  }
+  span_ = span;
+  ++loopDepth_;
+  loop(e, target, true);
+  --loopDepth_;
+  hoisted_.clear();
+  wanted_.clear();
+  freeTo(mark);
+}
+
+// Loops: ITERINIT; head: ITERNEXT (exit); body; LOOP head; exit. A `break` is a forward JMP to exit.
+void Generator::loop(const Expr& e, uint8_t target, bool outermost) {
   const bool aggregate = e.kind == ExprKind::kAggregate;
   const Expr& coll = *e.kids[aggregate ? 1 : 0];
   const Expr* where = nullptr;
   size_t wi = aggregate ? 2 : 1;
   if (e.kids.size() > wi && e.kids[wi]) where = e.kids[wi].get();
   int mark = top_;
+  // The outermost loop's list is read once before the loop anyway: not a value to hoist.
+  if (outermost) --loopDepth_;
   uint8_t list = operand(coll);
+  if (outermost) ++loopDepth_;
   uint8_t it = alloc();
   uint8_t elem = alloc();
   uint8_t one = 0;
