@@ -396,6 +396,12 @@ Evaluator::Exit Evaluator::run(uint32_t chunkIndex, uint32_t lineBase, const Rul
   const Value* const K = program_.constantValues.data();
   const Value* const slots = facts_->slots.data();
   const Value* const elems = facts_->elems.data();
+  // Every chunk codegen makes starts with LINE: do it here rather than through a dispatch.
+  if (pc->op == Opcode::LINE) {
+    R[pc->a].rec = lineBase;
+    R[pc->a].absent = 0;
+    ++pc;
+  }
 
 #define VM_RA (R[ins->a])
 #define VM_RB (R[ins->b])
@@ -680,9 +686,14 @@ Evaluator::Exit Evaluator::run(uint32_t chunkIndex, uint32_t lineBase, const Rul
         const ListRef list = VM_RB.list;
         VM_RA.iter = IterState{list.begin, list.count, 0};
         VM_RA.absent = 0;
-        VM_NEXT();
+        // The ITERNEXT heading the loop comes next (codegen always emits it so): run it
+        // without a dispatch. Anything else is dispatched as usual.
+        if (pc->op != Opcode::ITERNEXT) VM_NEXT();
+        ins = pc++;
+        goto iterNext;
       }
       VM_CASE(ITERNEXT) {
+      iterNext:
         IterState& it = VM_RA.iter;
         if (it.pos >= it.count) {
           pc = code + ins->c;
@@ -694,8 +705,10 @@ Evaluator::Exit Evaluator::run(uint32_t chunkIndex, uint32_t lineBase, const Rul
         VM_NEXT();
       }
       VM_CASE(LOOP) {
-        pc = code + ins->b;
-        VM_NEXT();
+        // The verifier proved b is the ITERNEXT heading this loop: run it without a dispatch.
+        ins = code + ins->b;
+        pc = ins + 1;
+        goto iterNext;
       }
       VM_CASE(MAXI) {
         if (VM_RA.absent || VM_RB.i > VM_RA.i) VM_RA = VM_RB;
