@@ -144,6 +144,7 @@ class Generator {
   uint32_t predicateChunk(const std::string& name, const std::function<void(uint8_t)>& body);
   void governed(uint8_t target);
   void rule(const RuleDecl& r, RuleInfo& info);
+  void clauses(const RuleDecl& r, RuleInfo& info);
   Message message(const MessageTemplate& m, const std::string& fallback);
 
   // --- expressions
@@ -206,6 +207,16 @@ class Generator {
   std::map<Invariant, uint8_t> hoisted_;
   bool invariantOf(const Expr& e, Invariant& out);
   void loadInvariant(const Invariant& inv, uint8_t target);
+  // What to load for `wanted`: prefixes added, shorter paths first, what is loaded already
+  // left out; nothing when that would take too many registers. load() loads into registers
+  // held until freeTo().
+  std::vector<Invariant> toLoad(std::vector<Invariant> wanted) const;
+  void load(const std::vector<Invariant>& loads);
+  // A rule's clauses read some paths (`line.ndc`, `line.drug`, `patient`) more than once
+  // outside loops: rule() compiles the clauses once counting those reads (`counting_`), then
+  // again with each path read twice or more loaded once, after the applies/only-when tests.
+  bool counting_ = false;
+  std::map<Invariant, int> reads_;
 
   // The register holding `e`'s value: a variable's or the line's own register when `e` is one
   // (no copy), a register loaded before the enclosing loop when `e` is a loop invariant, else a
@@ -214,10 +225,14 @@ class Generator {
     if (e.kind == ExprKind::kName && e.ref == RefKind::kVar) return vars_.at(e.varRef);
     if (e.kind == ExprKind::kName && e.ref == RefKind::kLine) return lineReg_;
     Invariant inv;
-    if (loopDepth_ > 0 && invariantOf(e, inv)) {
+    if ((loopDepth_ > 0 || counting_ || !hoisted_.empty()) && invariantOf(e, inv)) {
       auto it = hoisted_.find(inv);
       if (it != hoisted_.end()) return it->second;
-      if (std::find(wanted_.begin(), wanted_.end(), inv) == wanted_.end()) wanted_.push_back(inv);
+      if (loopDepth_ > 0) {
+        if (std::find(wanted_.begin(), wanted_.end(), inv) == wanted_.end()) wanted_.push_back(inv);
+      } else if (counting_ && inv.base != Invariant::Base::kConstant) {
+        ++reads_[inv];
+      }
     }
     uint8_t r = alloc();
     expr(e, r);
@@ -461,12 +476,29 @@ void Generator::quantifier(const Expr& e, uint8_t target) {
   const uint32_t start = here();
   const int mark = top_;
   const Span span = span_;
+  const std::map<Invariant, int> reads = reads_;  // pass two counts the rule's reads again
   wanted_.clear();
   ++loopDepth_;
   loop(e, target, true);
   --loopDepth_;
-  if (wanted_.empty()) return;
-  std::vector<Invariant> wanted = wanted_;
+  const std::vector<Invariant> loads = toLoad(wanted_);
+  wanted_.clear();
+  if (loads.empty()) return;  // nothing to hoist, or too many: keep pass one's code
+  const std::map<Invariant, uint8_t> outer = hoisted_;  // the rule's shared paths, if any
+  chunk_->code.resize(start);
+  chunk_->positions.resize(start);
+  reads_ = reads;
+  span_ = e.span;
+  load(loads);
+  span_ = span;
+  ++loopDepth_;
+  loop(e, target, true);
+  --loopDepth_;
+  hoisted_ = outer;
+  freeTo(mark);
+}
+
+std::vector<Generator::Invariant> Generator::toLoad(std::vector<Invariant> wanted) const {
   for (size_t i = 0; i < wanted.size(); ++i) {  // every prefix of a path, before the path
     Invariant prefix = wanted[i];
     while (prefix.path.size() > 1) {
@@ -474,25 +506,21 @@ void Generator::quantifier(const Expr& e, uint8_t target) {
       if (std::find(wanted.begin(), wanted.end(), prefix) == wanted.end()) wanted.push_back(prefix);
     }
   }
-  // Each costs a register for the whole loop: stay well inside the limit, else keep pass one.
-  if (chunk_->registerCount + wanted.size() > kMaxRegisters / 2) return;
+  wanted.erase(std::remove_if(wanted.begin(), wanted.end(), [&](const Invariant& inv) { return hoisted_.count(inv) > 0; }),
+               wanted.end());
+  // Each costs a register until freed: stay well inside the limit.
+  if (chunk_->registerCount + wanted.size() > kMaxRegisters / 2) return {};
   std::stable_sort(wanted.begin(), wanted.end(),
                    [](const Invariant& a, const Invariant& b) { return a.path.size() < b.path.size(); });
-  chunk_->code.resize(start);
-  chunk_->positions.resize(start);
-  span_ = e.span;
-  for (const Invariant& inv : wanted) {
+  return wanted;
+}
+
+void Generator::load(const std::vector<Invariant>& loads) {
+  for (const Invariant& inv : loads) {
     const uint8_t r = alloc();
     loadInvariant(inv, r);
     hoisted_[inv] = r;
   }
-  span_ = span;
-  ++loopDepth_;
-  loop(e, target, true);
-  --loopDepth_;
-  hoisted_.clear();
-  wanted_.clear();
-  freeTo(mark);
 }
 
 // Loops: ITERINIT; head: ITERNEXT (exit); body; LOOP head; exit. A `break` is a forward JMP to exit.
@@ -852,6 +880,42 @@ void Generator::rule(const RuleDecl& r, RuleInfo& info) {
     expr(*r.onlyWhen, test);
     skips.push_back(emit(Opcode::JMPIFNOT, test, 0));
   }
+  // Pass one counts the paths the clauses read; pass two, if some are read twice or more,
+  // starts by loading those (see reads_).
+  const uint32_t start = here();
+  const int mark = top_;
+  const size_t outcomes = info.outcomes.size();
+  const size_t adjustments = info.adjustments.size();
+  const std::map<const VarDecl*, uint8_t> vars = vars_;
+  reads_.clear();
+  counting_ = true;
+  clauses(r, info);
+  counting_ = false;
+  std::vector<Invariant> shared;
+  for (const auto& [inv, n] : reads_) {
+    if (n >= 2) shared.push_back(inv);
+  }
+  const std::vector<Invariant> loads = toLoad(shared);
+  if (!loads.empty()) {
+    chunk_->code.resize(start);
+    chunk_->positions.resize(start);
+    info.outcomes.erase(info.outcomes.begin() + static_cast<std::ptrdiff_t>(outcomes), info.outcomes.end());
+    info.adjustments.erase(info.adjustments.begin() + static_cast<std::ptrdiff_t>(adjustments), info.adjustments.end());
+    vars_ = vars;
+    freeTo(mark);
+    span_ = r.span;
+    load(loads);
+    clauses(r, info);
+    hoisted_.clear();
+  }
+  span_ = r.span;
+  emit(Opcode::PASS);
+  uint32_t skip = here();
+  for (uint32_t j : skips) patchB(j, skip);
+  if (!skips.empty()) emit(Opcode::SKIP);
+}
+
+void Generator::clauses(const RuleDecl& r, RuleInfo& info) {
   for (const Clause& cl : r.clauses) {
     span_ = cl.span;
     switch (cl.kind) {
@@ -930,11 +994,6 @@ void Generator::rule(const RuleDecl& r, RuleInfo& info) {
       }
     }
   }
-  span_ = r.span;
-  emit(Opcode::PASS);
-  uint32_t skip = here();
-  for (uint32_t j : skips) patchB(j, skip);
-  if (!skips.empty()) emit(Opcode::SKIP);
 }
 
 void Generator::policy(const CheckedPolicy& p) {
