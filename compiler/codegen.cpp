@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <tuple>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -153,6 +154,23 @@ class Generator {
   void binary(const Expr& e, uint8_t target);
   void quantifier(const Expr& e, uint8_t target);
   void loop(const Expr& e, uint8_t target, bool outermost);
+  // Where only a condition's branch matters (applies and only-when tests, clause conditions,
+  // `where` filters), jumpIf() emits code that jumps when boolean `e` equals `when` (the jumps
+  // go to `jumps`, for the caller to patch) and falls through otherwise: `not`, `is absent`
+  // and `not in` flip the jump rather than compute a NOT, and `and` / `or` jump straight to
+  // where their value leads. `scratch` is a register it may write.
+  void jumpIf(const Expr& e, bool when, uint8_t scratch, std::vector<uint32_t>& jumps);
+  // Set by jumpIf() for one expr() of a kIn, kPresence or kLineClass: that case leaves out its
+  // final NOT and sets notOmitted_ instead.
+  bool omitNot_ = false;
+  bool notOmitted_ = false;
+  void negateUnlessOmitted(bool omit, uint8_t target) {
+    if (omit) {
+      notOmitted_ = true;
+    } else {
+      emit(Opcode::NOT, target, target);
+    }
+  }
   // `line is governed` for the chunk's own line, outside the governed chunk: always true, since
   // the VM runs class and rule chunks only for governed lines (decide() steps c and d).
   bool inGovernedChunk_ = false;
@@ -568,10 +586,7 @@ void Generator::loop(const Expr& e, uint8_t target, bool outermost) {
   std::vector<uint32_t> continues;
   std::vector<uint32_t> breaks;
   uint8_t tmp = alloc();
-  if (where) {
-    expr(*where, tmp);
-    continues.push_back(emit(Opcode::JMPIFNOT, tmp, 0));
-  }
+  if (where) jumpIf(*where, false, tmp, continues);
   span_ = e.span;
   switch (e.kind) {
     case ExprKind::kExists:
@@ -579,8 +594,7 @@ void Generator::loop(const Expr& e, uint8_t target, bool outermost) {
       breaks.push_back(emit(Opcode::JMP, 0, 0));
       break;
     case ExprKind::kEvery: {
-      expr(*e.kids[2], tmp);
-      continues.push_back(emit(Opcode::JMPIF, tmp, 0));
+      jumpIf(*e.kids[2], true, tmp, continues);
       emit(Opcode::LOADBOOL, target, 0);
       breaks.push_back(emit(Opcode::JMP, 0, 0));
       break;
@@ -607,6 +621,51 @@ void Generator::loop(const Expr& e, uint8_t target, bool outermost) {
   for (uint32_t j : breaks) patchB(j, exit);
   vars_.erase(e.var.get());
   freeTo(mark);
+}
+
+void Generator::jumpIf(const Expr& e, bool when, uint8_t scratch, std::vector<uint32_t>& jumps) {
+  span_ = e.span;
+  switch (e.kind) {
+    case ExprKind::kNot: jumpIf(*e.kids[0], !when, scratch, jumps); return;
+    case ExprKind::kName:
+      if (e.ref == RefKind::kDefine) {  // `require not dose_too_soon`
+        jumpIf(*e.defineRef->body, when, scratch, jumps);
+        return;
+      }
+      break;
+    case ExprKind::kBinary:
+      if (e.op == BinaryOp::kAnd && isOwnLineGoverned(*e.kids[0])) {  // true and X is X
+        jumpIf(*e.kids[1], when, scratch, jumps);
+        return;
+      }
+      if (e.op == BinaryOp::kAnd || e.op == BinaryOp::kOr) {
+        const bool decisive = e.op == BinaryOp::kOr;  // the value of the left side that decides alone
+        if (when == decisive) {
+          jumpIf(*e.kids[0], when, scratch, jumps);
+          jumpIf(*e.kids[1], when, scratch, jumps);
+        } else {
+          std::vector<uint32_t> decided;  // the left side alone gives `not when`: fall through
+          jumpIf(*e.kids[0], decisive, scratch, decided);
+          jumpIf(*e.kids[1], when, scratch, jumps);
+          for (uint32_t j : decided) patchB(j, here());
+        }
+        return;
+      }
+      break;
+    case ExprKind::kIn:
+    case ExprKind::kPresence:
+    case ExprKind::kLineClass: {
+      omitNot_ = true;
+      notOmitted_ = false;
+      expr(e, scratch);
+      const bool flipped = std::exchange(notOmitted_, false);
+      jumps.push_back(emit(when != flipped ? Opcode::JMPIF : Opcode::JMPIFNOT, scratch, 0));
+      return;
+    }
+    default: break;
+  }
+  expr(e, scratch);
+  jumps.push_back(emit(when ? Opcode::JMPIF : Opcode::JMPIFNOT, scratch, 0));
 }
 
 void Generator::expr(const Expr& e, uint8_t target) {
@@ -660,15 +719,17 @@ void Generator::expr(const Expr& e, uint8_t target) {
       return;
     }
     case ExprKind::kPresence: {
+      const bool omit = std::exchange(omitNot_, false);
       int mark = top_;
       uint8_t v = operand(*e.kids[0]);
       span_ = e.span;
       emit(Opcode::ISPRESENT, target, v);
-      if (e.wantAbsent) emit(Opcode::NOT, target, target);
+      if (e.wantAbsent) negateUnlessOmitted(omit, target);
       freeTo(mark);
       return;
     }
     case ExprKind::kLineClass: {
+      const bool omit = std::exchange(omitNot_, false);
       if (isOwnLineGoverned(e)) {
         emit(Opcode::LOADBOOL, target, 1);
         return;
@@ -680,7 +741,7 @@ void Generator::expr(const Expr& e, uint8_t target) {
         // chunk (decide() step b), so it is one lookup rather than the inlined predicate.
         span_ = e.span;
         emit(Opcode::ISGOVERNED, target, line);
-        if (e.negated) emit(Opcode::NOT, target, target);
+        if (e.negated) negateUnlessOmitted(omit, target);
         freeTo(mark);
         return;
       }
@@ -692,11 +753,12 @@ void Generator::expr(const Expr& e, uint8_t target) {
         }
       });
       span_ = e.span;
-      if (e.negated) emit(Opcode::NOT, target, target);
+      if (e.negated) negateUnlessOmitted(omit, target);
       freeTo(mark);
       return;
     }
     case ExprKind::kIn: {
+      const bool omit = std::exchange(omitNot_, false);
       int mark = top_;
       const Expr& coll = *e.kids[1];
       uint8_t v = widenedOperand(e, 0, *e.kids[0]);
@@ -717,7 +779,7 @@ void Generator::expr(const Expr& e, uint8_t target) {
         span_ = e.span;
         emit(Opcode::CONTAINS, target, l, v, static_cast<uint32_t>(valueKindOf(coll.type.elem)));
       }
-      if (e.negated) emit(Opcode::NOT, target, target);
+      if (e.negated) negateUnlessOmitted(omit, target);
       freeTo(mark);
       return;
     }
@@ -857,8 +919,7 @@ void Generator::rule(const RuleDecl& r, RuleInfo& info) {
   for (const LinesDecl* cls : r.appliesRefs) {
     if (!cls) continue;  // governed: every line a rule sees is
     span_ = cls->span;
-    expr(*cls->predicate, test);
-    skips.push_back(emit(Opcode::JMPIFNOT, test, 0));
+    jumpIf(*cls->predicate, false, test, skips);
   }
   if (r.effectiveFrom || r.effectiveThrough) {
     uint8_t dos = alloc();
@@ -876,10 +937,7 @@ void Generator::rule(const RuleDecl& r, RuleInfo& info) {
     }
     freeTo(test + 1);
   }
-  if (r.onlyWhen) {
-    expr(*r.onlyWhen, test);
-    skips.push_back(emit(Opcode::JMPIFNOT, test, 0));
-  }
+  if (r.onlyWhen) jumpIf(*r.onlyWhen, false, test, skips);
   // Pass one counts the paths the clauses read; pass two, if some are read twice or more,
   // starts by loading those (see reads_).
   const uint32_t start = here();
@@ -929,8 +987,8 @@ void Generator::clauses(const RuleDecl& r, RuleInfo& info) {
       case ClauseKind::kFailWhen: {
         int mark = top_;
         uint8_t cond = alloc();
-        expr(*cl.expr, cond);
-        uint32_t pass = emit(cl.kind == ClauseKind::kRequire ? Opcode::JMPIF : Opcode::JMPIFNOT, cond, 0);
+        std::vector<uint32_t> passes;
+        jumpIf(*cl.expr, cl.kind == ClauseKind::kRequire, cond, passes);
         Outcome o;
         o.action = cl.outcome.action;
         o.carc = cl.outcome.carc;
@@ -961,15 +1019,15 @@ void Generator::clauses(const RuleDecl& r, RuleInfo& info) {
         emit(Opcode::FAIL, args.empty() ? 0 : args[0], static_cast<uint32_t>(info.outcomes.size()),
              static_cast<uint32_t>(args.size()), groupReg);
         info.outcomes.push_back(std::move(o));
-        patchB(pass, here());
+        for (uint32_t j : passes) patchB(j, here());
         freeTo(mark);
         break;
       }
       case ClauseKind::kAdjust: {
         int mark = top_;
         uint8_t cond = alloc();
-        expr(*cl.expr, cond);
-        uint32_t skip = emit(Opcode::JMPIFNOT, cond, 0);
+        std::vector<uint32_t> skips;
+        jumpIf(*cl.expr, false, cond, skips);
         AdjustmentSpec a;
         a.group = groupByName(cl.outcome.group);
         a.carc = cl.outcome.carc;
@@ -988,7 +1046,7 @@ void Generator::clauses(const RuleDecl& r, RuleInfo& info) {
         emit(Opcode::ADJUST, args.empty() ? 0 : args[0], static_cast<uint32_t>(info.adjustments.size()),
              static_cast<uint32_t>(args.size()));
         info.adjustments.push_back(std::move(a));
-        patchB(skip, here());
+        for (uint32_t j : skips) patchB(j, here());
         freeTo(mark);
         break;
       }
