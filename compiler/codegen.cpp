@@ -152,14 +152,18 @@ class Generator {
   void expr(const Expr& e, uint8_t target);
   void name(const Expr& e, uint8_t target);
   void binary(const Expr& e, uint8_t target);
-  void quantifier(const Expr& e, uint8_t target);
-  void loop(const Expr& e, uint8_t target, bool outermost);
+  // `found`, for an `any` / `no` whose value only decides a branch (jumpIf): the loop writes
+  // no value but jumps as soon as an element passes, each jump appended to `found`.
+  void quantifier(const Expr& e, uint8_t target, std::vector<uint32_t>* found = nullptr);
+  void loop(const Expr& e, uint8_t target, bool outermost, std::vector<uint32_t>* found);
   // Where only a condition's branch matters (applies and only-when tests, clause conditions,
   // `where` filters), jumpIf() emits code that jumps when boolean `e` equals `when` (the jumps
   // go to `jumps`, for the caller to patch) and falls through otherwise: `not`, `is absent`
   // and `not in` flip the jump rather than compute a NOT, and `and` / `or` jump straight to
   // where their value leads. `scratch` is a register it may write.
   void jumpIf(const Expr& e, bool when, uint8_t scratch, std::vector<uint32_t>& jumps);
+  // Compiles `body` with a define's parameters bound to the call `e`'s arguments.
+  void inlineDefine(const Expr& e, const std::function<void()>& body);
   // Set by jumpIf() for one expr() of a kIn, kPresence or kLineClass: that case leaves out its
   // final NOT and sets notOmitted_ instead.
   bool omitNot_ = false;
@@ -486,22 +490,26 @@ void Generator::loadInvariant(const Invariant& inv, uint8_t target) {
   emit(Opcode::FIELD, target, base, slotOf(record, field), record);
 }
 
-void Generator::quantifier(const Expr& e, uint8_t target) {
+void Generator::quantifier(const Expr& e, uint8_t target, std::vector<uint32_t>* found) {
   if (loopDepth_ > 0) {  // an inner loop: the outermost one hoists for it
-    loop(e, target, false);
+    loop(e, target, false, found);
     return;
   }
+  std::vector<uint32_t> foundFirst;  // pass one's jumps, dropped if pass two replaces its code
   const uint32_t start = here();
   const int mark = top_;
   const Span span = span_;
   const std::map<Invariant, int> reads = reads_;  // pass two counts the rule's reads again
   wanted_.clear();
   ++loopDepth_;
-  loop(e, target, true);
+  loop(e, target, true, found ? &foundFirst : nullptr);
   --loopDepth_;
   const std::vector<Invariant> loads = toLoad(wanted_);
   wanted_.clear();
-  if (loads.empty()) return;  // nothing to hoist, or too many: keep pass one's code
+  if (loads.empty()) {  // nothing to hoist, or too many: keep pass one's code
+    if (found) found->insert(found->end(), foundFirst.begin(), foundFirst.end());
+    return;
+  }
   const std::map<Invariant, uint8_t> outer = hoisted_;  // the rule's shared paths, if any
   chunk_->code.resize(start);
   chunk_->positions.resize(start);
@@ -510,7 +518,7 @@ void Generator::quantifier(const Expr& e, uint8_t target) {
   load(loads);
   span_ = span;
   ++loopDepth_;
-  loop(e, target, true);
+  loop(e, target, true, found);
   --loopDepth_;
   hoisted_ = outer;
   freeTo(mark);
@@ -542,7 +550,7 @@ void Generator::load(const std::vector<Invariant>& loads) {
 }
 
 // Loops: ITERINIT; head: ITERNEXT (exit); body; LOOP head; exit. A `break` is a forward JMP to exit.
-void Generator::loop(const Expr& e, uint8_t target, bool outermost) {
+void Generator::loop(const Expr& e, uint8_t target, bool outermost, std::vector<uint32_t>* found) {
   const bool aggregate = e.kind == ExprKind::kAggregate;
   const Expr& coll = *e.kids[aggregate ? 1 : 0];
   const Expr* where = nullptr;
@@ -558,7 +566,9 @@ void Generator::loop(const Expr& e, uint8_t target, bool outermost) {
   uint8_t one = 0;
   span_ = e.span;
   switch (e.kind) {
-    case ExprKind::kExists: emit(Opcode::LOADBOOL, target, e.negated ? 1 : 0); break;
+    case ExprKind::kExists:
+      if (!found) emit(Opcode::LOADBOOL, target, e.negated ? 1 : 0);
+      break;
     case ExprKind::kEvery: emit(Opcode::LOADBOOL, target, 1); break;
     case ExprKind::kCount:
       emit(Opcode::LOADK, target, intConstant(ValueKind::kInt, 0));
@@ -590,6 +600,10 @@ void Generator::loop(const Expr& e, uint8_t target, bool outermost) {
   span_ = e.span;
   switch (e.kind) {
     case ExprKind::kExists:
+      if (found) {
+        found->push_back(emit(Opcode::JMP, 0, 0));
+        break;
+      }
       emit(Opcode::LOADBOOL, target, e.negated ? 0 : 1);
       breaks.push_back(emit(Opcode::JMP, 0, 0));
       break;
@@ -623,6 +637,31 @@ void Generator::loop(const Expr& e, uint8_t target, bool outermost) {
   freeTo(mark);
 }
 
+void Generator::inlineDefine(const Expr& e, const std::function<void()>& body) {
+  int mark = top_;
+  std::vector<uint8_t> args;
+  // An inlined definition reads its parameters, never writes them: an argument that is
+  // already in a register (a variable, the line) is bound to that register, no MOVE.
+  // Variables are not written while in scope, so the alias stays valid for the body.
+  for (size_t i = 0; i < e.kids.size(); ++i) {
+    const Expr& k = *e.kids[i];
+    const bool inRegister = k.kind == ExprKind::kName && (k.ref == RefKind::kVar || k.ref == RefKind::kLine);
+    args.push_back(inRegister && !(i < 3 && e.toDecimal[i]) ? operand(k) : alloc());
+  }
+  for (size_t i = 0; i < e.kids.size(); ++i) {
+    if (args[i] >= mark) {
+      expr(*e.kids[i], args[i]);
+      widenIf(e, static_cast<int>(i), args[i]);
+    }
+  }
+  span_ = e.span;
+  const DefineDecl& d = *e.defineRef;
+  for (size_t i = 0; i < args.size(); ++i) vars_[d.params[i].get()] = args[i];
+  body();
+  for (size_t i = 0; i < args.size(); ++i) vars_.erase(d.params[i].get());
+  freeTo(mark);
+}
+
 void Generator::jumpIf(const Expr& e, bool when, uint8_t scratch, std::vector<uint32_t>& jumps) {
   span_ = e.span;
   switch (e.kind) {
@@ -652,6 +691,25 @@ void Generator::jumpIf(const Expr& e, bool when, uint8_t scratch, std::vector<ui
         return;
       }
       break;
+    case ExprKind::kCall:
+      if (e.ref != RefKind::kBuiltin) {  // `where covers(a)`
+        inlineDefine(e, [&] { jumpIf(*e.defineRef->body, when, scratch, jumps); });
+        return;
+      }
+      break;
+    case ExprKind::kExists: {
+      // An element that passes decides at once; running out of elements decides the other way.
+      const bool whenFound = !e.negated;
+      std::vector<uint32_t> found;
+      quantifier(e, scratch, &found);
+      if (when == whenFound) {
+        jumps.insert(jumps.end(), found.begin(), found.end());
+      } else {
+        jumps.push_back(emit(Opcode::JMP, 0, 0));
+        for (uint32_t j : found) patchB(j, here());
+      }
+      return;
+    }
     case ExprKind::kIn:
     case ExprKind::kPresence:
     case ExprKind::kLineClass: {
@@ -838,39 +896,19 @@ void Generator::expr(const Expr& e, uint8_t target) {
       return;
     }
     case ExprKind::kCall: {
+      if (e.ref != RefKind::kBuiltin) {
+        inlineDefine(e, [&] { expr(*e.defineRef->body, target); });
+        return;
+      }
       int mark = top_;
       std::vector<uint8_t> args;
-      if (e.ref != RefKind::kBuiltin) {
-        // An inlined definition reads its parameters, never writes them: an argument that is
-        // already in a register (a variable, the line) is bound to that register, no MOVE.
-        // Variables are not written while in scope, so the alias stays valid for the body.
-        for (size_t i = 0; i < e.kids.size(); ++i) {
-          const Expr& k = *e.kids[i];
-          const bool inRegister = k.kind == ExprKind::kName && (k.ref == RefKind::kVar || k.ref == RefKind::kLine);
-          args.push_back(inRegister && !(i < 3 && e.toDecimal[i]) ? operand(k) : alloc());
-        }
-        for (size_t i = 0; i < e.kids.size(); ++i) {
-          if (args[i] >= mark) {
-            expr(*e.kids[i], args[i]);
-            widenIf(e, static_cast<int>(i), args[i]);
-          }
-        }
-      } else {
-        for (size_t i = 0; i < e.kids.size(); ++i) args.push_back(alloc());
-        for (size_t i = 0; i < e.kids.size(); ++i) {
-          expr(*e.kids[i], args[i]);
-          widenIf(e, static_cast<int>(i), args[i]);
-        }
+      for (size_t i = 0; i < e.kids.size(); ++i) args.push_back(alloc());
+      for (size_t i = 0; i < e.kids.size(); ++i) {
+        expr(*e.kids[i], args[i]);
+        widenIf(e, static_cast<int>(i), args[i]);
       }
       span_ = e.span;
-      if (e.ref == RefKind::kBuiltin) {
-        emit(Opcode::CALL, target, function(e.builtin), args.empty() ? 0 : args[0], static_cast<uint32_t>(args.size()));
-      } else {
-        const DefineDecl& d = *e.defineRef;
-        for (size_t i = 0; i < args.size(); ++i) vars_[d.params[i].get()] = args[i];
-        expr(*d.body, target);
-        for (size_t i = 0; i < args.size(); ++i) vars_.erase(d.params[i].get());
-      }
+      emit(Opcode::CALL, target, function(e.builtin), args.empty() ? 0 : args[0], static_cast<uint32_t>(args.size()));
       freeTo(mark);
       return;
     }
