@@ -145,6 +145,10 @@ class Generator {
   uint32_t predicateChunk(const std::string& name, const std::function<void(uint8_t)>& body);
   void governed(uint8_t target);
   void rule(const RuleDecl& r, RuleInfo& info);
+  // Once a chunk is complete: a jump to a JMP goes to where that JMP goes, and a JMP to PASS
+  // or SKIP becomes that instruction (one dispatch less on those paths). Jumps still go
+  // forward, LOOP and ITERNEXT are left alone (the verifier pins their targets).
+  void threadJumps();
   void clauses(const RuleDecl& r, RuleInfo& info);
   Message message(const MessageTemplate& m, const std::string& fallback);
 
@@ -295,6 +299,7 @@ uint32_t Generator::predicateChunk(const std::string& name, const std::function<
   uint8_t r = alloc();
   body(r);
   emit(Opcode::RETBOOL, r);
+  threadJumps();
   return idx;
 }
 
@@ -1009,6 +1014,23 @@ void Generator::rule(const RuleDecl& r, RuleInfo& info) {
   uint32_t skip = here();
   for (uint32_t j : skips) patchB(j, skip);
   if (!skips.empty()) emit(Opcode::SKIP);
+  threadJumps();
+}
+
+void Generator::threadJumps() {
+  std::vector<Instr>& code = chunk_->code;
+  auto finalTarget = [&](uint32_t t) {
+    while (t < code.size() && code[t].op == Opcode::JMP) t = code[t].b;  // forward only: ends
+    return t;
+  };
+  for (Instr& in : code) {
+    if (in.op != Opcode::JMP && in.op != Opcode::JMPIF && in.op != Opcode::JMPIFNOT) continue;
+    in.b = static_cast<uint16_t>(finalTarget(in.b));
+    if (in.op == Opcode::JMP && in.b < code.size() &&
+        (code[in.b].op == Opcode::PASS || code[in.b].op == Opcode::SKIP)) {
+      in = code[in.b];
+    }
+  }
 }
 
 void Generator::clauses(const RuleDecl& r, RuleInfo& info) {
