@@ -715,9 +715,17 @@ void Generator::jumpIf(const Expr& e, bool when, uint8_t scratch, std::vector<ui
       }
       return;
     }
+    case ExprKind::kLineClass:
+      if (e.linesRef && !isOwnLineGoverned(e)) {  // `l is administration` in a `where`: its predicate as jumps
+        int mark = top_;
+        uint8_t line = operand(*e.kids[0]);
+        withLine(line, [&] { jumpIf(*e.linesRef->predicate, when != e.negated, scratch, jumps); });
+        freeTo(mark);
+        return;
+      }
+      [[fallthrough]];
     case ExprKind::kIn:
-    case ExprKind::kPresence:
-    case ExprKind::kLineClass: {
+    case ExprKind::kPresence: {
       omitNot_ = true;
       notOmitted_ = false;
       expr(e, scratch);
