@@ -238,9 +238,10 @@ class Generator {
   // held until freeTo().
   std::vector<Invariant> toLoad(std::vector<Invariant> wanted) const;
   void load(const std::vector<Invariant>& loads);
-  // A rule's clauses read some paths (`line.ndc`, `line.drug`, `patient`) more than once
-  // outside loops: rule() compiles the clauses once counting those reads (`counting_`), then
-  // again with each path read twice or more loaded once, after the applies/only-when tests.
+  // A rule's only-when test and clauses read some paths (`line.ndc`, `line.drug`, `patient`,
+  // `dos`) more than once outside loops: rule() compiles them once counting those reads
+  // (`counting_`), then again with each path read twice or more loaded once, after the
+  // applies tests.
   bool counting_ = false;
   std::map<Invariant, int> reads_;
 
@@ -509,10 +510,17 @@ void Generator::quantifier(const Expr& e, uint8_t target, std::vector<uint32_t>*
   ++loopDepth_;
   loop(e, target, true, found ? &foundFirst : nullptr);
   --loopDepth_;
-  const std::vector<Invariant> loads = toLoad(wanted_);
-  wanted_.clear();
+  const std::vector<Invariant> wanted = std::exchange(wanted_, {});
+  const std::vector<Invariant> loads = toLoad(wanted);
+  // For the rule's count (reads_), the loop reads each value it wants once: two loops that
+  // want `dos` make it worth loading once for both.
+  auto countReads = [&] {
+    if (!counting_) return;
+    for (const Invariant& inv : wanted) ++reads_[inv];
+  };
   if (loads.empty()) {  // nothing to hoist, or too many: keep pass one's code
     if (found) found->insert(found->end(), foundFirst.begin(), foundFirst.end());
+    countReads();
     return;
   }
   const std::map<Invariant, uint8_t> outer = hoisted_;  // the rule's shared paths, if any
@@ -527,6 +535,7 @@ void Generator::quantifier(const Expr& e, uint8_t target, std::vector<uint32_t>*
   --loopDepth_;
   hoisted_ = outer;
   freeTo(mark);
+  countReads();
 }
 
 std::vector<Generator::Invariant> Generator::toLoad(std::vector<Invariant> wanted) const {
@@ -988,16 +997,17 @@ void Generator::rule(const RuleDecl& r, RuleInfo& info) {
     }
     freeTo(test + 1);
   }
-  if (r.onlyWhen) jumpIf(*r.onlyWhen, false, test, skips);
-  // Pass one counts the paths the clauses read; pass two, if some are read twice or more,
-  // starts by loading those (see reads_).
+  // Pass one counts the paths the only-when test and the clauses read; pass two, if some are
+  // read twice or more, starts by loading those (see reads_).
   const uint32_t start = here();
   const int mark = top_;
+  const size_t skipCount = skips.size();
   const size_t outcomes = info.outcomes.size();
   const size_t adjustments = info.adjustments.size();
   const std::map<const VarDecl*, uint8_t> vars = vars_;
   reads_.clear();
   counting_ = true;
+  if (r.onlyWhen) jumpIf(*r.onlyWhen, false, test, skips);
   clauses(r, info);
   counting_ = false;
   std::vector<Invariant> shared;
@@ -1011,9 +1021,11 @@ void Generator::rule(const RuleDecl& r, RuleInfo& info) {
     info.outcomes.erase(info.outcomes.begin() + static_cast<std::ptrdiff_t>(outcomes), info.outcomes.end());
     info.adjustments.erase(info.adjustments.begin() + static_cast<std::ptrdiff_t>(adjustments), info.adjustments.end());
     vars_ = vars;
+    skips.resize(skipCount);
     freeTo(mark);
     span_ = r.span;
     load(loads);
+    if (r.onlyWhen) jumpIf(*r.onlyWhen, false, test, skips);
     clauses(r, info);
     hoisted_.clear();
   }
