@@ -190,7 +190,7 @@ Evaluator::ReuseKey Evaluator::reuseKeyOf(const Chunk& chunk) {
   return key;
 }
 
-bool Evaluator::sameKey(const ReuseKey& key, uint32_t lineA, uint32_t lineB) const {
+inline bool Evaluator::sameKey(const ReuseKey& key, uint32_t lineA, uint32_t lineB) const {
   // Facts are written whole (the loader starts from zeroed Values), so equal bytes are equal
   // values; the converse may fail (then the rule simply runs again).
   const Value* const slots = facts_->slots.data();
