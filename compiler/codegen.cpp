@@ -1,7 +1,10 @@
 // Code generation: one register-machine chunk per rule, per governed test and per phased class
 // of lines. Registers are allocated like Lua's: a stack whose top moves up for temporaries and
 // back down when an expression is done; variables (lets, quantifier variables, inlined
-// parameters) hold a register for their scope.
+// parameters) hold a register for their scope, and so do values loaded once for a loop or a
+// rule (see Invariant: a rule's clauses and its outermost loops are compiled a second time when
+// the first pass finds values read more than once). Conditions that only decide a branch
+// compile to jumps (jumpIf).
 #include "compiler/codegen.h"
 
 #include <algorithm>
