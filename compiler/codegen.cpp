@@ -1,12 +1,17 @@
 // Code generation: one register-machine chunk per rule, per governed test and per phased class
 // of lines. Registers are allocated like Lua's: a stack whose top moves up for temporaries and
 // back down when an expression is done; variables (lets, quantifier variables, inlined
-// parameters) hold a register for their scope.
+// parameters) hold a register for their scope, and so do values loaded once for a loop or a
+// rule (see Invariant: a rule's clauses and its outermost loops are compiled a second time when
+// the first pass finds values read more than once). Conditions that only decide a branch
+// compile to jumps (jumpIf).
 #include "compiler/codegen.h"
 
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <tuple>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -143,13 +148,40 @@ class Generator {
   uint32_t predicateChunk(const std::string& name, const std::function<void(uint8_t)>& body);
   void governed(uint8_t target);
   void rule(const RuleDecl& r, RuleInfo& info);
+  // Once a chunk is complete: a jump to a JMP goes to where that JMP goes, and a JMP to PASS
+  // or SKIP becomes that instruction (one dispatch less on those paths). Jumps still go
+  // forward, LOOP and ITERNEXT are left alone (the verifier pins their targets).
+  void threadJumps();
+  void clauses(const RuleDecl& r, RuleInfo& info);
   Message message(const MessageTemplate& m, const std::string& fallback);
 
   // --- expressions
   void expr(const Expr& e, uint8_t target);
   void name(const Expr& e, uint8_t target);
   void binary(const Expr& e, uint8_t target);
-  void quantifier(const Expr& e, uint8_t target);
+  // `found`, for an `any` / `no` whose value only decides a branch (jumpIf): the loop writes
+  // no value but jumps as soon as an element passes, each jump appended to `found`.
+  void quantifier(const Expr& e, uint8_t target, std::vector<uint32_t>* found = nullptr);
+  void loop(const Expr& e, uint8_t target, bool outermost, std::vector<uint32_t>* found);
+  // Where only a condition's branch matters (applies and only-when tests, clause conditions,
+  // `where` filters), jumpIf() emits code that jumps when boolean `e` equals `when` (the jumps
+  // go to `jumps`, for the caller to patch) and falls through otherwise: `not`, `is absent`
+  // and `not in` flip the jump rather than compute a NOT, and `and` / `or` jump straight to
+  // where their value leads. `scratch` is a register it may write.
+  void jumpIf(const Expr& e, bool when, uint8_t scratch, std::vector<uint32_t>& jumps);
+  // Compiles `body` with a define's parameters bound to the call `e`'s arguments.
+  void inlineDefine(const Expr& e, const std::function<void()>& body);
+  // Set by jumpIf() for one expr() of a kIn, kPresence or kLineClass: that case leaves out its
+  // final NOT and sets notOmitted_ instead.
+  bool omitNot_ = false;
+  bool notOmitted_ = false;
+  void negateUnlessOmitted(bool omit, uint8_t target) {
+    if (omit) {
+      notOmitted_ = true;
+    } else {
+      emit(Opcode::NOT, target, target);
+    }
+  }
   // `line is governed` for the chunk's own line, outside the governed chunk: always true, since
   // the VM runs class and rule chunks only for governed lines (decide() steps c and d).
   bool inGovernedChunk_ = false;
@@ -182,11 +214,56 @@ class Generator {
     if ((e.kind == ExprKind::kName || e.kind == ExprKind::kField) && e.ref == RefKind::kParam) return &policy_->params.at(e.paramRef).value;
     return nullptr;
   }
+  // Loop invariants: inside a loop, a constant, a field of the chunk's own line (`dos`,
+  // `line.drug.acquisition_channel`) and a claim-level fact (`lines`, `history.evidence`) are
+  // the same on every iteration, yet were loaded or read on each. The outermost loop is
+  // compiled once to learn which of them its body (inner loops included) reads as operands
+  // (`wanted_`), then again with each loaded once before the loop into a register held for the
+  // loop (`hoisted_`), which operand() returns.
+  struct Invariant {
+    enum class Base : uint8_t { kConstant, kOwnLine, kClaim } base = Base::kConstant;
+    uint16_t constantIndex = 0;                        // kConstant
+    std::vector<std::pair<uint32_t, uint32_t>> path;   // (record, field) from the base record
+    bool operator<(const Invariant& o) const {
+      return std::tie(base, constantIndex, path) < std::tie(o.base, o.constantIndex, o.path);
+    }
+    bool operator==(const Invariant& o) const {
+      return base == o.base && constantIndex == o.constantIndex && path == o.path;
+    }
+  };
+  int loopDepth_ = 0;
+  std::vector<Invariant> wanted_;
+  std::map<Invariant, uint8_t> hoisted_;
+  bool invariantOf(const Expr& e, Invariant& out);
+  void loadInvariant(const Invariant& inv, uint8_t target);
+  // What to load for `wanted`: prefixes added, shorter paths first, what is loaded already
+  // left out; nothing when that would take too many registers. load() loads into registers
+  // held until freeTo().
+  std::vector<Invariant> toLoad(std::vector<Invariant> wanted) const;
+  void load(const std::vector<Invariant>& loads);
+  // A rule's only-when test and clauses read some paths (`line.ndc`, `line.drug`, `patient`,
+  // `dos`) more than once outside loops: rule() compiles them once counting those reads
+  // (`counting_`), then again with each path read twice or more loaded once, after the
+  // applies tests.
+  bool counting_ = false;
+  std::map<Invariant, int> reads_;
+
   // The register holding `e`'s value: a variable's or the line's own register when `e` is one
-  // (no copy), else a fresh temporary the value is computed into. Free with freeTo().
+  // (no copy), a register loaded before the enclosing loop when `e` is a loop invariant, else a
+  // fresh temporary the value is computed into. Free with freeTo(); never write to it.
   uint8_t operand(const Expr& e) {
     if (e.kind == ExprKind::kName && e.ref == RefKind::kVar) return vars_.at(e.varRef);
     if (e.kind == ExprKind::kName && e.ref == RefKind::kLine) return lineReg_;
+    Invariant inv;
+    if ((loopDepth_ > 0 || counting_ || !hoisted_.empty()) && invariantOf(e, inv)) {
+      auto it = hoisted_.find(inv);
+      if (it != hoisted_.end()) return it->second;
+      if (loopDepth_ > 0) {
+        if (std::find(wanted_.begin(), wanted_.end(), inv) == wanted_.end()) wanted_.push_back(inv);
+      } else if (counting_ && inv.base != Invariant::Base::kConstant) {
+        ++reads_[inv];
+      }
+    }
     uint8_t r = alloc();
     expr(e, r);
     return r;
@@ -226,6 +303,7 @@ uint32_t Generator::predicateChunk(const std::string& name, const std::function<
   uint8_t r = alloc();
   body(r);
   emit(Opcode::RETBOOL, r);
+  threadJumps();
   return idx;
 }
 
@@ -358,21 +436,156 @@ void Generator::binary(const Expr& e, uint8_t target) {
   freeTo(mark);
 }
 
+bool Generator::invariantOf(const Expr& e, Invariant& out) {
+  auto constant = [&](uint16_t index) {
+    out.base = Invariant::Base::kConstant;
+    out.constantIndex = index;
+    return true;
+  };
+  switch (e.kind) {
+    case ExprKind::kLiteral:
+      if (e.literalType.kind == TypeKind::kBool) return false;  // LOADBOOL, no constant
+      return constant(valueConstant(e.literal, e.text, e.literalType.kind));
+    case ExprKind::kName:
+    case ExprKind::kField:
+      switch (e.ref) {  // the same loads as name()
+        case RefKind::kConst:
+          return constant(valueConstant(e.constRef->folded, e.constRef->foldedText, e.constRef->type.kind));
+        case RefKind::kParam: {
+          const BoundParam& p = policy_->params.at(e.paramRef);
+          return constant(valueConstant(p.value, p.text, e.paramRef->type.kind));
+        }
+        case RefKind::kDefine: return invariantOf(*e.defineRef->body, out);  // `dos`
+        case RefKind::kRootField:
+          out.base = Invariant::Base::kClaim;
+          out.path.emplace_back(checked_.schema.root, e.field);
+          return true;
+        case RefKind::kNone: break;
+        default: return false;
+      }
+      if (e.kind != ExprKind::kField || e.decisionField) return false;
+      {
+        const Expr& base = *e.kids[0];
+        if (base.kind == ExprKind::kName && base.ref == RefKind::kLine) {
+          // `line` is the chunk's own line except inside withLine (another line's class).
+          if (lineReg_ != ownLineReg_) return false;
+          out.base = Invariant::Base::kOwnLine;
+        } else if (!invariantOf(base, out) || out.base == Invariant::Base::kConstant) {
+          return false;
+        }
+        out.path.emplace_back(e.record, e.field);
+        return true;
+      }
+    default: return false;
+  }
+}
+
+void Generator::loadInvariant(const Invariant& inv, uint8_t target) {
+  if (inv.base == Invariant::Base::kConstant) {
+    emit(Opcode::LOADK, target, inv.constantIndex);
+    return;
+  }
+  const auto& [record, field] = inv.path.back();
+  if (inv.path.size() == 1 && inv.base == Invariant::Base::kClaim) {
+    emit(Opcode::ROOTFIELD, target, 0, slotOf(record, field), record);
+    return;
+  }
+  uint8_t base = ownLineReg_;
+  if (inv.path.size() > 1) {  // the prefix is loaded first: quantifier() adds and orders it
+    Invariant prefix = inv;
+    prefix.path.pop_back();
+    base = hoisted_.at(prefix);
+  }
+  emit(Opcode::FIELD, target, base, slotOf(record, field), record);
+}
+
+void Generator::quantifier(const Expr& e, uint8_t target, std::vector<uint32_t>* found) {
+  if (loopDepth_ > 0) {  // an inner loop: the outermost one hoists for it
+    loop(e, target, false, found);
+    return;
+  }
+  std::vector<uint32_t> foundFirst;  // pass one's jumps, dropped if pass two replaces its code
+  const uint32_t start = here();
+  const int mark = top_;
+  const Span span = span_;
+  const std::map<Invariant, int> reads = reads_;  // pass two counts the rule's reads again
+  wanted_.clear();
+  ++loopDepth_;
+  loop(e, target, true, found ? &foundFirst : nullptr);
+  --loopDepth_;
+  const std::vector<Invariant> wanted = std::exchange(wanted_, {});
+  const std::vector<Invariant> loads = toLoad(wanted);
+  // For the rule's count (reads_), the loop reads each value it wants once: two loops that
+  // want `dos` make it worth loading once for both.
+  auto countReads = [&] {
+    if (!counting_) return;
+    for (const Invariant& inv : wanted) ++reads_[inv];
+  };
+  if (loads.empty()) {  // nothing to hoist, or too many: keep pass one's code
+    if (found) found->insert(found->end(), foundFirst.begin(), foundFirst.end());
+    countReads();
+    return;
+  }
+  const std::map<Invariant, uint8_t> outer = hoisted_;  // the rule's shared paths, if any
+  chunk_->code.resize(start);
+  chunk_->positions.resize(start);
+  reads_ = reads;
+  span_ = e.span;
+  load(loads);
+  span_ = span;
+  ++loopDepth_;
+  loop(e, target, true, found);
+  --loopDepth_;
+  hoisted_ = outer;
+  freeTo(mark);
+  countReads();
+}
+
+std::vector<Generator::Invariant> Generator::toLoad(std::vector<Invariant> wanted) const {
+  for (size_t i = 0; i < wanted.size(); ++i) {  // every prefix of a path, before the path
+    Invariant prefix = wanted[i];
+    while (prefix.path.size() > 1) {
+      prefix.path.pop_back();
+      if (std::find(wanted.begin(), wanted.end(), prefix) == wanted.end()) wanted.push_back(prefix);
+    }
+  }
+  wanted.erase(std::remove_if(wanted.begin(), wanted.end(), [&](const Invariant& inv) { return hoisted_.count(inv) > 0; }),
+               wanted.end());
+  // Each costs a register until freed: stay well inside the limit.
+  if (chunk_->registerCount + wanted.size() > kMaxRegisters / 2) return {};
+  std::stable_sort(wanted.begin(), wanted.end(),
+                   [](const Invariant& a, const Invariant& b) { return a.path.size() < b.path.size(); });
+  return wanted;
+}
+
+void Generator::load(const std::vector<Invariant>& loads) {
+  for (const Invariant& inv : loads) {
+    const uint8_t r = alloc();
+    loadInvariant(inv, r);
+    hoisted_[inv] = r;
+  }
+}
+
 // Loops: ITERINIT; head: ITERNEXT (exit); body; LOOP head; exit. A `break` is a forward JMP to exit.
-void Generator::quantifier(const Expr& e, uint8_t target) {
+void Generator::loop(const Expr& e, uint8_t target, bool outermost, std::vector<uint32_t>* found) {
   const bool aggregate = e.kind == ExprKind::kAggregate;
   const Expr& coll = *e.kids[aggregate ? 1 : 0];
   const Expr* where = nullptr;
   size_t wi = aggregate ? 2 : 1;
   if (e.kids.size() > wi && e.kids[wi]) where = e.kids[wi].get();
   int mark = top_;
+  // The outermost loop's list is read once before the loop anyway: not a value to hoist.
+  if (outermost) --loopDepth_;
   uint8_t list = operand(coll);
+  if (outermost) ++loopDepth_;
   uint8_t it = alloc();
   uint8_t elem = alloc();
   uint8_t one = 0;
   span_ = e.span;
   switch (e.kind) {
-    case ExprKind::kExists: emit(Opcode::LOADBOOL, target, e.negated ? 1 : 0); break;
+    case ExprKind::kExists:
+      if (!found) emit(Opcode::LOADBOOL, target, e.negated ? 1 : 0);
+      break;
     case ExprKind::kEvery: emit(Opcode::LOADBOOL, target, 1); break;
     case ExprKind::kCount:
       emit(Opcode::LOADK, target, intConstant(ValueKind::kInt, 0));
@@ -400,19 +613,19 @@ void Generator::quantifier(const Expr& e, uint8_t target) {
   std::vector<uint32_t> continues;
   std::vector<uint32_t> breaks;
   uint8_t tmp = alloc();
-  if (where) {
-    expr(*where, tmp);
-    continues.push_back(emit(Opcode::JMPIFNOT, tmp, 0));
-  }
+  if (where) jumpIf(*where, false, tmp, continues);
   span_ = e.span;
   switch (e.kind) {
     case ExprKind::kExists:
+      if (found) {
+        found->push_back(emit(Opcode::JMP, 0, 0));
+        break;
+      }
       emit(Opcode::LOADBOOL, target, e.negated ? 0 : 1);
       breaks.push_back(emit(Opcode::JMP, 0, 0));
       break;
     case ExprKind::kEvery: {
-      expr(*e.kids[2], tmp);
-      continues.push_back(emit(Opcode::JMPIF, tmp, 0));
+      jumpIf(*e.kids[2], true, tmp, continues);
       emit(Opcode::LOADBOOL, target, 0);
       breaks.push_back(emit(Opcode::JMP, 0, 0));
       break;
@@ -439,6 +652,103 @@ void Generator::quantifier(const Expr& e, uint8_t target) {
   for (uint32_t j : breaks) patchB(j, exit);
   vars_.erase(e.var.get());
   freeTo(mark);
+}
+
+void Generator::inlineDefine(const Expr& e, const std::function<void()>& body) {
+  int mark = top_;
+  std::vector<uint8_t> args;
+  // An inlined definition reads its parameters, never writes them: an argument that is
+  // already in a register (a variable, the line) is bound to that register, no MOVE.
+  // Variables are not written while in scope, so the alias stays valid for the body.
+  for (size_t i = 0; i < e.kids.size(); ++i) {
+    const Expr& k = *e.kids[i];
+    const bool inRegister = k.kind == ExprKind::kName && (k.ref == RefKind::kVar || k.ref == RefKind::kLine);
+    args.push_back(inRegister && !(i < 3 && e.toDecimal[i]) ? operand(k) : alloc());
+  }
+  for (size_t i = 0; i < e.kids.size(); ++i) {
+    if (args[i] >= mark) {
+      expr(*e.kids[i], args[i]);
+      widenIf(e, static_cast<int>(i), args[i]);
+    }
+  }
+  span_ = e.span;
+  const DefineDecl& d = *e.defineRef;
+  for (size_t i = 0; i < args.size(); ++i) vars_[d.params[i].get()] = args[i];
+  body();
+  for (size_t i = 0; i < args.size(); ++i) vars_.erase(d.params[i].get());
+  freeTo(mark);
+}
+
+void Generator::jumpIf(const Expr& e, bool when, uint8_t scratch, std::vector<uint32_t>& jumps) {
+  span_ = e.span;
+  switch (e.kind) {
+    case ExprKind::kNot: jumpIf(*e.kids[0], !when, scratch, jumps); return;
+    case ExprKind::kName:
+      if (e.ref == RefKind::kDefine) {  // `require not dose_too_soon`
+        jumpIf(*e.defineRef->body, when, scratch, jumps);
+        return;
+      }
+      break;
+    case ExprKind::kBinary:
+      if (e.op == BinaryOp::kAnd && isOwnLineGoverned(*e.kids[0])) {  // true and X is X
+        jumpIf(*e.kids[1], when, scratch, jumps);
+        return;
+      }
+      if (e.op == BinaryOp::kAnd || e.op == BinaryOp::kOr) {
+        const bool decisive = e.op == BinaryOp::kOr;  // the value of the left side that decides alone
+        if (when == decisive) {
+          jumpIf(*e.kids[0], when, scratch, jumps);
+          jumpIf(*e.kids[1], when, scratch, jumps);
+        } else {
+          std::vector<uint32_t> decided;  // the left side alone gives `not when`: fall through
+          jumpIf(*e.kids[0], decisive, scratch, decided);
+          jumpIf(*e.kids[1], when, scratch, jumps);
+          for (uint32_t j : decided) patchB(j, here());
+        }
+        return;
+      }
+      break;
+    case ExprKind::kCall:
+      if (e.ref != RefKind::kBuiltin) {  // `where covers(a)`
+        inlineDefine(e, [&] { jumpIf(*e.defineRef->body, when, scratch, jumps); });
+        return;
+      }
+      break;
+    case ExprKind::kExists: {
+      // An element that passes decides at once; running out of elements decides the other way.
+      const bool whenFound = !e.negated;
+      std::vector<uint32_t> found;
+      quantifier(e, scratch, &found);
+      if (when == whenFound) {
+        jumps.insert(jumps.end(), found.begin(), found.end());
+      } else {
+        jumps.push_back(emit(Opcode::JMP, 0, 0));
+        for (uint32_t j : found) patchB(j, here());
+      }
+      return;
+    }
+    case ExprKind::kLineClass:
+      if (e.linesRef && !isOwnLineGoverned(e)) {  // `l is administration` in a `where`: its predicate as jumps
+        int mark = top_;
+        uint8_t line = operand(*e.kids[0]);
+        withLine(line, [&] { jumpIf(*e.linesRef->predicate, when != e.negated, scratch, jumps); });
+        freeTo(mark);
+        return;
+      }
+      [[fallthrough]];
+    case ExprKind::kIn:
+    case ExprKind::kPresence: {
+      omitNot_ = true;
+      notOmitted_ = false;
+      expr(e, scratch);
+      const bool flipped = std::exchange(notOmitted_, false);
+      jumps.push_back(emit(when != flipped ? Opcode::JMPIF : Opcode::JMPIFNOT, scratch, 0));
+      return;
+    }
+    default: break;
+  }
+  expr(e, scratch);
+  jumps.push_back(emit(when ? Opcode::JMPIF : Opcode::JMPIFNOT, scratch, 0));
 }
 
 void Generator::expr(const Expr& e, uint8_t target) {
@@ -492,15 +802,17 @@ void Generator::expr(const Expr& e, uint8_t target) {
       return;
     }
     case ExprKind::kPresence: {
+      const bool omit = std::exchange(omitNot_, false);
       int mark = top_;
       uint8_t v = operand(*e.kids[0]);
       span_ = e.span;
       emit(Opcode::ISPRESENT, target, v);
-      if (e.wantAbsent) emit(Opcode::NOT, target, target);
+      if (e.wantAbsent) negateUnlessOmitted(omit, target);
       freeTo(mark);
       return;
     }
     case ExprKind::kLineClass: {
+      const bool omit = std::exchange(omitNot_, false);
       if (isOwnLineGoverned(e)) {
         emit(Opcode::LOADBOOL, target, 1);
         return;
@@ -512,7 +824,7 @@ void Generator::expr(const Expr& e, uint8_t target) {
         // chunk (decide() step b), so it is one lookup rather than the inlined predicate.
         span_ = e.span;
         emit(Opcode::ISGOVERNED, target, line);
-        if (e.negated) emit(Opcode::NOT, target, target);
+        if (e.negated) negateUnlessOmitted(omit, target);
         freeTo(mark);
         return;
       }
@@ -524,11 +836,12 @@ void Generator::expr(const Expr& e, uint8_t target) {
         }
       });
       span_ = e.span;
-      if (e.negated) emit(Opcode::NOT, target, target);
+      if (e.negated) negateUnlessOmitted(omit, target);
       freeTo(mark);
       return;
     }
     case ExprKind::kIn: {
+      const bool omit = std::exchange(omitNot_, false);
       int mark = top_;
       const Expr& coll = *e.kids[1];
       uint8_t v = widenedOperand(e, 0, *e.kids[0]);
@@ -549,7 +862,7 @@ void Generator::expr(const Expr& e, uint8_t target) {
         span_ = e.span;
         emit(Opcode::CONTAINS, target, l, v, static_cast<uint32_t>(valueKindOf(coll.type.elem)));
       }
-      if (e.negated) emit(Opcode::NOT, target, target);
+      if (e.negated) negateUnlessOmitted(omit, target);
       freeTo(mark);
       return;
     }
@@ -608,39 +921,19 @@ void Generator::expr(const Expr& e, uint8_t target) {
       return;
     }
     case ExprKind::kCall: {
+      if (e.ref != RefKind::kBuiltin) {
+        inlineDefine(e, [&] { expr(*e.defineRef->body, target); });
+        return;
+      }
       int mark = top_;
       std::vector<uint8_t> args;
-      if (e.ref != RefKind::kBuiltin) {
-        // An inlined definition reads its parameters, never writes them: an argument that is
-        // already in a register (a variable, the line) is bound to that register, no MOVE.
-        // Variables are not written while in scope, so the alias stays valid for the body.
-        for (size_t i = 0; i < e.kids.size(); ++i) {
-          const Expr& k = *e.kids[i];
-          const bool inRegister = k.kind == ExprKind::kName && (k.ref == RefKind::kVar || k.ref == RefKind::kLine);
-          args.push_back(inRegister && !(i < 3 && e.toDecimal[i]) ? operand(k) : alloc());
-        }
-        for (size_t i = 0; i < e.kids.size(); ++i) {
-          if (args[i] >= mark) {
-            expr(*e.kids[i], args[i]);
-            widenIf(e, static_cast<int>(i), args[i]);
-          }
-        }
-      } else {
-        for (size_t i = 0; i < e.kids.size(); ++i) args.push_back(alloc());
-        for (size_t i = 0; i < e.kids.size(); ++i) {
-          expr(*e.kids[i], args[i]);
-          widenIf(e, static_cast<int>(i), args[i]);
-        }
+      for (size_t i = 0; i < e.kids.size(); ++i) args.push_back(alloc());
+      for (size_t i = 0; i < e.kids.size(); ++i) {
+        expr(*e.kids[i], args[i]);
+        widenIf(e, static_cast<int>(i), args[i]);
       }
       span_ = e.span;
-      if (e.ref == RefKind::kBuiltin) {
-        emit(Opcode::CALL, target, function(e.builtin), args.empty() ? 0 : args[0], static_cast<uint32_t>(args.size()));
-      } else {
-        const DefineDecl& d = *e.defineRef;
-        for (size_t i = 0; i < args.size(); ++i) vars_[d.params[i].get()] = args[i];
-        expr(*d.body, target);
-        for (size_t i = 0; i < args.size(); ++i) vars_.erase(d.params[i].get());
-      }
+      emit(Opcode::CALL, target, function(e.builtin), args.empty() ? 0 : args[0], static_cast<uint32_t>(args.size()));
       freeTo(mark);
       return;
     }
@@ -689,8 +982,7 @@ void Generator::rule(const RuleDecl& r, RuleInfo& info) {
   for (const LinesDecl* cls : r.appliesRefs) {
     if (!cls) continue;  // governed: every line a rule sees is
     span_ = cls->span;
-    expr(*cls->predicate, test);
-    skips.push_back(emit(Opcode::JMPIFNOT, test, 0));
+    jumpIf(*cls->predicate, false, test, skips);
   }
   if (r.effectiveFrom || r.effectiveThrough) {
     uint8_t dos = alloc();
@@ -708,10 +1000,63 @@ void Generator::rule(const RuleDecl& r, RuleInfo& info) {
     }
     freeTo(test + 1);
   }
-  if (r.onlyWhen) {
-    expr(*r.onlyWhen, test);
-    skips.push_back(emit(Opcode::JMPIFNOT, test, 0));
+  // Pass one counts the paths the only-when test and the clauses read; pass two, if some are
+  // read twice or more, starts by loading those (see reads_).
+  const uint32_t start = here();
+  const int mark = top_;
+  const size_t skipCount = skips.size();
+  const size_t outcomes = info.outcomes.size();
+  const size_t adjustments = info.adjustments.size();
+  const std::map<const VarDecl*, uint8_t> vars = vars_;
+  reads_.clear();
+  counting_ = true;
+  if (r.onlyWhen) jumpIf(*r.onlyWhen, false, test, skips);
+  clauses(r, info);
+  counting_ = false;
+  std::vector<Invariant> shared;
+  for (const auto& [inv, n] : reads_) {
+    if (n >= 2) shared.push_back(inv);
   }
+  const std::vector<Invariant> loads = toLoad(shared);
+  if (!loads.empty()) {
+    chunk_->code.resize(start);
+    chunk_->positions.resize(start);
+    info.outcomes.erase(info.outcomes.begin() + static_cast<std::ptrdiff_t>(outcomes), info.outcomes.end());
+    info.adjustments.erase(info.adjustments.begin() + static_cast<std::ptrdiff_t>(adjustments), info.adjustments.end());
+    vars_ = vars;
+    skips.resize(skipCount);
+    freeTo(mark);
+    span_ = r.span;
+    load(loads);
+    if (r.onlyWhen) jumpIf(*r.onlyWhen, false, test, skips);
+    clauses(r, info);
+    hoisted_.clear();
+  }
+  span_ = r.span;
+  emit(Opcode::PASS);
+  uint32_t skip = here();
+  for (uint32_t j : skips) patchB(j, skip);
+  if (!skips.empty()) emit(Opcode::SKIP);
+  threadJumps();
+}
+
+void Generator::threadJumps() {
+  std::vector<Instr>& code = chunk_->code;
+  auto finalTarget = [&](uint32_t t) {
+    while (t < code.size() && code[t].op == Opcode::JMP) t = code[t].b;  // forward only: ends
+    return t;
+  };
+  for (Instr& in : code) {
+    if (in.op != Opcode::JMP && in.op != Opcode::JMPIF && in.op != Opcode::JMPIFNOT) continue;
+    in.b = static_cast<uint16_t>(finalTarget(in.b));
+    if (in.op == Opcode::JMP && in.b < code.size() &&
+        (code[in.b].op == Opcode::PASS || code[in.b].op == Opcode::SKIP)) {
+      in = code[in.b];
+    }
+  }
+}
+
+void Generator::clauses(const RuleDecl& r, RuleInfo& info) {
   for (const Clause& cl : r.clauses) {
     span_ = cl.span;
     switch (cl.kind) {
@@ -725,8 +1070,8 @@ void Generator::rule(const RuleDecl& r, RuleInfo& info) {
       case ClauseKind::kFailWhen: {
         int mark = top_;
         uint8_t cond = alloc();
-        expr(*cl.expr, cond);
-        uint32_t pass = emit(cl.kind == ClauseKind::kRequire ? Opcode::JMPIF : Opcode::JMPIFNOT, cond, 0);
+        std::vector<uint32_t> passes;
+        jumpIf(*cl.expr, cl.kind == ClauseKind::kRequire, cond, passes);
         Outcome o;
         o.action = cl.outcome.action;
         o.carc = cl.outcome.carc;
@@ -757,15 +1102,15 @@ void Generator::rule(const RuleDecl& r, RuleInfo& info) {
         emit(Opcode::FAIL, args.empty() ? 0 : args[0], static_cast<uint32_t>(info.outcomes.size()),
              static_cast<uint32_t>(args.size()), groupReg);
         info.outcomes.push_back(std::move(o));
-        patchB(pass, here());
+        for (uint32_t j : passes) patchB(j, here());
         freeTo(mark);
         break;
       }
       case ClauseKind::kAdjust: {
         int mark = top_;
         uint8_t cond = alloc();
-        expr(*cl.expr, cond);
-        uint32_t skip = emit(Opcode::JMPIFNOT, cond, 0);
+        std::vector<uint32_t> skips;
+        jumpIf(*cl.expr, false, cond, skips);
         AdjustmentSpec a;
         a.group = groupByName(cl.outcome.group);
         a.carc = cl.outcome.carc;
@@ -784,17 +1129,12 @@ void Generator::rule(const RuleDecl& r, RuleInfo& info) {
         emit(Opcode::ADJUST, args.empty() ? 0 : args[0], static_cast<uint32_t>(info.adjustments.size()),
              static_cast<uint32_t>(args.size()));
         info.adjustments.push_back(std::move(a));
-        patchB(skip, here());
+        for (uint32_t j : skips) patchB(j, here());
         freeTo(mark);
         break;
       }
     }
   }
-  span_ = r.span;
-  emit(Opcode::PASS);
-  uint32_t skip = here();
-  for (uint32_t j : skips) patchB(j, skip);
-  if (!skips.empty()) emit(Opcode::SKIP);
 }
 
 void Generator::policy(const CheckedPolicy& p) {

@@ -190,7 +190,7 @@ Evaluator::ReuseKey Evaluator::reuseKeyOf(const Chunk& chunk) {
   return key;
 }
 
-bool Evaluator::sameKey(const ReuseKey& key, uint32_t lineA, uint32_t lineB) const {
+inline bool Evaluator::sameKey(const ReuseKey& key, uint32_t lineA, uint32_t lineB) const {
   // Facts are written whole (the loader starts from zeroed Values), so equal bytes are equal
   // values; the converse may fail (then the rule simply runs again).
   const Value* const slots = facts_->slots.data();
@@ -237,7 +237,7 @@ void Evaluator::setError(EvalError& error, Context context, const std::string& n
                          uint32_t lineBase) const {
   const int64_t lineNumber = facts_->field(lineBase, program_.layout.lineNumberSlot).i;
   if (errorReadLine_ != UINT32_MAX) {
-    const uint32_t otherBase = lineBase_[errorReadLine_];
+    const uint32_t otherBase = lineState_[errorReadLine_].base;
     const int64_t otherNumber = facts_->field(otherBase, program_.layout.lineNumberSlot).i;
     error.message = "line " + std::to_string(lineNumber) + " reads the decision of line " +
                     std::to_string(otherNumber) + ", which is decided in the same or a later phase";
@@ -277,34 +277,31 @@ bool Evaluator::decide(const Facts& facts, Decision& out, EvalError& error) {
   const PolicyInfo& policy = program_.policies[static_cast<size_t>(policyIndex)];
 
   governedKnown_ = false;
-  lineBase_.resize(n);
-  linePhase_.assign(n, 0);
-  lineGoverned_.assign(n, 0);
-  lineDecided_.assign(n, 0);
-  for (uint32_t i = 0; i < n; ++i) lineBase_[i] = facts.element(lines_, i).rec;
+  lineState_.resize(n);
+  for (uint32_t i = 0; i < n; ++i) lineState_[i] = LineState{facts.element(lines_, i).rec, 0, 0, 0};
 
   // b. Governed lines; the others are decided (not_applicable) at once.
   for (uint32_t i = 0; i < n; ++i) {
-    const Exit e = run(policy.governedChunk, lineBase_[i], nullptr, 0);
+    const Exit e = run(policy.governedChunk, lineState_[i].base, nullptr, 0);
     if (e == Exit::kError) {
-      setError(error, Context::kGoverned, std::string(), lineBase_[i]);
+      setError(error, Context::kGoverned, std::string(), lineState_[i].base);
       return false;
     }
-    lineGoverned_[i] = e == Exit::kTrue;
-    if (!lineGoverned_[i]) lineDecided_[i] = 1;
+    lineState_[i].governed = e == Exit::kTrue;
+    if (!lineState_[i].governed) lineState_[i].decided = 1;
   }
   governedKnown_ = true;
 
   // c. Phases: the highest phase among the classes a line belongs to.
   for (uint32_t i = 0; i < n; ++i) {
-    if (!lineGoverned_[i]) continue;
+    if (!lineState_[i].governed) continue;
     for (const LineClass& cls : policy.phasedClasses) {
-      const Exit e = run(cls.chunk, lineBase_[i], nullptr, 0);
+      const Exit e = run(cls.chunk, lineState_[i].base, nullptr, 0);
       if (e == Exit::kError) {
-        setError(error, Context::kClass, cls.name, lineBase_[i]);
+        setError(error, Context::kClass, cls.name, lineState_[i].base);
         return false;
       }
-      if (e == Exit::kTrue) linePhase_[i] = std::max(linePhase_[i], cls.phase);
+      if (e == Exit::kTrue) lineState_[i].phase = std::max(lineState_[i].phase, cls.phase);
     }
   }
 
@@ -314,11 +311,11 @@ bool Evaluator::decide(const Facts& facts, Decision& out, EvalError& error) {
   for (;;) {
     uint32_t next = UINT32_MAX;
     for (uint32_t i = 0; i < n; ++i) {
-      if (!lineGoverned_[i] || lineDecided_[i]) continue;
-      if (linePhase_[i] == phase) {
+      if (!lineState_[i].governed || lineState_[i].decided) continue;
+      if (lineState_[i].phase == phase) {
         if (!decideLine(policy, i, error)) return false;
-      } else if (linePhase_[i] > phase) {
-        next = std::min(next, linePhase_[i]);
+      } else if (lineState_[i].phase > phase) {
+        next = std::min(next, lineState_[i].phase);
       }
     }
     if (next == UINT32_MAX) break;
@@ -335,7 +332,7 @@ bool Evaluator::decide(const Facts& facts, Decision& out, EvalError& error) {
 bool Evaluator::decideLine(const PolicyInfo& policy, uint32_t lineIndex, EvalError& error) {
   Decision& out = *out_;
   LineDecision& line = out.lines[lineIndex];
-  const uint32_t base = lineBase_[lineIndex];
+  const uint32_t base = lineState_[lineIndex].base;
   const uint32_t firstReason = static_cast<uint32_t>(out.reasons.size());
   const uint32_t firstAdjustment = static_cast<uint32_t>(out.adjustments.size());
 
@@ -382,7 +379,7 @@ bool Evaluator::decideLine(const PolicyInfo& policy, uint32_t lineIndex, EvalErr
   line.reasonCount = static_cast<uint32_t>(out.reasons.size()) - firstReason;
   line.firstAdjustment = firstAdjustment;
   line.adjustmentCount = static_cast<uint32_t>(out.adjustments.size()) - firstAdjustment;
-  lineDecided_[lineIndex] = 1;
+  lineState_[lineIndex].decided = 1;
   return true;
 }
 
@@ -396,6 +393,12 @@ Evaluator::Exit Evaluator::run(uint32_t chunkIndex, uint32_t lineBase, const Rul
   const Value* const K = program_.constantValues.data();
   const Value* const slots = facts_->slots.data();
   const Value* const elems = facts_->elems.data();
+  // Every chunk codegen makes starts with LINE: do it here rather than through a dispatch.
+  if (pc->op == Opcode::LINE) {
+    R[pc->a].rec = lineBase;
+    R[pc->a].absent = 0;
+    ++pc;
+  }
 
 #define VM_RA (R[ins->a])
 #define VM_RB (R[ins->b])
@@ -680,9 +683,14 @@ Evaluator::Exit Evaluator::run(uint32_t chunkIndex, uint32_t lineBase, const Rul
         const ListRef list = VM_RB.list;
         VM_RA.iter = IterState{list.begin, list.count, 0};
         VM_RA.absent = 0;
-        VM_NEXT();
+        // The ITERNEXT heading the loop comes next (codegen always emits it so): run it
+        // without a dispatch. Anything else is dispatched as usual.
+        if (pc->op != Opcode::ITERNEXT) VM_NEXT();
+        ins = pc++;
+        goto iterNext;
       }
       VM_CASE(ITERNEXT) {
+      iterNext:
         IterState& it = VM_RA.iter;
         if (it.pos >= it.count) {
           pc = code + ins->c;
@@ -694,8 +702,10 @@ Evaluator::Exit Evaluator::run(uint32_t chunkIndex, uint32_t lineBase, const Rul
         VM_NEXT();
       }
       VM_CASE(LOOP) {
-        pc = code + ins->b;
-        VM_NEXT();
+        // The verifier proved b is the ITERNEXT heading this loop: run it without a dispatch.
+        ins = code + ins->b;
+        pc = ins + 1;
+        goto iterNext;
       }
       VM_CASE(MAXI) {
         if (VM_RA.absent || VM_RB.i > VM_RA.i) VM_RA = VM_RB;
@@ -744,11 +754,11 @@ Evaluator::Exit Evaluator::run(uint32_t chunkIndex, uint32_t lineBase, const Rul
         // would have a different base at that index: refuse it rather than misread.
         const uint32_t base = VM_RB.rec;
         const uint64_t ordinal = static_cast<uint64_t>(slots[base].i);
-        if (ordinal >= lines_.count || lineBase_[ordinal] != base) {
+        if (ordinal >= lines_.count || lineState_[ordinal].base != base) {
           errorWhat_ = "DECISION of a record that is not a claim line";
           return Exit::kError;
         }
-        if (!lineDecided_[ordinal]) {
+        if (!lineState_[ordinal].decided) {
           errorReadLine_ = static_cast<uint32_t>(ordinal);
           return Exit::kError;
         }
@@ -762,7 +772,7 @@ Evaluator::Exit Evaluator::run(uint32_t chunkIndex, uint32_t lineBase, const Rul
         // tests of step b must all have run (a hostile governed chunk could ask earlier).
         const uint32_t base = VM_RB.rec;
         const uint64_t ordinal = static_cast<uint64_t>(slots[base].i);
-        if (ordinal >= lines_.count || lineBase_[ordinal] != base) {
+        if (ordinal >= lines_.count || lineState_[ordinal].base != base) {
           errorWhat_ = "ISGOVERNED of a record that is not a claim line";
           return Exit::kError;
         }
@@ -770,7 +780,7 @@ Evaluator::Exit Evaluator::run(uint32_t chunkIndex, uint32_t lineBase, const Rul
           errorWhat_ = "ISGOVERNED before every line's governed test has run";
           return Exit::kError;
         }
-        VM_SET_BOOL_AND_BRANCH(lineGoverned_[ordinal] != 0);
+        VM_SET_BOOL_AND_BRANCH(lineState_[ordinal].governed != 0);
         VM_NEXT();
       }
       VM_CASE(FAIL) {

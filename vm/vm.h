@@ -103,11 +103,15 @@ class Evaluator {
   const Facts* facts_ = nullptr;
   Decision* out_ = nullptr;
   ListRef lines_{0, 0};
-  std::vector<uint32_t> lineBase_;     // record base of each claim line
-  std::vector<uint32_t> linePhase_;    // phase of each governed line
-  std::vector<uint8_t> lineGoverned_;  // 1: the policy's governed predicate holds
-  bool governedKnown_ = false;         // lineGoverned_ is final for every line (ISGOVERNED may read it)
-  std::vector<uint8_t> lineDecided_;   // 1: out_->lines[i].verdict is final (DECISION may read it)
+  // Per claim line, one vector so decide() sizes and resets one buffer.
+  struct LineState {
+    uint32_t base;     // record base of the line
+    uint32_t phase;    // phase of a governed line
+    uint8_t governed;  // 1: the policy's governed predicate holds
+    uint8_t decided;   // 1: out_->lines[i].verdict is final (DECISION may read it)
+  };
+  std::vector<LineState> lineState_;
+  bool governedKnown_ = false;  // every line's `governed` is final (ISGOVERNED may read it)
 
   // Set by run() when it returns Exit::kError.
   const char* errorWhat_ = nullptr;        // "decimal overflow", a builtin's message
