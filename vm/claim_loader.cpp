@@ -133,6 +133,37 @@ const char* typeName(od::json_type t) {
   return "?";
 }
 
+// What is wrong with a claim number or string, if anything; the general path words it.
+enum class NumberProblem { kNone, kNotInteger, kIntRange, kClaimRange, kBelowMin };
+enum class StringProblem { kNone, kDate, kEmpty, kEnum, kFormat };
+
+// Bytes that end the fast path's view of a string: its closing quote, or what it leaves to the
+// general path (a backslash, a control character, any byte of a multi-byte UTF-8 character).
+// The zero padding after the document is a control character, so a scan always stops.
+[[maybe_unused]] bool endsFastString(unsigned char c) { return c == '"' || c == '\\' || c < 0x20 || c >= 0x80; }
+
+// The first byte at or after `p` for which endsFastString holds, eight bytes at a time.
+const char* findStringEnd(const char* p) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  constexpr uint64_t kOnes = 0x0101010101010101ull;
+  constexpr uint64_t kHighs = 0x8080808080808080ull;
+  for (;; p += 8) {
+    uint64_t w;
+    std::memcpy(&w, p, sizeof w);
+    // Each term flags (in a byte's high bit) the lowest byte that is a quote, a backslash, below
+    // 0x20 or above 0x7F exactly; borrows only make false flags above a true one.
+    const uint64_t quote = w ^ (kOnes * '"');
+    const uint64_t backslash = w ^ (kOnes * '\\');
+    const uint64_t flags = ((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash) |
+                           ((w - kOnes * 0x20) & ~w) | w;
+    if (const uint64_t hit = flags & kHighs) return p + __builtin_ctzll(hit) / 8;
+  }
+#else
+  while (!endsFastString(static_cast<unsigned char>(*p))) ++p;
+  return p;
+#endif
+}
+
 uint32_t hashKey(std::string_view s) {
   uint32_t h = 2166136261u;  // FNV-1a
   for (char c : s) {
@@ -186,6 +217,21 @@ struct ClaimLoader::Impl {
       }
     }
     seenWords.resize((kMaxDepth + 1) * seenWordsPerObject);
+    fastPossible = true;
+    for (const SchemaRecord& rec : schema.records) {
+      for (const SchemaField& f : rec.fields) {
+        for (const char c : f.name) {
+          if (c < 0x20 || c > 0x7E || c == '"' || c == '\\') fastPossible = false;
+        }
+      }
+    }
+    fastEnabled = fastPossible;
+    const SchemaRecord& root = schema.records[schema.root];
+    for (size_t k = 0; k < root.fields.size(); ++k) {
+      if (root.fields[k].type.kind == ValueKind::kString && root.fields[k].name == kClaimIdKey) {
+        claimIdField = static_cast<int>(k);
+      }
+    }
     listScratch.resize(kMaxDepth + 2);
     path.reserve(2 * kMaxDepth);
   }
@@ -467,9 +513,22 @@ struct ClaimLoader::Impl {
 
   // Reported at the list's closing bracket, at the first element that repeats an earlier one.
   bool checkUnique(const SchemaField& f, const std::vector<Value>& items) {
+    uint32_t dup = 0, first = 0;
+    if (!findRepeat(f, items, dup, first)) return true;
+    const SchemaField& key = schema.records[f.type.record].fields[f.uniqueBy];
+    const Value& value = facts->slots[items[dup].rec + key.slot];
+    std::string list = pathString();
+    std::string where = list + "/" + std::to_string(dup) + "/" + key.name;
+    return fail(std::move(where), "duplicate " + key.name + " " + renderValue(key.type.kind, value) + " (also " + list +
+                                      "/" + std::to_string(first) + ")");
+  }
+
+  // True when an element of the list of records `items` repeats the `unique` key of an earlier
+  // one: `dup` is the first such element and `first` the earlier one it repeats.
+  bool findRepeat(const SchemaField& f, const std::vector<Value>& items, uint32_t& dup, uint32_t& first) {
     const SchemaField& key = schema.records[f.type.record].fields[f.uniqueBy];
     const ValueKind kind = key.type.kind;
-    if (!isScalarKind(kind)) return true;
+    if (!isScalarKind(kind)) return false;
     const std::vector<Value>& slots = facts->slots;
     auto keyOf = [&](uint32_t i) -> const Value& { return slots[items[i].rec + key.slot]; };
     uniqueScratch.clear();
@@ -482,7 +541,7 @@ struct ClaimLoader::Impl {
       int c = compareValues(kind, keyOf(a), keyOf(b));
       return c != 0 ? c < 0 : a < b;
     });
-    uint32_t dup = UINT32_MAX, first = 0;
+    dup = UINT32_MAX;
     size_t runStart = 0;
     for (size_t i = 1; i < uniqueScratch.size(); ++i) {
       if (compareValues(kind, keyOf(uniqueScratch[runStart]), keyOf(uniqueScratch[i])) != 0) {
@@ -492,11 +551,7 @@ struct ClaimLoader::Impl {
         first = uniqueScratch[runStart];
       }
     }
-    if (dup == UINT32_MAX) return true;
-    std::string list = pathString();
-    std::string where = list + "/" + std::to_string(dup) + "/" + key.name;
-    return fail(std::move(where), "duplicate " + key.name + " " + renderValue(kind, keyOf(dup)) + " (also " + list +
-                                      "/" + std::to_string(first) + ")");
+    return dup != UINT32_MAX;
   }
 
   // `element`: a list element, to which the list's `nonEmpty` does not apply.
@@ -522,6 +577,23 @@ struct ClaimLoader::Impl {
       if (!expectType(v, od::json_type::number, isInt ? "an integer" : "a number")) return false;
     }
     if (!isJsonNumber(tok)) return fail("", "malformed json: invalid number " + truncated(tok) + " (near " + pathString() + ")");
+    switch (numberValue(tok, f, isInt, out)) {
+      case NumberProblem::kNone: return true;
+      case NumberProblem::kNotInteger: return failHere("must be an integer, got " + truncated(tok));
+      case NumberProblem::kIntRange: return failHere("must be an integer in the 64-bit range, got " + truncated(tok));
+      case NumberProblem::kClaimRange:
+        return failHere("must be a number with at most 9 digits before the decimal point and 6 after it, got " +
+                        truncated(tok));
+      case NumberProblem::kBelowMin:
+        return failHere(std::string("must be ") + (isInt ? "an integer " : "a number ") + (f.minExclusive ? "> " : ">= ") +
+                        f.min.toString() + ", got " + truncated(tok));
+    }
+    return false;
+  }
+
+  // The value of the JSON number `tok` (well formed) for field `f`, or what is wrong with it.
+  // Both paths convert here, so that they cannot disagree on a value.
+  static NumberProblem numberValue(std::string_view tok, const SchemaField& f, bool isInt, Value& out) {
     Decimal d;
     if (isInt) {
       int64_t n = 0;
@@ -531,10 +603,10 @@ struct ClaimLoader::Impl {
       } else {
         // 1.0 and 1e2 are integers too; Decimal keeps them exact.
         inRange = Decimal::parse(tok, d);
-        if (inRange && !d.isInteger()) return failHere("must be an integer, got " + truncated(tok));
+        if (inRange && !d.isInteger()) return NumberProblem::kNotInteger;
         inRange = inRange && d.toInt64(n);
       }
-      if (!inRange) return failHere("must be an integer in the 64-bit range, got " + truncated(tok));
+      if (!inRange) return NumberProblem::kIntRange;
       d = Decimal::fromInt(n);
       out = Value::ofInt(n);
     } else if (isSmallInteger(tok)) {
@@ -544,20 +616,14 @@ struct ClaimLoader::Impl {
       d = Decimal::fromInt(n);
       out = Value::ofDecimal(d);
     } else {
-      if (!Decimal::parse(tok, d) || !d.fitsClaimNumber()) {
-        return failHere("must be a number with at most 9 digits before the decimal point and 6 after it, got " +
-                        truncated(tok));
-      }
+      if (!Decimal::parse(tok, d) || !d.fitsClaimNumber()) return NumberProblem::kClaimRange;
       out = Value::ofDecimal(d);
     }
     if (f.hasMin) {
       int c = compare(d, f.min);
-      if (f.minExclusive ? c <= 0 : c < 0) {
-        return failHere(std::string("must be ") + (isInt ? "an integer " : "a number ") + (f.minExclusive ? "> " : ">= ") +
-                        f.min.toString() + ", got " + truncated(tok));
-      }
+      if (f.minExclusive ? c <= 0 : c < 0) return NumberProblem::kBelowMin;
     }
-    return true;
+    return NumberProblem::kNone;
   }
 
   bool loadString(od::value& v, const SchemaField& f, ValueKind kind, bool element, Value& out) {
@@ -578,16 +644,12 @@ struct ClaimLoader::Impl {
     }
     // The token stays readable after get_string(): it is the JSON text, quotes and escapes kept.
     auto got = [&] { return ", got " + truncated(trimToken(v.raw_json_token())); };
-    if (isDate) {
-      int32_t days = 0;
-      if (!parseDate(s, days)) return failHere("must be a calendar date YYYY-MM-DD" + got());
-      out = Value::ofInt(days);
-      return true;
-    }
-    if (f.nonEmpty && !element && s.empty()) return failHere("must not be empty");
-    if (f.type.enumIndex >= 0) {
-      const std::vector<std::string>& names = schema.enums[f.type.enumIndex];
-      if (std::find(names.begin(), names.end(), s) == names.end()) {
+    switch (stringValue(s, f, kind, element, out)) {
+      case StringProblem::kNone: return true;
+      case StringProblem::kDate: return failHere("must be a calendar date YYYY-MM-DD" + got());
+      case StringProblem::kEmpty: return failHere("must not be empty");
+      case StringProblem::kEnum: {
+        const std::vector<std::string>& names = schema.enums[f.type.enumIndex];
         std::string message = "must be one of ";
         for (size_t i = 0; i < names.size(); ++i) {
           if (i) message += ", ";
@@ -595,22 +657,332 @@ struct ClaimLoader::Impl {
         }
         return failHere(message + got());
       }
+      case StringProblem::kFormat: return failHere(formatExpectation(f.type.format) + got());
     }
-    if (!matchesFormat(f.type.format, s)) return failHere(formatExpectation(f.type.format) + got());
+    return false;
+  }
+
+  // The value of the string `s` (unescaped) for a field or list element of `kind`, or what is
+  // wrong with it. Both paths check here.
+  StringProblem stringValue(std::string_view s, const SchemaField& f, ValueKind kind, bool element, Value& out) const {
+    if (kind == ValueKind::kDate) {
+      int32_t days = 0;
+      if (!parseDate(s, days)) return StringProblem::kDate;
+      out = Value::ofInt(days);
+      return StringProblem::kNone;
+    }
+    if (f.nonEmpty && !element && s.empty()) return StringProblem::kEmpty;
+    if (f.type.enumIndex >= 0) {
+      const std::vector<std::string>& names = schema.enums[f.type.enumIndex];
+      if (std::find(names.begin(), names.end(), s) == names.end()) return StringProblem::kEnum;
+    }
+    if (!matchesFormat(f.type.format, s)) return StringProblem::kFormat;
     out = Value::ofString(StrRef{s.data(), static_cast<uint32_t>(s.size())});
+    return StringProblem::kNone;
+  }
+
+  // ---- the fast path ----
+  //
+  // One pass over the copied bytes, directed by the schema, for the usual claim: strict JSON,
+  // ASCII only, no escapes in the keys and strings it reads, and every value valid. It accepts
+  // a subset of what the general path accepts and loads those claims into the same Facts (same
+  // slots, elements and order; values converted by the same numberValue / stringValue /
+  // finishRecord). At anything else it returns false, and the general path loads the claim
+  // again and reports exactly as it always has. There it is the On-Demand walk over simdjson's
+  // stage 1 that costs, not the checks, so the fast path skips both.
+
+  void skipSpace() {
+    while (isJsonSpace(*cur)) ++cur;
+  }
+
+  // The key at `key` (after its opening quote) is `name` (field k of `record`) followed by its
+  // closing quote; reads at most 24 bytes or name.size() + 1, inside the padding.
+  bool fastKeyIs(const char* key, uint32_t record, size_t k) const {
+    const RawName& name = rawNames[rawNameOffset[record] + k];
+    if (name.count == 0) {
+      const std::string& text = schema.records[record].fields[k].name;
+      return text.size() < simdjson::SIMDJSON_PADDING && key[text.size()] == '"' &&
+             std::memcmp(key, text.data(), text.size()) == 0;
+    }
+    uint64_t diff = 0;
+    uint64_t word;
+    for (uint32_t i = 0; i + 1 < name.count; ++i) {
+      std::memcpy(&word, key + 8 * i, sizeof word);
+      diff |= word ^ name.words[i];
+    }
+    std::memcpy(&word, key + 8 * (name.count - 1), sizeof word);
+    diff |= (word ^ name.words[name.count - 1]) & name.lastMask;
+    return diff == 0;
+  }
+
+  // A string at `cur` (its opening quote) without escapes or non-ASCII bytes: its text, with
+  // `cur` after the closing quote. False otherwise.
+  bool fastString(std::string_view& out) {
+    if (*cur != '"') return false;
+    const char* start = cur + 1;
+    const char* end = findStringEnd(start);
+    if (*end != '"') return false;
+    out = std::string_view(start, static_cast<size_t>(end - start));
+    cur = end + 1;
     return true;
   }
 
-  bool loadDocument(std::string_view json) {
-    // The copy gives simdjson its padding; zeroed, so that a stray '}' cannot follow the text.
-    // A UTF-8 byte order mark is allowed before the text (RFC 8259 section 8.1).
+  // A number at `cur` by the JSON grammar; `cur` after it.
+  bool fastNumber(std::string_view& out) {
+    const char* p = cur;
+    if (*p == '-') ++p;
+    if (*p == '0') {
+      ++p;
+    } else if (*p >= '1' && *p <= '9') {
+      while (isDigit(*p)) ++p;
+    } else {
+      return false;
+    }
+    if (*p == '.') {
+      if (!isDigit(*++p)) return false;
+      while (isDigit(*p)) ++p;
+    }
+    if (*p == 'e' || *p == 'E') {
+      ++p;
+      if (*p == '+' || *p == '-') ++p;
+      if (!isDigit(*p)) return false;
+      while (isDigit(*p)) ++p;
+    }
+    out = std::string_view(cur, static_cast<size_t>(p - cur));
+    cur = p;
+    return true;
+  }
+
+  bool fastLiteral(std::string_view word) {
+    if (std::memcmp(cur, word.data(), word.size()) != 0) return false;  // the padding covers a short tail
+    cur += word.size();
+    return true;
+  }
+
+  bool fastScalar(const SchemaField& f, ValueKind kind, bool element, Value& out) {
+    switch (kind) {
+      case ValueKind::kBool:
+        if (*cur == 't' && fastLiteral("true")) {
+          out = Value::ofBool(true);
+          return true;
+        }
+        if (*cur == 'f' && fastLiteral("false")) {
+          out = Value::ofBool(false);
+          return true;
+        }
+        return false;
+      case ValueKind::kInt:
+      case ValueKind::kDecimal: {
+        std::string_view tok;
+        return fastNumber(tok) && numberValue(tok, f, kind == ValueKind::kInt, out) == NumberProblem::kNone;
+      }
+      default: {
+        std::string_view s;
+        return fastString(s) && stringValue(s, f, kind, element, out) == StringProblem::kNone;
+      }
+    }
+  }
+
+  // A value of a field the schema does not have: checked as strict JSON (nested at most
+  // kMaxDepth deep) and skipped.
+  bool fastSkipValue() {
+    char closers[kMaxDepth];
+    int open = 0;
+    std::string_view ignored;
+    for (;;) {
+      // A value starts at `cur`.
+      if (*cur == '{' || *cur == '[') {
+        const char closer = *cur == '{' ? '}' : ']';
+        ++cur;
+        skipSpace();
+        if (*cur != closer) {
+          if (open == kMaxDepth) return false;
+          closers[open++] = closer;
+          if (closer == '}' && !fastSkipKey()) return false;
+          continue;
+        }
+        ++cur;
+      } else if (*cur == '"') {
+        if (!fastString(ignored)) return false;
+      } else if (*cur == 't') {
+        if (!fastLiteral("true")) return false;
+      } else if (*cur == 'f') {
+        if (!fastLiteral("false")) return false;
+      } else if (*cur == 'n') {
+        if (!fastLiteral("null")) return false;
+      } else if (!fastNumber(ignored)) {
+        return false;
+      }
+      // After a value: close what ends here, then the next value.
+      for (;;) {
+        if (open == 0) return true;
+        skipSpace();
+        if (*cur == closers[open - 1]) {
+          ++cur;
+          --open;
+          continue;
+        }
+        if (*cur != ',') return false;
+        ++cur;
+        skipSpace();
+        if (closers[open - 1] == '}' && !fastSkipKey()) return false;
+        break;
+      }
+    }
+  }
+
+  bool fastSkipKey() {
+    std::string_view key;
+    if (!fastString(key)) return false;
+    skipSpace();
+    if (*cur != ':') return false;
+    ++cur;
+    skipSpace();
+    return true;
+  }
+
+  // After the opening brace of an object of `record` laid out at `base`.
+  bool fastObject(uint32_t record, uint32_t base, int depth) {
+    if (depth > kMaxDepth) return false;
+    const SchemaRecord& rec = schema.records[record];
+    uint64_t* const seen = &seenWords[static_cast<size_t>(depth) * seenWordsPerObject];
+    std::fill(seen, seen + (rec.fields.size() + 63) / 64, 0);
+    size_t expected = 0;  // the field after the last one met
+    skipSpace();
+    if (*cur == '}') {
+      ++cur;
+      return finishRecord(record, base, seen, depth);
+    }
+    for (;;) {
+      if (*cur != '"') return false;
+      const char* key = cur + 1;
+      int k;
+      if (expected < rec.fields.size() && fastKeyIs(key, record, expected)) {
+        k = static_cast<int>(expected);
+        cur = key + rec.fields[k].name.size() + 1;
+      } else {
+        std::string_view name;
+        if (!fastString(name)) return false;
+        k = findField(record, name);
+      }
+      skipSpace();
+      if (*cur != ':') return false;
+      ++cur;
+      skipSpace();
+      if (k < 0) {
+        if (!fastSkipValue()) return false;
+      } else {
+        expected = static_cast<size_t>(k) + 1;
+        const uint64_t bit = uint64_t{1} << (k & 63);
+        if (seen[k >> 6] & bit) return false;
+        seen[k >> 6] |= bit;
+        const SchemaField& f = rec.fields[k];
+        if (!fastField(f, base, depth)) return false;
+        if (depth == 0 && k == claimIdField) {
+          claimId = facts->slots[base + f.slot].s.view();
+          hadClaimId = true;
+        }
+      }
+      skipSpace();
+      if (*cur == ',') {
+        ++cur;
+        skipSpace();
+        continue;
+      }
+      if (*cur != '}') return false;
+      ++cur;
+      return finishRecord(record, base, seen, depth);
+    }
+  }
+
+  bool fastField(const SchemaField& f, uint32_t base, int depth) {
+    switch (f.type.kind) {
+      case ValueKind::kRecord: {
+        if (*cur != '{') return false;
+        ++cur;
+        uint32_t child = newRecord(f.type.record, 0);
+        facts->slots[base + f.slot] = Value::ofRecord(child);
+        return fastObject(f.type.record, child, depth + 1);
+      }
+      case ValueKind::kList: return fastList(f, base, depth + 1);
+      default: {
+        Value x;
+        if (!fastScalar(f, f.type.kind, false, x)) return false;
+        facts->slots[base + f.slot] = x;
+        return true;
+      }
+    }
+  }
+
+  bool fastList(const SchemaField& f, uint32_t base, int depth) {
+    if (depth > kMaxDepth || *cur != '[') return false;
+    ++cur;
+    std::vector<Value>& items = listScratch[depth];
+    items.clear();
+    const bool ofRecords = f.type.elemKind == ValueKind::kRecord;
+    skipSpace();
+    if (*cur == ']') {
+      ++cur;
+    } else {
+      for (;;) {
+        const uint32_t index = static_cast<uint32_t>(items.size());
+        if (index == kMaxListElements) return false;
+        if (ofRecords) {
+          if (*cur != '{') return false;
+          ++cur;
+          uint32_t child = newRecord(f.type.record, index);
+          items.push_back(Value::ofRecord(child));
+          if (!fastObject(f.type.record, child, depth + 1)) return false;
+        } else {
+          Value x;
+          if (!fastScalar(f, f.type.elemKind, true, x)) return false;
+          items.push_back(x);
+        }
+        skipSpace();
+        if (*cur == ',') {
+          ++cur;
+          skipSpace();
+          continue;
+        }
+        if (*cur != ']') return false;
+        ++cur;
+        break;
+      }
+    }
+    if (f.nonEmpty && items.empty()) return false;
+    uint32_t dup, first;
+    if (f.uniqueBy >= 0 && findRepeat(f, items, dup, first)) return false;
+    const uint32_t begin = static_cast<uint32_t>(facts->elems.size());
+    facts->elems.insert(facts->elems.end(), items.begin(), items.end());
+    facts->slots[base + f.slot] = Value::ofList({begin, static_cast<uint32_t>(items.size())});
+    return true;
+  }
+
+  bool fastDocument() {
+    cur = input.data();
+    skipSpace();
+    if (*cur != '{') return false;
+    ++cur;
+    uint32_t root = newRecord(schema.root, 0);
+    if (!fastObject(schema.root, root, 0)) return false;
+    skipSpace();
+    return cur == input.data() + inputSize;  // white space only after the claim (a NUL stops short)
+  }
+
+  void copyInput(std::string_view json) {
+    // The copy gives simdjson its padding; zeroed, so that a stray '}' cannot follow the text
+    // (and the fast path's scans stop at the end). A UTF-8 byte order mark is allowed before
+    // the text (RFC 8259 section 8.1).
     if (json.size() >= 3 && json.compare(0, 3, "\xEF\xBB\xBF") == 0) json.remove_prefix(3);
     const size_t need = json.size() + simdjson::SIMDJSON_PADDING;
     if (input.size() < need) input.resize(need);
     if (!json.empty()) std::memcpy(input.data(), json.data(), json.size());
     std::memset(input.data() + json.size(), 0, simdjson::SIMDJSON_PADDING);
     inputSize = json.size();
+  }
 
+  // The general path: simdjson On-Demand over the copied input, every error reported.
+  bool loadDocument() {
     od::document doc;
     if (auto e = parser.iterate(input.data(), inputSize, input.size()).get(doc)) return failJson(e);
     od::json_type t;
@@ -659,7 +1031,15 @@ struct ClaimLoader::Impl {
     claimId = {};
     hadClaimId = false;
     if (!schemaError.empty()) return fail("", "the claim schema is invalid: " + schemaError);
-    if (loadDocument(json)) return true;
+    copyInput(json);
+    if (fastEnabled && fastDocument()) return true;
+    // Start again on the general path: nothing of the fast attempt may show.
+    out.clear();
+    err.path.clear();
+    err.message.clear();
+    claimId = {};
+    hadClaimId = false;
+    if (loadDocument()) return true;
     out.clear();  // no half-filled facts; the rescan below reuses the strings' buffer
     if (!hadClaimId) findClaimId();
     return false;
@@ -671,6 +1051,13 @@ struct ClaimLoader::Impl {
   std::vector<int32_t> keySlots;    // field index or -1
   std::vector<RawName> rawNames;    // by record (from rawNameOffset) and field
   std::vector<uint32_t> rawNameOffset;
+
+  // The fast path: only when every field name can be compared raw (printable ASCII, no quote
+  // or backslash), as the key tables above assume. fastEnabled is also a switch for tests.
+  bool fastPossible = false;
+  bool fastEnabled = false;
+  int claimIdField = -1;    // the root's string field "claim_id", echoed in error records
+  const char* cur = nullptr;  // the fast path's position in `input`
 
   od::parser parser;
   std::vector<char> input;  // the document, then SIMDJSON_PADDING zero bytes; keeps its capacity
@@ -699,6 +1086,8 @@ ClaimLoader& ClaimLoader::operator=(ClaimLoader&&) noexcept = default;
 bool ClaimLoader::load(std::string_view json, Facts& facts, ClaimError& error) {
   return impl_->load(json, facts, error);
 }
+
+void ClaimLoader::useFastPath(bool on) { impl_->fastEnabled = on && impl_->fastPossible; }
 
 bool ClaimLoader::lastClaimId(std::string& out) const {
   out.assign(impl_->claimId.data(), impl_->claimId.size());
