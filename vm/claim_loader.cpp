@@ -191,6 +191,16 @@ struct ClaimLoader::Impl {
     uint64_t words[3] = {};
     uint64_t lastMask = 0;  // the bytes of words[count - 1] that belong to the key
     uint32_t count = 0;     // words used; 0 when the name is too long for them (memcmp then)
+    uint32_t size = 0;      // the name's length
+  };
+  // How the fast path reads a string field (or list element) without finding its end first.
+  // Each shortcut accepts only what stringValue accepts, and when it fails the string is read
+  // and checked as any other (so a bad value still goes to the general path to be reported).
+  enum class StringShortcut : uint8_t {
+    kNone,
+    kDate,   // 10 characters and a quote, parsed by parseDate
+    kEnum,   // one of the enumeration's names, each compared raw with its closing quote
+    kFixed,  // a code format of one length (hcpcs, ndc, npi, ...) that admits no quote or escape
   };
 
   explicit Impl(const Schema& s) : schema(s) {
@@ -210,6 +220,7 @@ struct ClaimLoader::Impl {
       keyTables.push_back(table);
       rawNameOffset.push_back(static_cast<uint32_t>(rawNames.size()));
       for (const SchemaField& f : rec.fields) rawNames.push_back(rawNameOf(f.name));
+      for (const SchemaField& f : rec.fields) shortcuts.push_back(shortcutFor(f));
       seenWordsPerObject = std::max(seenWordsPerObject, (rec.fields.size() + 63) / 64);
       datedFields.emplace_back();
       for (size_t k = 0; k < rec.fields.size(); ++k) {
@@ -217,6 +228,10 @@ struct ClaimLoader::Impl {
       }
     }
     seenWords.resize((kMaxDepth + 1) * seenWordsPerObject);
+    for (const std::vector<std::string>& names : schema.enums) {
+      enumNames.emplace_back();
+      for (const std::string& name : names) enumNames.back().push_back(rawNameOf(name));
+    }
     fastPossible = true;
     for (const SchemaRecord& rec : schema.records) {
       for (const SchemaField& f : rec.fields) {
@@ -236,8 +251,45 @@ struct ClaimLoader::Impl {
     path.reserve(2 * kMaxDepth);
   }
 
+  // Enumeration names compared raw: printable ASCII without quote or backslash, not empty, and
+  // short enough for RawName's words.
+  static bool rawComparable(const std::string& name) {
+    if (name.empty() || name.size() + 1 > sizeof(RawName::words)) return false;
+    for (const char c : name) {
+      if (c < 0x20 || c > 0x7E || c == '"' || c == '\\') return false;
+    }
+    return true;
+  }
+
+  StringShortcut shortcutFor(const SchemaField& f) const {
+    const ValueKind kind = f.type.kind == ValueKind::kList ? f.type.elemKind : f.type.kind;
+    if (kind == ValueKind::kDate) return StringShortcut::kDate;
+    if (kind != ValueKind::kString) return StringShortcut::kNone;
+    if (f.type.enumIndex >= 0) {
+      if (f.type.format != StringFormat::kAny) return StringShortcut::kNone;
+      for (const std::string& name : schema.enums[f.type.enumIndex]) {
+        if (!rawComparable(name)) return StringShortcut::kNone;
+      }
+      return StringShortcut::kEnum;
+    }
+    return fixedFormatLength(f.type.format) > 0 ? StringShortcut::kFixed : StringShortcut::kNone;
+  }
+
+  // The one length a code of format `f` has, 0 when it varies; such a code is letters and digits.
+  static size_t fixedFormatLength(StringFormat f) {
+    switch (f) {
+      case StringFormat::kHcpcs: return 5;
+      case StringFormat::kNdc: return 11;
+      case StringFormat::kNpi: return 10;
+      case StringFormat::kPlaceOfService: return 2;
+      case StringFormat::kModifier: return 2;
+      default: return 0;
+    }
+  }
+
   static RawName rawNameOf(const std::string& name) {
     RawName r;
+    r.size = static_cast<uint32_t>(name.size());
     const size_t n = name.size() + 1;  // with the closing quote
     if (n > sizeof r.words) return r;
     char bytes[sizeof r.words] = {};
@@ -594,37 +646,51 @@ struct ClaimLoader::Impl {
   // The value of the JSON number `tok` (well formed) for field `f`, or what is wrong with it.
   // Both paths convert here, so that they cannot disagree on a value.
   static NumberProblem numberValue(std::string_view tok, const SchemaField& f, bool isInt, Value& out) {
-    Decimal d;
     if (isInt) {
       int64_t n = 0;
-      bool inRange;
       if (isPlainInteger(tok)) {
-        inRange = parseInt64(tok, n);
-      } else {
-        // 1.0 and 1e2 are integers too; Decimal keeps them exact.
-        inRange = Decimal::parse(tok, d);
-        if (inRange && !d.isInteger()) return NumberProblem::kNotInteger;
-        inRange = inRange && d.toInt64(n);
+        if (!parseInt64(tok, n)) return NumberProblem::kIntRange;
+        return plainIntegerValue(n, f, true, out);
       }
-      if (!inRange) return NumberProblem::kIntRange;
-      d = Decimal::fromInt(n);
-      out = Value::ofInt(n);
-    } else if (isSmallInteger(tok)) {
-      // Most claim numbers are integers of a few digits, which fit and need no Decimal::parse.
+      // 1.0 and 1e2 are integers too; Decimal keeps them exact.
+      Decimal d;
+      bool inRange = Decimal::parse(tok, d);
+      if (inRange && !d.isInteger()) return NumberProblem::kNotInteger;
+      if (!inRange || !d.toInt64(n)) return NumberProblem::kIntRange;
+      return plainIntegerValue(n, f, true, out);
+    }
+    if (isSmallInteger(tok)) {
       int64_t n = 0;
       parseInt64(tok, n);
-      d = Decimal::fromInt(n);
-      out = Value::ofDecimal(d);
-    } else {
-      if (!Decimal::parse(tok, d) || !d.fitsClaimNumber()) return NumberProblem::kClaimRange;
-      out = Value::ofDecimal(d);
+      return plainIntegerValue(n, f, false, out);
     }
-    if (f.hasMin) {
-      int c = compare(d, f.min);
-      if (f.minExclusive ? c <= 0 : c < 0) return NumberProblem::kBelowMin;
-    }
-    return NumberProblem::kNone;
+    Decimal d;
+    if (!Decimal::parse(tok, d) || !d.fitsClaimNumber()) return NumberProblem::kClaimRange;
+    out = Value::ofDecimal(d);
+    // Claim minimums are mostly 0 (at least 0, above 0): the sign decides without compare().
+    return belowMin(f, f.min.isZero() ? (d.isZero() ? 0 : d.isNegative() ? -1 : 1) : compare(d, f.min))
+               ? NumberProblem::kBelowMin
+               : NumberProblem::kNone;
   }
+
+  // The value of an integer `n` read from the token: any int64 for an integer field; for a
+  // decimal field at most 9 digits, which fit any claim number (most claim numbers are such
+  // integers, and need no Decimal::parse).
+  static NumberProblem plainIntegerValue(int64_t n, const SchemaField& f, bool isInt, Value& out) {
+    int c = (n > 0) - (n < 0);
+    if (isInt) {
+      out = Value::ofInt(n);
+      if (f.hasMin && !f.min.isZero()) c = compare(Decimal::fromInt(n), f.min);
+    } else {
+      const Decimal d = Decimal::fromInt(n);
+      out = Value::ofDecimal(d);
+      if (f.hasMin && !f.min.isZero()) c = compare(d, f.min);
+    }
+    return belowMin(f, c) ? NumberProblem::kBelowMin : NumberProblem::kNone;
+  }
+
+  // `c`: the value compared with f.min.
+  static bool belowMin(const SchemaField& f, int c) { return f.hasMin && (f.minExclusive ? c <= 0 : c < 0); }
 
   bool loadString(od::value& v, const SchemaField& f, ValueKind kind, bool element, Value& out) {
     const bool isDate = kind == ValueKind::kDate;
@@ -692,18 +758,25 @@ struct ClaimLoader::Impl {
   // stage 1 that costs, not the checks, so the fast path skips both.
 
   void skipSpace() {
-    while (isJsonSpace(*cur)) ++cur;
+    // Every JSON space is at most ' ', and most tokens follow the last without any.
+    while (static_cast<unsigned char>(*cur) <= ' ' && isJsonSpace(*cur)) ++cur;
   }
 
   // The key at `key` (after its opening quote) is `name` (field k of `record`) followed by its
   // closing quote; reads at most 24 bytes or name.size() + 1, inside the padding.
-  bool fastKeyIs(const char* key, uint32_t record, size_t k) const {
-    const RawName& name = rawNames[rawNameOffset[record] + k];
+  bool fastKeyIs(const char* key, const RawName* names, uint32_t record, size_t k) const {
+    const RawName& name = names[k];
     if (name.count == 0) {
       const std::string& text = schema.records[record].fields[k].name;
       return text.size() < simdjson::SIMDJSON_PADDING && key[text.size()] == '"' &&
              std::memcmp(key, text.data(), text.size()) == 0;
     }
+    return rawIs(key, name);
+  }
+
+  // The bytes at `p` are `name` and its closing quote (name.count > 0).
+  static bool rawIs(const char* p, const RawName& name) {
+    const char* key = p;
     uint64_t diff = 0;
     uint64_t word;
     for (uint32_t i = 0; i + 1 < name.count; ++i) {
@@ -759,7 +832,7 @@ struct ClaimLoader::Impl {
     return true;
   }
 
-  bool fastScalar(const SchemaField& f, ValueKind kind, bool element, Value& out) {
+  bool fastScalar(const SchemaField& f, ValueKind kind, bool element, StringShortcut shortcut, Value& out) {
     switch (kind) {
       case ValueKind::kBool:
         if (*cur == 't' && fastLiteral("true")) {
@@ -773,14 +846,63 @@ struct ClaimLoader::Impl {
         return false;
       case ValueKind::kInt:
       case ValueKind::kDecimal: {
+        const bool isInt = kind == ValueKind::kInt;
+        // A short integer is read here, as numberValue would read it; the rest goes there.
+        const char* p = cur;
+        const bool negative = *p == '-';
+        p += negative;
+        if (*p >= '1' && *p <= '9') {
+          int64_t n = 0;
+          const char* digits = p;
+          while (isDigit(*p)) n = n * 10 + (*p++ - '0');
+          if (p - digits <= (isInt ? 18 : 9) && *p != '.' && *p != 'e' && *p != 'E') {
+            cur = p;
+            return plainIntegerValue(negative ? -n : n, f, isInt, out) == NumberProblem::kNone;
+          }
+        }
         std::string_view tok;
-        return fastNumber(tok) && numberValue(tok, f, kind == ValueKind::kInt, out) == NumberProblem::kNone;
+        return fastNumber(tok) && numberValue(tok, f, isInt, out) == NumberProblem::kNone;
       }
       default: {
+        if (*cur != '"') return false;
+        if (shortcut != StringShortcut::kNone && fastStringShortcut(f, shortcut, out)) return true;
         std::string_view s;
         return fastString(s) && stringValue(s, f, kind, element, out) == StringProblem::kNone;
       }
     }
+  }
+
+  // A string at `cur` (its opening quote) read by `shortcut`; false, with `cur` unmoved, when it
+  // does not apply.
+  bool fastStringShortcut(const SchemaField& f, StringShortcut shortcut, Value& out) {
+    const char* s = cur + 1;
+    switch (shortcut) {
+      case StringShortcut::kDate: {
+        int32_t days;
+        if (s[10] != '"' || !parseDate(std::string_view(s, 10), days)) return false;
+        out = Value::ofInt(days);
+        cur = s + 11;
+        return true;
+      }
+      case StringShortcut::kEnum:
+        for (const RawName& name : enumNames[f.type.enumIndex]) {
+          if (rawIs(s, name)) {
+            out = Value::ofString(StrRef{s, name.size});
+            cur = s + name.size + 1;
+            return true;
+          }
+        }
+        return false;
+      case StringShortcut::kFixed: {
+        const size_t n = fixedFormatLength(f.type.format);
+        if (s[n] != '"' || !matchesFormat(f.type.format, std::string_view(s, n))) return false;
+        out = Value::ofString(StrRef{s, static_cast<uint32_t>(n)});
+        cur = s + n + 1;
+        return true;
+      }
+      case StringShortcut::kNone: break;
+    }
+    return false;
   }
 
   // A value of a field the schema does not have: checked as strict JSON (nested at most
@@ -845,8 +967,10 @@ struct ClaimLoader::Impl {
   bool fastObject(uint32_t record, uint32_t base, int depth) {
     if (depth > kMaxDepth) return false;
     const SchemaRecord& rec = schema.records[record];
+    const RawName* const names = &rawNames[rawNameOffset[record]];
+    const size_t fieldCount = rec.fields.size();
     uint64_t* const seen = &seenWords[static_cast<size_t>(depth) * seenWordsPerObject];
-    std::fill(seen, seen + (rec.fields.size() + 63) / 64, 0);
+    std::fill(seen, seen + (fieldCount + 63) / 64, 0);
     size_t expected = 0;  // the field after the last one met
     skipSpace();
     if (*cur == '}') {
@@ -857,9 +981,9 @@ struct ClaimLoader::Impl {
       if (*cur != '"') return false;
       const char* key = cur + 1;
       int k;
-      if (expected < rec.fields.size() && fastKeyIs(key, record, expected)) {
+      if (expected < fieldCount && fastKeyIs(key, names, record, expected)) {
         k = static_cast<int>(expected);
-        cur = key + rec.fields[k].name.size() + 1;
+        cur = key + names[k].size + 1;
       } else {
         std::string_view name;
         if (!fastString(name)) return false;
@@ -877,7 +1001,7 @@ struct ClaimLoader::Impl {
         if (seen[k >> 6] & bit) return false;
         seen[k >> 6] |= bit;
         const SchemaField& f = rec.fields[k];
-        if (!fastField(f, base, depth)) return false;
+        if (!fastField(f, shortcuts[rawNameOffset[record] + k], base, depth)) return false;
         if (depth == 0 && k == claimIdField) {
           claimId = facts->slots[base + f.slot].s.view();
           hadClaimId = true;
@@ -895,7 +1019,7 @@ struct ClaimLoader::Impl {
     }
   }
 
-  bool fastField(const SchemaField& f, uint32_t base, int depth) {
+  bool fastField(const SchemaField& f, StringShortcut shortcut, uint32_t base, int depth) {
     switch (f.type.kind) {
       case ValueKind::kRecord: {
         if (*cur != '{') return false;
@@ -904,17 +1028,12 @@ struct ClaimLoader::Impl {
         facts->slots[base + f.slot] = Value::ofRecord(child);
         return fastObject(f.type.record, child, depth + 1);
       }
-      case ValueKind::kList: return fastList(f, base, depth + 1);
-      default: {
-        Value x;
-        if (!fastScalar(f, f.type.kind, false, x)) return false;
-        facts->slots[base + f.slot] = x;
-        return true;
-      }
+      case ValueKind::kList: return fastList(f, shortcut, base, depth + 1);
+      default: return fastScalar(f, f.type.kind, false, shortcut, facts->slots[base + f.slot]);
     }
   }
 
-  bool fastList(const SchemaField& f, uint32_t base, int depth) {
+  bool fastList(const SchemaField& f, StringShortcut shortcut, uint32_t base, int depth) {
     if (depth > kMaxDepth || *cur != '[') return false;
     ++cur;
     std::vector<Value>& items = listScratch[depth];
@@ -935,7 +1054,7 @@ struct ClaimLoader::Impl {
           if (!fastObject(f.type.record, child, depth + 1)) return false;
         } else {
           Value x;
-          if (!fastScalar(f, f.type.elemKind, true, x)) return false;
+          if (!fastScalar(f, f.type.elemKind, true, shortcut, x)) return false;
           items.push_back(x);
         }
         skipSpace();
@@ -1051,6 +1170,8 @@ struct ClaimLoader::Impl {
   std::vector<int32_t> keySlots;    // field index or -1
   std::vector<RawName> rawNames;    // by record (from rawNameOffset) and field
   std::vector<uint32_t> rawNameOffset;
+  std::vector<StringShortcut> shortcuts;  // by record (from rawNameOffset) and field
+  std::vector<std::vector<RawName>> enumNames;  // by enumeration: its names, raw
 
   // The fast path: only when every field name can be compared raw (printable ASCII, no quote
   // or backslash), as the key tables above assume. fastEnabled is also a switch for tests.
