@@ -193,14 +193,20 @@ struct ClaimLoader::Impl {
     uint32_t count = 0;     // words used; 0 when the name is too long for them (memcmp then)
     uint32_t size = 0;      // the name's length
   };
-  // How the fast path reads a string field (or list element) without finding its end first.
-  // Each shortcut accepts only what stringValue accepts, and when it fails the string is read
-  // and checked as any other (so a bad value still goes to the general path to be reported).
-  enum class StringShortcut : uint8_t {
-    kNone,
-    kDate,   // 10 characters and a quote, parsed by parseDate
-    kEnum,   // one of the enumeration's names, each compared raw with its closing quote
-    kFixed,  // a code format of one length (hcpcs, ndc, npi, ...) that admits no quote or escape
+  // What the fast path reads for a field (a list: for each element), decided once per schema.
+  // The string shortcuts accept only what stringValue accepts without finding the string's end
+  // first; when one fails, the string is read and checked as any other (so a bad value still
+  // goes to the general path to be reported).
+  enum class FastOp : uint8_t {
+    kRecord,
+    kList,
+    kBool,
+    kInt,
+    kDecimal,
+    kDate,    // 10 characters and a quote, parsed by parseDate
+    kEnum,    // one of the enumeration's names, each compared raw with its closing quote
+    kFixed,   // a code format of one length (hcpcs, ndc, npi, ...) that admits no quote or escape
+    kString,  // any other string
   };
 
   explicit Impl(const Schema& s) : schema(s) {
@@ -220,7 +226,10 @@ struct ClaimLoader::Impl {
       keyTables.push_back(table);
       rawNameOffset.push_back(static_cast<uint32_t>(rawNames.size()));
       for (const SchemaField& f : rec.fields) rawNames.push_back(rawNameOf(f.name));
-      for (const SchemaField& f : rec.fields) shortcuts.push_back(shortcutFor(f));
+      for (const SchemaField& f : rec.fields) {
+        fieldOps.push_back(opFor(f, f.type.kind));
+        elemOps.push_back(f.type.kind == ValueKind::kList ? opFor(f, f.type.elemKind) : FastOp::kRecord);
+      }
       seenWordsPerObject = std::max(seenWordsPerObject, (rec.fields.size() + 63) / 64);
       datedFields.emplace_back();
       for (size_t k = 0; k < rec.fields.size(); ++k) {
@@ -261,18 +270,25 @@ struct ClaimLoader::Impl {
     return true;
   }
 
-  StringShortcut shortcutFor(const SchemaField& f) const {
-    const ValueKind kind = f.type.kind == ValueKind::kList ? f.type.elemKind : f.type.kind;
-    if (kind == ValueKind::kDate) return StringShortcut::kDate;
-    if (kind != ValueKind::kString) return StringShortcut::kNone;
-    if (f.type.enumIndex >= 0) {
-      if (f.type.format != StringFormat::kAny) return StringShortcut::kNone;
-      for (const std::string& name : schema.enums[f.type.enumIndex]) {
-        if (!rawComparable(name)) return StringShortcut::kNone;
-      }
-      return StringShortcut::kEnum;
+  // How the fast path reads a value of `kind` (the field's, or its list's elements).
+  FastOp opFor(const SchemaField& f, ValueKind kind) const {
+    switch (kind) {
+      case ValueKind::kRecord: return FastOp::kRecord;
+      case ValueKind::kList: return FastOp::kList;
+      case ValueKind::kBool: return FastOp::kBool;
+      case ValueKind::kInt: return FastOp::kInt;
+      case ValueKind::kDecimal: return FastOp::kDecimal;
+      case ValueKind::kDate: return FastOp::kDate;
+      default: break;
     }
-    return fixedFormatLength(f.type.format) > 0 ? StringShortcut::kFixed : StringShortcut::kNone;
+    if (f.type.enumIndex >= 0) {
+      if (f.type.format != StringFormat::kAny) return FastOp::kString;
+      for (const std::string& name : schema.enums[f.type.enumIndex]) {
+        if (!rawComparable(name)) return FastOp::kString;
+      }
+      return FastOp::kEnum;
+    }
+    return fixedFormatLength(f.type.format) > 0 ? FastOp::kFixed : FastOp::kString;
   }
 
   // The one length a code of format `f` has, 0 when it varies; such a code is letters and digits.
@@ -832,9 +848,11 @@ struct ClaimLoader::Impl {
     return true;
   }
 
-  bool fastScalar(const SchemaField& f, ValueKind kind, bool element, StringShortcut shortcut, Value& out) {
-    switch (kind) {
-      case ValueKind::kBool:
+  // A scalar by `op` (not kRecord or kList) into `out`; `element`: a list element.
+  bool fastScalar(const SchemaField& f, FastOp op, bool element, Value& out) {
+    const char* const s = cur + 1;  // a string's text
+    switch (op) {
+      case FastOp::kBool:
         if (*cur == 't' && fastLiteral("true")) {
           out = Value::ofBool(true);
           return true;
@@ -844,47 +862,36 @@ struct ClaimLoader::Impl {
           return true;
         }
         return false;
-      case ValueKind::kInt:
-      case ValueKind::kDecimal: {
-        const bool isInt = kind == ValueKind::kInt;
+      case FastOp::kInt:
+      case FastOp::kDecimal: {
+        const bool isInt = op == FastOp::kInt;
         // A short integer is read here, as numberValue would read it; the rest goes there.
         const char* p = cur;
         const bool negative = *p == '-';
         p += negative;
         if (*p >= '1' && *p <= '9') {
-          int64_t n = 0;
-          const char* digits = p;
-          while (isDigit(*p)) n = n * 10 + (*p++ - '0');
+          uint64_t n = 0;
+          const char* const digits = p;
+          while (isDigit(*p)) n = n * 10 + static_cast<unsigned>(*p++ - '0');  // wraps past 19 digits: unused then
           if (p - digits <= (isInt ? 18 : 9) && *p != '.' && *p != 'e' && *p != 'E') {
             cur = p;
-            return plainIntegerValue(negative ? -n : n, f, isInt, out) == NumberProblem::kNone;
+            const int64_t value = static_cast<int64_t>(n);
+            return plainIntegerValue(negative ? -value : value, f, isInt, out) == NumberProblem::kNone;
           }
         }
-        std::string_view tok;
-        return fastNumber(tok) && numberValue(tok, f, isInt, out) == NumberProblem::kNone;
+        return fastGeneralNumber(f, isInt, out);
       }
-      default: {
-        if (*cur != '"') return false;
-        if (shortcut != StringShortcut::kNone && fastStringShortcut(f, shortcut, out)) return true;
-        std::string_view s;
-        return fastString(s) && stringValue(s, f, kind, element, out) == StringProblem::kNone;
-      }
-    }
-  }
-
-  // A string at `cur` (its opening quote) read by `shortcut`; false, with `cur` unmoved, when it
-  // does not apply.
-  bool fastStringShortcut(const SchemaField& f, StringShortcut shortcut, Value& out) {
-    const char* s = cur + 1;
-    switch (shortcut) {
-      case StringShortcut::kDate: {
+      case FastOp::kDate: {
         int32_t days;
-        if (s[10] != '"' || !parseDate(std::string_view(s, 10), days)) return false;
-        out = Value::ofInt(days);
-        cur = s + 11;
-        return true;
+        if (*cur == '"' && s[10] == '"' && parseDate(std::string_view(s, 10), days)) {
+          out = Value::ofInt(days);
+          cur = s + 11;
+          return true;
+        }
+        break;
       }
-      case StringShortcut::kEnum:
+      case FastOp::kEnum:
+        if (*cur != '"') return false;
         for (const RawName& name : enumNames[f.type.enumIndex]) {
           if (rawIs(s, name)) {
             out = Value::ofString(StrRef{s, name.size});
@@ -892,17 +899,30 @@ struct ClaimLoader::Impl {
             return true;
           }
         }
-        return false;
-      case StringShortcut::kFixed: {
+        break;
+      case FastOp::kFixed: {
         const size_t n = fixedFormatLength(f.type.format);
-        if (s[n] != '"' || !matchesFormat(f.type.format, std::string_view(s, n))) return false;
-        out = Value::ofString(StrRef{s, static_cast<uint32_t>(n)});
-        cur = s + n + 1;
-        return true;
+        if (*cur == '"' && s[n] == '"' && matchesFormat(f.type.format, std::string_view(s, n))) {
+          out = Value::ofString(StrRef{s, static_cast<uint32_t>(n)});
+          cur = s + n + 1;
+          return true;
+        }
+        break;
       }
-      case StringShortcut::kNone: break;
+      default: break;
     }
-    return false;
+    return fastGeneralString(f, element, out);
+  }
+
+  bool fastGeneralNumber(const SchemaField& f, bool isInt, Value& out) {
+    std::string_view tok;
+    return fastNumber(tok) && numberValue(tok, f, isInt, out) == NumberProblem::kNone;
+  }
+
+  bool fastGeneralString(const SchemaField& f, bool element, Value& out) {
+    std::string_view s;
+    const ValueKind kind = f.type.kind == ValueKind::kList ? f.type.elemKind : f.type.kind;
+    return fastString(s) && stringValue(s, f, kind, element, out) == StringProblem::kNone;
   }
 
   // A value of a field the schema does not have: checked as strict JSON (nested at most
@@ -968,10 +988,12 @@ struct ClaimLoader::Impl {
     if (depth > kMaxDepth) return false;
     const SchemaRecord& rec = schema.records[record];
     const RawName* const names = &rawNames[rawNameOffset[record]];
+    const FastOp* const ops = &fieldOps[rawNameOffset[record]];
     const size_t fieldCount = rec.fields.size();
     uint64_t* const seen = &seenWords[static_cast<size_t>(depth) * seenWordsPerObject];
     std::fill(seen, seen + (fieldCount + 63) / 64, 0);
     size_t expected = 0;  // the field after the last one met
+    bool inOrder = true;  // every key so far was the one expected: none can repeat yet
     skipSpace();
     if (*cur == '}') {
       ++cur;
@@ -988,9 +1010,13 @@ struct ClaimLoader::Impl {
         std::string_view name;
         if (!fastString(name)) return false;
         k = findField(record, name);
+        inOrder = false;
       }
-      skipSpace();
-      if (*cur != ':') return false;
+      // White space is rare between tokens: look for it only where the token is not next.
+      if (*cur != ':') {
+        skipSpace();
+        if (*cur != ':') return false;
+      }
       ++cur;
       skipSpace();
       if (k < 0) {
@@ -998,16 +1024,23 @@ struct ClaimLoader::Impl {
       } else {
         expected = static_cast<size_t>(k) + 1;
         const uint64_t bit = uint64_t{1} << (k & 63);
-        if (seen[k >> 6] & bit) return false;
+        if (!inOrder && (seen[k >> 6] & bit)) return false;
         seen[k >> 6] |= bit;
         const SchemaField& f = rec.fields[k];
-        if (!fastField(f, shortcuts[rawNameOffset[record] + k], base, depth)) return false;
-        if (depth == 0 && k == claimIdField) {
-          claimId = facts->slots[base + f.slot].s.view();
-          hadClaimId = true;
+        const FastOp op = ops[k];
+        if (op == FastOp::kRecord) {
+          if (*cur != '{') return false;
+          ++cur;
+          const uint32_t child = newRecord(f.type.record, 0);
+          facts->slots[base + f.slot] = Value::ofRecord(child);
+          if (!fastObject(f.type.record, child, depth + 1)) return false;
+        } else if (op == FastOp::kList) {
+          if (!fastList(f, elemOps[rawNameOffset[record] + k], base, depth + 1)) return false;
+        } else if (!fastScalar(f, op, false, facts->slots[base + f.slot])) {
+          return false;
         }
       }
-      skipSpace();
+      if (*cur != ',' && *cur != '}') skipSpace();
       if (*cur == ',') {
         ++cur;
         skipSpace();
@@ -1019,21 +1052,7 @@ struct ClaimLoader::Impl {
     }
   }
 
-  bool fastField(const SchemaField& f, StringShortcut shortcut, uint32_t base, int depth) {
-    switch (f.type.kind) {
-      case ValueKind::kRecord: {
-        if (*cur != '{') return false;
-        ++cur;
-        uint32_t child = newRecord(f.type.record, 0);
-        facts->slots[base + f.slot] = Value::ofRecord(child);
-        return fastObject(f.type.record, child, depth + 1);
-      }
-      case ValueKind::kList: return fastList(f, shortcut, base, depth + 1);
-      default: return fastScalar(f, f.type.kind, false, shortcut, facts->slots[base + f.slot]);
-    }
-  }
-
-  bool fastList(const SchemaField& f, StringShortcut shortcut, uint32_t base, int depth) {
+  bool fastList(const SchemaField& f, FastOp elemOp, uint32_t base, int depth) {
     if (depth > kMaxDepth || *cur != '[') return false;
     ++cur;
     std::vector<Value>& items = listScratch[depth];
@@ -1054,7 +1073,7 @@ struct ClaimLoader::Impl {
           if (!fastObject(f.type.record, child, depth + 1)) return false;
         } else {
           Value x;
-          if (!fastScalar(f, f.type.elemKind, true, shortcut, x)) return false;
+          if (!fastScalar(f, elemOp, true, x)) return false;
           items.push_back(x);
         }
         skipSpace();
@@ -1084,6 +1103,11 @@ struct ClaimLoader::Impl {
     ++cur;
     uint32_t root = newRecord(schema.root, 0);
     if (!fastObject(schema.root, root, 0)) return false;
+    // The root's fields met are still in the seen words of depth 0.
+    if (claimIdField >= 0 && (seenWords[claimIdField >> 6] >> (claimIdField & 63) & 1)) {
+      claimId = facts->slots[root + schema.records[schema.root].fields[claimIdField].slot].s.view();
+      hadClaimId = true;
+    }
     skipSpace();
     return cur == input.data() + inputSize;  // white space only after the claim (a NUL stops short)
   }
@@ -1170,7 +1194,8 @@ struct ClaimLoader::Impl {
   std::vector<int32_t> keySlots;    // field index or -1
   std::vector<RawName> rawNames;    // by record (from rawNameOffset) and field
   std::vector<uint32_t> rawNameOffset;
-  std::vector<StringShortcut> shortcuts;  // by record (from rawNameOffset) and field
+  std::vector<FastOp> fieldOps;  // by record (from rawNameOffset) and field
+  std::vector<FastOp> elemOps;   // the same for the elements of list fields
   std::vector<std::vector<RawName>> enumNames;  // by enumeration: its names, raw
 
   // The fast path: only when every field name can be compared raw (printable ASCII, no quote
