@@ -1,20 +1,29 @@
-// The claim loader: simdjson On-Demand walks the document once, in order, and the schema says
-// what each key is. Records are laid out as they are met; a list collects its elements in the
-// scratch vector of its depth and moves them to Facts::elems in one run when it closes, so that
-// the elements of a nested list (lines[i].modifiers) never interleave with those of its parent.
+// The claim loader, in two paths that fill the same Facts.
 //
-// Numbers are taken from their JSON text (raw_json_token) and parsed as exact Decimals.
-// A string without escapes is its JSON text, a view into the loader's copy of the document;
-// one with escapes is simdjson's unescaped view into the parser's string buffer. Both are only
-// reused by the next load, which is exactly how long Facts strings are promised to live.
+// The fast path (most claims: `pplc eval --ndjson` spends most of its time here) scans the
+// copied bytes once, directed by the schema: keys are compared raw with the field expected next
+// (claims list fields in schema order), each field's value is read by an operation chosen when
+// the loader is built (dates, enumerations and fixed-length codes matched in place), values go
+// straight into their slots. It takes only strict JSON in ASCII without escapes in what it
+// reads, and only valid claims; at anything else it stops, and the general path starts over.
+// It validates what it skips (unknown fields' values) as strict JSON, so it never accepts a
+// document the general path would refuse.
 //
-// The common case is kept cheap (this loop is most of `pplc eval --ndjson`'s time): keys are
-// compared raw with the field expected next (claims list fields in schema order), and values
-// are read with the typed getter first; the slower general path (unescaping, hashing, asking
-// simdjson for the type) runs only when that fails, and reports exactly what it always did.
-//
+// The general path: simdjson On-Demand walks the document once, in order, and the schema says
+// what each key is. Every error is reported here, so messages and paths do not depend on the
+// fast path. Keys are compared raw first and values read with the typed getter first; the
+// slower steps (unescaping, hashing, asking simdjson for the type) run only when that fails.
 // On-Demand parses lazily, so an unknown field's value is skipped by bracket counting and not
 // validated; everything the schema reads is validated fully.
+//
+// Both lay records out as they are met; a list collects its elements in the scratch vector of
+// its depth and moves them to Facts::elems in one run when it closes, so that the elements of a
+// nested list (lines[i].modifiers) never interleave with those of its parent. Both convert
+// through numberValue / stringValue / finishRecord / findRepeat. Numbers are parsed as exact
+// Decimals from their JSON text. A string without escapes is its JSON text, a view into the
+// loader's copy of the document; one with escapes is simdjson's unescaped view into the
+// parser's string buffer. Both are only reused by the next load, which is exactly how long
+// Facts strings are promised to live.
 #include "vm/claim_loader.h"
 
 #include <simdjson.h>
@@ -770,8 +779,8 @@ struct ClaimLoader::Impl {
   // a subset of what the general path accepts and loads those claims into the same Facts (same
   // slots, elements and order; values converted by the same numberValue / stringValue /
   // finishRecord). At anything else it returns false, and the general path loads the claim
-  // again and reports exactly as it always has. There it is the On-Demand walk over simdjson's
-  // stage 1 that costs, not the checks, so the fast path skips both.
+  // again and reports exactly as it always has. What it saves is simdjson's stage 1 and the
+  // On-Demand calls per value, which cost more than the checks themselves.
 
   void skipSpace() {
     // Every JSON space is at most ' ', and most tokens follow the last without any.
