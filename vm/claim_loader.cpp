@@ -1184,7 +1184,8 @@ struct ClaimLoader::Impl {
     hadClaimId = false;
     if (!schemaError.empty()) return fail("", "the claim schema is invalid: " + schemaError);
     copyInput(json);
-    if (fastEnabled && fastDocument()) return true;
+    // A document simdjson would refuse as too large (over 4 GiB) is left to it to refuse.
+    if (fastEnabled && inputSize <= parser.max_capacity() && fastDocument()) return true;
     // Start again on the general path: nothing of the fast attempt may show.
     out.clear();
     err.path.clear();
