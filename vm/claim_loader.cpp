@@ -36,6 +36,13 @@
 #include "runtime/claim_checks.h"
 #include "runtime/date.h"
 
+// For the fast path's per-value steps: a call per value costs a tenth of a claim's load.
+#if defined(__GNUC__) || defined(__clang__)
+#define PPL_ALWAYS_INLINE __attribute__((always_inline)) inline
+#else
+#define PPL_ALWAYS_INLINE inline
+#endif
+
 namespace ppl {
 
 namespace od = simdjson::ondemand;
@@ -858,7 +865,7 @@ struct ClaimLoader::Impl {
   }
 
   // A scalar by `op` (not kRecord or kList) into `out`; `element`: a list element.
-  bool fastScalar(const SchemaField& f, FastOp op, bool element, Value& out) {
+  PPL_ALWAYS_INLINE bool fastScalar(const SchemaField& f, FastOp op, bool element, Value& out) {
     const char* const s = cur + 1;  // a string's text
     switch (op) {
       case FastOp::kBool:
