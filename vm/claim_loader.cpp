@@ -36,7 +36,8 @@
 #include "runtime/claim_checks.h"
 #include "runtime/date.h"
 
-// For the fast path's per-value steps: a call per value costs a tenth of a claim's load.
+// The fast path's per-value and per-record steps, inlined where they are called: the calls
+// cost about 8% of a claim's load.
 #if defined(__GNUC__) || defined(__clang__)
 #define PPL_ALWAYS_INLINE __attribute__((always_inline)) inline
 #else
@@ -511,7 +512,7 @@ struct ClaimLoader::Impl {
 
   // At the closing brace: absent fields (in field order), then the date order of fields that
   // are all known now. `seen` has a bit per field met.
-  bool finishRecord(uint32_t record, uint32_t base, const uint64_t* seen, int depth) {
+  PPL_ALWAYS_INLINE bool finishRecord(uint32_t record, uint32_t base, const uint64_t* seen, int depth) {
     const SchemaRecord& rec = schema.records[record];
     const size_t n = rec.fields.size();
     for (size_t w = 0; w * 64 < n; ++w) {
