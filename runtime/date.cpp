@@ -37,18 +37,6 @@ void civilFromDays(int32_t days, int& y, unsigned& m, unsigned& d) {
 
 namespace {
 
-// Reads `count` ASCII digits; false if any is not a digit.
-bool readDigits(std::string_view text, size_t pos, size_t count, unsigned& out) {
-  unsigned v = 0;
-  for (size_t i = pos; i < pos + count; ++i) {
-    const char c = text[i];
-    if (c < '0' || c > '9') return false;
-    v = v * 10 + static_cast<unsigned>(c - '0');
-  }
-  out = v;
-  return true;
-}
-
 void writeDigits(unsigned v, char* out, int count) {
   for (int i = count - 1; i >= 0; --i) {
     out[i] = static_cast<char>('0' + v % 10);
@@ -59,12 +47,17 @@ void writeDigits(unsigned v, char* out, int count) {
 }  // namespace
 
 bool parseDate(std::string_view text, int32_t& days) {
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
-  unsigned y, m, d;
-  if (!readDigits(text, 0, 4, y) || !readDigits(text, 5, 2, m) || !readDigits(text, 8, 2, d)) {
-    return false;
-  }
-  if (y < 1 || d < 1 || d > daysInMonth(static_cast<int>(y), m)) return false;  // month too
+  // Claims hold dozens of dates: the ten characters are checked and read without loops.
+  if (text.size() != 10) return false;
+  const unsigned char* t = reinterpret_cast<const unsigned char*>(text.data());
+  if (t[4] != '-' || t[7] != '-') return false;
+  const unsigned y0 = t[0] - 48u, y1 = t[1] - 48u, y2 = t[2] - 48u, y3 = t[3] - 48u;
+  const unsigned m0 = t[5] - 48u, m1 = t[6] - 48u, d0 = t[8] - 48u, d1 = t[9] - 48u;
+  if ((y0 > 9) | (y1 > 9) | (y2 > 9) | (y3 > 9) | (m0 > 9) | (m1 > 9) | (d0 > 9) | (d1 > 9)) return false;
+  const unsigned y = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
+  const unsigned m = m0 * 10 + m1;
+  const unsigned d = d0 * 10 + d1;
+  if (y < 1 || m < 1 || m > 12 || d < 1 || (d > 28 && d > daysInMonth(static_cast<int>(y), m))) return false;
   days = daysFromCivil(static_cast<int>(y), m, d);
   return true;
 }

@@ -730,6 +730,29 @@ inline bool isDigit(char c) { return c >= '0' && c <= '9'; }
 
 bool DecimalOps::parse(std::string_view text, Decimal& out) {
   const size_t n = text.size();
+  // The usual claim number (82.5, 147.0, 0.000001): at most 18 digits with an optional
+  // fraction and no exponent, read into 64 bits at once; make() drops the trailing zeros that
+  // the digit loop below keeps pending, so the result is the same. Anything else falls through.
+  if (n <= 20) {
+    size_t j = n > 0 && text[0] == '-' ? 1 : 0;
+    const bool negative = j == 1;
+    uint64_t mag = 0;
+    int digits = 0;
+    int fraction = 0;
+    bool ok = j < n && isDigit(text[j]) && !(text[j] == '0' && j + 1 < n && isDigit(text[j + 1]));
+    for (; ok && j < n && isDigit(text[j]); ++j, ++digits) mag = mag * 10 + static_cast<unsigned>(text[j] - '0');
+    if (ok && j < n && text[j] == '.') {
+      ++j;
+      ok = j < n && isDigit(text[j]);
+      for (; ok && j < n && isDigit(text[j]); ++j, ++digits, ++fraction) {
+        mag = mag * 10 + static_cast<unsigned>(text[j] - '0');
+      }
+    }
+    if (ok && j == n && digits <= 18) {
+      out = make(negative, mag, -fraction);
+      return true;
+    }
+  }
   size_t i = 0;
   bool negative = false;
   if (i < n && text[i] == '-') {

@@ -1,20 +1,29 @@
-// The claim loader: simdjson On-Demand walks the document once, in order, and the schema says
-// what each key is. Records are laid out as they are met; a list collects its elements in the
-// scratch vector of its depth and moves them to Facts::elems in one run when it closes, so that
-// the elements of a nested list (lines[i].modifiers) never interleave with those of its parent.
+// The claim loader, in two paths that fill the same Facts.
 //
-// Numbers are taken from their JSON text (raw_json_token) and parsed as exact Decimals.
-// A string without escapes is its JSON text, a view into the loader's copy of the document;
-// one with escapes is simdjson's unescaped view into the parser's string buffer. Both are only
-// reused by the next load, which is exactly how long Facts strings are promised to live.
+// The fast path (most claims: `pplc eval --ndjson` spends most of its time here) scans the
+// copied bytes once, directed by the schema: keys are compared raw with the field expected next
+// (claims list fields in schema order), each field's value is read by an operation chosen when
+// the loader is built (dates, enumerations and fixed-length codes matched in place), values go
+// straight into their slots. It takes only strict JSON in ASCII without escapes in what it
+// reads, and only valid claims; at anything else it stops, and the general path starts over.
+// It validates what it skips (unknown fields' values) as strict JSON, so it never accepts a
+// document the general path would refuse.
 //
-// The common case is kept cheap (this loop is most of `pplc eval --ndjson`'s time): keys are
-// compared raw with the field expected next (claims list fields in schema order), and values
-// are read with the typed getter first; the slower general path (unescaping, hashing, asking
-// simdjson for the type) runs only when that fails, and reports exactly what it always did.
-//
+// The general path: simdjson On-Demand walks the document once, in order, and the schema says
+// what each key is. Every error is reported here, so messages and paths do not depend on the
+// fast path. Keys are compared raw first and values read with the typed getter first; the
+// slower steps (unescaping, hashing, asking simdjson for the type) run only when that fails.
 // On-Demand parses lazily, so an unknown field's value is skipped by bracket counting and not
 // validated; everything the schema reads is validated fully.
+//
+// Both lay records out as they are met; a list collects its elements in the scratch vector of
+// its depth and moves them to Facts::elems in one run when it closes, so that the elements of a
+// nested list (lines[i].modifiers) never interleave with those of its parent. Both convert
+// through numberValue / stringValue / finishRecord / findRepeat. Numbers are parsed as exact
+// Decimals from their JSON text. A string without escapes is its JSON text, a view into the
+// loader's copy of the document; one with escapes is simdjson's unescaped view into the
+// parser's string buffer. Both are only reused by the next load, which is exactly how long
+// Facts strings are promised to live.
 #include "vm/claim_loader.h"
 
 #include <simdjson.h>
@@ -26,6 +35,14 @@
 
 #include "runtime/claim_checks.h"
 #include "runtime/date.h"
+
+// The fast path's per-value and per-record steps, inlined where they are called: the calls
+// cost about 8% of a claim's load.
+#if defined(__GNUC__) || defined(__clang__)
+#define PPL_ALWAYS_INLINE __attribute__((always_inline)) inline
+#else
+#define PPL_ALWAYS_INLINE inline
+#endif
 
 namespace ppl {
 
@@ -133,6 +150,37 @@ const char* typeName(od::json_type t) {
   return "?";
 }
 
+// What is wrong with a claim number or string, if anything; the general path words it.
+enum class NumberProblem { kNone, kNotInteger, kIntRange, kClaimRange, kBelowMin };
+enum class StringProblem { kNone, kDate, kEmpty, kEnum, kFormat };
+
+// Bytes that end the fast path's view of a string: its closing quote, or what it leaves to the
+// general path (a backslash, a control character, any byte of a multi-byte UTF-8 character).
+// The zero padding after the document is a control character, so a scan always stops.
+[[maybe_unused]] bool endsFastString(unsigned char c) { return c == '"' || c == '\\' || c < 0x20 || c >= 0x80; }
+
+// The first byte at or after `p` for which endsFastString holds, eight bytes at a time.
+const char* findStringEnd(const char* p) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  constexpr uint64_t kOnes = 0x0101010101010101ull;
+  constexpr uint64_t kHighs = 0x8080808080808080ull;
+  for (;; p += 8) {
+    uint64_t w;
+    std::memcpy(&w, p, sizeof w);
+    // Each term flags (in a byte's high bit) the lowest byte that is a quote, a backslash, below
+    // 0x20 or above 0x7F exactly; borrows only make false flags above a true one.
+    const uint64_t quote = w ^ (kOnes * '"');
+    const uint64_t backslash = w ^ (kOnes * '\\');
+    const uint64_t flags = ((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash) |
+                           ((w - kOnes * 0x20) & ~w) | w;
+    if (const uint64_t hit = flags & kHighs) return p + __builtin_ctzll(hit) / 8;
+  }
+#else
+  while (!endsFastString(static_cast<unsigned char>(*p))) ++p;
+  return p;
+#endif
+}
+
 uint32_t hashKey(std::string_view s) {
   uint32_t h = 2166136261u;  // FNV-1a
   for (char c : s) {
@@ -160,6 +208,22 @@ struct ClaimLoader::Impl {
     uint64_t words[3] = {};
     uint64_t lastMask = 0;  // the bytes of words[count - 1] that belong to the key
     uint32_t count = 0;     // words used; 0 when the name is too long for them (memcmp then)
+    uint32_t size = 0;      // the name's length
+  };
+  // What the fast path reads for a field (a list: for each element), decided once per schema.
+  // The string shortcuts accept only what stringValue accepts without finding the string's end
+  // first; when one fails, the string is read and checked as any other (so a bad value still
+  // goes to the general path to be reported).
+  enum class FastOp : uint8_t {
+    kRecord,
+    kList,
+    kBool,
+    kInt,
+    kDecimal,
+    kDate,    // 10 characters and a quote, parsed by parseDate
+    kEnum,    // one of the enumeration's names, each compared raw with its closing quote
+    kFixed,   // a code format of one length (hcpcs, ndc, npi, ...) that admits no quote or escape
+    kString,  // any other string
   };
 
   explicit Impl(const Schema& s) : schema(s) {
@@ -179,6 +243,10 @@ struct ClaimLoader::Impl {
       keyTables.push_back(table);
       rawNameOffset.push_back(static_cast<uint32_t>(rawNames.size()));
       for (const SchemaField& f : rec.fields) rawNames.push_back(rawNameOf(f.name));
+      for (const SchemaField& f : rec.fields) {
+        fieldOps.push_back(opFor(f, f.type.kind));
+        elemOps.push_back(f.type.kind == ValueKind::kList ? opFor(f, f.type.elemKind) : FastOp::kRecord);
+      }
       seenWordsPerObject = std::max(seenWordsPerObject, (rec.fields.size() + 63) / 64);
       datedFields.emplace_back();
       for (size_t k = 0; k < rec.fields.size(); ++k) {
@@ -186,12 +254,75 @@ struct ClaimLoader::Impl {
       }
     }
     seenWords.resize((kMaxDepth + 1) * seenWordsPerObject);
+    for (const std::vector<std::string>& names : schema.enums) {
+      enumNames.emplace_back();
+      for (const std::string& name : names) enumNames.back().push_back(rawNameOf(name));
+    }
+    fastPossible = true;
+    for (const SchemaRecord& rec : schema.records) {
+      for (const SchemaField& f : rec.fields) {
+        for (const char c : f.name) {
+          if (c < 0x20 || c > 0x7E || c == '"' || c == '\\') fastPossible = false;
+        }
+      }
+    }
+    fastEnabled = fastPossible;
+    const SchemaRecord& root = schema.records[schema.root];
+    for (size_t k = 0; k < root.fields.size(); ++k) {
+      if (root.fields[k].type.kind == ValueKind::kString && root.fields[k].name == kClaimIdKey) {
+        claimIdField = static_cast<int>(k);
+      }
+    }
     listScratch.resize(kMaxDepth + 2);
     path.reserve(2 * kMaxDepth);
   }
 
+  // Enumeration names compared raw: printable ASCII without quote or backslash, not empty, and
+  // short enough for RawName's words.
+  static bool rawComparable(const std::string& name) {
+    if (name.empty() || name.size() + 1 > sizeof(RawName::words)) return false;
+    for (const char c : name) {
+      if (c < 0x20 || c > 0x7E || c == '"' || c == '\\') return false;
+    }
+    return true;
+  }
+
+  // How the fast path reads a value of `kind` (the field's, or its list's elements).
+  FastOp opFor(const SchemaField& f, ValueKind kind) const {
+    switch (kind) {
+      case ValueKind::kRecord: return FastOp::kRecord;
+      case ValueKind::kList: return FastOp::kList;
+      case ValueKind::kBool: return FastOp::kBool;
+      case ValueKind::kInt: return FastOp::kInt;
+      case ValueKind::kDecimal: return FastOp::kDecimal;
+      case ValueKind::kDate: return FastOp::kDate;
+      default: break;
+    }
+    if (f.type.enumIndex >= 0) {
+      if (f.type.format != StringFormat::kAny) return FastOp::kString;
+      for (const std::string& name : schema.enums[f.type.enumIndex]) {
+        if (!rawComparable(name)) return FastOp::kString;
+      }
+      return FastOp::kEnum;
+    }
+    return fixedFormatLength(f.type.format) > 0 ? FastOp::kFixed : FastOp::kString;
+  }
+
+  // The one length a code of format `f` has, 0 when it varies; such a code is letters and digits.
+  static size_t fixedFormatLength(StringFormat f) {
+    switch (f) {
+      case StringFormat::kHcpcs: return 5;
+      case StringFormat::kNdc: return 11;
+      case StringFormat::kNpi: return 10;
+      case StringFormat::kPlaceOfService: return 2;
+      case StringFormat::kModifier: return 2;
+      default: return 0;
+    }
+  }
+
   static RawName rawNameOf(const std::string& name) {
     RawName r;
+    r.size = static_cast<uint32_t>(name.size());
     const size_t n = name.size() + 1;  // with the closing quote
     if (n > sizeof r.words) return r;
     char bytes[sizeof r.words] = {};
@@ -381,7 +512,7 @@ struct ClaimLoader::Impl {
 
   // At the closing brace: absent fields (in field order), then the date order of fields that
   // are all known now. `seen` has a bit per field met.
-  bool finishRecord(uint32_t record, uint32_t base, const uint64_t* seen, int depth) {
+  PPL_ALWAYS_INLINE bool finishRecord(uint32_t record, uint32_t base, const uint64_t* seen, int depth) {
     const SchemaRecord& rec = schema.records[record];
     const size_t n = rec.fields.size();
     for (size_t w = 0; w * 64 < n; ++w) {
@@ -467,9 +598,22 @@ struct ClaimLoader::Impl {
 
   // Reported at the list's closing bracket, at the first element that repeats an earlier one.
   bool checkUnique(const SchemaField& f, const std::vector<Value>& items) {
+    uint32_t dup = 0, first = 0;
+    if (!findRepeat(f, items, dup, first)) return true;
+    const SchemaField& key = schema.records[f.type.record].fields[f.uniqueBy];
+    const Value& value = facts->slots[items[dup].rec + key.slot];
+    std::string list = pathString();
+    std::string where = list + "/" + std::to_string(dup) + "/" + key.name;
+    return fail(std::move(where), "duplicate " + key.name + " " + renderValue(key.type.kind, value) + " (also " + list +
+                                      "/" + std::to_string(first) + ")");
+  }
+
+  // True when an element of the list of records `items` repeats the `unique` key of an earlier
+  // one: `dup` is the first such element and `first` the earlier one it repeats.
+  bool findRepeat(const SchemaField& f, const std::vector<Value>& items, uint32_t& dup, uint32_t& first) {
     const SchemaField& key = schema.records[f.type.record].fields[f.uniqueBy];
     const ValueKind kind = key.type.kind;
-    if (!isScalarKind(kind)) return true;
+    if (!isScalarKind(kind)) return false;
     const std::vector<Value>& slots = facts->slots;
     auto keyOf = [&](uint32_t i) -> const Value& { return slots[items[i].rec + key.slot]; };
     uniqueScratch.clear();
@@ -482,7 +626,7 @@ struct ClaimLoader::Impl {
       int c = compareValues(kind, keyOf(a), keyOf(b));
       return c != 0 ? c < 0 : a < b;
     });
-    uint32_t dup = UINT32_MAX, first = 0;
+    dup = UINT32_MAX;
     size_t runStart = 0;
     for (size_t i = 1; i < uniqueScratch.size(); ++i) {
       if (compareValues(kind, keyOf(uniqueScratch[runStart]), keyOf(uniqueScratch[i])) != 0) {
@@ -492,11 +636,7 @@ struct ClaimLoader::Impl {
         first = uniqueScratch[runStart];
       }
     }
-    if (dup == UINT32_MAX) return true;
-    std::string list = pathString();
-    std::string where = list + "/" + std::to_string(dup) + "/" + key.name;
-    return fail(std::move(where), "duplicate " + key.name + " " + renderValue(kind, keyOf(dup)) + " (also " + list +
-                                      "/" + std::to_string(first) + ")");
+    return dup != UINT32_MAX;
   }
 
   // `element`: a list element, to which the list's `nonEmpty` does not apply.
@@ -522,43 +662,68 @@ struct ClaimLoader::Impl {
       if (!expectType(v, od::json_type::number, isInt ? "an integer" : "a number")) return false;
     }
     if (!isJsonNumber(tok)) return fail("", "malformed json: invalid number " + truncated(tok) + " (near " + pathString() + ")");
-    Decimal d;
-    if (isInt) {
-      int64_t n = 0;
-      bool inRange;
-      if (isPlainInteger(tok)) {
-        inRange = parseInt64(tok, n);
-      } else {
-        // 1.0 and 1e2 are integers too; Decimal keeps them exact.
-        inRange = Decimal::parse(tok, d);
-        if (inRange && !d.isInteger()) return failHere("must be an integer, got " + truncated(tok));
-        inRange = inRange && d.toInt64(n);
-      }
-      if (!inRange) return failHere("must be an integer in the 64-bit range, got " + truncated(tok));
-      d = Decimal::fromInt(n);
-      out = Value::ofInt(n);
-    } else if (isSmallInteger(tok)) {
-      // Most claim numbers are integers of a few digits, which fit and need no Decimal::parse.
-      int64_t n = 0;
-      parseInt64(tok, n);
-      d = Decimal::fromInt(n);
-      out = Value::ofDecimal(d);
-    } else {
-      if (!Decimal::parse(tok, d) || !d.fitsClaimNumber()) {
+    switch (numberValue(tok, f, isInt, out)) {
+      case NumberProblem::kNone: return true;
+      case NumberProblem::kNotInteger: return failHere("must be an integer, got " + truncated(tok));
+      case NumberProblem::kIntRange: return failHere("must be an integer in the 64-bit range, got " + truncated(tok));
+      case NumberProblem::kClaimRange:
         return failHere("must be a number with at most 9 digits before the decimal point and 6 after it, got " +
                         truncated(tok));
-      }
-      out = Value::ofDecimal(d);
-    }
-    if (f.hasMin) {
-      int c = compare(d, f.min);
-      if (f.minExclusive ? c <= 0 : c < 0) {
+      case NumberProblem::kBelowMin:
         return failHere(std::string("must be ") + (isInt ? "an integer " : "a number ") + (f.minExclusive ? "> " : ">= ") +
                         f.min.toString() + ", got " + truncated(tok));
-      }
     }
-    return true;
+    return false;
   }
+
+  // The value of the JSON number `tok` (well formed) for field `f`, or what is wrong with it.
+  // Both paths convert here, so that they cannot disagree on a value.
+  static NumberProblem numberValue(std::string_view tok, const SchemaField& f, bool isInt, Value& out) {
+    if (isInt) {
+      int64_t n = 0;
+      if (isPlainInteger(tok)) {
+        if (!parseInt64(tok, n)) return NumberProblem::kIntRange;
+        return plainIntegerValue(n, f, true, out);
+      }
+      // 1.0 and 1e2 are integers too; Decimal keeps them exact.
+      Decimal d;
+      bool inRange = Decimal::parse(tok, d);
+      if (inRange && !d.isInteger()) return NumberProblem::kNotInteger;
+      if (!inRange || !d.toInt64(n)) return NumberProblem::kIntRange;
+      return plainIntegerValue(n, f, true, out);
+    }
+    if (isSmallInteger(tok)) {
+      int64_t n = 0;
+      parseInt64(tok, n);
+      return plainIntegerValue(n, f, false, out);
+    }
+    Decimal d;
+    if (!Decimal::parse(tok, d) || !d.fitsClaimNumber()) return NumberProblem::kClaimRange;
+    out = Value::ofDecimal(d);
+    // Claim minimums are mostly 0 (at least 0, above 0): the sign decides without compare().
+    return belowMin(f, f.min.isZero() ? (d.isZero() ? 0 : d.isNegative() ? -1 : 1) : compare(d, f.min))
+               ? NumberProblem::kBelowMin
+               : NumberProblem::kNone;
+  }
+
+  // The value of an integer `n` read from the token: any int64 for an integer field; for a
+  // decimal field at most 9 digits, which fit any claim number (most claim numbers are such
+  // integers, and need no Decimal::parse).
+  static NumberProblem plainIntegerValue(int64_t n, const SchemaField& f, bool isInt, Value& out) {
+    int c = (n > 0) - (n < 0);
+    if (isInt) {
+      out = Value::ofInt(n);
+      if (f.hasMin && !f.min.isZero()) c = compare(Decimal::fromInt(n), f.min);
+    } else {
+      const Decimal d = Decimal::fromInt(n);
+      out = Value::ofDecimal(d);
+      if (f.hasMin && !f.min.isZero()) c = compare(d, f.min);
+    }
+    return belowMin(f, c) ? NumberProblem::kBelowMin : NumberProblem::kNone;
+  }
+
+  // `c`: the value compared with f.min.
+  static bool belowMin(const SchemaField& f, int c) { return f.hasMin && (f.minExclusive ? c <= 0 : c < 0); }
 
   bool loadString(od::value& v, const SchemaField& f, ValueKind kind, bool element, Value& out) {
     const bool isDate = kind == ValueKind::kDate;
@@ -578,16 +743,12 @@ struct ClaimLoader::Impl {
     }
     // The token stays readable after get_string(): it is the JSON text, quotes and escapes kept.
     auto got = [&] { return ", got " + truncated(trimToken(v.raw_json_token())); };
-    if (isDate) {
-      int32_t days = 0;
-      if (!parseDate(s, days)) return failHere("must be a calendar date YYYY-MM-DD" + got());
-      out = Value::ofInt(days);
-      return true;
-    }
-    if (f.nonEmpty && !element && s.empty()) return failHere("must not be empty");
-    if (f.type.enumIndex >= 0) {
-      const std::vector<std::string>& names = schema.enums[f.type.enumIndex];
-      if (std::find(names.begin(), names.end(), s) == names.end()) {
+    switch (stringValue(s, f, kind, element, out)) {
+      case StringProblem::kNone: return true;
+      case StringProblem::kDate: return failHere("must be a calendar date YYYY-MM-DD" + got());
+      case StringProblem::kEmpty: return failHere("must not be empty");
+      case StringProblem::kEnum: {
+        const std::vector<std::string>& names = schema.enums[f.type.enumIndex];
         std::string message = "must be one of ";
         for (size_t i = 0; i < names.size(); ++i) {
           if (i) message += ", ";
@@ -595,22 +756,393 @@ struct ClaimLoader::Impl {
         }
         return failHere(message + got());
       }
+      case StringProblem::kFormat: return failHere(formatExpectation(f.type.format) + got());
     }
-    if (!matchesFormat(f.type.format, s)) return failHere(formatExpectation(f.type.format) + got());
+    return false;
+  }
+
+  // The value of the string `s` (unescaped) for a field or list element of `kind`, or what is
+  // wrong with it. Both paths check here.
+  StringProblem stringValue(std::string_view s, const SchemaField& f, ValueKind kind, bool element, Value& out) const {
+    if (kind == ValueKind::kDate) {
+      int32_t days = 0;
+      if (!parseDate(s, days)) return StringProblem::kDate;
+      out = Value::ofInt(days);
+      return StringProblem::kNone;
+    }
+    if (f.nonEmpty && !element && s.empty()) return StringProblem::kEmpty;
+    if (f.type.enumIndex >= 0) {
+      const std::vector<std::string>& names = schema.enums[f.type.enumIndex];
+      if (std::find(names.begin(), names.end(), s) == names.end()) return StringProblem::kEnum;
+    }
+    if (!matchesFormat(f.type.format, s)) return StringProblem::kFormat;
     out = Value::ofString(StrRef{s.data(), static_cast<uint32_t>(s.size())});
+    return StringProblem::kNone;
+  }
+
+  // ---- the fast path ----
+  //
+  // One pass over the copied bytes, directed by the schema, for the usual claim: strict JSON,
+  // ASCII only, no escapes in the keys and strings it reads, and every value valid. It accepts
+  // a subset of what the general path accepts and loads those claims into the same Facts (same
+  // slots, elements and order; values converted by the same numberValue / stringValue /
+  // finishRecord). At anything else it returns false, and the general path loads the claim
+  // again and reports exactly as it always has. What it saves is simdjson's stage 1 and the
+  // On-Demand calls per value, which cost more than the checks themselves.
+
+  void skipSpace() {
+    // Every JSON space is at most ' ', and most tokens follow the last without any.
+    while (static_cast<unsigned char>(*cur) <= ' ' && isJsonSpace(*cur)) ++cur;
+  }
+
+  // The key at `key` (after its opening quote) is `name` (field k of `record`) followed by its
+  // closing quote; reads at most 24 bytes or name.size() + 1, inside the padding.
+  bool fastKeyIs(const char* key, const RawName* names, uint32_t record, size_t k) const {
+    const RawName& name = names[k];
+    if (name.count == 0) {
+      const std::string& text = schema.records[record].fields[k].name;
+      return text.size() < simdjson::SIMDJSON_PADDING && key[text.size()] == '"' &&
+             std::memcmp(key, text.data(), text.size()) == 0;
+    }
+    return rawIs(key, name);
+  }
+
+  // The bytes at `p` are `name` and its closing quote (name.count > 0).
+  static bool rawIs(const char* p, const RawName& name) {
+    const char* key = p;
+    uint64_t diff = 0;
+    uint64_t word;
+    for (uint32_t i = 0; i + 1 < name.count; ++i) {
+      std::memcpy(&word, key + 8 * i, sizeof word);
+      diff |= word ^ name.words[i];
+    }
+    std::memcpy(&word, key + 8 * (name.count - 1), sizeof word);
+    diff |= (word ^ name.words[name.count - 1]) & name.lastMask;
+    return diff == 0;
+  }
+
+  // A string at `cur` (its opening quote) without escapes or non-ASCII bytes: its text, with
+  // `cur` after the closing quote. False otherwise.
+  bool fastString(std::string_view& out) {
+    if (*cur != '"') return false;
+    const char* start = cur + 1;
+    const char* end = findStringEnd(start);
+    if (*end != '"') return false;
+    out = std::string_view(start, static_cast<size_t>(end - start));
+    cur = end + 1;
     return true;
   }
 
-  bool loadDocument(std::string_view json) {
-    // The copy gives simdjson its padding; zeroed, so that a stray '}' cannot follow the text.
-    // A UTF-8 byte order mark is allowed before the text (RFC 8259 section 8.1).
+  // A number at `cur` by the JSON grammar; `cur` after it.
+  bool fastNumber(std::string_view& out) {
+    const char* p = cur;
+    if (*p == '-') ++p;
+    if (*p == '0') {
+      ++p;
+    } else if (*p >= '1' && *p <= '9') {
+      while (isDigit(*p)) ++p;
+    } else {
+      return false;
+    }
+    if (*p == '.') {
+      if (!isDigit(*++p)) return false;
+      while (isDigit(*p)) ++p;
+    }
+    if (*p == 'e' || *p == 'E') {
+      ++p;
+      if (*p == '+' || *p == '-') ++p;
+      if (!isDigit(*p)) return false;
+      while (isDigit(*p)) ++p;
+    }
+    out = std::string_view(cur, static_cast<size_t>(p - cur));
+    cur = p;
+    return true;
+  }
+
+  bool fastLiteral(std::string_view word) {
+    if (std::memcmp(cur, word.data(), word.size()) != 0) return false;  // the padding covers a short tail
+    cur += word.size();
+    return true;
+  }
+
+  // A scalar by `op` (not kRecord or kList) into `out`; `element`: a list element.
+  PPL_ALWAYS_INLINE bool fastScalar(const SchemaField& f, FastOp op, bool element, Value& out) {
+    const char* const s = cur + 1;  // a string's text
+    switch (op) {
+      case FastOp::kBool:
+        if (*cur == 't' && fastLiteral("true")) {
+          out = Value::ofBool(true);
+          return true;
+        }
+        if (*cur == 'f' && fastLiteral("false")) {
+          out = Value::ofBool(false);
+          return true;
+        }
+        return false;
+      case FastOp::kInt:
+      case FastOp::kDecimal: {
+        const bool isInt = op == FastOp::kInt;
+        // A short integer is read here, as numberValue would read it; the rest goes there.
+        const char* p = cur;
+        const bool negative = *p == '-';
+        p += negative;
+        if (*p >= '1' && *p <= '9') {
+          uint64_t n = 0;
+          const char* const digits = p;
+          while (isDigit(*p)) n = n * 10 + static_cast<unsigned>(*p++ - '0');  // wraps past 19 digits: unused then
+          if (p - digits <= (isInt ? 18 : 9) && *p != '.' && *p != 'e' && *p != 'E') {
+            cur = p;
+            const int64_t value = static_cast<int64_t>(n);
+            return plainIntegerValue(negative ? -value : value, f, isInt, out) == NumberProblem::kNone;
+          }
+        }
+        return fastGeneralNumber(f, isInt, out);
+      }
+      case FastOp::kDate: {
+        int32_t days;
+        if (*cur == '"' && s[10] == '"' && parseDate(std::string_view(s, 10), days)) {
+          out = Value::ofInt(days);
+          cur = s + 11;
+          return true;
+        }
+        break;
+      }
+      case FastOp::kEnum:
+        if (*cur != '"') return false;
+        for (const RawName& name : enumNames[f.type.enumIndex]) {
+          if (rawIs(s, name)) {
+            out = Value::ofString(StrRef{s, name.size});
+            cur = s + name.size + 1;
+            return true;
+          }
+        }
+        break;
+      case FastOp::kFixed: {
+        const size_t n = fixedFormatLength(f.type.format);
+        if (*cur == '"' && s[n] == '"' && matchesFormat(f.type.format, std::string_view(s, n))) {
+          out = Value::ofString(StrRef{s, static_cast<uint32_t>(n)});
+          cur = s + n + 1;
+          return true;
+        }
+        break;
+      }
+      default: break;
+    }
+    return fastGeneralString(f, element, out);
+  }
+
+  bool fastGeneralNumber(const SchemaField& f, bool isInt, Value& out) {
+    std::string_view tok;
+    return fastNumber(tok) && numberValue(tok, f, isInt, out) == NumberProblem::kNone;
+  }
+
+  bool fastGeneralString(const SchemaField& f, bool element, Value& out) {
+    std::string_view s;
+    const ValueKind kind = f.type.kind == ValueKind::kList ? f.type.elemKind : f.type.kind;
+    return fastString(s) && stringValue(s, f, kind, element, out) == StringProblem::kNone;
+  }
+
+  // A value of a field the schema does not have: checked as strict JSON (nested at most
+  // kMaxDepth deep) and skipped.
+  bool fastSkipValue() {
+    char closers[kMaxDepth];
+    int open = 0;
+    std::string_view ignored;
+    for (;;) {
+      // A value starts at `cur`.
+      if (*cur == '{' || *cur == '[') {
+        const char closer = *cur == '{' ? '}' : ']';
+        ++cur;
+        skipSpace();
+        if (*cur != closer) {
+          if (open == kMaxDepth) return false;
+          closers[open++] = closer;
+          if (closer == '}' && !fastSkipKey()) return false;
+          continue;
+        }
+        ++cur;
+      } else if (*cur == '"') {
+        if (!fastString(ignored)) return false;
+      } else if (*cur == 't') {
+        if (!fastLiteral("true")) return false;
+      } else if (*cur == 'f') {
+        if (!fastLiteral("false")) return false;
+      } else if (*cur == 'n') {
+        if (!fastLiteral("null")) return false;
+      } else if (!fastNumber(ignored)) {
+        return false;
+      }
+      // After a value: close what ends here, then the next value.
+      for (;;) {
+        if (open == 0) return true;
+        skipSpace();
+        if (*cur == closers[open - 1]) {
+          ++cur;
+          --open;
+          continue;
+        }
+        if (*cur != ',') return false;
+        ++cur;
+        skipSpace();
+        if (closers[open - 1] == '}' && !fastSkipKey()) return false;
+        break;
+      }
+    }
+  }
+
+  bool fastSkipKey() {
+    std::string_view key;
+    if (!fastString(key)) return false;
+    skipSpace();
+    if (*cur != ':') return false;
+    ++cur;
+    skipSpace();
+    return true;
+  }
+
+  // After the opening brace of an object of `record` laid out at `base`.
+  bool fastObject(uint32_t record, uint32_t base, int depth) {
+    if (depth > kMaxDepth) return false;
+    const SchemaRecord& rec = schema.records[record];
+    const RawName* const names = &rawNames[rawNameOffset[record]];
+    const FastOp* const ops = &fieldOps[rawNameOffset[record]];
+    const size_t fieldCount = rec.fields.size();
+    uint64_t* const seen = &seenWords[static_cast<size_t>(depth) * seenWordsPerObject];
+    std::fill(seen, seen + (fieldCount + 63) / 64, 0);
+    size_t expected = 0;  // the field after the last one met
+    bool inOrder = true;  // every key so far was the one expected: none can repeat yet
+    skipSpace();
+    if (*cur == '}') {
+      ++cur;
+      return finishRecord(record, base, seen, depth);
+    }
+    for (;;) {
+      if (*cur != '"') return false;
+      const char* key = cur + 1;
+      int k;
+      if (expected < fieldCount && fastKeyIs(key, names, record, expected)) {
+        k = static_cast<int>(expected);
+        cur = key + names[k].size + 1;
+      } else {
+        std::string_view name;
+        if (!fastString(name)) return false;
+        k = findField(record, name);
+        inOrder = false;
+      }
+      // White space is rare between tokens: look for it only where the token is not next.
+      if (*cur != ':') {
+        skipSpace();
+        if (*cur != ':') return false;
+      }
+      ++cur;
+      skipSpace();
+      if (k < 0) {
+        if (!fastSkipValue()) return false;
+      } else {
+        expected = static_cast<size_t>(k) + 1;
+        const uint64_t bit = uint64_t{1} << (k & 63);
+        if (!inOrder && (seen[k >> 6] & bit)) return false;
+        seen[k >> 6] |= bit;
+        const SchemaField& f = rec.fields[k];
+        const FastOp op = ops[k];
+        if (op == FastOp::kRecord) {
+          if (*cur != '{') return false;
+          ++cur;
+          const uint32_t child = newRecord(f.type.record, 0);
+          facts->slots[base + f.slot] = Value::ofRecord(child);
+          if (!fastObject(f.type.record, child, depth + 1)) return false;
+        } else if (op == FastOp::kList) {
+          if (!fastList(f, elemOps[rawNameOffset[record] + k], base, depth + 1)) return false;
+        } else if (!fastScalar(f, op, false, facts->slots[base + f.slot])) {
+          return false;
+        }
+      }
+      if (*cur != ',' && *cur != '}') skipSpace();
+      if (*cur == ',') {
+        ++cur;
+        skipSpace();
+        continue;
+      }
+      if (*cur != '}') return false;
+      ++cur;
+      return finishRecord(record, base, seen, depth);
+    }
+  }
+
+  bool fastList(const SchemaField& f, FastOp elemOp, uint32_t base, int depth) {
+    if (depth > kMaxDepth || *cur != '[') return false;
+    ++cur;
+    std::vector<Value>& items = listScratch[depth];
+    items.clear();
+    const bool ofRecords = f.type.elemKind == ValueKind::kRecord;
+    skipSpace();
+    if (*cur == ']') {
+      ++cur;
+    } else {
+      for (;;) {
+        const uint32_t index = static_cast<uint32_t>(items.size());
+        if (index == kMaxListElements) return false;
+        if (ofRecords) {
+          if (*cur != '{') return false;
+          ++cur;
+          uint32_t child = newRecord(f.type.record, index);
+          items.push_back(Value::ofRecord(child));
+          if (!fastObject(f.type.record, child, depth + 1)) return false;
+        } else {
+          Value x;
+          if (!fastScalar(f, elemOp, true, x)) return false;
+          items.push_back(x);
+        }
+        skipSpace();
+        if (*cur == ',') {
+          ++cur;
+          skipSpace();
+          continue;
+        }
+        if (*cur != ']') return false;
+        ++cur;
+        break;
+      }
+    }
+    if (f.nonEmpty && items.empty()) return false;
+    uint32_t dup, first;
+    if (f.uniqueBy >= 0 && findRepeat(f, items, dup, first)) return false;
+    const uint32_t begin = static_cast<uint32_t>(facts->elems.size());
+    facts->elems.insert(facts->elems.end(), items.begin(), items.end());
+    facts->slots[base + f.slot] = Value::ofList({begin, static_cast<uint32_t>(items.size())});
+    return true;
+  }
+
+  bool fastDocument() {
+    cur = input.data();
+    skipSpace();
+    if (*cur != '{') return false;
+    ++cur;
+    uint32_t root = newRecord(schema.root, 0);
+    if (!fastObject(schema.root, root, 0)) return false;
+    // The root's fields met are still in the seen words of depth 0.
+    if (claimIdField >= 0 && (seenWords[claimIdField >> 6] >> (claimIdField & 63) & 1)) {
+      claimId = facts->slots[root + schema.records[schema.root].fields[claimIdField].slot].s.view();
+      hadClaimId = true;
+    }
+    skipSpace();
+    return cur == input.data() + inputSize;  // white space only after the claim (a NUL stops short)
+  }
+
+  void copyInput(std::string_view json) {
+    // The copy gives simdjson its padding; zeroed, so that a stray '}' cannot follow the text
+    // (and the fast path's scans stop at the end). A UTF-8 byte order mark is allowed before
+    // the text (RFC 8259 section 8.1).
     if (json.size() >= 3 && json.compare(0, 3, "\xEF\xBB\xBF") == 0) json.remove_prefix(3);
     const size_t need = json.size() + simdjson::SIMDJSON_PADDING;
     if (input.size() < need) input.resize(need);
     if (!json.empty()) std::memcpy(input.data(), json.data(), json.size());
     std::memset(input.data() + json.size(), 0, simdjson::SIMDJSON_PADDING);
     inputSize = json.size();
+  }
 
+  // The general path: simdjson On-Demand over the copied input, every error reported.
+  bool loadDocument() {
     od::document doc;
     if (auto e = parser.iterate(input.data(), inputSize, input.size()).get(doc)) return failJson(e);
     od::json_type t;
@@ -659,7 +1191,16 @@ struct ClaimLoader::Impl {
     claimId = {};
     hadClaimId = false;
     if (!schemaError.empty()) return fail("", "the claim schema is invalid: " + schemaError);
-    if (loadDocument(json)) return true;
+    copyInput(json);
+    // A document simdjson would refuse as too large (over 4 GiB) is left to it to refuse.
+    if (fastEnabled && inputSize <= parser.max_capacity() && fastDocument()) return true;
+    // Start again on the general path: nothing of the fast attempt may show.
+    out.clear();
+    err.path.clear();
+    err.message.clear();
+    claimId = {};
+    hadClaimId = false;
+    if (loadDocument()) return true;
     out.clear();  // no half-filled facts; the rescan below reuses the strings' buffer
     if (!hadClaimId) findClaimId();
     return false;
@@ -671,6 +1212,16 @@ struct ClaimLoader::Impl {
   std::vector<int32_t> keySlots;    // field index or -1
   std::vector<RawName> rawNames;    // by record (from rawNameOffset) and field
   std::vector<uint32_t> rawNameOffset;
+  std::vector<FastOp> fieldOps;  // by record (from rawNameOffset) and field
+  std::vector<FastOp> elemOps;   // the same for the elements of list fields
+  std::vector<std::vector<RawName>> enumNames;  // by enumeration: its names, raw
+
+  // The fast path: only when every field name can be compared raw (printable ASCII, no quote
+  // or backslash), as the key tables above assume. fastEnabled is also a switch for tests.
+  bool fastPossible = false;
+  bool fastEnabled = false;
+  int claimIdField = -1;    // the root's string field "claim_id", echoed in error records
+  const char* cur = nullptr;  // the fast path's position in `input`
 
   od::parser parser;
   std::vector<char> input;  // the document, then SIMDJSON_PADDING zero bytes; keeps its capacity
@@ -699,6 +1250,8 @@ ClaimLoader& ClaimLoader::operator=(ClaimLoader&&) noexcept = default;
 bool ClaimLoader::load(std::string_view json, Facts& facts, ClaimError& error) {
   return impl_->load(json, facts, error);
 }
+
+void ClaimLoader::useFastPath(bool on) { impl_->fastEnabled = on && impl_->fastPossible; }
 
 bool ClaimLoader::lastClaimId(std::string& out) const {
   out.assign(impl_->claimId.data(), impl_->claimId.size());

@@ -49,6 +49,10 @@ class ClaimLoader {
   // `{"claim_id": ... or null, "error": ...}`. False, with `out` empty, when there is none.
   bool lastClaimId(std::string& out) const;
 
+  // On by default. Off, every claim takes the general path (simdjson On-Demand), which the
+  // fast path must match exactly, in facts and in errors: for tests and fuzzing.
+  void useFastPath(bool on);
+
   // Deepest nesting of records and lists the loader follows; only a recursive schema reaches it.
   static constexpr int kMaxDepth = 32;
 

@@ -747,6 +747,129 @@ TEST_CASE("claim loader: truncated and corrupted claims", "[claim_loader]") {
   CHECK(dump(facts) == dump(freshFacts));
 }
 
+namespace {
+
+// Two loads of one document by one loader hold the same facts: every slot and element by its
+// kind (strings by where they point: the loader's buffers are the same), the layout included.
+// Bytes will not do: a Value's padding is whatever its copy left there.
+bool sameValue(ppl::ValueKind kind, const ppl::Value& a, const ppl::Value& b) {
+  if (a.absent != b.absent) return false;
+  if (a.absent) return true;
+  switch (kind) {
+    case ppl::ValueKind::kString: return a.s.data == b.s.data && a.s.size == b.s.size;
+    case ppl::ValueKind::kDecimal: return compare(a.d, b.d) == 0 && a.d.exponent() == b.d.exponent();
+    case ppl::ValueKind::kList: return a.list.begin == b.list.begin && a.list.count == b.list.count;
+    case ppl::ValueKind::kRecord: return a.rec == b.rec;
+    default: return a.i == b.i;
+  }
+}
+
+bool sameRecord(const ppl::Schema& schema, const ppl::Facts& a, const ppl::Facts& b, uint32_t record, uint32_t base) {
+  if (a.slots[base].i != b.slots[base].i) return false;
+  for (const ppl::SchemaField& f : schema.records[record].fields) {
+    const ppl::Value& va = a.slots[base + f.slot];
+    const ppl::Value& vb = b.slots[base + f.slot];
+    if (!sameValue(f.type.kind, va, vb)) return false;
+    if (va.absent) continue;
+    if (f.type.kind == ppl::ValueKind::kRecord && !sameRecord(schema, a, b, f.type.record, va.rec)) return false;
+    if (f.type.kind != ppl::ValueKind::kList) continue;
+    for (uint32_t i = 0; i < va.list.count; ++i) {
+      const ppl::Value& ea = a.element(va.list, i);
+      const ppl::Value& eb = b.element(vb.list, i);
+      if (!sameValue(f.type.elemKind, ea, eb)) return false;
+      if (f.type.elemKind == ppl::ValueKind::kRecord && !sameRecord(schema, a, b, f.type.record, ea.rec)) return false;
+    }
+  }
+  return true;
+}
+
+bool sameFacts(const ppl::Schema& schema, const ppl::Facts& a, const ppl::Facts& b) {
+  if (a.slots.size() != b.slots.size() || a.elems.size() != b.elems.size()) return false;
+  return a.slots.empty() || sameRecord(schema, a, b, schema.root, ppl::Facts::kRootBase);
+}
+
+// Loads `json` with the fast path on, then with the general path alone: the same outcome,
+// error, claim id and facts (one loader, so strings point into the same buffers).
+void expectSamePaths(ClaimLoader& loader, const Schema& s, const std::string& json) {
+  Facts a, b;
+  ClaimError ea, eb;
+  std::string idA, idB;
+  loader.useFastPath(true);
+  const bool okA = loader.load(json, a, ea);
+  const bool haveA = loader.lastClaimId(idA);
+  loader.useFastPath(false);
+  const bool okB = loader.load(json, b, eb);
+  const bool haveB = loader.lastClaimId(idB);
+  loader.useFastPath(true);
+  INFO("json: " << json);
+  REQUIRE(okA == okB);
+  CHECK(ea.path == eb.path);
+  CHECK(ea.message == eb.message);
+  CHECK(haveA == haveB);
+  CHECK(idA == idB);
+  CHECK(sameFacts(s, a, b));
+}
+
+// kFullClaim as the fast path takes it: ASCII and no escapes.
+std::string plainFullClaim() {
+  std::string json = kFullClaim;
+  json.replace(json.find(R"("h\u00e9llo \"q\"")"), std::string(R"("h\u00e9llo \"q\"")").size(), R"("hello q")");
+  json.replace(json.find(R"("\u0000")"), std::string(R"("\u0000")").size(), R"("z")");
+  return json;
+}
+
+// Random edits that keep close to valid claims: bytes, JSON punctuation, cut runs, inserted
+// keys and values, repeated fields.
+std::string mutated(std::string json, std::mt19937& rng) {
+  static const char* const kPieces[] = {
+      "{", "}", "[", "]", "\"", ",", ":", "\\", "0", "1", "9", ".", "e", "E", "-", "+", " ", "\n", "t", "f", "n",
+      "\x00", "\xff", "\xc3\xa9", "\\u0041", "\\n", "true", "false", "null", "[]", "{}", "\"\"", "1e400", "-0",
+      "0.0000001", "123456789012", "99999999999999999999", "2024-02-30", "\"2025-02-29\"", "\"x\": 1, ",
+      "\"count\": 2, ", "\"items\": [], ", "\"J9027\"", "\"2026-01-01\"", "\"alpha\"", ", \"extra\": {}"};
+  const int edits = 1 + static_cast<int>(rng() % 3);
+  for (int e = 0; e < edits; ++e) {
+    const size_t pos = rng() % (json.size() + 1);
+    switch (rng() % 5) {
+      case 0:
+        if (pos < json.size()) json[pos] = static_cast<char>(rng() & 0xFF);
+        break;
+      case 1: json.erase(pos, 1 + rng() % 12); break;
+      case 2: {
+        const char* piece = kPieces[rng() % (sizeof kPieces / sizeof kPieces[0])];
+        json.insert(pos, piece[0] == '\0' ? std::string(1, '\0') : std::string(piece));
+        break;
+      }
+      case 3: {  // a run of the claim again, somewhere else
+        const size_t from = rng() % json.size();
+        json.insert(pos, json.substr(from, 1 + rng() % 40));
+        break;
+      }
+      default:
+        if (pos < json.size()) json[pos] = kPieces[rng() % 22][0];
+        break;
+    }
+  }
+  return json;
+}
+
+}  // namespace
+
+TEST_CASE("claim loader: the fast path loads exactly what the general path does", "[claim_loader]") {
+  ClaimLoader loader(schema());
+  const std::string plain = plainFullClaim();
+  expectSamePaths(loader, schema(), plain);
+  expectSamePaths(loader, schema(), kFullClaim);
+  for (size_t n = 0; n <= plain.size(); ++n) {
+    expectSamePaths(loader, schema(), plain.substr(0, n));
+    expectSamePaths(loader, schema(), plain.substr(n));
+  }
+  std::mt19937 rng(20261127);
+  for (int round = 0; round < 30000; ++round) {
+    const std::string base = round % 3 == 0 ? claimWith("tags", R"(["JZ"])") : plain;
+    expectSamePaths(loader, schema(), mutated(base, rng));
+  }
+}
+
 // The built-in schema needs the compiler; a standalone build of this file (no PPL_SOURCE_DIR)
 // leaves it out.
 #ifdef PPL_SOURCE_DIR
@@ -826,5 +949,24 @@ TEST_CASE("claim loader: the example claims and the built-in schema", "[claim_lo
     CHECK(loader.lastClaimId(id));
     CHECK(id == "CLM-COMMERCIAL-APPROVE");
   }
+}
+
+
+TEST_CASE("claim loader: the fast path matches the general path on the built-in schema", "[claim_loader]") {
+  Schema claims;
+  Diagnostics diags;
+  SourceManager sources;
+  REQUIRE(builtinSchema(claims, diags, sources));
+  ClaimLoader loader(claims);
+  std::vector<std::string> seeds;
+  for (const auto& entry : std::filesystem::directory_iterator(PPL_SOURCE_DIR "/fuzz/corpus/claim")) {
+    seeds.push_back(readFile(entry.path()));
+  }
+  REQUIRE(!seeds.empty());
+  auto same = [&](const std::string& json) { expectSamePaths(loader, claims, json); };
+
+  std::mt19937 rng(1127);
+  for (const std::string& seed : seeds) same(seed);
+  for (int round = 0; round < 20000; ++round) same(mutated(seeds[rng() % seeds.size()], rng));
 }
 #endif

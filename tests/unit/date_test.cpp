@@ -127,3 +127,48 @@ TEST_CASE("date: format writes exactly ten characters", "[date]") {
   CHECK(ppl::dateInRange(0));
   CHECK_FALSE(ppl::dateInRange(ppl::kMaxDateDays + 1));
 }
+
+namespace {
+
+// parseDate as it was written first (digit loops, then the month's length), kept as the
+// reference for the straight-line version.
+bool referenceParseDate(const std::string& text, int32_t& days) {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
+  unsigned v[3] = {0, 0, 0};
+  const size_t starts[3] = {0, 5, 8}, counts[3] = {4, 2, 2};
+  for (int part = 0; part < 3; ++part) {
+    for (size_t i = starts[part]; i < starts[part] + counts[part]; ++i) {
+      if (text[i] < '0' || text[i] > '9') return false;
+      v[part] = v[part] * 10 + static_cast<unsigned>(text[i] - '0');
+    }
+  }
+  if (v[0] < 1 || v[2] < 1 || v[2] > ppl::daysInMonth(static_cast<int>(v[0]), v[1])) return false;
+  days = ppl::daysFromCivil(static_cast<int>(v[0]), v[1], v[2]);
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE("date: parseDate agrees with the reference on near-dates", "[date]") {
+  const char kChars[] = "0123456789-/ a\x00\xff:";
+  uint64_t state = 20261127;
+  auto next = [&] {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return static_cast<unsigned>(state >> 33);
+  };
+  for (int round = 0; round < 300000; ++round) {
+    char buf[11];
+    const int32_t day = ppl::kMinDateDays + static_cast<int32_t>(next() % (ppl::kMaxDateDays - ppl::kMinDateDays + 1));
+    ppl::formatDate(day, buf);
+    std::string text(buf, 10);
+    if (round % 2) text[next() % 10] = kChars[next() % (sizeof kChars - 1)];
+    if (round % 7 == 0) text[next() % 10] = static_cast<char>('0' + next() % 10);  // days 29..39, months 0..19
+    if (round % 11 == 0) text.resize(next() % 12, '1');
+    INFO(text);
+    int32_t a = 7, b = 7;
+    const bool okA = ppl::parseDate(text, a);
+    const bool okB = referenceParseDate(text, b);
+    REQUIRE(okA == okB);
+    CHECK(a == b);
+  }
+}

@@ -121,6 +121,41 @@ TEST_CASE("decimal: parse follows the JSON number grammar", "[decimal]") {
   }
 }
 
+TEST_CASE("decimal: the short-number path of parse agrees with the digit loop", "[decimal]") {
+  // parse reads numbers of at most 18 digits without an exponent in 64 bits; the same text with
+  // "e0" appended takes the general digit loop, and must give the same value and exponent, or
+  // fail alike.
+  std::mt19937_64 rng(20261127);
+  const char kChars[] = "0123456789.-e";
+  for (int round = 0; round < 200000; ++round) {
+    std::string text;
+    if (round % 4 == 0) {
+      const int len = 1 + static_cast<int>(rng() % 21);
+      for (int i = 0; i < len; ++i) text += kChars[rng() % (round % 8 == 0 ? 13 : 12)];
+    } else {
+      if (rng() % 4 == 0) text += '-';
+      const int intDigits = 1 + static_cast<int>(rng() % 19);
+      for (int i = 0; i < intDigits; ++i) text += static_cast<char>('0' + rng() % (i == 0 && rng() % 3 == 0 ? 1 : 10));
+      if (rng() % 2) {
+        text += '.';
+        const int fracDigits = 1 + static_cast<int>(rng() % 19);
+        for (int i = 0; i < fracDigits; ++i) text += static_cast<char>('0' + rng() % (rng() % 3 == 0 ? 1 : 10));
+      }
+    }
+    INFO(text);
+    Decimal fast, general;
+    const bool okFast = Decimal::parse(text, fast);
+    const bool okGeneral = Decimal::parse(text + "e0", general);
+    if (text.find('e') != std::string::npos) continue;  // "1e5e0" is not a number; "1e5" is
+    REQUIRE(okFast == okGeneral);
+    if (okFast) {
+      CHECK(compare(fast, general) == 0);
+      CHECK(fast.exponent() == general.exponent());
+      CHECK(fast.isNegative() == general.isNegative());
+    }
+  }
+}
+
 TEST_CASE("decimal: parse rejects what it cannot hold exactly", "[decimal]") {
   // 38 significant digits fit; 39 do not, and parsing never rounds.
   CHECK(text(dec("12345678901234567890123456789012345678")) == "12345678901234567890123456789012345678");
