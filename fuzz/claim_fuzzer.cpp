@@ -17,6 +17,7 @@
 #include "compiler/reference_evaluator.h"
 #include "fuzz/fuzz_common.h"
 #include "runtime/facts.h"
+#include "runtime/facts_compare.h"
 #include "vm/claim_loader.h"
 #include "vm/decision_json.h"
 #include "vm/vm.h"
@@ -36,45 +37,6 @@ struct Loaded {
   bool haveId = false;
   std::string id;
 };
-
-// Two loads of one document by one loader hold the same facts: every slot and element by its
-// kind (strings by where they point: the loader's buffers are the same), the layout included.
-// Bytes will not do: a Value's padding is whatever its copy left there.
-bool sameValue(ppl::ValueKind kind, const ppl::Value& a, const ppl::Value& b) {
-  if (a.absent != b.absent) return false;
-  if (a.absent) return true;
-  switch (kind) {
-    case ppl::ValueKind::kString: return a.s.data == b.s.data && a.s.size == b.s.size;
-    case ppl::ValueKind::kDecimal: return compare(a.d, b.d) == 0 && a.d.exponent() == b.d.exponent();
-    case ppl::ValueKind::kList: return a.list.begin == b.list.begin && a.list.count == b.list.count;
-    case ppl::ValueKind::kRecord: return a.rec == b.rec;
-    default: return a.i == b.i;
-  }
-}
-
-bool sameRecord(const ppl::Schema& schema, const ppl::Facts& a, const ppl::Facts& b, uint32_t record, uint32_t base) {
-  if (a.slots[base].i != b.slots[base].i) return false;
-  for (const ppl::SchemaField& f : schema.records[record].fields) {
-    const ppl::Value& va = a.slots[base + f.slot];
-    const ppl::Value& vb = b.slots[base + f.slot];
-    if (!sameValue(f.type.kind, va, vb)) return false;
-    if (va.absent) continue;
-    if (f.type.kind == ppl::ValueKind::kRecord && !sameRecord(schema, a, b, f.type.record, va.rec)) return false;
-    if (f.type.kind != ppl::ValueKind::kList) continue;
-    for (uint32_t i = 0; i < va.list.count; ++i) {
-      const ppl::Value& ea = a.element(va.list, i);
-      const ppl::Value& eb = b.element(vb.list, i);
-      if (!sameValue(f.type.elemKind, ea, eb)) return false;
-      if (f.type.elemKind == ppl::ValueKind::kRecord && !sameRecord(schema, a, b, f.type.record, ea.rec)) return false;
-    }
-  }
-  return true;
-}
-
-bool sameFacts(const ppl::Schema& schema, const ppl::Facts& a, const ppl::Facts& b) {
-  if (a.slots.size() != b.slots.size() || a.elems.size() != b.elems.size()) return false;
-  return a.slots.empty() || sameRecord(schema, a, b, schema.root, ppl::Facts::kRootBase);
-}
 
 Loaded load(ppl::ClaimLoader& loader, std::string_view json, ppl::Facts& facts) {
   Loaded r;
@@ -131,7 +93,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                      slow.error.message == first.error.message && slow.haveId == first.haveId && slow.id == first.id,
                  "the fast and the general path disagree: `%s: %s` and `%s: %s`", first.error.path.c_str(),
                  first.error.message.c_str(), slow.error.path.c_str(), slow.error.message.c_str());
-  PPL_FUZZ_CHECK(sameFacts(g->program.schema, facts, general), "the fast and the general path loaded different facts");
+  PPL_FUZZ_CHECK(ppl::sameFacts(g->program.schema, facts, general), "the fast and the general path loaded different facts");
   if (!second.ok) return 0;
 
   ppl::Evaluator vm(g->program);

@@ -342,22 +342,7 @@ struct ClaimLoader::Impl {
   // followed by at least a colon, a value and SIMDJSON_PADDING bytes, so reading 24 bytes or
   // name.size() + 1 bytes from its start stays inside the input buffer.
   bool rawKeyIs(const od::raw_json_string& key, uint32_t record, size_t k) const {
-    const char* raw = reinterpret_cast<const char*>(key.raw());
-    const RawName& name = rawNames[rawNameOffset[record] + k];
-    if (name.count == 0) {
-      const std::string& text = schema.records[record].fields[k].name;
-      return text.size() < simdjson::SIMDJSON_PADDING && raw[text.size()] == '"' &&
-             std::memcmp(raw, text.data(), text.size()) == 0;
-    }
-    uint64_t diff = 0;
-    uint64_t word;
-    for (uint32_t i = 0; i + 1 < name.count; ++i) {
-      std::memcpy(&word, raw + 8 * i, sizeof word);
-      diff |= word ^ name.words[i];
-    }
-    std::memcpy(&word, raw + 8 * (name.count - 1), sizeof word);
-    diff |= (word ^ name.words[name.count - 1]) & name.lastMask;
-    return diff == 0;
+    return fastKeyIs(reinterpret_cast<const char*>(key.raw()), &rawNames[rawNameOffset[record]], record, k);
   }
 
   int findField(uint32_t record, std::string_view key) const {

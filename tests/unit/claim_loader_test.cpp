@@ -13,6 +13,7 @@
 
 #include "runtime/date.h"
 #include "runtime/decimal.h"
+#include "runtime/facts_compare.h"
 #include "runtime/schema.h"
 #include "vm/claim_loader.h"
 
@@ -748,45 +749,6 @@ TEST_CASE("claim loader: truncated and corrupted claims", "[claim_loader]") {
 }
 
 namespace {
-
-// Two loads of one document by one loader hold the same facts: every slot and element by its
-// kind (strings by where they point: the loader's buffers are the same), the layout included.
-// Bytes will not do: a Value's padding is whatever its copy left there.
-bool sameValue(ppl::ValueKind kind, const ppl::Value& a, const ppl::Value& b) {
-  if (a.absent != b.absent) return false;
-  if (a.absent) return true;
-  switch (kind) {
-    case ppl::ValueKind::kString: return a.s.data == b.s.data && a.s.size == b.s.size;
-    case ppl::ValueKind::kDecimal: return compare(a.d, b.d) == 0 && a.d.exponent() == b.d.exponent();
-    case ppl::ValueKind::kList: return a.list.begin == b.list.begin && a.list.count == b.list.count;
-    case ppl::ValueKind::kRecord: return a.rec == b.rec;
-    default: return a.i == b.i;
-  }
-}
-
-bool sameRecord(const ppl::Schema& schema, const ppl::Facts& a, const ppl::Facts& b, uint32_t record, uint32_t base) {
-  if (a.slots[base].i != b.slots[base].i) return false;
-  for (const ppl::SchemaField& f : schema.records[record].fields) {
-    const ppl::Value& va = a.slots[base + f.slot];
-    const ppl::Value& vb = b.slots[base + f.slot];
-    if (!sameValue(f.type.kind, va, vb)) return false;
-    if (va.absent) continue;
-    if (f.type.kind == ppl::ValueKind::kRecord && !sameRecord(schema, a, b, f.type.record, va.rec)) return false;
-    if (f.type.kind != ppl::ValueKind::kList) continue;
-    for (uint32_t i = 0; i < va.list.count; ++i) {
-      const ppl::Value& ea = a.element(va.list, i);
-      const ppl::Value& eb = b.element(vb.list, i);
-      if (!sameValue(f.type.elemKind, ea, eb)) return false;
-      if (f.type.elemKind == ppl::ValueKind::kRecord && !sameRecord(schema, a, b, f.type.record, ea.rec)) return false;
-    }
-  }
-  return true;
-}
-
-bool sameFacts(const ppl::Schema& schema, const ppl::Facts& a, const ppl::Facts& b) {
-  if (a.slots.size() != b.slots.size() || a.elems.size() != b.elems.size()) return false;
-  return a.slots.empty() || sameRecord(schema, a, b, schema.root, ppl::Facts::kRootBase);
-}
 
 // Loads `json` with the fast path on, then with the general path alone: the same outcome,
 // error, claim id and facts (one loader, so strings point into the same buffers).
