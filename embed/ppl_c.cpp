@@ -17,6 +17,7 @@
 #include <cstring>
 #include <memory>
 #include <new>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -55,6 +56,8 @@ struct ppl_program {
     uint32_t field;
   };
   std::vector<FieldRef> fields;  // by handle - 1
+  // The one-line decision JSON from pieces rendered once (made after the program is verified).
+  std::optional<ppl::DecisionJsonWriter> jsonWriter;
 };
 
 struct ppl_decision {
@@ -177,6 +180,7 @@ ppl_status finishLoad(std::string_view bytes, const ppl_load_options* options, p
     writeError(error, errorSize, "the claim schema has too many fields");
     return PPL_ERR_PROGRAM;
   }
+  p->jsonWriter.emplace(p->program);
   *out = p.release();
   writeError(error, errorSize, "");
   return PPL_OK;
@@ -807,7 +811,11 @@ ppl_status ppl_decision_json(const ppl_decision* decision, unsigned flags, const
     if (ppl_status s = decisionCheck(decision); s != PPL_OK) return s;
     ppl_evaluator* ev = decision->evaluator;
     ev->json.clear();
-    ppl::writeDecisionJson(ev->owner->program, ev->facts, ev->decision, (flags & PPL_JSON_PRETTY) != 0, ev->json);
+    if ((flags & PPL_JSON_PRETTY) != 0) {
+      ppl::writeDecisionJson(ev->owner->program, ev->facts, ev->decision, true, ev->json);
+    } else {
+      ev->owner->jsonWriter->write(ev->facts, ev->decision, ev->json);
+    }
     *json = ev->json.c_str();
     if (size) *size = ev->json.size();
     return PPL_OK;
