@@ -465,6 +465,28 @@ TEST_CASE("vm: string equality is byte for byte", "[vm]") {
   CHECK(r[3].i == 0);
 }
 
+// The VM compares short strings with word loads from both ends (sameString in vm.cpp): a
+// difference at any byte of any length up to past the memcmp cut-over must still be seen.
+TEST_CASE("vm: string equality sees a difference at every byte of every length", "[vm]") {
+  for (size_t n = 1; n <= 20; ++n) {
+    for (size_t at = 0; at < n; ++at) {
+      OpcodeHarness h;
+      const std::string s(n, 'a');
+      std::string t = s;
+      t[at] = 'b';
+      const uint16_t ks = h.t.kString(s), kt = h.t.kString(t);
+      auto r = h.run({ins(O::LOADK, 10, ks), ins(O::LOADK, 11, kt), ins(O::EQS, 0, 10, 11), ins(O::EQSK, 1, 11, ks),
+                      ins(O::EQSK, 2, 10, ks), ins(O::EQS, 3, 11, 11)},
+                     4);
+      INFO("length " << n << ", difference at " << at);
+      CHECK(r[0].i == 0);
+      CHECK(r[1].i == 0);
+      CHECK(r[2].i == 1);
+      CHECK(r[3].i == 1);
+    }
+  }
+}
+
 TEST_CASE("vm: collections", "[vm]") {
   OpcodeHarness h;
   const uint16_t steroids = h.t.set({"prednisone", "prednisolone", "dexamethasone"});
