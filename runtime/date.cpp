@@ -46,22 +46,6 @@ void writeDigits(unsigned v, char* out, int count) {
 
 }  // namespace
 
-bool parseDate(std::string_view text, int32_t& days) {
-  // Claims hold dozens of dates: the ten characters are checked and read without loops.
-  if (text.size() != 10) return false;
-  const unsigned char* t = reinterpret_cast<const unsigned char*>(text.data());
-  if (t[4] != '-' || t[7] != '-') return false;
-  const unsigned y0 = t[0] - 48u, y1 = t[1] - 48u, y2 = t[2] - 48u, y3 = t[3] - 48u;
-  const unsigned m0 = t[5] - 48u, m1 = t[6] - 48u, d0 = t[8] - 48u, d1 = t[9] - 48u;
-  if ((y0 > 9) | (y1 > 9) | (y2 > 9) | (y3 > 9) | (m0 > 9) | (m1 > 9) | (d0 > 9) | (d1 > 9)) return false;
-  const unsigned y = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
-  const unsigned m = m0 * 10 + m1;
-  const unsigned d = d0 * 10 + d1;
-  if (y < 1 || m < 1 || m > 12 || d < 1 || (d > 28 && d > daysInMonth(static_cast<int>(y), m))) return false;
-  days = daysFromCivil(static_cast<int>(y), m, d);
-  return true;
-}
-
 void formatDate(int32_t days, char* out) {
   if (days < kMinDateDays) days = kMinDateDays;
   if (days > kMaxDateDays) days = kMaxDateDays;

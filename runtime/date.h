@@ -29,7 +29,26 @@ inline bool dateInRange(int32_t days) { return days >= kMinDateDays && days <= k
 
 // Parses exactly "YYYY-MM-DD": 10 characters, years 0001-9999, and a day that exists in that
 // month (2024-02-29 yes, 2025-02-29 no). Returns false, leaving days unchanged, on any problem.
-bool parseDate(std::string_view text, int32_t& days);
+// Inline: a claim holds a dozen dates and the loader reads them in its inner loop.
+inline bool parseDate(std::string_view text, int32_t& days) {
+  // The ten characters are checked and read without loops.
+  if (text.size() != 10) return false;
+  const unsigned char* t = reinterpret_cast<const unsigned char*>(text.data());
+  if (t[4] != '-' || t[7] != '-') return false;
+  const unsigned y0 = t[0] - 48u, y1 = t[1] - 48u, y2 = t[2] - 48u, y3 = t[3] - 48u;
+  const unsigned m0 = t[5] - 48u, m1 = t[6] - 48u, d0 = t[8] - 48u, d1 = t[9] - 48u;
+  if ((y0 > 9) | (y1 > 9) | (y2 > 9) | (y3 > 9) | (m0 > 9) | (m1 > 9) | (d0 > 9) | (d1 > 9)) return false;
+  const unsigned y = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
+  const unsigned m = m0 * 10 + m1;
+  const unsigned d = d0 * 10 + d1;
+  if (y < 1 || m < 1 || m > 12 || d < 1 || (d > 28 && d > daysInMonth(static_cast<int>(y), m))) return false;
+  // daysFromCivil for a year >= 1, where the years counted from March are never negative and
+  // its 400-year eras fold into one sum of unsigned divisions by constants.
+  const unsigned yy = y - (m <= 2);
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  days = static_cast<int32_t>(yy * 365 + yy / 4 - yy / 100 + yy / 400 + doy) - 719468;
+  return true;
+}
 
 // Writes exactly 10 characters "YYYY-MM-DD" (no terminator) into out. Days outside
 // [kMinDateDays, kMaxDateDays] are clamped to it, so the output is always a valid date;

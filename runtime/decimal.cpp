@@ -880,11 +880,6 @@ int DecimalOps::format(const Decimal& d, char* buf) {
   return static_cast<int>(p - buf);
 }
 
-Decimal Decimal::fromInt(int64_t v) {
-  const UInt128 mag = v < 0 ? static_cast<UInt128>(-static_cast<Int128>(v)) : static_cast<UInt128>(v);
-  return DecimalOps::make(v < 0, mag, 0);
-}
-
 bool Decimal::parse(std::string_view text, Decimal& out) { return DecimalOps::parse(text, out); }
 bool Decimal::fitsClaimNumber() const { return DecimalOps::fitsClaimNumber(*this); }
 bool Decimal::toInt64(int64_t& out) const { return DecimalOps::toInt64(*this, out); }

@@ -684,6 +684,11 @@ struct ClaimLoader::Impl {
     }
     Decimal d;
     if (!Decimal::parse(tok, d) || !d.fitsClaimNumber()) return NumberProblem::kClaimRange;
+    return decimalValue(d, f, out);
+  }
+
+  // The value of a claim number `d` (in range) for a decimal field `f`.
+  static NumberProblem decimalValue(const Decimal& d, const SchemaField& f, Value& out) {
     out = Value::ofDecimal(d);
     // Claim minimums are mostly 0 (at least 0, above 0): the sign decides without compare().
     return belowMin(f, f.min.isZero() ? (d.isZero() ? 0 : d.isNegative() ? -1 : 1) : compare(d, f.min))
@@ -867,7 +872,8 @@ struct ClaimLoader::Impl {
       case FastOp::kInt:
       case FastOp::kDecimal: {
         const bool isInt = op == FastOp::kInt;
-        // A short integer is read here, as numberValue would read it; the rest goes there.
+        // A short integer, or for a decimal field a short one with at most 6 digits after the
+        // point (7350.0), is read here as numberValue would read it; the rest goes there.
         const char* p = cur;
         const bool negative = *p == '-';
         p += negative;
@@ -875,11 +881,15 @@ struct ClaimLoader::Impl {
           uint64_t n = 0;
           const char* const digits = p;
           while (isDigit(*p)) n = n * 10 + static_cast<unsigned>(*p++ - '0');  // wraps past 19 digits: unused then
-          if (p - digits <= (isInt ? 18 : 9) && *p != '.' && *p != 'e' && *p != 'E') {
+          const ptrdiff_t integerDigits = p - digits;
+          if (integerDigits <= (isInt ? 18 : 9) && *p != '.' && *p != 'e' && *p != 'E') {
             cur = p;
             const int64_t value = static_cast<int64_t>(n);
             return plainIntegerValue(negative ? -value : value, f, isInt, out) == NumberProblem::kNone;
           }
+          if (!isInt && integerDigits <= 9 && *p == '.' && fastFraction(p, n, negative, f, out)) return true;
+        } else if (!isInt && *p == '0' && p[1] == '.' && fastFraction(p + 1, 0, negative, f, out)) {
+          return true;
         }
         return fastGeneralNumber(f, isInt, out);
       }
@@ -914,6 +924,23 @@ struct ClaimLoader::Impl {
       default: break;
     }
     return fastGeneralString(f, element, out);
+  }
+
+  // The fraction at `point` of a number whose integer part (at most 9 digits) is `n`: with 1 to
+  // 6 digits and no exponent it fits any claim number and is read here, `cur` after it (and
+  // true, a valid value in `out`). False, `cur` unchanged, otherwise.
+  bool fastFraction(const char* point, uint64_t n, bool negative, const SchemaField& f, Value& out) {
+    const char* p = point + 1;
+    while (isDigit(*p) && p - point <= 7) n = n * 10 + static_cast<unsigned>(*p++ - '0');
+    const ptrdiff_t scale = p - point - 1;
+    if (scale < 1 || scale > 6 || isDigit(*p) || *p == 'e' || *p == 'E') return false;
+    const int64_t value = static_cast<int64_t>(n);  // at most 15 digits
+    if (decimalValue(Decimal::fromScaled(negative ? -value : value, static_cast<int>(scale)), f, out) !=
+        NumberProblem::kNone) {
+      return false;
+    }
+    cur = p;
+    return true;
   }
 
   bool fastGeneralNumber(const SchemaField& f, bool isInt, Value& out) {

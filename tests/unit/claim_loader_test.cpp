@@ -832,6 +832,22 @@ TEST_CASE("claim loader: the fast path loads exactly what the general path does"
   }
 }
 
+// The fast path reads short integers and short fractions itself: every spelling near those
+// limits loads the same value (exponent included) as numberValue gives, or fails the same way.
+TEST_CASE("claim loader: the fast path reads short numbers as the general path does", "[claim_loader]") {
+  ClaimLoader loader(schema());
+  const char* const numbers[] = {
+      "0", "-0", "0.0", "-0.0", "0.000000", "-0.000000", "0.5", "-0.5", "0.000001", "0.0000001", "00.5", "0.",
+      "1", "7350.0", "7350.00", "7350.50", "82.5", "82.500000", "82.5000000", "1.000001", "1.0000010", "10.10",
+      "123456789", "123456789.123456", "123456789.1234567", "1234567890.5", "999999999.999999", "-999999999.999999",
+      "1.5e2", "1.5E2", "1.5e", "1.", "1.e1", "-1.5", "-", "-.5", ".5", "1.5.5", "1.5x", "1.5 ", "1.50 ,", "0.1]",
+      "100", "100.0", "1000000000", "-1000000000", "9223372036854775807", "-9223372036854775808"};
+  for (const char* n : numbers) {
+    for (const char* field : {"amount", "ratio", "count"}) expectSamePaths(loader, schema(), claimWith(field, n));
+    expectSamePaths(loader, schema(), claimWith("nums", std::string("[") + n + ", " + n + "]"));
+  }
+}
+
 // The built-in schema needs the compiler; a standalone build of this file (no PPL_SOURCE_DIR)
 // leaves it out.
 #ifdef PPL_SOURCE_DIR

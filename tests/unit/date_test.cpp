@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <string_view>
 
 namespace {
 
@@ -88,6 +89,23 @@ TEST_CASE("date: every day from 1900 to 2100 round-trips", "[date]") {
   }
   CHECK(expected - 1 == 47846);  // 2100-12-31
   CHECK(checked == 73414);       // 201 years, 49 of them leap
+}
+
+// parseDate computes the day number in its own closed form: every date it can read agrees
+// with daysFromCivil and round-trips through formatDate.
+TEST_CASE("date: every day from 0001 to 9999 parses to its day number", "[date]") {
+  char buf[10];
+  for (int32_t day = ppl::kMinDateDays; day <= ppl::kMaxDateDays; ++day) {
+    ppl::formatDate(day, buf);
+    int32_t parsed = 0;
+    if (!ppl::parseDate(std::string_view(buf, sizeof buf), parsed) || parsed != day) {
+      FAIL(std::string(buf, sizeof buf) << " parses to " << parsed << ", not " << day);
+    }
+    int y;
+    unsigned m, d;
+    ppl::civilFromDays(day, y, m, d);
+    if (ppl::daysFromCivil(y, m, d) != day) FAIL("daysFromCivil disagrees at " << day);
+  }
 }
 
 TEST_CASE("date: arithmetic on day numbers", "[date]") {

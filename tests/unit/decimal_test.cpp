@@ -9,6 +9,7 @@
 #include <random>
 #include <string>
 #include <type_traits>
+#include <vector>
 
 using ppl::Decimal;
 using ppl::DecimalStatus;
@@ -216,6 +217,31 @@ TEST_CASE("decimal: predicates and integer conversion", "[decimal]") {
   CHECK(text(Decimal::fromInt(-1200)) == "-1200");
   CHECK(Decimal::fromInt(1200) == dec("1.2e3"));
   CHECK(Decimal::fromInt(1200).exponent() == 2);  // normalized: no trailing zeros
+}
+
+// fromInt strips trailing zeros inline, in 64 bits; parse is the reference for the result.
+TEST_CASE("decimal: fromInt is the integer parsed from its text", "[decimal]") {
+  std::mt19937_64 rng(1127);
+  std::vector<int64_t> values = {0, 1, -1, 10, -10, 30, 180, 1200, -1200, INT64_MAX, INT64_MIN, INT64_MIN + 1,
+                                 1000000000000000000, -1000000000000000000, 9000000000000000000};
+  for (int i = 0; i < 20000; ++i) {
+    int64_t v = static_cast<int64_t>(rng()) >> (rng() % 64);
+    for (int zeros = static_cast<int>(rng() % 6); zeros > 0 && v > INT64_MIN / 10 && v < INT64_MAX / 10; --zeros) {
+      v *= 10;
+    }
+    values.push_back(v);
+  }
+  for (const int64_t v : values) {
+    const std::string digits = std::to_string(v);
+    INFO(digits);
+    const Decimal a = Decimal::fromInt(v);
+    const Decimal b = dec(digits.c_str());
+    CHECK(ppl::compare(a, b) == 0);
+    CHECK(a.exponent() == b.exponent());
+    CHECK(a.isNegative() == b.isNegative());
+    CHECK(a.isZero() == b.isZero());
+    CHECK(text(a) == digits);
+  }
 }
 
 TEST_CASE("decimal: canonical text", "[decimal]") {
