@@ -53,7 +53,6 @@ namespace {
 // Top-level key echoed in NDJSON error records.
 constexpr std::string_view kClaimIdKey = "claim_id";
 
-// Longest piece of user input quoted in a message.
 
 bool isDigit(char c) { return c >= '0' && c <= '9'; }
 
@@ -1193,25 +1192,25 @@ struct ClaimLoader::Impl {
     }
   }
 
-  bool load(std::string_view json, Facts& out, ClaimError& err) {
-    facts = &out;
-    error = &err;
-    out.clear();
-    err.path.clear();
-    err.message.clear();
+  // Clears what a load leaves behind: facts, error, path, claim id.
+  void forgetLoad() {
+    facts->clear();
+    error->path.clear();
+    error->message.clear();
     path.clear();
     claimId = {};
     hadClaimId = false;
+  }
+
+  bool load(std::string_view json, Facts& out, ClaimError& err) {
+    facts = &out;
+    error = &err;
+    forgetLoad();
     if (!schemaError.empty()) return fail("", "the claim schema is invalid: " + schemaError);
     copyInput(json);
     // A document simdjson would refuse as too large (over 4 GiB) is left to it to refuse.
     if (fastEnabled && inputSize <= parser.max_capacity() && fastDocument()) return true;
-    // Start again on the general path: nothing of the fast attempt may show.
-    out.clear();
-    err.path.clear();
-    err.message.clear();
-    claimId = {};
-    hadClaimId = false;
+    forgetLoad();  // start again on the general path: nothing of the fast attempt may show
     if (loadDocument()) return true;
     out.clear();  // no half-filled facts; the rescan below reuses the strings' buffer
     if (!hadClaimId) findClaimId();

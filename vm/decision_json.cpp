@@ -4,7 +4,7 @@
 //
 // A decision is a hundred small tokens; appending each to the std::string costs a call and a
 // capacity check apiece, which was most of the writer's time. Text goes through a staging
-// buffer on the stack instead and reaches the string a few hundred bytes at a time.
+// buffer on the stack instead (Stage) and reaches the string up to 4 kB at a time.
 //
 // writeDecisionJson walks the decision token by token (both layouts) and is the reference;
 // DecisionJsonWriter prints the one-line layout from pieces rendered once per program, for
@@ -12,7 +12,6 @@
 #include "vm/decision_json.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cstring>
 
 #include "runtime/date.h"
@@ -22,80 +21,136 @@ namespace {
 
 constexpr char kHex[] = "0123456789abcdef";
 
-// Appends to a std::string through a staging buffer. Call flush() when done: what is staged
-// is not in the string before.
-class Text {
- public:
-  explicit Text(std::string& out) : out_(out) {}
-  Text(const Text&) = delete;
-  Text& operator=(const Text&) = delete;
-
-  void put(char c) {
-    if (used_ == kStage) flush();
-    stage_[used_++] = c;
+// How many bytes a byte takes inside a JSON string: 1, 2 (\" \\) or 6 (\u00xx).
+struct EscapeTable {
+  uint8_t size[256];
+  constexpr EscapeTable() : size() {
+    for (int c = 0; c < 256; ++c) size[c] = c < 0x20 ? 6 : (c == '"' || c == '\\') ? 2 : 1;
   }
+};
+constexpr EscapeTable kEscape;
+
+// A stack buffer in front of the caller's std::string: a decision is a few dozen pieces, and a
+// bounds check per piece is cheaper than a std::string append per piece. The string grows
+// only in flush(): call it when done (what is staged is not in the string before), and a reused
+// string stops allocating.
+class Stage {
+ public:
+  static constexpr size_t kSize = 4096;
+
+  explicit Stage(std::string& out) : out_(out) {}
+  Stage(const Stage&) = delete;
+  Stage& operator=(const Stage&) = delete;
+
   void put(const char* s, size_t n) {
-    if (n > kStage - used_) {
+    if (n > static_cast<size_t>(end_ - cursor_)) {
       flush();
-      if (n > kStage) {
+      if (n > kSize) {
         out_.append(s, n);
         return;
       }
     }
-    if (n <= 16) {  // the usual token: a loop beats a call to memcpy
-      for (size_t i = 0; i < n; ++i) stage_[used_ + i] = s[i];
-    } else {
-      std::memcpy(stage_ + used_, s, n);
-    }
-    used_ += n;
+    std::memcpy(cursor_, s, n);
+    cursor_ += n;
   }
   void put(std::string_view s) { put(s.data(), s.size()); }
+  void put(char c) { put(&c, 1); }
+  // Where to write at most n (<= kSize) bytes; then advance() past what was written.
+  char* room(size_t n) {
+    if (n > static_cast<size_t>(end_ - cursor_)) flush();
+    return cursor_;
+  }
+  void advance(char* to) { cursor_ = to; }
   void flush() {
-    out_.append(stage_, used_);
-    used_ = 0;
+    out_.append(buf_, static_cast<size_t>(cursor_ - buf_));
+    cursor_ = buf_;
   }
 
  private:
-  static constexpr size_t kStage = 512;
   std::string& out_;
-  size_t used_ = 0;
-  char stage_[kStage];
+  char buf_[kSize];
+  char* cursor_ = buf_;
+  char* const end_ = buf_ + kSize;
 };
 
-// Where text goes: straight into `out`, or escaped as the inside of a JSON string.
+// Whether any of the 8 bytes of `w` must be escaped in a JSON string: a byte below 0x20, a
+// quote or a backslash. The usual SWAR tests: a byte b < n when (b - n) borrows and b < 0x80.
+bool needsEscape(uint64_t w) {
+  constexpr uint64_t kOnes = 0x0101010101010101u;
+  constexpr uint64_t kHigh = 0x8080808080808080u;
+  const uint64_t quote = w ^ (kOnes * '"');
+  const uint64_t backslash = w ^ (kOnes * '\\');
+  const uint64_t below = (w - kOnes * 0x20) | (quote - kOnes) | (backslash - kOnes);
+  return (below & ~w & kHigh) != 0;
+}
+
+// `s` as the inside of a JSON string (RFC 8259: quote, backslash and control characters
+// escaped). Claim ids and codes rarely hold a byte to escape, so runs of 8 plain bytes are
+// copied a word at a time.
+void putEscaped(Stage& stage, std::string_view s) {
+  constexpr size_t kPiece = Stage::kSize / 6;  // bytes whose escaped form surely fits
+  while (!s.empty()) {
+    const size_t n = std::min(s.size(), kPiece);
+    char* p = stage.room(n * 6);
+    size_t i = 0;
+    for (uint64_t w; i + 8 <= n; i += 8) {
+      std::memcpy(&w, s.data() + i, 8);
+      if (needsEscape(w)) break;
+      std::memcpy(p, &w, 8);
+      p += 8;
+    }
+    for (; i < n; ++i) {
+      const unsigned char c = static_cast<unsigned char>(s[i]);
+      const uint8_t size = kEscape.size[c];
+      if (size == 1) {
+        *p++ = static_cast<char>(c);
+      } else if (size == 2) {
+        p[0] = '\\';
+        p[1] = static_cast<char>(c);
+        p += 2;
+      } else {
+        const char e[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
+        std::memcpy(p, e, 6);
+        p += 6;
+      }
+    }
+    stage.advance(p);
+    s.remove_prefix(n);
+  }
+}
+
+// The decimal text of v, as std::to_chars writes it.
+void putInt(Stage& stage, int64_t v) {
+  char* p = stage.room(20);
+  if (v < 0) *p++ = '-';
+  uint64_t u = v < 0 ? 0 - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
+  size_t digits = 1;
+  for (uint64_t x = u; x >= 10; x /= 10) ++digits;
+  char* const end = p + digits;
+  p = end;
+  do {
+    *--p = static_cast<char>('0' + u % 10);
+    u /= 10;
+  } while (u != 0);
+  stage.advance(end);
+}
+
+// Where text goes: straight into the stage, or escaped as the inside of a JSON string.
 struct Sink {
-  Text* out;
+  Stage* out;
   bool escape;
 
   void put(std::string_view s) const {
-    if (!escape) {
+    if (escape) {
+      putEscaped(*out, s);
+    } else {
       out->put(s);
-      return;
     }
-    // Copy runs of plain bytes at once; escape only what RFC 8259 requires.
-    size_t start = 0;
-    for (size_t i = 0; i < s.size(); ++i) {
-      const unsigned char c = static_cast<unsigned char>(s[i]);
-      if (c >= 0x20 && c != '"' && c != '\\') continue;
-      out->put(s.data() + start, i - start);
-      if (c == '"' || c == '\\') {
-        const char e[2] = {'\\', static_cast<char>(c)};
-        out->put(e, 2);
-      } else {
-        const char e[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
-        out->put(e, 6);
-      }
-      start = i + 1;
-    }
-    out->put(s.data() + start, s.size() - start);
   }
 };
 
-void putInt(const Sink& sink, int64_t v) {
-  char buf[24];
-  const auto r = std::to_chars(buf, buf + sizeof(buf), v);
-  sink.put(std::string_view(buf, static_cast<size_t>(r.ptr - buf)));
-}
+// Digits never need escaping.
+void putInt(const Sink& sink, int64_t v) { putInt(*sink.out, v); }
 
 void putDecimal(const Sink& sink, const Decimal& d) {
   char buf[Decimal::kMaxTextLength];
@@ -135,14 +190,15 @@ void putScalar(const Sink& sink, const Value& v, ValueKind kind) {
   sink.put("?");
 }
 
-void putArg(const Sink& sink, const Facts& facts, const Value& v, const MessagePiece& piece) {
-  if (piece.kind != ValueKind::kList || v.absent) {
-    putScalar(sink, v, piece.kind);
+// A message argument of `kind` (a list: its `elemKind` elements, comma-separated).
+void putArg(const Sink& sink, const Facts& facts, const Value& v, ValueKind kind, ValueKind elemKind) {
+  if (kind != ValueKind::kList || v.absent) {
+    putScalar(sink, v, kind);
     return;
   }
   for (uint32_t i = 0; i < v.list.count; ++i) {
     if (i) sink.put(", ");
-    putScalar(sink, facts.element(v.list, i), piece.elemKind);
+    putScalar(sink, facts.element(v.list, i), elemKind);
   }
 }
 
@@ -152,7 +208,7 @@ void render(const Sink& sink, const Facts& facts, const Message& message, const 
     if (piece.arg < 0) {
       sink.put(piece.text);
     } else if (static_cast<uint32_t>(piece.arg) < argCount) {
-      putArg(sink, facts, args[piece.arg], piece);
+      putArg(sink, facts, args[piece.arg], piece.kind, piece.elemKind);
     } else {
       sink.put("none");
     }
@@ -242,7 +298,7 @@ class JsonWriter {
     for (int i = 0; i < depth; ++i) out_.put("  ", 2);
   }
 
-  Text out_;
+  Stage out_;
   bool pretty_;
   bool afterKey_ = false;
   int depth_ = 0;
@@ -253,7 +309,7 @@ class JsonWriter {
 
 void renderMessage(const Program&, const Facts& facts, const Message& message, const Value* args,
                    std::string& out) {
-  Text text(out);
+  Stage text(out);
   render(Sink{&text, false}, facts, message, args, message.argCount);
   text.flush();
 }
@@ -356,7 +412,7 @@ void writeDecisionJson(const Program& program, const Facts& facts, const Decisio
 
 void writeErrorJson(const std::string* claimId, std::string_view message, bool pretty, std::string& out) {
   // One line even when pretty: an error is a record of a stream (`pplc eval --ndjson`).
-  Text text(out);
+  Stage text(out);
   const Sink plain{&text, false};
   const Sink escaped{&text, true};
   plain.put(pretty ? "{\"claim_id\": " : "{\"claim_id\":");
@@ -377,165 +433,9 @@ void writeErrorJson(const std::string* claimId, std::string_view message, bool p
 
 namespace {
 
-// How many bytes a byte takes inside a JSON string: 1, 2 (\" \\) or 6 (\u00xx).
-struct EscapeTable {
-  uint8_t size[256];
-  constexpr EscapeTable() : size() {
-    for (int c = 0; c < 256; ++c) size[c] = c < 0x20 ? 6 : (c == '"' || c == '\\') ? 2 : 1;
-  }
-};
-constexpr EscapeTable kEscape;
-
-// A stack buffer in front of the caller's std::string: a decision is a few dozen pieces, and a
-// bounds check per piece is cheaper than a std::string append per piece. The string grows
-// only in flush(), so a reused string stops allocating.
-class Stage {
- public:
-  static constexpr size_t kSize = 4096;
-
-  explicit Stage(std::string& out) : out_(out) {}
-  Stage(const Stage&) = delete;
-  Stage& operator=(const Stage&) = delete;
-
-  void put(const char* s, size_t n) {
-    if (n > static_cast<size_t>(end_ - cursor_)) {
-      flush();
-      if (n > kSize) {
-        out_.append(s, n);
-        return;
-      }
-    }
-    std::memcpy(cursor_, s, n);
-    cursor_ += n;
-  }
-  void put(std::string_view s) { put(s.data(), s.size()); }
-  // Where to write at most n (<= kSize) bytes; then advance() past what was written.
-  char* room(size_t n) {
-    if (n > static_cast<size_t>(end_ - cursor_)) flush();
-    return cursor_;
-  }
-  void advance(char* to) { cursor_ = to; }
-  void flush() {
-    out_.append(buf_, static_cast<size_t>(cursor_ - buf_));
-    cursor_ = buf_;
-  }
-
- private:
-  std::string& out_;
-  char buf_[kSize];
-  char* cursor_ = buf_;
-  char* const end_ = buf_ + kSize;
-};
-
-// Whether any of the 8 bytes of `w` must be escaped in a JSON string: a byte below 0x20, a
-// quote or a backslash. The usual SWAR tests: a byte b < n when (b - n) borrows and b < 0x80.
-bool needsEscape(uint64_t w) {
-  constexpr uint64_t kOnes = 0x0101010101010101u;
-  constexpr uint64_t kHigh = 0x8080808080808080u;
-  const uint64_t quote = w ^ (kOnes * '"');
-  const uint64_t backslash = w ^ (kOnes * '\\');
-  const uint64_t below = (w - kOnes * 0x20) | (quote - kOnes) | (backslash - kOnes);
-  return (below & ~w & kHigh) != 0;
-}
-
-// `s` as the inside of a JSON string, escaped as Sink does. Claim ids and codes rarely hold a
-// byte to escape, so runs of 8 plain bytes are copied a word at a time.
-void putEscaped(Stage& stage, std::string_view s) {
-  constexpr size_t kPiece = Stage::kSize / 6;  // bytes whose escaped form surely fits
-  while (!s.empty()) {
-    const size_t n = std::min(s.size(), kPiece);
-    char* p = stage.room(n * 6);
-    size_t i = 0;
-    for (uint64_t w; i + 8 <= n; i += 8) {
-      std::memcpy(&w, s.data() + i, 8);
-      if (needsEscape(w)) break;
-      std::memcpy(p, &w, 8);
-      p += 8;
-    }
-    for (; i < n; ++i) {
-      const unsigned char c = static_cast<unsigned char>(s[i]);
-      const uint8_t size = kEscape.size[c];
-      if (size == 1) {
-        *p++ = static_cast<char>(c);
-      } else if (size == 2) {
-        p[0] = '\\';
-        p[1] = static_cast<char>(c);
-        p += 2;
-      } else {
-        const char e[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
-        std::memcpy(p, e, 6);
-        p += 6;
-      }
-    }
-    stage.advance(p);
-    s.remove_prefix(n);
-  }
-}
-
-// The decimal text of v, as std::to_chars writes it.
-void putInt(Stage& stage, int64_t v) {
-  char* p = stage.room(20);
-  if (v < 0) *p++ = '-';
-  uint64_t u = v < 0 ? 0 - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
-  size_t digits = 1;
-  for (uint64_t x = u; x >= 10; x /= 10) ++digits;
-  char* const end = p + digits;
-  p = end;
-  do {
-    *--p = static_cast<char>('0' + u % 10);
-    u /= 10;
-  } while (u != 0);
-  stage.advance(end);
-}
-
-// One message argument, as putScalar renders it, escaped where it can hold any byte (strings).
-void putScalarJson(Stage& stage, const Value& v, ValueKind kind) {
-  if (v.absent) {
-    stage.put("none", 4);
-    return;
-  }
-  switch (kind) {
-    case ValueKind::kBool:
-      if (v.i) {
-        stage.put("true", 4);
-      } else {
-        stage.put("false", 5);
-      }
-      return;
-    case ValueKind::kInt: putInt(stage, v.i); return;
-    case ValueKind::kDecimal: {
-      char* p = stage.room(Decimal::kMaxTextLength);
-      stage.advance(p + v.d.format(p));
-      return;
-    }
-    case ValueKind::kString: putEscaped(stage, v.s.view()); return;
-    case ValueKind::kDate: {
-      // formatDate clamps to years 0001..9999; clamp here first so the narrowing cannot wrap.
-      const int32_t d = static_cast<int32_t>(std::clamp<int64_t>(v.i, kMinDateDays, kMaxDateDays));
-      char* p = stage.room(10);
-      formatDate(d, p);
-      stage.advance(p + 10);
-      return;
-    }
-    case ValueKind::kDuration:
-      putInt(stage, v.i);
-      if (v.i == 1 || v.i == -1) {
-        stage.put(" day", 4);
-      } else {
-        stage.put(" days", 5);
-      }
-      return;
-    case ValueKind::kGroup: stage.put(groupName(static_cast<AdjustmentGroup>(v.i))); return;
-    case ValueKind::kList:
-    case ValueKind::kRecord:
-    case ValueKind::kIter: break;
-  }
-  stage.put("?", 1);
-}
-
 // `s` escaped as the inside of a JSON string, appended to `out` (for building the pieces).
 void appendEscaped(std::string& out, std::string_view s) {
-  Text text(out);
+  Stage text(out);
   Sink{&text, true}.put(s);
   text.flush();
 }
@@ -690,15 +590,7 @@ void DecisionJsonWriter::write(const Facts& facts, const Decision& decision, std
         } else if (static_cast<uint32_t>(piece.arg) >= reason.argCount) {
           stage.put("none", 4);
         } else {
-          const Value& arg = reason.args[piece.arg];
-          if (piece.kind != ValueKind::kList || arg.absent) {
-            putScalarJson(stage, arg, piece.kind);
-          } else {
-            for (uint32_t e = 0; e < arg.list.count; ++e) {
-              if (e) stage.put(", ", 2);
-              putScalarJson(stage, facts.element(arg.list, e), piece.elemKind);
-            }
-          }
+          putArg(Sink{&stage, true}, facts, reason.args[piece.arg], piece.kind, piece.elemKind);
         }
       }
       stage.put("\"}", 2);
