@@ -191,20 +191,9 @@ class Generator {
   }
   // The constant index of a string literal, constant or parameter, or -1.
   int stringConstantOf(const Expr& e) {
-    if (e.type.kind != TypeKind::kString) return -1;
-    if (e.kind == ExprKind::kLiteral && e.literalType.kind == TypeKind::kString) {
-      return valueConstant(e.literal, e.text, TypeKind::kString);
-    }
-    if ((e.kind == ExprKind::kName || e.kind == ExprKind::kField) && e.ref == RefKind::kConst &&
-        e.constRef->type.kind == TypeKind::kString) {
-      return valueConstant(e.constRef->folded, e.constRef->foldedText, TypeKind::kString);
-    }
-    if ((e.kind == ExprKind::kName || e.kind == ExprKind::kField) && e.ref == RefKind::kParam &&
-        e.paramRef->type.kind == TypeKind::kString) {
-      const BoundParam& p = policy_->params.at(e.paramRef);
-      return valueConstant(p.value, p.text, TypeKind::kString);
-    }
-    return -1;
+    Invariant inv;
+    if (e.type.kind != TypeKind::kString || !invariantOf(e, inv) || inv.base != Invariant::Base::kConstant) return -1;
+    return inv.constantIndex;
   }
   // The value of an integer literal or constant, or null.
   const Value* knownInteger(const Expr& e) const {
