@@ -41,8 +41,36 @@ struct StrRef {
   std::string_view view() const { return size ? std::string_view(data, size) : std::string_view(); }
 };
 
+namespace detail {
+template <typename Word>
+inline Word loadWord(const char* p) {
+  Word w;
+  std::memcpy(&w, p, sizeof w);
+  return w;
+}
+}  // namespace detail
+
+// Byte for byte. The strings policies compare (codes, modifiers, drug names, statuses) are
+// mostly 2 to 16 bytes long, where a call to memcmp costs more than the comparison: two
+// overlapping loads from each end cover such a string without reading past it.
 inline bool operator==(StrRef a, StrRef b) {
-  return a.size == b.size && (a.size == 0 || std::memcmp(a.data, b.data, a.size) == 0);
+  using detail::loadWord;
+  const uint32_t n = a.size;
+  if (n != b.size) return false;
+  if (n > 16) return std::memcmp(a.data, b.data, n) == 0;
+  if (n >= 8) {
+    return loadWord<uint64_t>(a.data) == loadWord<uint64_t>(b.data) &&
+           loadWord<uint64_t>(a.data + n - 8) == loadWord<uint64_t>(b.data + n - 8);
+  }
+  if (n >= 4) {
+    return loadWord<uint32_t>(a.data) == loadWord<uint32_t>(b.data) &&
+           loadWord<uint32_t>(a.data + n - 4) == loadWord<uint32_t>(b.data + n - 4);
+  }
+  if (n >= 2) {
+    return loadWord<uint16_t>(a.data) == loadWord<uint16_t>(b.data) &&
+           loadWord<uint16_t>(a.data + n - 2) == loadWord<uint16_t>(b.data + n - 2);
+  }
+  return n == 0 || a.data[0] == b.data[0];
 }
 
 // A list: `count` values starting at `begin` in Facts::elems.

@@ -93,34 +93,6 @@ const char* decimalError(DecimalStatus s) {
   return "decimal error";
 }
 
-// String equality for the loop. The strings policies compare (codes, modifiers, drug names,
-// statuses) are mostly 2 to 16 bytes long, where a call to memcmp costs more than the comparison: two
-// overlapping loads from each end cover such a string without reading past it.
-template <typename Word>
-inline Word loadWord(const char* p) {
-  Word w;
-  std::memcpy(&w, p, sizeof w);
-  return w;
-}
-inline bool sameString(StrRef a, StrRef b) {
-  const uint32_t n = a.size;
-  if (n != b.size) return false;
-  if (n > 16) return std::memcmp(a.data, b.data, n) == 0;
-  if (n >= 8) {
-    return loadWord<uint64_t>(a.data) == loadWord<uint64_t>(b.data) &&
-           loadWord<uint64_t>(a.data + n - 8) == loadWord<uint64_t>(b.data + n - 8);
-  }
-  if (n >= 4) {
-    return loadWord<uint32_t>(a.data) == loadWord<uint32_t>(b.data) &&
-           loadWord<uint32_t>(a.data + n - 4) == loadWord<uint32_t>(b.data + n - 4);
-  }
-  if (n >= 2) {
-    return loadWord<uint16_t>(a.data) == loadWord<uint16_t>(b.data) &&
-           loadWord<uint16_t>(a.data + n - 2) == loadWord<uint16_t>(b.data + n - 2);
-  }
-  return n == 0 || a.data[0] == b.data[0];
-}
-
 constexpr const char* kIntegerOverflow = "integer overflow";
 constexpr const char* kDateOverflow = "date out of range";
 
@@ -130,7 +102,7 @@ bool listContains(const Value* elems, ListRef list, const Value& x, ValueKind ki
   switch (kind) {
     case ValueKind::kString:
       for (; p != end; ++p) {
-        if (!p->absent && sameString(p->s, x.s)) return true;
+        if (!p->absent && p->s == x.s) return true;
       }
       return false;
     case ValueKind::kDecimal:
@@ -256,7 +228,7 @@ int Evaluator::findPolicy() const {
   const Value& lob = facts_->field(payer.rec, layout.lineOfBusinessSlot);
   if (lob.absent) return -1;
   for (const LobEntry& e : lobs_) {
-    if (sameString(e.name, lob.s)) return e.policy;
+    if (e.name == lob.s) return e.policy;
   }
   return -1;
 }
@@ -678,11 +650,11 @@ Evaluator::Exit Evaluator::run(uint32_t chunkIndex, uint32_t lineBase, const Rul
         VM_NEXT();
       }
       VM_CASE(EQS) {
-        VM_SET_BOOL_AND_BRANCH(sameString(VM_RB.s, VM_RC.s));
+        VM_SET_BOOL_AND_BRANCH(VM_RB.s == VM_RC.s);
         VM_NEXT();
       }
       VM_CASE(EQSK) {
-        VM_SET_BOOL_AND_BRANCH(sameString(VM_RB.s, K[ins->c].s));
+        VM_SET_BOOL_AND_BRANCH(VM_RB.s == K[ins->c].s);
         VM_NEXT();
       }
 
@@ -691,7 +663,7 @@ Evaluator::Exit Evaluator::run(uint32_t chunkIndex, uint32_t lineBase, const Rul
         const StrRef s = VM_RB.s;
         bool found = false;
         for (const StrRef& member : program_.setValues[ins->c]) {
-          if (sameString(member, s)) {
+          if (member == s) {
             found = true;
             break;
           }

@@ -465,8 +465,9 @@ TEST_CASE("vm: string equality is byte for byte", "[vm]") {
   CHECK(r[3].i == 0);
 }
 
-// The VM compares short strings with word loads from both ends (sameString in vm.cpp): a
-// difference at any byte of any length up to past the memcmp cut-over must still be seen.
+// The VM compares short strings with word loads from both ends (StrRef's operator== in
+// runtime/value.h): a difference at any byte of any length up to past the memcmp cut-over
+// must still be seen.
 TEST_CASE("vm: string equality sees a difference at every byte of every length", "[vm]") {
   for (size_t n = 1; n <= 20; ++n) {
     for (size_t at = 0; at < n; ++at) {
