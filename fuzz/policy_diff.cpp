@@ -57,6 +57,10 @@ std::string roundTrip(const Program& program, Program& loaded) {
 std::string PolicyDiff::run(const GeneratedCase& c, DiffStats& stats, std::string* checkError) {
   ++stats.policies;
   PPL_FUZZ_CHECK(writeFile(path_, c.policy.data(), c.policy.size()), "cannot write `%s`", path_.c_str());
+  for (const auto& [name, text] : c.modules) {
+    const std::string modulePath = (dir_ / name).string();
+    PPL_FUZZ_CHECK(writeFile(modulePath, text.data(), text.size()), "cannot write `%s`", modulePath.c_str());
+  }
   CheckedProgram checked;
   Diagnostics diags;
   SourceManager sources;

@@ -24,7 +24,8 @@ struct DiffStats {
 
 class PolicyDiff {
  public:
-  // Makes a per-process temporary directory for the policy file; removed by the destructor.
+  // Makes a per-process temporary directory for the policy file and its modules; removed by
+  // the destructor.
   PolicyDiff();
   ~PolicyDiff();
   PolicyDiff(const PolicyDiff&) = delete;

@@ -38,6 +38,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const ppl::fuzz::GeneratedCase generated = ppl::fuzz::generateCase(choices, options);
   ppl::fuzz::DiffStats stats;
   const std::string failure = g->run(generated, stats);
-  PPL_FUZZ_CHECK(failure.empty(), "%s\npolicy:\n%s", failure.c_str(), generated.policy.c_str());
+  std::string modules;
+  for (const auto& [name, text] : generated.modules) modules += "module file " + name + ":\n" + text;
+  PPL_FUZZ_CHECK(failure.empty(), "%s\npolicy:\n%s%s", failure.c_str(), generated.policy.c_str(), modules.c_str());
   return 0;
 }

@@ -184,7 +184,8 @@ class PolicyGen {
  public:
   PolicyGen(Choices& c, const GenOptions& options) : c_(c), options_(options) {}
 
-  std::string policy();
+  // The policy, and in *module the module it uses (empty when it uses none).
+  std::string policy(std::string* module);
   const std::vector<std::string>& lobs() const { return lobs_; }
 
  private:
@@ -206,6 +207,7 @@ class PolicyGen {
   bool inHole_ = false;          // inside a message hole: no string literals, no braces
   std::vector<Function> functions_;
   std::vector<std::string> groupDefines_;
+  std::vector<std::string> boolParams_;  // a module's bool parameters, for `only when p`
   std::vector<std::string> lobs_;
   std::string decl_;  // the declarations, as declarations() writes them
   int fresh_ = 0;
@@ -234,8 +236,9 @@ class PolicyGen {
   std::string hole();
   std::string message(const char* what);
   std::string outcome(bool withMessage);
-  std::string rule(int index);
+  std::string rule(const std::string& id);
   void declarations();
+  std::string module(std::string* use);
 };
 
 std::vector<Named> PolicyGen::candidates(T t, bool optional) const {
@@ -723,8 +726,8 @@ std::string PolicyGen::outcome(bool withMessage) {
   return text;
 }
 
-std::string PolicyGen::rule(int index) {
-  std::string text = "rule R-" + std::to_string(index) + " \"rule " + std::to_string(index) + "\"\n";
+std::string PolicyGen::rule(const std::string& id) {
+  std::string text = "rule " + id + " \"rule " + id + "\"\n";
   // Classes: the rule applies to one or two, and may read the decisions of classes declared
   // before its first (so that no class reads its own, directly or not).
   decisionClasses_ = 0;
@@ -744,7 +747,12 @@ std::string PolicyGen::rule(int index) {
     narrowed_.insert(narrowed_.end(), guardedInClause_.begin(), guardedInClause_.end());
     guardedInClause_.clear();
   };
-  if (c_.below(4) == 0) text += "  only when " + boolExpr(2) + "\n";
+  if (!boolParams_.empty() && c_.below(3) == 0) {
+    // A policy that binds the parameter to false leaves the rule out.
+    text += std::string("  only when ") + (c_.below(3) ? "" : "not ") + pick(boolParams_) + "\n";
+  } else if (c_.below(4) == 0) {
+    text += "  only when " + boolExpr(2) + "\n";
+  }
   endClause();
   if (c_.below(8) == 0) {
     text += "  effective from " + pick(kDates);
@@ -897,7 +905,7 @@ void PolicyGen::declarations() {
   }
 }
 
-std::string PolicyGen::policy() {
+std::string PolicyGen::policy(std::string* module) {
   recs_.push_back({"line", Rec::kLine, false});
   std::string text = "policy fuzz-" + std::to_string(c_.below(1000)) + " version \"1\"\n";
   if (c_.below(2)) text += "  title \"a generated policy\"\n";
@@ -922,11 +930,64 @@ std::string PolicyGen::policy() {
     if (c_.below(2)) text += " through " + pick(kDates);
     text += "\n";
   }
+  // A module first: its declarations are the policy's too, its rules come first.
+  if (c_.below(3) == 1) {
+    std::string use;
+    *module = this->module(&use);
+    text += "\n" + use;
+  }
   text += "\n";
+  decl_.clear();
   declarations();
   text += decl_ + "\n";
   const int rules = 1 + static_cast<int>(c_.below(5));
-  for (int i = 1; i <= rules; ++i) text += rule(i) + "\n";
+  for (int i = 1; i <= rules; ++i) text += rule("R-" + std::to_string(i)) + "\n";
+  return text;
+}
+
+// The module `fuzzmod`: parameters (some without a default, so the policy must bind them), the
+// declarations declarations() makes, and rules. *use gets the policy's `use` line.
+std::string PolicyGen::module(std::string* use) {
+  std::string text = "module fuzzmod\n\n";
+  std::vector<std::string> bindings;
+  std::vector<std::string> params;
+  const uint32_t n = 1 + c_.below(3);
+  for (uint32_t i = 0; i < n; ++i) {
+    const std::string name = freshName("param");
+    static const char* typeNames[] = {"bool", "decimal", "string", "date", "duration", "group", "integer"};
+    const uint32_t kind = c_.below(7);
+    std::string value;
+    std::string bound;
+    switch (kind) {
+      case 0: value = literal(T::kBool, Pool::kNone); bound = c_.below(2) ? "true" : "false"; boolParams_.push_back(name); break;
+      case 1: value = literal(T::kDec, Pool::kNone); bound = literal(T::kDec, Pool::kNone); break;
+      case 2: value = literal(T::kStr, Pool::kHcpcs); bound = literal(T::kStr, Pool::kHcpcs); break;
+      case 3: value = literal(T::kDate, Pool::kNone); bound = literal(T::kDate, Pool::kNone); break;
+      case 4: value = literal(T::kDur, Pool::kNone); bound = literal(T::kDur, Pool::kNone); break;
+      case 5: value = "CO"; bound = c_.below(2) ? "PR" : "OA"; groupDefines_.push_back(name); break;
+      default: value = literal(T::kInt, Pool::kNone); bound = literal(T::kInt, Pool::kNone); break;
+    }
+    const bool hasDefault = c_.below(2);
+    text += "param " + name + ": " + typeNames[kind] + (hasDefault ? " = " + value : "") + "\n";
+    if (!hasDefault || c_.below(2)) bindings.push_back(name + " = " + bound);
+    static const T types[] = {T::kBool, T::kDec, T::kStr, T::kDate, T::kDur, T::kBool, T::kInt};
+    if (kind != 0 && kind != 5) globals_.push_back({name, types[kind], false, kind == 2 ? Pool::kHcpcs : Pool::kNone});
+    if (kind == 0) globals_.push_back({name, T::kBool, false, Pool::kNone});
+    params.push_back(name);
+  }
+  decl_.clear();
+  declarations();
+  text += decl_ + "\n";
+  const int rules = 1 + static_cast<int>(c_.below(3));
+  for (int i = 1; i <= rules; ++i) text += rule("M-" + std::to_string(i)) + "\n";
+  // The parameters are the module's own.
+  const auto isParam = [&](const std::string& name) { return std::find(params.begin(), params.end(), name) != params.end(); };
+  globals_.erase(std::remove_if(globals_.begin(), globals_.end(), [&](const Named& g) { return isParam(g.text); }), globals_.end());
+  groupDefines_.erase(std::remove_if(groupDefines_.begin(), groupDefines_.end(), isParam), groupDefines_.end());
+  boolParams_.clear();
+  *use = "use fuzzmod";
+  for (size_t i = 0; i < bindings.size(); ++i) *use += (i ? ", " : " with ") + bindings[i];
+  *use += "\n";
   return text;
 }
 
@@ -1109,7 +1170,9 @@ bool avoidByName(const std::string& name, GenOptions& options) {
 GeneratedCase generateCase(Choices& choices, const GenOptions& options) {
   GeneratedCase out;
   PolicyGen policy(choices, options);
-  out.policy = policy.policy();
+  std::string module;
+  out.policy = policy.policy(&module);
+  if (!module.empty()) out.modules.push_back({"fuzzmod.ppl", module});
   ClaimGen claims(choices, policy.lobs());
   const int n = 1 + static_cast<int>(choices.below(8));
   for (int i = 0; i < n; ++i) out.claims.push_back(claims.claim(i + 1));

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ppl::fuzz {
@@ -33,7 +34,8 @@ class Choices {
 std::vector<uint8_t> seedBytes(uint64_t seed, size_t size);
 
 struct GeneratedCase {
-  std::string policy;               // one policy file (no modules)
+  std::string policy;  // the policy file
+  std::vector<std::pair<std::string, std::string>> modules;  // file name, text: what it `use`s
   std::vector<std::string> claims;  // claim JSON, each valid by the built-in schema
 };
 

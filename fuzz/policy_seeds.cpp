@@ -4,8 +4,9 @@
 //   ppl_policy_seeds [--first S] [--count N] [--keep-going] [--skips] [--avoid NAME]...
 //   ppl_policy_seeds --show SEED         print the policy and claims of one seed
 //   ppl_policy_seeds --show-file FILE    the same for a libFuzzer input (a crash, a corpus file)
-//   ppl_policy_seeds --check POLICY CLAIM...   the check on a policy file and claim files (JSON),
-//                                        to minimize a finding by hand
+//   ppl_policy_seeds --check POLICY [MODULE.ppl...] CLAIM...   the check on a policy file, the
+//                                        modules it uses and claim files (JSON), to minimize a
+//                                        finding by hand
 //
 // Prints how many policies compiled (the rest failed to check and were skipped), claims decided
 // and line verdicts. On a failure prints the seed, the policy and what went wrong, and exits 1
@@ -36,6 +37,7 @@ ppl::fuzz::GeneratedCase caseOf(const std::vector<uint8_t>& bytes) {
 
 void show(const ppl::fuzz::GeneratedCase& c) {
   std::printf("%s", c.policy.c_str());
+  for (const auto& [name, text] : c.modules) std::printf("// ---- module file %s\n%s", name.c_str(), text.c_str());
   for (const std::string& claim : c.claims) std::printf("// claim: %s\n", claim.c_str());
 }
 
@@ -78,7 +80,14 @@ int main(int argc, char** argv) {
           std::fprintf(stderr, "ppl_policy_seeds: cannot read `%s`\n", argv[j]);
           return 1;
         }
-        if (j == i + 1) c.policy = text; else c.claims.push_back(text);
+        const std::string path = argv[j];
+        if (j == i + 1) {
+          c.policy = text;
+        } else if (path.size() > 4 && path.compare(path.size() - 4, 4, ".ppl") == 0) {
+          c.modules.push_back({path.substr(path.find_last_of('/') + 1), text});
+        } else {
+          c.claims.push_back(text);
+        }
       }
       ppl::fuzz::PolicyDiff diff;
       ppl::fuzz::DiffStats stats;
@@ -114,6 +123,7 @@ int main(int argc, char** argv) {
     ++failures;
     std::printf("seed %llu FAILED: %s\npolicy:\n%s\n", static_cast<unsigned long long>(seed), failure.c_str(),
                 c.policy.c_str());
+    for (const auto& [name, text] : c.modules) std::printf("module file %s:\n%s\n", name.c_str(), text.c_str());
     std::fflush(stdout);
     if (!keepGoing) break;
   }
