@@ -141,6 +141,9 @@ struct Named {
   T type;
   bool optional;
   Pool pool;
+  // A define that reads the decisions of classes up to this index (-1: none): usable only
+  // where those decisions may be read, and not by other declarations.
+  int readsDecisionsOf = -1;
 };
 
 const std::vector<Named> kClaimPaths = {
@@ -202,6 +205,8 @@ class PolicyGen {
   std::vector<std::string> narrowed_;
   std::vector<std::string> guardedInClause_;
   bool lastAggregateInt_ = false;  // the last aggregate's element was an integer
+  bool inDeclarations_ = false;     // generating a declaration (not a rule)
+  int decisionsRead_ = -1;          // the highest class whose decisions were read, since reset
   int usableClasses_ = 0;        // classes that `is` may name here
   int decisionClasses_ = 0;      // classes whose decisions may be read here (indices below)
   bool inHole_ = false;          // inside a message hole: no string literals, no braces
@@ -256,6 +261,11 @@ std::vector<Named> PolicyGen::candidates(T t, bool optional) const {
       if (n.type == t && n.optional == optional) out.push_back(n);
     }
   }
+  out.erase(std::remove_if(out.begin(), out.end(),
+                           [&](const Named& n) {
+                             return n.readsDecisionsOf >= 0 && (inDeclarations_ || n.readsDecisionsOf >= decisionClasses_);
+                           }),
+            out.end());
   if (optional) {
     out.erase(std::remove_if(out.begin(), out.end(),
                              [&](const Named& n) {
@@ -494,7 +504,9 @@ std::string PolicyGen::quantifierBody(const Collection& coll, int depth, std::st
   std::string where;
   if (coll.rec == Rec::kLine && allowDecision && decisionClasses_ > 0 && c_.below(3) == 0) {
     decision = true;
-    where = *var + " is " + classes_[c_.below(static_cast<uint32_t>(decisionClasses_))];
+    const int cls = static_cast<int>(c_.below(static_cast<uint32_t>(decisionClasses_)));
+    decisionsRead_ = std::max(decisionsRead_, cls);
+    where = *var + " is " + classes_[static_cast<size_t>(cls)];
   } else if (coll.rec == Rec::kLine && usableClasses_ > 0 && c_.below(3) == 0) {
     where = *var + " is " + std::string(c_.below(4) ? "" : "not ") + classes_[c_.below(static_cast<uint32_t>(usableClasses_))];
   }
@@ -803,7 +815,16 @@ std::string PolicyGen::rule(const std::string& id) {
       n.optional = false;
       continue;
     }
-    const std::string condition = boolExpr(kMaxDepth);
+    std::string condition;
+    std::vector<std::string> decisionDefines;  // defines reading decisions this rule may read
+    for (const Named& g : globals_) {
+      if (g.readsDecisionsOf >= 0 && g.readsDecisionsOf < decisionClasses_ && g.type == T::kBool) decisionDefines.push_back(g.text);
+    }
+    if (!decisionDefines.empty() && c_.below(2)) {
+      condition = c_.below(2) ? pick(decisionDefines) : "(not " + pick(decisionDefines) + ")";
+    } else {
+      condition = boolExpr(kMaxDepth);
+    }
     if (c_.below(2)) {
       text += "  require " + condition + "\n    else " + outcome(true) + "\n";
     } else {
@@ -825,6 +846,7 @@ std::string PolicyGen::rule(const std::string& id) {
 
 // consts, string sets, classes, defines (plain, of type group, with parameters).
 void PolicyGen::declarations() {
+  inDeclarations_ = true;
   // Constants of each type, so that expressions read names as well as literals.
   const uint32_t consts = c_.below(4);
   for (uint32_t i = 0; i < consts; ++i) {
@@ -893,16 +915,32 @@ void PolicyGen::declarations() {
       recs_.pop_back();
       locals_.clear();
       functions_.push_back(f);
+    } else if (kind == 2 && !classes_.empty()) {
+      // The pack's shape: another line of a class, the same day, not approved.
+      const int cls = static_cast<int>(c_.below(static_cast<uint32_t>(classes_.size())));
+      const std::string name = freshName("d");
+      const std::string l = freshName("l");
+      static const char* tests[] = {" in {\"deny\", \"pend\"}", " != \"approve\"", " = \"deny\""};
+      decl_ += "define " + name + " = " + (c_.below(3) ? "any " : "no ") + l + " in lines where " + l + " is " +
+               classes_[static_cast<size_t>(cls)] + " and " + l + ".service_date = line.service_date and " + l +
+               ".decision" + tests[c_.below(3)] + "\n";
+      globals_.push_back({name, T::kBool, false, Pool::kNone, cls});
     } else {
       static const T types[] = {T::kBool, T::kBool, T::kDec, T::kDate, T::kInt, T::kDur, T::kStr};
       const T t = types[c_.below(7)];
       const std::string name = freshName("d");
       Pool pool = Pool::kNone;
+      // Some defines read other lines' decisions (as the pack's same_day_dose_not_approved does);
+      // only rules of later classes may use them.
+      decisionsRead_ = -1;
+      decisionClasses_ = c_.below(2) == 0 ? static_cast<int>(classes_.size()) : 0;
       const std::string body = t == T::kStr ? strExpr(3, &pool) : expr(t, 3);
+      decisionClasses_ = 0;
       decl_ += "define " + name + " = " + body + "\n";
-      globals_.push_back({name, t, false, pool});
+      globals_.push_back({name, t, false, pool, decisionsRead_});
     }
   }
+  inDeclarations_ = false;
 }
 
 std::string PolicyGen::policy(std::string* module) {
