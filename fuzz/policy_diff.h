@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <string>
 
 #include "fuzz/policy_gen.h"
@@ -20,6 +21,9 @@ struct DiffStats {
   uint64_t verdicts[4] = {0, 0, 0, 0};  // line verdicts (not_applicable, approve, pend, deny)
   uint64_t reasons = 0;
   uint64_t adjustments = 0;
+  // The runtime errors both engines stopped with, as "VM message | reference message" (digits
+  // as N), and how often.
+  std::map<std::string, uint64_t> errors;
 };
 
 class PolicyDiff {
@@ -34,7 +38,8 @@ class PolicyDiff {
   // Compiles and decides `c`, adding to `stats`. Returns "" when the engines agree on every
   // claim (or the policy does not check: `*checkError` then gets the first diagnostic), else
   // what went wrong: a compiler `internal:` error, a failed .pplb round trip, a claim the
-  // loader refuses, or a disagreement (the claim and both answers).
+  // loader refuses, or a disagreement (the claim and both answers): one engine decides and the
+  // other stops, the decision JSON differs, or both stop but with different errors.
   std::string run(const GeneratedCase& c, DiffStats& stats, std::string* checkError = nullptr);
 
   const std::string& policyPath() const { return path_; }

@@ -1,7 +1,7 @@
 // ppl_policy_seeds: the policy fuzzer's differential check (policy_diff.h) run deterministically
 // over seeds, for ctest and for long runs.
 //
-//   ppl_policy_seeds [--first S] [--count N] [--keep-going] [--skips] [--avoid NAME]...
+//   ppl_policy_seeds [--first S] [--count N] [--keep-going] [--skips] [--errors] [--avoid NAME]...
 //   ppl_policy_seeds --show SEED         print the policy and claims of one seed
 //   ppl_policy_seeds --show-file FILE    the same for a libFuzzer input (a crash, a corpus file)
 //   ppl_policy_seeds --check POLICY [MODULE.ppl...] CLAIM...   the check on a policy file, the
@@ -11,7 +11,8 @@
 // Prints how many policies compiled (the rest failed to check and were skipped), claims decided
 // and line verdicts. On a failure prints the seed, the policy and what went wrong, and exits 1
 // (after the last seed with --keep-going). --skips prints why each skipped policy failed to check.
-// --avoid NAME leaves out a shape that hits a known bug (policy_gen.h, GenOptions).
+// --avoid NAME leaves out a shape that hits a known bug (policy_gen.h, GenOptions). --errors
+// lists the runtime errors both engines stopped with (VM message | reference message).
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -43,7 +44,7 @@ void show(const ppl::fuzz::GeneratedCase& c) {
 
 int usage() {
   std::fprintf(stderr,
-               "usage: ppl_policy_seeds [--first S] [--count N] [--keep-going] [--skips] [--avoid NAME]...\n"
+               "usage: ppl_policy_seeds [--first S] [--count N] [--keep-going] [--skips] [--errors] [--avoid NAME]...\n"
                "       ppl_policy_seeds --show SEED | --show-file FILE | --check POLICY CLAIM...\n");
   return 2;
 }
@@ -52,7 +53,7 @@ int usage() {
 
 int main(int argc, char** argv) {
   uint64_t first = 1, count = 200;
-  bool keepGoing = false, skips = false;
+  bool keepGoing = false, skips = false, errors = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     const bool hasValue = i + 1 < argc;
@@ -69,6 +70,8 @@ int main(int argc, char** argv) {
       keepGoing = true;
     } else if (arg == "--skips") {
       skips = true;
+    } else if (arg == "--errors") {
+      errors = true;
     } else if (arg == "--show" && hasValue) {
       show(caseOf(ppl::fuzz::seedBytes(std::strtoull(argv[++i], nullptr, 10), kSeedBytes)));
       return 0;
@@ -141,5 +144,8 @@ int main(int argc, char** argv) {
       static_cast<unsigned long long>(stats.verdicts[2]), static_cast<unsigned long long>(stats.verdicts[3]),
       static_cast<unsigned long long>(stats.reasons), static_cast<unsigned long long>(stats.adjustments),
       static_cast<unsigned long long>(failures), seconds);
+  if (errors) {
+    for (const auto& [pair, n] : stats.errors) std::printf("%8llu  %s\n", static_cast<unsigned long long>(n), pair.c_str());
+  }
   return failures ? 1 : 0;
 }
