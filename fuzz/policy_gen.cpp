@@ -1040,6 +1040,7 @@ class ClaimGen {
   Choices& c_;
   const std::vector<std::string>& lobs_;
   std::string out_;
+  std::string lastLine_;  // the last line's members after line_number, and its end
 
   template <class V>
   const typename V::value_type& pick(const V& v) { return v[c_.below(static_cast<uint32_t>(v.size()))]; }
@@ -1071,6 +1072,13 @@ void ClaimGen::strings(const char* key, Pool pool, uint32_t max) {
 void ClaimGen::line(int number) {
   out_ += "{";
   raw("line_number", std::to_string(number));
+  // Sometimes the previous line again under another number: the VM reuses a rule's result
+  // across lines whose fields it reads are equal.
+  if (!lastLine_.empty() && c_.below(4) == 0) {
+    out_ += lastLine_;
+    return;
+  }
+  const size_t start = out_.size();
   str("hcpcs", c_.below(3) ? "J9027" : pick(poolValues(Pool::kHcpcs)));
   if (c_.below(4)) strings("modifiers", Pool::kModifier, 2);
   raw("units", pick(kUnits));
@@ -1088,10 +1096,12 @@ void ClaimGen::line(int number) {
   }
   close();
   out_ += "},";
+  lastLine_ = out_.substr(start);
 }
 
 std::string ClaimGen::claim(int index) {
   out_ = "{";
+  lastLine_.clear();
   str("claim_id", "CLM-" + std::to_string(index));
   pooled("claim_type", Pool::kClaimType);
   out_ += "\"payer\":{";
