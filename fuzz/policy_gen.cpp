@@ -8,6 +8,7 @@
 #include "fuzz/policy_gen.h"
 
 #include <algorithm>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -81,6 +82,15 @@ const std::vector<std::string> kDates = {"2026-10-05", "2026-10-04", "2026-10-06
 const std::vector<std::string> kDays = {"0", "1", "18", "21", "30", "90", "365"};
 const std::vector<std::string> kInts = {"1", "0", "2", "3", "60", "100", "5"};
 const std::vector<std::string> kDecs = {"0.5", "12.5", "25", "40", "3600", "60.1", "0.000001", "9800.0"};
+
+// Concatenates `parts` evaluated left to right. Every generator call reads choices, so their
+// order must not depend on the compiler: the elements of a braced list are evaluated in order,
+// the operands of `+` are not (a seed gave different policies with gcc and clang).
+std::string cat(std::initializer_list<std::string> parts) {
+  std::string out;
+  for (const std::string& part : parts) out += part;
+  return out;
+}
 
 // The schema's records that quantifiers range over (kString: a list of strings).
 enum class Rec { kLine, kAuth, kAdmin, kTherapy, kMed, kEvidence, kString };
@@ -352,11 +362,11 @@ std::string PolicyGen::intExpr(int depth) {
     case 0: case 1: return leaf(T::kInt, nullptr);
     case 2: {
       static const char* ops[] = {" + ", " - ", " * "};
-      return "(" + intExpr(depth - 1) + ops[c_.below(3)] + intExpr(depth - 1) + ")";
+      return cat({"(", intExpr(depth - 1), ops[c_.below(3)], intExpr(depth - 1), ")"});
     }
     case 3: if (!inHole_) return "length(" + strExpr(depth - 1, nullptr) + ")"; return leaf(T::kInt, nullptr);
     case 4: case 5: return aggregate(T::kInt, depth, nullptr);
-    case 6: if (!inHole_) return "(if " + boolExpr(depth - 1) + " then " + intExpr(depth - 1) + " else " + intExpr(depth - 1) + ")"; return leaf(T::kInt, nullptr);
+    case 6: if (!inHole_) return cat({"(if ", boolExpr(depth - 1), " then ", intExpr(depth - 1), " else ", intExpr(depth - 1), ")"}); return leaf(T::kInt, nullptr);
     case 7: return callFunction(T::kInt, depth);
     default: return "(-" + intExpr(depth - 1) + ")";
   }
@@ -377,11 +387,11 @@ std::string PolicyGen::decExpr(int depth) {
     case 5: return "sqrt(" + decExpr(depth - 1) + ")";
     case 6: {
       static const char* fns[] = {"ceil", "floor", "abs"};
-      return std::string(fns[c_.below(3)]) + "(" + decExpr(depth - 1) + ")";
+      return cat({std::string(fns[c_.below(3)]), "(", decExpr(depth - 1), ")"});
     }
-    case 7: return "round(" + decExpr(depth - 1) + ", " + std::to_string(c_.below(4)) + ")";
+    case 7: return cat({"round(", decExpr(depth - 1), ", ", std::to_string(c_.below(4)), ")"});
     case 8: case 9: return aggregate(T::kDec, depth, nullptr);
-    case 10: if (!inHole_) return "(if " + boolExpr(depth - 1) + " then " + decExpr(depth - 1) + " else " + decExpr(depth - 1) + ")"; return leaf(T::kDec, nullptr);
+    case 10: if (!inHole_) return cat({"(if ", boolExpr(depth - 1), " then ", decExpr(depth - 1), " else ", decExpr(depth - 1), ")"}); return leaf(T::kDec, nullptr);
     case 11: return callFunction(T::kDec, depth);
     case 12: return "(-" + decExpr(depth - 1) + ")";
     default: return leaf(T::kDec, nullptr);
@@ -398,7 +408,7 @@ std::string PolicyGen::strExpr(int depth, Pool* pool) {
       if (plain.empty()) return leaf(T::kStr, pool);
       const Named& n = pick(plain);
       *pool = n.pool;
-      return "(if " + boolExpr(depth - 1) + " then " + n.text + " else " + literal(T::kStr, n.pool) + ")";
+      return cat({"(if ", boolExpr(depth - 1), " then ", n.text, " else ", literal(T::kStr, n.pool), ")"});
     }
     default: return leaf(T::kStr, pool);
   }
@@ -408,9 +418,9 @@ std::string PolicyGen::dateExpr(int depth) {
   if (depth <= 0) return leaf(T::kDate, nullptr);
   switch (c_.below(8)) {
     case 0: case 1: case 2: return leaf(T::kDate, nullptr);
-    case 3: return "(" + dateExpr(depth - 1) + (c_.below(2) ? " + " : " - ") + durExpr(depth - 1) + ")";
+    case 3: return cat({"(", dateExpr(depth - 1), c_.below(2) ? " + " : " - ", durExpr(depth - 1), ")"});
     case 4: case 5: return aggregate(T::kDate, depth, nullptr);
-    case 6: if (!inHole_) return "(if " + boolExpr(depth - 1) + " then " + dateExpr(depth - 1) + " else " + dateExpr(depth - 1) + ")"; return leaf(T::kDate, nullptr);
+    case 6: if (!inHole_) return cat({"(if ", boolExpr(depth - 1), " then ", dateExpr(depth - 1), " else ", dateExpr(depth - 1), ")"}); return leaf(T::kDate, nullptr);
     default: return callFunction(T::kDate, depth);
   }
 }
@@ -419,7 +429,7 @@ std::string PolicyGen::durExpr(int depth) {
   if (depth <= 0) return leaf(T::kDur, nullptr);
   switch (c_.below(4)) {
     case 0: case 1: return leaf(T::kDur, nullptr);
-    default: return "(" + dateExpr(depth - 1) + " - " + dateExpr(depth - 1) + ")";
+    default: return cat({"(", dateExpr(depth - 1), " - ", dateExpr(depth - 1), ")"});
   }
 }
 
@@ -430,7 +440,7 @@ std::string PolicyGen::stringTest(int depth) {
   const std::string s = strExpr(depth - 1, &pool);
   const Pool lits = pool == Pool::kNone ? Pool::kHcpcs : pool;
   switch (c_.below(6)) {
-    case 0: case 1: return "(" + s + (c_.below(3) ? " = " : " != ") + literal(T::kStr, lits) + ")";
+    case 0: case 1: return cat({"(", s, c_.below(3) ? " = " : " != ", literal(T::kStr, lits), ")"});
     case 2: {
       std::string set = "{";
       const uint32_t n = 1 + c_.below(3);
@@ -446,7 +456,7 @@ std::string PolicyGen::stringTest(int depth) {
         if (coll.rec == Rec::kString && coll.pool == pool) options.push_back(coll.text);
       }
       if (options.empty()) return "(" + s + " = " + literal(T::kStr, lits) + ")";
-      return "(" + s + (c_.below(3) ? " in " : " not in ") + pick(options) + ")";
+      return cat({"(", s, c_.below(3) ? " in " : " not in ", pick(options), ")"});
     }
     case 4: return "blank(" + s + ")";
     default: {
@@ -474,11 +484,11 @@ std::string PolicyGen::guardedOptional(int depth) {
   locals_.push_back(present);
   std::string use;
   switch (t) {
-    case T::kDec: use = "(" + n.text + (c_.below(2) ? " <= " : " > ") + decExpr(depth - 1) + ")"; break;
+    case T::kDec: use = cat({"(", n.text, c_.below(2) ? " <= " : " > ", decExpr(depth - 1), ")"}); break;
     case T::kStr:
       use = c_.below(2) ? "(" + n.text + " = " + literal(T::kStr, n.pool) + ")" : "(not blank(" + n.text + "))";
       break;
-    case T::kDate: use = "(" + n.text + (c_.below(2) ? " >= " : " < ") + dateExpr(depth - 1) + ")"; break;
+    case T::kDate: use = cat({"(", n.text, c_.below(2) ? " >= " : " < ", dateExpr(depth - 1), ")"}); break;
     default: use = n.text; break;
   }
   locals_.pop_back();
@@ -508,7 +518,7 @@ std::string PolicyGen::quantifierBody(const Collection& coll, int depth, std::st
     decisionsRead_ = std::max(decisionsRead_, cls);
     where = *var + " is " + classes_[static_cast<size_t>(cls)];
   } else if (coll.rec == Rec::kLine && usableClasses_ > 0 && c_.below(3) == 0) {
-    where = *var + " is " + std::string(c_.below(4) ? "" : "not ") + classes_[c_.below(static_cast<uint32_t>(usableClasses_))];
+    where = cat({*var, " is ", std::string(c_.below(4) ? "" : "not "), classes_[c_.below(static_cast<uint32_t>(usableClasses_))]});
   }
   if (coll.rec == Rec::kString) {
     locals_.push_back({*var, T::kStr, false, coll.pool});
@@ -521,7 +531,7 @@ std::string PolicyGen::quantifierBody(const Collection& coll, int depth, std::st
       static const char* tests[] = {" = \"deny\"", " in {\"deny\", \"pend\"}", " != \"approve\"", " = \"approve\"",
                                     " = \"not_applicable\"", " not in {\"approve\"}"};
       filter = "(" + *var + ".decision" + tests[c_.below(6)] + ")";
-      if (c_.below(2)) filter = "(" + filter + (c_.below(2) ? " and " : " or ") + boolExpr(depth - 1) + ")";
+      if (c_.below(2)) filter = cat({"(", filter, c_.below(2) ? " and " : " or ", boolExpr(depth - 1), ")"});
     } else {
       filter = boolExpr(depth - 1);
     }
@@ -638,8 +648,8 @@ std::string PolicyGen::boolExpr(int depth) {
   if (depth <= 0) {
     switch (c_.below(4)) {
       case 0: return leaf(T::kBool, nullptr);
-      case 1: return "(" + leaf(T::kDec, nullptr) + " > " + leaf(T::kDec, nullptr) + ")";
-      case 2: return "(" + leaf(T::kDate, nullptr) + " <= " + leaf(T::kDate, nullptr) + ")";
+      case 1: return cat({"(", leaf(T::kDec, nullptr), " > ", leaf(T::kDec, nullptr), ")"});
+      case 2: return cat({"(", leaf(T::kDate, nullptr), " <= ", leaf(T::kDate, nullptr), ")"});
       default: {
         Pool pool = Pool::kNone;
         const std::string s = leaf(T::kStr, &pool);
@@ -650,15 +660,15 @@ std::string PolicyGen::boolExpr(int depth) {
   static const char* cmps[] = {" = ", " != ", " < ", " <= ", " > ", " >= "};
   switch (c_.below(22)) {
     case 0: return leaf(T::kBool, nullptr);
-    case 1: case 2: return "(" + boolExpr(depth - 1) + " and " + boolExpr(depth - 1) + ")";
-    case 3: case 4: return "(" + boolExpr(depth - 1) + " or " + boolExpr(depth - 1) + ")";
+    case 1: case 2: return cat({"(", boolExpr(depth - 1), " and ", boolExpr(depth - 1), ")"});
+    case 3: case 4: return cat({"(", boolExpr(depth - 1), " or ", boolExpr(depth - 1), ")"});
     case 5: return "(not " + boolExpr(depth - 1) + ")";
-    case 6: return "(" + decExpr(depth - 1) + cmps[c_.below(6)] + decExpr(depth - 1) + ")";
-    case 7: return "(" + intExpr(depth - 1) + cmps[c_.below(6)] + intExpr(depth - 1) + ")";
-    case 8: return "(" + dateExpr(depth - 1) + cmps[c_.below(6)] + dateExpr(depth - 1) + ")";
-    case 9: return "(" + durExpr(depth - 1) + cmps[c_.below(6)] + durExpr(depth - 1) + ")";
+    case 6: return cat({"(", decExpr(depth - 1), cmps[c_.below(6)], decExpr(depth - 1), ")"});
+    case 7: return cat({"(", intExpr(depth - 1), cmps[c_.below(6)], intExpr(depth - 1), ")"});
+    case 8: return cat({"(", dateExpr(depth - 1), cmps[c_.below(6)], dateExpr(depth - 1), ")"});
+    case 9: return cat({"(", durExpr(depth - 1), cmps[c_.below(6)], durExpr(depth - 1), ")"});
     case 10: case 11: return stringTest(depth);
-    case 12: return "(" + dateExpr(depth - 1) + " within " + durExpr(depth - 1) + (c_.below(2) ? " before " : " after ") + dateExpr(depth - 1) + ")";
+    case 12: return cat({"(", dateExpr(depth - 1), " within ", durExpr(depth - 1), c_.below(2) ? " before " : " after ", dateExpr(depth - 1), ")"});
     case 13: {
       const bool dates = c_.below(2);
       const std::string x = dates ? dateExpr(depth - 1) : decExpr(depth - 1);
@@ -674,10 +684,10 @@ std::string PolicyGen::boolExpr(int depth) {
         if (v.rec == Rec::kLine) lineVars.push_back(v.name);
       }
       if (usableClasses_ == 0 || lineVars.empty()) return boolExpr(depth - 1);
-      return "(" + pick(lineVars) + (c_.below(3) ? " is " : " is not ") +
-             (c_.below(5) ? classes_[c_.below(static_cast<uint32_t>(usableClasses_))] : std::string("governed")) + ")";
+      return cat({"(", pick(lineVars), c_.below(3) ? " is " : " is not ",
+                  c_.below(5) ? classes_[c_.below(static_cast<uint32_t>(usableClasses_))] : std::string("governed"), ")"});
     }
-    case 20: return "(if " + boolExpr(depth - 1) + " then " + boolExpr(depth - 1) + " else " + boolExpr(depth - 1) + ")";
+    case 20: return cat({"(if ", boolExpr(depth - 1), " then ", boolExpr(depth - 1), " else ", boolExpr(depth - 1), ")"});
     default: return callFunction(T::kBool, depth);
   }
 }
@@ -761,7 +771,7 @@ std::string PolicyGen::rule(const std::string& id) {
   };
   if (!boolParams_.empty() && c_.below(3) == 0) {
     // A policy that binds the parameter to false leaves the rule out.
-    text += std::string("  only when ") + (c_.below(3) ? "" : "not ") + pick(boolParams_) + "\n";
+    text += cat({"  only when ", c_.below(3) ? "" : "not ", pick(boolParams_), "\n"});
   } else if (c_.below(4) == 0) {
     text += "  only when " + boolExpr(2) + "\n";
   }
@@ -808,7 +818,7 @@ std::string PolicyGen::rule(const std::string& id) {
       Named& n = locals_[optionalLets.back()];
       optionalLets.pop_back();
       if (c_.below(2)) {
-        text += "  " + outcome(false) + " when " + n.text + " is absent " + message("absent") + "\n";
+        text += cat({"  ", outcome(false), " when ", n.text, " is absent ", message("absent"), "\n"});
       } else {
         text += "  require " + n.text + " is present else " + outcome(true) + "\n";
       }
@@ -836,7 +846,7 @@ std::string PolicyGen::rule(const std::string& id) {
   if (c_.below(4) == 0) {
     static const char* percents[] = {"20", "12.5", "100", "0.5"};
     static const char* groups[] = {"CO", "PR", "OA"};
-    text += std::string("  adjust ") + groups[c_.below(3)] + " 45 by " + percents[c_.below(4)] + "% when " + boolExpr(2) + "\n";
+    text += cat({std::string("  adjust "), groups[c_.below(3)], " 45 by ", percents[c_.below(4)], "% when ", boolExpr(2), "\n"});
   }
   locals_.resize(localsBefore);
   narrowed_.resize(narrowedBefore);
@@ -889,7 +899,7 @@ void PolicyGen::declarations() {
     const uint32_t kind = c_.below(6);
     if (kind == 0) {  // a group
       const std::string name = freshName("grp");
-      decl_ += "define " + name + " = if " + boolExpr(2) + " then " + (c_.below(2) ? "PR" : "OA") + " else CO\n";
+      decl_ += cat({"define ", name, " = if ", boolExpr(2), " then ", c_.below(2) ? "PR" : "OA", " else CO\n"});
       groupDefines_.push_back(name);
     } else if (kind == 1) {  // with parameters
       Function f;
@@ -921,9 +931,9 @@ void PolicyGen::declarations() {
       const std::string name = freshName("d");
       const std::string l = freshName("l");
       static const char* tests[] = {" in {\"deny\", \"pend\"}", " != \"approve\"", " = \"deny\""};
-      decl_ += "define " + name + " = " + (c_.below(3) ? "any " : "no ") + l + " in lines where " + l + " is " +
-               classes_[static_cast<size_t>(cls)] + " and " + l + ".service_date = line.service_date and " + l +
-               ".decision" + tests[c_.below(3)] + "\n";
+      decl_ += cat({"define ", name, " = ", c_.below(3) ? "any " : "no ", l, " in lines where ", l, " is ",
+                    classes_[static_cast<size_t>(cls)], " and ", l, ".service_date = line.service_date and ", l,
+                    ".decision", tests[c_.below(3)], "\n"});
       globals_.push_back({name, T::kBool, false, Pool::kNone, cls});
     } else {
       static const T types[] = {T::kBool, T::kBool, T::kDec, T::kDate, T::kInt, T::kDur, T::kStr};
