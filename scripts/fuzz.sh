@@ -3,13 +3,15 @@
 #
 #   scripts/fuzz.sh [-t SECONDS] [-j JOBS] [TARGET...]
 #
-# TARGET is parse, check, pplb or claim (default: all four, one after another). Each runs for
-# SECONDS (default 60) from a working corpus in build-fuzz/corpus/TARGET, seeded with
+# TARGET is parse, check, pplb, claim or policy (default: all five, one after another). Each runs
+# for SECONDS (default 60) from a working corpus in build-fuzz/corpus/TARGET, seeded with
 # fuzz/corpus/TARGET and the tree's own inputs (policies, golden tests, example claims, the pack
 # compiled to .pplb). Crashes, hangs (over 10 s) and leaks are written to fuzz/crashes/TARGET/
 # (gitignored); minimize one with `build-fuzz/fuzz/ppl_TARGET_fuzzer -minimize_crash=1
 # -runs=10000 FILE`, then add it to fuzz/corpus/TARGET/ so that ctest replays it. Exits non-zero
 # when any target found something. Extra libFuzzer flags: FUZZ_FLAGS="-max_len=8192 ...".
+# The policy target builds a policy from its input bytes; PPL_POLICY_FUZZ_AVOID=NAME,... leaves
+# out the shapes of known bugs (docs/fuzzing.md).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,12 +24,12 @@ while (($#)); do
   case "$1" in
     -t) seconds="$2"; shift 2 ;;
     -j) jobs="$2"; shift 2 ;;
-    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    parse|check|pplb|claim) targets+=("$1"); shift ;;
+    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    parse|check|pplb|claim|policy) targets+=("$1"); shift ;;
     *) echo "fuzz.sh: unknown argument \`$1\` (try --help)" >&2; exit 2 ;;
   esac
 done
-((${#targets[@]})) || targets=(parse check pplb claim)
+((${#targets[@]})) || targets=(parse check pplb claim policy)
 
 if ! command -v clang++ >/dev/null 2>&1; then
   echo "fuzz.sh: installing clang (libFuzzer comes with it)"
