@@ -195,7 +195,7 @@ constexpr int kMaxDepth = 4;
 
 class PolicyGen {
  public:
-  PolicyGen(Choices& c, const GenOptions& options) : c_(c), options_(options) {}
+  explicit PolicyGen(Choices& c) : c_(c) {}
 
   // The policy, and in *module the module it uses (empty when it uses none).
   std::string policy(std::string* module);
@@ -203,7 +203,6 @@ class PolicyGen {
 
  private:
   Choices& c_;
-  const GenOptions& options_;
   std::vector<Named> globals_;  // consts and defines, in order
   std::vector<Named> locals_;   // lets and string quantifier variables (a stack)
   std::vector<RecVar> recs_;    // `line`, parameters and quantifier variables (a stack)
@@ -214,7 +213,6 @@ class PolicyGen {
   // `x is present` on a value it knows is never absent, so they are not offered as optional.
   std::vector<std::string> narrowed_;
   std::vector<std::string> guardedInClause_;
-  bool lastAggregateInt_ = false;  // the last aggregate's element was an integer
   bool inDeclarations_ = false;     // generating a declaration (not a rule)
   int decisionsRead_ = -1;          // the highest class whose decisions were read, since reset
   int usableClasses_ = 0;        // classes that `is` may name here
@@ -574,9 +572,7 @@ std::string PolicyGen::aggregate(T t, int depth, bool* optional) {
   // but write it after.
   std::string body = quantifierBody(coll, depth, &var, !inHole_);
   std::string element;
-  bool intElement = t == T::kInt;
   if (coll.rec == Rec::kString) {
-    intElement = t != T::kDate;
     element = t == T::kDate ? dateExpr(0) : "length(" + var + ")";
   } else {
     std::vector<std::string> fields;
@@ -586,12 +582,8 @@ std::string PolicyGen::aggregate(T t, int depth, bool* optional) {
     }
     if (fields.empty()) {
       element = expr(t == T::kDate ? T::kDate : T::kInt, depth - 1);
-      intElement = t != T::kDate;
     } else {
       element = pick(fields);
-      const std::string suffix = ".line_number";
-      intElement = intElement || (element.size() > suffix.size() &&
-                                  element.compare(element.size() - suffix.size(), suffix.size(), suffix) == 0);
     }
     if (c_.below(4) == 0 && t != T::kDate) element = "(" + element + " * " + pick(kInts) + ")";
   }
@@ -606,16 +598,12 @@ std::string PolicyGen::aggregate(T t, int depth, bool* optional) {
     isOptional = kind != "sum";
   }
   std::string text = "(" + kind + " " + element + " for " + body + ")";
-  lastAggregateInt_ = intElement;
   if (optional != nullptr) {
     *optional = isOptional;
     return text;
   }
   if (isOptional) {
-    std::string fallback = literal(t, Pool::kNone);
-    // Avoiding the bug changes only this literal, so a seed gives the same policy otherwise.
-    if (intElement && options_.avoidIntAggregateDecimalDefault && fallback.find('.') != std::string::npos) fallback = "7";
-    text = "(" + text + " ?? " + fallback + ")";
+    text = "(" + text + " ?? " + literal(t, Pool::kNone) + ")";
   }
   return text;
 }
@@ -793,7 +781,6 @@ std::string PolicyGen::rule(const std::string& id) {
     Pool pool = Pool::kNone;
     if ((t == T::kDec || t == T::kDate) && c_.below(2)) {
       if (c_.below(2)) {
-        lastAggregateInt_ = false;
         value = aggregate(t, 3, &optional);
       } else {
         std::vector<Named> opt = candidates(t, true);
@@ -807,9 +794,7 @@ std::string PolicyGen::rule(const std::string& id) {
     text += "  let " + name + " = " + value + "\n";
     endClause();
     if (optional) optionalLets.push_back(locals_.size());
-    // An optional integer offered as a decimal gets decimal defaults (`x ?? 0.5`).
-    const bool intLet = optional && t == T::kDec && lastAggregateInt_ && options_.avoidIntAggregateDecimalDefault;
-    locals_.push_back({name, intLet ? T::kInt : t, optional, pool});
+    locals_.push_back({name, t, optional, pool});
   }
   const uint32_t clauses = 1 + c_.below(3);
   for (uint32_t i = 0; i < clauses; ++i) {
@@ -1217,17 +1202,9 @@ std::string ClaimGen::claim(int index) {
 
 }  // namespace
 
-bool avoidByName(const std::string& name, GenOptions& options) {
-  if (name == "int-aggregate-decimal-default") {
-    options.avoidIntAggregateDecimalDefault = true;
-    return true;
-  }
-  return false;
-}
-
-GeneratedCase generateCase(Choices& choices, const GenOptions& options) {
+GeneratedCase generateCase(Choices& choices) {
   GeneratedCase out;
-  PolicyGen policy(choices, options);
+  PolicyGen policy(choices);
   std::string module;
   out.policy = policy.policy(&module);
   if (!module.empty()) out.modules.push_back({"fuzzmod.ppl", module});

@@ -39,18 +39,7 @@ struct GeneratedCase {
   std::vector<std::string> claims;  // claim JSON, each valid by the built-in schema
 };
 
-// Shapes the generator can leave out, by name: known bugs of main, so that a run (and the
-// ctest) keeps looking for new ones until they are fixed. docs/fuzzing.md lists them.
-struct GenOptions {
-  // `(max|min E for ...) ?? D` with E an integer and D a decimal: main's code generator widens
-  // the optional integer (ITOD) before testing its presence, so the default is never taken.
-  bool avoidIntAggregateDecimalDefault = false;
-};
-
-// Sets the option named `name` ("int-aggregate-decimal-default"); false for an unknown name.
-bool avoidByName(const std::string& name, GenOptions& options);
-
 // One policy and the claims to decide with it.
-GeneratedCase generateCase(Choices& choices, const GenOptions& options = {});
+GeneratedCase generateCase(Choices& choices);
 
 }  // namespace ppl::fuzz

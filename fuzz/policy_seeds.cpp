@@ -1,7 +1,7 @@
 // ppl_policy_seeds: the policy fuzzer's differential check (policy_diff.h) run deterministically
 // over seeds, for ctest and for long runs.
 //
-//   ppl_policy_seeds [--first S] [--count N] [--keep-going] [--skips] [--errors] [--avoid NAME]...
+//   ppl_policy_seeds [--first S] [--count N] [--keep-going] [--skips] [--errors]
 //   ppl_policy_seeds --show SEED         print the policy and claims of one seed
 //   ppl_policy_seeds --show-file FILE    the same for a libFuzzer input (a crash, a corpus file)
 //   ppl_policy_seeds --check POLICY [MODULE.ppl...] CLAIM...   the check on a policy file, the
@@ -11,8 +11,7 @@
 // Prints how many policies compiled (the rest failed to check and were skipped), claims decided
 // and line verdicts. On a failure prints the seed, the policy and what went wrong, and exits 1
 // (after the last seed with --keep-going). --skips prints why each skipped policy failed to check.
-// --avoid NAME leaves out a shape that hits a known bug (policy_gen.h, GenOptions). --errors
-// lists the runtime errors both engines stopped with (VM message | reference message).
+// --errors lists the runtime errors both engines stopped with (VM message | reference message).
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -29,11 +28,9 @@ namespace {
 
 constexpr size_t kSeedBytes = 4096;  // more than any policy reads
 
-ppl::fuzz::GenOptions options;
-
 ppl::fuzz::GeneratedCase caseOf(const std::vector<uint8_t>& bytes) {
   ppl::fuzz::Choices choices(bytes.data(), bytes.size());
-  return ppl::fuzz::generateCase(choices, options);
+  return ppl::fuzz::generateCase(choices);
 }
 
 void show(const ppl::fuzz::GeneratedCase& c) {
@@ -44,7 +41,7 @@ void show(const ppl::fuzz::GeneratedCase& c) {
 
 int usage() {
   std::fprintf(stderr,
-               "usage: ppl_policy_seeds [--first S] [--count N] [--keep-going] [--skips] [--errors] [--avoid NAME]...\n"
+               "usage: ppl_policy_seeds [--first S] [--count N] [--keep-going] [--skips] [--errors]\n"
                "       ppl_policy_seeds --show SEED | --show-file FILE | --check POLICY CLAIM...\n");
   return 2;
 }
@@ -61,11 +58,6 @@ int main(int argc, char** argv) {
       first = std::strtoull(argv[++i], nullptr, 10);
     } else if (arg == "--count" && hasValue) {
       count = std::strtoull(argv[++i], nullptr, 10);
-    } else if (arg == "--avoid" && hasValue) {
-      if (!ppl::fuzz::avoidByName(argv[++i], options)) {
-        std::fprintf(stderr, "ppl_policy_seeds: no known bug is named `%s`\n", argv[i]);
-        return 2;
-      }
     } else if (arg == "--keep-going") {
       keepGoing = true;
     } else if (arg == "--skips") {

@@ -10,8 +10,7 @@
 # (gitignored); minimize one with `build-fuzz/fuzz/ppl_TARGET_fuzzer -minimize_crash=1
 # -runs=10000 FILE`, then add it to fuzz/corpus/TARGET/ so that ctest replays it. Exits non-zero
 # when any target found something. Extra libFuzzer flags: FUZZ_FLAGS="-max_len=8192 ...".
-# The policy target builds a policy from its input bytes; PPL_POLICY_FUZZ_AVOID=NAME,... leaves
-# out the shapes of known bugs (docs/fuzzing.md).
+# The policy target builds a policy and claims from its input bytes (docs/fuzzing.md).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -24,7 +23,7 @@ while (($#)); do
   case "$1" in
     -t) seconds="$2"; shift 2 ;;
     -j) jobs="$2"; shift 2 ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     parse|check|pplb|claim|policy) targets+=("$1"); shift ;;
     *) echo "fuzz.sh: unknown argument \`$1\` (try --help)" >&2; exit 2 ;;
   esac

@@ -576,7 +576,12 @@ Evaluator::Exit Evaluator::run(uint32_t chunkIndex, uint32_t lineBase, const Rul
 
       // --- exact decimals: results go through a local, since a may equal b or c
       VM_CASE(ITOD) {
-        setDecimal(VM_RA, Decimal::fromInt(VM_RB.i));
+        // An optional integer widened before its `??` default is tested stays absent.
+        if (VM_RB.absent) {
+          VM_RA = Value::none();
+        } else {
+          setDecimal(VM_RA, Decimal::fromInt(VM_RB.i));
+        }
         VM_NEXT();
       }
       VM_CASE(ADDD) {

@@ -352,14 +352,18 @@ TEST_CASE("vm: absent values", "[vm]") {
   auto r = h.run({ins(O::LOADABSENT, 10), ins(O::LOADK, 11, k42),
                   ins(O::FIELD, 0, 10, kLobSlot, kPayerRecord),  // absent-propagating
                   ins(O::ISPRESENT, 1, 10), ins(O::ISPRESENT, 2, 11), ins(O::COALESCE, 3, 10, 11),
-                  ins(O::COALESCE, 4, 11, 10), ins(O::LOADBOOL, 5, 0), ins(O::NOT, 5, 5)},
-                 6);
+                  ins(O::COALESCE, 4, 11, 10), ins(O::LOADBOOL, 5, 0), ins(O::NOT, 5, 5),
+                  // `(max ...) ?? 0.5` widens the optional integer first: absent stays absent
+                  ins(O::ITOD, 6, 10), ins(O::ITOD, 7, 11)},
+                 8);
   CHECK(r[0].absent == 1);
   CHECK(r[1].i == 0);
   CHECK(r[2].i == 1);
   CHECK((r[3].absent == 0 && r[3].i == 42));
   CHECK((r[4].absent == 0 && r[4].i == 42));
   CHECK(r[5].i == 1);
+  CHECK(r[6].absent == 1);
+  CHECK((r[7].absent == 0 && decText(r[7].d) == "42"));
 }
 
 TEST_CASE("vm: integer, date and duration arithmetic", "[vm]") {
