@@ -180,6 +180,26 @@ const char* findStringEnd(const char* p) {
 #endif
 }
 
+// Values written in place, the bytes Value::ofInt and the rest would copy there (all 32 zeroed,
+// then the payload) without a temporary: the compiler zeroed the temporary with `rep stos`.
+PPL_ALWAYS_INLINE void clearValue(Value& v) { std::memset(static_cast<void*>(&v), 0, sizeof v); }
+PPL_ALWAYS_INLINE void setInt(Value& v, int64_t i) {
+  clearValue(v);
+  v.i = i;
+}
+PPL_ALWAYS_INLINE void setDecimal(Value& v, const Decimal& d) {
+  clearValue(v);
+  v.d = d;
+}
+PPL_ALWAYS_INLINE void setString(Value& v, const char* data, uint32_t size) {
+  clearValue(v);
+  v.s = StrRef{data, size};
+}
+PPL_ALWAYS_INLINE void setRecord(Value& v, uint32_t base) {
+  clearValue(v);
+  v.rec = base;
+}
+
 uint32_t hashKey(std::string_view s) {
   uint32_t h = 2166136261u;  // FNV-1a
   for (char c : s) {
@@ -224,6 +244,20 @@ struct ClaimLoader::Impl {
     kFixed,   // a code format of one length (hcpcs, ndc, npi, ...) that admits no quote or escape
     kString,  // any other string
   };
+  // What the fast path needs of a field, in one place: its key as raw bytes with the closing
+  // quote and the colon of the compact spelling (`name":`), so that one or two word compares
+  // match the key expected next; its slot and operations. A record's plans end with one whose
+  // `words` is 0, which no key matches.
+  struct FieldPlan {
+    uint64_t key[3];        // name, '"', ':', zero-padded
+    uint64_t keyMask[3];    // the bytes of each word that belong to it (0 for words past it)
+    uint32_t words = 0;     // words to compare: 2, or 3 for a long name; 0 for none (too long, or the end)
+    uint32_t keyLength = 0; // name.size() + 2
+    uint32_t slot = 0;
+    FastOp op = FastOp::kRecord;
+    FastOp elemOp = FastOp::kRecord;
+    const SchemaField* field = nullptr;
+  };
 
   explicit Impl(const Schema& s) : schema(s) {
     schemaError = schemaProblem(schema);
@@ -242,10 +276,10 @@ struct ClaimLoader::Impl {
       keyTables.push_back(table);
       rawNameOffset.push_back(static_cast<uint32_t>(rawNames.size()));
       for (const SchemaField& f : rec.fields) rawNames.push_back(rawNameOf(f.name));
-      for (const SchemaField& f : rec.fields) {
-        fieldOps.push_back(opFor(f, f.type.kind));
-        elemOps.push_back(f.type.kind == ValueKind::kList ? opFor(f, f.type.elemKind) : FastOp::kRecord);
-      }
+      planOffset.push_back(static_cast<uint32_t>(plans.size()));
+      for (const SchemaField& f : rec.fields) plans.push_back(planFor(f));
+      plans.emplace_back();  // the end: no key matches it
+      if (rec.fields.size() > 64) fastFieldsFit = false;
       seenWordsPerObject = std::max(seenWordsPerObject, (rec.fields.size() + 63) / 64);
       datedFields.emplace_back();
       for (size_t k = 0; k < rec.fields.size(); ++k) {
@@ -265,6 +299,7 @@ struct ClaimLoader::Impl {
         }
       }
     }
+    fastPossible = fastPossible && fastFieldsFit;
     fastEnabled = fastPossible;
     const SchemaRecord& root = schema.records[schema.root];
     for (size_t k = 0; k < root.fields.size(); ++k) {
@@ -334,6 +369,28 @@ struct ClaimLoader::Impl {
     std::memset(mask, 0xFF, used);
     std::memcpy(&r.lastMask, mask, sizeof mask);
     return r;
+  }
+
+  FieldPlan planFor(const SchemaField& f) const {
+    FieldPlan plan;
+    std::memset(plan.key, 0, sizeof plan.key);
+    std::memset(plan.keyMask, 0, sizeof plan.keyMask);
+    plan.keyLength = static_cast<uint32_t>(f.name.size()) + 2;
+    if (plan.keyLength <= sizeof plan.key) {
+      unsigned char bytes[sizeof plan.key] = {}, mask[sizeof plan.key] = {};
+      std::memcpy(bytes, f.name.data(), f.name.size());
+      bytes[f.name.size()] = '"';
+      bytes[f.name.size() + 1] = ':';
+      std::memset(mask, 0xFF, plan.keyLength);
+      std::memcpy(plan.key, bytes, sizeof bytes);
+      std::memcpy(plan.keyMask, mask, sizeof mask);
+      plan.words = plan.keyLength > 16 ? 3 : 2;
+    }
+    plan.slot = f.slot;
+    plan.op = opFor(f, f.type.kind);
+    plan.elemOp = f.type.kind == ValueKind::kList ? opFor(f, f.type.elemKind) : FastOp::kRecord;
+    plan.field = &f;
+    return plan;
   }
 
   // The key is `name` (field k of `record`), compared without unescaping: a key with escapes
@@ -427,7 +484,7 @@ struct ClaimLoader::Impl {
   uint32_t newRecord(uint32_t record, uint32_t ordinal) {
     uint32_t base = static_cast<uint32_t>(facts->slots.size());
     facts->slots.resize(base + schema.records[record].slotCount());
-    facts->slots[base] = Value::ofInt(ordinal);
+    setInt(facts->slots[base], ordinal);
     return base;
   }
 
@@ -688,7 +745,7 @@ struct ClaimLoader::Impl {
 
   // The value of a claim number `d` (in range) for a decimal field `f`.
   static NumberProblem decimalValue(const Decimal& d, const SchemaField& f, Value& out) {
-    out = Value::ofDecimal(d);
+    setDecimal(out, d);
     // Claim minimums are mostly 0 (at least 0, above 0): the sign decides without compare().
     return belowMin(f, f.min.isZero() ? (d.isZero() ? 0 : d.isNegative() ? -1 : 1) : compare(d, f.min))
                ? NumberProblem::kBelowMin
@@ -698,14 +755,14 @@ struct ClaimLoader::Impl {
   // The value of an integer `n` read from the token: any int64 for an integer field; for a
   // decimal field at most 9 digits, which fit any claim number (most claim numbers are such
   // integers, and need no Decimal::parse).
-  static NumberProblem plainIntegerValue(int64_t n, const SchemaField& f, bool isInt, Value& out) {
+  PPL_ALWAYS_INLINE static NumberProblem plainIntegerValue(int64_t n, const SchemaField& f, bool isInt, Value& out) {
     int c = (n > 0) - (n < 0);
     if (isInt) {
-      out = Value::ofInt(n);
+      setInt(out, n);
       if (f.hasMin && !f.min.isZero()) c = compare(Decimal::fromInt(n), f.min);
     } else {
       const Decimal d = Decimal::fromInt(n);
-      out = Value::ofDecimal(d);
+      setDecimal(out, d);
       if (f.hasMin && !f.min.isZero()) c = compare(d, f.min);
     }
     return belowMin(f, c) ? NumberProblem::kBelowMin : NumberProblem::kNone;
@@ -860,11 +917,11 @@ struct ClaimLoader::Impl {
     switch (op) {
       case FastOp::kBool:
         if (*cur == 't' && fastLiteral("true")) {
-          out = Value::ofBool(true);
+          setInt(out, 1);
           return true;
         }
         if (*cur == 'f' && fastLiteral("false")) {
-          out = Value::ofBool(false);
+          setInt(out, 0);
           return true;
         }
         return false;
@@ -894,8 +951,8 @@ struct ClaimLoader::Impl {
       }
       case FastOp::kDate: {
         int32_t days;
-        if (*cur == '"' && s[10] == '"' && parseDate(std::string_view(s, 10), days)) {
-          out = Value::ofInt(days);
+        if (*cur == '"' && s[10] == '"' && parseDateAt(s, days)) {
+          setInt(out, days);
           cur = s + 11;
           return true;
         }
@@ -905,7 +962,7 @@ struct ClaimLoader::Impl {
         if (*cur != '"') return false;
         for (const RawName& name : enumNames[f.type.enumIndex]) {
           if (rawIs(s, name)) {
-            out = Value::ofString(StrRef{s, name.size});
+            setString(out, s, name.size);
             cur = s + name.size + 1;
             return true;
           }
@@ -914,7 +971,7 @@ struct ClaimLoader::Impl {
       case FastOp::kFixed: {
         const size_t n = fixedFormatLength(f.type.format);
         if (*cur == '"' && s[n] == '"' && matchesFormat(f.type.format, std::string_view(s, n))) {
-          out = Value::ofString(StrRef{s, static_cast<uint32_t>(n)});
+          setString(out, s, static_cast<uint32_t>(n));
           cur = s + n + 1;
           return true;
         }
@@ -928,7 +985,7 @@ struct ClaimLoader::Impl {
   // The fraction at `point` of a number whose integer part (at most 9 digits) is `n`: with 1 to
   // 6 digits and no exponent it fits any claim number and is read here, `cur` after it (and
   // true, a valid value in `out`). False, `cur` unchanged, otherwise.
-  bool fastFraction(const char* point, uint64_t n, bool negative, const SchemaField& f, Value& out) {
+  PPL_ALWAYS_INLINE bool fastFraction(const char* point, uint64_t n, bool negative, const SchemaField& f, Value& out) {
     const char* p = point + 1;
     while (isDigit(*p) && p - point <= 7) n = n * 10 + static_cast<unsigned>(*p++ - '0');
     const ptrdiff_t scale = p - point - 1;
@@ -1011,73 +1068,105 @@ struct ClaimLoader::Impl {
     return true;
   }
 
+  // The key at `key` (after its opening quote) is `plan`'s name, its closing quote and a colon.
+  // Reads 16 or 24 bytes: a key is inside the document, which the padding follows.
+  static bool keyIs(const char* key, const FieldPlan& plan) {
+    uint64_t w0, w1;
+    std::memcpy(&w0, key, sizeof w0);
+    std::memcpy(&w1, key + 8, sizeof w1);
+    uint64_t diff = ((w0 ^ plan.key[0]) & plan.keyMask[0]) | ((w1 ^ plan.key[1]) & plan.keyMask[1]);
+    if (plan.words > 2) {
+      uint64_t w2;
+      std::memcpy(&w2, key + 16, sizeof w2);
+      diff |= (w2 ^ plan.key[2]) & plan.keyMask[2];
+    }
+    return diff == 0;
+  }
+
   // After the opening brace of an object of `record` laid out at `base`.
   bool fastObject(uint32_t record, uint32_t base, int depth) {
     if (depth > kMaxDepth) return false;
-    const SchemaRecord& rec = schema.records[record];
-    const RawName* const names = &rawNames[rawNameOffset[record]];
-    const FastOp* const ops = &fieldOps[rawNameOffset[record]];
-    const size_t fieldCount = rec.fields.size();
-    uint64_t* const seen = &seenWords[static_cast<size_t>(depth) * seenWordsPerObject];
-    std::fill(seen, seen + (fieldCount + 63) / 64, 0);
-    size_t expected = 0;  // the field after the last one met
-    bool inOrder = true;  // every key so far was the one expected: none can repeat yet
-    skipSpace();
+    const FieldPlan* const plan = &plans[planOffset[record]];
+    const FieldPlan* next = plan;  // the field after the last one met
+    uint64_t seen = 0;             // a bit per field met (at most 64 fields: fastFieldsFit)
+    bool inOrder = true;           // every key so far was the one expected: none can repeat yet
+    if (static_cast<unsigned char>(*cur) <= ' ') skipSpace();
     if (*cur == '}') {
       ++cur;
-      return finishRecord(record, base, seen, depth);
+      return fastFinish(record, base, seen, depth);
     }
     for (;;) {
       if (*cur != '"') return false;
-      const char* key = cur + 1;
-      int k;
-      if (expected < fieldCount && fastKeyIs(key, names, record, expected)) {
-        k = static_cast<int>(expected);
-        cur = key + names[k].size + 1;
+      const char* const key = cur + 1;
+      const FieldPlan* f;
+      if (next->words != 0 && keyIs(key, *next)) {
+        // The usual key: the one expected, then its colon.
+        f = next;
+        cur = key + f->keyLength;
       } else {
         std::string_view name;
         if (!fastString(name)) return false;
-        k = findField(record, name);
+        if (*cur != ':') {
+          skipSpace();
+          if (*cur != ':') return false;
+        }
+        ++cur;
+        const int k = findField(record, name);
         inOrder = false;
+        if (k < 0) {
+          if (static_cast<unsigned char>(*cur) <= ' ') skipSpace();
+          if (!fastSkipValue()) return false;
+          if (!fastNextField()) return fastClose(record, base, seen, depth);
+          continue;
+        }
+        f = plan + k;
       }
-      // White space is rare between tokens: look for it only where the token is not next.
-      if (*cur != ':') {
-        skipSpace();
-        if (*cur != ':') return false;
-      }
-      ++cur;
-      skipSpace();
-      if (k < 0) {
-        if (!fastSkipValue()) return false;
-      } else {
-        expected = static_cast<size_t>(k) + 1;
-        const uint64_t bit = uint64_t{1} << (k & 63);
-        if (!inOrder && (seen[k >> 6] & bit)) return false;
-        seen[k >> 6] |= bit;
-        const SchemaField& f = rec.fields[k];
-        const FastOp op = ops[k];
-        if (op == FastOp::kRecord) {
+      if (static_cast<unsigned char>(*cur) <= ' ') skipSpace();
+      const uint64_t bit = uint64_t{1} << (f - plan);
+      if (!inOrder && (seen & bit)) return false;
+      seen |= bit;
+      next = f + 1;
+      switch (f->op) {
+        case FastOp::kRecord: {
           if (*cur != '{') return false;
           ++cur;
-          const uint32_t child = newRecord(f.type.record, 0);
-          facts->slots[base + f.slot] = Value::ofRecord(child);
-          if (!fastObject(f.type.record, child, depth + 1)) return false;
-        } else if (op == FastOp::kList) {
-          if (!fastList(f, elemOps[rawNameOffset[record] + k], base, depth + 1)) return false;
-        } else if (!fastScalar(f, op, false, facts->slots[base + f.slot])) {
-          return false;
+          const uint32_t record2 = f->field->type.record;
+          const uint32_t child = newRecord(record2, 0);
+          setRecord(facts->slots[base + f->slot], child);
+          if (!fastObject(record2, child, depth + 1)) return false;
+          break;
         }
+        case FastOp::kList:
+          if (!fastList(*f->field, f->elemOp, base, depth + 1)) return false;
+          break;
+        default:
+          if (!fastScalar(*f->field, f->op, false, facts->slots[base + f->slot])) return false;
+          break;
       }
-      if (*cur != ',' && *cur != '}') skipSpace();
-      if (*cur == ',') {
-        ++cur;
-        skipSpace();
-        continue;
-      }
-      if (*cur != '}') return false;
-      ++cur;
-      return finishRecord(record, base, seen, depth);
+      if (!fastNextField()) return fastClose(record, base, seen, depth);
     }
+  }
+
+  // After a field's value: true at a comma (`cur` after it and its white space); false
+  // otherwise, `cur` at what follows the value.
+  PPL_ALWAYS_INLINE bool fastNextField() {
+    if (static_cast<unsigned char>(*cur) <= ' ') skipSpace();
+    if (*cur != ',') return false;
+    ++cur;
+    if (static_cast<unsigned char>(*cur) <= ' ') skipSpace();
+    return true;  // anything but a key's quote fails at the top of the loop
+  }
+
+  // At what follows an object's last value: its closing brace, or a failure.
+  bool fastClose(uint32_t record, uint32_t base, uint64_t seen, int depth) {
+    if (*cur != '}') return false;
+    ++cur;
+    return fastFinish(record, base, seen, depth);
+  }
+
+  bool fastFinish(uint32_t record, uint32_t base, uint64_t seen, int depth) {
+    if (depth == 0) seenWords[0] = seen;  // fastDocument reads the root's claim_id bit there
+    return finishRecord(record, base, &seen, depth);
   }
 
   bool fastList(const SchemaField& f, FastOp elemOp, uint32_t base, int depth) {
@@ -1223,8 +1312,9 @@ struct ClaimLoader::Impl {
   std::vector<int32_t> keySlots;    // field index or -1
   std::vector<RawName> rawNames;    // by record (from rawNameOffset) and field
   std::vector<uint32_t> rawNameOffset;
-  std::vector<FastOp> fieldOps;  // by record (from rawNameOffset) and field
-  std::vector<FastOp> elemOps;   // the same for the elements of list fields
+  std::vector<FieldPlan> plans;       // by record (from planOffset): its fields, then the end
+  std::vector<uint32_t> planOffset;
+  bool fastFieldsFit = true;  // no record has more than 64 fields (the fast path's seen bits)
   std::vector<std::vector<RawName>> enumNames;  // by enumeration: its names, raw
 
   // The fast path: only when every field name can be compared raw (printable ASCII, no quote
