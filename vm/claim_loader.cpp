@@ -195,6 +195,10 @@ PPL_ALWAYS_INLINE void setString(Value& v, const char* data, uint32_t size) {
   clearValue(v);
   v.s = StrRef{data, size};
 }
+PPL_ALWAYS_INLINE void setNone(Value& v) {
+  clearValue(v);
+  v.absent = 1;
+}
 PPL_ALWAYS_INLINE void setRecord(Value& v, uint32_t base) {
   clearValue(v);
   v.rec = base;
@@ -242,6 +246,7 @@ struct ClaimLoader::Impl {
     kDate,    // 10 characters and a quote, parsed by parseDate
     kEnum,    // one of the enumeration's names, each compared raw with its closing quote
     kFixed,   // a code format of one length (hcpcs, ndc, npi, ...) that admits no quote or escape
+    kText,    // a string of any format without an enumeration, checked in place
     kString,  // any other string
   };
   // What the fast path needs of a field, in one place: its key as raw bytes with the closing
@@ -257,6 +262,14 @@ struct ClaimLoader::Impl {
     FastOp op = FastOp::kRecord;
     FastOp elemOp = FastOp::kRecord;
     const SchemaField* field = nullptr;
+    uint64_t bit = 0;  // the field's bit in the seen bits of its object
+  };
+  // What the fast path needs of a record when its object closes: which fields it has, which
+  // must be met (no default, not optional) and which have a default.
+  struct RecordPlan {
+    uint64_t fields = 0;
+    uint64_t required = 0;
+    uint64_t defaulted = 0;
   };
 
   explicit Impl(const Schema& s) : schema(s) {
@@ -277,7 +290,18 @@ struct ClaimLoader::Impl {
       rawNameOffset.push_back(static_cast<uint32_t>(rawNames.size()));
       for (const SchemaField& f : rec.fields) rawNames.push_back(rawNameOf(f.name));
       planOffset.push_back(static_cast<uint32_t>(plans.size()));
-      for (const SchemaField& f : rec.fields) plans.push_back(planFor(f));
+      recordPlans.emplace_back();
+      for (size_t k = 0; k < rec.fields.size(); ++k) {
+        const SchemaField& f = rec.fields[k];
+        plans.push_back(planFor(f));
+        if (k < 64) {
+          const uint64_t bit = uint64_t{1} << k;
+          plans.back().bit = bit;
+          recordPlans.back().fields |= bit;
+          if (f.hasDefault) recordPlans.back().defaulted |= bit;
+          if (!f.hasDefault && !f.optional) recordPlans.back().required |= bit;
+        }
+      }
       plans.emplace_back();  // the end: no key matches it
       if (rec.fields.size() > 64) fastFieldsFit = false;
       seenWordsPerObject = std::max(seenWordsPerObject, (rec.fields.size() + 63) / 64);
@@ -339,7 +363,7 @@ struct ClaimLoader::Impl {
       }
       return FastOp::kEnum;
     }
-    return fixedFormatLength(f.type.format) > 0 ? FastOp::kFixed : FastOp::kString;
+    return fixedFormatLength(f.type.format) > 0 ? FastOp::kFixed : FastOp::kText;
   }
 
   // The one length a code of format `f` has, 0 when it varies; such a code is letters and digits.
@@ -640,7 +664,7 @@ struct ClaimLoader::Impl {
   // Reported at the list's closing bracket, at the first element that repeats an earlier one.
   bool checkUnique(const SchemaField& f, const std::vector<Value>& items) {
     uint32_t dup = 0, first = 0;
-    if (!findRepeat(f, items, dup, first)) return true;
+    if (!findRepeat(f, items.data(), static_cast<uint32_t>(items.size()), dup, first)) return true;
     const SchemaField& key = schema.records[f.type.record].fields[f.uniqueBy];
     const Value& value = facts->slots[items[dup].rec + key.slot];
     std::string list = pathString();
@@ -649,16 +673,16 @@ struct ClaimLoader::Impl {
                                       "/" + std::to_string(first) + ")");
   }
 
-  // True when an element of the list of records `items` repeats the `unique` key of an earlier
+  // True when an element of the list of records `items` (`count` of them) repeats the `unique` key of an earlier
   // one: `dup` is the first such element and `first` the earlier one it repeats.
-  bool findRepeat(const SchemaField& f, const std::vector<Value>& items, uint32_t& dup, uint32_t& first) {
+  bool findRepeat(const SchemaField& f, const Value* items, uint32_t count, uint32_t& dup, uint32_t& first) {
     const SchemaField& key = schema.records[f.type.record].fields[f.uniqueBy];
     const ValueKind kind = key.type.kind;
     if (!isScalarKind(kind)) return false;
     const std::vector<Value>& slots = facts->slots;
     auto keyOf = [&](uint32_t i) -> const Value& { return slots[items[i].rec + key.slot]; };
     uniqueScratch.clear();
-    for (uint32_t i = 0; i < items.size(); ++i) {
+    for (uint32_t i = 0; i < count; ++i) {
       if (!keyOf(i).absent) uniqueScratch.push_back(i);
     }
     // Sorting beats pairwise comparison on long lists, and the tie-break on the index puts
@@ -970,9 +994,22 @@ struct ClaimLoader::Impl {
         break;
       case FastOp::kFixed: {
         const size_t n = fixedFormatLength(f.type.format);
-        if (*cur == '"' && s[n] == '"' && matchesFormat(f.type.format, std::string_view(s, n))) {
+        if (*cur == '"' && s[n] == '"' && matchesFormatAt(f.type.format, s, n)) {
           setString(out, s, static_cast<uint32_t>(n));
           cur = s + n + 1;
+          return true;
+        }
+        break;
+      }
+      case FastOp::kText: {
+        // What stringValue would accept of a string without escapes: not empty where it must
+        // not be, in its format.
+        if (*cur != '"') return false;
+        const char* const end = findStringEnd(s);
+        const size_t n = static_cast<size_t>(end - s);
+        if (*end == '"' && (n != 0 || element || !f.nonEmpty) && matchesFormatAt(f.type.format, s, n)) {
+          setString(out, s, static_cast<uint32_t>(n));
+          cur = end + 1;
           return true;
         }
         break;
@@ -1122,9 +1159,8 @@ struct ClaimLoader::Impl {
         f = plan + k;
       }
       if (static_cast<unsigned char>(*cur) <= ' ') skipSpace();
-      const uint64_t bit = uint64_t{1} << (f - plan);
-      if (!inOrder && (seen & bit)) return false;
-      seen |= bit;
+      if (!inOrder && (seen & f->bit)) return false;
+      seen |= f->bit;
       next = f + 1;
       switch (f->op) {
         case FastOp::kRecord: {
@@ -1164,39 +1200,63 @@ struct ClaimLoader::Impl {
     return fastFinish(record, base, seen, depth);
   }
 
+  // finishRecord for the fast path, from the record's plan: a missing required field or dates
+  // out of order only fail (the general path reports them).
   bool fastFinish(uint32_t record, uint32_t base, uint64_t seen, int depth) {
     if (depth == 0) seenWords[0] = seen;  // fastDocument reads the root's claim_id bit there
-    return finishRecord(record, base, &seen, depth);
+    const RecordPlan& rp = recordPlans[record];
+    uint64_t missing = rp.fields & ~seen;
+    if (missing & rp.required) return false;
+    if (missing != 0) {
+      const FieldPlan* const plan = &plans[planOffset[record]];
+      for (; missing != 0; missing &= missing - 1) {
+        const FieldPlan& f = plan[__builtin_ctzll(missing)];
+        if (f.bit & rp.defaulted) {
+          Value v = Value::none();
+          if (!defaultFor(*f.field, depth, v)) return false;
+          facts->slots[base + f.slot] = v;
+        } else {
+          setNone(facts->slots[base + f.slot]);
+        }
+      }
+    }
+    for (const uint32_t k : datedFields[record]) {
+      const SchemaRecord& rec = schema.records[record];
+      const Value& a = facts->slots[base + rec.fields[k].slot];
+      const Value& b = facts->slots[base + rec.fields[rec.fields[k].notBefore].slot];
+      if (!a.absent && !b.absent && a.i < b.i) return false;
+    }
+    return true;
   }
 
   bool fastList(const SchemaField& f, FastOp elemOp, uint32_t base, int depth) {
     if (depth > kMaxDepth || *cur != '[') return false;
     ++cur;
+    // The elements go to the scratch of this depth by index; it grows (rarely, and keeps its
+    // capacity) only when full.
     std::vector<Value>& items = listScratch[depth];
-    items.clear();
+    uint32_t count = 0;
     const bool ofRecords = f.type.elemKind == ValueKind::kRecord;
-    skipSpace();
+    if (static_cast<unsigned char>(*cur) <= ' ') skipSpace();
     if (*cur == ']') {
       ++cur;
     } else {
       for (;;) {
-        const uint32_t index = static_cast<uint32_t>(items.size());
-        if (index == kMaxListElements) return false;
+        if (count == kMaxListElements) return false;
+        if (count == items.size()) items.resize(std::max<size_t>(16, 2 * items.size()));
         if (ofRecords) {
           if (*cur != '{') return false;
           ++cur;
-          uint32_t child = newRecord(f.type.record, index);
-          items.push_back(Value::ofRecord(child));
+          const uint32_t child = newRecord(f.type.record, count);
+          setRecord(items[count++], child);
           if (!fastObject(f.type.record, child, depth + 1)) return false;
-        } else {
-          Value x;
-          if (!fastScalar(f, elemOp, true, x)) return false;
-          items.push_back(x);
+        } else if (!fastScalar(f, elemOp, true, items[count++])) {
+          return false;
         }
-        skipSpace();
+        if (static_cast<unsigned char>(*cur) <= ' ') skipSpace();
         if (*cur == ',') {
           ++cur;
-          skipSpace();
+          if (static_cast<unsigned char>(*cur) <= ' ') skipSpace();
           continue;
         }
         if (*cur != ']') return false;
@@ -1204,12 +1264,14 @@ struct ClaimLoader::Impl {
         break;
       }
     }
-    if (f.nonEmpty && items.empty()) return false;
+    if (f.nonEmpty && count == 0) return false;
     uint32_t dup, first;
-    if (f.uniqueBy >= 0 && findRepeat(f, items, dup, first)) return false;
+    if (f.uniqueBy >= 0 && findRepeat(f, items.data(), count, dup, first)) return false;
     const uint32_t begin = static_cast<uint32_t>(facts->elems.size());
-    facts->elems.insert(facts->elems.end(), items.begin(), items.end());
-    facts->slots[base + f.slot] = Value::ofList({begin, static_cast<uint32_t>(items.size())});
+    facts->elems.insert(facts->elems.end(), items.data(), items.data() + count);
+    Value& list = facts->slots[base + f.slot];
+    clearValue(list);
+    list.list = ListRef{begin, count};
     return true;
   }
 
@@ -1314,6 +1376,7 @@ struct ClaimLoader::Impl {
   std::vector<uint32_t> rawNameOffset;
   std::vector<FieldPlan> plans;       // by record (from planOffset): its fields, then the end
   std::vector<uint32_t> planOffset;
+  std::vector<RecordPlan> recordPlans;  // by record
   bool fastFieldsFit = true;  // no record has more than 64 fields (the fast path's seen bits)
   std::vector<std::vector<RawName>> enumNames;  // by enumeration: its names, raw
 
