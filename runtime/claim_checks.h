@@ -25,6 +25,10 @@ const char* formatExpectation(StringFormat f);
 
 // matchesFormat(f, {s, n}) for the claim loader's fast path, which reads codes in place: the
 // same answer, without a call or loops for the fixed-length codes. Reads max(n, 8) bytes from s.
+// Always inline: the fast path knows the format of each field it reads.
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((always_inline))
+#endif
 inline bool matchesFormatAt(StringFormat f, const char* s, size_t n) {
   auto digit = [](char c) { return c >= '0' && c <= '9'; };
   auto upperOrDigit = [&](char c) { return (c >= 'A' && c <= 'Z') || digit(c); };

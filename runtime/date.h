@@ -45,9 +45,11 @@ inline bool parseDateAt(const char* text, int32_t& days) {
   const uint64_t v = w - kZeros;  // no borrows: every byte is at least what it loses
   const unsigned e = dd - 0x3030u;
   if (((v + 0x0606060606060606ull) & 0xF0F0F0F0F0F0F0F0ull) != 0 || ((e + 0x0606u) & 0xF0F0u) != 0) return false;
-  const unsigned y = static_cast<unsigned>(v & 0xFF) * 1000 + static_cast<unsigned>(v >> 8 & 0xFF) * 100 +
-                     static_cast<unsigned>(v >> 16 & 0xFF) * 10 + static_cast<unsigned>(v >> 24 & 0xFF);
-  const unsigned m = static_cast<unsigned>(v >> 40 & 0xFF) * 10 + static_cast<unsigned>(v >> 48 & 0xFF);
+  // Each byte of v is a digit value (the dashes 0): byte i of `pairs` is 10 * digit i + digit
+  // i + 1, at most 99, so no byte carries into the next.
+  const uint64_t pairs = v * 10 + (v >> 8);
+  const unsigned y = static_cast<unsigned>(pairs & 0xFF) * 100 + static_cast<unsigned>(pairs >> 16 & 0xFF);
+  const unsigned m = static_cast<unsigned>(pairs >> 40 & 0xFF);
   const unsigned d = (e & 0xFF) * 10 + (e >> 8);
 #else
   const unsigned char* t = reinterpret_cast<const unsigned char*>(text);

@@ -159,7 +159,7 @@ enum class StringProblem { kNone, kDate, kEmpty, kEnum, kFormat };
 [[maybe_unused]] bool endsFastString(unsigned char c) { return c == '"' || c == '\\' || c < 0x20 || c >= 0x80; }
 
 // The first byte at or after `p` for which endsFastString holds, eight bytes at a time.
-const char* findStringEnd(const char* p) {
+PPL_ALWAYS_INLINE const char* findStringEnd(const char* p) {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
   constexpr uint64_t kOnes = 0x0101010101010101ull;
   constexpr uint64_t kHighs = 0x8080808080808080ull;
