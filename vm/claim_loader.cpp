@@ -1132,8 +1132,9 @@ struct ClaimLoader::Impl {
       ++cur;
       return fastFinish(record, base, seen, depth);
     }
+    if (*cur != '"') return false;
     for (;;) {
-      if (*cur != '"') return false;
+      // At a key's opening quote.
       const char* const key = cur + 1;
       const FieldPlan* f;
       if (next->words != 0 && keyIs(key, *next)) {
@@ -1153,8 +1154,9 @@ struct ClaimLoader::Impl {
         if (k < 0) {
           if (static_cast<unsigned char>(*cur) <= ' ') skipSpace();
           if (!fastSkipValue()) return false;
-          if (!fastNextField()) return fastClose(record, base, seen, depth);
-          continue;
+          const After after = fastNextField();
+          if (after == After::kKey) continue;
+          return fastEnd(after, record, base, seen, depth);
         }
         f = plan + k;
       }
@@ -1162,35 +1164,57 @@ struct ClaimLoader::Impl {
       if (!inOrder && (seen & f->bit)) return false;
       seen |= f->bit;
       next = f + 1;
+      // One dispatch on the field's operation: each case is fastScalar for one constant op.
+      Value& slot = facts->slots[base + f->slot];
+      const SchemaField& field = *f->field;
+      bool ok;
       switch (f->op) {
         case FastOp::kRecord: {
           if (*cur != '{') return false;
           ++cur;
-          const uint32_t record2 = f->field->type.record;
+          const uint32_t record2 = field.type.record;
           const uint32_t child = newRecord(record2, 0);
           setRecord(facts->slots[base + f->slot], child);
-          if (!fastObject(record2, child, depth + 1)) return false;
+          ok = fastObject(record2, child, depth + 1);
           break;
         }
-        case FastOp::kList:
-          if (!fastList(*f->field, f->elemOp, base, depth + 1)) return false;
-          break;
-        default:
-          if (!fastScalar(*f->field, f->op, false, facts->slots[base + f->slot])) return false;
-          break;
+        case FastOp::kList: ok = fastList(field, f->elemOp, base, depth + 1); break;
+        case FastOp::kBool: ok = fastScalar(field, FastOp::kBool, false, slot); break;
+        case FastOp::kInt: ok = fastScalar(field, FastOp::kInt, false, slot); break;
+        case FastOp::kDecimal: ok = fastScalar(field, FastOp::kDecimal, false, slot); break;
+        case FastOp::kDate: ok = fastScalar(field, FastOp::kDate, false, slot); break;
+        case FastOp::kEnum: ok = fastScalar(field, FastOp::kEnum, false, slot); break;
+        case FastOp::kFixed: ok = fastScalar(field, FastOp::kFixed, false, slot); break;
+        case FastOp::kText: ok = fastScalar(field, FastOp::kText, false, slot); break;
+        default: ok = fastScalar(field, FastOp::kString, false, slot); break;
       }
-      if (!fastNextField()) return fastClose(record, base, seen, depth);
+      if (!ok) return false;
+      // The usual spelling goes on at once: a comma and the next key's quote.
+      if (cur[0] == ',' && cur[1] == '"') {
+        ++cur;
+        continue;
+      }
+      const After after = fastNextField();
+      if (after == After::kKey) continue;
+      return fastEnd(after, record, base, seen, depth);
     }
   }
 
-  // After a field's value: true at a comma (`cur` after it and its white space); false
-  // otherwise, `cur` at what follows the value.
-  PPL_ALWAYS_INLINE bool fastNextField() {
+  // After a field's value: the next field's key (`cur` at its opening quote), the end of the
+  // fields (`cur` at what follows the last value and its white space), or a comma that no key
+  // follows (a failure).
+  enum class After { kKey, kEnd, kFail };
+  After fastNextField() {
     if (static_cast<unsigned char>(*cur) <= ' ') skipSpace();
-    if (*cur != ',') return false;
+    if (*cur != ',') return After::kEnd;
     ++cur;
     if (static_cast<unsigned char>(*cur) <= ' ') skipSpace();
-    return true;  // anything but a key's quote fails at the top of the loop
+    return *cur == '"' ? After::kKey : After::kFail;
+  }
+
+  // The end of an object's fields by fastNextField: its closing brace or a failure.
+  bool fastEnd(After after, uint32_t record, uint32_t base, uint64_t seen, int depth) {
+    return after == After::kEnd && fastClose(record, base, seen, depth);
   }
 
   // At what follows an object's last value: its closing brace, or a failure.

@@ -1021,4 +1021,25 @@ TEST_CASE("claim loader: the fast path reads codes and dates as the general path
     with(v.substr(0, v.size() - 1) + ".1\"");
   }
 }
+
+// Punctuation the fast path reads itself: a comma, white space or a closing bracket added or
+// removed around every brace, bracket, comma and colon of a claim.
+TEST_CASE("claim loader: the fast path reads punctuation as the general path does", "[claim_loader]") {
+  Schema claims;
+  Diagnostics diags;
+  SourceManager sources;
+  REQUIRE(builtinSchema(claims, diags, sources));
+  ClaimLoader loader(claims);
+  const std::string seed = readFile(PPL_SOURCE_DIR "/fuzz/corpus/claim/fast-path-compact-bench-claim.json");
+  const char* const pieces[] = {",", " ", "\n", ", ", " ,", ",,", "}", "]", ":", "\"\"", "\"x\":1,"};
+  for (size_t at = 0; at < seed.size(); ++at) {
+    const char c = seed[at];
+    if (c != ',' && c != '{' && c != '}' && c != '[' && c != ']' && c != ':') continue;
+    for (const char* piece : pieces) {
+      expectSamePaths(loader, claims, std::string(seed).insert(at, piece));
+      expectSamePaths(loader, claims, std::string(seed).insert(at + 1, piece));
+    }
+    expectSamePaths(loader, claims, std::string(seed).erase(at, 1));
+  }
+}
 #endif
