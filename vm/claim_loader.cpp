@@ -505,9 +505,16 @@ struct ClaimLoader::Impl {
 
   // ---- layout ----
 
+  // Records are laid out from slotsUsed on. Facts::slots is only grown (zeroing what it adds),
+  // at least doubling, and cut to slotsUsed when the load succeeds: a resize per record cost
+  // more than the record's own fields. The fast path also starts on the slots the caller's
+  // Facts already has (the last claim's, usually): the loader writes every slot of a record
+  // (its ordinal, and each field met or absent), so what was there never shows.
   uint32_t newRecord(uint32_t record, uint32_t ordinal) {
-    uint32_t base = static_cast<uint32_t>(facts->slots.size());
-    facts->slots.resize(base + schema.records[record].slotCount());
+    const uint32_t base = slotsUsed;
+    const size_t end = size_t{base} + schema.records[record].slotCount();
+    if (end > facts->slots.size()) facts->slots.resize(std::max(end, 2 * facts->slots.size()));
+    slotsUsed = static_cast<uint32_t>(end);
     setInt(facts->slots[base], ordinal);
     return base;
   }
@@ -1368,8 +1375,11 @@ struct ClaimLoader::Impl {
   }
 
   // Clears what a load leaves behind: facts, error, path, claim id.
-  void forgetLoad() {
-    facts->clear();
+  // `keepSlots`: leave Facts::slots as it is, for the fast path to write over.
+  void forgetLoad(bool keepSlots = false) {
+    if (!keepSlots) facts->slots.clear();
+    facts->elems.clear();
+    slotsUsed = 0;
     error->path.clear();
     error->message.clear();
     path.clear();
@@ -1380,13 +1390,22 @@ struct ClaimLoader::Impl {
   bool load(std::string_view json, Facts& out, ClaimError& err) {
     facts = &out;
     error = &err;
-    forgetLoad();
-    if (!schemaError.empty()) return fail("", "the claim schema is invalid: " + schemaError);
+    forgetLoad(/*keepSlots=*/true);
+    if (!schemaError.empty()) {
+      out.clear();
+      return fail("", "the claim schema is invalid: " + schemaError);
+    }
     copyInput(json);
     // A document simdjson would refuse as too large (over 4 GiB) is left to it to refuse.
-    if (fastEnabled && inputSize <= parser.max_capacity() && fastDocument()) return true;
+    if (fastEnabled && inputSize <= parser.max_capacity() && fastDocument()) {
+      facts->slots.resize(slotsUsed);  // only ever shrinks here
+      return true;
+    }
     forgetLoad();  // start again on the general path: nothing of the fast attempt may show
-    if (loadDocument()) return true;
+    if (loadDocument()) {
+      facts->slots.resize(slotsUsed);
+      return true;
+    }
     out.clear();  // no half-filled facts; the rescan below reuses the strings' buffer
     if (!hadClaimId) findClaimId();
     return false;
@@ -1419,6 +1438,7 @@ struct ClaimLoader::Impl {
   Facts* facts = nullptr;
   ClaimError* error = nullptr;
   std::vector<PathStep> path;
+  uint32_t slotsUsed = 0;  // the records laid out so far take Facts::slots[0, slotsUsed)
   // Fields met: for the open object at depth d, a bit per field in the seenWordsPerObject
   // words from d * seenWordsPerObject (depth never passes kMaxDepth).
   std::vector<uint64_t> seenWords;

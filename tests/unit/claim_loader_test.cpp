@@ -1042,4 +1042,42 @@ TEST_CASE("claim loader: the fast path reads punctuation as the general path doe
     expectSamePaths(loader, claims, std::string(seed).erase(at, 1));
   }
 }
+
+// The fast path writes a claim over the slots the caller's Facts still holds from the last one:
+// every pair of example claims, one loaded after the other into the same Facts, gives the facts
+// the second one gives alone (also after a failed load and after the general path).
+TEST_CASE("claim loader: a claim loaded over another's facts", "[claim_loader]") {
+  Schema claims;
+  Diagnostics diags;
+  SourceManager sources;
+  REQUIRE(builtinSchema(claims, diags, sources));
+  ClaimLoader loader(claims);
+  ClaimLoader alone(claims);
+  std::vector<std::string> seeds;
+  for (const auto& entry : std::filesystem::directory_iterator(PPL_SOURCE_DIR "/fuzz/corpus/claim")) {
+    seeds.push_back(readFile(entry.path()));
+  }
+  seeds.push_back("{}");
+  seeds.push_back(seeds[0].substr(0, seeds[0].size() / 2));
+  for (const std::string& first : seeds) {
+    for (const std::string& second : seeds) {
+      Facts reused, fresh;
+      ClaimError error, freshError;
+      loader.load(first, reused, error);
+      const bool ok = loader.load(second, reused, error);
+      INFO("first: " << first << "\nsecond: " << second);
+      REQUIRE(ok == alone.load(second, fresh, freshError));
+      CHECK(error.message == freshError.message);
+      CHECK(reused.slots.size() == fresh.slots.size());
+      CHECK(reused.elems.size() == fresh.elems.size());
+      // sameFacts compares strings by where they point: load the second claim with `loader` again.
+      Facts again;
+      REQUIRE(loader.load(second, again, error) == ok);
+      Facts reusedAgain = reused;
+      loader.load(first, reusedAgain, error);
+      loader.load(second, reusedAgain, error);
+      CHECK(sameFacts(claims, reusedAgain, again));
+    }
+  }
+}
 #endif
