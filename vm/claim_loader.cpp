@@ -270,6 +270,12 @@ struct ClaimLoader::Impl {
     uint64_t fields = 0;
     uint64_t required = 0;
     uint64_t defaulted = 0;
+    uint32_t planOffset = 0;              // its fields' plans in `plans`
+    uint32_t slotCount = 0;
+    uint32_t datedBegin = 0, datedEnd = 0;  // its `not before` pairs in `datedSlots`
+  };
+  struct DatedSlots {
+    uint32_t slot, notBeforeSlot;
   };
 
   explicit Impl(const Schema& s) : schema(s) {
@@ -291,6 +297,13 @@ struct ClaimLoader::Impl {
       for (const SchemaField& f : rec.fields) rawNames.push_back(rawNameOf(f.name));
       planOffset.push_back(static_cast<uint32_t>(plans.size()));
       recordPlans.emplace_back();
+      recordPlans.back().planOffset = static_cast<uint32_t>(plans.size());
+      recordPlans.back().slotCount = rec.slotCount();
+      recordPlans.back().datedBegin = static_cast<uint32_t>(datedSlots.size());
+      for (const SchemaField& f : rec.fields) {
+        if (f.notBefore >= 0) datedSlots.push_back({f.slot, rec.fields[f.notBefore].slot});
+      }
+      recordPlans.back().datedEnd = static_cast<uint32_t>(datedSlots.size());
       for (size_t k = 0; k < rec.fields.size(); ++k) {
         const SchemaField& f = rec.fields[k];
         plans.push_back(planFor(f));
@@ -506,18 +519,21 @@ struct ClaimLoader::Impl {
   // ---- layout ----
 
   // Records are laid out from slotsUsed on. Facts::slots is only grown (zeroing what it adds),
-  // at least doubling, and cut to slotsUsed when the load succeeds: a resize per record cost
-  // more than the record's own fields. The fast path also starts on the slots the caller's
-  // Facts already has (the last claim's, usually): the loader writes every slot of a record
-  // (its ordinal, and each field met or absent), so what was there never shows.
+  // 64 slots or more at a time, and cut to slotsUsed when the load succeeds: a resize per
+  // record cost more than the record's own fields. The fast path also starts on the slots the
+  // caller's Facts already has (the last claim's, usually): the loader writes every slot of a
+  // record (its ordinal, and each field met or absent), so what was there never shows.
   uint32_t newRecord(uint32_t record, uint32_t ordinal) {
     const uint32_t base = slotsUsed;
     const size_t end = size_t{base} + schema.records[record].slotCount();
-    if (end > facts->slots.size()) facts->slots.resize(std::max(end, 2 * facts->slots.size()));
+    if (end > facts->slots.size()) growSlots(end);
     slotsUsed = static_cast<uint32_t>(end);
     setInt(facts->slots[base], ordinal);
     return base;
   }
+
+  // At least `end` slots, and room for a few more records: each growth zeroes what it adds.
+  void growSlots(size_t end) { facts->slots.resize(std::max(end, facts->slots.size() + 64)); }
 
   // The value an absent field with `hasDefault` stands for: [] and {} are built here.
   bool defaultFor(const SchemaField& f, int depth, Value& out) {
@@ -1180,7 +1196,7 @@ struct ClaimLoader::Impl {
           if (*cur != '{') return false;
           ++cur;
           const uint32_t record2 = field.type.record;
-          const uint32_t child = newRecord(record2, 0);
+          const uint32_t child = fastNewRecord(record2, 0);
           setRecord(facts->slots[base + f->slot], child);
           ok = fastObject(record2, child, depth + 1);
           break;
@@ -1233,31 +1249,39 @@ struct ClaimLoader::Impl {
 
   // finishRecord for the fast path, from the record's plan: a missing required field or dates
   // out of order only fail (the general path reports them).
-  bool fastFinish(uint32_t record, uint32_t base, uint64_t seen, int depth) {
+  PPL_ALWAYS_INLINE bool fastFinish(uint32_t record, uint32_t base, uint64_t seen, int depth) {
     if (depth == 0) seenWords[0] = seen;  // fastDocument reads the root's claim_id bit there
     const RecordPlan& rp = recordPlans[record];
     uint64_t missing = rp.fields & ~seen;
     if (missing & rp.required) return false;
-    if (missing != 0) {
-      const FieldPlan* const plan = &plans[planOffset[record]];
-      for (; missing != 0; missing &= missing - 1) {
-        const FieldPlan& f = plan[__builtin_ctzll(missing)];
-        if (f.bit & rp.defaulted) {
-          Value v = Value::none();
-          if (!defaultFor(*f.field, depth, v)) return false;
-          facts->slots[base + f.slot] = v;
-        } else {
-          setNone(facts->slots[base + f.slot]);
-        }
+    Value* slots = facts->slots.data() + base;
+    for (; missing != 0; missing &= missing - 1) {
+      const FieldPlan& f = plans[rp.planOffset + static_cast<uint32_t>(__builtin_ctzll(missing))];
+      if (f.bit & rp.defaulted) {
+        Value v = Value::none();
+        if (!defaultFor(*f.field, depth, v)) return false;
+        slots = facts->slots.data() + base;  // a record default may have grown the slots
+        slots[f.slot] = v;
+      } else {
+        setNone(slots[f.slot]);
       }
     }
-    for (const uint32_t k : datedFields[record]) {
-      const SchemaRecord& rec = schema.records[record];
-      const Value& a = facts->slots[base + rec.fields[k].slot];
-      const Value& b = facts->slots[base + rec.fields[rec.fields[k].notBefore].slot];
+    for (uint32_t i = rp.datedBegin; i < rp.datedEnd; ++i) {
+      const Value& a = slots[datedSlots[i].slot];
+      const Value& b = slots[datedSlots[i].notBeforeSlot];
       if (!a.absent && !b.absent && a.i < b.i) return false;
     }
     return true;
+  }
+
+  // newRecord for the fast path, its size from the record's plan.
+  PPL_ALWAYS_INLINE uint32_t fastNewRecord(uint32_t record, uint32_t ordinal) {
+    const uint32_t base = slotsUsed;
+    const size_t end = size_t{base} + recordPlans[record].slotCount;
+    if (end > facts->slots.size()) growSlots(end);
+    slotsUsed = static_cast<uint32_t>(end);
+    setInt(facts->slots[base], ordinal);
+    return base;
   }
 
   bool fastList(const SchemaField& f, FastOp elemOp, uint32_t base, int depth) {
@@ -1278,7 +1302,7 @@ struct ClaimLoader::Impl {
         if (ofRecords) {
           if (*cur != '{') return false;
           ++cur;
-          const uint32_t child = newRecord(f.type.record, count);
+          const uint32_t child = fastNewRecord(f.type.record, count);
           setRecord(items[count++], child);
           if (!fastObject(f.type.record, child, depth + 1)) return false;
         } else if (!fastScalar(f, elemOp, true, items[count++])) {
@@ -1311,7 +1335,7 @@ struct ClaimLoader::Impl {
     skipSpace();
     if (*cur != '{') return false;
     ++cur;
-    uint32_t root = newRecord(schema.root, 0);
+    uint32_t root = fastNewRecord(schema.root, 0);
     if (!fastObject(schema.root, root, 0)) return false;
     // The root's fields met are still in the seen words of depth 0.
     if (claimIdField >= 0 && (seenWords[claimIdField >> 6] >> (claimIdField & 63) & 1)) {
@@ -1420,6 +1444,7 @@ struct ClaimLoader::Impl {
   std::vector<FieldPlan> plans;       // by record (from planOffset): its fields, then the end
   std::vector<uint32_t> planOffset;
   std::vector<RecordPlan> recordPlans;  // by record
+  std::vector<DatedSlots> datedSlots;   // by record (RecordPlan::datedBegin)
   bool fastFieldsFit = true;  // no record has more than 64 fields (the fast path's seen bits)
   std::vector<std::vector<RawName>> enumNames;  // by enumeration: its names, raw
 
