@@ -263,6 +263,10 @@ struct ClaimLoader::Impl {
     FastOp elemOp = FastOp::kRecord;
     const SchemaField* field = nullptr;
     uint64_t bit = 0;  // the field's bit in the seen bits of its object
+    // How a short integer is held to the field's minimum: kNoMin, by its sign (a minimum of 0),
+    // against minInt (an integral minimum), or by plainIntegerValue (any other).
+    enum class MinCheck : uint8_t { kNoMin, kSign, kInt, kDecimal } minCheck = MinCheck::kNoMin;
+    int64_t minInt = 0;
   };
   // What the fast path needs of a record when its object closes: which fields it has, which
   // must be met (no default, not optional) and which have a default.
@@ -424,6 +428,17 @@ struct ClaimLoader::Impl {
       plan.words = plan.keyLength > 16 ? 3 : 2;
     }
     plan.slot = f.slot;
+    if (f.hasMin) {
+      int64_t minInt = 0;
+      if (f.min.isZero()) {
+        plan.minCheck = FieldPlan::MinCheck::kSign;
+      } else if (f.min.isInteger() && f.min.toInt64(minInt)) {
+        plan.minCheck = FieldPlan::MinCheck::kInt;
+        plan.minInt = minInt;
+      } else {
+        plan.minCheck = FieldPlan::MinCheck::kDecimal;
+      }
+    }
     plan.op = opFor(f, f.type.kind);
     plan.elemOp = f.type.kind == ValueKind::kList ? opFor(f, f.type.elemKind) : FastOp::kRecord;
     plan.field = &f;
@@ -959,7 +974,8 @@ struct ClaimLoader::Impl {
   }
 
   // A scalar by `op` (not kRecord or kList) into `out`; `element`: a list element.
-  PPL_ALWAYS_INLINE bool fastScalar(const SchemaField& f, FastOp op, bool element, Value& out) {
+  PPL_ALWAYS_INLINE bool fastScalar(const FieldPlan& plan, FastOp op, bool element, Value& out) {
+    const SchemaField& f = *plan.field;
     const char* const s = cur + 1;  // a string's text
     switch (op) {
       case FastOp::kBool:
@@ -987,8 +1003,8 @@ struct ClaimLoader::Impl {
           const ptrdiff_t integerDigits = p - digits;
           if (integerDigits <= (isInt ? 18 : 9) && *p != '.' && *p != 'e' && *p != 'E') {
             cur = p;
-            const int64_t value = static_cast<int64_t>(n);
-            return plainIntegerValue(negative ? -value : value, f, isInt, out) == NumberProblem::kNone;
+            const int64_t value = negative ? -static_cast<int64_t>(n) : static_cast<int64_t>(n);
+            return fastIntegerValue(value, plan, isInt, out);
           }
           if (!isInt && integerDigits <= 9 && *p == '.' && fastFraction(p, n, negative, f, out)) return true;
         } else if (!isInt && *p == '0' && p[1] == '.' && fastFraction(p + 1, 0, negative, f, out)) {
@@ -1040,6 +1056,23 @@ struct ClaimLoader::Impl {
       default: break;
     }
     return fastGeneralString(f, element, out);
+  }
+
+  // plainIntegerValue(n, field, isInt, out) == kNone, the minimum checked as the plan says.
+  PPL_ALWAYS_INLINE static bool fastIntegerValue(int64_t n, const FieldPlan& plan, bool isInt, Value& out) {
+    using MinCheck = FieldPlan::MinCheck;
+    if (plan.minCheck == MinCheck::kDecimal) {
+      return plainIntegerValue(n, *plan.field, isInt, out) == NumberProblem::kNone;
+    }
+    if (isInt) {
+      setInt(out, n);
+    } else {
+      setDecimal(out, Decimal::fromInt(n));
+    }
+    if (plan.minCheck == MinCheck::kNoMin) return true;
+    const int64_t min = plan.minCheck == MinCheck::kInt ? plan.minInt : 0;
+    const int c = (n > min) - (n < min);
+    return !belowMin(*plan.field, c);
   }
 
   // The fraction at `point` of a number whose integer part (at most 9 digits) is `n`: with 1 to
@@ -1201,15 +1234,15 @@ struct ClaimLoader::Impl {
           ok = fastObject(record2, child, depth + 1);
           break;
         }
-        case FastOp::kList: ok = fastList(field, f->elemOp, base, depth + 1); break;
-        case FastOp::kBool: ok = fastScalar(field, FastOp::kBool, false, slot); break;
-        case FastOp::kInt: ok = fastScalar(field, FastOp::kInt, false, slot); break;
-        case FastOp::kDecimal: ok = fastScalar(field, FastOp::kDecimal, false, slot); break;
-        case FastOp::kDate: ok = fastScalar(field, FastOp::kDate, false, slot); break;
-        case FastOp::kEnum: ok = fastScalar(field, FastOp::kEnum, false, slot); break;
-        case FastOp::kFixed: ok = fastScalar(field, FastOp::kFixed, false, slot); break;
-        case FastOp::kText: ok = fastScalar(field, FastOp::kText, false, slot); break;
-        default: ok = fastScalar(field, FastOp::kString, false, slot); break;
+        case FastOp::kList: ok = fastList(*f, base, depth + 1); break;
+        case FastOp::kBool: ok = fastScalar(*f, FastOp::kBool, false, slot); break;
+        case FastOp::kInt: ok = fastScalar(*f, FastOp::kInt, false, slot); break;
+        case FastOp::kDecimal: ok = fastScalar(*f, FastOp::kDecimal, false, slot); break;
+        case FastOp::kDate: ok = fastScalar(*f, FastOp::kDate, false, slot); break;
+        case FastOp::kEnum: ok = fastScalar(*f, FastOp::kEnum, false, slot); break;
+        case FastOp::kFixed: ok = fastScalar(*f, FastOp::kFixed, false, slot); break;
+        case FastOp::kText: ok = fastScalar(*f, FastOp::kText, false, slot); break;
+        default: ok = fastScalar(*f, FastOp::kString, false, slot); break;
       }
       if (!ok) return false;
       // The usual spelling goes on at once: a comma and the next key's quote.
@@ -1284,7 +1317,29 @@ struct ClaimLoader::Impl {
     return base;
   }
 
-  bool fastList(const SchemaField& f, FastOp elemOp, uint32_t base, int depth) {
+  // Whether findRepeat finds a repeat: a short list of records keyed by an integer, a date or a
+  // bool (line numbers) compares its keys pairwise, without the sort.
+  bool fastRepeats(const SchemaField& f, const Value* items, uint32_t count) {
+    const SchemaField& key = schema.records[f.type.record].fields[f.uniqueBy];
+    const ValueKind kind = key.type.kind;
+    if (count > 16 || (kind != ValueKind::kInt && kind != ValueKind::kDate && kind != ValueKind::kBool)) {
+      uint32_t dup, first;
+      return findRepeat(f, items, count, dup, first);
+    }
+    const Value* const slots = facts->slots.data();
+    for (uint32_t i = 1; i < count; ++i) {
+      const Value& a = slots[items[i].rec + key.slot];
+      if (a.absent) continue;
+      for (uint32_t j = 0; j < i; ++j) {
+        const Value& b = slots[items[j].rec + key.slot];
+        if (!b.absent && a.i == b.i) return true;
+      }
+    }
+    return false;
+  }
+
+  bool fastList(const FieldPlan& plan, uint32_t base, int depth) {
+    const SchemaField& f = *plan.field;
     if (depth > kMaxDepth || *cur != '[') return false;
     ++cur;
     // The elements go to the scratch of this depth by index; it grows (rarely, and keeps its
@@ -1305,7 +1360,7 @@ struct ClaimLoader::Impl {
           const uint32_t child = fastNewRecord(f.type.record, count);
           setRecord(items[count++], child);
           if (!fastObject(f.type.record, child, depth + 1)) return false;
-        } else if (!fastScalar(f, elemOp, true, items[count++])) {
+        } else if (!fastScalar(plan, plan.elemOp, true, items[count++])) {
           return false;
         }
         if (static_cast<unsigned char>(*cur) <= ' ') skipSpace();
@@ -1320,8 +1375,7 @@ struct ClaimLoader::Impl {
       }
     }
     if (f.nonEmpty && count == 0) return false;
-    uint32_t dup, first;
-    if (f.uniqueBy >= 0 && findRepeat(f, items.data(), count, dup, first)) return false;
+    if (f.uniqueBy >= 0 && fastRepeats(f, items.data(), count)) return false;
     const uint32_t begin = static_cast<uint32_t>(facts->elems.size());
     facts->elems.insert(facts->elems.end(), items.data(), items.data() + count);
     Value& list = facts->slots[base + f.slot];

@@ -1020,6 +1020,16 @@ TEST_CASE("claim loader: the fast path reads codes and dates as the general path
     with(v.substr(0, v.size() - 1) + "0\"");
     with(v.substr(0, v.size() - 1) + ".1\"");
   }
+  // Line numbers are unique (compared pairwise on the fast path) and at least 1.
+  for (const char* number : {"0", "1", "2", "3", "4", "5", "-1", "1.0", "10"}) {
+    for (const char* line : {"\"line_number\":1,", "\"line_number\":2,", "\"line_number\":4,"}) {
+      std::string json = seed;
+      const size_t at = json.find(line);
+      REQUIRE(at != std::string::npos);
+      json.replace(at, std::string(line).size(), std::string("\"line_number\":") + number + ",");
+      expectSamePaths(loader, claims, json);
+    }
+  }
 }
 
 // Punctuation the fast path reads itself: a comma, white space or a closing bracket added or
