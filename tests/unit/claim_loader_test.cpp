@@ -1020,6 +1020,22 @@ TEST_CASE("claim loader: the fast path reads codes and dates as the general path
     with(v.substr(0, v.size() - 1) + "0\"");
     with(v.substr(0, v.size() - 1) + ".1\"");
   }
+  // Strings are scanned 16 bytes at a time: a long claim id with each stop byte at each place.
+  {
+    const std::string id = R"("BENCH-00000001")";
+    const size_t at = seed.find(id);
+    for (size_t length = 0; length <= 40; ++length) {
+      for (size_t pos = 0; pos < length; ++pos) {
+        for (const char byte : {'"', '\\', '\x00', '\x1f', '\x7f', '\x80', '\xc3', '\xff', ' '}) {
+          std::string text(length, 'x');
+          text[pos] = byte;
+          std::string json = seed;
+          json.replace(at, id.size(), "\"" + text + "\"");
+          expectSamePaths(loader, claims, json);
+        }
+      }
+    }
+  }
   // Line numbers are unique (compared pairwise on the fast path) and at least 1.
   for (const char* number : {"0", "1", "2", "3", "4", "5", "-1", "1.0", "10"}) {
     for (const char* line : {"\"line_number\":1,", "\"line_number\":2,", "\"line_number\":4,"}) {
