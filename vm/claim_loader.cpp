@@ -283,6 +283,7 @@ struct ClaimLoader::Impl {
     // How a short integer is held to the field's minimum: kNoMin, by its sign (a minimum of 0),
     // against minInt (an integral minimum), or by plainIntegerValue (any other).
     enum class MinCheck : uint8_t { kNoMin, kSign, kInt, kDecimal } minCheck = MinCheck::kNoMin;
+    uint8_t fixedLength = 0;  // kFixed: the code's one length
     int64_t minInt = 0;
   };
   // What the fast path needs of a record when its object closes: which fields it has, which
@@ -457,6 +458,7 @@ struct ClaimLoader::Impl {
       }
     }
     plan.op = opFor(f, f.type.kind);
+    plan.fixedLength = static_cast<uint8_t>(fixedFormatLength(f.type.format));
     plan.elemOp = f.type.kind == ValueKind::kList ? opFor(f, f.type.elemKind) : FastOp::kRecord;
     plan.field = &f;
     return plan;
@@ -1049,7 +1051,7 @@ struct ClaimLoader::Impl {
         }
         break;
       case FastOp::kFixed: {
-        const size_t n = fixedFormatLength(f.type.format);
+        const size_t n = plan.fixedLength;
         if (*cur == '"' && s[n] == '"' && matchesFormatAt(f.type.format, s, n)) {
           setString(out, s, static_cast<uint32_t>(n));
           cur = s + n + 1;
@@ -1196,16 +1198,23 @@ struct ClaimLoader::Impl {
   // After the opening brace of an object of `record` laid out at `base`.
   bool fastObject(uint32_t record, uint32_t base, int depth) {
     if (depth > kMaxDepth) return false;
+    uint64_t seen = 0;  // a bit per field met (at most 64 fields: fastFieldsFit)
+    if (static_cast<unsigned char>(*cur) <= ' ') skipSpace();
+    if (*cur != '}') {
+      if (*cur != '"') return false;
+      if (!fastFields(record, base, depth, seen)) return false;
+      if (*cur != '}') return false;
+    }
+    ++cur;
+    return fastFinish(record, base, seen, depth);
+  }
+
+  // The fields of an object of `record` at `base`, from the first key's opening quote: true
+  // with `cur` at what follows the last value (and its white space), the fields met in `seen`.
+  PPL_ALWAYS_INLINE bool fastFields(uint32_t record, uint32_t base, int depth, uint64_t& seen) {
     const FieldPlan* const plan = &plans[planOffset[record]];
     const FieldPlan* next = plan;  // the field after the last one met
-    uint64_t seen = 0;             // a bit per field met (at most 64 fields: fastFieldsFit)
     bool inOrder = true;           // every key so far was the one expected: none can repeat yet
-    if (static_cast<unsigned char>(*cur) <= ' ') skipSpace();
-    if (*cur == '}') {
-      ++cur;
-      return fastFinish(record, base, seen, depth);
-    }
-    if (*cur != '"') return false;
     for (;;) {
       // At a key's opening quote.
       const char* const key = cur + 1;
@@ -1229,7 +1238,7 @@ struct ClaimLoader::Impl {
           if (!fastSkipValue()) return false;
           const After after = fastNextField();
           if (after == After::kKey) continue;
-          return fastEnd(after, record, base, seen, depth);
+          return after == After::kEnd;
         }
         f = plan + k;
       }
@@ -1269,7 +1278,7 @@ struct ClaimLoader::Impl {
       }
       const After after = fastNextField();
       if (after == After::kKey) continue;
-      return fastEnd(after, record, base, seen, depth);
+      return after == After::kEnd;
     }
   }
 
@@ -1283,18 +1292,6 @@ struct ClaimLoader::Impl {
     ++cur;
     if (static_cast<unsigned char>(*cur) <= ' ') skipSpace();
     return *cur == '"' ? After::kKey : After::kFail;
-  }
-
-  // The end of an object's fields by fastNextField: its closing brace or a failure.
-  bool fastEnd(After after, uint32_t record, uint32_t base, uint64_t seen, int depth) {
-    return after == After::kEnd && fastClose(record, base, seen, depth);
-  }
-
-  // At what follows an object's last value: its closing brace, or a failure.
-  bool fastClose(uint32_t record, uint32_t base, uint64_t seen, int depth) {
-    if (*cur != '}') return false;
-    ++cur;
-    return fastFinish(record, base, seen, depth);
   }
 
   // finishRecord for the fast path, from the record's plan: a missing required field or dates
