@@ -1025,8 +1025,8 @@ struct ClaimLoader::Impl {
             const int64_t value = negative ? -static_cast<int64_t>(n) : static_cast<int64_t>(n);
             return fastIntegerValue(value, plan, isInt, out);
           }
-          if (!isInt && integerDigits <= 9 && *p == '.' && fastFraction(p, n, negative, f, out)) return true;
-        } else if (!isInt && *p == '0' && p[1] == '.' && fastFraction(p + 1, 0, negative, f, out)) {
+          if (!isInt && integerDigits <= 9 && *p == '.' && fastFraction(p, n, negative, plan, out)) return true;
+        } else if (!isInt && *p == '0' && p[1] == '.' && fastFraction(p + 1, 0, negative, plan, out)) {
           return true;
         }
         return fastGeneralNumber(f, isInt, out);
@@ -1086,7 +1086,7 @@ struct ClaimLoader::Impl {
     if (isInt) {
       setInt(out, n);
     } else {
-      setDecimal(out, Decimal::fromInt(n));
+      setDecimal(out, Decimal::fromIntInline(n));
     }
     if (plan.minCheck == MinCheck::kNoMin) return true;
     const int64_t min = plan.minCheck == MinCheck::kInt ? plan.minInt : 0;
@@ -1097,15 +1097,20 @@ struct ClaimLoader::Impl {
   // The fraction at `point` of a number whose integer part (at most 9 digits) is `n`: with 1 to
   // 6 digits and no exponent it fits any claim number and is read here, `cur` after it (and
   // true, a valid value in `out`). False, `cur` unchanged, otherwise.
-  PPL_ALWAYS_INLINE bool fastFraction(const char* point, uint64_t n, bool negative, const SchemaField& f, Value& out) {
+  PPL_ALWAYS_INLINE bool fastFraction(const char* point, uint64_t n, bool negative, const FieldPlan& plan, Value& out) {
     const char* p = point + 1;
     while (isDigit(*p) && p - point <= 7) n = n * 10 + static_cast<unsigned>(*p++ - '0');
     const ptrdiff_t scale = p - point - 1;
     if (scale < 1 || scale > 6 || isDigit(*p) || *p == 'e' || *p == 'E') return false;
     const int64_t value = static_cast<int64_t>(n);  // at most 15 digits
-    if (decimalValue(Decimal::fromScaled(negative ? -value : value, static_cast<int>(scale)), f, out) !=
-        NumberProblem::kNone) {
-      return false;
+    const Decimal d = Decimal::fromScaledInline(negative ? -value : value, static_cast<int>(scale));
+    // decimalValue, the minimum checked as the plan says.
+    setDecimal(out, d);
+    using MinCheck = FieldPlan::MinCheck;
+    if (plan.minCheck != MinCheck::kNoMin) {
+      const int c =
+          plan.minCheck == MinCheck::kSign ? (d.isZero() ? 0 : d.isNegative() ? -1 : 1) : compare(d, plan.field->min);
+      if (belowMin(*plan.field, c)) return false;
     }
     cur = p;
     return true;
