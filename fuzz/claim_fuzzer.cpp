@@ -5,8 +5,10 @@
 // Claim data is untrusted (vm/claim_loader.h), so the checks are: no crash, hang, sanitizer
 // report or deep recursion on any input; a rejection names what is wrong; loading the same bytes
 // again with the now warm loader gives the same result; the loader's general path alone gives
-// it too (the fast path only takes a shortcut); and a loaded claim is decided by the VM
-// exactly as by the reference evaluator (both succeed with the same decision JSON, or both fail).
+// it too (the fast path only takes a shortcut); loaded into a Facts that holds another claim's
+// facts (the fast path writes over them), it gives what it gives into an empty one; and a loaded
+// claim is decided by the VM exactly as by the reference evaluator (both succeed with the same
+// decision JSON, or both fail).
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -28,6 +30,7 @@ struct State {
   ppl::SourceManager sources;
   ppl::CheckedProgram checked;
   ppl::Program program;
+  std::string earlierClaim;  // a large valid claim, loaded before the input into the same Facts
 };
 State* g = nullptr;
 
@@ -55,6 +58,8 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   if (ok) ok = ppl::generateLinked(g->checked, g->sources, g->program, diags);
   PPL_FUZZ_CHECK(ok, "the J9027 pack in `%s` does not compile (set PPL_SOURCE_DIR to the source tree):\n%s",
                  policies.c_str(), ppl::renderDiagnostics(diags, g->sources).c_str());
+  g->earlierClaim =
+      ppl::fuzz::mustRead(ppl::fuzz::sourceDir() + "/fuzz/corpus/claim/fast-path-compact-bench-claim.json");
   return 0;
 }
 
@@ -94,6 +99,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                  "the fast and the general path disagree: `%s: %s` and `%s: %s`", first.error.path.c_str(),
                  first.error.message.c_str(), slow.error.path.c_str(), slow.error.message.c_str());
   PPL_FUZZ_CHECK(ppl::sameFacts(g->program.schema, facts, general), "the fast and the general path loaded different facts");
+
+  // Over another claim's facts: the same outcome and facts as into an empty Facts (one loader
+  // for both, which loads the input last into the same buffer, so strings compare by address).
+  {
+    ppl::ClaimLoader other(g->program.schema);
+    ppl::Facts over, empty;
+    PPL_FUZZ_CHECK(load(other, g->earlierClaim, over).ok, "the earlier claim does not load");
+    const Loaded a = load(other, json, over);
+    const Loaded b = load(other, json, empty);
+    PPL_FUZZ_CHECK(a.ok == b.ok && a.error.path == b.error.path && a.error.message == b.error.message,
+                   "a load over another claim's facts differs: `%s: %s` vs `%s: %s`", a.error.path.c_str(),
+                   a.error.message.c_str(), b.error.path.c_str(), b.error.message.c_str());
+    PPL_FUZZ_CHECK(ppl::sameFacts(g->program.schema, over, empty),
+                   "a load over another claim's facts loaded different facts");
+  }
   if (!second.ok) return 0;
 
   ppl::Evaluator vm(g->program);

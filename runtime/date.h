@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -27,13 +28,34 @@ void civilFromDays(int32_t days, int& y, unsigned& m, unsigned& d);
 // True for a day number that formatDate can print (years 0001..9999).
 inline bool dateInRange(int32_t days) { return days >= kMinDateDays && days <= kMaxDateDays; }
 
-// Parses exactly "YYYY-MM-DD": 10 characters, years 0001-9999, and a day that exists in that
-// month (2024-02-29 yes, 2025-02-29 no). Returns false, leaving days unchanged, on any problem.
-// Inline: a claim holds a dozen dates and the loader reads them in its inner loop.
-inline bool parseDate(std::string_view text, int32_t& days) {
-  // The ten characters are checked and read without loops.
-  if (text.size() != 10) return false;
-  const unsigned char* t = reinterpret_cast<const unsigned char*>(text.data());
+// Parses the ten bytes at `text` as "YYYY-MM-DD": years 0001-9999, and a day that exists in
+// that month (2024-02-29 yes, 2025-02-29 no). Returns false, leaving days unchanged, on any
+// problem. Always inline, without loops or calls: a claim holds a dozen dates and the loader
+// reads them in its inner loop (GCC left it out of line there).
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((always_inline))
+#endif
+inline bool parseDateAt(const char* text, int32_t& days) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  // "YYYY-MM-" as one word and "DD" as another: the dashes are compared exactly, every digit's
+  // high nibble must be 3 and its low nibble at most 9 (adding 6 carries out of the nibble).
+  constexpr uint64_t kZeros = 0x2D30302D30303030ull;  // byte i is what byte i of the text is at least
+  uint64_t w;
+  uint16_t dd;
+  std::memcpy(&w, text, sizeof w);
+  std::memcpy(&dd, text + 8, sizeof dd);
+  if ((w & 0xFFF0F0FFF0F0F0F0ull) != kZeros || (dd & 0xF0F0u) != 0x3030u) return false;
+  const uint64_t v = w - kZeros;  // no borrows: every byte is at least what it loses
+  const unsigned e = dd - 0x3030u;
+  if (((v + 0x0606060606060606ull) & 0xF0F0F0F0F0F0F0F0ull) != 0 || ((e + 0x0606u) & 0xF0F0u) != 0) return false;
+  // Each byte of v is a digit value (the dashes 0): byte i of `pairs` is 10 * digit i + digit
+  // i + 1, at most 99, so no byte carries into the next.
+  const uint64_t pairs = v * 10 + (v >> 8);
+  const unsigned y = static_cast<unsigned>(pairs & 0xFF) * 100 + static_cast<unsigned>(pairs >> 16 & 0xFF);
+  const unsigned m = static_cast<unsigned>(pairs >> 40 & 0xFF);
+  const unsigned d = (e & 0xFF) * 10 + (e >> 8);
+#else
+  const unsigned char* t = reinterpret_cast<const unsigned char*>(text);
   if (t[4] != '-' || t[7] != '-') return false;
   const unsigned y0 = t[0] - 48u, y1 = t[1] - 48u, y2 = t[2] - 48u, y3 = t[3] - 48u;
   const unsigned m0 = t[5] - 48u, m1 = t[6] - 48u, d0 = t[8] - 48u, d1 = t[9] - 48u;
@@ -41,13 +63,25 @@ inline bool parseDate(std::string_view text, int32_t& days) {
   const unsigned y = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
   const unsigned m = m0 * 10 + m1;
   const unsigned d = d0 * 10 + d1;
-  if (y < 1 || m < 1 || m > 12 || d < 1 || (d > 28 && d > daysInMonth(static_cast<int>(y), m))) return false;
+#endif
+  if (y < 1 || m - 1 > 11 || d - 1 > 30) return false;
+  // Days 29..31: the month's length, February's by the leap rule.
+  if (d > 28) {
+    constexpr uint8_t kMonthDays[13] = {0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const bool leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+    if (d > kMonthDays[m] + (m == 2 && leap ? 1u : 0u)) return false;
+  }
   // daysFromCivil for a year >= 1, where the years counted from March are never negative and
   // its 400-year eras fold into one sum of unsigned divisions by constants.
   const unsigned yy = y - (m <= 2);
   const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
   days = static_cast<int32_t>(yy * 365 + yy / 4 - yy / 100 + yy / 400 + doy) - 719468;
   return true;
+}
+
+// parseDateAt for a string of exactly 10 characters; false for any other length.
+inline bool parseDate(std::string_view text, int32_t& days) {
+  return text.size() == 10 && parseDateAt(text.data(), days);
 }
 
 // Writes exactly 10 characters "YYYY-MM-DD" (no terminator) into out. Days outside

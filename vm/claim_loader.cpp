@@ -33,6 +33,10 @@
 #include <cstdio>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "runtime/claim_checks.h"
 #include "runtime/date.h"
 
@@ -158,9 +162,22 @@ enum class StringProblem { kNone, kDate, kEmpty, kEnum, kFormat };
 // The zero padding after the document is a control character, so a scan always stops.
 [[maybe_unused]] bool endsFastString(unsigned char c) { return c == '"' || c == '\\' || c < 0x20 || c >= 0x80; }
 
-// The first byte at or after `p` for which endsFastString holds, eight bytes at a time.
-const char* findStringEnd(const char* p) {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+// The first byte at or after `p` for which endsFastString holds, 16 bytes at a time with SSE2
+// (every x86-64 has it), else eight. A scan stops at the padding, so a load starting before it
+// reads at most 15 bytes into it.
+PPL_ALWAYS_INLINE const char* findStringEnd(const char* p) {
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const __m128i space = _mm_set1_epi8(0x20);
+  for (;; p += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    // A signed compare with 0x20 flags both the control characters and the bytes from 0x80.
+    const __m128i hit =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)), _mm_cmplt_epi8(v, space));
+    if (const int mask = _mm_movemask_epi8(hit)) return p + __builtin_ctz(static_cast<unsigned>(mask));
+  }
+#elif defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
   constexpr uint64_t kOnes = 0x0101010101010101ull;
   constexpr uint64_t kHighs = 0x8080808080808080ull;
   for (;; p += 8) {
@@ -178,6 +195,30 @@ const char* findStringEnd(const char* p) {
   while (!endsFastString(static_cast<unsigned char>(*p))) ++p;
   return p;
 #endif
+}
+
+// Values written in place, the bytes Value::ofInt and the rest would copy there (all 32 zeroed,
+// then the payload) without a temporary: the compiler zeroed the temporary with `rep stos`.
+PPL_ALWAYS_INLINE void clearValue(Value& v) { std::memset(static_cast<void*>(&v), 0, sizeof v); }
+PPL_ALWAYS_INLINE void setInt(Value& v, int64_t i) {
+  clearValue(v);
+  v.i = i;
+}
+PPL_ALWAYS_INLINE void setDecimal(Value& v, const Decimal& d) {
+  clearValue(v);
+  v.d = d;
+}
+PPL_ALWAYS_INLINE void setString(Value& v, const char* data, uint32_t size) {
+  clearValue(v);
+  v.s = StrRef{data, size};
+}
+PPL_ALWAYS_INLINE void setNone(Value& v) {
+  clearValue(v);
+  v.absent = 1;
+}
+PPL_ALWAYS_INLINE void setRecord(Value& v, uint32_t base) {
+  clearValue(v);
+  v.rec = base;
 }
 
 uint32_t hashKey(std::string_view s) {
@@ -222,7 +263,41 @@ struct ClaimLoader::Impl {
     kDate,    // 10 characters and a quote, parsed by parseDate
     kEnum,    // one of the enumeration's names, each compared raw with its closing quote
     kFixed,   // a code format of one length (hcpcs, ndc, npi, ...) that admits no quote or escape
+    kText,    // a string of any format without an enumeration, checked in place
     kString,  // any other string
+  };
+  // What the fast path needs of a field, in one place: its key as raw bytes with the closing
+  // quote and the colon of the compact spelling (`name":`), so that one or two word compares
+  // match the key expected next; its slot and operations. A record's plans end with one whose
+  // `words` is 0, which no key matches.
+  struct FieldPlan {
+    uint64_t key[3];        // name, '"', ':', zero-padded
+    uint64_t keyMask[3];    // the bytes of each word that belong to it (0 for words past it)
+    uint32_t words = 0;     // words to compare: 2, or 3 for a long name; 0 for none (too long, or the end)
+    uint32_t keyLength = 0; // name.size() + 2
+    uint32_t slot = 0;
+    FastOp op = FastOp::kRecord;
+    FastOp elemOp = FastOp::kRecord;
+    const SchemaField* field = nullptr;
+    uint64_t bit = 0;  // the field's bit in the seen bits of its object
+    // How a short integer is held to the field's minimum: kNoMin, by its sign (a minimum of 0),
+    // against minInt (an integral minimum), or by plainIntegerValue (any other).
+    enum class MinCheck : uint8_t { kNoMin, kSign, kInt, kDecimal } minCheck = MinCheck::kNoMin;
+    uint8_t fixedLength = 0;  // kFixed: the code's one length
+    int64_t minInt = 0;
+  };
+  // What the fast path needs of a record when its object closes: which fields it has, which
+  // must be met (no default, not optional) and which have a default.
+  struct RecordPlan {
+    uint64_t fields = 0;
+    uint64_t required = 0;
+    uint64_t defaulted = 0;
+    uint32_t planOffset = 0;              // its fields' plans in `plans`
+    uint32_t slotCount = 0;
+    uint32_t datedBegin = 0, datedEnd = 0;  // its `not before` pairs in `datedSlots`
+  };
+  struct DatedSlots {
+    uint32_t slot, notBeforeSlot;
   };
 
   explicit Impl(const Schema& s) : schema(s) {
@@ -242,10 +317,28 @@ struct ClaimLoader::Impl {
       keyTables.push_back(table);
       rawNameOffset.push_back(static_cast<uint32_t>(rawNames.size()));
       for (const SchemaField& f : rec.fields) rawNames.push_back(rawNameOf(f.name));
+      planOffset.push_back(static_cast<uint32_t>(plans.size()));
+      recordPlans.emplace_back();
+      recordPlans.back().planOffset = static_cast<uint32_t>(plans.size());
+      recordPlans.back().slotCount = rec.slotCount();
+      recordPlans.back().datedBegin = static_cast<uint32_t>(datedSlots.size());
       for (const SchemaField& f : rec.fields) {
-        fieldOps.push_back(opFor(f, f.type.kind));
-        elemOps.push_back(f.type.kind == ValueKind::kList ? opFor(f, f.type.elemKind) : FastOp::kRecord);
+        if (f.notBefore >= 0) datedSlots.push_back({f.slot, rec.fields[f.notBefore].slot});
       }
+      recordPlans.back().datedEnd = static_cast<uint32_t>(datedSlots.size());
+      for (size_t k = 0; k < rec.fields.size(); ++k) {
+        const SchemaField& f = rec.fields[k];
+        plans.push_back(planFor(f));
+        if (k < 64) {
+          const uint64_t bit = uint64_t{1} << k;
+          plans.back().bit = bit;
+          recordPlans.back().fields |= bit;
+          if (f.hasDefault) recordPlans.back().defaulted |= bit;
+          if (!f.hasDefault && !f.optional) recordPlans.back().required |= bit;
+        }
+      }
+      plans.emplace_back();  // the end: no key matches it
+      if (rec.fields.size() > 64) fastFieldsFit = false;
       seenWordsPerObject = std::max(seenWordsPerObject, (rec.fields.size() + 63) / 64);
       datedFields.emplace_back();
       for (size_t k = 0; k < rec.fields.size(); ++k) {
@@ -265,6 +358,7 @@ struct ClaimLoader::Impl {
         }
       }
     }
+    fastPossible = fastPossible && fastFieldsFit;
     fastEnabled = fastPossible;
     const SchemaRecord& root = schema.records[schema.root];
     for (size_t k = 0; k < root.fields.size(); ++k) {
@@ -304,7 +398,7 @@ struct ClaimLoader::Impl {
       }
       return FastOp::kEnum;
     }
-    return fixedFormatLength(f.type.format) > 0 ? FastOp::kFixed : FastOp::kString;
+    return fixedFormatLength(f.type.format) > 0 ? FastOp::kFixed : FastOp::kText;
   }
 
   // The one length a code of format `f` has, 0 when it varies; such a code is letters and digits.
@@ -334,6 +428,40 @@ struct ClaimLoader::Impl {
     std::memset(mask, 0xFF, used);
     std::memcpy(&r.lastMask, mask, sizeof mask);
     return r;
+  }
+
+  FieldPlan planFor(const SchemaField& f) const {
+    FieldPlan plan;
+    std::memset(plan.key, 0, sizeof plan.key);
+    std::memset(plan.keyMask, 0, sizeof plan.keyMask);
+    plan.keyLength = static_cast<uint32_t>(f.name.size()) + 2;
+    if (plan.keyLength <= sizeof plan.key) {
+      unsigned char bytes[sizeof plan.key] = {}, mask[sizeof plan.key] = {};
+      std::memcpy(bytes, f.name.data(), f.name.size());
+      bytes[f.name.size()] = '"';
+      bytes[f.name.size() + 1] = ':';
+      std::memset(mask, 0xFF, plan.keyLength);
+      std::memcpy(plan.key, bytes, sizeof bytes);
+      std::memcpy(plan.keyMask, mask, sizeof mask);
+      plan.words = plan.keyLength > 16 ? 3 : 2;
+    }
+    plan.slot = f.slot;
+    if (f.hasMin) {
+      int64_t minInt = 0;
+      if (f.min.isZero()) {
+        plan.minCheck = FieldPlan::MinCheck::kSign;
+      } else if (f.min.isInteger() && f.min.toInt64(minInt)) {
+        plan.minCheck = FieldPlan::MinCheck::kInt;
+        plan.minInt = minInt;
+      } else {
+        plan.minCheck = FieldPlan::MinCheck::kDecimal;
+      }
+    }
+    plan.op = opFor(f, f.type.kind);
+    plan.fixedLength = static_cast<uint8_t>(fixedFormatLength(f.type.format));
+    plan.elemOp = f.type.kind == ValueKind::kList ? opFor(f, f.type.elemKind) : FastOp::kRecord;
+    plan.field = &f;
+    return plan;
   }
 
   // The key is `name` (field k of `record`), compared without unescaping: a key with escapes
@@ -424,12 +552,22 @@ struct ClaimLoader::Impl {
 
   // ---- layout ----
 
+  // Records are laid out from slotsUsed on. Facts::slots is only grown (zeroing what it adds),
+  // 64 slots or more at a time, and cut to slotsUsed when the load succeeds: a resize per
+  // record cost more than the record's own fields. The fast path also starts on the slots the
+  // caller's Facts already has (the last claim's, usually): the loader writes every slot of a
+  // record (its ordinal, and each field met or absent), so what was there never shows.
   uint32_t newRecord(uint32_t record, uint32_t ordinal) {
-    uint32_t base = static_cast<uint32_t>(facts->slots.size());
-    facts->slots.resize(base + schema.records[record].slotCount());
-    facts->slots[base] = Value::ofInt(ordinal);
+    const uint32_t base = slotsUsed;
+    const size_t end = size_t{base} + schema.records[record].slotCount();
+    if (end > facts->slots.size()) growSlots(end);
+    slotsUsed = static_cast<uint32_t>(end);
+    setInt(facts->slots[base], ordinal);
     return base;
   }
+
+  // At least `end` slots, and room for a few more records: each growth zeroes what it adds.
+  void growSlots(size_t end) { facts->slots.resize(std::max(end, facts->slots.size() + 64)); }
 
   // The value an absent field with `hasDefault` stands for: [] and {} are built here.
   bool defaultFor(const SchemaField& f, int depth, Value& out) {
@@ -583,7 +721,7 @@ struct ClaimLoader::Impl {
   // Reported at the list's closing bracket, at the first element that repeats an earlier one.
   bool checkUnique(const SchemaField& f, const std::vector<Value>& items) {
     uint32_t dup = 0, first = 0;
-    if (!findRepeat(f, items, dup, first)) return true;
+    if (!findRepeat(f, items.data(), static_cast<uint32_t>(items.size()), dup, first)) return true;
     const SchemaField& key = schema.records[f.type.record].fields[f.uniqueBy];
     const Value& value = facts->slots[items[dup].rec + key.slot];
     std::string list = pathString();
@@ -592,16 +730,16 @@ struct ClaimLoader::Impl {
                                       "/" + std::to_string(first) + ")");
   }
 
-  // True when an element of the list of records `items` repeats the `unique` key of an earlier
+  // True when an element of the list of records `items` (`count` of them) repeats the `unique` key of an earlier
   // one: `dup` is the first such element and `first` the earlier one it repeats.
-  bool findRepeat(const SchemaField& f, const std::vector<Value>& items, uint32_t& dup, uint32_t& first) {
+  bool findRepeat(const SchemaField& f, const Value* items, uint32_t count, uint32_t& dup, uint32_t& first) {
     const SchemaField& key = schema.records[f.type.record].fields[f.uniqueBy];
     const ValueKind kind = key.type.kind;
     if (!isScalarKind(kind)) return false;
     const std::vector<Value>& slots = facts->slots;
     auto keyOf = [&](uint32_t i) -> const Value& { return slots[items[i].rec + key.slot]; };
     uniqueScratch.clear();
-    for (uint32_t i = 0; i < items.size(); ++i) {
+    for (uint32_t i = 0; i < count; ++i) {
       if (!keyOf(i).absent) uniqueScratch.push_back(i);
     }
     // Sorting beats pairwise comparison on long lists, and the tie-break on the index puts
@@ -688,7 +826,7 @@ struct ClaimLoader::Impl {
 
   // The value of a claim number `d` (in range) for a decimal field `f`.
   static NumberProblem decimalValue(const Decimal& d, const SchemaField& f, Value& out) {
-    out = Value::ofDecimal(d);
+    setDecimal(out, d);
     // Claim minimums are mostly 0 (at least 0, above 0): the sign decides without compare().
     return belowMin(f, f.min.isZero() ? (d.isZero() ? 0 : d.isNegative() ? -1 : 1) : compare(d, f.min))
                ? NumberProblem::kBelowMin
@@ -698,14 +836,14 @@ struct ClaimLoader::Impl {
   // The value of an integer `n` read from the token: any int64 for an integer field; for a
   // decimal field at most 9 digits, which fit any claim number (most claim numbers are such
   // integers, and need no Decimal::parse).
-  static NumberProblem plainIntegerValue(int64_t n, const SchemaField& f, bool isInt, Value& out) {
+  PPL_ALWAYS_INLINE static NumberProblem plainIntegerValue(int64_t n, const SchemaField& f, bool isInt, Value& out) {
     int c = (n > 0) - (n < 0);
     if (isInt) {
-      out = Value::ofInt(n);
+      setInt(out, n);
       if (f.hasMin && !f.min.isZero()) c = compare(Decimal::fromInt(n), f.min);
     } else {
       const Decimal d = Decimal::fromInt(n);
-      out = Value::ofDecimal(d);
+      setDecimal(out, d);
       if (f.hasMin && !f.min.isZero()) c = compare(d, f.min);
     }
     return belowMin(f, c) ? NumberProblem::kBelowMin : NumberProblem::kNone;
@@ -855,16 +993,17 @@ struct ClaimLoader::Impl {
   }
 
   // A scalar by `op` (not kRecord or kList) into `out`; `element`: a list element.
-  PPL_ALWAYS_INLINE bool fastScalar(const SchemaField& f, FastOp op, bool element, Value& out) {
+  PPL_ALWAYS_INLINE bool fastScalar(const FieldPlan& plan, FastOp op, bool element, Value& out) {
+    const SchemaField& f = *plan.field;
     const char* const s = cur + 1;  // a string's text
     switch (op) {
       case FastOp::kBool:
         if (*cur == 't' && fastLiteral("true")) {
-          out = Value::ofBool(true);
+          setInt(out, 1);
           return true;
         }
         if (*cur == 'f' && fastLiteral("false")) {
-          out = Value::ofBool(false);
+          setInt(out, 0);
           return true;
         }
         return false;
@@ -883,19 +1022,19 @@ struct ClaimLoader::Impl {
           const ptrdiff_t integerDigits = p - digits;
           if (integerDigits <= (isInt ? 18 : 9) && *p != '.' && *p != 'e' && *p != 'E') {
             cur = p;
-            const int64_t value = static_cast<int64_t>(n);
-            return plainIntegerValue(negative ? -value : value, f, isInt, out) == NumberProblem::kNone;
+            const int64_t value = negative ? -static_cast<int64_t>(n) : static_cast<int64_t>(n);
+            return fastIntegerValue(value, plan, isInt, out);
           }
-          if (!isInt && integerDigits <= 9 && *p == '.' && fastFraction(p, n, negative, f, out)) return true;
-        } else if (!isInt && *p == '0' && p[1] == '.' && fastFraction(p + 1, 0, negative, f, out)) {
+          if (!isInt && integerDigits <= 9 && *p == '.' && fastFraction(p, n, negative, plan, out)) return true;
+        } else if (!isInt && *p == '0' && p[1] == '.' && fastFraction(p + 1, 0, negative, plan, out)) {
           return true;
         }
         return fastGeneralNumber(f, isInt, out);
       }
       case FastOp::kDate: {
         int32_t days;
-        if (*cur == '"' && s[10] == '"' && parseDate(std::string_view(s, 10), days)) {
-          out = Value::ofInt(days);
+        if (*cur == '"' && s[10] == '"' && parseDateAt(s, days)) {
+          setInt(out, days);
           cur = s + 11;
           return true;
         }
@@ -905,17 +1044,30 @@ struct ClaimLoader::Impl {
         if (*cur != '"') return false;
         for (const RawName& name : enumNames[f.type.enumIndex]) {
           if (rawIs(s, name)) {
-            out = Value::ofString(StrRef{s, name.size});
+            setString(out, s, name.size);
             cur = s + name.size + 1;
             return true;
           }
         }
         break;
       case FastOp::kFixed: {
-        const size_t n = fixedFormatLength(f.type.format);
-        if (*cur == '"' && s[n] == '"' && matchesFormat(f.type.format, std::string_view(s, n))) {
-          out = Value::ofString(StrRef{s, static_cast<uint32_t>(n)});
+        const size_t n = plan.fixedLength;
+        if (*cur == '"' && s[n] == '"' && matchesFormatAt(f.type.format, s, n)) {
+          setString(out, s, static_cast<uint32_t>(n));
           cur = s + n + 1;
+          return true;
+        }
+        break;
+      }
+      case FastOp::kText: {
+        // What stringValue would accept of a string without escapes: not empty where it must
+        // not be, in its format.
+        if (*cur != '"') return false;
+        const char* const end = findStringEnd(s);
+        const size_t n = static_cast<size_t>(end - s);
+        if (*end == '"' && (n != 0 || element || !f.nonEmpty) && matchesFormatAt(f.type.format, s, n)) {
+          setString(out, s, static_cast<uint32_t>(n));
+          cur = end + 1;
           return true;
         }
         break;
@@ -925,18 +1077,40 @@ struct ClaimLoader::Impl {
     return fastGeneralString(f, element, out);
   }
 
+  // plainIntegerValue(n, field, isInt, out) == kNone, the minimum checked as the plan says.
+  PPL_ALWAYS_INLINE static bool fastIntegerValue(int64_t n, const FieldPlan& plan, bool isInt, Value& out) {
+    using MinCheck = FieldPlan::MinCheck;
+    if (plan.minCheck == MinCheck::kDecimal) {
+      return plainIntegerValue(n, *plan.field, isInt, out) == NumberProblem::kNone;
+    }
+    if (isInt) {
+      setInt(out, n);
+    } else {
+      setDecimal(out, Decimal::fromIntInline(n));
+    }
+    if (plan.minCheck == MinCheck::kNoMin) return true;
+    const int64_t min = plan.minCheck == MinCheck::kInt ? plan.minInt : 0;
+    const int c = (n > min) - (n < min);
+    return !belowMin(*plan.field, c);
+  }
+
   // The fraction at `point` of a number whose integer part (at most 9 digits) is `n`: with 1 to
   // 6 digits and no exponent it fits any claim number and is read here, `cur` after it (and
   // true, a valid value in `out`). False, `cur` unchanged, otherwise.
-  bool fastFraction(const char* point, uint64_t n, bool negative, const SchemaField& f, Value& out) {
+  PPL_ALWAYS_INLINE bool fastFraction(const char* point, uint64_t n, bool negative, const FieldPlan& plan, Value& out) {
     const char* p = point + 1;
     while (isDigit(*p) && p - point <= 7) n = n * 10 + static_cast<unsigned>(*p++ - '0');
     const ptrdiff_t scale = p - point - 1;
     if (scale < 1 || scale > 6 || isDigit(*p) || *p == 'e' || *p == 'E') return false;
     const int64_t value = static_cast<int64_t>(n);  // at most 15 digits
-    if (decimalValue(Decimal::fromScaled(negative ? -value : value, static_cast<int>(scale)), f, out) !=
-        NumberProblem::kNone) {
-      return false;
+    const Decimal d = Decimal::fromScaledInline(negative ? -value : value, static_cast<int>(scale));
+    // decimalValue, the minimum checked as the plan says.
+    setDecimal(out, d);
+    using MinCheck = FieldPlan::MinCheck;
+    if (plan.minCheck != MinCheck::kNoMin) {
+      const int c =
+          plan.minCheck == MinCheck::kSign ? (d.isZero() ? 0 : d.isNegative() ? -1 : 1) : compare(d, plan.field->min);
+      if (belowMin(*plan.field, c)) return false;
     }
     cur = p;
     return true;
@@ -1011,103 +1185,207 @@ struct ClaimLoader::Impl {
     return true;
   }
 
+  // The key at `key` (after its opening quote) is `plan`'s name, its closing quote and a colon.
+  // Reads 16 or 24 bytes: a key is inside the document, which the padding follows.
+  static bool keyIs(const char* key, const FieldPlan& plan) {
+    uint64_t w0, w1;
+    std::memcpy(&w0, key, sizeof w0);
+    std::memcpy(&w1, key + 8, sizeof w1);
+    uint64_t diff = ((w0 ^ plan.key[0]) & plan.keyMask[0]) | ((w1 ^ plan.key[1]) & plan.keyMask[1]);
+    if (plan.words > 2) {
+      uint64_t w2;
+      std::memcpy(&w2, key + 16, sizeof w2);
+      diff |= (w2 ^ plan.key[2]) & plan.keyMask[2];
+    }
+    return diff == 0;
+  }
+
   // After the opening brace of an object of `record` laid out at `base`.
   bool fastObject(uint32_t record, uint32_t base, int depth) {
     if (depth > kMaxDepth) return false;
-    const SchemaRecord& rec = schema.records[record];
-    const RawName* const names = &rawNames[rawNameOffset[record]];
-    const FastOp* const ops = &fieldOps[rawNameOffset[record]];
-    const size_t fieldCount = rec.fields.size();
-    uint64_t* const seen = &seenWords[static_cast<size_t>(depth) * seenWordsPerObject];
-    std::fill(seen, seen + (fieldCount + 63) / 64, 0);
-    size_t expected = 0;  // the field after the last one met
-    bool inOrder = true;  // every key so far was the one expected: none can repeat yet
-    skipSpace();
-    if (*cur == '}') {
-      ++cur;
-      return finishRecord(record, base, seen, depth);
-    }
-    for (;;) {
+    uint64_t seen = 0;  // a bit per field met (at most 64 fields: fastFieldsFit)
+    if (static_cast<unsigned char>(*cur) <= ' ') skipSpace();
+    if (*cur != '}') {
       if (*cur != '"') return false;
-      const char* key = cur + 1;
-      int k;
-      if (expected < fieldCount && fastKeyIs(key, names, record, expected)) {
-        k = static_cast<int>(expected);
-        cur = key + names[k].size + 1;
+      if (!fastFields(record, base, depth, seen)) return false;
+      if (*cur != '}') return false;
+    }
+    ++cur;
+    return fastFinish(record, base, seen, depth);
+  }
+
+  // The fields of an object of `record` at `base`, from the first key's opening quote: true
+  // with `cur` at what follows the last value (and its white space), the fields met in `seen`.
+  PPL_ALWAYS_INLINE bool fastFields(uint32_t record, uint32_t base, int depth, uint64_t& seen) {
+    const FieldPlan* const plan = &plans[planOffset[record]];
+    const FieldPlan* next = plan;  // the field after the last one met
+    bool inOrder = true;           // every key so far was the one expected: none can repeat yet
+    for (;;) {
+      // At a key's opening quote.
+      const char* const key = cur + 1;
+      const FieldPlan* f;
+      if (next->words != 0 && keyIs(key, *next)) {
+        // The usual key: the one expected, then its colon.
+        f = next;
+        cur = key + f->keyLength;
       } else {
         std::string_view name;
         if (!fastString(name)) return false;
-        k = findField(record, name);
+        if (*cur != ':') {
+          skipSpace();
+          if (*cur != ':') return false;
+        }
+        ++cur;
+        const int k = findField(record, name);
         inOrder = false;
+        if (k < 0) {
+          if (static_cast<unsigned char>(*cur) <= ' ') skipSpace();
+          if (!fastSkipValue()) return false;
+          const After after = fastNextField();
+          if (after == After::kKey) continue;
+          return after == After::kEnd;
+        }
+        f = plan + k;
       }
-      // White space is rare between tokens: look for it only where the token is not next.
-      if (*cur != ':') {
-        skipSpace();
-        if (*cur != ':') return false;
-      }
-      ++cur;
-      skipSpace();
-      if (k < 0) {
-        if (!fastSkipValue()) return false;
-      } else {
-        expected = static_cast<size_t>(k) + 1;
-        const uint64_t bit = uint64_t{1} << (k & 63);
-        if (!inOrder && (seen[k >> 6] & bit)) return false;
-        seen[k >> 6] |= bit;
-        const SchemaField& f = rec.fields[k];
-        const FastOp op = ops[k];
-        if (op == FastOp::kRecord) {
+      if (static_cast<unsigned char>(*cur) <= ' ') skipSpace();
+      if (!inOrder && (seen & f->bit)) return false;
+      seen |= f->bit;
+      next = f + 1;
+      // One dispatch on the field's operation: each case is fastScalar for one constant op.
+      Value& slot = facts->slots[base + f->slot];
+      const SchemaField& field = *f->field;
+      bool ok;
+      switch (f->op) {
+        case FastOp::kRecord: {
           if (*cur != '{') return false;
           ++cur;
-          const uint32_t child = newRecord(f.type.record, 0);
-          facts->slots[base + f.slot] = Value::ofRecord(child);
-          if (!fastObject(f.type.record, child, depth + 1)) return false;
-        } else if (op == FastOp::kList) {
-          if (!fastList(f, elemOps[rawNameOffset[record] + k], base, depth + 1)) return false;
-        } else if (!fastScalar(f, op, false, facts->slots[base + f.slot])) {
-          return false;
+          const uint32_t record2 = field.type.record;
+          const uint32_t child = fastNewRecord(record2, 0);
+          setRecord(facts->slots[base + f->slot], child);
+          ok = fastObject(record2, child, depth + 1);
+          break;
         }
+        case FastOp::kList: ok = fastList(*f, base, depth + 1); break;
+        case FastOp::kBool: ok = fastScalar(*f, FastOp::kBool, false, slot); break;
+        case FastOp::kInt: ok = fastScalar(*f, FastOp::kInt, false, slot); break;
+        case FastOp::kDecimal: ok = fastScalar(*f, FastOp::kDecimal, false, slot); break;
+        case FastOp::kDate: ok = fastScalar(*f, FastOp::kDate, false, slot); break;
+        case FastOp::kEnum: ok = fastScalar(*f, FastOp::kEnum, false, slot); break;
+        case FastOp::kFixed: ok = fastScalar(*f, FastOp::kFixed, false, slot); break;
+        case FastOp::kText: ok = fastScalar(*f, FastOp::kText, false, slot); break;
+        default: ok = fastScalar(*f, FastOp::kString, false, slot); break;
       }
-      if (*cur != ',' && *cur != '}') skipSpace();
-      if (*cur == ',') {
+      if (!ok) return false;
+      // The usual spelling goes on at once: a comma and the next key's quote.
+      if (cur[0] == ',' && cur[1] == '"') {
         ++cur;
-        skipSpace();
         continue;
       }
-      if (*cur != '}') return false;
-      ++cur;
-      return finishRecord(record, base, seen, depth);
+      const After after = fastNextField();
+      if (after == After::kKey) continue;
+      return after == After::kEnd;
     }
   }
 
-  bool fastList(const SchemaField& f, FastOp elemOp, uint32_t base, int depth) {
+  // After a field's value: the next field's key (`cur` at its opening quote), the end of the
+  // fields (`cur` at what follows the last value and its white space), or a comma that no key
+  // follows (a failure).
+  enum class After { kKey, kEnd, kFail };
+  After fastNextField() {
+    if (static_cast<unsigned char>(*cur) <= ' ') skipSpace();
+    if (*cur != ',') return After::kEnd;
+    ++cur;
+    if (static_cast<unsigned char>(*cur) <= ' ') skipSpace();
+    return *cur == '"' ? After::kKey : After::kFail;
+  }
+
+  // finishRecord for the fast path, from the record's plan: a missing required field or dates
+  // out of order only fail (the general path reports them).
+  PPL_ALWAYS_INLINE bool fastFinish(uint32_t record, uint32_t base, uint64_t seen, int depth) {
+    if (depth == 0) seenWords[0] = seen;  // fastDocument reads the root's claim_id bit there
+    const RecordPlan& rp = recordPlans[record];
+    uint64_t missing = rp.fields & ~seen;
+    if (missing & rp.required) return false;
+    Value* slots = facts->slots.data() + base;
+    for (; missing != 0; missing &= missing - 1) {
+      const FieldPlan& f = plans[rp.planOffset + static_cast<uint32_t>(__builtin_ctzll(missing))];
+      if (f.bit & rp.defaulted) {
+        Value v = Value::none();
+        if (!defaultFor(*f.field, depth, v)) return false;
+        slots = facts->slots.data() + base;  // a record default may have grown the slots
+        slots[f.slot] = v;
+      } else {
+        setNone(slots[f.slot]);
+      }
+    }
+    for (uint32_t i = rp.datedBegin; i < rp.datedEnd; ++i) {
+      const Value& a = slots[datedSlots[i].slot];
+      const Value& b = slots[datedSlots[i].notBeforeSlot];
+      if (!a.absent && !b.absent && a.i < b.i) return false;
+    }
+    return true;
+  }
+
+  // newRecord for the fast path, its size from the record's plan.
+  PPL_ALWAYS_INLINE uint32_t fastNewRecord(uint32_t record, uint32_t ordinal) {
+    const uint32_t base = slotsUsed;
+    const size_t end = size_t{base} + recordPlans[record].slotCount;
+    if (end > facts->slots.size()) growSlots(end);
+    slotsUsed = static_cast<uint32_t>(end);
+    setInt(facts->slots[base], ordinal);
+    return base;
+  }
+
+  // Whether findRepeat finds a repeat: a short list of records keyed by an integer, a date or a
+  // bool (line numbers) compares its keys pairwise, without the sort.
+  bool fastRepeats(const SchemaField& f, const Value* items, uint32_t count) {
+    const SchemaField& key = schema.records[f.type.record].fields[f.uniqueBy];
+    const ValueKind kind = key.type.kind;
+    if (count > 16 || (kind != ValueKind::kInt && kind != ValueKind::kDate && kind != ValueKind::kBool)) {
+      uint32_t dup, first;
+      return findRepeat(f, items, count, dup, first);
+    }
+    const Value* const slots = facts->slots.data();
+    for (uint32_t i = 1; i < count; ++i) {
+      const Value& a = slots[items[i].rec + key.slot];
+      if (a.absent) continue;
+      for (uint32_t j = 0; j < i; ++j) {
+        const Value& b = slots[items[j].rec + key.slot];
+        if (!b.absent && a.i == b.i) return true;
+      }
+    }
+    return false;
+  }
+
+  bool fastList(const FieldPlan& plan, uint32_t base, int depth) {
+    const SchemaField& f = *plan.field;
     if (depth > kMaxDepth || *cur != '[') return false;
     ++cur;
+    // The elements go to the scratch of this depth by index; it grows (rarely, and keeps its
+    // capacity) only when full.
     std::vector<Value>& items = listScratch[depth];
-    items.clear();
+    uint32_t count = 0;
     const bool ofRecords = f.type.elemKind == ValueKind::kRecord;
-    skipSpace();
+    if (static_cast<unsigned char>(*cur) <= ' ') skipSpace();
     if (*cur == ']') {
       ++cur;
     } else {
       for (;;) {
-        const uint32_t index = static_cast<uint32_t>(items.size());
-        if (index == kMaxListElements) return false;
+        if (count == kMaxListElements) return false;
+        if (count == items.size()) items.resize(std::max<size_t>(16, 2 * items.size()));
         if (ofRecords) {
           if (*cur != '{') return false;
           ++cur;
-          uint32_t child = newRecord(f.type.record, index);
-          items.push_back(Value::ofRecord(child));
+          const uint32_t child = fastNewRecord(f.type.record, count);
+          setRecord(items[count++], child);
           if (!fastObject(f.type.record, child, depth + 1)) return false;
-        } else {
-          Value x;
-          if (!fastScalar(f, elemOp, true, x)) return false;
-          items.push_back(x);
+        } else if (!fastScalar(plan, plan.elemOp, true, items[count++])) {
+          return false;
         }
-        skipSpace();
+        if (static_cast<unsigned char>(*cur) <= ' ') skipSpace();
         if (*cur == ',') {
           ++cur;
-          skipSpace();
+          if (static_cast<unsigned char>(*cur) <= ' ') skipSpace();
           continue;
         }
         if (*cur != ']') return false;
@@ -1115,12 +1393,13 @@ struct ClaimLoader::Impl {
         break;
       }
     }
-    if (f.nonEmpty && items.empty()) return false;
-    uint32_t dup, first;
-    if (f.uniqueBy >= 0 && findRepeat(f, items, dup, first)) return false;
+    if (f.nonEmpty && count == 0) return false;
+    if (f.uniqueBy >= 0 && fastRepeats(f, items.data(), count)) return false;
     const uint32_t begin = static_cast<uint32_t>(facts->elems.size());
-    facts->elems.insert(facts->elems.end(), items.begin(), items.end());
-    facts->slots[base + f.slot] = Value::ofList({begin, static_cast<uint32_t>(items.size())});
+    facts->elems.insert(facts->elems.end(), items.data(), items.data() + count);
+    Value& list = facts->slots[base + f.slot];
+    clearValue(list);
+    list.list = ListRef{begin, count};
     return true;
   }
 
@@ -1129,7 +1408,7 @@ struct ClaimLoader::Impl {
     skipSpace();
     if (*cur != '{') return false;
     ++cur;
-    uint32_t root = newRecord(schema.root, 0);
+    uint32_t root = fastNewRecord(schema.root, 0);
     if (!fastObject(schema.root, root, 0)) return false;
     // The root's fields met are still in the seen words of depth 0.
     if (claimIdField >= 0 && (seenWords[claimIdField >> 6] >> (claimIdField & 63) & 1)) {
@@ -1193,8 +1472,11 @@ struct ClaimLoader::Impl {
   }
 
   // Clears what a load leaves behind: facts, error, path, claim id.
-  void forgetLoad() {
-    facts->clear();
+  // `keepSlots`: leave Facts::slots as it is, for the fast path to write over.
+  void forgetLoad(bool keepSlots = false) {
+    if (!keepSlots) facts->slots.clear();
+    facts->elems.clear();
+    slotsUsed = 0;
     error->path.clear();
     error->message.clear();
     path.clear();
@@ -1205,13 +1487,22 @@ struct ClaimLoader::Impl {
   bool load(std::string_view json, Facts& out, ClaimError& err) {
     facts = &out;
     error = &err;
-    forgetLoad();
-    if (!schemaError.empty()) return fail("", "the claim schema is invalid: " + schemaError);
+    forgetLoad(/*keepSlots=*/true);
+    if (!schemaError.empty()) {
+      out.clear();
+      return fail("", "the claim schema is invalid: " + schemaError);
+    }
     copyInput(json);
     // A document simdjson would refuse as too large (over 4 GiB) is left to it to refuse.
-    if (fastEnabled && inputSize <= parser.max_capacity() && fastDocument()) return true;
+    if (fastEnabled && inputSize <= parser.max_capacity() && fastDocument()) {
+      facts->slots.resize(slotsUsed);  // only ever shrinks here
+      return true;
+    }
     forgetLoad();  // start again on the general path: nothing of the fast attempt may show
-    if (loadDocument()) return true;
+    if (loadDocument()) {
+      facts->slots.resize(slotsUsed);
+      return true;
+    }
     out.clear();  // no half-filled facts; the rescan below reuses the strings' buffer
     if (!hadClaimId) findClaimId();
     return false;
@@ -1223,8 +1514,11 @@ struct ClaimLoader::Impl {
   std::vector<int32_t> keySlots;    // field index or -1
   std::vector<RawName> rawNames;    // by record (from rawNameOffset) and field
   std::vector<uint32_t> rawNameOffset;
-  std::vector<FastOp> fieldOps;  // by record (from rawNameOffset) and field
-  std::vector<FastOp> elemOps;   // the same for the elements of list fields
+  std::vector<FieldPlan> plans;       // by record (from planOffset): its fields, then the end
+  std::vector<uint32_t> planOffset;
+  std::vector<RecordPlan> recordPlans;  // by record
+  std::vector<DatedSlots> datedSlots;   // by record (RecordPlan::datedBegin)
+  bool fastFieldsFit = true;  // no record has more than 64 fields (the fast path's seen bits)
   std::vector<std::vector<RawName>> enumNames;  // by enumeration: its names, raw
 
   // The fast path: only when every field name can be compared raw (printable ASCII, no quote
@@ -1242,6 +1536,7 @@ struct ClaimLoader::Impl {
   Facts* facts = nullptr;
   ClaimError* error = nullptr;
   std::vector<PathStep> path;
+  uint32_t slotsUsed = 0;  // the records laid out so far take Facts::slots[0, slotsUsed)
   // Fields met: for the open object at depth d, a bit per field in the seenWordsPerObject
   // words from d * seenWordsPerObject (depth never passes kMaxDepth).
   std::vector<uint64_t> seenWords;

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdint>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -11,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "runtime/claim_checks.h"
 #include "runtime/date.h"
 #include "runtime/decimal.h"
 #include "runtime/facts_compare.h"
@@ -848,6 +850,42 @@ TEST_CASE("claim loader: the fast path reads short numbers as the general path d
   }
 }
 
+// The fast path checks codes in place with matchesFormatAt: the same answer as matchesFormat
+// for every format, on codes with each byte changed at each position and on random strings.
+TEST_CASE("claim loader: matchesFormatAt agrees with matchesFormat", "[claim_loader]") {
+  const StringFormat formats[] = {StringFormat::kAny,  StringFormat::kHcpcs, StringFormat::kIcd10cm,
+                                  StringFormat::kNdc,  StringFormat::kNpi,   StringFormat::kPlaceOfService,
+                                  StringFormat::kModifier};
+  auto same = [&](const std::string& text) {
+    char padded[64] = {};
+    std::memcpy(padded, text.data(), text.size());
+    for (const StringFormat f : formats) {
+      INFO("format " << static_cast<int>(f) << " text " << text);
+      REQUIRE(matchesFormatAt(f, padded, text.size()) == matchesFormat(f, text));
+    }
+  };
+  const char* const codes[] = {"J9027", "96413", "C61", "Z19.2", "C77.9", "A01.2345", "A0B.C", "00024582411",
+                               "0704269514", "11", "JW", "JZ", "0", "", "A0B.CDEFG", "12345678901234567"};
+  for (const char* code : codes) {
+    const std::string base = code;
+    same(base);
+    for (size_t pos = 0; pos < base.size(); ++pos) {
+      for (int byte = 0; byte < 256; ++byte) {
+        std::string text = base;
+        text[pos] = static_cast<char>(byte);
+        same(text);
+      }
+    }
+  }
+  std::mt19937 rng(7);
+  const char alphabet[] = "0123456789AZ.a/:@[`\x7f\x80";
+  for (int round = 0; round < 200000; ++round) {
+    std::string text(rng() % 18, ' ');
+    for (char& c : text) c = alphabet[rng() % (sizeof alphabet - 1)];
+    same(text);
+  }
+}
+
 // The built-in schema needs the compiler; a standalone build of this file (no PPL_SOURCE_DIR)
 // leaves it out.
 #ifdef PPL_SOURCE_DIR
@@ -946,5 +984,126 @@ TEST_CASE("claim loader: the fast path matches the general path on the built-in 
   std::mt19937 rng(1127);
   for (const std::string& seed : seeds) same(seed);
   for (int round = 0; round < 20000; ++round) same(mutated(seeds[rng() % seeds.size()], rng));
+}
+
+// Codes, dates and strings the fast path reads in place, each byte changed at each position
+// (and the value cut or lengthened): the same outcome and facts as the general path.
+TEST_CASE("claim loader: the fast path reads codes and dates as the general path does", "[claim_loader]") {
+  Schema claims;
+  Diagnostics diags;
+  SourceManager sources;
+  REQUIRE(builtinSchema(claims, diags, sources));
+  ClaimLoader loader(claims);
+  const std::string seed = readFile(PPL_SOURCE_DIR "/fuzz/corpus/claim/fast-path-compact-bench-claim.json");
+  const char* const values[] = {R"("0704269514")", R"("11")", R"("C61")", R"("Z19.2")", R"("J2405")",
+                                R"("00024582411")", R"("1948-04-21")", R"("BENCH-00000001")", R"("JW")",
+                                R"("Jevtana")", R"("M")"};
+  const char bytes[] = {'0', '9', '/', ':', 'A', 'Z', '@', '[', 'a', '.', '-', ' ', '"', '\\', '\x01', '\x7f', '\x80', '\xff'};
+  for (const char* value : values) {
+    const std::string v = value;
+    const size_t at = seed.find(v);
+    REQUIRE(at != std::string::npos);
+    auto with = [&](const std::string& replacement) {
+      std::string json = seed;
+      json.replace(at, v.size(), replacement);
+      expectSamePaths(loader, claims, json);
+    };
+    for (size_t pos = 1; pos + 1 < v.size(); ++pos) {
+      for (const char byte : bytes) {
+        std::string changed = v;
+        changed[pos] = byte;
+        with(changed);
+      }
+    }
+    with("\"\"");
+    with(v.substr(0, v.size() - 2) + "\"");
+    with(v.substr(0, v.size() - 1) + "0\"");
+    with(v.substr(0, v.size() - 1) + ".1\"");
+  }
+  // Strings are scanned 16 bytes at a time: a long claim id with each stop byte at each place.
+  {
+    const std::string id = R"("BENCH-00000001")";
+    const size_t at = seed.find(id);
+    for (size_t length = 0; length <= 40; ++length) {
+      for (size_t pos = 0; pos < length; ++pos) {
+        for (const char byte : {'"', '\\', '\x00', '\x1f', '\x7f', '\x80', '\xc3', '\xff', ' '}) {
+          std::string text(length, 'x');
+          text[pos] = byte;
+          std::string json = seed;
+          json.replace(at, id.size(), "\"" + text + "\"");
+          expectSamePaths(loader, claims, json);
+        }
+      }
+    }
+  }
+  // Line numbers are unique (compared pairwise on the fast path) and at least 1.
+  for (const char* number : {"0", "1", "2", "3", "4", "5", "-1", "1.0", "10"}) {
+    for (const char* line : {"\"line_number\":1,", "\"line_number\":2,", "\"line_number\":4,"}) {
+      std::string json = seed;
+      const size_t at = json.find(line);
+      REQUIRE(at != std::string::npos);
+      json.replace(at, std::string(line).size(), std::string("\"line_number\":") + number + ",");
+      expectSamePaths(loader, claims, json);
+    }
+  }
+}
+
+// Punctuation the fast path reads itself: a comma, white space or a closing bracket added or
+// removed around every brace, bracket, comma and colon of a claim.
+TEST_CASE("claim loader: the fast path reads punctuation as the general path does", "[claim_loader]") {
+  Schema claims;
+  Diagnostics diags;
+  SourceManager sources;
+  REQUIRE(builtinSchema(claims, diags, sources));
+  ClaimLoader loader(claims);
+  const std::string seed = readFile(PPL_SOURCE_DIR "/fuzz/corpus/claim/fast-path-compact-bench-claim.json");
+  const char* const pieces[] = {",", " ", "\n", ", ", " ,", ",,", "}", "]", ":", "\"\"", "\"x\":1,"};
+  for (size_t at = 0; at < seed.size(); ++at) {
+    const char c = seed[at];
+    if (c != ',' && c != '{' && c != '}' && c != '[' && c != ']' && c != ':') continue;
+    for (const char* piece : pieces) {
+      expectSamePaths(loader, claims, std::string(seed).insert(at, piece));
+      expectSamePaths(loader, claims, std::string(seed).insert(at + 1, piece));
+    }
+    expectSamePaths(loader, claims, std::string(seed).erase(at, 1));
+  }
+}
+
+// The fast path writes a claim over the slots the caller's Facts still holds from the last one:
+// every pair of example claims, one loaded after the other into the same Facts, gives the facts
+// the second one gives alone (also after a failed load and after the general path).
+TEST_CASE("claim loader: a claim loaded over another's facts", "[claim_loader]") {
+  Schema claims;
+  Diagnostics diags;
+  SourceManager sources;
+  REQUIRE(builtinSchema(claims, diags, sources));
+  ClaimLoader loader(claims);
+  ClaimLoader alone(claims);
+  std::vector<std::string> seeds;
+  for (const auto& entry : std::filesystem::directory_iterator(PPL_SOURCE_DIR "/fuzz/corpus/claim")) {
+    seeds.push_back(readFile(entry.path()));
+  }
+  seeds.push_back("{}");
+  seeds.push_back(seeds[0].substr(0, seeds[0].size() / 2));
+  for (const std::string& first : seeds) {
+    for (const std::string& second : seeds) {
+      Facts reused, fresh;
+      ClaimError error, freshError;
+      loader.load(first, reused, error);
+      const bool ok = loader.load(second, reused, error);
+      INFO("first: " << first << "\nsecond: " << second);
+      REQUIRE(ok == alone.load(second, fresh, freshError));
+      CHECK(error.message == freshError.message);
+      CHECK(reused.slots.size() == fresh.slots.size());
+      CHECK(reused.elems.size() == fresh.elems.size());
+      // sameFacts compares strings by where they point: load the second claim with `loader` again.
+      Facts again;
+      REQUIRE(loader.load(second, again, error) == ok);
+      Facts reusedAgain = reused;
+      loader.load(first, reusedAgain, error);
+      loader.load(second, reusedAgain, error);
+      CHECK(sameFacts(claims, reusedAgain, again));
+    }
+  }
 }
 #endif

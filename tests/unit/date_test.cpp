@@ -190,3 +190,22 @@ TEST_CASE("date: parseDate agrees with the reference on near-dates", "[date]") {
     CHECK(a == b);
   }
 }
+
+TEST_CASE("date: parseDate agrees with the reference on every byte at every position", "[date]") {
+  // The word-at-a-time checks must refuse each wrong byte on its own, carries and borrows included.
+  for (const char* base : {"2024-02-29", "2025-02-28", "1900-02-28", "2000-02-29", "0001-01-01", "9999-12-31",
+                           "2024-12-31", "2024-04-30", "1999-09-19"}) {
+    for (int pos = 0; pos < 10; ++pos) {
+      for (int byte = 0; byte < 256; ++byte) {
+        std::string text(base);
+        text[pos] = static_cast<char>(byte);
+        INFO(text);
+        int32_t a = 7, b = 7;
+        const bool okA = ppl::parseDate(text, a);
+        const bool okB = referenceParseDate(text, b);
+        REQUIRE(okA == okB);
+        CHECK(a == b);
+      }
+    }
+  }
+}
