@@ -15,6 +15,7 @@
 
 #include <fmt/format.h>
 
+#include "compiler/field_tests.h"
 #include "stdlib/functions.h"
 
 namespace ppl {
@@ -293,6 +294,7 @@ uint32_t Generator::predicateChunk(const std::string& name, const std::function<
   body(r);
   emit(Opcode::RETBOOL, r);
   threadJumps();
+  fuseFieldTests(*chunk_);
   return idx;
 }
 
@@ -1027,6 +1029,7 @@ void Generator::rule(const RuleDecl& r, RuleInfo& info) {
   for (uint32_t j : skips) patchB(j, skip);
   if (!skips.empty()) emit(Opcode::SKIP);
   threadJumps();
+  fuseFieldTests(*chunk_);
 }
 
 void Generator::threadJumps() {

@@ -11,6 +11,9 @@
 //    payload (Value::none(); the claim loader writes absent facts the same way), which every
 //    reader survives: 0, the decimal 0, an empty string, list or iterator, or record base 0
 //    (FIELD propagates absence instead, and DECISION refuses a record that is not a line);
+//  - a two-word instruction (a field test) is followed by its EXT extension word, whose operands
+//    are checked like the instruction's; no jump lands on an extension word and none runs alone,
+//    so a field test reads its extension word at pc and resumes after it;
 //  - jumps go forward except LOOP, which goes back to the ITERNEXT heading its loop, nothing in
 //    a loop writes its iterator, and every path ends in FAIL/PASS/SKIP (rule chunks) or RETBOOL
 //    (predicates): pc never leaves the code, and a chunk runs in time linear in its lists;
@@ -94,6 +97,9 @@ const char* decimalError(DecimalStatus s) {
 }
 
 constexpr const char* kIntegerOverflow = "integer overflow";
+
+// What a field of an absent record reads as (FIELD writes Value::none() then).
+const Value kAbsentValue = Value::none();
 constexpr const char* kDateOverflow = "date out of range";
 
 bool listContains(const Value* elems, ListRef list, const Value& x, ValueKind kind) {
@@ -116,6 +122,13 @@ bool listContains(const Value* elems, ListRef list, const Value& x, ValueKind ki
       }
       return false;
   }
+}
+
+bool inStringSet(const std::vector<StrRef>& set, StrRef s) {
+  for (const StrRef& member : set) {
+    if (member == s) return true;
+  }
+  return false;
 }
 
 // Which of an instruction's operands a, b, c, d name a register (`R` in opcodes.def).
@@ -144,7 +157,25 @@ Evaluator::ReuseKey Evaluator::reuseKeyOf(const Chunk& chunk) {
     return false;
   };
   ReuseKey key;
-  for (const Instr& ins : chunk.code) {
+  auto addSlot = [&](uint16_t slot) {
+    for (uint8_t k = 0; k < key.slotCount; ++k) {
+      if (key.slots[k] == slot) return true;
+    }
+    if (key.slotCount == kMaxReuseKeySlots) return false;
+    key.slots[key.slotCount++] = slot;
+    return true;
+  };
+  for (size_t pc = 0; pc < chunk.code.size(); ++pc) {
+    const Instr& ins = chunk.code[pc];
+    if (isTwoWord(ins.op)) {
+      // A field test reads field c of R[a] (a line field joins the key, as for FIELD) and,
+      // for some, the register x.b of its extension word (the verifier checked it is there).
+      const Instr& x = chunk.code[pc + 1];
+      ++pc;
+      if (isLine(ins.a) && !addSlot(ins.c)) return ReuseKey{};
+      if (extensionOperandKinds(ins.op)[1] == 'R' && isLine(x.b)) return ReuseKey{};
+      continue;
+    }
     const RegisterOperands& ops = kRegisterOperands[static_cast<uint8_t>(ins.op)];
     bool touchesLine = (ops.a && isLine(ins.a)) || (ops.b && isLine(ins.b)) || (ops.c && isLine(ins.c)) ||
                        (ops.d && isLine(ins.d));
@@ -152,12 +183,7 @@ Evaluator::ReuseKey Evaluator::reuseKeyOf(const Chunk& chunk) {
       case Opcode::LINE: continue;
       case Opcode::FIELD:  // reading a field of the line: that field joins the key
         if (isLine(ins.b) && !isLine(ins.a)) {
-          bool known = false;
-          for (uint8_t k = 0; k < key.slotCount; ++k) known = known || key.slots[k] == ins.c;
-          if (!known) {
-            if (key.slotCount == kMaxReuseKeySlots) return ReuseKey{};
-            key.slots[key.slotCount++] = ins.c;
-          }
+          if (!addSlot(ins.c)) return ReuseKey{};
           continue;
         }
         break;
@@ -422,6 +448,18 @@ Evaluator::Exit Evaluator::run(uint32_t chunkIndex, uint32_t lineBase, const Rul
     }                                                                                    \
   } while (0)
 
+// A field test's operand: field c of the record R[a], or an absent value if R[a] is absent
+// (FIELD's rule: the record's zeroed payload must not be read as a base).
+#define VM_FIELD (VM_RA.absent ? kAbsentValue : slots[VM_RA.rec + ins->c])
+// Decides a field test: pc := b when `test` equals the sense x.a, else the word after x.
+#define VM_FIELD_TEST(test)                                   \
+  do {                                                        \
+    const Instr& x = *pc;                                     \
+    const Value& field = VM_FIELD;                            \
+    (void)field;                                              \
+    pc = (test) == (x.a != 0) ? code + ins->b : pc + 1;       \
+  } while (0)
+
 #if PPL_COMPUTED_GOTO
   // Labels as values are a GNU extension: say so to -Wpedantic once, here.
 #pragma GCC diagnostic push
@@ -660,15 +698,7 @@ Evaluator::Exit Evaluator::run(uint32_t chunkIndex, uint32_t lineBase, const Rul
 
       // --- collections
       VM_CASE(INSET) {
-        const StrRef s = VM_RB.s;
-        bool found = false;
-        for (const StrRef& member : program_.setValues[ins->c]) {
-          if (member == s) {
-            found = true;
-            break;
-          }
-        }
-        VM_SET_BOOL_AND_BRANCH(found);
+        VM_SET_BOOL_AND_BRANCH(inStringSet(program_.setValues[ins->c], VM_RB.s));
         VM_NEXT();
       }
       VM_CASE(CONTAINS) {
@@ -807,6 +837,40 @@ Evaluator::Exit Evaluator::run(uint32_t chunkIndex, uint32_t lineBase, const Rul
       VM_CASE(SKIP) { return Exit::kSkip; }
       VM_CASE(RETBOOL) { return VM_RA.i != 0 ? Exit::kTrue : Exit::kFalse; }
 
+      // --- field tests: two words, ins and its extension word x = *pc (see opcodes.def)
+      VM_CASE(EXT) {  // the verifier never lets an extension word run alone
+        errorWhat_ = "an extension word run on its own";
+        return Exit::kError;
+      }
+      VM_CASE(JFEQSK) {
+        VM_FIELD_TEST(field.s == K[x.b].s);
+        VM_NEXT();
+      }
+      VM_CASE(JFINSET) {
+        VM_FIELD_TEST(inStringSet(program_.setValues[x.b], field.s));
+        VM_NEXT();
+      }
+      VM_CASE(JFEQI) {
+        VM_FIELD_TEST(field.i == R[x.b].i);
+        VM_NEXT();
+      }
+      VM_CASE(JFLTI) {
+        VM_FIELD_TEST(field.i < R[x.b].i);
+        VM_NEXT();
+      }
+      VM_CASE(JFLEI) {
+        VM_FIELD_TEST(field.i <= R[x.b].i);
+        VM_NEXT();
+      }
+      VM_CASE(JFPRESENT) {
+        VM_FIELD_TEST(!field.absent);
+        VM_NEXT();
+      }
+      VM_CASE(JFCONTAINS) {
+        VM_FIELD_TEST(listContains(elems, field.list, R[x.b], static_cast<ValueKind>(x.c)));
+        VM_NEXT();
+      }
+
 #if !PPL_COMPUTED_GOTO
       default:  // Opcode::kCount: the verifier rejects it; a switch wants a case for it
         errorWhat_ = "invalid opcode";
@@ -824,6 +888,8 @@ Evaluator::Exit Evaluator::run(uint32_t chunkIndex, uint32_t lineBase, const Rul
 #undef VM_CASE
 #undef VM_NEXT
 #undef VM_SET_BOOL_AND_BRANCH
+#undef VM_FIELD
+#undef VM_FIELD_TEST
 }
 
 }  // namespace ppl
