@@ -1041,6 +1041,14 @@ void Generator::threadJumps() {
   for (Instr& in : code) {
     if (in.op != Opcode::JMP && in.op != Opcode::JMPIF && in.op != Opcode::JMPIFNOT) continue;
     in.b = static_cast<uint16_t>(finalTarget(in.b));
+    // A conditional jump to a conditional jump on the same register (`a and b` in a condition
+    // that is itself a conjunct): the register still holds what made the first one jump, so
+    // the second one's way is known. Go there directly.
+    while (in.op != Opcode::JMP && in.b < code.size() &&
+           (code[in.b].op == Opcode::JMPIF || code[in.b].op == Opcode::JMPIFNOT) && code[in.b].a == in.a) {
+      const Instr& next = code[in.b];
+      in.b = static_cast<uint16_t>(finalTarget(next.op == in.op ? next.b : in.b + 1u));
+    }
     if (in.op == Opcode::JMP && in.b < code.size() &&
         (code[in.b].op == Opcode::PASS || code[in.b].op == Opcode::SKIP)) {
       in = code[in.b];

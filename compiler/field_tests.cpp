@@ -9,6 +9,7 @@
 // control flow, loops included.
 #include "compiler/field_tests.h"
 
+#include <algorithm>
 #include <bitset>
 #include <vector>
 
@@ -112,6 +113,13 @@ std::vector<Registers> liveIn(const std::vector<Instr>& code) {
         if (next[i] < code.size()) out |= in[next[i]];
       }
       effectOf(code, pc, reads, writes);
+      if (code[pc].op == Opcode::ITERNEXT && next[0] < code.size()) {
+        // The element register is written on the way into the body, not on the way out.
+        Registers body = in[next[0]];
+        body.reset(code[pc].b);
+        out = body;
+        if (code[pc].c < code.size()) out |= in[code[pc].c];
+      }
       const Registers live = reads | (out & ~writes);
       if (live != in[pc]) {
         in[pc] = live;
@@ -120,6 +128,89 @@ std::vector<Registers> liveIn(const std::vector<Instr>& code) {
     }
   }
   return in;
+}
+
+// Instructions some jump lands on (falling through to the next one does not count).
+std::vector<bool> jumpTargets(const std::vector<Instr>& code) {
+  std::vector<bool> target(code.size() + 1, false);
+  for (size_t pc = 0; pc < code.size(); ++pc) {
+    uint32_t next[2];
+    const int n = successorsOf(code, pc, next);
+    for (int i = 0; i < n; ++i) {
+      if (next[i] != pc + 1 && next[i] <= code.size()) target[next[i]] = true;
+    }
+    if (isTwoWord(code[pc].op)) ++pc;
+  }
+  return target;
+}
+
+// Registers the instruction at pc may write on some path (effectOf's writes are the sure ones).
+Registers mayWrite(const std::vector<Instr>& code, size_t pc) {
+  const Instr& ins = code[pc];
+  Registers w;
+  if (isTwoWord(ins.op)) return w;
+  switch (ins.op) {
+    case Opcode::JMPIF:
+    case Opcode::JMPIFNOT:
+    case Opcode::RETBOOL:
+    case Opcode::FAIL:
+    case Opcode::ADJUST: return w;
+    case Opcode::ITERNEXT: w.set(ins.b); break;
+    default: break;
+  }
+  if (kOperandKinds[static_cast<size_t>(ins.op)][0] == 'R') w.set(ins.a);
+  return w;
+}
+
+// Moves each FIELD t down to just before the first instruction that reads t, over straight-line
+// code that neither writes t nor the record register, so that a test of the field comes right
+// after it (`a.from <= dos and dos <= a.through` loads both fields first). Nothing between may
+// be a jump target, and t must be dead wherever a branch passed over goes: on those paths the
+// FIELD no longer runs. FIELD cannot fail, so moving it changes no error. A FIELD does not move
+// over FIELDs alone: two fields read by one comparison would otherwise trade places forever.
+void sinkFields(Chunk& chunk) {
+  std::vector<Instr>& code = chunk.code;
+  const bool hasPositions = chunk.positions.size() == code.size();
+  const std::vector<bool> target = jumpTargets(code);  // indices do not move past a target
+  std::vector<Registers> live = liveIn(code);
+  Registers reads, writes;
+  // A moved FIELD has only FIELDs between it and its reader from then on, so it moves once; the
+  // bound is a safety net.
+  const size_t kMaxMoves = code.size();
+  size_t moves = 0;
+  for (size_t pc = 0; pc < code.size(); ++pc) {
+    const Instr f = code[pc];
+    if (f.op != Opcode::FIELD) continue;
+    size_t use = pc + 1;
+    bool found = false;
+    bool overOthers = false;  // passes an instruction that is not a FIELD
+    for (; use < code.size() && !target[use]; ++use) {
+      const Instr& ins = code[use];
+      effectOf(code, use, reads, writes);
+      if (reads.test(f.a)) {
+        found = true;
+        break;
+      }
+      const Registers written = mayWrite(code, use);
+      if (written.test(f.a) || written.test(f.b)) break;
+      overOthers = overOthers || ins.op != Opcode::FIELD;
+      if (isTwoWord(ins.op) || ins.op == Opcode::JMPIF || ins.op == Opcode::JMPIFNOT) {
+        if (ins.b >= code.size() || live[ins.b].test(f.a)) break;
+        if (isTwoWord(ins.op)) ++use;  // over the extension word
+        continue;
+      }
+      uint32_t next[2];
+      if (successorsOf(code, use, next) != 1 || next[0] != use + 1) break;  // loops, jumps, ends
+    }
+    if (!found || !overOthers || target[use] || moves == kMaxMoves) continue;
+    ++moves;
+    std::rotate(code.begin() + pc, code.begin() + pc + 1, code.begin() + use);
+    if (hasPositions) {
+      std::rotate(chunk.positions.begin() + pc, chunk.positions.begin() + pc + 1, chunk.positions.begin() + use);
+    }
+    live = liveIn(code);
+    --pc;  // look again at what moved into pc
+  }
 }
 
 // The two words FIELD t + test r + branch on r become, or nothing (op NOP) when the test is not
@@ -180,16 +271,10 @@ Fused fuse(const Instr& field, const Instr& test, const Instr& branch) {
 }  // namespace
 
 void fuseFieldTests(Chunk& chunk) {
+  if (chunk.code.size() < 3) return;
+  sinkFields(chunk);
   const std::vector<Instr>& code = chunk.code;
-  if (code.size() < 3) return;
-  std::vector<bool> target(code.size() + 1, false);
-  for (size_t pc = 0; pc < code.size(); ++pc) {
-    uint32_t next[2];
-    const int n = successorsOf(code, pc, next);
-    for (int i = 0; i < n; ++i) {
-      if (next[i] != pc + 1 && next[i] <= code.size()) target[next[i]] = true;
-    }
-  }
+  const std::vector<bool> target = jumpTargets(code);
   const std::vector<Registers> live = liveIn(code);
 
   std::vector<Instr> out;

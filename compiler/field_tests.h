@@ -1,6 +1,7 @@
 // The last step of code generation for a chunk: FIELD + a test + JMPIF/JMPIFNOT becomes one
 // two-word field test (JFEQSK ... JFCONTAINS, bytecode/opcodes.def) wherever the three form one
-// straight-line piece and neither the field's register nor the test's is read afterwards.
+// straight-line piece and neither the field's register nor the test's is read afterwards. A
+// FIELD loaded ahead of its test is first moved down to it where that changes nothing.
 #pragma once
 
 #include "bytecode/bytecode.h"
