@@ -31,6 +31,10 @@
 // once per claim and distinct values of those fields; later lines reuse its result (vm.h,
 // "Reusing a rule's result"). On a claim with a dose and a waste line on the same day, that
 // halves the work of the second line.
+//
+// A DIVD or `sqrt` CALL that meets the operand bits it met the last time it ran takes the result
+// it computed then (vm.h, "Decimal results kept per instruction"): exact, since decimal
+// arithmetic is a pure function of those bits, and only successes are kept.
 #include "vm/vm.h"
 
 #include <algorithm>
@@ -127,6 +131,12 @@ bool listContainsOther(const Value* p, const Value* end, const Value& x, ValueKi
   }
   return false;
 }
+
+// The bytes that hold a Decimal's value: lo, hi and exp, in declaration order at offsets 0, 8
+// and 16 of a standard-layout class; the rest is padding, which may hold anything.
+static_assert(sizeof(Decimal) == 24, "Decimal is lo, hi, exp and padding");
+constexpr size_t kDecimalValueBytes = 2 * sizeof(uint64_t) + sizeof(int32_t);
+inline bool sameBits(const Decimal& x, const Decimal& y) { return std::memcmp(&x, &y, kDecimalValueBytes) == 0; }
 
 bool inStringSet(const std::vector<StrRef>& set, StrRef s) {
   for (const StrRef& member : set) {
@@ -249,6 +259,8 @@ Evaluator::Evaluator(const Program& program) : program_(program) {
   size_t maxRules = 0;
   for (const PolicyInfo& policy : program.policies) maxRules = std::max(maxRules, policy.rules.size());
   ruleResults_.resize(maxRules);
+
+  sqrtBuiltin_ = findBuiltin("sqrt");
 }
 
 int Evaluator::findPolicy() const {
@@ -416,6 +428,49 @@ bool Evaluator::decideLine(const PolicyInfo& policy, uint32_t lineIndex, EvalErr
   line.firstAdjustment = firstAdjustment;
   line.adjustmentCount = static_cast<uint32_t>(out.adjustments.size()) - firstAdjustment;
   lineState_[lineIndex].decided = 1;
+  return true;
+}
+
+// Out of line, so that the interpreter loop keeps its registers for the common instructions.
+Evaluator::DecimalMemo& Evaluator::memoFor(const Instr& ins) {
+  return memo_[(reinterpret_cast<uintptr_t>(&ins) / sizeof(Instr)) % kMemoEntries];
+}
+
+bool Evaluator::remembered(const Instr& ins, DecimalStatus (*op)(const Decimal&, const Decimal&, Decimal&)) {
+  DecimalMemo& memo = memoFor(ins);
+  const Decimal& b = registers_[ins.b].d;
+  const Decimal& c = registers_[ins.c].d;
+  if (memo.site != &ins || !sameBits(memo.in[0], b) || !sameBits(memo.in[1], c)) {
+    Decimal r;
+    const DecimalStatus s = op(b, c, r);
+    if (s != DecimalStatus::kOk) {
+      errorWhat_ = decimalError(s);
+      return false;
+    }
+    memo.site = &ins;
+    memo.in[0] = b;
+    memo.in[1] = c;
+    memo.out = r;
+  }
+  setDecimal(registers_[ins.a], memo.out);
+  return true;
+}
+
+bool Evaluator::rememberedCall(const Instr& ins) {
+  DecimalMemo& memo = memoFor(ins);
+  const Value& arg = registers_[ins.c];
+  if (memo.site != &ins || !sameBits(memo.in[0], arg.d)) {
+    Value out;
+    const char* message = builtinAt(program_.functionIds[ins.b]).impl(&arg, out);
+    if (message) {
+      errorWhat_ = message;
+      return false;
+    }
+    memo.site = &ins;
+    memo.in[0] = arg.d;
+    memo.out = out.d;
+  }
+  setDecimal(registers_[ins.a], memo.out);
   return true;
 }
 
@@ -658,13 +713,7 @@ Evaluator::Exit Evaluator::run(uint32_t chunkIndex, uint32_t lineBase, const Rul
         VM_NEXT();
       }
       VM_CASE(DIVD) {
-        Decimal r;
-        const DecimalStatus s = div(VM_RB.d, VM_RC.d, r);
-        if (s != DecimalStatus::kOk) {
-          errorWhat_ = decimalError(s);
-          return Exit::kError;
-        }
-        setDecimal(VM_RA, r);
+        if (!remembered(*ins, div)) return Exit::kError;
         VM_NEXT();
       }
       VM_CASE(NEGD) {
@@ -778,8 +827,13 @@ Evaluator::Exit Evaluator::run(uint32_t chunkIndex, uint32_t lineBase, const Rul
         VM_NEXT();
       }
       VM_CASE(CALL) {
+        const uint16_t builtin = program_.functionIds[ins->b];
+        if (builtin == sqrtBuiltin_) {
+          if (!rememberedCall(*ins)) return Exit::kError;
+          VM_NEXT();
+        }
         Value result;
-        const char* message = builtinAt(program_.functionIds[ins->b]).impl(&VM_RC, result);
+        const char* message = builtinAt(builtin).impl(&VM_RC, result);
         if (message) {
           errorWhat_ = message;
           return Exit::kError;

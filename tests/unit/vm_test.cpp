@@ -428,6 +428,54 @@ TEST_CASE("vm: decimal overflow and division by zero are errors naming rule and 
   }
 }
 
+TEST_CASE("vm: DIVD and sqrt results are the same whether computed or remembered", "[vm]") {
+  // One DIVD site meets the same operands on every pass of a loop, one sqrt site different ones
+  // (the claim's amounts 1.5 and 2), and the whole chunk runs again on a second claim.
+  OpcodeHarness h;
+  const uint16_t ten = h.t.kDecimal("10"), four = h.t.kDecimal("4"), zero = h.t.kDecimal("0");
+  const uint16_t sqrtFn = h.t.function("sqrt");
+  const std::vector<Instr> code = {
+      ins(O::LOADK, 10, ten), ins(O::LOADK, 11, four), ins(O::LOADK, 0, zero), ins(O::LOADK, 1, zero),
+      ins(O::LOADK, 2, zero), ins(O::ROOTFIELD, 12, 0, kAmountsSlot, kClaimRecord), ins(O::ITERINIT, 13, 12),
+      ins(O::ITERNEXT, 13, 14, 13),                            // 7
+      ins(O::DIVD, 0, 10, 11), ins(O::CALL, 1, sqrtFn, 14, 1),  // 8, 9
+      ins(O::ADDD, 2, 2, 1), ins(O::ADDD, 2, 2, 0), ins(O::LOOP, 0, 7),
+      ins(O::FAIL, 0, 0, 3, kNoRegister)};  // 13
+  const size_t pol = h.t.policy("p", {"commercial"}, h.t.governAll());
+  h.t.rule(pol, "T", code, {outcome(Action::kDeny, "1", {}, silent(3))});
+  h.t.link();
+  Evaluator vm(h.t.p);
+  Decimal root15, root2, sum;
+  REQUIRE(sqrt(dec("1.5"), root15) == DecimalStatus::kOk);
+  REQUIRE(sqrt(dec("2"), root2) == DecimalStatus::kOk);
+  REQUIRE(add(root15, dec("2.5"), sum) == DecimalStatus::kOk);
+  REQUIRE(add(sum, root2, sum) == DecimalStatus::kOk);
+  REQUIRE(add(sum, dec("2.5"), sum) == DecimalStatus::kOk);
+  for (int pass = 0; pass < 2; ++pass) {
+    INFO("pass " << pass);
+    REQUIRE(vm.decide(h.claim.facts, h.decision, h.error));
+    REQUIRE(h.decision.reasons.size() == 1);
+    const Reason& r = h.decision.reasons[0];
+    CHECK(decText(r.args[0].d) == "2.5");
+    CHECK(decText(r.args[1].d) == decText(root2));
+    CHECK(decText(r.args[2].d) == decText(sum));
+  }
+}
+
+TEST_CASE("vm: a division by zero fails every time, not only the first", "[vm]") {
+  OpcodeHarness h;
+  const uint16_t one = h.t.kDecimal("1"), zero = h.t.kDecimal("0");
+  const size_t pol = h.t.policy("p", {"commercial"}, h.t.governAll());
+  h.t.rule(pol, "C-DOSE", {ins(O::LOADK, 0, one), ins(O::LOADK, 1, zero), ins(O::DIVD, 2, 0, 1), ins(O::PASS)},
+           {outcome(Action::kDeny, "1")});
+  h.t.link();
+  Evaluator vm(h.t.p);
+  for (int pass = 0; pass < 2; ++pass) {
+    REQUIRE_FALSE(vm.decide(h.claim.facts, h.decision, h.error));
+    CHECK(h.error.message == "division by zero in rule C-DOSE on line 7");
+  }
+}
+
 TEST_CASE("vm: comparisons", "[vm]") {
   OpcodeHarness h;
   const uint16_t k3 = h.t.kInt(3);
