@@ -261,6 +261,8 @@ Evaluator::Evaluator(const Program& program) : program_(program) {
   ruleResults_.resize(maxRules);
 
   sqrtBuiltin_ = findBuiltin("sqrt");
+  for (const Chunk& chunk : program.chunks) chunkCode_.push_back(chunk.code.data());
+  constants_ = program.constantValues.data();
 }
 
 int Evaluator::findPolicy() const {
@@ -303,6 +305,8 @@ bool Evaluator::decide(const Facts& facts, Decision& out, EvalError& error) {
     claim_ = 1;
   }
   facts_ = &facts;
+  slots_ = facts.slots.data();
+  elems_ = facts.elems.data();
   out_ = &out;
   errorWhat_ = nullptr;
   errorReadLine_ = UINT32_MAX;
@@ -476,14 +480,13 @@ bool Evaluator::rememberedCall(const Instr& ins) {
 
 Evaluator::Exit Evaluator::run(uint32_t chunkIndex, uint32_t lineBase, const RuleInfo* rule,
                                uint32_t ruleIndex) {
-  const Chunk& chunk = program_.chunks[chunkIndex];
-  const Instr* const code = chunk.code.data();
+  const Instr* const code = chunkCode_[chunkIndex];
   const Instr* pc = code;
   const Instr* ins = nullptr;
   Value* const R = registers_;
-  const Value* const K = program_.constantValues.data();
-  const Value* const slots = facts_->slots.data();
-  const Value* const elems = facts_->elems.data();
+  const Value* const K = constants_;
+  const Value* const slots = slots_;
+  const Value* const elems = elems_;
   // Every chunk codegen makes starts with LINE: do it here rather than through a dispatch.
   if (pc->op == Opcode::LINE) {
     R[pc->a].rec = lineBase;

@@ -112,6 +112,10 @@ class Evaluator {
   bool rememberedCall(const Instr& ins);
   DecimalMemo& memoFor(const Instr& ins);
 
+  // What run() reads on entry, one load each rather than a chain through program_.
+  std::vector<const Instr*> chunkCode_;  // by chunk: its first instruction
+  const Value* constants_ = nullptr;     // program_.constantValues.data()
+
   // Lines of business in policy order, flattened: the first match names the claim's policy.
   struct LobEntry {
     StrRef name;
@@ -121,6 +125,8 @@ class Evaluator {
 
   // Per evaluation: set by decide(), read by run().
   const Facts* facts_ = nullptr;
+  const Value* slots_ = nullptr;  // facts_->slots.data(), facts_->elems.data(): one load in run()
+  const Value* elems_ = nullptr;
   Decision* out_ = nullptr;
   ListRef lines_{0, 0};
   // Per claim line, one vector so decide() sizes and resets one buffer.
