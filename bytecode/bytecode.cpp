@@ -20,6 +20,19 @@ constexpr const char* kOpcodeNames[] = {
 static_assert(sizeof(kOpcodeNames) / sizeof(kOpcodeNames[0]) == static_cast<size_t>(Opcode::kCount),
               "one name per opcode");
 
+// By opcode: the extension word's operand kinds, or null.
+struct ExtensionKinds {
+  const char* kinds[static_cast<size_t>(Opcode::kCount)] = {};
+  constexpr ExtensionKinds() {
+#define OPCODE(name, a, b, c, d, meaning)
+#define OPCODE_EXTENSION(name, a, b, c, d) kinds[static_cast<size_t>(Opcode::name)] = #a #b #c #d;
+#include "bytecode/opcodes.def"
+#undef OPCODE_EXTENSION
+#undef OPCODE
+  }
+};
+constexpr ExtensionKinds kExtensionKinds;
+
 StrRef refTo(const std::string& s) { return StrRef{s.data(), static_cast<uint32_t>(s.size())}; }
 
 // Finds a well-known field of `record` and checks its kind, so that the VM and the output
@@ -47,6 +60,11 @@ const SchemaField* wellKnownField(const Schema& schema, uint32_t record, const c
 const char* opcodeName(Opcode op) {
   const auto index = static_cast<size_t>(op);
   return index < static_cast<size_t>(Opcode::kCount) ? kOpcodeNames[index] : "?";
+}
+
+const char* extensionOperandKinds(Opcode op) {
+  const auto index = static_cast<size_t>(op);
+  return index < static_cast<size_t>(Opcode::kCount) ? kExtensionKinds.kinds[index] : nullptr;
 }
 
 bool resolveFactLayout(const Schema& schema, FactLayout& out, std::string& error) {

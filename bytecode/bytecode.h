@@ -23,6 +23,10 @@ enum class Opcode : uint8_t {
   kCount
 };
 const char* opcodeName(Opcode op);
+// The operand kinds of a two-word instruction's extension word ("BK__", opcodes.def's
+// OPCODE_EXTENSION), or null for an instruction of one word.
+const char* extensionOperandKinds(Opcode op);
+inline bool isTwoWord(Opcode op) { return extensionOperandKinds(op) != nullptr; }
 
 // One instruction: 8 bytes, operands as opcodes.def declares them.
 struct Instr {

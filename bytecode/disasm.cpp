@@ -137,10 +137,13 @@ const RuleInfo* ruleOf(const Program& p, uint32_t chunk) {
   return nullptr;
 }
 
-std::string operandText(const Program& p, const Instr& ins, const RuleInfo* rule, int i) {
+// Operand i of `ins`, whose kinds are `kinds` (its opcode's, or for an extension word those
+// its instruction gives it); `op` is the opcode they belong to.
+std::string operandText(const Program& p, const Instr& ins, Opcode op, const char* kinds, const RuleInfo* rule,
+                        int i) {
   const uint32_t values[4] = {ins.a, ins.b, ins.c, ins.d};
   const uint32_t v = values[i];
-  switch (kOperandKinds[static_cast<size_t>(ins.op)][i]) {
+  switch (kinds[i]) {
     case 'R':
       if (ins.op == Opcode::FAIL && i == 3 && v == kNoRegister) return "-";
       return fmt::format("R{}", v);
@@ -148,10 +151,11 @@ std::string operandText(const Program& p, const Instr& ins, const RuleInfo* rule
       if (v >= p.constants.size()) return fmt::format("K{}", v);
       return fmt::format("K{} ={}", v, constantText(p, p.constants[v]));
     case 'N':
-      if (ins.op == Opcode::CONTAINS) return kindText(static_cast<ValueKind>(v <= 0xff ? v : 0xff));
+      if (op == Opcode::CONTAINS || op == Opcode::JFCONTAINS) return kindText(static_cast<ValueKind>(v <= 0xff ? v : 0xff));
       return fmt::format("{}", v);
     case 'J': return fmt::format("->{}", v);
-    case 'S': return fmt::format("S{} ({})", v, fieldName(p, ins.d, v));
+    case 'B': return v == 1 ? "when true" : v == 0 ? "when false" : fmt::format("sense {}", v);
+    case 'S': return fmt::format("S{} ({})", v, fieldName(p, ins.d, v));  // T is d wherever S is c
     case 'T': return fmt::format("T{} ({})", v, recordName(p, v));
     case 'F': return fmt::format("F{} ({})", v, v < p.functions.size() ? p.functions[v] : std::string("?"));
     case 'E': return v < p.sets.size() ? fmt::format("E{} {}", v, setText(p, p.sets[v])) : fmt::format("E{}", v);
@@ -167,14 +171,18 @@ std::string operandText(const Program& p, const Instr& ins, const RuleInfo* rule
   }
 }
 
-void appendInstruction(std::string& out, const Program& p, const Chunk& chunk, uint32_t pc, const RuleInfo* rule) {
+// `owner` is the two-word instruction whose extension word this is, or null.
+void appendInstruction(std::string& out, const Program& p, const Chunk& chunk, uint32_t pc, const RuleInfo* rule,
+                       const Instr* owner) {
   const Instr& ins = chunk.code[pc];
   const bool known = static_cast<size_t>(ins.op) < static_cast<size_t>(Opcode::kCount);
   std::string line = fmt::format("{:5}  {:<10}", pc, known ? opcodeName(ins.op) : "?");
   if (known) {
+    const Opcode op = owner ? owner->op : ins.op;
+    const char* kinds = owner ? extensionOperandKinds(owner->op) : kOperandKinds[static_cast<size_t>(ins.op)];
     bool first = true;
     for (int i = 0; i < 4; ++i) {
-      const std::string operand = operandText(p, ins, rule, i);
+      const std::string operand = operandText(p, ins, op, kinds, rule, i);
       if (operand.empty()) continue;
       line += first ? " " : ", ";
       line += operand;
@@ -254,7 +262,13 @@ std::string disassembleChunk(const Program& p, uint32_t chunk) {
   const Chunk& c = p.chunks[chunk];
   std::string out = fmt::format("chunk {} {} (registers {})\n", chunk, quoted(c.name), c.registerCount);
   const RuleInfo* rule = ruleOf(p, chunk);
-  for (uint32_t pc = 0; pc < c.code.size(); ++pc) appendInstruction(out, p, c, pc, rule);
+  const Instr* owner = nullptr;  // the two-word instruction the next word extends
+  for (uint32_t pc = 0; pc < c.code.size(); ++pc) {
+    const Instr& ins = c.code[pc];
+    if (ins.op != Opcode::EXT) owner = nullptr;  // not an extension word: decode it as itself
+    appendInstruction(out, p, c, pc, rule, owner);
+    owner = !owner && isTwoWord(ins.op) ? &ins : nullptr;
+  }
   return out;
 }
 

@@ -485,9 +485,11 @@ std::vector<std::string> readStrings(Reader& r) {
   return v;
 }
 
-// The opcodes each format version knows: a version-1 file cannot use what version 2 appended.
+// The opcodes each format version knows: a file cannot use what a later version appended.
 uint8_t opcodeLimit(uint16_t version) {
-  return version >= 2 ? static_cast<uint8_t>(Opcode::kCount) : static_cast<uint8_t>(Opcode::ISGOVERNED);
+  if (version >= 3) return static_cast<uint8_t>(Opcode::kCount);
+  if (version == 2) return static_cast<uint8_t>(Opcode::EXT);
+  return static_cast<uint8_t>(Opcode::ISGOVERNED);
 }
 
 void readChunk(Reader& r, Chunk& c, uint16_t version) {

@@ -53,6 +53,11 @@
 //      Opcode EQSK appended (a string compared with a string constant: LOADK + EQS in one).
 //      Opcode ROOTFIELD appended (a field of the claim record: ROOT + FIELD in one).
 //      Version 1 files are still read: their opcodes mean what they meant.
+//   3  two-word instructions (opcodes.def, OPCODE_EXTENSION): opcode EXT (an extension word) and
+//      the field tests JFEQSK, JFINSET, JFEQI, JFLTI, JFLEI, JFPRESENT, JFCONTAINS appended (a
+//      field of a record tested and branched on: FIELD + a test + JMPIF/JMPIFNOT in one). The
+//      layout is unchanged: an extension word is stored as one more instr. Versions 1 and 2
+//      are still read, without the opcodes added after them.
 #pragma once
 
 #include <cstdint>
@@ -64,9 +69,9 @@
 namespace ppl {
 
 constexpr char kPplbMagic[4] = {'P', 'P', 'L', 'B'};
-constexpr uint16_t kFormatVersion = 2;     // what writePplb writes
+constexpr uint16_t kFormatVersion = 3;     // what writePplb writes
 constexpr uint16_t kMinFormatVersion = 1;  // what readPplb reads
-constexpr uint16_t kMaxFormatVersion = 2;
+constexpr uint16_t kMaxFormatVersion = 3;
 constexpr size_t kPplbHeaderSize = 20;
 
 // Encodes `program` into `out` (replacing its contents). False when the program does not fit

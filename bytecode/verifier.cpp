@@ -104,6 +104,14 @@ int writtenRegisters(const Instr& ins, uint16_t out[2]) {
     case Opcode::PASS:
     case Opcode::SKIP:
     case Opcode::RETBOOL:
+    case Opcode::EXT:
+    case Opcode::JFEQSK:  // the field tests write nothing
+    case Opcode::JFINSET:
+    case Opcode::JFEQI:
+    case Opcode::JFLTI:
+    case Opcode::JFLEI:
+    case Opcode::JFPRESENT:
+    case Opcode::JFCONTAINS:
     case Opcode::kCount: return 0;
     case Opcode::ITERNEXT:  // advances the iterator, writes the element
       out[0] = ins.a;
@@ -153,8 +161,9 @@ class ChunkVerifier {
                                                            pos.file, p_.files.size()));
       }
     }
+    if (!markExtensions()) return false;
     for (uint32_t pc = 0; pc < code_.size(); ++pc) {
-      if (!checkOperands(pc)) return false;
+      if (!(extension_[pc] ? checkExtension(pc) : checkOperands(pc))) return false;
     }
     return checkLoops() && checkFlow();
   }
@@ -191,6 +200,66 @@ class ChunkVerifier {
   }
 
   // --- pass 1: operands
+
+  // Which words are extension words: the word after each two-word instruction, read in order
+  // from the first word. Every other word must be an instruction of its own, and an extension
+  // word must say EXT.
+  bool markExtensions() {
+    extension_.assign(code_.size(), false);
+    for (uint32_t pc = 0; pc < code_.size(); ++pc) {
+      const Opcode op = code_[pc].op;
+      if (op == Opcode::EXT) return fail(pc, "an extension word that follows no two-word instruction");
+      if (static_cast<size_t>(op) >= static_cast<size_t>(Opcode::kCount) || !isTwoWord(op)) continue;
+      if (pc + 1 >= code_.size()) return fail(pc, "the chunk ends before this instruction's extension word");
+      if (code_[pc + 1].op != Opcode::EXT) {
+        return fail(pc, fmt::format("the extension word after it is {}, not EXT", opcodeName(code_[pc + 1].op)));
+      }
+      extension_[++pc] = true;
+    }
+    return true;
+  }
+
+  // The extension word at pc, by the kinds its instruction (at pc - 1) gives it.
+  bool checkExtension(uint32_t pc) {
+    const Instr& x = code_[pc];
+    const Opcode op = code_[pc - 1].op;
+    const char* kinds = extensionOperandKinds(op);
+    const uint32_t values[4] = {x.a, x.b, x.c, x.d};
+    for (int i = 0; i < 4; ++i) {
+      const uint32_t v = values[i];
+      const char name = "abcd"[i];
+      switch (kinds[i]) {
+        case '_':
+          if (v != 0) return fail(pc, fmt::format("unused operand x.{} of {} must be 0, not {}", name, opcodeName(op), v));
+          break;
+        case 'B':
+          if (v > 1) return fail(pc, fmt::format("branch sense x.{} of {} must be 0 or 1, not {}", name, opcodeName(op), v));
+          break;
+        case 'R':
+          if (!checkRegister(pc, v)) return false;
+          break;
+        case 'K':
+          if (v >= p_.constants.size()) {
+            return fail(pc, fmt::format("constant K{} is out of range (the program has {})", v, p_.constants.size()));
+          }
+          break;
+        case 'E':
+          if (v >= p_.sets.size()) {
+            return fail(pc, fmt::format("string set E{} is out of range (the program has {})", v, p_.sets.size()));
+          }
+          break;
+        case 'N':
+          if (op == Opcode::JFCONTAINS && (!isKnownKind(v) || !isScalar(static_cast<ValueKind>(v)))) {
+            return fail(pc, fmt::format("element kind {} is not a scalar kind", v));
+          }
+          break;
+        default:
+          return fail(pc, fmt::format("opcodes.def gives operand x.{} of {} the unknown kind '{}'", name, opcodeName(op),
+                                      kinds[i]));
+      }
+    }
+    return true;
+  }
 
   bool checkRegister(uint32_t pc, uint32_t r) {
     if (r < registers_) return true;
@@ -238,6 +307,7 @@ class ChunkVerifier {
           } else if (v >= code_.size()) {
             return fail(pc, fmt::format("jump ->{} leaves the chunk ({} instructions)", v, code_.size()));
           }
+          if (extension_[v]) return fail(pc, fmt::format("jump ->{} lands on an extension word", v));
           break;
         case 'T':
           if (v >= p_.schema.records.size()) {
@@ -269,7 +339,14 @@ class ChunkVerifier {
                                       p_.schema.records[p_.schema.root].name, p_.schema.records[ins.d].name));
         }
         [[fallthrough]];
-      case Opcode::FIELD: {
+      case Opcode::FIELD:
+      case Opcode::JFEQSK:
+      case Opcode::JFINSET:
+      case Opcode::JFEQI:
+      case Opcode::JFLTI:
+      case Opcode::JFLEI:
+      case Opcode::JFPRESENT:
+      case Opcode::JFCONTAINS: {
         const uint32_t slotCount = p_.schema.records[ins.d].slotCount();
         if (ins.c < 1 || ins.c >= slotCount) {
           return fail(pc, fmt::format("slot S{} is not a field of record `{}` (slots 1 .. {})", ins.c,
@@ -489,6 +566,7 @@ class ChunkVerifier {
   bool step(uint32_t pc, State& s) {
     const Instr& ins = code_[pc];
     const uint32_t next = pc + 1;
+    if (isTwoWord(ins.op)) return stepFieldTest(pc, s);
     switch (ins.op) {
       case Opcode::NOP: break;
       case Opcode::LOADK: s[ins.a] = scalarType(p_.constants[ins.b].kind); break;
@@ -651,9 +729,59 @@ class ChunkVerifier {
       case Opcode::PASS:
       case Opcode::SKIP: return true;
       case Opcode::RETBOOL: return need(pc, s, ins.a, Tag::kIntLike);
-      case Opcode::kCount: return fail(pc, "unknown opcode");
+      case Opcode::EXT: return fail(pc, "an extension word cannot run on its own");
+      case Opcode::JFEQSK:
+      case Opcode::JFINSET:
+      case Opcode::JFEQI:
+      case Opcode::JFLTI:
+      case Opcode::JFLEI:
+      case Opcode::JFPRESENT:
+      case Opcode::JFCONTAINS:
+      case Opcode::kCount: return fail(pc, "unknown opcode");  // two-word: stepFieldTest
     }
     return flowTo(pc, next, s);
+  }
+
+  // A field test (JFEQSK ... JFCONTAINS) and its extension word x: reads a field of R[a] as
+  // FIELD does (without writing it), tests it, and goes to b or to the word after x.
+  bool stepFieldTest(uint32_t pc, State& s) {
+    const Instr& ins = code_[pc];
+    const Instr& x = code_[pc + 1];
+    if (!needRecord(pc, s, ins.a, ins.d)) return false;
+    const SchemaRecord& record = p_.schema.records[ins.d];
+    const SchemaField& field = record.fields[static_cast<size_t>(slotFields_[ins.d][ins.c])];
+    const RegType f = fieldType(field.type);
+    auto badField = [&](const std::string& needed) {
+      return fail(pc, fmt::format("field `{}.{}` holds {}, but {} needs {}", record.name, field.name, describe(f),
+                                  opcodeName(ins.op), needed));
+    };
+    switch (ins.op) {
+      case Opcode::JFEQSK:
+        if (p_.constants[x.b].kind != ValueKind::kString) {
+          return fail(pc, fmt::format("constant K{} is not a string, but JFEQSK compares strings", x.b));
+        }
+        [[fallthrough]];
+      case Opcode::JFINSET:
+        if (f.tag != Tag::kString) return badField("a string");
+        break;
+      case Opcode::JFEQI:
+      case Opcode::JFLTI:
+      case Opcode::JFLEI:
+        if (f.tag != Tag::kIntLike) return badField("an integer-like value");
+        if (!need(pc, s, x.b, Tag::kIntLike)) return false;
+        break;
+      case Opcode::JFPRESENT: break;
+      case Opcode::JFCONTAINS: {
+        const auto kind = static_cast<ValueKind>(x.c);
+        if (f.tag != Tag::kList || f.elem != kind) {
+          return badField(std::string("a list of ") + valueKindName(kind) + " (its x.c operand)");
+        }
+        if (!needKind(pc, s, x.b, kind, kind)) return false;
+        break;
+      }
+      default: return fail(pc, "not a field test");
+    }
+    return flowTo(pc, ins.b, s) && flowTo(pc, pc + 2, s);
   }
 
   const Program& p_;
@@ -665,7 +793,8 @@ class ChunkVerifier {
   const Role& role_;
   std::string& error_;
 
-  std::vector<State> states_;  // per pc: the join of the states flowing in
+  std::vector<bool> extension_;  // per word: the extension word of the two-word instruction before it
+  std::vector<State> states_;    // per pc: the join of the states flowing in
   std::vector<bool> reached_;
   std::set<uint32_t> work_;
 };

@@ -15,6 +15,7 @@
 
 #include <fmt/format.h>
 
+#include "compiler/field_tests.h"
 #include "stdlib/functions.h"
 
 namespace ppl {
@@ -293,6 +294,7 @@ uint32_t Generator::predicateChunk(const std::string& name, const std::function<
   body(r);
   emit(Opcode::RETBOOL, r);
   threadJumps();
+  fuseFieldTests(*chunk_);
   return idx;
 }
 
@@ -1027,6 +1029,7 @@ void Generator::rule(const RuleDecl& r, RuleInfo& info) {
   for (uint32_t j : skips) patchB(j, skip);
   if (!skips.empty()) emit(Opcode::SKIP);
   threadJumps();
+  fuseFieldTests(*chunk_);
 }
 
 void Generator::threadJumps() {
@@ -1038,6 +1041,14 @@ void Generator::threadJumps() {
   for (Instr& in : code) {
     if (in.op != Opcode::JMP && in.op != Opcode::JMPIF && in.op != Opcode::JMPIFNOT) continue;
     in.b = static_cast<uint16_t>(finalTarget(in.b));
+    // A conditional jump to a conditional jump on the same register (`a and b` in a condition
+    // that is itself a conjunct): the register still holds what made the first one jump, so
+    // the second one's way is known. Go there directly.
+    while (in.op != Opcode::JMP && in.b < code.size() &&
+           (code[in.b].op == Opcode::JMPIF || code[in.b].op == Opcode::JMPIFNOT) && code[in.b].a == in.a) {
+      const Instr& next = code[in.b];
+      in.b = static_cast<uint16_t>(finalTarget(next.op == in.op ? next.b : in.b + 1u));
+    }
     if (in.op == Opcode::JMP && in.b < code.size() &&
         (code[in.b].op == Opcode::PASS || code[in.b].op == Opcode::SKIP)) {
       in = code[in.b];

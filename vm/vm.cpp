@@ -11,6 +11,9 @@
 //    payload (Value::none(); the claim loader writes absent facts the same way), which every
 //    reader survives: 0, the decimal 0, an empty string, list or iterator, or record base 0
 //    (FIELD propagates absence instead, and DECISION refuses a record that is not a line);
+//  - a two-word instruction (a field test) is followed by its EXT extension word, whose operands
+//    are checked like the instruction's; no jump lands on an extension word and none runs alone,
+//    so a field test reads its extension word at pc and resumes after it;
 //  - jumps go forward except LOOP, which goes back to the ITERNEXT heading its loop, nothing in
 //    a loop writes its iterator, and every path ends in FAIL/PASS/SKIP (rule chunks) or RETBOOL
 //    (predicates): pc never leaves the code, and a chunk runs in time linear in its lists;
@@ -28,6 +31,10 @@
 // once per claim and distinct values of those fields; later lines reuse its result (vm.h,
 // "Reusing a rule's result"). On a claim with a dose and a waste line on the same day, that
 // halves the work of the second line.
+//
+// A DIVD or `sqrt` CALL that meets the operand bits it met the last time it ran takes the result
+// it computed then (vm.h, "Decimal results kept per instruction"): exact, since decimal
+// arithmetic is a pure function of those bits, and only successes are kept.
 #include "vm/vm.h"
 
 #include <algorithm>
@@ -96,26 +103,46 @@ const char* decimalError(DecimalStatus s) {
 constexpr const char* kIntegerOverflow = "integer overflow";
 constexpr const char* kDateOverflow = "date out of range";
 
-bool listContains(const Value* elems, ListRef list, const Value& x, ValueKind kind) {
+// What a field of an absent record reads as (FIELD writes Value::none() then).
+const Value kAbsentValue = Value::none();
+
+bool listContainsOther(const Value* p, const Value* end, const Value& x, ValueKind kind) {
+  if (kind == ValueKind::kDecimal) {
+    for (; p != end; ++p) {
+      if (!p->absent && compare(p->d, x.d) == 0) return true;
+    }
+    return false;
+  }
+  for (; p != end; ++p) {  // int-like kinds
+    if (!p->absent && p->i == x.i) return true;
+  }
+  return false;
+}
+
+// Strings first: the lists policies search are mostly short lists of codes (modifiers, an
+// authorization's HCPCS codes, diagnoses). Kept out of line: inlined into the CONTAINS and
+// JFCONTAINS handlers it cost run() more than the call (callgrind, +100 instructions a decision).
+[[gnu::noinline]] bool listContains(const Value* elems, ListRef list, const Value& x, ValueKind kind) {
   const Value* p = elems + list.begin;
   const Value* end = p + list.count;
-  switch (kind) {
-    case ValueKind::kString:
-      for (; p != end; ++p) {
-        if (!p->absent && p->s == x.s) return true;
-      }
-      return false;
-    case ValueKind::kDecimal:
-      for (; p != end; ++p) {
-        if (!p->absent && compare(p->d, x.d) == 0) return true;
-      }
-      return false;
-    default:  // int-like kinds
-      for (; p != end; ++p) {
-        if (!p->absent && p->i == x.i) return true;
-      }
-      return false;
+  if (kind != ValueKind::kString) return listContainsOther(p, end, x, kind);
+  for (; p != end; ++p) {
+    if (!p->absent && p->s == x.s) return true;
   }
+  return false;
+}
+
+// The bytes that hold a Decimal's value: lo, hi and exp, in declaration order at offsets 0, 8
+// and 16 of a standard-layout class; the rest is padding, which may hold anything.
+static_assert(sizeof(Decimal) == 24, "Decimal is lo, hi, exp and padding");
+constexpr size_t kDecimalValueBytes = 2 * sizeof(uint64_t) + sizeof(int32_t);
+inline bool sameBits(const Decimal& x, const Decimal& y) { return std::memcmp(&x, &y, kDecimalValueBytes) == 0; }
+
+bool inStringSet(const std::vector<StrRef>& set, StrRef s) {
+  for (const StrRef& member : set) {
+    if (member == s) return true;
+  }
+  return false;
 }
 
 // Which of an instruction's operands a, b, c, d name a register (`R` in opcodes.def).
@@ -144,7 +171,25 @@ Evaluator::ReuseKey Evaluator::reuseKeyOf(const Chunk& chunk) {
     return false;
   };
   ReuseKey key;
-  for (const Instr& ins : chunk.code) {
+  auto addSlot = [&](uint16_t slot) {
+    for (uint8_t k = 0; k < key.slotCount; ++k) {
+      if (key.slots[k] == slot) return true;
+    }
+    if (key.slotCount == kMaxReuseKeySlots) return false;
+    key.slots[key.slotCount++] = slot;
+    return true;
+  };
+  for (size_t pc = 0; pc < chunk.code.size(); ++pc) {
+    const Instr& ins = chunk.code[pc];
+    if (isTwoWord(ins.op)) {
+      // A field test reads field c of R[a] (a line field joins the key, as for FIELD) and,
+      // for some, the register x.b of its extension word (the verifier checked it is there).
+      const Instr& x = chunk.code[pc + 1];
+      ++pc;
+      if (isLine(ins.a) && !addSlot(ins.c)) return ReuseKey{};
+      if (extensionOperandKinds(ins.op)[1] == 'R' && isLine(x.b)) return ReuseKey{};
+      continue;
+    }
     const RegisterOperands& ops = kRegisterOperands[static_cast<uint8_t>(ins.op)];
     bool touchesLine = (ops.a && isLine(ins.a)) || (ops.b && isLine(ins.b)) || (ops.c && isLine(ins.c)) ||
                        (ops.d && isLine(ins.d));
@@ -152,12 +197,7 @@ Evaluator::ReuseKey Evaluator::reuseKeyOf(const Chunk& chunk) {
       case Opcode::LINE: continue;
       case Opcode::FIELD:  // reading a field of the line: that field joins the key
         if (isLine(ins.b) && !isLine(ins.a)) {
-          bool known = false;
-          for (uint8_t k = 0; k < key.slotCount; ++k) known = known || key.slots[k] == ins.c;
-          if (!known) {
-            if (key.slotCount == kMaxReuseKeySlots) return ReuseKey{};
-            key.slots[key.slotCount++] = ins.c;
-          }
+          if (!addSlot(ins.c)) return ReuseKey{};
           continue;
         }
         break;
@@ -219,6 +259,10 @@ Evaluator::Evaluator(const Program& program) : program_(program) {
   size_t maxRules = 0;
   for (const PolicyInfo& policy : program.policies) maxRules = std::max(maxRules, policy.rules.size());
   ruleResults_.resize(maxRules);
+
+  sqrtBuiltin_ = findBuiltin("sqrt");
+  for (const Chunk& chunk : program.chunks) chunkCode_.push_back(chunk.code.data());
+  constants_ = program.constantValues.data();
 }
 
 int Evaluator::findPolicy() const {
@@ -261,6 +305,8 @@ bool Evaluator::decide(const Facts& facts, Decision& out, EvalError& error) {
     claim_ = 1;
   }
   facts_ = &facts;
+  slots_ = facts.slots.data();
+  elems_ = facts.elems.data();
   out_ = &out;
   errorWhat_ = nullptr;
   errorReadLine_ = UINT32_MAX;
@@ -336,11 +382,17 @@ bool Evaluator::decideLine(const PolicyInfo& policy, uint32_t lineIndex, EvalErr
   const uint32_t firstReason = static_cast<uint32_t>(out.reasons.size());
   const uint32_t firstAdjustment = static_cast<uint32_t>(out.adjustments.size());
 
-  for (uint32_t r = 0; r < policy.rules.size(); ++r) {
-    const RuleInfo& rule = policy.rules[r];
-    const ReuseKey& key = chunkReuse_[rule.chunk];
-    RuleResult* const stored = key.reusable ? &ruleResults_[r] : nullptr;
-    if (stored != nullptr && stored->claim == claim_ && sameKey(key, stored->lineBase, base)) {
+  // In locals: run() is not inlined, so members would be read again after every call.
+  const RuleInfo* const rules = policy.rules.data();
+  const uint32_t ruleCount = static_cast<uint32_t>(policy.rules.size());
+  const ReuseKey* const reuse = chunkReuse_.data();
+  RuleResult* const results = ruleResults_.data();
+  const uint32_t claim = claim_;
+  for (uint32_t r = 0; r < ruleCount; ++r) {
+    const RuleInfo& rule = rules[r];
+    const ReuseKey& key = reuse[rule.chunk];
+    RuleResult* const stored = key.reusable ? &results[r] : nullptr;
+    if (stored != nullptr && stored->claim == claim && sameKey(key, stored->lineBase, base)) {
       if (stored->exit == Exit::kFail) out.reasons.push_back(stored->reason);
       if (trace_ != nullptr) traceRule(lineIndex, r, stored->exit);
       continue;
@@ -351,7 +403,7 @@ bool Evaluator::decideLine(const PolicyInfo& policy, uint32_t lineIndex, EvalErr
       return false;
     }
     if (stored != nullptr) {
-      stored->claim = claim_;
+      stored->claim = claim;
       stored->lineBase = base;
       stored->exit = exit;
       if (exit == Exit::kFail) stored->reason = out.reasons.back();
@@ -383,16 +435,58 @@ bool Evaluator::decideLine(const PolicyInfo& policy, uint32_t lineIndex, EvalErr
   return true;
 }
 
+// Out of line, so that the interpreter loop keeps its registers for the common instructions.
+Evaluator::DecimalMemo& Evaluator::memoFor(const Instr& ins) {
+  return memo_[(reinterpret_cast<uintptr_t>(&ins) / sizeof(Instr)) % kMemoEntries];
+}
+
+bool Evaluator::remembered(const Instr& ins, DecimalStatus (*op)(const Decimal&, const Decimal&, Decimal&)) {
+  DecimalMemo& memo = memoFor(ins);
+  const Decimal& b = registers_[ins.b].d;
+  const Decimal& c = registers_[ins.c].d;
+  if (memo.site != &ins || !sameBits(memo.in[0], b) || !sameBits(memo.in[1], c)) {
+    Decimal r;
+    const DecimalStatus s = op(b, c, r);
+    if (s != DecimalStatus::kOk) {
+      errorWhat_ = decimalError(s);
+      return false;
+    }
+    memo.site = &ins;
+    memo.in[0] = b;
+    memo.in[1] = c;
+    memo.out = r;
+  }
+  setDecimal(registers_[ins.a], memo.out);
+  return true;
+}
+
+bool Evaluator::rememberedCall(const Instr& ins) {
+  DecimalMemo& memo = memoFor(ins);
+  const Value& arg = registers_[ins.c];
+  if (memo.site != &ins || !sameBits(memo.in[0], arg.d)) {
+    Value out;
+    const char* message = builtinAt(program_.functionIds[ins.b]).impl(&arg, out);
+    if (message) {
+      errorWhat_ = message;
+      return false;
+    }
+    memo.site = &ins;
+    memo.in[0] = arg.d;
+    memo.out = out.d;
+  }
+  setDecimal(registers_[ins.a], memo.out);
+  return true;
+}
+
 Evaluator::Exit Evaluator::run(uint32_t chunkIndex, uint32_t lineBase, const RuleInfo* rule,
                                uint32_t ruleIndex) {
-  const Chunk& chunk = program_.chunks[chunkIndex];
-  const Instr* const code = chunk.code.data();
+  const Instr* const code = chunkCode_[chunkIndex];
   const Instr* pc = code;
   const Instr* ins = nullptr;
   Value* const R = registers_;
-  const Value* const K = program_.constantValues.data();
-  const Value* const slots = facts_->slots.data();
-  const Value* const elems = facts_->elems.data();
+  const Value* const K = constants_;
+  const Value* const slots = slots_;
+  const Value* const elems = elems_;
   // Every chunk codegen makes starts with LINE: do it here rather than through a dispatch.
   if (pc->op == Opcode::LINE) {
     R[pc->a].rec = lineBase;
@@ -420,6 +514,18 @@ Evaluator::Exit Evaluator::run(uint32_t chunkIndex, uint32_t lineBase, const Rul
         pc = vmResult ? code + pc->b : pc + 1;                                           \
       }                                                                                  \
     }                                                                                    \
+  } while (0)
+
+// A field test's operand: field c of the record R[a], or an absent value if R[a] is absent
+// (FIELD's rule: the record's zeroed payload must not be read as a base).
+#define VM_FIELD (VM_RA.absent ? kAbsentValue : slots[VM_RA.rec + ins->c])
+// Decides a field test: pc := b when `test` equals the sense x.a, else the word after x.
+#define VM_FIELD_TEST(test)                                   \
+  do {                                                        \
+    const Instr& x = *pc;                                     \
+    const Value& field = VM_FIELD;                            \
+    (void)field;                                              \
+    pc = (test) == (x.a != 0) ? code + ins->b : pc + 1;       \
   } while (0)
 
 #if PPL_COMPUTED_GOTO
@@ -615,13 +721,7 @@ Evaluator::Exit Evaluator::run(uint32_t chunkIndex, uint32_t lineBase, const Rul
         VM_NEXT();
       }
       VM_CASE(DIVD) {
-        Decimal r;
-        const DecimalStatus s = div(VM_RB.d, VM_RC.d, r);
-        if (s != DecimalStatus::kOk) {
-          errorWhat_ = decimalError(s);
-          return Exit::kError;
-        }
-        setDecimal(VM_RA, r);
+        if (!remembered(*ins, div)) return Exit::kError;
         VM_NEXT();
       }
       VM_CASE(NEGD) {
@@ -665,15 +765,7 @@ Evaluator::Exit Evaluator::run(uint32_t chunkIndex, uint32_t lineBase, const Rul
 
       // --- collections
       VM_CASE(INSET) {
-        const StrRef s = VM_RB.s;
-        bool found = false;
-        for (const StrRef& member : program_.setValues[ins->c]) {
-          if (member == s) {
-            found = true;
-            break;
-          }
-        }
-        VM_SET_BOOL_AND_BRANCH(found);
+        VM_SET_BOOL_AND_BRANCH(inStringSet(program_.setValues[ins->c], VM_RB.s));
         VM_NEXT();
       }
       VM_CASE(CONTAINS) {
@@ -743,8 +835,13 @@ Evaluator::Exit Evaluator::run(uint32_t chunkIndex, uint32_t lineBase, const Rul
         VM_NEXT();
       }
       VM_CASE(CALL) {
+        const uint16_t builtin = program_.functionIds[ins->b];
+        if (builtin == sqrtBuiltin_) {
+          if (!rememberedCall(*ins)) return Exit::kError;
+          VM_NEXT();
+        }
         Value result;
-        const char* message = builtinAt(program_.functionIds[ins->b]).impl(&VM_RC, result);
+        const char* message = builtinAt(builtin).impl(&VM_RC, result);
         if (message) {
           errorWhat_ = message;
           return Exit::kError;
@@ -812,6 +909,40 @@ Evaluator::Exit Evaluator::run(uint32_t chunkIndex, uint32_t lineBase, const Rul
       VM_CASE(SKIP) { return Exit::kSkip; }
       VM_CASE(RETBOOL) { return VM_RA.i != 0 ? Exit::kTrue : Exit::kFalse; }
 
+      // --- field tests: two words, ins and its extension word x = *pc (see opcodes.def)
+      VM_CASE(EXT) {  // the verifier never lets an extension word run alone
+        errorWhat_ = "an extension word run on its own";
+        return Exit::kError;
+      }
+      VM_CASE(JFEQSK) {
+        VM_FIELD_TEST(field.s == K[x.b].s);
+        VM_NEXT();
+      }
+      VM_CASE(JFINSET) {
+        VM_FIELD_TEST(inStringSet(program_.setValues[x.b], field.s));
+        VM_NEXT();
+      }
+      VM_CASE(JFEQI) {
+        VM_FIELD_TEST(field.i == R[x.b].i);
+        VM_NEXT();
+      }
+      VM_CASE(JFLTI) {
+        VM_FIELD_TEST(field.i < R[x.b].i);
+        VM_NEXT();
+      }
+      VM_CASE(JFLEI) {
+        VM_FIELD_TEST(field.i <= R[x.b].i);
+        VM_NEXT();
+      }
+      VM_CASE(JFPRESENT) {
+        VM_FIELD_TEST(!field.absent);
+        VM_NEXT();
+      }
+      VM_CASE(JFCONTAINS) {
+        VM_FIELD_TEST(listContains(elems, field.list, R[x.b], static_cast<ValueKind>(x.c)));
+        VM_NEXT();
+      }
+
 #if !PPL_COMPUTED_GOTO
       default:  // Opcode::kCount: the verifier rejects it; a switch wants a case for it
         errorWhat_ = "invalid opcode";
@@ -829,6 +960,8 @@ Evaluator::Exit Evaluator::run(uint32_t chunkIndex, uint32_t lineBase, const Rul
 #undef VM_CASE
 #undef VM_NEXT
 #undef VM_SET_BOOL_AND_BRANCH
+#undef VM_FIELD
+#undef VM_FIELD_TEST
 }
 
 }  // namespace ppl

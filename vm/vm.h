@@ -92,6 +92,30 @@ class Evaluator {
                                              : RuleOutcome::kSkipped});
   }
 
+  // Decimal results kept per instruction. Decimal arithmetic is a pure function of the bits of
+  // its operands, so a DIVD or `sqrt` CALL that meets the operands it met the last time it ran
+  // (a claim's second dose line: C-DOSE's `ceil(25 * sqrt(h * w / 3600))` reads only the
+  // patient) takes the result it computed then. Only successes are kept, so an error happens
+  // again. Only those two: cheaper operations (MULD, ADDD, ceil) cost less than the memo's
+  // compare and copy. Entries are mapped from the instruction's address; two sites that share
+  // an entry just miss more often.
+  struct DecimalMemo {
+    const Instr* site = nullptr;  // the instruction whose result this is; null: none yet
+    Decimal in[2];                // its operands (in[1] stays zero for a builtin's argument)
+    Decimal out;
+  };
+  static constexpr size_t kMemoEntries = 64;
+  DecimalMemo memo_[kMemoEntries];
+  int sqrtBuiltin_ = -1;  // the builtin id of `sqrt`
+  // DIVD (op) and a `sqrt` CALL through their memo entry; false with errorWhat_ set.
+  bool remembered(const Instr& ins, DecimalStatus (*op)(const Decimal&, const Decimal&, Decimal&));
+  bool rememberedCall(const Instr& ins);
+  DecimalMemo& memoFor(const Instr& ins);
+
+  // What run() reads on entry, one load each rather than a chain through program_.
+  std::vector<const Instr*> chunkCode_;  // by chunk: its first instruction
+  const Value* constants_ = nullptr;     // program_.constantValues.data()
+
   // Lines of business in policy order, flattened: the first match names the claim's policy.
   struct LobEntry {
     StrRef name;
@@ -101,6 +125,8 @@ class Evaluator {
 
   // Per evaluation: set by decide(), read by run().
   const Facts* facts_ = nullptr;
+  const Value* slots_ = nullptr;  // facts_->slots.data(), facts_->elems.data(): one load in run()
+  const Value* elems_ = nullptr;
   Decision* out_ = nullptr;
   ListRef lines_{0, 0};
   // Per claim line, one vector so decide() sizes and resets one buffer.

@@ -312,6 +312,21 @@ void fixHeader(std::string& bytes) {
   putLe64(bytes, 12, pplbChecksum(std::string_view(bytes).substr(kPplbHeaderSize)));
 }
 
+// Rule T-DX with its `hcpcs = "J9027"` test as a field test: words 2 and 3 are JFEQSK and its
+// extension word (same instruction indices as before: word 4 becomes a NOP).
+void installFieldTest(Program& p) {
+  std::vector<Instr>& code = p.chunks[2].code;
+  code[2] = ins(Opcode::JFEQSK, 5, 6, 2, 2);  // if line.hcpcs == K[x.b] is x.a: ->6
+  code[3] = ins(Opcode::EXT, 1, 0);           // when true, K0 "J9027"
+  code[4] = ins(Opcode::NOP);
+}
+
+Program sampleProgramWithFieldTest() {
+  Program p = sampleProgram();
+  installFieldTest(p);
+  return p;
+}
+
 }  // namespace
 
 TEST_CASE("opcode numbers are pinned: they are part of the .pplb format", "[bytecode]") {
@@ -377,6 +392,14 @@ TEST_CASE("opcode numbers are pinned: they are part of the .pplb format", "[byte
       {Opcode::ISGOVERNED, "ISGOVERNED", 51},  // format version 2
       {Opcode::EQSK, "EQSK", 52},              // format version 2
       {Opcode::ROOTFIELD, "ROOTFIELD", 53},    // format version 2
+      {Opcode::EXT, "EXT", 54},                // format version 3
+      {Opcode::JFEQSK, "JFEQSK", 55},          // format version 3
+      {Opcode::JFINSET, "JFINSET", 56},        // format version 3
+      {Opcode::JFEQI, "JFEQI", 57},            // format version 3
+      {Opcode::JFLTI, "JFLTI", 58},            // format version 3
+      {Opcode::JFLEI, "JFLEI", 59},            // format version 3
+      {Opcode::JFPRESENT, "JFPRESENT", 60},    // format version 3
+      {Opcode::JFCONTAINS, "JFCONTAINS", 61},  // format version 3
   };
   REQUIRE(sizeof(pins) / sizeof(pins[0]) == static_cast<size_t>(Opcode::kCount));
   for (const Pin& pin : pins) {
@@ -384,7 +407,12 @@ TEST_CASE("opcode numbers are pinned: they are part of the .pplb format", "[byte
     CHECK(static_cast<int>(pin.op) == pin.number);
     CHECK(std::string(opcodeName(static_cast<Opcode>(pin.number))) == pin.name);
   }
-  CHECK(kFormatVersion == 2);  // 2: ISGOVERNED appended
+  CHECK(kFormatVersion == 3);  // 2: ISGOVERNED, EQSK, ROOTFIELD; 3: EXT and the field tests
+  // Two words exactly for the field tests.
+  for (const Pin& pin : pins) {
+    INFO(pin.name);
+    CHECK(isTwoWord(pin.op) == (pin.number >= 55));
+  }
 }
 
 TEST_CASE("addString interns", "[bytecode]") {
@@ -478,6 +506,76 @@ TEST_CASE("the verifier rejects broken programs with a precise message", "[bytec
        "chunk 0 \"governed\", instruction 3 (EQSK): constant K2 is not a string, but EQSK compares strings"},
       {"EQSK of a record", [](Program& p) { p.chunks[0].code[3] = ins(O::EQSK, 3, 0, 0); },
        "chunk 0 \"governed\", instruction 3 (EQSK): R0 holds a `Line` record, but EQSK needs a string"},
+      {"an extension word alone", [](Program& p) { p.chunks[0].code[2] = ins(O::EXT); },
+       "chunk 0 \"governed\", instruction 2 (EXT): an extension word that follows no two-word instruction"},
+      {"a field test without its extension word",
+       [](Program& p) {
+         installFieldTest(p);
+         p.chunks[2].code[3] = ins(O::NOP);
+       },
+       "chunk 2 \"rule T-DX\", instruction 2 (JFEQSK): the extension word after it is NOP, not EXT"},
+      {"a field test at the end of the chunk",
+       [](Program& p) { p.chunks[2].code.push_back(ins(O::JFPRESENT, 5, 0, 2, 2)); },
+       "chunk 2 \"rule T-DX\", instruction 15 (JFPRESENT): the chunk ends before this instruction's extension word"},
+      {"a jump to an extension word",
+       [](Program& p) {
+         installFieldTest(p);
+         p.chunks[2].code[2].b = 3;
+       },
+       "chunk 2 \"rule T-DX\", instruction 2 (JFEQSK): jump ->3 lands on an extension word"},
+      {"a branch sense that is not 0 or 1",
+       [](Program& p) {
+         installFieldTest(p);
+         p.chunks[2].code[3].a = 2;
+       },
+       "chunk 2 \"rule T-DX\", instruction 3 (EXT): branch sense x.a of JFEQSK must be 0 or 1, not 2"},
+      {"an unused extension operand that is not 0",
+       [](Program& p) {
+         installFieldTest(p);
+         p.chunks[2].code[3].d = 1;
+       },
+       "chunk 2 \"rule T-DX\", instruction 3 (EXT): unused operand x.d of JFEQSK must be 0, not 1"},
+      {"JFEQSK with a constant that is not a string",
+       [](Program& p) {
+         installFieldTest(p);
+         p.chunks[2].code[3].b = 2;
+       },
+       "chunk 2 \"rule T-DX\", instruction 2 (JFEQSK): constant K2 is not a string, but JFEQSK compares strings"},
+      {"JFEQSK of a decimal field",
+       [](Program& p) {
+         installFieldTest(p);
+         p.chunks[2].code[2].c = 3;
+       },
+       "chunk 2 \"rule T-DX\", instruction 2 (JFEQSK): field `Line.units` holds a decimal, but JFEQSK needs a "
+       "string"},
+      {"a field test of a slot out of range",
+       [](Program& p) {
+         installFieldTest(p);
+         p.chunks[2].code[2].c = 9;
+       },
+       "chunk 2 \"rule T-DX\", instruction 2 (JFEQSK): slot S9 is not a field of record `Line` (slots 1 .. 7)"},
+      {"a field test of a record of another type",
+       [](Program& p) {
+         installFieldTest(p);
+         p.chunks[2].code[2].d = 0;
+         p.chunks[2].code[2].c = 1;
+       },
+       "chunk 2 \"rule T-DX\", instruction 2 (JFEQSK): R5 holds a `Line` record, but JFEQSK needs a `Claim` record"},
+      {"JFLEI of a string field",
+       [](Program& p) {
+         installFieldTest(p);
+         p.chunks[2].code[2].op = O::JFLEI;
+         p.chunks[2].code[3].b = 5;
+       },
+       "chunk 2 \"rule T-DX\", instruction 2 (JFLEI): field `Line.hcpcs` holds a string, but JFLEI needs an "
+       "integer-like value"},
+      {"JFCONTAINS with an element kind that is not scalar",
+       [](Program& p) {
+         installFieldTest(p);
+         p.chunks[2].code[2] = ins(O::JFCONTAINS, 5, 6, 4, 2);
+         p.chunks[2].code[3] = ins(O::EXT, 1, 6, static_cast<int>(ValueKind::kRecord));
+       },
+       "chunk 2 \"rule T-DX\", instruction 3 (EXT): element kind 8 is not a scalar kind"},
       {"ROOTFIELD of a record that is not the root", [](Program& p) { p.chunks[2].code[7] = ins(O::ROOTFIELD, 1, 0, 4, 2); },
        "chunk 2 \"rule T-DX\", instruction 7 (ROOTFIELD): ROOTFIELD reads the claim record `Claim`, not `Line`"},
       {"ROOTFIELD of a slot out of range", [](Program& p) { p.chunks[2].code[7] = ins(O::ROOTFIELD, 1, 0, 9, 0); },
@@ -511,7 +609,7 @@ TEST_CASE("the verifier rejects broken programs with a precise message", "[bytec
       {"an unused operand that is not 0", [](Program& p) { p.chunks[2].code[14].c = 1; },
        "chunk 2 \"rule T-DX\", instruction 14 (PASS): unused operand c must be 0, not 1"},
       {"an unknown opcode", [](Program& p) { p.chunks[2].code[14].op = Opcode::kCount; },
-       "chunk 2 \"rule T-DX\", instruction 14 (?): unknown opcode 54"},
+       "chunk 2 \"rule T-DX\", instruction 14 (?): unknown opcode 62"},
       {"FAIL with the wrong argument count", [](Program& p) { p.chunks[2].code[13].c = 2; },
        "chunk 2 \"rule T-DX\", instruction 13 (FAIL): passes 2 message arguments, but the message takes 1"},
       {"FAIL with an outcome out of range", [](Program& p) { p.chunks[2].code[13].b = 1; },
@@ -588,6 +686,14 @@ TEST_CASE("the verifier accepts ISGOVERNED of a claim line", "[bytecode][verifie
   Program p = sampleProgram();
   p.chunks[2].code[3] = ins(Opcode::ISGOVERNED, 1, 5);  // R5: the line (LINE 5)
   CHECK(verifyMessage(p) == "");
+}
+
+TEST_CASE("the verifier accepts a field test and disassembles it with its extension word", "[bytecode][verifier]") {
+  Program p = sampleProgramWithFieldTest();
+  CHECK(verifyMessage(p) == "");
+  const std::string text = disassembleChunk(p, 2);
+  CHECK(text.find("    2  JFEQSK     R5, ->6, S2 (hcpcs), T2 (Line)\n"
+                  "    3  EXT        when true, K0 =\"J9027\"\n") != std::string::npos);
 }
 
 TEST_CASE("the verifier requires a linked program", "[bytecode][verifier]") {
@@ -681,7 +787,7 @@ TEST_CASE(".pplb header errors", "[bytecode][pplb]") {
     std::string bytes = good;
     bytes[4] = 9;
     CHECK_FALSE(readPplb(bytes, q, error));
-    CHECK(error == "unsupported format version 9 (this reader supports 1..2)");
+    CHECK(error == "unsupported format version 9 (this reader supports 1..3)");
   }
   SECTION("unknown flags") {
     std::string bytes = good;
@@ -730,6 +836,26 @@ TEST_CASE(".pplb: a version-1 file cannot use the opcodes version 2 added", "[by
   CHECK_FALSE(readPplb(bytes, q, error));
   CHECK(error.find("opcode 52 (EQSK)") != std::string::npos);
   CHECK(error.find("does not exist in format version 1") != std::string::npos);
+}
+
+// Version 3 appended EXT and the field tests: a version-2 file cannot use them.
+TEST_CASE(".pplb: a version-2 file cannot use the opcodes version 3 added", "[bytecode][pplb]") {
+  Program p = sampleProgram();
+  std::string error;
+  REQUIRE(p.link(error));
+  Program q;
+  std::string v2 = encode(p);
+  v2[4] = 2;
+  CHECK(readPplb(v2, q, error));  // the sample uses no version-3 opcode
+
+  Program fused = sampleProgramWithFieldTest();
+  REQUIRE(fused.link(error));
+  std::string bytes = encode(fused);
+  CHECK(readPplb(bytes, q, error));
+  bytes[4] = 2;
+  CHECK_FALSE(readPplb(bytes, q, error));
+  CHECK(error.find("opcode 55 (JFEQSK)") != std::string::npos);
+  CHECK(error.find("does not exist in format version 2") != std::string::npos);
 }
 
 TEST_CASE(".pplb payload errors say what and where", "[bytecode][pplb]") {
@@ -781,12 +907,12 @@ TEST_CASE(".pplb payload errors say what and where", "[bytecode][pplb]") {
     bytes[firstOp] = static_cast<char>(Opcode::kCount);
     fixHeader(bytes);
     CHECK_FALSE(readPplb(bytes, q, error));
-    CHECK(error == fmt::format("bad opcode 54 at byte {} (instruction 0) while reading chunk 0 code", firstOp));
+    CHECK(error == fmt::format("bad opcode 62 at byte {} (instruction 0) while reading chunk 0 code", firstOp));
   }
 }
 
 TEST_CASE(".pplb: every single-byte corruption and every truncation is rejected", "[bytecode][pplb]") {
-  Program p = sampleProgram();
+  Program p = GENERATE(sampleProgram(), sampleProgramWithFieldTest());
   std::string error;
   REQUIRE(p.link(error));
   const std::string good = encode(p);
@@ -806,7 +932,7 @@ TEST_CASE(".pplb: corrupt payloads behind a valid checksum never crash", "[bytec
   // What a hostile writer can do: any payload with a matching header. Decoding, link() and the
   // verifier must answer with an error or a safe program, never undefined behaviour (this test
   // earns its keep under -fsanitize=address,undefined).
-  Program p = sampleProgram();
+  Program p = GENERATE(sampleProgram(), sampleProgramWithFieldTest());
   std::string error;
   REQUIRE(p.link(error));
   const std::string good = encode(p);

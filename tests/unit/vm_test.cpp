@@ -432,6 +432,54 @@ TEST_CASE("vm: decimal overflow and division by zero are errors naming rule and 
   }
 }
 
+TEST_CASE("vm: DIVD and sqrt results are the same whether computed or remembered", "[vm]") {
+  // One DIVD site meets the same operands on every pass of a loop, one sqrt site different ones
+  // (the claim's amounts 1.5 and 2), and the whole chunk runs again on a second claim.
+  OpcodeHarness h;
+  const uint16_t ten = h.t.kDecimal("10"), four = h.t.kDecimal("4"), zero = h.t.kDecimal("0");
+  const uint16_t sqrtFn = h.t.function("sqrt");
+  const std::vector<Instr> code = {
+      ins(O::LOADK, 10, ten), ins(O::LOADK, 11, four), ins(O::LOADK, 0, zero), ins(O::LOADK, 1, zero),
+      ins(O::LOADK, 2, zero), ins(O::ROOTFIELD, 12, 0, kAmountsSlot, kClaimRecord), ins(O::ITERINIT, 13, 12),
+      ins(O::ITERNEXT, 13, 14, 13),                            // 7
+      ins(O::DIVD, 0, 10, 11), ins(O::CALL, 1, sqrtFn, 14, 1),  // 8, 9
+      ins(O::ADDD, 2, 2, 1), ins(O::ADDD, 2, 2, 0), ins(O::LOOP, 0, 7),
+      ins(O::FAIL, 0, 0, 3, kNoRegister)};  // 13
+  const size_t pol = h.t.policy("p", {"commercial"}, h.t.governAll());
+  h.t.rule(pol, "T", code, {outcome(Action::kDeny, "1", {}, silent(3))});
+  h.t.link();
+  Evaluator vm(h.t.p);
+  Decimal root15, root2, sum;
+  REQUIRE(sqrt(dec("1.5"), root15) == DecimalStatus::kOk);
+  REQUIRE(sqrt(dec("2"), root2) == DecimalStatus::kOk);
+  REQUIRE(add(root15, dec("2.5"), sum) == DecimalStatus::kOk);
+  REQUIRE(add(sum, root2, sum) == DecimalStatus::kOk);
+  REQUIRE(add(sum, dec("2.5"), sum) == DecimalStatus::kOk);
+  for (int pass = 0; pass < 2; ++pass) {
+    INFO("pass " << pass);
+    REQUIRE(vm.decide(h.claim.facts, h.decision, h.error));
+    REQUIRE(h.decision.reasons.size() == 1);
+    const Reason& r = h.decision.reasons[0];
+    CHECK(decText(r.args[0].d) == "2.5");
+    CHECK(decText(r.args[1].d) == decText(root2));
+    CHECK(decText(r.args[2].d) == decText(sum));
+  }
+}
+
+TEST_CASE("vm: a division by zero fails every time, not only the first", "[vm]") {
+  OpcodeHarness h;
+  const uint16_t one = h.t.kDecimal("1"), zero = h.t.kDecimal("0");
+  const size_t pol = h.t.policy("p", {"commercial"}, h.t.governAll());
+  h.t.rule(pol, "C-DOSE", {ins(O::LOADK, 0, one), ins(O::LOADK, 1, zero), ins(O::DIVD, 2, 0, 1), ins(O::PASS)},
+           {outcome(Action::kDeny, "1")});
+  h.t.link();
+  Evaluator vm(h.t.p);
+  for (int pass = 0; pass < 2; ++pass) {
+    REQUIRE_FALSE(vm.decide(h.claim.facts, h.decision, h.error));
+    CHECK(h.error.message == "division by zero in rule C-DOSE on line 7");
+  }
+}
+
 TEST_CASE("vm: comparisons", "[vm]") {
   OpcodeHarness h;
   const uint16_t k3 = h.t.kInt(3);
@@ -848,6 +896,58 @@ TEST_CASE("vm: EQSK compares a string register with a string constant", "[vm]") 
   CHECK(r[1].i == 0);
   CHECK(r[2].i == 1);  // absent reads as the empty string, as EQS does
   CHECK(r[3].i == 0);  // the branch fell through to LOADBOOL 0
+}
+
+TEST_CASE("vm: field tests read a field, test it and branch in one instruction", "[vm]") {
+  // Each case: R0 := 1, then the field test jumps over `R0 := 0` when its test equals its sense.
+  // R10 is the line, R11 "JZ", R12 an absent record, R13 .. R15 the integers 6, 7, 8.
+  struct Case {
+    const char* what;
+    Instr test;  // b (the target) is filled in
+    Instr ext;
+    bool taken;
+  };
+  OpcodeHarness h;
+  const uint16_t j9027 = h.t.kString("J9027"), j9028 = h.t.kString("J9028"), empty = h.t.kString("");
+  const uint16_t jz = h.t.kString("JZ"), six = h.t.kInt(6), seven = h.t.kInt(7), eight = h.t.kInt(8);
+  const uint16_t codes = h.t.set({"J9171", "J9027"}), others = h.t.set({"J9171"});
+  const auto kString = static_cast<uint16_t>(K::kString);
+  auto field = [](O op, uint16_t record, uint16_t slot, uint16_t type) { return ins(op, record, 0, slot, type); };
+  auto ext = [](uint8_t sense, uint16_t operand, uint16_t kind = 0) { return ins(O::EXT, sense, operand, kind); };
+  const Case cases[] = {
+      {"hcpcs = J9027, jump when true", field(O::JFEQSK, 10, kHcpcsSlot, kLineRecord), ext(1, j9027), true},
+      {"hcpcs = J9027, jump when false", field(O::JFEQSK, 10, kHcpcsSlot, kLineRecord), ext(0, j9027), false},
+      {"hcpcs = J9028, jump when false", field(O::JFEQSK, 10, kHcpcsSlot, kLineRecord), ext(0, j9028), true},
+      {"a field of an absent record is absent: the empty string",
+       field(O::JFEQSK, 12, kHcpcsSlot, kLineRecord), ext(1, empty), true},
+      {"hcpcs in {J9171, J9027}", field(O::JFINSET, 10, kHcpcsSlot, kLineRecord), ext(1, codes), true},
+      {"hcpcs in {J9171}", field(O::JFINSET, 10, kHcpcsSlot, kLineRecord), ext(1, others), false},
+      {"line_number = 7", field(O::JFEQI, 10, kNumberSlot, kLineRecord), ext(1, 14), true},
+      {"line_number = 8", field(O::JFEQI, 10, kNumberSlot, kLineRecord), ext(1, 15), false},
+      {"line_number < 8", field(O::JFLTI, 10, kNumberSlot, kLineRecord), ext(1, 15), true},
+      {"line_number < 7", field(O::JFLTI, 10, kNumberSlot, kLineRecord), ext(1, 14), false},
+      {"line_number <= 7", field(O::JFLEI, 10, kNumberSlot, kLineRecord), ext(1, 14), true},
+      {"line_number <= 6", field(O::JFLEI, 10, kNumberSlot, kLineRecord), ext(1, 13), false},
+      {"not line_number <= 6", field(O::JFLEI, 10, kNumberSlot, kLineRecord), ext(0, 13), true},
+      {"hcpcs is present", field(O::JFPRESENT, 10, kHcpcsSlot, kLineRecord), ext(1, 0), true},
+      {"a field of an absent record is not present", field(O::JFPRESENT, 12, kHcpcsSlot, kLineRecord), ext(1, 0),
+       false},
+      {"modifiers hold JZ", field(O::JFCONTAINS, 10, kModifiersSlot, kLineRecord), ext(1, 11, kString), true},
+      {"modifiers of an absent record hold nothing", field(O::JFCONTAINS, 12, kModifiersSlot, kLineRecord),
+       ext(1, 11, kString), false},
+  };
+  for (const Case& c : cases) {
+    INFO(c.what);
+    OpcodeHarness run;
+    run.t = h.t;
+    Instr test = c.test;
+    test.b = 10;  // the FAIL the harness appends
+    auto r = run.run({ins(O::LINE, 10), ins(O::LOADK, 11, jz), ins(O::LOADABSENT, 12), ins(O::LOADK, 13, six),
+                      ins(O::LOADK, 14, seven), ins(O::LOADK, 15, eight), ins(O::LOADBOOL, 0, 1), test, c.ext,
+                      ins(O::LOADBOOL, 0, 0)},
+                     1);
+    CHECK(r[0].i == (c.taken ? 1 : 0));
+  }
 }
 
 TEST_CASE("ISGOVERNED reads each line's governed test, once they have all run", "[vm]") {

@@ -1,0 +1,341 @@
+// Fusing FIELD + test + branch (see field_tests.h). Conditions on a record's fields are the most
+// common shape in policies (`t.drug = "docetaxel"`, `m.start <= dos`, `m.end is absent`), and
+// each costs three dispatches and two register writes that nothing reads; the fused form is one
+// dispatch and no write.
+//
+// Safety rests on liveness: a fused instruction no longer writes the field's register t or the
+// test's register r, so both must be dead after the branch (not read on any path before being
+// written again). Registers are found live by the usual backward dataflow over the chunk's
+// control flow, loops included.
+#include "compiler/field_tests.h"
+
+#include <algorithm>
+#include <bitset>
+#include <vector>
+
+namespace ppl {
+namespace {
+
+using Registers = std::bitset<kMaxRegisters>;
+
+constexpr const char* kOperandKinds[] = {
+#define OPCODE(name, a, b, c, d, meaning) #a #b #c #d,
+#include "bytecode/opcodes.def"
+#undef OPCODE
+};
+
+bool isBranch(Opcode op) { return op == Opcode::JMPIF || op == Opcode::JMPIFNOT; }
+
+void addRange(Registers& r, uint32_t first, uint32_t count) {
+  for (uint32_t i = first; i < first + count && i < kMaxRegisters; ++i) r.set(i);
+}
+
+// The registers the instruction at pc reads, and those it writes on every path out of it.
+// Over-approximating reads and under-approximating writes only keeps more registers live.
+void effectOf(const std::vector<Instr>& code, size_t pc, Registers& reads, Registers& writes) {
+  const Instr& ins = code[pc];
+  reads.reset();
+  writes.reset();
+  if (isTwoWord(ins.op)) {
+    reads.set(ins.a);
+    if (extensionOperandKinds(ins.op)[1] == 'R') reads.set(code[pc + 1].b);
+    return;
+  }
+  const char* kinds = kOperandKinds[static_cast<size_t>(ins.op)];
+  switch (ins.op) {
+    case Opcode::FAIL:
+      addRange(reads, ins.a, ins.c);
+      if (ins.d != kNoRegister) reads.set(ins.d);
+      return;
+    case Opcode::ADJUST: addRange(reads, ins.a, ins.c); return;
+    case Opcode::CALL:
+      addRange(reads, ins.c, ins.d);
+      writes.set(ins.a);
+      return;
+    case Opcode::JMPIF:
+    case Opcode::JMPIFNOT:
+    case Opcode::RETBOOL: reads.set(ins.a); return;
+    case Opcode::ITERNEXT: reads.set(ins.a); return;  // writes R[b] only when not done
+    case Opcode::MAXI:
+    case Opcode::MINI:
+    case Opcode::MAXD:
+    case Opcode::MIND: reads.set(ins.a); break;  // and writes it (when larger / smaller)
+    default:
+      if (kinds[0] == 'R') writes.set(ins.a);
+      break;
+  }
+  const uint32_t operands[3] = {ins.b, ins.c, ins.d};
+  for (int i = 0; i < 3; ++i) {
+    if (kinds[i + 1] == 'R') reads.set(operands[i]);
+  }
+}
+
+// Where control may go after the instruction at pc.
+int successorsOf(const std::vector<Instr>& code, size_t pc, uint32_t out[2]) {
+  const Instr& ins = code[pc];
+  const uint32_t next = static_cast<uint32_t>(pc) + (isTwoWord(ins.op) ? 2 : 1);
+  if (isTwoWord(ins.op)) {
+    out[0] = next;
+    out[1] = ins.b;
+    return 2;
+  }
+  switch (ins.op) {
+    case Opcode::JMP:
+    case Opcode::LOOP: out[0] = ins.b; return 1;
+    case Opcode::JMPIF:
+    case Opcode::JMPIFNOT:
+      out[0] = next;
+      out[1] = ins.b;
+      return 2;
+    case Opcode::ITERNEXT:
+      out[0] = next;
+      out[1] = ins.c;
+      return 2;
+    case Opcode::FAIL:
+    case Opcode::PASS:
+    case Opcode::SKIP:
+    case Opcode::RETBOOL: return 0;
+    default: out[0] = next; return 1;
+  }
+}
+
+// Registers live on entry to each instruction.
+std::vector<Registers> liveIn(const std::vector<Instr>& code) {
+  std::vector<Registers> in(code.size());
+  Registers reads, writes;
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (size_t pc = code.size(); pc-- > 0;) {
+      Registers out;
+      uint32_t next[2];
+      const int n = successorsOf(code, pc, next);
+      for (int i = 0; i < n; ++i) {
+        if (next[i] < code.size()) out |= in[next[i]];
+      }
+      effectOf(code, pc, reads, writes);
+      if (code[pc].op == Opcode::ITERNEXT && next[0] < code.size()) {
+        // The element register is written on the way into the body, not on the way out.
+        Registers body = in[next[0]];
+        body.reset(code[pc].b);
+        out = body;
+        if (code[pc].c < code.size()) out |= in[code[pc].c];
+      }
+      const Registers live = reads | (out & ~writes);
+      if (live != in[pc]) {
+        in[pc] = live;
+        changed = true;
+      }
+    }
+  }
+  return in;
+}
+
+// Instructions some jump lands on (falling through to the next one does not count).
+std::vector<bool> jumpTargets(const std::vector<Instr>& code) {
+  std::vector<bool> target(code.size() + 1, false);
+  for (size_t pc = 0; pc < code.size(); ++pc) {
+    uint32_t next[2];
+    const int n = successorsOf(code, pc, next);
+    for (int i = 0; i < n; ++i) {
+      if (next[i] != pc + 1 && next[i] <= code.size()) target[next[i]] = true;
+    }
+    if (isTwoWord(code[pc].op)) ++pc;
+  }
+  return target;
+}
+
+// Registers the instruction at pc may write on some path (effectOf's writes are the sure ones).
+Registers mayWrite(const std::vector<Instr>& code, size_t pc) {
+  const Instr& ins = code[pc];
+  Registers w;
+  if (isTwoWord(ins.op)) return w;
+  switch (ins.op) {
+    case Opcode::JMPIF:
+    case Opcode::JMPIFNOT:
+    case Opcode::RETBOOL:
+    case Opcode::FAIL:
+    case Opcode::ADJUST: return w;
+    case Opcode::ITERNEXT: w.set(ins.b); break;
+    default: break;
+  }
+  if (kOperandKinds[static_cast<size_t>(ins.op)][0] == 'R') w.set(ins.a);
+  return w;
+}
+
+// Moves each FIELD t down to just before the first instruction that reads t, over straight-line
+// code that neither writes t nor the record register, so that a test of the field comes right
+// after it (`a.from <= dos and dos <= a.through` loads both fields first). Nothing between may
+// be a jump target, and t must be dead wherever a branch passed over goes: on those paths the
+// FIELD no longer runs. FIELD cannot fail, so moving it changes no error. A FIELD does not move
+// over FIELDs alone: two fields read by one comparison would otherwise trade places forever.
+void sinkFields(Chunk& chunk) {
+  std::vector<Instr>& code = chunk.code;
+  const bool hasPositions = chunk.positions.size() == code.size();
+  const std::vector<bool> target = jumpTargets(code);  // indices do not move past a target
+  std::vector<Registers> live = liveIn(code);
+  Registers reads, writes;
+  // A moved FIELD has only FIELDs between it and its reader from then on, so it moves once; the
+  // bound is a safety net.
+  const size_t kMaxMoves = code.size();
+  size_t moves = 0;
+  for (size_t pc = 0; pc < code.size(); ++pc) {
+    const Instr f = code[pc];
+    if (f.op != Opcode::FIELD) continue;
+    size_t use = pc + 1;
+    bool found = false;
+    bool overOthers = false;  // passes an instruction that is not a FIELD
+    for (; use < code.size() && !target[use]; ++use) {
+      const Instr& ins = code[use];
+      effectOf(code, use, reads, writes);
+      if (reads.test(f.a)) {
+        found = true;
+        break;
+      }
+      const Registers written = mayWrite(code, use);
+      if (written.test(f.a) || written.test(f.b)) break;
+      overOthers = overOthers || ins.op != Opcode::FIELD;
+      if (isTwoWord(ins.op) || ins.op == Opcode::JMPIF || ins.op == Opcode::JMPIFNOT) {
+        if (ins.b >= code.size() || live[ins.b].test(f.a)) break;
+        if (isTwoWord(ins.op)) ++use;  // over the extension word
+        continue;
+      }
+      uint32_t next[2];
+      if (successorsOf(code, use, next) != 1 || next[0] != use + 1) break;  // loops, jumps, ends
+    }
+    if (!found || !overOthers || target[use] || moves == kMaxMoves) continue;
+    ++moves;
+    std::rotate(code.begin() + pc, code.begin() + pc + 1, code.begin() + use);
+    if (hasPositions) {
+      std::rotate(chunk.positions.begin() + pc, chunk.positions.begin() + pc + 1, chunk.positions.begin() + use);
+    }
+    live = liveIn(code);
+    --pc;  // look again at what moved into pc
+  }
+}
+
+// The two words FIELD t + test r + branch on r become, or nothing (op NOP) when the test is not
+// one a field test expresses on t.
+struct Fused {
+  Instr ins;
+  Instr ext;
+};
+
+Fused fuse(const Instr& field, const Instr& test, const Instr& branch) {
+  Fused f;
+  f.ins.op = Opcode::NOP;
+  const uint8_t t = field.a;
+  uint8_t sense = branch.op == Opcode::JMPIF ? 1 : 0;
+  Opcode op = Opcode::NOP;
+  uint16_t operand = 0;
+  uint16_t kind = 0;
+  switch (test.op) {
+    case Opcode::EQSK:
+      if (test.b == t) op = Opcode::JFEQSK, operand = test.c;
+      break;
+    case Opcode::INSET:
+      if (test.b == t) op = Opcode::JFINSET, operand = test.c;
+      break;
+    case Opcode::ISPRESENT:
+      if (test.b == t) op = Opcode::JFPRESENT;
+      break;
+    case Opcode::CONTAINS:
+      if (test.b == t && test.c != t) op = Opcode::JFCONTAINS, operand = test.c, kind = test.d;
+      break;
+    case Opcode::EQI:  // symmetric
+      if (test.b == t && test.c != t) op = Opcode::JFEQI, operand = test.c;
+      if (test.c == t && test.b != t) op = Opcode::JFEQI, operand = test.b;
+      break;
+    case Opcode::LTI:  // o < F is not (F <= o)
+      if (test.b == t && test.c != t) op = Opcode::JFLTI, operand = test.c;
+      if (test.c == t && test.b != t) op = Opcode::JFLEI, operand = test.b, sense ^= 1;
+      break;
+    case Opcode::LEI:  // o <= F is not (F < o)
+      if (test.b == t && test.c != t) op = Opcode::JFLEI, operand = test.c;
+      if (test.c == t && test.b != t) op = Opcode::JFLTI, operand = test.b, sense ^= 1;
+      break;
+    default: break;
+  }
+  if (op == Opcode::NOP) return f;
+  f.ins.op = op;
+  f.ins.a = field.b;  // the record
+  f.ins.b = branch.b;
+  f.ins.c = field.c;  // slot
+  f.ins.d = field.d;  // record type
+  f.ext.op = Opcode::EXT;
+  f.ext.a = sense;
+  f.ext.b = operand;
+  f.ext.c = kind;
+  return f;
+}
+
+}  // namespace
+
+void fuseFieldTests(Chunk& chunk) {
+  if (chunk.code.size() < 3) return;
+  sinkFields(chunk);
+  const std::vector<Instr>& code = chunk.code;
+  const std::vector<bool> target = jumpTargets(code);
+  const std::vector<Registers> live = liveIn(code);
+
+  std::vector<Instr> out;
+  std::vector<SourcePos> positions;
+  std::vector<uint32_t> newIndex(code.size() + 1, 0);
+  const bool hasPositions = chunk.positions.size() == code.size();
+  auto put = [&](const Instr& ins, size_t from) {
+    out.push_back(ins);
+    if (hasPositions) positions.push_back(chunk.positions[from]);
+  };
+  for (size_t pc = 0; pc < code.size();) {
+    newIndex[pc] = static_cast<uint32_t>(out.size());
+    if (code[pc].op == Opcode::FIELD && pc + 2 < code.size() && !target[pc + 1] && !target[pc + 2] &&
+        isBranch(code[pc + 2].op) && code[pc + 2].a == code[pc + 1].a) {
+      const Fused f = fuse(code[pc], code[pc + 1], code[pc + 2]);
+      // Live after the branch: on entry to either of its successors.
+      Registers after;
+      uint32_t next[2];
+      const int n = successorsOf(code, pc + 2, next);
+      for (int i = 0; i < n; ++i) {
+        if (next[i] < code.size()) after |= live[next[i]];
+      }
+      if (f.ins.op != Opcode::NOP && !after.test(code[pc].a) && !after.test(code[pc + 1].a)) {
+        put(f.ins, pc + 1);  // the test's position: the condition the source wrote
+        put(f.ext, pc + 1);
+        newIndex[pc + 1] = newIndex[pc + 2] = static_cast<uint32_t>(out.size() - 1);
+        pc += 3;
+        continue;
+      }
+    }
+    if (isTwoWord(code[pc].op)) {  // already fused (a second run): keep the pair
+      put(code[pc], pc);
+      newIndex[pc + 1] = static_cast<uint32_t>(out.size());
+      put(code[pc + 1], pc + 1);
+      pc += 2;
+      continue;
+    }
+    put(code[pc], pc);
+    ++pc;
+  }
+  newIndex[code.size()] = static_cast<uint32_t>(out.size());
+  if (out.size() == code.size()) return;
+
+  for (size_t pc = 0; pc < out.size(); ++pc) {
+    Instr& ins = out[pc];
+    if (isTwoWord(ins.op)) {
+      ins.b = static_cast<uint16_t>(newIndex[ins.b]);
+      ++pc;  // the extension word holds no jump
+      continue;
+    }
+    switch (ins.op) {
+      case Opcode::JMP:
+      case Opcode::JMPIF:
+      case Opcode::JMPIFNOT:
+      case Opcode::LOOP: ins.b = static_cast<uint16_t>(newIndex[ins.b]); break;
+      case Opcode::ITERNEXT: ins.c = static_cast<uint16_t>(newIndex[ins.c]); break;
+      default: break;
+    }
+  }
+  chunk.code = std::move(out);
+  if (hasPositions) chunk.positions = std::move(positions);
+}
+
+}  // namespace ppl

@@ -1,0 +1,16 @@
+// The last step of code generation for a chunk: FIELD + a test + JMPIF/JMPIFNOT becomes one
+// two-word field test (JFEQSK ... JFCONTAINS, bytecode/opcodes.def) wherever the three form one
+// straight-line piece and neither the field's register nor the test's is read afterwards. A
+// FIELD loaded ahead of its test is first moved down to it where that changes nothing.
+#pragma once
+
+#include "bytecode/bytecode.h"
+
+namespace ppl {
+
+// Rewrites `chunk`'s code in place: fused triples take two words, jump targets are renumbered,
+// and each extension word gets its instruction's source position. The chunk means what it
+// meant: the fused instructions write no register, so only dead writes disappear.
+void fuseFieldTests(Chunk& chunk);
+
+}  // namespace ppl
