@@ -239,14 +239,10 @@ class ChunkVerifier {
           if (!checkRegister(pc, v)) return false;
           break;
         case 'K':
-          if (v >= p_.constants.size()) {
-            return fail(pc, fmt::format("constant K{} is out of range (the program has {})", v, p_.constants.size()));
-          }
+          if (!checkConstant(pc, v)) return false;
           break;
         case 'E':
-          if (v >= p_.sets.size()) {
-            return fail(pc, fmt::format("string set E{} is out of range (the program has {})", v, p_.sets.size()));
-          }
+          if (!checkSet(pc, v)) return false;
           break;
         case 'N':
           if (op == Opcode::JFCONTAINS && (!isKnownKind(v) || !isScalar(static_cast<ValueKind>(v)))) {
@@ -264,6 +260,14 @@ class ChunkVerifier {
   bool checkRegister(uint32_t pc, uint32_t r) {
     if (r < registers_) return true;
     return fail(pc, fmt::format("register R{} is out of range (the chunk has {} registers)", r, registers_));
+  }
+  bool checkConstant(uint32_t pc, uint32_t k) {
+    if (k < p_.constants.size()) return true;
+    return fail(pc, fmt::format("constant K{} is out of range (the program has {})", k, p_.constants.size()));
+  }
+  bool checkSet(uint32_t pc, uint32_t e) {
+    if (e < p_.sets.size()) return true;
+    return fail(pc, fmt::format("string set E{} is out of range (the program has {})", e, p_.sets.size()));
   }
   // A run R[base] .. R[base + count - 1] (message arguments, builtin arguments).
   bool checkRange(uint32_t pc, uint32_t base, uint32_t count) {
@@ -293,9 +297,7 @@ class ChunkVerifier {
           if (!checkRegister(pc, v)) return false;
           break;
         case 'K':
-          if (v >= p_.constants.size()) {
-            return fail(pc, fmt::format("constant K{} is out of range (the program has {})", v, p_.constants.size()));
-          }
+          if (!checkConstant(pc, v)) return false;
           break;
         case 'J':
           if (ins.op == Opcode::LOOP) {
@@ -321,9 +323,7 @@ class ChunkVerifier {
           }
           break;
         case 'E':
-          if (v >= p_.sets.size()) {
-            return fail(pc, fmt::format("string set E{} is out of range (the program has {})", v, p_.sets.size()));
-          }
+          if (!checkSet(pc, v)) return false;
           break;
         case 'O':
         case 'N':
