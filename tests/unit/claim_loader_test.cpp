@@ -967,12 +967,27 @@ TEST_CASE("claim loader: the example claims and the built-in schema", "[claim_lo
   }
 }
 
+namespace {
+
+// The claim schema the J9027 pack is compiled with, loaded once.
+const Schema& builtinClaims() {
+  static const Schema s = [] {
+    Schema claims;
+    Diagnostics diags;
+    SourceManager sources;
+    REQUIRE(builtinSchema(claims, diags, sources));
+    return claims;
+  }();
+  return s;
+}
+
+// A workload claim in its compact spelling: the fast path reads all of it.
+constexpr const char* kCompactClaim = PPL_SOURCE_DIR "/fuzz/corpus/claim/fast-path-compact-bench-claim.json";
+
+}  // namespace
 
 TEST_CASE("claim loader: the fast path matches the general path on the built-in schema", "[claim_loader]") {
-  Schema claims;
-  Diagnostics diags;
-  SourceManager sources;
-  REQUIRE(builtinSchema(claims, diags, sources));
+  const Schema& claims = builtinClaims();
   ClaimLoader loader(claims);
   std::vector<std::string> seeds;
   for (const auto& entry : std::filesystem::directory_iterator(PPL_SOURCE_DIR "/fuzz/corpus/claim")) {
@@ -989,12 +1004,9 @@ TEST_CASE("claim loader: the fast path matches the general path on the built-in 
 // Codes, dates and strings the fast path reads in place, each byte changed at each position
 // (and the value cut or lengthened): the same outcome and facts as the general path.
 TEST_CASE("claim loader: the fast path reads codes and dates as the general path does", "[claim_loader]") {
-  Schema claims;
-  Diagnostics diags;
-  SourceManager sources;
-  REQUIRE(builtinSchema(claims, diags, sources));
+  const Schema& claims = builtinClaims();
   ClaimLoader loader(claims);
-  const std::string seed = readFile(PPL_SOURCE_DIR "/fuzz/corpus/claim/fast-path-compact-bench-claim.json");
+  const std::string seed = readFile(kCompactClaim);
   const char* const values[] = {R"("0704269514")", R"("11")", R"("C61")", R"("Z19.2")", R"("J2405")",
                                 R"("00024582411")", R"("1948-04-21")", R"("BENCH-00000001")", R"("JW")",
                                 R"("Jevtana")", R"("M")"};
@@ -1051,12 +1063,9 @@ TEST_CASE("claim loader: the fast path reads codes and dates as the general path
 // Punctuation the fast path reads itself: a comma, white space or a closing bracket added or
 // removed around every brace, bracket, comma and colon of a claim.
 TEST_CASE("claim loader: the fast path reads punctuation as the general path does", "[claim_loader]") {
-  Schema claims;
-  Diagnostics diags;
-  SourceManager sources;
-  REQUIRE(builtinSchema(claims, diags, sources));
+  const Schema& claims = builtinClaims();
   ClaimLoader loader(claims);
-  const std::string seed = readFile(PPL_SOURCE_DIR "/fuzz/corpus/claim/fast-path-compact-bench-claim.json");
+  const std::string seed = readFile(kCompactClaim);
   const char* const pieces[] = {",", " ", "\n", ", ", " ,", ",,", "}", "]", ":", "\"\"", "\"x\":1,"};
   for (size_t at = 0; at < seed.size(); ++at) {
     const char c = seed[at];
@@ -1073,10 +1082,7 @@ TEST_CASE("claim loader: the fast path reads punctuation as the general path doe
 // every pair of example claims, one loaded after the other into the same Facts, gives the facts
 // the second one gives alone (also after a failed load and after the general path).
 TEST_CASE("claim loader: a claim loaded over another's facts", "[claim_loader]") {
-  Schema claims;
-  Diagnostics diags;
-  SourceManager sources;
-  REQUIRE(builtinSchema(claims, diags, sources));
+  const Schema& claims = builtinClaims();
   ClaimLoader loader(claims);
   ClaimLoader alone(claims);
   std::vector<std::string> seeds;
