@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "runtime/always_inline.h"
 #include "runtime/schema.h"
 #include "runtime/value.h"
 
@@ -26,10 +27,7 @@ const char* formatExpectation(StringFormat f);
 // matchesFormat(f, {s, n}) for the claim loader's fast path, which reads codes in place: the
 // same answer, without a call or loops for the fixed-length codes. Reads max(n, 8) bytes from s.
 // Always inline: the fast path knows the format of each field it reads.
-#if defined(__GNUC__) || defined(__clang__)
-__attribute__((always_inline))
-#endif
-inline bool matchesFormatAt(StringFormat f, const char* s, size_t n) {
+PPL_ALWAYS_INLINE bool matchesFormatAt(StringFormat f, const char* s, size_t n) {
   auto digit = [](char c) { return c >= '0' && c <= '9'; };
   auto upperOrDigit = [&](char c) { return (c >= 'A' && c <= 'Z') || digit(c); };
   // Bytes [0, n) of s, n from 1 to 16, are all digits: 8-byte words (the second overlapping the

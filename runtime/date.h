@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 
+#include "runtime/always_inline.h"
+
 namespace ppl {
 
 // The dates that parse and print: 0001-01-01 .. 9999-12-31.
@@ -32,10 +34,7 @@ inline bool dateInRange(int32_t days) { return days >= kMinDateDays && days <= k
 // that month (2024-02-29 yes, 2025-02-29 no). Returns false, leaving days unchanged, on any
 // problem. Always inline, without loops or calls: a claim holds a dozen dates and the loader
 // reads them in its inner loop (GCC left it out of line there).
-#if defined(__GNUC__) || defined(__clang__)
-__attribute__((always_inline))
-#endif
-inline bool parseDateAt(const char* text, int32_t& days) {
+PPL_ALWAYS_INLINE bool parseDateAt(const char* text, int32_t& days) {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
   // "YYYY-MM-" as one word and "DD" as another: the dashes are compared exactly, every digit's
   // high nibble must be 3 and its low nibble at most 9 (adding 6 carries out of the nibble).

@@ -18,6 +18,8 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+
+#include "runtime/always_inline.h"
 #include <type_traits>
 
 namespace ppl {
@@ -42,15 +44,8 @@ class Decimal {
   constexpr Decimal() = default;  // zero
 
   // Inline, with the trailing zeros stripped in 64 bits: the claim loader makes one of most
-  // numbers it reads (integers such as 30 or 180) this way.
-  static Decimal fromInt(int64_t v) { return fromIntInline(v); }
-
-  // fromInt and fromScaled, inline wherever they are called: for the claim loader's scanner,
-  // where GCC kept fromInt out of line (fromInt itself is left to the compiler elsewhere).
-#if defined(__GNUC__) || defined(__clang__)
-  __attribute__((always_inline))
-#endif
-  static Decimal fromIntInline(int64_t v) {
+  // numbers it reads (integers such as 30 or 180) this way, in its scanner's inner loop.
+  PPL_ALWAYS_INLINE static Decimal fromInt(int64_t v) {
     Decimal r;
     if (v == 0) return r;
     uint64_t mag = v < 0 ? 0 - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
@@ -65,12 +60,8 @@ class Decimal {
 
   // coefficient * 10^-scale, normalized as parse normalizes ("7350.0" is 735e1): for a reader
   // that has a short number's digits already. scale is 0..18.
-  static Decimal fromScaled(int64_t coefficient, int scale) { return fromScaledInline(coefficient, scale); }
-#if defined(__GNUC__) || defined(__clang__)
-  __attribute__((always_inline))
-#endif
-  static Decimal fromScaledInline(int64_t coefficient, int scale) {
-    Decimal r = fromIntInline(coefficient);
+  PPL_ALWAYS_INLINE static Decimal fromScaled(int64_t coefficient, int scale) {
+    Decimal r = fromInt(coefficient);
     if (!r.isZero()) r.exp -= scale;
     return r;
   }

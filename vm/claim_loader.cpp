@@ -37,16 +37,9 @@
 #include <emmintrin.h>
 #endif
 
+#include "runtime/always_inline.h"
 #include "runtime/claim_checks.h"
 #include "runtime/date.h"
-
-// The fast path's per-value and per-record steps, inlined where they are called: the calls
-// cost about 8% of a claim's load.
-#if defined(__GNUC__) || defined(__clang__)
-#define PPL_ALWAYS_INLINE __attribute__((always_inline)) inline
-#else
-#define PPL_ALWAYS_INLINE inline
-#endif
 
 namespace ppl {
 
@@ -1086,7 +1079,7 @@ struct ClaimLoader::Impl {
     if (isInt) {
       setInt(out, n);
     } else {
-      setDecimal(out, Decimal::fromIntInline(n));
+      setDecimal(out, Decimal::fromInt(n));
     }
     if (plan.minCheck == MinCheck::kNoMin) return true;
     const int64_t min = plan.minCheck == MinCheck::kInt ? plan.minInt : 0;
@@ -1103,7 +1096,7 @@ struct ClaimLoader::Impl {
     const ptrdiff_t scale = p - point - 1;
     if (scale < 1 || scale > 6 || isDigit(*p) || *p == 'e' || *p == 'E') return false;
     const int64_t value = static_cast<int64_t>(n);  // at most 15 digits
-    const Decimal d = Decimal::fromScaledInline(negative ? -value : value, static_cast<int>(scale));
+    const Decimal d = Decimal::fromScaled(negative ? -value : value, static_cast<int>(scale));
     // decimalValue, the minimum checked as the plan says.
     setDecimal(out, d);
     using MinCheck = FieldPlan::MinCheck;
