@@ -440,39 +440,19 @@ Evaluator::DecimalMemo& Evaluator::memoFor(const Instr& ins) {
   return memo_[(reinterpret_cast<uintptr_t>(&ins) / sizeof(Instr)) % kMemoEntries];
 }
 
-bool Evaluator::remembered(const Instr& ins, DecimalStatus (*op)(const Decimal&, const Decimal&, Decimal&)) {
+template <class Compute>
+bool Evaluator::remembered(const Instr& ins, const Decimal& b, const Decimal& c, Compute compute) {
   DecimalMemo& memo = memoFor(ins);
-  const Decimal& b = registers_[ins.b].d;
-  const Decimal& c = registers_[ins.c].d;
   if (memo.site != &ins || !sameBits(memo.in[0], b) || !sameBits(memo.in[1], c)) {
     Decimal r;
-    const DecimalStatus s = op(b, c, r);
-    if (s != DecimalStatus::kOk) {
-      errorWhat_ = decimalError(s);
+    if (const char* error = compute(r)) {
+      errorWhat_ = error;
       return false;
     }
     memo.site = &ins;
     memo.in[0] = b;
     memo.in[1] = c;
     memo.out = r;
-  }
-  setDecimal(registers_[ins.a], memo.out);
-  return true;
-}
-
-bool Evaluator::rememberedCall(const Instr& ins) {
-  DecimalMemo& memo = memoFor(ins);
-  const Value& arg = registers_[ins.c];
-  if (memo.site != &ins || !sameBits(memo.in[0], arg.d)) {
-    Value out;
-    const char* message = builtinAt(program_.functionIds[ins.b]).impl(&arg, out);
-    if (message) {
-      errorWhat_ = message;
-      return false;
-    }
-    memo.site = &ins;
-    memo.in[0] = arg.d;
-    memo.out = out.d;
   }
   setDecimal(registers_[ins.a], memo.out);
   return true;
@@ -721,7 +701,14 @@ Evaluator::Exit Evaluator::run(uint32_t chunkIndex, uint32_t lineBase, const Rul
         VM_NEXT();
       }
       VM_CASE(DIVD) {
-        if (!remembered(*ins, div)) return Exit::kError;
+        const Decimal& b = VM_RB.d;
+        const Decimal& c = VM_RC.d;
+        if (!remembered(*ins, b, c, [&](Decimal& r) {
+              const DecimalStatus s = div(b, c, r);
+              return s == DecimalStatus::kOk ? nullptr : decimalError(s);
+            })) {
+          return Exit::kError;
+        }
         VM_NEXT();
       }
       VM_CASE(NEGD) {
@@ -837,7 +824,15 @@ Evaluator::Exit Evaluator::run(uint32_t chunkIndex, uint32_t lineBase, const Rul
       VM_CASE(CALL) {
         const uint16_t builtin = program_.functionIds[ins->b];
         if (builtin == sqrtBuiltin_) {
-          if (!rememberedCall(*ins)) return Exit::kError;
+          const Value& arg = registers_[ins->c];
+          if (!remembered(*ins, arg.d, Decimal(), [&](Decimal& r) {
+                Value out;
+                const char* message = builtinAt(builtin).impl(&arg, out);
+                r = out.d;
+                return message;
+              })) {
+            return Exit::kError;
+          }
           VM_NEXT();
         }
         Value result;

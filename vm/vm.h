@@ -107,9 +107,11 @@ class Evaluator {
   static constexpr size_t kMemoEntries = 64;
   DecimalMemo memo_[kMemoEntries];
   int sqrtBuiltin_ = -1;  // the builtin id of `sqrt`
-  // DIVD (op) and a `sqrt` CALL through their memo entry; false with errorWhat_ set.
-  bool remembered(const Instr& ins, DecimalStatus (*op)(const Decimal&, const Decimal&, Decimal&));
-  bool rememberedCall(const Instr& ins);
+  // R[ins.a] := compute's result for operands b and c (c zero for a builtin's one argument),
+  // from the memo entry when this instruction met them last time; compute(r) returns null or
+  // the error's message. False with errorWhat_ set.
+  template <class Compute>
+  bool remembered(const Instr& ins, const Decimal& b, const Decimal& c, Compute compute);
   DecimalMemo& memoFor(const Instr& ins);
 
   // What run() reads on entry, one load each rather than a chain through program_.
