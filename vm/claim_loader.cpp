@@ -13,8 +13,8 @@
 // what each key is. Every error is reported here, so messages and paths do not depend on the
 // fast path. Keys are compared raw first and values read with the typed getter first; the
 // slower steps (unescaping, hashing, asking simdjson for the type) run only when that fails.
-// On-Demand parses lazily, so an unknown field's value is skipped by bracket counting and not
-// validated; everything the schema reads is validated fully.
+// On-Demand parses lazily and would skip an unknown field's value by counting brackets, so the
+// general path walks such a value and checks it as strict JSON too; everything is validated.
 //
 // Both lay records out as they are met; a list collects its elements in the scratch vector of
 // its depth and moves them to Facts::elems in one run when it closes, so that the elements of a
@@ -89,6 +89,99 @@ bool isJsonNumber(std::string_view s) {
     if (i == start) return false;
   }
   return i == n;
+}
+
+const char* skipJsonSpace(const char* p) {
+  while (isJsonSpace(*p)) ++p;
+  return p;
+}
+
+// The end of a string whose opening quote is at `p`, or null when it is not strict JSON: a
+// control character, a bad escape, or a \u escape that is half a surrogate pair (what simdjson
+// refuses in the fields we read). UTF-8 itself is checked by simdjson for the whole document.
+const char* endOfStrictString(const char* p) {
+  auto hex4 = [](const char* h, unsigned& code) {
+    code = 0;
+    for (int i = 0; i < 4; ++i) {
+      const char c = h[i];
+      const int digit = c >= '0' && c <= '9' ? c - '0'
+                        : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                        : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                               : -1;
+      if (digit < 0) return false;
+      code = code * 16 + static_cast<unsigned>(digit);
+    }
+    return true;
+  };
+  for (++p;; ++p) {
+    const unsigned char c = static_cast<unsigned char>(*p);
+    if (c == '"') return p + 1;
+    if (c < 0x20) return nullptr;  // also the zero padding after the text: unterminated
+    if (c != '\\') continue;
+    ++p;
+    if (*p != '\0' && std::strchr("\"\\/bfnrt", *p)) continue;
+    unsigned code, low;
+    if (*p != 'u' || !hex4(p + 1, code)) return nullptr;
+    p += 4;
+    if (code >= 0xDC00 && code <= 0xDFFF) return nullptr;
+    if (code >= 0xD800 && code <= 0xDBFF) {
+      if (p[1] != '\\' || p[2] != 'u' || !hex4(p + 3, low) || low < 0xDC00 || low > 0xDFFF) return nullptr;
+      p += 6;
+    }
+  }
+}
+
+// The end of the JSON value at `p` (RFC 8259, nested to any depth), or null when it is not
+// strict JSON. `closers` is scratch: the brackets open at each level. The text is followed by
+// zero padding, which nothing accepts, so a truncated value stops there.
+const char* endOfStrictJson(const char* p, std::string& closers) {
+  const auto space = skipJsonSpace;
+  auto key = [&](const char* q) -> const char* {  // a key and its colon
+    if (*q != '"' || !(q = endOfStrictString(q))) return nullptr;
+    q = space(q);
+    return *q == ':' ? q + 1 : nullptr;
+  };
+  closers.clear();
+  for (;;) {
+    p = space(p);
+    if (*p == '{' || *p == '[') {
+      const char closer = *p == '{' ? '}' : ']';
+      p = space(p + 1);
+      if (*p == closer) {
+        ++p;
+      } else {
+        closers.push_back(closer);
+        if (closer == '}' && !(p = key(p))) return nullptr;
+        continue;
+      }
+    } else if (*p == '"') {
+      if (!(p = endOfStrictString(p))) return nullptr;
+    } else if (*p == 't' || *p == 'f' || *p == 'n') {
+      const std::string_view word = *p == 't' ? "true" : *p == 'f' ? "false" : "null";
+      if (std::memcmp(p, word.data(), word.size()) != 0) return nullptr;  // the padding covers a short tail
+      p += word.size();
+    } else {
+      const char* q = p;
+      if (*q == '-') ++q;
+      while (isDigit(*q) || *q == '.' || *q == 'e' || *q == 'E' || *q == '+' || *q == '-') ++q;
+      if (!isJsonNumber(std::string_view(p, static_cast<size_t>(q - p)))) return nullptr;
+      p = q;
+    }
+    // After a value: close what ends here, then the next value.
+    for (;;) {
+      if (closers.empty()) return p;
+      p = space(p);
+      if (*p == closers.back()) {
+        ++p;
+        closers.pop_back();
+        continue;
+      }
+      if (*p != ',') return nullptr;
+      p = space(p + 1);
+      if (closers.back() == '}' && !(p = key(p))) return nullptr;
+      break;
+    }
+  }
 }
 
 // A well-formed JSON number with neither fraction nor exponent.
@@ -361,6 +454,8 @@ struct ClaimLoader::Impl {
     }
     listScratch.resize(kMaxDepth + 2);
     path.reserve(2 * kMaxDepth);
+    unknownKey.reserve(64);
+    unknownClosers.reserve(64);
   }
 
   // Enumeration names compared raw: printable ASCII without quote or backslash, not empty, and
@@ -591,6 +686,24 @@ struct ClaimLoader::Impl {
 
   // ---- reading ----
 
+  // The value of a field the schema does not have, checked as strict JSON and skipped. On-Demand
+  // would skip it by counting brackets without reading it, and then a bad value such as
+  // {"a": [1} would be accepted and swallow the fields after it (`history` read as absent).
+  // Checked on its text, before the iterator skips it, so at any depth and without recursion.
+  bool skipUnknownField(std::string_view key, od::value v) {
+    unknownKey.assign(key.data(), key.size());
+    path.push_back({&unknownKey, 0});
+    // What follows must end the value too: On-Demand reads `truex` or `1x` as one token.
+    const char* end = endOfStrictJson(v.raw_json_token().data(), unknownClosers);
+    if (end) end = skipJsonSpace(end);
+    if (!end || (*end != ',' && *end != '}')) {
+      return fail("", "malformed json: not a well-formed JSON value (near " + pathString() + ")");
+    }
+    path.pop_back();
+    return true;
+  }
+
+
   bool loadObject(od::object& obj, uint32_t record, uint32_t base, int depth) {
     if (depth > kMaxDepth) return failHere("the claim nests deeper than the loader follows");
     const SchemaRecord& rec = schema.records[record];
@@ -607,7 +720,10 @@ struct ClaimLoader::Impl {
         std::string_view key;
         if (auto e = field.unescaped_key().get(key)) return failJson(e);
         k = findField(record, key);
-        if (k < 0) continue;  // unknown: the iterator skips the value
+        if (k < 0) {
+          if (!skipUnknownField(key, field.value())) return false;
+          continue;
+        }
       }
       expected = static_cast<size_t>(k) + 1;
       const SchemaField& f = rec.fields[k];
@@ -1529,6 +1645,8 @@ struct ClaimLoader::Impl {
   Facts* facts = nullptr;
   ClaimError* error = nullptr;
   std::vector<PathStep> path;
+  std::string unknownKey;      // the name of the unknown field being skipped, for `path`
+  std::string unknownClosers;  // endOfStrictJson's brackets
   uint32_t slotsUsed = 0;  // the records laid out so far take Facts::slots[0, slotsUsed)
   // Fields met: for the open object at depth d, a bit per field in the seenWordsPerObject
   // words from d * seenWordsPerObject (depth never passes kMaxDepth).

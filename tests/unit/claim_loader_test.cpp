@@ -600,6 +600,40 @@ TEST_CASE("claim loader: missing, duplicate and unknown keys", "[claim_loader]")
   CHECK(loadText(loader, claimWith("x", R"("a", "x": "b")"), facts).ok);  // unknown duplicates are ignored
 }
 
+TEST_CASE("claim loader: an unknown field's value must be strict json too", "[claim_loader]") {
+  for (const char* value : {"hello", "[1, 2,]", "{a: 1}", "01", "-", "'x'", R"("a\qb")", R"({"a" 1})", "nul",
+                            "tru", "truex", "1x", "[1}", R"({"a": [1, {"b": }]})", "1.", "[[[]]", R"("\ud800")",
+                            R"("\udc00x")", R"(["a\u12"])", "\"a\tb\""}) {
+    INFO(value);
+    ClaimLoader loader(schema());
+    Facts facts;
+    // Added last, so that the fast path (which checks skipped values itself) and the general
+    // path both meet it.
+    Loaded r = loadText(loader, claimWith("x-unknown", value), facts);
+    REQUIRE_FALSE(r.ok);
+    CHECK(r.error.path == "");
+    CHECK_THAT(r.error.message, Catch::StartsWith("malformed json: "));
+  }
+  // Brackets that balance only by count: skipped by counting, {"a": [1} would swallow the
+  // fields after it and the claim would be decided without them.
+  const std::string rest = claimWith("none", "");
+  const std::string swallowing = R"({"x": {"a": [1}, )" + rest.substr(1) + "}";
+  ClaimLoader loader(schema());
+  Facts facts;
+  Loaded r = loadText(loader, swallowing, facts);
+  REQUIRE_FALSE(r.ok);
+  CHECK(r.error.path == "");
+  CHECK_THAT(r.error.message, Catch::StartsWith("malformed json: ") && Catch::EndsWith("(near /x)"));
+  ClaimLoader loader2(schema());
+  for (const char* value : {R"("\ud83d\ude00 \u00e9 \n\/")", "-0.5e+3", R"([{"a": {}}, [], null, false, 1E2])"}) {
+    INFO(value);
+    CHECK(loadText(loader2, claimWith("x-unknown", value), facts).ok);
+  }
+  // Nested unknown fields are named by the outermost unknown key.
+  expectError(claimWith("items", R"([{"number": 1, "name": "a", "memo": [1,]}])"), "",
+              "(near /items/0/memo)");
+}
+
 TEST_CASE("claim loader: unique list keys", "[claim_loader]") {
   expectError(claimWith("items", R"([{"number": 1, "name": "a"}, {"number": 1, "name": "b"}])"), "/items/1/number",
               "duplicate number 1 (also /items/0)");
