@@ -26,6 +26,7 @@
 // Facts strings are promised to live.
 #include "vm/claim_loader.h"
 
+#include <fmt/core.h>
 #include <simdjson.h>
 
 #include <algorithm>
@@ -605,6 +606,10 @@ struct ClaimLoader::Impl {
       message = "the claim is too large to parse";
     } else if (code == simdjson::MEMALLOC) {
       message = "out of memory while parsing the claim";
+    } else if (code == simdjson::INCOMPLETE_ARRAY_OR_OBJECT) {
+      // simdjson counts brackets over the whole text first and says "ended early" even when
+      // the count is off because of text after the claim; it has no position to give.
+      message = "malformed json: the braces and brackets do not pair up (one left open, or text after the claim)";
     } else {
       // simdjson's text, lower-cased where that keeps it readable ("JSON" stays).
       std::string text = simdjson::error_message(code);
@@ -614,8 +619,32 @@ struct ClaimLoader::Impl {
       if (!text.empty() && text.back() == '.') text.pop_back();
       message = "malformed json: " + text;
     }
-    if (!path.empty()) message += " (near " + pathString() + ")";
+    std::string where;
+    if (!path.empty()) where = "near " + pathString();
+    const char* at = code == simdjson::INCOMPLETE_ARRAY_OR_OBJECT ? nullptr : errorLocation();
+    if (at) {
+      int line = 1, column = 1;
+      for (const char* p = input.data(); p < at; ++p) {
+        if (*p == '\n') {
+          ++line;
+          column = 1;
+        } else if ((static_cast<unsigned char>(*p) & 0xC0) != 0x80) {  // a character, not a UTF-8 continuation byte
+          ++column;
+        }
+      }
+      where += fmt::format("{}line {}, column {}", where.empty() ? "" : ", ", line, column);
+    }
+    if (!where.empty()) message += " (" + where + ")";
     return fail("", std::move(message));
+  }
+
+  // Where On-Demand stopped in the copied input, or null when it does not say.
+  const char* errorLocation() {
+    if (!document) return nullptr;
+    const char* at = nullptr;
+    if (document->current_location().get(at)) return nullptr;
+    if (at < input.data() || at > input.data() + inputSize) return nullptr;
+    return at;
   }
 
   // What a value is, for "got ...": scalars by their JSON text.
@@ -1544,6 +1573,11 @@ struct ClaimLoader::Impl {
   bool loadDocument() {
     od::document doc;
     if (auto e = parser.iterate(input.data(), inputSize, input.size()).get(doc)) return failJson(e);
+    document = &doc;
+    struct Forget {
+      od::document*& document;
+      ~Forget() { document = nullptr; }
+    } forget{document};
     od::json_type t;
     if (auto e = doc.type().get(t)) return failJson(e);
     if (t != od::json_type::object) return fail("", std::string("the claim must be a json object, got ") + typeName(t));
@@ -1645,6 +1679,7 @@ struct ClaimLoader::Impl {
   Facts* facts = nullptr;
   ClaimError* error = nullptr;
   std::vector<PathStep> path;
+  od::document* document = nullptr;  // the general path's, while it runs: for error locations
   std::string unknownKey;      // the name of the unknown field being skipped, for `path`
   std::string unknownClosers;  // endOfStrictJson's brackets
   uint32_t slotsUsed = 0;  // the records laid out so far take Facts::slots[0, slotsUsed)

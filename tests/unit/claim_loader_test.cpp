@@ -668,6 +668,13 @@ TEST_CASE("claim loader: malformed json", "[claim_loader]") {
     CHECK_THAT(r.error.message, Catch::StartsWith("malformed json: "));
   }
   expectError(claimWith("count", "01"), "", "malformed json: invalid number 01 (near /count)");
+  // Where the parser stopped, by line and column (characters, not bytes: "é" is one).
+  expectError(R"({"claim_id": "a" "count": 1})", "", "(line 1, column 18)");
+  expectError("{\n  \"claim_id\": \"a\"\n  \"count\": 1\n}", "", "(line 3, column 3)");
+  expectError("{\"note\": \"\xc3\xa9\", \"claim_id\": \"a\" \"count\": 1}", "", "(line 1, column 31)");
+  // simdjson counts brackets first and has no position for a count that is off.
+  expectError(claimWith("none", "") + "]", "",
+              "malformed json: the braces and brackets do not pair up (one left open, or text after the claim)");
 }
 
 TEST_CASE("claim loader: content after the claim", "[claim_loader]") {
