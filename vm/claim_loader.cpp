@@ -1030,7 +1030,7 @@ struct ClaimLoader::Impl {
       }
       case FastOp::kDate: {
         int32_t days;
-        if (*p == '"' && s[10] == '"' && parseDateAt(s, days)) {
+        if (*p == '"' && s[10] == '"' && dates.parseAt(s, days)) {
           setInt(out, days);
           return s + 11;
         }
@@ -1530,6 +1530,7 @@ struct ClaimLoader::Impl {
   std::vector<std::vector<uint32_t>> datedFields;  // by record: fields with `not before`
   std::vector<std::vector<Value>> listScratch;  // the open list's elements, by depth
   std::vector<uint32_t> uniqueScratch;
+  DateReader dates;  // the fast path's dates, its months remembered from claim to claim
   std::string_view claimId;  // in the parser's string buffer
   bool hadClaimId = false;
 };
