@@ -260,14 +260,17 @@ struct ClaimLoader::Impl {
     kString,  // any other string
   };
   // What the fast path needs of a field, in one place: its key as raw bytes with the closing
-  // quote and the colon of the compact spelling (`name":`), so that one or two word compares
-  // match the key expected next; its slot and operations. A record's plans end with one whose
-  // `words` is 0, which no key matches.
+  // quote and the colon of the compact spelling (`name":`), so that one 16-byte compare (two
+  // for a long name) matches the key expected next; its slot and operations. A record's plans
+  // end with one that no key matches.
   struct FieldPlan {
-    uint64_t key[3];        // name, '"', ':', zero-padded
-    uint64_t keyMask[3];    // the bytes of each word that belong to it (0 for words past it)
-    uint32_t words = 0;     // words to compare: 2, or 3 for a long name; 0 for none (too long, or the end)
-    uint32_t keyLength = 0; // name.size() + 2
+    alignas(16) unsigned char key[32] = {};  // name, '"', ':', zero-padded
+    // A bit per byte of key[16 * i ..] that is not the key's: a compare's equal-bytes mask with
+    // these set is `want` on a match.
+    uint32_t ignore[2] = {0xFFFF, 0xFFFF};
+    uint32_t want = 0x10000;  // 0xFFFF; 0x10000, which no mask is, for the end and names over 30 bytes
+    bool twoChunks = false;   // the key is longer than 16 bytes
+    uint32_t keyLength = 0;   // name.size() + 2
     uint32_t slot = 0;
     FastOp op = FastOp::kRecord;
     FastOp elemOp = FastOp::kRecord;
@@ -426,17 +429,14 @@ struct ClaimLoader::Impl {
   FieldPlan planFor(const SchemaField& f) const {
     FieldPlan plan;
     std::memset(plan.key, 0, sizeof plan.key);
-    std::memset(plan.keyMask, 0, sizeof plan.keyMask);
     plan.keyLength = static_cast<uint32_t>(f.name.size()) + 2;
     if (plan.keyLength <= sizeof plan.key) {
-      unsigned char bytes[sizeof plan.key] = {}, mask[sizeof plan.key] = {};
-      std::memcpy(bytes, f.name.data(), f.name.size());
-      bytes[f.name.size()] = '"';
-      bytes[f.name.size() + 1] = ':';
-      std::memset(mask, 0xFF, plan.keyLength);
-      std::memcpy(plan.key, bytes, sizeof bytes);
-      std::memcpy(plan.keyMask, mask, sizeof mask);
-      plan.words = plan.keyLength > 16 ? 3 : 2;
+      std::memcpy(plan.key, f.name.data(), f.name.size());
+      plan.key[f.name.size()] = '"';
+      plan.key[f.name.size() + 1] = ':';
+      for (uint32_t i = 0; i < plan.keyLength; ++i) plan.ignore[i / 16] &= ~(uint32_t{1} << (i % 16));
+      plan.want = 0xFFFF;
+      plan.twoChunks = plan.keyLength > 16;
     }
     plan.slot = f.slot;
     if (f.hasMin) {
@@ -1178,18 +1178,23 @@ struct ClaimLoader::Impl {
   }
 
   // The key at `key` (after its opening quote) is `plan`'s name, its closing quote and a colon.
-  // Reads 16 or 24 bytes: a key is inside the document, which the padding follows.
-  static bool keyIs(const char* key, const FieldPlan& plan) {
-    uint64_t w0, w1;
-    std::memcpy(&w0, key, sizeof w0);
-    std::memcpy(&w1, key + 8, sizeof w1);
-    uint64_t diff = ((w0 ^ plan.key[0]) & plan.keyMask[0]) | ((w1 ^ plan.key[1]) & plan.keyMask[1]);
-    if (plan.words > 2) {
-      uint64_t w2;
-      std::memcpy(&w2, key + 16, sizeof w2);
-      diff |= (w2 ^ plan.key[2]) & plan.keyMask[2];
-    }
-    return diff == 0;
+  // Reads 16 or 32 bytes: a key is inside the document, which the padding follows.
+  PPL_ALWAYS_INLINE static bool keyIs(const char* key, const FieldPlan& plan) {
+    if ((equalBytes(key, plan.key) | plan.ignore[0]) != plan.want) return false;
+    return !plan.twoChunks || (equalBytes(key + 16, plan.key + 16) | plan.ignore[1]) == 0xFFFF;
+  }
+
+  // A bit per byte of the 16 at `text` that equals its byte of `bytes` (16-byte aligned).
+  PPL_ALWAYS_INLINE static uint32_t equalBytes(const char* text, const unsigned char* bytes) {
+#if defined(__SSE2__)
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text));
+    const __m128i k = _mm_load_si128(reinterpret_cast<const __m128i*>(bytes));
+    return static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, k)));
+#else
+    uint32_t mask = 0;
+    for (int i = 0; i < 16; ++i) mask |= uint32_t{static_cast<unsigned char>(text[i]) == bytes[i]} << i;
+    return mask;
+#endif
   }
 
   // An object of `record` laid out at `base`, from after its opening brace to after its
@@ -1216,7 +1221,7 @@ struct ClaimLoader::Impl {
       // At a key's opening quote.
       const char* const key = p + 1;
       const FieldPlan* f;
-      if (next->words != 0 && keyIs(key, *next)) {
+      if (keyIs(key, *next)) {
         // The usual key: the one expected, then its colon.
         f = next;
         p = key + f->keyLength;
