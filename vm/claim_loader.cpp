@@ -259,18 +259,18 @@ struct ClaimLoader::Impl {
     kText,    // a string of any format without an enumeration, checked in place
     kString,  // any other string
   };
-  // What the fast path needs of a field, in one place: its key as raw bytes with the closing
-  // quote and the colon of the compact spelling (`name":`), so that one 16-byte compare (two
-  // for a long name) matches the key expected next; its slot and operations. A record's plans
-  // end with one that no key matches.
+  // What the fast path needs of a field, in one place: its key as raw bytes in the compact
+  // spelling, with the comma before it and the colon after (`,"name":`), so that one 16-byte
+  // compare (two for a long name) takes the key expected next and what separates it from the
+  // value before; its slot and operations. A record's plans end with one that no key matches.
   struct FieldPlan {
-    alignas(16) unsigned char key[32] = {};  // name, '"', ':', zero-padded
+    alignas(16) unsigned char key[32] = {};  // ',', '"', name, '"', ':', zero-padded
     // A bit per byte of key[16 * i ..] that is not the key's: a compare's equal-bytes mask with
     // these set is `want` on a match.
     uint32_t ignore[2] = {0xFFFF, 0xFFFF};
-    uint32_t want = 0x10000;  // 0xFFFF; 0x10000, which no mask is, for the end and names over 30 bytes
+    uint32_t want = 0x10000;  // 0xFFFF; 0x10000, which no mask is, for the end and names over 28 bytes
     bool twoChunks = false;   // the key is longer than 16 bytes
-    uint32_t keyLength = 0;   // name.size() + 2
+    uint32_t keyLength = 0;   // name.size() + 4
     uint32_t slot = 0;
     FastOp op = FastOp::kRecord;
     FastOp elemOp = FastOp::kRecord;
@@ -429,11 +429,13 @@ struct ClaimLoader::Impl {
   FieldPlan planFor(const SchemaField& f) const {
     FieldPlan plan;
     std::memset(plan.key, 0, sizeof plan.key);
-    plan.keyLength = static_cast<uint32_t>(f.name.size()) + 2;
+    plan.keyLength = static_cast<uint32_t>(f.name.size()) + 4;
     if (plan.keyLength <= sizeof plan.key) {
-      std::memcpy(plan.key, f.name.data(), f.name.size());
-      plan.key[f.name.size()] = '"';
-      plan.key[f.name.size() + 1] = ':';
+      plan.key[0] = ',';
+      plan.key[1] = '"';
+      std::memcpy(plan.key + 2, f.name.data(), f.name.size());
+      plan.key[f.name.size() + 2] = '"';
+      plan.key[f.name.size() + 3] = ':';
       for (uint32_t i = 0; i < plan.keyLength; ++i) plan.ignore[i / 16] &= ~(uint32_t{1} << (i % 16));
       plan.want = 0xFFFF;
       plan.twoChunks = plan.keyLength > 16;
@@ -1177,11 +1179,11 @@ struct ClaimLoader::Impl {
     return skipSpace(p + 1);
   }
 
-  // The key at `key` (after its opening quote) is `plan`'s name, its closing quote and a colon.
-  // Reads 16 or 32 bytes: a key is inside the document, which the padding follows.
-  PPL_ALWAYS_INLINE static bool keyIs(const char* key, const FieldPlan& plan) {
-    if ((equalBytes(key, plan.key) | plan.ignore[0]) != plan.want) return false;
-    return !plan.twoChunks || (equalBytes(key + 16, plan.key + 16) | plan.ignore[1]) == 0xFFFF;
+  // The bytes at `at` are a comma (not compared when `lead` is 1), `plan`'s name in quotes and
+  // a colon. Reads 16 or 32 bytes: `at` is inside the document, which the padding follows.
+  PPL_ALWAYS_INLINE static bool keyIs(const char* at, const FieldPlan& plan, uint32_t lead) {
+    if ((equalBytes(at, plan.key) | plan.ignore[0] | lead) != plan.want) return false;
+    return !plan.twoChunks || (equalBytes(at + 16, plan.key + 16) | plan.ignore[1]) == 0xFFFF;
   }
 
   // A bit per byte of the 16 at `text` that equals its byte of `bytes` (16-byte aligned).
@@ -1217,17 +1219,29 @@ struct ClaimLoader::Impl {
     const FieldPlan* const plan = &plans[planOffset[record]];
     const FieldPlan* next = plan;  // the field after the last one met
     bool inOrder = true;           // every key so far was the one expected: none can repeat yet
+    // `at`: the byte before a key's opening quote, a comma after a value; `lead` is 1 when that
+    // byte need not be compared (the quote is known to follow a comma or the object's brace and
+    // their white space), 0 when it must be the comma.
+    const char* at = p - 1;
+    uint32_t lead = 1;
     for (;;) {
-      // At a key's opening quote.
-      const char* const key = p + 1;
       const FieldPlan* f;
-      if (keyIs(key, *next)) {
-        // The usual key: the one expected, then its colon.
+      if (keyIs(at, *next, lead)) {
+        // The usual key: the one expected, its comma, quotes and colon in the compact spelling.
         f = next;
-        p = key + f->keyLength;
+        p = at + f->keyLength;
+      } else if (!lead) {
+        // After a value, not the compact spelling of the next key expected: the end of the
+        // object, or white space about the comma, or another key.
+        p = at;
+        const After after = fastNextField(p);
+        if (after != After::kKey) return after == After::kEnd ? p : nullptr;
+        at = p - 1;
+        lead = 1;
+        continue;
       } else {
         std::string_view name;
-        if (!(p = fastString(p, name))) return nullptr;
+        if (!(p = fastString(at + 1, name))) return nullptr;
         if (*p != ':') {
           p = skipSpace(p);
           if (*p != ':') return nullptr;
@@ -1238,9 +1252,9 @@ struct ClaimLoader::Impl {
         if (k < 0) {
           if (static_cast<unsigned char>(*p) <= ' ') p = skipSpace(p);
           if (!(p = fastSkipValue(p))) return nullptr;
-          const After after = fastNextField(p);
-          if (after == After::kKey) continue;
-          return after == After::kEnd ? p : nullptr;
+          at = p;
+          lead = 0;
+          continue;
         }
         f = plan + k;
       }
@@ -1270,14 +1284,8 @@ struct ClaimLoader::Impl {
         default: p = fastScalar(p, *f, FastOp::kString, false, slot); break;
       }
       if (!p) return nullptr;
-      // The usual spelling goes on at once: a comma and the next key's quote.
-      if (p[0] == ',' && p[1] == '"') {
-        ++p;
-        continue;
-      }
-      const After after = fastNextField(p);
-      if (after == After::kKey) continue;
-      return after == After::kEnd ? p : nullptr;
+      at = p;
+      lead = 0;
     }
   }
 
