@@ -292,6 +292,14 @@ struct ClaimLoader::Impl {
     uint32_t slotCount = 0;
     uint32_t datedBegin = 0, datedEnd = 0;  // its `not before` pairs in `datedSlots`
   };
+  // An enumeration name and its closing quote as raw bytes, compared 16 at a time like keys
+  // (names of at most 31 bytes; longer ones make the field a kString).
+  struct QuotedName {
+    alignas(16) unsigned char text[32] = {};
+    uint32_t ignore[2] = {0xFFFF, 0xFFFF};  // a bit per byte of text[16 * i ..] that is not the name's
+    uint32_t size = 0;
+    bool twoChunks = false;  // the name and its quote are longer than 16 bytes
+  };
   struct DatedSlots {
     uint32_t slot, notBeforeSlot;
   };
@@ -344,7 +352,7 @@ struct ClaimLoader::Impl {
     seenWords.resize((kMaxDepth + 1) * seenWordsPerObject);
     for (const std::vector<std::string>& names : schema.enums) {
       enumNames.emplace_back();
-      for (const std::string& name : names) enumNames.back().push_back(rawNameOf(name));
+      for (const std::string& name : names) enumNames.back().push_back(quotedNameOf(name));
     }
     fastPossible = true;
     for (const SchemaRecord& rec : schema.records) {
@@ -367,9 +375,9 @@ struct ClaimLoader::Impl {
   }
 
   // Enumeration names compared raw: printable ASCII without quote or backslash, not empty, and
-  // short enough for RawName's words.
+  // short enough for QuotedName's bytes.
   static bool rawComparable(const std::string& name) {
-    if (name.empty() || name.size() + 1 > sizeof(RawName::words)) return false;
+    if (name.empty() || name.size() + 1 > sizeof(QuotedName::text)) return false;
     for (const char c : name) {
       if (c < 0x20 || c > 0x7E || c == '"' || c == '\\') return false;
     }
@@ -407,6 +415,17 @@ struct ClaimLoader::Impl {
       case StringFormat::kModifier: return 2;
       default: return 0;
     }
+  }
+
+  static QuotedName quotedNameOf(const std::string& name) {
+    QuotedName q;
+    q.size = static_cast<uint32_t>(name.size());
+    if (name.size() + 1 > sizeof q.text) return q;  // never compared: not rawComparable
+    std::memcpy(q.text, name.data(), name.size());
+    q.text[name.size()] = '"';
+    for (size_t i = 0; i <= name.size(); ++i) q.ignore[i / 16] &= ~(uint32_t{1} << (i % 16));
+    q.twoChunks = name.size() + 1 > 16;
+    return q;
   }
 
   static RawName rawNameOf(const std::string& name) {
@@ -1040,8 +1059,9 @@ struct ClaimLoader::Impl {
       }
       case FastOp::kEnum:
         if (*p != '"') return nullptr;
-        for (const RawName& name : enumNames[f.type.enumIndex]) {
-          if (rawIs(s, name)) {
+        for (const QuotedName& name : enumNames[f.type.enumIndex]) {
+          if ((equalBytes(s, name.text) | name.ignore[0]) == 0xFFFF &&
+              (!name.twoChunks || (equalBytes(s + 16, name.text + 16) | name.ignore[1]) == 0xFFFF)) {
             setString(out, s, name.size);
             return s + name.size + 1;
           }
@@ -1519,7 +1539,7 @@ struct ClaimLoader::Impl {
   std::vector<RecordPlan> recordPlans;  // by record
   std::vector<DatedSlots> datedSlots;   // by record (RecordPlan::datedBegin)
   bool fastFieldsFit = true;  // no record has more than 64 fields (the fast path's seen bits)
-  std::vector<std::vector<RawName>> enumNames;  // by enumeration: its names, raw
+  std::vector<std::vector<QuotedName>> enumNames;  // by enumeration: its names, raw
 
   // The fast path: only when every field name can be compared raw (printable ASCII, no quote
   // or backslash), as the key tables above assume. fastEnabled is also a switch for tests.
