@@ -1131,13 +1131,13 @@ struct ClaimLoader::Impl {
     return p;
   }
 
-  static const char* fastGeneralNumber(const char* p, const SchemaField& f, bool isInt, Value& out) {
+  PPL_NOINLINE static const char* fastGeneralNumber(const char* p, const SchemaField& f, bool isInt, Value& out) {
     std::string_view tok;
     p = fastNumber(p, tok);
     return p && numberValue(tok, f, isInt, out) == NumberProblem::kNone ? p : nullptr;
   }
 
-  const char* fastGeneralString(const char* p, const SchemaField& f, bool element, Value& out) const {
+  PPL_NOINLINE const char* fastGeneralString(const char* p, const SchemaField& f, bool element, Value& out) const {
     std::string_view s;
     const ValueKind kind = f.type.kind == ValueKind::kList ? f.type.elemKind : f.type.kind;
     p = fastString(p, s);
@@ -1146,7 +1146,7 @@ struct ClaimLoader::Impl {
 
   // A value (at `p`) of a field the schema does not have: checked as strict JSON (nested at
   // most kMaxDepth deep) and skipped.
-  static const char* fastSkipValue(const char* p) {
+  PPL_NOINLINE static const char* fastSkipValue(const char* p) {
     char closers[kMaxDepth];
     int open = 0;
     std::string_view ignored;
