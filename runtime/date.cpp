@@ -35,6 +35,22 @@ void civilFromDays(int32_t days, int& y, unsigned& m, unsigned& d) {
   y = static_cast<int>(static_cast<int64_t>(yoe) + era * 400 + (m <= 2 ? 1 : 0));
 }
 
+bool DateReader::parseAndRemember(const char* text, int32_t& days) {
+  if (!parseDateAt(text, days)) return false;
+  // Valid digits now: the month's length from them, its day 0 from the day.
+  const auto digit = [text](int i) { return static_cast<unsigned>(text[i] - '0'); };
+  const unsigned y = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3);
+  const unsigned m = digit(5) * 10 + digit(6);
+  static constexpr uint8_t kDays[13] = {0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+  Month month;
+  std::memcpy(&month.text, text, sizeof month.text);
+  month.firstDay = days - static_cast<int32_t>(digit(8) * 10 + digit(9));
+  month.length = kDays[m] + (m == 2 && leap ? 1u : 0u);
+  months_[slotOf(month.text)] = month;
+  return true;
+}
+
 namespace {
 
 void writeDigits(unsigned v, char* out, int count) {

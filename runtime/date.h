@@ -78,6 +78,46 @@ PPL_ALWAYS_INLINE bool parseDateAt(const char* text, int32_t& days) {
   return true;
 }
 
+// parseDateAt with a memory of the months it met: a claim's dates fall in a few months (its
+// lines mostly on one service date), and for a month met before ("YYYY-MM-" the same eight
+// bytes) only the day is checked and added to the month's first day. Same answer as
+// parseDateAt for every input; 1 KiB, for one reader at a time (the claim loader keeps one).
+class DateReader {
+ public:
+  PPL_ALWAYS_INLINE bool parseAt(const char* text, int32_t& days) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t w;
+    uint16_t dd;
+    std::memcpy(&w, text, sizeof w);
+    std::memcpy(&dd, text + 8, sizeof dd);
+    const Month& month = months_[slotOf(w)];
+    if (month.text != w) return parseAndRemember(text, days);
+    // The day's two digits as parseDateAt checks them, then within the month's length.
+    const unsigned e = dd - 0x3030u;
+    if ((dd & 0xF0F0u) != 0x3030u || ((e + 0x0606u) & 0xF0F0u) != 0) return false;
+    const unsigned d = (e & 0xFF) * 10 + (e >> 8);
+    if (d - 1 >= month.length) return false;
+    days = month.firstDay + static_cast<int32_t>(d);
+    return true;
+#else
+    return parseDateAt(text, days);
+#endif
+  }
+
+ private:
+  struct Month {
+    uint64_t text = 0;  // "YYYY-MM-" as read; 0 (no such text: it has dashes) for none yet
+    int32_t firstDay = 0;  // the day number of the month's day 0 (its 1st minus one)
+    uint32_t length = 0;
+  };
+  static constexpr int kMonths = 64;
+  static unsigned slotOf(uint64_t text) { return static_cast<unsigned>((text * 0x9E3779B97F4A7C15ull) >> 58); }
+  // parseDateAt, and on success the month remembered.
+  bool parseAndRemember(const char* text, int32_t& days);
+
+  Month months_[kMonths];
+};
+
 // parseDateAt for a string of exactly 10 characters; false for any other length.
 inline bool parseDate(std::string_view text, int32_t& days) {
   return text.size() == 10 && parseDateAt(text.data(), days);

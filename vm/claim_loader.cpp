@@ -353,15 +353,18 @@ struct ClaimLoader::Impl {
     kText,    // a string of any format without an enumeration, checked in place
     kString,  // any other string
   };
-  // What the fast path needs of a field, in one place: its key as raw bytes with the closing
-  // quote and the colon of the compact spelling (`name":`), so that one or two word compares
-  // match the key expected next; its slot and operations. A record's plans end with one whose
-  // `words` is 0, which no key matches.
+  // What the fast path needs of a field, in one place: its key as raw bytes in the compact
+  // spelling, with the comma before it and the colon after (`,"name":`), so that one 16-byte
+  // compare (two for a long name) takes the key expected next and what separates it from the
+  // value before; its slot and operations. A record's plans end with one that no key matches.
   struct FieldPlan {
-    uint64_t key[3];        // name, '"', ':', zero-padded
-    uint64_t keyMask[3];    // the bytes of each word that belong to it (0 for words past it)
-    uint32_t words = 0;     // words to compare: 2, or 3 for a long name; 0 for none (too long, or the end)
-    uint32_t keyLength = 0; // name.size() + 2
+    alignas(16) unsigned char key[32] = {};  // ',', '"', name, '"', ':', zero-padded
+    // A bit per byte of key[16 * i ..] that is not the key's: a compare's equal-bytes mask with
+    // these set is `want` on a match.
+    uint32_t ignore[2] = {0xFFFF, 0xFFFF};
+    uint32_t want = 0x10000;  // 0xFFFF; 0x10000, which no mask is, for the end and names over 28 bytes
+    bool twoChunks = false;   // the key is longer than 16 bytes
+    uint32_t keyLength = 0;   // name.size() + 4
     uint32_t slot = 0;
     FastOp op = FastOp::kRecord;
     FastOp elemOp = FastOp::kRecord;
@@ -382,6 +385,14 @@ struct ClaimLoader::Impl {
     uint32_t planOffset = 0;              // its fields' plans in `plans`
     uint32_t slotCount = 0;
     uint32_t datedBegin = 0, datedEnd = 0;  // its `not before` pairs in `datedSlots`
+  };
+  // An enumeration name and its closing quote as raw bytes, compared 16 at a time like keys
+  // (names of at most 31 bytes; longer ones make the field a kString).
+  struct QuotedName {
+    alignas(16) unsigned char text[32] = {};
+    uint32_t ignore[2] = {0xFFFF, 0xFFFF};  // a bit per byte of text[16 * i ..] that is not the name's
+    uint32_t size = 0;
+    bool twoChunks = false;  // the name and its quote are longer than 16 bytes
   };
   struct DatedSlots {
     uint32_t slot, notBeforeSlot;
@@ -435,7 +446,7 @@ struct ClaimLoader::Impl {
     seenWords.resize((kMaxDepth + 1) * seenWordsPerObject);
     for (const std::vector<std::string>& names : schema.enums) {
       enumNames.emplace_back();
-      for (const std::string& name : names) enumNames.back().push_back(rawNameOf(name));
+      for (const std::string& name : names) enumNames.back().push_back(quotedNameOf(name));
     }
     fastPossible = true;
     for (const SchemaRecord& rec : schema.records) {
@@ -460,9 +471,9 @@ struct ClaimLoader::Impl {
   }
 
   // Enumeration names compared raw: printable ASCII without quote or backslash, not empty, and
-  // short enough for RawName's words.
+  // short enough for QuotedName's bytes.
   static bool rawComparable(const std::string& name) {
-    if (name.empty() || name.size() + 1 > sizeof(RawName::words)) return false;
+    if (name.empty() || name.size() + 1 > sizeof(QuotedName::text)) return false;
     for (const char c : name) {
       if (c < 0x20 || c > 0x7E || c == '"' || c == '\\') return false;
     }
@@ -502,6 +513,17 @@ struct ClaimLoader::Impl {
     }
   }
 
+  static QuotedName quotedNameOf(const std::string& name) {
+    QuotedName q;
+    q.size = static_cast<uint32_t>(name.size());
+    if (name.size() + 1 > sizeof q.text) return q;  // never compared: not rawComparable
+    std::memcpy(q.text, name.data(), name.size());
+    q.text[name.size()] = '"';
+    for (size_t i = 0; i <= name.size(); ++i) q.ignore[i / 16] &= ~(uint32_t{1} << (i % 16));
+    q.twoChunks = name.size() + 1 > 16;
+    return q;
+  }
+
   static RawName rawNameOf(const std::string& name) {
     RawName r;
     r.size = static_cast<uint32_t>(name.size());
@@ -522,17 +544,16 @@ struct ClaimLoader::Impl {
   FieldPlan planFor(const SchemaField& f) const {
     FieldPlan plan;
     std::memset(plan.key, 0, sizeof plan.key);
-    std::memset(plan.keyMask, 0, sizeof plan.keyMask);
-    plan.keyLength = static_cast<uint32_t>(f.name.size()) + 2;
+    plan.keyLength = static_cast<uint32_t>(f.name.size()) + 4;
     if (plan.keyLength <= sizeof plan.key) {
-      unsigned char bytes[sizeof plan.key] = {}, mask[sizeof plan.key] = {};
-      std::memcpy(bytes, f.name.data(), f.name.size());
-      bytes[f.name.size()] = '"';
-      bytes[f.name.size() + 1] = ':';
-      std::memset(mask, 0xFF, plan.keyLength);
-      std::memcpy(plan.key, bytes, sizeof bytes);
-      std::memcpy(plan.keyMask, mask, sizeof mask);
-      plan.words = plan.keyLength > 16 ? 3 : 2;
+      plan.key[0] = ',';
+      plan.key[1] = '"';
+      std::memcpy(plan.key + 2, f.name.data(), f.name.size());
+      plan.key[f.name.size() + 2] = '"';
+      plan.key[f.name.size() + 3] = ':';
+      for (uint32_t i = 0; i < plan.keyLength; ++i) plan.ignore[i / 16] &= ~(uint32_t{1} << (i % 16));
+      plan.want = 0xFFFF;
+      plan.twoChunks = plan.keyLength > 16;
     }
     plan.slot = f.slot;
     if (f.hasMin) {
@@ -1055,9 +1076,15 @@ struct ClaimLoader::Impl {
   // again and reports exactly as it always has. What it saves is simdjson's stage 1 and the
   // On-Demand calls per value, which cost more than the checks themselves.
 
-  void skipSpace() {
+  // The position in the input is passed and returned by value, never kept in the loader: as a
+  // member it lived in memory, and the compiler reloaded and stored it around every call and
+  // every write into a slot (which may alias anything). Each step takes the position of what it
+  // reads and returns the position after it, or null when the fast path gives up.
+
+  PPL_ALWAYS_INLINE static const char* skipSpace(const char* p) {
     // Every JSON space is at most ' ', and most tokens follow the last without any.
-    while (static_cast<unsigned char>(*cur) <= ' ' && isJsonSpace(*cur)) ++cur;
+    while (static_cast<unsigned char>(*p) <= ' ' && isJsonSpace(*p)) ++p;
+    return p;
   }
 
   // The key at `key` (after its opening quote) is `name` (field k of `record`) followed by its
@@ -1086,133 +1113,128 @@ struct ClaimLoader::Impl {
     return diff == 0;
   }
 
-  // A string at `cur` (its opening quote) without escapes or non-ASCII bytes: its text, with
-  // `cur` after the closing quote. False otherwise.
-  bool fastString(std::string_view& out) {
-    if (*cur != '"') return false;
-    const char* start = cur + 1;
+  // A string at `p` (its opening quote) without escapes or non-ASCII bytes: its text, and the
+  // position after the closing quote. Null otherwise.
+  static const char* fastString(const char* p, std::string_view& out) {
+    if (*p != '"') return nullptr;
+    const char* start = p + 1;
     const char* end = findStringEnd(start);
-    if (*end != '"') return false;
+    if (*end != '"') return nullptr;
     out = std::string_view(start, static_cast<size_t>(end - start));
-    cur = end + 1;
-    return true;
+    return end + 1;
   }
 
-  // A number at `cur` by the JSON grammar; `cur` after it.
-  bool fastNumber(std::string_view& out) {
-    const char* p = cur;
+  // A number at `start` by the JSON grammar: its text and the position after it.
+  static const char* fastNumber(const char* start, std::string_view& out) {
+    const char* p = start;
     if (*p == '-') ++p;
     if (*p == '0') {
       ++p;
     } else if (*p >= '1' && *p <= '9') {
       while (isDigit(*p)) ++p;
     } else {
-      return false;
+      return nullptr;
     }
     if (*p == '.') {
-      if (!isDigit(*++p)) return false;
+      if (!isDigit(*++p)) return nullptr;
       while (isDigit(*p)) ++p;
     }
     if (*p == 'e' || *p == 'E') {
       ++p;
       if (*p == '+' || *p == '-') ++p;
-      if (!isDigit(*p)) return false;
+      if (!isDigit(*p)) return nullptr;
       while (isDigit(*p)) ++p;
     }
-    out = std::string_view(cur, static_cast<size_t>(p - cur));
-    cur = p;
-    return true;
+    out = std::string_view(start, static_cast<size_t>(p - start));
+    return p;
   }
 
-  bool fastLiteral(std::string_view word) {
-    if (std::memcmp(cur, word.data(), word.size()) != 0) return false;  // the padding covers a short tail
-    cur += word.size();
-    return true;
+  static const char* fastLiteral(const char* p, std::string_view word) {
+    if (std::memcmp(p, word.data(), word.size()) != 0) return nullptr;  // the padding covers a short tail
+    return p + word.size();
   }
 
-  // A scalar by `op` (not kRecord or kList) into `out`; `element`: a list element.
-  PPL_ALWAYS_INLINE bool fastScalar(const FieldPlan& plan, FastOp op, bool element, Value& out) {
+  // A scalar at `p` by `op` (not kRecord or kList) into `out`; `element`: a list element.
+  PPL_ALWAYS_INLINE const char* fastScalar(const char* p, const FieldPlan& plan, FastOp op, bool element, Value& out) {
     const SchemaField& f = *plan.field;
-    const char* const s = cur + 1;  // a string's text
+    const char* const s = p + 1;  // a string's text
     switch (op) {
       case FastOp::kBool:
-        if (*cur == 't' && fastLiteral("true")) {
+        if (*p == 't' && std::memcmp(p, "true", 4) == 0) {
           setInt(out, 1);
-          return true;
+          return p + 4;
         }
-        if (*cur == 'f' && fastLiteral("false")) {
+        if (*p == 'f' && std::memcmp(p, "false", 5) == 0) {
           setInt(out, 0);
-          return true;
+          return p + 5;
         }
-        return false;
+        return nullptr;
       case FastOp::kInt:
       case FastOp::kDecimal: {
         const bool isInt = op == FastOp::kInt;
         // A short integer, or for a decimal field a short one with at most 6 digits after the
         // point (7350.0), is read here as numberValue would read it; the rest goes there.
-        const char* p = cur;
-        const bool negative = *p == '-';
-        p += negative;
-        if (*p >= '1' && *p <= '9') {
+        const char* q = p;
+        const bool negative = *q == '-';
+        q += negative;
+        if (*q >= '1' && *q <= '9') {
           uint64_t n = 0;
-          const char* const digits = p;
-          while (isDigit(*p)) n = n * 10 + static_cast<unsigned>(*p++ - '0');  // wraps past 19 digits: unused then
-          const ptrdiff_t integerDigits = p - digits;
-          if (integerDigits <= (isInt ? 18 : 9) && *p != '.' && *p != 'e' && *p != 'E') {
-            cur = p;
+          const char* const digits = q;
+          while (isDigit(*q)) n = n * 10 + static_cast<unsigned>(*q++ - '0');  // wraps past 19 digits: unused then
+          const ptrdiff_t integerDigits = q - digits;
+          if (integerDigits <= (isInt ? 18 : 9) && *q != '.' && *q != 'e' && *q != 'E') {
             const int64_t value = negative ? -static_cast<int64_t>(n) : static_cast<int64_t>(n);
-            return fastIntegerValue(value, plan, isInt, out);
+            return fastIntegerValue(value, plan, isInt, out) ? q : nullptr;
           }
-          if (!isInt && integerDigits <= 9 && *p == '.' && fastFraction(p, n, negative, plan, out)) return true;
-        } else if (!isInt && *p == '0' && p[1] == '.' && fastFraction(p + 1, 0, negative, plan, out)) {
-          return true;
+          if (!isInt && integerDigits <= 9 && *q == '.') {
+            if (const char* end = fastFraction(q, n, negative, plan, out)) return end;
+          }
+        } else if (!isInt && *q == '0' && q[1] == '.') {
+          if (const char* end = fastFraction(q + 1, 0, negative, plan, out)) return end;
         }
-        return fastGeneralNumber(f, isInt, out);
+        return fastGeneralNumber(p, f, isInt, out);
       }
       case FastOp::kDate: {
         int32_t days;
-        if (*cur == '"' && s[10] == '"' && parseDateAt(s, days)) {
+        if (*p == '"' && s[10] == '"' && dates.parseAt(s, days)) {
           setInt(out, days);
-          cur = s + 11;
-          return true;
+          return s + 11;
         }
         break;
       }
       case FastOp::kEnum:
-        if (*cur != '"') return false;
-        for (const RawName& name : enumNames[f.type.enumIndex]) {
-          if (rawIs(s, name)) {
+        if (*p != '"') return nullptr;
+        for (const QuotedName& name : enumNames[f.type.enumIndex]) {
+          if ((equalBytes(s, name.text) | name.ignore[0]) == 0xFFFF &&
+              (!name.twoChunks || (equalBytes(s + 16, name.text + 16) | name.ignore[1]) == 0xFFFF)) {
             setString(out, s, name.size);
-            cur = s + name.size + 1;
-            return true;
+            return s + name.size + 1;
           }
         }
         break;
       case FastOp::kFixed: {
         const size_t n = plan.fixedLength;
-        if (*cur == '"' && s[n] == '"' && matchesFormatAt(f.type.format, s, n)) {
+        if (*p == '"' && s[n] == '"' && matchesFormatAt(f.type.format, s, n)) {
           setString(out, s, static_cast<uint32_t>(n));
-          cur = s + n + 1;
-          return true;
+          return s + n + 1;
         }
         break;
       }
       case FastOp::kText: {
         // What stringValue would accept of a string without escapes: not empty where it must
         // not be, in its format.
-        if (*cur != '"') return false;
+        if (*p != '"') return nullptr;
         const char* const end = findStringEnd(s);
         const size_t n = static_cast<size_t>(end - s);
         if (*end == '"' && (n != 0 || element || !f.nonEmpty) && matchesFormatAt(f.type.format, s, n)) {
           setString(out, s, static_cast<uint32_t>(n));
-          cur = end + 1;
-          return true;
+          return end + 1;
         }
         break;
       }
       default: break;
     }
-    return fastGeneralString(f, element, out);
+    return fastGeneralString(p, f, element, out);
   }
 
   // plainIntegerValue(n, field, isInt, out) == kNone, the minimum checked as the plan says.
@@ -1233,13 +1255,14 @@ struct ClaimLoader::Impl {
   }
 
   // The fraction at `point` of a number whose integer part (at most 9 digits) is `n`: with 1 to
-  // 6 digits and no exponent it fits any claim number and is read here, `cur` after it (and
-  // true, a valid value in `out`). False, `cur` unchanged, otherwise.
-  PPL_ALWAYS_INLINE bool fastFraction(const char* point, uint64_t n, bool negative, const FieldPlan& plan, Value& out) {
+  // 6 digits and no exponent it fits any claim number and is read here (a valid value in
+  // `out`, and the position after it). Null otherwise.
+  PPL_ALWAYS_INLINE static const char* fastFraction(const char* point, uint64_t n, bool negative, const FieldPlan& plan,
+                                                    Value& out) {
     const char* p = point + 1;
     while (isDigit(*p) && p - point <= 7) n = n * 10 + static_cast<unsigned>(*p++ - '0');
     const ptrdiff_t scale = p - point - 1;
-    if (scale < 1 || scale > 6 || isDigit(*p) || *p == 'e' || *p == 'E') return false;
+    if (scale < 1 || scale > 6 || isDigit(*p) || *p == 'e' || *p == 'E') return nullptr;
     const int64_t value = static_cast<int64_t>(n);  // at most 15 digits
     const Decimal d = Decimal::fromScaled(negative ? -value : value, static_cast<int>(scale));
     // decimalValue, the minimum checked as the plan says.
@@ -1248,193 +1271,199 @@ struct ClaimLoader::Impl {
     if (plan.minCheck != MinCheck::kNoMin) {
       const int c =
           plan.minCheck == MinCheck::kSign ? (d.isZero() ? 0 : d.isNegative() ? -1 : 1) : compare(d, plan.field->min);
-      if (belowMin(*plan.field, c)) return false;
+      if (belowMin(*plan.field, c)) return nullptr;
     }
-    cur = p;
-    return true;
+    return p;
   }
 
-  bool fastGeneralNumber(const SchemaField& f, bool isInt, Value& out) {
+  PPL_NOINLINE static const char* fastGeneralNumber(const char* p, const SchemaField& f, bool isInt, Value& out) {
     std::string_view tok;
-    return fastNumber(tok) && numberValue(tok, f, isInt, out) == NumberProblem::kNone;
+    p = fastNumber(p, tok);
+    return p && numberValue(tok, f, isInt, out) == NumberProblem::kNone ? p : nullptr;
   }
 
-  bool fastGeneralString(const SchemaField& f, bool element, Value& out) {
+  PPL_NOINLINE const char* fastGeneralString(const char* p, const SchemaField& f, bool element, Value& out) const {
     std::string_view s;
     const ValueKind kind = f.type.kind == ValueKind::kList ? f.type.elemKind : f.type.kind;
-    return fastString(s) && stringValue(s, f, kind, element, out) == StringProblem::kNone;
+    p = fastString(p, s);
+    return p && stringValue(s, f, kind, element, out) == StringProblem::kNone ? p : nullptr;
   }
 
-  // A value of a field the schema does not have: checked as strict JSON (nested at most
-  // kMaxDepth deep) and skipped.
-  bool fastSkipValue() {
+  // A value (at `p`) of a field the schema does not have: checked as strict JSON (nested at
+  // most kMaxDepth deep) and skipped.
+  PPL_NOINLINE static const char* fastSkipValue(const char* p) {
     char closers[kMaxDepth];
     int open = 0;
     std::string_view ignored;
     for (;;) {
-      // A value starts at `cur`.
-      if (*cur == '{' || *cur == '[') {
-        const char closer = *cur == '{' ? '}' : ']';
-        ++cur;
-        skipSpace();
-        if (*cur != closer) {
-          if (open == kMaxDepth) return false;
+      // A value starts at `p`.
+      if (*p == '{' || *p == '[') {
+        const char closer = *p == '{' ? '}' : ']';
+        p = skipSpace(p + 1);
+        if (*p != closer) {
+          if (open == kMaxDepth) return nullptr;
           closers[open++] = closer;
-          if (closer == '}' && !fastSkipKey()) return false;
+          if (closer == '}' && !(p = fastSkipKey(p))) return nullptr;
           continue;
         }
-        ++cur;
-      } else if (*cur == '"') {
-        if (!fastString(ignored)) return false;
-      } else if (*cur == 't') {
-        if (!fastLiteral("true")) return false;
-      } else if (*cur == 'f') {
-        if (!fastLiteral("false")) return false;
-      } else if (*cur == 'n') {
-        if (!fastLiteral("null")) return false;
-      } else if (!fastNumber(ignored)) {
-        return false;
+        ++p;
+      } else if (*p == '"') {
+        if (!(p = fastString(p, ignored))) return nullptr;
+      } else if (*p == 't') {
+        if (!(p = fastLiteral(p, "true"))) return nullptr;
+      } else if (*p == 'f') {
+        if (!(p = fastLiteral(p, "false"))) return nullptr;
+      } else if (*p == 'n') {
+        if (!(p = fastLiteral(p, "null"))) return nullptr;
+      } else if (!(p = fastNumber(p, ignored))) {
+        return nullptr;
       }
       // After a value: close what ends here, then the next value.
       for (;;) {
-        if (open == 0) return true;
-        skipSpace();
-        if (*cur == closers[open - 1]) {
-          ++cur;
+        if (open == 0) return p;
+        p = skipSpace(p);
+        if (*p == closers[open - 1]) {
+          ++p;
           --open;
           continue;
         }
-        if (*cur != ',') return false;
-        ++cur;
-        skipSpace();
-        if (closers[open - 1] == '}' && !fastSkipKey()) return false;
+        if (*p != ',') return nullptr;
+        p = skipSpace(p + 1);
+        if (closers[open - 1] == '}' && !(p = fastSkipKey(p))) return nullptr;
         break;
       }
     }
   }
 
-  bool fastSkipKey() {
+  // A key at `p`, its colon and the white space after it.
+  static const char* fastSkipKey(const char* p) {
     std::string_view key;
-    if (!fastString(key)) return false;
-    skipSpace();
-    if (*cur != ':') return false;
-    ++cur;
-    skipSpace();
-    return true;
+    if (!(p = fastString(p, key))) return nullptr;
+    p = skipSpace(p);
+    if (*p != ':') return nullptr;
+    return skipSpace(p + 1);
   }
 
-  // The key at `key` (after its opening quote) is `plan`'s name, its closing quote and a colon.
-  // Reads 16 or 24 bytes: a key is inside the document, which the padding follows.
-  static bool keyIs(const char* key, const FieldPlan& plan) {
-    uint64_t w0, w1;
-    std::memcpy(&w0, key, sizeof w0);
-    std::memcpy(&w1, key + 8, sizeof w1);
-    uint64_t diff = ((w0 ^ plan.key[0]) & plan.keyMask[0]) | ((w1 ^ plan.key[1]) & plan.keyMask[1]);
-    if (plan.words > 2) {
-      uint64_t w2;
-      std::memcpy(&w2, key + 16, sizeof w2);
-      diff |= (w2 ^ plan.key[2]) & plan.keyMask[2];
-    }
-    return diff == 0;
+  // The bytes at `at` are a comma (not compared when `lead` is 1), `plan`'s name in quotes and
+  // a colon. Reads 16 or 32 bytes: `at` is inside the document, which the padding follows.
+  PPL_ALWAYS_INLINE static bool keyIs(const char* at, const FieldPlan& plan, uint32_t lead) {
+    if ((equalBytes(at, plan.key) | plan.ignore[0] | lead) != plan.want) return false;
+    return !plan.twoChunks || (equalBytes(at + 16, plan.key + 16) | plan.ignore[1]) == 0xFFFF;
   }
 
-  // After the opening brace of an object of `record` laid out at `base`.
-  bool fastObject(uint32_t record, uint32_t base, int depth) {
-    if (depth > kMaxDepth) return false;
+  // A bit per byte of the 16 at `text` that equals its byte of `bytes` (16-byte aligned).
+  PPL_ALWAYS_INLINE static uint32_t equalBytes(const char* text, const unsigned char* bytes) {
+#if defined(__SSE2__)
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text));
+    const __m128i k = _mm_load_si128(reinterpret_cast<const __m128i*>(bytes));
+    return static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, k)));
+#else
+    uint32_t mask = 0;
+    for (int i = 0; i < 16; ++i) mask |= uint32_t{static_cast<unsigned char>(text[i]) == bytes[i]} << i;
+    return mask;
+#endif
+  }
+
+  // An object of `record` laid out at `base`, from after its opening brace to after its
+  // closing one.
+  const char* fastObject(const char* p, uint32_t record, uint32_t base, int depth) {
+    if (depth > kMaxDepth) return nullptr;
     uint64_t seen = 0;  // a bit per field met (at most 64 fields: fastFieldsFit)
-    if (static_cast<unsigned char>(*cur) <= ' ') skipSpace();
-    if (*cur != '}') {
-      if (*cur != '"') return false;
-      if (!fastFields(record, base, depth, seen)) return false;
-      if (*cur != '}') return false;
+    if (static_cast<unsigned char>(*p) <= ' ') p = skipSpace(p);
+    if (*p != '}') {
+      if (*p != '"') return nullptr;
+      if (!(p = fastFields(p, record, base, depth, seen))) return nullptr;
+      if (*p != '}') return nullptr;
     }
-    ++cur;
-    return fastFinish(record, base, seen, depth);
+    return fastFinish(record, base, seen, depth) ? p + 1 : nullptr;
   }
 
-  // The fields of an object of `record` at `base`, from the first key's opening quote: true
-  // with `cur` at what follows the last value (and its white space), the fields met in `seen`.
-  PPL_ALWAYS_INLINE bool fastFields(uint32_t record, uint32_t base, int depth, uint64_t& seen) {
+  // The fields of an object of `record` at `base`, from the first key's opening quote: the
+  // position after the last value (and its white space), the fields met in `seen`.
+  PPL_ALWAYS_INLINE const char* fastFields(const char* p, uint32_t record, uint32_t base, int depth, uint64_t& seen) {
     const FieldPlan* const plan = &plans[planOffset[record]];
     const FieldPlan* next = plan;  // the field after the last one met
     bool inOrder = true;           // every key so far was the one expected: none can repeat yet
+    // `at`: the byte before a key's opening quote, a comma after a value; `lead` is 1 when that
+    // byte need not be compared (the quote is known to follow a comma or the object's brace and
+    // their white space), 0 when it must be the comma.
+    const char* at = p - 1;
+    uint32_t lead = 1;
     for (;;) {
-      // At a key's opening quote.
-      const char* const key = cur + 1;
       const FieldPlan* f;
-      if (next->words != 0 && keyIs(key, *next)) {
-        // The usual key: the one expected, then its colon.
+      if (keyIs(at, *next, lead)) {
+        // The usual key: the one expected, its comma, quotes and colon in the compact spelling.
         f = next;
-        cur = key + f->keyLength;
+        p = at + f->keyLength;
+      } else if (!lead) {
+        // After a value, not the compact spelling of the next key expected: the end of the
+        // object, or white space about the comma, or another key.
+        p = at;
+        const After after = fastNextField(p);
+        if (after != After::kKey) return after == After::kEnd ? p : nullptr;
+        at = p - 1;
+        lead = 1;
+        continue;
       } else {
         std::string_view name;
-        if (!fastString(name)) return false;
-        if (*cur != ':') {
-          skipSpace();
-          if (*cur != ':') return false;
+        if (!(p = fastString(at + 1, name))) return nullptr;
+        if (*p != ':') {
+          p = skipSpace(p);
+          if (*p != ':') return nullptr;
         }
-        ++cur;
+        ++p;
         const int k = findField(record, name);
         inOrder = false;
         if (k < 0) {
-          if (static_cast<unsigned char>(*cur) <= ' ') skipSpace();
-          if (!fastSkipValue()) return false;
-          const After after = fastNextField();
-          if (after == After::kKey) continue;
-          return after == After::kEnd;
+          if (static_cast<unsigned char>(*p) <= ' ') p = skipSpace(p);
+          if (!(p = fastSkipValue(p))) return nullptr;
+          at = p;
+          lead = 0;
+          continue;
         }
         f = plan + k;
       }
-      if (static_cast<unsigned char>(*cur) <= ' ') skipSpace();
-      if (!inOrder && (seen & f->bit)) return false;
+      if (static_cast<unsigned char>(*p) <= ' ') p = skipSpace(p);
+      if (!inOrder && (seen & f->bit)) return nullptr;
       seen |= f->bit;
       next = f + 1;
       // One dispatch on the field's operation: each case is fastScalar for one constant op.
       Value& slot = facts->slots[base + f->slot];
-      const SchemaField& field = *f->field;
-      bool ok;
       switch (f->op) {
         case FastOp::kRecord: {
-          if (*cur != '{') return false;
-          ++cur;
-          const uint32_t record2 = field.type.record;
+          if (*p != '{') return nullptr;
+          const uint32_t record2 = f->field->type.record;
           const uint32_t child = fastNewRecord(record2, 0);
           setRecord(facts->slots[base + f->slot], child);
-          ok = fastObject(record2, child, depth + 1);
+          p = fastObject(p + 1, record2, child, depth + 1);
           break;
         }
-        case FastOp::kList: ok = fastList(*f, base, depth + 1); break;
-        case FastOp::kBool: ok = fastScalar(*f, FastOp::kBool, false, slot); break;
-        case FastOp::kInt: ok = fastScalar(*f, FastOp::kInt, false, slot); break;
-        case FastOp::kDecimal: ok = fastScalar(*f, FastOp::kDecimal, false, slot); break;
-        case FastOp::kDate: ok = fastScalar(*f, FastOp::kDate, false, slot); break;
-        case FastOp::kEnum: ok = fastScalar(*f, FastOp::kEnum, false, slot); break;
-        case FastOp::kFixed: ok = fastScalar(*f, FastOp::kFixed, false, slot); break;
-        case FastOp::kText: ok = fastScalar(*f, FastOp::kText, false, slot); break;
-        default: ok = fastScalar(*f, FastOp::kString, false, slot); break;
+        case FastOp::kList: p = fastList(p, *f, base, depth + 1); break;
+        case FastOp::kBool: p = fastScalar(p, *f, FastOp::kBool, false, slot); break;
+        case FastOp::kInt: p = fastScalar(p, *f, FastOp::kInt, false, slot); break;
+        case FastOp::kDecimal: p = fastScalar(p, *f, FastOp::kDecimal, false, slot); break;
+        case FastOp::kDate: p = fastScalar(p, *f, FastOp::kDate, false, slot); break;
+        case FastOp::kEnum: p = fastScalar(p, *f, FastOp::kEnum, false, slot); break;
+        case FastOp::kFixed: p = fastScalar(p, *f, FastOp::kFixed, false, slot); break;
+        case FastOp::kText: p = fastScalar(p, *f, FastOp::kText, false, slot); break;
+        default: p = fastScalar(p, *f, FastOp::kString, false, slot); break;
       }
-      if (!ok) return false;
-      // The usual spelling goes on at once: a comma and the next key's quote.
-      if (cur[0] == ',' && cur[1] == '"') {
-        ++cur;
-        continue;
-      }
-      const After after = fastNextField();
-      if (after == After::kKey) continue;
-      return after == After::kEnd;
+      if (!p) return nullptr;
+      at = p;
+      lead = 0;
     }
   }
 
-  // After a field's value: the next field's key (`cur` at its opening quote), the end of the
-  // fields (`cur` at what follows the last value and its white space), or a comma that no key
+  // After a field's value: the next field's key (`p` at its opening quote), the end of the
+  // fields (`p` at what follows the last value and its white space), or a comma that no key
   // follows (a failure).
   enum class After { kKey, kEnd, kFail };
-  After fastNextField() {
-    if (static_cast<unsigned char>(*cur) <= ' ') skipSpace();
-    if (*cur != ',') return After::kEnd;
-    ++cur;
-    if (static_cast<unsigned char>(*cur) <= ' ') skipSpace();
-    return *cur == '"' ? After::kKey : After::kFail;
+  PPL_ALWAYS_INLINE static After fastNextField(const char*& p) {
+    if (static_cast<unsigned char>(*p) <= ' ') p = skipSpace(p);
+    if (*p != ',') return After::kEnd;
+    ++p;
+    if (static_cast<unsigned char>(*p) <= ' ') p = skipSpace(p);
+    return *p == '"' ? After::kKey : After::kFail;
   }
 
   // finishRecord for the fast path, from the record's plan: a missing required field or dates
@@ -1495,66 +1524,64 @@ struct ClaimLoader::Impl {
     return false;
   }
 
-  bool fastList(const FieldPlan& plan, uint32_t base, int depth) {
+  // A list at `p` (its opening bracket) for the field of `plan`: the position after it.
+  const char* fastList(const char* p, const FieldPlan& plan, uint32_t base, int depth) {
     const SchemaField& f = *plan.field;
-    if (depth > kMaxDepth || *cur != '[') return false;
-    ++cur;
+    if (depth > kMaxDepth || *p != '[') return nullptr;
+    ++p;
     // The elements go to the scratch of this depth by index; it grows (rarely, and keeps its
     // capacity) only when full.
     std::vector<Value>& items = listScratch[depth];
     uint32_t count = 0;
     const bool ofRecords = f.type.elemKind == ValueKind::kRecord;
-    if (static_cast<unsigned char>(*cur) <= ' ') skipSpace();
-    if (*cur == ']') {
-      ++cur;
+    if (static_cast<unsigned char>(*p) <= ' ') p = skipSpace(p);
+    if (*p == ']') {
+      ++p;
     } else {
       for (;;) {
-        if (count == kMaxListElements) return false;
+        if (count == kMaxListElements) return nullptr;
         if (count == items.size()) items.resize(std::max<size_t>(16, 2 * items.size()));
         if (ofRecords) {
-          if (*cur != '{') return false;
-          ++cur;
+          if (*p != '{') return nullptr;
           const uint32_t child = fastNewRecord(f.type.record, count);
           setRecord(items[count++], child);
-          if (!fastObject(f.type.record, child, depth + 1)) return false;
-        } else if (!fastScalar(plan, plan.elemOp, true, items[count++])) {
-          return false;
+          p = fastObject(p + 1, f.type.record, child, depth + 1);
+        } else {
+          p = fastScalar(p, plan, plan.elemOp, true, items[count++]);
         }
-        if (static_cast<unsigned char>(*cur) <= ' ') skipSpace();
-        if (*cur == ',') {
-          ++cur;
-          if (static_cast<unsigned char>(*cur) <= ' ') skipSpace();
+        if (!p) return nullptr;
+        if (static_cast<unsigned char>(*p) <= ' ') p = skipSpace(p);
+        if (*p == ',') {
+          ++p;
+          if (static_cast<unsigned char>(*p) <= ' ') p = skipSpace(p);
           continue;
         }
-        if (*cur != ']') return false;
-        ++cur;
+        if (*p != ']') return nullptr;
+        ++p;
         break;
       }
     }
-    if (f.nonEmpty && count == 0) return false;
-    if (f.uniqueBy >= 0 && fastRepeats(f, items.data(), count)) return false;
+    if (f.nonEmpty && count == 0) return nullptr;
+    if (f.uniqueBy >= 0 && fastRepeats(f, items.data(), count)) return nullptr;
     const uint32_t begin = static_cast<uint32_t>(facts->elems.size());
     facts->elems.insert(facts->elems.end(), items.data(), items.data() + count);
     Value& list = facts->slots[base + f.slot];
     clearValue(list);
     list.list = ListRef{begin, count};
-    return true;
+    return p;
   }
 
   bool fastDocument() {
-    cur = input.data();
-    skipSpace();
-    if (*cur != '{') return false;
-    ++cur;
+    const char* p = skipSpace(input.data());
+    if (*p != '{') return false;
     uint32_t root = fastNewRecord(schema.root, 0);
-    if (!fastObject(schema.root, root, 0)) return false;
+    if (!(p = fastObject(p + 1, schema.root, root, 0))) return false;
     // The root's fields met are still in the seen words of depth 0.
     if (claimIdField >= 0 && (seenWords[claimIdField >> 6] >> (claimIdField & 63) & 1)) {
       claimId = facts->slots[root + schema.records[schema.root].fields[claimIdField].slot].s.view();
       hadClaimId = true;
     }
-    skipSpace();
-    return cur == input.data() + inputSize;  // white space only after the claim (a NUL stops short)
+    return skipSpace(p) == input.data() + inputSize;  // white space only after the claim (a NUL stops short)
   }
 
   void copyInput(std::string_view json) {
@@ -1662,14 +1689,13 @@ struct ClaimLoader::Impl {
   std::vector<RecordPlan> recordPlans;  // by record
   std::vector<DatedSlots> datedSlots;   // by record (RecordPlan::datedBegin)
   bool fastFieldsFit = true;  // no record has more than 64 fields (the fast path's seen bits)
-  std::vector<std::vector<RawName>> enumNames;  // by enumeration: its names, raw
+  std::vector<std::vector<QuotedName>> enumNames;  // by enumeration: its names, raw
 
   // The fast path: only when every field name can be compared raw (printable ASCII, no quote
   // or backslash), as the key tables above assume. fastEnabled is also a switch for tests.
   bool fastPossible = false;
   bool fastEnabled = false;
   int claimIdField = -1;    // the root's string field "claim_id", echoed in error records
-  const char* cur = nullptr;  // the fast path's position in `input`
 
   od::parser parser;
   std::vector<char> input;  // the document, then SIMDJSON_PADDING zero bytes; keeps its capacity
@@ -1690,6 +1716,7 @@ struct ClaimLoader::Impl {
   std::vector<std::vector<uint32_t>> datedFields;  // by record: fields with `not before`
   std::vector<std::vector<Value>> listScratch;  // the open list's elements, by depth
   std::vector<uint32_t> uniqueScratch;
+  DateReader dates;  // the fast path's dates, its months remembered from claim to claim
   std::string_view claimId;  // in the parser's string buffer
   bool hadClaimId = false;
 };

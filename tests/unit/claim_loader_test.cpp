@@ -1119,6 +1119,56 @@ TEST_CASE("claim loader: the fast path reads punctuation as the general path doe
   }
 }
 
+// Keys are compared 16 bytes at a time with the comma before them and the colon after, and
+// enumeration names with their closing quote: keys of every length around the chunk limits
+// (and past the longest compared, 28), names up to the longest (31), each key and value also
+// one byte off, shorter or longer, and spelled with white space, load alike on both paths.
+TEST_CASE("claim loader: the fast path matches keys and enumeration names of every length", "[claim_loader]") {
+  Schema s;
+  s.name = "lengths";
+  s.version = "1";
+  s.records.resize(1);
+  s.records[0].name = "Claim";
+  s.root = 0;
+  std::vector<std::string> names;
+  for (size_t n = 1; n <= 31; ++n) names.push_back(std::string(n, 'e'));  // 31: the longest compared raw
+  s.enums.push_back(names);
+  std::vector<std::string> keys;
+  for (size_t n = 1; n <= 34; ++n) {
+    keys.push_back("k" + std::string(n - 1, static_cast<char>('a' + n % 26)));
+    SchemaField& f = addField(s.records[0], "", ValueKind::kString);
+    f.name = keys.back();
+    f.type.enumIndex = 0;
+    f.optional = true;
+  }
+  ClaimLoader loader(s);
+  auto oneOff = [](std::string text, size_t at) {
+    text[at] = static_cast<char>(text[at] + 1);
+    return text;
+  };
+  for (size_t k = 0; k < keys.size(); ++k) {
+    const std::string& key = keys[k];
+    const std::string next = keys[(k + 1) % keys.size()];
+    for (const std::string& name : names) {
+      const std::string value = "\"" + name + "\"";
+      // The key after the first, compared with its comma; and the first, from its quote.
+      expectSamePaths(loader, s, "{\"" + next + "\":\"e\",\"" + key + "\":" + value + "}");
+      expectSamePaths(loader, s, "{\"" + key + "\":" + value + ",\"" + next + "\":\"e\"}");
+      expectSamePaths(loader, s, "{ \"" + next + "\" : \"e\" , \"" + key + "\" : " + value + " }");
+      expectSamePaths(loader, s, "{\"" + key + "\":" + value.substr(0, value.size() - 2) + "\"}");
+      expectSamePaths(loader, s, "{\"" + key + "\":\"" + name + "e\"}");
+      expectSamePaths(loader, s, "{\"" + key + "\":" + oneOff(value, value.size() / 2) + "}");
+    }
+    for (size_t at = 0; at < key.size(); ++at) {
+      expectSamePaths(loader, s, "{\"" + next + "\":\"e\",\"" + oneOff(key, at) + "\":\"ee\"}");
+    }
+    expectSamePaths(loader, s, "{\"" + next + "\":\"e\",\"" + key + "x\":\"ee\"}");
+    expectSamePaths(loader, s, "{\"" + next + "\":\"e\",\"" + key.substr(0, key.size() - 1) + "\":\"ee\"}");
+    expectSamePaths(loader, s, "{\"" + next + "\":\"e\";\"" + key + "\":\"ee\"}");
+    expectSamePaths(loader, s, "{\"" + next + "\":\"e\",\"" + key + "\";\"ee\"}");
+  }
+}
+
 // The fast path writes a claim over the slots the caller's Facts still holds from the last one:
 // every pair of example claims, one loaded after the other into the same Facts, gives the facts
 // the second one gives alone (also after a failed load and after the general path).

@@ -95,11 +95,16 @@ TEST_CASE("date: every day from 1900 to 2100 round-trips", "[date]") {
 // with daysFromCivil and round-trips through formatDate.
 TEST_CASE("date: every day from 0001 to 9999 parses to its day number", "[date]") {
   char buf[10];
+  ppl::DateReader reader;
   for (int32_t day = ppl::kMinDateDays; day <= ppl::kMaxDateDays; ++day) {
     ppl::formatDate(day, buf);
     int32_t parsed = 0;
     if (!ppl::parseDate(std::string_view(buf, sizeof buf), parsed) || parsed != day) {
       FAIL(std::string(buf, sizeof buf) << " parses to " << parsed << ", not " << day);
+    }
+    // A reader meets each month first on its 1st (remembered), then on the other days.
+    if (!reader.parseAt(buf, parsed) || parsed != day) {
+      FAIL("DateReader: " << std::string(buf, sizeof buf) << " parses to " << parsed << ", not " << day);
     }
     int y;
     unsigned m, d;
@@ -165,7 +170,12 @@ bool referenceParseDate(const std::string& text, int32_t& days) {
   return true;
 }
 
-// parseDate and the reference accept or refuse `text` alike, with the same day.
+// One reader for every check, so that its months are remembered from earlier texts (the base
+// dates below are met before their variants) and both its paths run.
+ppl::DateReader sharedReader;
+
+// parseDate, a DateReader (for ten bytes) and the reference accept or refuse `text` alike,
+// with the same day.
 void expectSameAsReference(const std::string& text) {
   INFO(text);
   int32_t a = 7, b = 7;
@@ -173,6 +183,11 @@ void expectSameAsReference(const std::string& text) {
   const bool okB = referenceParseDate(text, b);
   REQUIRE(okA == okB);
   CHECK(a == b);
+  if (text.size() == 10) {
+    int32_t c = 7;
+    REQUIRE(sharedReader.parseAt(text.data(), c) == okB);
+    if (okB) CHECK(c == b);
+  }
 }
 
 }  // namespace
