@@ -464,9 +464,11 @@ Evaluator::Exit Evaluator::run(uint32_t chunkIndex, uint32_t lineBase, const Rul
   const Instr* pc = code;
   const Instr* ins = nullptr;
   Value* const R = registers_;
-  const Value* const K = constants_;
-  const Value* const slots = slots_;
-  const Value* const elems = elems_;
+  // Read through the members rather than copied into locals: a copy is spilled to the stack
+  // on every entry (run() is entered ~24 times a decision), and a handler loads either way.
+  const Value* const& K = constants_;
+  const Value* const& slots = slots_;
+  const Value* const& elems = elems_;
   // Every chunk codegen makes starts with LINE: do it here rather than through a dispatch.
   if (pc->op == Opcode::LINE) {
     R[pc->a].rec = lineBase;
@@ -776,12 +778,15 @@ Evaluator::Exit Evaluator::run(uint32_t chunkIndex, uint32_t lineBase, const Rul
       VM_CASE(ITERNEXT) {
       iterNext:
         IterState& it = VM_RA.iter;
-        if (it.pos >= it.count) {
+        const uint32_t pos = it.pos;
+        if (pos >= it.count) {
           pc = code + ins->c;
         } else {
-          const Value v = elems[it.begin + it.pos];
-          ++it.pos;
-          VM_RB = v;
+          // Advance first, copy last: the compiler cannot rule out that R[b] aliases the
+          // iterator or the list, and in this order it copies the element straight into R[b]
+          // instead of through a temporary (callgrind: 24 -> 14 instructions an element).
+          it.pos = pos + 1;
+          VM_RB = elems[it.begin + pos];
         }
         VM_NEXT();
       }
