@@ -260,7 +260,8 @@ Evaluator::Evaluator(const Program& program) : program_(program) {
   for (const PolicyInfo& policy : program.policies) maxRules = std::max(maxRules, policy.rules.size());
   ruleResults_.resize(maxRules);
 
-  sqrtBuiltin_ = findBuiltin("sqrt");
+  const int sqrtBuiltin = findBuiltin("sqrt");
+  for (const uint16_t id : program.functionIds) functions_.push_back(Function{builtinAt(id).impl, id == sqrtBuiltin});
   for (const Chunk& chunk : program.chunks) chunkCode_.push_back(chunk.code.data());
   constants_ = program.constantValues.data();
 }
@@ -827,12 +828,12 @@ Evaluator::Exit Evaluator::run(uint32_t chunkIndex, uint32_t lineBase, const Rul
         VM_NEXT();
       }
       VM_CASE(CALL) {
-        const uint16_t builtin = program_.functionIds[ins->b];
-        if (builtin == sqrtBuiltin_) {
+        const Function& function = functions_[ins->b];
+        if (function.memoized) {
           const Value& arg = registers_[ins->c];
           if (!remembered(*ins, arg.d, Decimal(), [&](Decimal& r) {
                 Value out;
-                const char* message = builtinAt(builtin).impl(&arg, out);
+                const char* message = function.impl(&arg, out);
                 r = out.d;
                 return message;
               })) {
@@ -841,7 +842,7 @@ Evaluator::Exit Evaluator::run(uint32_t chunkIndex, uint32_t lineBase, const Rul
           VM_NEXT();
         }
         Value result;
-        const char* message = builtinAt(builtin).impl(&VM_RC, result);
+        const char* message = function.impl(&VM_RC, result);
         if (message) {
           errorWhat_ = message;
           return Exit::kError;
