@@ -389,13 +389,14 @@ bool Evaluator::decideLine(const PolicyInfo& policy, uint32_t lineIndex, EvalErr
   const ReuseKey* const reuse = chunkReuse_.data();
   RuleResult* const results = ruleResults_.data();
   const uint32_t claim = claim_;
+  std::vector<RuleTraceEntry>* const trace = trace_;
   for (uint32_t r = 0; r < ruleCount; ++r) {
     const RuleInfo& rule = rules[r];
     const ReuseKey& key = reuse[rule.chunk];
     RuleResult* const stored = key.reusable ? &results[r] : nullptr;
     if (stored != nullptr && stored->claim == claim && sameKey(key, stored->lineBase, base)) {
       if (stored->exit == Exit::kFail) out.reasons.push_back(stored->reason);
-      if (trace_ != nullptr) traceRule(lineIndex, r, stored->exit);
+      if (trace != nullptr) traceRule(lineIndex, r, stored->exit);
       continue;
     }
     const Exit exit = run(rule.chunk, base, &rule, r);
@@ -409,7 +410,7 @@ bool Evaluator::decideLine(const PolicyInfo& policy, uint32_t lineIndex, EvalErr
       stored->exit = exit;
       if (exit == Exit::kFail) stored->reason = out.reasons.back();
     }
-    if (trace_ != nullptr) traceRule(lineIndex, r, exit);
+    if (trace != nullptr) traceRule(lineIndex, r, exit);
   }
 
   Verdict verdict = Verdict::kApprove;
