@@ -24,7 +24,8 @@
 // What the loop does check: arithmetic (overflow, division by zero), builtin failures, and a
 // rule that reads the decision of a line not decided yet. Those depend on the claim.
 //
-// Hot state (pc, code, registers, facts) lives in locals of run(); the per-line loop in decide()
+// Hot state (pc, code, the registers' address) lives in locals of run(); the facts and constants
+// are read through the Evaluator's members, set once per decide(). The per-line loop in decide()
 // does not allocate once the vectors have grown to the claim's size.
 //
 // A rule that depends on its line only through a few fields (most rules read only `dos`) is run
