@@ -14,6 +14,7 @@
 #include "runtime/decision.h"
 #include "runtime/facts.h"
 #include "runtime/value.h"
+#include "stdlib/functions.h"
 
 namespace ppl {
 
@@ -106,7 +107,13 @@ class Evaluator {
   };
   static constexpr size_t kMemoEntries = 64;
   DecimalMemo memo_[kMemoEntries];
-  int sqrtBuiltin_ = -1;  // the builtin id of `sqrt`
+  // The program's functions (CALL's operand b), resolved when the Evaluator is made: CALL
+  // then makes one load instead of going through Program::functionIds and builtinAt().
+  struct Function {
+    BuiltinImpl impl;
+    bool memoized;  // `sqrt`: its results go through the memo
+  };
+  std::vector<Function> functions_;
   // R[ins.a] := compute's result for operands b and c (c zero for a builtin's one argument),
   // from the memo entry when this instruction met them last time; compute(r) returns null or
   // the error's message. False with errorWhat_ set.
