@@ -402,7 +402,7 @@ bool runNdjsonRanges(const FileRanges& ranges, const DecisionJsonWriter& writer,
   constexpr size_t kSlotsPerThread = 4;
   OrderedRanges ordered(out, kSlotsPerThread * static_cast<size_t>(threads));
   std::atomic<size_t> nextRange{0};
-  auto decideRanges = [&](ClaimRunner& runner) {
+  auto decideRanges = [&](ClaimRunner& threadRunner) {
     InputBuffer buffer;
     std::string_view lines;
     std::string message;
@@ -413,7 +413,7 @@ bool runNdjsonRanges(const FileRanges& ranges, const DecisionJsonWriter& writer,
       if (ranges.read(index, buffer, lines, range.error)) {
         forEachLine(lines, [&](std::string_view line) {
           ++range.records;
-          if (!appendRecord(writer, runner, line, message, range.text)) ++range.bad;
+          if (!appendRecord(writer, threadRunner, line, message, range.text)) ++range.bad;
         });
       } else {
         range.readFailed = true;
@@ -443,7 +443,8 @@ bool runNdjsonThreaded(const std::string& path, const DecisionJsonWriter& writer
   LineReader reader;
   if (!reader.open(path, error)) return false;
   uint64_t size = 0;
-  if (reader.isRegularFile(size)) {
+  // Size 0 may be a file of /proc, whose size says nothing: read as a stream like an empty file.
+  if (reader.isRegularFile(size) && size > 0) {
     return runNdjsonRanges(FileRanges(reader.fd(), size), writer, program, runner, threads, out, records, bad,
                            error);
   }
