@@ -248,12 +248,11 @@ class BatchQueue {
 };
 
 // runNdjson of a stream (stdin, a pipe) on `threads` worker threads. The calling thread only
-// reads and writes: it reads
-// batches of about kBatchBytes of whole lines straight into each batch's buffer, keeps at most
-// kInFlightPerThread * threads of them in flight, and hands each batch's output, which its
-// worker wrote, to the output in input order, in one large write.
+// reads and writes: it reads batches of about kBatchBytes of whole lines straight into each
+// batch's buffer, keeps at most kInFlightPerThread * threads of them in flight, and hands each
+// batch's output, which its worker wrote, to the output in input order, in one large write.
 bool runNdjsonBatches(LineReader& reader, const DecisionJsonWriter& writer, const Program& program,
-                       int threads, Output& out, size_t& records, size_t& bad, std::string& error) {
+                      int threads, Output& out, size_t& records, size_t& bad, std::string& error) {
   constexpr size_t kBatchBytes = size_t{1} << 18;
   constexpr size_t kInFlightPerThread = 4;
 
@@ -372,6 +371,7 @@ class OrderedRanges {
     writing_ = false;
   }
 
+  // True once the writing reached a range whose reading failed.
   bool stopped() const { return stopped_.load(std::memory_order_relaxed); }
   // Read after every thread is done.
   size_t records() const { return records_; }
@@ -433,7 +433,7 @@ bool runNdjsonRanges(const FileRanges& ranges, const DecisionJsonWriter& writer,
   records = ordered.records();
   bad = ordered.bad();
   error = ordered.error();
-  return error.empty();
+  return !ordered.stopped();
 }
 
 // runNdjson on `threads` threads: by ranges for a regular file, in batches for other input.
@@ -511,8 +511,9 @@ int runEval(const std::vector<std::string>& args) {
       size_t records = 0;
       size_t bad = 0;
       std::string error;
-      bool read = threads > 1 ? runNdjsonThreaded(path, writer, program, runner, threads, out, records, bad, error)
-                              : runNdjson(path, writer, runner, out, records, bad, error);
+      bool read = threads > 1
+                      ? runNdjsonThreaded(path, writer, program, runner, threads, out, records, bad, error)
+                      : runNdjson(path, writer, runner, out, records, bad, error);
       out.flush();
       if (!read) inputError(displayName(path), fmt::format("cannot read: {}", error));
       if (bad > 0) {
