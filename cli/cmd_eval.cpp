@@ -2,11 +2,14 @@
 //
 // Claims come one per file (JSON, pretty output) or one per line (--ndjson: one output line per
 // input line, in order). A bad claim never stops the run: it is reported and the next is decided.
-// With --threads N, NDJSON input is cut into batches of whole lines that N workers decide, each
-// with its own loader and evaluator, each writing its batch's output; the calling thread only
-// reads the input and writes the batches' outputs in input order, so the output is the same
-// bytes whatever N is.
+// With --threads N, N threads decide NDJSON input, each with its own loader and evaluator. A
+// regular file is cut into byte ranges that the threads (the calling thread among them) take in
+// turn, read themselves and decide; whichever thread completes the range next due writes it and
+// the completed ranges after it. Other input (stdin, a pipe) is read by the calling thread alone,
+// in batches of whole lines that N workers decide and it writes in input order. Either way the
+// output is the same bytes whatever N is.
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
@@ -244,16 +247,14 @@ class BatchQueue {
   bool closed_ = false;
 };
 
-// runNdjson on `threads` worker threads. The calling thread only reads and writes: it reads
-// batches of about kBatchBytes of whole lines straight into each batch's buffer, keeps at most
-// kInFlightPerThread * threads of them in flight, and hands each batch's output, which its
-// worker wrote, to the output in input order, in one large write.
-bool runNdjsonThreaded(const std::string& path, const DecisionJsonWriter& writer, const Program& program,
-                       int threads, Output& out, size_t& records, size_t& bad, std::string& error) {
+// runNdjson of a stream (stdin, a pipe) on `threads` worker threads. The calling thread only
+// reads and writes: it reads batches of about kBatchBytes of whole lines straight into each
+// batch's buffer, keeps at most kInFlightPerThread * threads of them in flight, and hands each
+// batch's output, which its worker wrote, to the output in input order, in one large write.
+bool runNdjsonBatches(LineReader& reader, const DecisionJsonWriter& writer, const Program& program,
+                      int threads, Output& out, size_t& records, size_t& bad, std::string& error) {
   constexpr size_t kBatchBytes = size_t{1} << 18;
   constexpr size_t kInFlightPerThread = 4;
-  LineReader reader;
-  if (!reader.open(path, error)) return false;
 
   BatchQueue queue;
   std::vector<std::thread> workers;
@@ -306,6 +307,148 @@ bool runNdjsonThreaded(const std::string& path, const DecisionJsonWriter& writer
   for (std::thread& worker : workers) worker.join();
   if (reader.failed()) error = reader.error();
   return !reader.failed();
+}
+
+// What deciding one range of the input printed, kept until the range is written.
+struct RangeOutput {
+  std::string text;  // one line per input line
+  size_t records = 0;
+  size_t bad = 0;
+  bool readFailed = false;
+  std::string error;  // errno's text when readFailed
+  bool decided = false;
+};
+
+// Ranges decided in any order, written in input order: whichever thread completes the range next
+// due writes it and every completed range after it; a thread that completes another range leaves
+// it and takes the next. A thread waits only when it is `slots` ranges ahead of the writing.
+class OrderedRanges {
+ public:
+  OrderedRanges(Output& out, size_t slots) : out_(out), slots_(slots) {}
+
+  // The output of range `index`, to fill; waits while the range is too far ahead of the writing.
+  RangeOutput& start(size_t index) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (index >= nextDue_ + slots_.size()) {
+      slotFreed_.wait(lock, [&] { return index < nextDue_ + slots_.size(); });
+    }
+    RangeOutput& range = slots_[index % slots_.size()];
+    range.text.clear();
+    range.records = 0;
+    range.bad = 0;
+    range.readFailed = false;
+    return range;
+  }
+
+  // Range `index` is decided. Writes it and the decided ranges after it when it is the next due
+  // and no other thread is writing; else the writing thread will. From a range whose reading
+  // failed on, nothing more is written, and stopped() tells the threads to take no more ranges.
+  void finish(size_t index) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    slots_[index % slots_.size()].decided = true;
+    if (writing_) return;
+    writing_ = true;
+    for (;;) {
+      RangeOutput& range = slots_[nextDue_ % slots_.size()];
+      if (!range.decided) break;
+      lock.unlock();
+      if (!stopped_.load(std::memory_order_relaxed)) {
+        if (range.readFailed) {
+          error_ = range.error;
+          stopped_.store(true, std::memory_order_relaxed);
+        } else {
+          out_.write(range.text);
+          out_.endRecord();
+          records_ += range.records;
+          bad_ += range.bad;
+        }
+      }
+      lock.lock();
+      range.decided = false;
+      ++nextDue_;
+      slotFreed_.notify_all();
+    }
+    writing_ = false;
+  }
+
+  // True once the writing reached a range whose reading failed.
+  bool stopped() const { return stopped_.load(std::memory_order_relaxed); }
+  // Read after every thread is done.
+  size_t records() const { return records_; }
+  size_t bad() const { return bad_; }
+  const std::string& error() const { return error_; }
+
+ private:
+  Output& out_;
+  std::mutex mutex_;
+  std::condition_variable slotFreed_;
+  std::vector<RangeOutput> slots_;
+  size_t nextDue_ = 0;
+  bool writing_ = false;
+  std::atomic<bool> stopped_{false};
+  // The writing thread's, one at a time:
+  size_t records_ = 0;
+  size_t bad_ = 0;
+  std::string error_;
+};
+
+// runNdjson of a regular file on `threads` threads, the calling thread (with `runner`) being one:
+// each takes the next range of the file by an atomic counter, reads and decides it, and hands its
+// output to OrderedRanges. False (with `error`) when reading a range failed: the ranges before it
+// are written and counted, none after.
+bool runNdjsonRanges(const FileRanges& ranges, const DecisionJsonWriter& writer, const Program& program,
+                     ClaimRunner& runner, int threads, Output& out, size_t& records, size_t& bad,
+                     std::string& error) {
+  constexpr size_t kSlotsPerThread = 4;
+  OrderedRanges ordered(out, kSlotsPerThread * static_cast<size_t>(threads));
+  std::atomic<size_t> nextRange{0};
+  auto decideRanges = [&](ClaimRunner& threadRunner) {
+    InputBuffer buffer;
+    std::string_view lines;
+    std::string message;
+    while (!ordered.stopped()) {
+      const size_t index = nextRange.fetch_add(1, std::memory_order_relaxed);
+      if (index >= ranges.count()) break;
+      RangeOutput& range = ordered.start(index);
+      if (ranges.read(index, buffer, lines, range.error)) {
+        forEachLine(lines, [&](std::string_view line) {
+          ++range.records;
+          if (!appendRecord(writer, threadRunner, line, message, range.text)) ++range.bad;
+        });
+      } else {
+        range.readFailed = true;
+      }
+      ordered.finish(index);
+    }
+  };
+  std::vector<std::thread> helpers;
+  for (int t = 1; t < threads; ++t) {
+    helpers.emplace_back([&] {
+      ClaimRunner own(program);
+      decideRanges(own);
+    });
+  }
+  decideRanges(runner);
+  for (std::thread& helper : helpers) helper.join();
+  records = ordered.records();
+  bad = ordered.bad();
+  error = ordered.error();
+  return !ordered.stopped();
+}
+
+// runNdjson on `threads` threads: by ranges for a regular file, in batches for other input.
+bool runNdjsonThreaded(const std::string& path, const DecisionJsonWriter& writer, const Program& program,
+                       ClaimRunner& runner, int threads, Output& out, size_t& records, size_t& bad,
+                       std::string& error) {
+  LineReader reader;
+  if (!reader.open(path, error)) return false;
+  uint64_t size = 0;
+  // Size 0 may be a file of /proc, whose size says nothing: read as a stream like an empty file.
+  if (reader.isRegularFile(size) && size > 0) {
+    return runNdjsonRanges(FileRanges(reader.fd(), size), writer, program, runner, threads, out, records, bad,
+                           error);
+  }
+  return runNdjsonBatches(reader, writer, program, threads, out, records, bad, error);
 }
 
 }  // namespace
@@ -368,8 +511,9 @@ int runEval(const std::vector<std::string>& args) {
       size_t records = 0;
       size_t bad = 0;
       std::string error;
-      bool read = threads > 1 ? runNdjsonThreaded(path, writer, program, threads, out, records, bad, error)
-                              : runNdjson(path, writer, runner, out, records, bad, error);
+      bool read = threads > 1
+                      ? runNdjsonThreaded(path, writer, program, runner, threads, out, records, bad, error)
+                      : runNdjson(path, writer, runner, out, records, bad, error);
       out.flush();
       if (!read) inputError(displayName(path), fmt::format("cannot read: {}", error));
       if (bad > 0) {

@@ -1,6 +1,7 @@
 #include "cli/line_reader.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -43,6 +44,13 @@ bool LineReader::open(const std::string& path, std::string& error) {
   return true;
 }
 
+bool LineReader::isRegularFile(uint64_t& size) const {
+  struct stat st;
+  if (!ownsFd_ || ::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) return false;
+  size = static_cast<uint64_t>(st.st_size);
+  return true;
+}
+
 bool LineReader::next(InputBuffer& piece, size_t minBytes) {
   // A read smaller than this is not worth a system call while a piece grows.
   constexpr size_t kMinRead = size_t{1} << 16;
@@ -76,6 +84,55 @@ bool LineReader::next(InputBuffer& piece, size_t minBytes) {
   }
   piece.truncate(wholeLines);
   return wholeLines > 0;
+}
+
+bool FileRanges::readAt(uint64_t offset, size_t n, InputBuffer& buffer, std::string& error) const {
+  buffer.reserveRoom(n);
+  while (n > 0) {
+    const ssize_t got = ::pread(fd_, buffer.data() + buffer.size(), n, static_cast<off_t>(offset));
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      error = std::strerror(errno);
+      return false;
+    }
+    if (got == 0) break;
+    buffer.grow(static_cast<size_t>(got));
+    offset += static_cast<uint64_t>(got);
+    n -= static_cast<size_t>(got);
+  }
+  return true;
+}
+
+bool FileRanges::read(size_t index, InputBuffer& buffer, std::string_view& lines, std::string& error) const {
+  // A read past the range, to finish its last line, is this big each time.
+  constexpr size_t kReadOn = size_t{1} << 16;
+  const uint64_t begin = uint64_t{index} * kRangeBytes;
+  const uint64_t end = begin + kRangeBytes;
+  // From the byte before the range: a line begins at `begin` only when that byte is a '\n'.
+  const uint64_t from = index == 0 ? 0 : begin - 1;
+  buffer.truncate(0);
+  lines = std::string_view();
+  if (!readAt(from, end - from, buffer, error)) return false;
+  size_t first = 0;  // where the range's first line begins in `buffer`
+  if (index > 0) {
+    const void* nl = std::memchr(buffer.data(), '\n', buffer.size());
+    if (nl == nullptr) return true;  // all of it belongs to a line begun before the range
+    // When that '\n' is the range's last byte, the next line is the next range's: none is left.
+    first = static_cast<size_t>(static_cast<const char*>(nl) - buffer.data()) + 1;
+  }
+  if (buffer.size() == end - from && buffer.view().back() != '\n') {
+    for (;;) {
+      const size_t had = buffer.size();
+      if (!readAt(from + had, kReadOn, buffer, error)) return false;
+      if (buffer.size() == had) break;  // the file's last line, without a '\n'
+      if (const void* nl = std::memchr(buffer.data() + had, '\n', buffer.size() - had)) {
+        buffer.truncate(static_cast<size_t>(static_cast<const char*>(nl) - buffer.data()) + 1);
+        break;
+      }
+    }
+  }
+  lines = buffer.view().substr(first);
+  return true;
 }
 
 }  // namespace ppl::cli

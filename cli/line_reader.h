@@ -1,8 +1,10 @@
 // Reading NDJSON input for `pplc eval --ndjson`: large read(2) calls straight into a reusable
-// buffer, cut after the last whole line.
+// buffer, cut after the last whole line; or, for a regular file read by several threads, fixed
+// byte ranges that each thread reads itself with pread(2).
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -55,6 +57,12 @@ class LineReader {
   // errno's text for the read error.
   const std::string& error() const { return error_; }
 
+  // True, with its size in `size`, when the input is a regular file named by its path; false
+  // for stdin (`-`: whoever redirected it may share its file offset), pipes, devices and
+  // directories. Asked before the first next().
+  bool isRegularFile(uint64_t& size) const;
+  int fd() const { return fd_; }
+
  private:
   int fd_ = -1;
   bool ownsFd_ = false;
@@ -62,6 +70,33 @@ class LineReader {
   bool failed_ = false;
   std::string error_;
   InputBuffer carry_;  // the start of a line the last piece did not finish
+};
+
+// A regular file cut into fixed byte ranges that threads read independently, in any order, with
+// pread(2) (no shared file offset). A record belongs to the range where its first byte lies: a
+// range skips the end of a line begun before it and reads on past its end to finish its own last
+// line, so the ranges' lines, in range order, are the file's lines, whatever the range size.
+class FileRanges {
+ public:
+  static constexpr size_t kRangeBytes = size_t{1} << 18;
+
+  // `fd` stays open while the ranges are read; `size` is the file's size when it was opened (a
+  // file that grows later is read to the first '\n' past that size).
+  FileRanges(int fd, uint64_t size) : fd_(fd), count_((size + kRangeBytes - 1) / kRangeBytes) {}
+
+  size_t count() const { return count_; }
+
+  // Reads range `index` into `buffer` and points `lines` at its lines within it, each ending in
+  // '\n' except the file's last line when it has none; empty when no line begins in the range.
+  // False (with errno's text in `error`) when reading failed; nothing of the range is kept.
+  bool read(size_t index, InputBuffer& buffer, std::string_view& lines, std::string& error) const;
+
+ private:
+  // Appends what the file holds at [offset, offset + n) to `buffer`, fewer bytes at its end.
+  bool readAt(uint64_t offset, size_t n, InputBuffer& buffer, std::string& error) const;
+
+  int fd_;
+  size_t count_;
 };
 
 }  // namespace ppl::cli

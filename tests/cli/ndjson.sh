@@ -85,4 +85,84 @@ run eval --ndjson "$POLICIES" "$TMP/empty.ndjson"
 expect_rc 0 "empty ndjson"
 expect_stdout_empty "empty ndjson: no output"
 
+# --threads N reads a regular file in byte ranges of 256 KiB (FileRanges::kRangeBytes), each
+# thread its own; a record belongs to the range where its first byte lies. Whatever the lines
+# at a range boundary, N threads print what one thread (which reads the file as a stream) prints.
+range=262144
+claim="$(one_line "$approve")"
+
+# fill FILE SIZE [END]: appends decided claims padded with spaces, each ending in '\n' (the last
+# one in END), until FILE holds exactly SIZE bytes.
+fill() {
+  local file="$1" size="$2" end="${3:-\n}" width=4096 left
+  left=$((size - $(wc -c <"$file")))
+  while ((left > 2 * width)); do
+    printf '%s%*s\n' "$claim" $((width - ${#claim} - 1)) '' >>"$file"
+    left=$((left - width))
+  done
+  printf "%s%*s$end" "$claim" $((left - ${#claim} - $(printf "$end" | wc -c))) '' >>"$file"
+}
+
+# expect_threads_same WHAT FILE LINES: --threads 2, 3 and 8 print the same bytes, stderr and exit
+# status as one thread, which prints LINES lines.
+expect_threads_same() {
+  local what="$1" file="$2" lines="$3" n want
+  "$PPLC" eval --ndjson "$POLICIES" "$file" >"$TMP/one.out" 2>"$TMP/one.err"
+  want=$?
+  check "$what: one thread prints $lines lines" test "$(wc -l <"$TMP/one.out")" = "$lines"
+  for n in 2 3 8; do
+    run eval --ndjson --threads "$n" "$POLICIES" "$file"
+    expect_rc "$want" "$what, --threads $n: exit status"
+    check "$what, --threads $n: stdout is byte-identical to one thread" cmp -s "$OUT" "$TMP/one.out"
+    check "$what, --threads $n: stderr is identical" cmp -s "$ERR" "$TMP/one.err"
+  done
+}
+
+b="$TMP/boundary.ndjson"
+: >"$b"
+fill "$b" $((range - 100))
+{ echo "$claim"; echo "$claim"; } >>"$b"                  # the boundary inside a line
+fill "$b" $((2 * range))                                      # a '\n' the last byte of a range
+echo "$claim" >>"$b"
+fill "$b" $((3 * range + 1))                                  # a '\n' the first byte of a range
+fill "$b" $((4 * range + 1)) '\r\n'                           # '\r' and '\n' on each side
+fill "$b" $((5 * range)) '\r\n'                               # "\r\n" ending a range
+fill "$b" $((6 * range + 2)) '\r\n'                           # "\r\n" beginning a range
+printf '\r\n' >>"$b"                                          # a line holding only '\r'
+fill "$b" $((7 * range - 5))
+printf '%s' "$claim" >>"$b"                                   # the last line, no '\n', across a boundary
+expect_threads_same "range boundaries in and between lines" "$b" "$(($(wc -l <"$b") + 1))"
+check "range boundaries: one error line (the '\r' line)" test "$(grep -c '"error"' "$TMP/one.out")" = 1
+
+broken='{"claim_id": "CLM-BROK'
+: >"$b"
+fill "$b" $((range - ${#broken} - 1))
+echo "$broken" >>"$b"                                         # a bad record ending a range
+echo "$broken" >>"$b"                                         # and one beginning the next
+fill "$b" $((2 * range - 10))
+echo "$broken" >>"$b"                                         # one across a boundary
+echo >>"$b"                                                   # a blank line after it
+fill "$b" $((3 * range))
+echo >>"$b"                                                   # a blank line beginning a range
+echo "$claim" | sed 's/"units": *40/"units": -1/' >>"$b"     # a schema-invalid record after it
+expect_threads_same "bad records at range boundaries" "$b" "$(wc -l <"$b")"
+check "bad records at range boundaries: each reported" test "$(grep -c '"error"' "$TMP/one.out")" = 6
+check "bad records at range boundaries: counted" grep -q '6 of ' "$TMP/one.err"
+
+: >"$b"
+printf '%s%*s\n' "$claim" $((3 * range)) '' >>"$b"           # one line longer than three ranges
+echo "$claim" >>"$b"
+printf '%s%*s' "$claim" $((range + 7)) '' >>"$b"              # and a last one, without '\n'
+expect_threads_same "lines longer than a range" "$b" 3
+check "lines longer than a range: all decided" test "$(grep -c '"error"' "$TMP/one.out")" = 0
+
+printf '%s%*s' "$claim" $((2 * range)) '' >"$b"                # a file of one line, no '\n'
+expect_threads_same "a file of one long line" "$b" 1
+expect_threads_same "a file smaller than a range" "$input" 8
+: >"$b"
+expect_threads_same "an empty file" "$b" 0
+run eval --ndjson --threads 2 "$POLICIES" "$TMP"
+expect_rc 1 "--threads 2 from a directory"
+expect_stderr 'cannot read: Is a directory' "--threads 2 from a directory"
+
 finish
