@@ -2,6 +2,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 
 #include <fmt/core.h>
 
@@ -9,6 +10,8 @@
 #include "cli/commands.h"
 
 namespace ppl::cli {
+
+namespace fs = std::filesystem;
 
 const char* const kBuildHelp =
     R"(Usage: pplc build POLICY|DIR... -o FILE.pplb
@@ -26,29 +29,50 @@ Exit status: 0 written, 1 the policies have errors (or FILE cannot be written), 
 
 namespace {
 
-// Writes through a temporary file and a rename, so that FILE is never left half written.
+// Writes through a temporary file and a rename beside the real file (a symbolic link is
+// followed, not replaced), so that FILE is never left half written. What is not a regular file
+// (a device such as /dev/stdout or /dev/full, a FIFO) is written in place: a rename would put a
+// regular file where it was.
 bool writeFileAtomically(const std::string& path, const std::string& bytes, std::string& error) {
-  std::string tmp = path + ".tmp";
-  std::FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (f == nullptr) {
+  auto writeTo = [&](const std::string& file) {
+    std::FILE* f = std::fopen(file.c_str(), "wb");
+    if (f == nullptr) {
+      error = std::strerror(errno);
+      return false;
+    }
+    bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
+    int savedErrno = errno;
+    if (std::fclose(f) != 0 && ok) {
+      ok = false;
+      savedErrno = errno;
+    }
+    if (!ok) error = std::strerror(savedErrno);
+    return ok;
+  };
+  std::error_code ec;
+  const fs::path target = fs::weakly_canonical(path, ec);
+  const std::string real = ec ? path : target.string();
+  const fs::file_status status = fs::status(real, ec);
+  if (!ec && fs::exists(status) && !fs::is_regular_file(status)) return writeTo(real);
+  const std::string tmp = real + ".tmp";
+  bool ok = writeTo(tmp);
+  if (ok && std::rename(tmp.c_str(), real.c_str()) != 0) {
+    ok = false;
     error = std::strerror(errno);
-    return false;
   }
-  bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
-  int savedErrno = errno;
-  if (std::fclose(f) != 0 && ok) {
-    ok = false;
-    savedErrno = errno;
-  }
-  if (ok && std::rename(tmp.c_str(), path.c_str()) != 0) {
-    ok = false;
-    savedErrno = errno;
-  }
-  if (!ok) {
-    std::remove(tmp.c_str());
-    error = std::strerror(savedErrno);
-  }
+  if (!ok) std::remove(tmp.c_str());
   return ok;
+}
+
+// True when writing `output` would overwrite a source being compiled: a `.ppl` file (what a
+// directory input stands for), or one of the files named.
+bool overwritesSource(const std::string& output, const std::vector<std::string>& inputs) {
+  if (fs::path(output).extension() == ".ppl") return true;
+  for (const std::string& input : inputs) {
+    std::error_code ec;
+    if (fs::equivalent(output, input, ec) && !ec) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -72,6 +96,10 @@ int runBuild(const std::vector<std::string>& args) {
     if (isBytecodePath(input)) {
       return usageError("build", fmt::format("`{}` is already compiled: give policy sources", input));
     }
+  }
+
+  if (overwritesSource(output, inputs)) {
+    return usageError("build", fmt::format("`{}` would overwrite a policy source: write the pack to a .pplb file", output));
   }
 
   Program program;

@@ -207,6 +207,7 @@ class Checker {
   }
 
   // --- policies
+  void checkClassCycles();
   void assemblePolicy(const Unit& unit);
   void computePhases(CheckedPolicy& policy, const Unit& unit);
 };
@@ -1248,6 +1249,64 @@ void Checker::computePhases(CheckedPolicy& policy, const Unit& unit) {
             [](const PhasedClass& a, const PhasedClass& b) { return a.decl->span.line < b.decl->span.line; });
 }
 
+// A class of lines is inlined where it is tested, like a define, so one whose condition tests
+// itself (`lines a: line is a`), directly or through other classes and defines, has no meaning;
+// the checker must refuse it before codegen recurses without end. Runs once the program has no
+// other error, so that every reference is resolved and defines are not recursive.
+void Checker::checkClassCycles() {
+  // The classes an expression tests, through the defines it uses.
+  std::map<const DefineDecl*, std::set<const LinesDecl*>> defineClasses;
+  std::function<void(const Expr&, std::set<const LinesDecl*>&)> classesOf = [&](const Expr& e, std::set<const LinesDecl*>& out) {
+    if (e.kind == ExprKind::kLineClass && e.linesRef) out.insert(e.linesRef);
+    if (e.ref == RefKind::kDefine && e.defineRef) {
+      auto it = defineClasses.find(e.defineRef);
+      if (it == defineClasses.end()) {
+        std::set<const LinesDecl*> own;
+        if (e.defineRef->body) classesOf(*e.defineRef->body, own);
+        it = defineClasses.emplace(e.defineRef, std::move(own)).first;
+      }
+      out.insert(it->second.begin(), it->second.end());
+    }
+    for (const ExprPtr& kid : e.kids) {
+      if (kid) classesOf(*kid, out);
+    }
+  };
+  std::map<const LinesDecl*, std::set<const LinesDecl*>> tests;
+  std::vector<const LinesDecl*> order;  // in source order, for a stable first error
+  for (const auto& u : prog_.units) {
+    for (const Decl& d : u->decls) {
+      if (d.kind != DeclKind::kLines || !d.linesDecl->predicate) continue;
+      classesOf(*d.linesDecl->predicate, tests[d.linesDecl.get()]);
+      order.push_back(d.linesDecl.get());
+    }
+  }
+  std::map<const LinesDecl*, int> state;  // 1: on the path being followed, 2: done
+  std::vector<const LinesDecl*> path;
+  std::function<bool(const LinesDecl*)> follow = [&](const LinesDecl* cls) -> bool {
+    int& st = state[cls];
+    if (st == 2) return false;
+    if (st == 1) {
+      std::string chain;
+      auto from = std::find(path.begin(), path.end(), cls);
+      for (auto it = from; it != path.end(); ++it) chain += "`" + (*it)->name + "` -> ";
+      chain += "`" + cls->name + "`";
+      error(cls->span, fmt::format("class of lines `{}` is defined in terms of itself ({}); classes cannot be recursive", cls->name, chain));
+      return true;
+    }
+    st = 1;
+    path.push_back(cls);
+    for (const LinesDecl* next : tests[cls]) {
+      if (follow(next)) return true;
+    }
+    path.pop_back();
+    st = 2;
+    return false;
+  };
+  for (const LinesDecl* cls : order) {
+    if (follow(cls)) return;  // one report is enough: the rest of a cycle repeats it
+  }
+}
+
 void Checker::assemblePolicy(const Unit& unit) {
   CheckedPolicy p;
   p.unit = &unit;
@@ -1274,6 +1333,10 @@ void Checker::assemblePolicy(const Unit& unit) {
     if (expectKind(*expr, expr->type, TypeKind::kDate, "an effective date") && foldInto(*expr, Type::of(TypeKind::kDate), v)) {
       *out = static_cast<int32_t>(v.value.i);
     }
+  }
+  if (p.effectiveFrom != INT32_MIN && p.effectiveThrough != INT32_MAX && p.effectiveThrough < p.effectiveFrom) {
+    error(unit.effectiveThrough->span, "the effective range ends before it starts: no line would ever be governed",
+          {"`effective from A through B` needs A <= B"});
   }
   // Rules: each used module's (its own uses first), once, in `use` order; then the policy's.
   std::set<const Unit*> included;
@@ -1429,6 +1492,8 @@ bool Checker::run() {
       }
     }
   }
+  if (diags_.hasErrors()) return false;
+  checkClassCycles();
   if (diags_.hasErrors()) return false;
   for (const auto& u : prog_.units) {
     if (u->kind == UnitKind::kPolicy) assemblePolicy(*u);

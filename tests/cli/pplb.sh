@@ -33,6 +33,27 @@ check "disasm from .pplb: same as from source" cmp -s "$OUT" "$TMP/disasm-source
 run build "$POLICIES" -o "$TMP/again.pplb"
 check "build: deterministic" cmp -s "$pack" "$TMP/again.pplb"
 
+# Where the pack goes: never over a policy source; through a symbolic link to its target (the
+# link stays); in place into what is not a regular file, so a full device is an error, not a
+# regular file put where /dev/full was.
+cp -r "$POLICIES" "$TMP/own"
+run build "$TMP/own" -o "$TMP/own/prior-authorization.ppl"
+expect_rc 2 "build -o a policy source"
+expect_stderr 'would overwrite a policy source' "build -o a policy source: said why"
+check "build -o a policy source: the source is intact" cmp -s "$TMP/own/prior-authorization.ppl" "$POLICIES/prior-authorization.ppl"
+: >"$TMP/target.pplb"
+ln -s target.pplb "$TMP/link.pplb"
+run build "$POLICIES" -o "$TMP/link.pplb"
+expect_rc 0 "build -o a symbolic link"
+check "build -o a symbolic link: still a link" test -L "$TMP/link.pplb"
+check "build -o a symbolic link: the target written" cmp -s "$TMP/target.pplb" "$pack"
+if [ -c /dev/full ]; then
+  run build "$POLICIES" -o /dev/full
+  expect_rc 1 "build -o /dev/full"
+  expect_stderr '/dev/full: cannot write: No space left on device' "build -o /dev/full: said why"
+  check "build -o /dev/full: still a device" test -c /dev/full
+fi
+
 # Damaged packs: one byte flipped (in the header, the middle, the last byte), truncated, empty.
 size="$(wc -c <"$pack")"
 approve="$(example commercial-approve)"

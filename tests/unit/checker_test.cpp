@@ -142,6 +142,61 @@ TEST_CASE("recursive definitions are rejected", "[checker]") {
   CHECK(c.diagnostics.find("is defined in terms of itself; definitions cannot be recursive") != std::string::npos);
 }
 
+TEST_CASE("a class of lines that tests itself is rejected, not inlined without end", "[checker]") {
+  // Directly, through a define, and through another class: codegen inlines classes where they
+  // are tested, so each of these once overflowed its stack.
+  for (const char* body : {"lines loop: line is loop\n",
+                           "define in_a = line is a\n"
+                           "lines a: line is governed and in_a\n",
+                           "lines a: line is b\n"
+                           "lines b: \"JW\" in line.modifiers and line is a\n"}) {
+    INFO(body);
+    Compiled c = compilePolicy(std::string(body) +
+                               "rule R \"r\"\n"
+                               "  require true else deny CO 50\n");
+    CHECK_FALSE(c.ok);
+    CHECK(c.diagnostics.find("is defined in terms of itself (`") != std::string::npos);
+    CHECK(c.diagnostics.find("classes cannot be recursive") != std::string::npos);
+  }
+  Compiled c = compilePolicy(
+      "lines a: line is b\n"
+      "lines b: \"JW\" in line.modifiers and line is a\n"
+      "rule R \"r\"\n"
+      "  require true else deny CO 50\n");
+  CHECK(c.diagnostics.find("p.ppl:4:7: error: class of lines `a` is defined in terms of itself (`a` -> `b` -> `a`)") !=
+        std::string::npos);
+  // A class tested by another, without a cycle, is fine.
+  Compiled fine = compilePolicy(
+      "lines waste: \"JW\" in line.modifiers\n"
+      "lines administration: line is governed and line is not waste\n"
+      "rule R \"r\"\n"
+      "  applies to administration\n"
+      "  require true else deny CO 50\n");
+  INFO(fine.diagnostics);
+  CHECK(fine.ok);
+}
+
+TEST_CASE("an effective range that ends before it starts is an error", "[checker]") {
+  Compiled c = compileFiles({{"p.ppl",
+                              "policy p version \"1\"\n"
+                              "  line of business \"commercial\"\n"
+                              "  governs lines where line.hcpcs = \"J9027\"\n"
+                              "  effective from 2026-01-01 through 2020-01-01\n"
+                              "rule R \"r\"\n"
+                              "  require true else deny CO 50\n"}});
+  CHECK_FALSE(c.ok);
+  CHECK(c.diagnostics.find("p.ppl:4:37: error: the effective range ends before it starts") != std::string::npos);
+  Compiled oneDay = compileFiles({{"p.ppl",
+                                   "policy p version \"1\"\n"
+                                   "  line of business \"commercial\"\n"
+                                   "  governs lines where line.hcpcs = \"J9027\"\n"
+                                   "  effective from 2026-01-01 through 2026-01-01\n"
+                                   "rule R \"r\"\n"
+                                   "  require true else deny CO 50\n"}});
+  INFO(oneDay.diagnostics);
+  CHECK(oneDay.ok);
+}
+
 TEST_CASE("line dependencies: a cycle is rejected with a diagnostic", "[checker]") {
   Compiled c = compilePolicy(
       "lines early: \"JW\" not in line.modifiers\n"
