@@ -3,6 +3,8 @@
 #include "compiler/compiler.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -24,9 +26,15 @@ namespace {
 
 namespace fs = std::filesystem;
 
-bool readFile(const std::string& path, std::string& out) {
+// False with `why` set (the system's reason, e.g. "Permission denied") when it cannot.
+bool readFile(const std::string& path, std::string& out, std::string& why) {
+  errno = 0;
   std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
+  if (!in) {
+    why = errno ? std::strerror(errno) : "cannot open";
+    return false;
+  }
+  why = "read error";
   std::ostringstream ss;
   ss << in.rdbuf();
   out = ss.str();
@@ -47,9 +55,9 @@ class Driver {
   ast::Unit* load(const std::string& path, const Span& from) {
     std::string key = canonical(path);
     if (auto it = byPath_.find(key); it != byPath_.end()) return it->second;
-    std::string text;
-    if (!readFile(path, text)) {
-      diags_.error(from, fmt::format("cannot read `{}`", path));
+    std::string text, why;
+    if (!readFile(path, text, why)) {
+      diags_.error(from, fmt::format("cannot read `{}`: {}", path, why));
       byPath_[key] = nullptr;
       return nullptr;
     }
@@ -102,15 +110,18 @@ class Driver {
           if (entry.is_regular_file() && entry.path().extension() == ".ppl") found.push_back(entry.path().string());
         }
         std::sort(found.begin(), found.end());
-        if (found.empty()) {
-          diags_.error(Span{}, fmt::format("no `.ppl` files in `{}`", p));
+        if (ec) {
+          diags_.error(Span{kNoFile}, fmt::format("cannot read the directory `{}`: {}", p, ec.message()));
+          ok = false;
+        } else if (found.empty()) {
+          diags_.error(Span{kNoFile}, fmt::format("no `.ppl` files in `{}`", p));
           ok = false;
         }
         files.insert(files.end(), found.begin(), found.end());
       } else if (fs::exists(p, ec)) {
         files.push_back(p);
       } else {
-        diags_.error(Span{}, fmt::format("`{}` does not exist", p));
+        diags_.error(Span{kNoFile}, fmt::format("`{}` does not exist", p));
         ok = false;
       }
     }
@@ -148,7 +159,7 @@ static bool checkPaths(const std::vector<std::string>& paths, bool policiesOnly,
   bool ok = driver.expand(paths, files);
   std::vector<ast::Unit*> roots;
   for (const auto& f : files) {
-    ast::Unit* u = driver.load(f, Span{});
+    ast::Unit* u = driver.load(f, Span{kNoFile});
     if (u) roots.push_back(u);
   }
   for (ast::Unit* u : roots) driver.resolveUses(*u);
@@ -157,7 +168,7 @@ static bool checkPaths(const std::vector<std::string>& paths, bool policiesOnly,
     bool anyPolicy = false;
     for (ast::Unit* u : roots) anyPolicy |= u->kind == ast::UnitKind::kPolicy;
     if (!anyPolicy) {
-      diags.error(Span{}, "no policy among the files given (a policy file starts with `policy`)");
+      diags.error(Span{kNoFile}, "no policy among the files given (a policy file starts with `policy`)");
       return false;
     }
     // Checking a module that no policy uses is `pplc check`'s job; here they are left out so
@@ -202,11 +213,11 @@ bool generateLinked(const CheckedProgram& checked, const SourceManager& sources,
   if (!generateProgram(checked, sources, program, diags)) return false;
   std::string error;
   if (!program.link(error)) {
-    diags.error(Span{}, "internal: the generated program does not link: " + error);
+    diags.error(Span{kNoFile}, "internal: the generated program does not link: " + error);
     return false;
   }
   if (!verifyProgram(program, error)) {
-    diags.error(Span{}, "internal: the generated program does not verify: " + error);
+    diags.error(Span{kNoFile}, "internal: the generated program does not verify: " + error);
     return false;
   }
   return true;

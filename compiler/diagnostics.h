@@ -10,8 +10,12 @@ namespace ppl {
 
 enum class Severity : uint8_t { kError, kWarning, kNote };
 
+// Span::file of a diagnostic about no file in particular (a directory without policies, a
+// file that cannot be read): printed without a position.
+constexpr uint32_t kNoFile = UINT32_MAX;
+
 struct Span {
-  uint32_t file = 0;  // index in SourceManager
+  uint32_t file = 0;  // index in SourceManager, or kNoFile
   uint32_t line = 0;  // 1-based; 0 = no position
   uint32_t col = 0;   // 1-based
   uint32_t length = 1;

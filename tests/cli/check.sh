@@ -31,6 +31,13 @@ run check "$TMP/no-such-policy.ppl"
 expect_rc 1 "check: missing file"
 expect_stderr 'no-such-policy\.ppl' "check: missing file named"
 
+# Errors about no file in particular carry no file's name (they once blamed the built-in schema).
+mkdir -p "$TMP/no-policies"
+run check "$TMP/no-policies"
+expect_rc 1 "check: a directory without policies"
+expect_stderr '^error: no `\.ppl` files in `.*no-policies`' "check: a directory without policies, said so"
+check "check: a directory without policies, no file blamed" bash -c '! grep -q "<builtin>" "$1"' _ "$ERR"
+
 run check "$POLICIES"
 expect_rc 0 "check: the policy pack"
 
