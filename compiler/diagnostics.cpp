@@ -46,6 +46,12 @@ std::string lower(const std::string& s) {
 }  // namespace
 
 uint32_t SourceManager::add(std::string path, std::string text) {
+  // A lone CR (old Mac line endings) ends a line for the reader but not for ANTLR's line
+  // count, which would put every position on line 1; as a LF it is both. Same length, so
+  // offsets do not move; CRLF is left alone.
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\r' && (i + 1 == text.size() || text[i + 1] != '\n')) text[i] = '\n';
+  }
   files_.push_back(File{std::move(path), std::move(text)});
   return static_cast<uint32_t>(files_.size() - 1);
 }

@@ -176,6 +176,15 @@ TEST_CASE("a class of lines that tests itself is rejected, not inlined without e
   CHECK(fine.ok);
 }
 
+TEST_CASE("positions count lines ended by CR alone (old Mac line endings) too", "[checker]") {
+  Compiled c = compilePolicy(
+      "rule R \"r\"\r"
+      "  // a comment\r"
+      "  require line.hcpc = \"J9027\" else deny CO 50\r");
+  CHECK_FALSE(c.ok);
+  CHECK(c.diagnostics.find("p.ppl:6:11: error: `Line` has no field `hcpc`") != std::string::npos);
+}
+
 TEST_CASE("an effective range that ends before it starts is an error", "[checker]") {
   Compiled c = compileFiles({{"p.ppl",
                               "policy p version \"1\"\n"
