@@ -362,7 +362,19 @@ class Reader {
     const std::string text = str();
     Decimal d;
     if (ok() && (text.size() >= static_cast<size_t>(Decimal::kMaxTextLength) || !Decimal::parse(text, d))) {
-      fail(fmt::format("bad decimal \"{}\" at byte {}", text.size() < 100 ? text : text.substr(0, 100) + "...", at));
+      // A damaged file can put any bytes here; a decimal's text is printable ASCII, so
+      // anything else is shown as \xNN rather than written raw to a terminal.
+      std::string shown;
+      for (char ch : std::string_view(text).substr(0, 100)) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+          shown += ch;
+        } else {
+          shown += fmt::format("\\x{:02x}", c);
+        }
+      }
+      if (text.size() > 100) shown += "...";
+      fail(fmt::format("bad decimal \"{}\" at byte {}", shown, at));
     }
     return d;
   }
