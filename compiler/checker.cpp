@@ -181,6 +181,9 @@ class Checker {
   void checkDefine(DefineDecl& d);
   void checkRule(RuleDecl& r, const Unit& unit);
   bool fold(Expr& e, Value& v, std::string& text, std::vector<std::string>& set);
+  // Why the last fold of a constant expression failed, when its arithmetic did (division by
+  // zero, overflow); empty when it was not constant.
+  std::string foldProblem_;
   bool foldInto(Expr& e, Type expected, BoundParam& out);
 
   // --- expressions
@@ -417,7 +420,10 @@ bool Checker::fold(Expr& e, Value& v, std::string& text, std::vector<std::string
           case BinaryOp::kDiv: st = div(x, y, r); break;
           default: return false;
         }
-        if (st != DecimalStatus::kOk) return false;
+        if (st != DecimalStatus::kOk) {
+          foldProblem_ = st == DecimalStatus::kDivisionByZero ? "division by zero" : "the result is too large";
+          return false;
+        }
         v = Value::ofDecimal(r);
         return true;
       }
@@ -430,7 +436,10 @@ bool Checker::fold(Expr& e, Value& v, std::string& text, std::vector<std::string
           case BinaryOp::kMul: overflow = __builtin_mul_overflow(a.i, b.i, &r); break;
           default: return false;
         }
-        if (overflow) return false;
+        if (overflow) {
+          foldProblem_ = "integer overflow";
+          return false;
+        }
         v = Value::ofInt(r);
         return true;
       }
@@ -442,8 +451,13 @@ bool Checker::fold(Expr& e, Value& v, std::string& text, std::vector<std::string
 
 bool Checker::foldInto(Expr& e, Type expected, BoundParam& out) {
   std::vector<std::string> set;
+  foldProblem_.clear();
   if (!fold(e, out.value, out.text, set)) {
-    error(e.span, "this must be a value known before any claim is seen (a literal or a constant)");
+    if (!foldProblem_.empty()) {
+      error(e.span, fmt::format("this value cannot be computed: {}", foldProblem_));
+    } else {
+      error(e.span, "this must be a value known before any claim is seen (a literal or a constant)");
+    }
     return false;
   }
   if (!e.type.isError() && !expected.isError() && !sameType(e.type, expected) &&
@@ -473,9 +487,14 @@ void Checker::checkConst(ConstDecl& d) {
   c.noDecisionsWhy = "in a constant";
   d.type = check(*d.value, c);
   if (!d.type.isError()) {
+    foldProblem_.clear();
     if (!fold(*d.value, d.folded, d.foldedText, d.foldedSet)) {
-      error(d.value->span, fmt::format("constant `{}` must be computable before any claim is seen", d.name),
-            {"use a `define` for a value that depends on the claim"});
+      if (!foldProblem_.empty()) {
+        error(d.value->span, fmt::format("constant `{}` cannot be computed: {}", d.name, foldProblem_));
+      } else {
+        error(d.value->span, fmt::format("constant `{}` must be computable before any claim is seen", d.name),
+              {"use a `define` for a value that depends on the claim"});
+      }
       d.type = Type();
     } else if (d.type.kind == TypeKind::kList) {
       d.type.stringSet = true;

@@ -185,6 +185,26 @@ TEST_CASE("positions count lines ended by CR alone (old Mac line endings) too", 
   CHECK(c.diagnostics.find("p.ppl:6:11: error: `Line` has no field `hcpc`") != std::string::npos);
 }
 
+TEST_CASE("a constant whose arithmetic fails says why, not that it depends on the claim", "[checker]") {
+  Compiled byZero = compilePolicy(
+      "const limit = 60 / 0\n"
+      "rule R \"r\"\n"
+      "  require line.units <= limit else deny CO 50\n");
+  CHECK_FALSE(byZero.ok);
+  CHECK(byZero.diagnostics.find("p.ppl:4:15: error: constant `limit` cannot be computed: division by zero") != std::string::npos);
+  CHECK(byZero.diagnostics.find("use a `define`") == std::string::npos);
+  Compiled overflow = compilePolicy(
+      "const big = 9223372036854775807 * 2\n"
+      "rule R \"r\"\n"
+      "  require line.units <= big else deny CO 50\n");
+  CHECK(overflow.diagnostics.find("constant `big` cannot be computed: integer overflow") != std::string::npos);
+  Compiled claimDependent = compilePolicy(
+      "const n = claim.claim_id\n"
+      "rule R \"r\"\n"
+      "  require true else deny CO 50\n");
+  CHECK(claimDependent.diagnostics.find("must be computable before any claim is seen") != std::string::npos);
+}
+
 TEST_CASE("an effective range that ends before it starts is an error", "[checker]") {
   Compiled c = compileFiles({{"p.ppl",
                               "policy p version \"1\"\n"
