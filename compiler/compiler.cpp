@@ -233,7 +233,11 @@ bool checkFiles(const std::vector<std::string>& paths, Diagnostics& diags, Sourc
   CheckedProgram checked;
   if (!checkPaths(paths, false, checked, diags, sources)) return false;
   lintProgram(checked, diags);
-  return !diags.hasErrors();
+  if (diags.hasErrors()) return false;
+  // Code generation too, for what only it can find (a rule needing more than 256 registers):
+  // what `check` passes must build.
+  Program program;
+  return generateLinked(checked, sources, program, diags);
 }
 
 }  // namespace ppl

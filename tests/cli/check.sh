@@ -38,6 +38,17 @@ expect_rc 1 "check: a directory without policies"
 expect_stderr '^error: no `\.ppl` files in `.*no-policies`' "check: a directory without policies, said so"
 check "check: a directory without policies, no file blamed" bash -c '! grep -q "<builtin>" "$1"' _ "$ERR"
 
+# What only code generation finds is found by `check` too: what it passes must build.
+{
+  printf 'policy p version "1"\n  line of business "commercial"\n  governs lines where line.hcpcs = "J9027"\n'
+  printf 'define d0 = line.units\n'
+  for i in $(seq 1 260); do printf 'define d%d = d%d + 1\n' "$i" "$((i - 1))"; done
+  printf 'rule R "r"\n  require d260 > 0 else deny CO 50\n'
+} >"$TMP/registers.ppl"
+run check "$TMP/registers.ppl"
+expect_rc 1 "check: a rule needing more than 256 registers"
+expect_stderr 'registers\.ppl:[0-9]+:[0-9]+: error: this rule needs more than 256 registers' "check: the register limit, located"
+
 run check "$POLICIES"
 expect_rc 0 "check: the policy pack"
 
