@@ -14,8 +14,8 @@ namespace ppl::cli {
 const char* const kCheckHelp =
     R"(Usage: pplc check [OPTIONS] FILE|DIR...
 
-Checks PPL sources (policies and the modules they use) without compiling them. A directory
-stands for every .ppl file in it. Diagnostics go to stderr as `file:line:col: error: ...`
+Checks PPL sources (policies and the modules they use): types, lints, and what compiling
+them would find, without writing anything. A directory stands for every .ppl file in it. Diagnostics go to stderr as `file:line:col: error: ...`
 with the source line and a caret.
 
 Options:
