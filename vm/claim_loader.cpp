@@ -133,12 +133,16 @@ const char* endOfStrictString(const char* p) {
 }
 
 // The end of the JSON value at `p` (RFC 8259, nested to any depth), or null when it is not
-// strict JSON. `closers` is scratch: the brackets open at each level. The text is followed by
-// zero padding, which nothing accepts, so a truncated value stops there.
-const char* endOfStrictJson(const char* p, std::string& closers) {
+// strict JSON. `closers` is scratch: the brackets open at each level. `stringEnd(q)` takes the
+// string whose opening quote is at q and returns the byte after its closing quote, or null:
+// endOfStrictString for the general path; the fast path's own scan, which also refuses what it
+// does not read itself (escapes, non-ASCII), since it skips simdjson's UTF-8 check. The text is
+// followed by zero padding, which nothing accepts, so a truncated value stops there.
+template <typename StringEnd>
+const char* endOfJsonValue(const char* p, std::string& closers, StringEnd stringEnd) {
   const auto space = skipJsonSpace;
   auto key = [&](const char* q) -> const char* {  // a key and its colon
-    if (*q != '"' || !(q = endOfStrictString(q))) return nullptr;
+    if (*q != '"' || !(q = stringEnd(q))) return nullptr;
     q = space(q);
     return *q == ':' ? q + 1 : nullptr;
   };
@@ -156,7 +160,7 @@ const char* endOfStrictJson(const char* p, std::string& closers) {
         continue;
       }
     } else if (*p == '"') {
-      if (!(p = endOfStrictString(p))) return nullptr;
+      if (!(p = stringEnd(p))) return nullptr;
     } else if (*p == 't' || *p == 'f' || *p == 'n') {
       const std::string_view word = *p == 't' ? "true" : *p == 'f' ? "false" : "null";
       if (std::memcmp(p, word.data(), word.size()) != 0) return nullptr;  // the padding covers a short tail
@@ -744,7 +748,7 @@ struct ClaimLoader::Impl {
     unknownKey.assign(key.data(), key.size());
     path.push_back({&unknownKey, 0});
     // What follows must end the value too: On-Demand reads `truex` or `1x` as one token.
-    const char* end = endOfStrictJson(v.raw_json_token().data(), unknownClosers);
+    const char* end = endOfJsonValue(v.raw_json_token().data(), unknownClosers, endOfStrictString);
     if (end) end = skipJsonSpace(end);
     if (!end || (*end != ',' && *end != '}')) {
       return fail("", "malformed json: not a well-formed JSON value (near " + pathString() + ")");
@@ -1289,59 +1293,12 @@ struct ClaimLoader::Impl {
     return p && stringValue(s, f, kind, element, out) == StringProblem::kNone ? p : nullptr;
   }
 
-  // A value (at `p`) of a field the schema does not have: checked as strict JSON (nested at
-  // most kMaxDepth deep) and skipped.
-  PPL_NOINLINE static const char* fastSkipValue(const char* p) {
-    char closers[kMaxDepth];
-    int open = 0;
-    std::string_view ignored;
-    for (;;) {
-      // A value starts at `p`.
-      if (*p == '{' || *p == '[') {
-        const char closer = *p == '{' ? '}' : ']';
-        p = skipSpace(p + 1);
-        if (*p != closer) {
-          if (open == kMaxDepth) return nullptr;
-          closers[open++] = closer;
-          if (closer == '}' && !(p = fastSkipKey(p))) return nullptr;
-          continue;
-        }
-        ++p;
-      } else if (*p == '"') {
-        if (!(p = fastString(p, ignored))) return nullptr;
-      } else if (*p == 't') {
-        if (!(p = fastLiteral(p, "true"))) return nullptr;
-      } else if (*p == 'f') {
-        if (!(p = fastLiteral(p, "false"))) return nullptr;
-      } else if (*p == 'n') {
-        if (!(p = fastLiteral(p, "null"))) return nullptr;
-      } else if (!(p = fastNumber(p, ignored))) {
-        return nullptr;
-      }
-      // After a value: close what ends here, then the next value.
-      for (;;) {
-        if (open == 0) return p;
-        p = skipSpace(p);
-        if (*p == closers[open - 1]) {
-          ++p;
-          --open;
-          continue;
-        }
-        if (*p != ',') return nullptr;
-        p = skipSpace(p + 1);
-        if (closers[open - 1] == '}' && !(p = fastSkipKey(p))) return nullptr;
-        break;
-      }
-    }
-  }
-
-  // A key at `p`, its colon and the white space after it.
-  static const char* fastSkipKey(const char* p) {
-    std::string_view key;
-    if (!(p = fastString(p, key))) return nullptr;
-    p = skipSpace(p);
-    if (*p != ':') return nullptr;
-    return skipSpace(p + 1);
+  // A value (at `p`) of a field the schema does not have: checked as strict JSON and skipped.
+  PPL_NOINLINE const char* fastSkipValue(const char* p) const {
+    return endOfJsonValue(p, unknownClosers, [](const char* q) {
+      std::string_view ignored;
+      return fastString(q, ignored);
+    });
   }
 
   // The bytes at `at` are a comma (not compared when `lead` is 1), `plan`'s name in quotes and
@@ -1707,7 +1664,8 @@ struct ClaimLoader::Impl {
   std::vector<PathStep> path;
   od::document* document = nullptr;  // the general path's, while it runs: for error locations
   std::string unknownKey;      // the name of the unknown field being skipped, for `path`
-  std::string unknownClosers;  // endOfStrictJson's brackets
+  // endOfJsonValue's brackets, for both paths (scratch: the fast path's const steps use it too).
+  mutable std::string unknownClosers;
   uint32_t slotsUsed = 0;  // the records laid out so far take Facts::slots[0, slotsUsed)
   // Fields met: for the open object at depth d, a bit per field in the seenWordsPerObject
   // words from d * seenWordsPerObject (depth never passes kMaxDepth).
