@@ -329,9 +329,7 @@ class OrderedRanges {
   // The output of range `index`, to fill; waits while the range is too far ahead of the writing.
   RangeOutput& start(size_t index) {
     std::unique_lock<std::mutex> lock(mutex_);
-    if (index >= nextDue_ + slots_.size()) {
-      slotFreed_.wait(lock, [&] { return index < nextDue_ + slots_.size(); });
-    }
+    slotFreed_.wait(lock, [&] { return index < nextDue_ + slots_.size(); });
     RangeOutput& range = slots_[index % slots_.size()];
     range.text.clear();
     range.records = 0;

@@ -206,22 +206,19 @@ TEST_CASE("a constant whose arithmetic fails says why, not that it depends on th
 }
 
 TEST_CASE("an effective range that ends before it starts is an error", "[checker]") {
-  Compiled c = compileFiles({{"p.ppl",
-                              "policy p version \"1\"\n"
-                              "  line of business \"commercial\"\n"
-                              "  governs lines where line.hcpcs = \"J9027\"\n"
-                              "  effective from 2026-01-01 through 2020-01-01\n"
-                              "rule R \"r\"\n"
-                              "  require true else deny CO 50\n"}});
+  auto withRange = [](const std::string& range) {
+    return compileFiles({{"p.ppl",
+                          "policy p version \"1\"\n"
+                          "  line of business \"commercial\"\n"
+                          "  governs lines where line.hcpcs = \"J9027\"\n"
+                          "  effective " + range + "\n"
+                          "rule R \"r\"\n"
+                          "  require true else deny CO 50\n"}});
+  };
+  Compiled c = withRange("from 2026-01-01 through 2020-01-01");
   CHECK_FALSE(c.ok);
   CHECK(c.diagnostics.find("p.ppl:4:37: error: the effective range ends before it starts") != std::string::npos);
-  Compiled oneDay = compileFiles({{"p.ppl",
-                                   "policy p version \"1\"\n"
-                                   "  line of business \"commercial\"\n"
-                                   "  governs lines where line.hcpcs = \"J9027\"\n"
-                                   "  effective from 2026-01-01 through 2026-01-01\n"
-                                   "rule R \"r\"\n"
-                                   "  require true else deny CO 50\n"}});
+  Compiled oneDay = withRange("from 2026-01-01 through 2026-01-01");
   INFO(oneDay.diagnostics);
   CHECK(oneDay.ok);
 }
