@@ -57,11 +57,14 @@ KeySet withPrefixes(const std::string& key) {
 // The narrowing key of a path expression, or "" when it is not a path.
 std::string pathKey(const Expr& e) {
   switch (e.ref) {
-    case RefKind::kVar: return fmt::format("v{}", e.varRef->id);
+    // Variables and defines get keys no field path can spell ('#'), by declaration, not name:
+    // `ma.v` and `mb.v` are different facts.
+    case RefKind::kVar: return fmt::format("#v{}", e.varRef->id);
     case RefKind::kLine: return "line";
     case RefKind::kClaim: return "claim";
     case RefKind::kRootField: return "claim." + e.name;
-    case RefKind::kDefine: return e.kids.empty() || e.kind == ExprKind::kField ? "d:" + e.name : "";
+    case RefKind::kDefine:
+      return e.kids.empty() || e.kind == ExprKind::kField ? fmt::format("#d{}", static_cast<const void*>(e.defineRef)) : "";
     default: break;
   }
   if (e.kind == ExprKind::kField && e.ref == RefKind::kNone && !e.decisionField) {
@@ -398,8 +401,9 @@ bool Checker::fold(Expr& e, Value& v, std::string& text, std::vector<std::string
       if (!fold(*e.kids[0], v, t, s)) return false;
       if (e.type.kind == TypeKind::kDecimal) {
         v = Value::ofDecimal(neg(v.d));
-      } else {
-        v.i = -v.i;
+      } else if (__builtin_sub_overflow(int64_t{0}, v.i, &v.i)) {
+        foldProblem_ = "integer overflow";  // -(-2^63)
+        return false;
       }
       return true;
     }
@@ -552,7 +556,7 @@ Type Checker::requirePresent(Expr& e, Type t) {
     if (e.kind == ExprKind::kField) {
       std::string key = pathKey(e);
       if (!key.empty() && key.rfind("claim.", 0) == 0) key = key.substr(6);
-      if (!key.empty() && key[0] != 'v' && key.rfind("d:", 0) != 0) what = fmt::format("`{}`", key);
+      if (!key.empty() && key[0] != '#') what = fmt::format("`{}`", key);
     }
     error(e.span, fmt::format("{} may be absent: test it with `is present` first, or give a default with `??`", what));
     return Type();

@@ -96,6 +96,30 @@ TEST_CASE("guards narrow optional facts: and, or, later clauses, defaults", "[ch
   CHECK(c.ok);
 }
 
+TEST_CASE("a guard covers the define it names, not another define of the same name", "[checker]") {
+  // `ma.v is present` once also let `mb.v` through unchecked, and the VM then decided with an
+  // absent weight.
+  std::map<std::string, std::string> files = {
+      {"ma.ppl", "module ma\ndefine v = patient.height_cm\n"},
+      {"mb.ppl", "module mb\ndefine v = patient.weight_kg\n"},
+      {"p.ppl", std::string(kHeader) +
+                    "use ma\nuse mb\n"
+                    "rule R \"r\"\n"
+                    "  require ma.v is present else deny CO 50\n"
+                    "  require mb.v > 1 else deny CO 50\n"}};
+  Compiled c = compileFiles(files);
+  CHECK_FALSE(c.ok);
+  CHECK(c.diagnostics.find("./p.ppl:8:11: error: `v` may be absent") != std::string::npos);
+  files["p.ppl"] = std::string(kHeader) +
+                   "use ma\nuse mb\n"
+                   "rule R \"r\"\n"
+                   "  require ma.v is present and mb.v is present else deny CO 50\n"
+                   "  require mb.v > 1 else deny CO 50\n";
+  Compiled guarded = compileFiles(files);
+  INFO(guarded.diagnostics);
+  CHECK(guarded.ok);
+}
+
 TEST_CASE("an enum compared with a value it never has is an error with a suggestion", "[checker]") {
   Compiled c = compilePolicy(
       "rule R \"r\"\n"
@@ -198,6 +222,12 @@ TEST_CASE("a constant whose arithmetic fails says why, not that it depends on th
       "rule R \"r\"\n"
       "  require line.units <= big else deny CO 50\n");
   CHECK(overflow.diagnostics.find("constant `big` cannot be computed: integer overflow") != std::string::npos);
+  Compiled negated = compilePolicy(
+      "const m = 0 - 9223372036854775807 - 1\n"
+      "const x = -m\n"
+      "rule R \"r\"\n"
+      "  require line.units > x else deny CO 50\n");
+  CHECK(negated.diagnostics.find("constant `x` cannot be computed: integer overflow") != std::string::npos);
   Compiled claimDependent = compilePolicy(
       "const n = claim.claim_id\n"
       "rule R \"r\"\n"
