@@ -1364,6 +1364,7 @@ void Checker::assemblePolicy(const Unit& unit) {
   // Rules: each used module's (its own uses first), once, in `use` order; then the policy's.
   std::set<const Unit*> included;
   std::set<const Unit*> visiting;
+  std::vector<std::pair<ParamDecl*, const Unit*>> declaredParams;  // in include order
   std::function<void(const Unit&)> include = [&](const Unit& u) {
     if (included.count(&u)) return;
     if (visiting.count(&u)) {
@@ -1393,19 +1394,22 @@ void Checker::assemblePolicy(const Unit& unit) {
     included.insert(&u);
     for (const Decl& d : u.decls) {
       if (d.kind == DeclKind::kRule) p.rules.push_back(d.ruleDecl.get());
-      if (d.kind == DeclKind::kParam && !p.params.count(d.paramDecl.get())) {
-        ParamDecl* pd = d.paramDecl.get();
-        BoundParam v;
-        if (pd->defaultValue && foldInto(*pd->defaultValue, pd->type, v)) {
-          p.params.emplace(pd, v);
-        } else if (!pd->defaultValue) {
-          error(unit.nameSpan, fmt::format("policy `{}` uses module `{}` without a value for its parameter `{}`", unit.name, u.name, pd->name),
-                {fmt::format("write `use {} with {} = ...`", u.name, pd->name)});
-        }
-      }
+      if (d.kind == DeclKind::kParam) declaredParams.emplace_back(d.paramDecl.get(), &u);
     }
   };
   include(unit);
+  // Defaults only after every `use` is read: a module that uses `shared` without binding it
+  // leaves the choice to the policy, whichever `use` comes first.
+  for (auto [pd, owner] : declaredParams) {
+    if (p.params.count(pd)) continue;
+    BoundParam v;
+    if (pd->defaultValue && foldInto(*pd->defaultValue, pd->type, v)) {
+      p.params.emplace(pd, v);
+    } else if (!pd->defaultValue) {
+      error(unit.nameSpan, fmt::format("policy `{}` uses module `{}` without a value for its parameter `{}`", unit.name, owner->name, pd->name),
+            {fmt::format("write `use {} with {} = ...`", owner->name, pd->name)});
+    }
+  }
   for (auto& [param, v] : p.params) {
     if (param->type.kind == TypeKind::kString) v.value.s = StrRef{v.text.data(), static_cast<uint32_t>(v.text.size())};
   }

@@ -72,10 +72,12 @@ class Driver {
     return raw;
   }
 
-  // Loads the modules `unit` uses, transitively.
+  // Loads the modules `unit` uses, transitively, and reports a cycle of `use`s at the `use` that
+  // closes it: here, so that `pplc check` finds it in modules no policy uses yet.
   void resolveUses(ast::Unit& unit) {
     if (resolved_.count(&unit)) return;
     resolved_.insert(&unit);
+    resolving_.push_back(&unit);
     for (ast::UseDecl& use : unit.uses) {
       fs::path p = fs::path(dirOf_[&unit]) / (use.module + ".ppl");
       std::error_code ec;
@@ -94,9 +96,18 @@ class Driver {
         diags_.error(use.span, fmt::format("`{}` declares module `{}`, not `{}`", p.string(), m->name, use.module));
         continue;
       }
+      auto onPath = std::find(resolving_.begin(), resolving_.end(), m);
+      if (onPath != resolving_.end()) {
+        std::string chain;
+        for (auto it = onPath; it != resolving_.end(); ++it) chain += fmt::format("`{}` -> ", (*it)->name);
+        diags_.error(use.span, fmt::format("module `{}` uses itself ({}`{}`)", m->name, chain, m->name),
+                     {"modules cannot use each other in a cycle"});
+        continue;
+      }
       use.unit = m;
       resolveUses(*m);
     }
+    resolving_.pop_back();
   }
 
   // Every `.ppl` file named, or in a named directory (sorted, not recursive).
@@ -135,6 +146,7 @@ class Driver {
   std::map<std::string, ast::Unit*> byPath_;
   std::map<const ast::Unit*, std::string> dirOf_;
   std::set<const ast::Unit*> resolved_;
+  std::vector<const ast::Unit*> resolving_;  // the chain of `use`s being followed
 };
 
 }  // namespace

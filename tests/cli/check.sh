@@ -49,6 +49,14 @@ run check "$TMP/registers.ppl"
 expect_rc 1 "check: a rule needing more than 256 registers"
 expect_stderr 'registers\.ppl:[0-9]+:[0-9]+: error: this rule needs more than 256 registers' "check: the register limit, located"
 
+# Modules that use each other are an error even before a policy uses them.
+mkdir -p "$TMP/cycle"
+printf 'module a\nuse b\nconst x = 1\n' >"$TMP/cycle/a.ppl"
+printf 'module b\nuse a\nconst y = 2\n' >"$TMP/cycle/b.ppl"
+run check "$TMP/cycle"
+expect_rc 1 "check: modules that use each other"
+expect_stderr 'b\.ppl:2:5: error: module `a` uses itself \(`a` -> `b` -> `a`\)' "check: a use cycle, at the use that closes it"
+
 run check "$POLICIES"
 expect_rc 0 "check: the policy pack"
 

@@ -336,6 +336,23 @@ TEST_CASE("modules: parameters must be bound, and bind per policy", "[checker]")
   CHECK(misspelt.diagnostics.find("did you mean `strict`?") != std::string::npos);
 }
 
+TEST_CASE("modules: a policy's binding wins over a default, whichever `use` comes first", "[checker]") {
+  // `other` uses `shared` without binding `rate`; the default once clashed with the policy's
+  // binding when `use other` came first, and not when it came second.
+  for (const char* uses : {"use other\nuse shared with rate = 2\n", "use shared with rate = 2\nuse other\n"}) {
+    INFO(uses);
+    Compiled c = compileFiles({{"shared.ppl", "module shared\nparam rate: integer = 1\n"
+                                              "rule S-1 \"s\"\n  require line.units <= rate else deny CO 151\n"},
+                               {"other.ppl", "module other\nuse shared\n"},
+                               {"p.ppl", std::string(kHeader) + uses}});
+    INFO(c.diagnostics);
+    REQUIRE(c.ok);
+    const auto& params = c.checked.policies[0].params;
+    REQUIRE(params.size() == 1);
+    CHECK(params.begin()->second.value.i == 2);
+  }
+}
+
 TEST_CASE("imported rules come first, in use order, each module once", "[checker]") {
   Compiled c = compileFiles({
       {"base.ppl", "module base\nrule B-1 \"b\"\n  require true else deny CO 50\n"},
