@@ -1166,9 +1166,25 @@ void Checker::checkRule(RuleDecl& r, const Unit& unit) {
     }
     error(r.appliesSpans[i], fmt::format("unknown class of lines `{}`", name), didYouMean(name, names));
   }
+  // A rule applies to lines in every class named, and every class is of governed lines: with
+  // another class named, `governed` adds nothing.
+  if (std::any_of(r.appliesRefs.begin(), r.appliesRefs.end(), [](const LinesDecl* d) { return d != nullptr; })) {
+    r.appliesRefs.erase(std::remove(r.appliesRefs.begin(), r.appliesRefs.end(), nullptr), r.appliesRefs.end());
+  }
   if (r.applies.empty()) r.appliesRefs.push_back(nullptr);
+  bool datesOk = true;
   for (ExprPtr* d : {&r.effectiveFrom, &r.effectiveThrough}) {
-    if (*d) expectKind(**d, checkPresent(**d, c), TypeKind::kDate, "an effective date");
+    if (*d) datesOk &= expectKind(**d, checkPresent(**d, c), TypeKind::kDate, "an effective date");
+  }
+  if (datesOk && r.effectiveFrom && r.effectiveThrough) {
+    // Only when both are known now; a date that depends on the claim is checked per line.
+    Value from, through;
+    std::string text;
+    std::vector<std::string> set;
+    if (fold(*r.effectiveFrom, from, text, set) && fold(*r.effectiveThrough, through, text, set) && through.i < from.i) {
+      error(r.effectiveThrough->span, fmt::format("the effective range ends before it starts: rule `{}` would never apply", r.id),
+            {"`effective from A through B` needs A <= B"});
+    }
   }
   if (r.onlyWhen) {
     Type t = checkPresent(*r.onlyWhen, c);
@@ -1233,11 +1249,15 @@ void Checker::computePhases(CheckedPolicy& policy, const Unit& unit) {
   // decisions the rule reads).
   std::map<const LinesDecl*, std::set<const LinesDecl*>> after;
   for (const RuleDecl* r : policy.rules) {
+    bool reported = false;  // once a rule, naming the first class it reads
     for (LinesDecl* d : r->readsDecisionsOf) {
       for (const LinesDecl* a : r->appliesRefs) {
         if (!a) {
-          error(r->span, fmt::format("rule `{}` applies to every governed line and reads the decisions of `{}` lines, which are governed lines too: its lines would wait for themselves", r->id, d->name),
-                {fmt::format("restrict it with `applies to` a class of lines that does not include `{}` lines", d->name)});
+          if (!reported) {
+            error(r->span, fmt::format("rule `{}` applies to every governed line and reads the decisions of `{}` lines, which are governed lines too: its lines would wait for themselves", r->id, d->name),
+                  {fmt::format("restrict it with `applies to` a class of lines that does not include `{}` lines", d->name)});
+          }
+          reported = true;
           continue;
         }
         after[a].insert(d);

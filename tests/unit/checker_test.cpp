@@ -251,6 +251,19 @@ TEST_CASE("an effective range that ends before it starts is an error", "[checker
   Compiled oneDay = withRange("from 2026-01-01 through 2026-01-01");
   INFO(oneDay.diagnostics);
   CHECK(oneDay.ok);
+
+  // A rule's range too, when both ends are known before the claim.
+  Compiled rule = compilePolicy(
+      "rule R \"r\"\n"
+      "  effective from 2025-01-01 through 2024-01-01\n"
+      "  require true else deny CO 50\n"
+      "rule S \"s\"\n"
+      "  effective from line.service_date - 3 days through line.service_date\n"
+      "  require true else deny CO 50\n");
+  CHECK_FALSE(rule.ok);
+  CHECK(rule.diagnostics.find("p.ppl:5:37: error: the effective range ends before it starts: rule `R` would never apply") !=
+        std::string::npos);
+  CHECK(rule.diagnostics.find("rule `S`") == std::string::npos);
 }
 
 TEST_CASE("line dependencies: a cycle is rejected with a diagnostic", "[checker]") {
@@ -275,6 +288,16 @@ TEST_CASE("line dependencies: a rule over every governed line cannot read decisi
       "  require no l in lines where l is early and l.decision = \"deny\" else deny CO 96\n");
   CHECK_FALSE(c.ok);
   CHECK(c.diagnostics.find("its lines would wait for themselves") != std::string::npos);
+
+  // `governed` beside a class adds nothing: the rule applies to the class's lines.
+  Compiled narrowed = compilePolicy(
+      "lines dose: \"JW\" not in line.modifiers\n"
+      "lines waste: \"JW\" in line.modifiers\n"
+      "rule W \"w\"\n"
+      "  applies to governed and waste\n"
+      "  require no l in lines where l is dose and l.decision = \"deny\" else deny CO 96\n");
+  INFO(narrowed.diagnostics);
+  CHECK(narrowed.ok);
 }
 
 TEST_CASE("line dependencies: decisions are read only through a class of lines", "[checker]") {
