@@ -238,7 +238,11 @@ struct Binding {
 
 struct UseDecl {
   std::string module;  // dashed name, as written
+  std::string alias;   // the name after `as`, or empty
   Span span;
+  Span aliasSpan;
+  // The name that qualifies the module's declarations in the using file (`pa.x`).
+  const std::string& qualifier() const { return alias.empty() ? module : alias; }
   std::vector<Binding> bindings;
   const Unit* unit = nullptr;  // set by the compiler driver when it loads the module
 };

@@ -277,7 +277,7 @@ bool Checker::lookup(const Unit* unit, const std::string& name, const Span& span
   const Unit* foundIn = nullptr;
   for (const UseDecl& u : unit->uses) {
     if (!u.unit) continue;
-    if (u.module == name) {
+    if (u.qualifier() == name) {
       out = Entity{Entity::Kind::kModule};
       out.module = u.unit;
       return true;
@@ -286,8 +286,12 @@ bool Checker::lookup(const Unit* unit, const std::string& name, const Span& span
     if (auto it = theirs.find(name); it != theirs.end()) {
       if (found && found->identity() != it->second.identity()) {
         if (report) {
+          std::vector<std::string> notes;
+          if (u.qualifier().find('-') != std::string::npos) {
+            notes.push_back(fmt::format("a dashed name cannot qualify: write `use {} as NAME`, then `NAME.{}`", u.module, name));
+          }
           error(span, fmt::format("`{}` is declared by both `{}` and `{}`: qualify it as `{}.{}`", name,
-                                  foundIn->name, u.unit->name, u.unit->name, name));
+                                  foundIn->name, u.unit->name, u.qualifier(), name), std::move(notes));
         }
         out = *found;
         return true;
@@ -1487,8 +1491,22 @@ bool Checker::run() {
     Unit& u = *up;
     if (u.kind == UnitKind::kSchema) continue;
     // `use ... with` bindings name the module's parameters.
+    std::map<std::string, const UseDecl*> qualifiers;
     for (UseDecl& use : u.uses) {
       if (!use.unit) continue;
+      // A qualifier must name one module, and no declaration of this file (which would hide it).
+      const Span& at = use.alias.empty() ? use.span : use.aliasSpan;
+      if (auto [it, fresh] = qualifiers.emplace(use.qualifier(), &use); !fresh) {
+        if (it->second->unit == use.unit) {
+          error(at, fmt::format("module `{}` is used twice in this file", use.module));
+        } else {
+          error(at, fmt::format("`{}` already names module `{}` in this file", use.qualifier(), it->second->module),
+                {"give one of them another name with `as`"});
+        }
+      } else if (own_[&u].count(use.qualifier())) {
+        error(at, fmt::format("`{}` names both module `{}` and a declaration of this file", use.qualifier(), use.module),
+              {"give the module another name with `as`"});
+      }
       for (Binding& b : use.bindings) {
         auto& theirs = own_[use.unit];
         auto it = theirs.find(b.name);

@@ -1331,6 +1331,10 @@ std::unique_ptr<ast::Unit> Converter::unit(G::FileContext* ctx) {
   for (G::UseDeclContext* use : ctx->useDecl()) {
     ast::UseDecl ud;
     ud.module = dashedName(need(use)->dashedName(), ud.span);
+    if (use->IDENT()) {
+      ud.alias = use->IDENT()->getText();
+      ud.aliasSpan = s_.spanOf(use->IDENT());
+    }
     for (G::BindingContext* b : use->binding()) {
       ast::Binding binding;
       binding.name = need(need(b)->IDENT())->getText();

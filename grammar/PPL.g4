@@ -28,9 +28,11 @@ policyClause
     | 'effective' 'from' expr ('through' expr)?                # effectiveClause
     ;
 
-// `use prior-authorization` or `use medicare-part-b with traditional_medicare = true`
+// `use prior-authorization`, `use medicare-part-b with traditional_medicare = true`, or
+// `use prior-authorization as pa`: a module is qualified by its name (`shared.x`) or, since a
+// dashed name cannot be written in an expression, by the name after `as` (`pa.x`).
 useDecl
-    : 'use' dashedName ('with' binding (',' binding)*)?
+    : 'use' dashedName ('as' IDENT)? ('with' binding (',' binding)*)?
     ;
 
 binding
@@ -193,7 +195,7 @@ name
     | 'param' | 'module' | 'policy' | 'rule' | 'by' | 'to' | 'adjust' | 'empty' | 'day' | 'days'
     | 'present' | 'absent' | 'before' | 'after' | 'within' | 'business' | 'governs' | 'effective'
     | 'applies' | 'only' | 'let' | 'require' | 'deny' | 'pend' | 'use' | 'with' | 'define'
-    | 'drug' | 'code' | 'acknowledge'
+    | 'drug' | 'code' | 'acknowledge' | 'as'
     ;
 
 DATE    : [0-9] [0-9] [0-9] [0-9] '-' [0-9] [0-9] '-' [0-9] [0-9] ;

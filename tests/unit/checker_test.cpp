@@ -376,6 +376,38 @@ TEST_CASE("modules: a policy's binding wins over a default, whichever `use` come
   }
 }
 
+TEST_CASE("modules: `use M as N` qualifies a dashed module; qualifiers are unique", "[checker]") {
+  std::map<std::string, std::string> files = {
+      {"mod-a.ppl", "module mod-a\nconst x = 1\n"},
+      {"mod-b.ppl", "module mod-b\nconst x = 2\n"},
+      {"p.ppl", std::string(kHeader) +
+                    "use mod-a\nuse mod-b\n"
+                    "rule R \"r\"\n"
+                    "  require line.units > x else deny CO 50\n"}};
+  Compiled ambiguous = compileFiles(files);
+  CHECK_FALSE(ambiguous.ok);
+  CHECK(ambiguous.diagnostics.find("qualify it as `mod-b.x`") != std::string::npos);
+  CHECK(ambiguous.diagnostics.find("note: a dashed name cannot qualify: write `use mod-b as NAME`, then `NAME.x`") !=
+        std::string::npos);
+
+  files["p.ppl"] = std::string(kHeader) +
+                   "use mod-a as a\nuse mod-b as b\n"
+                   "rule R \"r\"\n"
+                   "  require line.units > a.x and line.units > b.x else deny CO 50\n";
+  Compiled aliased = compileFiles(files);
+  INFO(aliased.diagnostics);
+  CHECK(aliased.ok);
+
+  files["p.ppl"] = std::string(kHeader) + "use mod-a as a\nuse mod-b as a\n";
+  Compiled twice = compileFiles(files);
+  CHECK(twice.diagnostics.find("p.ppl:5:14: error: `a` already names module `mod-a` in this file") != std::string::npos);
+
+  files["p.ppl"] = std::string(kHeader) + "use mod-a as x\nconst x = 3\n";
+  Compiled hidden = compileFiles(files);
+  CHECK(hidden.diagnostics.find("p.ppl:4:14: error: `x` names both module `mod-a` and a declaration of this file") !=
+        std::string::npos);
+}
+
 TEST_CASE("imported rules come first, in use order, each module once", "[checker]") {
   Compiled c = compileFiles({
       {"base.ppl", "module base\nrule B-1 \"b\"\n  require true else deny CO 50\n"},
