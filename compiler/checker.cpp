@@ -1094,13 +1094,9 @@ Type Checker::check(Expr& e, Ctx& c) {
 // ---------------------------------------------------------------- rules
 
 void Checker::checkMessage(MessageTemplate& m, Ctx& c) {
-  int holes = 0;
+  // The parser has refused more than kMaxMessageArgs holes.
   for (auto& p : m.pieces) {
     if (!p.expr) continue;
-    if (++holes > kMaxMessageArgs) {
-      error(p.expr->span, fmt::format("a message can show at most {} values", kMaxMessageArgs));
-      return;
-    }
     Type t = check(*p.expr, c);
     if (t.isError()) continue;
     if (t.kind == TypeKind::kRecord || t.kind == TypeKind::kModule ||

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <vector>
 
 namespace ppl {
 
@@ -97,6 +98,35 @@ size_t Diagnostics::errorCount() const {
                                            [](const Diagnostic& d) { return d.severity == Severity::kError; }));
 }
 
+namespace {
+
+// A source line longer than this many characters is shown as a window around the column: a
+// generated or hostile file can have one line of megabytes, and every error would repeat it.
+constexpr uint32_t kMaxShownChars = 160;
+
+// Cuts `line` to kMaxShownChars characters around `col` (1-based, in characters), marking a cut
+// with "...", and moves `col` to the same character in what is left.
+void clipAround(std::string& line, uint32_t& col) {
+  std::vector<size_t> starts;  // byte offset of each character
+  for (size_t i = 0; i < line.size(); ++i) {
+    if (!isContinuationByte(static_cast<unsigned char>(line[i]))) starts.push_back(i);
+  }
+  const uint32_t chars = static_cast<uint32_t>(starts.size());
+  if (chars <= kMaxShownChars) return;
+  const uint32_t wanted = std::min(col - 1, chars);  // the caret's character (or one past the end)
+  const uint32_t first = wanted > kMaxShownChars / 3 ? std::min(wanted - kMaxShownChars / 3, chars - kMaxShownChars) : 0;
+  const uint32_t last = first + kMaxShownChars;  // one past
+  std::string shown = first > 0 ? "..." : "";
+  const size_t from = starts[first];
+  const size_t to = last < chars ? starts[last] : line.size();
+  shown.append(line, from, to - from);
+  if (last < chars) shown += "...";
+  col = col - first + (first > 0 ? 3 : 0);
+  line = std::move(shown);
+}
+
+}  // namespace
+
 std::string renderDiagnostic(const Diagnostic& d, const SourceManager& sources) {
   const bool haveFile = d.span.file < sources.count();
   std::string out;
@@ -114,11 +144,12 @@ std::string renderDiagnostic(const Diagnostic& d, const SourceManager& sources) 
   out += '\n';
 
   if (haveFile && d.span.line > 0) {
-    const std::string line = sources.lineText(d.span.file, d.span.line);
+    std::string line = sources.lineText(d.span.file, d.span.line);
+    uint32_t col = std::max<uint32_t>(d.span.col, 1);
+    clipAround(line, col);
     out += line;
     out += '\n';
     // Keep the line's tabs in the caret line so the caret sits under the same character.
-    const uint32_t col = std::max<uint32_t>(d.span.col, 1);
     std::string caret;
     uint32_t c = 1;
     size_t i = 0;

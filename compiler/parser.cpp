@@ -13,10 +13,13 @@
 #include <string_view>
 #include <utility>
 
+#include <fmt/format.h>
+
 #include "PPLLexer.h"
 #include "PPLParser.h"
 #include "antlr4-runtime.h"
 #include "runtime/date.h"
+#include "runtime/decision.h"
 
 namespace ppl {
 
@@ -666,8 +669,17 @@ ast::MessageTemplate Converter::message(G::MessageContext* ctx) {
   const size_t end = raw.size() - 1;
   const size_t line = token->getLine();
   const size_t col0 = token->getCharPositionInLine();
-  // 0-based column in the parsed text of raw[i].
-  auto colOf = [&](size_t i) { return col0 + codePoints(std::string_view(raw).substr(0, i)); };
+  // 0-based column in the parsed text of raw[i]. Calls come in increasing i, so the count goes
+  // on from the last one: a message of many holes stays linear to scan.
+  size_t counted = 0;
+  size_t countedCol = col0;
+  auto colOf = [&](size_t i) {
+    if (i < counted) counted = 0, countedCol = col0;
+    countedCol += codePoints(std::string_view(raw).substr(counted, i - counted));
+    counted = i;
+    return countedCol;
+  };
+  int holes = 0;
   std::string text;
   auto flush = [&] {
     if (!text.empty()) {
@@ -726,12 +738,25 @@ ast::MessageTemplate Converter::message(G::MessageContext* ctx) {
                "unclosed `{` in a message; close the hole with `}` or write `\\{` for a literal brace");
       break;
     }
+    if (++holes > kMaxMessageArgs) {
+      // Before parsing it: a hostile message of 100,000 holes would otherwise parse them all.
+      s_.error(s_.at(line, colOf(i), static_cast<uint32_t>(j - i + 1)),
+               fmt::format("a message can show at most {} values", kMaxMessageArgs));
+      break;
+    }
     // The hole's text is one level less escaped (`\"` is a quote), but `\n` and `\t` stay
-    // escapes for a string inside the hole: the hole stays on the message's line.
+    // escapes for a string inside the hole: the hole stays on the message's line. A `\"` keeps
+    // its two columns (` "` opening a string, `" ` closing it) so positions in the hole stay
+    // those of the source.
     std::string hole;
+    bool inHoleString = false;
     for (size_t k = i + 1; k < j; ++k) {
       const char e = k + 1 < j ? raw[k + 1] : 0;
-      if (raw[k] == '\\' && (e == '"' || e == '\\' || e == '{' || e == '}')) {
+      if (raw[k] == '\\' && e == '"') {
+        hole += inHoleString ? "\" " : " \"";
+        inHoleString = !inHoleString;
+        ++k;
+      } else if (raw[k] == '\\' && (e == '\\' || e == '{' || e == '}')) {
         hole += e;
         ++k;
       } else {

@@ -378,6 +378,31 @@ rule R
   CHECK(pieces[2].text == "!");
 }
 
+TEST_CASE("positions inside a hole count a hole's \\\" as the two columns it takes", "[parser]") {
+  // `)` is column 50 of the source line; each \" before it once moved the error one column left.
+  CHECK(errorsOf("module m\nrule R\n  deny CO 50 when true \"a {if x then \\\"yy\\\" else )}\"\n")
+            .rfind("test.ppl:3:50: error: unexpected `)`", 0) == 0);
+  auto p = parse("module m\nrule R\n  deny CO 50 when true \"{if x then \\\"a\\\" else \\\"b\\\"}\"\n");
+  INFO(p->rendered());
+  REQUIRE(p->unit != nullptr);
+  const ast::Expr& e = *ruleAt(*p->unit, 0).clauses[0].outcome.message.pieces[0].expr;
+  CHECK(e.kids[1]->text == "a");  // the padding stays outside the strings
+  CHECK(e.kids[2]->text == "b");
+  CHECK(at(e.kids[2]->span) == "3:48");  // its opening quote
+}
+
+TEST_CASE("a message shows at most 8 values, refused before the 9th is parsed", "[parser][limits]") {
+  std::string holes;
+  for (int i = 0; i < 9; ++i) holes += "{x}";
+  std::string errors = errorsOf("module m\nrule R\n  deny CO 50 when true \"" + holes + "\"\n");
+  CHECK(errors.rfind("test.ppl:3:49: error: a message can show at most 8 values\n", 0) == 0);
+  // 100,000 holes, each a syntax error were it parsed: one error, for the 9th.
+  std::string many;
+  for (int i = 0; i < 100000; ++i) many += "{)}";
+  auto p = parse("module m\nrule R\n  deny CO 50 when true \"" + many + "\"\n");
+  CHECK(p->diags.items().size() == 9);  // the first 8 holes' syntax errors and the limit
+}
+
 TEST_CASE("a drug declaration is a string constant marked as a drug", "[parser]") {
   auto p = parse("module m\ndrug cabazitaxel code \"J9027\" acknowledge \"the descriptor is clofarabine\"\n");
   INFO(p->rendered());
@@ -631,6 +656,19 @@ TEST_CASE("diagnostics render tabs, warnings and notes", "[diagnostics]") {
         "a.ppl:3:4: error: bad\n"
         "third\n"
         "   ^~\n");
+}
+
+TEST_CASE("a long source line is shown as a window around the error", "[diagnostics]") {
+  std::string pad(400, ' ');
+  std::string errors = errorsOf("module m\nconst x = 1" + pad + "@" + pad + "2\n");
+  // Column 412: 53 characters before it are shown, after "...".
+  CHECK(errors.rfind("test.ppl:2:412: error: unexpected character `@`\n..." + std::string(53, ' ') + "@" +
+                         std::string(106, ' ') + "...\n" + std::string(56, ' ') + "^\n",
+                     0) == 0);
+  std::string early = errorsOf("module m\nconst x = @" + pad + "2\n");
+  CHECK(early.rfind("test.ppl:2:11: error: unexpected character `@`\nconst x = @" + std::string(149, ' ') + "...\n" +
+                        std::string(10, ' ') + "^\n",
+                    0) == 0);
 }
 
 TEST_CASE("suggestName offers only close, unambiguous names", "[diagnostics]") {
