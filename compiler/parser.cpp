@@ -284,11 +284,26 @@ class ParseState {
       if (useExpected && !what.empty()) message += ", expected " + what;
     }
     std::vector<std::string> notes;
+    if (isKeywordWhereNameExpected(token, expected)) {
+      notes.push_back(shown(token->getText()) + " is a keyword of the language: choose another name");
+    }
     if (token != nullptr) {
       const std::string note = unclosedNote(parser, token, expected);
       if (!note.empty()) notes.push_back(note);
     }
     syntaxError(spanOf(token), std::move(message), std::move(notes));
+  }
+
+  // `const day = 3`: the grammar wanted a name (not an expression, which could start with a
+  // number) and got a word it reserves.
+  static bool isKeywordWhereNameExpected(Token* token, const antlr4::misc::IntervalSet& expected) {
+    using L = grammar::PPLLexer;
+    if (token == nullptr || !expected.contains(static_cast<ssize_t>(L::IDENT)) || expected.contains(static_cast<ssize_t>(L::INT))) {
+      return false;
+    }
+    const std::string& text = token->getText();
+    return token->getType() != grammar::PPLLexer::IDENT && !text.empty() &&
+           std::isalpha(static_cast<unsigned char>(text[0]));
   }
 
   std::string endName() const { return entry_ == Entry::kFile ? "end of file" : "end of the expression"; }

@@ -508,6 +508,15 @@ TEST_CASE("syntax errors are rendered with position, message and caret", "[parse
           "^~~~~\n"
           "  note: the `(` opened at 2:11 is not closed\n");
   }
+  SECTION("a keyword where a name belongs") {
+    CHECK(errorsOf("module m\nconst day = 3\n") ==
+          "test.ppl:2:7: error: unexpected `day`, expected a name\n"
+          "const day = 3\n"
+          "      ^~~\n"
+          "  note: `day` is a keyword of the language: choose another name\n");
+    // Where an expression belongs, a keyword is not taken for a name.
+    CHECK(errorsOf("module m\nconst x = 1 +\nconst y = 2\n").find("keyword") == std::string::npos);
+  }
   SECTION("a stray character") {
     CHECK(errorsOf("module m\nconst x = 1 @ 2\n") ==
           "test.ppl:2:13: error: unexpected character `@`\n"
