@@ -500,8 +500,9 @@ void Checker::checkConst(ConstDecl& d) {
       if (!foldProblem_.empty()) {
         error(d.value->span, fmt::format("constant `{}` cannot be computed: {}", d.name, foldProblem_));
       } else {
-        error(d.value->span, fmt::format("constant `{}` must be computable before any claim is seen", d.name),
-              {"use a `define` for a value that depends on the claim"});
+        // What fold() takes; anything else (a function, `if`, a fact) is a define's job.
+        error(d.value->span, fmt::format("constant `{}` must be computable before any claim is seen, from literals, other constants, `-` and `+ - * /`, or a set of strings", d.name),
+              {"use a `define` for anything else: a function, `if`, or a value that depends on the claim"});
       }
       d.type = Type();
     } else if (d.type.kind == TypeKind::kList) {
@@ -850,6 +851,14 @@ Type Checker::checkCall(Expr& e, Ctx& c) {
       e.toDecimal[i] = true;
     } else if (valueKindOf(got.kind) != want || got.kind == TypeKind::kList || got.kind == TypeKind::kRecord) {
       error(e.kids[i]->span, fmt::format("argument {} of `{}` must be {}, got {}", i + 1, b.name, valueKindName(want), typeStr(got)));
+    }
+  }
+  if (std::string_view(b.name) == "round" && e.kids.size() == 2 && !e.kids[1]->type.isError()) {
+    Value places;
+    std::string text;
+    std::vector<std::string> set;
+    if (fold(*e.kids[1], places, text, set) && (places.i < 0 || places.i > kMaxRoundPlaces)) {
+      error(e.kids[1]->span, fmt::format("`round` takes 0 to {} places, given {}", kMaxRoundPlaces, places.i));
     }
   }
   e.ref = RefKind::kBuiltin;

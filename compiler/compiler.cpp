@@ -184,7 +184,8 @@ static bool checkPaths(const std::vector<std::string>& paths, bool policiesOnly,
       return false;
     }
     // Checking a module that no policy uses is `pplc check`'s job; here they are left out so
-    // that a pack directory can hold unfinished modules.
+    // that a pack directory can hold unfinished modules: ones that parse but do not check yet.
+    // A file that does not parse stops the build above, since what it declares is unknown.
     std::set<const ast::Unit*> used;
     std::function<void(const ast::Unit*)> mark = [&](const ast::Unit* u) {
       if (!used.insert(u).second) return;

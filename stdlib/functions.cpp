@@ -20,7 +20,7 @@ const char* fnFloor(const Value* args, Value& out) { out = Value::ofDecimal(floo
 const char* fnAbs(const Value* args, Value& out) { out = Value::ofDecimal(abs(args[0].d)); return nullptr; }
 const char* fnRound(const Value* args, Value& out) {
   int64_t places = args[1].i;
-  if (places < 0 || places > 18) return "round: places must be between 0 and 18";
+  if (places < 0 || places > kMaxRoundPlaces) return "round: places must be between 0 and 18";
   out = Value::ofDecimal(roundHalfEven(args[0].d, static_cast<int>(places)));
   return nullptr;
 }
@@ -37,13 +37,13 @@ const char* fnLength(const Value* args, Value& out) { out = Value::ofInt(args[0]
 
 using K = ValueKind;
 const Builtin kBuiltins[] = {
-    {"sqrt", K::kDecimal, 1, {K::kDecimal}, fnSqrt, "sqrt(x): square root, exact when exact, else 34 significant digits"},
-    {"ceil", K::kDecimal, 1, {K::kDecimal}, fnCeil, "ceil(x): the least integer >= x"},
-    {"floor", K::kDecimal, 1, {K::kDecimal}, fnFloor, "floor(x): the greatest integer <= x"},
-    {"round", K::kDecimal, 2, {K::kDecimal, K::kInt}, fnRound, "round(x, places): half-even to `places` decimals"},
-    {"abs", K::kDecimal, 1, {K::kDecimal}, fnAbs, "abs(x): absolute value"},
-    {"blank", K::kBool, 1, {K::kString}, fnBlank, "blank(s): s is empty or only white space"},
-    {"length", K::kInt, 1, {K::kString}, fnLength, "length(s): number of bytes of s"},
+    {"sqrt", K::kDecimal, 1, {K::kDecimal}, fnSqrt},  // sqrt(x): square root, exact when exact, else 34 significant digits
+    {"ceil", K::kDecimal, 1, {K::kDecimal}, fnCeil},  // ceil(x): the least integer >= x
+    {"floor", K::kDecimal, 1, {K::kDecimal}, fnFloor},  // floor(x): the greatest integer <= x
+    {"round", K::kDecimal, 2, {K::kDecimal, K::kInt}, fnRound},  // round(x, places): half-even to `places` decimals
+    {"abs", K::kDecimal, 1, {K::kDecimal}, fnAbs},  // abs(x): absolute value
+    {"blank", K::kBool, 1, {K::kString}, fnBlank},  // blank(s): s is empty or only white space
+    {"length", K::kInt, 1, {K::kString}, fnLength},  // length(s): number of bytes of s
 };
 
 }  // namespace

@@ -15,13 +15,16 @@ using BuiltinImpl = const char* (*)(const Value* args, Value& out);
 
 constexpr int kMaxBuiltinArgs = 4;
 
+// round(x, places) takes 0..kMaxRoundPlaces places: a place count the checker can fold is
+// checked when the policy compiles, any other by the function itself, per claim.
+constexpr int kMaxRoundPlaces = 18;
+
 struct Builtin {
   const char* name;
   ValueKind result;
   uint8_t argCount;
   ValueKind args[kMaxBuiltinArgs];
   BuiltinImpl impl;
-  const char* doc;  // one line for `pplc --help` and docs/language.md
 };
 
 // Registry order is stable (ids are indices); programs refer to builtins by name.

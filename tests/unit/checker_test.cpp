@@ -228,6 +228,15 @@ TEST_CASE("a constant whose arithmetic fails says why, not that it depends on th
       "rule R \"r\"\n"
       "  require line.units > x else deny CO 50\n");
   CHECK(negated.diagnostics.find("constant `x` cannot be computed: integer overflow") != std::string::npos);
+  Compiled function = compilePolicy(
+      "const r = ceil(2.5)\n"
+      "rule R \"r\"\n"
+      "  require line.units > round(line.units, 19) else deny CO 50\n");
+  CHECK(function.diagnostics.find("constant `r` must be computable before any claim is seen, from literals, other constants") !=
+        std::string::npos);
+  CHECK(function.diagnostics.find("note: use a `define` for anything else: a function, `if`, or a value that depends on the claim") !=
+        std::string::npos);
+  CHECK(function.diagnostics.find("p.ppl:6:42: error: `round` takes 0 to 18 places, given 19") != std::string::npos);
   Compiled claimDependent = compilePolicy(
       "const n = claim.claim_id\n"
       "rule R \"r\"\n"
