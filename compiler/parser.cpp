@@ -583,10 +583,12 @@ class Converter {
   ExprPtr literal(G::LiteralContext* ctx);
   std::string dashedName(G::DashedNameContext* ctx, Span& span);
   std::string unescape(Token* token);
+  size_t escape(const std::string& raw, size_t i, size_t end, size_t line, size_t col, std::string& out);
   ast::MessageTemplate message(G::MessageContext* ctx);
   ast::OutcomeSpec outcome(G::OutcomeContext* ctx);
   std::string carc(G::CarcContext* ctx);
   Decimal number(G::NumberContext* ctx);
+  bool decimalLiteral(const std::string& text, const Span& span, Decimal& out);
   ast::TypeRef typeRef(G::TypeRefContext* ctx);
   ast::TypeRef baseType(G::BaseTypeContext* ctx, int depth);
   void decl(G::DeclContext* ctx, ast::Unit& unit);
@@ -643,33 +645,35 @@ std::string Converter::unescape(Token* token) {
   if (raw.size() < 2) return out;
   const size_t end = raw.size() - 1;
   for (size_t i = 1; i < end;) {
-    const char c = raw[i];
-    if (c != '\\' || i + 1 >= end) {
-      out += c;
-      ++i;
+    if (raw[i] != '\\' || i + 1 >= end) {
+      out += raw[i++];
       continue;
     }
-    switch (raw[i + 1]) {
-      case '"': out += '"'; break;
-      case '\\': out += '\\'; break;
-      case 'n': out += '\n'; break;
-      case 't': out += '\t'; break;
-      case '{': out += '{'; break;
-      case '}': out += '}'; break;
-      default: {
-        size_t len = 1;  // the escaped character, which may be several bytes
-        while (i + 1 + len < end && isContinuationByte(static_cast<unsigned char>(raw[i + 1 + len]))) ++len;
-        const size_t col = token->getCharPositionInLine() + codePoints(std::string_view(raw).substr(0, i));
-        s_.error(s_.at(token->getLine(), col, 2), "unknown escape " + backticked(raw.substr(i, 1 + len)) +
-                                                      " in a string; the escapes are \\\" \\\\ \\n \\t \\{ \\}");
-        out += raw.substr(i, 1 + len);
-        i += 1 + len;
-        continue;
-      }
-    }
-    i += 2;
+    const size_t col = token->getCharPositionInLine() + codePoints(std::string_view(raw).substr(0, i));
+    i += escape(raw, i, end, token->getLine(), col, out);
   }
   return out;
+}
+
+// The escape at raw[i] (a backslash, i + 1 < end) appended to `out` resolved; returns the bytes
+// it takes. An unknown one is reported at (line, col) and kept as written, whole even when the
+// escaped character is several bytes.
+size_t Converter::escape(const std::string& raw, size_t i, size_t end, size_t line, size_t col, std::string& out) {
+  switch (raw[i + 1]) {
+    case '"': out += '"'; return 2;
+    case '\\': out += '\\'; return 2;
+    case 'n': out += '\n'; return 2;
+    case 't': out += '\t'; return 2;
+    case '{': out += '{'; return 2;
+    case '}': out += '}'; return 2;
+    default: break;
+  }
+  size_t len = 2;
+  while (i + len < end && isContinuationByte(static_cast<unsigned char>(raw[i + len]))) ++len;
+  s_.error(s_.at(line, col, 2), "unknown escape " + backticked(raw.substr(i, len)) +
+                                    " in a string; the escapes are \\\" \\\\ \\n \\t \\{ \\}");
+  out += raw.substr(i, len);
+  return len;
 }
 
 // A message string: literal text and `{expr}` holes, each hole parsed where it stands.
@@ -707,21 +711,7 @@ ast::MessageTemplate Converter::message(G::MessageContext* ctx) {
   for (size_t i = 1; i < end;) {
     const char c = raw[i];
     if (c == '\\' && i + 1 < end) {
-      const char e = raw[i + 1];
-      switch (e) {
-        case '"': text += '"'; break;
-        case '\\': text += '\\'; break;
-        case 'n': text += '\n'; break;
-        case 't': text += '\t'; break;
-        case '{': text += '{'; break;
-        case '}': text += '}'; break;
-        default:
-          s_.error(s_.at(line, colOf(i), 2), "unknown escape " + backticked(raw.substr(i, 2)) +
-                                                 " in a string; the escapes are \\\" \\\\ \\n \\t \\{ \\}");
-          text += raw.substr(i, 2);
-          break;
-      }
-      i += 2;
+      i += escape(raw, i, end, line, colOf(i), text);
       continue;
     }
     if (c == '}') {
@@ -798,11 +788,29 @@ ast::MessageTemplate Converter::message(G::MessageContext* ctx) {
 Decimal Converter::number(G::NumberContext* ctx) {
   need(ctx);
   Decimal d;
-  const std::string text = ctx->getText();
-  if (!Decimal::parse(withoutLeadingZeros(text), d)) {
-    s_.error(s_.spanOf(ctx), "number " + shown(text) + " has too many digits (at most 38 significant digits)");
-  }
+  decimalLiteral(ctx->getText(), s_.spanOf(ctx), d);
   return d;
+}
+
+// A number's value, or an error naming the limit of Decimal it breaks.
+bool Converter::decimalLiteral(const std::string& text, const Span& span, Decimal& out) {
+  const std::string plain = withoutLeadingZeros(text);
+  if (Decimal::parse(plain, out)) return true;
+  const size_t point = std::min(plain.find('.'), plain.size());
+  const size_t intDigits = plain[0] == '0' ? 0 : point;
+  std::string digits = plain.substr(0, point) + (point < plain.size() ? plain.substr(point + 1) : "");
+  digits.erase(0, std::min(digits.find_first_not_of('0'), digits.size()));
+  digits.erase(digits.find_last_not_of('0') + 1);
+  std::string why;
+  if (intDigits > static_cast<size_t>(Decimal::kMaxIntegerDigits)) {
+    why = fmt::format("is too large (at most {} digits before the point)", Decimal::kMaxIntegerDigits);
+  } else if (digits.size() > static_cast<size_t>(Decimal::kMaxDigits)) {
+    why = fmt::format("has too many digits (at most {} significant digits)", Decimal::kMaxDigits);
+  } else {
+    why = fmt::format("has too many digits after the point (at most {})", -Decimal::kMinExponent);
+  }
+  s_.error(span, "number " + shown(text) + " " + why);
+  return false;
 }
 
 std::string Converter::carc(G::CarcContext* ctx) {
@@ -855,9 +863,7 @@ ExprPtr Converter::literal(G::LiteralContext* ctx) {
       }
     } else {
       Decimal v;
-      if (!Decimal::parse(withoutLeadingZeros(text), v)) {
-        s_.error(e->span, "number " + shown(text) + " has too many digits (at most 38 significant digits)");
-      } else {
+      if (decimalLiteral(text, e->span, v)) {
         e->literalType = Type::of(TypeKind::kDecimal);
         e->literal = Value::ofDecimal(v);
       }

@@ -508,6 +508,19 @@ TEST_CASE("syntax errors are rendered with position, message and caret", "[parse
           "^~~~~\n"
           "  note: the `(` opened at 2:11 is not closed\n");
   }
+  SECTION("a number's error names the limit it breaks") {
+    CHECK(errorsOf("module m\nconst x = 1" + std::string(50, '0') + ".0\n")
+              .find("` is too large (at most 48 digits before the point)\n") != std::string::npos);
+    CHECK(errorsOf("module m\nconst x = 1." + std::string(38, '1') + "\n")
+              .rfind("test.ppl:2:11: error: number `1." + std::string(38, '1') + "` has too many digits (at most 38 significant digits)\n", 0) == 0);
+    CHECK(errorsOf("module m\nconst x = 0." + std::string(80, '0') + "1\n")
+              .find("has too many digits after the point (at most 80)") != std::string::npos);
+  }
+  SECTION("an unknown escape of a non-ASCII character is shown whole, in a string and in a message") {
+    CHECK(errorsOf("module m\nconst x = \"a\\\xC3\xA9\"\n").find("unknown escape `\\\xC3\xA9` in a string") != std::string::npos);
+    CHECK(errorsOf("module m\nrule R\n  deny CO 50 when true \"a\\\xC3\xA9\"\n").find("unknown escape `\\\xC3\xA9` in a string") !=
+          std::string::npos);
+  }
   SECTION("a keyword where a name belongs") {
     CHECK(errorsOf("module m\nconst day = 3\n") ==
           "test.ppl:2:7: error: unexpected `day`, expected a name\n"
