@@ -11,7 +11,7 @@
 
 namespace ppl::cli {
 
-// Distinct exit codes for "done", "bad input" and "usage" (docs: decision.md).
+// Distinct exit codes for "done", "bad input" and "usage" (docs/spec/decision.md).
 constexpr int kExitOk = 0;        // checked, built, decided (whatever the decision)
 constexpr int kExitBadInput = 1;  // a policy, claim or bytecode file is bad; the message says where
 constexpr int kExitUsage = 2;     // the command line itself is wrong

@@ -1138,8 +1138,6 @@ void Checker::checkOutcome(OutcomeSpec& o, Ctx& c) {
         error(o.groupSpan, fmt::format("`{}` is not a group: a group is CO, PR, OA or a definition of type group", o.group));
       } else if (t.optional) {
         requirePresent(*g, t);
-      } else if (g->kind == ExprKind::kLiteral) {
-        // a group literal reached through another name: keep it static
       }
     }
     o.groupExpr = std::move(g);

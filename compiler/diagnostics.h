@@ -54,9 +54,6 @@ class Diagnostics {
   bool hasErrors() const;
   size_t errorCount() const;
   const std::vector<Diagnostic>& items() const { return items_; }
-  // Stops a run from drowning its user: stages check this before going on.
-  bool tooMany() const { return errorCount() >= kMaxErrors; }
-  static constexpr size_t kMaxErrors = 50;
 
  private:
   std::vector<Diagnostic> items_;

@@ -24,7 +24,7 @@ const char* fnRound(const Value* args, Value& out) {
   out = Value::ofDecimal(roundHalfEven(args[0].d, static_cast<int>(places)));
   return nullptr;
 }
-// A text field that holds only white space counts as empty (j9027-policies.md, "Strings").
+// A text field that holds only white space counts as empty (docs/spec/j9027-policies.md, "Strings").
 const char* fnBlank(const Value* args, Value& out) {
   const StrRef s = args[0].s;
   for (uint32_t i = 0; i < s.size; ++i) {

@@ -50,7 +50,7 @@ std::string errorOf(const ppl_evaluator* ev) {
 
 std::string sv(const char* s) { return s ? std::string(s) : std::string("<null>"); }
 
-// The examples' .expected.json files leave reason messages out (decision.md: tests compare
+// The examples' .expected.json files leave reason messages out (docs/spec/decision.md: tests compare
 // everything else); drop them from pretty output to compare. `pplc eval` output is compared
 // whole, messages included, by tests/embed/run.sh.
 std::string withoutMessages(const std::string& pretty) {

@@ -1,4 +1,4 @@
-// Every kind of bad input that claim-facts.md names, through the real claim schema
+// Every kind of bad input that docs/spec/claim-facts.md names, through the real claim schema
 // (stdlib/claim.ppl): the claim is refused with the JSON path of the offending value.
 #include <catch2/catch.hpp>
 

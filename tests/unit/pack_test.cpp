@@ -61,7 +61,7 @@ std::string str(simdjson::dom::element e) {
   return simdjson::minify(e);
 }
 
-// Compares what decision.md says tests compare; messages must exist but are not compared.
+// Compares what docs/spec/decision.md says tests compare; messages must exist but are not compared.
 void compareDecision(simdjson::dom::element expected, simdjson::dom::element actual, std::vector<std::string>& diffs) {
   for (const char* key : {"claim_id", "policy", "decision"}) {
     std::string e = str(expected[key]), a = str(actual[key]);
