@@ -1,7 +1,5 @@
 // `pplc build`: compile policies and write them as one .pplb file.
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 
 #include <fmt/core.h>
@@ -28,41 +26,6 @@ Exit status: 0 written, 1 the policies have errors (or FILE cannot be written), 
 )";
 
 namespace {
-
-// Writes through a temporary file and a rename beside the real file (a symbolic link is
-// followed, not replaced), so that FILE is never left half written. What is not a regular file
-// (a device such as /dev/stdout or /dev/full, a FIFO) is written in place: a rename would put a
-// regular file where it was.
-bool writeFileAtomically(const std::string& path, const std::string& bytes, std::string& error) {
-  auto writeTo = [&](const std::string& file) {
-    std::FILE* f = std::fopen(file.c_str(), "wb");
-    if (f == nullptr) {
-      error = std::strerror(errno);
-      return false;
-    }
-    bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
-    int savedErrno = errno;
-    if (std::fclose(f) != 0 && ok) {
-      ok = false;
-      savedErrno = errno;
-    }
-    if (!ok) error = std::strerror(savedErrno);
-    return ok;
-  };
-  std::error_code ec;
-  const fs::path target = fs::weakly_canonical(path, ec);
-  const std::string real = ec ? path : target.string();
-  const fs::file_status status = fs::status(real, ec);
-  if (!ec && fs::exists(status) && !fs::is_regular_file(status)) return writeTo(real);
-  const std::string tmp = real + ".tmp";
-  bool ok = writeTo(tmp);
-  if (ok && std::rename(tmp.c_str(), real.c_str()) != 0) {
-    ok = false;
-    error = std::strerror(errno);
-  }
-  if (!ok) std::remove(tmp.c_str());
-  return ok;
-}
 
 // True when writing `output` would overwrite a source being compiled: a `.ppl` file (what a
 // directory input stands for), or one of the files named.

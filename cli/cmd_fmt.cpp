@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <system_error>
 
 #include <fmt/core.h>
@@ -52,39 +51,6 @@ bool expand(const std::string& path, std::vector<std::string>& files) {
   }
   std::sort(found.begin(), found.end());
   files.insert(files.end(), found.begin(), found.end());
-  return true;
-}
-
-// Replaces `path` by `text` all at once: a reader (or a crash) sees the old file or the new one.
-// A symbolic link stays a link: its target is replaced.
-bool writeAtomically(const std::string& path, const std::string& text, std::string& error) {
-  std::error_code ec;
-  const fs::path target = fs::is_symlink(path, ec) ? fs::canonical(path, ec) : fs::path(path);
-  if (ec) {
-    error = ec.message();
-    return false;
-  }
-  const fs::path temp = target.parent_path() / ("." + target.filename().string() + ".pplfmt.tmp");
-  {
-    std::ofstream f(temp, std::ios::binary | std::ios::trunc);
-    f.write(text.data(), static_cast<std::streamsize>(text.size()));
-    f.close();
-    if (!f) {
-      error = "cannot write " + temp.string();
-      std::error_code ignored;
-      fs::remove(temp, ignored);
-      return false;
-    }
-  }
-  const fs::perms perms = fs::status(target, ec).permissions();
-  if (!ec) fs::permissions(temp, perms, ec);
-  fs::rename(temp, target, ec);
-  if (ec) {
-    error = ec.message();
-    std::error_code ignored;
-    fs::remove(temp, ignored);
-    return false;
-  }
   return true;
 }
 
@@ -152,7 +118,7 @@ int runFmt(const std::vector<std::string>& args) {
     } else if (toStdout || path == "-") {
       out.write(formatted);
       out.endRecord();
-    } else if (formatted != text && !writeAtomically(path, formatted, error)) {
+    } else if (formatted != text && !writeFileAtomically(path, formatted, error)) {
       out.flush();
       inputError(path, error);
       bad = true;

@@ -64,6 +64,13 @@ class ArgScanner {
 // Reads a whole file (`-` is standard input). False with an explanation (errno's text) on error.
 bool readFile(const std::string& path, std::string& out, std::string& error);
 
+// Replaces the file at `path` by `bytes` all at once, through a temporary file beside it and a
+// rename: a reader, or a crash, sees the old file or the new one. A symbolic link is followed
+// (its target is replaced, the link stays), the old file's permissions are kept, and what is not
+// a regular file (a device such as /dev/stdout or /dev/full, a FIFO) is written in place, since a
+// rename would put a regular file where it was. False with errno's text on failure.
+bool writeFileAtomically(const std::string& path, const std::string& bytes, std::string& error);
+
 // The name a path is reported under: `<stdin>` for `-`, else the path as given.
 std::string displayName(const std::string& path);
 

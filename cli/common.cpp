@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <system_error>
@@ -17,6 +18,8 @@
 #include "compiler/diagnostics.h"
 
 namespace ppl::cli {
+
+namespace fs = std::filesystem;
 
 int usageError(std::string_view command, std::string_view message) {
   std::fflush(stdout);
@@ -95,6 +98,47 @@ bool readFile(const std::string& path, std::string& out, std::string& error) {
     return false;
   }
   return true;
+}
+
+namespace {
+
+bool writeWhole(const std::string& file, const std::string& bytes, std::string& error) {
+  std::FILE* f = std::fopen(file.c_str(), "wb");
+  if (f == nullptr) {
+    error = std::strerror(errno);
+    return false;
+  }
+  bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
+  int savedErrno = errno;
+  if (std::fclose(f) != 0 && ok) {
+    ok = false;
+    savedErrno = errno;
+  }
+  if (!ok) error = std::strerror(savedErrno);
+  return ok;
+}
+
+}  // namespace
+
+bool writeFileAtomically(const std::string& path, const std::string& bytes, std::string& error) {
+  std::error_code ec;
+  const fs::path target = fs::weakly_canonical(path, ec);
+  const fs::path real = ec ? fs::path(path) : target;
+  const fs::file_status status = fs::status(real, ec);
+  if (!ec && fs::exists(status) && !fs::is_regular_file(status)) return writeWhole(real.string(), bytes, error);
+  // Hidden, and named by process so that two writers of one file do not share it.
+  const fs::path temp = real.parent_path() / fmt::format(".{}.{}.tmp", real.filename().string(), ::getpid());
+  bool ok = writeWhole(temp.string(), bytes, error);
+  if (ok && !ec && fs::exists(status)) {
+    std::error_code ignored;
+    fs::permissions(temp, status.permissions(), ignored);
+  }
+  if (ok && std::rename(temp.c_str(), real.c_str()) != 0) {
+    ok = false;
+    error = std::strerror(errno);
+  }
+  if (!ok) std::remove(temp.c_str());
+  return ok;
 }
 
 std::string displayName(const std::string& path) { return path == "-" ? "<stdin>" : path; }

@@ -55,6 +55,11 @@ expect_rc 0 "fmt LINK"
 check "fmt LINK: the link stays a link" test -L "$TMP/link.ppl"
 check "fmt LINK: its target is formatted" test "$(cat "$TMP/target.ppl")" == "$(printf 'module linked\nconst x = 1\n')"
 
+printf 'module kept\nconst x=1\n' >"$TMP/mode.ppl"
+chmod 640 "$TMP/mode.ppl"
+run fmt "$TMP/mode.ppl"
+check "fmt FILE: its permissions are kept" test "$(stat -c %a "$TMP/mode.ppl")" == 640
+
 run_stdin "$messy" fmt -
 expect_rc 0 "fmt -: stdin"
 check "fmt -: stdin formatted to stdout" test "$(cat "$OUT")" == "$canonical"

@@ -47,6 +47,11 @@ run build "$POLICIES" -o "$TMP/link.pplb"
 expect_rc 0 "build -o a symbolic link"
 check "build -o a symbolic link: still a link" test -L "$TMP/link.pplb"
 check "build -o a symbolic link: the target written" cmp -s "$TMP/target.pplb" "$pack"
+: >"$TMP/mode.pplb"
+chmod 604 "$TMP/mode.pplb"
+run build "$POLICIES" -o "$TMP/mode.pplb"
+check "build -o an existing file: its permissions are kept" test "$(stat -c %a "$TMP/mode.pplb")" == 604
+check "build -o: no temporary file left" test -z "$(find "$TMP" -maxdepth 1 -name '.*.tmp')"
 if [ -c /dev/full ]; then
   run build "$POLICIES" -o /dev/full
   expect_rc 1 "build -o /dev/full"
