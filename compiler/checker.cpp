@@ -881,6 +881,15 @@ Type Checker::checkQuantifier(Expr& e, Ctx& c) {
   Expr* where = nullptr;
   size_t whereIndex = aggregate ? 2 : 1;
   if (e.kids.size() > whereIndex && e.kids[whereIndex]) where = e.kids[whereIndex].get();
+  // `count l in lines > 2` reads as `count l in (lines > 2)`: the list runs to the end of the
+  // expression. Say so, rather than that a list cannot be compared.
+  if (coll.kind == ExprKind::kBinary && coll.op != BinaryOp::kAnd && coll.op != BinaryOp::kOr) {
+    Type left = check(*coll.kids[0], c);
+    if (left.kind == TypeKind::kList) {
+      return error(coll.span, "a quantifier's list runs to the end of the expression: this takes the list to be what follows `in`, operator and all",
+                   {"parenthesize the quantifier: `(count l in lines) > 2`"});
+    }
+  }
   Type ct = checkPresent(coll, c);
   if (ct.isError()) return ct;
   if (ct.kind != TypeKind::kList) return error(coll.span, fmt::format("expected a list to go over, got {}", typeStr(ct)));

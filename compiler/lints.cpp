@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -128,7 +129,7 @@ class Linter {
   const CheckedProgram& prog_;
   Diagnostics& diags_;
   std::set<const void*> used_;
-  std::set<std::pair<std::string, uint32_t>> reportedCodes_;
+  std::set<std::tuple<std::string, uint32_t, uint32_t, uint32_t>> reportedCodes_;  // value, file, line, col
 
   void warn(const Span& span, const char* lint, std::string message, std::vector<std::string> notes = {}) {
     diags_.warning(span, lint, std::move(message), std::move(notes));
@@ -230,12 +231,21 @@ class Linter {
     }
   }
 
+  // One report per code value and place, however many ways the walk reaches it.
+  bool firstReport(const std::string& value, const Span& span) {
+    return reportedCodes_.insert({value, span.file, span.line, span.col}).second;
+  }
+
+  void warnUnknownCode(CodeList list, const std::string& value, const Span& span, const char* what) {
+    warn(span, "unknown-code", fmt::format("{} `{}` is not in the reference list", what, value),
+         {fmt::format("{} is a subset of the official list: if `{}` is valid, add it there with its official text", referenceFile(list), value)});
+  }
+
   void code(CodeList list, const std::string& value, const Span& span, const char* what) {
-    if (!reportedCodes_.insert({value, span.line * 1000 + span.col + span.file * 1000000}).second) return;
+    if (!firstReport(value, span)) return;
     const ReferenceCode* c = findReferenceCode(list, value);
     if (!c) {
-      warn(span, "unknown-code", fmt::format("{} `{}` is not in the reference list", what, value),
-           {fmt::format("{} is a subset of the official list: if `{}` is valid, add it there with its official text", referenceFile(list), value)});
+      warnUnknownCode(list, value, span, what);
       return;
     }
     if (!c->deactivated.empty()) {
@@ -307,11 +317,8 @@ class Linter {
       return;
     }
     for (const auto& [value, span] : knownStrings(*other)) {
-      if (!reportedCodes_.insert({value, span.line * 1000 + span.col + span.file * 1000000}).second) continue;
-      if (!findReferenceCode(list, value)) {
-        warn(span, "unknown-code", fmt::format("{} `{}` is not in the reference list", what, value),
-             {fmt::format("{} is a subset of the official list: if `{}` is valid, add it there with its official text", referenceFile(list), value)});
-      }
+      if (!firstReport(value, span)) continue;
+      if (!findReferenceCode(list, value)) warnUnknownCode(list, value, span, what);
     }
   }
 };

@@ -156,6 +156,20 @@ TEST_CASE("type errors name both types", "[checker]") {
   CHECK(c.diagnostics.find("error: cannot compare date and integer") != std::string::npos);
 }
 
+TEST_CASE("a quantifier's list running into a comparison is explained", "[checker]") {
+  Compiled c = compilePolicy(
+      "rule R \"r\"\n"
+      "  require count l in lines > 2 else deny CO 50\n");
+  CHECK_FALSE(c.ok);
+  CHECK(c.diagnostics.find("p.ppl:5:22: error: a quantifier's list runs to the end of the expression") != std::string::npos);
+  CHECK(c.diagnostics.find("note: parenthesize the quantifier: `(count l in lines) > 2`") != std::string::npos);
+  Compiled ok = compilePolicy(
+      "rule R \"r\"\n"
+      "  require (count l in lines) > 2 and (sum l.units for l in lines) > 2 else deny CO 50\n");
+  INFO(ok.diagnostics);
+  CHECK(ok.ok);
+}
+
 TEST_CASE("recursive definitions are rejected", "[checker]") {
   Compiled c = compilePolicy(
       "define a = b + 1\n"
