@@ -4,12 +4,11 @@
 #include <cctype>
 #include <vector>
 
+#include "compiler/utf8.h"
+
 namespace ppl {
 
 namespace {
-
-// Columns count code points (as ANTLR does), so a caret lines up under multi-byte text.
-bool isContinuationByte(unsigned char c) { return (c & 0xC0) == 0x80; }
 
 const char* severityName(Severity s) {
   switch (s) {

@@ -18,6 +18,7 @@
 #include "PPLParser.h"
 #include "antlr4-runtime.h"
 #include "compiler/parser.h"
+#include "compiler/utf8.h"
 
 namespace ppl {
 
@@ -40,15 +41,7 @@ struct Tok {
   bool comment = false;
 };
 
-bool isContinuationByte(unsigned char c) { return (c & 0xC0) == 0x80; }
-
-size_t width(std::string_view s) {
-  size_t n = 0;
-  for (char c : s) {
-    if (!isContinuationByte(static_cast<unsigned char>(c))) ++n;
-  }
-  return n;
-}
+size_t width(std::string_view s) { return codePoints(s); }
 
 std::string withoutTrailingBlanks(std::string s) {
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.pop_back();

@@ -18,6 +18,7 @@
 #include "PPLLexer.h"
 #include "PPLParser.h"
 #include "antlr4-runtime.h"
+#include "compiler/utf8.h"
 #include "runtime/date.h"
 #include "runtime/decision.h"
 
@@ -43,16 +44,6 @@ template <typename T>
 T* need(T* p) {
   if (p == nullptr) throw MalformedTree{};
   return p;
-}
-
-bool isContinuationByte(unsigned char c) { return (c & 0xC0) == 0x80; }
-
-uint32_t codePoints(std::string_view s) {
-  uint32_t n = 0;
-  for (char c : s) {
-    if (!isContinuationByte(static_cast<unsigned char>(c))) ++n;
-  }
-  return n;
 }
 
 std::string backticked(std::string_view s) { return "`" + std::string(s) + "`"; }
