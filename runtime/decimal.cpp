@@ -178,8 +178,10 @@ void stripZerosSlow(UInt128& mag, int64_t& exp) {
   mag = m;
 }
 
-// The usual case inline: a 64-bit coefficient that does not end in 0.
+// The usual cases inline: an odd coefficient (half of all 35-digit quotients and roots), or a
+// 64-bit one that does not end in 0.
 inline void stripZeros(UInt128& mag, int64_t& exp) {
+  if ((static_cast<uint64_t>(mag) & 1) != 0) return;
   if ((mag >> 64) == 0 && static_cast<uint64_t>(mag) % 10 != 0) return;
   stripZerosSlow(mag, exp);
 }
@@ -403,7 +405,10 @@ struct DecimalOps {
       assert(!sticky);
     }
     stripZeros(m, exp);
-    if (exp + digitCount(m) > Decimal::kMaxIntegerDigits) return DecimalStatus::kOverflow;
+    // At most 38 digits, so only an exponent above 10 can reach 10^48.
+    if (exp > Decimal::kMaxIntegerDigits - kMaxDigits && exp + digitCount(m) > Decimal::kMaxIntegerDigits) {
+      return DecimalStatus::kOverflow;
+    }
     out = pack(negative, m, exp);
     return DecimalStatus::kOk;
   }
@@ -856,8 +861,7 @@ struct DecimalOps {
     uint64_t unused;
     const uint64_t y = div128by64(a3, a2, x, &unused);
     x = static_cast<uint64_t>((static_cast<UInt128>(x) + y) >> 1);  // Newton: now within a unit or two
-    while (static_cast<UInt128>(x) * x > top) --x;
-    while (x != UINT64_MAX && static_cast<UInt128>(x + 1) * (x + 1) <= top) ++x;
+    while (static_cast<UInt128>(x) * x > top) --x;  // Newton's integer step never lands below the root
     const UInt128 rest = top - static_cast<UInt128>(x) * x;  // at most 2x < 2^65
     // floor((rest * 2^64 + a1) / 2x) = floor((rest * 2^63 + a1 / 2) / x), which fits 128 bits.
     uint64_t rem;
