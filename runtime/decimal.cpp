@@ -560,8 +560,9 @@ struct DecimalOps {
 
   // Square root: the root's 35 digits (34 kept, one to round with) are floor(sqrt(N)) for the
   // coefficient scaled to N = m * 100^k, with k chosen so that the root has exactly 35 digits;
-  // the remainder N - root^2 is the sticky bit. floor(sqrt(N)) comes from isqrt() below: a
-  // double estimate corrected by Newton steps and proven by r^2 <= N < (r + 1)^2.
+  // the remainder N - root^2 is the sticky bit. floor(sqrt(N)) comes from rootByHalves() (the
+  // fast path, when fastRoot) or isqrt() below, each proven by r^2 <= N < (r + 1)^2; the
+  // digit-by-digit method backs up isqrt().
   static DecimalStatus sqrtWith(const Decimal& a, bool fastRoot, Decimal& out) {
     if (a.isNegative()) return DecimalStatus::kDomain;
     if (a.isZero()) {
