@@ -6,6 +6,7 @@
 // strips trailing zeros and checks the exponent range. A 38-digit by 38-digit product has at
 // most 76 digits, which is why 256 bits (77 digits) is enough everywhere.
 #include "runtime/decimal.h"
+#include "runtime/decimal_general.h"
 
 #include <cassert>
 #include <cmath>
@@ -124,53 +125,63 @@ int writeDigits(UInt128 v, char* out) {
   return n;
 }
 
+// stripZeros() for a nonzero 64-bit coefficient, with divisions by constants. Claim numbers
+// (60, 82.5, 100) have no or few trailing zeros: test once, strip big chunks only when there
+// are at least four.
+inline void stripZeros64(uint64_t& m, int64_t& exp) {
+  if (m % 10 != 0) return;
+  if (m % 10000 == 0) {
+    if (m % 10000000000000000u == 0) {
+      m /= 10000000000000000u;
+      exp += 16;
+    }
+    if (m % 100000000 == 0) {
+      m /= 100000000;
+      exp += 8;
+    }
+    if (m % 10000 == 0) {
+      m /= 10000;
+      exp += 4;
+    }
+  }
+  while (m % 10 == 0) {
+    m /= 10;
+    ++exp;
+  }
+}
+
 // Drops trailing zeros, raising the exponent to match. mag must not be zero. Exact quotients
-// and roots (17424 / 3600 = 4.84 computed to 35 digits) end in many zeros: they go in chunks
-// of 16, 8, 4, 2 and 1 digits, each a division or two, rather than one digit at a time.
+// and roots (17424 / 3600 = 4.84 computed to 35 digits) end in many zeros: mag's last 19
+// digits, one division away, end in the same zeros as mag unless they are all zero, so the
+// zeros are counted on that 64-bit word and removed by one more division.
 void stripZerosSlow(UInt128& mag, int64_t& exp) {
-  static constexpr int kChunks[] = {16, 8, 4, 2, 1};
   while ((mag >> 64) != 0) {
     // mag mod 10 from the halves (2^64 = 6 mod 10): no division unless it is 0.
     const uint64_t hi = static_cast<uint64_t>(mag >> 64), lo = static_cast<uint64_t>(mag);
     if (((hi % 10) * 6 + lo % 10) % 10 != 0) return;
-    for (const int k : kChunks) {
-      uint64_t rem;
-      const UInt128 q = divMod128by64(mag, kPow10U64.v[k], rem);
-      if (rem == 0) {
-        mag = q;
-        exp += k;
-      }
+    uint64_t last19;
+    const UInt128 q = divMod128by64(mag, kPow10U64.v[kMaxDigits64], last19);
+    if (last19 == 0) {
+      mag = q;
+      exp += kMaxDigits64;
+      continue;
     }
+    int64_t zeros = 0;
+    stripZeros64(last19, zeros);  // 1 to 18
+    uint64_t rem;
+    mag = divMod128by64(mag, kPow10U64.v[zeros], rem);
+    exp += zeros;
+    return;
   }
-  // The common case: the rest runs on a 64-bit word, with divisions by constants. Claim numbers
-  // (60, 82.5, 100) have no or few trailing zeros: test once, strip big chunks only when there
-  // are at least four.
   uint64_t m = static_cast<uint64_t>(mag);
-  if (m % 10 == 0) {
-    if (m % 10000 == 0) {
-      if (m % 10000000000000000u == 0) {
-        m /= 10000000000000000u;
-        exp += 16;
-      }
-      if (m % 100000000 == 0) {
-        m /= 100000000;
-        exp += 8;
-      }
-      if (m % 10000 == 0) {
-        m /= 10000;
-        exp += 4;
-      }
-    }
-    while (m % 10 == 0) {
-      m /= 10;
-      ++exp;
-    }
-  }
+  stripZeros64(m, exp);
   mag = m;
 }
 
-// The usual case inline: a 64-bit coefficient that does not end in 0.
+// The usual cases inline: an odd coefficient (half of all 35-digit quotients and roots), or a
+// 64-bit one that does not end in 0.
 inline void stripZeros(UInt128& mag, int64_t& exp) {
+  if ((static_cast<uint64_t>(mag) & 1) != 0) return;
   if ((mag >> 64) == 0 && static_cast<uint64_t>(mag) % 10 != 0) return;
   stripZerosSlow(mag, exp);
 }
@@ -394,7 +405,10 @@ struct DecimalOps {
       assert(!sticky);
     }
     stripZeros(m, exp);
-    if (exp + digitCount(m) > Decimal::kMaxIntegerDigits) return DecimalStatus::kOverflow;
+    // At most 38 digits, so only an exponent above 10 can reach 10^48.
+    if (exp > Decimal::kMaxIntegerDigits - kMaxDigits && exp + digitCount(m) > Decimal::kMaxIntegerDigits) {
+      return DecimalStatus::kOverflow;
+    }
     out = pack(negative, m, exp);
     return DecimalStatus::kOk;
   }
@@ -435,7 +449,7 @@ struct DecimalOps {
     return DecimalStatus::kOk;
   }
 
-  static DecimalStatus add(const Decimal& a, const Decimal& b, Decimal& out) {
+  static DecimalStatus addGeneral(const Decimal& a, const Decimal& b, Decimal& out) {
     if (a.isZero()) {
       out = b;
       return DecimalStatus::kOk;
@@ -508,7 +522,7 @@ struct DecimalOps {
     return finish(negative, m, e, false, kMaxDigits, out);
   }
 
-  static DecimalStatus mul(const Decimal& a, const Decimal& b, Decimal& out) {
+  static DecimalStatus mulGeneral(const Decimal& a, const Decimal& b, Decimal& out) {
     if (a.isZero() || b.isZero()) {
       out = Decimal();
       return DecimalStatus::kOk;
@@ -523,7 +537,7 @@ struct DecimalOps {
                   kMaxDigits, out);
   }
 
-  static DecimalStatus div(const Decimal& a, const Decimal& b, Decimal& out) {
+  static DecimalStatus divGeneral(const Decimal& a, const Decimal& b, Decimal& out) {
     if (b.isZero()) return DecimalStatus::kDivisionByZero;
     if (a.isZero()) {
       out = Decimal();
@@ -546,28 +560,34 @@ struct DecimalOps {
 
   // Square root: the root's 35 digits (34 kept, one to round with) are floor(sqrt(N)) for the
   // coefficient scaled to N = m * 100^k, with k chosen so that the root has exactly 35 digits;
-  // the remainder N - root^2 is the sticky bit. floor(sqrt(N)) comes from isqrt() below: a
-  // double estimate corrected by Newton steps and proven by r^2 <= N < (r + 1)^2.
-  static DecimalStatus sqrt(const Decimal& a, Decimal& out) {
+  // the remainder N - root^2 is the sticky bit. floor(sqrt(N)) comes from rootByHalves() (the
+  // fast path, when fastRoot) or isqrt() below, each proven by r^2 <= N < (r + 1)^2; the
+  // digit-by-digit method backs up isqrt().
+  static DecimalStatus sqrtWith(const Decimal& a, bool fastRoot, Decimal& out) {
     if (a.isNegative()) return DecimalStatus::kDomain;
     if (a.isZero()) {
       out = Decimal();
       return DecimalStatus::kOk;
     }
-    U256 n = fromU128(magnitude(a));
-    int digits = digitCount(magnitude(a));
+    const UInt128 m = magnitude(a);
+    int digits = digitCount(m);
     int64_t e = a.exp;
+    int64_t scale = 0;
     if (e % 2 != 0) {  // the root of 10^e needs an even e: move one power into the coefficient
-      mulSmall(n, 10);
+      scale = 1;
       ++digits;
       --e;
     }
     const int pairs = (digits + 1) / 2;  // an odd count is read as if it had a leading zero
     const int rootDigits = Decimal::kDivisionDigits + 1;  // one more to round with
-    scaleByPow10(n, 2 * static_cast<int64_t>(rootDigits - pairs));  // below 10^70: fits 256 bits
+    scale += 2 * static_cast<int64_t>(rootDigits - pairs);
+    // n = m * 10^scale has at most 70 digits (fits 256 bits), so m * 10^(scale - 38) has at most
+    // 32: one 128-bit product either way.
+    const U256 n = scale <= kMaxDigits ? mul128(m, pow10(scale))
+                                       : mul128(m * pow10(scale - kMaxDigits), pow10(kMaxDigits));
     UInt128 root;
     bool exact;
-    if (!isqrt(n, root, exact)) sqrtByDigits(n, root, exact);
+    if (!(fastRoot && rootByHalves(n, root, exact)) && !isqrt(n, root, exact)) sqrtByDigits(n, root, exact);
     // The first pair is nonzero, so root has exactly rootDigits digits.
     const int64_t rootExp = e / 2 - (rootDigits - pairs);
     // A tie (next digit 5, nothing after) cannot happen: an exact root of a 38-digit
@@ -658,7 +678,7 @@ struct DecimalOps {
   }
 
   // Rounds to a multiple of 10^target (target <= 0) in the given direction.
-  static Decimal roundAt(const Decimal& a, int64_t target, RoundMode mode) {
+  static Decimal roundAtGeneral(const Decimal& a, int64_t target, RoundMode mode) {
     if (a.exp >= target) return a;
     const int64_t k = target - a.exp;
     const UInt128 mag = magnitude(a);
@@ -671,7 +691,11 @@ struct DecimalOps {
       q = mag / pow10(k);
       r = mag % pow10(k);
     }
-    const bool negative = a.isNegative();
+    return roundQuotient(a.isNegative(), q, r, k, target, mode);
+  }
+
+  // roundAt()'s decision, given |a| = q * 10^k + r with 0 <= r < 10^k.
+  static Decimal roundQuotient(bool negative, UInt128 q, UInt128 r, int64_t k, int64_t target, RoundMode mode) {
     bool up = false;
     switch (mode) {
       case RoundMode::kFloor: up = negative && r != 0; break;
@@ -688,8 +712,14 @@ struct DecimalOps {
     return make(negative, q, target);
   }
 
+  // Negating the two's-complement coefficient keeps the magnitude, so the value stays normalized.
   static Decimal neg(const Decimal& a) {
-    return a.isZero() ? a : make(!a.isNegative(), magnitude(a), a.exp);
+    if (a.isZero()) return a;
+    const UInt128 bits = -((static_cast<UInt128>(static_cast<uint64_t>(a.hi)) << 64) | a.lo);
+    Decimal r = a;
+    r.lo = static_cast<uint64_t>(bits);
+    r.hi = static_cast<int64_t>(static_cast<uint64_t>(bits >> 64));
+    return r;
   }
 
   // Compares |a| and |b| for nonzero a and b.
@@ -704,7 +734,7 @@ struct DecimalOps {
     return ma < mb ? -1 : (ma > mb ? 1 : 0);
   }
 
-  static int compare(const Decimal& a, const Decimal& b) {
+  static int compareGeneral(const Decimal& a, const Decimal& b) {
     if (a.exp == b.exp) {  // aligned already: compare the two's-complement coefficients
       const Int128 ca = static_cast<Int128>((static_cast<UInt128>(static_cast<uint64_t>(a.hi)) << 64) | a.lo);
       const Int128 cb = static_cast<Int128>((static_cast<UInt128>(static_cast<uint64_t>(b.hi)) << 64) | b.lo);
@@ -716,6 +746,186 @@ struct DecimalOps {
     if (sa == 0) return 0;
     const int c = compareMagnitude(a, b);
     return sa > 0 ? c : -c;
+  }
+
+  // ---- Fast paths. Claim numbers have at most 15 digits, so nearly every operand's
+  // coefficient fits 64 bits; each operation below tests for its short case at the top, computes
+  // it exactly in 64 or 128 bits, and leaves everything else to the general code above (which
+  // decimal_general.h exposes to the differential tests).
+
+  // The coefficient as an int64_t when hi is the sign extension of lo.
+  static bool coefficient64(const Decimal& d, int64_t& c) {
+    c = static_cast<int64_t>(d.lo);
+    return d.hi == (c >> 63);
+  }
+
+  // finish128() for an exact result m * 10^exp (sign apart) with m below 2^64, on one word.
+  // Between kMinExponent and kMaxIntegerDigits - 20 nothing can round (20 digits at most, fewer
+  // than 38) or overflow (20 + exp <= 48), so only the zeros are left to strip.
+  static DecimalStatus finishExact64(bool negative, uint64_t m, int64_t exp, Decimal& out) {
+    if (exp < Decimal::kMinExponent || exp > Decimal::kMaxIntegerDigits - 20) {
+      return finish128(negative, m, exp, false, kMaxDigits, out);
+    }
+    if (m == 0) {
+      out = Decimal();
+      return DecimalStatus::kOk;
+    }
+    stripZeros64(m, exp);
+    out.lo = negative ? 0 - m : m;
+    out.hi = negative ? -1 : 0;
+    out.exp = static_cast<int32_t>(exp);
+    return DecimalStatus::kOk;
+  }
+
+  // |c| of an int64_t, INT64_MIN included.
+  static uint64_t magnitude64(int64_t c) { return c < 0 ? 0 - static_cast<uint64_t>(c) : static_cast<uint64_t>(c); }
+
+  static DecimalStatus add(const Decimal& a, const Decimal& b, Decimal& out) {
+    // Both coefficients in int64 and aligned within 18 digits: the aligned sum, when it does not
+    // overflow int64, is the exact result.
+    int64_t ca, cb;
+    if (coefficient64(a, ca) && coefficient64(b, cb)) {
+      const bool aHigher = a.exp >= b.exp;
+      const int64_t cx = aHigher ? ca : cb, cy = aHigher ? cb : ca;
+      const int64_t ey = aHigher ? b.exp : a.exp;
+      const int64_t shift = static_cast<int64_t>(aHigher ? a.exp : b.exp) - ey;
+      int64_t scaled, sum;
+      if (shift <= 18 && !__builtin_mul_overflow(cx, static_cast<int64_t>(kPow10U64.v[shift]), &scaled) &&
+          !__builtin_add_overflow(scaled, cy, &sum)) {
+        return finishExact64(sum < 0, magnitude64(sum), ey, out);
+      }
+    }
+    return addGeneral(a, b, out);
+  }
+
+  static DecimalStatus mul(const Decimal& a, const Decimal& b, Decimal& out) {
+    // The product of two int64 coefficients, when it does not overflow int64, is exact.
+    int64_t ca, cb, product;
+    if (coefficient64(a, ca) && coefficient64(b, cb) && !__builtin_mul_overflow(ca, cb, &product)) {
+      return finishExact64(product < 0, magnitude64(product), static_cast<int64_t>(a.exp) + b.exp, out);
+    }
+    // A wide operand (a quotient or a root) times a short one: when the product fits 128 bits,
+    // finish128() rounds it without the 256-bit product.
+    const UInt128 ma = magnitude(a), mb = magnitude(b);
+    UInt128 product128;
+    if (!a.isZero() && !b.isZero() && !__builtin_mul_overflow(ma, mb, &product128)) {
+      return finish128(a.isNegative() != b.isNegative(), product128, static_cast<int64_t>(a.exp) + b.exp, false,
+                       kMaxDigits, out);
+    }
+    return mulGeneral(a, b, out);
+  }
+
+  static DecimalStatus div(const Decimal& a, const Decimal& b, Decimal& out) {
+    // Both magnitudes below 2^64: the general code's quotient floor(|a| * 10^k / |b|) by long
+    // division in chunks of 19 digits, each one 128-by-64-bit DIV (the running remainder is
+    // below |b|, so every chunk's quotient fits 64 bits), instead of a 256-bit dividend.
+    const UInt128 ma = magnitude(a), mb = magnitude(b);
+    if (((ma | mb) >> 64) == 0 && !a.isZero() && !b.isZero()) {
+      const uint64_t na = static_cast<uint64_t>(ma), nb = static_cast<uint64_t>(mb);
+      int64_t k = digitCount(mb) + Decimal::kDivisionDigits + 1 - digitCount(ma);  // as divGeneral
+      if (k < 0) k = 0;
+      const int64_t exp = static_cast<int64_t>(a.exp) - b.exp - k;
+      UInt128 q = na / nb;
+      uint64_t r = na % nb;
+      while (k > 0) {  // q stays below 10^37: the full quotient has at most 36 digits
+        const int64_t c = k < kMaxDigits64 ? k : kMaxDigits64;
+        const UInt128 scaled = static_cast<UInt128>(r) * kPow10U64.v[c];
+        const uint64_t digits = div128by64(static_cast<uint64_t>(scaled >> 64), static_cast<uint64_t>(scaled), nb, &r);
+        q = q * kPow10U64.v[c] + digits;
+        k -= c;
+      }
+      return finish128(a.isNegative() != b.isNegative(), q, exp, r != 0, Decimal::kDivisionDigits, out);
+    }
+    return divGeneral(a, b, out);
+  }
+
+  static DecimalStatus sqrt(const Decimal& a, Decimal& out) { return sqrtWith(a, true, out); }
+
+  // floor(sqrt(n)) for sqrt()'s n (2^225 <= n < 2^234), by one step of Zimmermann's "Karatsuba
+  // square root" on 64-bit halves: with n shifted left by an even count 2c so that its top word
+  // is at least 2^62, the root's high word is the exact root x of the top 128 bits (double
+  // estimate, one Newton step, then checked by squaring), and its low word is one division,
+  // (n's top 192 bits - x^2 * 2^64) / 2x, which overshoots by at most one. The candidate shifted
+  // back by c is then proven by r^2 <= n <= r^2 + 2r exactly as isqrt() does; false (use isqrt)
+  // if it is not.
+  static bool rootByHalves(const U256& n, UInt128& root, bool& exact) {
+    if (n.w[3] == 0 || (n.w[3] >> 42) != 0) return false;
+    const int c = __builtin_clzll(n.w[3]) / 2;  // at least 11: 2c < 64
+    const uint64_t a3 = n.w[3] << (2 * c) | n.w[2] >> (64 - 2 * c);
+    const uint64_t a2 = n.w[2] << (2 * c) | n.w[1] >> (64 - 2 * c);
+    const uint64_t a1 = n.w[1] << (2 * c) | n.w[0] >> (64 - 2 * c);
+    const UInt128 top = (static_cast<UInt128>(a3) << 64) | a2;  // at least 2^126
+    const double estimate = std::sqrt(static_cast<double>(a3) * 18446744073709551616.0 + static_cast<double>(a2));
+    if (!(estimate >= 0x1p63 && estimate < 0x1p64)) return false;
+    uint64_t x = static_cast<uint64_t>(estimate);  // within 2^12 of the root
+    if (a3 >= x) return false;                     // top / x would not fit 64 bits
+    uint64_t unused;
+    const uint64_t y = div128by64(a3, a2, x, &unused);
+    x = static_cast<uint64_t>((static_cast<UInt128>(x) + y) >> 1);  // Newton: now within a unit or two
+    while (static_cast<UInt128>(x) * x > top) --x;  // Newton's integer step never lands below the root
+    const UInt128 rest = top - static_cast<UInt128>(x) * x;  // at most 2x < 2^65
+    // floor((rest * 2^64 + a1) / 2x) = floor((rest * 2^63 + a1 / 2) / x), which fits 128 bits.
+    uint64_t rem;
+    const UInt128 low = divMod128by64((rest << 63) | (a1 >> 1), x, rem);
+    UInt128 candidate;
+    if (__builtin_add_overflow(static_cast<UInt128>(x) << 64, low, &candidate)) return false;
+    UInt128 r = candidate >> c;
+    for (int attempt = 0; attempt < 2; ++attempt, --r) {
+      // d = n - r^2 on 128-bit halves; a borrow out of the top means r is one too big.
+      const U256 square = mul128(r, r);
+      const UInt128 nLow = low128(n), sLow = low128(square);
+      const UInt128 nHigh = (static_cast<UInt128>(n.w[3]) << 64) | n.w[2];
+      const UInt128 sHigh = (static_cast<UInt128>(square.w[3]) << 64) | square.w[2];
+      const UInt128 borrow = nLow < sLow ? 1 : 0;
+      if (nHigh < sHigh || nHigh - sHigh < borrow) continue;  // r^2 > n: try r - 1
+      if (nHigh - sHigh - borrow != 0) return false;          // d >= 2^128 > 2r
+      const UInt128 d = nLow - sLow;
+      if (d > (r << 1)) return false;  // n >= r^2 + 2r + 1 = (r + 1)^2
+      root = r;
+      exact = d == 0;
+      return true;
+    }
+    return false;
+  }
+
+  // Rounds to a multiple of 10^target (target <= 0) in the given direction.
+  static Decimal roundAt(const Decimal& a, int64_t target, RoundMode mode) {
+    if (a.exp >= target) return a;
+    const int64_t k = target - a.exp;
+    // Up to 38 digits to drop: the quotient and remainder by 10^k from two 128-by-64 divisions
+    // by 10^19 and 10^(k - 19) (mag = (q * 10^(k-19) + r2) * 10^19 + r1), not a 128-bit one.
+    if (k > kMaxDigits64 && k <= kMaxDigits) {
+      uint64_t r1, r2;
+      const UInt128 q1 = divMod128by64(magnitude(a), kPow10U64.v[kMaxDigits64], r1);
+      const UInt128 q = divMod128by64(q1, kPow10U64.v[k - kMaxDigits64], r2);
+      const UInt128 r = static_cast<UInt128>(r2) * kPow10U64.v[kMaxDigits64] + r1;
+      return roundQuotient(a.isNegative(), q, r, k, target, mode);
+    }
+    return roundAtGeneral(a, target, mode);
+  }
+
+  static int compare(const Decimal& a, const Decimal& b) {
+    // Both coefficients in int64: scale the one with the higher exponent to the other's. If that
+    // overflows int64 (or needs 10^19 or more), its magnitude exceeds 2^63 > |other|, so its
+    // sign decides.
+    int64_t ca, cb;
+    if (coefficient64(a, ca) && coefficient64(b, cb)) {
+      if (a.exp == b.exp) return ca < cb ? -1 : (ca > cb ? 1 : 0);
+      const bool aHigher = a.exp > b.exp;
+      const int64_t cx = aHigher ? ca : cb, cy = aHigher ? cb : ca;
+      const int64_t shift = aHigher ? static_cast<int64_t>(a.exp) - b.exp : static_cast<int64_t>(b.exp) - a.exp;
+      int c;  // x against y
+      int64_t scaled;
+      if (cx == 0) {
+        c = cy > 0 ? -1 : (cy < 0 ? 1 : 0);
+      } else if (shift > 18 || __builtin_mul_overflow(cx, static_cast<int64_t>(kPow10U64.v[shift]), &scaled)) {
+        c = cx > 0 ? 1 : -1;
+      } else {
+        c = scaled < cy ? -1 : (scaled > cy ? 1 : 0);
+      }
+      return aHigher ? c : -c;
+    }
+    return compareGeneral(a, b);
   }
 
   static bool parse(std::string_view text, Decimal& out);
@@ -903,13 +1113,35 @@ DecimalStatus sqrt(const Decimal& a, Decimal& out) { return DecimalOps::sqrt(a, 
 
 Decimal ceil(const Decimal& a) { return DecimalOps::roundAt(a, 0, RoundMode::kCeil); }
 Decimal floor(const Decimal& a) { return DecimalOps::roundAt(a, 0, RoundMode::kFloor); }
-Decimal roundHalfEven(const Decimal& a, int places) {
-  // Beyond -kMinExponent places nothing can change; clamping keeps -places from overflowing.
+namespace {
+// Beyond -kMinExponent places nothing can change; clamping keeps -places from overflowing.
+int64_t roundingTarget(int places) {
   if (places < 0) places = 0;
   if (places > -Decimal::kMinExponent) places = -Decimal::kMinExponent;
-  return DecimalOps::roundAt(a, -static_cast<int64_t>(places), RoundMode::kHalfEven);
+  return -static_cast<int64_t>(places);
+}
+}  // namespace
+
+Decimal roundHalfEven(const Decimal& a, int places) {
+  return DecimalOps::roundAt(a, roundingTarget(places), RoundMode::kHalfEven);
 }
 Decimal neg(const Decimal& a) { return DecimalOps::neg(a); }
 Decimal abs(const Decimal& a) { return a.isNegative() ? DecimalOps::neg(a) : a; }
+
+namespace decimal_general {
+int compare(const Decimal& a, const Decimal& b) { return DecimalOps::compareGeneral(a, b); }
+DecimalStatus add(const Decimal& a, const Decimal& b, Decimal& out) { return DecimalOps::addGeneral(a, b, out); }
+DecimalStatus sub(const Decimal& a, const Decimal& b, Decimal& out) {
+  return DecimalOps::addGeneral(a, DecimalOps::neg(b), out);
+}
+DecimalStatus mul(const Decimal& a, const Decimal& b, Decimal& out) { return DecimalOps::mulGeneral(a, b, out); }
+DecimalStatus div(const Decimal& a, const Decimal& b, Decimal& out) { return DecimalOps::divGeneral(a, b, out); }
+DecimalStatus sqrt(const Decimal& a, Decimal& out) { return DecimalOps::sqrtWith(a, false, out); }
+Decimal ceil(const Decimal& a) { return DecimalOps::roundAtGeneral(a, 0, RoundMode::kCeil); }
+Decimal floor(const Decimal& a) { return DecimalOps::roundAtGeneral(a, 0, RoundMode::kFloor); }
+Decimal roundHalfEven(const Decimal& a, int places) {
+  return DecimalOps::roundAtGeneral(a, roundingTarget(places), RoundMode::kHalfEven);
+}
+}  // namespace decimal_general
 
 }  // namespace ppl

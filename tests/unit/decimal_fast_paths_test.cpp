@@ -1,0 +1,265 @@
+// Decimal's fast paths against its general code (runtime/decimal_general.h): on a large
+// deterministic random set every operation must give the same bits and the same status. The
+// operands cover 1 to 38 digits, the whole exponent range, both signs and zero, and the places
+// where the fast paths change strategy: 2^63, 2^64, 10^18 and 10^19, the 10^48 overflow and the
+// 10^-80 underflow limits. Hand-written cases with independently known answers follow.
+#include "runtime/decimal.h"
+#include "runtime/decimal_general.h"
+
+#include <catch2/catch.hpp>
+
+#include <cstdint>
+#include <random>
+#include <string>
+
+using ppl::Decimal;
+using ppl::DecimalStatus;
+namespace general = ppl::decimal_general;
+
+namespace {
+
+__extension__ typedef unsigned __int128 UInt128;
+
+std::string digitsOf(UInt128 v) {
+  std::string s;
+  do {
+    s.insert(s.begin(), static_cast<char>('0' + static_cast<int>(v % 10)));
+    v /= 10;
+  } while (v != 0);
+  return s;
+}
+
+UInt128 pow10(int n) {
+  UInt128 p = 1;
+  for (int i = 0; i < n; ++i) p *= 10;
+  return p;
+}
+
+class RandomDecimals {
+ public:
+  explicit RandomDecimals(uint64_t seed) : rng_(seed) {}
+
+  uint64_t below(uint64_t n) { return rng_() % n; }
+
+  // A coefficient of 1 to 38 digits, short ones (the fast paths' domain) most often, and the
+  // boundary families half as often as the rest together.
+  UInt128 coefficient() {
+    const UInt128 max = pow10(38) - 1;
+    switch (below(8)) {
+      case 0: {  // near 2^63, 2^64, 10^18, 10^19, 2^127-ish, 10^38
+        static const UInt128 anchors[] = {UInt128{1} << 63, UInt128{1} << 64, pow10(18), pow10(19),
+                                          pow10(9), pow10(17), UInt128{1} << 100, pow10(38) - 1};
+        const UInt128 anchor = anchors[below(8)];
+        const int64_t delta = static_cast<int64_t>(below(41)) - 20;
+        UInt128 c = anchor + static_cast<UInt128>(delta < 0 ? -static_cast<UInt128>(-delta) : UInt128(delta));
+        if (c == 0 || c > max) c = anchor > max ? max : anchor;
+        return c;
+      }
+      case 1: {  // all nines, or a power of ten times a small number (trailing zeros)
+        const int n = 1 + static_cast<int>(below(38));
+        return below(2) == 0 ? pow10(n) - 1 : (1 + below(99)) * pow10(static_cast<int>(below(37)));
+      }
+      case 2:
+      case 3: {  // any length
+        return randomDigits(1 + static_cast<int>(below(38)));
+      }
+      default:  // claim-sized: at most 15 digits
+        return randomDigits(1 + static_cast<int>(below(15)));
+    }
+  }
+
+  // A valid Decimal (zero sometimes) with an exponent near `nearExp` or anywhere in range.
+  Decimal value(int nearExp) {
+    if (below(40) == 0) return Decimal();
+    const UInt128 c = coefficient();
+    const int digits = static_cast<int>(digitsOf(c).size());
+    const int lo = Decimal::kMinExponent, hi = Decimal::kMaxIntegerDigits - digits;
+    int exp;
+    switch (below(4)) {
+      case 0: exp = lo + static_cast<int>(below(static_cast<uint64_t>(hi - lo + 1))); break;
+      case 1: exp = below(2) == 0 ? lo + static_cast<int>(below(3)) : hi - static_cast<int>(below(3)); break;
+      default: exp = nearExp + static_cast<int>(below(21)) - 10; break;
+    }
+    if (exp < lo) exp = lo;
+    if (exp > hi) exp = hi;
+    const std::string text = (below(2) == 0 ? "-" : "") + digitsOf(c) + "e" + std::to_string(exp);
+    Decimal d;
+    REQUIRE(Decimal::parse(text, d));
+    return d;
+  }
+
+ private:
+  UInt128 randomDigits(int n) {
+    UInt128 v = 1 + rng_() % 9;
+    for (int i = 1; i < n; ++i) v = v * 10 + rng_() % 10;
+    return v;
+  }
+
+  std::mt19937_64 rng_;
+};
+
+// Same bits: a normalized value is fixed by its text and exponent.
+std::string bits(const Decimal& d) { return d.toString() + " e" + std::to_string(d.exponent()); }
+
+// Digits of the coefficient: the text's digits without leading and trailing zeros.
+int significantDigits(const Decimal& d) {
+  std::string digits;
+  for (const char c : d.toString()) {
+    if (c >= '0' && c <= '9') digits += c;
+  }
+  const size_t first = digits.find_first_not_of('0');
+  if (first == std::string::npos) return 0;
+  return static_cast<int>(digits.find_last_not_of('0') - first + 1);
+}
+
+// Runs op with both implementations and checks status and result (out unchanged on an error).
+template <typename Fast, typename General>
+void sameResult(const char* name, Fast fast, General slow, const std::string& operands) {
+  const Decimal sentinel = Decimal::fromInt(-7);
+  Decimal f = sentinel, g = sentinel;
+  const DecimalStatus sf = fast(f), sg = slow(g);
+  INFO(name << " of " << operands);
+  REQUIRE(static_cast<int>(sf) == static_cast<int>(sg));
+  REQUIRE(bits(f) == bits(g));
+}
+
+}  // namespace
+
+TEST_CASE("decimal fast paths: every operation agrees with the general code", "[decimal]") {
+  RandomDecimals random(20261127);
+  for (int i = 0; i < 300000; ++i) {
+    const int nearExp = static_cast<int>(random.below(30)) - 20;  // claim-like exponents mostly
+    const Decimal a = random.value(nearExp), b = random.value(nearExp);
+    const std::string operands = bits(a) + ", " + bits(b);
+    {
+      INFO("compare of " << operands);
+      REQUIRE(ppl::compare(a, b) == general::compare(a, b));
+    }
+    sameResult("add", [&](Decimal& o) { return ppl::add(a, b, o); }, [&](Decimal& o) { return general::add(a, b, o); },
+               operands);
+    sameResult("sub", [&](Decimal& o) { return ppl::sub(a, b, o); }, [&](Decimal& o) { return general::sub(a, b, o); },
+               operands);
+    sameResult("mul", [&](Decimal& o) { return ppl::mul(a, b, o); }, [&](Decimal& o) { return general::mul(a, b, o); },
+               operands);
+    sameResult("div", [&](Decimal& o) { return ppl::div(a, b, o); }, [&](Decimal& o) { return general::div(a, b, o); },
+               operands);
+    sameResult("sqrt", [&](Decimal& o) { return ppl::sqrt(a, o); }, [&](Decimal& o) { return general::sqrt(a, o); },
+               operands);
+    const Decimal absA = ppl::abs(a);
+    sameResult("sqrt |a|", [&](Decimal& o) { return ppl::sqrt(absA, o); },
+               [&](Decimal& o) { return general::sqrt(absA, o); }, operands);
+    const int places = static_cast<int>(random.below(8) == 0 ? random.below(100) : random.below(42)) - 2;
+    INFO("places " << places);
+    REQUIRE(bits(ppl::ceil(a)) == bits(general::ceil(a)));
+    REQUIRE(bits(ppl::floor(a)) == bits(general::floor(a)));
+    REQUIRE(bits(ppl::roundHalfEven(a, places)) == bits(general::roundHalfEven(a, places)));
+  }
+}
+
+TEST_CASE("decimal fast paths: claim-sized arithmetic agrees with the general code", "[decimal]") {
+  // Units, heights, weights and money: at most 9 integer and 6 fraction digits, the
+  // body-surface-area chain included.
+  std::mt19937_64 rng(1127);
+  auto claimNumber = [&]() {
+    const int fraction = static_cast<int>(rng() % 7);
+    const uint64_t limit = static_cast<uint64_t>(pow10(9 + fraction));
+    return Decimal::fromScaled(static_cast<int64_t>(rng() % limit), fraction);
+  };
+  for (int i = 0; i < 100000; ++i) {
+    const Decimal h = claimNumber(), w = claimNumber();
+    Decimal hw, hwGeneral, area2, area2General;
+    REQUIRE(ppl::mul(h, w, hw) == general::mul(h, w, hwGeneral));
+    REQUIRE(bits(hw) == bits(hwGeneral));
+    REQUIRE(ppl::div(hw, Decimal::fromInt(3600), area2) == general::div(hw, Decimal::fromInt(3600), area2General));
+    REQUIRE(bits(area2) == bits(area2General));
+    Decimal area, areaGeneral, dose, doseGeneral;
+    REQUIRE(ppl::sqrt(area2, area) == general::sqrt(area2, areaGeneral));
+    REQUIRE(bits(area) == bits(areaGeneral));
+    REQUIRE(ppl::mul(Decimal::fromInt(25), area, dose) == general::mul(Decimal::fromInt(25), area, doseGeneral));
+    REQUIRE(bits(dose) == bits(doseGeneral));
+    REQUIRE(bits(ppl::ceil(dose)) == bits(general::ceil(dose)));
+    REQUIRE(ppl::compare(h, ppl::ceil(dose)) == general::compare(h, general::ceil(dose)));
+  }
+}
+
+TEST_CASE("decimal fast paths: exact quotients lose exactly their trailing zeros", "[decimal]") {
+  // x / 1 is x: its 35-digit quotient ends in zeros, which stripping must remove all of, and only
+  // them, whatever the coefficient's length (stripping works on 19-digit chunks).
+  RandomDecimals random(5);
+  for (int i = 0; i < 20000; ++i) {
+    const Decimal x = random.value(0);
+    if (significantDigits(x) > Decimal::kDivisionDigits) continue;  // the quotient would round
+    Decimal q;
+    REQUIRE(ppl::div(x, Decimal::fromInt(1), q) == DecimalStatus::kOk);
+    INFO(bits(x));
+    REQUIRE(bits(q) == bits(x));
+    if (!x.isNegative()) {
+      Decimal square, root;
+      if (ppl::mul(x, x, square) == DecimalStatus::kOk && ppl::sqrt(square, root) == DecimalStatus::kOk &&
+          significantDigits(x) <= 17 && 2 * x.exponent() >= Decimal::kMinExponent) {
+        REQUIRE(bits(root) == bits(x));  // x * x is exact: 34 digits at most, none below 10^-80
+      }
+    }
+  }
+}
+
+TEST_CASE("decimal fast paths: answers known independently", "[decimal]") {
+  auto dec = [](const char* text) {
+    Decimal d;
+    REQUIRE(Decimal::parse(text, d));
+    return d;
+  };
+  Decimal r;
+  REQUIRE(ppl::add(dec("0.1"), dec("0.2"), r) == DecimalStatus::kOk);
+  CHECK(r.toString() == "0.3");
+  CHECK(r.exponent() == -1);
+  REQUIRE(ppl::add(dec("0.5"), dec("0.5"), r) == DecimalStatus::kOk);  // 10 * 10^-1 is stored as 1
+  CHECK(r.exponent() == 0);
+  REQUIRE(ppl::sub(dec("60"), dec("60.0"), r) == DecimalStatus::kOk);
+  CHECK(r.isZero());
+  CHECK(r.exponent() == 0);
+  // int64 edges: -2^63 is an int64 coefficient, 2^63 is not; their sum and product.
+  REQUIRE(ppl::add(dec("-9223372036854775808"), dec("9223372036854775807"), r) == DecimalStatus::kOk);
+  CHECK(r.toString() == "-1");
+  REQUIRE(ppl::add(dec("9223372036854775807"), dec("1"), r) == DecimalStatus::kOk);
+  CHECK(r.toString() == "9223372036854775808");
+  REQUIRE(ppl::mul(dec("4294967296"), dec("2147483648"), r) == DecimalStatus::kOk);  // 2^32 * 2^31
+  CHECK(r.toString() == "9223372036854775808");
+  CHECK(ppl::compare(dec("9223372036854775807"), dec("9.223372036854775808e18")) < 0);
+  CHECK(ppl::compare(dec("1e18"), dec("999999999999999999")) > 0);
+  CHECK(ppl::compare(dec("-1e20"), dec("-99999999999999999999")) < 0);
+  CHECK(ppl::compare(dec("0"), dec("-1e-80")) > 0);
+  CHECK(ppl::compare(dec("30.1"), dec("30.10")) == 0);
+  // Overflow at 10^48 and rounding at 10^-80, reached from short operands.
+  CHECK(ppl::mul(dec("1e24"), dec("1e24"), r) == DecimalStatus::kOverflow);
+  CHECK(ppl::add(dec("9e47"), dec("1e47"), r) == DecimalStatus::kOverflow);
+  REQUIRE(ppl::mul(dec("1.5e-40"), dec("1e-40"), r) == DecimalStatus::kOk);  // 1.5e-80: tie, to even
+  CHECK(r.toString() == "0." + std::string(79, '0') + "2");
+  REQUIRE(ppl::mul(dec("2.5e-40"), dec("1e-40"), r) == DecimalStatus::kOk);
+  CHECK(r.toString() == "0." + std::string(79, '0') + "2");
+  // Division: terminating quotients are exact, others keep 34 digits rounded half-even.
+  REQUIRE(ppl::div(dec("17424"), dec("3600"), r) == DecimalStatus::kOk);
+  CHECK(r.toString() == "4.84");
+  REQUIRE(ppl::div(dec("2"), dec("3"), r) == DecimalStatus::kOk);
+  CHECK(r.toString() == "0.6666666666666666666666666666666667");
+  REQUIRE(ppl::div(dec("1"), dec("8"), r) == DecimalStatus::kOk);
+  CHECK(r.toString() == "0.125");
+  CHECK(ppl::div(dec("1"), dec("0"), r) == DecimalStatus::kDivisionByZero);
+  // Roots: sqrt(4.84) = 2.2 exactly; sqrt(2) = 1.41421356237309504880168872420969807856967...
+  REQUIRE(ppl::sqrt(dec("4.84"), r) == DecimalStatus::kOk);
+  CHECK(r.toString() == "2.2");
+  REQUIRE(ppl::sqrt(dec("2"), r) == DecimalStatus::kOk);
+  CHECK(r.toString() == "1.414213562373095048801688724209698");
+  // sqrt(5) = 2.23606797749978969640917366873127623544...: 35th digit 2, rounds down.
+  REQUIRE(ppl::sqrt(dec("5"), r) == DecimalStatus::kOk);
+  CHECK(r.toString() == "2.236067977499789696409173668731276");
+  // Rounding of values with few and many fraction digits; ties go to even.
+  CHECK(ppl::ceil(dec("54.0000000000000000000000000000001")).toString() == "55");
+  CHECK(ppl::floor(dec("-54.0000000000000000000000000000001")).toString() == "-55");
+  CHECK(ppl::roundHalfEven(dec("0.5000000000000000000000000000000"), 0).isZero());
+  CHECK(ppl::roundHalfEven(dec("1.500000000000000000000000000000000"), 0).toString() == "2");
+  CHECK(ppl::roundHalfEven(dec("2.500000000000000000000000000000001"), 0).toString() == "3");
+  CHECK(ppl::roundHalfEven(dec("2.25"), 1).toString() == "2.2");
+  CHECK(ppl::roundHalfEven(dec("2.35"), 1).toString() == "2.4");
+  CHECK(ppl::ceil(dec("55")).toString() == "55");
+}
