@@ -34,7 +34,9 @@ class Decimal {
   // The range is bounded so that every value prints without an exponent in kMaxTextLength
   // bytes: magnitudes below 10^kMaxIntegerDigits, and multiples of 10^kMinExponent. Results at
   // or above 10^kMaxIntegerDigits are kOverflow; finer results round (half-even) at
-  // 10^kMinExponent, to zero if need be, like gradual underflow. Claims use a tiny part of this.
+  // 10^kMinExponent, to zero if need be, like gradual underflow. Where both the digit limit and
+  // 10^kMinExponent cut a result, it is rounded once, from the exact value, at the coarser of
+  // the two. Claims use a tiny part of this.
   static constexpr int kMaxIntegerDigits = 48;
   static constexpr int kMinExponent = -80;
 
