@@ -352,6 +352,9 @@ bool Evaluator::decide(const Facts& facts, Decision& out, EvalError& error) {
     if (!lineState_[i].governed) lineState_[i].decided = 1;
   }
   governedKnown_ = true;
+  linesLeft_ = 0;
+  linesDecided_ = 0;
+  for (uint32_t i = 0; i < n; ++i) linesLeft_ += lineState_[i].governed;
 
   // c. Phases: the highest phase among the classes a line belongs to.
   for (uint32_t i = 0; i < n; ++i) {
@@ -401,6 +404,8 @@ bool Evaluator::decideLine(const PolicyInfo& policy, uint32_t lineIndex, EvalErr
   ruleRun_.count = static_cast<uint32_t>(policy.rules.size());
   ruleRun_.lineIndex = lineIndex;
   ruleRun_.lineBase = base;
+  ruleRun_.store = --linesLeft_ > 0;
+  ruleRun_.lookUp = linesDecided_++ > 0;
   uint32_t r = 0;
   while (r < ruleRun_.count && reused(r)) ++r;
   if (r < ruleRun_.count) {
@@ -436,7 +441,7 @@ bool Evaluator::decideLine(const PolicyInfo& policy, uint32_t lineIndex, EvalErr
 }
 
 inline bool Evaluator::reused(uint32_t r) {
-  return ruleRun_.steps[r].reusable && ruleResults_[r].claim == claim_ && reuseStored(r);
+  return ruleRun_.lookUp && ruleRun_.steps[r].reusable && ruleResults_[r].claim == claim_ && reuseStored(r);
 }
 
 bool Evaluator::reuseStored(uint32_t r) {
@@ -929,7 +934,7 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
         // this same call.
         {
           uint32_t r = ruleRun_.index;
-          if (ruleRun_.steps[r].reusable) {
+          if (ruleRun_.store && ruleRun_.steps[r].reusable) {
             RuleResult& stored = ruleResults_[r];
             stored.claim = claim_;
             stored.lineBase = lineBase;

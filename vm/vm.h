@@ -116,8 +116,14 @@ class Evaluator {
     uint32_t index = 0;      // the rule running now
     uint32_t lineIndex = 0;  // for the trace
     uint32_t lineBase = 0;
+    // Results are stored only while a later line may take them, and looked up only once an
+    // earlier line of the claim may have stored them (a claim's first or only line skips both).
+    bool store = false;
+    bool lookUp = false;
   };
   RuleRun ruleRun_;
+  uint32_t linesLeft_ = 0;     // governed lines of the claim not decided yet
+  uint32_t linesDecided_ = 0;  // governed lines of the claim decided
   // Whether rule r (reusable, with a result stored for this claim) may take the result it
   // stored for an earlier line; if so, takes it (its reason, its trace entry).
   bool reuseStored(uint32_t r);
