@@ -273,7 +273,10 @@ Evaluator::Evaluator(const Program& program) : program_(program) {
   for (const PolicyInfo& policy : program.policies) {
     std::vector<RuleStep>& steps = ruleSteps_.emplace_back();
     for (const RuleInfo& rule : policy.rules) {
-      steps.push_back(RuleStep{chunkCode_[rule.chunk], rule.chunk, chunkReuse_[rule.chunk].reusable});
+      const Chunk& chunk = program.chunks[rule.chunk];
+      const bool line = !chunk.code.empty() && chunk.code[0].op == Opcode::LINE;
+      steps.push_back(RuleStep{chunk.code.data(), rule.chunk, chunkReuse_[rule.chunk].reusable,
+                               static_cast<uint8_t>(line ? 1 : 0), line ? chunk.code[0].a : uint8_t{0}});
     }
   }
   constants_ = program.constantValues.data();
@@ -486,15 +489,11 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
   const Value* const& elems = elems_;
   Exit ruleExit = Exit::kPass;  // how the rule that just ended ended (FAIL, PASS, SKIP)
   // Every chunk codegen makes starts with LINE: do it here rather than through a dispatch.
-#define VM_ENTER_CHUNK()              \
-  do {                                \
-    if (pc->op == Opcode::LINE) {     \
-      R[pc->a].rec = lineBase;        \
-      R[pc->a].absent = 0;            \
-      ++pc;                           \
-    }                                 \
-  } while (0)
-  VM_ENTER_CHUNK();
+  if (pc->op == Opcode::LINE) {
+    R[pc->a].rec = lineBase;
+    R[pc->a].absent = 0;
+    ++pc;
+  }
 
 #define VM_RA (R[ins->a])
 #define VM_RB (R[ins->b])
@@ -946,10 +945,12 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
             if (++r == ruleRun_.count) return Exit::kPass;
           } while (reused(r));
           ruleRun_.index = r;
-          code = ruleRun_.steps[r].code;
+          const RuleStep& step = ruleRun_.steps[r];
+          code = step.code;
+          pc = code + step.entry;
+          R[step.lineRegister].rec = lineBase;
+          R[step.lineRegister].absent = 0;
         }
-        pc = code;
-        VM_ENTER_CHUNK();
         VM_NEXT();
       }
       VM_CASE(SKIP) {
@@ -1011,7 +1012,6 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
 #undef VM_SET_BOOL_AND_BRANCH
 #undef VM_FIELD
 #undef VM_FIELD_TEST
-#undef VM_ENTER_CHUNK
 }
 
 }  // namespace ppl

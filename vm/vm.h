@@ -101,11 +101,15 @@ class Evaluator {
   }
 
   // A policy's rules as run() steps through them, made when the Evaluator is: rule r's code,
-  // its chunk, and whether its results may be reused (chunkReuse_[chunk].reusable).
+  // its chunk, whether its results may be reused (chunkReuse_[chunk].reusable), and its leading
+  // LINE done ahead: run() enters at code + entry after writing the line into R[lineRegister]
+  // (R0 for a chunk without a leading LINE, which writes every register before reading it).
   struct RuleStep {
     const Instr* code;
     uint32_t chunk;
     bool reusable;
+    uint8_t entry;         // 1 past a leading LINE, else 0
+    uint8_t lineRegister;  // the leading LINE's register, else 0
   };
   std::vector<std::vector<RuleStep>> ruleSteps_;  // by policy
   // The line whose rules run() is going through; set by decideLine.
