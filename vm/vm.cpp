@@ -17,6 +17,9 @@
 //  - jumps go forward except LOOP, which goes back to the ITERNEXT heading its loop, nothing in
 //    a loop writes its iterator, and every path ends in FAIL/PASS/SKIP (rule chunks) or RETBOOL
 //    (predicates): pc never leaves the code, and a chunk runs in time linear in its lists;
+//  - every chunk has one role: predicate chunks (governed, classes) end only in RETBOOL, rule
+//    chunks only in FAIL/PASS/SKIP, so a rule's end in run() always belongs to the rule
+//    ruleRun_.index names (run() goes from there to the line's next rule without returning);
 //  - FAIL and ADJUST appear only in rule chunks, capture exactly their message's argCount
 //    (<= kMaxMessageArgs) arguments, and a computed group register holds a group;
 //  - FIELD's slot belongs to the record type d, and records come from the facts the loader
@@ -25,7 +28,10 @@
 // rule that reads the decision of a line not decided yet. Those depend on the claim.
 //
 // Hot state (pc, code, the registers' address) lives in locals of run(); the facts and constants
-// are read through the Evaluator's members, set once per decide(). The per-line loop in decide()
+// are read through the Evaluator's members, set once per decide(). run() is entered once per
+// predicate and once per line for all of the line's rules: a rule's FAIL/PASS/SKIP stores and
+// traces its exit and jumps into the next rule's code (entering and leaving run() cost ~40
+// instructions, once a rule before). The per-line loop in decide()
 // does not allocate once the vectors have grown to the claim's size.
 //
 // A rule that depends on its line only through a few fields (most rules read only `dos`) is run
@@ -264,6 +270,15 @@ Evaluator::Evaluator(const Program& program) : program_(program) {
   const int sqrtBuiltin = findBuiltin("sqrt");
   for (const uint16_t id : program.functionIds) functions_.push_back(Function{builtinAt(id).impl, id == sqrtBuiltin});
   for (const Chunk& chunk : program.chunks) chunkCode_.push_back(chunk.code.data());
+  for (const PolicyInfo& policy : program.policies) {
+    std::vector<RuleStep>& steps = ruleSteps_.emplace_back();
+    for (const RuleInfo& rule : policy.rules) {
+      const Chunk& chunk = program.chunks[rule.chunk];
+      const bool line = !chunk.code.empty() && chunk.code[0].op == Opcode::LINE;
+      steps.push_back(RuleStep{chunk.code.data(), rule.chunk, chunkReuse_[rule.chunk].reusable,
+                               static_cast<uint8_t>(line ? 1 : 0), line ? chunk.code[0].a : uint8_t{0}});
+    }
+  }
   constants_ = program.constantValues.data();
 }
 
@@ -323,6 +338,7 @@ bool Evaluator::decide(const Facts& facts, Decision& out, EvalError& error) {
   out.policy = policyIndex;
   if (policyIndex < 0) return true;
   const PolicyInfo& policy = program_.policies[static_cast<size_t>(policyIndex)];
+  ruleRun_.steps = ruleSteps_[static_cast<size_t>(policyIndex)].data();
 
   governedKnown_ = false;
   lineState_.resize(n);
@@ -330,7 +346,7 @@ bool Evaluator::decide(const Facts& facts, Decision& out, EvalError& error) {
 
   // b. Governed lines; the others are decided (not_applicable) at once.
   for (uint32_t i = 0; i < n; ++i) {
-    const Exit e = run(policy.governedChunk, lineState_[i].base, nullptr, 0);
+    const Exit e = run(chunkCode_[policy.governedChunk], lineState_[i].base);
     if (e == Exit::kError) {
       setError(error, Context::kGoverned, std::string(), lineState_[i].base);
       return false;
@@ -339,12 +355,15 @@ bool Evaluator::decide(const Facts& facts, Decision& out, EvalError& error) {
     if (!lineState_[i].governed) lineState_[i].decided = 1;
   }
   governedKnown_ = true;
+  linesLeft_ = 0;
+  linesDecided_ = 0;
+  for (uint32_t i = 0; i < n; ++i) linesLeft_ += lineState_[i].governed;
 
   // c. Phases: the highest phase among the classes a line belongs to.
   for (uint32_t i = 0; i < n; ++i) {
     if (!lineState_[i].governed) continue;
     for (const LineClass& cls : policy.phasedClasses) {
-      const Exit e = run(cls.chunk, lineState_[i].base, nullptr, 0);
+      const Exit e = run(chunkCode_[cls.chunk], lineState_[i].base);
       if (e == Exit::kError) {
         setError(error, Context::kClass, cls.name, lineState_[i].base);
         return false;
@@ -384,34 +403,20 @@ bool Evaluator::decideLine(const PolicyInfo& policy, uint32_t lineIndex, EvalErr
   const uint32_t firstReason = static_cast<uint32_t>(out.reasons.size());
   const uint32_t firstAdjustment = static_cast<uint32_t>(out.adjustments.size());
 
-  // In locals: run() is not inlined, so members would be read again after every call.
-  const RuleInfo* const rules = policy.rules.data();
-  const uint32_t ruleCount = static_cast<uint32_t>(policy.rules.size());
-  const ReuseKey* const reuse = chunkReuse_.data();
-  RuleResult* const results = ruleResults_.data();
-  const uint32_t claim = claim_;
-  std::vector<RuleTraceEntry>* const trace = trace_;
-  for (uint32_t r = 0; r < ruleCount; ++r) {
-    const RuleInfo& rule = rules[r];
-    const ReuseKey& key = reuse[rule.chunk];
-    RuleResult* const stored = key.reusable ? &results[r] : nullptr;
-    if (stored != nullptr && stored->claim == claim && sameKey(key, stored->lineBase, base)) {
-      if (stored->exit == Exit::kFail) out.reasons.push_back(stored->reason);
-      if (trace != nullptr) traceRule(lineIndex, r, stored->exit);
-      continue;
-    }
-    const Exit exit = run(rule.chunk, base, &rule, r);
-    if (exit == Exit::kError) {
-      setError(error, Context::kRule, rule.id, base);
+  ruleRun_.rules = policy.rules.data();
+  ruleRun_.count = static_cast<uint32_t>(policy.rules.size());
+  ruleRun_.lineIndex = lineIndex;
+  ruleRun_.lineBase = base;
+  ruleRun_.store = --linesLeft_ > 0;
+  ruleRun_.lookUp = linesDecided_++ > 0;
+  uint32_t r = 0;
+  while (r < ruleRun_.count && reused(r)) ++r;
+  if (r < ruleRun_.count) {
+    ruleRun_.index = r;
+    if (run(ruleRun_.steps[r].code, base) == Exit::kError) {
+      setError(error, Context::kRule, ruleRun_.rules[ruleRun_.index].id, base);
       return false;
     }
-    if (stored != nullptr) {
-      stored->claim = claim;
-      stored->lineBase = base;
-      stored->exit = exit;
-      if (exit == Exit::kFail) stored->reason = out.reasons.back();
-    }
-    if (trace != nullptr) traceRule(lineIndex, r, exit);
   }
 
   Verdict verdict = Verdict::kApprove;
@@ -438,6 +443,18 @@ bool Evaluator::decideLine(const PolicyInfo& policy, uint32_t lineIndex, EvalErr
   return true;
 }
 
+inline bool Evaluator::reused(uint32_t r) {
+  return ruleRun_.lookUp && ruleRun_.steps[r].reusable && ruleResults_[r].claim == claim_ && reuseStored(r);
+}
+
+bool Evaluator::reuseStored(uint32_t r) {
+  const RuleResult& stored = ruleResults_[r];
+  if (!sameKey(chunkReuse_[ruleRun_.steps[r].chunk], stored.lineBase, ruleRun_.lineBase)) return false;
+  if (stored.exit == Exit::kFail) out_->reasons.push_back(stored.reason);
+  if (trace_ != nullptr) traceRule(ruleRun_.lineIndex, r, stored.exit);
+  return true;
+}
+
 // Out of line, so that the interpreter loop keeps its registers for the common instructions.
 Evaluator::DecimalMemo& Evaluator::memoFor(const Instr& ins) {
   return memo_[(reinterpret_cast<uintptr_t>(&ins) / sizeof(Instr)) % kMemoEntries];
@@ -461,17 +478,16 @@ bool Evaluator::remembered(const Instr& ins, const Decimal& b, const Decimal& c,
   return true;
 }
 
-Evaluator::Exit Evaluator::run(uint32_t chunkIndex, uint32_t lineBase, const RuleInfo* rule,
-                               uint32_t ruleIndex) {
-  const Instr* const code = chunkCode_[chunkIndex];
+Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
   const Instr* pc = code;
   const Instr* ins = nullptr;
   Value* const R = registers_;
   // Read through the members rather than copied into locals: a copy is spilled to the stack
-  // on every entry (run() is entered ~24 times a decision), and a handler loads either way.
+  // on every entry (run() is entered ~6 times a decision), and a handler loads either way.
   const Value* const& K = constants_;
   const Value* const& slots = slots_;
   const Value* const& elems = elems_;
+  Exit ruleExit = Exit::kPass;  // how the rule that just ended ended (FAIL, PASS, SKIP)
   // Every chunk codegen makes starts with LINE: do it here rather than through a dispatch.
   if (pc->op == Opcode::LINE) {
     R[pc->a].rec = lineBase;
@@ -889,7 +905,8 @@ Evaluator::Exit Evaluator::run(uint32_t chunkIndex, uint32_t lineBase, const Rul
         VM_NEXT();
       }
       VM_CASE(FAIL) {
-        const Outcome& outcome = rule->outcomes[ins->b];
+        const uint32_t ruleIndex = ruleRun_.index;
+        const Outcome& outcome = ruleRun_.rules[ruleIndex].outcomes[ins->b];
         out_->reasons.emplace_back();
         Reason& reason = out_->reasons.back();
         reason.rule = ruleIndex;
@@ -897,19 +914,49 @@ Evaluator::Exit Evaluator::run(uint32_t chunkIndex, uint32_t lineBase, const Rul
         reason.group = outcome.groupComputed ? static_cast<AdjustmentGroup>(R[ins->d].i) : outcome.group;
         reason.argCount = static_cast<uint8_t>(ins->c);
         std::copy(R + ins->a, R + ins->a + ins->c, reason.args);
-        return Exit::kFail;
+        ruleExit = Exit::kFail;
+        goto ruleEnd;
       }
       VM_CASE(ADJUST) {
         out_->adjustments.emplace_back();
         Adjustment& adjustment = out_->adjustments.back();
-        adjustment.rule = ruleIndex;
+        adjustment.rule = ruleRun_.index;
         adjustment.adjustment = ins->b;
         adjustment.argCount = static_cast<uint8_t>(ins->c);
         std::copy(R + ins->a, R + ins->a + ins->c, adjustment.args);
         VM_NEXT();
       }
-      VM_CASE(PASS) { return Exit::kPass; }
-      VM_CASE(SKIP) { return Exit::kSkip; }
+      VM_CASE(PASS) {
+        ruleExit = Exit::kPass;
+      ruleEnd:
+        // Store and trace the rule's exit, then on to the line's next rule that must run, in
+        // this same call.
+        {
+          uint32_t r = ruleRun_.index;
+          if (ruleRun_.store && ruleRun_.steps[r].reusable) {
+            RuleResult& stored = ruleResults_[r];
+            stored.claim = claim_;
+            stored.lineBase = lineBase;
+            stored.exit = ruleExit;
+            if (ruleExit == Exit::kFail) stored.reason = out_->reasons.back();
+          }
+          if (trace_ != nullptr) traceRule(ruleRun_.lineIndex, r, ruleExit);
+          do {
+            if (++r == ruleRun_.count) return Exit::kPass;
+          } while (reused(r));
+          ruleRun_.index = r;
+          const RuleStep& step = ruleRun_.steps[r];
+          code = step.code;
+          pc = code + step.entry;
+          R[step.lineRegister].rec = lineBase;
+          R[step.lineRegister].absent = 0;
+        }
+        VM_NEXT();
+      }
+      VM_CASE(SKIP) {
+        ruleExit = Exit::kSkip;
+        goto ruleEnd;
+      }
       VM_CASE(RETBOOL) { return VM_RA.i != 0 ? Exit::kTrue : Exit::kFalse; }
 
       // --- field tests: two words, ins and its extension word x = *pc (see opcodes.def)

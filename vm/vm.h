@@ -55,8 +55,15 @@ class Evaluator {
   // What a failed chunk was, for the error message.
   enum class Context : uint8_t { kGoverned, kClass, kRule };
 
-  Exit run(uint32_t chunkIndex, uint32_t lineBase, const RuleInfo* rule, uint32_t ruleIndex);
+  // Runs the chunk whose code starts at `code` on the line at lineBase. A predicate chunk
+  // (governed, a class) returns its RETBOOL's value. A rule chunk is rule ruleRun_.index of the
+  // line's rules: each rule's end (FAIL, PASS, SKIP) stores and traces its exit and goes
+  // straight on to the next rule that must run, so run() is entered once a line, not once a
+  // rule. It returns kPass when the line's rules are done, kError (ruleRun_.index names the
+  // rule) when one failed.
+  Exit run(const Instr* code, uint32_t lineBase);
   bool decideLine(const PolicyInfo& policy, uint32_t lineIndex, EvalError& error);
+
   int findPolicy() const;
   void setError(EvalError& error, Context context, const std::string& name, uint32_t lineBase) const;
 
@@ -93,6 +100,40 @@ class Evaluator {
                                              : RuleOutcome::kSkipped});
   }
 
+  // A policy's rules as run() steps through them, made when the Evaluator is: rule r's code,
+  // its chunk, whether its results may be reused (chunkReuse_[chunk].reusable), and its leading
+  // LINE done ahead: run() enters at code + entry after writing the line into R[lineRegister]
+  // (R0 for a chunk without a leading LINE, which writes every register before reading it).
+  struct RuleStep {
+    const Instr* code;
+    uint32_t chunk;
+    bool reusable;
+    uint8_t entry;         // 1 past a leading LINE, else 0
+    uint8_t lineRegister;  // the leading LINE's register, else 0
+  };
+  std::vector<std::vector<RuleStep>> ruleSteps_;  // by policy
+  // The line whose rules run() is going through; set by decideLine.
+  struct RuleRun {
+    const RuleStep* steps = nullptr;  // the policy's
+    const RuleInfo* rules = nullptr;
+    uint32_t count = 0;
+    uint32_t index = 0;      // the rule running now
+    uint32_t lineIndex = 0;  // for the trace
+    uint32_t lineBase = 0;
+    // Results are stored only while a later line may take them, and looked up only once an
+    // earlier line of the claim may have stored them (a claim's first or only line skips both).
+    bool store = false;
+    bool lookUp = false;
+  };
+  RuleRun ruleRun_;
+  uint32_t linesLeft_ = 0;     // governed lines of the claim not decided yet
+  uint32_t linesDecided_ = 0;  // governed lines of the claim decided
+  // Whether rule r (reusable, with a result stored for this claim) may take the result it
+  // stored for an earlier line; if so, takes it (its reason, its trace entry).
+  bool reuseStored(uint32_t r);
+  // Whether rule r takes a result stored for an earlier line of this claim (see reuseStored).
+  bool reused(uint32_t r);
+
   // Decimal results kept per instruction. Decimal arithmetic is a pure function of the bits of
   // its operands, so a DIVD or `sqrt` CALL that meets the operands it met the last time it ran
   // (a claim's second dose line: C-DOSE's `ceil(25 * sqrt(h * w / 3600))` reads only the
@@ -121,7 +162,7 @@ class Evaluator {
   bool remembered(const Instr& ins, const Decimal& b, const Decimal& c, Compute compute);
   DecimalMemo& memoFor(const Instr& ins);
 
-  // What run() reads on entry, one load each rather than a chain through program_.
+  // What run() is given, one load each rather than a chain through program_.
   std::vector<const Instr*> chunkCode_;  // by chunk: its first instruction
   const Value* constants_ = nullptr;     // program_.constantValues.data()
 

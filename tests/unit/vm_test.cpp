@@ -6,6 +6,7 @@
 #include <deque>
 #include <initializer_list>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "bytecode/bytecode.h"
@@ -791,6 +792,64 @@ TEST_CASE("decide: reasons, verdicts and adjustments", "[vm]") {
     REQUIRE(vm.decide(claim.facts, out, error));
     CHECK(out.reasons.data() == reasons);
     CHECK(out.lines.data() == lines);
+  }
+}
+
+// run() goes from one rule's end to the next rule's code without returning: each rule's exit is
+// still recorded, traced and stored for later lines, a rule chunk without a leading LINE runs
+// too, and an error names the rule that raised it, not the line's first rule.
+TEST_CASE("decide: a line's rules run one after another in one pass", "[vm]") {
+  TestProgram t;
+  const size_t pol = t.policy("p", {"commercial"}, t.governCode("J9027"));
+  // R-DATE reads its line only through the service date, so a later line of the same date
+  // takes its stored result, message argument included.
+  t.rule(pol, "R-DATE",
+         {ins(O::LINE, 0), ins(O::FIELD, 1, 0, kDateSlot, kLineRecord), ins(O::FAIL, 1, 0, 1, kNoRegister)},
+         {outcome(Action::kPend, "252", {}, silent(1))});
+  t.rule(pol, "R-NOLINE", {ins(O::LOADBOOL, 3, 1), ins(O::JMPIF, 3, 3), ins(O::SKIP), ins(O::PASS)});
+  t.failOnModifier(pol, "R-DENY", "XD", outcome(Action::kDeny, "50", {}, silent(1)));
+  t.link();
+
+  TestClaim claim("CLM", "commercial", {{1, "J9027", "1", {"XD"}}, {2, "96413", "1", {}}, {3, "J9027", "1", {}}});
+  Evaluator vm(t.p);
+  std::vector<Evaluator::RuleTraceEntry> trace;
+  vm.setRuleTrace(&trace);
+  Decision out;
+  EvalError error;
+  REQUIRE(vm.decide(claim.facts, out, error));
+  REQUIRE(out.lines.size() == 3);
+  CHECK(out.lines[0].verdict == Verdict::kDeny);
+  REQUIRE(out.lines[0].reasonCount == 2);
+  CHECK(out.reasons[out.lines[0].firstReason].rule == 0);
+  CHECK(out.reasons[out.lines[0].firstReason].args[0].i == kDay20261005);
+  CHECK(out.reasons[out.lines[0].firstReason + 1].rule == 2);
+  CHECK(out.reasons[out.lines[0].firstReason + 1].args[0].i == 1);
+  CHECK(out.lines[1].verdict == Verdict::kNotApplicable);
+  CHECK(out.lines[2].verdict == Verdict::kPend);
+  REQUIRE(out.lines[2].reasonCount == 1);
+  const Reason& stored = out.reasons[out.lines[2].firstReason];
+  CHECK(stored.rule == 0);
+  CHECK(stored.argCount == 1);
+  CHECK(stored.args[0].i == kDay20261005);
+  using O2 = Evaluator::RuleOutcome;
+  const std::vector<std::tuple<uint32_t, uint32_t, O2>> expected = {
+      {0, 0, O2::kFailed}, {0, 1, O2::kPassed}, {0, 2, O2::kFailed},
+      {2, 0, O2::kFailed}, {2, 1, O2::kPassed}, {2, 2, O2::kPassed}};
+  REQUIRE(trace.size() == expected.size());
+  for (size_t k = 0; k < trace.size(); ++k) {
+    CHECK(std::make_tuple(trace[k].line, trace[k].rule, trace[k].outcome) == expected[k]);
+  }
+
+  SECTION("an error in a later rule names that rule") {
+    TestProgram e;
+    const size_t p2 = e.policy("p", {"commercial"}, e.governCode("J9027"));
+    e.failOnModifier(p2, "R-DENY", "XD", outcome(Action::kDeny, "50", {}, silent(1)));
+    const uint16_t big = e.kInt(INT64_MAX);
+    e.rule(p2, "R-OVERFLOW", {ins(O::LINE, 0), ins(O::LOADK, 1, big), ins(O::ADDI, 2, 1, 1), ins(O::PASS)});
+    e.link();
+    Evaluator failing(e.p);
+    REQUIRE_FALSE(failing.decide(claim.facts, out, error));
+    CHECK(error.message == "integer overflow in rule R-OVERFLOW on line 1");
   }
 }
 
