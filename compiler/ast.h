@@ -73,6 +73,9 @@ enum class RefKind : uint8_t {
   kModule,     // a module name, the base of a qualified reference
 };
 
+// A define's parameters are widened by bits of one word (Expr::widened).
+constexpr size_t kMaxDefineParams = 64;
+
 struct Expr {
   ExprKind kind = ExprKind::kLiteral;
   Span span;
@@ -104,7 +107,11 @@ struct Expr {
   uint32_t field = 0;        // kField / kRootField: field index in the record (slot = schema slot)
   uint32_t record = 0;       // kField: the base record's schema index
   bool decisionField = false;  // kField `.decision` of a line (reads another line's verdict)
-  bool toDecimal[3] = {false, false, false};  // kids[i] is an integer widened to decimal here
+  // Bit i: kids[i] is an integer widened to decimal here. 64 bits: a define takes at most
+  // kMaxDefineParams parameters, every other form at most 3 operands.
+  uint64_t widened = 0;
+  bool toDecimal(size_t i) const { return i < 64 && ((widened >> i) & 1) != 0; }
+  void widen(size_t i) { widened |= uint64_t{1} << i; }
 };
 
 // A string with `{expr}` holes, checked like expressions.

@@ -417,8 +417,8 @@ bool Checker::fold(Expr& e, Value& v, std::string& text, std::vector<std::string
       std::vector<std::string> sa, sb;
       if (!fold(*e.kids[0], a, ta, sa) || !fold(*e.kids[1], b, tb, sb)) return false;
       if (e.type.kind == TypeKind::kDecimal) {
-        Decimal x = e.toDecimal[0] ? Decimal::fromInt(a.i) : a.d;
-        Decimal y = e.toDecimal[1] ? Decimal::fromInt(b.i) : b.d;
+        Decimal x = e.toDecimal(0) ? Decimal::fromInt(a.i) : a.d;
+        Decimal y = e.toDecimal(1) ? Decimal::fromInt(b.i) : b.d;
         Decimal r;
         DecimalStatus st = DecimalStatus::kOk;
         switch (e.op) {
@@ -544,6 +544,9 @@ void Checker::checkDefine(DefineDecl& d) {
   Ctx c;
   c.unit = ownerOf_[&d];
   c.reads = &defineReads_[&d];
+  if (d.params.size() > kMaxDefineParams) {
+    error(d.span, fmt::format("`{}` takes {} parameters; a define takes at most {}", d.name, d.params.size(), kMaxDefineParams));
+  }
   for (size_t i = 0; i < d.params.size(); ++i) {
     d.params[i]->type = resolveTypeRef(d.paramTypes[i]);
     d.params[i]->id = nextVarId_++;
@@ -729,11 +732,11 @@ Type Checker::checkField(Expr& e, Ctx& c) {
 // Makes the integer side of a mixed integer/decimal pair a decimal. Returns the common kind.
 static TypeKind widen(Expr& e, int i, int j, const Type& a, const Type& b) {
   if (a.kind == TypeKind::kDecimal && b.kind == TypeKind::kInt) {
-    e.toDecimal[j] = true;
+    e.widen(j);
     return TypeKind::kDecimal;
   }
   if (a.kind == TypeKind::kInt && b.kind == TypeKind::kDecimal) {
-    e.toDecimal[i] = true;
+    e.widen(i);
     return TypeKind::kDecimal;
   }
   return a.kind;
@@ -764,8 +767,8 @@ Type Checker::checkBinary(Expr& e, Ctx& c) {
     case BinaryOp::kDiv: {
       if (a.isNumeric() && b.isNumeric()) {
         if (e.op == BinaryOp::kDiv) {
-          if (a.kind == TypeKind::kInt) e.toDecimal[0] = true;
-          if (b.kind == TypeKind::kInt) e.toDecimal[1] = true;
+          if (a.kind == TypeKind::kInt) e.widen(0);
+          if (b.kind == TypeKind::kInt) e.widen(1);
           return Type::of(TypeKind::kDecimal);
         }
         return Type::of(widen(e, 0, 1, a, b));
@@ -818,8 +821,8 @@ Type Checker::checkCall(Expr& e, Ctx& c) {
         requirePresent(*e.kids[i], got);
         continue;
       }
-      if (want.kind == TypeKind::kDecimal && got.kind == TypeKind::kInt && i < 3) {
-        e.toDecimal[i] = true;
+      if (want.kind == TypeKind::kDecimal && got.kind == TypeKind::kInt) {
+        e.widen(i);
       } else if (!sameType(want, got)) {
         error(e.kids[i]->span, fmt::format("argument {} of `{}` must be {}, got {}", i + 1, d.name, typeStr(want), typeStr(got)));
       }
@@ -847,8 +850,8 @@ Type Checker::checkCall(Expr& e, Ctx& c) {
     Type got = checkPresent(*e.kids[i], c);
     if (got.isError()) continue;
     ValueKind want = b.args[i];
-    if (want == ValueKind::kDecimal && got.kind == TypeKind::kInt && i < 3) {
-      e.toDecimal[i] = true;
+    if (want == ValueKind::kDecimal && got.kind == TypeKind::kInt) {
+      e.widen(i);
     } else if (valueKindOf(got.kind) != want || got.kind == TypeKind::kList || got.kind == TypeKind::kRecord) {
       error(e.kids[i]->span, fmt::format("argument {} of `{}` must be {}, got {}", i + 1, b.name, valueKindName(want), typeStr(got)));
     }
@@ -1025,7 +1028,7 @@ Type Checker::check(Expr& e, Ctx& c) {
         t = error(e.span, "cannot look for a decimal in a list of integers");
         break;
       }
-      if (a.kind == TypeKind::kInt && elem.kind == TypeKind::kDecimal) e.toDecimal[0] = true;
+      if (a.kind == TypeKind::kInt && elem.kind == TypeKind::kDecimal) e.widen(0);
       if (a.kind == TypeKind::kString && a.enumIndex >= 0 && e.kids[1]->kind == ExprKind::kSet) {
         for (auto& k : e.kids[1]->kids) checkEnumLiteral(a, *k);
       }
@@ -1050,9 +1053,9 @@ Type Checker::check(Expr& e, Ctx& c) {
       if (x.isNumeric() && lo.isNumeric() && hi.isNumeric()) {
         bool dec = x.kind == TypeKind::kDecimal || lo.kind == TypeKind::kDecimal || hi.kind == TypeKind::kDecimal;
         if (dec) {
-          e.toDecimal[0] = x.kind == TypeKind::kInt;
-          e.toDecimal[1] = lo.kind == TypeKind::kInt;
-          e.toDecimal[2] = hi.kind == TypeKind::kInt;
+          if (x.kind == TypeKind::kInt) e.widen(0);
+          if (lo.kind == TypeKind::kInt) e.widen(1);
+          if (hi.kind == TypeKind::kInt) e.widen(2);
         }
       } else if (!(x.kind == lo.kind && x.kind == hi.kind &&
                    (x.kind == TypeKind::kDate || x.kind == TypeKind::kDuration))) {

@@ -260,7 +260,7 @@ class Generator {
   }
   // Like operand(), but a register that may be widened in place (never a variable's).
   uint8_t widenedOperand(const Expr& parent, int i, const Expr& e) {
-    if (i < 3 && parent.toDecimal[i]) {
+    if (parent.toDecimal(i)) {
       uint8_t r = alloc();
       const Value* known = knownInteger(e);
       if (known) {  // widen at compile time: `units <= 60` loads the decimal 60
@@ -277,7 +277,7 @@ class Generator {
     return operand(e);
   }
   void widenIf(const Expr& e, int i, uint8_t reg) {
-    if (i < 3 && e.toDecimal[i]) emit(Opcode::ITOD, reg, reg);
+    if (e.toDecimal(i)) emit(Opcode::ITOD, reg, reg);
   }
   // Compiles `e` with `line` meaning the line in register `line`.
   void withLine(uint8_t line, const std::function<void()>& f) {
@@ -380,8 +380,8 @@ void Generator::binary(const Expr& e, uint8_t target) {
   }
   uint8_t a = widenedOperand(e, 0, *e.kids[0]);
   uint8_t b = widenedOperand(e, 1, *e.kids[1]);
-  TypeKind ka = e.toDecimal[0] ? TypeKind::kDecimal : e.kids[0]->type.kind;
-  TypeKind kb = e.toDecimal[1] ? TypeKind::kDecimal : e.kids[1]->type.kind;
+  TypeKind ka = e.toDecimal(0) ? TypeKind::kDecimal : e.kids[0]->type.kind;
+  TypeKind kb = e.toDecimal(1) ? TypeKind::kDecimal : e.kids[1]->type.kind;
   span_ = e.span;
   switch (e.op) {
     case BinaryOp::kAdd:
@@ -654,7 +654,7 @@ void Generator::inlineDefine(const Expr& e, const std::function<void()>& body) {
   for (size_t i = 0; i < e.kids.size(); ++i) {
     const Expr& k = *e.kids[i];
     const bool inRegister = k.kind == ExprKind::kName && (k.ref == RefKind::kVar || k.ref == RefKind::kLine);
-    args.push_back(inRegister && !(i < 3 && e.toDecimal[i]) ? operand(k) : alloc());
+    args.push_back(inRegister && !e.toDecimal(i) ? operand(k) : alloc());
   }
   for (size_t i = 0; i < e.kids.size(); ++i) {
     if (args[i] >= mark) {
@@ -886,7 +886,7 @@ void Generator::expr(const Expr& e, uint8_t target) {
       uint8_t lo = widenedOperand(e, 1, *e.kids[1]);
       uint8_t hi = widenedOperand(e, 2, *e.kids[2]);
       span_ = e.span;
-      bool dec = e.kids[0]->type.kind == TypeKind::kDecimal || e.toDecimal[0];
+      bool dec = e.kids[0]->type.kind == TypeKind::kDecimal || e.toDecimal(0);
       Opcode le = dec ? Opcode::LED : Opcode::LEI;
       emit(le, target, lo, x);
       uint32_t j = emit(Opcode::JMPIFNOT, target, 0);

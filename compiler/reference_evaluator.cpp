@@ -325,7 +325,7 @@ class Evaluation {
   }
   static TypeKind kidKind(const Expr& e, size_t i) {
     const TypeKind k = e.kids.at(i)->type.kind;
-    return i < 3 && e.toDecimal[i] && k == TypeKind::kInt ? TypeKind::kDecimal : k;
+    return e.toDecimal(i) && k == TypeKind::kInt ? TypeKind::kDecimal : k;
   }
 
   Value eval(const Expr& e, uint32_t line) {

@@ -15,6 +15,27 @@ run_stdin "$approve" eval "$POLICIES" -
 expect_rc 0 "claim on stdin"
 expect_stdout '"claim_id": "CLM-COMMERCIAL-APPROVE"' "claim on stdin: decided"
 
+# Every integer argument of a define widens to decimal (the fourth and fifth once did not):
+# 10 + 10 + 10 + 5 + 4.5 = 39.5 is under the J9027 line's 40 units, 5.5 makes it 40.5.
+widen_policy() {
+  mkdir -p "$TMP/widening"
+  cat >"$TMP/widening/p.ppl" <<PPL
+policy widening version "1"
+  line of business "commercial"
+  governs lines where line.hcpcs = "J9027"
+define total(a: decimal, b: decimal, c: decimal, d: decimal, e: decimal) = a + b + c + d + e
+rule W "units within the total"
+  require line.units <= total(10, 10, 10, 5, $1) else deny CO 151
+PPL
+}
+widen_policy 4.5
+run eval --format=table "$TMP/widening" "$approve"
+expect_rc 0 "a define's fifth argument widened"
+expect_stdout 'deny W' "a define's fifth argument widened: 40 units over 39.5"
+widen_policy 5.5
+run eval --format=table "$TMP/widening" "$approve"
+expect_stdout 'CLM-COMMERCIAL-APPROVE +approve' "a define's fifth argument widened: 40 units within 40.5"
+
 # A negative quantity in the first line (the first "units": 40 in the file is lines[0]'s).
 bad="$TMP/bad-units.json"
 sed '0,/"units": 40/s//"units": -1/' "$approve" >"$bad"

@@ -170,6 +170,16 @@ TEST_CASE("a quantifier's list running into a comparison is explained", "[checke
   CHECK(ok.ok);
 }
 
+TEST_CASE("integers widen to decimal in every argument of a define", "[checker]") {
+  // Only the first three were widened: `f(1, 2, 3, 4)` said argument 4 must be decimal.
+  Compiled c = compilePolicy(
+      "define f(a: decimal, b: decimal, c: decimal, d: decimal, e: decimal) = a + b + c + d + e\n"
+      "rule R \"r\"\n"
+      "  require line.units <= f(1, 2, 3, 4, 5) else deny CO 50\n");
+  INFO(c.diagnostics);
+  CHECK(c.ok);
+}
+
 TEST_CASE("recursive definitions are rejected", "[checker]") {
   Compiled c = compilePolicy(
       "define a = b + 1\n"

@@ -200,8 +200,8 @@ ExprPtr bin(BinaryOp op, ExprPtr a, ExprPtr b) {
   }
   ExprPtr e = node(ExprKind::kBinary, t, std::move(a), std::move(b));
   e->op = op;
-  e->toDecimal[0] = decimalOp && ka == TypeKind::kInt;
-  e->toDecimal[1] = decimalOp && kb == TypeKind::kInt;
+  if (decimalOp && ka == TypeKind::kInt) e->widen(0);
+  if (decimalOp && kb == TypeKind::kInt) e->widen(1);
   return e;
 }
 ExprPtr both(ExprPtr a, ExprPtr b) { return bin(BinaryOp::kAnd, std::move(a), std::move(b)); }
