@@ -373,7 +373,8 @@ struct ClaimLoader::Impl {
     FastOp op = FastOp::kRecord;
     FastOp elemOp = FastOp::kRecord;
     const SchemaField* field = nullptr;
-    uint64_t bit = 0;  // the field's bit in the seen bits of its object
+    uint64_t bit = 0;  // the field's bit in the seen bits of its object; the end's: the bit after the last field's
+    uint32_t record = 0;  // the record whose field it is
     // How a short integer is held to the field's minimum: kNoMin, by its sign (a minimum of 0),
     // against minInt (an integral minimum), or by plainIntegerValue (any other).
     enum class MinCheck : uint8_t { kNoMin, kSign, kInt, kDecimal } minCheck = MinCheck::kNoMin;
@@ -431,6 +432,7 @@ struct ClaimLoader::Impl {
       for (size_t k = 0; k < rec.fields.size(); ++k) {
         const SchemaField& f = rec.fields[k];
         plans.push_back(planFor(f));
+        plans.back().record = static_cast<uint32_t>(&rec - schema.records.data());
         if (k < 64) {
           const uint64_t bit = uint64_t{1} << k;
           plans.back().bit = bit;
@@ -439,7 +441,11 @@ struct ClaimLoader::Impl {
           if (!f.hasDefault && !f.optional) recordPlans.back().required |= bit;
         }
       }
-      plans.emplace_back();  // the end: no key matches it
+      // The end, twice (fastFields looks one plan past the one expected): no key matches them.
+      for (int i = 0; i < 2; ++i) {
+        plans.emplace_back();
+        plans.back().bit = rec.fields.size() < 64 ? uint64_t{1} << rec.fields.size() : 0;
+      }
       if (rec.fields.size() > 64) fastFieldsFit = false;
       seenWordsPerObject = std::max(seenWordsPerObject, (rec.fields.size() + 63) / 64);
       datedFields.emplace_back();
@@ -1337,10 +1343,16 @@ struct ClaimLoader::Impl {
 
   // The fields of an object of `record` at `base`, from the first key's opening quote: the
   // position after the last value (and its white space), the fields met in `seen`.
+  //
+  // Claims list their fields in schema order, now and then leaving out an optional one. This
+  // loop follows that order: a key is the field expected next or the one after it (the field
+  // between is then absent), or one the schema does not have, which is skipped. In that order no
+  // key can repeat and the fields met are those before the one expected next, less those passed
+  // over, so it keeps no set of fields met. A key out of order hands over to fastFieldsAnyOrder.
   PPL_ALWAYS_INLINE const char* fastFields(const char* p, uint32_t record, uint32_t base, int depth, uint64_t& seen) {
     const FieldPlan* const plan = &plans[planOffset[record]];
     const FieldPlan* next = plan;  // the field after the last one met
-    bool inOrder = true;           // every key so far was the one expected: none can repeat yet
+    uint64_t passed = 0;           // fields before `next` not met
     // `at`: the byte before a key's opening quote, a comma after a value; `lead` is 1 when that
     // byte need not be compared (the quote is known to follow a comma or the object's brace and
     // their white space), 0 when it must be the comma.
@@ -1351,63 +1363,117 @@ struct ClaimLoader::Impl {
       if (keyIs(at, *next, lead)) {
         // The usual key: the one expected, its comma, quotes and colon in the compact spelling.
         f = next;
-        p = at + f->keyLength;
+      } else if (keyIs(at, next[1], lead)) {  // a record's plans end with two that match no key
+        passed |= next->bit;
+        f = next + 1;
       } else if (!lead) {
         // After a value, not the compact spelling of the next key expected: the end of the
         // object, or white space about the comma, or another key.
         p = at;
         const After after = fastNextField(p);
-        if (after != After::kKey) return after == After::kEnd ? p : nullptr;
+        if (after != After::kKey) {
+          seen = (next->bit - 1) & ~passed;
+          return after == After::kEnd ? p : nullptr;
+        }
         at = p - 1;
         lead = 1;
         continue;
       } else {
-        std::string_view name;
-        if (!(p = fastString(at + 1, name))) return nullptr;
-        if (*p != ':') {
-          p = skipSpace(p);
-          if (*p != ':') return nullptr;
-        }
-        ++p;
-        const int k = findField(record, name);
-        inOrder = false;
+        int k;
+        if (!(p = fastKeyByName(at + 1, record, k))) return nullptr;
         if (k < 0) {
-          if (static_cast<unsigned char>(*p) <= ' ') p = skipSpace(p);
           if (!(p = fastSkipValue(p))) return nullptr;
           at = p;
           lead = 0;
           continue;
         }
-        f = plan + k;
+        seen = (next->bit - 1) & ~passed;
+        return fastFieldsAnyOrder(p, plan + k, base, depth, seen);
       }
-      if (static_cast<unsigned char>(*p) <= ' ') p = skipSpace(p);
-      if (!inOrder && (seen & f->bit)) return nullptr;
-      seen |= f->bit;
       next = f + 1;
-      // One dispatch on the field's operation: each case is fastScalar for one constant op.
-      Value& slot = facts->slots[base + f->slot];
-      switch (f->op) {
-        case FastOp::kRecord: {
-          if (*p != '{') return nullptr;
-          const uint32_t record2 = f->field->type.record;
-          const uint32_t child = fastNewRecord(record2, 0);
-          setRecord(facts->slots[base + f->slot], child);
-          p = fastObject(p + 1, record2, child, depth + 1);
-          break;
-        }
-        case FastOp::kList: p = fastList(p, *f, base, depth + 1); break;
-        case FastOp::kBool: p = fastScalar(p, *f, FastOp::kBool, false, slot); break;
-        case FastOp::kInt: p = fastScalar(p, *f, FastOp::kInt, false, slot); break;
-        case FastOp::kDecimal: p = fastScalar(p, *f, FastOp::kDecimal, false, slot); break;
-        case FastOp::kDate: p = fastScalar(p, *f, FastOp::kDate, false, slot); break;
-        case FastOp::kEnum: p = fastScalar(p, *f, FastOp::kEnum, false, slot); break;
-        case FastOp::kFixed: p = fastScalar(p, *f, FastOp::kFixed, false, slot); break;
-        case FastOp::kText: p = fastScalar(p, *f, FastOp::kText, false, slot); break;
-        default: p = fastScalar(p, *f, FastOp::kString, false, slot); break;
-      }
-      if (!p) return nullptr;
+      if (!(p = fastValue(at + f->keyLength, *f, base, depth))) return nullptr;
       at = p;
       lead = 0;
+    }
+  }
+
+  // fastFields from a key out of order on: the value of `f` at `p` (after its key's colon),
+  // then every key in any order, each checked against the fields met in `seen`.
+  PPL_NOINLINE const char* fastFieldsAnyOrder(const char* p, const FieldPlan* f, uint32_t base, int depth,
+                                              uint64_t& seen) {
+    const uint32_t record = f->record;
+    const FieldPlan* const plan = &plans[planOffset[record]];
+    for (;;) {
+      if (seen & f->bit) return nullptr;
+      seen |= f->bit;
+      if (!(p = fastValue(p, *f, base, depth))) return nullptr;
+      const FieldPlan* const next = f + 1;
+      const char* at = p;
+      uint32_t lead = 0;
+      for (;;) {
+        if (keyIs(at, *next, lead)) {
+          f = next;
+          p = at + f->keyLength;
+          break;
+        }
+        if (!lead) {
+          p = at;
+          const After after = fastNextField(p);
+          if (after != After::kKey) return after == After::kEnd ? p : nullptr;
+          at = p - 1;
+          lead = 1;
+          continue;
+        }
+        int k;
+        if (!(p = fastKeyByName(at + 1, record, k))) return nullptr;
+        if (k >= 0) {
+          f = plan + k;
+          break;
+        }
+        if (!(p = fastSkipValue(p))) return nullptr;
+        at = p;
+        lead = 0;
+      }
+    }
+  }
+
+  // The key whose opening quote is at `q`, found by name: the position of its value (after the
+  // colon and white space) and the field's index in `k`, -1 for a field the schema does not
+  // have. Null when it is not a key.
+  PPL_NOINLINE const char* fastKeyByName(const char* q, uint32_t record, int& k) const {
+    std::string_view name;
+    if (!(q = fastString(q, name))) return nullptr;
+    if (*q != ':') {
+      q = skipSpace(q);
+      if (*q != ':') return nullptr;
+    }
+    k = findField(record, name);
+    return skipSpace(q + 1);
+  }
+
+  // The value of field `f` at `p` (after its key's colon), written into its slot of the record
+  // at `base`: the position after it. One dispatch on the field's operation; each case is
+  // fastScalar for one constant op.
+  PPL_ALWAYS_INLINE const char* fastValue(const char* p, const FieldPlan& f, uint32_t base, int depth) {
+    if (static_cast<unsigned char>(*p) <= ' ') p = skipSpace(p);
+    Value& slot = facts->slots[base + f.slot];
+    switch (f.op) {
+      case FastOp::kRecord: {
+        if (*p != '{') return nullptr;
+        const uint32_t record = f.field->type.record;
+        const uint32_t child = fastNewRecord(record, 0);
+        setRecord(facts->slots[base + f.slot], child);  // `slot` may have moved
+        return fastObject(p + 1, record, child, depth + 1);
+      }
+      case FastOp::kList: return fastList(p, f, base, depth + 1);
+      case FastOp::kBool: return fastScalar(p, f, FastOp::kBool, false, slot);
+      case FastOp::kInt: return fastScalar(p, f, FastOp::kInt, false, slot);
+      case FastOp::kDecimal: return fastScalar(p, f, FastOp::kDecimal, false, slot);
+      case FastOp::kDate: return fastScalar(p, f, FastOp::kDate, false, slot);
+      case FastOp::kEnum: return fastScalar(p, f, FastOp::kEnum, false, slot);
+      case FastOp::kFixed: return fastScalar(p, f, FastOp::kFixed, false, slot);
+      case FastOp::kText: return fastScalar(p, f, FastOp::kText, false, slot);
+      default: return fastScalar(p, f, FastOp::kString, false, slot);
     }
   }
 
