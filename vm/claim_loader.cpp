@@ -55,6 +55,9 @@ constexpr std::string_view kClaimIdKey = "claim_id";
 
 bool isDigit(char c) { return c >= '0' && c <= '9'; }
 
+// A digit's value, and above 9 for any other byte.
+PPL_ALWAYS_INLINE uint64_t digitValue(char c) { return static_cast<uint64_t>(static_cast<unsigned char>(c)) - '0'; }
+
 bool isJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 
@@ -395,11 +398,13 @@ struct ClaimLoader::Impl {
     const SchemaField* field = nullptr;
     uint64_t bit = 0;  // the field's bit in the seen bits of its object; the end's: the bit after the last field's
     uint32_t record = 0;  // the record whose field it is
-    // How a short integer is held to the field's minimum: kNoMin, by its sign (a minimum of 0),
-    // against minInt (an integral minimum), or by plainIntegerValue (any other).
+    // How a short number is held to the field's minimum: kNoMin, by its sign (a minimum of 0),
+    // as an integral minimum (an integer against lowestInt), or by plainIntegerValue (any other).
     enum class MinCheck : uint8_t { kNoMin, kSign, kInt, kDecimal } minCheck = MinCheck::kNoMin;
     uint8_t fixedLength = 0;  // kFixed: the code's one length
-    int64_t minInt = 0;
+    // The least integer the field takes, for every minCheck but kDecimal (INT64_MIN for kNoMin):
+    // a short integer is checked by one compare.
+    int64_t lowestInt = INT64_MIN;
   };
   // What the fast path needs of a record when its object closes: which fields it has, which
   // must be met (no default, not optional) and which have a default.
@@ -590,11 +595,13 @@ struct ClaimLoader::Impl {
       int64_t minInt = 0;
       if (f.min.isZero()) {
         plan.minCheck = FieldPlan::MinCheck::kSign;
-      } else if (f.min.isInteger() && f.min.toInt64(minInt)) {
+      } else if (f.min.isInteger() && f.min.toInt64(minInt) && !(f.minExclusive && minInt == INT64_MAX)) {
         plan.minCheck = FieldPlan::MinCheck::kInt;
-        plan.minInt = minInt;
       } else {
         plan.minCheck = FieldPlan::MinCheck::kDecimal;
+      }
+      if (plan.minCheck != FieldPlan::MinCheck::kDecimal) {
+        plan.lowestInt = f.minExclusive ? minInt + 1 : minInt;  // n > min is n >= min + 1
       }
     }
     plan.op = opFor(f, f.type.kind);
@@ -1210,7 +1217,9 @@ struct ClaimLoader::Impl {
         if (*q >= '1' && *q <= '9') {
           uint64_t n = 0;
           const char* const digits = q;
-          while (isDigit(*q)) n = n * 10 + static_cast<unsigned>(*q++ - '0');  // wraps past 19 digits: unused then
+          // Wraps past 19 digits: unused then. The digit as an unsigned byte less '0', one
+          // compare (a signed char took GCC two extensions a digit).
+          for (uint64_t d; (d = digitValue(*q)) <= 9; ++q) n = n * 10 + d;
           const ptrdiff_t integerDigits = q - digits;
           if (integerDigits <= (isInt ? 18 : 9) && *q != '.' && *q != 'e' && *q != 'E') {
             const int64_t value = negative ? -static_cast<int64_t>(n) : static_cast<int64_t>(n);
@@ -1278,10 +1287,7 @@ struct ClaimLoader::Impl {
     } else {
       setDecimal(out, Decimal::fromInt(n));
     }
-    if (plan.minCheck == MinCheck::kNoMin) return true;
-    const int64_t min = plan.minCheck == MinCheck::kInt ? plan.minInt : 0;
-    const int c = (n > min) - (n < min);
-    return !belowMin(*plan.field, c);
+    return n >= plan.lowestInt;  // belowMin(field, compare(n, min)) for an integral min
   }
 
   // The fraction at `point` of a number whose integer part (at most 9 digits) is `n`: with 1 to
@@ -1290,7 +1296,7 @@ struct ClaimLoader::Impl {
   PPL_ALWAYS_INLINE static const char* fastFraction(const char* point, uint64_t n, bool negative, const FieldPlan& plan,
                                                     Value& out) {
     const char* p = point + 1;
-    while (isDigit(*p) && p - point <= 7) n = n * 10 + static_cast<unsigned>(*p++ - '0');
+    for (uint64_t d; (d = digitValue(*p)) <= 9 && p - point <= 7; ++p) n = n * 10 + d;
     const ptrdiff_t scale = p - point - 1;
     if (scale < 1 || scale > 6 || isDigit(*p) || *p == 'e' || *p == 'E') return nullptr;
     const int64_t value = static_cast<int64_t>(n);  // at most 15 digits
