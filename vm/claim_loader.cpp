@@ -377,7 +377,9 @@ struct ClaimLoader::Impl {
     kDate,    // 10 characters and a quote, parsed by parseDate
     kEnum,    // one of the enumeration's names, each compared raw with its closing quote
     kFixed,   // a code format of one length (hcpcs, ndc, npi, ...) that admits no quote or escape
+    kHcpcs,   // kFixed for the hcpcs format, the most common code, its check chosen here
     kText,    // a string of any format without an enumeration, checked in place
+    kAnyText, // kText without a format: no check of the text
     kString,  // any other string
   };
   // What the fast path needs of a field, in one place: its key as raw bytes in the compact
@@ -533,7 +535,9 @@ struct ClaimLoader::Impl {
       }
       return FastOp::kEnum;
     }
-    return fixedFormatLength(f.type.format) > 0 ? FastOp::kFixed : FastOp::kText;
+    if (f.type.format == StringFormat::kHcpcs) return FastOp::kHcpcs;
+    if (fixedFormatLength(f.type.format) > 0) return FastOp::kFixed;
+    return f.type.format == StringFormat::kAny ? FastOp::kAnyText : FastOp::kText;
   }
 
   // The one length a code of format `f` has, 0 when it varies; such a code is letters and digits.
@@ -1251,21 +1255,26 @@ struct ClaimLoader::Impl {
           }
         }
         break;
-      case FastOp::kFixed: {
+      case FastOp::kFixed:
+      case FastOp::kHcpcs: {
+        // With `op` a constant, the format's check is chosen here for kHcpcs.
+        const StringFormat format = op == FastOp::kHcpcs ? StringFormat::kHcpcs : f.type.format;
         const size_t n = plan.fixedLength;
-        if (*p == '"' && s[n] == '"' && matchesFormatAt(f.type.format, s, n)) {
+        if (*p == '"' && s[n] == '"' && matchesFormatAt(format, s, n)) {
           setString(out, s, static_cast<uint32_t>(n));
           return s + n + 1;
         }
         break;
       }
-      case FastOp::kText: {
+      case FastOp::kText:
+      case FastOp::kAnyText: {
         // What stringValue would accept of a string without escapes: not empty where it must
         // not be, in its format.
         if (*p != '"') return nullptr;
+        const StringFormat format = op == FastOp::kAnyText ? StringFormat::kAny : f.type.format;
         const char* const end = findStringEnd(s);
         const size_t n = static_cast<size_t>(end - s);
-        if (*end == '"' && (n != 0 || element || !f.nonEmpty) && matchesFormatAt(f.type.format, s, n)) {
+        if (*end == '"' && (n != 0 || element || !f.nonEmpty) && matchesFormatAt(format, s, n)) {
           setString(out, s, static_cast<uint32_t>(n));
           return end + 1;
         }
@@ -1513,7 +1522,9 @@ struct ClaimLoader::Impl {
       case FastOp::kDate: return fastScalar(p, f, FastOp::kDate, false, slot);
       case FastOp::kEnum: return fastScalar(p, f, FastOp::kEnum, false, slot);
       case FastOp::kFixed: return fastScalar(p, f, FastOp::kFixed, false, slot);
+      case FastOp::kHcpcs: return fastScalar(p, f, FastOp::kHcpcs, false, slot);
       case FastOp::kText: return fastScalar(p, f, FastOp::kText, false, slot);
+      case FastOp::kAnyText: return fastScalar(p, f, FastOp::kAnyText, false, slot);
       case FastOp::kString: return fastScalar(p, f, FastOp::kString, false, slot);
     }
 #if defined(__GNUC__) || defined(__clang__)
