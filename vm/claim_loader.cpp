@@ -1399,15 +1399,11 @@ struct ClaimLoader::Impl {
     // their white space), 0 when it must be the comma.
     const char* at = p - 1;
     uint32_t lead = 1;
-    Value* slots = facts->slots.data() + base;
     for (;;) {
       const FieldPlan* f;
       if (keyIs(at, *next, lead)) {
         // The usual key: the one expected, its comma, quotes and colon in the compact spelling.
         f = next;
-      } else if (keyIs(at, next[1], lead)) {  // a record's plans end with two that match no key
-        passed |= next->bit;
-        f = next + 1;
       } else if (!lead) {
         // After a value, not the compact spelling of the next key expected: the end of the
         // object, or white space about the comma, or another key.
@@ -1420,6 +1416,9 @@ struct ClaimLoader::Impl {
         at = p - 1;
         lead = 1;
         continue;
+      } else if (keyIs(at, next[1], lead)) {  // a record's plans end with two that match no key
+        passed |= next->bit;
+        f = next + 1;
       } else {
         int k;
         if (!(p = fastKeyByName(at + 1, record, k))) return nullptr;
@@ -1433,7 +1432,7 @@ struct ClaimLoader::Impl {
         return fastFieldsAnyOrder(p, plan + k, base, depth, seen);
       }
       next = f + 1;
-      if (!(p = fastValue(at + f->keyLength, *f, slots, base, depth))) return nullptr;
+      if (!(p = fastValueAt(at + f->keyLength, *f, base, depth))) return nullptr;
       at = p;
       lead = 0;
     }
@@ -1445,11 +1444,10 @@ struct ClaimLoader::Impl {
                                               uint64_t& seen) {
     const uint32_t record = f->record;
     const FieldPlan* const plan = &plans[planOffset[record]];
-    Value* slots = facts->slots.data() + base;
     for (;;) {
       if (seen & f->bit) return nullptr;
       seen |= f->bit;
-      if (!(p = fastValue(p, *f, slots, base, depth))) return nullptr;
+      if (!(p = fastValueAt(p, *f, base, depth))) return nullptr;
       const FieldPlan* const next = f + 1;
       const char* at = p;
       uint32_t lead = 0;
@@ -1495,27 +1493,21 @@ struct ClaimLoader::Impl {
   }
 
   // The value of field `f` at `p` (after its key's colon), written into its slot of the record
-  // whose slots start at `slots` (at `base` in Facts::slots): the position after it. A record or
-  // a list may grow Facts::slots, and then `slots` is moved with them. One dispatch on the field's
-  // operation; each case is fastScalar for one constant op.
-  PPL_ALWAYS_INLINE const char* fastValue(const char* p, const FieldPlan& f, Value*& slots, uint32_t base, int depth) {
-    if (static_cast<unsigned char>(*p) <= ' ') p = skipSpace(p);
+  // at `base`: the position after it. One dispatch on the field's operation; each case is
+  // fastScalar for one constant op. White space before the value is not skipped here: each
+  // operation fails at it at once, before writing anything, and fastValueAt tries again after
+  // it (most claims have none, and so skip the test).
+  PPL_ALWAYS_INLINE const char* fastValue(const char* p, const FieldPlan& f, uint32_t base, int depth) {
     Value& slot = facts->slots[base + f.slot];
     switch (f.op) {
       case FastOp::kRecord: {
         if (*p != '{') return nullptr;
         const uint32_t record = f.field->type.record;
         const uint32_t child = fastNewRecord(record, 0);
-        slots = facts->slots.data() + base;
-        setRecord(slots[f.slot], child);
-        p = fastObject(p + 1, record, child, depth + 1);
-        slots = facts->slots.data() + base;
-        return p;
+        setRecord(facts->slots[base + f.slot], child);  // `slot` may have moved
+        return fastObject(p + 1, record, child, depth + 1);
       }
-      case FastOp::kList:
-        p = fastList(p, f, base, depth + 1);
-        slots = facts->slots.data() + base;
-        return p;
+      case FastOp::kList: return fastList(p, f, base, depth + 1);
       case FastOp::kBool: return fastScalar(p, f, FastOp::kBool, false, slot);
       case FastOp::kInt: return fastScalar(p, f, FastOp::kInt, false, slot);
       case FastOp::kDecimal: return fastScalar(p, f, FastOp::kDecimal, false, slot);
@@ -1531,6 +1523,12 @@ struct ClaimLoader::Impl {
     __builtin_unreachable();  // every operation is a case: no range check before the jump table
 #endif
     return nullptr;
+  }
+
+  // fastValue, and after a failure at white space, fastValue after it; any other failure stands.
+  PPL_ALWAYS_INLINE const char* fastValueAt(const char* p, const FieldPlan& f, uint32_t base, int depth) {
+    if (static_cast<unsigned char>(*p) <= ' ') p = skipSpace(p);
+    return fastValue(p, f, base, depth);
   }
 
   // After a field's value: the next field's key (`p` at its opening quote), the end of the
