@@ -8,7 +8,8 @@ ClaimRunner::ClaimRunner(const Program& program)
     : program_(program), loader_(program.schema), evaluator_(program) {}
 
 bool ClaimRunner::decide(std::string_view json, std::string& error) {
-  facts_.clear();
+  // facts_ is not cleared here: the loader sets it whole (or empties it on failure), and its
+  // fast path writes over the last claim's slots, which clearing would make it zero again.
   decision_.clear();
   ClaimError claimError;
   bool loaded = loader_.load(json, facts_, claimError);

@@ -30,6 +30,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -53,6 +54,9 @@ constexpr std::string_view kClaimIdKey = "claim_id";
 
 
 bool isDigit(char c) { return c >= '0' && c <= '9'; }
+
+// A digit's value, and above 9 for any other byte.
+PPL_ALWAYS_INLINE uint64_t digitValue(char c) { return static_cast<uint64_t>(static_cast<unsigned char>(c)) - '0'; }
 
 bool isJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
@@ -289,15 +293,32 @@ PPL_ALWAYS_INLINE const char* findStringEnd(const char* p) {
 }
 
 // Values written in place, the bytes Value::ofInt and the rest would copy there (all 32 zeroed,
-// then the payload) without a temporary: the compiler zeroed the temporary with `rep stos`.
+// then the payload) without a temporary: the compiler zeroed the temporary with `rep stos`. With
+// SSE2, as two 16-byte stores of the payload and zeros: GCC zeroed what a memset of the whole
+// cell left after an 8-byte payload with `rep stos` too, slow to start and 7 instructions a
+// value under callgrind.
 PPL_ALWAYS_INLINE void clearValue(Value& v) { std::memset(static_cast<void*>(&v), 0, sizeof v); }
+#if defined(__SSE2__) && defined(__x86_64__)
+// The cell's first and second 16 bytes.
+PPL_ALWAYS_INLINE void storeValue(Value& v, __m128i low, __m128i high) {
+  static_assert(sizeof(Value) == 32, "two 16-byte stores fill a Value");
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(&v), low);
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(&v) + 1, high);
+}
+PPL_ALWAYS_INLINE void setInt(Value& v, int64_t i) { storeValue(v, _mm_cvtsi64_si128(i), _mm_setzero_si128()); }
+PPL_ALWAYS_INLINE void setString(Value& v, const char* data, uint32_t size) {
+  static_assert(offsetof(StrRef, data) == 0 && offsetof(StrRef, size) == 8, "StrRef's layout");
+  const __m128i low = _mm_unpacklo_epi64(_mm_cvtsi64_si128(reinterpret_cast<int64_t>(data)), _mm_cvtsi32_si128(static_cast<int>(size)));
+  storeValue(v, low, _mm_setzero_si128());
+}
+PPL_ALWAYS_INLINE void setNone(Value& v) {
+  static_assert(offsetof(Value, absent) == 24, "Value's layout");
+  storeValue(v, _mm_setzero_si128(), _mm_set_epi64x(1, 0));
+}
+#else
 PPL_ALWAYS_INLINE void setInt(Value& v, int64_t i) {
   clearValue(v);
   v.i = i;
-}
-PPL_ALWAYS_INLINE void setDecimal(Value& v, const Decimal& d) {
-  clearValue(v);
-  v.d = d;
 }
 PPL_ALWAYS_INLINE void setString(Value& v, const char* data, uint32_t size) {
   clearValue(v);
@@ -307,10 +328,12 @@ PPL_ALWAYS_INLINE void setNone(Value& v) {
   clearValue(v);
   v.absent = 1;
 }
-PPL_ALWAYS_INLINE void setRecord(Value& v, uint32_t base) {
+#endif
+PPL_ALWAYS_INLINE void setDecimal(Value& v, const Decimal& d) {
   clearValue(v);
-  v.rec = base;
+  v.d = d;
 }
+PPL_ALWAYS_INLINE void setRecord(Value& v, uint32_t base) { setInt(v, base); }
 
 uint32_t hashKey(std::string_view s) {
   uint32_t h = 2166136261u;  // FNV-1a
@@ -354,7 +377,9 @@ struct ClaimLoader::Impl {
     kDate,    // 10 characters and a quote, parsed by parseDate
     kEnum,    // one of the enumeration's names, each compared raw with its closing quote
     kFixed,   // a code format of one length (hcpcs, ndc, npi, ...) that admits no quote or escape
+    kHcpcs,   // kFixed for the hcpcs format, the most common code, its check chosen here
     kText,    // a string of any format without an enumeration, checked in place
+    kAnyText, // kText without a format: no check of the text
     kString,  // any other string
   };
   // What the fast path needs of a field, in one place: its key as raw bytes in the compact
@@ -373,12 +398,15 @@ struct ClaimLoader::Impl {
     FastOp op = FastOp::kRecord;
     FastOp elemOp = FastOp::kRecord;
     const SchemaField* field = nullptr;
-    uint64_t bit = 0;  // the field's bit in the seen bits of its object
-    // How a short integer is held to the field's minimum: kNoMin, by its sign (a minimum of 0),
-    // against minInt (an integral minimum), or by plainIntegerValue (any other).
+    uint64_t bit = 0;  // the field's bit in the seen bits of its object; the end's: the bit after the last field's
+    uint32_t record = 0;  // the record whose field it is
+    // How a short number is held to the field's minimum: kNoMin, by its sign (a minimum of 0),
+    // as an integral minimum (an integer against lowestInt), or by plainIntegerValue (any other).
     enum class MinCheck : uint8_t { kNoMin, kSign, kInt, kDecimal } minCheck = MinCheck::kNoMin;
     uint8_t fixedLength = 0;  // kFixed: the code's one length
-    int64_t minInt = 0;
+    // The least integer the field takes, for every minCheck but kDecimal (INT64_MIN for kNoMin):
+    // a short integer is checked by one compare.
+    int64_t lowestInt = INT64_MIN;
   };
   // What the fast path needs of a record when its object closes: which fields it has, which
   // must be met (no default, not optional) and which have a default.
@@ -431,6 +459,7 @@ struct ClaimLoader::Impl {
       for (size_t k = 0; k < rec.fields.size(); ++k) {
         const SchemaField& f = rec.fields[k];
         plans.push_back(planFor(f));
+        plans.back().record = static_cast<uint32_t>(&rec - schema.records.data());
         if (k < 64) {
           const uint64_t bit = uint64_t{1} << k;
           plans.back().bit = bit;
@@ -439,7 +468,11 @@ struct ClaimLoader::Impl {
           if (!f.hasDefault && !f.optional) recordPlans.back().required |= bit;
         }
       }
-      plans.emplace_back();  // the end: no key matches it
+      // The end, twice (fastFields looks one plan past the one expected): no key matches them.
+      for (int i = 0; i < 2; ++i) {
+        plans.emplace_back();
+        plans.back().bit = rec.fields.size() < 64 ? uint64_t{1} << rec.fields.size() : 0;
+      }
       if (rec.fields.size() > 64) fastFieldsFit = false;
       seenWordsPerObject = std::max(seenWordsPerObject, (rec.fields.size() + 63) / 64);
       datedFields.emplace_back();
@@ -502,7 +535,9 @@ struct ClaimLoader::Impl {
       }
       return FastOp::kEnum;
     }
-    return fixedFormatLength(f.type.format) > 0 ? FastOp::kFixed : FastOp::kText;
+    if (f.type.format == StringFormat::kHcpcs) return FastOp::kHcpcs;
+    if (fixedFormatLength(f.type.format) > 0) return FastOp::kFixed;
+    return f.type.format == StringFormat::kAny ? FastOp::kAnyText : FastOp::kText;
   }
 
   // The one length a code of format `f` has, 0 when it varies; such a code is letters and digits.
@@ -564,11 +599,13 @@ struct ClaimLoader::Impl {
       int64_t minInt = 0;
       if (f.min.isZero()) {
         plan.minCheck = FieldPlan::MinCheck::kSign;
-      } else if (f.min.isInteger() && f.min.toInt64(minInt)) {
+      } else if (f.min.isInteger() && f.min.toInt64(minInt) && !(f.minExclusive && minInt == INT64_MAX)) {
         plan.minCheck = FieldPlan::MinCheck::kInt;
-        plan.minInt = minInt;
       } else {
         plan.minCheck = FieldPlan::MinCheck::kDecimal;
+      }
+      if (plan.minCheck != FieldPlan::MinCheck::kDecimal) {
+        plan.lowestInt = f.minExclusive ? minInt + 1 : minInt;  // n > min is n >= min + 1
       }
     }
     plan.op = opFor(f, f.type.kind);
@@ -1184,7 +1221,9 @@ struct ClaimLoader::Impl {
         if (*q >= '1' && *q <= '9') {
           uint64_t n = 0;
           const char* const digits = q;
-          while (isDigit(*q)) n = n * 10 + static_cast<unsigned>(*q++ - '0');  // wraps past 19 digits: unused then
+          // Wraps past 19 digits: unused then. The digit as an unsigned byte less '0', one
+          // compare (a signed char took GCC two extensions a digit).
+          for (uint64_t d; (d = digitValue(*q)) <= 9; ++q) n = n * 10 + d;
           const ptrdiff_t integerDigits = q - digits;
           if (integerDigits <= (isInt ? 18 : 9) && *q != '.' && *q != 'e' && *q != 'E') {
             const int64_t value = negative ? -static_cast<int64_t>(n) : static_cast<int64_t>(n);
@@ -1216,21 +1255,26 @@ struct ClaimLoader::Impl {
           }
         }
         break;
-      case FastOp::kFixed: {
+      case FastOp::kFixed:
+      case FastOp::kHcpcs: {
+        // With `op` a constant, the format's check is chosen here for kHcpcs.
+        const StringFormat format = op == FastOp::kHcpcs ? StringFormat::kHcpcs : f.type.format;
         const size_t n = plan.fixedLength;
-        if (*p == '"' && s[n] == '"' && matchesFormatAt(f.type.format, s, n)) {
+        if (*p == '"' && s[n] == '"' && matchesFormatAt(format, s, n)) {
           setString(out, s, static_cast<uint32_t>(n));
           return s + n + 1;
         }
         break;
       }
-      case FastOp::kText: {
+      case FastOp::kText:
+      case FastOp::kAnyText: {
         // What stringValue would accept of a string without escapes: not empty where it must
         // not be, in its format.
         if (*p != '"') return nullptr;
+        const StringFormat format = op == FastOp::kAnyText ? StringFormat::kAny : f.type.format;
         const char* const end = findStringEnd(s);
         const size_t n = static_cast<size_t>(end - s);
-        if (*end == '"' && (n != 0 || element || !f.nonEmpty) && matchesFormatAt(f.type.format, s, n)) {
+        if (*end == '"' && (n != 0 || element || !f.nonEmpty) && matchesFormatAt(format, s, n)) {
           setString(out, s, static_cast<uint32_t>(n));
           return end + 1;
         }
@@ -1252,10 +1296,7 @@ struct ClaimLoader::Impl {
     } else {
       setDecimal(out, Decimal::fromInt(n));
     }
-    if (plan.minCheck == MinCheck::kNoMin) return true;
-    const int64_t min = plan.minCheck == MinCheck::kInt ? plan.minInt : 0;
-    const int c = (n > min) - (n < min);
-    return !belowMin(*plan.field, c);
+    return n >= plan.lowestInt;  // belowMin(field, compare(n, min)) for an integral min
   }
 
   // The fraction at `point` of a number whose integer part (at most 9 digits) is `n`: with 1 to
@@ -1264,7 +1305,7 @@ struct ClaimLoader::Impl {
   PPL_ALWAYS_INLINE static const char* fastFraction(const char* point, uint64_t n, bool negative, const FieldPlan& plan,
                                                     Value& out) {
     const char* p = point + 1;
-    while (isDigit(*p) && p - point <= 7) n = n * 10 + static_cast<unsigned>(*p++ - '0');
+    for (uint64_t d; (d = digitValue(*p)) <= 9 && p - point <= 7; ++p) n = n * 10 + d;
     const ptrdiff_t scale = p - point - 1;
     if (scale < 1 || scale > 6 || isDigit(*p) || *p == 'e' || *p == 'E') return nullptr;
     const int64_t value = static_cast<int64_t>(n);  // at most 15 digits
@@ -1323,7 +1364,13 @@ struct ClaimLoader::Impl {
 
   // An object of `record` laid out at `base`, from after its opening brace to after its
   // closing one.
-  const char* fastObject(const char* p, uint32_t record, uint32_t base, int depth) {
+  PPL_NOINLINE const char* fastObject(const char* p, uint32_t record, uint32_t base, int depth) {
+    return fastObjectInline(p, record, base, depth);
+  }
+
+  // fastObject, inline in a list's loop over its records: a call per element cost more than the
+  // element's own key compares.
+  PPL_ALWAYS_INLINE const char* fastObjectInline(const char* p, uint32_t record, uint32_t base, int depth) {
     if (depth > kMaxDepth) return nullptr;
     uint64_t seen = 0;  // a bit per field met (at most 64 fields: fastFieldsFit)
     if (static_cast<unsigned char>(*p) <= ' ') p = skipSpace(p);
@@ -1337,10 +1384,16 @@ struct ClaimLoader::Impl {
 
   // The fields of an object of `record` at `base`, from the first key's opening quote: the
   // position after the last value (and its white space), the fields met in `seen`.
+  //
+  // Claims list their fields in schema order, now and then leaving out an optional one. This
+  // loop follows that order: a key is the field expected next or the one after it (the field
+  // between is then absent), or one the schema does not have, which is skipped. In that order no
+  // key can repeat and the fields met are those before the one expected next, less those passed
+  // over, so it keeps no set of fields met. A key out of order hands over to fastFieldsAnyOrder.
   PPL_ALWAYS_INLINE const char* fastFields(const char* p, uint32_t record, uint32_t base, int depth, uint64_t& seen) {
     const FieldPlan* const plan = &plans[planOffset[record]];
     const FieldPlan* next = plan;  // the field after the last one met
-    bool inOrder = true;           // every key so far was the one expected: none can repeat yet
+    uint64_t passed = 0;           // fields before `next` not met
     // `at`: the byte before a key's opening quote, a comma after a value; `lead` is 1 when that
     // byte need not be compared (the quote is known to follow a comma or the object's brace and
     // their white space), 0 when it must be the comma.
@@ -1351,64 +1404,131 @@ struct ClaimLoader::Impl {
       if (keyIs(at, *next, lead)) {
         // The usual key: the one expected, its comma, quotes and colon in the compact spelling.
         f = next;
-        p = at + f->keyLength;
       } else if (!lead) {
         // After a value, not the compact spelling of the next key expected: the end of the
         // object, or white space about the comma, or another key.
         p = at;
         const After after = fastNextField(p);
-        if (after != After::kKey) return after == After::kEnd ? p : nullptr;
+        if (after != After::kKey) {
+          seen = (next->bit - 1) & ~passed;
+          return after == After::kEnd ? p : nullptr;
+        }
         at = p - 1;
         lead = 1;
         continue;
+      } else if (keyIs(at, next[1], lead)) {  // a record's plans end with two that match no key
+        passed |= next->bit;
+        f = next + 1;
       } else {
-        std::string_view name;
-        if (!(p = fastString(at + 1, name))) return nullptr;
-        if (*p != ':') {
-          p = skipSpace(p);
-          if (*p != ':') return nullptr;
-        }
-        ++p;
-        const int k = findField(record, name);
-        inOrder = false;
+        int k;
+        if (!(p = fastKeyByName(at + 1, record, k))) return nullptr;
         if (k < 0) {
-          if (static_cast<unsigned char>(*p) <= ' ') p = skipSpace(p);
           if (!(p = fastSkipValue(p))) return nullptr;
           at = p;
           lead = 0;
           continue;
         }
-        f = plan + k;
+        seen = (next->bit - 1) & ~passed;
+        return fastFieldsAnyOrder(p, plan + k, base, depth, seen);
       }
-      if (static_cast<unsigned char>(*p) <= ' ') p = skipSpace(p);
-      if (!inOrder && (seen & f->bit)) return nullptr;
-      seen |= f->bit;
       next = f + 1;
-      // One dispatch on the field's operation: each case is fastScalar for one constant op.
-      Value& slot = facts->slots[base + f->slot];
-      switch (f->op) {
-        case FastOp::kRecord: {
-          if (*p != '{') return nullptr;
-          const uint32_t record2 = f->field->type.record;
-          const uint32_t child = fastNewRecord(record2, 0);
-          setRecord(facts->slots[base + f->slot], child);
-          p = fastObject(p + 1, record2, child, depth + 1);
-          break;
-        }
-        case FastOp::kList: p = fastList(p, *f, base, depth + 1); break;
-        case FastOp::kBool: p = fastScalar(p, *f, FastOp::kBool, false, slot); break;
-        case FastOp::kInt: p = fastScalar(p, *f, FastOp::kInt, false, slot); break;
-        case FastOp::kDecimal: p = fastScalar(p, *f, FastOp::kDecimal, false, slot); break;
-        case FastOp::kDate: p = fastScalar(p, *f, FastOp::kDate, false, slot); break;
-        case FastOp::kEnum: p = fastScalar(p, *f, FastOp::kEnum, false, slot); break;
-        case FastOp::kFixed: p = fastScalar(p, *f, FastOp::kFixed, false, slot); break;
-        case FastOp::kText: p = fastScalar(p, *f, FastOp::kText, false, slot); break;
-        default: p = fastScalar(p, *f, FastOp::kString, false, slot); break;
-      }
-      if (!p) return nullptr;
+      if (!(p = fastValueAt(at + f->keyLength, *f, base, depth))) return nullptr;
       at = p;
       lead = 0;
     }
+  }
+
+  // fastFields from a key out of order on: the value of `f` at `p` (after its key's colon),
+  // then every key in any order, each checked against the fields met in `seen`.
+  PPL_NOINLINE const char* fastFieldsAnyOrder(const char* p, const FieldPlan* f, uint32_t base, int depth,
+                                              uint64_t& seen) {
+    const uint32_t record = f->record;
+    const FieldPlan* const plan = &plans[planOffset[record]];
+    for (;;) {
+      if (seen & f->bit) return nullptr;
+      seen |= f->bit;
+      if (!(p = fastValueAt(p, *f, base, depth))) return nullptr;
+      const FieldPlan* const next = f + 1;
+      const char* at = p;
+      uint32_t lead = 0;
+      for (;;) {
+        if (keyIs(at, *next, lead)) {
+          f = next;
+          p = at + f->keyLength;
+          break;
+        }
+        if (!lead) {
+          p = at;
+          const After after = fastNextField(p);
+          if (after != After::kKey) return after == After::kEnd ? p : nullptr;
+          at = p - 1;
+          lead = 1;
+          continue;
+        }
+        int k;
+        if (!(p = fastKeyByName(at + 1, record, k))) return nullptr;
+        if (k >= 0) {
+          f = plan + k;
+          break;
+        }
+        if (!(p = fastSkipValue(p))) return nullptr;
+        at = p;
+        lead = 0;
+      }
+    }
+  }
+
+  // The key whose opening quote is at `q`, found by name: the position of its value (after the
+  // colon and white space) and the field's index in `k`, -1 for a field the schema does not
+  // have. Null when it is not a key.
+  PPL_NOINLINE const char* fastKeyByName(const char* q, uint32_t record, int& k) const {
+    std::string_view name;
+    if (!(q = fastString(q, name))) return nullptr;
+    if (*q != ':') {
+      q = skipSpace(q);
+      if (*q != ':') return nullptr;
+    }
+    k = findField(record, name);
+    return skipSpace(q + 1);
+  }
+
+  // The value of field `f` at `p` (after its key's colon), written into its slot of the record
+  // at `base`: the position after it. One dispatch on the field's operation; each case is
+  // fastScalar for one constant op. White space before the value is not skipped here: each
+  // operation fails at it at once, before writing anything, and fastValueAt tries again after
+  // it (most claims have none, and so skip the test).
+  PPL_ALWAYS_INLINE const char* fastValue(const char* p, const FieldPlan& f, uint32_t base, int depth) {
+    Value& slot = facts->slots[base + f.slot];
+    switch (f.op) {
+      case FastOp::kRecord: {
+        if (*p != '{') return nullptr;
+        const uint32_t record = f.field->type.record;
+        const uint32_t child = fastNewRecord(record, 0);
+        setRecord(facts->slots[base + f.slot], child);  // `slot` may have moved
+        return fastObject(p + 1, record, child, depth + 1);
+      }
+      case FastOp::kList: return fastList(p, f, base, depth + 1);
+      case FastOp::kBool: return fastScalar(p, f, FastOp::kBool, false, slot);
+      case FastOp::kInt: return fastScalar(p, f, FastOp::kInt, false, slot);
+      case FastOp::kDecimal: return fastScalar(p, f, FastOp::kDecimal, false, slot);
+      case FastOp::kDate: return fastScalar(p, f, FastOp::kDate, false, slot);
+      case FastOp::kEnum: return fastScalar(p, f, FastOp::kEnum, false, slot);
+      case FastOp::kFixed: return fastScalar(p, f, FastOp::kFixed, false, slot);
+      case FastOp::kHcpcs: return fastScalar(p, f, FastOp::kHcpcs, false, slot);
+      case FastOp::kText: return fastScalar(p, f, FastOp::kText, false, slot);
+      case FastOp::kAnyText: return fastScalar(p, f, FastOp::kAnyText, false, slot);
+      case FastOp::kString: return fastScalar(p, f, FastOp::kString, false, slot);
+    }
+#if defined(__GNUC__) || defined(__clang__)
+    __builtin_unreachable();  // every operation is a case: no range check before the jump table
+#endif
+    return nullptr;
+  }
+
+  // fastValue, and after a failure at white space, fastValue after it; any other failure stands.
+  PPL_ALWAYS_INLINE const char* fastValueAt(const char* p, const FieldPlan& f, uint32_t base, int depth) {
+    if (static_cast<unsigned char>(*p) <= ' ') p = skipSpace(p);
+    return fastValue(p, f, base, depth);
   }
 
   // After a field's value: the next field's key (`p` at its opening quote), the end of the
@@ -1502,7 +1622,7 @@ struct ClaimLoader::Impl {
           if (*p != '{') return nullptr;
           const uint32_t child = fastNewRecord(f.type.record, count);
           setRecord(items[count++], child);
-          p = fastObject(p + 1, f.type.record, child, depth + 1);
+          p = fastObjectInline(p + 1, f.type.record, child, depth + 1);
         } else {
           p = fastScalar(p, plan, plan.elemOp, true, items[count++]);
         }
