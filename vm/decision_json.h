@@ -1,4 +1,4 @@
-// The decision as JSON (docs: /work/shared/spec/decision.md) and the rendering of reason
+// The decision as JSON (docs/spec/decision.md) and the rendering of reason
 // messages. Writers append to a caller's std::string and never build temporary strings, so a
 // reused buffer stops allocating once it has grown to the largest output.
 #pragma once
