@@ -112,8 +112,10 @@ class DateReader {
     int32_t firstDay = 0;  // the day number of the month's day 0 (its 1st minus one)
     uint32_t length = 0;
   };
-  static constexpr int kMonths = 1024;
-  static unsigned slotOf(uint64_t text) { return static_cast<unsigned>((text * 0x9E3779B97F4A7C15ull) >> 54); }
+  static constexpr int kMonthBits = 10;
+  static constexpr int kMonths = 1 << kMonthBits;
+  // Fibonacci hashing: the product's top kMonthBits bits.
+  static unsigned slotOf(uint64_t text) { return static_cast<unsigned>((text * 0x9E3779B97F4A7C15ull) >> (64 - kMonthBits)); }
   // parseDateAt, and on success the month remembered.
   bool parseAndRemember(const char* text, int32_t& days);
 

@@ -6,11 +6,12 @@
 // strips trailing zeros and checks the exponent range. A 38-digit by 38-digit product has at
 // most 76 digits, which is why 256 bits (77 digits) is enough everywhere.
 #include "runtime/decimal.h"
-#include "runtime/decimal_general.h"
 
 #include <cassert>
 #include <cmath>
 #include <cstring>
+
+#include "runtime/decimal_general.h"
 
 namespace ppl {
 

@@ -315,6 +315,11 @@ PPL_ALWAYS_INLINE void setNone(Value& v) {
   static_assert(offsetof(Value, absent) == 24, "Value's layout");
   storeValue(v, _mm_setzero_si128(), _mm_set_epi64x(1, 0));
 }
+// x86-64 is little-endian: the low 4 bytes are `rec`.
+PPL_ALWAYS_INLINE void setRecord(Value& v, uint32_t base) {
+  static_assert(offsetof(Value, rec) == 0, "Value's layout");
+  storeValue(v, _mm_cvtsi32_si128(static_cast<int>(base)), _mm_setzero_si128());
+}
 #else
 PPL_ALWAYS_INLINE void setInt(Value& v, int64_t i) {
   clearValue(v);
@@ -328,12 +333,15 @@ PPL_ALWAYS_INLINE void setNone(Value& v) {
   clearValue(v);
   v.absent = 1;
 }
+PPL_ALWAYS_INLINE void setRecord(Value& v, uint32_t base) {
+  clearValue(v);
+  v.rec = base;  // the member the VM reads, whatever the byte order
+}
 #endif
 PPL_ALWAYS_INLINE void setDecimal(Value& v, const Decimal& d) {
   clearValue(v);
   v.d = d;
 }
-PPL_ALWAYS_INLINE void setRecord(Value& v, uint32_t base) { setInt(v, base); }
 
 uint32_t hashKey(std::string_view s) {
   uint32_t h = 2166136261u;  // FNV-1a
@@ -379,13 +387,13 @@ struct ClaimLoader::Impl {
     kFixed,   // a code format of one length (hcpcs, ndc, npi, ...) that admits no quote or escape
     kHcpcs,   // kFixed for the hcpcs format, the most common code, its check chosen here
     kText,    // a string of any format without an enumeration, checked in place
-    kAnyText, // kText without a format: no check of the text
+    kAnyText,  // kText without a format: no check of the text
     kString,  // any other string
   };
   // What the fast path needs of a field, in one place: its key as raw bytes in the compact
   // spelling, with the comma before it and the colon after (`,"name":`), so that one 16-byte
   // compare (two for a long name) takes the key expected next and what separates it from the
-  // value before; its slot and operations. A record's plans end with one that no key matches.
+  // value before; its slot and operations. A record's plans end with two that no key matches.
   struct FieldPlan {
     alignas(16) unsigned char key[32] = {};  // ',', '"', name, '"', ':', zero-padded
     // A bit per byte of key[16 * i ..] that is not the key's: a compare's equal-bytes mask with
@@ -1494,9 +1502,8 @@ struct ClaimLoader::Impl {
 
   // The value of field `f` at `p` (after its key's colon), written into its slot of the record
   // at `base`: the position after it. One dispatch on the field's operation; each case is
-  // fastScalar for one constant op. White space before the value is not skipped here: each
-  // operation fails at it at once, before writing anything, and fastValueAt tries again after
-  // it (most claims have none, and so skip the test).
+  // fastScalar for one constant op. `p` must be at the value: fastValueAt skips white space
+  // before it.
   PPL_ALWAYS_INLINE const char* fastValue(const char* p, const FieldPlan& f, uint32_t base, int depth) {
     Value& slot = facts->slots[base + f.slot];
     switch (f.op) {
@@ -1525,7 +1532,7 @@ struct ClaimLoader::Impl {
     return nullptr;
   }
 
-  // fastValue, and after a failure at white space, fastValue after it; any other failure stands.
+  // fastValue after any white space at `p` (one compare when there is none, as in most claims).
   PPL_ALWAYS_INLINE const char* fastValueAt(const char* p, const FieldPlan& f, uint32_t base, int depth) {
     if (static_cast<unsigned char>(*p) <= ' ') p = skipSpace(p);
     return fastValue(p, f, base, depth);

@@ -37,9 +37,10 @@ class ClaimLoader {
   ClaimLoader(const ClaimLoader&) = delete;
   ClaimLoader& operator=(const ClaimLoader&) = delete;
 
-  // Parses one claim and validates it by the schema. On success fills `facts` (cleared first;
-  // its strings point into this loader's buffers and stay valid until the next load) and
-  // returns true. On failure returns false with the first error found in document order
+  // Parses one claim and validates it by the schema. On success fills `facts` and returns true:
+  // every slot of the claim is written whole, whatever `facts` held before (the caller need not
+  // clear it), and the slots are cut to the claim's size; its strings point into this loader's
+  // buffers and stay valid until the next load. On failure returns false with the first error found in document order
   // (constraints on a whole object or list, such as missing fields, non-empty and unique, are
   // found at its closing bracket) and leaves `facts` empty.
   bool load(std::string_view json, Facts& facts, ClaimError& error);

@@ -238,8 +238,8 @@ Evaluator::ReuseKey Evaluator::reuseKeyOf(const Chunk& chunk) {
 }
 
 inline bool Evaluator::sameKey(const ReuseKey& key, uint32_t lineA, uint32_t lineB) const {
-  // Facts are written whole (the loader starts from zeroed Values), so equal bytes are equal
-  // values; the converse may fail (then the rule simply runs again).
+  // Equal bytes are equal values: the bytes compared hold all of any value. The converse may
+  // fail (a Decimal's padding bytes, say), and then the rule simply runs again.
   const Value* const slots = facts_->slots.data();
   for (uint8_t k = 0; k < key.slotCount; ++k) {
     const Value& a = slots[lineA + key.slots[k]];
@@ -407,10 +407,14 @@ bool Evaluator::decideLine(const PolicyInfo& policy, uint32_t lineIndex, EvalErr
   ruleRun_.count = static_cast<uint32_t>(policy.rules.size());
   ruleRun_.lineIndex = lineIndex;
   ruleRun_.lineBase = base;
-  ruleRun_.store = --linesLeft_ > 0;
-  ruleRun_.lookUp = linesDecided_++ > 0;
+  // A result is worth storing only while a later line may take it, and worth looking up only
+  // once an earlier line may have stored it.
+  --linesLeft_;
+  ruleRun_.store = linesLeft_ > 0;
+  ruleRun_.lookUp = linesDecided_ > 0;
+  ++linesDecided_;
   uint32_t r = 0;
-  while (r < ruleRun_.count && reused(r)) ++r;
+  while (r < ruleRun_.count && takeStoredResult(r)) ++r;
   if (r < ruleRun_.count) {
     ruleRun_.index = r;
     if (run(ruleRun_.steps[r].code, base) == Exit::kError) {
@@ -443,11 +447,11 @@ bool Evaluator::decideLine(const PolicyInfo& policy, uint32_t lineIndex, EvalErr
   return true;
 }
 
-inline bool Evaluator::reused(uint32_t r) {
-  return ruleRun_.lookUp && ruleRun_.steps[r].reusable && ruleResults_[r].claim == claim_ && reuseStored(r);
+inline bool Evaluator::takeStoredResult(uint32_t r) {
+  return ruleRun_.lookUp && ruleRun_.steps[r].reusable && ruleResults_[r].claim == claim_ && takeStoredIfSameFacts(r);
 }
 
-bool Evaluator::reuseStored(uint32_t r) {
+bool Evaluator::takeStoredIfSameFacts(uint32_t r) {
   const RuleResult& stored = ruleResults_[r];
   if (!sameKey(chunkReuse_[ruleRun_.steps[r].chunk], stored.lineBase, ruleRun_.lineBase)) return false;
   if (stored.exit == Exit::kFail) out_->reasons.push_back(stored.reason);
@@ -943,7 +947,7 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
           if (trace_ != nullptr) traceRule(ruleRun_.lineIndex, r, ruleExit);
           do {
             if (++r == ruleRun_.count) return Exit::kPass;
-          } while (reused(r));
+          } while (takeStoredResult(r));
           ruleRun_.index = r;
           const RuleStep& step = ruleRun_.steps[r];
           code = step.code;

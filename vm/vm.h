@@ -128,11 +128,11 @@ class Evaluator {
   RuleRun ruleRun_;
   uint32_t linesLeft_ = 0;     // governed lines of the claim not decided yet
   uint32_t linesDecided_ = 0;  // governed lines of the claim decided
-  // Whether rule r (reusable, with a result stored for this claim) may take the result it
-  // stored for an earlier line; if so, takes it (its reason, its trace entry).
-  bool reuseStored(uint32_t r);
-  // Whether rule r takes a result stored for an earlier line of this claim (see reuseStored).
-  bool reused(uint32_t r);
+  // If rule r may take the result it stored for an earlier line of this claim, takes it (adds
+  // its reason and its trace entry) and returns true; otherwise the rule must run.
+  bool takeStoredResult(uint32_t r);
+  // takeStoredResult's comparison of the two lines' facts, once the cheap tests have passed.
+  bool takeStoredIfSameFacts(uint32_t r);
 
   // Decimal results kept per instruction. Decimal arithmetic is a pure function of the bits of
   // its operands, so a DIVD or `sqrt` CALL that meets the operands it met the last time it ran
