@@ -184,6 +184,12 @@ class Checker {
   void checkDefine(DefineDecl& d);
   void checkRule(RuleDecl& r, const Unit& unit);
   bool fold(Expr& e, Value& v, std::string& text, std::vector<std::string>& set);
+  // fold() where only the value matters: whether `e` is known before any claim, and what.
+  bool foldValue(Expr& e, Value& v) {
+    std::string text;
+    std::vector<std::string> set;
+    return fold(e, v, text, set);
+  }
   // Why the last fold of a constant expression failed, when its arithmetic did (division by
   // zero, overflow); empty when it was not constant.
   std::string foldProblem_;
@@ -858,9 +864,7 @@ Type Checker::checkCall(Expr& e, Ctx& c) {
   }
   if (std::string_view(b.name) == "round" && e.kids.size() == 2 && !e.kids[1]->type.isError()) {
     Value places;
-    std::string text;
-    std::vector<std::string> set;
-    if (fold(*e.kids[1], places, text, set) && (places.i < 0 || places.i > kMaxRoundPlaces)) {
+    if (foldValue(*e.kids[1], places) && (places.i < 0 || places.i > kMaxRoundPlaces)) {
       error(e.kids[1]->span, fmt::format("`round` takes 0 to {} places, given {}", kMaxRoundPlaces, places.i));
     }
   }
@@ -1095,9 +1099,7 @@ Type Checker::check(Expr& e, Ctx& c) {
         Type kt = checkPresent(*k, c);
         if (kt.isError()) continue;
         Value v;
-        std::string text;
-        std::vector<std::string> s;
-        if (kt.kind != TypeKind::kString || !fold(*k, v, text, s)) {
+        if (kt.kind != TypeKind::kString || !foldValue(*k, v)) {
           error(k->span, "a set `{...}` holds strings known before any claim is seen (literals or constants)");
         }
       }
@@ -1198,9 +1200,7 @@ void Checker::checkRule(RuleDecl& r, const Unit& unit) {
   if (datesOk && r.effectiveFrom && r.effectiveThrough) {
     // Only when both are known now; a date that depends on the claim is checked per line.
     Value from, through;
-    std::string text;
-    std::vector<std::string> set;
-    if (fold(*r.effectiveFrom, from, text, set) && fold(*r.effectiveThrough, through, text, set) && through.i < from.i) {
+    if (foldValue(*r.effectiveFrom, from) && foldValue(*r.effectiveThrough, through) && through.i < from.i) {
       error(r.effectiveThrough->span, fmt::format("the effective range ends before it starts: rule `{}` would never apply", r.id),
             {"`effective from A through B` needs A <= B"});
     }
@@ -1401,16 +1401,11 @@ void Checker::assemblePolicy(const Unit& unit) {
           {"`effective from A through B` needs A <= B"});
   }
   // Rules: each used module's (its own uses first), once, in `use` order; then the policy's.
+  // The uses form no cycle: the driver links no `use` that would close one (resolveUses).
   std::set<const Unit*> included;
-  std::set<const Unit*> visiting;
   std::vector<std::pair<ParamDecl*, const Unit*>> declaredParams;  // in include order
   std::function<void(const Unit&)> include = [&](const Unit& u) {
     if (included.count(&u)) return;
-    if (visiting.count(&u)) {
-      error(u.nameSpan, fmt::format("module `{}` uses itself (through `use`)", u.name));
-      return;
-    }
-    visiting.insert(&u);
     for (const UseDecl& use : u.uses) {
       if (!use.unit) continue;
       // Bind the module's parameters from this `use`.
@@ -1429,7 +1424,6 @@ void Checker::assemblePolicy(const Unit& unit) {
       }
       include(*use.unit);
     }
-    visiting.erase(&u);
     included.insert(&u);
     for (const Decl& d : u.decls) {
       if (d.kind == DeclKind::kRule) p.rules.push_back(d.ruleDecl.get());
