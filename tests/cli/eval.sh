@@ -15,6 +15,18 @@ run_stdin "$approve" eval "$POLICIES" -
 expect_rc 0 "claim on stdin"
 expect_stdout '"claim_id": "CLM-COMMERCIAL-APPROVE"' "claim on stdin: decided"
 
+# A claim file larger than readFile's 64 KiB chunk, from a path and from stdin: the claim with
+# 150,000 bytes of white space before its closing brace reads whole (one chunk dropped or
+# doubled would break the JSON).
+padded="$TMP/padded.json"
+{ sed '$d' "$approve"; head -c 150000 /dev/zero | tr '\0' ' '; tail -n 1 "$approve"; } >"$padded"
+run eval "$POLICIES" "$padded"
+expect_rc 0 "claim over 64 KiB"
+expect_stdout '^  "decision": "approve",$' "claim over 64 KiB: decided"
+run_stdin "$padded" eval "$POLICIES" -
+expect_rc 0 "claim over 64 KiB on stdin"
+expect_stdout '^  "decision": "approve",$' "claim over 64 KiB on stdin: decided"
+
 # Every integer argument of a define widens to decimal (the fourth and fifth once did not):
 # 10 + 10 + 10 + 5 + 4.5 = 39.5 is under the J9027 line's 40 units, 5.5 makes it 40.5.
 widen_policy() {
