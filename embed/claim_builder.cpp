@@ -159,15 +159,23 @@ BuildStatus ClaimBuilder::convert(const SchemaField& f, ValueKind kind, bool ele
     case ValueKind::kDecimal: {
       const bool isInt = kind == ValueKind::kInt;
       Decimal d;
+      // A decimal field holds what the JSON loader lets into one, however it is set.
+      auto outOfRange = [&] {
+        return fail(BuildStatus::kClaim, where,
+                    "must be a number with at most 9 digits before the decimal point and 6 after it, got " +
+                        describe(in));
+      };
       if (in.kind == K::kInt) {
         d = Decimal::fromInt(in.i);
+        if (!isInt && !d.fitsClaimNumber()) return outOfRange();
         out = isInt ? Value::ofInt(in.i) : Value::ofDecimal(d);
       } else if (in.kind == K::kDecimalText && !isInt) {
-        if (!Decimal::parse(in.text, d) || !d.fitsClaimNumber()) {
+        if (!Decimal::parse(in.text, d)) {
           return fail(BuildStatus::kClaim, where,
-                      "must be a number with at most 9 digits before the decimal point and 6 after it, got " +
-                          describe(in));
+                      "must be a number as JSON writes one (such as 82.5 or 40), with at most 9 digits before "
+                      "the decimal point and 6 after it, got " + describe(in));
         }
+        if (!d.fitsClaimNumber()) return outOfRange();
         out = Value::ofDecimal(d);
       } else {
         return typeError(isInt ? "an integer" : "a number");

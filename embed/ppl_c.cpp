@@ -590,11 +590,12 @@ ppl_status ppl_decide_json(ppl_evaluator* evaluator, const char* json, size_t si
   if (evaluator == nullptr) return PPL_ERR_ARGUMENT;
   ppl_evaluator* ev = evaluator;
   return guarded([&] {
-    forgetDecision(ev);
-    ev->builder.abandon();
+    // Misuse first: it must leave the last decision and a claim being built as they were.
     if (json == nullptr || size == 0) {
       return failWith(ev, PPL_ERR_ARGUMENT, json == nullptr ? "`json` is NULL" : "`size` is 0: an empty input is no claim");
     }
+    forgetDecision(ev);
+    ev->builder.abandon();
     ppl::ClaimError error;
     if (!ev->loader.load(std::string_view(json, size), ev->facts, error)) {
       return failWith(ev, PPL_ERR_CLAIM, error.message, error.path);

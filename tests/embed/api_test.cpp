@@ -5,6 +5,7 @@
 #include <simdjson.h>
 
 #include <chrono>
+#include <cstdint>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -463,6 +464,35 @@ TEST_CASE("decimals set as text, scaled integers and integers are the same value
   REQUIRE(ppl_set_record(l.ev, root, patientField, &patient) == PPL_OK);
   CHECK(ppl_set_decimal_scaled(l.ev, patient, weight, -825, 5) == PPL_ERR_CLAIM);  // -0.00825: not > 0
   CHECK(errorOf(l.ev) == "/patient/weight_kg: must be a number > 0, got -0.00825");
+
+  // A decimal field takes no more digits through ppl_set_int than through JSON: 10 integer
+  // digits are refused with the loader's message, 9 are taken.
+  ppl_field units, lines;
+  REQUIRE(ppl_field_handle(l.program, "lines.units", &units) == PPL_OK);
+  REQUIRE(ppl_field_handle(l.program, "lines", &lines) == PPL_OK);
+  auto setUnits = [&](auto&& set) {
+    ppl_record r, line;
+    REQUIRE(ppl_claim_begin(l.ev, &r) == PPL_OK);
+    REQUIRE(ppl_list_begin(l.ev, r, lines) == PPL_OK);
+    REQUIRE(ppl_list_append_record(l.ev, &line) == PPL_OK);
+    return set(line);
+  };
+  CHECK(setUnits([&](ppl_record line) { return ppl_set_int(l.ev, line, units, 999999999); }) == PPL_OK);
+  CHECK(setUnits([&](ppl_record line) { return ppl_set_int(l.ev, line, units, 1000000000); }) == PPL_ERR_CLAIM);
+  CHECK(errorOf(l.ev) ==
+        "/lines/0/units: must be a number with at most 9 digits before the decimal point and 6 after it, "
+        "got 1000000000");
+  CHECK(setUnits([&](ppl_record line) { return ppl_set_int(l.ev, line, units, INT64_MAX); }) == PPL_ERR_CLAIM);
+  // Text that is no JSON number says so, not that it has too many digits.
+  for (const char* text : {"+5", ".5", "5 ", "0x10"}) {
+    INFO(text);
+    CHECK(setUnits([&](ppl_record line) { return ppl_set_decimal(l.ev, line, units, text, std::strlen(text)); }) ==
+          PPL_ERR_CLAIM);
+    CHECK(errorOf(l.ev).find("must be a number as JSON writes one (such as 82.5 or 40)") != std::string::npos);
+  }
+  CHECK(setUnits([&](ppl_record line) { return ppl_set_decimal(l.ev, line, units, "1e10", 4); }) == PPL_ERR_CLAIM);
+  CHECK(errorOf(l.ev) ==
+        "/lines/0/units: must be a number with at most 9 digits before the decimal point and 6 after it, got 1e10");
 }
 
 TEST_CASE("C API misuse gives error codes", "[embed][misuse]") {
@@ -538,6 +568,13 @@ TEST_CASE("C API misuse gives error codes", "[embed][misuse]") {
   CHECK(ppl_decision_verdict(nullptr, &v) == PPL_ERR_ARGUMENT);
   REQUIRE(ppl_decide_json(l.ev, claim.data(), claim.size(), &d) == PPL_OK);
   CHECK(ppl_decision_verdict(d, nullptr) == PPL_ERR_ARGUMENT);
+  // Misuse changes nothing: the decision just made is still there.
+  const ppl_decision* misused = nullptr;
+  CHECK(ppl_decide_json(l.ev, nullptr, 0, &misused) == PPL_ERR_ARGUMENT);
+  CHECK(ppl_decide_json(l.ev, claim.data(), 0, &misused) == PPL_ERR_ARGUMENT);
+  const ppl_decision* still = nullptr;
+  CHECK(ppl_evaluator_decision(l.ev, &still) == PPL_OK);
+  CHECK(still == d);
   CHECK(ppl_decision_claim_id(d, nullptr, nullptr) == PPL_ERR_ARGUMENT);
   CHECK(ppl_decision_policy(d, nullptr, nullptr) == PPL_ERR_ARGUMENT);
   CHECK(ppl_decision_line_count(d, nullptr) == PPL_ERR_ARGUMENT);
