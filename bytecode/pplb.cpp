@@ -12,6 +12,7 @@
 #include <vector>
 
 #include <fmt/core.h>
+#include <simdjson.h>
 
 namespace ppl {
 
@@ -350,6 +351,11 @@ class Reader {
     if (!ok()) return std::string();
     if (n > bytes_.size() - pos_) {
       fail(fmt::format("truncated at byte {}: a string of {} bytes starts at byte {}", base_ + bytes_.size(), n, at));
+      return std::string();
+    }
+    // Names, messages and constants reach the decision JSON as they are: they must be UTF-8.
+    if (!simdjson::validate_utf8(bytes_.data() + pos_, n)) {
+      fail(fmt::format("the string of {} bytes at byte {} is not valid UTF-8", n, at));
       return std::string();
     }
     std::string s(bytes_.substr(pos_, n));

@@ -197,6 +197,11 @@ bool TestRun::claimText(const std::string& file, const TestFile& test, const Tes
       return false;
     }
     if (!edited) return true;  // decided from the file's own bytes, as `pplc eval` would
+    if (nestsTooDeep(json)) {
+      problem = {sourcePath, fmt::format("the claim `{}` is nested more than {} objects and arrays deep, so it "
+                                         "cannot be edited", source.get<std::string>(), kMaxTestJsonDepth)};
+      return false;
+    }
     try {
       claim = TestJson::parse(json);
     } catch (const TestJson::exception& e) {
@@ -268,7 +273,15 @@ void TestRun::runCase(const std::string& file, const TestFile& test, LoadedPolic
   if (runner.decide(json, error)) {
     decisionJson_.clear();
     writeDecisionJson(loaded.program, runner.facts(), runner.decision(), false, decisionJson_);
-    TestJson actual = TestJson::parse(decisionJson_);
+    // The decision JSON is ours, but its strings come from the pack: a .pplb is refused if they
+    // are not UTF-8, and a parse failure here is still a failed case, not an abort.
+    TestJson actual;
+    try {
+      actual = TestJson::parse(decisionJson_);
+    } catch (const TestJson::exception& e) {
+      result.failure = problemReport({{"", fmt::format("the decision is not valid JSON: {}", e.what())}});
+      return;
+    }
     if (!compareDecision(testCase, actual, mismatches, problem)) {
       result.failure = problemReport({problem});
       return;

@@ -497,7 +497,33 @@ bool checkFaithfulJson(const std::string& text, std::vector<TestProblem>& proble
   return problems.size() == before;
 }
 
+bool nestsTooDeep(std::string_view text) {
+  int depth = 0;
+  bool inString = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (inString) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        inString = false;
+      }
+    } else if (c == '"') {
+      inString = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth > kMaxTestJsonDepth) return true;
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+  return false;
+}
+
 void readTestFile(const std::string& text, TestFile& out) {
+  if (nestsTooDeep(text)) {
+    out.problems.push_back({"", fmt::format("nested more than {} objects and arrays deep", kMaxTestJsonDepth)});
+    return;
+  }
   TestJson doc;
   try {
     doc = TestJson::parse(text);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -48,6 +49,15 @@ void readTestFile(const std::string& text, TestFile& out);
 // written twice in one object, a number with more than 15 significant digits) at its JSON path.
 // Test files and the claim files that cases edit are checked with it.
 bool checkFaithfulJson(const std::string& text, std::vector<TestProblem>& problems);
+
+// Test files and the claim files cases edit nest at most this deep (objects and arrays). A
+// claim nests at most ClaimLoader::kMaxDepth; the bound keeps the JSON library's recursive copy
+// and print of a parsed document within the stack.
+constexpr int kMaxTestJsonDepth = 512;
+
+// True when `text`, read as JSON, opens more than kMaxTestJsonDepth objects and arrays inside
+// one another (brackets in strings do not count). Malformed text is left to the parser.
+bool nestsTooDeep(std::string_view text);
 
 // Sets the value at RFC 6901 `pointer` in `doc`: replaces what is there, adds a missing object
 // key, and appends for the array index `-`. The parent must exist. False with `error` otherwise.

@@ -7,6 +7,8 @@
 #include <cstring>
 #include <string>
 
+#include <simdjson.h>
+
 #include "runtime/claim_checks.h"
 #include "runtime/date.h"
 
@@ -211,6 +213,9 @@ BuildStatus ClaimBuilder::convert(const SchemaField& f, ValueKind kind, bool ele
     case ValueKind::kString: {
       if (in.kind != K::kString) return typeError("a string");
       const std::string_view s = in.text;
+      // The JSON loader takes only UTF-8 (simdjson checks it), and the decision JSON copies
+      // strings as they are.
+      if (!simdjson::validate_utf8(s.data(), s.size())) return fail(BuildStatus::kClaim, where, "is not valid UTF-8 text");
       if (f.nonEmpty && !element && s.empty()) return fail(BuildStatus::kClaim, where, "must not be empty");
       if (f.type.enumIndex >= 0) {
         const std::vector<std::string>& names = schema_.enums[static_cast<size_t>(f.type.enumIndex)];

@@ -207,6 +207,15 @@ if command -v python3 >/dev/null; then
     "$TMP/xmlchars.xml"
 fi
 
+# A test file nested 100,000 arrays deep is refused before it is parsed (the JSON library
+# copies and prints documents recursively: this one overflowed the stack).
+mkdir -p "$TMP/deep"
+python3 -c 'import sys; n = 100000; sys.stdout.write("{\"base\": {\"x\": " + "[" * n + "]" * n + "}, \"cases\": []}")' \
+  >"$TMP/deep/deep.test.json"
+run test "$TMP/deep"
+expect_rc 1 "a test file nested too deep"
+expect_stdout 'deep\.test\.json: nested more than 512 objects and arrays deep$' "a test file nested too deep: said so"
+
 run_here test --junit "$TMP/no-such-dir/junit.xml" suite
 expect_rc 1 "junit: unwritable file"
 expect_stderr 'cannot write the JUnit report' "junit: unwritable file named"

@@ -309,6 +309,21 @@ TEST_CASE("builder misuse and type errors", "[embed][builder]") {
     CHECK(ppl_claim_decide(l.ev, nullptr) == PPL_ERR_TYPE);
     CHECK(errorOf(l.ev) == "/claim_id: must be a string, got 7");
   }
+  SECTION("a string that is not UTF-8") {
+    // The decision JSON copies strings as they are; JSON input cannot hold such bytes.
+    ppl_record root;
+    REQUIRE(ppl_claim_begin(l.ev, &root) == PPL_OK);
+    CHECK(ppl_set_string(l.ev, root, claimId, "C\xff\xfe", 3) == PPL_ERR_CLAIM);
+    CHECK(errorOf(l.ev) == "/claim_id: is not valid UTF-8 text");
+    REQUIRE(ppl_claim_begin(l.ev, &root) == PPL_OK);
+    CHECK(ppl_set_string(l.ev, root, claimId, "C\xc3\xa9", 3) == PPL_OK);  // "Cé"
+    REQUIRE(ppl_list_begin(l.ev, root, lines) == PPL_OK);
+    ppl_record line;
+    REQUIRE(ppl_list_append_record(l.ev, &line) == PPL_OK);
+    REQUIRE(ppl_list_begin(l.ev, line, modifiers) == PPL_OK);
+    CHECK(ppl_list_append_string(l.ev, "J\xc3", 2) == PPL_ERR_CLAIM);
+    CHECK(errorOf(l.ev) == "/lines/0/modifiers/0: is not valid UTF-8 text");
+  }
   SECTION("a field of another record type") {
     ppl_record root;
     REQUIRE(ppl_claim_begin(l.ev, &root) == PPL_OK);

@@ -901,6 +901,24 @@ TEST_CASE(".pplb payload errors say what and where", "[bytecode][pplb]") {
     CHECK_FALSE(readPplb(bytes, q, error));
     CHECK(error.find(fmt::format("count 4294967295 at byte {} is more than the", countAt)) == 0);
   }
+  SECTION("a string that is not UTF-8") {
+    // Chunk 3's name, "rule T-UNITS", with a byte no UTF-8 text holds: its names and messages
+    // would reach the decision JSON as they are.
+    const size_t name = good.find("rule T-UNITS");
+    REQUIRE(name != std::string::npos);
+    std::string bytes = good;
+    bytes[name + 5] = '\xff';
+    fixHeader(bytes);
+    CHECK_FALSE(readPplb(bytes, q, error));
+    CHECK(error == fmt::format("the string of 12 bytes at byte {} is not valid UTF-8 while reading chunk 3", name - 4));
+    bytes[name + 5] = '\xc3';  // the first byte of a two-byte sequence, cut short by '-'
+    fixHeader(bytes);
+    CHECK_FALSE(readPplb(bytes, q, error));
+    bytes = good;
+    bytes.replace(name, 4, "r\xc3\xa9" "e");  // "rée T-UNITS": valid UTF-8, same length
+    fixHeader(bytes);
+    CHECK(readPplb(bytes, q, error));
+  }
   SECTION("an opcode out of range") {
     const size_t name = good.find("governed");
     std::string bytes = good;
