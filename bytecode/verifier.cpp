@@ -978,6 +978,14 @@ class Verifier {
       governed.description = fmt::format("the governed predicate of policy `{}`", policy.id);
       if (!assignRole(policy.governedChunk, std::move(governed))) return false;
       for (const LineClass& cls : policy.phasedClasses) {
+        // Phases count up from 1, one at least per class: decide() steps from phase to phase
+        // and would never reach a line in a phase past UINT32_MAX's sentinel.
+        if (cls.phase == 0 || cls.phase > policy.phasedClasses.size()) {
+          return fail(fmt::format("lines `{}` of policy `{}` are in phase {}, but its {} phased classes need "
+                                  "phases 1 to {}",
+                                  cls.name, policy.id, cls.phase, policy.phasedClasses.size(),
+                                  policy.phasedClasses.size()));
+        }
         Role role;
         role.kind = Role::kPredicate;
         role.description = fmt::format("the predicate of lines `{}` of policy `{}`", cls.name, policy.id);

@@ -641,6 +641,12 @@ TEST_CASE("the verifier rejects broken programs with a precise message", "[bytec
        "policy `J9027-TEST`"},
       {"a chunk with no role", [](Program& p) { p.policies[0].phasedClasses.clear(); },
        "chunk 1 \"lines waste\" has no role: no policy runs it"},
+      // Phase 0xFFFFFFFF is decide()'s "no phase left": such lines were never decided.
+      {"a class in a phase decide() never reaches",
+       [](Program& p) { p.policies[0].phasedClasses[0].phase = UINT32_MAX; },
+       "lines `waste` of policy `J9027-TEST` are in phase 4294967295, but its 1 phased classes need phases 1 to 1"},
+      {"a class in phase 0", [](Program& p) { p.policies[0].phasedClasses[0].phase = 0; },
+       "lines `waste` of policy `J9027-TEST` are in phase 0, but its 1 phased classes need phases 1 to 1"},
       {"a policy naming a missing chunk", [](Program& p) { p.policies[0].governedChunk = 9; },
        "the governed predicate of policy `J9027-TEST` is chunk 9, but the program has 4 chunks"},
       {"too many registers", [](Program& p) { p.chunks[0].registerCount = 257; },
