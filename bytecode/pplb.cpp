@@ -231,8 +231,12 @@ void writePayload(Writer& w, const Program& p) {
 
 // The smallest encoding of each repeated element, from the layout in pplb.h. A count is
 // accepted only if that many elements could fit in the bytes that remain, so a hostile count
-// cannot make the reader allocate much more than the file's own size.
+// cannot make the reader allocate more than a small multiple of the file's own size: at worst
+// ~8x, where an empty string's 4 bytes become a 32-byte std::string. Constants, sets and
+// functions, which operands name in 16 bits, are also held to 65,536 each (a constant was
+// 5 bytes in the file and 80 in memory).
 constexpr size_t kMinStr = 4;
+constexpr uint32_t kMaxOperandTargets = uint32_t{1} << 16;  // K, E and F operands are 16 bits
 constexpr size_t kMinDecimal = kMinStr;
 constexpr size_t kMinPos = 12;
 constexpr size_t kMinMessage = 4 + 1;
@@ -332,11 +336,15 @@ class Reader {
     return static_cast<E>(v);
   }
 
-  // A list's element count, bounded by the bytes that remain (0 after an error).
-  uint32_t count(size_t minElementSize) {
+  // A list's element count, bounded by the bytes that remain and by `max` (0 after an error).
+  uint32_t count(size_t minElementSize, uint32_t max = UINT32_MAX) {
     const size_t at = offset();
     const uint32_t n = u32();
     if (!ok()) return 0;
+    if (n > max) {
+      fail(fmt::format("count {} at byte {} is more than the {} an instruction's operand can name", n, at, max));
+      return 0;
+    }
     const size_t remaining = bytes_.size() - pos_;
     if (n > remaining / minElementSize) {
       fail(fmt::format("count {} at byte {} is more than the {} bytes that remain can hold", n, at, remaining));
@@ -443,7 +451,18 @@ void readDefault(Reader& r, SchemaField& f) {
     case ValueKind::kList:
     case ValueKind::kRecord:
     case ValueKind::kIter: return;
-    default: f.defaultValue = Value::ofInt(r.i64()); return;
+    default: {
+      // As link() holds constants: a bool that is neither 0 nor 1 would be true to JMPIF and
+      // unequal to `true` for EQI.
+      const size_t at = r.offset();
+      const int64_t v = r.i64();
+      const bool inRange = f.type.kind == ValueKind::kBool    ? (v == 0 || v == 1)
+                           : f.type.kind == ValueKind::kGroup ? (v >= 0 && v <= static_cast<int64_t>(AdjustmentGroup::kOA))
+                                                              : true;
+      if (!inRange) r.fail(fmt::format("{} default {} at byte {} is out of range", valueKindName(f.type.kind), v, at));
+      f.defaultValue = Value::ofInt(v);
+      return;
+    }
   }
 }
 
@@ -614,7 +633,7 @@ void readPayload(Reader& r, Program& p, uint16_t version) {
   }
   {
     Scope scope(r, "constants");
-    const uint32_t n = r.count(kMinConstant);
+    const uint32_t n = r.count(kMinConstant, kMaxOperandTargets);
     p.constants.reserve(n);
     for (uint32_t i = 0; i < n && r.ok(); ++i) {
       Scope item(r, "constant", i);
@@ -630,7 +649,7 @@ void readPayload(Reader& r, Program& p, uint16_t version) {
   }
   {
     Scope scope(r, "sets");
-    const uint32_t n = r.count(kMinSet);
+    const uint32_t n = r.count(kMinSet, kMaxOperandTargets);
     p.sets.reserve(n);
     for (uint32_t i = 0; i < n && r.ok(); ++i) {
       Scope item(r, "set", i);

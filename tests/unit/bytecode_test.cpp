@@ -756,6 +756,40 @@ TEST_CASE("loops must nest", "[bytecode][verifier]") {
         "must nest");
 }
 
+TEST_CASE("the verifier gives up on data flow that would take registers x code steps", "[bytecode][verifier]") {
+  using O = Opcode;
+  // A loop whose body moves a bool one register down a chain of `moves` registers a pass: the
+  // types settle only after `moves` passes over the body, padded with NOPs to `size` words.
+  auto chain = [](int moves, size_t size) {
+    Program p = sampleProgram();
+    std::vector<Instr> code;
+    code.push_back(ins(O::LOADBOOL, 0, 1));
+    for (int r = 1; r <= moves; ++r) code.push_back(ins(O::LOADABSENT, static_cast<uint8_t>(r)));
+    const auto list = static_cast<uint8_t>(moves + 1);
+    code.push_back(ins(O::ROOT, static_cast<uint8_t>(list + 1)));
+    code.push_back(ins(O::FIELD, list, static_cast<uint16_t>(list + 1), 3, 0));  // the claim's lines
+    code.push_back(ins(O::ITERINIT, static_cast<uint8_t>(list + 2), list));
+    const auto head = static_cast<uint16_t>(code.size());
+    code.push_back(ins(O::ITERNEXT, static_cast<uint8_t>(list + 2), static_cast<uint16_t>(list + 3), 0));
+    for (int r = moves; r >= 1; --r) code.push_back(ins(O::MOVE, static_cast<uint8_t>(r), static_cast<uint16_t>(r - 1)));
+    while (code.size() < size - 2) code.push_back(ins(O::NOP));
+    code[head].c = static_cast<uint16_t>(code.size() + 1);
+    code.push_back(ins(O::LOOP, 0, head));
+    code.push_back(ins(O::PASS));
+    p.chunks[3].code = code;
+    p.chunks[3].registerCount = static_cast<uint16_t>(list + 4);
+    p.chunks[3].positions.clear();
+    return p;
+  };
+  // 40 passes over 2,000 words: past 16 steps an instruction.
+  Program slow = chain(40, 2000);
+  CHECK(verifyMessage(slow) ==
+        "chunk 3 \"rule T-UNITS\": register types do not settle within 32256 steps (16 an instruction)");
+  // 8 passes settle within the budget, and the chunk is sound.
+  Program settles = chain(8, 2000);
+  CHECK(verifyMessage(settles).empty());
+}
+
 TEST_CASE(".pplb round trip", "[bytecode][pplb]") {
   Program p = sampleProgram();
   std::string error;
@@ -906,6 +940,41 @@ TEST_CASE(".pplb payload errors say what and where", "[bytecode][pplb]") {
     fixHeader(bytes);
     CHECK_FALSE(readPplb(bytes, q, error));
     CHECK(error.find(fmt::format("count 4294967295 at byte {} is more than the", countAt)) == 0);
+  }
+  SECTION("more constants or sets than operands can name") {
+    // Each would cost the reader 80 bytes for its 5 or 4 in the file, and no instruction could
+    // use one past the 65,536th.
+    Program big = sampleProgram();
+    big.constants.resize(65537, big.constants.front());
+    std::string bytes = encode(big);
+    CHECK_FALSE(readPplb(bytes, q, error));
+    CHECK(error.find("count 65537 at byte ") == 0);
+    CHECK(error.find("is more than the 65536 an instruction's operand can name while reading constants") !=
+          std::string::npos);
+    big = sampleProgram();
+    big.sets.resize(65537);
+    bytes = encode(big);
+    CHECK_FALSE(readPplb(bytes, q, error));
+    CHECK(error.find("an instruction's operand can name while reading sets") != std::string::npos);
+    big = sampleProgram();
+    big.constants.resize(65536, big.constants.front());
+    CHECK(readPplb(encode(big), q, error));
+  }
+  SECTION("a bool default that is neither 0 nor 1") {
+    // Field `discounted` defaults to true: its 8-byte default is the only 1 followed by seven
+    // zero bytes after the field's name.
+    const size_t name = good.find("discounted");
+    REQUIRE(name != std::string::npos);
+    const size_t at = good.find(std::string("\x01\0\0\0\0\0\0\0", 8), name);
+    REQUIRE(at != std::string::npos);
+    std::string bytes = good;
+    bytes[at] = 2;
+    fixHeader(bytes);
+    CHECK_FALSE(readPplb(bytes, q, error));
+    CHECK(error.find(fmt::format("bool default 2 at byte {} is out of range", at)) == 0);
+    bytes[at] = 0;
+    fixHeader(bytes);
+    CHECK(readPplb(bytes, q, error));
   }
   SECTION("a string that is not UTF-8") {
     // Chunk 3's name, "rule T-UNITS", with a byte no UTF-8 text holds: its names and messages
