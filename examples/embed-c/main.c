@@ -25,7 +25,11 @@ static char* read_file(const char* path, size_t* size) {
       char* grown;
       capacity = capacity ? capacity * 2 : 65536;
       grown = realloc(data, capacity);
-      if (grown == NULL) break;
+      if (grown == NULL) { /* out of memory: no claim rather than a truncated one */
+        free(data);
+        fclose(f);
+        return NULL;
+      }
       data = grown;
     }
     n = fread(data + used, 1, capacity - used, f);
