@@ -338,10 +338,19 @@ PPL_ALWAYS_INLINE void setRecord(Value& v, uint32_t base) {
   v.rec = base;  // the member the VM reads, whatever the byte order
 }
 #endif
+#if defined(__SSE2__) && defined(__x86_64__)
+// The coefficient's two words as they lead a Decimal (decimal.h's member order), then the
+// exponent and zeros: clearing the cell first took `rep stos`, 6 instructions under callgrind.
+PPL_ALWAYS_INLINE void setDecimal(Value& v, const Decimal& d) {
+  static_assert(sizeof(Decimal) == 24 && offsetof(Value, d) == 0, "a Decimal is its coefficient's two words and an exponent");
+  storeValue(v, _mm_loadu_si128(reinterpret_cast<const __m128i*>(&d)), _mm_cvtsi32_si128(d.exponent()));
+}
+#else
 PPL_ALWAYS_INLINE void setDecimal(Value& v, const Decimal& d) {
   clearValue(v);
   v.d = d;
 }
+#endif
 
 uint32_t hashKey(std::string_view s) {
   uint32_t h = 2166136261u;  // FNV-1a
@@ -753,8 +762,10 @@ struct ClaimLoader::Impl {
     return base;
   }
 
-  // At least `end` slots, and room for a few more records: each growth zeroes what it adds.
-  void growSlots(size_t end) { facts->slots.resize(std::max(end, facts->slots.size() + 64)); }
+  // At least `end` slots and a few more. Each growth zeroes what it adds (Value's constructor),
+  // and the slots are cut to the claim's size after each load, so a claim larger than the one
+  // before grows them again: 64 slots of slack zeroed slots that the cut then dropped.
+  void growSlots(size_t end) { facts->slots.resize(end + 8); }
 
   // The value an absent field with `hasDefault` stands for: [] and {} are built here.
   bool defaultFor(const SchemaField& f, int depth, Value& out) {
