@@ -412,6 +412,7 @@ struct ClaimLoader::Impl {
     bool twoChunks = false;   // the key is longer than 16 bytes
     uint32_t keyLength = 0;   // name.size() + 4
     uint32_t slot = 0;
+    uint32_t slotOffset = 0;  // slot * sizeof(Value): the value's byte offset in its record
     FastOp op = FastOp::kRecord;
     FastOp elemOp = FastOp::kRecord;
     const SchemaField* field = nullptr;
@@ -612,6 +613,7 @@ struct ClaimLoader::Impl {
       plan.twoChunks = plan.keyLength > 16;
     }
     plan.slot = f.slot;
+    plan.slotOffset = f.slot * static_cast<uint32_t>(sizeof(Value));
     if (f.hasMin) {
       int64_t minInt = 0;
       if (f.min.isZero()) {
@@ -1214,9 +1216,12 @@ struct ClaimLoader::Impl {
     return p + word.size();
   }
 
-  // A scalar at `p` by `op` (not kRecord or kList) into `out`; `element`: a list element.
+  // A scalar at `p` by `op` (not kRecord or kList) into `out`; `element`: a list element. White
+  // space before the value is skipped where its first byte does not fit: compact JSON, the
+  // usual spelling, pays no test for it.
   PPL_ALWAYS_INLINE const char* fastScalar(const char* p, const FieldPlan& plan, FastOp op, bool element, Value& out) {
     const SchemaField& f = *plan.field;
+  again:
     const char* const s = p + 1;  // a string's text
     switch (op) {
       case FastOp::kBool:
@@ -1227,6 +1232,10 @@ struct ClaimLoader::Impl {
         if (*p == 'f' && std::memcmp(p, "false", 5) == 0) {
           setInt(out, 0);
           return p + 5;
+        }
+        if (isJsonSpace(*p)) {
+          p = skipSpace(p);
+          goto again;
         }
         return nullptr;
       case FastOp::kInt:
@@ -1253,6 +1262,9 @@ struct ClaimLoader::Impl {
           }
         } else if (!isInt && *q == '0' && q[1] == '.') {
           if (const char* end = fastFraction(q + 1, 0, negative, plan, out)) return end;
+        } else if (isJsonSpace(*p)) {
+          p = skipSpace(p);
+          goto again;
         }
         return fastGeneralNumber(p, f, isInt, out);
       }
@@ -1265,7 +1277,7 @@ struct ClaimLoader::Impl {
         break;
       }
       case FastOp::kEnum:
-        if (*p != '"') return nullptr;
+        if (*p != '"') break;
         for (const QuotedName& name : enumNames[f.type.enumIndex]) {
           if ((equalBytes(s, name.text) | name.ignore[0]) == 0xFFFF &&
               (!name.twoChunks || (equalBytes(s + 16, name.text + 16) | name.ignore[1]) == 0xFFFF)) {
@@ -1289,7 +1301,7 @@ struct ClaimLoader::Impl {
       case FastOp::kAnyText: {
         // What stringValue would accept of a string without escapes: not empty where it must
         // not be, in its format.
-        if (*p != '"') return nullptr;
+        if (*p != '"') break;
         const StringFormat format = op == FastOp::kAnyText ? StringFormat::kAny : f.type.format;
         const char* const end = findStringEnd(s);
         const size_t n = static_cast<size_t>(end - s);
@@ -1300,6 +1312,10 @@ struct ClaimLoader::Impl {
         break;
       }
       default: break;
+    }
+    if (isJsonSpace(*p)) {
+      p = skipSpace(p);
+      goto again;
     }
     return fastGeneralString(p, f, element, out);
   }
@@ -1409,52 +1425,54 @@ struct ClaimLoader::Impl {
   // between is then absent), or one the schema does not have, which is skipped. In that order no
   // key can repeat and the fields met are those before the one expected next, less those passed
   // over, so it keeps no set of fields met. A key out of order hands over to fastFieldsAnyOrder.
+  //
+  // The usual step is the fall-through from `value` to `afterValue` and back: a value, then the
+  // next expected key in the compact spelling (its comma, quotes and colon) and its value. What
+  // else may come after a value (white space, the end, another key) is sorted out from
+  // `afterValue` once that compare fails; `key` compares a key whose opening quote is known to
+  // follow a comma or the brace (and their white space), so without the byte before it.
   PPL_ALWAYS_INLINE const char* fastFields(const char* p, uint32_t record, uint32_t base, int depth, uint64_t& seen) {
     const FieldPlan* const plan = &plans[planOffset[record]];
     const FieldPlan* next = plan;  // the field after the last one met
     uint64_t passed = 0;           // fields before `next` not met
-    // `at`: the byte before a key's opening quote, a comma after a value; `lead` is 1 when that
-    // byte need not be compared (the quote is known to follow a comma or the object's brace and
-    // their white space), 0 when it must be the comma.
-    const char* at = p - 1;
-    uint32_t lead = 1;
-    for (;;) {
-      const FieldPlan* f;
-      if (keyIs(at, *next, lead)) {
-        // The usual key: the one expected, its comma, quotes and colon in the compact spelling.
-        f = next;
-      } else if (!lead) {
-        // After a value, not the compact spelling of the next key expected: the end of the
-        // object, or white space about the comma, or another key.
-        p = at;
-        const After after = fastNextField(p);
-        if (after != After::kKey) {
-          seen = (next->bit - 1) & ~passed;
-          return after == After::kEnd ? p : nullptr;
-        }
-        at = p - 1;
-        lead = 1;
-        continue;
-      } else if (keyIs(at, next[1], lead)) {  // a record's plans end with two that match no key
-        passed |= next->bit;
-        f = next + 1;
-      } else {
-        int k;
-        if (!(p = fastKeyByName(at + 1, record, k))) return nullptr;
-        if (k < 0) {
-          if (!(p = fastSkipValue(p))) return nullptr;
-          at = p;
-          lead = 0;
-          continue;
-        }
+    Value* rec = facts->slots.data() + base;  // fastValue moves it when the slots grow
+    const char* at = p - 1;  // the byte before a key's opening quote
+    const FieldPlan* f;
+  key:
+    if (keyIs(at, *next, 1)) {
+      f = next;
+    } else if (keyIs(at, next[1], 1)) {  // a record's plans end with two that match no key
+      passed |= next->bit;
+      f = next + 1;
+    } else {
+      int k;
+      if (!(p = fastKeyByName(at + 1, record, k))) return nullptr;
+      if (k >= 0) {
         seen = (next->bit - 1) & ~passed;
         return fastFieldsAnyOrder(p, plan + k, base, depth, seen);
       }
-      next = f + 1;
-      if (!(p = fastValueAt(at + f->keyLength, *f, base, depth))) return nullptr;
-      at = p;
-      lead = 0;
+      if (!(p = fastSkipValue(p))) return nullptr;
+      goto afterValue;
     }
+  value:
+    next = f + 1;
+    if (!(p = fastValue(at + f->keyLength, *f, rec, base, depth))) return nullptr;
+  afterValue:
+    if (keyIs(p, *next, 0)) {
+      at = p;
+      f = next;
+      goto value;
+    }
+    switch (fastNextField(p)) {  // white space about a comma, the end of the object, or a failure
+      case After::kKey:
+        at = p - 1;
+        goto key;
+      case After::kEnd:
+        seen = (next->bit - 1) & ~passed;
+        return p;
+      case After::kFail: break;
+    }
+    return nullptr;
   }
 
   // fastFields from a key out of order on: the value of `f` at `p` (after its key's colon),
@@ -1463,10 +1481,11 @@ struct ClaimLoader::Impl {
                                               uint64_t& seen) {
     const uint32_t record = f->record;
     const FieldPlan* const plan = &plans[planOffset[record]];
+    Value* rec = facts->slots.data() + base;
     for (;;) {
       if (seen & f->bit) return nullptr;
       seen |= f->bit;
-      if (!(p = fastValueAt(p, *f, base, depth))) return nullptr;
+      if (!(p = fastValue(p, *f, rec, base, depth))) return nullptr;
       const FieldPlan* const next = f + 1;
       const char* at = p;
       uint32_t lead = 0;
@@ -1511,21 +1530,28 @@ struct ClaimLoader::Impl {
     return skipSpace(q + 1);
   }
 
-  // The value of field `f` at `p` (after its key's colon), written into its slot of the record
-  // at `base`: the position after it. One dispatch on the field's operation; each case is
-  // fastScalar for one constant op. `p` must be at the value: fastValueAt skips white space
-  // before it.
-  PPL_ALWAYS_INLINE const char* fastValue(const char* p, const FieldPlan& f, uint32_t base, int depth) {
-    Value& slot = facts->slots[base + f.slot];
+  // The value of field `f` at `p` (after its key's colon, and any white space), written into
+  // its slot of the record at `base`, whose first slot `rec` points at: the position after it.
+  // One dispatch on the field's operation; each case is fastScalar for one constant op. A
+  // record or a list may grow the slots, and moves `rec` along.
+  PPL_ALWAYS_INLINE const char* fastValue(const char* p, const FieldPlan& f, Value*& rec, uint32_t base, int depth) {
+    Value& slot = *reinterpret_cast<Value*>(reinterpret_cast<char*>(rec) + f.slotOffset);
     switch (f.op) {
       case FastOp::kRecord: {
-        if (*p != '{') return nullptr;
+        if (*p != '{') {
+          if (!isJsonSpace(*p) || *(p = skipSpace(p)) != '{') return nullptr;
+        }
         const uint32_t record = f.field->type.record;
         const uint32_t child = fastNewRecord(record, 0);
         setRecord(facts->slots[base + f.slot], child);  // `slot` may have moved
-        return fastObject(p + 1, record, child, depth + 1);
+        p = fastObject(p + 1, record, child, depth + 1);
+        rec = facts->slots.data() + base;
+        return p;
       }
-      case FastOp::kList: return fastList(p, f, base, depth + 1);
+      case FastOp::kList:
+        p = fastList(p, f, base, depth + 1);
+        rec = facts->slots.data() + base;
+        return p;
       case FastOp::kBool: return fastScalar(p, f, FastOp::kBool, false, slot);
       case FastOp::kInt: return fastScalar(p, f, FastOp::kInt, false, slot);
       case FastOp::kDecimal: return fastScalar(p, f, FastOp::kDecimal, false, slot);
@@ -1541,12 +1567,6 @@ struct ClaimLoader::Impl {
     __builtin_unreachable();  // every operation is a case: no range check before the jump table
 #endif
     return nullptr;
-  }
-
-  // fastValue after any white space at `p` (one compare when there is none, as in most claims).
-  PPL_ALWAYS_INLINE const char* fastValueAt(const char* p, const FieldPlan& f, uint32_t base, int depth) {
-    if (static_cast<unsigned char>(*p) <= ' ') p = skipSpace(p);
-    return fastValue(p, f, base, depth);
   }
 
   // After a field's value: the next field's key (`p` at its opening quote), the end of the
@@ -1622,7 +1642,10 @@ struct ClaimLoader::Impl {
   // A list at `p` (its opening bracket) for the field of `plan`: the position after it.
   const char* fastList(const char* p, const FieldPlan& plan, uint32_t base, int depth) {
     const SchemaField& f = *plan.field;
-    if (depth > kMaxDepth || *p != '[') return nullptr;
+    if (depth > kMaxDepth) return nullptr;
+    if (*p != '[') {
+      if (!isJsonSpace(*p) || *(p = skipSpace(p)) != '[') return nullptr;
+    }
     ++p;
     // The elements go to the scratch of this depth by index; it grows (rarely, and keeps its
     // capacity) only when full.
