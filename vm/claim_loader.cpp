@@ -415,6 +415,7 @@ struct ClaimLoader::Impl {
     uint32_t slotOffset = 0;  // slot * sizeof(Value): the value's byte offset in its record
     FastOp op = FastOp::kRecord;
     FastOp elemOp = FastOp::kRecord;
+    bool leafList = false;  // a list whose elements hold no lists, at any depth
     const SchemaField* field = nullptr;
     uint64_t bit = 0;  // the field's bit in the seen bits of its object; the end's: the bit after the last field's
     uint32_t record = 0;  // the record whose field it is
@@ -630,8 +631,21 @@ struct ClaimLoader::Impl {
     plan.op = opFor(f, f.type.kind);
     plan.fixedLength = static_cast<uint8_t>(fixedFormatLength(f.type.format));
     plan.elemOp = f.type.kind == ValueKind::kList ? opFor(f, f.type.elemKind) : FastOp::kRecord;
+    plan.leafList = f.type.kind == ValueKind::kList &&
+                    (f.type.elemKind != ValueKind::kRecord || !holdsLists(f.type.record, 0));
     plan.field = &f;
     return plan;
+  }
+
+  // Whether a record of `record` may hold a list, in its fields or any record below them; a
+  // schema nested deeper than the loader follows (a recursive one) counts as holding one.
+  bool holdsLists(uint32_t record, int depth) const {
+    if (depth > kMaxDepth) return true;
+    for (const SchemaField& f : schema.records[record].fields) {
+      if (f.type.kind == ValueKind::kList) return true;
+      if (f.type.kind == ValueKind::kRecord && holdsLists(f.type.record, depth + 1)) return true;
+    }
+    return false;
   }
 
   // The key is `name` (field k of `record`), compared without unescaping: a key with escapes
@@ -1639,7 +1653,10 @@ struct ClaimLoader::Impl {
     return false;
   }
 
-  // A list at `p` (its opening bracket) for the field of `plan`: the position after it.
+  // A list at `p` (its opening bracket) for the field of `plan`: the position after it. A list
+  // whose elements cannot hold lists (plan.leafList) is read straight into Facts::elems, since
+  // nothing else lands there before it closes; any other collects its elements in the scratch
+  // of its depth and moves them there when it closes, after the lists inside them.
   const char* fastList(const char* p, const FieldPlan& plan, uint32_t base, int depth) {
     const SchemaField& f = *plan.field;
     if (depth > kMaxDepth) return nullptr;
@@ -1647,25 +1664,40 @@ struct ClaimLoader::Impl {
       if (!isJsonSpace(*p) || *(p = skipSpace(p)) != '[') return nullptr;
     }
     ++p;
-    // The elements go to the scratch of this depth by index; it grows (rarely, and keeps its
+    const bool ofRecords = f.type.elemKind == ValueKind::kRecord;
+    std::vector<Value>& elems = facts->elems;
+    uint32_t begin = static_cast<uint32_t>(elems.size());  // a leaf's; another's is known at its end
+    // The scratch of this depth, for a list that is not a leaf: it grows (rarely, and keeps its
     // capacity) only when full.
     std::vector<Value>& items = listScratch[depth];
+    Value* scratch = items.data();
+    uint32_t capacity = static_cast<uint32_t>(items.size());
     uint32_t count = 0;
-    const bool ofRecords = f.type.elemKind == ValueKind::kRecord;
     if (static_cast<unsigned char>(*p) <= ' ') p = skipSpace(p);
     if (*p == ']') {
       ++p;
     } else {
       for (;;) {
         if (count == kMaxListElements) return nullptr;
-        if (count == items.size()) items.resize(std::max<size_t>(16, 2 * items.size()));
+        Value* element;
+        if (plan.leafList) {
+          element = &elems.emplace_back();
+        } else {
+          if (count == capacity) {
+            items.resize(std::max<size_t>(16, 2 * items.size()));
+            scratch = items.data();
+            capacity = static_cast<uint32_t>(items.size());
+          }
+          element = &scratch[count];
+        }
+        ++count;
         if (ofRecords) {
           if (*p != '{') return nullptr;
-          const uint32_t child = fastNewRecord(f.type.record, count);
-          setRecord(items[count++], child);
+          const uint32_t child = fastNewRecord(f.type.record, count - 1);
+          setRecord(*element, child);
           p = fastObjectInline(p + 1, f.type.record, child, depth + 1);
         } else {
-          p = fastScalar(p, plan, plan.elemOp, true, items[count++]);
+          p = fastScalar(p, plan, plan.elemOp, true, *element);
         }
         if (!p) return nullptr;
         if (static_cast<unsigned char>(*p) <= ' ') p = skipSpace(p);
@@ -1680,9 +1712,11 @@ struct ClaimLoader::Impl {
       }
     }
     if (f.nonEmpty && count == 0) return nullptr;
-    if (f.uniqueBy >= 0 && fastRepeats(f, items.data(), count)) return nullptr;
-    const uint32_t begin = static_cast<uint32_t>(facts->elems.size());
-    facts->elems.insert(facts->elems.end(), items.data(), items.data() + count);
+    if (!plan.leafList) {
+      begin = static_cast<uint32_t>(elems.size());  // after the lists inside its elements
+      elems.insert(elems.end(), scratch, scratch + count);
+    }
+    if (f.uniqueBy >= 0 && fastRepeats(f, elems.data() + begin, count)) return nullptr;
     Value& list = facts->slots[base + f.slot];
     clearValue(list);
     list.list = ListRef{begin, count};
