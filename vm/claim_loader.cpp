@@ -399,6 +399,19 @@ struct ClaimLoader::Impl {
     kAnyText,  // kText without a format: no check of the text
     kString,  // any other string
   };
+  // What the fast path needs of a record when its object closes: which fields it has, which
+  // must be met (no default, not optional) and which have a default.
+  struct FieldPlan;
+  struct RecordPlan {
+    uint64_t fields = 0;
+    uint64_t required = 0;
+    uint64_t defaulted = 0;
+    const FieldPlan* first = nullptr;  // its fields' plans, then the end's two
+    uint32_t record = 0;                  // its index in Schema::records
+    uint32_t planOffset = 0;              // its fields' plans in `plans`
+    uint32_t slotCount = 0;
+    uint32_t datedBegin = 0, datedEnd = 0;  // its `not before` pairs in `datedSlots`
+  };
   // What the fast path needs of a field, in one place: its key as raw bytes in the compact
   // spelling, with the comma before it and the colon after (`,"name":`), so that one 16-byte
   // compare (two for a long name) takes the key expected next and what separates it from the
@@ -416,6 +429,7 @@ struct ClaimLoader::Impl {
     FastOp op = FastOp::kRecord;
     FastOp elemOp = FastOp::kRecord;
     bool leafList = false;  // a list whose elements hold no lists, at any depth
+    const RecordPlan* child = nullptr;  // a record's, or a list of records' element's
     const SchemaField* field = nullptr;
     uint64_t bit = 0;  // the field's bit in the seen bits of its object; the end's: the bit after the last field's
     uint32_t record = 0;  // the record whose field it is
@@ -426,16 +440,6 @@ struct ClaimLoader::Impl {
     // The least integer the field takes, for every minCheck but kDecimal (INT64_MIN for kNoMin):
     // a short integer is checked by one compare.
     int64_t lowestInt = INT64_MIN;
-  };
-  // What the fast path needs of a record when its object closes: which fields it has, which
-  // must be met (no default, not optional) and which have a default.
-  struct RecordPlan {
-    uint64_t fields = 0;
-    uint64_t required = 0;
-    uint64_t defaulted = 0;
-    uint32_t planOffset = 0;              // its fields' plans in `plans`
-    uint32_t slotCount = 0;
-    uint32_t datedBegin = 0, datedEnd = 0;  // its `not before` pairs in `datedSlots`
   };
   // An enumeration name and its closing quote as raw bytes, compared 16 at a time like keys
   // (names of at most 31 bytes; longer ones make the field a kString).
@@ -500,6 +504,17 @@ struct ClaimLoader::Impl {
       }
     }
     seenWords.resize((kMaxDepth + 1) * seenWordsPerObject);
+    // `plans` and `recordPlans` are complete: the fast path follows pointers between them.
+    for (size_t r = 0; r < recordPlans.size(); ++r) {
+      recordPlans[r].first = &plans[recordPlans[r].planOffset];
+      recordPlans[r].record = static_cast<uint32_t>(r);
+    }
+    for (FieldPlan& plan : plans) {
+      if (plan.field && (plan.field->type.kind == ValueKind::kRecord ||
+                         (plan.field->type.kind == ValueKind::kList && plan.field->type.elemKind == ValueKind::kRecord))) {
+        plan.child = &recordPlans[plan.field->type.record];
+      }
+    }
     for (const std::vector<std::string>& names : schema.enums) {
       enumNames.emplace_back();
       for (const std::string& name : names) enumNames.back().push_back(quotedNameOf(name));
@@ -1413,22 +1428,24 @@ struct ClaimLoader::Impl {
 
   // An object of `record` laid out at `base`, from after its opening brace to after its
   // closing one.
-  PPL_NOINLINE const char* fastObject(const char* p, uint32_t record, uint32_t base, int depth) {
-    return fastObjectInline(p, record, base, depth);
+  PPL_NOINLINE const char* fastObject(const char* p, const RecordPlan& rp, uint32_t base, int depth, uint64_t& seen) {
+    return fastObjectInline(p, rp, base, depth, seen);
   }
 
   // fastObject, inline in a list's loop over its records: a call per element cost more than the
   // element's own key compares.
-  PPL_ALWAYS_INLINE const char* fastObjectInline(const char* p, uint32_t record, uint32_t base, int depth) {
+  // `seen`: a bit per field met (at most 64 fields: fastFieldsFit), for the root's claim id.
+  PPL_ALWAYS_INLINE const char* fastObjectInline(const char* p, const RecordPlan& rp, uint32_t base, int depth,
+                                                 uint64_t& seen) {
     if (depth > kMaxDepth) return nullptr;
-    uint64_t seen = 0;  // a bit per field met (at most 64 fields: fastFieldsFit)
+    seen = 0;
     if (static_cast<unsigned char>(*p) <= ' ') p = skipSpace(p);
     if (*p != '}') {
       if (*p != '"') return nullptr;
-      if (!(p = fastFields(p, record, base, depth, seen))) return nullptr;
+      if (!(p = fastFields(p, rp, base, depth, seen))) return nullptr;
       if (*p != '}') return nullptr;
     }
-    return fastFinish(record, base, seen, depth) ? p + 1 : nullptr;
+    return fastFinish(rp, base, seen, depth) ? p + 1 : nullptr;
   }
 
   // The fields of an object of `record` at `base`, from the first key's opening quote: the
@@ -1445,8 +1462,9 @@ struct ClaimLoader::Impl {
   // else may come after a value (white space, the end, another key) is sorted out from
   // `afterValue` once that compare fails; `key` compares a key whose opening quote is known to
   // follow a comma or the brace (and their white space), so without the byte before it.
-  PPL_ALWAYS_INLINE const char* fastFields(const char* p, uint32_t record, uint32_t base, int depth, uint64_t& seen) {
-    const FieldPlan* const plan = &plans[planOffset[record]];
+  PPL_ALWAYS_INLINE const char* fastFields(const char* p, const RecordPlan& rp, uint32_t base, int depth,
+                                           uint64_t& seen) {
+    const FieldPlan* const plan = rp.first;
     const FieldPlan* next = plan;  // the field after the last one met
     uint64_t passed = 0;           // fields before `next` not met
     Value* rec = facts->slots.data() + base;  // fastValue moves it when the slots grow
@@ -1460,7 +1478,7 @@ struct ClaimLoader::Impl {
       f = next + 1;
     } else {
       int k;
-      if (!(p = fastKeyByName(at + 1, record, k))) return nullptr;
+      if (!(p = fastKeyByName(at + 1, rp.record, k))) return nullptr;
       if (k >= 0) {
         seen = (next->bit - 1) & ~passed;
         return fastFieldsAnyOrder(p, plan + k, base, depth, seen);
@@ -1555,10 +1573,10 @@ struct ClaimLoader::Impl {
         if (*p != '{') {
           if (!isJsonSpace(*p) || *(p = skipSpace(p)) != '{') return nullptr;
         }
-        const uint32_t record = f.field->type.record;
-        const uint32_t child = fastNewRecord(record, 0);
+        const uint32_t child = fastNewRecord(*f.child, 0);
         setRecord(facts->slots[base + f.slot], child);  // `slot` may have moved
-        p = fastObject(p + 1, record, child, depth + 1);
+        uint64_t seen;
+        p = fastObject(p + 1, *f.child, child, depth + 1, seen);
         rec = facts->slots.data() + base;
         return p;
       }
@@ -1597,14 +1615,12 @@ struct ClaimLoader::Impl {
 
   // finishRecord for the fast path, from the record's plan: a missing required field or dates
   // out of order only fail (the general path reports them).
-  PPL_ALWAYS_INLINE bool fastFinish(uint32_t record, uint32_t base, uint64_t seen, int depth) {
-    if (depth == 0) seenWords[0] = seen;  // fastDocument reads the root's claim_id bit there
-    const RecordPlan& rp = recordPlans[record];
+  PPL_ALWAYS_INLINE bool fastFinish(const RecordPlan& rp, uint32_t base, uint64_t seen, int depth) {
     uint64_t missing = rp.fields & ~seen;
     if (missing & rp.required) return false;
     Value* slots = facts->slots.data() + base;
     for (; missing != 0; missing &= missing - 1) {
-      const FieldPlan& f = plans[rp.planOffset + static_cast<uint32_t>(__builtin_ctzll(missing))];
+      const FieldPlan& f = rp.first[__builtin_ctzll(missing)];
       if (f.bit & rp.defaulted) {
         Value v = Value::none();
         if (!defaultFor(*f.field, depth, v)) return false;
@@ -1623,9 +1639,9 @@ struct ClaimLoader::Impl {
   }
 
   // newRecord for the fast path, its size from the record's plan.
-  PPL_ALWAYS_INLINE uint32_t fastNewRecord(uint32_t record, uint32_t ordinal) {
+  PPL_ALWAYS_INLINE uint32_t fastNewRecord(const RecordPlan& rp, uint32_t ordinal) {
     const uint32_t base = slotsUsed;
-    const size_t end = size_t{base} + recordPlans[record].slotCount;
+    const size_t end = size_t{base} + rp.slotCount;
     if (end > facts->slots.size()) growSlots(end);
     slotsUsed = static_cast<uint32_t>(end);
     setInt(facts->slots[base], ordinal);
@@ -1693,9 +1709,10 @@ struct ClaimLoader::Impl {
         ++count;
         if (ofRecords) {
           if (*p != '{') return nullptr;
-          const uint32_t child = fastNewRecord(f.type.record, count - 1);
+          const uint32_t child = fastNewRecord(*plan.child, count - 1);
           setRecord(*element, child);
-          p = fastObjectInline(p + 1, f.type.record, child, depth + 1);
+          uint64_t seen;
+          p = fastObjectInline(p + 1, *plan.child, child, depth + 1, seen);
         } else {
           p = fastScalar(p, plan, plan.elemOp, true, *element);
         }
@@ -1726,10 +1743,11 @@ struct ClaimLoader::Impl {
   bool fastDocument() {
     const char* p = skipSpace(input.data());
     if (*p != '{') return false;
-    uint32_t root = fastNewRecord(schema.root, 0);
-    if (!(p = fastObject(p + 1, schema.root, root, 0))) return false;
-    // The root's fields met are still in the seen words of depth 0.
-    if (claimIdField >= 0 && (seenWords[claimIdField >> 6] >> (claimIdField & 63) & 1)) {
+    const RecordPlan& rp = recordPlans[schema.root];
+    uint32_t root = fastNewRecord(rp, 0);
+    uint64_t seen;
+    if (!(p = fastObject(p + 1, rp, root, 0, seen))) return false;
+    if (claimIdField >= 0 && (seen >> claimIdField & 1)) {
       claimId = facts->slots[root + schema.records[schema.root].fields[claimIdField].slot].s.view();
       hadClaimId = true;
     }
