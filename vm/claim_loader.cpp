@@ -536,6 +536,7 @@ struct ClaimLoader::Impl {
       }
     }
     listScratch.resize(kMaxDepth + 2);
+    straightFrames.resize(kMaxDepth + 1);
     path.reserve(2 * kMaxDepth);
     unknownKey.reserve(64);
     unknownClosers.reserve(64);
@@ -1100,7 +1101,7 @@ struct ClaimLoader::Impl {
   }
 
   // `c`: the value compared with f.min.
-  static bool belowMin(const SchemaField& f, int c) { return f.hasMin && (f.minExclusive ? c <= 0 : c < 0); }
+  PPL_ALWAYS_INLINE static bool belowMin(const SchemaField& f, int c) { return f.hasMin && (f.minExclusive ? c <= 0 : c < 0); }
 
   bool loadString(od::value& v, const SchemaField& f, ValueKind kind, bool element, Value& out) {
     const bool isDate = kind == ValueKind::kDate;
@@ -1740,13 +1741,238 @@ struct ClaimLoader::Impl {
     return p;
   }
 
+  // ---- the straight reader ----
+  //
+  // The fast path's first try, for the usual claim: compact JSON whose objects list their fields
+  // in schema order (optional ones left out, none the schema lacks). One loop reads the whole
+  // document without a call or recursion per object or list: the objects and lists open around
+  // the value being read are frames on a stack of its own, and the step from a value to the next
+  // key expected and its value falls through. At anything else (white space between tokens, a
+  // key out of order or unknown, nesting deeper than kMaxDepth, and every value the in-place
+  // readers do not take) it gives up, and fastObject reads the claim again from the start. It
+  // converts and checks values with the same steps as fastObject (fastScalar, fastNewRecord,
+  // fastFinish, fastRepeats), so what it loads is what fastObject would.
+
+  // An object whose field holds the record or list being read.
+  struct StraightFrame {
+    const RecordPlan* rp;
+    const FieldPlan* next;  // the field after the last one met
+    uint64_t passed;        // fields before `next` not met
+    uint32_t base;
+    int depth;
+    // The list open in the field, or null when it is a record. Its elements so far: `count`,
+    // from `begin` in Facts::elems for a leaf list (FieldPlan::leafList), else in `scratch`.
+    const FieldPlan* list;
+    uint32_t begin, count, capacity;
+    Value* scratch;
+  };
+
+  // The root object of `rp` at `base`, from after its opening brace: the position after its
+  // closing one and its fields met in `rootSeen`, or null where the straight reader gives up.
+  PPL_NOINLINE const char* straightObject(const char* p, const RecordPlan* rp, uint32_t base, uint64_t& rootSeen) {
+    StraightFrame* const bottom = straightFrames.data();
+    StraightFrame* top = bottom - 1;  // the innermost frame; none while the root is read
+    const FieldPlan* next;
+    const FieldPlan* f;
+    uint64_t passed;
+    Value* rec;
+    const char* at;
+    int depth = 0;
+  openObject:  // `p` after the brace of an object of `rp` at `base`
+    next = rp->first;
+    passed = 0;
+    rec = facts->slots.data() + base;
+    if (*p == '}') {
+      ++p;
+      goto closeObject;
+    }
+    at = p - 1;
+    if (!keyIs(at, *next, 1)) {
+      // The first key is a later field (those before it are absent) or nothing we take.
+      for (f = next + 1;; ++f) {
+        if (!f->field) return nullptr;  // the end: no field of the record has this key
+        if (keyIs(at, *f, 1)) break;
+      }
+      passed = (f->bit - 1) & ~(next->bit - 1);
+      goto value;
+    }
+    f = next;
+  value:  // the key of `f` at `at`, with its comma (or the byte before its quote)
+    next = f + 1;
+    p = at + f->keyLength;
+    switch (f->op) {
+      case FastOp::kRecord: {
+        if (*p != '{' || depth + 1 > kMaxDepth) return nullptr;
+        ++top;
+        *top = StraightFrame{rp, next, passed, base, depth, nullptr, 0, 0, 0, nullptr};
+        const uint32_t child = fastNewRecord(*f->child, 0);
+        setRecord(facts->slots[base + f->slot], child);
+        rp = f->child;
+        base = child;
+        ++depth;
+        ++p;
+        goto openObject;
+      }
+      case FastOp::kList: {
+        if (*p != '[' || depth + 2 > kMaxDepth) return nullptr;
+        ++top;
+        *top = StraightFrame{rp, next, passed, base, depth, f, static_cast<uint32_t>(facts->elems.size()), 0, 0, nullptr};
+        if (!f->leafList) {
+          std::vector<Value>& items = listScratch[depth + 1];
+          top->scratch = items.data();
+          top->capacity = static_cast<uint32_t>(items.size());
+        }
+        ++p;
+        if (*p == ']') {
+          ++p;
+          goto closeList;
+        }
+        goto element;
+      }
+      case FastOp::kBool: p = fastScalar(p, *f, FastOp::kBool, false, *slotOf(rec, *f)); break;
+      case FastOp::kInt: p = fastScalar(p, *f, FastOp::kInt, false, *slotOf(rec, *f)); break;
+      case FastOp::kDecimal: p = fastScalar(p, *f, FastOp::kDecimal, false, *slotOf(rec, *f)); break;
+      case FastOp::kDate: p = fastScalar(p, *f, FastOp::kDate, false, *slotOf(rec, *f)); break;
+      case FastOp::kEnum: p = fastScalar(p, *f, FastOp::kEnum, false, *slotOf(rec, *f)); break;
+      case FastOp::kFixed: p = fastScalar(p, *f, FastOp::kFixed, false, *slotOf(rec, *f)); break;
+      case FastOp::kHcpcs: p = fastScalar(p, *f, FastOp::kHcpcs, false, *slotOf(rec, *f)); break;
+      case FastOp::kText: p = fastScalar(p, *f, FastOp::kText, false, *slotOf(rec, *f)); break;
+      case FastOp::kAnyText: p = fastScalar(p, *f, FastOp::kAnyText, false, *slotOf(rec, *f)); break;
+      case FastOp::kString: p = fastScalar(p, *f, FastOp::kString, false, *slotOf(rec, *f)); break;
+    }
+    if (!p) return nullptr;
+  afterValue:  // `p` after a value of the object
+    if (keyIs(p, *next, 0)) {
+      at = p;
+      f = next;
+      goto value;
+    }
+    if (*p == '}') {
+      ++p;
+      goto closeObject;
+    }
+    if (*p != ',') return nullptr;
+    at = p;
+    for (f = next + 1;; ++f) {  // a later field: those between are absent
+      if (!f->field) return nullptr;
+      if (keyIs(at, *f, 0)) break;
+    }
+    passed |= (f->bit - 1) & ~(next->bit - 1);
+    goto value;
+
+  closeObject:  // `p` after the closing brace of the object of `rp` at `base`
+    {
+      const uint64_t seen = (next->bit - 1) & ~passed;
+      if (!fastFinish(*rp, base, seen, depth)) return nullptr;
+      if (top < bottom) {
+        rootSeen = seen;
+        return p;
+      }
+    }
+    if (top->list) goto afterElement;
+    rp = top->rp;
+    next = top->next;
+    passed = top->passed;
+    base = top->base;
+    depth = top->depth;
+    --top;
+    rec = facts->slots.data() + base;
+    goto afterValue;
+
+  element:  // `p` at an element of the list open in `top`
+    {
+      const FieldPlan& list = *top->list;
+      if (top->count == kMaxListElements) return nullptr;
+      Value* value;
+      if (list.leafList) {
+        value = &facts->elems.emplace_back();
+      } else {
+        if (top->count == top->capacity) {
+          std::vector<Value>& items = listScratch[top->depth + 1];
+          items.resize(std::max<size_t>(16, 2 * items.size()));
+          top->scratch = items.data();
+          top->capacity = static_cast<uint32_t>(items.size());
+        }
+        value = &top->scratch[top->count];
+      }
+      const uint32_t index = top->count++;
+      switch (list.elemOp) {
+        case FastOp::kRecord: {
+          if (*p != '{') return nullptr;
+          const uint32_t child = fastNewRecord(*list.child, index);
+          setRecord(*value, child);
+          rp = list.child;
+          base = child;
+          depth = top->depth + 2;
+          ++p;
+          goto openObject;
+        }
+        case FastOp::kBool: p = fastScalar(p, list, FastOp::kBool, true, *value); break;
+        case FastOp::kInt: p = fastScalar(p, list, FastOp::kInt, true, *value); break;
+        case FastOp::kDecimal: p = fastScalar(p, list, FastOp::kDecimal, true, *value); break;
+        case FastOp::kDate: p = fastScalar(p, list, FastOp::kDate, true, *value); break;
+        case FastOp::kEnum: p = fastScalar(p, list, FastOp::kEnum, true, *value); break;
+        case FastOp::kFixed: p = fastScalar(p, list, FastOp::kFixed, true, *value); break;
+        case FastOp::kHcpcs: p = fastScalar(p, list, FastOp::kHcpcs, true, *value); break;
+        case FastOp::kText: p = fastScalar(p, list, FastOp::kText, true, *value); break;
+        case FastOp::kAnyText: p = fastScalar(p, list, FastOp::kAnyText, true, *value); break;
+        case FastOp::kString: p = fastScalar(p, list, FastOp::kString, true, *value); break;
+        case FastOp::kList: return nullptr;  // lists hold no lists
+      }
+      if (!p) return nullptr;
+    }
+  afterElement:  // `p` after an element of the list open in `top`
+    if (*p == ',') {
+      ++p;
+      goto element;
+    }
+    if (*p != ']') return nullptr;
+    ++p;
+  closeList:  // `p` after the closing bracket of the list open in `top`
+    {
+      const FieldPlan& list = *top->list;
+      const SchemaField& field = *list.field;
+      const uint32_t count = top->count;
+      if (field.nonEmpty && count == 0) return nullptr;
+      std::vector<Value>& elems = facts->elems;
+      uint32_t begin = top->begin;
+      if (!list.leafList) {
+        begin = static_cast<uint32_t>(elems.size());  // after the lists inside its elements
+        elems.insert(elems.end(), top->scratch, top->scratch + count);
+      }
+      if (field.uniqueBy >= 0 && fastRepeats(field, elems.data() + begin, count)) return nullptr;
+      rp = top->rp;
+      next = top->next;
+      passed = top->passed;
+      base = top->base;
+      depth = top->depth;
+      --top;
+      rec = facts->slots.data() + base;
+      Value& slot = *slotOf(rec, list);
+      clearValue(slot);
+      slot.list = ListRef{begin, count};
+    }
+    goto afterValue;
+  }
+
+  // The slot of field `f` in the record whose first slot is at `rec`.
+  PPL_ALWAYS_INLINE static Value* slotOf(Value* rec, const FieldPlan& f) {
+    return reinterpret_cast<Value*>(reinterpret_cast<char*>(rec) + f.slotOffset);
+  }
+
   bool fastDocument() {
     const char* p = skipSpace(input.data());
     if (*p != '{') return false;
     const RecordPlan& rp = recordPlans[schema.root];
     uint32_t root = fastNewRecord(rp, 0);
     uint64_t seen;
-    if (!(p = fastObject(p + 1, rp, root, 0, seen))) return false;
+    const char* end = straightObject(p + 1, &rp, root, seen);
+    if (!end) {
+      forgetLoad(/*keepSlots=*/true);  // nothing of the straight reader's attempt may show
+      root = fastNewRecord(rp, 0);
+      if (!(end = fastObject(p + 1, rp, root, 0, seen))) return false;
+    }
+    p = end;
     if (claimIdField >= 0 && (seen >> claimIdField & 1)) {
       claimId = facts->slots[root + schema.records[schema.root].fields[claimIdField].slot].s.view();
       hadClaimId = true;
@@ -1886,6 +2112,7 @@ struct ClaimLoader::Impl {
   size_t seenWordsPerObject = 1;
   std::vector<std::vector<uint32_t>> datedFields;  // by record: fields with `not before`
   std::vector<std::vector<Value>> listScratch;  // the open list's elements, by depth
+  std::vector<StraightFrame> straightFrames;     // kMaxDepth of them: the straight reader's stack
   std::vector<uint32_t> uniqueScratch;
   DateReader dates;  // the fast path's dates, its months remembered from claim to claim
   std::string_view claimId;  // in the parser's string buffer
