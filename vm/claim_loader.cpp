@@ -1770,13 +1770,11 @@ struct ClaimLoader::Impl {
   // The root object of `rp` at `base`, from after its opening brace: the position after its
   // closing one and its fields met in `rootSeen`, or null where the straight reader gives up.
   PPL_NOINLINE const char* straightObject(const char* p, const RecordPlan* rp, uint32_t base, uint64_t& rootSeen) {
-    StraightFrame* const bottom = straightFrames.data();
-    StraightFrame* top = bottom - 1;  // the innermost frame; none while the root is read
+    StraightFrame* top = straightFrames.data() - 1;  // the innermost frame; none while the root is read
     const FieldPlan* next;
     const FieldPlan* f;
     uint64_t passed;
     Value* rec;
-    const char* at;
     int depth = 0;
   openObject:  // `p` after the brace of an object of `rp` at `base`
     next = rp->first;
@@ -1786,20 +1784,20 @@ struct ClaimLoader::Impl {
       ++p;
       goto closeObject;
     }
-    at = p - 1;
-    if (!keyIs(at, *next, 1)) {
+    --p;  // a key is read from the byte before its quote
+    if (!keyIs(p, *next, 1)) {
       // The first key is a later field (those before it are absent) or nothing we take.
       for (f = next + 1;; ++f) {
         if (!f->field) return nullptr;  // the end: no field of the record has this key
-        if (keyIs(at, *f, 1)) break;
+        if (keyIs(p, *f, 1)) break;
       }
       passed = (f->bit - 1) & ~(next->bit - 1);
       goto value;
     }
     f = next;
-  value:  // the key of `f` at `at`, with its comma (or the byte before its quote)
+  value:  // the key of `f` at `p`, with its comma (or the byte before its quote)
     next = f + 1;
-    p = at + f->keyLength;
+    p += f->keyLength;
     switch (f->op) {
       case FastOp::kRecord: {
         if (*p != '{' || depth + 1 > kMaxDepth) return nullptr;
@@ -1844,7 +1842,6 @@ struct ClaimLoader::Impl {
     if (!p) return nullptr;
   afterValue:  // `p` after a value of the object
     if (keyIs(p, *next, 0)) {
-      at = p;
       f = next;
       goto value;
     }
@@ -1853,10 +1850,9 @@ struct ClaimLoader::Impl {
       goto closeObject;
     }
     if (*p != ',') return nullptr;
-    at = p;
     for (f = next + 1;; ++f) {  // a later field: those between are absent
       if (!f->field) return nullptr;
-      if (keyIs(at, *f, 0)) break;
+      if (keyIs(p, *f, 0)) break;
     }
     passed |= (f->bit - 1) & ~(next->bit - 1);
     goto value;
@@ -1865,7 +1861,7 @@ struct ClaimLoader::Impl {
     {
       const uint64_t seen = (next->bit - 1) & ~passed;
       if (!fastFinish(*rp, base, seen, depth)) return nullptr;
-      if (top < bottom) {
+      if (depth == 0) {  // the root
         rootSeen = seen;
         return p;
       }
