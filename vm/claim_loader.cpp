@@ -1446,7 +1446,7 @@ struct ClaimLoader::Impl {
       if (!(p = fastFields(p, rp, base, depth, seen))) return nullptr;
       if (*p != '}') return nullptr;
     }
-    return fastFinish(rp, base, seen, depth) ? p + 1 : nullptr;
+    return fastFinish(rp, base, facts->slots.data() + base, seen, depth) ? p + 1 : nullptr;
   }
 
   // The fields of an object of `record` at `base`, from the first key's opening quote: the
@@ -1616,10 +1616,10 @@ struct ClaimLoader::Impl {
 
   // finishRecord for the fast path, from the record's plan: a missing required field or dates
   // out of order only fail (the general path reports them).
-  PPL_ALWAYS_INLINE bool fastFinish(const RecordPlan& rp, uint32_t base, uint64_t seen, int depth) {
+  // `slots`: the record's first slot.
+  PPL_ALWAYS_INLINE bool fastFinish(const RecordPlan& rp, uint32_t base, Value* slots, uint64_t seen, int depth) {
     uint64_t missing = rp.fields & ~seen;
     if (missing & rp.required) return false;
-    Value* slots = facts->slots.data() + base;
     for (; missing != 0; missing &= missing - 1) {
       const FieldPlan& f = rp.first[__builtin_ctzll(missing)];
       if (f.bit & rp.defaulted) {
@@ -1802,7 +1802,12 @@ struct ClaimLoader::Impl {
       case FastOp::kRecord: {
         if (*p != '{' || depth + 1 > kMaxDepth) return nullptr;
         ++top;
-        *top = StraightFrame{rp, next, passed, base, depth, nullptr, 0, 0, 0, nullptr};
+        top->rp = rp;
+        top->next = next;
+        top->passed = passed;
+        top->base = base;
+        top->depth = depth;
+        top->list = nullptr;
         const uint32_t child = fastNewRecord(*f->child, 0);
         setRecord(facts->slots[base + f->slot], child);
         rp = f->child;
@@ -1814,7 +1819,14 @@ struct ClaimLoader::Impl {
       case FastOp::kList: {
         if (*p != '[' || depth + 2 > kMaxDepth) return nullptr;
         ++top;
-        *top = StraightFrame{rp, next, passed, base, depth, f, static_cast<uint32_t>(facts->elems.size()), 0, 0, nullptr};
+        top->rp = rp;
+        top->next = next;
+        top->passed = passed;
+        top->base = base;
+        top->depth = depth;
+        top->list = f;
+        top->begin = static_cast<uint32_t>(facts->elems.size());
+        top->count = 0;
         if (!f->leafList) {
           std::vector<Value>& items = listScratch[depth + 1];
           top->scratch = items.data();
@@ -1860,7 +1872,7 @@ struct ClaimLoader::Impl {
   closeObject:  // `p` after the closing brace of the object of `rp` at `base`
     {
       const uint64_t seen = (next->bit - 1) & ~passed;
-      if (!fastFinish(*rp, base, seen, depth)) return nullptr;
+      if (!fastFinish(*rp, base, rec, seen, depth)) return nullptr;
       if (depth == 0) {  // the root
         rootSeen = seen;
         return p;
