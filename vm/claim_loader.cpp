@@ -402,6 +402,7 @@ struct ClaimLoader::Impl {
   // What the fast path needs of a record when its object closes: which fields it has, which
   // must be met (no default, not optional) and which have a default.
   struct FieldPlan;
+  struct QuotedName;
   struct RecordPlan {
     uint64_t fields = 0;
     uint64_t required = 0;
@@ -430,6 +431,7 @@ struct ClaimLoader::Impl {
     FastOp elemOp = FastOp::kRecord;
     bool leafList = false;  // a list whose elements hold no lists, at any depth
     const RecordPlan* child = nullptr;  // a record's, or a list of records' element's
+    const std::vector<QuotedName>* enumNames = nullptr;  // kEnum: its enumeration's names
     const SchemaField* field = nullptr;
     uint64_t bit = 0;  // the field's bit in the seen bits of its object; the end's: the bit after the last field's
     uint32_t record = 0;  // the record whose field it is
@@ -504,7 +506,11 @@ struct ClaimLoader::Impl {
       }
     }
     seenWords.resize((kMaxDepth + 1) * seenWordsPerObject);
-    // `plans` and `recordPlans` are complete: the fast path follows pointers between them.
+    for (const std::vector<std::string>& names : schema.enums) {
+      enumNames.emplace_back();
+      for (const std::string& name : names) enumNames.back().push_back(quotedNameOf(name));
+    }
+    // `plans`, `recordPlans` and `enumNames` are complete: the fast path follows pointers into them.
     for (size_t r = 0; r < recordPlans.size(); ++r) {
       recordPlans[r].first = &plans[recordPlans[r].planOffset];
       recordPlans[r].record = static_cast<uint32_t>(r);
@@ -514,10 +520,7 @@ struct ClaimLoader::Impl {
                          (plan.field->type.kind == ValueKind::kList && plan.field->type.elemKind == ValueKind::kRecord))) {
         plan.child = &recordPlans[plan.field->type.record];
       }
-    }
-    for (const std::vector<std::string>& names : schema.enums) {
-      enumNames.emplace_back();
-      for (const std::string& name : names) enumNames.back().push_back(quotedNameOf(name));
+      if (plan.field && plan.field->type.enumIndex >= 0) plan.enumNames = &enumNames[plan.field->type.enumIndex];
     }
     fastPossible = true;
     for (const SchemaRecord& rec : schema.records) {
@@ -1308,7 +1311,7 @@ struct ClaimLoader::Impl {
       }
       case FastOp::kEnum:
         if (*p != '"') break;
-        for (const QuotedName& name : enumNames[f.type.enumIndex]) {
+        for (const QuotedName& name : *plan.enumNames) {
           if ((equalBytes(s, name.text) | name.ignore[0]) == 0xFFFF &&
               (!name.twoChunks || (equalBytes(s + 16, name.text + 16) | name.ignore[1]) == 0xFFFF)) {
             setString(out, s, name.size);
