@@ -151,6 +151,11 @@ void putEscaped(Stage& stage, std::string_view s) {
 // The decimal text of v, as std::to_chars writes it.
 void putInt(Stage& stage, int64_t v) {
   char* p = stage.room(20);
+  if (static_cast<uint64_t>(v) < 10) {  // most line numbers
+    *p = static_cast<char>('0' + v);
+    stage.advance(p + 1);
+    return;
+  }
   if (v < 0) *p++ = '-';
   uint64_t u = v < 0 ? 0 - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
   size_t digits = 1;

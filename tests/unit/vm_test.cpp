@@ -1237,7 +1237,8 @@ TEST_CASE("json: the pre-rendered writer escapes message arguments and long stri
 
 TEST_CASE("json: the pre-rendered writer escapes strings of every short length at every byte", "[vm][json]") {
   // putEscaped copies 4 to 16 bytes as two overlapping words when none needs escaping: each
-  // length around those bounds, plain and with a byte to escape at each place.
+  // length around those bounds, plain and with a byte to escape at each place. Checked against
+  // escaping done here: the reference writer shares putEscaped and putInt.
   JsonProgram j;
   Evaluator vm(j.t.p);
   const DecisionJsonWriter writer(j.t.p);
@@ -1249,7 +1250,9 @@ TEST_CASE("json: the pre-rendered writer escapes strings of every short length a
         std::string id;
         for (size_t i = 0; i < n; ++i) id += static_cast<char>('A' + i);
         if (at < n) id[at] = bad;  // at == n: no byte to escape
-        TestClaim claim(id.c_str(), "commercial", {{1, "J9027", "1", {}}});
+        // The line number too, 0-20 and negative: putInt writes one digit without a loop.
+        const int64_t lineNumber = static_cast<int64_t>(n) - (at == 0 ? 21 : 0);
+        TestClaim claim(id.c_str(), "commercial", {{lineNumber, "J9027", "1", {}}});
         REQUIRE(vm.decide(claim.facts, out, error));
         std::string expected = "{\"claim_id\":\"";  // escaped here, not by the writers' own putEscaped
         for (const char c : id) {
@@ -1269,6 +1272,7 @@ TEST_CASE("json: the pre-rendered writer escapes strings of every short length a
         writer.write(claim.facts, out, fast);
         INFO("length " << n << ", byte " << at);
         CHECK(fast.rfind(expected, 0) == 0);
+        CHECK(fast.find("\"line_number\":" + std::to_string(lineNumber) + ",") != std::string::npos);
         CHECK(fast == json);
       }
     }
