@@ -7,7 +7,9 @@
 // straight into their slots. It takes only strict JSON in ASCII without escapes in what it
 // reads, and only valid claims; at anything else it stops, and the general path starts over.
 // It validates what it skips (unknown fields' values) as strict JSON, so it never accepts a
-// document the general path would refuse.
+// document the general path would refuse. It tries the straight reader first, one loop without
+// calls for compact claims whose fields come in schema order; at anything else that reader
+// gives up and fastObject, which takes any order and white space, reads the claim again.
 //
 // The general path: simdjson On-Demand walks the document once, in order, and the schema says
 // what each key is. Every error is reported here, so messages and paths do not depend on the
@@ -18,7 +20,8 @@
 //
 // Both lay records out as they are met; a list collects its elements in the scratch vector of
 // its depth and moves them to Facts::elems in one run when it closes, so that the elements of a
-// nested list (lines[i].modifiers) never interleave with those of its parent. Both convert
+// nested list (lines[i].modifiers) never interleave with those of its parent (the fast path
+// writes a list whose elements hold no lists straight into Facts::elems). Both convert
 // through numberValue / stringValue / finishRecord / findRepeat. Numbers are parsed as exact
 // Decimals from their JSON text. A string without escapes is its JSON text, a view into the
 // loader's copy of the document; one with escapes is simdjson's unescaped view into the
