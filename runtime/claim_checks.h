@@ -24,27 +24,35 @@ int compareValues(ValueKind kind, const Value& a, const Value& b);
 // "must be an ndc of 11 digits without dashes": what a string of format `f` must look like.
 const char* formatExpectation(StringFormat f);
 
+namespace detail {
+// matchesFormatAt's steps, always inline too (as lambdas GCC left them out of line in the
+// loader's larger readers).
+PPL_ALWAYS_INLINE bool isCodeDigit(char c) { return c >= '0' && c <= '9'; }
+PPL_ALWAYS_INLINE bool isUpperOrDigit(char c) { return (c >= 'A' && c <= 'Z') || isCodeDigit(c); }
+// Bytes [0, n) of s, n from 1 to 16, are all digits: 8-byte words (the second overlapping the
+// first when n < 16, the first masked when n < 8) whose high nibbles are 3 and whose low
+// nibbles stay below 10 (adding 6 carries into the high nibble otherwise).
+PPL_ALWAYS_INLINE bool digitsInWord(uint64_t w, uint64_t mask) {
+  constexpr uint64_t kZeros = 0x3030303030303030ull, kHigh = 0xF0F0F0F0F0F0F0F0ull, kSixes = 0x0606060606060606ull;
+  if ((w & kHigh & mask) != (kZeros & mask)) return false;
+  return (((w & mask) - (kZeros & mask) + (kSixes & mask)) & kHigh & mask) == 0;
+}
+PPL_ALWAYS_INLINE bool allDigits(const char* p, size_t count) {
+  uint64_t a, b;
+  std::memcpy(&a, p, sizeof a);
+  if (count < 8) return digitsInWord(a, ~uint64_t{0} >> (64 - 8 * count));
+  std::memcpy(&b, p + count - 8, sizeof b);
+  return digitsInWord(a, ~uint64_t{0}) && digitsInWord(b, ~uint64_t{0});
+}
+}  // namespace detail
+
 // matchesFormat(f, {s, n}) for the claim loader's fast path, which reads codes in place: the
 // same answer, without a call or loops for the fixed-length codes. Reads max(n, 8) bytes from s.
 // Always inline: the fast path knows the format of each field it reads.
 PPL_ALWAYS_INLINE bool matchesFormatAt(StringFormat f, const char* s, size_t n) {
-  auto digit = [](char c) { return c >= '0' && c <= '9'; };
-  auto upperOrDigit = [&](char c) { return (c >= 'A' && c <= 'Z') || digit(c); };
-  // Bytes [0, n) of s, n from 1 to 16, are all digits: 8-byte words (the second overlapping the
-  // first when n < 16, the first masked when n < 8) whose high nibbles are 3 and whose low
-  // nibbles stay below 10 (adding 6 carries into the high nibble otherwise).
-  auto allDigits = [](const char* p, size_t count) {
-    constexpr uint64_t kZeros = 0x3030303030303030ull, kHigh = 0xF0F0F0F0F0F0F0F0ull, kSixes = 0x0606060606060606ull;
-    auto digits = [&](uint64_t w, uint64_t mask) {
-      if ((w & kHigh & mask) != (kZeros & mask)) return false;
-      return (((w & mask) - (kZeros & mask) + (kSixes & mask)) & kHigh & mask) == 0;
-    };
-    uint64_t a, b;
-    std::memcpy(&a, p, sizeof a);
-    if (count < 8) return digits(a, ~uint64_t{0} >> (64 - 8 * count));
-    std::memcpy(&b, p + count - 8, sizeof b);
-    return digits(a, ~uint64_t{0}) && digits(b, ~uint64_t{0});
-  };
+  using detail::allDigits;
+  const auto digit = detail::isCodeDigit;
+  const auto upperOrDigit = detail::isUpperOrDigit;
   switch (f) {
     case StringFormat::kAny: return true;
     case StringFormat::kHcpcs:

@@ -7,7 +7,9 @@
 // straight into their slots. It takes only strict JSON in ASCII without escapes in what it
 // reads, and only valid claims; at anything else it stops, and the general path starts over.
 // It validates what it skips (unknown fields' values) as strict JSON, so it never accepts a
-// document the general path would refuse.
+// document the general path would refuse. It tries the straight reader first, one loop without
+// calls for compact claims whose fields come in schema order; at anything else that reader
+// gives up and fastObject, which takes any order and white space, reads the claim again.
 //
 // The general path: simdjson On-Demand walks the document once, in order, and the schema says
 // what each key is. Every error is reported here, so messages and paths do not depend on the
@@ -18,7 +20,8 @@
 //
 // Both lay records out as they are met; a list collects its elements in the scratch vector of
 // its depth and moves them to Facts::elems in one run when it closes, so that the elements of a
-// nested list (lines[i].modifiers) never interleave with those of its parent. Both convert
+// nested list (lines[i].modifiers) never interleave with those of its parent (the fast path
+// writes a list whose elements hold no lists straight into Facts::elems). Both convert
 // through numberValue / stringValue / finishRecord / findRepeat. Numbers are parsed as exact
 // Decimals from their JSON text. A string without escapes is its JSON text, a view into the
 // loader's copy of the document; one with escapes is simdjson's unescaped view into the
@@ -338,10 +341,19 @@ PPL_ALWAYS_INLINE void setRecord(Value& v, uint32_t base) {
   v.rec = base;  // the member the VM reads, whatever the byte order
 }
 #endif
+#if defined(__SSE2__) && defined(__x86_64__)
+// The coefficient's two words as they lead a Decimal (decimal.h's member order), then the
+// exponent and zeros: clearing the cell first took `rep stos`, 6 instructions under callgrind.
+PPL_ALWAYS_INLINE void setDecimal(Value& v, const Decimal& d) {
+  static_assert(sizeof(Decimal) == 24 && offsetof(Value, d) == 0, "a Decimal is its coefficient's two words and an exponent");
+  storeValue(v, _mm_loadu_si128(reinterpret_cast<const __m128i*>(&d)), _mm_cvtsi32_si128(d.exponent()));
+}
+#else
 PPL_ALWAYS_INLINE void setDecimal(Value& v, const Decimal& d) {
   clearValue(v);
   v.d = d;
 }
+#endif
 
 uint32_t hashKey(std::string_view s) {
   uint32_t h = 2166136261u;  // FNV-1a
@@ -390,6 +402,20 @@ struct ClaimLoader::Impl {
     kAnyText,  // kText without a format: no check of the text
     kString,  // any other string
   };
+  // What the fast path needs of a record when its object closes: which fields it has, which
+  // must be met (no default, not optional) and which have a default.
+  struct FieldPlan;
+  struct QuotedName;
+  struct RecordPlan {
+    uint64_t fields = 0;
+    uint64_t required = 0;
+    uint64_t defaulted = 0;
+    const FieldPlan* first = nullptr;  // its fields' plans, then the end's two
+    uint32_t record = 0;                  // its index in Schema::records
+    uint32_t planOffset = 0;              // its fields' plans in `plans`
+    uint32_t slotCount = 0;
+    uint32_t datedBegin = 0, datedEnd = 0;  // its `not before` pairs in `datedSlots`
+  };
   // What the fast path needs of a field, in one place: its key as raw bytes in the compact
   // spelling, with the comma before it and the colon after (`,"name":`), so that one 16-byte
   // compare (two for a long name) takes the key expected next and what separates it from the
@@ -403,8 +429,12 @@ struct ClaimLoader::Impl {
     bool twoChunks = false;   // the key is longer than 16 bytes
     uint32_t keyLength = 0;   // name.size() + 4
     uint32_t slot = 0;
+    uint32_t slotOffset = 0;  // slot * sizeof(Value): the value's byte offset in its record
     FastOp op = FastOp::kRecord;
     FastOp elemOp = FastOp::kRecord;
+    bool leafList = false;  // a list whose elements hold no lists, at any depth
+    const RecordPlan* child = nullptr;  // a record's, or a list of records' element's
+    const std::vector<QuotedName>* enumNames = nullptr;  // kEnum: its enumeration's names
     const SchemaField* field = nullptr;
     uint64_t bit = 0;  // the field's bit in the seen bits of its object; the end's: the bit after the last field's
     uint32_t record = 0;  // the record whose field it is
@@ -415,16 +445,6 @@ struct ClaimLoader::Impl {
     // The least integer the field takes, for every minCheck but kDecimal (INT64_MIN for kNoMin):
     // a short integer is checked by one compare.
     int64_t lowestInt = INT64_MIN;
-  };
-  // What the fast path needs of a record when its object closes: which fields it has, which
-  // must be met (no default, not optional) and which have a default.
-  struct RecordPlan {
-    uint64_t fields = 0;
-    uint64_t required = 0;
-    uint64_t defaulted = 0;
-    uint32_t planOffset = 0;              // its fields' plans in `plans`
-    uint32_t slotCount = 0;
-    uint32_t datedBegin = 0, datedEnd = 0;  // its `not before` pairs in `datedSlots`
   };
   // An enumeration name and its closing quote as raw bytes, compared 16 at a time like keys
   // (names of at most 31 bytes; longer ones make the field a kString).
@@ -493,6 +513,18 @@ struct ClaimLoader::Impl {
       enumNames.emplace_back();
       for (const std::string& name : names) enumNames.back().push_back(quotedNameOf(name));
     }
+    // `plans`, `recordPlans` and `enumNames` are complete: the fast path follows pointers into them.
+    for (size_t r = 0; r < recordPlans.size(); ++r) {
+      recordPlans[r].first = &plans[recordPlans[r].planOffset];
+      recordPlans[r].record = static_cast<uint32_t>(r);
+    }
+    for (FieldPlan& plan : plans) {
+      if (plan.field && (plan.field->type.kind == ValueKind::kRecord ||
+                         (plan.field->type.kind == ValueKind::kList && plan.field->type.elemKind == ValueKind::kRecord))) {
+        plan.child = &recordPlans[plan.field->type.record];
+      }
+      if (plan.field && plan.field->type.enumIndex >= 0) plan.enumNames = &enumNames[plan.field->type.enumIndex];
+    }
     fastPossible = true;
     for (const SchemaRecord& rec : schema.records) {
       for (const SchemaField& f : rec.fields) {
@@ -510,6 +542,7 @@ struct ClaimLoader::Impl {
       }
     }
     listScratch.resize(kMaxDepth + 2);
+    straightFrames.resize(kMaxDepth + 1);
     path.reserve(2 * kMaxDepth);
     unknownKey.reserve(64);
     unknownClosers.reserve(64);
@@ -603,6 +636,7 @@ struct ClaimLoader::Impl {
       plan.twoChunks = plan.keyLength > 16;
     }
     plan.slot = f.slot;
+    plan.slotOffset = f.slot * static_cast<uint32_t>(sizeof(Value));
     if (f.hasMin) {
       int64_t minInt = 0;
       if (f.min.isZero()) {
@@ -619,8 +653,21 @@ struct ClaimLoader::Impl {
     plan.op = opFor(f, f.type.kind);
     plan.fixedLength = static_cast<uint8_t>(fixedFormatLength(f.type.format));
     plan.elemOp = f.type.kind == ValueKind::kList ? opFor(f, f.type.elemKind) : FastOp::kRecord;
+    plan.leafList = f.type.kind == ValueKind::kList &&
+                    (f.type.elemKind != ValueKind::kRecord || !holdsLists(f.type.record, 0));
     plan.field = &f;
     return plan;
+  }
+
+  // Whether a record of `record` may hold a list, in its fields or any record below them; a
+  // schema nested deeper than the loader follows (a recursive one) counts as holding one.
+  bool holdsLists(uint32_t record, int depth) const {
+    if (depth > kMaxDepth) return true;
+    for (const SchemaField& f : schema.records[record].fields) {
+      if (f.type.kind == ValueKind::kList) return true;
+      if (f.type.kind == ValueKind::kRecord && holdsLists(f.type.record, depth + 1)) return true;
+    }
+    return false;
   }
 
   // The key is `name` (field k of `record`), compared without unescaping: a key with escapes
@@ -753,8 +800,10 @@ struct ClaimLoader::Impl {
     return base;
   }
 
-  // At least `end` slots, and room for a few more records: each growth zeroes what it adds.
-  void growSlots(size_t end) { facts->slots.resize(std::max(end, facts->slots.size() + 64)); }
+  // At least `end` slots and a few more. Each growth zeroes what it adds (Value's constructor),
+  // and the slots are cut to the claim's size after each load, so a claim larger than the one
+  // before grows them again: 64 slots of slack zeroed slots that the cut then dropped.
+  void growSlots(size_t end) { facts->slots.resize(end + 8); }
 
   // The value an absent field with `hasDefault` stands for: [] and {} are built here.
   bool defaultFor(const SchemaField& f, int depth, Value& out) {
@@ -1058,7 +1107,7 @@ struct ClaimLoader::Impl {
   }
 
   // `c`: the value compared with f.min.
-  static bool belowMin(const SchemaField& f, int c) { return f.hasMin && (f.minExclusive ? c <= 0 : c < 0); }
+  PPL_ALWAYS_INLINE static bool belowMin(const SchemaField& f, int c) { return f.hasMin && (f.minExclusive ? c <= 0 : c < 0); }
 
   bool loadString(od::value& v, const SchemaField& f, ValueKind kind, bool element, Value& out) {
     const bool isDate = kind == ValueKind::kDate;
@@ -1203,9 +1252,12 @@ struct ClaimLoader::Impl {
     return p + word.size();
   }
 
-  // A scalar at `p` by `op` (not kRecord or kList) into `out`; `element`: a list element.
+  // A scalar at `p` by `op` (not kRecord or kList) into `out`; `element`: a list element. White
+  // space before the value is skipped where its first byte does not fit: compact JSON, the
+  // usual spelling, pays no test for it.
   PPL_ALWAYS_INLINE const char* fastScalar(const char* p, const FieldPlan& plan, FastOp op, bool element, Value& out) {
     const SchemaField& f = *plan.field;
+  again:
     const char* const s = p + 1;  // a string's text
     switch (op) {
       case FastOp::kBool:
@@ -1216,6 +1268,10 @@ struct ClaimLoader::Impl {
         if (*p == 'f' && std::memcmp(p, "false", 5) == 0) {
           setInt(out, 0);
           return p + 5;
+        }
+        if (isJsonSpace(*p)) {
+          p = skipSpace(p);
+          goto again;
         }
         return nullptr;
       case FastOp::kInt:
@@ -1242,6 +1298,9 @@ struct ClaimLoader::Impl {
           }
         } else if (!isInt && *q == '0' && q[1] == '.') {
           if (const char* end = fastFraction(q + 1, 0, negative, plan, out)) return end;
+        } else if (isJsonSpace(*p)) {
+          p = skipSpace(p);
+          goto again;
         }
         return fastGeneralNumber(p, f, isInt, out);
       }
@@ -1254,8 +1313,8 @@ struct ClaimLoader::Impl {
         break;
       }
       case FastOp::kEnum:
-        if (*p != '"') return nullptr;
-        for (const QuotedName& name : enumNames[f.type.enumIndex]) {
+        if (*p != '"') break;
+        for (const QuotedName& name : *plan.enumNames) {
           if ((equalBytes(s, name.text) | name.ignore[0]) == 0xFFFF &&
               (!name.twoChunks || (equalBytes(s + 16, name.text + 16) | name.ignore[1]) == 0xFFFF)) {
             setString(out, s, name.size);
@@ -1278,7 +1337,7 @@ struct ClaimLoader::Impl {
       case FastOp::kAnyText: {
         // What stringValue would accept of a string without escapes: not empty where it must
         // not be, in its format.
-        if (*p != '"') return nullptr;
+        if (*p != '"') break;
         const StringFormat format = op == FastOp::kAnyText ? StringFormat::kAny : f.type.format;
         const char* const end = findStringEnd(s);
         const size_t n = static_cast<size_t>(end - s);
@@ -1289,6 +1348,10 @@ struct ClaimLoader::Impl {
         break;
       }
       default: break;
+    }
+    if (isJsonSpace(*p)) {
+      p = skipSpace(p);
+      goto again;
     }
     return fastGeneralString(p, f, element, out);
   }
@@ -1372,22 +1435,24 @@ struct ClaimLoader::Impl {
 
   // An object of `record` laid out at `base`, from after its opening brace to after its
   // closing one.
-  PPL_NOINLINE const char* fastObject(const char* p, uint32_t record, uint32_t base, int depth) {
-    return fastObjectInline(p, record, base, depth);
+  PPL_NOINLINE const char* fastObject(const char* p, const RecordPlan& rp, uint32_t base, int depth, uint64_t& seen) {
+    return fastObjectInline(p, rp, base, depth, seen);
   }
 
   // fastObject, inline in a list's loop over its records: a call per element cost more than the
   // element's own key compares.
-  PPL_ALWAYS_INLINE const char* fastObjectInline(const char* p, uint32_t record, uint32_t base, int depth) {
+  // `seen`: a bit per field met (at most 64 fields: fastFieldsFit), for the root's claim id.
+  PPL_ALWAYS_INLINE const char* fastObjectInline(const char* p, const RecordPlan& rp, uint32_t base, int depth,
+                                                 uint64_t& seen) {
     if (depth > kMaxDepth) return nullptr;
-    uint64_t seen = 0;  // a bit per field met (at most 64 fields: fastFieldsFit)
+    seen = 0;
     if (static_cast<unsigned char>(*p) <= ' ') p = skipSpace(p);
     if (*p != '}') {
       if (*p != '"') return nullptr;
-      if (!(p = fastFields(p, record, base, depth, seen))) return nullptr;
+      if (!(p = fastFields(p, rp, base, depth, seen))) return nullptr;
       if (*p != '}') return nullptr;
     }
-    return fastFinish(record, base, seen, depth) ? p + 1 : nullptr;
+    return fastFinish(rp, base, facts->slots.data() + base, seen, depth) ? p + 1 : nullptr;
   }
 
   // The fields of an object of `record` at `base`, from the first key's opening quote: the
@@ -1398,52 +1463,55 @@ struct ClaimLoader::Impl {
   // between is then absent), or one the schema does not have, which is skipped. In that order no
   // key can repeat and the fields met are those before the one expected next, less those passed
   // over, so it keeps no set of fields met. A key out of order hands over to fastFieldsAnyOrder.
-  PPL_ALWAYS_INLINE const char* fastFields(const char* p, uint32_t record, uint32_t base, int depth, uint64_t& seen) {
-    const FieldPlan* const plan = &plans[planOffset[record]];
+  //
+  // The usual step is the fall-through from `value` to `afterValue` and back: a value, then the
+  // next expected key in the compact spelling (its comma, quotes and colon) and its value. What
+  // else may come after a value (white space, the end, another key) is sorted out from
+  // `afterValue` once that compare fails; `key` compares a key whose opening quote is known to
+  // follow a comma or the brace (and their white space), so without the byte before it.
+  PPL_ALWAYS_INLINE const char* fastFields(const char* p, const RecordPlan& rp, uint32_t base, int depth,
+                                           uint64_t& seen) {
+    const FieldPlan* const plan = rp.first;
     const FieldPlan* next = plan;  // the field after the last one met
     uint64_t passed = 0;           // fields before `next` not met
-    // `at`: the byte before a key's opening quote, a comma after a value; `lead` is 1 when that
-    // byte need not be compared (the quote is known to follow a comma or the object's brace and
-    // their white space), 0 when it must be the comma.
-    const char* at = p - 1;
-    uint32_t lead = 1;
-    for (;;) {
-      const FieldPlan* f;
-      if (keyIs(at, *next, lead)) {
-        // The usual key: the one expected, its comma, quotes and colon in the compact spelling.
-        f = next;
-      } else if (!lead) {
-        // After a value, not the compact spelling of the next key expected: the end of the
-        // object, or white space about the comma, or another key.
-        p = at;
-        const After after = fastNextField(p);
-        if (after != After::kKey) {
-          seen = (next->bit - 1) & ~passed;
-          return after == After::kEnd ? p : nullptr;
-        }
-        at = p - 1;
-        lead = 1;
-        continue;
-      } else if (keyIs(at, next[1], lead)) {  // a record's plans end with two that match no key
-        passed |= next->bit;
-        f = next + 1;
-      } else {
-        int k;
-        if (!(p = fastKeyByName(at + 1, record, k))) return nullptr;
-        if (k < 0) {
-          if (!(p = fastSkipValue(p))) return nullptr;
-          at = p;
-          lead = 0;
-          continue;
-        }
+    Value* rec = facts->slots.data() + base;  // fastValue moves it when the slots grow
+    const char* at = p - 1;  // the byte before a key's opening quote
+    const FieldPlan* f;
+  key:
+    if (keyIs(at, *next, 1)) {
+      f = next;
+    } else if (keyIs(at, next[1], 1)) {  // a record's plans end with two that match no key
+      passed |= next->bit;
+      f = next + 1;
+    } else {
+      int k;
+      if (!(p = fastKeyByName(at + 1, rp.record, k))) return nullptr;
+      if (k >= 0) {
         seen = (next->bit - 1) & ~passed;
         return fastFieldsAnyOrder(p, plan + k, base, depth, seen);
       }
-      next = f + 1;
-      if (!(p = fastValueAt(at + f->keyLength, *f, base, depth))) return nullptr;
-      at = p;
-      lead = 0;
+      if (!(p = fastSkipValue(p))) return nullptr;
+      goto afterValue;
     }
+  value:
+    next = f + 1;
+    if (!(p = fastValue(at + f->keyLength, *f, rec, base, depth))) return nullptr;
+  afterValue:
+    if (keyIs(p, *next, 0)) {
+      at = p;
+      f = next;
+      goto value;
+    }
+    switch (fastNextField(p)) {  // white space about a comma, the end of the object, or a failure
+      case After::kKey:
+        at = p - 1;
+        goto key;
+      case After::kEnd:
+        seen = (next->bit - 1) & ~passed;
+        return p;
+      case After::kFail: break;
+    }
+    return nullptr;
   }
 
   // fastFields from a key out of order on: the value of `f` at `p` (after its key's colon),
@@ -1452,10 +1520,11 @@ struct ClaimLoader::Impl {
                                               uint64_t& seen) {
     const uint32_t record = f->record;
     const FieldPlan* const plan = &plans[planOffset[record]];
+    Value* rec = facts->slots.data() + base;
     for (;;) {
       if (seen & f->bit) return nullptr;
       seen |= f->bit;
-      if (!(p = fastValueAt(p, *f, base, depth))) return nullptr;
+      if (!(p = fastValue(p, *f, rec, base, depth))) return nullptr;
       const FieldPlan* const next = f + 1;
       const char* at = p;
       uint32_t lead = 0;
@@ -1500,21 +1569,28 @@ struct ClaimLoader::Impl {
     return skipSpace(q + 1);
   }
 
-  // The value of field `f` at `p` (after its key's colon), written into its slot of the record
-  // at `base`: the position after it. One dispatch on the field's operation; each case is
-  // fastScalar for one constant op. `p` must be at the value: fastValueAt skips white space
-  // before it.
-  PPL_ALWAYS_INLINE const char* fastValue(const char* p, const FieldPlan& f, uint32_t base, int depth) {
-    Value& slot = facts->slots[base + f.slot];
+  // The value of field `f` at `p` (after its key's colon, and any white space), written into
+  // its slot of the record at `base`, whose first slot `rec` points at: the position after it.
+  // One dispatch on the field's operation; each case is fastScalar for one constant op. A
+  // record or a list may grow the slots, and moves `rec` along.
+  PPL_ALWAYS_INLINE const char* fastValue(const char* p, const FieldPlan& f, Value*& rec, uint32_t base, int depth) {
+    Value& slot = *reinterpret_cast<Value*>(reinterpret_cast<char*>(rec) + f.slotOffset);
     switch (f.op) {
       case FastOp::kRecord: {
-        if (*p != '{') return nullptr;
-        const uint32_t record = f.field->type.record;
-        const uint32_t child = fastNewRecord(record, 0);
+        if (*p != '{') {
+          if (!isJsonSpace(*p) || *(p = skipSpace(p)) != '{') return nullptr;
+        }
+        const uint32_t child = fastNewRecord(*f.child, 0);
         setRecord(facts->slots[base + f.slot], child);  // `slot` may have moved
-        return fastObject(p + 1, record, child, depth + 1);
+        uint64_t seen;
+        p = fastObject(p + 1, *f.child, child, depth + 1, seen);
+        rec = facts->slots.data() + base;
+        return p;
       }
-      case FastOp::kList: return fastList(p, f, base, depth + 1);
+      case FastOp::kList:
+        p = fastList(p, f, base, depth + 1);
+        rec = facts->slots.data() + base;
+        return p;
       case FastOp::kBool: return fastScalar(p, f, FastOp::kBool, false, slot);
       case FastOp::kInt: return fastScalar(p, f, FastOp::kInt, false, slot);
       case FastOp::kDecimal: return fastScalar(p, f, FastOp::kDecimal, false, slot);
@@ -1532,12 +1608,6 @@ struct ClaimLoader::Impl {
     return nullptr;
   }
 
-  // fastValue after any white space at `p` (one compare when there is none, as in most claims).
-  PPL_ALWAYS_INLINE const char* fastValueAt(const char* p, const FieldPlan& f, uint32_t base, int depth) {
-    if (static_cast<unsigned char>(*p) <= ' ') p = skipSpace(p);
-    return fastValue(p, f, base, depth);
-  }
-
   // After a field's value: the next field's key (`p` at its opening quote), the end of the
   // fields (`p` at what follows the last value and its white space), or a comma that no key
   // follows (a failure).
@@ -1552,14 +1622,12 @@ struct ClaimLoader::Impl {
 
   // finishRecord for the fast path, from the record's plan: a missing required field or dates
   // out of order only fail (the general path reports them).
-  PPL_ALWAYS_INLINE bool fastFinish(uint32_t record, uint32_t base, uint64_t seen, int depth) {
-    if (depth == 0) seenWords[0] = seen;  // fastDocument reads the root's claim_id bit there
-    const RecordPlan& rp = recordPlans[record];
+  // `slots`: the record's first slot.
+  PPL_ALWAYS_INLINE bool fastFinish(const RecordPlan& rp, uint32_t base, Value* slots, uint64_t seen, int depth) {
     uint64_t missing = rp.fields & ~seen;
     if (missing & rp.required) return false;
-    Value* slots = facts->slots.data() + base;
     for (; missing != 0; missing &= missing - 1) {
-      const FieldPlan& f = plans[rp.planOffset + static_cast<uint32_t>(__builtin_ctzll(missing))];
+      const FieldPlan& f = rp.first[__builtin_ctzll(missing)];
       if (f.bit & rp.defaulted) {
         Value v = Value::none();
         if (!defaultFor(*f.field, depth, v)) return false;
@@ -1578,9 +1646,9 @@ struct ClaimLoader::Impl {
   }
 
   // newRecord for the fast path, its size from the record's plan.
-  PPL_ALWAYS_INLINE uint32_t fastNewRecord(uint32_t record, uint32_t ordinal) {
+  PPL_ALWAYS_INLINE uint32_t fastNewRecord(const RecordPlan& rp, uint32_t ordinal) {
     const uint32_t base = slotsUsed;
-    const size_t end = size_t{base} + recordPlans[record].slotCount;
+    const size_t end = size_t{base} + rp.slotCount;
     if (end > facts->slots.size()) growSlots(end);
     slotsUsed = static_cast<uint32_t>(end);
     setInt(facts->slots[base], ordinal);
@@ -1608,30 +1676,52 @@ struct ClaimLoader::Impl {
     return false;
   }
 
-  // A list at `p` (its opening bracket) for the field of `plan`: the position after it.
+  // A list at `p` (its opening bracket) for the field of `plan`: the position after it. A list
+  // whose elements cannot hold lists (plan.leafList) is read straight into Facts::elems, since
+  // nothing else lands there before it closes; any other collects its elements in the scratch
+  // of its depth and moves them there when it closes, after the lists inside them.
   const char* fastList(const char* p, const FieldPlan& plan, uint32_t base, int depth) {
     const SchemaField& f = *plan.field;
-    if (depth > kMaxDepth || *p != '[') return nullptr;
+    if (depth > kMaxDepth) return nullptr;
+    if (*p != '[') {
+      if (!isJsonSpace(*p) || *(p = skipSpace(p)) != '[') return nullptr;
+    }
     ++p;
-    // The elements go to the scratch of this depth by index; it grows (rarely, and keeps its
+    const bool ofRecords = f.type.elemKind == ValueKind::kRecord;
+    std::vector<Value>& elems = facts->elems;
+    uint32_t begin = static_cast<uint32_t>(elems.size());  // a leaf's; another's is known at its end
+    // The scratch of this depth, for a list that is not a leaf: it grows (rarely, and keeps its
     // capacity) only when full.
     std::vector<Value>& items = listScratch[depth];
+    Value* scratch = items.data();
+    uint32_t capacity = static_cast<uint32_t>(items.size());
     uint32_t count = 0;
-    const bool ofRecords = f.type.elemKind == ValueKind::kRecord;
     if (static_cast<unsigned char>(*p) <= ' ') p = skipSpace(p);
     if (*p == ']') {
       ++p;
     } else {
       for (;;) {
         if (count == kMaxListElements) return nullptr;
-        if (count == items.size()) items.resize(std::max<size_t>(16, 2 * items.size()));
+        Value* element;
+        if (plan.leafList) {
+          element = &elems.emplace_back();
+        } else {
+          if (count == capacity) {
+            items.resize(std::max<size_t>(16, 2 * items.size()));
+            scratch = items.data();
+            capacity = static_cast<uint32_t>(items.size());
+          }
+          element = &scratch[count];
+        }
+        ++count;
         if (ofRecords) {
           if (*p != '{') return nullptr;
-          const uint32_t child = fastNewRecord(f.type.record, count);
-          setRecord(items[count++], child);
-          p = fastObjectInline(p + 1, f.type.record, child, depth + 1);
+          const uint32_t child = fastNewRecord(*plan.child, count - 1);
+          setRecord(*element, child);
+          uint64_t seen;
+          p = fastObjectInline(p + 1, *plan.child, child, depth + 1, seen);
         } else {
-          p = fastScalar(p, plan, plan.elemOp, true, items[count++]);
+          p = fastScalar(p, plan, plan.elemOp, true, *element);
         }
         if (!p) return nullptr;
         if (static_cast<unsigned char>(*p) <= ' ') p = skipSpace(p);
@@ -1646,22 +1736,259 @@ struct ClaimLoader::Impl {
       }
     }
     if (f.nonEmpty && count == 0) return nullptr;
-    if (f.uniqueBy >= 0 && fastRepeats(f, items.data(), count)) return nullptr;
-    const uint32_t begin = static_cast<uint32_t>(facts->elems.size());
-    facts->elems.insert(facts->elems.end(), items.data(), items.data() + count);
+    if (!plan.leafList) {
+      begin = static_cast<uint32_t>(elems.size());  // after the lists inside its elements
+      elems.insert(elems.end(), scratch, scratch + count);
+    }
+    if (f.uniqueBy >= 0 && fastRepeats(f, elems.data() + begin, count)) return nullptr;
     Value& list = facts->slots[base + f.slot];
     clearValue(list);
     list.list = ListRef{begin, count};
     return p;
   }
 
+  // ---- the straight reader ----
+  //
+  // The fast path's first try, for the usual claim: compact JSON whose objects list their fields
+  // in schema order (optional ones left out, none the schema lacks). One loop reads the whole
+  // document without a call or recursion per object or list: the objects and lists open around
+  // the value being read are frames on a stack of its own, and the step from a value to the next
+  // key expected and its value falls through. At anything else (white space between tokens, a
+  // key out of order or unknown, nesting deeper than kMaxDepth, and every value the in-place
+  // readers do not take) it gives up, and fastObject reads the claim again from the start. It
+  // converts and checks values with the same steps as fastObject (fastScalar, fastNewRecord,
+  // fastFinish, fastRepeats), so what it loads is what fastObject would.
+
+  // An object whose field holds the record or list being read.
+  struct StraightFrame {
+    const RecordPlan* rp;
+    const FieldPlan* next;  // the field after the last one met
+    uint64_t passed;        // fields before `next` not met
+    uint32_t base;
+    int depth;
+    // The list open in the field, or null when it is a record. Its elements so far: `count`,
+    // from `begin` in Facts::elems for a leaf list (FieldPlan::leafList), else in `scratch`.
+    const FieldPlan* list;
+    uint32_t begin, count, capacity;
+    Value* scratch;
+  };
+
+  // The root object of `rp` at `base`, from after its opening brace: the position after its
+  // closing one and its fields met in `rootSeen`, or null where the straight reader gives up.
+  PPL_NOINLINE const char* straightObject(const char* p, const RecordPlan* rp, uint32_t base, uint64_t& rootSeen) {
+    StraightFrame* top = straightFrames.data() - 1;  // the innermost frame; none while the root is read
+    const FieldPlan* next;
+    const FieldPlan* f;
+    uint64_t passed;
+    Value* rec;
+    int depth = 0;
+  openObject:  // `p` after the brace of an object of `rp` at `base`
+    next = rp->first;
+    passed = 0;
+    rec = facts->slots.data() + base;
+    if (*p == '}') {
+      ++p;
+      goto closeObject;
+    }
+    --p;  // a key is read from the byte before its quote
+    if (!keyIs(p, *next, 1)) {
+      // The first key is a later field (those before it are absent) or nothing we take.
+      for (f = next + 1;; ++f) {
+        if (!f->field) return nullptr;  // the end: no field of the record has this key
+        if (keyIs(p, *f, 1)) break;
+      }
+      passed = (f->bit - 1) & ~(next->bit - 1);
+      goto value;
+    }
+    f = next;
+  value:  // the key of `f` at `p`, with its comma (or the byte before its quote)
+    next = f + 1;
+    p += f->keyLength;
+    switch (f->op) {
+      case FastOp::kRecord: {
+        if (*p != '{' || depth + 1 > kMaxDepth) return nullptr;
+        ++top;
+        top->rp = rp;
+        top->next = next;
+        top->passed = passed;
+        top->base = base;
+        top->depth = depth;
+        top->list = nullptr;
+        const uint32_t child = fastNewRecord(*f->child, 0);
+        setRecord(facts->slots[base + f->slot], child);
+        rp = f->child;
+        base = child;
+        ++depth;
+        ++p;
+        goto openObject;
+      }
+      case FastOp::kList: {
+        if (*p != '[' || depth + 2 > kMaxDepth) return nullptr;
+        ++top;
+        top->rp = rp;
+        top->next = next;
+        top->passed = passed;
+        top->base = base;
+        top->depth = depth;
+        top->list = f;
+        top->begin = static_cast<uint32_t>(facts->elems.size());
+        top->count = 0;
+        if (!f->leafList) {
+          std::vector<Value>& items = listScratch[depth + 1];
+          top->scratch = items.data();
+          top->capacity = static_cast<uint32_t>(items.size());
+        }
+        ++p;
+        if (*p == ']') {
+          ++p;
+          goto closeList;
+        }
+        goto element;
+      }
+      case FastOp::kBool: p = fastScalar(p, *f, FastOp::kBool, false, *slotOf(rec, *f)); break;
+      case FastOp::kInt: p = fastScalar(p, *f, FastOp::kInt, false, *slotOf(rec, *f)); break;
+      case FastOp::kDecimal: p = fastScalar(p, *f, FastOp::kDecimal, false, *slotOf(rec, *f)); break;
+      case FastOp::kDate: p = fastScalar(p, *f, FastOp::kDate, false, *slotOf(rec, *f)); break;
+      case FastOp::kEnum: p = fastScalar(p, *f, FastOp::kEnum, false, *slotOf(rec, *f)); break;
+      case FastOp::kFixed: p = fastScalar(p, *f, FastOp::kFixed, false, *slotOf(rec, *f)); break;
+      case FastOp::kHcpcs: p = fastScalar(p, *f, FastOp::kHcpcs, false, *slotOf(rec, *f)); break;
+      case FastOp::kText: p = fastScalar(p, *f, FastOp::kText, false, *slotOf(rec, *f)); break;
+      case FastOp::kAnyText: p = fastScalar(p, *f, FastOp::kAnyText, false, *slotOf(rec, *f)); break;
+      case FastOp::kString: p = fastScalar(p, *f, FastOp::kString, false, *slotOf(rec, *f)); break;
+      default: __builtin_unreachable();  // every operation is a case: no range check before the jump table
+    }
+    if (!p) return nullptr;
+  afterValue:  // `p` after a value of the object
+    if (keyIs(p, *next, 0)) {
+      f = next;
+      goto value;
+    }
+    if (*p == '}') {
+      ++p;
+      goto closeObject;
+    }
+    if (*p != ',') return nullptr;
+    for (f = next + 1;; ++f) {  // a later field: those between are absent
+      if (!f->field) return nullptr;
+      if (keyIs(p, *f, 0)) break;
+    }
+    passed |= (f->bit - 1) & ~(next->bit - 1);
+    goto value;
+
+  closeObject:  // `p` after the closing brace of the object of `rp` at `base`
+    {
+      const uint64_t seen = (next->bit - 1) & ~passed;
+      if (!fastFinish(*rp, base, rec, seen, depth)) return nullptr;
+      if (depth == 0) {  // the root
+        rootSeen = seen;
+        return p;
+      }
+    }
+    if (top->list) goto afterElement;
+    rp = top->rp;
+    next = top->next;
+    passed = top->passed;
+    base = top->base;
+    depth = top->depth;
+    --top;
+    rec = facts->slots.data() + base;
+    goto afterValue;
+
+  element:  // `p` at an element of the list open in `top`
+    {
+      const FieldPlan& list = *top->list;
+      if (top->count == kMaxListElements) return nullptr;
+      Value* value;
+      if (list.leafList) {
+        value = &facts->elems.emplace_back();
+      } else {
+        if (top->count == top->capacity) {
+          std::vector<Value>& items = listScratch[top->depth + 1];
+          items.resize(std::max<size_t>(16, 2 * items.size()));
+          top->scratch = items.data();
+          top->capacity = static_cast<uint32_t>(items.size());
+        }
+        value = &top->scratch[top->count];
+      }
+      const uint32_t index = top->count++;
+      switch (list.elemOp) {
+        case FastOp::kRecord: {
+          if (*p != '{') return nullptr;
+          const uint32_t child = fastNewRecord(*list.child, index);
+          setRecord(*value, child);
+          rp = list.child;
+          base = child;
+          depth = top->depth + 2;
+          ++p;
+          goto openObject;
+        }
+        case FastOp::kBool: p = fastScalar(p, list, FastOp::kBool, true, *value); break;
+        case FastOp::kInt: p = fastScalar(p, list, FastOp::kInt, true, *value); break;
+        case FastOp::kDecimal: p = fastScalar(p, list, FastOp::kDecimal, true, *value); break;
+        case FastOp::kDate: p = fastScalar(p, list, FastOp::kDate, true, *value); break;
+        case FastOp::kEnum: p = fastScalar(p, list, FastOp::kEnum, true, *value); break;
+        case FastOp::kFixed: p = fastScalar(p, list, FastOp::kFixed, true, *value); break;
+        case FastOp::kHcpcs: p = fastScalar(p, list, FastOp::kHcpcs, true, *value); break;
+        case FastOp::kText: p = fastScalar(p, list, FastOp::kText, true, *value); break;
+        case FastOp::kAnyText: p = fastScalar(p, list, FastOp::kAnyText, true, *value); break;
+        case FastOp::kString: p = fastScalar(p, list, FastOp::kString, true, *value); break;
+        case FastOp::kList: return nullptr;  // lists hold no lists
+      }
+      if (!p) return nullptr;
+    }
+  afterElement:  // `p` after an element of the list open in `top`
+    if (*p == ',') {
+      ++p;
+      goto element;
+    }
+    if (*p != ']') return nullptr;
+    ++p;
+  closeList:  // `p` after the closing bracket of the list open in `top`
+    {
+      const FieldPlan& list = *top->list;
+      const SchemaField& field = *list.field;
+      const uint32_t count = top->count;
+      if (field.nonEmpty && count == 0) return nullptr;
+      std::vector<Value>& elems = facts->elems;
+      uint32_t begin = top->begin;
+      if (!list.leafList) {
+        begin = static_cast<uint32_t>(elems.size());  // after the lists inside its elements
+        elems.insert(elems.end(), top->scratch, top->scratch + count);
+      }
+      if (field.uniqueBy >= 0 && fastRepeats(field, elems.data() + begin, count)) return nullptr;
+      rp = top->rp;
+      next = top->next;
+      passed = top->passed;
+      base = top->base;
+      depth = top->depth;
+      --top;
+      rec = facts->slots.data() + base;
+      Value& slot = *slotOf(rec, list);
+      clearValue(slot);
+      slot.list = ListRef{begin, count};
+    }
+    goto afterValue;
+  }
+
+  // The slot of field `f` in the record whose first slot is at `rec`.
+  PPL_ALWAYS_INLINE static Value* slotOf(Value* rec, const FieldPlan& f) {
+    return reinterpret_cast<Value*>(reinterpret_cast<char*>(rec) + f.slotOffset);
+  }
+
   bool fastDocument() {
     const char* p = skipSpace(input.data());
     if (*p != '{') return false;
-    uint32_t root = fastNewRecord(schema.root, 0);
-    if (!(p = fastObject(p + 1, schema.root, root, 0))) return false;
-    // The root's fields met are still in the seen words of depth 0.
-    if (claimIdField >= 0 && (seenWords[claimIdField >> 6] >> (claimIdField & 63) & 1)) {
+    const RecordPlan& rp = recordPlans[schema.root];
+    uint32_t root = fastNewRecord(rp, 0);
+    uint64_t seen;
+    const char* end = straightObject(p + 1, &rp, root, seen);
+    if (!end) {
+      forgetLoad(/*keepSlots=*/true);  // nothing of the straight reader's attempt may show
+      root = fastNewRecord(rp, 0);
+      if (!(end = fastObject(p + 1, rp, root, 0, seen))) return false;
+    }
+    p = end;
+    if (claimIdField >= 0 && (seen >> claimIdField & 1)) {
       claimId = facts->slots[root + schema.records[schema.root].fields[claimIdField].slot].s.view();
       hadClaimId = true;
     }
@@ -1800,6 +2127,7 @@ struct ClaimLoader::Impl {
   size_t seenWordsPerObject = 1;
   std::vector<std::vector<uint32_t>> datedFields;  // by record: fields with `not before`
   std::vector<std::vector<Value>> listScratch;  // the open list's elements, by depth
+  std::vector<StraightFrame> straightFrames;     // kMaxDepth of them: the straight reader's stack
   std::vector<uint32_t> uniqueScratch;
   DateReader dates;  // the fast path's dates, its months remembered from claim to claim
   std::string_view claimId;  // in the parser's string buffer

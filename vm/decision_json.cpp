@@ -88,6 +88,35 @@ bool needsEscape(uint64_t w) {
 // escaped). Claim ids and codes rarely hold a byte to escape, so runs of 8 plain bytes are
 // copied a word at a time.
 void putEscaped(Stage& stage, std::string_view s) {
+  // 4 to 16 bytes with none to escape (most ids, codes and message arguments): two overlapping
+  // words from each end, not a byte at a time after the last whole word.
+  const size_t size = s.size();
+  if (size - 4 <= 12) {
+    const char* const d = s.data();
+    if (size >= 8) {
+      uint64_t head, tail;
+      std::memcpy(&head, d, 8);
+      std::memcpy(&tail, d + size - 8, 8);
+      if (!needsEscape(head) && !needsEscape(tail)) {
+        char* const p = stage.room(size);
+        std::memcpy(p, &head, 8);
+        std::memcpy(p + size - 8, &tail, 8);
+        stage.advance(p + size);
+        return;
+      }
+    } else {
+      uint32_t head, tail;
+      std::memcpy(&head, d, 4);
+      std::memcpy(&tail, d + size - 4, 4);
+      if (!needsEscape(head | uint64_t{tail} << 32)) {
+        char* const p = stage.room(size);
+        std::memcpy(p, &head, 4);
+        std::memcpy(p + size - 4, &tail, 4);
+        stage.advance(p + size);
+        return;
+      }
+    }
+  }
   constexpr size_t kPiece = Stage::kSize / 6;  // bytes whose escaped form surely fits
   while (!s.empty()) {
     const size_t n = std::min(s.size(), kPiece);
@@ -122,6 +151,11 @@ void putEscaped(Stage& stage, std::string_view s) {
 // The decimal text of v, as std::to_chars writes it.
 void putInt(Stage& stage, int64_t v) {
   char* p = stage.room(20);
+  if (static_cast<uint64_t>(v) < 10) {  // most line numbers
+    *p = static_cast<char>('0' + v);
+    stage.advance(p + 1);
+    return;
+  }
   if (v < 0) *p++ = '-';
   uint64_t u = v < 0 ? 0 - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
   size_t digits = 1;

@@ -2,6 +2,7 @@
 // family, the decide algorithm (policy choice, governed lines, phases, verdicts, adjustments,
 // runtime errors) and the JSON output.
 #include <catch2/catch.hpp>
+#include <fmt/core.h>
 
 #include <deque>
 #include <initializer_list>
@@ -1232,6 +1233,50 @@ TEST_CASE("json: the pre-rendered writer escapes message arguments and long stri
   std::string fast;
   writer.write(claim.facts, out, fast);
   CHECK(fast == json);
+}
+
+TEST_CASE("json: the pre-rendered writer escapes strings of every short length at every byte", "[vm][json]") {
+  // putEscaped copies 4 to 16 bytes as two overlapping words when none needs escaping: each
+  // length around those bounds, plain and with a byte to escape at each place. Checked against
+  // escaping done here: the reference writer shares putEscaped and putInt.
+  JsonProgram j;
+  Evaluator vm(j.t.p);
+  const DecisionJsonWriter writer(j.t.p);
+  Decision out;
+  EvalError error;
+  for (size_t n = 0; n <= 20; ++n) {
+    for (size_t at = 0; at <= n; ++at) {
+      for (const char bad : {'"', '\\', '\x01', '\x1f'}) {
+        std::string id;
+        for (size_t i = 0; i < n; ++i) id += static_cast<char>('A' + i);
+        if (at < n) id[at] = bad;  // at == n: no byte to escape
+        // The line number too, 0-20 and negative: putInt writes one digit without a loop.
+        const int64_t lineNumber = static_cast<int64_t>(n) - (at == 0 ? 21 : 0);
+        TestClaim claim(id.c_str(), "commercial", {{lineNumber, "J9027", "1", {}}});
+        REQUIRE(vm.decide(claim.facts, out, error));
+        std::string expected = "{\"claim_id\":\"";  // escaped here, not by the writers' own putEscaped
+        for (const char c : id) {
+          if (c == '"' || c == '\\') {
+            expected += '\\';
+            expected += c;
+          } else if (static_cast<unsigned char>(c) < 0x20) {
+            expected += fmt::format("\\u{:04x}", static_cast<int>(c));
+          } else {
+            expected += c;
+          }
+        }
+        expected += "\",";
+        std::string json;
+        writeDecisionJson(j.t.p, claim.facts, out, false, json);
+        std::string fast;
+        writer.write(claim.facts, out, fast);
+        INFO("length " << n << ", byte " << at);
+        CHECK(fast.rfind(expected, 0) == 0);
+        CHECK(fast.find("\"line_number\":" + std::to_string(lineNumber) + ",") != std::string::npos);
+        CHECK(fast == json);
+      }
+    }
+  }
 }
 
 TEST_CASE("json: errors", "[vm][json]") {
