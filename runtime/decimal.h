@@ -109,6 +109,8 @@ class Decimal {
   // The operations live in decimal.cpp and reach the representation through this.
   friend struct DecimalOps;
 
+  // In this order: the claim loader's SSE2 setDecimal (vm/claim_loader.cpp) stores the first 16
+  // bytes as the coefficient and the exponent after them.
   uint64_t lo = 0;  // low 64 bits of the two's-complement 128-bit coefficient
   int64_t hi = 0;   // high 64 bits (carries the sign)
   int32_t exp = 0;  // value = coefficient * 10^exp
