@@ -275,8 +275,8 @@ Evaluator::Evaluator(const Program& program) : program_(program) {
     for (const RuleInfo& rule : policy.rules) {
       const Chunk& chunk = program.chunks[rule.chunk];
       const bool line = !chunk.code.empty() && chunk.code[0].op == Opcode::LINE;
-      steps.push_back(RuleStep{chunk.code.data(), rule.chunk, chunkReuse_[rule.chunk].reusable,
-                               static_cast<uint8_t>(line ? 1 : 0), line ? chunk.code[0].a : uint8_t{0}});
+      steps.push_back(RuleStep{chunk.code.data(), chunk.code.data() + (line ? 1 : 0), rule.chunk,
+                               chunkReuse_[rule.chunk].reusable, line ? chunk.code[0].a : uint8_t{0}});
     }
   }
   constants_ = program.constantValues.data();
@@ -315,7 +315,12 @@ void Evaluator::setError(EvalError& error, Context context, const std::string& n
 }
 
 bool Evaluator::decide(const Facts& facts, Decision& out, EvalError& error) {
-  out.clear();
+  // out.clear(), except for the lines, which are reset below without first emptying them (the
+  // vector's resize from zero was an out-of-line call on every claim).
+  out.policy = -1;
+  out.verdict = Verdict::kNotApplicable;
+  out.reasons.clear();
+  out.adjustments.clear();
   if (trace_ != nullptr) trace_->clear();
   if (++claim_ == 0) {  // wrapped: forget every stored result, which might carry the new number
     for (RuleResult& result : ruleResults_) result.claim = 0;
@@ -331,7 +336,12 @@ bool Evaluator::decide(const Facts& facts, Decision& out, EvalError& error) {
   const Value& linesValue = facts.field(Facts::kRootBase, program_.layout.linesSlot);
   lines_ = linesValue.absent ? ListRef{0, 0} : linesValue.list;
   const uint32_t n = lines_.count;
-  out.lines.resize(n);  // every line starts not_applicable
+  if (n <= out.lines.size()) {
+    out.lines.erase(out.lines.begin() + n, out.lines.end());
+  } else {
+    out.lines.resize(n);
+  }
+  std::fill(out.lines.begin(), out.lines.end(), LineDecision{});  // every line starts not_applicable
 
   // a. The policy, by line of business.
   const int policyIndex = findPolicy();
@@ -412,6 +422,7 @@ bool Evaluator::decideLine(const PolicyInfo& policy, uint32_t lineIndex, EvalErr
   --linesLeft_;
   ruleRun_.store = linesLeft_ > 0;
   ruleRun_.lookUp = linesDecided_ > 0;
+  ruleRun_.plain = !ruleRun_.store && !ruleRun_.lookUp && trace_ == nullptr;
   ++linesDecided_;
   uint32_t r = 0;
   while (r < ruleRun_.count && takeStoredResult(r)) ++r;
@@ -448,15 +459,20 @@ bool Evaluator::decideLine(const PolicyInfo& policy, uint32_t lineIndex, EvalErr
 }
 
 inline bool Evaluator::takeStoredResult(uint32_t r) {
-  return ruleRun_.lookUp && ruleRun_.steps[r].reusable && ruleResults_[r].claim == claim_ && takeStoredIfSameFacts(r);
+  if (!ruleRun_.lookUp || !ruleRun_.steps[r].reusable) return false;
+  const RuleResult& stored = ruleResults_[r];
+  if (stored.claim != claim_ || !sameKey(chunkReuse_[ruleRun_.steps[r].chunk], stored.lineBase, ruleRun_.lineBase)) {
+    return false;
+  }
+  // A passed or skipped rule leaves nothing to add unless the rules are traced.
+  if (stored.exit == Exit::kFail || trace_ != nullptr) addStoredResult(r);
+  return true;
 }
 
-bool Evaluator::takeStoredIfSameFacts(uint32_t r) {
+void Evaluator::addStoredResult(uint32_t r) {
   const RuleResult& stored = ruleResults_[r];
-  if (!sameKey(chunkReuse_[ruleRun_.steps[r].chunk], stored.lineBase, ruleRun_.lineBase)) return false;
   if (stored.exit == Exit::kFail) out_->reasons.push_back(stored.reason);
   if (trace_ != nullptr) traceRule(ruleRun_.lineIndex, r, stored.exit);
-  return true;
 }
 
 // Out of line, so that the interpreter loop keeps its registers for the common instructions.
@@ -937,21 +953,25 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
         // this same call.
         {
           uint32_t r = ruleRun_.index;
-          if (ruleRun_.store && ruleRun_.steps[r].reusable) {
-            RuleResult& stored = ruleResults_[r];
-            stored.claim = claim_;
-            stored.lineBase = lineBase;
-            stored.exit = ruleExit;
-            if (ruleExit == Exit::kFail) stored.reason = out_->reasons.back();
-          }
-          if (trace_ != nullptr) traceRule(ruleRun_.lineIndex, r, ruleExit);
-          do {
+          if (ruleRun_.plain) {  // a claim's only governed line, untraced: the next rule runs
             if (++r == ruleRun_.count) return Exit::kPass;
-          } while (takeStoredResult(r));
+          } else {
+            if (ruleRun_.store && ruleRun_.steps[r].reusable) {
+              RuleResult& stored = ruleResults_[r];
+              stored.claim = claim_;
+              stored.lineBase = lineBase;
+              stored.exit = ruleExit;
+              if (ruleExit == Exit::kFail) stored.reason = out_->reasons.back();
+            }
+            if (trace_ != nullptr) traceRule(ruleRun_.lineIndex, r, ruleExit);
+            do {
+              if (++r == ruleRun_.count) return Exit::kPass;
+            } while (takeStoredResult(r));
+          }
           ruleRun_.index = r;
           const RuleStep& step = ruleRun_.steps[r];
           code = step.code;
-          pc = code + step.entry;
+          pc = step.start;
           R[step.lineRegister].rec = lineBase;
           R[step.lineRegister].absent = 0;
         }

@@ -102,13 +102,13 @@ class Evaluator {
 
   // A policy's rules as run() steps through them, made when the Evaluator is: rule r's code,
   // its chunk, whether its results may be reused (chunkReuse_[chunk].reusable), and its leading
-  // LINE done ahead: run() enters at code + entry after writing the line into R[lineRegister]
+  // LINE done ahead: run() enters at `start` after writing the line into R[lineRegister]
   // (R0 for a chunk without a leading LINE, which writes every register before reading it).
   struct RuleStep {
     const Instr* code;
+    const Instr* start;  // code + 1 past a leading LINE, else code
     uint32_t chunk;
     bool reusable;
-    uint8_t entry;         // 1 past a leading LINE, else 0
     uint8_t lineRegister;  // the leading LINE's register, else 0
   };
   std::vector<std::vector<RuleStep>> ruleSteps_;  // by policy
@@ -124,6 +124,7 @@ class Evaluator {
     // earlier line of the claim may have stored them (a claim's first or only line skips both).
     bool store = false;
     bool lookUp = false;
+    bool plain = false;  // none of the two, and no trace: the step from rule to rule is shortest
   };
   RuleRun ruleRun_;
   uint32_t linesLeft_ = 0;     // governed lines of the claim not decided yet
@@ -131,8 +132,9 @@ class Evaluator {
   // If rule r may take the result it stored for an earlier line of this claim, takes it (adds
   // its reason and its trace entry) and returns true; otherwise the rule must run.
   bool takeStoredResult(uint32_t r);
-  // takeStoredResult's comparison of the two lines' facts, once the cheap tests have passed.
-  bool takeStoredIfSameFacts(uint32_t r);
+  // What taking it adds to the decision: the stored reason, the trace entry. Out of line, since
+  // a passed rule's result, the usual one, adds nothing.
+  void addStoredResult(uint32_t r);
 
   // Decimal results kept per instruction. Decimal arithmetic is a pure function of the bits of
   // its operands, so a DIVD or `sqrt` CALL that meets the operands it met the last time it ran
