@@ -112,6 +112,7 @@ int writtenRegisters(const Instr& ins, uint16_t out[2]) {
     case Opcode::JFLEI:
     case Opcode::JFPRESENT:
     case Opcode::JFCONTAINS:
+    case Opcode::JFCONTAINSK:
     case Opcode::kCount: return 0;
     case Opcode::ITERNEXT:  // advances the iterator, writes the element
       out[0] = ins.a;
@@ -346,7 +347,8 @@ class ChunkVerifier {
       case Opcode::JFLTI:
       case Opcode::JFLEI:
       case Opcode::JFPRESENT:
-      case Opcode::JFCONTAINS: {
+      case Opcode::JFCONTAINS:
+      case Opcode::JFCONTAINSK: {
         const uint32_t slotCount = p_.schema.records[ins.d].slotCount();
         if (ins.c < 1 || ins.c >= slotCount) {
           return fail(pc, fmt::format("slot S{} is not a field of record `{}` (slots 1 .. {})", ins.c,
@@ -659,6 +661,17 @@ class ChunkVerifier {
         s[ins.a] = typeOf(Tag::kIntLike);
         break;
       }
+      case Opcode::CONTAINSK: {
+        if (p_.constants[ins.c].kind != ValueKind::kString) {
+          return fail(pc, fmt::format("constant K{} is not a string, but CONTAINSK looks for a string", ins.c));
+        }
+        const RegType list = s[ins.b];
+        if (list.tag != Tag::kAbsent && (list.tag != Tag::kList || list.elem != ValueKind::kString)) {
+          return badRead(pc, ins.b, list, "a list of string");
+        }
+        s[ins.a] = typeOf(Tag::kIntLike);
+        break;
+      }
       case Opcode::LEN:
         if (!need(pc, s, ins.b, Tag::kList)) return false;
         s[ins.a] = typeOf(Tag::kIntLike);
@@ -737,6 +750,7 @@ class ChunkVerifier {
       case Opcode::JFLEI:
       case Opcode::JFPRESENT:
       case Opcode::JFCONTAINS:
+      case Opcode::JFCONTAINSK:
       case Opcode::kCount: return fail(pc, "unknown opcode");  // two-word: stepFieldTest
     }
     return flowTo(pc, next, s);
@@ -779,6 +793,12 @@ class ChunkVerifier {
         if (!needKind(pc, s, x.b, kind, kind)) return false;
         break;
       }
+      case Opcode::JFCONTAINSK:
+        if (p_.constants[x.b].kind != ValueKind::kString) {
+          return fail(pc, fmt::format("constant K{} is not a string, but JFCONTAINSK looks for a string", x.b));
+        }
+        if (f.tag != Tag::kList || f.elem != ValueKind::kString) return badField("a list of string");
+        break;
       default: return fail(pc, "not a field test");
     }
     return flowTo(pc, ins.b, s) && flowTo(pc, pc + 2, s);

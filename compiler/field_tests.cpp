@@ -241,6 +241,9 @@ Fused fuse(const Instr& field, const Instr& test, const Instr& branch) {
     case Opcode::CONTAINS:
       if (test.b == t && test.c != t) op = Opcode::JFCONTAINS, operand = test.c, kind = test.d;
       break;
+    case Opcode::CONTAINSK:
+      if (test.b == t) op = Opcode::JFCONTAINSK, operand = test.c;
+      break;
     case Opcode::EQI:  // symmetric
       if (test.b == t && test.c != t) op = Opcode::JFEQI, operand = test.c;
       if (test.c == t && test.b != t) op = Opcode::JFEQI, operand = test.b;

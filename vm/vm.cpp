@@ -139,6 +139,16 @@ bool listContainsOther(const Value* p, const Value* end, const Value& x, ValueKi
   return false;
 }
 
+// CONTAINSK's and JFCONTAINSK's search: a string constant in a list of strings.
+[[gnu::noinline]] bool listHoldsString(const Value* elems, ListRef list, const StrRef& x) {
+  const Value* p = elems + list.begin;
+  const Value* const end = p + list.count;
+  for (; p != end; ++p) {
+    if (!p->absent && p->s == x) return true;
+  }
+  return false;
+}
+
 // The bytes that hold a Decimal's value: lo, hi and exp, in declaration order at offsets 0, 8
 // and 16 of a standard-layout class; the rest is padding, which may hold anything.
 static_assert(sizeof(Decimal) == 24, "Decimal is lo, hi, exp and padding");
@@ -225,6 +235,7 @@ Evaluator::ReuseKey Evaluator::reuseKeyOf(const Chunk& chunk) {
       case Opcode::JMPIFNOT: case Opcode::PASS: case Opcode::SKIP: case Opcode::RETBOOL:
       case Opcode::EQSK:
       case Opcode::ROOTFIELD:
+      case Opcode::CONTAINSK:
       case Opcode::ISGOVERNED:  // fixed per claim; on the line's own register it touches the line
         break;
       // DECISION reads other lines' verdicts, which change between lines; ADJUST records more
@@ -800,6 +811,10 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
         VM_SET_BOOL_AND_BRANCH(listContains(elems, VM_RB.list, VM_RC, static_cast<ValueKind>(ins->d)));
         VM_NEXT();
       }
+      VM_CASE(CONTAINSK) {
+        VM_SET_BOOL_AND_BRANCH(listHoldsString(elems, VM_RB.list, K[ins->c].s));
+        VM_NEXT();
+      }
       VM_CASE(LEN) {
         setInt(VM_RA, VM_RB.list.count);
         VM_NEXT();
@@ -1014,6 +1029,10 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
       }
       VM_CASE(JFCONTAINS) {
         VM_FIELD_TEST(listContains(elems, field.list, R[x.b], static_cast<ValueKind>(x.c)));
+        VM_NEXT();
+      }
+      VM_CASE(JFCONTAINSK) {
+        VM_FIELD_TEST(listHoldsString(elems, field.list, K[x.b].s));
         VM_NEXT();
       }
 

@@ -943,6 +943,22 @@ TEST_CASE("vm: ROOTFIELD reads a field of the claim record", "[vm]") {
   CHECK(r[3].i == 1);  // the same value as ROOT + FIELD
 }
 
+TEST_CASE("vm: CONTAINSK looks for a string constant in a list of strings", "[vm]") {
+  OpcodeHarness h;
+  const uint16_t jz = h.t.kString("JZ"), jx = h.t.kString("JX"), j = h.t.kString("J"), empty = h.t.kString("");
+  auto r = h.run({ins(O::LINE, 10), ins(O::FIELD, 11, 10, kModifiersSlot, kLineRecord), ins(O::CONTAINSK, 0, 11, jz),
+                  ins(O::CONTAINSK, 1, 11, jx), ins(O::CONTAINSK, 2, 11, j), ins(O::LOADABSENT, 12),
+                  ins(O::CONTAINSK, 3, 12, empty),
+                  // followed by a branch on its result, which the VM takes in the same step
+                  ins(O::CONTAINSK, 4, 11, jz), ins(O::JMPIF, 4, 10), ins(O::LOADBOOL, 4, 0)},
+                 5);
+  CHECK(r[0].i == 1);
+  CHECK(r[1].i == 0);
+  CHECK(r[2].i == 0);  // a prefix of an element is not the element
+  CHECK(r[3].i == 0);  // an absent list holds nothing
+  CHECK(r[4].i == 1);  // the branch jumped over LOADBOOL 0
+}
+
 TEST_CASE("vm: EQSK compares a string register with a string constant", "[vm]") {
   OpcodeHarness h;
   const uint16_t j9027 = h.t.kString("J9027"), other = h.t.kString("J9028"), empty = h.t.kString("");
@@ -994,6 +1010,15 @@ TEST_CASE("vm: field tests read a field, test it and branch in one instruction",
       {"modifiers hold JZ", field(O::JFCONTAINS, 10, kModifiersSlot, kLineRecord), ext(1, 11, kString), true},
       {"modifiers of an absent record hold nothing", field(O::JFCONTAINS, 12, kModifiersSlot, kLineRecord),
        ext(1, 11, kString), false},
+      {"modifiers hold the constant JZ", field(O::JFCONTAINSK, 10, kModifiersSlot, kLineRecord), ext(1, jz), true},
+      {"not: modifiers hold the constant JZ", field(O::JFCONTAINSK, 10, kModifiersSlot, kLineRecord), ext(0, jz),
+       false},
+      {"modifiers hold the constant J9027", field(O::JFCONTAINSK, 10, kModifiersSlot, kLineRecord), ext(1, j9027),
+       false},
+      {"not: modifiers hold the constant J9027", field(O::JFCONTAINSK, 10, kModifiersSlot, kLineRecord),
+       ext(0, j9027), true},
+      {"modifiers of an absent record hold no constant",
+       field(O::JFCONTAINSK, 12, kModifiersSlot, kLineRecord), ext(1, jz), false},
   };
   for (const Case& c : cases) {
     INFO(c.what);
