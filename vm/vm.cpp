@@ -942,8 +942,7 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
       VM_CASE(FAIL) {
         const uint32_t ruleIndex = ruleRun_.index;
         const Outcome& outcome = ruleRun_.rules[ruleIndex].outcomes[ins->b];
-        out_->reasons.emplace_back();
-        Reason& reason = out_->reasons.back();
+        Reason& reason = out_->reasons.emplace_back(Reason::ArgsUnwritten{});
         reason.rule = ruleIndex;
         reason.outcome = ins->b;
         reason.group = outcome.groupComputed ? static_cast<AdjustmentGroup>(R[ins->d].i) : outcome.group;
