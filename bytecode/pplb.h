@@ -59,8 +59,10 @@
 //      layout is unchanged: an extension word is stored as one more instr. Versions 1 and 2
 //      are still read, without the opcodes added after them.
 //   4  opcodes CONTAINSK and JFCONTAINSK appended (a list of strings searched for a string
-//      constant, with and without the field read and the branch). The layout is unchanged;
-//      versions 1 to 3 are still read, without the opcodes added after them.
+//      constant, with and without the field read and the branch), and the tests that branch
+//      without writing a register: JPRESENT, JGOVERNED, JEQSK, JINSET, JCONTAINSK, JLTI, JLEI,
+//      JLED. The layout is unchanged; versions 1 to 3 are still read, without the opcodes added
+//      after them.
 #pragma once
 
 #include <cstdint>

@@ -113,6 +113,14 @@ int writtenRegisters(const Instr& ins, uint16_t out[2]) {
     case Opcode::JFPRESENT:
     case Opcode::JFCONTAINS:
     case Opcode::JFCONTAINSK:
+    case Opcode::JPRESENT:  // the test-and-branch forms write nothing either
+    case Opcode::JGOVERNED:
+    case Opcode::JEQSK:
+    case Opcode::JINSET:
+    case Opcode::JCONTAINSK:
+    case Opcode::JLTI:
+    case Opcode::JLEI:
+    case Opcode::JLED:
     case Opcode::kCount: return 0;
     case Opcode::ITERNEXT:  // advances the iterator, writes the element
       out[0] = ins.a;
@@ -325,6 +333,9 @@ class ChunkVerifier {
           break;
         case 'E':
           if (!checkSet(pc, v)) return false;
+          break;
+        case 'B':
+          if (v > 1) return fail(pc, fmt::format("branch sense {} of {} must be 0 or 1, not {}", name, opcodeName(ins.op), v));
           break;
         case 'O':
         case 'N':
@@ -702,6 +713,37 @@ class ChunkVerifier {
         s[ins.a] = typeOf(Tag::kDecimal);
         break;
       case Opcode::JMP: return flowTo(pc, ins.b, s);
+      // Test and branch: the reads of the test they stand for, no write, two successors.
+      case Opcode::JPRESENT:
+        if (!needDefined(pc, s, ins.b)) return false;
+        return flowTo(pc, ins.d, s) && flowTo(pc, next, s);
+      case Opcode::JGOVERNED:
+        if (!needRecord(pc, s, ins.b, p_.layout.lineRecord)) return false;
+        return flowTo(pc, ins.d, s) && flowTo(pc, next, s);
+      case Opcode::JEQSK:
+      case Opcode::JCONTAINSK:
+        if (p_.constants[ins.c].kind != ValueKind::kString) {
+          return fail(pc, fmt::format("constant K{} is not a string, but {} needs a string", ins.c, opcodeName(ins.op)));
+        }
+        if (ins.op == Opcode::JEQSK) {
+          if (!need(pc, s, ins.b, Tag::kString)) return false;
+        } else {
+          const RegType list = s[ins.b];
+          if (list.tag != Tag::kAbsent && (list.tag != Tag::kList || list.elem != ValueKind::kString)) {
+            return badRead(pc, ins.b, list, "a list of string");
+          }
+        }
+        return flowTo(pc, ins.d, s) && flowTo(pc, next, s);
+      case Opcode::JINSET:
+        if (!need(pc, s, ins.b, Tag::kString)) return false;
+        return flowTo(pc, ins.d, s) && flowTo(pc, next, s);
+      case Opcode::JLTI:
+      case Opcode::JLEI:
+        if (!need(pc, s, ins.b, Tag::kIntLike) || !need(pc, s, ins.c, Tag::kIntLike)) return false;
+        return flowTo(pc, ins.d, s) && flowTo(pc, next, s);
+      case Opcode::JLED:
+        if (!need(pc, s, ins.b, Tag::kDecimal) || !need(pc, s, ins.c, Tag::kDecimal)) return false;
+        return flowTo(pc, ins.d, s) && flowTo(pc, next, s);
       case Opcode::JMPIF:
       case Opcode::JMPIFNOT:
         if (!need(pc, s, ins.a, Tag::kIntLike)) return false;

@@ -236,6 +236,9 @@ Evaluator::ReuseKey Evaluator::reuseKeyOf(const Chunk& chunk) {
       case Opcode::EQSK:
       case Opcode::ROOTFIELD:
       case Opcode::CONTAINSK:
+      case Opcode::JPRESENT: case Opcode::JEQSK: case Opcode::JINSET: case Opcode::JCONTAINSK:
+      case Opcode::JLTI: case Opcode::JLEI: case Opcode::JLED:
+      case Opcode::JGOVERNED:  // as ISGOVERNED
       case Opcode::ISGOVERNED:  // fixed per claim; on the line's own register it touches the line
         break;
       // DECISION reads other lines' verdicts, which change between lines; ADJUST records more
@@ -546,6 +549,29 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
         pc = vmResult ? code + pc->b : pc + 1;                                           \
       }                                                                                  \
     }                                                                                    \
+  } while (0)
+
+// out := whether the claim line R[b] is governed (ISGOVERNED, JGOVERNED), after the same refusal
+// as DECISION's for a record that is not a claim line; and the governed tests of step b must all
+// have run (a hostile governed chunk could ask earlier). Returns from run() on an error.
+#define VM_GOVERNED(opName, out)                                                            \
+  do {                                                                                      \
+    const uint32_t vmBase = VM_RB.rec;                                                      \
+    const uint64_t vmOrdinal = static_cast<uint64_t>(slots[vmBase].i);                      \
+    if (vmOrdinal >= lines_.count || lineState_[vmOrdinal].base != vmBase) {                \
+      errorWhat_ = opName " of a record that is not a claim line";                          \
+      return Exit::kError;                                                                  \
+    }                                                                                       \
+    if (!governedKnown_) {                                                                  \
+      errorWhat_ = opName " before every line's governed test has run";                     \
+      return Exit::kError;                                                                  \
+    }                                                                                       \
+    out = lineState_[vmOrdinal].governed != 0;                                              \
+  } while (0)
+// A test and branch: pc := d when `test` equals the sense a.
+#define VM_TEST_BRANCH(test)                      \
+  do {                                            \
+    if ((test) == (ins->a != 0)) pc = code + ins->d; \
   } while (0)
 
 // A field test's operand: field c of the record R[a], or an absent value if R[a] is absent
@@ -924,19 +950,9 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
         VM_NEXT();
       }
       VM_CASE(ISGOVERNED) {
-        // The same refusal as DECISION for a record that is not a claim line; and the governed
-        // tests of step b must all have run (a hostile governed chunk could ask earlier).
-        const uint32_t base = VM_RB.rec;
-        const uint64_t ordinal = static_cast<uint64_t>(slots[base].i);
-        if (ordinal >= lines_.count || lineState_[ordinal].base != base) {
-          errorWhat_ = "ISGOVERNED of a record that is not a claim line";
-          return Exit::kError;
-        }
-        if (!governedKnown_) {
-          errorWhat_ = "ISGOVERNED before every line's governed test has run";
-          return Exit::kError;
-        }
-        VM_SET_BOOL_AND_BRANCH(lineState_[ordinal].governed != 0);
+        bool governed;
+        VM_GOVERNED("ISGOVERNED", governed);
+        VM_SET_BOOL_AND_BRANCH(governed);
         VM_NEXT();
       }
       VM_CASE(FAIL) {
@@ -1035,6 +1051,42 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
         VM_NEXT();
       }
 
+      // --- test and branch (see opcodes.def): pc := d when the test equals the sense a
+      VM_CASE(JPRESENT) {
+        VM_TEST_BRANCH(!VM_RB.absent);
+        VM_NEXT();
+      }
+      VM_CASE(JGOVERNED) {
+        bool governed;
+        VM_GOVERNED("JGOVERNED", governed);
+        VM_TEST_BRANCH(governed);
+        VM_NEXT();
+      }
+      VM_CASE(JEQSK) {
+        VM_TEST_BRANCH(VM_RB.s == K[ins->c].s);
+        VM_NEXT();
+      }
+      VM_CASE(JINSET) {
+        VM_TEST_BRANCH(inStringSet(program_.setValues[ins->c], VM_RB.s));
+        VM_NEXT();
+      }
+      VM_CASE(JCONTAINSK) {
+        VM_TEST_BRANCH(listHoldsString(elems, VM_RB.list, K[ins->c].s));
+        VM_NEXT();
+      }
+      VM_CASE(JLTI) {
+        VM_TEST_BRANCH(VM_RB.i < VM_RC.i);
+        VM_NEXT();
+      }
+      VM_CASE(JLEI) {
+        VM_TEST_BRANCH(VM_RB.i <= VM_RC.i);
+        VM_NEXT();
+      }
+      VM_CASE(JLED) {
+        VM_TEST_BRANCH(compare(VM_RB.d, VM_RC.d) <= 0);
+        VM_NEXT();
+      }
+
 #if !PPL_COMPUTED_GOTO
       default:  // Opcode::kCount: the verifier rejects it; a switch wants a case for it
         errorWhat_ = "invalid opcode";
@@ -1054,6 +1106,8 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
 #undef VM_SET_BOOL_AND_BRANCH
 #undef VM_FIELD
 #undef VM_FIELD_TEST
+#undef VM_GOVERNED
+#undef VM_TEST_BRANCH
 }
 
 }  // namespace ppl

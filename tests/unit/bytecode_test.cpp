@@ -342,6 +342,14 @@ Program sampleProgramWithConstantSearch() {
   return p;
 }
 
+// Rule T-DX with its `hcpcs = "J9027"` test and branch as JEQSK (word 4 becomes a NOP).
+Program sampleProgramWithTestBranch() {
+  Program p = sampleProgram();
+  p.chunks[2].code[3] = ins(Opcode::JEQSK, 1, 6, 0, 6);  // if (R6 == K0 "J9027") is true: ->6
+  p.chunks[2].code[4] = ins(Opcode::NOP);
+  return p;
+}
+
 }  // namespace
 
 TEST_CASE("opcode numbers are pinned: they are part of the .pplb format", "[bytecode]") {
@@ -417,6 +425,14 @@ TEST_CASE("opcode numbers are pinned: they are part of the .pplb format", "[byte
       {Opcode::JFCONTAINS, "JFCONTAINS", 61},  // format version 3
       {Opcode::CONTAINSK, "CONTAINSK", 62},    // format version 4
       {Opcode::JFCONTAINSK, "JFCONTAINSK", 63},  // format version 4
+      {Opcode::JPRESENT, "JPRESENT", 64},      // format version 4
+      {Opcode::JGOVERNED, "JGOVERNED", 65},    // format version 4
+      {Opcode::JEQSK, "JEQSK", 66},            // format version 4
+      {Opcode::JINSET, "JINSET", 67},          // format version 4
+      {Opcode::JCONTAINSK, "JCONTAINSK", 68},  // format version 4
+      {Opcode::JLTI, "JLTI", 69},              // format version 4
+      {Opcode::JLEI, "JLEI", 70},              // format version 4
+      {Opcode::JLED, "JLED", 71},              // format version 4
   };
   REQUIRE(sizeof(pins) / sizeof(pins[0]) == static_cast<size_t>(Opcode::kCount));
   for (const Pin& pin : pins) {
@@ -424,7 +440,8 @@ TEST_CASE("opcode numbers are pinned: they are part of the .pplb format", "[byte
     CHECK(static_cast<int>(pin.op) == pin.number);
     CHECK(std::string(opcodeName(static_cast<Opcode>(pin.number))) == pin.name);
   }
-  // 2: ISGOVERNED, EQSK, ROOTFIELD; 3: EXT and the field tests; 4: CONTAINSK, JFCONTAINSK
+  // 2: ISGOVERNED, EQSK, ROOTFIELD; 3: EXT and the field tests; 4: CONTAINSK, JFCONTAINSK and
+  // the test-and-branch forms
   CHECK(kFormatVersion == 4);
   // Two words exactly for the field tests.
   for (const Pin& pin : pins) {
@@ -628,6 +645,30 @@ TEST_CASE("the verifier rejects broken programs with a precise message", "[bytec
          p.chunks[2].code[3].c = 1;
        },
        "chunk 2 \"rule T-DX\", instruction 3 (EXT): unused operand x.c of JFCONTAINSK must be 0, not 1"},
+      {"a test that branches with a sense of 2",
+       [](Program& p) {
+         p = sampleProgramWithTestBranch();
+         p.chunks[2].code[3].a = 2;
+       },
+       "chunk 2 \"rule T-DX\", instruction 3 (JEQSK): branch sense a of JEQSK must be 0 or 1, not 2"},
+      {"JEQSK with a constant that is not a string",
+       [](Program& p) {
+         p = sampleProgramWithTestBranch();
+         p.chunks[2].code[3].c = 2;
+       },
+       "chunk 2 \"rule T-DX\", instruction 3 (JEQSK): constant K2 is not a string, but JEQSK needs a string"},
+      {"JLEI of strings",
+       [](Program& p) {
+         p = sampleProgramWithTestBranch();
+         p.chunks[2].code[3] = ins(O::JLEI, 1, 6, 6, 6);
+       },
+       "chunk 2 \"rule T-DX\", instruction 3 (JLEI): R6 holds a string, but JLEI needs an integer-like value"},
+      {"a test that branches backwards",
+       [](Program& p) {
+         p = sampleProgramWithTestBranch();
+         p.chunks[2].code[3].d = 1;
+       },
+       "chunk 2 \"rule T-DX\", instruction 3 (JEQSK): jump ->1 does not go forward (only LOOP may jump back)"},
       {"ROOTFIELD of a record that is not the root", [](Program& p) { p.chunks[2].code[7] = ins(O::ROOTFIELD, 1, 0, 4, 2); },
        "chunk 2 \"rule T-DX\", instruction 7 (ROOTFIELD): ROOTFIELD reads the claim record `Claim`, not `Line`"},
       {"ROOTFIELD of a slot out of range", [](Program& p) { p.chunks[2].code[7] = ins(O::ROOTFIELD, 1, 0, 9, 0); },
@@ -661,7 +702,7 @@ TEST_CASE("the verifier rejects broken programs with a precise message", "[bytec
       {"an unused operand that is not 0", [](Program& p) { p.chunks[2].code[14].c = 1; },
        "chunk 2 \"rule T-DX\", instruction 14 (PASS): unused operand c must be 0, not 1"},
       {"an unknown opcode", [](Program& p) { p.chunks[2].code[14].op = Opcode::kCount; },
-       "chunk 2 \"rule T-DX\", instruction 14 (?): unknown opcode 64"},
+       "chunk 2 \"rule T-DX\", instruction 14 (?): unknown opcode 72"},
       {"FAIL with the wrong argument count", [](Program& p) { p.chunks[2].code[13].c = 2; },
        "chunk 2 \"rule T-DX\", instruction 13 (FAIL): passes 2 message arguments, but the message takes 1"},
       {"FAIL with an outcome out of range", [](Program& p) { p.chunks[2].code[13].b = 1; },
@@ -740,6 +781,12 @@ TEST_CASE("the verifier accepts CONTAINSK and JFCONTAINSK, and they disassemble"
   CHECK(disassembleChunk(p, 1).find("    3  CONTAINSK  R3, R1, K1 =\"JW\"\n") != std::string::npos);
   CHECK(disassembleChunk(p, 2).find("    2  JFCONTAINSK R5, ->6, S4 (modifiers), T2 (Line)\n"
                                     "    3  EXT        when true, K1 =\"JW\"\n") != std::string::npos);
+}
+
+TEST_CASE("the verifier accepts a test that branches, and it disassembles", "[bytecode][verifier]") {
+  Program p = sampleProgramWithTestBranch();
+  CHECK(verifyMessage(p) == "");
+  CHECK(disassembleChunk(p, 2).find("    3  JEQSK      when true, R6, K0 =\"J9027\", ->6\n") != std::string::npos);
 }
 
 TEST_CASE("the verifier accepts ISGOVERNED of a claim line", "[bytecode][verifier]") {
@@ -987,12 +1034,13 @@ TEST_CASE(".pplb payload errors say what and where", "[bytecode][pplb]") {
     bytes[firstOp] = static_cast<char>(Opcode::kCount);
     fixHeader(bytes);
     CHECK_FALSE(readPplb(bytes, q, error));
-    CHECK(error == fmt::format("bad opcode 64 at byte {} (instruction 0) while reading chunk 0 code", firstOp));
+    CHECK(error == fmt::format("bad opcode 72 at byte {} (instruction 0) while reading chunk 0 code", firstOp));
   }
 }
 
 TEST_CASE(".pplb: every single-byte corruption and every truncation is rejected", "[bytecode][pplb]") {
-  Program p = GENERATE(sampleProgram(), sampleProgramWithFieldTest(), sampleProgramWithConstantSearch());
+  Program p = GENERATE(sampleProgram(), sampleProgramWithFieldTest(), sampleProgramWithConstantSearch(),
+                       sampleProgramWithTestBranch());
   std::string error;
   REQUIRE(p.link(error));
   const std::string good = encode(p);
@@ -1012,7 +1060,8 @@ TEST_CASE(".pplb: corrupt payloads behind a valid checksum never crash", "[bytec
   // What a hostile writer can do: any payload with a matching header. Decoding, link() and the
   // verifier must answer with an error or a safe program, never undefined behaviour (this test
   // earns its keep under -fsanitize=address,undefined).
-  Program p = GENERATE(sampleProgram(), sampleProgramWithFieldTest(), sampleProgramWithConstantSearch());
+  Program p = GENERATE(sampleProgram(), sampleProgramWithFieldTest(), sampleProgramWithConstantSearch(),
+                       sampleProgramWithTestBranch());
   std::string error;
   REQUIRE(p.link(error));
   const std::string good = encode(p);

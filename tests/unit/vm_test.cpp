@@ -1034,6 +1034,61 @@ TEST_CASE("vm: field tests read a field, test it and branch in one instruction",
   }
 }
 
+TEST_CASE("vm: tests of registers that branch without writing one", "[vm]") {
+  // Each case: R0 := 1, then the test jumps over `R0 := 0` when its test equals its sense a.
+  // R10 is the line, R11 "JZ", R12 absent, R13 .. R15 the integers 6, 7, 8, R16 the line's
+  // modifiers, R17 and R18 the decimals 1.5 and 2.
+  struct Case {
+    const char* what;
+    Instr test;  // d (the target) is filled in
+    bool taken;
+  };
+  OpcodeHarness h;
+  const uint16_t jz = h.t.kString("JZ"), jx = h.t.kString("JX"), six = h.t.kInt(6), seven = h.t.kInt(7),
+                 eight = h.t.kInt(8), d15 = h.t.kDecimal("1.5"), d2 = h.t.kDecimal("2.0");
+  const uint16_t codes = h.t.set({"JW", "JZ"}), others = h.t.set({"J9171"});
+  const Case cases[] = {
+      {"R11 is present", ins(O::JPRESENT, 1, 11), true},
+      {"not: R11 is present", ins(O::JPRESENT, 0, 11), false},
+      {"R12 is present", ins(O::JPRESENT, 1, 12), false},
+      {"not: R12 is present", ins(O::JPRESENT, 0, 12), true},
+      {"the line is governed", ins(O::JGOVERNED, 1, 10), true},
+      {"not: the line is governed", ins(O::JGOVERNED, 0, 10), false},
+      {"R11 = JZ", ins(O::JEQSK, 1, 11, jz), true},
+      {"R11 = JX", ins(O::JEQSK, 1, 11, jx), false},
+      {"not: R11 = JX", ins(O::JEQSK, 0, 11, jx), true},
+      {"R11 in {JW, JZ}", ins(O::JINSET, 1, 11, codes), true},
+      {"R11 in {J9171}", ins(O::JINSET, 1, 11, others), false},
+      {"modifiers hold JZ", ins(O::JCONTAINSK, 1, 16, jz), true},
+      {"modifiers hold JX", ins(O::JCONTAINSK, 1, 16, jx), false},
+      {"not: modifiers hold JX", ins(O::JCONTAINSK, 0, 16, jx), true},
+      {"an absent list holds nothing", ins(O::JCONTAINSK, 1, 12, jz), false},
+      {"6 < 7", ins(O::JLTI, 1, 13, 14), true},
+      {"7 < 7", ins(O::JLTI, 1, 14, 14), false},
+      {"not: 8 < 7", ins(O::JLTI, 0, 15, 14), true},
+      {"7 <= 7", ins(O::JLEI, 1, 14, 14), true},
+      {"8 <= 7", ins(O::JLEI, 1, 15, 14), false},
+      {"not: 8 <= 7", ins(O::JLEI, 0, 15, 14), true},
+      {"1.5 <= 2.0", ins(O::JLED, 1, 17, 18), true},
+      {"2.0 <= 2.0", ins(O::JLED, 1, 18, 18), true},
+      {"2.0 <= 1.5", ins(O::JLED, 1, 18, 17), false},
+      {"not: 2.0 <= 1.5", ins(O::JLED, 0, 18, 17), true},
+  };
+  for (const Case& c : cases) {
+    INFO(c.what);
+    OpcodeHarness run;
+    run.t = h.t;
+    Instr test = c.test;
+    test.d = 13;  // the FAIL the harness appends
+    auto r = run.run({ins(O::LINE, 10), ins(O::LOADK, 11, jz), ins(O::LOADABSENT, 12), ins(O::LOADK, 13, six),
+                      ins(O::LOADK, 14, seven), ins(O::LOADK, 15, eight),
+                      ins(O::FIELD, 16, 10, kModifiersSlot, kLineRecord), ins(O::LOADK, 17, d15),
+                      ins(O::LOADK, 18, d2), ins(O::LOADBOOL, 0, 1), test, ins(O::LOADBOOL, 0, 0), ins(O::NOP)},
+                     1);
+    CHECK(r[0].i == (c.taken ? 1 : 0));
+  }
+}
+
 TEST_CASE("ISGOVERNED reads each line's governed test, once they have all run", "[vm]") {
   // One rule on governed (J9027) lines: fails with the number of governed lines of the claim,
   // counted with ISGOVERNED over claim.lines.
@@ -1067,6 +1122,17 @@ TEST_CASE("ISGOVERNED reads each line's governed test, once they have all run", 
     Evaluator evm(early.p);
     REQUIRE_FALSE(evm.decide(claim.facts, out, error));
     CHECK(error.message == "ISGOVERNED before every line's governed test has run in governed on line 1");
+  }
+  SECTION("JGOVERNED in the governed predicate, before every line's test has run") {
+    TestProgram early;
+    const uint32_t governed = early.chunk("governed", {ins(O::LINE, 0), ins(O::LOADBOOL, 1, 1),
+                                                       ins(O::JGOVERNED, 1, 0, 0, 4), ins(O::LOADBOOL, 1, 0),
+                                                       ins(O::RETBOOL, 1)});
+    early.policy("p", {"commercial"}, governed);
+    early.link();
+    Evaluator evm(early.p);
+    REQUIRE_FALSE(evm.decide(claim.facts, out, error));
+    CHECK(error.message == "JGOVERNED before every line's governed test has run in governed on line 1");
   }
 }
 
