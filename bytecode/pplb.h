@@ -61,8 +61,8 @@
 //   4  opcodes CONTAINSK and JFCONTAINSK appended (a list of strings searched for a string
 //      constant, with and without the field read and the branch), and the tests that branch
 //      without writing a register: JPRESENT, JGOVERNED, JEQSK, JINSET, JCONTAINSK, JLTI, JLEI,
-//      JLED. The layout is unchanged; versions 1 to 3 are still read, without the opcodes added
-//      after them.
+//      JLED; and LINEFIELD (a field of the line being decided: LINE + FIELD in one). The layout
+//      is unchanged; versions 1 to 3 are still read, without the opcodes added after them.
 #pragma once
 
 #include <cstdint>

@@ -351,6 +351,12 @@ class ChunkVerifier {
                                       p_.schema.records[p_.schema.root].name, p_.schema.records[ins.d].name));
         }
         [[fallthrough]];
+      case Opcode::LINEFIELD:
+        if (ins.op == Opcode::LINEFIELD && ins.d != p_.layout.lineRecord) {
+          return fail(pc, fmt::format("LINEFIELD reads the claim line record `{}`, not `{}`",
+                                      p_.schema.records[p_.layout.lineRecord].name, p_.schema.records[ins.d].name));
+        }
+        [[fallthrough]];
       case Opcode::FIELD:
       case Opcode::JFEQSK:
       case Opcode::JFINSET:
@@ -591,7 +597,8 @@ class ChunkVerifier {
         break;
       case Opcode::ROOT: s[ins.a] = recordType(p_.schema.root); break;
       case Opcode::LINE: s[ins.a] = recordType(p_.layout.lineRecord); break;
-      case Opcode::ROOTFIELD: {
+      case Opcode::ROOTFIELD:
+      case Opcode::LINEFIELD: {
         const int32_t field = slotFields_[ins.d][ins.c];
         s[ins.a] = fieldType(p_.schema.records[ins.d].fields[static_cast<size_t>(field)].type);
         break;

@@ -300,9 +300,33 @@ Fused fuse(const Instr& field, const Instr& test, const Instr& branch) {
   return f;
 }
 
-}  // namespace
+// FIELD of a register that only LINE writes (the chunk's own line) becomes LINEFIELD, which reads
+// the line without the register. Indices do not move.
+void readLineFields(Chunk& chunk) {
+  std::vector<Instr>& code = chunk.code;
+  Registers line, other;  // registers LINE writes; registers anything else may write
+  for (size_t pc = 0; pc < code.size(); ++pc) {
+    if (code[pc].op == Opcode::LINE) {
+      line.set(code[pc].a);
+    } else {
+      other |= mayWrite(code, pc);
+    }
+    if (isTwoWord(code[pc].op)) ++pc;
+  }
+  for (size_t pc = 0; pc < code.size(); ++pc) {
+    Instr& ins = code[pc];
+    if (isTwoWord(ins.op)) {
+      ++pc;
+      continue;
+    }
+    if (ins.op == Opcode::FIELD && ins.b < kMaxRegisters && line.test(ins.b) && !other.test(ins.b)) {
+      ins.op = Opcode::LINEFIELD;
+      ins.b = 0;
+    }
+  }
+}
 
-void fuseFieldTests(Chunk& chunk) {
+void fuseTriples(Chunk& chunk) {
   if (chunk.code.size() < 3) return;
   sinkFields(chunk);
   const std::vector<Instr>& code = chunk.code;
@@ -395,6 +419,13 @@ void fuseFieldTests(Chunk& chunk) {
   }
   chunk.code = std::move(out);
   if (hasPositions) chunk.positions = std::move(positions);
+}
+
+}  // namespace
+
+void fuseFieldTests(Chunk& chunk) {
+  fuseTriples(chunk);
+  readLineFields(chunk);
 }
 
 }  // namespace ppl

@@ -218,6 +218,10 @@ Evaluator::ReuseKey Evaluator::reuseKeyOf(const Chunk& chunk) {
           continue;
         }
         break;
+      case Opcode::LINEFIELD:  // the same, without the line's register
+        if (isLine(ins.a)) return ReuseKey{};
+        if (!addSlot(ins.c)) return ReuseKey{};
+        continue;
       // Register ranges: FAIL reads R[a] .. R[a + c - 1] and R[d] (unless kNoRegister), CALL
       // reads R[c] .. R[c + d - 1].
       case Opcode::FAIL: touchesLine = inRange(ins.a, ins.c) || (ins.d != kNoRegister && isLine(ins.d)); break;
@@ -652,6 +656,10 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
         } else {
           VM_RA = slots[record.rec + ins->c];
         }
+        VM_NEXT();
+      }
+      VM_CASE(LINEFIELD) {
+        VM_RA = slots[lineBase + ins->c];
         VM_NEXT();
       }
       VM_CASE(ROOTFIELD) {

@@ -433,6 +433,7 @@ TEST_CASE("opcode numbers are pinned: they are part of the .pplb format", "[byte
       {Opcode::JLTI, "JLTI", 69},              // format version 4
       {Opcode::JLEI, "JLEI", 70},              // format version 4
       {Opcode::JLED, "JLED", 71},              // format version 4
+      {Opcode::LINEFIELD, "LINEFIELD", 72},    // format version 4
   };
   REQUIRE(sizeof(pins) / sizeof(pins[0]) == static_cast<size_t>(Opcode::kCount));
   for (const Pin& pin : pins) {
@@ -669,6 +670,10 @@ TEST_CASE("the verifier rejects broken programs with a precise message", "[bytec
          p.chunks[2].code[3].d = 1;
        },
        "chunk 2 \"rule T-DX\", instruction 3 (JEQSK): jump ->1 does not go forward (only LOOP may jump back)"},
+      {"LINEFIELD of a record that is not the line", [](Program& p) { p.chunks[2].code[1] = ins(O::LINEFIELD, 6, 0, 2, 0); },
+       "chunk 2 \"rule T-DX\", instruction 1 (LINEFIELD): LINEFIELD reads the claim line record `Line`, not `Claim`"},
+      {"LINEFIELD of a slot out of range", [](Program& p) { p.chunks[2].code[1] = ins(O::LINEFIELD, 6, 0, 9, 2); },
+       "chunk 2 \"rule T-DX\", instruction 1 (LINEFIELD): slot S9 is not a field of record `Line` (slots 1 .. 7)"},
       {"ROOTFIELD of a record that is not the root", [](Program& p) { p.chunks[2].code[7] = ins(O::ROOTFIELD, 1, 0, 4, 2); },
        "chunk 2 \"rule T-DX\", instruction 7 (ROOTFIELD): ROOTFIELD reads the claim record `Claim`, not `Line`"},
       {"ROOTFIELD of a slot out of range", [](Program& p) { p.chunks[2].code[7] = ins(O::ROOTFIELD, 1, 0, 9, 0); },
@@ -702,7 +707,7 @@ TEST_CASE("the verifier rejects broken programs with a precise message", "[bytec
       {"an unused operand that is not 0", [](Program& p) { p.chunks[2].code[14].c = 1; },
        "chunk 2 \"rule T-DX\", instruction 14 (PASS): unused operand c must be 0, not 1"},
       {"an unknown opcode", [](Program& p) { p.chunks[2].code[14].op = Opcode::kCount; },
-       "chunk 2 \"rule T-DX\", instruction 14 (?): unknown opcode 72"},
+       "chunk 2 \"rule T-DX\", instruction 14 (?): unknown opcode 73"},
       {"FAIL with the wrong argument count", [](Program& p) { p.chunks[2].code[13].c = 2; },
        "chunk 2 \"rule T-DX\", instruction 13 (FAIL): passes 2 message arguments, but the message takes 1"},
       {"FAIL with an outcome out of range", [](Program& p) { p.chunks[2].code[13].b = 1; },
@@ -787,6 +792,12 @@ TEST_CASE("the verifier accepts a test that branches, and it disassembles", "[by
   Program p = sampleProgramWithTestBranch();
   CHECK(verifyMessage(p) == "");
   CHECK(disassembleChunk(p, 2).find("    3  JEQSK      when true, R6, K0 =\"J9027\", ->6\n") != std::string::npos);
+}
+
+TEST_CASE("the verifier accepts LINEFIELD of a field of the line", "[bytecode][verifier]") {
+  Program p = sampleProgram();
+  p.chunks[2].code[1] = ins(Opcode::LINEFIELD, 6, 0, 2, 2);  // R6 := line.hcpcs, as FIELD of R5 did
+  CHECK(verifyMessage(p) == "");
 }
 
 TEST_CASE("the verifier accepts ISGOVERNED of a claim line", "[bytecode][verifier]") {
@@ -1034,7 +1045,7 @@ TEST_CASE(".pplb payload errors say what and where", "[bytecode][pplb]") {
     bytes[firstOp] = static_cast<char>(Opcode::kCount);
     fixHeader(bytes);
     CHECK_FALSE(readPplb(bytes, q, error));
-    CHECK(error == fmt::format("bad opcode 72 at byte {} (instruction 0) while reading chunk 0 code", firstOp));
+    CHECK(error == fmt::format("bad opcode 73 at byte {} (instruction 0) while reading chunk 0 code", firstOp));
   }
 }
 

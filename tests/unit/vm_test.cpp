@@ -959,6 +959,16 @@ TEST_CASE("vm: CONTAINSK looks for a string constant in a list of strings", "[vm
   CHECK(r[4].i == 1);  // the branch jumped over LOADBOOL 0
 }
 
+TEST_CASE("vm: LINEFIELD reads a field of the line being decided", "[vm]") {
+  OpcodeHarness h;
+  auto r = h.run({ins(O::LINEFIELD, 0, 0, kNumberSlot, kLineRecord), ins(O::LINEFIELD, 1, 0, kHcpcsSlot, kLineRecord),
+                  ins(O::LINE, 10), ins(O::FIELD, 2, 10, kHcpcsSlot, kLineRecord), ins(O::EQS, 3, 1, 2)},
+                 4);
+  CHECK(r[0].i == 7);
+  CHECK(r[1].s.view() == "J9027");
+  CHECK(r[3].i == 1);  // what FIELD of the line reads
+}
+
 TEST_CASE("vm: EQSK compares a string register with a string constant", "[vm]") {
   OpcodeHarness h;
   const uint16_t j9027 = h.t.kString("J9027"), other = h.t.kString("J9028"), empty = h.t.kString("");
