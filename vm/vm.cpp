@@ -28,10 +28,11 @@
 // rule that reads the decision of a line not decided yet. Those depend on the claim.
 //
 // Hot state (pc, code, the registers' address) lives in locals of run(); the facts and constants
-// are read through the Evaluator's members, set once per decide(). run() is entered once per
-// predicate and once per line for all of the line's rules: a rule's FAIL/PASS/SKIP stores and
-// traces its exit and jumps into the next rule's code (entering and leaving run() cost ~40
-// instructions, once a rule before). The per-line loop in decide()
+// are read through the Evaluator's members, set once per decide(). run() is entered once for
+// the governed predicate of all the claim's lines (its RETBOOL records a line's answer and
+// starts on the next), once per class predicate and line, and once per line for all of the
+// line's rules: a rule's FAIL/PASS/SKIP stores and traces its exit and jumps into the next
+// rule's code (entering and leaving run() cost ~40 instructions). The per-line loop in decide()
 // does not allocate once the vectors have grown to the claim's size.
 //
 // A rule that depends on its line only through a few fields (most rules read only `dos`) is run
@@ -372,15 +373,17 @@ bool Evaluator::decide(const Facts& facts, Decision& out, EvalError& error) {
   lineState_.resize(n);
   for (uint32_t i = 0; i < n; ++i) lineState_[i] = LineState{facts.element(lines_, i).rec, 0, 0, 0};
 
-  // b. Governed lines; the others are decided (not_applicable) at once.
-  for (uint32_t i = 0; i < n; ++i) {
-    const Exit e = run(chunkCode_[policy.governedChunk], lineState_[i].base);
+  // b. Governed lines; the others are decided (not_applicable) at once. One run() goes through
+  // every line: the governed chunk's RETBOOL records a line's answer and starts on the next.
+  if (n > 0) {
+    governedRun_ = GovernedRun{0, n};
+    const Exit e = run(chunkCode_[policy.governedChunk], lineState_[0].base);
+    const uint32_t failed = governedRun_.index;
+    governedRun_ = GovernedRun{};
     if (e == Exit::kError) {
-      setError(error, Context::kGoverned, std::string(), lineState_[i].base);
+      setError(error, Context::kGoverned, std::string(), lineState_[failed].base);
       return false;
     }
-    lineState_[i].governed = e == Exit::kTrue;
-    if (!lineState_[i].governed) lineState_[i].decided = 1;
   }
   governedKnown_ = true;
   linesLeft_ = 0;
@@ -1019,7 +1022,23 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
         ruleExit = Exit::kSkip;
         goto ruleEnd;
       }
-      VM_CASE(RETBOOL) { return VM_RA.i != 0 ? Exit::kTrue : Exit::kFalse; }
+      VM_CASE(RETBOOL) {
+        const bool holds = VM_RA.i != 0;
+        if (governedRun_.count == 0) return holds ? Exit::kTrue : Exit::kFalse;
+        // Step b of decide(): record this line's answer and run the chunk again on the next.
+        LineState& state = lineState_[governedRun_.index];
+        state.governed = holds;
+        state.decided = !holds;
+        if (++governedRun_.index == governedRun_.count) return Exit::kTrue;
+        lineBase = lineState_[governedRun_.index].base;
+        pc = code;
+        if (pc->op == Opcode::LINE) {
+          R[pc->a].rec = lineBase;
+          R[pc->a].absent = 0;
+          ++pc;
+        }
+        VM_NEXT();
+      }
 
       // --- field tests: two words, ins and its extension word x = *pc (see opcodes.def)
       VM_CASE(EXT) {  // the verifier never lets an extension word run alone

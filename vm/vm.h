@@ -56,7 +56,8 @@ class Evaluator {
   enum class Context : uint8_t { kGoverned, kClass, kRule };
 
   // Runs the chunk whose code starts at `code` on the line at lineBase. A predicate chunk
-  // (governed, a class) returns its RETBOOL's value. A rule chunk is rule ruleRun_.index of the
+  // (governed, a class) returns its RETBOOL's value, except the governed chunk in decide()'s
+  // step b, which goes through every line (governedRun_) and returns kTrue when done. A rule chunk is rule ruleRun_.index of the
   // line's rules: each rule's end (FAIL, PASS, SKIP) stores and traces its exit and goes
   // straight on to the next rule that must run, so run() is entered once a line, not once a
   // rule. It returns kPass when the line's rules are done, kError (ruleRun_.index names the
@@ -190,6 +191,13 @@ class Evaluator {
   };
   std::vector<LineState> lineState_;
   bool governedKnown_ = false;  // every line's `governed` is final (ISGOVERNED may read it)
+  // Step b of decide(): run() takes the governed chunk through lines index .. count - 1, its
+  // RETBOOL recording each line's answer (count 0: a predicate's RETBOOL returns its value).
+  struct GovernedRun {
+    uint32_t index = 0;
+    uint32_t count = 0;
+  };
+  GovernedRun governedRun_;
 
   // Set by run() when it returns Exit::kError.
   const char* errorWhat_ = nullptr;        // "decimal overflow", a builtin's message

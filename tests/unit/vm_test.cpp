@@ -1160,6 +1160,23 @@ TEST_CASE("decide: errors in predicates name the predicate", "[vm]") {
   TestClaim claim("CLM", "commercial", {{4, "J9027", "5", {}}});
   REQUIRE_FALSE(vm.decide(claim.facts, out, error));
   CHECK(error.message == "division by zero in governed on line 4");
+
+  // The governed test runs over all lines in one pass: an error on a later line names it, and
+  // the next claim is decided from its first line again.
+  TestProgram u;
+  const uint16_t one = u.kDecimal("1");
+  u.policy("p", {"commercial"},
+           u.chunk("governed", {ins(O::LINE, 0), ins(O::FIELD, 1, 0, kUnitsSlot, kLineRecord), ins(O::LOADK, 2, one),
+                                ins(O::DIVD, 3, 2, 1), ins(O::LOADBOOL, 4, 1), ins(O::RETBOOL, 4)}));
+  u.link();
+  Evaluator later(u.p);
+  TestClaim two("CLM", "commercial", {{4, "J9027", "5", {}}, {6, "J9027", "0", {}}, {8, "J9027", "2", {}}});
+  REQUIRE_FALSE(later.decide(two.facts, out, error));
+  CHECK(error.message == "division by zero in governed on line 6");
+  TestClaim fine("CLM", "commercial", {{4, "J9027", "5", {}}, {8, "J9027", "2", {}}});
+  REQUIRE(later.decide(fine.facts, out, error));
+  CHECK(out.lines[0].verdict == Verdict::kApprove);
+  CHECK(out.lines[1].verdict == Verdict::kApprove);
 }
 
 // --- JSON
