@@ -58,6 +58,11 @@
 //      field of a record tested and branched on: FIELD + a test + JMPIF/JMPIFNOT in one). The
 //      layout is unchanged: an extension word is stored as one more instr. Versions 1 and 2
 //      are still read, without the opcodes added after them.
+//   4  opcodes CONTAINSK and JFCONTAINSK appended (a list of strings searched for a string
+//      constant, with and without the field read and the branch), and the tests that branch
+//      without writing a register: JPRESENT, JGOVERNED, JEQSK, JINSET, JCONTAINSK, JLTI, JLEI,
+//      JLED; and LINEFIELD (a field of the line being decided: LINE + FIELD in one). The layout
+//      is unchanged; versions 1 to 3 are still read, without the opcodes added after them.
 #pragma once
 
 #include <cstdint>
@@ -69,9 +74,9 @@
 namespace ppl {
 
 constexpr char kPplbMagic[4] = {'P', 'P', 'L', 'B'};
-constexpr uint16_t kFormatVersion = 3;     // what writePplb writes
+constexpr uint16_t kFormatVersion = 4;     // what writePplb writes
 constexpr uint16_t kMinFormatVersion = 1;  // what readPplb reads
-constexpr uint16_t kMaxFormatVersion = 3;
+constexpr uint16_t kMaxFormatVersion = 4;
 constexpr size_t kPplbHeaderSize = 20;
 
 // Encodes `program` into `out` (replacing its contents). False when the program does not fit

@@ -113,6 +113,15 @@ int writtenRegisters(const Instr& ins, uint16_t out[2]) {
     case Opcode::JFLEI:
     case Opcode::JFPRESENT:
     case Opcode::JFCONTAINS:
+    case Opcode::JFCONTAINSK:
+    case Opcode::JPRESENT:  // the test-and-branch forms write nothing either
+    case Opcode::JGOVERNED:
+    case Opcode::JEQSK:
+    case Opcode::JINSET:
+    case Opcode::JCONTAINSK:
+    case Opcode::JLTI:
+    case Opcode::JLEI:
+    case Opcode::JLED:
     case Opcode::kCount: return 0;
     case Opcode::ITERNEXT:  // advances the iterator, writes the element
       out[0] = ins.a;
@@ -326,6 +335,9 @@ class ChunkVerifier {
         case 'E':
           if (!checkSet(pc, v)) return false;
           break;
+        case 'B':
+          if (v > 1) return fail(pc, fmt::format("branch sense {} of {} must be 0 or 1, not {}", name, opcodeName(ins.op), v));
+          break;
         case 'O':
         case 'N':
         case 'S': break;  // depend on other operands: checked below
@@ -340,6 +352,12 @@ class ChunkVerifier {
                                       p_.schema.records[p_.schema.root].name, p_.schema.records[ins.d].name));
         }
         [[fallthrough]];
+      case Opcode::LINEFIELD:
+        if (ins.op == Opcode::LINEFIELD && ins.d != p_.layout.lineRecord) {
+          return fail(pc, fmt::format("LINEFIELD reads the claim line record `{}`, not `{}`",
+                                      p_.schema.records[p_.layout.lineRecord].name, p_.schema.records[ins.d].name));
+        }
+        [[fallthrough]];
       case Opcode::FIELD:
       case Opcode::JFEQSK:
       case Opcode::JFINSET:
@@ -347,7 +365,8 @@ class ChunkVerifier {
       case Opcode::JFLTI:
       case Opcode::JFLEI:
       case Opcode::JFPRESENT:
-      case Opcode::JFCONTAINS: {
+      case Opcode::JFCONTAINS:
+      case Opcode::JFCONTAINSK: {
         const uint32_t slotCount = p_.schema.records[ins.d].slotCount();
         if (ins.c < 1 || ins.c >= slotCount) {
           return fail(pc, fmt::format("slot S{} is not a field of record `{}` (slots 1 .. {})", ins.c,
@@ -588,7 +607,8 @@ class ChunkVerifier {
         break;
       case Opcode::ROOT: s[ins.a] = recordType(p_.schema.root); break;
       case Opcode::LINE: s[ins.a] = recordType(p_.layout.lineRecord); break;
-      case Opcode::ROOTFIELD: {
+      case Opcode::ROOTFIELD:
+      case Opcode::LINEFIELD: {
         const int32_t field = slotFields_[ins.d][ins.c];
         s[ins.a] = fieldType(p_.schema.records[ins.d].fields[static_cast<size_t>(field)].type);
         break;
@@ -669,6 +689,17 @@ class ChunkVerifier {
         s[ins.a] = typeOf(Tag::kIntLike);
         break;
       }
+      case Opcode::CONTAINSK: {
+        if (p_.constants[ins.c].kind != ValueKind::kString) {
+          return fail(pc, fmt::format("constant K{} is not a string, but CONTAINSK looks for a string", ins.c));
+        }
+        const RegType list = s[ins.b];
+        if (list.tag != Tag::kAbsent && (list.tag != Tag::kList || list.elem != ValueKind::kString)) {
+          return badRead(pc, ins.b, list, "a list of string");
+        }
+        s[ins.a] = typeOf(Tag::kIntLike);
+        break;
+      }
       case Opcode::LEN:
         if (!need(pc, s, ins.b, Tag::kList)) return false;
         s[ins.a] = typeOf(Tag::kIntLike);
@@ -699,6 +730,37 @@ class ChunkVerifier {
         s[ins.a] = typeOf(Tag::kDecimal);
         break;
       case Opcode::JMP: return flowTo(pc, ins.b, s);
+      // Test and branch: the reads of the test they stand for, no write, two successors.
+      case Opcode::JPRESENT:
+        if (!needDefined(pc, s, ins.b)) return false;
+        return flowTo(pc, ins.d, s) && flowTo(pc, next, s);
+      case Opcode::JGOVERNED:
+        if (!needRecord(pc, s, ins.b, p_.layout.lineRecord)) return false;
+        return flowTo(pc, ins.d, s) && flowTo(pc, next, s);
+      case Opcode::JEQSK:
+      case Opcode::JCONTAINSK:
+        if (p_.constants[ins.c].kind != ValueKind::kString) {
+          return fail(pc, fmt::format("constant K{} is not a string, but {} needs a string", ins.c, opcodeName(ins.op)));
+        }
+        if (ins.op == Opcode::JEQSK) {
+          if (!need(pc, s, ins.b, Tag::kString)) return false;
+        } else {
+          const RegType list = s[ins.b];
+          if (list.tag != Tag::kAbsent && (list.tag != Tag::kList || list.elem != ValueKind::kString)) {
+            return badRead(pc, ins.b, list, "a list of string");
+          }
+        }
+        return flowTo(pc, ins.d, s) && flowTo(pc, next, s);
+      case Opcode::JINSET:
+        if (!need(pc, s, ins.b, Tag::kString)) return false;
+        return flowTo(pc, ins.d, s) && flowTo(pc, next, s);
+      case Opcode::JLTI:
+      case Opcode::JLEI:
+        if (!need(pc, s, ins.b, Tag::kIntLike) || !need(pc, s, ins.c, Tag::kIntLike)) return false;
+        return flowTo(pc, ins.d, s) && flowTo(pc, next, s);
+      case Opcode::JLED:
+        if (!need(pc, s, ins.b, Tag::kDecimal) || !need(pc, s, ins.c, Tag::kDecimal)) return false;
+        return flowTo(pc, ins.d, s) && flowTo(pc, next, s);
       case Opcode::JMPIF:
       case Opcode::JMPIFNOT:
         if (!need(pc, s, ins.a, Tag::kIntLike)) return false;
@@ -747,6 +809,7 @@ class ChunkVerifier {
       case Opcode::JFLEI:
       case Opcode::JFPRESENT:
       case Opcode::JFCONTAINS:
+      case Opcode::JFCONTAINSK:
       case Opcode::kCount: return fail(pc, "unknown opcode");  // two-word: stepFieldTest
     }
     return flowTo(pc, next, s);
@@ -789,6 +852,12 @@ class ChunkVerifier {
         if (!needKind(pc, s, x.b, kind, kind)) return false;
         break;
       }
+      case Opcode::JFCONTAINSK:
+        if (p_.constants[x.b].kind != ValueKind::kString) {
+          return fail(pc, fmt::format("constant K{} is not a string, but JFCONTAINSK looks for a string", x.b));
+        }
+        if (f.tag != Tag::kList || f.elem != ValueKind::kString) return badField("a list of string");
+        break;
       default: return fail(pc, "not a field test");
     }
     return flowTo(pc, ins.b, s) && flowTo(pc, pc + 2, s);

@@ -835,7 +835,8 @@ void Generator::expr(const Expr& e, uint8_t target) {
       const bool omit = std::exchange(omitNot_, false);
       int mark = top_;
       const Expr& coll = *e.kids[1];
-      uint8_t v = widenedOperand(e, 0, *e.kids[0]);
+      const int constantK = !coll.type.stringSet && coll.type.elem == TypeKind::kString ? stringConstantOf(*e.kids[0]) : -1;
+      uint8_t v = constantK >= 0 ? 0 : widenedOperand(e, 0, *e.kids[0]);
       span_ = e.span;
       if (coll.type.stringSet) {
         std::vector<std::string> members;
@@ -848,6 +849,10 @@ void Generator::expr(const Expr& e, uint8_t target) {
           members = coll.constRef->foldedSet;
         }
         emit(Opcode::INSET, target, v, stringSet(members));
+      } else if (constantK >= 0) {  // "C61" in diagnoses: CONTAINSK, no LOADK
+        uint8_t l = operand(coll);
+        span_ = e.span;
+        emit(Opcode::CONTAINSK, target, l, static_cast<uint32_t>(constantK));
       } else {
         uint8_t l = operand(coll);
         span_ = e.span;

@@ -1,7 +1,8 @@
 // Fusing FIELD + test + branch (see field_tests.h). Conditions on a record's fields are the most
 // common shape in policies (`t.drug = "docetaxel"`, `m.start <= dos`, `m.end is absent`), and
 // each costs three dispatches and two register writes that nothing reads; the fused form is one
-// dispatch and no write.
+// dispatch and no write. A test of registers followed by a branch on its result (`height is
+// absent`, `l is governed`, `units <= 60`) becomes the test's branching form the same way.
 //
 // Safety rests on liveness: a fused instruction no longer writes the field's register t or the
 // test's register r, so both must be dead after the branch (not read on any path before being
@@ -25,6 +26,29 @@ constexpr const char* kOperandKinds[] = {
 };
 
 bool isBranch(Opcode op) { return op == Opcode::JMPIF || op == Opcode::JMPIFNOT; }
+
+// The test-and-branch form of a test (JLEI for LEI), or NOP when it has none. The form keeps the
+// test's operands b and c, takes the sense in a and the target in d.
+Opcode branchFormOf(Opcode test) {
+  switch (test) {
+    case Opcode::ISPRESENT: return Opcode::JPRESENT;
+    case Opcode::ISGOVERNED: return Opcode::JGOVERNED;
+    case Opcode::EQSK: return Opcode::JEQSK;
+    case Opcode::INSET: return Opcode::JINSET;
+    case Opcode::CONTAINSK: return Opcode::JCONTAINSK;
+    case Opcode::LTI: return Opcode::JLTI;
+    case Opcode::LEI: return Opcode::JLEI;
+    case Opcode::LED: return Opcode::JLED;
+    default: return Opcode::NOP;
+  }
+}
+bool isTestBranch(Opcode op) {
+  switch (op) {
+    case Opcode::JPRESENT: case Opcode::JGOVERNED: case Opcode::JEQSK: case Opcode::JINSET:
+    case Opcode::JCONTAINSK: case Opcode::JLTI: case Opcode::JLEI: case Opcode::JLED: return true;
+    default: return false;
+  }
+}
 
 void addRange(Registers& r, uint32_t first, uint32_t count) {
   for (uint32_t i = first; i < first + count && i < kMaxRegisters; ++i) r.set(i);
@@ -77,6 +101,11 @@ int successorsOf(const std::vector<Instr>& code, size_t pc, uint32_t out[2]) {
   if (isTwoWord(ins.op)) {
     out[0] = next;
     out[1] = ins.b;
+    return 2;
+  }
+  if (isTestBranch(ins.op)) {
+    out[0] = next;
+    out[1] = ins.d;
     return 2;
   }
   switch (ins.op) {
@@ -241,6 +270,9 @@ Fused fuse(const Instr& field, const Instr& test, const Instr& branch) {
     case Opcode::CONTAINS:
       if (test.b == t && test.c != t) op = Opcode::JFCONTAINS, operand = test.c, kind = test.d;
       break;
+    case Opcode::CONTAINSK:
+      if (test.b == t) op = Opcode::JFCONTAINSK, operand = test.c;
+      break;
     case Opcode::EQI:  // symmetric
       if (test.b == t && test.c != t) op = Opcode::JFEQI, operand = test.c;
       if (test.c == t && test.b != t) op = Opcode::JFEQI, operand = test.b;
@@ -268,9 +300,33 @@ Fused fuse(const Instr& field, const Instr& test, const Instr& branch) {
   return f;
 }
 
-}  // namespace
+// FIELD of a register that only LINE writes (the chunk's own line) becomes LINEFIELD, which reads
+// the line without the register. Indices do not move.
+void readLineFields(Chunk& chunk) {
+  std::vector<Instr>& code = chunk.code;
+  Registers line, other;  // registers LINE writes; registers anything else may write
+  for (size_t pc = 0; pc < code.size(); ++pc) {
+    if (code[pc].op == Opcode::LINE) {
+      line.set(code[pc].a);
+    } else {
+      other |= mayWrite(code, pc);
+    }
+    if (isTwoWord(code[pc].op)) ++pc;
+  }
+  for (size_t pc = 0; pc < code.size(); ++pc) {
+    Instr& ins = code[pc];
+    if (isTwoWord(ins.op)) {
+      ++pc;
+      continue;
+    }
+    if (ins.op == Opcode::FIELD && ins.b < kMaxRegisters && line.test(ins.b) && !other.test(ins.b)) {
+      ins.op = Opcode::LINEFIELD;
+      ins.b = 0;
+    }
+  }
+}
 
-void fuseFieldTests(Chunk& chunk) {
+void fuseTriples(Chunk& chunk) {
   if (chunk.code.size() < 3) return;
   sinkFields(chunk);
   const std::vector<Instr>& code = chunk.code;
@@ -305,6 +361,29 @@ void fuseFieldTests(Chunk& chunk) {
         continue;
       }
     }
+    // A test + branch on its register, which nothing reads afterwards: the test-and-branch form.
+    const Opcode branchForm = branchFormOf(code[pc].op);
+    if (branchForm != Opcode::NOP && pc + 1 < code.size() && !target[pc + 1] && isBranch(code[pc + 1].op) &&
+        code[pc + 1].a == code[pc].a) {
+      Registers after;
+      uint32_t next[2];
+      const int n = successorsOf(code, pc + 1, next);
+      for (int i = 0; i < n; ++i) {
+        if (next[i] < code.size()) after |= live[next[i]];
+      }
+      if (!after.test(code[pc].a)) {
+        Instr j;
+        j.op = branchForm;
+        j.a = code[pc + 1].op == Opcode::JMPIF ? 1 : 0;
+        j.b = code[pc].b;
+        j.c = code[pc].c;
+        j.d = code[pc + 1].b;
+        put(j, pc);
+        newIndex[pc + 1] = static_cast<uint32_t>(out.size() - 1);
+        pc += 2;
+        continue;
+      }
+    }
     if (isTwoWord(code[pc].op)) {  // already fused (a second run): keep the pair
       put(code[pc], pc);
       newIndex[pc + 1] = static_cast<uint32_t>(out.size());
@@ -320,6 +399,10 @@ void fuseFieldTests(Chunk& chunk) {
 
   for (size_t pc = 0; pc < out.size(); ++pc) {
     Instr& ins = out[pc];
+    if (isTestBranch(ins.op)) {
+      ins.d = static_cast<uint16_t>(newIndex[ins.d]);
+      continue;
+    }
     if (isTwoWord(ins.op)) {
       ins.b = static_cast<uint16_t>(newIndex[ins.b]);
       ++pc;  // the extension word holds no jump
@@ -336,6 +419,13 @@ void fuseFieldTests(Chunk& chunk) {
   }
   chunk.code = std::move(out);
   if (hasPositions) chunk.positions = std::move(positions);
+}
+
+}  // namespace
+
+void fuseFieldTests(Chunk& chunk) {
+  fuseTriples(chunk);
+  readLineFields(chunk);
 }
 
 }  // namespace ppl

@@ -1,7 +1,9 @@
 // The last step of code generation for a chunk: FIELD + a test + JMPIF/JMPIFNOT becomes one
 // two-word field test (JFEQSK ... JFCONTAINS, bytecode/opcodes.def) wherever the three form one
 // straight-line piece and neither the field's register nor the test's is read afterwards. A
-// FIELD loaded ahead of its test is first moved down to it where that changes nothing.
+// FIELD loaded ahead of its test is first moved down to it where that changes nothing. Likewise
+// a test of registers + JMPIF/JMPIFNOT on its result becomes one test-and-branch word (JPRESENT
+// ... JLED) where the result is not read afterwards.
 #pragma once
 
 #include "bytecode/bytecode.h"

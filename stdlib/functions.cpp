@@ -1,7 +1,5 @@
 #include "stdlib/functions.h"
 
-#include <cctype>
-
 #include "runtime/decimal.h"
 
 namespace ppl {
@@ -25,12 +23,14 @@ const char* fnRound(const Value* args, Value& out) {
   return nullptr;
 }
 // A text field that holds only white space counts as empty (docs/spec/j9027-policies.md, "Strings").
+// White space is the C locale's isspace set, spelled out: std::isspace asks the locale's table
+// through a function call for every byte, and pplc never changes the locale.
+bool isWhiteSpace(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 const char* fnBlank(const Value* args, Value& out) {
   const StrRef s = args[0].s;
-  for (uint32_t i = 0; i < s.size; ++i) {
-    if (!std::isspace(static_cast<unsigned char>(s.data[i]))) { out = Value::ofBool(false); return nullptr; }
-  }
-  out = Value::ofBool(true);
+  bool blank = true;
+  for (uint32_t i = 0; i < s.size && blank; ++i) blank = isWhiteSpace(s.data[i]);
+  out = Value::ofBool(blank);
   return nullptr;
 }
 const char* fnLength(const Value* args, Value& out) { out = Value::ofInt(args[0].s.size); return nullptr; }

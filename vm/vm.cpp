@@ -28,10 +28,11 @@
 // rule that reads the decision of a line not decided yet. Those depend on the claim.
 //
 // Hot state (pc, code, the registers' address) lives in locals of run(); the facts and constants
-// are read through the Evaluator's members, set once per decide(). run() is entered once per
-// predicate and once per line for all of the line's rules: a rule's FAIL/PASS/SKIP stores and
-// traces its exit and jumps into the next rule's code (entering and leaving run() cost ~40
-// instructions, once a rule before). The per-line loop in decide()
+// are read through the Evaluator's members, set once per decide(). run() is entered once for
+// the governed predicate of all the claim's lines (its RETBOOL records a line's answer and
+// starts on the next), once per class predicate and line, and once per line for all of the
+// line's rules: a rule's FAIL/PASS/SKIP stores and traces its exit and jumps into the next
+// rule's code (entering and leaving run() cost ~40 instructions). The per-line loop in decide()
 // does not allocate once the vectors have grown to the claim's size.
 //
 // A rule that depends on its line only through a few fields (most rules read only `dos`) is run
@@ -139,6 +140,16 @@ bool listContainsOther(const Value* p, const Value* end, const Value& x, ValueKi
   return false;
 }
 
+// CONTAINSK's and JFCONTAINSK's search: a string constant in a list of strings.
+[[gnu::noinline]] bool listHoldsString(const Value* elems, ListRef list, const StrRef& x) {
+  const Value* p = elems + list.begin;
+  const Value* const end = p + list.count;
+  for (; p != end; ++p) {
+    if (!p->absent && p->s == x) return true;
+  }
+  return false;
+}
+
 // The bytes that hold a Decimal's value: lo, hi and exp, in declaration order at offsets 0, 8
 // and 16 of a standard-layout class; the rest is padding, which may hold anything.
 static_assert(sizeof(Decimal) == 24, "Decimal is lo, hi, exp and padding");
@@ -208,6 +219,10 @@ Evaluator::ReuseKey Evaluator::reuseKeyOf(const Chunk& chunk) {
           continue;
         }
         break;
+      case Opcode::LINEFIELD:  // the same, without the line's register
+        if (isLine(ins.a)) return ReuseKey{};
+        if (!addSlot(ins.c)) return ReuseKey{};
+        continue;
       // Register ranges: FAIL reads R[a] .. R[a + c - 1] and R[d] (unless kNoRegister), CALL
       // reads R[c] .. R[c + d - 1].
       case Opcode::FAIL: touchesLine = inRange(ins.a, ins.c) || (ins.d != kNoRegister && isLine(ins.d)); break;
@@ -225,6 +240,10 @@ Evaluator::ReuseKey Evaluator::reuseKeyOf(const Chunk& chunk) {
       case Opcode::JMPIFNOT: case Opcode::PASS: case Opcode::SKIP: case Opcode::RETBOOL:
       case Opcode::EQSK:
       case Opcode::ROOTFIELD:
+      case Opcode::CONTAINSK:
+      case Opcode::JPRESENT: case Opcode::JEQSK: case Opcode::JINSET: case Opcode::JCONTAINSK:
+      case Opcode::JLTI: case Opcode::JLEI: case Opcode::JLED:
+      case Opcode::JGOVERNED:  // as ISGOVERNED
       case Opcode::ISGOVERNED:  // fixed per claim; on the line's own register it touches the line
         break;
       // DECISION reads other lines' verdicts, which change between lines; ADJUST records more
@@ -275,8 +294,8 @@ Evaluator::Evaluator(const Program& program) : program_(program) {
     for (const RuleInfo& rule : policy.rules) {
       const Chunk& chunk = program.chunks[rule.chunk];
       const bool line = !chunk.code.empty() && chunk.code[0].op == Opcode::LINE;
-      steps.push_back(RuleStep{chunk.code.data(), rule.chunk, chunkReuse_[rule.chunk].reusable,
-                               static_cast<uint8_t>(line ? 1 : 0), line ? chunk.code[0].a : uint8_t{0}});
+      steps.push_back(RuleStep{chunk.code.data(), chunk.code.data() + (line ? 1 : 0), rule.chunk,
+                               chunkReuse_[rule.chunk].reusable, line ? chunk.code[0].a : uint8_t{0}});
     }
   }
   constants_ = program.constantValues.data();
@@ -315,7 +334,12 @@ void Evaluator::setError(EvalError& error, Context context, const std::string& n
 }
 
 bool Evaluator::decide(const Facts& facts, Decision& out, EvalError& error) {
-  out.clear();
+  // out.clear(), except for the lines, which are reset below without first emptying them (the
+  // vector's resize from zero was an out-of-line call on every claim).
+  out.policy = -1;
+  out.verdict = Verdict::kNotApplicable;
+  out.reasons.clear();
+  out.adjustments.clear();
   if (trace_ != nullptr) trace_->clear();
   if (++claim_ == 0) {  // wrapped: forget every stored result, which might carry the new number
     for (RuleResult& result : ruleResults_) result.claim = 0;
@@ -331,7 +355,12 @@ bool Evaluator::decide(const Facts& facts, Decision& out, EvalError& error) {
   const Value& linesValue = facts.field(Facts::kRootBase, program_.layout.linesSlot);
   lines_ = linesValue.absent ? ListRef{0, 0} : linesValue.list;
   const uint32_t n = lines_.count;
-  out.lines.resize(n);  // every line starts not_applicable
+  if (n <= out.lines.size()) {
+    out.lines.erase(out.lines.begin() + n, out.lines.end());
+  } else {
+    out.lines.resize(n);
+  }
+  std::fill(out.lines.begin(), out.lines.end(), LineDecision{});  // every line starts not_applicable
 
   // a. The policy, by line of business.
   const int policyIndex = findPolicy();
@@ -344,15 +373,17 @@ bool Evaluator::decide(const Facts& facts, Decision& out, EvalError& error) {
   lineState_.resize(n);
   for (uint32_t i = 0; i < n; ++i) lineState_[i] = LineState{facts.element(lines_, i).rec, 0, 0, 0};
 
-  // b. Governed lines; the others are decided (not_applicable) at once.
-  for (uint32_t i = 0; i < n; ++i) {
-    const Exit e = run(chunkCode_[policy.governedChunk], lineState_[i].base);
+  // b. Governed lines; the others are decided (not_applicable) at once. One run() goes through
+  // every line: the governed chunk's RETBOOL records a line's answer and starts on the next.
+  if (n > 0) {
+    governedRun_ = GovernedRun{0, n};
+    const Exit e = run(chunkCode_[policy.governedChunk], lineState_[0].base);
+    const uint32_t failed = governedRun_.index;
+    governedRun_ = GovernedRun{};
     if (e == Exit::kError) {
-      setError(error, Context::kGoverned, std::string(), lineState_[i].base);
+      setError(error, Context::kGoverned, std::string(), lineState_[failed].base);
       return false;
     }
-    lineState_[i].governed = e == Exit::kTrue;
-    if (!lineState_[i].governed) lineState_[i].decided = 1;
   }
   governedKnown_ = true;
   linesLeft_ = 0;
@@ -412,6 +443,7 @@ bool Evaluator::decideLine(const PolicyInfo& policy, uint32_t lineIndex, EvalErr
   --linesLeft_;
   ruleRun_.store = linesLeft_ > 0;
   ruleRun_.lookUp = linesDecided_ > 0;
+  ruleRun_.plain = !ruleRun_.store && !ruleRun_.lookUp && trace_ == nullptr;
   ++linesDecided_;
   uint32_t r = 0;
   while (r < ruleRun_.count && takeStoredResult(r)) ++r;
@@ -448,15 +480,20 @@ bool Evaluator::decideLine(const PolicyInfo& policy, uint32_t lineIndex, EvalErr
 }
 
 inline bool Evaluator::takeStoredResult(uint32_t r) {
-  return ruleRun_.lookUp && ruleRun_.steps[r].reusable && ruleResults_[r].claim == claim_ && takeStoredIfSameFacts(r);
+  if (!ruleRun_.lookUp || !ruleRun_.steps[r].reusable) return false;
+  const RuleResult& stored = ruleResults_[r];
+  if (stored.claim != claim_ || !sameKey(chunkReuse_[ruleRun_.steps[r].chunk], stored.lineBase, ruleRun_.lineBase)) {
+    return false;
+  }
+  // A passed or skipped rule leaves nothing to add unless the rules are traced.
+  if (stored.exit == Exit::kFail || trace_ != nullptr) addStoredResult(r);
+  return true;
 }
 
-bool Evaluator::takeStoredIfSameFacts(uint32_t r) {
+void Evaluator::addStoredResult(uint32_t r) {
   const RuleResult& stored = ruleResults_[r];
-  if (!sameKey(chunkReuse_[ruleRun_.steps[r].chunk], stored.lineBase, ruleRun_.lineBase)) return false;
   if (stored.exit == Exit::kFail) out_->reasons.push_back(stored.reason);
   if (trace_ != nullptr) traceRule(ruleRun_.lineIndex, r, stored.exit);
-  return true;
 }
 
 // Out of line, so that the interpreter loop keeps its registers for the common instructions.
@@ -519,6 +556,29 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
         pc = vmResult ? code + pc->b : pc + 1;                                           \
       }                                                                                  \
     }                                                                                    \
+  } while (0)
+
+// out := whether the claim line R[b] is governed (ISGOVERNED, JGOVERNED), after the same refusal
+// as DECISION's for a record that is not a claim line; and the governed tests of step b must all
+// have run (a hostile governed chunk could ask earlier). Returns from run() on an error.
+#define VM_GOVERNED(opName, out)                                                            \
+  do {                                                                                      \
+    const uint32_t vmBase = VM_RB.rec;                                                      \
+    const uint64_t vmOrdinal = static_cast<uint64_t>(slots[vmBase].i);                      \
+    if (vmOrdinal >= lines_.count || lineState_[vmOrdinal].base != vmBase) {                \
+      errorWhat_ = opName " of a record that is not a claim line";                          \
+      return Exit::kError;                                                                  \
+    }                                                                                       \
+    if (!governedKnown_) {                                                                  \
+      errorWhat_ = opName " before every line's governed test has run";                     \
+      return Exit::kError;                                                                  \
+    }                                                                                       \
+    out = lineState_[vmOrdinal].governed != 0;                                              \
+  } while (0)
+// A test and branch: pc := d when `test` equals the sense a.
+#define VM_TEST_BRANCH(test)                      \
+  do {                                            \
+    if ((test) == (ins->a != 0)) pc = code + ins->d; \
   } while (0)
 
 // A field test's operand: field c of the record R[a], or an absent value if R[a] is absent
@@ -599,6 +659,10 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
         } else {
           VM_RA = slots[record.rec + ins->c];
         }
+        VM_NEXT();
+      }
+      VM_CASE(LINEFIELD) {
+        VM_RA = slots[lineBase + ins->c];
         VM_NEXT();
       }
       VM_CASE(ROOTFIELD) {
@@ -784,6 +848,10 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
         VM_SET_BOOL_AND_BRANCH(listContains(elems, VM_RB.list, VM_RC, static_cast<ValueKind>(ins->d)));
         VM_NEXT();
       }
+      VM_CASE(CONTAINSK) {
+        VM_SET_BOOL_AND_BRANCH(listHoldsString(elems, VM_RB.list, K[ins->c].s));
+        VM_NEXT();
+      }
       VM_CASE(LEN) {
         setInt(VM_RA, VM_RB.list.count);
         VM_NEXT();
@@ -893,26 +961,15 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
         VM_NEXT();
       }
       VM_CASE(ISGOVERNED) {
-        // The same refusal as DECISION for a record that is not a claim line; and the governed
-        // tests of step b must all have run (a hostile governed chunk could ask earlier).
-        const uint32_t base = VM_RB.rec;
-        const uint64_t ordinal = static_cast<uint64_t>(slots[base].i);
-        if (ordinal >= lines_.count || lineState_[ordinal].base != base) {
-          errorWhat_ = "ISGOVERNED of a record that is not a claim line";
-          return Exit::kError;
-        }
-        if (!governedKnown_) {
-          errorWhat_ = "ISGOVERNED before every line's governed test has run";
-          return Exit::kError;
-        }
-        VM_SET_BOOL_AND_BRANCH(lineState_[ordinal].governed != 0);
+        bool governed;
+        VM_GOVERNED("ISGOVERNED", governed);
+        VM_SET_BOOL_AND_BRANCH(governed);
         VM_NEXT();
       }
       VM_CASE(FAIL) {
         const uint32_t ruleIndex = ruleRun_.index;
         const Outcome& outcome = ruleRun_.rules[ruleIndex].outcomes[ins->b];
-        out_->reasons.emplace_back();
-        Reason& reason = out_->reasons.back();
+        Reason& reason = out_->reasons.emplace_back(Reason::ArgsUnwritten{});
         reason.rule = ruleIndex;
         reason.outcome = ins->b;
         reason.group = outcome.groupComputed ? static_cast<AdjustmentGroup>(R[ins->d].i) : outcome.group;
@@ -937,21 +994,25 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
         // this same call.
         {
           uint32_t r = ruleRun_.index;
-          if (ruleRun_.store && ruleRun_.steps[r].reusable) {
-            RuleResult& stored = ruleResults_[r];
-            stored.claim = claim_;
-            stored.lineBase = lineBase;
-            stored.exit = ruleExit;
-            if (ruleExit == Exit::kFail) stored.reason = out_->reasons.back();
-          }
-          if (trace_ != nullptr) traceRule(ruleRun_.lineIndex, r, ruleExit);
-          do {
+          if (ruleRun_.plain) {  // a claim's only governed line, untraced: the next rule runs
             if (++r == ruleRun_.count) return Exit::kPass;
-          } while (takeStoredResult(r));
+          } else {
+            if (ruleRun_.store && ruleRun_.steps[r].reusable) {
+              RuleResult& stored = ruleResults_[r];
+              stored.claim = claim_;
+              stored.lineBase = lineBase;
+              stored.exit = ruleExit;
+              if (ruleExit == Exit::kFail) stored.reason = out_->reasons.back();
+            }
+            if (trace_ != nullptr) traceRule(ruleRun_.lineIndex, r, ruleExit);
+            do {
+              if (++r == ruleRun_.count) return Exit::kPass;
+            } while (takeStoredResult(r));
+          }
           ruleRun_.index = r;
           const RuleStep& step = ruleRun_.steps[r];
           code = step.code;
-          pc = code + step.entry;
+          pc = step.start;
           R[step.lineRegister].rec = lineBase;
           R[step.lineRegister].absent = 0;
         }
@@ -961,7 +1022,23 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
         ruleExit = Exit::kSkip;
         goto ruleEnd;
       }
-      VM_CASE(RETBOOL) { return VM_RA.i != 0 ? Exit::kTrue : Exit::kFalse; }
+      VM_CASE(RETBOOL) {
+        const bool holds = VM_RA.i != 0;
+        if (governedRun_.count == 0) return holds ? Exit::kTrue : Exit::kFalse;
+        // Step b of decide(): record this line's answer and run the chunk again on the next.
+        LineState& state = lineState_[governedRun_.index];
+        state.governed = holds;
+        state.decided = !holds;
+        if (++governedRun_.index == governedRun_.count) return Exit::kTrue;
+        lineBase = lineState_[governedRun_.index].base;
+        pc = code;
+        if (pc->op == Opcode::LINE) {
+          R[pc->a].rec = lineBase;
+          R[pc->a].absent = 0;
+          ++pc;
+        }
+        VM_NEXT();
+      }
 
       // --- field tests: two words, ins and its extension word x = *pc (see opcodes.def)
       VM_CASE(EXT) {  // the verifier never lets an extension word run alone
@@ -996,6 +1073,46 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
         VM_FIELD_TEST(listContains(elems, field.list, R[x.b], static_cast<ValueKind>(x.c)));
         VM_NEXT();
       }
+      VM_CASE(JFCONTAINSK) {
+        VM_FIELD_TEST(listHoldsString(elems, field.list, K[x.b].s));
+        VM_NEXT();
+      }
+
+      // --- test and branch (see opcodes.def): pc := d when the test equals the sense a
+      VM_CASE(JPRESENT) {
+        VM_TEST_BRANCH(!VM_RB.absent);
+        VM_NEXT();
+      }
+      VM_CASE(JGOVERNED) {
+        bool governed;
+        VM_GOVERNED("JGOVERNED", governed);
+        VM_TEST_BRANCH(governed);
+        VM_NEXT();
+      }
+      VM_CASE(JEQSK) {
+        VM_TEST_BRANCH(VM_RB.s == K[ins->c].s);
+        VM_NEXT();
+      }
+      VM_CASE(JINSET) {
+        VM_TEST_BRANCH(inStringSet(program_.setValues[ins->c], VM_RB.s));
+        VM_NEXT();
+      }
+      VM_CASE(JCONTAINSK) {
+        VM_TEST_BRANCH(listHoldsString(elems, VM_RB.list, K[ins->c].s));
+        VM_NEXT();
+      }
+      VM_CASE(JLTI) {
+        VM_TEST_BRANCH(VM_RB.i < VM_RC.i);
+        VM_NEXT();
+      }
+      VM_CASE(JLEI) {
+        VM_TEST_BRANCH(VM_RB.i <= VM_RC.i);
+        VM_NEXT();
+      }
+      VM_CASE(JLED) {
+        VM_TEST_BRANCH(compare(VM_RB.d, VM_RC.d) <= 0);
+        VM_NEXT();
+      }
 
 #if !PPL_COMPUTED_GOTO
       default:  // Opcode::kCount: the verifier rejects it; a switch wants a case for it
@@ -1016,6 +1133,8 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
 #undef VM_SET_BOOL_AND_BRANCH
 #undef VM_FIELD
 #undef VM_FIELD_TEST
+#undef VM_GOVERNED
+#undef VM_TEST_BRANCH
 }
 
 }  // namespace ppl

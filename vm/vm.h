@@ -56,7 +56,8 @@ class Evaluator {
   enum class Context : uint8_t { kGoverned, kClass, kRule };
 
   // Runs the chunk whose code starts at `code` on the line at lineBase. A predicate chunk
-  // (governed, a class) returns its RETBOOL's value. A rule chunk is rule ruleRun_.index of the
+  // (governed, a class) returns its RETBOOL's value, except the governed chunk in decide()'s
+  // step b, which goes through every line (governedRun_) and returns kTrue when done. A rule chunk is rule ruleRun_.index of the
   // line's rules: each rule's end (FAIL, PASS, SKIP) stores and traces its exit and goes
   // straight on to the next rule that must run, so run() is entered once a line, not once a
   // rule. It returns kPass when the line's rules are done, kError (ruleRun_.index names the
@@ -102,13 +103,13 @@ class Evaluator {
 
   // A policy's rules as run() steps through them, made when the Evaluator is: rule r's code,
   // its chunk, whether its results may be reused (chunkReuse_[chunk].reusable), and its leading
-  // LINE done ahead: run() enters at code + entry after writing the line into R[lineRegister]
+  // LINE done ahead: run() enters at `start` after writing the line into R[lineRegister]
   // (R0 for a chunk without a leading LINE, which writes every register before reading it).
   struct RuleStep {
     const Instr* code;
+    const Instr* start;  // code + 1 past a leading LINE, else code
     uint32_t chunk;
     bool reusable;
-    uint8_t entry;         // 1 past a leading LINE, else 0
     uint8_t lineRegister;  // the leading LINE's register, else 0
   };
   std::vector<std::vector<RuleStep>> ruleSteps_;  // by policy
@@ -124,6 +125,7 @@ class Evaluator {
     // earlier line of the claim may have stored them (a claim's first or only line skips both).
     bool store = false;
     bool lookUp = false;
+    bool plain = false;  // none of the two, and no trace: the step from rule to rule is shortest
   };
   RuleRun ruleRun_;
   uint32_t linesLeft_ = 0;     // governed lines of the claim not decided yet
@@ -131,8 +133,9 @@ class Evaluator {
   // If rule r may take the result it stored for an earlier line of this claim, takes it (adds
   // its reason and its trace entry) and returns true; otherwise the rule must run.
   bool takeStoredResult(uint32_t r);
-  // takeStoredResult's comparison of the two lines' facts, once the cheap tests have passed.
-  bool takeStoredIfSameFacts(uint32_t r);
+  // What taking it adds to the decision: the stored reason, the trace entry. Out of line, since
+  // a passed rule's result, the usual one, adds nothing.
+  void addStoredResult(uint32_t r);
 
   // Decimal results kept per instruction. Decimal arithmetic is a pure function of the bits of
   // its operands, so a DIVD or `sqrt` CALL that meets the operands it met the last time it ran
@@ -188,6 +191,13 @@ class Evaluator {
   };
   std::vector<LineState> lineState_;
   bool governedKnown_ = false;  // every line's `governed` is final (ISGOVERNED may read it)
+  // Step b of decide(): run() takes the governed chunk through lines index .. count - 1, its
+  // RETBOOL recording each line's answer (count 0: a predicate's RETBOOL returns its value).
+  struct GovernedRun {
+    uint32_t index = 0;
+    uint32_t count = 0;
+  };
+  GovernedRun governedRun_;
 
   // Set by run() when it returns Exit::kError.
   const char* errorWhat_ = nullptr;        // "decimal overflow", a builtin's message

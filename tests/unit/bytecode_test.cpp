@@ -328,6 +328,28 @@ Program sampleProgramWithFieldTest() {
   return p;
 }
 
+// The format-4 searches for a string constant: the waste class's `"JW" in line.modifiers` as
+// CONTAINSK (word 2 becomes a NOP), and rule T-DX testing the same with JFCONTAINSK.
+Program sampleProgramWithConstantSearch() {
+  Program p = sampleProgram();
+  std::vector<Instr>& waste = p.chunks[1].code;
+  waste[2] = ins(Opcode::NOP);
+  waste[3] = ins(Opcode::CONTAINSK, 3, 1, 1);  // R3 := line.modifiers holds K1 "JW"
+  std::vector<Instr>& dx = p.chunks[2].code;
+  dx[2] = ins(Opcode::JFCONTAINSK, 5, 6, 4, 2);  // if "JW" in line.modifiers is x.a: ->6
+  dx[3] = ins(Opcode::EXT, 1, 1);                // when true, K1 "JW"
+  dx[4] = ins(Opcode::NOP);
+  return p;
+}
+
+// Rule T-DX with its `hcpcs = "J9027"` test and branch as JEQSK (word 4 becomes a NOP).
+Program sampleProgramWithTestBranch() {
+  Program p = sampleProgram();
+  p.chunks[2].code[3] = ins(Opcode::JEQSK, 1, 6, 0, 6);  // if (R6 == K0 "J9027") is true: ->6
+  p.chunks[2].code[4] = ins(Opcode::NOP);
+  return p;
+}
+
 }  // namespace
 
 TEST_CASE("opcode numbers are pinned: they are part of the .pplb format", "[bytecode]") {
@@ -401,6 +423,17 @@ TEST_CASE("opcode numbers are pinned: they are part of the .pplb format", "[byte
       {Opcode::JFLEI, "JFLEI", 59},            // format version 3
       {Opcode::JFPRESENT, "JFPRESENT", 60},    // format version 3
       {Opcode::JFCONTAINS, "JFCONTAINS", 61},  // format version 3
+      {Opcode::CONTAINSK, "CONTAINSK", 62},    // format version 4
+      {Opcode::JFCONTAINSK, "JFCONTAINSK", 63},  // format version 4
+      {Opcode::JPRESENT, "JPRESENT", 64},      // format version 4
+      {Opcode::JGOVERNED, "JGOVERNED", 65},    // format version 4
+      {Opcode::JEQSK, "JEQSK", 66},            // format version 4
+      {Opcode::JINSET, "JINSET", 67},          // format version 4
+      {Opcode::JCONTAINSK, "JCONTAINSK", 68},  // format version 4
+      {Opcode::JLTI, "JLTI", 69},              // format version 4
+      {Opcode::JLEI, "JLEI", 70},              // format version 4
+      {Opcode::JLED, "JLED", 71},              // format version 4
+      {Opcode::LINEFIELD, "LINEFIELD", 72},    // format version 4
   };
   REQUIRE(sizeof(pins) / sizeof(pins[0]) == static_cast<size_t>(Opcode::kCount));
   for (const Pin& pin : pins) {
@@ -408,11 +441,13 @@ TEST_CASE("opcode numbers are pinned: they are part of the .pplb format", "[byte
     CHECK(static_cast<int>(pin.op) == pin.number);
     CHECK(std::string(opcodeName(static_cast<Opcode>(pin.number))) == pin.name);
   }
-  CHECK(kFormatVersion == 3);  // 2: ISGOVERNED, EQSK, ROOTFIELD; 3: EXT and the field tests
+  // 2: ISGOVERNED, EQSK, ROOTFIELD; 3: EXT and the field tests; 4: CONTAINSK, JFCONTAINSK and
+  // the test-and-branch forms
+  CHECK(kFormatVersion == 4);
   // Two words exactly for the field tests.
   for (const Pin& pin : pins) {
     INFO(pin.name);
-    CHECK(isTwoWord(pin.op) == (pin.number >= 55));
+    CHECK(isTwoWord(pin.op) == ((pin.number >= 55 && pin.number <= 61) || pin.op == Opcode::JFCONTAINSK));
   }
 }
 
@@ -577,6 +612,68 @@ TEST_CASE("the verifier rejects broken programs with a precise message", "[bytec
          p.chunks[2].code[3] = ins(O::EXT, 1, 6, static_cast<int>(ValueKind::kRecord));
        },
        "chunk 2 \"rule T-DX\", instruction 3 (EXT): element kind 8 is not a scalar kind"},
+      {"CONTAINSK with a constant that is not a string",
+       [](Program& p) {
+         p = sampleProgramWithConstantSearch();
+         p.chunks[1].code[3].c = 2;
+       },
+       "chunk 1 \"lines waste\", instruction 3 (CONTAINSK): constant K2 is not a string, but CONTAINSK looks for a "
+       "string"},
+      {"CONTAINSK in a record",
+       [](Program& p) {
+         p = sampleProgramWithConstantSearch();
+         p.chunks[1].code[3].b = 0;
+       },
+       "chunk 1 \"lines waste\", instruction 3 (CONTAINSK): R0 holds a `Line` record, but CONTAINSK needs a list of "
+       "string"},
+      {"JFCONTAINSK with a constant that is not a string",
+       [](Program& p) {
+         p = sampleProgramWithConstantSearch();
+         p.chunks[2].code[3].b = 2;
+       },
+       "chunk 2 \"rule T-DX\", instruction 2 (JFCONTAINSK): constant K2 is not a string, but JFCONTAINSK looks for a "
+       "string"},
+      {"JFCONTAINSK of a string field",
+       [](Program& p) {
+         p = sampleProgramWithConstantSearch();
+         p.chunks[2].code[2].c = 2;
+       },
+       "chunk 2 \"rule T-DX\", instruction 2 (JFCONTAINSK): field `Line.hcpcs` holds a string, but JFCONTAINSK needs a "
+       "list of string"},
+      {"JFCONTAINSK with an extension operand that is not 0",
+       [](Program& p) {
+         p = sampleProgramWithConstantSearch();
+         p.chunks[2].code[3].c = 1;
+       },
+       "chunk 2 \"rule T-DX\", instruction 3 (EXT): unused operand x.c of JFCONTAINSK must be 0, not 1"},
+      {"a test that branches with a sense of 2",
+       [](Program& p) {
+         p = sampleProgramWithTestBranch();
+         p.chunks[2].code[3].a = 2;
+       },
+       "chunk 2 \"rule T-DX\", instruction 3 (JEQSK): branch sense a of JEQSK must be 0 or 1, not 2"},
+      {"JEQSK with a constant that is not a string",
+       [](Program& p) {
+         p = sampleProgramWithTestBranch();
+         p.chunks[2].code[3].c = 2;
+       },
+       "chunk 2 \"rule T-DX\", instruction 3 (JEQSK): constant K2 is not a string, but JEQSK needs a string"},
+      {"JLEI of strings",
+       [](Program& p) {
+         p = sampleProgramWithTestBranch();
+         p.chunks[2].code[3] = ins(O::JLEI, 1, 6, 6, 6);
+       },
+       "chunk 2 \"rule T-DX\", instruction 3 (JLEI): R6 holds a string, but JLEI needs an integer-like value"},
+      {"a test that branches backwards",
+       [](Program& p) {
+         p = sampleProgramWithTestBranch();
+         p.chunks[2].code[3].d = 1;
+       },
+       "chunk 2 \"rule T-DX\", instruction 3 (JEQSK): jump ->1 does not go forward (only LOOP may jump back)"},
+      {"LINEFIELD of a record that is not the line", [](Program& p) { p.chunks[2].code[1] = ins(O::LINEFIELD, 6, 0, 2, 0); },
+       "chunk 2 \"rule T-DX\", instruction 1 (LINEFIELD): LINEFIELD reads the claim line record `Line`, not `Claim`"},
+      {"LINEFIELD of a slot out of range", [](Program& p) { p.chunks[2].code[1] = ins(O::LINEFIELD, 6, 0, 9, 2); },
+       "chunk 2 \"rule T-DX\", instruction 1 (LINEFIELD): slot S9 is not a field of record `Line` (slots 1 .. 7)"},
       {"ROOTFIELD of a record that is not the root", [](Program& p) { p.chunks[2].code[7] = ins(O::ROOTFIELD, 1, 0, 4, 2); },
        "chunk 2 \"rule T-DX\", instruction 7 (ROOTFIELD): ROOTFIELD reads the claim record `Claim`, not `Line`"},
       {"ROOTFIELD of a slot out of range", [](Program& p) { p.chunks[2].code[7] = ins(O::ROOTFIELD, 1, 0, 9, 0); },
@@ -610,7 +707,7 @@ TEST_CASE("the verifier rejects broken programs with a precise message", "[bytec
       {"an unused operand that is not 0", [](Program& p) { p.chunks[2].code[14].c = 1; },
        "chunk 2 \"rule T-DX\", instruction 14 (PASS): unused operand c must be 0, not 1"},
       {"an unknown opcode", [](Program& p) { p.chunks[2].code[14].op = Opcode::kCount; },
-       "chunk 2 \"rule T-DX\", instruction 14 (?): unknown opcode 62"},
+       "chunk 2 \"rule T-DX\", instruction 14 (?): unknown opcode 73"},
       {"FAIL with the wrong argument count", [](Program& p) { p.chunks[2].code[13].c = 2; },
        "chunk 2 \"rule T-DX\", instruction 13 (FAIL): passes 2 message arguments, but the message takes 1"},
       {"FAIL with an outcome out of range", [](Program& p) { p.chunks[2].code[13].b = 1; },
@@ -686,6 +783,26 @@ TEST_CASE("the verifier accepts ROOTFIELD of a claim field", "[bytecode][verifie
 TEST_CASE("the verifier accepts EQSK of a string and a string constant", "[bytecode][verifier]") {
   Program p = sampleProgram();
   p.chunks[0].code[3] = ins(Opcode::EQSK, 3, 1, 0);  // line.hcpcs == "J9027"
+  CHECK(verifyMessage(p) == "");
+}
+
+TEST_CASE("the verifier accepts CONTAINSK and JFCONTAINSK, and they disassemble", "[bytecode][verifier]") {
+  Program p = sampleProgramWithConstantSearch();
+  CHECK(verifyMessage(p) == "");
+  CHECK(disassembleChunk(p, 1).find("    3  CONTAINSK  R3, R1, K1 =\"JW\"\n") != std::string::npos);
+  CHECK(disassembleChunk(p, 2).find("    2  JFCONTAINSK R5, ->6, S4 (modifiers), T2 (Line)\n"
+                                    "    3  EXT        when true, K1 =\"JW\"\n") != std::string::npos);
+}
+
+TEST_CASE("the verifier accepts a test that branches, and it disassembles", "[bytecode][verifier]") {
+  Program p = sampleProgramWithTestBranch();
+  CHECK(verifyMessage(p) == "");
+  CHECK(disassembleChunk(p, 2).find("    3  JEQSK      when true, R6, K0 =\"J9027\", ->6\n") != std::string::npos);
+}
+
+TEST_CASE("the verifier accepts LINEFIELD of a field of the line", "[bytecode][verifier]") {
+  Program p = sampleProgram();
+  p.chunks[2].code[1] = ins(Opcode::LINEFIELD, 6, 0, 2, 2);  // R6 := line.hcpcs, as FIELD of R5 did
   CHECK(verifyMessage(p) == "");
 }
 
@@ -828,7 +945,7 @@ TEST_CASE(".pplb header errors", "[bytecode][pplb]") {
     std::string bytes = good;
     bytes[4] = 9;
     CHECK_FALSE(readPplb(bytes, q, error));
-    CHECK(error == "unsupported format version 9 (this reader supports 1..3)");
+    CHECK(error == "unsupported format version 9 (this reader supports 1..4)");
   }
   SECTION("unknown flags") {
     std::string bytes = good;
@@ -877,6 +994,26 @@ TEST_CASE(".pplb: a version-1 file cannot use the opcodes version 2 added", "[by
   CHECK_FALSE(readPplb(bytes, q, error));
   CHECK(error.find("opcode 52 (EQSK)") != std::string::npos);
   CHECK(error.find("does not exist in format version 1") != std::string::npos);
+}
+
+// Version 4 appended CONTAINSK and JFCONTAINSK: a version-3 file cannot use them.
+TEST_CASE(".pplb: a version-3 file cannot use the opcodes version 4 added", "[bytecode][pplb]") {
+  Program p = sampleProgramWithFieldTest();
+  std::string error;
+  REQUIRE(p.link(error));
+  Program q;
+  std::string v3 = encode(p);
+  v3[4] = 3;
+  CHECK(readPplb(v3, q, error));  // field tests, but no version-4 opcode
+
+  Program searching = sampleProgramWithConstantSearch();
+  REQUIRE(searching.link(error));
+  std::string bytes = encode(searching);
+  CHECK(readPplb(bytes, q, error));
+  bytes[4] = 3;
+  CHECK_FALSE(readPplb(bytes, q, error));
+  CHECK(error.find("opcode 62 (CONTAINSK)") != std::string::npos);
+  CHECK(error.find("does not exist in format version 3") != std::string::npos);
 }
 
 // Version 3 appended EXT and the field tests: a version-2 file cannot use them.
@@ -1001,12 +1138,13 @@ TEST_CASE(".pplb payload errors say what and where", "[bytecode][pplb]") {
     bytes[firstOp] = static_cast<char>(Opcode::kCount);
     fixHeader(bytes);
     CHECK_FALSE(readPplb(bytes, q, error));
-    CHECK(error == fmt::format("bad opcode 62 at byte {} (instruction 0) while reading chunk 0 code", firstOp));
+    CHECK(error == fmt::format("bad opcode 73 at byte {} (instruction 0) while reading chunk 0 code", firstOp));
   }
 }
 
 TEST_CASE(".pplb: every single-byte corruption and every truncation is rejected", "[bytecode][pplb]") {
-  Program p = GENERATE(sampleProgram(), sampleProgramWithFieldTest());
+  Program p = GENERATE(sampleProgram(), sampleProgramWithFieldTest(), sampleProgramWithConstantSearch(),
+                       sampleProgramWithTestBranch());
   std::string error;
   REQUIRE(p.link(error));
   const std::string good = encode(p);
@@ -1026,7 +1164,8 @@ TEST_CASE(".pplb: corrupt payloads behind a valid checksum never crash", "[bytec
   // What a hostile writer can do: any payload with a matching header. Decoding, link() and the
   // verifier must answer with an error or a safe program, never undefined behaviour (this test
   // earns its keep under -fsanitize=address,undefined).
-  Program p = GENERATE(sampleProgram(), sampleProgramWithFieldTest());
+  Program p = GENERATE(sampleProgram(), sampleProgramWithFieldTest(), sampleProgramWithConstantSearch(),
+                       sampleProgramWithTestBranch());
   std::string error;
   REQUIRE(p.link(error));
   const std::string good = encode(p);

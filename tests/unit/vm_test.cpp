@@ -944,6 +944,32 @@ TEST_CASE("vm: ROOTFIELD reads a field of the claim record", "[vm]") {
   CHECK(r[3].i == 1);  // the same value as ROOT + FIELD
 }
 
+TEST_CASE("vm: CONTAINSK looks for a string constant in a list of strings", "[vm]") {
+  OpcodeHarness h;
+  const uint16_t jz = h.t.kString("JZ"), jx = h.t.kString("JX"), j = h.t.kString("J"), empty = h.t.kString("");
+  auto r = h.run({ins(O::LINE, 10), ins(O::FIELD, 11, 10, kModifiersSlot, kLineRecord), ins(O::CONTAINSK, 0, 11, jz),
+                  ins(O::CONTAINSK, 1, 11, jx), ins(O::CONTAINSK, 2, 11, j), ins(O::LOADABSENT, 12),
+                  ins(O::CONTAINSK, 3, 12, empty),
+                  // followed by a branch on its result, which the VM takes in the same step
+                  ins(O::CONTAINSK, 4, 11, jz), ins(O::JMPIF, 4, 10), ins(O::LOADBOOL, 4, 0)},
+                 5);
+  CHECK(r[0].i == 1);
+  CHECK(r[1].i == 0);
+  CHECK(r[2].i == 0);  // a prefix of an element is not the element
+  CHECK(r[3].i == 0);  // an absent list holds nothing
+  CHECK(r[4].i == 1);  // the branch jumped over LOADBOOL 0
+}
+
+TEST_CASE("vm: LINEFIELD reads a field of the line being decided", "[vm]") {
+  OpcodeHarness h;
+  auto r = h.run({ins(O::LINEFIELD, 0, 0, kNumberSlot, kLineRecord), ins(O::LINEFIELD, 1, 0, kHcpcsSlot, kLineRecord),
+                  ins(O::LINE, 10), ins(O::FIELD, 2, 10, kHcpcsSlot, kLineRecord), ins(O::EQS, 3, 1, 2)},
+                 4);
+  CHECK(r[0].i == 7);
+  CHECK(r[1].s.view() == "J9027");
+  CHECK(r[3].i == 1);  // what FIELD of the line reads
+}
+
 TEST_CASE("vm: EQSK compares a string register with a string constant", "[vm]") {
   OpcodeHarness h;
   const uint16_t j9027 = h.t.kString("J9027"), other = h.t.kString("J9028"), empty = h.t.kString("");
@@ -995,6 +1021,15 @@ TEST_CASE("vm: field tests read a field, test it and branch in one instruction",
       {"modifiers hold JZ", field(O::JFCONTAINS, 10, kModifiersSlot, kLineRecord), ext(1, 11, kString), true},
       {"modifiers of an absent record hold nothing", field(O::JFCONTAINS, 12, kModifiersSlot, kLineRecord),
        ext(1, 11, kString), false},
+      {"modifiers hold the constant JZ", field(O::JFCONTAINSK, 10, kModifiersSlot, kLineRecord), ext(1, jz), true},
+      {"not: modifiers hold the constant JZ", field(O::JFCONTAINSK, 10, kModifiersSlot, kLineRecord), ext(0, jz),
+       false},
+      {"modifiers hold the constant J9027", field(O::JFCONTAINSK, 10, kModifiersSlot, kLineRecord), ext(1, j9027),
+       false},
+      {"not: modifiers hold the constant J9027", field(O::JFCONTAINSK, 10, kModifiersSlot, kLineRecord),
+       ext(0, j9027), true},
+      {"modifiers of an absent record hold no constant",
+       field(O::JFCONTAINSK, 12, kModifiersSlot, kLineRecord), ext(1, jz), false},
   };
   for (const Case& c : cases) {
     INFO(c.what);
@@ -1005,6 +1040,61 @@ TEST_CASE("vm: field tests read a field, test it and branch in one instruction",
     auto r = run.run({ins(O::LINE, 10), ins(O::LOADK, 11, jz), ins(O::LOADABSENT, 12), ins(O::LOADK, 13, six),
                       ins(O::LOADK, 14, seven), ins(O::LOADK, 15, eight), ins(O::LOADBOOL, 0, 1), test, c.ext,
                       ins(O::LOADBOOL, 0, 0)},
+                     1);
+    CHECK(r[0].i == (c.taken ? 1 : 0));
+  }
+}
+
+TEST_CASE("vm: tests of registers that branch without writing one", "[vm]") {
+  // Each case: R0 := 1, then the test jumps over `R0 := 0` when its test equals its sense a.
+  // R10 is the line, R11 "JZ", R12 absent, R13 .. R15 the integers 6, 7, 8, R16 the line's
+  // modifiers, R17 and R18 the decimals 1.5 and 2.
+  struct Case {
+    const char* what;
+    Instr test;  // d (the target) is filled in
+    bool taken;
+  };
+  OpcodeHarness h;
+  const uint16_t jz = h.t.kString("JZ"), jx = h.t.kString("JX"), six = h.t.kInt(6), seven = h.t.kInt(7),
+                 eight = h.t.kInt(8), d15 = h.t.kDecimal("1.5"), d2 = h.t.kDecimal("2.0");
+  const uint16_t codes = h.t.set({"JW", "JZ"}), others = h.t.set({"J9171"});
+  const Case cases[] = {
+      {"R11 is present", ins(O::JPRESENT, 1, 11), true},
+      {"not: R11 is present", ins(O::JPRESENT, 0, 11), false},
+      {"R12 is present", ins(O::JPRESENT, 1, 12), false},
+      {"not: R12 is present", ins(O::JPRESENT, 0, 12), true},
+      {"the line is governed", ins(O::JGOVERNED, 1, 10), true},
+      {"not: the line is governed", ins(O::JGOVERNED, 0, 10), false},
+      {"R11 = JZ", ins(O::JEQSK, 1, 11, jz), true},
+      {"R11 = JX", ins(O::JEQSK, 1, 11, jx), false},
+      {"not: R11 = JX", ins(O::JEQSK, 0, 11, jx), true},
+      {"R11 in {JW, JZ}", ins(O::JINSET, 1, 11, codes), true},
+      {"R11 in {J9171}", ins(O::JINSET, 1, 11, others), false},
+      {"modifiers hold JZ", ins(O::JCONTAINSK, 1, 16, jz), true},
+      {"modifiers hold JX", ins(O::JCONTAINSK, 1, 16, jx), false},
+      {"not: modifiers hold JX", ins(O::JCONTAINSK, 0, 16, jx), true},
+      {"an absent list holds nothing", ins(O::JCONTAINSK, 1, 12, jz), false},
+      {"6 < 7", ins(O::JLTI, 1, 13, 14), true},
+      {"7 < 7", ins(O::JLTI, 1, 14, 14), false},
+      {"not: 8 < 7", ins(O::JLTI, 0, 15, 14), true},
+      {"7 <= 7", ins(O::JLEI, 1, 14, 14), true},
+      {"8 <= 7", ins(O::JLEI, 1, 15, 14), false},
+      {"not: 8 <= 7", ins(O::JLEI, 0, 15, 14), true},
+      {"1.5 <= 2.0", ins(O::JLED, 1, 17, 18), true},
+      {"2.0 <= 2.0", ins(O::JLED, 1, 18, 18), true},
+      {"2.0 <= 1.5", ins(O::JLED, 1, 18, 17), false},
+      {"not: 2.0 <= 1.5", ins(O::JLED, 0, 18, 17), true},
+  };
+  for (const Case& c : cases) {
+    INFO(c.what);
+    OpcodeHarness run;
+    run.t = h.t;
+    Instr test = c.test;
+    test.d = 13;  // the FAIL the harness appends
+    auto r = run.run({ins(O::LINE, 10), ins(O::LOADK, 11, jz), ins(O::LOADABSENT, 12), ins(O::LOADK, 13, six),
+                      ins(O::LOADK, 14, seven), ins(O::LOADK, 15, eight),
+                      ins(O::FIELD, 16, 10, kModifiersSlot, kLineRecord), ins(O::LOADK, 17, d15),
+                      ins(O::LOADK, 18, d2), ins(O::LOADBOOL, 0, 1), test, ins(O::LOADBOOL, 0, 0), ins(O::NOP)},
                      1);
     CHECK(r[0].i == (c.taken ? 1 : 0));
   }
@@ -1044,6 +1134,17 @@ TEST_CASE("ISGOVERNED reads each line's governed test, once they have all run", 
     REQUIRE_FALSE(evm.decide(claim.facts, out, error));
     CHECK(error.message == "ISGOVERNED before every line's governed test has run in governed on line 1");
   }
+  SECTION("JGOVERNED in the governed predicate, before every line's test has run") {
+    TestProgram early;
+    const uint32_t governed = early.chunk("governed", {ins(O::LINE, 0), ins(O::LOADBOOL, 1, 1),
+                                                       ins(O::JGOVERNED, 1, 0, 0, 4), ins(O::LOADBOOL, 1, 0),
+                                                       ins(O::RETBOOL, 1)});
+    early.policy("p", {"commercial"}, governed);
+    early.link();
+    Evaluator evm(early.p);
+    REQUIRE_FALSE(evm.decide(claim.facts, out, error));
+    CHECK(error.message == "JGOVERNED before every line's governed test has run in governed on line 1");
+  }
 }
 
 TEST_CASE("decide: errors in predicates name the predicate", "[vm]") {
@@ -1060,6 +1161,23 @@ TEST_CASE("decide: errors in predicates name the predicate", "[vm]") {
   TestClaim claim("CLM", "commercial", {{4, "J9027", "5", {}}});
   REQUIRE_FALSE(vm.decide(claim.facts, out, error));
   CHECK(error.message == "division by zero in governed on line 4");
+
+  // The governed test runs over all lines in one pass: an error on a later line names it, and
+  // the next claim is decided from its first line again.
+  TestProgram u;
+  const uint16_t one = u.kDecimal("1");
+  u.policy("p", {"commercial"},
+           u.chunk("governed", {ins(O::LINE, 0), ins(O::FIELD, 1, 0, kUnitsSlot, kLineRecord), ins(O::LOADK, 2, one),
+                                ins(O::DIVD, 3, 2, 1), ins(O::LOADBOOL, 4, 1), ins(O::RETBOOL, 4)}));
+  u.link();
+  Evaluator later(u.p);
+  TestClaim two("CLM", "commercial", {{4, "J9027", "5", {}}, {6, "J9027", "0", {}}, {8, "J9027", "2", {}}});
+  REQUIRE_FALSE(later.decide(two.facts, out, error));
+  CHECK(error.message == "division by zero in governed on line 6");
+  TestClaim fine("CLM", "commercial", {{4, "J9027", "5", {}}, {8, "J9027", "2", {}}});
+  REQUIRE(later.decide(fine.facts, out, error));
+  CHECK(out.lines[0].verdict == Verdict::kApprove);
+  CHECK(out.lines[1].verdict == Verdict::kApprove);
 }
 
 // --- JSON
