@@ -813,8 +813,10 @@ int main(int argc, char** argv) {
     compileJson += fmt::format(", \"pplc_build_process_cpu_seconds\": {}, \"pplc_build_process_wall_seconds\": {}",
                                jsonSummary(bc), jsonSummary(bw));
 
-    // One thread pinned to CPU 0 (as `taskset -c 0` would) and N threads unpinned, in
-    // alternating runs; the speedup is taken run pair by run pair.
+    // One thread pinned to each CPU in turn (as `taskset -c K` would), then N threads unpinned,
+    // in alternating rounds. A guest's vCPUs need not be equally fast (one ran ~30% slower than
+    // the other for a whole session), so a round's one-thread figure is its fastest CPU's, and
+    // the speedup is taken against that, round by round: the conservative reading.
     auto argvFor = [&](int threads) {
       std::vector<std::string> argv = {o.pplc, "eval", "--ndjson"};
       if (threads > 1) argv.insert(argv.end(), {"--threads", std::to_string(threads)});
@@ -822,40 +824,55 @@ int main(int argc, char** argv) {
       return argv;
     };
     const double n = static_cast<double>(mixLines.size());
+    const int cpus = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    std::vector<std::vector<double>> pinnedWall(static_cast<size_t>(cpus));
     std::vector<double> oneWall, oneCpu, manyWall, manyCpu, speedups;
     bool ok = true;
+    auto succeeded = [&](const ChildRun& c) {
+      if (c.status == 0) return true;
+      fmt::print("  pplc eval failed (exit {}): {}\n", c.status, firstLine(errPath));
+      return false;
+    };
     for (int r = 0; r < o.runs && ok; ++r) {
-      const ChildRun one = runChild(argvFor(1), outPath, errPath, 0);
-      const ChildRun many = runChild(argvFor(o.threads), outPath, errPath, -1);
-      for (const ChildRun* c : {&one, &many}) {
-        if (c->status != 0) {
-          fmt::print("  pplc eval failed (exit {}): {}\n", c->status, firstLine(errPath));
-          ok = false;
-        }
+      ChildRun fastest;
+      for (int cpu = 0; cpu < cpus && ok; ++cpu) {
+        const ChildRun one = runChild(argvFor(1), outPath, errPath, cpu);
+        ok = succeeded(one);
+        pinnedWall[static_cast<size_t>(cpu)].push_back(n / one.wall);
+        if (cpu == 0 || one.wall < fastest.wall) fastest = one;
       }
-      oneWall.push_back(n / one.wall);
-      oneCpu.push_back(n / one.cpu);
+      const ChildRun many = runChild(argvFor(o.threads), outPath, errPath, -1);
+      ok = ok && succeeded(many);
+      oneWall.push_back(n / fastest.wall);
+      oneCpu.push_back(n / fastest.cpu);
       manyWall.push_back(n / many.wall);
       manyCpu.push_back(n / many.cpu);
-      speedups.push_back(one.wall / many.wall);
+      speedups.push_back(fastest.wall / many.wall);
     }
     std::string e2eJson = fmt::format("{{\"claims\": {}, \"bytes\": {}", mixLines.size(), mixText.size());
     if (ok) {
       const Summary ow = summarize(oneWall), oc = summarize(oneCpu), mw = summarize(manyWall), mc = summarize(manyCpu);
       const Summary speedup = summarize(speedups);
-      report.row("1 thread, taskset -c 0 (claims/s, wall)", si(ow.median), spreadOf(ow),
+      report.row("1 thread pinned, fastest CPU (claims/s, wall)", si(ow.median), spreadOf(ow),
                  ow.median >= 5e5 ? ">= 500 k: met" : ">= 500 k: NOT met");
       report.row("  per CPU-second (user + sys)", si(oc.median), spreadOf(oc),
                  oc.median >= 5e5 ? ">= 500 k: met" : ">= 500 k: NOT met");
+      std::string perCpuJson;
+      for (int cpu = 0; cpu < cpus; ++cpu) {
+        const Summary pw = summarize(pinnedWall[static_cast<size_t>(cpu)]);
+        report.row(fmt::format("  taskset -c {} (claims/s, wall)", cpu), si(pw.median), spreadOf(pw), "");
+        perCpuJson += fmt::format("{}{}", cpu ? ", " : "", jsonSummary(pw));
+      }
       report.row(fmt::format("--threads {} (claims/s, wall)", o.threads), si(mw.median), spreadOf(mw), "");
       report.row("  per CPU-second (user + sys)", si(mc.median), spreadOf(mc), "");
-      report.row(fmt::format("  wall speedup over 1 thread, run by run"), fmt::format("{:.2f}x", speedup.median),
+      report.row(fmt::format("  wall speedup over it, run by run"), fmt::format("{:.2f}x", speedup.median),
                  fmt::format("[{:.2f}x .. {:.2f}x]", speedup.min, speedup.max),
                  speedup.median >= 1.8 ? ">= 1.8x: met" : ">= 1.8x: NOT met (see docs: load)");
       e2eJson += fmt::format(", \"one_thread_pinned\": {{\"per_wall_second\": {}, \"per_cpu_second\": {}}}, "
+                             "\"one_thread_per_cpu_wall\": [{}], "
                              "\"threads\": {}, \"all_cores\": {{\"per_wall_second\": {}, \"per_cpu_second\": {}}}, "
                              "\"speedup\": {}",
-                             jsonSummary(ow), jsonSummary(oc), o.threads, jsonSummary(mw), jsonSummary(mc),
+                             jsonSummary(ow), jsonSummary(oc), perCpuJson, o.threads, jsonSummary(mw), jsonSummary(mc),
                              jsonSummary(speedup));
     }
     report.add("end_to_end", e2eJson + "}");
