@@ -7,7 +7,7 @@
 #      and 20000 commercial ones for the VM and the native policy;
 #   3. runs ppl_bench, which checks the VM against the native policy, then measures VM only,
 #      in-process loading and writing, compiling and loading the pack, memory, and
-#      `pplc eval --ndjson` end to end (one thread pinned to CPU 0, and every CPU).
+#      `pplc eval --ndjson` end to end (one thread pinned to each CPU in turn, and every CPU).
 # The table goes to stdout, the JSON report to $PPL_BENCH_OUT/results.json (default: the build
 # tree's bench-results/). Extra arguments go to ppl_bench (--runs N, --threads N, --no-e2e...).
 set -euo pipefail
