@@ -57,11 +57,11 @@ class Evaluator {
 
   // Runs the chunk whose code starts at `code` on the line at lineBase. A predicate chunk
   // (governed, a class) returns its RETBOOL's value, except the governed chunk in decide()'s
-  // step b, which goes through every line (governedRun_) and returns kTrue when done. A rule chunk is rule ruleRun_.index of the
-  // line's rules: each rule's end (FAIL, PASS, SKIP) stores and traces its exit and goes
-  // straight on to the next rule that must run, so run() is entered once a line, not once a
-  // rule. It returns kPass when the line's rules are done, kError (ruleRun_.index names the
-  // rule) when one failed.
+  // step b, which goes through every line (governedRun_) and returns kTrue when done. A rule
+  // chunk is rule ruleRun_.index of the line's rules: each rule's end (FAIL, PASS, SKIP) stores
+  // and traces its exit and goes straight on to the next rule that must run, so run() is
+  // entered once a line, not once a rule. It returns kPass when the line's rules are done,
+  // kError (ruleRun_.index names the rule) when one failed.
   Exit run(const Instr* code, uint32_t lineBase);
   bool decideLine(const PolicyInfo& policy, uint32_t lineIndex, EvalError& error);
 
@@ -125,7 +125,7 @@ class Evaluator {
     // earlier line of the claim may have stored them (a claim's first or only line skips both).
     bool store = false;
     bool lookUp = false;
-    bool plain = false;  // none of the two, and no trace: the step from rule to rule is shortest
+    bool plain = false;  // neither, and no trace: the step from rule to rule takes its short path
   };
   RuleRun ruleRun_;
   uint32_t linesLeft_ = 0;     // governed lines of the claim not decided yet
