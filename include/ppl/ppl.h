@@ -76,7 +76,10 @@ typedef struct ppl_load_options {
   size_t max_bytes; /* inputs larger than this are refused; 0 = PPL_DEFAULT_MAX_PROGRAM_BYTES */
 } ppl_load_options;
 
-#define PPL_DEFAULT_MAX_PROGRAM_BYTES ((size_t)256 << 20)
+/* 16 MiB, ~500 times the J9027 pack. A loaded program takes up to ~8 times its file's bytes of
+ * memory (a crafted file of empty strings), so the default bounds a load at ~128 MiB; raise
+ * max_bytes for a larger pack you trust. */
+#define PPL_DEFAULT_MAX_PROGRAM_BYTES ((size_t)16 << 20)
 #define PPL_LOAD_OPTIONS_INIT {sizeof(ppl_load_options), 0}
 
 /* A buffer this large holds any load error message without truncation in practice. */

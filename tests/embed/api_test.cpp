@@ -545,6 +545,17 @@ TEST_CASE("C API misuse gives error codes", "[embed][misuse]") {
   REQUIRE(ppl_program_load(bytes.data(), bytes.size(), &options, &p, error, sizeof error) == PPL_OK);
   CHECK(std::string(error).empty());
   ppl_program_free(p);
+  // The default limit, 16 MiB, is checked before the bytes are read as a pack.
+  const std::string huge(PPL_DEFAULT_MAX_PROGRAM_BYTES + 1, '\0');
+  CHECK(ppl_program_load(huge.data(), huge.size(), nullptr, &p, error, sizeof error) == PPL_ERR_PROGRAM);
+  CHECK(std::string(error).find("more than the limit of 16777216") != std::string::npos);
+  options.max_bytes = huge.size();
+  CHECK(ppl_program_load(huge.data(), huge.size(), &options, &p, error, sizeof error) == PPL_ERR_PROGRAM);
+  CHECK(std::string(error).find("not a valid compiled policy pack") != std::string::npos);
+  options.max_bytes = bytes.size();
+  REQUIRE(ppl_program_load(bytes.data(), bytes.size(), &options, &p, error, sizeof error) == PPL_OK);
+  CHECK(std::string(error).empty());
+  ppl_program_free(p);
   ppl_program_free(nullptr);
   ppl_evaluator_free(nullptr);
 
