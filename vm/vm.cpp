@@ -140,14 +140,41 @@ bool listContainsOther(const Value* p, const Value* end, const Value& x, ValueKi
   return false;
 }
 
-// CONTAINSK's and JFCONTAINSK's search: a string constant in a list of strings.
-[[gnu::noinline]] bool listHoldsString(const Value* elems, ListRef list, const StrRef& x) {
-  const Value* p = elems + list.begin;
-  const Value* const end = p + list.count;
+// CONTAINSK's and JFCONTAINSK's search: a string constant in a list of strings, by the
+// constant's key (its size and its first and last words, loaded when the Evaluator is made).
+// An element matches when its size and the same two words are equal: what operator== on
+// StrRef compares, with the constant's half done once. An absent element has size 0, so only
+// the empty constant needs the absent test.
+template <typename Word>
+bool listHoldsWords(const Value* p, const Value* end, const Evaluator::StringKey& key) {
+  using detail::loadWord;
+  const uint32_t n = key.size;
   for (; p != end; ++p) {
-    if (!p->absent && p->s == x) return true;
+    if (p->s.size == n && loadWord<Word>(p->s.data) == static_cast<Word>(key.head) &&
+        loadWord<Word>(p->s.data + n - sizeof(Word)) == static_cast<Word>(key.tail)) {
+      return true;
+    }
   }
   return false;
+}
+// The empty constant, or one longer than 16 bytes: compared in full. Out of line, so that
+// listHoldsString calls nothing and saves no registers.
+[[gnu::noinline]] bool listHoldsText(const Value* p, const Value* end, StrRef text) {
+  for (; p != end; ++p) {
+    if (!p->absent && p->s == text) return true;
+  }
+  return false;
+}
+[[gnu::noinline]] bool listHoldsString(const Value* elems, ListRef list, const Evaluator::StringKey& key) {
+  const Value* p = elems + list.begin;
+  const Value* const end = p + list.count;
+  switch (key.width) {
+    case 8: return listHoldsWords<uint64_t>(p, end, key);
+    case 4: return listHoldsWords<uint32_t>(p, end, key);
+    case 2: return listHoldsWords<uint16_t>(p, end, key);
+    case 1: return listHoldsWords<uint8_t>(p, end, key);
+    default: return listHoldsText(p, end, key.text);
+  }
 }
 
 // The bytes that hold a Decimal's value: lo, hi and exp, in declaration order at offsets 0, 8
@@ -299,6 +326,27 @@ Evaluator::Evaluator(const Program& program) : program_(program) {
     }
   }
   constants_ = program.constantValues.data();
+  stringKeys_.resize(program.constantValues.size());
+  for (size_t k = 0; k < program.constants.size() && k < program.constantValues.size(); ++k) {
+    if (program.constants[k].kind == ValueKind::kString) stringKeys_[k] = stringKeyOf(program.constantValues[k].s);
+  }
+}
+
+Evaluator::StringKey Evaluator::stringKeyOf(StrRef text) {
+  using detail::loadWord;
+  StringKey key;
+  key.text = text;
+  key.size = text.size;
+  const uint32_t n = text.size;
+  if (n == 0 || n > 16) return key;  // width 0: compared in full
+  key.width = n >= 8 ? 8 : n >= 4 ? 4 : n >= 2 ? 2 : 1;
+  switch (key.width) {
+    case 8: key.head = loadWord<uint64_t>(text.data); key.tail = loadWord<uint64_t>(text.data + n - 8); break;
+    case 4: key.head = loadWord<uint32_t>(text.data); key.tail = loadWord<uint32_t>(text.data + n - 4); break;
+    case 2: key.head = loadWord<uint16_t>(text.data); key.tail = loadWord<uint16_t>(text.data + n - 2); break;
+    default: key.head = key.tail = static_cast<uint8_t>(text.data[0]); break;
+  }
+  return key;
 }
 
 int Evaluator::findPolicy() const {
@@ -849,7 +897,7 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
         VM_NEXT();
       }
       VM_CASE(CONTAINSK) {
-        VM_SET_BOOL_AND_BRANCH(listHoldsString(elems, VM_RB.list, K[ins->c].s));
+        VM_SET_BOOL_AND_BRANCH(listHoldsString(elems, VM_RB.list, stringKeys_[ins->c]));
         VM_NEXT();
       }
       VM_CASE(LEN) {
@@ -1074,7 +1122,7 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
         VM_NEXT();
       }
       VM_CASE(JFCONTAINSK) {
-        VM_FIELD_TEST(listHoldsString(elems, field.list, K[x.b].s));
+        VM_FIELD_TEST(listHoldsString(elems, field.list, stringKeys_[x.b]));
         VM_NEXT();
       }
 
@@ -1098,7 +1146,7 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
         VM_NEXT();
       }
       VM_CASE(JCONTAINSK) {
-        VM_TEST_BRANCH(listHoldsString(elems, VM_RB.list, K[ins->c].s));
+        VM_TEST_BRANCH(listHoldsString(elems, VM_RB.list, stringKeys_[ins->c]));
         VM_NEXT();
       }
       VM_CASE(JLTI) {

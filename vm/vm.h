@@ -165,6 +165,23 @@ class Evaluator {
   bool remembered(const Instr& ins, const Decimal& b, const Decimal& c, Compute compute);
   DecimalMemo& memoFor(const Instr& ins);
 
+  // A string constant as CONTAINSK and JFCONTAINSK search for it: its size and its first and
+  // last words of `width` bytes (1, 2, 4 or 8; they overlap below 16 bytes), so that a list
+  // element is compared by two loads of its own. Width 0 (the empty string, or longer than
+  // 16 bytes): compared in full.
+ public:
+  struct StringKey {
+    StrRef text{nullptr, 0};
+    uint32_t size = 0;
+    uint8_t width = 0;
+    uint64_t head = 0;
+    uint64_t tail = 0;
+  };
+
+ private:
+  static StringKey stringKeyOf(StrRef text);
+  std::vector<StringKey> stringKeys_;  // by constant index; only string constants are used
+
   // What run() is given, one load each rather than a chain through program_.
   std::vector<const Instr*> chunkCode_;  // by chunk: its first instruction
   const Value* constants_ = nullptr;     // program_.constantValues.data()

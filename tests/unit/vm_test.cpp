@@ -960,6 +960,41 @@ TEST_CASE("vm: CONTAINSK looks for a string constant in a list of strings", "[vm
   CHECK(r[4].i == 1);  // the branch jumped over LOADBOOL 0
 }
 
+// CONTAINSK and JFCONTAINSK compare an element with the constant's size and its first and last
+// words, loaded when the Evaluator is made (Evaluator::StringKey): a difference at any byte of
+// any length, up to past the cut-over to a full compare, must still be seen, and neither a
+// longer nor a shorter element matches.
+TEST_CASE("vm: CONTAINSK and JFCONTAINSK see a difference at every byte of every length", "[vm]") {
+  for (size_t n = 0; n <= 20; ++n) {
+    for (size_t at = 0; at <= n; ++at) {  // at == n: the element is the constant
+      const std::string s(n, 'a');
+      std::string t = s;
+      if (at < n) t[at] = 'b';
+      const std::string longer = s + "a";
+      const std::string shorter = n > 0 ? s.substr(1) : "x";
+      TestClaim claim("CLM-1", "commercial", {{7, "J9027", "30.1", {longer.c_str(), shorter.c_str(), t.c_str()}}});
+      TestProgram tp;
+      const uint16_t k = tp.kString(s);
+      const size_t pol = tp.policy("p", {"commercial"}, tp.governAll());
+      // R0 := CONTAINSK; R1 := 1, and JFCONTAINSK jumps over `R1 := 0` when the list holds it.
+      tp.rule(pol, "T",
+              {ins(O::LINE, 10), ins(O::FIELD, 11, 10, kModifiersSlot, kLineRecord), ins(O::CONTAINSK, 0, 11, k),
+               ins(O::LOADBOOL, 1, 1), ins(O::JFCONTAINSK, 10, 7, kModifiersSlot, kLineRecord), ins(O::EXT, 1, k),
+               ins(O::LOADBOOL, 1, 0), ins(O::FAIL, 0, 0, 2, kNoRegister)},
+              {outcome(Action::kDeny, "1", {}, silent(2))});
+      tp.link();
+      Evaluator vm(tp.p);
+      Decision decision;
+      EvalError error;
+      REQUIRE(vm.decide(claim.facts, decision, error));
+      REQUIRE(decision.reasons.size() == 1);
+      INFO("length " << n << ", difference at " << at);
+      CHECK(decision.reasons[0].args[0].i == (at == n ? 1 : 0));
+      CHECK(decision.reasons[0].args[1].i == (at == n ? 1 : 0));
+    }
+  }
+}
+
 TEST_CASE("vm: LINEFIELD reads a field of the line being decided", "[vm]") {
   OpcodeHarness h;
   auto r = h.run({ins(O::LINEFIELD, 0, 0, kNumberSlot, kLineRecord), ins(O::LINEFIELD, 1, 0, kHcpcsSlot, kLineRecord),
