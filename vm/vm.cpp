@@ -468,10 +468,8 @@ bool Evaluator::decide(const Facts& facts, Decision& out, EvalError& error) {
     phase = next;
   }
 
-  // f. The claim's verdict.
-  Verdict verdict = Verdict::kNotApplicable;
-  for (const LineDecision& line : out.lines) verdict = worse(verdict, line.verdict);
-  out.verdict = verdict;
+  // f. The claim's verdict: decideLine made it the worst of the decided lines' (the others
+  // are not_applicable).
   return true;
 }
 
@@ -519,6 +517,7 @@ bool Evaluator::decideLine(const PolicyInfo& policy, uint32_t lineIndex, EvalErr
   }
 
   line.verdict = verdict;
+  out.verdict = worse(out.verdict, verdict);
   line.firstReason = firstReason;
   line.reasonCount = static_cast<uint32_t>(out.reasons.size()) - firstReason;
   line.firstAdjustment = firstAdjustment;
@@ -979,13 +978,16 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
           }
           VM_NEXT();
         }
+        // The result goes straight into R[a] unless R[a] is an argument (a builtin may write
+        // its result before it has read every argument); on an error R[a] is never read.
+        const bool direct = ins->a < ins->c || ins->a >= ins->c + ins->d;
         Value result;
-        const char* message = function.impl(&VM_RC, result);
+        const char* message = function.impl(&VM_RC, direct ? VM_RA : result);
         if (message) {
           errorWhat_ = message;
           return Exit::kError;
         }
-        VM_RA = result;
+        if (!direct) VM_RA = result;
         VM_NEXT();
       }
 
