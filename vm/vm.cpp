@@ -144,7 +144,8 @@ bool listContainsOther(const Value* p, const Value* end, const Value& x, ValueKi
 // constant's key (its size and its first and last words, loaded when the Evaluator is made).
 // An element matches when its size and the same two words are equal: what operator== on
 // StrRef compares, with the constant's half done once. An absent element has size 0, so only
-// the empty constant needs the absent test.
+// the empty constant needs the absent test. The handlers call the key's own search through a
+// pointer (StringKey::search): no test of the width on each search.
 template <typename Word>
 bool listHoldsWords(const Value* p, const Value* end, const Evaluator::StringKey& key) {
   using detail::loadWord;
@@ -157,24 +158,29 @@ bool listHoldsWords(const Value* p, const Value* end, const Evaluator::StringKey
   }
   return false;
 }
-// The empty constant, or one longer than 16 bytes: compared in full. Out of line, so that
-// listHoldsString calls nothing and saves no registers.
-[[gnu::noinline]] bool listHoldsText(const Value* p, const Value* end, StrRef text) {
+// The empty constant, or one longer than 16 bytes: compared in full.
+bool listHoldsText(const Value* p, const Value* end, StrRef text) {
   for (; p != end; ++p) {
     if (!p->absent && p->s == text) return true;
   }
   return false;
 }
-[[gnu::noinline]] bool listHoldsString(const Value* elems, ListRef list, const Evaluator::StringKey& key) {
-  const Value* p = elems + list.begin;
-  const Value* const end = p + list.count;
-  switch (key.width) {
-    case 8: return listHoldsWords<uint64_t>(p, end, key);
-    case 4: return listHoldsWords<uint32_t>(p, end, key);
-    case 2: return listHoldsWords<uint16_t>(p, end, key);
-    case 1: return listHoldsWords<uint8_t>(p, end, key);
-    default: return listHoldsText(p, end, key.text);
+bool listHoldsTextKey(const Value* p, const Value* end, const Evaluator::StringKey& key) {
+  return listHoldsText(p, end, key.text);
+}
+// The key's search, by its width: called through StringKey::search, without a test of the width.
+Evaluator::StringSearch searchFor(uint8_t width) {
+  switch (width) {
+    case 8: return &listHoldsWords<uint64_t>;
+    case 4: return &listHoldsWords<uint32_t>;
+    case 2: return &listHoldsWords<uint16_t>;
+    case 1: return &listHoldsWords<uint8_t>;
+    default: return &listHoldsTextKey;
   }
+}
+inline bool listHoldsString(const Value* elems, ListRef list, const Evaluator::StringKey& key) {
+  const Value* p = elems + list.begin;
+  return key.search(p, p + list.count, key);
 }
 
 // The bytes that hold a Decimal's value: lo, hi and exp, in declaration order at offsets 0, 8
@@ -338,6 +344,7 @@ Evaluator::StringKey Evaluator::stringKeyOf(StrRef text) {
   key.text = text;
   key.size = text.size;
   const uint32_t n = text.size;
+  key.search = searchFor(0);
   if (n == 0 || n > 16) return key;  // width 0: compared in full
   key.width = n >= 8 ? 8 : n >= 4 ? 4 : n >= 2 ? 2 : 1;
   switch (key.width) {
@@ -346,6 +353,7 @@ Evaluator::StringKey Evaluator::stringKeyOf(StrRef text) {
     case 2: key.head = loadWord<uint16_t>(text.data); key.tail = loadWord<uint16_t>(text.data + n - 2); break;
     default: key.head = key.tail = static_cast<uint8_t>(text.data[0]); break;
   }
+  key.search = searchFor(key.width);
   return key;
 }
 
@@ -418,7 +426,9 @@ bool Evaluator::decide(const Facts& facts, Decision& out, EvalError& error) {
   ruleRun_.steps = ruleSteps_[static_cast<size_t>(policyIndex)].data();
 
   governedKnown_ = false;
-  lineState_.resize(n);
+  // Only grown, never shrunk: every use indexes below lines_.count, and resizing up after a
+  // smaller claim was an out-of-line call.
+  if (lineState_.size() < n) lineState_.resize(n);
   for (uint32_t i = 0; i < n; ++i) lineState_[i] = LineState{facts.element(lines_, i).rec, 0, 0, 0};
 
   // b. Governed lines; the others are decided (not_applicable) at once. One run() goes through
