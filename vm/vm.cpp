@@ -289,14 +289,16 @@ Evaluator::ReuseKey Evaluator::reuseKeyOf(const Chunk& chunk) {
   return key;
 }
 
+// Equal bytes are equal values: the bytes compared hold all of any value. The converse may
+// fail (a Decimal's padding bytes, say), and then a rule simply runs again.
+inline bool sameBytes(const Value& a, const Value& b) {
+  return a.absent == b.absent && std::memcmp(&a, &b, offsetof(Value, absent)) == 0;
+}
+
 inline bool Evaluator::sameKey(const ReuseKey& key, uint32_t lineA, uint32_t lineB) const {
-  // Equal bytes are equal values: the bytes compared hold all of any value. The converse may
-  // fail (a Decimal's padding bytes, say), and then the rule simply runs again.
   const Value* const slots = facts_->slots.data();
   for (uint8_t k = 0; k < key.slotCount; ++k) {
-    const Value& a = slots[lineA + key.slots[k]];
-    const Value& b = slots[lineB + key.slots[k]];
-    if (a.absent != b.absent || std::memcmp(&a, &b, offsetof(Value, absent)) != 0) return false;
+    if (!sameBytes(slots[lineA + key.slots[k]], slots[lineB + key.slots[k]])) return false;
   }
   return true;
 }
@@ -323,12 +325,36 @@ Evaluator::Evaluator(const Program& program) : program_(program) {
   for (const uint16_t id : program.functionIds) functions_.push_back(Function{builtinAt(id).impl, id == sqrtBuiltin});
   for (const Chunk& chunk : program.chunks) chunkCode_.push_back(chunk.code.data());
   for (const PolicyInfo& policy : program.policies) {
+    // The split slot: the line field the most reusable rules' keys read.
+    std::vector<uint32_t> readers;  // by slot
+    for (const RuleInfo& rule : policy.rules) {
+      const ReuseKey& key = chunkReuse_[rule.chunk];
+      if (!key.reusable) continue;
+      for (uint8_t k = 0; k < key.slotCount; ++k) {
+        if (readers.size() <= key.slots[k]) readers.resize(key.slots[k] + 1u);
+        ++readers[key.slots[k]];
+      }
+    }
+    PolicyReuse& reuse = policyReuse_.emplace_back();
+    for (uint32_t slot = 0; slot < readers.size(); ++slot) {
+      if (readers[slot] > 0 && (reuse.splitSlot == UINT32_MAX || readers[slot] > readers[reuse.splitSlot])) {
+        reuse.splitSlot = slot;
+      }
+    }
     std::vector<RuleStep>& steps = ruleSteps_.emplace_back();
     for (const RuleInfo& rule : policy.rules) {
       const Chunk& chunk = program.chunks[rule.chunk];
       const bool line = !chunk.code.empty() && chunk.code[0].op == Opcode::LINE;
-      steps.push_back(RuleStep{chunk.code.data(), chunk.code.data() + (line ? 1 : 0), rule.chunk,
-                               chunkReuse_[rule.chunk].reusable, line ? chunk.code[0].a : uint8_t{0}});
+      const ReuseKey& key = chunkReuse_[rule.chunk];
+      uint8_t mode = 0;
+      if (key.reusable) {
+        mode = std::find(key.slots, key.slots + key.slotCount, reuse.splitSlot) != key.slots + key.slotCount
+                   ? kReuseBySplit
+                   : kReuseOther;
+      }
+      reuse.modes |= mode;
+      steps.push_back(RuleStep{chunk.code.data(), chunk.code.data() + (line ? 1 : 0), rule.chunk, mode,
+                               line ? chunk.code[0].a : uint8_t{0}});
     }
   }
   constants_ = program.constantValues.data();
@@ -424,6 +450,7 @@ bool Evaluator::decide(const Facts& facts, Decision& out, EvalError& error) {
   if (policyIndex < 0) return true;
   const PolicyInfo& policy = program_.policies[static_cast<size_t>(policyIndex)];
   ruleRun_.steps = ruleSteps_[static_cast<size_t>(policyIndex)].data();
+  reuse_ = policyReuse_[static_cast<size_t>(policyIndex)];
 
   governedKnown_ = false;
   // Only grown, never shrunk: every use indexes below lines_.count, and resizing up after a
@@ -495,11 +522,26 @@ bool Evaluator::decideLine(const PolicyInfo& policy, uint32_t lineIndex, EvalErr
   ruleRun_.lineIndex = lineIndex;
   ruleRun_.lineBase = base;
   // A result is worth storing only while a later line may take it, and worth looking up only
-  // once an earlier line may have stored it.
+  // once an earlier line may have stored it; for a rule keyed by the split slot, only when a
+  // later (an earlier) governed line has the same value there, as sameKey compares it.
   --linesLeft_;
-  ruleRun_.store = linesLeft_ > 0;
-  ruleRun_.lookUp = linesDecided_ > 0;
-  ruleRun_.plain = !ruleRun_.store && !ruleRun_.lookUp && trace_ == nullptr;
+  uint8_t store = linesLeft_ > 0 ? kReuseOther : 0;
+  uint8_t lookUp = linesDecided_ > 0 ? kReuseOther : 0;
+  if ((store | lookUp) != 0 && reuse_.splitSlot != UINT32_MAX) {
+    const Value& mine = slots_[base + reuse_.splitSlot];
+    for (uint32_t j = 0; j < lines_.count; ++j) {
+      const LineState& other = lineState_[j];
+      if (j == lineIndex || !other.governed || !sameBytes(slots_[other.base + reuse_.splitSlot], mine)) continue;
+      if (other.decided) {
+        lookUp |= kReuseBySplit;
+      } else {
+        store |= kReuseBySplit;
+      }
+    }
+  }
+  ruleRun_.store = store & reuse_.modes;
+  ruleRun_.lookUp = lookUp & reuse_.modes;
+  ruleRun_.plain = ruleRun_.store == 0 && ruleRun_.lookUp == 0 && trace_ == nullptr;
   ++linesDecided_;
   uint32_t r = 0;
   while (r < ruleRun_.count && takeStoredResult(r)) ++r;
@@ -537,7 +579,7 @@ bool Evaluator::decideLine(const PolicyInfo& policy, uint32_t lineIndex, EvalErr
 }
 
 inline bool Evaluator::takeStoredResult(uint32_t r) {
-  if (!ruleRun_.lookUp || !ruleRun_.steps[r].reusable) return false;
+  if ((ruleRun_.lookUp & ruleRun_.steps[r].reuse) == 0) return false;
   const RuleResult& stored = ruleResults_[r];
   if (stored.claim != claim_ || !sameKey(chunkReuse_[ruleRun_.steps[r].chunk], stored.lineBase, ruleRun_.lineBase)) {
     return false;
@@ -1057,7 +1099,7 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
           if (ruleRun_.plain) {  // a claim's only governed line, untraced: the next rule runs
             if (++r == ruleRun_.count) return Exit::kPass;
           } else {
-            if (ruleRun_.store && ruleRun_.steps[r].reusable) {
+            if ((ruleRun_.store & ruleRun_.steps[r].reuse) != 0) {
               RuleResult& stored = ruleResults_[r];
               stored.claim = claim_;
               stored.lineBase = lineBase;

@@ -854,6 +854,49 @@ TEST_CASE("decide: a line's rules run one after another in one pass", "[vm]") {
   }
 }
 
+// A rule keyed by the service date (the policy's split slot) stores and looks up its results only
+// where another line has the same date; a rule that reads no line field reuses its result on
+// every line. Lines of two dates interleaved: the third line takes the first line's result
+// although the second (another date) ran the rule in between; traced or not, the same decision.
+TEST_CASE("decide: results keyed by the service date are shared only between lines of that date", "[vm]") {
+  TestProgram t;
+  const size_t pol = t.policy("p", {"commercial"}, t.governCode("J9027"));
+  t.rule(pol, "R-DATE",
+         {ins(O::LINE, 0), ins(O::FIELD, 1, 0, kDateSlot, kLineRecord), ins(O::FAIL, 1, 0, 1, kNoRegister)},
+         {outcome(Action::kPend, "252", {}, silent(1))});
+  const uint16_t id = t.kString("CLM");
+  t.rule(pol, "R-CLAIM", {ins(O::LOADK, 1, id), ins(O::FAIL, 1, 0, 1, kNoRegister)},
+         {outcome(Action::kPend, "16", {}, silent(1))});
+  t.link();
+  const int32_t other = kDay20261005 + 7;
+  TestClaim claim("CLM", "commercial",
+                  {{1, "J9027", "1", {}}, {2, "J9027", "1", {}, other}, {3, "J9027", "1", {}},
+                   {4, "J9027", "1", {}, other}, {5, "J9027", "1", {}, other + 1}});
+  for (const bool traced : {false, true}) {
+    INFO("traced " << traced);
+    Evaluator vm(t.p);
+    std::vector<Evaluator::RuleTraceEntry> trace;
+    if (traced) vm.setRuleTrace(&trace);
+    Decision out;
+    EvalError error;
+    REQUIRE(vm.decide(claim.facts, out, error));
+    REQUIRE(out.lines.size() == 5);
+    const int64_t dates[] = {kDay20261005, other, kDay20261005, other, other + 1};
+    for (size_t i = 0; i < 5; ++i) {
+      INFO("line " << i);
+      CHECK(out.lines[i].verdict == Verdict::kPend);
+      REQUIRE(out.lines[i].reasonCount == 2);
+      const Reason& date = out.reasons[out.lines[i].firstReason];
+      CHECK(date.rule == 0);
+      CHECK(date.args[0].i == dates[i]);
+      const Reason& claimLevel = out.reasons[out.lines[i].firstReason + 1];
+      CHECK(claimLevel.rule == 1);
+      CHECK(claimLevel.args[0].s.view() == "CLM");
+    }
+    CHECK(trace.size() == (traced ? 10u : 0u));
+  }
+}
+
 namespace {
 
 // A policy where waste lines (modifier JW) deny when a same-claim administration line (no JW)
