@@ -473,11 +473,12 @@ bool Evaluator::decide(const Facts& facts, Decision& out, EvalError& error) {
   governedKnown_ = true;
   linesLeft_ = 0;
   linesDecided_ = 0;
-  for (uint32_t i = 0; i < n; ++i) linesLeft_ += lineState_[i].governed;
 
-  // c. Phases: the highest phase among the classes a line belongs to.
+  // c. Phases: the highest phase among the classes a line belongs to; and the governed lines
+  // counted.
   for (uint32_t i = 0; i < n; ++i) {
     if (!lineState_[i].governed) continue;
+    ++linesLeft_;
     for (const LineClass& cls : policy.phasedClasses) {
       const Exit e = run(chunkCode_[cls.chunk], lineState_[i].base);
       if (e == Exit::kError) {
