@@ -140,14 +140,47 @@ bool listContainsOther(const Value* p, const Value* end, const Value& x, ValueKi
   return false;
 }
 
-// CONTAINSK's and JFCONTAINSK's search: a string constant in a list of strings.
-[[gnu::noinline]] bool listHoldsString(const Value* elems, ListRef list, const StrRef& x) {
-  const Value* p = elems + list.begin;
-  const Value* const end = p + list.count;
+// CONTAINSK's and JFCONTAINSK's search: a string constant in a list of strings, by the
+// constant's key (its size and its first and last words, loaded when the Evaluator is made).
+// An element matches when its size and the same two words are equal: what operator== on
+// StrRef compares, with the constant's half done once. An absent element has size 0, so only
+// the empty constant needs the absent test. The handlers call the key's own search through a
+// pointer (StringKey::search): no test of the width on each search.
+template <typename Word>
+bool listHoldsWords(const Value* p, const Value* end, const Evaluator::StringKey& key) {
+  using detail::loadWord;
+  const uint32_t n = key.size;
   for (; p != end; ++p) {
-    if (!p->absent && p->s == x) return true;
+    if (p->s.size == n && loadWord<Word>(p->s.data) == static_cast<Word>(key.head) &&
+        loadWord<Word>(p->s.data + n - sizeof(Word)) == static_cast<Word>(key.tail)) {
+      return true;
+    }
   }
   return false;
+}
+// The empty constant, or one longer than 16 bytes: compared in full.
+bool listHoldsText(const Value* p, const Value* end, StrRef text) {
+  for (; p != end; ++p) {
+    if (!p->absent && p->s == text) return true;
+  }
+  return false;
+}
+bool listHoldsTextKey(const Value* p, const Value* end, const Evaluator::StringKey& key) {
+  return listHoldsText(p, end, key.text);
+}
+// The key's search, by its width: called through StringKey::search, without a test of the width.
+Evaluator::StringSearch searchFor(uint8_t width) {
+  switch (width) {
+    case 8: return &listHoldsWords<uint64_t>;
+    case 4: return &listHoldsWords<uint32_t>;
+    case 2: return &listHoldsWords<uint16_t>;
+    case 1: return &listHoldsWords<uint8_t>;
+    default: return &listHoldsTextKey;
+  }
+}
+inline bool listHoldsString(const Value* elems, ListRef list, const Evaluator::StringKey& key) {
+  const Value* p = elems + list.begin;
+  return key.search(p, p + list.count, key);
 }
 
 // The bytes that hold a Decimal's value: lo, hi and exp, in declaration order at offsets 0, 8
@@ -256,14 +289,16 @@ Evaluator::ReuseKey Evaluator::reuseKeyOf(const Chunk& chunk) {
   return key;
 }
 
+// Equal bytes are equal values: the bytes compared hold all of any value. The converse may
+// fail (a Decimal's padding bytes, say), and then a rule simply runs again.
+inline bool sameBytes(const Value& a, const Value& b) {
+  return a.absent == b.absent && std::memcmp(&a, &b, offsetof(Value, absent)) == 0;
+}
+
 inline bool Evaluator::sameKey(const ReuseKey& key, uint32_t lineA, uint32_t lineB) const {
-  // Equal bytes are equal values: the bytes compared hold all of any value. The converse may
-  // fail (a Decimal's padding bytes, say), and then the rule simply runs again.
   const Value* const slots = facts_->slots.data();
   for (uint8_t k = 0; k < key.slotCount; ++k) {
-    const Value& a = slots[lineA + key.slots[k]];
-    const Value& b = slots[lineB + key.slots[k]];
-    if (a.absent != b.absent || std::memcmp(&a, &b, offsetof(Value, absent)) != 0) return false;
+    if (!sameBytes(slots[lineA + key.slots[k]], slots[lineB + key.slots[k]])) return false;
   }
   return true;
 }
@@ -290,15 +325,62 @@ Evaluator::Evaluator(const Program& program) : program_(program) {
   for (const uint16_t id : program.functionIds) functions_.push_back(Function{builtinAt(id).impl, id == sqrtBuiltin});
   for (const Chunk& chunk : program.chunks) chunkCode_.push_back(chunk.code.data());
   for (const PolicyInfo& policy : program.policies) {
+    // The split slot: the line field the most reusable rules' keys read.
+    std::vector<uint32_t> readers;  // by slot
+    for (const RuleInfo& rule : policy.rules) {
+      const ReuseKey& key = chunkReuse_[rule.chunk];
+      if (!key.reusable) continue;
+      for (uint8_t k = 0; k < key.slotCount; ++k) {
+        if (readers.size() <= key.slots[k]) readers.resize(key.slots[k] + 1u);
+        ++readers[key.slots[k]];
+      }
+    }
+    PolicyReuse& reuse = policyReuse_.emplace_back();
+    for (uint32_t slot = 0; slot < readers.size(); ++slot) {
+      if (readers[slot] > 0 && (reuse.splitSlot == UINT32_MAX || readers[slot] > readers[reuse.splitSlot])) {
+        reuse.splitSlot = slot;
+      }
+    }
     std::vector<RuleStep>& steps = ruleSteps_.emplace_back();
     for (const RuleInfo& rule : policy.rules) {
       const Chunk& chunk = program.chunks[rule.chunk];
       const bool line = !chunk.code.empty() && chunk.code[0].op == Opcode::LINE;
-      steps.push_back(RuleStep{chunk.code.data(), chunk.code.data() + (line ? 1 : 0), rule.chunk,
-                               chunkReuse_[rule.chunk].reusable, line ? chunk.code[0].a : uint8_t{0}});
+      const ReuseKey& key = chunkReuse_[rule.chunk];
+      uint8_t mode = 0;
+      if (key.reusable) {
+        mode = std::find(key.slots, key.slots + key.slotCount, reuse.splitSlot) != key.slots + key.slotCount
+                   ? kReuseBySplit
+                   : kReuseOther;
+      }
+      reuse.modes |= mode;
+      steps.push_back(RuleStep{chunk.code.data(), chunk.code.data() + (line ? 1 : 0), rule.chunk, mode,
+                               line ? chunk.code[0].a : uint8_t{0}});
     }
   }
   constants_ = program.constantValues.data();
+  stringKeys_.resize(program.constantValues.size());
+  for (size_t k = 0; k < program.constants.size() && k < program.constantValues.size(); ++k) {
+    if (program.constants[k].kind == ValueKind::kString) stringKeys_[k] = stringKeyOf(program.constantValues[k].s);
+  }
+}
+
+Evaluator::StringKey Evaluator::stringKeyOf(StrRef text) {
+  using detail::loadWord;
+  StringKey key;
+  key.text = text;
+  key.size = text.size;
+  const uint32_t n = text.size;
+  key.search = searchFor(0);
+  if (n == 0 || n > 16) return key;  // width 0: compared in full
+  key.width = n >= 8 ? 8 : n >= 4 ? 4 : n >= 2 ? 2 : 1;
+  switch (key.width) {
+    case 8: key.head = loadWord<uint64_t>(text.data); key.tail = loadWord<uint64_t>(text.data + n - 8); break;
+    case 4: key.head = loadWord<uint32_t>(text.data); key.tail = loadWord<uint32_t>(text.data + n - 4); break;
+    case 2: key.head = loadWord<uint16_t>(text.data); key.tail = loadWord<uint16_t>(text.data + n - 2); break;
+    default: key.head = key.tail = static_cast<uint8_t>(text.data[0]); break;
+  }
+  key.search = searchFor(key.width);
+  return key;
 }
 
 int Evaluator::findPolicy() const {
@@ -368,9 +450,12 @@ bool Evaluator::decide(const Facts& facts, Decision& out, EvalError& error) {
   if (policyIndex < 0) return true;
   const PolicyInfo& policy = program_.policies[static_cast<size_t>(policyIndex)];
   ruleRun_.steps = ruleSteps_[static_cast<size_t>(policyIndex)].data();
+  reuse_ = policyReuse_[static_cast<size_t>(policyIndex)];
 
   governedKnown_ = false;
-  lineState_.resize(n);
+  // Only grown, never shrunk: every use indexes below lines_.count, and resizing up after a
+  // smaller claim was an out-of-line call.
+  if (lineState_.size() < n) lineState_.resize(n);
   for (uint32_t i = 0; i < n; ++i) lineState_[i] = LineState{facts.element(lines_, i).rec, 0, 0, 0};
 
   // b. Governed lines; the others are decided (not_applicable) at once. One run() goes through
@@ -388,11 +473,12 @@ bool Evaluator::decide(const Facts& facts, Decision& out, EvalError& error) {
   governedKnown_ = true;
   linesLeft_ = 0;
   linesDecided_ = 0;
-  for (uint32_t i = 0; i < n; ++i) linesLeft_ += lineState_[i].governed;
 
-  // c. Phases: the highest phase among the classes a line belongs to.
+  // c. Phases: the highest phase among the classes a line belongs to; and the governed lines
+  // counted.
   for (uint32_t i = 0; i < n; ++i) {
     if (!lineState_[i].governed) continue;
+    ++linesLeft_;
     for (const LineClass& cls : policy.phasedClasses) {
       const Exit e = run(chunkCode_[cls.chunk], lineState_[i].base);
       if (e == Exit::kError) {
@@ -420,10 +506,8 @@ bool Evaluator::decide(const Facts& facts, Decision& out, EvalError& error) {
     phase = next;
   }
 
-  // f. The claim's verdict.
-  Verdict verdict = Verdict::kNotApplicable;
-  for (const LineDecision& line : out.lines) verdict = worse(verdict, line.verdict);
-  out.verdict = verdict;
+  // f. The claim's verdict: decideLine made it the worst of the decided lines' (the others
+  // are not_applicable).
   return true;
 }
 
@@ -439,11 +523,26 @@ bool Evaluator::decideLine(const PolicyInfo& policy, uint32_t lineIndex, EvalErr
   ruleRun_.lineIndex = lineIndex;
   ruleRun_.lineBase = base;
   // A result is worth storing only while a later line may take it, and worth looking up only
-  // once an earlier line may have stored it.
+  // once an earlier line may have stored it; for a rule keyed by the split slot, only when a
+  // later (an earlier) governed line has the same value there, as sameKey compares it.
   --linesLeft_;
-  ruleRun_.store = linesLeft_ > 0;
-  ruleRun_.lookUp = linesDecided_ > 0;
-  ruleRun_.plain = !ruleRun_.store && !ruleRun_.lookUp && trace_ == nullptr;
+  uint8_t store = linesLeft_ > 0 ? kReuseOther : 0;
+  uint8_t lookUp = linesDecided_ > 0 ? kReuseOther : 0;
+  if ((store | lookUp) != 0 && reuse_.splitSlot != UINT32_MAX) {
+    const Value& mine = slots_[base + reuse_.splitSlot];
+    for (uint32_t j = 0; j < lines_.count; ++j) {
+      const LineState& other = lineState_[j];
+      if (j == lineIndex || !other.governed || !sameBytes(slots_[other.base + reuse_.splitSlot], mine)) continue;
+      if (other.decided) {
+        lookUp |= kReuseBySplit;
+      } else {
+        store |= kReuseBySplit;
+      }
+    }
+  }
+  ruleRun_.store = store & reuse_.modes;
+  ruleRun_.lookUp = lookUp & reuse_.modes;
+  ruleRun_.plain = ruleRun_.store == 0 && ruleRun_.lookUp == 0 && trace_ == nullptr;
   ++linesDecided_;
   uint32_t r = 0;
   while (r < ruleRun_.count && takeStoredResult(r)) ++r;
@@ -471,6 +570,7 @@ bool Evaluator::decideLine(const PolicyInfo& policy, uint32_t lineIndex, EvalErr
   }
 
   line.verdict = verdict;
+  out.verdict = worse(out.verdict, verdict);
   line.firstReason = firstReason;
   line.reasonCount = static_cast<uint32_t>(out.reasons.size()) - firstReason;
   line.firstAdjustment = firstAdjustment;
@@ -480,7 +580,7 @@ bool Evaluator::decideLine(const PolicyInfo& policy, uint32_t lineIndex, EvalErr
 }
 
 inline bool Evaluator::takeStoredResult(uint32_t r) {
-  if (!ruleRun_.lookUp || !ruleRun_.steps[r].reusable) return false;
+  if ((ruleRun_.lookUp & ruleRun_.steps[r].reuse) == 0) return false;
   const RuleResult& stored = ruleResults_[r];
   if (stored.claim != claim_ || !sameKey(chunkReuse_[ruleRun_.steps[r].chunk], stored.lineBase, ruleRun_.lineBase)) {
     return false;
@@ -849,7 +949,7 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
         VM_NEXT();
       }
       VM_CASE(CONTAINSK) {
-        VM_SET_BOOL_AND_BRANCH(listHoldsString(elems, VM_RB.list, K[ins->c].s));
+        VM_SET_BOOL_AND_BRANCH(listHoldsString(elems, VM_RB.list, stringKeys_[ins->c]));
         VM_NEXT();
       }
       VM_CASE(LEN) {
@@ -931,13 +1031,16 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
           }
           VM_NEXT();
         }
+        // The result goes straight into R[a] unless R[a] is an argument (a builtin may write
+        // its result before it has read every argument); on an error R[a] is never read.
+        const bool direct = ins->a < ins->c || ins->a >= ins->c + ins->d;
         Value result;
-        const char* message = function.impl(&VM_RC, result);
+        const char* message = function.impl(&VM_RC, direct ? VM_RA : result);
         if (message) {
           errorWhat_ = message;
           return Exit::kError;
         }
-        VM_RA = result;
+        if (!direct) VM_RA = result;
         VM_NEXT();
       }
 
@@ -997,7 +1100,7 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
           if (ruleRun_.plain) {  // a claim's only governed line, untraced: the next rule runs
             if (++r == ruleRun_.count) return Exit::kPass;
           } else {
-            if (ruleRun_.store && ruleRun_.steps[r].reusable) {
+            if ((ruleRun_.store & ruleRun_.steps[r].reuse) != 0) {
               RuleResult& stored = ruleResults_[r];
               stored.claim = claim_;
               stored.lineBase = lineBase;
@@ -1074,7 +1177,7 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
         VM_NEXT();
       }
       VM_CASE(JFCONTAINSK) {
-        VM_FIELD_TEST(listHoldsString(elems, field.list, K[x.b].s));
+        VM_FIELD_TEST(listHoldsString(elems, field.list, stringKeys_[x.b]));
         VM_NEXT();
       }
 
@@ -1098,7 +1201,7 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
         VM_NEXT();
       }
       VM_CASE(JCONTAINSK) {
-        VM_TEST_BRANCH(listHoldsString(elems, VM_RB.list, K[ins->c].s));
+        VM_TEST_BRANCH(listHoldsString(elems, VM_RB.list, stringKeys_[ins->c]));
         VM_NEXT();
       }
       VM_CASE(JLTI) {

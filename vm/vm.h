@@ -101,18 +101,30 @@ class Evaluator {
                                              : RuleOutcome::kSkipped});
   }
 
+  // How a rule's results may be reused (RuleStep::reuse), as bits a line's RuleRun::store and
+  // RuleRun::lookUp select: a rule whose key reads the policy's split slot (the line field most
+  // of its reusable rules read, typically `service_date`) can only share a result between lines
+  // that agree on that field, which decideLine finds once a line rather than once a rule.
+  static constexpr uint8_t kReuseBySplit = 1;  // reusable, the key reads the split slot
+  static constexpr uint8_t kReuseOther = 2;    // reusable, the key does not (or is empty)
   // A policy's rules as run() steps through them, made when the Evaluator is: rule r's code,
-  // its chunk, whether its results may be reused (chunkReuse_[chunk].reusable), and its leading
-  // LINE done ahead: run() enters at `start` after writing the line into R[lineRegister]
-  // (R0 for a chunk without a leading LINE, which writes every register before reading it).
+  // its chunk, how its results may be reused (0: never), and its leading LINE done ahead: run()
+  // enters at `start` after writing the line into R[lineRegister] (R0 for a chunk without a
+  // leading LINE, which writes every register before reading it).
   struct RuleStep {
     const Instr* code;
     const Instr* start;  // code + 1 past a leading LINE, else code
     uint32_t chunk;
-    bool reusable;
+    uint8_t reuse;         // 0, kReuseBySplit or kReuseOther
     uint8_t lineRegister;  // the leading LINE's register, else 0
   };
   std::vector<std::vector<RuleStep>> ruleSteps_;  // by policy
+  struct PolicyReuse {
+    uint32_t splitSlot = UINT32_MAX;  // UINT32_MAX: no rule's key reads a line field
+    uint8_t modes = 0;                // the reuse bits of the policy's rules, or-ed
+  };
+  std::vector<PolicyReuse> policyReuse_;  // by policy
+  PolicyReuse reuse_;                     // the claim's policy's; set by decide()
   // The line whose rules run() is going through; set by decideLine.
   struct RuleRun {
     const RuleStep* steps = nullptr;  // the policy's
@@ -122,9 +134,11 @@ class Evaluator {
     uint32_t lineIndex = 0;  // for the trace
     uint32_t lineBase = 0;
     // Results are stored only while a later line may take them, and looked up only once an
-    // earlier line of the claim may have stored them (a claim's first or only line skips both).
-    bool store = false;
-    bool lookUp = false;
+    // earlier line of the claim may have stored them (a claim's first or only line skips both),
+    // and for a rule keyed by the split slot only when such a line agrees on it: the reuse
+    // bits of the rules whose results are stored, and looked up.
+    uint8_t store = 0;
+    uint8_t lookUp = 0;
     bool plain = false;  // neither, and no trace: the step from rule to rule takes its short path
   };
   RuleRun ruleRun_;
@@ -164,6 +178,26 @@ class Evaluator {
   template <class Compute>
   bool remembered(const Instr& ins, const Decimal& b, const Decimal& c, Compute compute);
   DecimalMemo& memoFor(const Instr& ins);
+
+  // A string constant as CONTAINSK and JFCONTAINSK search for it: its size and its first and
+  // last words of `width` bytes (1, 2, 4 or 8; they overlap below 16 bytes), so that a list
+  // element is compared by two loads of its own, and the search for that width. Width 0 (the
+  // empty string, or longer than 16 bytes): compared in full.
+ public:
+  struct StringKey;
+  using StringSearch = bool (*)(const Value* begin, const Value* end, const StringKey& key);
+  struct StringKey {
+    StringSearch search = nullptr;  // the search for this width
+    StrRef text{nullptr, 0};
+    uint32_t size = 0;
+    uint8_t width = 0;
+    uint64_t head = 0;
+    uint64_t tail = 0;
+  };
+
+ private:
+  static StringKey stringKeyOf(StrRef text);
+  std::vector<StringKey> stringKeys_;  // by constant index; only string constants are used
 
   // What run() is given, one load each rather than a chain through program_.
   std::vector<const Instr*> chunkCode_;  // by chunk: its first instruction

@@ -854,6 +854,49 @@ TEST_CASE("decide: a line's rules run one after another in one pass", "[vm]") {
   }
 }
 
+// A rule keyed by the service date (the policy's split slot) stores and looks up its results only
+// where another line has the same date; a rule that reads no line field reuses its result on
+// every line. Lines of two dates interleaved: the third line takes the first line's result
+// although the second (another date) ran the rule in between; traced or not, the same decision.
+TEST_CASE("decide: results keyed by the service date are shared only between lines of that date", "[vm]") {
+  TestProgram t;
+  const size_t pol = t.policy("p", {"commercial"}, t.governCode("J9027"));
+  t.rule(pol, "R-DATE",
+         {ins(O::LINE, 0), ins(O::FIELD, 1, 0, kDateSlot, kLineRecord), ins(O::FAIL, 1, 0, 1, kNoRegister)},
+         {outcome(Action::kPend, "252", {}, silent(1))});
+  const uint16_t id = t.kString("CLM");
+  t.rule(pol, "R-CLAIM", {ins(O::LOADK, 1, id), ins(O::FAIL, 1, 0, 1, kNoRegister)},
+         {outcome(Action::kPend, "16", {}, silent(1))});
+  t.link();
+  const int32_t other = kDay20261005 + 7;
+  TestClaim claim("CLM", "commercial",
+                  {{1, "J9027", "1", {}}, {2, "J9027", "1", {}, other}, {3, "J9027", "1", {}},
+                   {4, "J9027", "1", {}, other}, {5, "J9027", "1", {}, other + 1}});
+  for (const bool traced : {false, true}) {
+    INFO("traced " << traced);
+    Evaluator vm(t.p);
+    std::vector<Evaluator::RuleTraceEntry> trace;
+    if (traced) vm.setRuleTrace(&trace);
+    Decision out;
+    EvalError error;
+    REQUIRE(vm.decide(claim.facts, out, error));
+    REQUIRE(out.lines.size() == 5);
+    const int64_t dates[] = {kDay20261005, other, kDay20261005, other, other + 1};
+    for (size_t i = 0; i < 5; ++i) {
+      INFO("line " << i);
+      CHECK(out.lines[i].verdict == Verdict::kPend);
+      REQUIRE(out.lines[i].reasonCount == 2);
+      const Reason& date = out.reasons[out.lines[i].firstReason];
+      CHECK(date.rule == 0);
+      CHECK(date.args[0].i == dates[i]);
+      const Reason& claimLevel = out.reasons[out.lines[i].firstReason + 1];
+      CHECK(claimLevel.rule == 1);
+      CHECK(claimLevel.args[0].s.view() == "CLM");
+    }
+    CHECK(trace.size() == (traced ? 10u : 0u));
+  }
+}
+
 namespace {
 
 // A policy where waste lines (modifier JW) deny when a same-claim administration line (no JW)
@@ -958,6 +1001,41 @@ TEST_CASE("vm: CONTAINSK looks for a string constant in a list of strings", "[vm
   CHECK(r[2].i == 0);  // a prefix of an element is not the element
   CHECK(r[3].i == 0);  // an absent list holds nothing
   CHECK(r[4].i == 1);  // the branch jumped over LOADBOOL 0
+}
+
+// CONTAINSK and JFCONTAINSK compare an element with the constant's size and its first and last
+// words, loaded when the Evaluator is made (Evaluator::StringKey): a difference at any byte of
+// any length, up to past the cut-over to a full compare, must still be seen, and neither a
+// longer nor a shorter element matches.
+TEST_CASE("vm: CONTAINSK and JFCONTAINSK see a difference at every byte of every length", "[vm]") {
+  for (size_t n = 0; n <= 20; ++n) {
+    for (size_t at = 0; at <= n; ++at) {  // at == n: the element is the constant
+      const std::string s(n, 'a');
+      std::string t = s;
+      if (at < n) t[at] = 'b';
+      const std::string longer = s + "a";
+      const std::string shorter = n > 0 ? s.substr(1) : "x";
+      TestClaim claim("CLM-1", "commercial", {{7, "J9027", "30.1", {longer.c_str(), shorter.c_str(), t.c_str()}}});
+      TestProgram tp;
+      const uint16_t k = tp.kString(s);
+      const size_t pol = tp.policy("p", {"commercial"}, tp.governAll());
+      // R0 := CONTAINSK; R1 := 1, and JFCONTAINSK jumps over `R1 := 0` when the list holds it.
+      tp.rule(pol, "T",
+              {ins(O::LINE, 10), ins(O::FIELD, 11, 10, kModifiersSlot, kLineRecord), ins(O::CONTAINSK, 0, 11, k),
+               ins(O::LOADBOOL, 1, 1), ins(O::JFCONTAINSK, 10, 7, kModifiersSlot, kLineRecord), ins(O::EXT, 1, k),
+               ins(O::LOADBOOL, 1, 0), ins(O::FAIL, 0, 0, 2, kNoRegister)},
+              {outcome(Action::kDeny, "1", {}, silent(2))});
+      tp.link();
+      Evaluator vm(tp.p);
+      Decision decision;
+      EvalError error;
+      REQUIRE(vm.decide(claim.facts, decision, error));
+      REQUIRE(decision.reasons.size() == 1);
+      INFO("length " << n << ", difference at " << at);
+      CHECK(decision.reasons[0].args[0].i == (at == n ? 1 : 0));
+      CHECK(decision.reasons[0].args[1].i == (at == n ? 1 : 0));
+    }
+  }
 }
 
 TEST_CASE("vm: LINEFIELD reads a field of the line being decided", "[vm]") {
