@@ -348,10 +348,33 @@ PPL_ALWAYS_INLINE void setDecimal(Value& v, const Decimal& d) {
   static_assert(sizeof(Decimal) == 24 && offsetof(Value, d) == 0, "a Decimal is its coefficient's two words and an exponent");
   storeValue(v, _mm_loadu_si128(reinterpret_cast<const __m128i*>(&d)), _mm_cvtsi32_si128(d.exponent()));
 }
+// Decimal::fromScaled(±mag, scale) written in place (mag has at most 15 digits, scale 0..6):
+// its trailing zeros are stripped only when the text's last digit says there are some
+// (`lastDigitZero`; always so for 0), where fromInt tried a division on every number.
+PPL_ALWAYS_INLINE void setShortDecimal(Value& v, uint64_t mag, bool negative, int scale, bool lastDigitZero) {
+  int32_t exp = -scale;
+  if (lastDigitZero) {
+    if (mag == 0) {
+      storeValue(v, _mm_setzero_si128(), _mm_setzero_si128());
+      return;
+    }
+    do {
+      mag /= 10;
+      ++exp;
+    } while (mag % 10 == 0);
+  }
+  const int64_t hi = negative ? -1 : 0;
+  const uint64_t lo = negative ? 0 - mag : mag;
+  storeValue(v, _mm_set_epi64x(hi, static_cast<int64_t>(lo)), _mm_cvtsi32_si128(exp));
+}
 #else
 PPL_ALWAYS_INLINE void setDecimal(Value& v, const Decimal& d) {
   clearValue(v);
   v.d = d;
+}
+PPL_ALWAYS_INLINE void setShortDecimal(Value& v, uint64_t mag, bool negative, int scale, bool /*lastDigitZero*/) {
+  const int64_t value = static_cast<int64_t>(mag);
+  setDecimal(v, Decimal::fromScaled(negative ? -value : value, scale));
 }
 #endif
 
@@ -423,9 +446,12 @@ struct ClaimLoader::Impl {
   struct FieldPlan {
     alignas(16) unsigned char key[32] = {};  // ',', '"', name, '"', ':', zero-padded
     // A bit per byte of key[16 * i ..] that is not the key's: a compare's equal-bytes mask with
-    // these set is `want` on a match.
+    // these set is 0xFFFF on a match.
     uint32_t ignore[2] = {0xFFFF, 0xFFFF};
-    uint32_t want = 0x10000;  // 0xFFFF; 0x10000, which no mask is, for the end and names over 28 bytes
+    // 0xFFFF for a key of one chunk; 0x10000, which no mask is, for a key of two (its first
+    // chunk is then 0xFFFF, and keyIs looks at the second only after that), the end and names
+    // over 28 bytes.
+    uint32_t want = 0x10000;
     bool twoChunks = false;   // the key is longer than 16 bytes
     uint32_t keyLength = 0;   // name.size() + 4
     uint32_t slot = 0;
@@ -632,8 +658,8 @@ struct ClaimLoader::Impl {
       plan.key[f.name.size() + 2] = '"';
       plan.key[f.name.size() + 3] = ':';
       for (uint32_t i = 0; i < plan.keyLength; ++i) plan.ignore[i / 16] &= ~(uint32_t{1} << (i % 16));
-      plan.want = 0xFFFF;
       plan.twoChunks = plan.keyLength > 16;
+      plan.want = plan.twoChunks ? 0x10000 : 0xFFFF;
     }
     plan.slot = f.slot;
     plan.slotOffset = f.slot * static_cast<uint32_t>(sizeof(Value));
@@ -1291,7 +1317,7 @@ struct ClaimLoader::Impl {
           const ptrdiff_t integerDigits = q - digits;
           if (integerDigits <= (isInt ? 18 : 9) && *q != '.' && *q != 'e' && *q != 'E') {
             const int64_t value = negative ? -static_cast<int64_t>(n) : static_cast<int64_t>(n);
-            return fastIntegerValue(value, plan, isInt, out) ? q : nullptr;
+            return fastIntegerValue(value, n, negative, q[-1] == '0', plan, isInt, out) ? q : nullptr;
           }
           if (!isInt && integerDigits <= 9 && *q == '.') {
             if (const char* end = fastFraction(q, n, negative, plan, out)) return end;
@@ -1357,7 +1383,9 @@ struct ClaimLoader::Impl {
   }
 
   // plainIntegerValue(n, field, isInt, out) == kNone, the minimum checked as the plan says.
-  PPL_ALWAYS_INLINE static bool fastIntegerValue(int64_t n, const FieldPlan& plan, bool isInt, Value& out) {
+  // `mag`, `negative`: n's magnitude and sign; `lastDigitZero`: its text ends in 0.
+  PPL_ALWAYS_INLINE static bool fastIntegerValue(int64_t n, uint64_t mag, bool negative, bool lastDigitZero,
+                                                 const FieldPlan& plan, bool isInt, Value& out) {
     using MinCheck = FieldPlan::MinCheck;
     if (plan.minCheck == MinCheck::kDecimal) {
       return plainIntegerValue(n, *plan.field, isInt, out) == NumberProblem::kNone;
@@ -1365,7 +1393,7 @@ struct ClaimLoader::Impl {
     if (isInt) {
       setInt(out, n);
     } else {
-      setDecimal(out, Decimal::fromInt(n));
+      setShortDecimal(out, mag, negative, 0, lastDigitZero);
     }
     return n >= plan.lowestInt;  // belowMin(field, compare(n, min)) for an integral min
   }
@@ -1379,14 +1407,17 @@ struct ClaimLoader::Impl {
     for (uint64_t d; (d = digitValue(*p)) <= 9 && p - point <= 7; ++p) n = n * 10 + d;
     const ptrdiff_t scale = p - point - 1;
     if (scale < 1 || scale > 6 || isDigit(*p) || *p == 'e' || *p == 'E') return nullptr;
-    const int64_t value = static_cast<int64_t>(n);  // at most 15 digits
-    const Decimal d = Decimal::fromScaled(negative ? -value : value, static_cast<int>(scale));
-    // decimalValue, the minimum checked as the plan says.
-    setDecimal(out, d);
+    // n has at most 15 digits. decimalValue, the minimum checked as the plan says.
+    setShortDecimal(out, n, negative, static_cast<int>(scale), p[-1] == '0');
     using MinCheck = FieldPlan::MinCheck;
     if (plan.minCheck != MinCheck::kNoMin) {
-      const int c =
-          plan.minCheck == MinCheck::kSign ? (d.isZero() ? 0 : d.isNegative() ? -1 : 1) : compare(d, plan.field->min);
+      int c;
+      if (plan.minCheck == MinCheck::kSign) {
+        c = n == 0 ? 0 : negative ? -1 : 1;
+      } else {
+        const int64_t value = static_cast<int64_t>(n);
+        c = compare(Decimal::fromScaled(negative ? -value : value, static_cast<int>(scale)), plan.field->min);
+      }
       if (belowMin(*plan.field, c)) return nullptr;
     }
     return p;
@@ -1416,8 +1447,11 @@ struct ClaimLoader::Impl {
   // The bytes at `at` are a comma (not compared when `lead` is 1), `plan`'s name in quotes and
   // a colon. Reads 16 or 32 bytes: `at` is inside the document, which the padding follows.
   PPL_ALWAYS_INLINE static bool keyIs(const char* at, const FieldPlan& plan, uint32_t lead) {
-    if ((equalBytes(at, plan.key) | plan.ignore[0] | lead) != plan.want) return false;
-    return !plan.twoChunks || (equalBytes(at + 16, plan.key + 16) | plan.ignore[1]) == 0xFFFF;
+    const uint32_t first = equalBytes(at, plan.key) | plan.ignore[0] | lead;
+    if (first == plan.want) return true;  // a key of one chunk
+    // A key of two chunks has its `want` out of reach: its flag is looked at only when the
+    // first chunk matched, not at every key.
+    return first == 0xFFFF && plan.twoChunks && (equalBytes(at + 16, plan.key + 16) | plan.ignore[1]) == 0xFFFF;
   }
 
   // A bit per byte of the 16 at `text` that equals its byte of `bytes` (16-byte aligned).
