@@ -323,7 +323,16 @@ PPL_ALWAYS_INLINE void setRecord(Value& v, uint32_t base) {
   static_assert(offsetof(Value, rec) == 0, "Value's layout");
   storeValue(v, _mm_cvtsi32_si128(static_cast<int>(base)), _mm_setzero_si128());
 }
+PPL_ALWAYS_INLINE void setList(Value& v, uint32_t begin, uint32_t count) {
+  static_assert(offsetof(Value, list) == 0 && offsetof(ListRef, begin) == 0 && offsetof(ListRef, count) == 4,
+                "Value's layout");
+  storeValue(v, _mm_cvtsi64_si128(static_cast<int64_t>(uint64_t{count} << 32 | begin)), _mm_setzero_si128());
+}
 #else
+PPL_ALWAYS_INLINE void setList(Value& v, uint32_t begin, uint32_t count) {
+  clearValue(v);
+  v.list = ListRef{begin, count};
+}
 PPL_ALWAYS_INLINE void setInt(Value& v, int64_t i) {
   clearValue(v);
   v.i = i;
@@ -820,7 +829,7 @@ struct ClaimLoader::Impl {
   uint32_t newRecord(uint32_t record, uint32_t ordinal) {
     const uint32_t base = slotsUsed;
     const size_t end = size_t{base} + schema.records[record].slotCount();
-    if (end > facts->slots.size()) growSlots(end);
+    if (end > slotsHeld) growSlots(end);
     slotsUsed = static_cast<uint32_t>(end);
     setInt(facts->slots[base], ordinal);
     return base;
@@ -829,7 +838,10 @@ struct ClaimLoader::Impl {
   // At least `end` slots and a few more. Each growth zeroes what it adds (Value's constructor),
   // and the slots are cut to the claim's size after each load, so a claim larger than the one
   // before grows them again: 64 slots of slack zeroed slots that the cut then dropped.
-  void growSlots(size_t end) { facts->slots.resize(end + 8); }
+  void growSlots(size_t end) {
+    facts->slots.resize(end + 8);
+    slotsHeld = end + 8;
+  }
 
   // The value an absent field with `hasDefault` stands for: [] and {} are built here.
   bool defaultFor(const SchemaField& f, int depth, Value& out) {
@@ -1663,10 +1675,7 @@ struct ClaimLoader::Impl {
     for (; missing != 0; missing &= missing - 1) {
       const FieldPlan& f = rp.first[__builtin_ctzll(missing)];
       if (f.bit & rp.defaulted) {
-        Value v = Value::none();
-        if (!defaultFor(*f.field, depth, v)) return false;
-        slots = facts->slots.data() + base;  // a record default may have grown the slots
-        slots[f.slot] = v;
+        if (!(slots = fastDefault(f, base, depth))) return false;
       } else {
         setNone(slots[f.slot]);
       }
@@ -1679,11 +1688,31 @@ struct ClaimLoader::Impl {
     return true;
   }
 
+  // The default of the absent field `f` written into its slot of the record at `base`: the
+  // record's first slot (a record default may grow the slots), or null when it fails. A list's
+  // and a scalar's are written here, not through defaultFor and a temporary.
+  PPL_NOINLINE Value* fastDefault(const FieldPlan& f, uint32_t base, int depth) {
+    Value* const slots = facts->slots.data() + base;
+    if (f.op == FastOp::kList) {
+      setList(slots[f.slot], static_cast<uint32_t>(facts->elems.size()), 0);
+      return slots;
+    }
+    if (f.op != FastOp::kRecord) {
+      slots[f.slot] = f.field->defaultValue;
+      return slots;
+    }
+    Value v = Value::none();
+    if (!defaultFor(*f.field, depth, v)) return nullptr;
+    Value* const moved = facts->slots.data() + base;
+    moved[f.slot] = v;
+    return moved;
+  }
+
   // newRecord for the fast path, its size from the record's plan.
   PPL_ALWAYS_INLINE uint32_t fastNewRecord(const RecordPlan& rp, uint32_t ordinal) {
     const uint32_t base = slotsUsed;
     const size_t end = size_t{base} + rp.slotCount;
-    if (end > facts->slots.size()) growSlots(end);
+    if (end > slotsHeld) growSlots(end);
     slotsUsed = static_cast<uint32_t>(end);
     setInt(facts->slots[base], ordinal);
     return base;
@@ -2090,6 +2119,7 @@ struct ClaimLoader::Impl {
   // `keepSlots`: leave Facts::slots as it is, for the fast path to write over.
   void forgetLoad(bool keepSlots = false) {
     if (!keepSlots) facts->slots.clear();
+    slotsHeld = facts->slots.size();
     facts->elems.clear();
     slotsUsed = 0;
     error->path.clear();
@@ -2155,6 +2185,7 @@ struct ClaimLoader::Impl {
   // endOfJsonValue's brackets, for both paths (scratch: the fast path's const steps use it too).
   mutable std::string unknownClosers;
   uint32_t slotsUsed = 0;  // the records laid out so far take Facts::slots[0, slotsUsed)
+  size_t slotsHeld = 0;    // Facts::slots.size() during a load: one load, not two and a shift
   // Fields met: for the open object at depth d, a bit per field in the seenWordsPerObject
   // words from d * seenWordsPerObject (depth never passes kMaxDepth).
   std::vector<uint64_t> seenWords;
