@@ -477,6 +477,10 @@ struct ClaimLoader::Impl {
     // as an integral minimum (an integer against lowestInt), or by plainIntegerValue (any other).
     enum class MinCheck : uint8_t { kNoMin, kSign, kInt, kDecimal } minCheck = MinCheck::kNoMin;
     uint8_t fixedLength = 0;  // kFixed: the code's one length
+    // The field's format and nonEmpty, here so that reading a string needs no load of `field`
+    // (GCC kept that pointer on the stack for every value, for the rare steps).
+    StringFormat format = StringFormat::kAny;
+    bool nonEmpty = false;
     // The least integer the field takes, for every minCheck but kDecimal (INT64_MIN for kNoMin):
     // a short integer is checked by one compare.
     int64_t lowestInt = INT64_MIN;
@@ -691,6 +695,8 @@ struct ClaimLoader::Impl {
     plan.leafList = f.type.kind == ValueKind::kList &&
                     (f.type.elemKind != ValueKind::kRecord || !holdsLists(f.type.record, 0));
     plan.field = &f;
+    plan.format = f.type.format;
+    plan.nonEmpty = f.nonEmpty;
     return plan;
   }
 
@@ -1294,7 +1300,6 @@ struct ClaimLoader::Impl {
   // space before the value is skipped where its first byte does not fit: compact JSON, the
   // usual spelling, pays no test for it.
   PPL_ALWAYS_INLINE const char* fastScalar(const char* p, const FieldPlan& plan, FastOp op, bool element, Value& out) {
-    const SchemaField& f = *plan.field;
   again:
     const char* const s = p + 1;  // a string's text
     switch (op) {
@@ -1340,7 +1345,7 @@ struct ClaimLoader::Impl {
           p = skipSpace(p);
           goto again;
         }
-        return fastGeneralNumber(p, f, isInt, out);
+        return fastGeneralNumber(p, plan, isInt, out);
       }
       case FastOp::kDate: {
         int32_t days;
@@ -1363,7 +1368,7 @@ struct ClaimLoader::Impl {
       case FastOp::kFixed:
       case FastOp::kHcpcs: {
         // With `op` a constant, the format's check is chosen here for kHcpcs.
-        const StringFormat format = op == FastOp::kHcpcs ? StringFormat::kHcpcs : f.type.format;
+        const StringFormat format = op == FastOp::kHcpcs ? StringFormat::kHcpcs : plan.format;
         const size_t n = plan.fixedLength;
         if (*p == '"' && s[n] == '"' && matchesFormatAt(format, s, n)) {
           setString(out, s, static_cast<uint32_t>(n));
@@ -1376,10 +1381,10 @@ struct ClaimLoader::Impl {
         // What stringValue would accept of a string without escapes: not empty where it must
         // not be, in its format.
         if (*p != '"') break;
-        const StringFormat format = op == FastOp::kAnyText ? StringFormat::kAny : f.type.format;
+        const StringFormat format = op == FastOp::kAnyText ? StringFormat::kAny : plan.format;
         const char* const end = findStringEnd(s);
         const size_t n = static_cast<size_t>(end - s);
-        if (*end == '"' && (n != 0 || element || !f.nonEmpty) && matchesFormatAt(format, s, n)) {
+        if (*end == '"' && (n != 0 || element || !plan.nonEmpty) && matchesFormatAt(format, s, n)) {
           setString(out, s, static_cast<uint32_t>(n));
           return end + 1;
         }
@@ -1391,7 +1396,7 @@ struct ClaimLoader::Impl {
       p = skipSpace(p);
       goto again;
     }
-    return fastGeneralString(p, f, element, out);
+    return fastGeneralString(p, plan, element, out);
   }
 
   // plainIntegerValue(n, field, isInt, out) == kNone, the minimum checked as the plan says.
@@ -1435,13 +1440,15 @@ struct ClaimLoader::Impl {
     return p;
   }
 
-  PPL_NOINLINE static const char* fastGeneralNumber(const char* p, const SchemaField& f, bool isInt, Value& out) {
+  PPL_NOINLINE static const char* fastGeneralNumber(const char* p, const FieldPlan& plan, bool isInt, Value& out) {
+    const SchemaField& f = *plan.field;
     std::string_view tok;
     p = fastNumber(p, tok);
     return p && numberValue(tok, f, isInt, out) == NumberProblem::kNone ? p : nullptr;
   }
 
-  PPL_NOINLINE const char* fastGeneralString(const char* p, const SchemaField& f, bool element, Value& out) const {
+  PPL_NOINLINE const char* fastGeneralString(const char* p, const FieldPlan& plan, bool element, Value& out) const {
+    const SchemaField& f = *plan.field;
     std::string_view s;
     const ValueKind kind = f.type.kind == ValueKind::kList ? f.type.elemKind : f.type.kind;
     p = fastString(p, s);
