@@ -323,7 +323,16 @@ PPL_ALWAYS_INLINE void setRecord(Value& v, uint32_t base) {
   static_assert(offsetof(Value, rec) == 0, "Value's layout");
   storeValue(v, _mm_cvtsi32_si128(static_cast<int>(base)), _mm_setzero_si128());
 }
+PPL_ALWAYS_INLINE void setList(Value& v, uint32_t begin, uint32_t count) {
+  static_assert(offsetof(Value, list) == 0 && offsetof(ListRef, begin) == 0 && offsetof(ListRef, count) == 4,
+                "Value's layout");
+  storeValue(v, _mm_cvtsi64_si128(static_cast<int64_t>(uint64_t{count} << 32 | begin)), _mm_setzero_si128());
+}
 #else
+PPL_ALWAYS_INLINE void setList(Value& v, uint32_t begin, uint32_t count) {
+  clearValue(v);
+  v.list = ListRef{begin, count};
+}
 PPL_ALWAYS_INLINE void setInt(Value& v, int64_t i) {
   clearValue(v);
   v.i = i;
@@ -348,10 +357,33 @@ PPL_ALWAYS_INLINE void setDecimal(Value& v, const Decimal& d) {
   static_assert(sizeof(Decimal) == 24 && offsetof(Value, d) == 0, "a Decimal is its coefficient's two words and an exponent");
   storeValue(v, _mm_loadu_si128(reinterpret_cast<const __m128i*>(&d)), _mm_cvtsi32_si128(d.exponent()));
 }
+// Decimal::fromScaled(±mag, scale) written in place (mag has at most 15 digits, scale 0..6):
+// its trailing zeros are stripped only when the text's last digit says there are some
+// (`lastDigitZero`; always so for 0), where fromInt tried a division on every number.
+PPL_ALWAYS_INLINE void setShortDecimal(Value& v, uint64_t mag, bool negative, int scale, bool lastDigitZero) {
+  int32_t exp = -scale;
+  if (lastDigitZero) {
+    if (mag == 0) {
+      storeValue(v, _mm_setzero_si128(), _mm_setzero_si128());
+      return;
+    }
+    do {
+      mag /= 10;
+      ++exp;
+    } while (mag % 10 == 0);
+  }
+  const int64_t hi = negative ? -1 : 0;
+  const uint64_t lo = negative ? 0 - mag : mag;
+  storeValue(v, _mm_set_epi64x(hi, static_cast<int64_t>(lo)), _mm_cvtsi32_si128(exp));
+}
 #else
 PPL_ALWAYS_INLINE void setDecimal(Value& v, const Decimal& d) {
   clearValue(v);
   v.d = d;
+}
+PPL_ALWAYS_INLINE void setShortDecimal(Value& v, uint64_t mag, bool negative, int scale, bool /*lastDigitZero*/) {
+  const int64_t value = static_cast<int64_t>(mag);
+  setDecimal(v, Decimal::fromScaled(negative ? -value : value, scale));
 }
 #endif
 
@@ -423,9 +455,12 @@ struct ClaimLoader::Impl {
   struct FieldPlan {
     alignas(16) unsigned char key[32] = {};  // ',', '"', name, '"', ':', zero-padded
     // A bit per byte of key[16 * i ..] that is not the key's: a compare's equal-bytes mask with
-    // these set is `want` on a match.
+    // these set is 0xFFFF on a match.
     uint32_t ignore[2] = {0xFFFF, 0xFFFF};
-    uint32_t want = 0x10000;  // 0xFFFF; 0x10000, which no mask is, for the end and names over 28 bytes
+    // 0xFFFF for a key of one chunk; 0x10000, which no mask is, for a key of two (its first
+    // chunk is then 0xFFFF, and keyIs looks at the second only after that), the end and names
+    // over 28 bytes.
+    uint32_t want = 0x10000;
     bool twoChunks = false;   // the key is longer than 16 bytes
     uint32_t keyLength = 0;   // name.size() + 4
     uint32_t slot = 0;
@@ -442,6 +477,10 @@ struct ClaimLoader::Impl {
     // as an integral minimum (an integer against lowestInt), or by plainIntegerValue (any other).
     enum class MinCheck : uint8_t { kNoMin, kSign, kInt, kDecimal } minCheck = MinCheck::kNoMin;
     uint8_t fixedLength = 0;  // kFixed: the code's one length
+    // The field's format and nonEmpty, here so that reading a string needs no load of `field`
+    // (GCC kept that pointer on the stack for every value, for the rare steps).
+    StringFormat format = StringFormat::kAny;
+    bool nonEmpty = false;
     // The least integer the field takes, for every minCheck but kDecimal (INT64_MIN for kNoMin):
     // a short integer is checked by one compare.
     int64_t lowestInt = INT64_MIN;
@@ -632,8 +671,8 @@ struct ClaimLoader::Impl {
       plan.key[f.name.size() + 2] = '"';
       plan.key[f.name.size() + 3] = ':';
       for (uint32_t i = 0; i < plan.keyLength; ++i) plan.ignore[i / 16] &= ~(uint32_t{1} << (i % 16));
-      plan.want = 0xFFFF;
       plan.twoChunks = plan.keyLength > 16;
+      plan.want = plan.twoChunks ? 0x10000 : 0xFFFF;
     }
     plan.slot = f.slot;
     plan.slotOffset = f.slot * static_cast<uint32_t>(sizeof(Value));
@@ -656,6 +695,8 @@ struct ClaimLoader::Impl {
     plan.leafList = f.type.kind == ValueKind::kList &&
                     (f.type.elemKind != ValueKind::kRecord || !holdsLists(f.type.record, 0));
     plan.field = &f;
+    plan.format = f.type.format;
+    plan.nonEmpty = f.nonEmpty;
     return plan;
   }
 
@@ -794,7 +835,7 @@ struct ClaimLoader::Impl {
   uint32_t newRecord(uint32_t record, uint32_t ordinal) {
     const uint32_t base = slotsUsed;
     const size_t end = size_t{base} + schema.records[record].slotCount();
-    if (end > facts->slots.size()) growSlots(end);
+    if (end > slotsHeld) growSlots(end);
     slotsUsed = static_cast<uint32_t>(end);
     setInt(facts->slots[base], ordinal);
     return base;
@@ -803,7 +844,10 @@ struct ClaimLoader::Impl {
   // At least `end` slots and a few more. Each growth zeroes what it adds (Value's constructor),
   // and the slots are cut to the claim's size after each load, so a claim larger than the one
   // before grows them again: 64 slots of slack zeroed slots that the cut then dropped.
-  void growSlots(size_t end) { facts->slots.resize(end + 8); }
+  void growSlots(size_t end) {
+    facts->slots.resize(end + 8);
+    slotsHeld = end + 8;
+  }
 
   // The value an absent field with `hasDefault` stands for: [] and {} are built here.
   bool defaultFor(const SchemaField& f, int depth, Value& out) {
@@ -1256,7 +1300,6 @@ struct ClaimLoader::Impl {
   // space before the value is skipped where its first byte does not fit: compact JSON, the
   // usual spelling, pays no test for it.
   PPL_ALWAYS_INLINE const char* fastScalar(const char* p, const FieldPlan& plan, FastOp op, bool element, Value& out) {
-    const SchemaField& f = *plan.field;
   again:
     const char* const s = p + 1;  // a string's text
     switch (op) {
@@ -1291,7 +1334,7 @@ struct ClaimLoader::Impl {
           const ptrdiff_t integerDigits = q - digits;
           if (integerDigits <= (isInt ? 18 : 9) && *q != '.' && *q != 'e' && *q != 'E') {
             const int64_t value = negative ? -static_cast<int64_t>(n) : static_cast<int64_t>(n);
-            return fastIntegerValue(value, plan, isInt, out) ? q : nullptr;
+            return fastIntegerValue(value, n, negative, q[-1] == '0', plan, isInt, out) ? q : nullptr;
           }
           if (!isInt && integerDigits <= 9 && *q == '.') {
             if (const char* end = fastFraction(q, n, negative, plan, out)) return end;
@@ -1302,7 +1345,7 @@ struct ClaimLoader::Impl {
           p = skipSpace(p);
           goto again;
         }
-        return fastGeneralNumber(p, f, isInt, out);
+        return fastGeneralNumber(p, plan, isInt, out);
       }
       case FastOp::kDate: {
         int32_t days;
@@ -1325,7 +1368,7 @@ struct ClaimLoader::Impl {
       case FastOp::kFixed:
       case FastOp::kHcpcs: {
         // With `op` a constant, the format's check is chosen here for kHcpcs.
-        const StringFormat format = op == FastOp::kHcpcs ? StringFormat::kHcpcs : f.type.format;
+        const StringFormat format = op == FastOp::kHcpcs ? StringFormat::kHcpcs : plan.format;
         const size_t n = plan.fixedLength;
         if (*p == '"' && s[n] == '"' && matchesFormatAt(format, s, n)) {
           setString(out, s, static_cast<uint32_t>(n));
@@ -1338,10 +1381,10 @@ struct ClaimLoader::Impl {
         // What stringValue would accept of a string without escapes: not empty where it must
         // not be, in its format.
         if (*p != '"') break;
-        const StringFormat format = op == FastOp::kAnyText ? StringFormat::kAny : f.type.format;
+        const StringFormat format = op == FastOp::kAnyText ? StringFormat::kAny : plan.format;
         const char* const end = findStringEnd(s);
         const size_t n = static_cast<size_t>(end - s);
-        if (*end == '"' && (n != 0 || element || !f.nonEmpty) && matchesFormatAt(format, s, n)) {
+        if (*end == '"' && (n != 0 || element || !plan.nonEmpty) && matchesFormatAt(format, s, n)) {
           setString(out, s, static_cast<uint32_t>(n));
           return end + 1;
         }
@@ -1353,11 +1396,13 @@ struct ClaimLoader::Impl {
       p = skipSpace(p);
       goto again;
     }
-    return fastGeneralString(p, f, element, out);
+    return fastGeneralString(p, plan, element, out);
   }
 
   // plainIntegerValue(n, field, isInt, out) == kNone, the minimum checked as the plan says.
-  PPL_ALWAYS_INLINE static bool fastIntegerValue(int64_t n, const FieldPlan& plan, bool isInt, Value& out) {
+  // `mag`, `negative`: n's magnitude and sign; `lastDigitZero`: its text ends in 0.
+  PPL_ALWAYS_INLINE static bool fastIntegerValue(int64_t n, uint64_t mag, bool negative, bool lastDigitZero,
+                                                 const FieldPlan& plan, bool isInt, Value& out) {
     using MinCheck = FieldPlan::MinCheck;
     if (plan.minCheck == MinCheck::kDecimal) {
       return plainIntegerValue(n, *plan.field, isInt, out) == NumberProblem::kNone;
@@ -1365,7 +1410,7 @@ struct ClaimLoader::Impl {
     if (isInt) {
       setInt(out, n);
     } else {
-      setDecimal(out, Decimal::fromInt(n));
+      setShortDecimal(out, mag, negative, 0, lastDigitZero);
     }
     return n >= plan.lowestInt;  // belowMin(field, compare(n, min)) for an integral min
   }
@@ -1379,26 +1424,31 @@ struct ClaimLoader::Impl {
     for (uint64_t d; (d = digitValue(*p)) <= 9 && p - point <= 7; ++p) n = n * 10 + d;
     const ptrdiff_t scale = p - point - 1;
     if (scale < 1 || scale > 6 || isDigit(*p) || *p == 'e' || *p == 'E') return nullptr;
-    const int64_t value = static_cast<int64_t>(n);  // at most 15 digits
-    const Decimal d = Decimal::fromScaled(negative ? -value : value, static_cast<int>(scale));
-    // decimalValue, the minimum checked as the plan says.
-    setDecimal(out, d);
+    // n has at most 15 digits. decimalValue, the minimum checked as the plan says.
+    setShortDecimal(out, n, negative, static_cast<int>(scale), p[-1] == '0');
     using MinCheck = FieldPlan::MinCheck;
     if (plan.minCheck != MinCheck::kNoMin) {
-      const int c =
-          plan.minCheck == MinCheck::kSign ? (d.isZero() ? 0 : d.isNegative() ? -1 : 1) : compare(d, plan.field->min);
+      int c;
+      if (plan.minCheck == MinCheck::kSign) {
+        c = n == 0 ? 0 : negative ? -1 : 1;
+      } else {
+        const int64_t value = static_cast<int64_t>(n);
+        c = compare(Decimal::fromScaled(negative ? -value : value, static_cast<int>(scale)), plan.field->min);
+      }
       if (belowMin(*plan.field, c)) return nullptr;
     }
     return p;
   }
 
-  PPL_NOINLINE static const char* fastGeneralNumber(const char* p, const SchemaField& f, bool isInt, Value& out) {
+  PPL_NOINLINE static const char* fastGeneralNumber(const char* p, const FieldPlan& plan, bool isInt, Value& out) {
+    const SchemaField& f = *plan.field;
     std::string_view tok;
     p = fastNumber(p, tok);
     return p && numberValue(tok, f, isInt, out) == NumberProblem::kNone ? p : nullptr;
   }
 
-  PPL_NOINLINE const char* fastGeneralString(const char* p, const SchemaField& f, bool element, Value& out) const {
+  PPL_NOINLINE const char* fastGeneralString(const char* p, const FieldPlan& plan, bool element, Value& out) const {
+    const SchemaField& f = *plan.field;
     std::string_view s;
     const ValueKind kind = f.type.kind == ValueKind::kList ? f.type.elemKind : f.type.kind;
     p = fastString(p, s);
@@ -1416,8 +1466,11 @@ struct ClaimLoader::Impl {
   // The bytes at `at` are a comma (not compared when `lead` is 1), `plan`'s name in quotes and
   // a colon. Reads 16 or 32 bytes: `at` is inside the document, which the padding follows.
   PPL_ALWAYS_INLINE static bool keyIs(const char* at, const FieldPlan& plan, uint32_t lead) {
-    if ((equalBytes(at, plan.key) | plan.ignore[0] | lead) != plan.want) return false;
-    return !plan.twoChunks || (equalBytes(at + 16, plan.key + 16) | plan.ignore[1]) == 0xFFFF;
+    const uint32_t first = equalBytes(at, plan.key) | plan.ignore[0] | lead;
+    if (first == plan.want) return true;  // a key of one chunk
+    // A key of two chunks has its `want` out of reach: its flag is looked at only when the
+    // first chunk matched, not at every key.
+    return first == 0xFFFF && plan.twoChunks && (equalBytes(at + 16, plan.key + 16) | plan.ignore[1]) == 0xFFFF;
   }
 
   // A bit per byte of the 16 at `text` that equals its byte of `bytes` (16-byte aligned).
@@ -1629,10 +1682,7 @@ struct ClaimLoader::Impl {
     for (; missing != 0; missing &= missing - 1) {
       const FieldPlan& f = rp.first[__builtin_ctzll(missing)];
       if (f.bit & rp.defaulted) {
-        Value v = Value::none();
-        if (!defaultFor(*f.field, depth, v)) return false;
-        slots = facts->slots.data() + base;  // a record default may have grown the slots
-        slots[f.slot] = v;
+        if (!(slots = fastDefault(f, base, depth))) return false;
       } else {
         setNone(slots[f.slot]);
       }
@@ -1645,11 +1695,31 @@ struct ClaimLoader::Impl {
     return true;
   }
 
+  // The default of the absent field `f` written into its slot of the record at `base`: the
+  // record's first slot (a record default may grow the slots), or null when it fails. A list's
+  // and a scalar's are written here, not through defaultFor and a temporary.
+  PPL_NOINLINE Value* fastDefault(const FieldPlan& f, uint32_t base, int depth) {
+    Value* const slots = facts->slots.data() + base;
+    if (f.op == FastOp::kList) {
+      setList(slots[f.slot], static_cast<uint32_t>(facts->elems.size()), 0);
+      return slots;
+    }
+    if (f.op != FastOp::kRecord) {
+      slots[f.slot] = f.field->defaultValue;
+      return slots;
+    }
+    Value v = Value::none();
+    if (!defaultFor(*f.field, depth, v)) return nullptr;
+    Value* const moved = facts->slots.data() + base;
+    moved[f.slot] = v;
+    return moved;
+  }
+
   // newRecord for the fast path, its size from the record's plan.
   PPL_ALWAYS_INLINE uint32_t fastNewRecord(const RecordPlan& rp, uint32_t ordinal) {
     const uint32_t base = slotsUsed;
     const size_t end = size_t{base} + rp.slotCount;
-    if (end > facts->slots.size()) growSlots(end);
+    if (end > slotsHeld) growSlots(end);
     slotsUsed = static_cast<uint32_t>(end);
     setInt(facts->slots[base], ordinal);
     return base;
@@ -2056,6 +2126,7 @@ struct ClaimLoader::Impl {
   // `keepSlots`: leave Facts::slots as it is, for the fast path to write over.
   void forgetLoad(bool keepSlots = false) {
     if (!keepSlots) facts->slots.clear();
+    slotsHeld = facts->slots.size();
     facts->elems.clear();
     slotsUsed = 0;
     error->path.clear();
@@ -2121,6 +2192,7 @@ struct ClaimLoader::Impl {
   // endOfJsonValue's brackets, for both paths (scratch: the fast path's const steps use it too).
   mutable std::string unknownClosers;
   uint32_t slotsUsed = 0;  // the records laid out so far take Facts::slots[0, slotsUsed)
+  size_t slotsHeld = 0;    // Facts::slots.size() during a load: one load, not two and a shift
   // Fields met: for the open object at depth d, a bit per field in the seenWordsPerObject
   // words from d * seenWordsPerObject (depth never passes kMaxDepth).
   std::vector<uint64_t> seenWords;
