@@ -102,15 +102,25 @@ bool findUtf16Fault(std::string_view text, JsonFault& out) {
                "a NUL byte: the text looks like UTF-16 (NUL bytes between its characters); a claim must be UTF-8");
 }
 
+// A string that never ends: simdjson reads the zero padding after the text as control
+// characters inside it, or the text's last line break is one.
+bool endsInsideString(std::string_view text, size_t begin, size_t control) {
+  if (skipString(text, begin, false) < text.size()) return false;
+  for (size_t i = control; i < text.size(); ++i) {
+    if (!isSpace(static_cast<unsigned char>(text[i]))) return false;
+  }
+  return true;
+}
+
 bool findControlFault(std::string_view text, JsonFault& out) {
   for (size_t i = 0; i < text.size(); ++i) {
     if (text[i] != '"') continue;
-    i = skipString(text, i, true);
-    if (i < text.size() && text[i] != '"') {
-      const unsigned char c = static_cast<unsigned char>(text[i]);
-      return found(out, i,
-                   fmt::format("a control character (U+{:04X}) inside a string; write it as {}", c, escapeFor(c)));
-    }
+    const size_t begin = i;
+    i = skipString(text, begin, true);
+    if (i < text.size() && text[i] == '"') continue;
+    if (endsInsideString(text, begin, i)) return found(out, begin, "the text ends inside this string");
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    return found(out, i, fmt::format("a control character (U+{:04X}) inside a string; write it as {}", c, escapeFor(c)));
   }
   return false;
 }

@@ -77,6 +77,11 @@ TEST_CASE("json fault: control characters inside strings", "[json_fault]") {
   expectFault("{\"a\": \"\\\" \x08\"}", k, 10, "a control character (U+0008) inside a string; write it as \\b");
   // Escaped by a backslash is still raw.
   expectFault("{\"a\": \"\\\x0C\"}", k, 8, "a control character (U+000C) inside a string; write it as \\f");
+  // A string that never ends, with or without a last line break (simdjson reads the zero
+  // padding after the text as control characters inside it).
+  expectFault("{\"a\": \"x", k, 6, "the text ends inside this string");
+  expectFault("{\"a\": \"x\r\n", k, 6, "the text ends inside this string");
+  expectFault("{\"a\": \"x\n}", k, 8, "a control character (U+000A) inside a string; write it as \\n");
   // White space between tokens is not inside a string; an escaped backslash ends before the quote.
   expectNone("{\n\t\"a\":\r\n \"\\\\\"}", k);
 }
