@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "runtime/date.h"
+#include "runtime/decision.h"
 #include "stdlib/functions.h"
 
 namespace ppl {
@@ -175,6 +176,7 @@ class Checker {
 
   // --- declarations and scopes
   void declareUnit(const Unit& unit);
+  std::string builtInMeaning(const std::string& name) const;
   bool lookup(const Unit* unit, const std::string& name, const Span& span, Entity& out, bool report);
   std::vector<std::string> visibleNames(const Ctx& c) const;
   Type resolveTypeRef(const TypeRef& t);
@@ -264,12 +266,27 @@ void Checker::declareUnit(const Unit& unit) {
     }
     e.module = &unit;
     ownerOf_[e.identity()] = &unit;
+    if (std::string why = builtInMeaning(name); !why.empty()) {
+      // Resolved before or after own declarations depending on the kind: either way one of
+      // the two meanings would be silently lost.
+      error(span, fmt::format("`{}` is {}: choose another name", name, why));
+      continue;
+    }
     if (names.count(name)) {
       error(span, fmt::format("`{}` is declared twice in this file", name));
       continue;
     }
     names.emplace(name, e);
   }
+}
+
+// What `name` already means in every policy, or "" when nothing: a declaration may not take it.
+std::string Checker::builtInMeaning(const std::string& name) const {
+  if (name == "claim") return "the claim";  // `line` is a keyword
+  if (name == "CO" || name == "PR" || name == "OA") return "an adjustment group";
+  if (schema_.records[schema_.root].findField(name) >= 0) return "a field of the claim";
+  if (findBuiltin(name) >= 0) return "a built-in function";
+  return "";
 }
 
 // Own declarations first; then the declarations of used modules (ambiguity is an error).
@@ -554,9 +571,16 @@ void Checker::checkDefine(DefineDecl& d) {
     error(d.span, fmt::format("`{}` takes {} parameters; a define takes at most {}", d.name, d.params.size(), kMaxDefineParams));
   }
   for (size_t i = 0; i < d.params.size(); ++i) {
-    d.params[i]->type = resolveTypeRef(d.paramTypes[i]);
-    d.params[i]->id = nextVarId_++;
-    c.vars.push_back(d.params[i].get());
+    VarDecl& p = *d.params[i];
+    for (size_t j = 0; j < i; ++j) {
+      if (d.params[j]->name == p.name) {
+        error(p.span, fmt::format("`{}` is declared twice in the parameters of `{}`", p.name, d.name));
+        break;
+      }
+    }
+    p.type = resolveTypeRef(d.paramTypes[i]);
+    p.id = nextVarId_++;
+    c.vars.push_back(&p);
   }
   d.type = check(*d.body, c);
   st = State::kDone;
@@ -590,9 +614,17 @@ bool Checker::expectKind(Expr& e, const Type& t, TypeKind kind, const char* what
 }
 
 void Checker::checkEnumLiteral(const Type& enumType, const Expr& lit) {
-  if (enumType.kind != TypeKind::kString || enumType.enumIndex < 0) return;
+  if (enumType.kind != TypeKind::kString || enumType.enumIndex == -1) return;
   if (lit.kind != ExprKind::kLiteral || lit.literalType.kind != TypeKind::kString) return;
-  const auto& values = schema_.enums[static_cast<size_t>(enumType.enumIndex)];
+  static const std::vector<std::string> verdicts = [] {
+    std::vector<std::string> names;
+    for (Verdict v : {Verdict::kApprove, Verdict::kDeny, Verdict::kPend, Verdict::kNotApplicable}) {
+      names.emplace_back(verdictName(v));
+    }
+    return names;
+  }();
+  const auto& values = enumType.enumIndex == kVerdictEnum ? verdicts
+                                                          : schema_.enums[static_cast<size_t>(enumType.enumIndex)];
   if (std::find(values.begin(), values.end(), lit.text) != values.end()) return;
   std::vector<std::string> notes = didYouMean(lit.text, values);
   std::string all;
@@ -720,7 +752,9 @@ Type Checker::checkField(Expr& e, Ctx& c) {
     c.reads->insert(cls);
     e.decisionField = true;
     e.record = bt.record;
-    return Type::of(TypeKind::kString);
+    Type verdict = Type::of(TypeKind::kString);
+    verdict.enumIndex = kVerdictEnum;  // `l.decision = "denied"` is caught
+    return verdict;
   }
   if (f < 0) {
     std::vector<std::string> names;
@@ -1033,7 +1067,7 @@ Type Checker::check(Expr& e, Ctx& c) {
         break;
       }
       if (a.kind == TypeKind::kInt && elem.kind == TypeKind::kDecimal) e.widen(0);
-      if (a.kind == TypeKind::kString && a.enumIndex >= 0 && e.kids[1]->kind == ExprKind::kSet) {
+      if (a.kind == TypeKind::kString && a.enumIndex != -1 && e.kids[1]->kind == ExprKind::kSet) {
         for (auto& k : e.kids[1]->kids) checkEnumLiteral(a, *k);
       }
       break;

@@ -469,3 +469,46 @@ TEST_CASE("duplicate rule ids in one policy are rejected", "[checker]") {
   CHECK_FALSE(c.ok);
   CHECK(c.diagnostics.find("rule id `X` is used twice in policy `p`") != std::string::npos);
 }
+
+TEST_CASE("a line's decision compared with a value it never has is an error", "[checker]") {
+  const std::string classes =
+      "lines admin: line is governed and \"JW\" not in line.modifiers\n"
+      "lines waste: line is governed and \"JW\" in line.modifiers\n"
+      "rule W \"w\"\n"
+      "  applies to waste\n";
+  Compiled c = compilePolicy(classes + "  require no l in lines where l is admin and l.decision = \"denied\" else deny CO 96\n");
+  CHECK_FALSE(c.ok);
+  CHECK(c.diagnostics.find("p.ppl:8:59: error: \"denied\" is never a value here") != std::string::npos);
+  CHECK(c.diagnostics.find("the possible values are approve, deny, pend, not_applicable") != std::string::npos);
+  c = compilePolicy(classes + "  require no l in lines where l is admin and l.decision in {\"deny\", \"pended\"} else deny CO 96\n");
+  CHECK_FALSE(c.ok);
+  CHECK(c.diagnostics.find("error: \"pended\" is never a value here") != std::string::npos);
+  CHECK(c.diagnostics.find("did you mean `pend`?") != std::string::npos);
+  c = compilePolicy(classes + "  require no l in lines where l is admin and l.decision != \"approve\" else deny CO 96\n");
+  CHECK(c.ok);
+  CHECK(c.diagnostics.empty());
+}
+
+TEST_CASE("a define's parameters have distinct names", "[checker]") {
+  Compiled c = compilePolicy(
+      "define f(a: integer, a: integer) = a\n"
+      "rule R \"r\"\n"
+      "  require f(1, 2) = 1 else deny CO 96\n");
+  CHECK_FALSE(c.ok);
+  CHECK(c.diagnostics.find("p.ppl:4:22: error: `a` is declared twice in the parameters of `f`") != std::string::npos);
+}
+
+TEST_CASE("a declaration cannot take a name the language or the claim already gives", "[checker]") {
+  const std::pair<const char*, const char*> cases[] = {
+      {"define sqrt(x: decimal) = x + 1\n", "p.ppl:4:8: error: `sqrt` is a built-in function: choose another name"},
+      {"const patient = 5\n", "p.ppl:4:7: error: `patient` is a field of the claim: choose another name"},
+      {"const claim = 5\n", "p.ppl:4:7: error: `claim` is the claim: choose another name"},
+      {"const CO = 5\n", "p.ppl:4:7: error: `CO` is an adjustment group: choose another name"},
+  };
+  for (const auto& [decl, message] : cases) {
+    Compiled c = compilePolicy(std::string(decl) + "rule R \"r\"\n  require line.units > 1 else deny CO 96\n");
+    INFO(c.diagnostics);
+    CHECK_FALSE(c.ok);
+    CHECK(c.diagnostics.find(message) != std::string::npos);
+  }
+}
