@@ -485,8 +485,11 @@ class ParseState {
   }
 
   std::string nestingMessage() const {
+    // A chain of `or`s is as deep as it is long (the tree is left-deep, and the passes after
+    // the parser recurse on it), which an analyst does not see as nesting: say so.
     return "expression is nested too deeply (more than " + std::to_string(std::max(1, limits_.maxNesting)) +
-           " levels of brackets, operators or quantifiers); split it with `let` or `define`";
+           " levels: each bracket, operator or quantifier counts one, so a chain of `or`s is as deep as it is "
+           "long); test one value against many with `x in {...}`, or split the expression with `let` or `define`";
   }
 
  private:
