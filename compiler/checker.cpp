@@ -471,6 +471,12 @@ bool Checker::fold(Expr& e, Value& v, std::string& text, std::vector<std::string
           foldProblem_ = "integer overflow";
           return false;
         }
+        // As the VM's date arithmetic: a date past 9999-12-31 or before 0001-01-01 is an error,
+        // not a constant that prints clamped.
+        if (e.type.kind == TypeKind::kDate && (r < kMinDateDays || r > kMaxDateDays)) {
+          foldProblem_ = "the date is out of range (0001-01-01 to 9999-12-31)";
+          return false;
+        }
         v = Value::ofInt(r);
         return true;
       }

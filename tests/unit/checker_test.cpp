@@ -261,6 +261,19 @@ TEST_CASE("a constant whose arithmetic fails says why, not that it depends on th
   CHECK(function.diagnostics.find("note: use a `define` for anything else: a function, `if`, or a value that depends on the claim") !=
         std::string::npos);
   CHECK(function.diagnostics.find("p.ppl:6:42: error: `round` takes 0 to 18 places, given 19") != std::string::npos);
+  // The VM refuses dates past 9999-12-31 and before 0001-01-01; folding did not, and printed
+  // the clamped date while differences used the true day number.
+  Compiled dates = compilePolicy(
+      "const d = 9999-12-31 + 1 days\n"
+      "const e = 0001-01-01 - 1 days\n"
+      "const f = 9999-12-31 - 3652058 days\n"
+      "rule R \"r\"\n"
+      "  require line.units > 1 else deny CO 50 \"{d} {e} {f}\"\n");
+  CHECK(dates.diagnostics.find("p.ppl:4:11: error: constant `d` cannot be computed: the date is out of range "
+                               "(0001-01-01 to 9999-12-31)") != std::string::npos);
+  CHECK(dates.diagnostics.find("p.ppl:5:11: error: constant `e` cannot be computed: the date is out of range") !=
+        std::string::npos);
+  CHECK(dates.diagnostics.find("constant `f`") == std::string::npos);  // 0001-01-01 itself is fine
   Compiled claimDependent = compilePolicy(
       "const n = claim.claim_id\n"
       "rule R \"r\"\n"
