@@ -285,6 +285,8 @@ struct Unit {
   // All
   std::vector<UseDecl> uses;
   std::vector<Decl> decls;
+  // Named by the command (a file, or in a directory given), not only reached through `use`.
+  bool given = false;
 };
 
 }  // namespace ppl::ast
