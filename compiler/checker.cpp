@@ -223,7 +223,7 @@ class Checker {
   // --- policies
   void checkClassCycles();
   void assemblePolicy(const Unit& unit);
-  void computePhases(CheckedPolicy& policy, const Unit& unit);
+  void computePhases(CheckedPolicy& policy);
 };
 
 // ---------------------------------------------------------------- declarations
@@ -1303,10 +1303,11 @@ void Checker::checkRule(RuleDecl& r, const Unit& unit) {
 
 // ---------------------------------------------------------------- policies
 
-void Checker::computePhases(CheckedPolicy& policy, const Unit& unit) {
+void Checker::computePhases(CheckedPolicy& policy) {
   // Edges: lines of class A (a rule applies to) are decided after lines of class D (whose
   // decisions the rule reads).
-  std::map<const LinesDecl*, std::set<const LinesDecl*>> after;
+  // For each edge, the first rule that makes it, to name in a cycle.
+  std::map<const LinesDecl*, std::map<const LinesDecl*, const RuleDecl*>> after;
   for (const RuleDecl* r : policy.rules) {
     bool reported = false;  // once a rule, naming the first class it reads
     for (LinesDecl* d : r->readsDecisionsOf) {
@@ -1319,18 +1320,30 @@ void Checker::computePhases(CheckedPolicy& policy, const Unit& unit) {
           reported = true;
           continue;
         }
-        after[a].insert(d);
+        after[a].emplace(d, r);
       }
     }
   }
   std::map<const LinesDecl*, int> phase;  // -1: being computed
+  std::vector<const LinesDecl*> path;     // the classes being computed, outermost first
   bool cycle = false;
   std::function<int(const LinesDecl*)> phaseOf = [&](const LinesDecl* cls) -> int {
     auto it = phase.find(cls);
     if (it != phase.end()) {
       if (it->second < 0) {
         if (!cycle) {
-          error(unit.nameSpan, fmt::format("the decisions of `{}` lines depend on themselves (through rules that read line decisions)", cls->name));
+          // `a` lines wait for `b` lines (rule R1), which wait for `a` lines (rule R2).
+          auto from = std::find(path.begin(), path.end(), cls);
+          std::string chain;
+          const RuleDecl* last = nullptr;
+          for (auto at = from; at != path.end(); ++at) {
+            const LinesDecl* next = at + 1 != path.end() ? *(at + 1) : cls;
+            last = after[*at][next];
+            chain += at == from ? fmt::format("`{}` lines wait for", (*at)->name) : ", which wait for";
+            chain += fmt::format(" `{}` lines (rule `{}`)", next->name, last->id);
+          }
+          error(last->span, fmt::format("the decisions of `{}` lines depend on themselves: {}", cls->name, chain),
+                {"a rule may read the decisions only of lines decided before the lines it applies to"});
         }
         cycle = true;
         return 0;
@@ -1338,8 +1351,10 @@ void Checker::computePhases(CheckedPolicy& policy, const Unit& unit) {
       return it->second;
     }
     phase[cls] = -1;
+    path.push_back(cls);
     int p = 0;
-    for (const LinesDecl* d : after[cls]) p = std::max(p, phaseOf(d) + 1);
+    for (const auto& [d, rule] : after[cls]) p = std::max(p, phaseOf(d) + 1);
+    path.pop_back();
     phase[cls] = p;
     return p;
   };
@@ -1508,7 +1523,7 @@ void Checker::assemblePolicy(const Unit& unit) {
   p.rules.erase(std::remove_if(p.rules.begin(), p.rules.end(),
                                [&](const RuleDecl* r) { return r->onlyWhen && knownBool(*r->onlyWhen) == false; }),
                 p.rules.end());
-  computePhases(p, unit);
+  computePhases(p);
   prog_.policies.push_back(std::move(p));
 }
 
