@@ -1423,10 +1423,11 @@ Result run(Entry entry, Origin origin, const std::string& text, Diagnostics& dia
   }
 
   try {
-    // A byte order mark is not text: blank it so that columns stay as editors count them.
+    // A byte order mark is not text: drop it so that columns count as editors count them (the
+    // echoed line keeps it, and a terminal shows it as nothing).
     std::unique_ptr<antlr4::ANTLRInputStream> input;
     if (text.size() >= 3 && std::memcmp(text.data(), "\xEF\xBB\xBF", 3) == 0) {
-      input = std::make_unique<antlr4::ANTLRInputStream>(" " + text.substr(3));
+      input = std::make_unique<antlr4::ANTLRInputStream>(text.substr(3));
     } else {
       input = std::make_unique<antlr4::ANTLRInputStream>(text);
     }

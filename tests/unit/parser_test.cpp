@@ -777,6 +777,13 @@ TEST_CASE("hostile input gives a diagnostic, never a crash", "[parser][limits]")
     CHECK(e.kids[0]->text == "d\xC3\xA9j\xC3\xA0");
     CHECK(e.span.length == 10);  // code points, not bytes
     CHECK(at(e.kids[1]->span) == "2:20");
+    // Columns on the first line count from after the mark, as editors count them.
+    CHECK(errorsOf("\xEF\xBB\xBFmodule m @\n").rfind("test.ppl:1:10: error: unexpected character `@`", 0) == 0);
+  }
+  SECTION("a control character in the echoed line is shown, not printed raw") {
+    const std::string out = errorsOf(std::string("module m\nconst x = 60") + '\0' + " y\n");
+    CHECK(out.rfind("test.ppl:2:13: error: unexpected character U+0000", 0) == 0);
+    CHECK(out.find("const x = 60\xEF\xBF\xBD y\n            ^") != std::string::npos);
   }
 }
 
