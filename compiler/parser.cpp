@@ -307,6 +307,22 @@ class ParseState {
       std::snprintf(buf, sizeof buf, "U+%04X", static_cast<unsigned>(c));
       return std::string("unexpected character ") + buf;
     }
+    // Characters that look like something else, or like nothing, named with what was meant.
+    static const struct {
+      const char* utf8;
+      const char* message;
+    } kLookalikes[] = {
+        {"\xC2\xA0", "unexpected character U+00A0 (a no-break space): use an ordinary space"},
+        {"\xEF\xBB\xBF", "unexpected character U+FEFF (a byte order mark, allowed only at the start of a file)"},
+        {"\xE2\x80\x8B", "unexpected character U+200B (a zero-width space): delete it"},
+        {"\xE2\x80\x9C", "unexpected character U+201C (a curly quote): strings use straight quotes `\"`"},
+        {"\xE2\x80\x9D", "unexpected character U+201D (a curly quote): strings use straight quotes `\"`"},
+        {"\xE2\x80\x98", "unexpected character U+2018 (a curly quote): strings use straight quotes `\"`"},
+        {"\xE2\x80\x99", "unexpected character U+2019 (a curly quote): strings use straight quotes `\"`"},
+    };
+    for (const auto& l : kLookalikes) {
+      if (text.rfind(l.utf8, 0) == 0) return l.message;
+    }
     return "unexpected character " + backticked(text);
   }
 

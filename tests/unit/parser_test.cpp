@@ -780,6 +780,13 @@ TEST_CASE("hostile input gives a diagnostic, never a crash", "[parser][limits]")
     // Columns on the first line count from after the mark, as editors count them.
     CHECK(errorsOf("\xEF\xBB\xBFmodule m @\n").rfind("test.ppl:1:10: error: unexpected character `@`", 0) == 0);
   }
+  SECTION("characters that look like others, or like nothing, are named") {
+    CHECK(errorsOf("module m\nconst x =\xC2\xA0" "1\n")
+              .rfind("test.ppl:2:10: error: unexpected character U+00A0 (a no-break space): use an ordinary space", 0) == 0);
+    CHECK(errorsOf("module m\nconst x = \xE2\x80\x9C" "a\xE2\x80\x9D\n")
+              .rfind("test.ppl:2:11: error: unexpected character U+201C (a curly quote): strings use straight quotes", 0) ==
+          0);
+  }
   SECTION("a control character in the echoed line is shown, not printed raw") {
     const std::string out = errorsOf(std::string("module m\nconst x = 60") + '\0' + " y\n");
     CHECK(out.rfind("test.ppl:2:13: error: unexpected character U+0000", 0) == 0);
