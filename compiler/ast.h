@@ -132,6 +132,7 @@ struct OutcomeSpec {
   Span groupSpan;
   ExprPtr groupExpr;   // set by the checker when the group is computed
   std::string carc;
+  Span carcSpan;
   std::vector<std::string> rarcs;
   Span rarcSpan;
   MessageTemplate message;

@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <tuple>
 #include <unordered_set>
 
 #include <fmt/format.h>
@@ -1196,7 +1197,7 @@ void Checker::checkOutcome(OutcomeSpec& o, Ctx& c) {
     }
     o.groupExpr = std::move(g);
   }
-  if (!isRemittanceCode(o.carc, 4)) error(o.span, fmt::format("`{}` is not a claim adjustment reason code", o.carc));
+  if (!isRemittanceCode(o.carc, 4)) error(o.carcSpan, fmt::format("`{}` is not a claim adjustment reason code", o.carc));
   for (const auto& r : o.rarcs) {
     if (!isRemittanceCode(r, 6)) error(o.rarcSpan, fmt::format("`{}` is not a remark code", r));
   }
@@ -1284,7 +1285,9 @@ void Checker::checkRule(RuleDecl& r, const Unit& unit) {
         if (cl.outcome.group != "CO" && cl.outcome.group != "PR" && cl.outcome.group != "OA") {
           error(cl.outcome.groupSpan, fmt::format("an adjustment's group is CO, PR or OA, not `{}`", cl.outcome.group));
         }
-        if (!isRemittanceCode(cl.outcome.carc, 4)) error(cl.span, fmt::format("`{}` is not a claim adjustment reason code", cl.outcome.carc));
+        if (!isRemittanceCode(cl.outcome.carc, 4)) {
+          error(cl.outcome.carcSpan, fmt::format("`{}` is not a claim adjustment reason code", cl.outcome.carc));
+        }
         if (cl.percent.isNegative() || cl.percent.isZero() || compare(cl.percent, Decimal::fromInt(100)) > 0) {
           error(cl.span, "an adjustment's percent is more than 0 and at most 100");
         }
@@ -1306,8 +1309,14 @@ void Checker::checkRule(RuleDecl& r, const Unit& unit) {
 void Checker::computePhases(CheckedPolicy& policy) {
   // Edges: lines of class A (a rule applies to) are decided after lines of class D (whose
   // decisions the rule reads).
-  // For each edge, the first rule that makes it, to name in a cycle.
-  std::map<const LinesDecl*, std::map<const LinesDecl*, const RuleDecl*>> after;
+  // For each edge, the first rule that makes it, to name in a cycle. Classes in source order,
+  // so that the cycle reported does not depend on where they were allocated.
+  struct BySource {
+    bool operator()(const LinesDecl* a, const LinesDecl* b) const {
+      return std::tie(a->span.file, a->span.line, a->span.col) < std::tie(b->span.file, b->span.line, b->span.col);
+    }
+  };
+  std::map<const LinesDecl*, std::map<const LinesDecl*, const RuleDecl*, BySource>, BySource> after;
   for (const RuleDecl* r : policy.rules) {
     bool reported = false;  // once a rule, naming the first class it reads
     for (LinesDecl* d : r->readsDecisionsOf) {

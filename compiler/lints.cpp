@@ -244,7 +244,7 @@ class Linter {
              {"add a message naming the facts that failed, e.g. \"no approved authorization covers {line.service_date}\""});
       }
       if (c.kind == ClauseKind::kRequire || c.kind == ClauseKind::kFailWhen || c.kind == ClauseKind::kAdjust) {
-        code(CodeList::kCarc, c.outcome.carc, c.kind == ClauseKind::kAdjust ? c.span : c.outcome.span, "claim adjustment reason code");
+        code(CodeList::kCarc, c.outcome.carc, c.outcome.carcSpan, "claim adjustment reason code");
         for (const auto& rarc : c.outcome.rarcs) code(CodeList::kRarc, rarc, c.outcome.rarcSpan, "remark code");
       }
     }

@@ -837,6 +837,7 @@ ast::OutcomeSpec Converter::outcome(G::OutcomeContext* ctx) {
   o.group = need(ctx->IDENT())->getText();
   o.groupSpan = s_.spanOf(ctx->IDENT());
   o.carc = carc(ctx->carc());
+  o.carcSpan = s_.spanOf(ctx->carc());
   if (G::RarcsContext* r = ctx->rarcs()) {
     o.rarcSpan = s_.spanOf(r);
     for (antlr4::tree::TerminalNode* id : r->IDENT()) o.rarcs.push_back(id->getText());
@@ -1202,6 +1203,7 @@ std::unique_ptr<ast::RuleDecl> Converter::rule(G::RuleDeclContext* ctx) {
       cl.outcome.group = need(c->IDENT())->getText();
       cl.outcome.groupSpan = s_.spanOf(c->IDENT());
       cl.outcome.carc = carc(c->carc());
+      cl.outcome.carcSpan = s_.spanOf(c->carc());
       cl.percent = number(c->number());
       cl.expr = expr(c->expr(), 1);
       if (c->message()) cl.outcome.message = message(c->message());

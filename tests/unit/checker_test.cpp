@@ -325,8 +325,8 @@ TEST_CASE("line dependencies: a cycle is rejected with a diagnostic", "[checker]
   CHECK_FALSE(c.ok);
   // At the rule that closes the cycle, naming each rule of it.
   INFO(c.diagnostics);
-  CHECK(c.diagnostics.find("p.ppl:9:6: error: the decisions of `late` lines depend on themselves: `late` lines wait "
-                           "for `early` lines (rule `A`), which wait for `late` lines (rule `B`)") != std::string::npos);
+  CHECK(c.diagnostics.find("p.ppl:6:6: error: the decisions of `early` lines depend on themselves: `early` lines wait "
+                           "for `late` lines (rule `B`), which wait for `early` lines (rule `A`)") != std::string::npos);
 }
 
 TEST_CASE("line dependencies: a rule over every governed line cannot read decisions", "[checker]") {
@@ -527,4 +527,14 @@ TEST_CASE("a declaration cannot take a name the language or the claim already gi
     CHECK_FALSE(c.ok);
     CHECK(c.diagnostics.find(message) != std::string::npos);
   }
+}
+
+TEST_CASE("a malformed claim adjustment reason code is reported at the code", "[checker]") {
+  Compiled c = compilePolicy(
+      "rule R \"r\"\n"
+      "  require line.units > 1 else deny CO \"abc\" \"m\"\n"
+      "  adjust CO \"x!\" by 20% when line.units > 2\n");
+  CHECK_FALSE(c.ok);
+  CHECK(c.diagnostics.find("p.ppl:5:39: error: `abc` is not a claim adjustment reason code") != std::string::npos);
+  CHECK(c.diagnostics.find("p.ppl:6:13: error: `x!` is not a claim adjustment reason code") != std::string::npos);
 }

@@ -57,7 +57,7 @@ TEST_CASE("lints: codes against the reference lists", "[lints]") {
                          "rule R \"r\"\n"
                          "  require place_of_service in {\"11\", \"98\"} and \"QQ\" not in line.modifiers\n"
                          "    else deny CO 999 [N29, N130] \"m\"\n");
-  CHECK(out.find("claim adjustment reason code `999` is not in the reference list [unknown-code]") != std::string::npos);
+  CHECK(out.find("6:18 claim adjustment reason code `999` is not in the reference list [unknown-code]") != std::string::npos);
   CHECK(out.find("remark code `N29` was deactivated in 2016: remittances must not use it [deactivated-code]") != std::string::npos);
   CHECK(out.find("N130") == std::string::npos);
   CHECK(out.find("place of service `98` is not in the reference list [unknown-code]") != std::string::npos);
