@@ -130,7 +130,7 @@ bool isExprStartLiteral(std::string_view s) {
 
 bool isInfixLiteral(std::string_view s) {
   return isOneOf(s, {".", "*", "/", "+", "-", "??", "is", "not", "in", "within", "between", "=", "!=", "<", "<=",
-                     ">", ">=", "and", "or"});
+                     ">", ">=", "and", "or", "==", "&&", "||"});
 }
 
 bool isDeclStartLiteral(std::string_view s) {
@@ -307,6 +307,10 @@ class ParseState {
       std::snprintf(buf, sizeof buf, "U+%04X", static_cast<unsigned>(c));
       return std::string("unexpected character ") + buf;
     }
+    // Operators of other languages.
+    if (text == "&") return "unexpected character `&`: write `and`";
+    if (text == "|") return "unexpected character `|`: write `or`";
+    if (text == "!") return "unexpected character `!`: write `not` (and `!=` for not equal)";
     // Characters that look like something else, or like nothing, named with what was meant.
     static const struct {
       const char* utf8;
@@ -920,11 +924,20 @@ ExprPtr Converter::primary(G::PrimaryContext* ctx, int depth) {
   throw MalformedTree{};
 }
 
+// `==`, `&&` and `||`, which the grammar takes only to report them: how PPL writes them.
+const char* ourSpelling(const std::string& op) {
+  if (op == "==") return "=";
+  if (op == "&&") return "and";
+  if (op == "||") return "or";
+  return nullptr;
+}
+
 BinaryOp binaryOp(const std::string& op) {
   static const std::pair<const char*, BinaryOp> kOps[] = {
       {"+", BinaryOp::kAdd}, {"-", BinaryOp::kSub}, {"*", BinaryOp::kMul}, {"/", BinaryOp::kDiv},
       {"=", BinaryOp::kEq},  {"!=", BinaryOp::kNe}, {"<", BinaryOp::kLt},  {"<=", BinaryOp::kLe},
       {">", BinaryOp::kGt},  {">=", BinaryOp::kGe}, {"and", BinaryOp::kAnd}, {"or", BinaryOp::kOr},
+      {"==", BinaryOp::kEq}, {"&&", BinaryOp::kAnd}, {"||", BinaryOp::kOr},
   };
   for (const auto& [text, value] : kOps) {
     if (op == text) return value;
@@ -958,26 +971,18 @@ ExprPtr Converter::expr(G::ExprContext* ctx, int depth) {
     auto e = make(ExprKind::kBinary, ctx);
     e->op = binaryOp(need(op)->getText());
     e->kids.push_back(expr(a, d));
+    // Other languages' spellings parse, so that one slip is one error, not a cascade.
+    if (const char* ours = ourSpelling(op->getText())) {
+      s_.error(s_.spanOf(op), fmt::format("`{}` is written `{}` in PPL", op->getText(), ours));
+    }
     e->kids.push_back(expr(b, d));
     return e;
   };
   if (auto* c = dynamic_cast<G::MulExprContext*>(ctx)) return binary(c->op, c->expr(0), c->expr(1));
   if (auto* c = dynamic_cast<G::AddExprContext*>(ctx)) return binary(c->op, c->expr(0), c->expr(1));
   if (auto* c = dynamic_cast<G::CompareExprContext*>(ctx)) return binary(c->op, c->expr(0), c->expr(1));
-  if (auto* c = dynamic_cast<G::AndExprContext*>(ctx)) {
-    auto e = make(ExprKind::kBinary, ctx);
-    e->op = BinaryOp::kAnd;
-    e->kids.push_back(expr(c->expr(0), d));
-    e->kids.push_back(expr(c->expr(1), d));
-    return e;
-  }
-  if (auto* c = dynamic_cast<G::OrExprContext*>(ctx)) {
-    auto e = make(ExprKind::kBinary, ctx);
-    e->op = BinaryOp::kOr;
-    e->kids.push_back(expr(c->expr(0), d));
-    e->kids.push_back(expr(c->expr(1), d));
-    return e;
-  }
+  if (auto* c = dynamic_cast<G::AndExprContext*>(ctx)) return binary(c->op, c->expr(0), c->expr(1));
+  if (auto* c = dynamic_cast<G::OrExprContext*>(ctx)) return binary(c->op, c->expr(0), c->expr(1));
   if (auto* c = dynamic_cast<G::DefaultExprContext*>(ctx)) {
     auto e = make(ExprKind::kDefault, ctx);
     e->kids.push_back(expr(c->expr(0), d));

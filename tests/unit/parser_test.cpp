@@ -780,6 +780,16 @@ TEST_CASE("hostile input gives a diagnostic, never a crash", "[parser][limits]")
     // Columns on the first line count from after the mark, as editors count them.
     CHECK(errorsOf("\xEF\xBB\xBFmodule m @\n").rfind("test.ppl:1:10: error: unexpected character `@`", 0) == 0);
   }
+  SECTION("other languages' operators: one error each, no cascade") {
+    const std::string out = errorsOf("module m\nconst x = 1 == 1 && 2 == 2 || false\nconst z = 1\n");
+    CHECK(out.rfind("test.ppl:2:13: error: `==` is written `=` in PPL", 0) == 0);
+    CHECK(out.find("test.ppl:2:18: error: `&&` is written `and` in PPL") != std::string::npos);
+    CHECK(out.find("test.ppl:2:23: error: `==` is written `=` in PPL") != std::string::npos);
+    CHECK(out.find("test.ppl:2:28: error: `||` is written `or` in PPL") != std::string::npos);
+    CHECK(out.find("test.ppl:3") == std::string::npos);
+    CHECK(errorsOf("module m\nconst y = !true\n")
+              .rfind("test.ppl:2:11: error: unexpected character `!`: write `not` (and `!=` for not equal)", 0) == 0);
+  }
   SECTION("characters that look like others, or like nothing, are named") {
     CHECK(errorsOf("module m\nconst x =\xC2\xA0" "1\n")
               .rfind("test.ppl:2:10: error: unexpected character U+00A0 (a no-break space): use an ordinary space", 0) == 0);
