@@ -189,13 +189,17 @@ bool Program::link(std::string& error) {
   return resolveFactLayout(schema, layout, error);
 }
 
-// A linear search: pools hold hundreds of strings, and a loaded program never calls this.
+// By a hash index: a policy's set of 40,000 codes took seconds to compile with a linear search.
+// The pool is public, so the index is rebuilt whenever it does not match the pool's size (every
+// call, should the pool hold a string twice: the first one is found, as before).
 uint32_t Program::addString(const std::string& s) {
-  for (size_t i = 0; i < strings.size(); ++i) {
-    if (strings[i] == s) return static_cast<uint32_t>(i);
+  if (stringIndex_.size() != strings.size()) {
+    stringIndex_.clear();
+    for (size_t i = 0; i < strings.size(); ++i) stringIndex_.emplace(strings[i], static_cast<uint32_t>(i));
   }
-  strings.push_back(s);
-  return static_cast<uint32_t>(strings.size() - 1);
+  auto [it, added] = stringIndex_.emplace(s, static_cast<uint32_t>(strings.size()));
+  if (added) strings.push_back(s);
+  return it->second;
 }
 
 }  // namespace ppl

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "runtime/decimal.h"
@@ -162,6 +163,10 @@ struct Program {
   bool link(std::string& error);
 
   uint32_t addString(const std::string& s);  // interns
+
+ private:
+  // addString's index of `strings`, rebuilt when `strings` was changed without it.
+  std::unordered_map<std::string, uint32_t> stringIndex_;
 };
 
 }  // namespace ppl

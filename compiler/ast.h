@@ -132,6 +132,7 @@ struct OutcomeSpec {
   Span groupSpan;
   ExprPtr groupExpr;   // set by the checker when the group is computed
   std::string carc;
+  Span carcSpan;
   std::vector<std::string> rarcs;
   Span rarcSpan;
   MessageTemplate message;
@@ -285,6 +286,8 @@ struct Unit {
   // All
   std::vector<UseDecl> uses;
   std::vector<Decl> decls;
+  // Named by the command (a file, or in a directory given), not only reached through `use`.
+  bool given = false;
 };
 
 }  // namespace ppl::ast

@@ -10,11 +10,13 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <tuple>
 #include <unordered_set>
 
 #include <fmt/format.h>
 
 #include "runtime/date.h"
+#include "runtime/decision.h"
 #include "stdlib/functions.h"
 
 namespace ppl {
@@ -175,6 +177,7 @@ class Checker {
 
   // --- declarations and scopes
   void declareUnit(const Unit& unit);
+  std::string builtInMeaning(const std::string& name) const;
   bool lookup(const Unit* unit, const std::string& name, const Span& span, Entity& out, bool report);
   std::vector<std::string> visibleNames(const Ctx& c) const;
   Type resolveTypeRef(const TypeRef& t);
@@ -221,7 +224,7 @@ class Checker {
   // --- policies
   void checkClassCycles();
   void assemblePolicy(const Unit& unit);
-  void computePhases(CheckedPolicy& policy, const Unit& unit);
+  void computePhases(CheckedPolicy& policy);
 };
 
 // ---------------------------------------------------------------- declarations
@@ -264,12 +267,27 @@ void Checker::declareUnit(const Unit& unit) {
     }
     e.module = &unit;
     ownerOf_[e.identity()] = &unit;
+    if (std::string why = builtInMeaning(name); !why.empty()) {
+      // Resolved before or after own declarations depending on the kind: either way one of
+      // the two meanings would be silently lost.
+      error(span, fmt::format("`{}` is {}: choose another name", name, why));
+      continue;
+    }
     if (names.count(name)) {
       error(span, fmt::format("`{}` is declared twice in this file", name));
       continue;
     }
     names.emplace(name, e);
   }
+}
+
+// What `name` already means in every policy, or "" when nothing: a declaration may not take it.
+std::string Checker::builtInMeaning(const std::string& name) const {
+  if (name == "claim") return "the claim";  // `line` is a keyword
+  if (name == "CO" || name == "PR" || name == "OA") return "an adjustment group";
+  if (schema_.records[schema_.root].findField(name) >= 0) return "a field of the claim";
+  if (findBuiltin(name) >= 0) return "a built-in function";
+  return "";
 }
 
 // Own declarations first; then the declarations of used modules (ambiguity is an error).
@@ -454,6 +472,12 @@ bool Checker::fold(Expr& e, Value& v, std::string& text, std::vector<std::string
           foldProblem_ = "integer overflow";
           return false;
         }
+        // As the VM's date arithmetic: a date past 9999-12-31 or before 0001-01-01 is an error,
+        // not a constant that prints clamped.
+        if (e.type.kind == TypeKind::kDate && (r < kMinDateDays || r > kMaxDateDays)) {
+          foldProblem_ = "the date is out of range (0001-01-01 to 9999-12-31)";
+          return false;
+        }
         v = Value::ofInt(r);
         return true;
       }
@@ -554,9 +578,16 @@ void Checker::checkDefine(DefineDecl& d) {
     error(d.span, fmt::format("`{}` takes {} parameters; a define takes at most {}", d.name, d.params.size(), kMaxDefineParams));
   }
   for (size_t i = 0; i < d.params.size(); ++i) {
-    d.params[i]->type = resolveTypeRef(d.paramTypes[i]);
-    d.params[i]->id = nextVarId_++;
-    c.vars.push_back(d.params[i].get());
+    VarDecl& p = *d.params[i];
+    for (size_t j = 0; j < i; ++j) {
+      if (d.params[j]->name == p.name) {
+        error(p.span, fmt::format("`{}` is declared twice in the parameters of `{}`", p.name, d.name));
+        break;
+      }
+    }
+    p.type = resolveTypeRef(d.paramTypes[i]);
+    p.id = nextVarId_++;
+    c.vars.push_back(&p);
   }
   d.type = check(*d.body, c);
   st = State::kDone;
@@ -590,9 +621,17 @@ bool Checker::expectKind(Expr& e, const Type& t, TypeKind kind, const char* what
 }
 
 void Checker::checkEnumLiteral(const Type& enumType, const Expr& lit) {
-  if (enumType.kind != TypeKind::kString || enumType.enumIndex < 0) return;
+  if (enumType.kind != TypeKind::kString || enumType.enumIndex == -1) return;
   if (lit.kind != ExprKind::kLiteral || lit.literalType.kind != TypeKind::kString) return;
-  const auto& values = schema_.enums[static_cast<size_t>(enumType.enumIndex)];
+  static const std::vector<std::string> verdicts = [] {
+    std::vector<std::string> names;
+    for (Verdict v : {Verdict::kApprove, Verdict::kDeny, Verdict::kPend, Verdict::kNotApplicable}) {
+      names.emplace_back(verdictName(v));
+    }
+    return names;
+  }();
+  const auto& values = enumType.enumIndex == kVerdictEnum ? verdicts
+                                                          : schema_.enums[static_cast<size_t>(enumType.enumIndex)];
   if (std::find(values.begin(), values.end(), lit.text) != values.end()) return;
   std::vector<std::string> notes = didYouMean(lit.text, values);
   std::string all;
@@ -720,7 +759,9 @@ Type Checker::checkField(Expr& e, Ctx& c) {
     c.reads->insert(cls);
     e.decisionField = true;
     e.record = bt.record;
-    return Type::of(TypeKind::kString);
+    Type verdict = Type::of(TypeKind::kString);
+    verdict.enumIndex = kVerdictEnum;  // `l.decision = "denied"` is caught
+    return verdict;
   }
   if (f < 0) {
     std::vector<std::string> names;
@@ -1033,7 +1074,7 @@ Type Checker::check(Expr& e, Ctx& c) {
         break;
       }
       if (a.kind == TypeKind::kInt && elem.kind == TypeKind::kDecimal) e.widen(0);
-      if (a.kind == TypeKind::kString && a.enumIndex >= 0 && e.kids[1]->kind == ExprKind::kSet) {
+      if (a.kind == TypeKind::kString && a.enumIndex != -1 && e.kids[1]->kind == ExprKind::kSet) {
         for (auto& k : e.kids[1]->kids) checkEnumLiteral(a, *k);
       }
       break;
@@ -1156,7 +1197,7 @@ void Checker::checkOutcome(OutcomeSpec& o, Ctx& c) {
     }
     o.groupExpr = std::move(g);
   }
-  if (!isRemittanceCode(o.carc, 4)) error(o.span, fmt::format("`{}` is not a claim adjustment reason code", o.carc));
+  if (!isRemittanceCode(o.carc, 4)) error(o.carcSpan, fmt::format("`{}` is not a claim adjustment reason code", o.carc));
   for (const auto& r : o.rarcs) {
     if (!isRemittanceCode(r, 6)) error(o.rarcSpan, fmt::format("`{}` is not a remark code", r));
   }
@@ -1244,7 +1285,9 @@ void Checker::checkRule(RuleDecl& r, const Unit& unit) {
         if (cl.outcome.group != "CO" && cl.outcome.group != "PR" && cl.outcome.group != "OA") {
           error(cl.outcome.groupSpan, fmt::format("an adjustment's group is CO, PR or OA, not `{}`", cl.outcome.group));
         }
-        if (!isRemittanceCode(cl.outcome.carc, 4)) error(cl.span, fmt::format("`{}` is not a claim adjustment reason code", cl.outcome.carc));
+        if (!isRemittanceCode(cl.outcome.carc, 4)) {
+          error(cl.outcome.carcSpan, fmt::format("`{}` is not a claim adjustment reason code", cl.outcome.carc));
+        }
         if (cl.percent.isNegative() || cl.percent.isZero() || compare(cl.percent, Decimal::fromInt(100)) > 0) {
           error(cl.span, "an adjustment's percent is more than 0 and at most 100");
         }
@@ -1263,10 +1306,17 @@ void Checker::checkRule(RuleDecl& r, const Unit& unit) {
 
 // ---------------------------------------------------------------- policies
 
-void Checker::computePhases(CheckedPolicy& policy, const Unit& unit) {
+void Checker::computePhases(CheckedPolicy& policy) {
   // Edges: lines of class A (a rule applies to) are decided after lines of class D (whose
   // decisions the rule reads).
-  std::map<const LinesDecl*, std::set<const LinesDecl*>> after;
+  // For each edge, the first rule that makes it, to name in a cycle. Classes in source order,
+  // so that the cycle reported does not depend on where they were allocated.
+  struct BySource {
+    bool operator()(const LinesDecl* a, const LinesDecl* b) const {
+      return std::tie(a->span.file, a->span.line, a->span.col) < std::tie(b->span.file, b->span.line, b->span.col);
+    }
+  };
+  std::map<const LinesDecl*, std::map<const LinesDecl*, const RuleDecl*, BySource>, BySource> after;
   for (const RuleDecl* r : policy.rules) {
     bool reported = false;  // once a rule, naming the first class it reads
     for (LinesDecl* d : r->readsDecisionsOf) {
@@ -1279,18 +1329,30 @@ void Checker::computePhases(CheckedPolicy& policy, const Unit& unit) {
           reported = true;
           continue;
         }
-        after[a].insert(d);
+        after[a].emplace(d, r);
       }
     }
   }
   std::map<const LinesDecl*, int> phase;  // -1: being computed
+  std::vector<const LinesDecl*> path;     // the classes being computed, outermost first
   bool cycle = false;
   std::function<int(const LinesDecl*)> phaseOf = [&](const LinesDecl* cls) -> int {
     auto it = phase.find(cls);
     if (it != phase.end()) {
       if (it->second < 0) {
         if (!cycle) {
-          error(unit.nameSpan, fmt::format("the decisions of `{}` lines depend on themselves (through rules that read line decisions)", cls->name));
+          // `a` lines wait for `b` lines (rule R1), which wait for `a` lines (rule R2).
+          auto from = std::find(path.begin(), path.end(), cls);
+          std::string chain;
+          const RuleDecl* last = nullptr;
+          for (auto at = from; at != path.end(); ++at) {
+            const LinesDecl* next = at + 1 != path.end() ? *(at + 1) : cls;
+            last = after[*at][next];
+            chain += at == from ? fmt::format("`{}` lines wait for", (*at)->name) : ", which wait for";
+            chain += fmt::format(" `{}` lines (rule `{}`)", next->name, last->id);
+          }
+          error(last->span, fmt::format("the decisions of `{}` lines depend on themselves: {}", cls->name, chain),
+                {"a rule may read the decisions only of lines decided before the lines it applies to"});
         }
         cycle = true;
         return 0;
@@ -1298,8 +1360,10 @@ void Checker::computePhases(CheckedPolicy& policy, const Unit& unit) {
       return it->second;
     }
     phase[cls] = -1;
+    path.push_back(cls);
     int p = 0;
-    for (const LinesDecl* d : after[cls]) p = std::max(p, phaseOf(d) + 1);
+    for (const auto& [d, rule] : after[cls]) p = std::max(p, phaseOf(d) + 1);
+    path.pop_back();
     phase[cls] = p;
     return p;
   };
@@ -1468,7 +1532,7 @@ void Checker::assemblePolicy(const Unit& unit) {
   p.rules.erase(std::remove_if(p.rules.begin(), p.rules.end(),
                                [&](const RuleDecl* r) { return r->onlyWhen && knownBool(*r->onlyWhen) == false; }),
                 p.rules.end());
-  computePhases(p, unit);
+  computePhases(p);
   prog_.policies.push_back(std::move(p));
 }
 

@@ -11,6 +11,7 @@
 #include <functional>
 #include <map>
 #include <tuple>
+#include <unordered_set>
 #include <utility>
 
 #include <fmt/format.h>
@@ -841,9 +842,10 @@ void Generator::expr(const Expr& e, uint8_t target) {
       if (coll.type.stringSet) {
         std::vector<std::string> members;
         if (coll.kind == ExprKind::kSet) {
+          std::unordered_set<std::string> seen;  // a set of many codes stays linear to compile
           for (const auto& k : coll.kids) {
             std::string text = k->kind == ExprKind::kLiteral ? k->text : k->constRef->foldedText;
-            if (std::find(members.begin(), members.end(), text) == members.end()) members.push_back(text);
+            if (seen.insert(text).second) members.push_back(std::move(text));
           }
         } else {
           members = coll.constRef->foldedSet;

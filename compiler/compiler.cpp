@@ -172,7 +172,10 @@ static bool checkPaths(const std::vector<std::string>& paths, bool policiesOnly,
   std::vector<ast::Unit*> roots;
   for (const auto& f : files) {
     ast::Unit* u = driver.load(f, Span{kNoFile});
-    if (u) roots.push_back(u);
+    if (u) {
+      u->given = true;
+      roots.push_back(u);
+    }
   }
   for (ast::Unit* u : roots) driver.resolveUses(*u);
   if (!ok || diags.hasErrors()) return false;

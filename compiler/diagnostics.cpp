@@ -124,6 +124,21 @@ void clipAround(std::string& line, uint32_t& col) {
   line = std::move(shown);
 }
 
+// Replaces control characters but the tab with U+FFFD, one character for one: a NUL would end
+// the message where it is printed as a C string, and an escape would drive the terminal.
+void showControls(std::string& line) {
+  std::string shown;
+  for (char ch : line) {
+    const unsigned char c = static_cast<unsigned char>(ch);
+    if ((c < 0x20 && c != '\t') || c == 0x7F) {
+      shown += "\xEF\xBF\xBD";
+    } else {
+      shown += ch;
+    }
+  }
+  line = std::move(shown);
+}
+
 }  // namespace
 
 std::string renderDiagnostic(const Diagnostic& d, const SourceManager& sources) {
@@ -146,6 +161,7 @@ std::string renderDiagnostic(const Diagnostic& d, const SourceManager& sources) 
     std::string line = sources.lineText(d.span.file, d.span.line);
     uint32_t col = std::max<uint32_t>(d.span.col, 1);
     clipAround(line, col);
+    showControls(line);
     out += line;
     out += '\n';
     // Keep the line's tabs in the caret line so the caret sits under the same character.

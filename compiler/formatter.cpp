@@ -48,7 +48,7 @@ std::string withoutTrailingBlanks(std::string s) {
   return s;
 }
 
-// A byte order mark is not text; the canonical file has none (the parser blanks it too).
+// A byte order mark is not text; the canonical file has none (the parser drops it too).
 std::string withoutBom(const std::string& text) {
   if (text.size() >= 3 && std::memcmp(text.data(), "\xEF\xBB\xBF", 3) == 0) return text.substr(3);
   return text;

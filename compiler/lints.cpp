@@ -155,6 +155,10 @@ class Linter {
   }
 
   void unusedDeclarations(const Unit& u) {
+    // A module serves policies that may not be checked now: it is judged only when it was given
+    // and policies given with it use it (`pplc check policies/`), not when it was reached only
+    // through `use` (`pplc check one-policy.ppl`) or given alone (`pplc check pack.ppl`).
+    if (!u.given || (u.kind == UnitKind::kModule && !usedByGivenPolicy(u))) return;
     for (const Decl& d : u.decls) {
       const void* key = nullptr;
       std::string what, name;
@@ -188,6 +192,21 @@ class Linter {
       }
       if (!used_.count(key)) warn(span, "unused", fmt::format("{} `{}` is never used", what, name), {"remove it, or use it"});
     }
+  }
+
+  bool usedByGivenPolicy(const Unit& module) const {
+    std::set<const Unit*> seen;
+    std::function<bool(const Unit&)> reaches = [&](const Unit& from) {
+      for (const UseDecl& use : from.uses) {
+        if (!use.unit || !seen.insert(use.unit).second) continue;
+        if (use.unit == &module || reaches(*use.unit)) return true;
+      }
+      return false;
+    };
+    for (const auto& u : prog_.units) {
+      if (u->given && u->kind == UnitKind::kPolicy && reaches(*u)) return true;
+    }
+    return false;
   }
 
   void unusedImports(const Unit& u) {
@@ -225,7 +244,7 @@ class Linter {
              {"add a message naming the facts that failed, e.g. \"no approved authorization covers {line.service_date}\""});
       }
       if (c.kind == ClauseKind::kRequire || c.kind == ClauseKind::kFailWhen || c.kind == ClauseKind::kAdjust) {
-        code(CodeList::kCarc, c.outcome.carc, c.kind == ClauseKind::kAdjust ? c.span : c.outcome.span, "claim adjustment reason code");
+        code(CodeList::kCarc, c.outcome.carc, c.outcome.carcSpan, "claim adjustment reason code");
         for (const auto& rarc : c.outcome.rarcs) code(CodeList::kRarc, rarc, c.outcome.rarcSpan, "remark code");
       }
     }

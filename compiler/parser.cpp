@@ -130,7 +130,7 @@ bool isExprStartLiteral(std::string_view s) {
 
 bool isInfixLiteral(std::string_view s) {
   return isOneOf(s, {".", "*", "/", "+", "-", "??", "is", "not", "in", "within", "between", "=", "!=", "<", "<=",
-                     ">", ">=", "and", "or"});
+                     ">", ">=", "and", "or", "==", "&&", "||"});
 }
 
 bool isDeclStartLiteral(std::string_view s) {
@@ -306,6 +306,26 @@ class ParseState {
       char buf[16];
       std::snprintf(buf, sizeof buf, "U+%04X", static_cast<unsigned>(c));
       return std::string("unexpected character ") + buf;
+    }
+    // Operators of other languages.
+    if (text == "&") return "unexpected character `&`: write `and`";
+    if (text == "|") return "unexpected character `|`: write `or`";
+    if (text == "!") return "unexpected character `!`: write `not` (and `!=` for not equal)";
+    // Characters that look like something else, or like nothing, named with what was meant.
+    static const struct {
+      const char* utf8;
+      const char* message;
+    } kLookalikes[] = {
+        {"\xC2\xA0", "unexpected character U+00A0 (a no-break space): use an ordinary space"},
+        {"\xEF\xBB\xBF", "unexpected character U+FEFF (a byte order mark, allowed only at the start of a file)"},
+        {"\xE2\x80\x8B", "unexpected character U+200B (a zero-width space): delete it"},
+        {"\xE2\x80\x9C", "unexpected character U+201C (a curly quote): strings use straight quotes `\"`"},
+        {"\xE2\x80\x9D", "unexpected character U+201D (a curly quote): strings use straight quotes `\"`"},
+        {"\xE2\x80\x98", "unexpected character U+2018 (a curly quote): strings use straight quotes `\"`"},
+        {"\xE2\x80\x99", "unexpected character U+2019 (a curly quote): strings use straight quotes `\"`"},
+    };
+    for (const auto& l : kLookalikes) {
+      if (text.rfind(l.utf8, 0) == 0) return l.message;
     }
     return "unexpected character " + backticked(text);
   }
@@ -485,8 +505,11 @@ class ParseState {
   }
 
   std::string nestingMessage() const {
+    // A chain of `or`s is as deep as it is long (the tree is left-deep, and the passes after
+    // the parser recurse on it), which an analyst does not see as nesting: say so.
     return "expression is nested too deeply (more than " + std::to_string(std::max(1, limits_.maxNesting)) +
-           " levels of brackets, operators or quantifiers); split it with `let` or `define`";
+           " levels: each bracket, operator or quantifier counts one, so a chain of `or`s is as deep as it is "
+           "long); test one value against many with `x in {...}`, or split the expression with `let` or `define`";
   }
 
  private:
@@ -818,6 +841,7 @@ ast::OutcomeSpec Converter::outcome(G::OutcomeContext* ctx) {
   o.group = need(ctx->IDENT())->getText();
   o.groupSpan = s_.spanOf(ctx->IDENT());
   o.carc = carc(ctx->carc());
+  o.carcSpan = s_.spanOf(ctx->carc());
   if (G::RarcsContext* r = ctx->rarcs()) {
     o.rarcSpan = s_.spanOf(r);
     for (antlr4::tree::TerminalNode* id : r->IDENT()) o.rarcs.push_back(id->getText());
@@ -900,11 +924,20 @@ ExprPtr Converter::primary(G::PrimaryContext* ctx, int depth) {
   throw MalformedTree{};
 }
 
+// `==`, `&&` and `||`, which the grammar takes only to report them: how PPL writes them.
+const char* ourSpelling(const std::string& op) {
+  if (op == "==") return "=";
+  if (op == "&&") return "and";
+  if (op == "||") return "or";
+  return nullptr;
+}
+
 BinaryOp binaryOp(const std::string& op) {
   static const std::pair<const char*, BinaryOp> kOps[] = {
       {"+", BinaryOp::kAdd}, {"-", BinaryOp::kSub}, {"*", BinaryOp::kMul}, {"/", BinaryOp::kDiv},
       {"=", BinaryOp::kEq},  {"!=", BinaryOp::kNe}, {"<", BinaryOp::kLt},  {"<=", BinaryOp::kLe},
       {">", BinaryOp::kGt},  {">=", BinaryOp::kGe}, {"and", BinaryOp::kAnd}, {"or", BinaryOp::kOr},
+      {"==", BinaryOp::kEq}, {"&&", BinaryOp::kAnd}, {"||", BinaryOp::kOr},
   };
   for (const auto& [text, value] : kOps) {
     if (op == text) return value;
@@ -938,26 +971,18 @@ ExprPtr Converter::expr(G::ExprContext* ctx, int depth) {
     auto e = make(ExprKind::kBinary, ctx);
     e->op = binaryOp(need(op)->getText());
     e->kids.push_back(expr(a, d));
+    // Other languages' spellings parse, so that one slip is one error, not a cascade.
+    if (const char* ours = ourSpelling(op->getText())) {
+      s_.error(s_.spanOf(op), fmt::format("`{}` is written `{}` in PPL", op->getText(), ours));
+    }
     e->kids.push_back(expr(b, d));
     return e;
   };
   if (auto* c = dynamic_cast<G::MulExprContext*>(ctx)) return binary(c->op, c->expr(0), c->expr(1));
   if (auto* c = dynamic_cast<G::AddExprContext*>(ctx)) return binary(c->op, c->expr(0), c->expr(1));
   if (auto* c = dynamic_cast<G::CompareExprContext*>(ctx)) return binary(c->op, c->expr(0), c->expr(1));
-  if (auto* c = dynamic_cast<G::AndExprContext*>(ctx)) {
-    auto e = make(ExprKind::kBinary, ctx);
-    e->op = BinaryOp::kAnd;
-    e->kids.push_back(expr(c->expr(0), d));
-    e->kids.push_back(expr(c->expr(1), d));
-    return e;
-  }
-  if (auto* c = dynamic_cast<G::OrExprContext*>(ctx)) {
-    auto e = make(ExprKind::kBinary, ctx);
-    e->op = BinaryOp::kOr;
-    e->kids.push_back(expr(c->expr(0), d));
-    e->kids.push_back(expr(c->expr(1), d));
-    return e;
-  }
+  if (auto* c = dynamic_cast<G::AndExprContext*>(ctx)) return binary(c->op, c->expr(0), c->expr(1));
+  if (auto* c = dynamic_cast<G::OrExprContext*>(ctx)) return binary(c->op, c->expr(0), c->expr(1));
   if (auto* c = dynamic_cast<G::DefaultExprContext*>(ctx)) {
     auto e = make(ExprKind::kDefault, ctx);
     e->kids.push_back(expr(c->expr(0), d));
@@ -1183,6 +1208,7 @@ std::unique_ptr<ast::RuleDecl> Converter::rule(G::RuleDeclContext* ctx) {
       cl.outcome.group = need(c->IDENT())->getText();
       cl.outcome.groupSpan = s_.spanOf(c->IDENT());
       cl.outcome.carc = carc(c->carc());
+      cl.outcome.carcSpan = s_.spanOf(c->carc());
       cl.percent = number(c->number());
       cl.expr = expr(c->expr(), 1);
       if (c->message()) cl.outcome.message = message(c->message());
@@ -1420,10 +1446,11 @@ Result run(Entry entry, Origin origin, const std::string& text, Diagnostics& dia
   }
 
   try {
-    // A byte order mark is not text: blank it so that columns stay as editors count them.
+    // A byte order mark is not text: drop it so that columns count as editors count them (the
+    // echoed line keeps it, and a terminal shows it as nothing).
     std::unique_ptr<antlr4::ANTLRInputStream> input;
     if (text.size() >= 3 && std::memcmp(text.data(), "\xEF\xBB\xBF", 3) == 0) {
-      input = std::make_unique<antlr4::ANTLRInputStream>(" " + text.substr(3));
+      input = std::make_unique<antlr4::ANTLRInputStream>(text.substr(3));
     } else {
       input = std::make_unique<antlr4::ANTLRInputStream>(text);
     }

@@ -24,11 +24,15 @@ enum class TypeKind : uint8_t {
   kModule,    // a module name, only as the base of `module.name`
 };
 
+// Type::enumIndex of a line's `decision`: one of the verdicts, which are not a schema enum.
+constexpr int32_t kVerdictEnum = -2;
+
 struct Type {
   TypeKind kind = TypeKind::kError;
   bool optional = false;
   uint32_t record = 0;     // kRecord: schema record index
-  int32_t enumIndex = -1;  // kString: schema enum the value is one of (-1: any string)
+  int32_t enumIndex = -1;  // kString: schema enum the value is one of (-1: any string,
+                           // kVerdictEnum: a line's decision)
   // kList: the element type (never a list, never optional)
   TypeKind elem = TypeKind::kError;
   uint32_t elemRecord = 0;

@@ -140,10 +140,10 @@ expr
     | expr neg='not'? 'in' expr                                # inExpr
     | expr 'within' expr dir=('before' | 'after') expr         # withinExpr
     | expr neg='not'? 'between' bound 'and' expr               # betweenExpr
-    | expr op=('=' | '!=' | '<' | '<=' | '>' | '>=') expr      # compareExpr
+    | expr op=('=' | '!=' | '<' | '<=' | '>' | '>=' | '==') expr  # compareExpr
     | 'not' expr                                               # notExpr
-    | expr 'and' expr                                          # andExpr
-    | expr 'or' expr                                           # orExpr
+    | expr op=('and' | '&&') expr                              # andExpr
+    | expr op=('or' | '||') expr                               # orExpr
     | 'if' expr 'then' expr 'else' expr                        # ifExpr
     | kind=('any' | 'no') IDENT 'in' expr ('where' expr)?      # existsExpr
     | 'every' IDENT 'in' expr ('where' expr)? 'satisfies' expr # everyExpr

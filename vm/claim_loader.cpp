@@ -45,6 +45,7 @@
 #include "runtime/always_inline.h"
 #include "runtime/claim_checks.h"
 #include "runtime/date.h"
+#include "vm/json_fault.h"
 
 namespace ppl {
 
@@ -779,30 +780,43 @@ struct ClaimLoader::Impl {
     }
     std::string where;
     if (!path.empty()) where = "near " + pathString();
-    const char* at = code == simdjson::INCOMPLETE_ARRAY_OR_OBJECT ? nullptr : errorLocation();
-    if (at) {
-      int line = 1, column = 1;
-      for (const char* p = input.data(); p < at; ++p) {
-        if (*p == '\n') {
-          ++line;
-          column = 1;
-        } else if ((static_cast<unsigned char>(*p) & 0xC0) != 0x80) {  // a character, not a UTF-8 continuation byte
-          ++column;
-        }
-      }
+    const std::string_view text(input.data(), inputSize);
+    size_t at = 0;
+    bool located = code != simdjson::INCOMPLETE_ARRAY_OR_OBJECT && errorLocation(at);
+    JsonFaultKind kind;
+    JsonFault fault;
+    if (!located && stageOneFault(code, kind) && findJsonFault(text, kind, fault)) {
+      message = "malformed json: " + fault.message;
+      at = fault.offset;
+      located = true;
+    }
+    if (located) {
+      int line, column;
+      jsonLineAndColumn(text, at, line, column);
       where += fmt::format("{}line {}, column {}", where.empty() ? "" : ", ", line, column);
     }
     if (!where.empty()) message += " (" + where + ")";
     return fail("", std::move(message));
   }
 
-  // Where On-Demand stopped in the copied input, or null when it does not say.
-  const char* errorLocation() {
-    if (!document) return nullptr;
+  // The offset in the copied input where On-Demand stopped; false when it does not say.
+  bool errorLocation(size_t& offset) {
+    if (!document) return false;
     const char* at = nullptr;
-    if (document->current_location().get(at)) return nullptr;
-    if (at < input.data() || at > input.data() + inputSize) return nullptr;
-    return at;
+    if (document->current_location().get(at)) return false;
+    if (at < input.data() || at > input.data() + inputSize) return false;
+    offset = static_cast<size_t>(at - input.data());
+    return true;
+  }
+
+  // The kind of fault, for the errors simdjson's first stage reports without a position.
+  static bool stageOneFault(simdjson::error_code code, JsonFaultKind& kind) {
+    switch (code) {
+      case simdjson::UTF8_ERROR: kind = JsonFaultKind::kUtf8; return true;
+      case simdjson::UNESCAPED_CHARS: kind = JsonFaultKind::kControl; return true;
+      case simdjson::INCOMPLETE_ARRAY_OR_OBJECT: kind = JsonFaultKind::kStructure; return true;
+      default: return false;
+    }
   }
 
   // What a value is, for "got ...": scalars by their JSON text.

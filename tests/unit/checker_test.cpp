@@ -261,6 +261,19 @@ TEST_CASE("a constant whose arithmetic fails says why, not that it depends on th
   CHECK(function.diagnostics.find("note: use a `define` for anything else: a function, `if`, or a value that depends on the claim") !=
         std::string::npos);
   CHECK(function.diagnostics.find("p.ppl:6:42: error: `round` takes 0 to 18 places, given 19") != std::string::npos);
+  // The VM refuses dates past 9999-12-31 and before 0001-01-01; folding did not, and printed
+  // the clamped date while differences used the true day number.
+  Compiled dates = compilePolicy(
+      "const d = 9999-12-31 + 1 days\n"
+      "const e = 0001-01-01 - 1 days\n"
+      "const f = 9999-12-31 - 3652058 days\n"
+      "rule R \"r\"\n"
+      "  require line.units > 1 else deny CO 50 \"{d} {e} {f}\"\n");
+  CHECK(dates.diagnostics.find("p.ppl:4:11: error: constant `d` cannot be computed: the date is out of range "
+                               "(0001-01-01 to 9999-12-31)") != std::string::npos);
+  CHECK(dates.diagnostics.find("p.ppl:5:11: error: constant `e` cannot be computed: the date is out of range") !=
+        std::string::npos);
+  CHECK(dates.diagnostics.find("constant `f`") == std::string::npos);  // 0001-01-01 itself is fine
   Compiled claimDependent = compilePolicy(
       "const n = claim.claim_id\n"
       "rule R \"r\"\n"
@@ -310,7 +323,10 @@ TEST_CASE("line dependencies: a cycle is rejected with a diagnostic", "[checker]
       "  applies to early\n"
       "  require no l in lines where l is late and l.decision = \"deny\" else deny CO 96\n");
   CHECK_FALSE(c.ok);
-  CHECK(c.diagnostics.find("depend on themselves") != std::string::npos);
+  // At the rule that closes the cycle, naming each rule of it.
+  INFO(c.diagnostics);
+  CHECK(c.diagnostics.find("p.ppl:6:6: error: the decisions of `early` lines depend on themselves: `early` lines wait "
+                           "for `late` lines (rule `B`), which wait for `early` lines (rule `A`)") != std::string::npos);
 }
 
 TEST_CASE("line dependencies: a rule over every governed line cannot read decisions", "[checker]") {
@@ -468,4 +484,57 @@ TEST_CASE("duplicate rule ids in one policy are rejected", "[checker]") {
   });
   CHECK_FALSE(c.ok);
   CHECK(c.diagnostics.find("rule id `X` is used twice in policy `p`") != std::string::npos);
+}
+
+TEST_CASE("a line's decision compared with a value it never has is an error", "[checker]") {
+  const std::string classes =
+      "lines admin: line is governed and \"JW\" not in line.modifiers\n"
+      "lines waste: line is governed and \"JW\" in line.modifiers\n"
+      "rule W \"w\"\n"
+      "  applies to waste\n";
+  Compiled c = compilePolicy(classes + "  require no l in lines where l is admin and l.decision = \"denied\" else deny CO 96\n");
+  CHECK_FALSE(c.ok);
+  CHECK(c.diagnostics.find("p.ppl:8:59: error: \"denied\" is never a value here") != std::string::npos);
+  CHECK(c.diagnostics.find("the possible values are approve, deny, pend, not_applicable") != std::string::npos);
+  c = compilePolicy(classes + "  require no l in lines where l is admin and l.decision in {\"deny\", \"pended\"} else deny CO 96\n");
+  CHECK_FALSE(c.ok);
+  CHECK(c.diagnostics.find("error: \"pended\" is never a value here") != std::string::npos);
+  CHECK(c.diagnostics.find("did you mean `pend`?") != std::string::npos);
+  c = compilePolicy(classes + "  require no l in lines where l is admin and l.decision != \"approve\" else deny CO 96\n");
+  CHECK(c.ok);
+  CHECK(c.diagnostics.empty());
+}
+
+TEST_CASE("a define's parameters have distinct names", "[checker]") {
+  Compiled c = compilePolicy(
+      "define f(a: integer, a: integer) = a\n"
+      "rule R \"r\"\n"
+      "  require f(1, 2) = 1 else deny CO 96\n");
+  CHECK_FALSE(c.ok);
+  CHECK(c.diagnostics.find("p.ppl:4:22: error: `a` is declared twice in the parameters of `f`") != std::string::npos);
+}
+
+TEST_CASE("a declaration cannot take a name the language or the claim already gives", "[checker]") {
+  const std::pair<const char*, const char*> cases[] = {
+      {"define sqrt(x: decimal) = x + 1\n", "p.ppl:4:8: error: `sqrt` is a built-in function: choose another name"},
+      {"const patient = 5\n", "p.ppl:4:7: error: `patient` is a field of the claim: choose another name"},
+      {"const claim = 5\n", "p.ppl:4:7: error: `claim` is the claim: choose another name"},
+      {"const CO = 5\n", "p.ppl:4:7: error: `CO` is an adjustment group: choose another name"},
+  };
+  for (const auto& [decl, message] : cases) {
+    Compiled c = compilePolicy(std::string(decl) + "rule R \"r\"\n  require line.units > 1 else deny CO 96\n");
+    INFO(c.diagnostics);
+    CHECK_FALSE(c.ok);
+    CHECK(c.diagnostics.find(message) != std::string::npos);
+  }
+}
+
+TEST_CASE("a malformed claim adjustment reason code is reported at the code", "[checker]") {
+  Compiled c = compilePolicy(
+      "rule R \"r\"\n"
+      "  require line.units > 1 else deny CO \"abc\" \"m\"\n"
+      "  adjust CO \"x!\" by 20% when line.units > 2\n");
+  CHECK_FALSE(c.ok);
+  CHECK(c.diagnostics.find("p.ppl:5:39: error: `abc` is not a claim adjustment reason code") != std::string::npos);
+  CHECK(c.diagnostics.find("p.ppl:6:13: error: `x!` is not a claim adjustment reason code") != std::string::npos);
 }

@@ -672,9 +672,17 @@ TEST_CASE("claim loader: malformed json", "[claim_loader]") {
   expectError(R"({"claim_id": "a" "count": 1})", "", "(line 1, column 18)");
   expectError("{\n  \"claim_id\": \"a\"\n  \"count\": 1\n}", "", "(line 3, column 3)");
   expectError("{\"note\": \"\xc3\xa9\", \"claim_id\": \"a\" \"count\": 1}", "", "(line 1, column 31)");
-  // simdjson counts brackets first and has no position for a count that is off.
-  expectError(claimWith("none", "") + "]", "",
-              "malformed json: the braces and brackets do not pair up (one left open, or text after the claim)");
+  // simdjson counts brackets first and has no position for a count that is off, nor for bad
+  // UTF-8 or a control character in a string: the loader finds the byte again (json_fault.h).
+  const std::string claim = claimWith("none", "");
+  expectError(claim + "]", "",
+              "malformed json: text after the end of the claim (line 1, column " + std::to_string(claim.size() + 1) +
+                  ")");
+  expectError(R"({"claim_id": "a", "tags": ["JZ")", "",
+              "malformed json: the text ends before the `[` opened at line 1, column 27 is closed (line 1, column 32)");
+  expectError("{\"claim_id\": \"a\xff\"}", "", "malformed json: the byte 0xFF is not UTF-8 here (line 1, column 16)");
+  expectError("{\"claim_id\":\n \"a\tb\"}", "",
+              "malformed json: a control character (U+0009) inside a string; write it as \\t (line 2, column 4)");
 }
 
 TEST_CASE("claim loader: content after the claim", "[claim_loader]") {

@@ -57,7 +57,7 @@ TEST_CASE("lints: codes against the reference lists", "[lints]") {
                          "rule R \"r\"\n"
                          "  require place_of_service in {\"11\", \"98\"} and \"QQ\" not in line.modifiers\n"
                          "    else deny CO 999 [N29, N130] \"m\"\n");
-  CHECK(out.find("claim adjustment reason code `999` is not in the reference list [unknown-code]") != std::string::npos);
+  CHECK(out.find("6:18 claim adjustment reason code `999` is not in the reference list [unknown-code]") != std::string::npos);
   CHECK(out.find("remark code `N29` was deactivated in 2016: remittances must not use it [deactivated-code]") != std::string::npos);
   CHECK(out.find("N130") == std::string::npos);
   CHECK(out.find("place of service `98` is not in the reference list [unknown-code]") != std::string::npos);
@@ -81,4 +81,34 @@ TEST_CASE("lints: a drug's code is checked against its HCPCS descriptor unless a
   CHECK(out == "4:23 `J9027` is \"Injection, clofarabine, 1 mg\" in the HCPCS file, which does not name cabazitaxel [hcpcs-descriptor]\n");
   CHECK(lint(std::string(header) + "drug cabazitaxel code \"J9043\"\n") == "");
   CHECK(lint(std::string(header) + "drug cabazitaxel code \"J9027\" acknowledge \"the payer bills it so\"\n") == "");
+}
+
+TEST_CASE("lints: a module's declarations are judged only with the policies that use it", "[lints]") {
+  fs::path dir = fs::temp_directory_path() / ("ppl-lints-module-test-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "shared.ppl") << "module shared\ndefine for_a = 1\ndefine for_b = 2\ndefine for_nobody = 3\n";
+  for (const char* name : {"a", "b"}) {
+    std::ofstream(dir / (std::string(name) + ".ppl"))
+        << "policy " << name << " version \"1\"\n  line of business \"commercial\"\n"
+        << "  governs lines where line.hcpcs = \"J9027\"\nuse shared\nrule R \"r\"\n"
+        << "  require line.units > for_" << name << " else deny CO 16 \"m\"\n";
+  }
+  auto unused = [&](const std::vector<std::string>& files) {
+    Diagnostics diags;
+    SourceManager sources;
+    std::vector<std::string> paths;
+    for (const auto& f : files) paths.push_back((dir / f).string());
+    checkFiles(paths, diags, sources);
+    std::string out;
+    for (const Diagnostic& d : diags.items()) {
+      if (d.lint == std::string("unused")) out += d.message + "\n";
+    }
+    return out;
+  };
+  // All its users checked: what none of them uses is unused.
+  CHECK(unused({"a.ppl", "b.ppl", "shared.ppl"}) == "definition `for_nobody` is never used\n");
+  // One policy, or the module alone: the others may use the rest.
+  CHECK(unused({"a.ppl"}).empty());
+  CHECK(unused({"shared.ppl"}).empty());
+  fs::remove_all(dir);
 }

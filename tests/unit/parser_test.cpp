@@ -777,6 +777,30 @@ TEST_CASE("hostile input gives a diagnostic, never a crash", "[parser][limits]")
     CHECK(e.kids[0]->text == "d\xC3\xA9j\xC3\xA0");
     CHECK(e.span.length == 10);  // code points, not bytes
     CHECK(at(e.kids[1]->span) == "2:20");
+    // Columns on the first line count from after the mark, as editors count them.
+    CHECK(errorsOf("\xEF\xBB\xBFmodule m @\n").rfind("test.ppl:1:10: error: unexpected character `@`", 0) == 0);
+  }
+  SECTION("other languages' operators: one error each, no cascade") {
+    const std::string out = errorsOf("module m\nconst x = 1 == 1 && 2 == 2 || false\nconst z = 1\n");
+    CHECK(out.rfind("test.ppl:2:13: error: `==` is written `=` in PPL", 0) == 0);
+    CHECK(out.find("test.ppl:2:18: error: `&&` is written `and` in PPL") != std::string::npos);
+    CHECK(out.find("test.ppl:2:23: error: `==` is written `=` in PPL") != std::string::npos);
+    CHECK(out.find("test.ppl:2:28: error: `||` is written `or` in PPL") != std::string::npos);
+    CHECK(out.find("test.ppl:3") == std::string::npos);
+    CHECK(errorsOf("module m\nconst y = !true\n")
+              .rfind("test.ppl:2:11: error: unexpected character `!`: write `not` (and `!=` for not equal)", 0) == 0);
+  }
+  SECTION("characters that look like others, or like nothing, are named") {
+    CHECK(errorsOf("module m\nconst x =\xC2\xA0" "1\n")
+              .rfind("test.ppl:2:10: error: unexpected character U+00A0 (a no-break space): use an ordinary space", 0) == 0);
+    CHECK(errorsOf("module m\nconst x = \xE2\x80\x9C" "a\xE2\x80\x9D\n")
+              .rfind("test.ppl:2:11: error: unexpected character U+201C (a curly quote): strings use straight quotes", 0) ==
+          0);
+  }
+  SECTION("a control character in the echoed line is shown, not printed raw") {
+    const std::string out = errorsOf(std::string("module m\nconst x = 60") + '\0' + " y\n");
+    CHECK(out.rfind("test.ppl:2:13: error: unexpected character U+0000", 0) == 0);
+    CHECK(out.find("const x = 60\xEF\xBF\xBD y\n            ^") != std::string::npos);
   }
 }
 

@@ -1,0 +1,194 @@
+#include "vm/json_fault.h"
+
+#include <fmt/core.h>
+
+#include <cstdint>
+#include <vector>
+
+namespace ppl {
+
+namespace {
+
+bool isSpace(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+// The length of the UTF-8 character at text[i], or 0 when the bytes there are not one (RFC
+// 3629: no overlong forms, no surrogates, nothing above U+10FFFF).
+size_t utf8Length(std::string_view text, size_t i) {
+  const auto byte = [&](size_t k) { return i + k < text.size() ? static_cast<unsigned char>(text[i + k]) : 0; };
+  const unsigned char c = byte(0);
+  if (c < 0x80) return 1;
+  size_t n;
+  unsigned char low = 0x80, high = 0xBF;  // the range of the second byte
+  if (c >= 0xC2 && c <= 0xDF) {
+    n = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    n = 3;
+    if (c == 0xE0) low = 0xA0;
+    if (c == 0xED) high = 0x9F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 4;
+    if (c == 0xF0) low = 0x90;
+    if (c == 0xF4) high = 0x8F;
+  } else {
+    return 0;
+  }
+  if (byte(1) < low || byte(1) > high) return 0;
+  for (size_t k = 2; k < n; ++k) {
+    if (byte(k) < 0x80 || byte(k) > 0xBF) return 0;
+  }
+  return n;
+}
+
+// How a control character is written inside a JSON string.
+std::string escapeFor(unsigned char c) {
+  switch (c) {
+    case '\b': return "\\b";
+    case '\f': return "\\f";
+    case '\n': return "\\n";
+    case '\r': return "\\r";
+    case '\t': return "\\t";
+    default: return fmt::format("\\u{:04X}", c);
+  }
+}
+
+std::string at(std::string_view text, size_t offset) {
+  int line = 1, column = 1;
+  jsonLineAndColumn(text, offset, line, column);
+  return fmt::format("line {}, column {}", line, column);
+}
+
+bool found(JsonFault& out, size_t offset, std::string message) {
+  out.offset = offset;
+  out.message = std::move(message);
+  return true;
+}
+
+bool findUtf8Fault(std::string_view text, JsonFault& out) {
+  for (size_t i = 0; i < text.size();) {
+    const size_t n = utf8Length(text, i);
+    if (n == 0) {
+      return found(out, i, fmt::format("the byte 0x{:02X} is not UTF-8 here", static_cast<unsigned char>(text[i])));
+    }
+    i += n;
+  }
+  return false;
+}
+
+// The offset of the quote that ends the string whose opening quote is at `begin`, of the first
+// control character inside it when `stopAtControl`, or text.size() when the text ends first.
+size_t skipString(std::string_view text, size_t begin, bool stopAtControl) {
+  size_t i = begin + 1;
+  for (; i < text.size() && text[i] != '"'; ++i) {
+    if (stopAtControl && static_cast<unsigned char>(text[i]) < 0x20) return i;
+    if (text[i] == '\\') {  // the escaped byte cannot end the string, but may be a control character
+      if (stopAtControl && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) < 0x20) return i + 1;
+      ++i;
+    }
+  }
+  return i < text.size() ? i : text.size();
+}
+
+// UTF-16 fails any of the three checks, depending on which simdjson makes first: say what it
+// is rather than point at a byte. Without a byte order mark it has a NUL byte before or after
+// each ASCII character.
+bool findUtf16Fault(std::string_view text, JsonFault& out) {
+  if (text.size() < 2) return false;
+  const char a = text[0], b = text[1];
+  if ((a == '\xFF' && b == '\xFE') || (a == '\xFE' && b == '\xFF')) {
+    return found(out, 0, "the text is UTF-16 (it begins with a UTF-16 byte order mark); a claim must be UTF-8");
+  }
+  if (a != '\0' && b != '\0') return false;
+  return found(out, a == '\0' ? 0 : 1,
+               "a NUL byte: the text looks like UTF-16 (NUL bytes between its characters); a claim must be UTF-8");
+}
+
+// A string that never ends: simdjson reads the zero padding after the text as control
+// characters inside it, or the text's last line break is one.
+bool endsInsideString(std::string_view text, size_t begin, size_t control) {
+  if (skipString(text, begin, false) < text.size()) return false;
+  for (size_t i = control; i < text.size(); ++i) {
+    if (!isSpace(static_cast<unsigned char>(text[i]))) return false;
+  }
+  return true;
+}
+
+bool findControlFault(std::string_view text, JsonFault& out) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '"') continue;
+    const size_t begin = i;
+    i = skipString(text, begin, true);
+    if (i < text.size() && text[i] == '"') continue;
+    if (endsInsideString(text, begin, i)) return found(out, begin, "the text ends inside this string");
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    return found(out, i, fmt::format("a control character (U+{:04X}) inside a string; write it as {}", c, escapeFor(c)));
+  }
+  return false;
+}
+
+bool findStructureFault(std::string_view text, JsonFault& out) {
+  std::vector<size_t> open;  // offsets of the brackets not closed yet, innermost last
+  bool valueDone = false;    // the top-level value is complete: only white space may follow
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (isSpace(static_cast<unsigned char>(c))) continue;
+    if (valueDone) return found(out, i, "text after the end of the claim");
+    if (c == '"') {
+      const size_t begin = i;
+      i = skipString(text, i, false);
+      if (i == text.size()) return found(out, begin, "the text ends inside this string");
+      valueDone = open.empty();
+    } else if (c == '{' || c == '[') {
+      open.push_back(i);
+    } else if (c == '}' || c == ']') {
+      if (open.empty()) return found(out, i, fmt::format("`{}` closes nothing", c));
+      const char opener = text[open.back()];
+      const char closer = opener == '{' ? '}' : ']';
+      if (c != closer) {
+        return found(out, i,
+                     fmt::format("`{}` where the `{}` opened at {} needs `{}`", c, opener, at(text, open.back()),
+                                 closer));
+      }
+      open.pop_back();
+      valueDone = open.empty();
+    } else if (open.empty()) {
+      // A scalar as the whole text (that a claim must be an object is reported elsewhere): it
+      // runs to white space, a bracket or a quote.
+      while (i + 1 < text.size() && !isSpace(static_cast<unsigned char>(text[i + 1])) &&
+             std::string_view("{}[]\"").find(text[i + 1]) == std::string_view::npos) {
+        ++i;
+      }
+      valueDone = true;
+    }
+  }
+  if (open.empty()) return false;
+  return found(out, text.size(),
+               fmt::format("the text ends before the `{}` opened at {} is closed", text[open.back()],
+                           at(text, open.back())));
+}
+
+}  // namespace
+
+void jsonLineAndColumn(std::string_view text, size_t offset, int& line, int& column) {
+  line = 1;
+  column = 1;
+  for (size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {  // a character, not a UTF-8 continuation byte
+      ++column;
+    }
+  }
+}
+
+bool findJsonFault(std::string_view text, JsonFaultKind kind, JsonFault& out) {
+  if (findUtf16Fault(text, out)) return true;
+  switch (kind) {
+    case JsonFaultKind::kUtf8: return findUtf8Fault(text, out);
+    case JsonFaultKind::kControl: return findControlFault(text, out);
+    case JsonFaultKind::kStructure: return findStructureFault(text, out);
+  }
+  return false;
+}
+
+}  // namespace ppl

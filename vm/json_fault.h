@@ -1,0 +1,35 @@
+// Where a claim's JSON breaks a rule that simdjson's first stage checks without saying where.
+//
+// simdjson validates UTF-8, control characters in strings and the pairing of brackets over the
+// whole text before it parses, and reports a failure of these with an error code only. The
+// loader then scans the text again here, on the error path only, to name the byte at fault.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace ppl {
+
+// The kinds of fault simdjson's first stage reports without a position.
+enum class JsonFaultKind {
+  kUtf8,       // a byte sequence that is not UTF-8 (simdjson::UTF8_ERROR)
+  kControl,    // a byte below 0x20 inside a string (simdjson::UNESCAPED_CHARS)
+  kStructure,  // brackets that do not pair up, text after the value, a cut-off text
+               // (simdjson::INCOMPLETE_ARRAY_OR_OBJECT)
+};
+
+struct JsonFault {
+  size_t offset = 0;    // the byte at fault: where a line and column are counted to
+  std::string message;  // what is wrong there, without the "malformed json: " prefix
+};
+
+// The first fault of `kind` in `text`, a single JSON value (white space around it allowed);
+// false when there is none, and the caller keeps simdjson's own message.
+bool findJsonFault(std::string_view text, JsonFaultKind kind, JsonFault& out);
+
+// The 1-based line and column of text[offset], counting characters (not UTF-8 continuation
+// bytes) within the line.
+void jsonLineAndColumn(std::string_view text, size_t offset, int& line, int& column);
+
+}  // namespace ppl
