@@ -1181,6 +1181,12 @@ static bool isRemittanceCode(const std::string& s, size_t maxLen) {
   return true;
 }
 
+// CARCs are numbered from 1 without leading zeros (`16`, `151`) or are a letter and digits
+// (`A1`, `B7`, `P14`): `0` and `0151` cannot be one.
+static bool isClaimAdjustmentReasonCode(const std::string& s) {
+  return isRemittanceCode(s, 4) && s[0] != '0';
+}
+
 void Checker::checkOutcome(OutcomeSpec& o, Ctx& c) {
   if (o.group != "CO" && o.group != "PR" && o.group != "OA") {
     auto g = std::make_unique<Expr>();
@@ -1197,7 +1203,9 @@ void Checker::checkOutcome(OutcomeSpec& o, Ctx& c) {
     }
     o.groupExpr = std::move(g);
   }
-  if (!isRemittanceCode(o.carc, 4)) error(o.carcSpan, fmt::format("`{}` is not a claim adjustment reason code", o.carc));
+  if (!isClaimAdjustmentReasonCode(o.carc)) {
+    error(o.carcSpan, fmt::format("`{}` is not a claim adjustment reason code", o.carc));
+  }
   for (const auto& r : o.rarcs) {
     if (!isRemittanceCode(r, 6)) error(o.rarcSpan, fmt::format("`{}` is not a remark code", r));
   }
@@ -1285,7 +1293,7 @@ void Checker::checkRule(RuleDecl& r, const Unit& unit) {
         if (cl.outcome.group != "CO" && cl.outcome.group != "PR" && cl.outcome.group != "OA") {
           error(cl.outcome.groupSpan, fmt::format("an adjustment's group is CO, PR or OA, not `{}`", cl.outcome.group));
         }
-        if (!isRemittanceCode(cl.outcome.carc, 4)) {
+        if (!isClaimAdjustmentReasonCode(cl.outcome.carc)) {
           error(cl.outcome.carcSpan, fmt::format("`{}` is not a claim adjustment reason code", cl.outcome.carc));
         }
         if (cl.percent.isNegative() || cl.percent.isZero() || compare(cl.percent, Decimal::fromInt(100)) > 0) {

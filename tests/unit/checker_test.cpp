@@ -7,6 +7,8 @@
 
 #include <unistd.h>
 
+#include <fmt/format.h>
+
 #include "compiler/checked.h"
 #include "compiler/compiler.h"
 
@@ -537,4 +539,9 @@ TEST_CASE("a malformed claim adjustment reason code is reported at the code", "[
   CHECK_FALSE(c.ok);
   CHECK(c.diagnostics.find("p.ppl:5:39: error: `abc` is not a claim adjustment reason code") != std::string::npos);
   CHECK(c.diagnostics.find("p.ppl:6:13: error: `x!` is not a claim adjustment reason code") != std::string::npos);
+  for (const char* code : {"0", "0151"}) {
+    c = compilePolicy(fmt::format("rule R \"r\"\n  require line.units > 1 else deny CO {} \"m\"\n", code));
+    CHECK(c.diagnostics.find(fmt::format("p.ppl:5:39: error: `{}` is not a claim adjustment reason code", code)) !=
+          std::string::npos);
+  }
 }
