@@ -117,6 +117,7 @@ class Linter {
     for (const auto& u : prog_.units) {
       unusedDeclarations(*u);
       unusedImports(*u);
+      shadowing(*u);
       for (const Decl& d : u->decls) {
         if (d.kind == DeclKind::kRule) rule(*d.ruleDecl);
         if (d.kind == DeclKind::kConst && d.constDecl->isDrug) drug(*d.constDecl);
@@ -207,6 +208,50 @@ class Linter {
       if (u->given && u->kind == UnitKind::kPolicy && reaches(*u)) return true;
     }
     return false;
+  }
+
+  // A variable (a `let`, a quantifier's, a define's parameter) named like a declaration the
+  // file sees, or a field of the claim: inside its scope the name means the variable, silently.
+  void shadowing(const Unit& u) {
+    std::map<std::string, std::string> seen;  // name -> what it names outside the variable
+    auto declare = [&](const Unit& from) {
+      for (const Decl& d : from.decls) {
+        switch (d.kind) {
+          case DeclKind::kConst:
+            seen.emplace(d.constDecl->name, d.constDecl->type.kind == TypeKind::kList ? "code set" : "constant");
+            break;
+          case DeclKind::kDefine: seen.emplace(d.defineDecl->name, "definition"); break;
+          case DeclKind::kParam: seen.emplace(d.paramDecl->name, "module parameter"); break;
+          case DeclKind::kLines: seen.emplace(d.linesDecl->name, "class of lines"); break;
+          default: break;
+        }
+      }
+    };
+    declare(u);
+    for (const UseDecl& use : u.uses) {
+      if (use.unit) declare(*use.unit);
+    }
+    const SchemaRecord& root = prog_.schema.records[prog_.schema.root];
+    for (const auto& f : root.fields) seen.emplace(f.name, "field of the claim");
+    auto check = [&](const VarDecl& v) {
+      auto it = seen.find(v.name);
+      if (it == seen.end()) return;
+      warn(v.span, "shadow", fmt::format("variable `{}` hides the {} of that name", v.name, it->second),
+           {"inside its scope the name means the variable: rename it"});
+    };
+    for (const Decl& d : u.decls) {
+      if (d.kind == DeclKind::kDefine) {
+        for (const auto& p : d.defineDecl->params) check(*p);
+      }
+      if (d.kind == DeclKind::kRule) {
+        for (const Clause& c : d.ruleDecl->clauses) {
+          if (c.kind == ClauseKind::kLet && c.var) check(*c.var);
+        }
+      }
+    }
+    eachUnitExpr(u, [&](const Expr& e) {
+      if (e.var) check(*e.var);
+    });
   }
 
   void unusedImports(const Unit& u) {

@@ -112,3 +112,16 @@ TEST_CASE("lints: a module's declarations are judged only with the policies that
   CHECK(unused({"shared.ppl"}).empty());
   fs::remove_all(dir);
 }
+
+TEST_CASE("lints: a variable named like a declaration or a claim field", "[lints]") {
+  std::string out = lint(std::string(kHeader) +
+                         "const max_units = 60\n"
+                         "define over(units: decimal) = units > max_units\n"
+                         "rule R \"r\"\n"
+                         "  let max_units = 5\n"
+                         "  require line.units <= max_units and over(line.units) and\n"
+                         "    no diagnoses in diagnoses where diagnoses = \"C61\" else deny CO 16 \"m\"\n");
+  CHECK(out.find("7:7 variable `max_units` hides the constant of that name [shadow]") != std::string::npos);
+  CHECK(out.find("9:8 variable `diagnoses` hides the field of the claim of that name [shadow]") != std::string::npos);
+  CHECK(out.find("`units`") == std::string::npos);  // no declaration and no root field of that name
+}
