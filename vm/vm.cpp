@@ -168,15 +168,14 @@ bool listHoldsText(const Value* p, const Value* end, StrRef text) {
 bool listHoldsTextKey(const Value* p, const Value* end, const Evaluator::StringKey& key) {
   return listHoldsText(p, end, key.text);
 }
-// The key's search, by its width: called through StringKey::search, without a test of the width.
-Evaluator::StringSearch searchFor(uint8_t width) {
-  switch (width) {
-    case 8: return &listHoldsWords<uint64_t>;
-    case 4: return &listHoldsWords<uint32_t>;
-    case 2: return &listHoldsWords<uint16_t>;
-    case 1: return &listHoldsWords<uint8_t>;
-    default: return &listHoldsTextKey;
-  }
+// A key of `Word`-wide first and last words (they overlap below 2 * sizeof(Word) bytes), with
+// the search for that width: called through StringKey::search, without a test of the width.
+template <typename Word>
+void setWords(Evaluator::StringKey& key) {
+  using detail::loadWord;
+  key.head = loadWord<Word>(key.text.data);
+  key.tail = loadWord<Word>(key.text.data + key.size - sizeof(Word));
+  key.search = &listHoldsWords<Word>;
 }
 inline bool listHoldsString(const Value* elems, ListRef list, const Evaluator::StringKey& key) {
   const Value* p = elems + list.begin;
@@ -365,21 +364,21 @@ Evaluator::Evaluator(const Program& program) : program_(program) {
 }
 
 Evaluator::StringKey Evaluator::stringKeyOf(StrRef text) {
-  using detail::loadWord;
   StringKey key;
   key.text = text;
   key.size = text.size;
   const uint32_t n = text.size;
-  key.search = searchFor(0);
-  if (n == 0 || n > 16) return key;  // width 0: compared in full
-  key.width = n >= 8 ? 8 : n >= 4 ? 4 : n >= 2 ? 2 : 1;
-  switch (key.width) {
-    case 8: key.head = loadWord<uint64_t>(text.data); key.tail = loadWord<uint64_t>(text.data + n - 8); break;
-    case 4: key.head = loadWord<uint32_t>(text.data); key.tail = loadWord<uint32_t>(text.data + n - 4); break;
-    case 2: key.head = loadWord<uint16_t>(text.data); key.tail = loadWord<uint16_t>(text.data + n - 2); break;
-    default: key.head = key.tail = static_cast<uint8_t>(text.data[0]); break;
+  if (n == 0 || n > 16) {
+    key.search = &listHoldsTextKey;  // compared in full
+  } else if (n >= 8) {
+    setWords<uint64_t>(key);
+  } else if (n >= 4) {
+    setWords<uint32_t>(key);
+  } else if (n >= 2) {
+    setWords<uint16_t>(key);
+  } else {
+    setWords<uint8_t>(key);
   }
-  key.search = searchFor(key.width);
   return key;
 }
 

@@ -180,9 +180,9 @@ class Evaluator {
   DecimalMemo& memoFor(const Instr& ins);
 
   // A string constant as CONTAINSK and JFCONTAINSK search for it: its size and its first and
-  // last words of `width` bytes (1, 2, 4 or 8; they overlap below 16 bytes), so that a list
-  // element is compared by two loads of its own, and the search for that width. Width 0 (the
-  // empty string, or longer than 16 bytes): compared in full.
+  // last words of 1, 2, 4 or 8 bytes (the widest that fits; they overlap below 16 bytes), so
+  // that a list element is compared by two loads of its own, and the search for that width.
+  // The empty string, and one longer than 16 bytes, are compared in full.
  public:
   struct StringKey;
   using StringSearch = bool (*)(const Value* begin, const Value* end, const StringKey& key);
@@ -190,7 +190,6 @@ class Evaluator {
     StringSearch search = nullptr;  // the search for this width
     StrRef text{nullptr, 0};
     uint32_t size = 0;
-    uint8_t width = 0;
     uint64_t head = 0;
     uint64_t tail = 0;
   };
