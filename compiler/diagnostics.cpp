@@ -4,7 +4,7 @@
 #include <cctype>
 #include <vector>
 
-#include "compiler/utf8.h"
+#include "runtime/utf8.h"
 
 namespace ppl {
 

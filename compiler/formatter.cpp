@@ -18,7 +18,7 @@
 #include "PPLParser.h"
 #include "antlr4-runtime.h"
 #include "compiler/parser.h"
-#include "compiler/utf8.h"
+#include "runtime/utf8.h"
 
 namespace ppl {
 

@@ -18,7 +18,7 @@
 #include "PPLLexer.h"
 #include "PPLParser.h"
 #include "antlr4-runtime.h"
-#include "compiler/utf8.h"
+#include "runtime/utf8.h"
 #include "runtime/date.h"
 #include "runtime/decision.h"
 
@@ -57,46 +57,6 @@ std::string shown(std::string_view text) {
   return backticked(std::string(text.substr(0, cut)) + "...");
 }
 
-// Strict UTF-8 (no overlongs, surrogates or code points past U+10FFFF): ANTLR's converter
-// throws on bad input, and a clear diagnostic at the byte is better. Returns the offset of
-// the first bad byte, or npos.
-size_t firstInvalidUtf8(std::string_view s) {
-  size_t i = 0;
-  const size_t n = s.size();
-  while (i < n) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t len = 0;
-    uint32_t cp = 0;
-    if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3;
-      cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return i;
-    }
-    if (i + len > n) return i;
-    for (size_t k = 1; k < len; ++k) {
-      const unsigned char d = static_cast<unsigned char>(s[i + k]);
-      if (!isContinuationByte(d)) return i;
-      cp = (cp << 6) | (d & 0x3F);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
-        (cp >= 0xD800 && cp <= 0xDFFF)) {
-      return i;
-    }
-    i += len;
-  }
-  return std::string_view::npos;
-}
 
 // Leading zeros are fine in PPL (`007.5`) but not in the JSON number grammar Decimal::parse takes.
 std::string withoutLeadingZeros(std::string_view text) {
@@ -1429,6 +1389,7 @@ Result run(Entry entry, Origin origin, const std::string& text, Diagnostics& dia
                                     std::to_string(limits.maxBytes) + ")");
     return result;
   }
+  // ANTLR's converter throws on bad UTF-8: a diagnostic at the byte is better.
   const size_t bad = firstInvalidUtf8(text);
   if (bad != std::string_view::npos) {
     size_t line = 1, lineStart = 0;

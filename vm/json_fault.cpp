@@ -5,39 +5,13 @@
 #include <cstdint>
 #include <vector>
 
+#include "runtime/utf8.h"
+
 namespace ppl {
 
 namespace {
 
 bool isSpace(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-// The length of the UTF-8 character at text[i], or 0 when the bytes there are not one (RFC
-// 3629: no overlong forms, no surrogates, nothing above U+10FFFF).
-size_t utf8Length(std::string_view text, size_t i) {
-  const auto byte = [&](size_t k) { return i + k < text.size() ? static_cast<unsigned char>(text[i + k]) : 0; };
-  const unsigned char c = byte(0);
-  if (c < 0x80) return 1;
-  size_t n;
-  unsigned char low = 0x80, high = 0xBF;  // the range of the second byte
-  if (c >= 0xC2 && c <= 0xDF) {
-    n = 2;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3;
-    if (c == 0xE0) low = 0xA0;
-    if (c == 0xED) high = 0x9F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4;
-    if (c == 0xF0) low = 0x90;
-    if (c == 0xF4) high = 0x8F;
-  } else {
-    return 0;
-  }
-  if (byte(1) < low || byte(1) > high) return 0;
-  for (size_t k = 2; k < n; ++k) {
-    if (byte(k) < 0x80 || byte(k) > 0xBF) return 0;
-  }
-  return n;
-}
 
 // How a control character is written inside a JSON string.
 std::string escapeFor(unsigned char c) {
@@ -64,14 +38,9 @@ bool found(JsonFault& out, size_t offset, std::string message) {
 }
 
 bool findUtf8Fault(std::string_view text, JsonFault& out) {
-  for (size_t i = 0; i < text.size();) {
-    const size_t n = utf8Length(text, i);
-    if (n == 0) {
-      return found(out, i, fmt::format("the byte 0x{:02X} is not UTF-8 here", static_cast<unsigned char>(text[i])));
-    }
-    i += n;
-  }
-  return false;
+  const size_t i = firstInvalidUtf8(text);
+  if (i == std::string_view::npos) return false;
+  return found(out, i, fmt::format("the byte 0x{:02X} is not UTF-8 here", static_cast<unsigned char>(text[i])));
 }
 
 // The offset of the quote that ends the string whose opening quote is at `begin`, of the first
@@ -175,7 +144,7 @@ void jsonLineAndColumn(std::string_view text, size_t offset, int& line, int& col
     if (text[i] == '\n') {
       ++line;
       column = 1;
-    } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {  // a character, not a UTF-8 continuation byte
+    } else if (!isContinuationByte(static_cast<unsigned char>(text[i]))) {
       ++column;
     }
   }

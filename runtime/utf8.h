@@ -1,0 +1,26 @@
+// UTF-8 for positions and checks, shared by the front end (policy sources) and the claim loader
+// (malformed claims). Columns count code points, as ANTLR does, so a caret lines up under
+// multi-byte text; the counting assumes valid UTF-8, which firstInvalidUtf8 checks.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace ppl {
+
+inline bool isContinuationByte(unsigned char c) { return (c & 0xC0) == 0x80; }
+
+inline uint32_t codePoints(std::string_view s) {
+  uint32_t n = 0;
+  for (char c : s) {
+    if (!isContinuationByte(static_cast<unsigned char>(c))) ++n;
+  }
+  return n;
+}
+
+// Strict UTF-8 (no overlongs, surrogates or code points past U+10FFFF): the offset of the
+// first byte that does not begin a valid character, or npos.
+size_t firstInvalidUtf8(std::string_view s);
+
+}  // namespace ppl
