@@ -147,6 +147,7 @@ bool NativeCommercial::init(const Program& program, std::string& error) {
   drugCode_ = stringValue("J9027");
   docetaxelCode_ = stringValue("J9171");
   jevtanaNdc_ = stringValue("00024582411");
+  missing_ = stringValue("missing");
   return true;
 }
 
@@ -358,10 +359,11 @@ NativeCommercial::Exit NativeCommercial::ruleDose(uint32_t line) {
 }
 
 // rule C-NDC: require line.ndc is present and line.ndc = jevtana_ndc
+//   message "the NDC of line {line.line_number} is {line.ndc ?? "missing"}, not {jevtana_ndc}"
 NativeCommercial::Exit NativeCommercial::ruleNdc(uint32_t line) {
   const Value& ndc = facts_->field(line, s_.ndc);
   if (!ndc.absent && is(ndc.s, "00024582411")) return Exit::kPass;
-  return fail(kNdc, 0, {facts_->field(line, s_.lineNumber), ndc, jevtanaNdc_});
+  return fail(kNdc, 0, {facts_->field(line, s_.lineNumber), ndc.absent ? missing_ : ndc, jevtanaNdc_});
 }
 
 // rule C-DOCS: require line.drug.product_name is present and not blank(line.drug.product_name)

@@ -76,7 +76,7 @@ class NativeCommercial {
   const Program* program_ = nullptr;
   int32_t policy_ = -1;
   Slots s_{};
-  Value drugCode_, docetaxelCode_, jevtanaNdc_;  // string constants captured in messages
+  Value drugCode_, docetaxelCode_, jevtanaNdc_, missing_;  // string constants captured in messages
 
   // Per claim.
   const Facts* facts_ = nullptr;

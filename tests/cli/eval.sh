@@ -80,6 +80,13 @@ expect_rc 0 "every example claim"
 check "every example claim: one decision each" \
   test "$(grep -cE '^  "claim_id": ' "$OUT")" = "${#all[@]}"
 
+# A message names an absent fact in words: C-NDC's hole falls back to "missing" (`??`), where
+# an absent value alone prints as `none` ("has NDC none" read as a code).
+ndc_missing="$SRC/tests/pack/cases/c-ndc-missing.json"
+run eval "$POLICIES" "$ndc_missing"
+expect_rc 0 "claim without an NDC"
+expect_stdout '"message": "the NDC of line 1 is missing, not 00024582411"' "claim without an NDC: message"
+
 run eval --format=table "$POLICIES" "$approve" "$waste"
 expect_rc 0 "table"
 check "table: a header and one row per claim" test "$(wc -l <"$OUT")" = 3
