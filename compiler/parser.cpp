@@ -561,6 +561,7 @@ class Converter {
   ast::MessageTemplate message(G::MessageContext* ctx);
   ast::OutcomeSpec outcome(G::OutcomeContext* ctx);
   std::string carc(G::CarcContext* ctx);
+  std::string version(G::VersionContext* ctx);
   Decimal number(G::NumberContext* ctx);
   bool decimalLiteral(const std::string& text, const Span& span, Decimal& out);
   ast::TypeRef typeRef(G::TypeRefContext* ctx);
@@ -791,6 +792,16 @@ std::string Converter::carc(G::CarcContext* ctx) {
   need(ctx);
   if (ctx->INT()) return ctx->INT()->getText();
   return unescape(need(ctx->STRING())->getSymbol());
+}
+
+// A header's version. Written unquoted it is reported, and taken as written so that the rest of
+// the file is still checked.
+std::string Converter::version(G::VersionContext* ctx) {
+  need(ctx);
+  if (ctx->STRING()) return unescape(ctx->STRING()->getSymbol());
+  const std::string text = ctx->getText();
+  s_.error(s_.spanOf(ctx), "a version is a string: write `version \"" + text + "\"`");
+  return text;
 }
 
 ast::OutcomeSpec Converter::outcome(G::OutcomeContext* ctx) {
@@ -1298,7 +1309,7 @@ std::unique_ptr<ast::Unit> Converter::unit(G::FileContext* ctx) {
   if (auto* h = dynamic_cast<G::PolicyHeaderContext*>(header)) {
     u->kind = ast::UnitKind::kPolicy;
     u->name = dashedName(h->dashedName(), u->nameSpan);
-    u->version = unescape(need(h->STRING())->getSymbol());
+    u->version = version(h->version());
     const std::string policy = "policy " + backticked(u->name);
     bool haveTitle = false, haveLob = false, haveEffective = false;
     for (G::PolicyClauseContext* clause : h->policyClause()) {
@@ -1347,7 +1358,7 @@ std::unique_ptr<ast::Unit> Converter::unit(G::FileContext* ctx) {
     u->kind = ast::UnitKind::kSchema;
     u->name = need(h->IDENT())->getText();
     u->nameSpan = s_.spanOf(h->IDENT());
-    u->version = unescape(need(h->STRING())->getSymbol());
+    u->version = version(h->version());
   } else {
     throw MalformedTree{};
   }

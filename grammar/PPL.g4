@@ -16,9 +16,20 @@ exprOnly
     ;
 
 header
-    : 'policy' dashedName 'version' STRING policyClause*       # policyHeader
+    : 'policy' dashedName 'version' version policyClause*      # policyHeader
     | 'module' dashedName                                      # moduleHeader
-    | 'schema' IDENT 'version' STRING                          # schemaHeader
+    | 'schema' IDENT 'version' version                         # schemaHeader
+    ;
+
+// A version is a string. `version 2026` or `version 2026.1` parses so that the AST builder can
+// say how to write it; ANTLR's own recovery skipped the header's clauses and reported the next
+// keyword it could resync on.
+version
+    : STRING
+    | INT
+    | DECIMAL
+    | DATE
+    | IDENT
     ;
 
 policyClause

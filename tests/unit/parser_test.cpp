@@ -530,6 +530,21 @@ TEST_CASE("syntax errors are rendered with position, message and caret", "[parse
     // Where an expression belongs, a keyword is not taken for a name.
     CHECK(errorsOf("module m\nconst x = 1 +\nconst y = 2\n").find("keyword") == std::string::npos);
   }
+  SECTION("an unquoted version is one error, and the header's clauses are still read") {
+    // ANTLR's recovery skipped to `lines` and reported `where` there instead.
+    const std::string policy =
+        "policy p version 2026\n"
+        "  line of business \"commercial\"\n"
+        "  governs lines where line.hcpcs = \"J9027\"\n";
+    CHECK(errorsOf(policy) ==
+          "test.ppl:1:18: error: a version is a string: write `version \"2026\"`\n"
+          "policy p version 2026\n"
+          "                 ^~~~\n");
+    CHECK(errorsOf("schema claim version 3.1\n") ==
+          "test.ppl:1:22: error: a version is a string: write `version \"3.1\"`\n"
+          "schema claim version 3.1\n"
+          "                     ^~~\n");
+  }
   SECTION("a stray character") {
     CHECK(errorsOf("module m\nconst x = 1 @ 2\n") ==
           "test.ppl:2:13: error: unexpected character `@`\n"
