@@ -123,6 +123,7 @@ class ErrorStrategy : public antlr4::DefaultErrorStrategy {
   void reportFailedPredicate(antlr4::Parser* parser, const antlr4::FailedPredicateException& e) override;
   void reportUnwantedToken(antlr4::Parser* parser) override;
   void reportMissingToken(antlr4::Parser* parser) override;
+  void consumeUntil(antlr4::Parser* parser, const antlr4::misc::IntervalSet& set) override;
 
  private:
   ParseState& state_;
@@ -522,6 +523,21 @@ void ErrorStrategy::reportMissingToken(antlr4::Parser* parser) {
   if (inErrorRecoveryMode(parser)) return;
   beginErrorCondition(parser);
   state_.reportUnexpected(parser, parser->getCurrentToken(), getExpectedTokens(parser), true, true);
+}
+
+// Recovery skips to a token that can follow; a declaration's keyword counts only where it starts
+// a line. `lines` also appears mid-clause (`governs lines where`), and resyncing on it there
+// reported a second, made-up error (`where`, expected a name) after a header's mistake.
+void ErrorStrategy::consumeUntil(antlr4::Parser* parser, const antlr4::misc::IntervalSet& set) {
+  Token* previous = parser->getTokenStream()->LT(-1);
+  for (Token* t = parser->getCurrentToken(); t->getType() != Token::EOF; t = parser->getCurrentToken()) {
+    if (set.contains(t->getType())) {
+      const bool startsLine = previous == nullptr || previous->getLine() != t->getLine();
+      if (startsLine || !isOneOf(t->getText(), {"lines", "line"})) return;
+    }
+    previous = t;
+    parser->consume();
+  }
 }
 
 void ErrorListener::syntaxError(antlr4::Recognizer*, Token* offendingSymbol, size_t line, size_t charPositionInLine,
@@ -1327,6 +1343,7 @@ std::unique_ptr<ast::Unit> Converter::unit(G::FileContext* ctx) {
           continue;
         }
         haveLob = true;
+        if (need(c->lob)->getText() != "line") s_.error(s_.spanOf(c->lob), "`lines of business` is written `line of business`");
         for (antlr4::tree::TerminalNode* s : c->STRING()) {
           u->linesOfBusiness.push_back(unescape(s->getSymbol()));
           u->lobSpans.push_back(s_.spanOf(s));
@@ -1336,6 +1353,7 @@ std::unique_ptr<ast::Unit> Converter::unit(G::FileContext* ctx) {
           s_.error(span, policy + " already has a `governs` clause");
           continue;
         }
+        if (need(c->lines)->getText() != "lines") s_.error(s_.spanOf(c->lines), "`governs line` is written `governs lines`");
         u->governs = expr(c->expr(), 1);
       } else if (auto* c = dynamic_cast<G::EffectiveClauseContext*>(clause)) {
         if (haveEffective) {

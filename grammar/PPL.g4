@@ -32,10 +32,12 @@ version
     | IDENT
     ;
 
+// `lines of business` and `governs line where` parse so that the AST builder can say which word
+// to write; ANTLR read `lines` as the start of a declaration.
 policyClause
     : 'title' STRING                                           # titleClause
-    | 'line' 'of' 'business' STRING (',' STRING)*              # lobClause
-    | 'governs' 'lines' 'where' expr                           # governsClause
+    | lob=('line' | 'lines') 'of' 'business' STRING (',' STRING)*  # lobClause
+    | 'governs' lines=('lines' | 'line') 'where' expr          # governsClause
     | 'effective' 'from' expr ('through' expr)?                # effectiveClause
     ;
 

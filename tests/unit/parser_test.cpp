@@ -545,6 +545,31 @@ TEST_CASE("syntax errors are rendered with position, message and caret", "[parse
           "schema claim version 3.1\n"
           "                     ^~~\n");
   }
+  SECTION("a header's wording slips are one error each, saying what to write") {
+    CHECK(errorsOf("policy p version \"1\"\n"
+                   "  lines of business \"commercial\"\n"
+                   "  governs lines where line.hcpcs = \"J9027\"\n") ==
+          "test.ppl:2:3: error: `lines of business` is written `line of business`\n"
+          "  lines of business \"commercial\"\n"
+          "  ^~~~~\n");
+    CHECK(errorsOf("policy p version \"1\"\n"
+                   "  line of business \"commercial\"\n"
+                   "  governs line where line.hcpcs = \"J9027\"\n") ==
+          "test.ppl:3:11: error: `governs line` is written `governs lines`\n"
+          "  governs line where line.hcpcs = \"J9027\"\n"
+          "          ^~~~\n");
+  }
+  SECTION("recovery does not resync on `lines` in the middle of a line") {
+    // It took `lines where` for a `lines NAME: ...` declaration: a second error at `where`.
+    CHECK(errorsOf("Policy p version \"1\"\n"
+                   "  line of business \"commercial\"\n"
+                   "  governs lines where line.hcpcs = \"J9027\"\n"
+                   "rule R \"r\"\n"
+                   "  require line.units > 0 else deny CO 151 \"m\"\n") ==
+          "test.ppl:1:1: error: unexpected `Policy`, expected `policy`, `module` or `schema`\n"
+          "Policy p version \"1\"\n"
+          "^~~~~~\n");
+  }
   SECTION("a stray character") {
     CHECK(errorsOf("module m\nconst x = 1 @ 2\n") ==
           "test.ppl:2:13: error: unexpected character `@`\n"
