@@ -224,6 +224,7 @@ class Checker {
   // --- policies
   void checkClassCycles();
   void assemblePolicy(const Unit& unit);
+  void checkOnePolicyPerLineOfBusiness();
   void computePhases(CheckedPolicy& policy);
 };
 
@@ -1441,6 +1442,25 @@ void Checker::checkClassCycles() {
   }
 }
 
+// A claim is decided by the first policy (in file-name order) whose line of business includes
+// the claim's, so a second policy for that line of business would never decide one: an
+// analyst who splits a policy in two by date expects both halves to work.
+void Checker::checkOnePolicyPerLineOfBusiness() {
+  std::map<std::string, const Unit*> decidedBy;
+  for (const CheckedPolicy& p : prog_.policies) {
+    const Unit& unit = *p.unit;
+    for (size_t i = 0; i < unit.linesOfBusiness.size(); ++i) {
+      const std::string& lob = unit.linesOfBusiness[i];
+      auto [it, fresh] = decidedBy.emplace(lob, &unit);
+      if (fresh || it->second == &unit) continue;
+      error(i < unit.lobSpans.size() ? unit.lobSpans[i] : unit.nameSpan,
+            fmt::format("policy `{}` would never decide a \"{}\" claim: policy `{}` decides them", unit.name, lob, it->second->name),
+            {"a claim is decided by one policy, the first (in file-name order) whose line of business includes the claim's",
+             "to change rules from a date, keep one policy and give those rules `effective from DATE` (and `through DATE`)"});
+    }
+  }
+}
+
 void Checker::assemblePolicy(const Unit& unit) {
   CheckedPolicy p;
   p.unit = &unit;
@@ -1644,6 +1664,7 @@ bool Checker::run() {
   for (const auto& u : prog_.units) {
     if (u->kind == UnitKind::kPolicy) assemblePolicy(*u);
   }
+  checkOnePolicyPerLineOfBusiness();
   return !diags_.hasErrors();
 }
 

@@ -545,3 +545,25 @@ TEST_CASE("a malformed claim adjustment reason code is reported at the code", "[
           std::string::npos);
   }
 }
+
+TEST_CASE("two policies for one line of business are an error at the one that would never decide", "[checker]") {
+  auto policy = [](const std::string& name, const std::string& lobs) {
+    return "policy " + name + " version \"1\"\n  line of business " + lobs +
+           "\n  governs lines where line.hcpcs = \"J9027\"\n"
+           "rule R \"units\"\n  require line.units <= 10 else deny CO 151 \"too many\"\n";
+  };
+  // `a-2027.ppl` sorts before `a.ppl`: it is the one that decides.
+  Compiled c = compileFiles({{"a.ppl", policy("a", "\"commercial\", \"medicare_advantage\"")},
+                             {"a-2027.ppl", policy("a-2027", "\"commercial\"")}});
+  CHECK_FALSE(c.ok);
+  INFO(c.diagnostics);
+  CHECK(c.diagnostics.rfind("./a.ppl:2:20: error: policy `a` would never decide a \"commercial\" claim: "
+                            "policy `a-2027` decides them\n",
+                            0) == 0);
+  CHECK(c.diagnostics.find("medicare_advantage\" claim") == std::string::npos);
+  CHECK(c.diagnostics.find("note: to change rules from a date, keep one policy") != std::string::npos);
+
+  Compiled apart = compileFiles({{"a.ppl", policy("a", "\"commercial\"")}, {"b.ppl", policy("b", "\"medicare_advantage\"")}});
+  CHECK(apart.ok);
+  CHECK(apart.diagnostics.empty());
+}
