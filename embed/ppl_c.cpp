@@ -356,7 +356,12 @@ ppl_status decideFacts(ppl_evaluator* ev, const ppl_decision** decision) {
 }
 
 ppl_status fromBuild(ppl_evaluator* ev, BuildStatus s) {
-  if (s == BuildStatus::kOk) return PPL_OK;
+  if (s == BuildStatus::kOk) {
+    // A builder error is sticky (this call would have returned it), so what is left is a
+    // misuse reported by an earlier call only: this call succeeded, and says so.
+    clearError(ev);
+    return PPL_OK;
+  }
   const ppl::ClaimError& e = ev->builder.error();
   ppl_status status = PPL_ERR_INTERNAL;
   switch (s) {

@@ -126,8 +126,10 @@ ppl_status ppl_decide_json(ppl_evaluator* evaluator, const char* json, size_t si
 
 /* The last failure of this evaluator: `message` (lower-case, "must be a number >= 0, got -1")
  * and `path`, the JSON pointer of the bad value ("/lines/0/units"; "" when the failure is not
- * about one value). Either out-pointer may be NULL. Both are "" after a success. Valid until
- * the evaluator's next call. */
+ * about one value). Either out-pointer may be NULL. Both are "" after a call that changes the
+ * evaluator (a decision, a claim builder call) succeeds; the read-only calls (this one,
+ * ppl_evaluator_decision and those taking a decision) leave them. Valid until the evaluator's
+ * next call that changes it. */
 ppl_status ppl_evaluator_error(const ppl_evaluator* evaluator, const char** message, const char** path);
 
 /* The evaluator's current decision (PPL_ERR_STATE when it holds none). */

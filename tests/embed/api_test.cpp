@@ -309,6 +309,19 @@ TEST_CASE("builder misuse and type errors", "[embed][builder]") {
     CHECK(ppl_claim_decide(l.ev, nullptr) == PPL_ERR_TYPE);
     CHECK(errorOf(l.ev) == "/claim_id: must be a string, got 7");
   }
+  SECTION("misuse is reported by that call only: the next call that succeeds clears it") {
+    ppl_record root;
+    REQUIRE(ppl_claim_begin(l.ev, &root) == PPL_OK);
+    CHECK(ppl_set_int(l.ev, root, 99999, 1) == PPL_ERR_ARGUMENT);
+    CHECK(errorOf(l.ev) == ": the field handle does not name a field of this program");
+    CHECK(ppl_set_string(l.ev, root, claimId, "C", 1) == PPL_OK);
+    CHECK(errorOf(l.ev) == ": ");
+    CHECK(ppl_set_decimal(l.ev, root, units, nullptr, 1) == PPL_ERR_ARGUMENT);
+    CHECK(errorOf(l.ev) == ": `text` is NULL");
+    REQUIRE(ppl_field_handle(l.program, "place_of_service", &f) == PPL_OK);
+    CHECK(ppl_set_string(l.ev, root, f, "11", 2) == PPL_OK);
+    CHECK(errorOf(l.ev) == ": ");
+  }
   SECTION("a string that is not UTF-8") {
     // The decision JSON copies strings as they are; JSON input cannot hold such bytes.
     ppl_record root;
