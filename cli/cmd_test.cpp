@@ -33,10 +33,12 @@ for them. A case names a claim (a file, or a base claim with JSON-pointer edits)
 expected outcome: the claim's decision, and optionally per line the decision, the reasons
 (rule ids or codes) and the adjustments, or the error of a claim refused as bad input. Each
 failing case is printed with a diff of expected and actual; the last line is
-`N passed, N failed`. The format is described in docs/testing.md.
+`N passed, N failed` (a PATH without test files and a missed --coverage-min count as failed).
+The format is described in docs/testing.md.
 
 Options:
-  --junit FILE       also write the results as JUnit XML to FILE, for CI servers
+  --junit FILE       also write the results as JUnit XML to FILE, for CI servers (never
+                     a .ppl, .json or .pplb file: those are inputs)
   --coverage         report, per policy and rule, how many cases it applied to, failed and
                      passed, and the rules no case made fail or pass
   --coverage-min P   fail the run when fewer than P% (0 to 100) of the rules were exercised
@@ -117,6 +119,9 @@ class TestRun {
   TestRun(Output& out, bool verbose, bool coverage) : out_(out), verbose_(verbose), coverage_(coverage) {}
 
   void runFile(const std::string& path);
+  // A PATH with no test files, or a run-wide check that failed (--coverage-min): a failing case
+  // of its own, so that the summary line and the JUnit report fail with the exit status.
+  void pathFailed(const std::string& path, const std::string& report);
 
   size_t passed() const { return passed_; }
   size_t failed() const { return failed_; }
@@ -246,6 +251,12 @@ void TestRun::fileFailed(const std::string& file, JunitSuite& suite, const std::
   record(suite, std::move(result));
 }
 
+void TestRun::pathFailed(const std::string& path, const std::string& report) {
+  suites_.emplace_back();
+  suites_.back().name = path;
+  fileFailed(path, suites_.back(), report);
+}
+
 void TestRun::runCase(const std::string& file, const TestFile& test, LoadedPolicies& loaded,
                       const TestCase& testCase, JunitCase& result) {
   result.name = testCase.name.empty() ? fmt::format("#{}", testCase.index) : testCase.name;
@@ -340,6 +351,19 @@ void TestRun::runFile(const std::string& file) {
   suite.seconds = secondsSince(start);
 }
 
+// True when the JUnit report at `junit` would overwrite an input: a policy or JSON file (test
+// files and claims), or a file named on the command line or found in a directory named.
+bool overwritesInput(const std::string& junit, const std::vector<std::string>& inputs) {
+  namespace fs = std::filesystem;
+  const fs::path extension = fs::path(junit).extension();
+  if (extension == ".ppl" || extension == ".json" || extension == ".pplb") return true;
+  for (const std::string& input : inputs) {
+    std::error_code ec;
+    if (fs::equivalent(junit, input, ec) && !ec) return true;
+  }
+  return false;
+}
+
 // `--coverage-min P`: a number from 0 to 100.
 bool parsePercent(const std::string& text, double& out) {
   if (text.empty() || text.size() > 12) return false;
@@ -389,17 +413,21 @@ int runTest(const std::vector<std::string>& args) {
 
   Output out;
   bool bad = false;
+  TestRun run(out, verbose, coverage || haveMinimum);
   std::vector<std::string> files;
   for (const std::string& path : paths) {
     std::string error;
-    if (!discover(path, files, error)) {
-      out.flush();
-      inputError(path, error);
-      bad = true;
+    if (!discover(path, files, error)) run.pathFailed(path, fmt::format("{}: {}\n", path, error));
+  }
+  if (!junitPath.empty()) {
+    std::vector<std::string> inputs = paths;
+    inputs.insert(inputs.end(), files.begin(), files.end());
+    if (overwritesInput(junitPath, inputs)) {
+      return usageError("test", fmt::format("`{}` would overwrite a test input: write the JUnit report to a .xml file",
+                                            junitPath));
     }
   }
 
-  TestRun run(out, verbose, coverage || haveMinimum);
   std::set<std::string> seen;  // a file named twice (itself and in its directory) runs once
   for (const std::string& file : files) {
     std::error_code ec;
@@ -416,9 +444,10 @@ int runTest(const std::vector<std::string>& args) {
     coverageShort = static_cast<double>(c.bothWays()) * 100.0 < minimum * static_cast<double>(c.ruleCount()) ||
                     (c.ruleCount() == 0 && minimum > 0);
     if (coverageShort) {
-      out.write(fmt::format("coverage: {} of {} rules exercised both ways ({}%) is under the minimum of {}% "
-                            "(--coverage-min)\n",
-                            c.bothWays(), c.ruleCount(), formatPercent(c.percent()), minimum));
+      run.pathFailed("--coverage-min",
+                     fmt::format("coverage: {} of {} rules exercised both ways ({}%) is under the minimum of {}% "
+                                 "(--coverage-min)\n",
+                                 c.bothWays(), c.ruleCount(), formatPercent(c.percent()), minimum));
     }
   }
   out.write(fmt::format("{} passed, {} failed\n", run.passed(), run.failed()));

@@ -258,7 +258,12 @@ check "coverage-min met: summary, then the count" \
 run_here test --coverage-min=80 suite
 expect_rc 1 "coverage-min missed"
 expect_stdout '^coverage: 3 of 4 rules exercised both ways \(75%\) is under the minimum of 80% \(--coverage-min\)$' "coverage-min missed: said"
-check "coverage-min missed: count last" test "$(last_line)" = "8 passed, 0 failed"
+# The missed minimum counts as a failure, in the summary and in the JUnit report, as in the exit
+# status (a CI report showed every test passing on a failed job).
+check "coverage-min missed: counted as a failure, count last" test "$(last_line)" = "8 passed, 1 failed"
+run_here test --coverage-min=80 --junit "$TMP/cov.xml" suite
+check "coverage-min missed: JUnit fails" grep -q '<testcase name="--coverage-min"' "$TMP/cov.xml"
+check "coverage-min missed: JUnit counts it" grep -q 'failures="1"' "$TMP/cov.xml"
 
 # --- Usage and paths.
 run test
@@ -274,10 +279,21 @@ expect_rc 2 "unknown option"
 
 run test "$TMP/no-such-dir"
 expect_rc 1 "missing PATH"
-expect_stderr "^$TMP/no-such-dir: no such file or directory$" "missing PATH: named"
+expect_stdout "^$TMP/no-such-dir: no such file or directory$" "missing PATH: named"
+check "missing PATH: counted as a failure" test "$(last_line)" = "0 passed, 1 failed"
+run test "$FIX/suite" "$TMP/no-such-dir" --junit "$TMP/missing.xml"
+check "missing PATH beside a suite: counted" test "$(last_line)" = "8 passed, 1 failed"
+check "missing PATH beside a suite: a failing JUnit case" grep -q 'failures="1"' "$TMP/missing.xml"
 mkdir -p "$TMP/empty"
 run test "$TMP/empty"
 expect_rc 1 "directory without test files"
-expect_stderr 'no `\*\.test\.json` files' "directory without test files: said"
+expect_stdout 'no `\*\.test\.json` files' "directory without test files: said"
+
+# The JUnit report never overwrites an input (it replaced policies and test files).
+for target in "$TMP/p.ppl" "$TMP/report.json" "$(ls "$FIX"/suite/*.test.json | head -1)"; do
+  run test --junit "$target" "$FIX/suite"
+  expect_rc 2 "junit over an input ($target)"
+  expect_stderr 'would overwrite a test input' "junit over an input ($target): said"
+done
 
 finish
