@@ -815,6 +815,7 @@ struct ClaimLoader::Impl {
       case simdjson::UTF8_ERROR: kind = JsonFaultKind::kUtf8; return true;
       case simdjson::UNESCAPED_CHARS: kind = JsonFaultKind::kControl; return true;
       case simdjson::INCOMPLETE_ARRAY_OR_OBJECT: kind = JsonFaultKind::kStructure; return true;
+      case simdjson::UNCLOSED_STRING: kind = JsonFaultKind::kStructure; return true;
       default: return false;
     }
   }
@@ -2111,7 +2112,17 @@ struct ClaimLoader::Impl {
     auto e = doc.current_location().get(rest);
     if (e == simdjson::OUT_OF_BOUNDS) return true;
     if (e) return failJson(e);
-    return fail("", "unexpected content after the claim object");
+    // Another value, or a stray bracket, after the claim (two claims on one line, a JSON file
+    // given where NDJSON was meant): the structure scan names it and says where.
+    const std::string_view text(input.data(), inputSize);
+    JsonFault fault;
+    if (!findJsonFault(text, JsonFaultKind::kStructure, fault)) {
+      fault.offset = rest >= input.data() && rest <= input.data() + inputSize ? static_cast<size_t>(rest - input.data()) : 0;
+      fault.message = "unexpected content after the claim object";
+    }
+    int line, column;
+    jsonLineAndColumn(text, fault.offset, line, column);
+    return fail("", fmt::format("malformed json: {} (line {}, column {})", fault.message, line, column));
   }
 
   // After a failure the first pass may have stopped before "claim_id": look for it again.

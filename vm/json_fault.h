@@ -16,7 +16,7 @@ enum class JsonFaultKind {
   kUtf8,       // a byte sequence that is not UTF-8 (simdjson::UTF8_ERROR)
   kControl,    // a byte below 0x20 inside a string (simdjson::UNESCAPED_CHARS)
   kStructure,  // brackets that do not pair up, text after the value, a cut-off text
-               // (simdjson::INCOMPLETE_ARRAY_OR_OBJECT)
+               // (simdjson::INCOMPLETE_ARRAY_OR_OBJECT, UNCLOSED_STRING; text after the claim)
 };
 
 struct JsonFault {

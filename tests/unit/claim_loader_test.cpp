@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include <fmt/core.h>
+
 #include "runtime/claim_checks.h"
 #include "runtime/date.h"
 #include "runtime/decimal.h"
@@ -686,8 +688,15 @@ TEST_CASE("claim loader: malformed json", "[claim_loader]") {
 }
 
 TEST_CASE("claim loader: content after the claim", "[claim_loader]") {
-  expectError(claimWith("none", "") + " {}", "", "unexpected content after the claim object");
-  expectError(claimWith("none", "") + "}", "", "unexpected content after the claim object");
+  // Said where: two claims on one line, or a stray bracket (the claim is on one line).
+  const std::string claim = claimWith("none", "");
+  REQUIRE(claim.find('\n') == std::string::npos);
+  expectError(claim + " {}", "",
+              fmt::format("malformed json: text after the end of the claim (line 1, column {})", claim.size() + 2));
+  expectError(claim + "}", "",
+              fmt::format("malformed json: text after the end of the claim (line 1, column {})", claim.size() + 1));
+  // A string left open at the end: its opening quote.
+  expectError(R"({"claim_id": "a", "x": "b)", "", "malformed json: the text ends inside this string (line 1, column 24)");
   ClaimLoader loader(schema());
   Facts facts;
   Loaded r = loadText(loader, claimWith("none", "") + " 5", facts);
