@@ -1,4 +1,5 @@
 // `pplc disasm`: print the bytecode of compiled policies as text.
+#include <algorithm>
 #include <fmt/core.h>
 
 #include "bytecode/disasm.h"
@@ -29,6 +30,9 @@ int runDisasm(const std::vector<std::string>& args) {
     inputs.push_back(scan.current());
   }
   if (inputs.empty()) return usageError("disasm", "missing POLICY, DIR or FILE.pplb");
+  if (inputs.size() > 1 && std::any_of(inputs.begin(), inputs.end(), isBytecodePath)) {
+    return usageError("disasm", "a `.pplb` file must be the only input");
+  }
 
   Program program;
   if (int rc = loadProgram(inputs, program); rc != kExitOk) return rc;

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -144,7 +145,21 @@ std::string displayName(const std::string& path) { return path == "-" ? "<stdin>
 
 bool isBytecodePath(const std::string& path) {
   constexpr std::string_view kExt = ".pplb";
-  return path.size() > kExt.size() && path.compare(path.size() - kExt.size(), kExt.size(), kExt) == 0;
+  if (path.size() > kExt.size() &&
+      std::equal(kExt.begin(), kExt.end(), path.end() - static_cast<std::ptrdiff_t>(kExt.size()),
+                 [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); })) {
+    return true;
+  }
+  // Whatever its name (`pack.bin`, `PACK.PPLB`): a pack begins with its magic, which no policy
+  // source can (it would have been read as source and failed on its binary bytes).
+  std::error_code ec;
+  if (path == "-" || !std::filesystem::is_regular_file(path, ec)) return false;
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return false;
+  char magic[4];
+  const bool isPack = std::fread(magic, 1, sizeof magic, f) == sizeof magic && std::memcmp(magic, "PPLB", 4) == 0;
+  std::fclose(f);
+  return isPack;
 }
 
 namespace {

@@ -760,6 +760,11 @@ struct ClaimLoader::Impl {
   bool failHere(std::string message) { return fail(pathString(), std::move(message)); }
 
   bool failJson(simdjson::error_code code) {
+    // A compiled pack given where the claim belongs (`pplc eval claim.json pack.pplb`): simdjson
+    // reports whatever its bytes happen to break first.
+    if (inputSize >= 4 && std::memcmp(input.data(), "PPLB", 4) == 0) {
+      return fail("", "the input is a compiled policy pack (.pplb), not a claim");
+    }
     std::string message;
     if (code == simdjson::CAPACITY) {
       message = "the claim is too large to parse";

@@ -97,6 +97,25 @@ run build "$TMP/bad.ppl" -o "$TMP/bad.pplb"
 expect_rc 1 "build: bad policy"
 check "build: bad policy writes no file" test ! -e "$TMP/bad.pplb"
 
+# A pack is known by its magic whatever its name, and is never read as policy source or as a claim.
+cp "$pack" "$TMP/PACK.PPLB"
+cp "$pack" "$TMP/pack.bin"
+for other in "$TMP/PACK.PPLB" "$TMP/pack.bin"; do
+  run eval "$other" "${all[0]}"
+  expect_rc 0 "eval from a pack named $(basename "$other")"
+  check "eval from a pack named $(basename "$other"): decided as from source" \
+    cmp -s "$OUT" <("$PPLC" eval "$POLICIES" "${all[0]}" 2>/dev/null)
+  run build "$other" -o "$TMP/again.pplb"
+  expect_rc 2 "build from a pack named $(basename "$other")"
+  expect_stderr 'is already compiled' "build from a pack named $(basename "$other"): said"
+done
+run disasm "$pack" "$POLICIES"
+expect_rc 2 "disasm of a pack beside sources: a usage error"
+expect_stderr 'must be the only input' "disasm of a pack beside sources: said"
+run eval "$POLICIES" "$pack"
+expect_rc 1 "a pack given as the claim"
+expect_stderr 'pack\.pplb: the input is a compiled policy pack \(\.pplb\), not a claim$' "a pack given as the claim: said"
+
 run build "$POLICIES" -o "$TMP/no-such-dir/pack.pplb"
 expect_rc 1 "build: unwritable output"
 expect_stderr 'no-such-dir/pack\.pplb: ' "build: unwritable output named"
