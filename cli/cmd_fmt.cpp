@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <set>
+#include <string>
 #include <system_error>
 
 #include <fmt/core.h>
@@ -90,7 +92,11 @@ int runFmt(const std::vector<std::string>& args) {
 
   Output out;
   bool changed = false;
+  std::set<std::string> seen;  // a file named twice (itself and in its directory) is done once
   for (const std::string& path : files) {
+    std::error_code ec;
+    const std::string key = path == "-" ? path : fs::weakly_canonical(path, ec).generic_string();
+    if (!seen.insert(ec ? path : key).second) continue;
     std::string text, error;
     if (!readFile(path, text, error)) {
       out.flush();

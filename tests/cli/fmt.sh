@@ -19,6 +19,8 @@ expect_rc 1 "fmt --check: an unformatted file"
 check "fmt --check: lists exactly the file that would change" \
   test "$(cat "$OUT")" == "$messy"
 check "fmt --check: writes nothing" grep -q 'module   messy' "$messy"
+run fmt --check "$messy" "$dir" "$messy"
+check "fmt --check: a file named twice, and in its directory, is listed once" test "$(cat "$OUT")" == "$messy"
 
 run fmt --help
 expect_rc 0 "fmt --help"
