@@ -1,46 +1,29 @@
+// JUnit XML for `pplc test --junit`: escaping and the attributes CI servers read (junit.h).
 #include "cli/junit.h"
 
 #include <cstdint>
 
 #include <fmt/core.h>
 
+#include "runtime/utf8.h"
+
 namespace ppl::cli {
 namespace {
 
 // The UTF-8 sequence at text[i]: how many bytes it spans (1 for a byte that starts none) and
-// whether XML 1.0 allows it (no overlong forms, surrogates, code points above U+10FFFF,
-// U+FFFE or U+FFFF, control characters other than tab, newline and carriage return).
+// whether XML 1.0 allows it (valid UTF-8, and no U+FFFE, U+FFFF or control characters other
+// than tab, newline and carriage return).
 struct XmlChar {
   size_t length;
   bool allowed;
 };
 
 XmlChar xmlChar(const std::string& text, size_t i) {
-  const auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char c = byte(i);
-  if (c < 0x80) return {1, c >= 0x20 || c == '\t' || c == '\n' || c == '\r'};
-  size_t n;
-  uint32_t cp;
-  if (c >= 0xC2 && c <= 0xDF) {
-    n = 2;
-    cp = c & 0x1F;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3;
-    cp = c & 0x0F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4;
-    cp = c & 0x07;
-  } else {
-    return {1, false};
-  }
-  if (i + n > text.size()) return {1, false};
-  for (size_t k = 1; k < n; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return {1, false};
-    cp = (cp << 6) | (byte(i + k) & 0x3F);
-  }
-  const uint32_t minimum = n == 2 ? 0x80 : n == 3 ? 0x800 : 0x10000;
-  if (cp < minimum || cp > 0x10FFFF) return {1, false};
-  return {n, !(cp >= 0xD800 && cp <= 0xDFFF) && cp != 0xFFFE && cp != 0xFFFF};
+  uint32_t cp = 0;
+  const size_t length = decodeUtf8(text, i, cp);
+  if (length == 0) return {1, false};
+  if (cp < 0x80) return {1, cp >= 0x20 || cp == '\t' || cp == '\n' || cp == '\r'};
+  return {length, cp != 0xFFFE && cp != 0xFFFF};
 }
 
 // Text for an XML attribute or element: markup escaped, and each character XML cannot hold

@@ -19,8 +19,12 @@ inline uint32_t codePoints(std::string_view s) {
   return n;
 }
 
-// Strict UTF-8 (no overlongs, surrogates or code points past U+10FFFF): the offset of the
-// first byte that does not begin a valid character, or npos.
+// The character at s[i] (i < s.size()) in strict UTF-8 (no overlongs, surrogates or code
+// points past U+10FFFF): the bytes it takes, with its code point in `cp`; 0 when s[i] does not
+// begin a valid character.
+size_t decodeUtf8(std::string_view s, size_t i, uint32_t& cp);
+
+// The offset of the first byte that does not begin a valid character (decodeUtf8), or npos.
 size_t firstInvalidUtf8(std::string_view s);
 
 }  // namespace ppl

@@ -99,3 +99,13 @@ TEST_CASE("junit: suites, cases and escaped failures", "[junit]") {
         "  </testsuite>\n"
         "</testsuites>\n");
 }
+
+TEST_CASE("junit: text XML cannot hold becomes U+FFFD, valid UTF-8 stays", "[junit]") {
+  std::vector<ppl::cli::JunitSuite> suites(1);
+  // é stays; U+FFFF (valid UTF-8, not XML) is one U+FFFD; a stray 0xFF byte and each byte of an
+  // encoded surrogate (not UTF-8) are one U+FFFD each.
+  suites[0].name = "caf\xC3\xA9 \xEF\xBF\xBF \xFF \xED\xA0\x80";
+  const std::string xml = ppl::cli::junitXml(suites);
+  CHECK(xml.find("<testsuite name=\"caf\xC3\xA9 \xEF\xBF\xBD \xEF\xBF\xBD \xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"") !=
+        std::string::npos);
+}
