@@ -48,7 +48,9 @@ int runBuild(const std::vector<std::string>& args) {
     if (!scan.isOption()) {
       inputs.push_back(scan.current());
     } else if (scan.is("-o") || scan.is("--output")) {
+      if (!output.empty()) return usageError("build", "`-o` is given twice");
       if (!scan.value(output) || output.empty()) return usageError("build", "`-o` needs a FILE");
+      if (output == "-") return usageError("build", "`-o -`: the pack is binary; write it to a FILE.pplb");
     } else {
       return usageError("build", fmt::format("unknown option `{}`", scan.current()));
     }

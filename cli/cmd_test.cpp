@@ -394,7 +394,9 @@ int runTest(const std::vector<std::string>& args) {
     if (!scan.isOption()) {
       paths.push_back(scan.current());
     } else if (scan.is("--junit")) {
+      if (!junitPath.empty()) return usageError("test", "`--junit` is given twice");
       if (!scan.value(junitPath) || junitPath.empty()) return usageError("test", "`--junit` needs a FILE");
+      if (junitPath == "-") return usageError("test", "`--junit -`: the report goes to stdout already; give a FILE");
     } else if (scan.current() == "--coverage") {
       coverage = true;
     } else if (scan.is("--coverage-min")) {

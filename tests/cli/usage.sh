@@ -59,6 +59,18 @@ for h in --help -h help; do
   expect_stdout '^  test ' "pplc $h: lists test"
 done
 
+# An output option given twice, or as `-` where the output is a file, is a usage error (the
+# last one won, and `-` made a file named `-`).
+run build "$POLICIES" -o "$TMP/a.pplb" -o "$TMP/b.pplb"
+expect_rc 2 "build -o twice"
+run build "$POLICIES" -o -
+expect_rc 2 "build -o -"
+check "build -o -: no file named -" test ! -e -
+run test --junit "$TMP/a.xml" --junit "$TMP/b.xml" "$POLICIES/tests"
+expect_rc 2 "test --junit twice"
+run test --junit - "$POLICIES/tests"
+expect_rc 2 "test --junit -"
+
 run help frobnicate
 expect_rc 2 "help for an unknown command"
 
