@@ -257,20 +257,30 @@ class Linter {
   void unusedImports(const Unit& u) {
     for (const UseDecl& use : u.uses) {
       if (!use.unit) continue;
-      bool hasRules = false;
-      bool referenced = !use.bindings.empty();
-      for (const Decl& d : use.unit->decls) {
-        if (d.kind == DeclKind::kRule) hasRules = true;
-        const void* key = d.constDecl ? static_cast<const void*>(d.constDecl.get())
-                          : d.defineDecl ? static_cast<const void*>(d.defineDecl.get())
-                          : d.linesDecl ? static_cast<const void*>(d.linesDecl.get())
-                                         : static_cast<const void*>(d.paramDecl.get());
-        if (key && used_.count(key)) referenced = true;
-      }
-      if (!hasRules && !referenced) {
+      std::set<const Unit*> visited;
+      if (use.bindings.empty() && !bringsIn(*use.unit, visited)) {
         warn(use.span, "unused-import", fmt::format("`use {}` brings in nothing this file uses", use.module), {"remove the `use`"});
       }
     }
+  }
+
+  // Whether using `module` brings rules into the policy or declarations the program reads: its
+  // own, or those of the modules it uses in turn (a module of shared `use`s has no rules of
+  // its own, and removing its `use` would drop theirs).
+  bool bringsIn(const Unit& module, std::set<const Unit*>& visited) {
+    if (!visited.insert(&module).second) return false;
+    for (const Decl& d : module.decls) {
+      if (d.kind == DeclKind::kRule) return true;
+      const void* key = d.constDecl ? static_cast<const void*>(d.constDecl.get())
+                        : d.defineDecl ? static_cast<const void*>(d.defineDecl.get())
+                        : d.linesDecl ? static_cast<const void*>(d.linesDecl.get())
+                                       : static_cast<const void*>(d.paramDecl.get());
+      if (key && used_.count(key)) return true;
+    }
+    for (const UseDecl& use : module.uses) {
+      if (use.unit && (!use.bindings.empty() || bringsIn(*use.unit, visited))) return true;
+    }
+    return false;
   }
 
   void rule(const RuleDecl& r) {

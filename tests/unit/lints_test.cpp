@@ -117,6 +117,27 @@ TEST_CASE("lints: a module's declarations are judged only with the policies that
   fs::remove_all(dir);
 }
 
+TEST_CASE("lints: a `use` is unused only when nothing comes in through it, its own uses included", "[lints]") {
+  fs::path dir = fs::temp_directory_path() / ("ppl-lints-import-test-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  // `bundle` has no rules of its own: its `use rules` brings in rule M1 (the lint said to
+  // remove `use bundle`, which would have dropped M1). `empty` brings in nothing.
+  std::ofstream(dir / "rules.ppl") << "module rules\nrule M1 \"m\"\n  require line.units > 0 else deny CO 16 \"m\"\n";
+  std::ofstream(dir / "bundle.ppl") << "module bundle\nuse rules\n";
+  std::ofstream(dir / "empty.ppl") << "module empty\nconst nothing_used = 1\n";
+  std::ofstream(dir / "p.ppl") << "policy p version \"1\"\n  line of business \"commercial\"\n"
+                               << "  governs lines where line.hcpcs = \"J9027\"\nuse bundle\nuse empty\n";
+  Diagnostics diags;
+  SourceManager sources;
+  checkFiles({(dir / "p.ppl").string()}, diags, sources);
+  std::string out;
+  for (const Diagnostic& d : diags.items()) {
+    if (d.lint == std::string("unused-import")) out += d.message + "\n";
+  }
+  CHECK(out == "`use empty` brings in nothing this file uses\n");
+  fs::remove_all(dir);
+}
+
 TEST_CASE("lints: a variable named like a declaration or a claim field", "[lints]") {
   std::string out = lint(std::string(kHeader) +
                          "const max_units = 60\n"
