@@ -66,7 +66,7 @@ int help(const std::vector<std::string>& args) {
     return kExitOk;
   }
   if (args.size() > 1) return usageError("help", "expected one command name");
-  if (args[0] == "help") {
+  if (args[0] == "help" || args[0] == "-h" || args[0] == "--help") {  // `pplc help --help`
     fmt::print("{}", kMainHelp);
     return kExitOk;
   }

@@ -71,6 +71,10 @@ expect_rc 2 "test --junit twice"
 run test --junit - "$POLICIES/tests"
 expect_rc 2 "test --junit -"
 
+run help --help
+expect_rc 0 "help --help"
+expect_stdout '^Usage: pplc COMMAND' "help --help: the usage (it said to try itself)"
+
 run help frobnicate
 expect_rc 2 "help for an unknown command"
 
