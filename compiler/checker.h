@@ -8,6 +8,12 @@
 
 namespace ppl {
 
+// How deep the checker follows an expression, counting the constants, defines and classes of
+// lines it uses as written out where they are used (codegen inlines defines and classes): a
+// chain of thousands of declarations is cut off with a diagnostic, as the parser cuts off
+// deep nesting (ParseLimits), instead of exhausting the stack here or in codegen.
+constexpr int kMaxCheckedNesting = 1000;
+
 // Lowers a schema unit (stdlib/claim.ppl) to Schema data. False on errors.
 bool lowerSchema(const ast::Unit& unit, Schema& out, Diagnostics& diags);
 
