@@ -1459,7 +1459,7 @@ void Checker::computePhases(CheckedPolicy& policy) {
 // refuse, before codegen recurses without end, a class whose condition tests itself
 // (`lines a: line is a`, directly or through other classes and defines), a `governs` condition
 // that tests `is governed` (`governs lines where line is a` with `lines a: line is governed`),
-// and writing-out deeper than kMaxCheckedNesting. Runs once the program has no other error, so
+// and writing-out deeper than kMaxInlinedNesting. Runs once the program has no other error, so
 // that every reference is resolved and defines are not recursive.
 void Checker::checkInlining() {
   // What a define's body or a class's condition comes to when written out.
@@ -1476,11 +1476,11 @@ void Checker::checkInlining() {
     Inlined r;
     if (failed) return r;
     auto tooDeep = [&] {
-      error(e.span, fmt::format("this expression nests too deeply: with the defines and classes of lines it uses written out, more than {} levels", kMaxCheckedNesting),
+      error(e.span, fmt::format("this expression nests too deeply: with the defines and classes of lines it uses written out, more than {} levels", kMaxInlinedNesting),
             {"a chain of defines or classes each written in terms of the next is this deep: shorten it"});
       failed = true;
     };
-    if (at >= kMaxCheckedNesting) {
+    if (at >= kMaxInlinedNesting) {
       tooDeep();
       return r;
     }
@@ -1495,7 +1495,7 @@ void Checker::checkInlining() {
         if (in.governedTest) in.via = "`" + name + "` -> " + in.via;
         it = inlined.emplace(key, std::move(in)).first;
       }
-      if (at + 1 + it->second.depth > kMaxCheckedNesting) {
+      if (at + 1 + it->second.depth > kMaxInlinedNesting) {
         tooDeep();
         return;
       }

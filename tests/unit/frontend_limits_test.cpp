@@ -147,7 +147,7 @@ TEST_CASE("a list running into an operator keeps its explanation, as notes", "[c
 }
 
 TEST_CASE("long chains of declarations end in one error at the place, not a crash", "[checker][limits]") {
-  const int n = 3000;  // each link one level or more: past kMaxCheckedNesting
+  const int n = 3000;  // each link one level or more: past kMaxCheckedNesting and kMaxInlinedNesting
   SECTION("constants, each in terms of the next") {
     std::string text = "module m\n";
     for (int i = 0; i < n; ++i) text += fmt::format("const c{} = c{}\n", i, i + 1);
