@@ -1,5 +1,6 @@
 // pplc: check, build, evaluate, disassemble and test PPL payment policies.
 #include <cstdio>
+#include <exception>
 #include <new>
 #include <string>
 #include <string_view>
@@ -35,7 +36,8 @@ Options:
   --version      show pplc's version
 
 Exit status: 0 done (a claim decided, whatever the decision), 1 bad input (a policy, claim
-or .pplb file; the message says what and where), 2 usage error.
+or .pplb file; the message says what and where), 2 usage error, 3 internal error (a bug in
+pplc: please report it with the input).
 )";
 
 struct Command {
@@ -104,6 +106,10 @@ int run(int argc, char** argv) {
 }  // namespace
 }  // namespace ppl::cli
 
+// A failure of pplc itself, never of the input: distinct from kExitBadInput so that a script
+// can tell a bug from a bad policy.
+constexpr int kExitInternal = 3;
+
 int main(int argc, char** argv) {
   // The last line of defence: an input so large that memory runs out is reported as bad input
   // (the limits on policy and claim sizes are meant to keep this from happening).
@@ -113,5 +119,13 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
     std::fputs("pplc: out of memory\n", stderr);
     return ppl::cli::kExitBadInput;
+  } catch (const std::exception& e) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "pplc: internal error: %s\n", e.what());
+    return kExitInternal;
+  } catch (...) {
+    std::fflush(stdout);
+    std::fputs("pplc: internal error: an unknown exception\n", stderr);
+    return kExitInternal;
   }
 }

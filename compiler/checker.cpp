@@ -143,6 +143,14 @@ struct Ctx {
 
 enum class State { kUnchecked, kChecking, kDone };
 
+// Classes of lines in source order (file, line, column): what decides an order that reaches
+// the program (phases, chunks) must not depend on where the classes were allocated.
+struct BySource {
+  bool operator()(const LinesDecl* a, const LinesDecl* b) const {
+    return std::tie(a->span.file, a->span.line, a->span.col) < std::tie(b->span.file, b->span.line, b->span.col);
+  }
+};
+
 
 class Checker {
  public:
@@ -162,6 +170,10 @@ class Checker {
   std::map<const ConstDecl*, State> constState_;
   std::map<const ParamDecl*, State> paramState_;
   int32_t lobEnum_ = -1;
+  int nesting_ = 0;                 // check() calls open, through constants and defines
+  bool nestingReported_ = false;    // kMaxCheckedNesting is reported once
+  // The names a unit sees besides variables, for suggestions: built once per unit, not per error.
+  std::map<const Unit*, std::vector<std::string>> visibleInUnit_;
 
   // --- errors
   Type error(const Span& span, std::string message, std::vector<std::string> notes = {}) {
@@ -169,6 +181,7 @@ class Checker {
     return Type();
   }
   std::vector<std::string> didYouMean(const std::string& name, const std::vector<std::string>& candidates) {
+    if (diags_.full()) return {};  // the error will be dropped: spare the search
     std::string s = suggestName(name, candidates);
     if (s.empty()) return {};
     return {fmt::format("did you mean `{}`?", s)};
@@ -179,7 +192,7 @@ class Checker {
   void declareUnit(const Unit& unit);
   std::string builtInMeaning(const std::string& name) const;
   bool lookup(const Unit* unit, const std::string& name, const Span& span, Entity& out, bool report);
-  std::vector<std::string> visibleNames(const Ctx& c) const;
+  std::vector<std::string> visibleNames(const Ctx& c);
   Type resolveTypeRef(const TypeRef& t);
 
   void checkConst(ConstDecl& d);
@@ -197,10 +210,15 @@ class Checker {
   // zero, overflow); empty when it was not constant.
   std::string foldProblem_;
   bool foldInto(Expr& e, Type expected, BoundParam& out);
+  // Reports arithmetic in `e` on constants alone that cannot be computed (`1 / 0`): it would
+  // stop every claim at run time, where a lint would call the condition merely constant.
+  void reportFoldProblems(Expr& e);
 
   // --- expressions
   Type check(Expr& e, Ctx& c);
-  Type checkName(Expr& e, Ctx& c);
+  Type checkNode(Expr& e, Ctx& c);
+  // `moduleAllowed`: the name is the base of `NAME.x`, the only place a module name may stand.
+  Type checkName(Expr& e, Ctx& c, bool moduleAllowed = false);
   Type checkField(Expr& e, Ctx& c);
   Type checkBinary(Expr& e, Ctx& c);
   Type checkCall(Expr& e, Ctx& c);
@@ -222,7 +240,7 @@ class Checker {
   }
 
   // --- policies
-  void checkClassCycles();
+  void checkInlining();
   void assemblePolicy(const Unit& unit);
   void checkOnePolicyPerLineOfBusiness();
   void computePhases(CheckedPolicy& policy);
@@ -332,23 +350,28 @@ bool Checker::lookup(const Unit* unit, const std::string& name, const Span& span
   return false;
 }
 
-std::vector<std::string> Checker::visibleNames(const Ctx& c) const {
+std::vector<std::string> Checker::visibleNames(const Ctx& c) {
+  auto [cached, fresh] = visibleInUnit_.try_emplace(c.unit);
+  if (fresh) {
+    std::vector<std::string>& names = cached->second;
+    names.push_back("claim");
+    for (const auto& f : schema_.records[schema_.root].fields) names.push_back(f.name);
+    auto addOwn = [&](const Unit* u) {
+      auto it = own_.find(u);
+      if (it == own_.end()) return;
+      for (const auto& [n, e] : it->second) {
+        if (e.kind != Entity::Kind::kLines) names.push_back(n);
+      }
+    };
+    addOwn(c.unit);
+    for (const UseDecl& u : c.unit->uses) {
+      if (u.unit) addOwn(u.unit);
+    }
+  }
   std::vector<std::string> names;
   for (auto* v : c.vars) names.push_back(v->name);
   if (c.lineAvailable) names.push_back("line");
-  names.push_back("claim");
-  for (const auto& f : schema_.records[schema_.root].fields) names.push_back(f.name);
-  auto addOwn = [&](const Unit* u) {
-    auto it = own_.find(u);
-    if (it == own_.end()) return;
-    for (const auto& [n, e] : it->second) {
-      if (e.kind != Entity::Kind::kLines) names.push_back(n);
-    }
-  };
-  addOwn(c.unit);
-  for (const UseDecl& u : c.unit->uses) {
-    if (u.unit) addOwn(u.unit);
-  }
+  names.insert(names.end(), cached->second.begin(), cached->second.end());
   return names;
 }
 
@@ -510,6 +533,24 @@ bool Checker::foldInto(Expr& e, Type expected, BoundParam& out) {
   return true;
 }
 
+void Checker::reportFoldProblems(Expr& e) {
+  if (e.type.isError()) return;
+  const bool arithmetic = e.kind == ExprKind::kNeg || (e.kind == ExprKind::kBinary && (e.op == BinaryOp::kAdd || e.op == BinaryOp::kSub ||
+                                                                                       e.op == BinaryOp::kMul || e.op == BinaryOp::kDiv));
+  if (arithmetic) {
+    foldProblem_.clear();
+    Value ignored;
+    if (!foldValue(e, ignored) && !foldProblem_.empty()) {
+      error(e.span, fmt::format("this value cannot be computed: {}", foldProblem_),
+            {"it is computed from constants alone, so every claim would stop here with this error"});
+      return;
+    }
+  }
+  for (ExprPtr& kid : e.kids) {
+    if (kid) reportFoldProblems(*kid);
+  }
+}
+
 void Checker::checkConst(ConstDecl& d) {
   State& st = constState_[&d];
   if (st == State::kDone) return;
@@ -591,6 +632,7 @@ void Checker::checkDefine(DefineDecl& d) {
     c.vars.push_back(&p);
   }
   d.type = check(*d.body, c);
+  reportFoldProblems(*d.body);
   st = State::kDone;
 }
 
@@ -678,7 +720,7 @@ Type Checker::annotateEntity(Expr& e, const Entity& ent, Ctx& c) {
   return Type();
 }
 
-Type Checker::checkName(Expr& e, Ctx& c) {
+Type Checker::checkName(Expr& e, Ctx& c, bool moduleAllowed) {
   for (auto it = c.vars.rbegin(); it != c.vars.rend(); ++it) {
     if ((*it)->name == e.name) {
       e.ref = RefKind::kVar;
@@ -697,6 +739,11 @@ Type Checker::checkName(Expr& e, Ctx& c) {
   }
   Entity ent{Entity::Kind::kConst};
   if (lookup(c.unit, e.name, e.span, ent, true)) {
+    if (ent.kind == Entity::Kind::kModule && !moduleAllowed) {
+      // A module is no value: only `NAME.x` reads one (as a define or `let` it would be a
+      // value of no kind, and a function's argument of any kind).
+      return error(e.span, fmt::format("`{}` is a module: write `{}.NAME`", e.name, e.name));
+    }
     Type t = annotateEntity(e, ent, c);
     if (ent.kind == Entity::Kind::kDefine) {
       // `line` inside a define depends on where it is used: only a present-narrowing of the
@@ -723,14 +770,22 @@ Type Checker::checkName(Expr& e, Ctx& c) {
     e.record = schema_.root;
     return narrowed(e, typeOfField(root.fields[static_cast<size_t>(f)]), c);
   }
-  return error(e.span, fmt::format("unknown name `{}`", e.name), didYouMean(e.name, visibleNames(c)));
+  // Past the error limit the candidates are not even gathered: thousands of unknown names in a
+  // file of thousands of declarations would cost their product.
+  return error(e.span, fmt::format("unknown name `{}`", e.name), diags_.full() ? std::vector<std::string>{} : didYouMean(e.name, visibleNames(c)));
 }
 
 Type Checker::checkField(Expr& e, Ctx& c) {
   Expr& base = *e.kids[0];
-  Type bt = check(base, c);
+  Type bt;
+  if (base.kind == ExprKind::kName) {
+    bt = checkName(base, c, /*moduleAllowed=*/true);
+    base.type = bt;
+  } else {
+    bt = check(base, c);
+  }
   if (bt.isError()) return bt;
-  if (bt.kind == TypeKind::kModule) {
+  if (bt.kind == TypeKind::kModule && base.moduleRef) {
     auto& theirs = own_[base.moduleRef];
     auto it = theirs.find(e.name);
     if (it == theirs.end()) {
@@ -930,17 +985,19 @@ Type Checker::checkQuantifier(Expr& e, Ctx& c) {
   Expr* where = nullptr;
   size_t whereIndex = aggregate ? 2 : 1;
   if (e.kids.size() > whereIndex && e.kids[whereIndex]) where = e.kids[whereIndex].get();
-  // `count l in lines > 2` reads as `count l in (lines > 2)`: the list runs to the end of the
-  // expression. Say so, rather than that a list cannot be compared.
-  if (coll.kind == ExprKind::kBinary && coll.op != BinaryOp::kAnd && coll.op != BinaryOp::kOr) {
-    Type left = check(*coll.kids[0], c);
-    if (left.kind == TypeKind::kList) {
-      return error(coll.span, "a quantifier's list runs to the end of the expression: this takes the list to be what follows `in`, operator and all",
-                   {"parenthesize the quantifier: `(count l in lines) > 2`"});
-    }
-  }
+  const size_t errorsBefore = diags_.errorCount();
   Type ct = checkPresent(coll, c);
-  if (ct.isError()) return ct;
+  if (ct.isError()) {
+    // `count l in lines > 2` reads as `count l in (lines > 2)`: the list runs to the end of the
+    // expression. Say so under the error about the operator (checked once: a second check of
+    // the list would double the work at each level of nested quantifiers).
+    if (coll.kind == ExprKind::kBinary && coll.op != BinaryOp::kAnd && coll.op != BinaryOp::kOr &&
+        coll.kids[0]->type.kind == TypeKind::kList && !coll.kids[1]->type.isError() && diags_.errorCount() == errorsBefore + 1) {
+      diags_.noteOnLastError("a quantifier's list runs to the end of the expression: this takes the list to be what follows `in`, operator and all");
+      diags_.noteOnLastError("parenthesize the quantifier: `(count l in lines) > 2`");
+    }
+    return ct;
+  }
   if (ct.kind != TypeKind::kList) return error(coll.span, fmt::format("expected a list to go over, got {}", typeStr(ct)));
   e.var->type = ct.element();
   e.var->id = nextVarId_++;
@@ -990,6 +1047,23 @@ Type Checker::checkQuantifier(Expr& e, Ctx& c) {
 }
 
 Type Checker::check(Expr& e, Ctx& c) {
+  // Constants and defines are checked where first used, so a chain of them recurses here.
+  if (nesting_ >= kMaxCheckedNesting) {
+    if (!nestingReported_) {
+      error(e.span, fmt::format("this expression nests too deeply: counting the constants and defines it uses, more than {} levels", kMaxCheckedNesting),
+            {"a chain of constants or defines each written in terms of the next is this deep: shorten it"});
+    }
+    nestingReported_ = true;
+    e.type = Type();
+    return e.type;
+  }
+  ++nesting_;
+  Type t = checkNode(e, c);
+  --nesting_;
+  return t;
+}
+
+Type Checker::checkNode(Expr& e, Ctx& c) {
   Type t;
   switch (e.kind) {
     case ExprKind::kLiteral: t = e.literalType; break;
@@ -1257,6 +1331,7 @@ void Checker::checkRule(RuleDecl& r, const Unit& unit) {
   }
   if (r.onlyWhen) {
     Type t = checkPresent(*r.onlyWhen, c);
+    reportFoldProblems(*r.onlyWhen);
     expectKind(*r.onlyWhen, t, TypeKind::kBool, "an `only when` condition");
     Known k = knownFrom(*r.onlyWhen);
     c.present.insert(k.whenTrue.begin(), k.whenTrue.end());
@@ -1307,10 +1382,10 @@ void Checker::checkRule(RuleDecl& r, const Unit& unit) {
         break;
       }
     }
+    reportFoldProblems(*cl.expr);
   }
   r.readsDecisionsOf.assign(reads.begin(), reads.end());
-  std::sort(r.readsDecisionsOf.begin(), r.readsDecisionsOf.end(),
-            [](const LinesDecl* a, const LinesDecl* b) { return a->span.line < b->span.line || (a->span.line == b->span.line && a->name < b->name); });
+  std::sort(r.readsDecisionsOf.begin(), r.readsDecisionsOf.end(), BySource());
 }
 
 // ---------------------------------------------------------------- policies
@@ -1320,11 +1395,6 @@ void Checker::computePhases(CheckedPolicy& policy) {
   // decisions the rule reads).
   // For each edge, the first rule that makes it, to name in a cycle. Classes in source order,
   // so that the cycle reported does not depend on where they were allocated.
-  struct BySource {
-    bool operator()(const LinesDecl* a, const LinesDecl* b) const {
-      return std::tie(a->span.file, a->span.line, a->span.col) < std::tie(b->span.file, b->span.line, b->span.col);
-    }
-  };
   std::map<const LinesDecl*, std::map<const LinesDecl*, const RuleDecl*, BySource>, BySource> after;
   for (const RuleDecl* r : policy.rules) {
     bool reported = false;  // once a rule, naming the first class it reads
@@ -1381,64 +1451,115 @@ void Checker::computePhases(CheckedPolicy& policy) {
     if (p > 0) policy.phasedClasses.push_back(PhasedClass{cls, static_cast<uint32_t>(p)});
   }
   std::sort(policy.phasedClasses.begin(), policy.phasedClasses.end(),
-            [](const PhasedClass& a, const PhasedClass& b) { return a.decl->span.line < b.decl->span.line; });
+            [](const PhasedClass& a, const PhasedClass& b) { return BySource()(a.decl, b.decl); });
 }
 
-// A class of lines is inlined where it is tested, like a define, so one whose condition tests
-// itself (`lines a: line is a`), directly or through other classes and defines, has no meaning;
-// the checker must refuse it before codegen recurses without end. Runs once the program has no
-// other error, so that every reference is resolved and defines are not recursive.
-void Checker::checkClassCycles() {
-  // The classes an expression tests, through the defines it uses.
-  std::map<const DefineDecl*, std::set<const LinesDecl*>> defineClasses;
-  std::function<void(const Expr&, std::set<const LinesDecl*>&)> classesOf = [&](const Expr& e, std::set<const LinesDecl*>& out) {
-    if (e.kind == ExprKind::kLineClass && e.linesRef) out.insert(e.linesRef);
-    if (e.ref == RefKind::kDefine && e.defineRef) {
-      auto it = defineClasses.find(e.defineRef);
-      if (it == defineClasses.end()) {
-        std::set<const LinesDecl*> own;
-        if (e.defineRef->body) classesOf(*e.defineRef->body, own);
-        it = defineClasses.emplace(e.defineRef, std::move(own)).first;
+// Codegen writes a class of lines out where it is tested, and a define where it is used, and
+// `is governed` inside the `governs` condition is that condition itself; so the checker must
+// refuse, before codegen recurses without end, a class whose condition tests itself
+// (`lines a: line is a`, directly or through other classes and defines), a `governs` condition
+// that tests `is governed` (`governs lines where line is a` with `lines a: line is governed`),
+// and writing-out deeper than kMaxInlinedNesting. Runs once the program has no other error, so
+// that every reference is resolved and defines are not recursive.
+void Checker::checkInlining() {
+  // What a define's body or a class's condition comes to when written out.
+  struct Inlined {
+    int depth = 0;                        // levels of expression
+    const Expr* governedTest = nullptr;   // an `is governed` it reaches, if any
+    std::string via;                      // the defines and classes that lead to it: "`a` -> "
+  };
+  std::map<const void*, Inlined> inlined;  // by DefineDecl or LinesDecl, once walked
+  std::vector<const LinesDecl*> path;      // the classes being walked, outermost first
+  bool failed = false;                     // one report is enough: the rest repeat it
+  // `e` written out, where it stands `at` levels deep.
+  std::function<Inlined(const Expr&, int)> walk = [&](const Expr& e, int at) -> Inlined {
+    Inlined r;
+    if (failed) return r;
+    auto tooDeep = [&] {
+      error(e.span, fmt::format("this expression nests too deeply: with the defines and classes of lines it uses written out, more than {} levels", kMaxInlinedNesting),
+            {"a chain of defines or classes each written in terms of the next is this deep: shorten it"});
+      failed = true;
+    };
+    if (at >= kMaxInlinedNesting) {
+      tooDeep();
+      return r;
+    }
+    // A define or class: its body once, then its depth under `e`.
+    auto use = [&](const void* key, const std::string& name, const Expr& body, const LinesDecl* cls) {
+      auto it = inlined.find(key);
+      if (it == inlined.end()) {
+        if (cls) path.push_back(cls);
+        Inlined in = walk(body, at + 1);
+        if (cls) path.pop_back();
+        if (failed) return;
+        if (in.governedTest) in.via = "`" + name + "` -> " + in.via;
+        it = inlined.emplace(key, std::move(in)).first;
       }
-      out.insert(it->second.begin(), it->second.end());
+      if (at + 1 + it->second.depth > kMaxInlinedNesting) {
+        tooDeep();
+        return;
+      }
+      r.depth = std::max(r.depth, it->second.depth);
+      if (!r.governedTest && it->second.governedTest) {
+        r.governedTest = it->second.governedTest;
+        r.via = it->second.via;
+      }
+    };
+    if (e.kind == ExprKind::kLineClass && !e.linesRef) {
+      r.governedTest = &e;
+    } else if (e.kind == ExprKind::kLineClass && e.linesRef->predicate) {
+      const LinesDecl* cls = e.linesRef;
+      if (auto on = std::find(path.begin(), path.end(), cls); on != path.end()) {
+        std::string chain;
+        for (auto it = on; it != path.end(); ++it) chain += "`" + (*it)->name + "` -> ";
+        chain += "`" + cls->name + "`";
+        error(cls->span, fmt::format("class of lines `{}` is defined in terms of itself ({}); classes cannot be recursive", cls->name, chain));
+        failed = true;
+        return r;
+      }
+      use(cls, cls->name, *cls->predicate, cls);
+    }
+    if (e.ref == RefKind::kDefine && e.defineRef && e.defineRef->body) {
+      use(e.defineRef, e.defineRef->name, *e.defineRef->body, nullptr);
     }
     for (const ExprPtr& kid : e.kids) {
-      if (kid) classesOf(*kid, out);
+      if (!kid || failed) continue;
+      Inlined k = walk(*kid, at + 1);
+      r.depth = std::max(r.depth, k.depth);
+      if (!r.governedTest && k.governedTest) {
+        r.governedTest = k.governedTest;
+        r.via = k.via;
+      }
     }
+    r.depth += 1;
+    return r;
   };
-  std::map<const LinesDecl*, std::set<const LinesDecl*>> tests;
-  std::vector<const LinesDecl*> order;  // in source order, for a stable first error
+  // Classes and defines in source order, for a stable first error; then each `governs`.
   for (const auto& u : prog_.units) {
     for (const Decl& d : u->decls) {
-      if (d.kind != DeclKind::kLines || !d.linesDecl->predicate) continue;
-      classesOf(*d.linesDecl->predicate, tests[d.linesDecl.get()]);
-      order.push_back(d.linesDecl.get());
+      if (failed) return;
+      if (d.kind == DeclKind::kLines && d.linesDecl->predicate) {
+        Expr test;  // `line is CLASS`, as a rule's `applies to` tests it
+        test.kind = ExprKind::kLineClass;
+        test.linesRef = d.linesDecl.get();
+        test.span = d.linesDecl->span;
+        walk(test, 0);
+      } else if (d.kind == DeclKind::kDefine && d.defineDecl->body) {
+        walk(*d.defineDecl->body, 0);
+      }
     }
   }
-  std::map<const LinesDecl*, int> state;  // 1: on the path being followed, 2: done
-  std::vector<const LinesDecl*> path;
-  std::function<bool(const LinesDecl*)> follow = [&](const LinesDecl* cls) -> bool {
-    int& st = state[cls];
-    if (st == 2) return false;
-    if (st == 1) {
-      std::string chain;
-      auto from = std::find(path.begin(), path.end(), cls);
-      for (auto it = from; it != path.end(); ++it) chain += "`" + (*it)->name + "` -> ";
-      chain += "`" + cls->name + "`";
-      error(cls->span, fmt::format("class of lines `{}` is defined in terms of itself ({}); classes cannot be recursive", cls->name, chain));
-      return true;
+  for (const auto& u : prog_.units) {
+    if (failed) return;
+    if (u->kind != UnitKind::kPolicy || !u->governs) continue;
+    Inlined g = walk(*u->governs, 0);
+    if (g.governedTest && !failed) {
+      error(g.governedTest->span,
+            fmt::format("the `governs` condition of policy `{}` tests `is governed`{}, which is that condition itself", u->name,
+                        g.via.empty() ? "" : " through " + g.via.substr(0, g.via.size() - 4)),
+            {"`governs` says which lines are governed from their fields; a class of lines may test `is governed` only outside it"});
+      failed = true;
     }
-    st = 1;
-    path.push_back(cls);
-    for (const LinesDecl* next : tests[cls]) {
-      if (follow(next)) return true;
-    }
-    path.pop_back();
-    st = 2;
-    return false;
-  };
-  for (const LinesDecl* cls : order) {
-    if (follow(cls)) return;  // one report is enough: the rest of a cycle repeats it
   }
 }
 
@@ -1632,7 +1753,10 @@ bool Checker::run() {
       Ctx c;
       c.unit = &u;
       c.noDecisionsWhy = "in `governs`";
-      if (u.governs) expectKind(*u.governs, checkPresent(*u.governs, c), TypeKind::kBool, "the `governs` condition");
+      if (u.governs) {
+        expectKind(*u.governs, checkPresent(*u.governs, c), TypeKind::kBool, "the `governs` condition");
+        reportFoldProblems(*u.governs);
+      }
       Ctx dates;
       dates.unit = &u;
       dates.lineAvailable = false;
@@ -1651,6 +1775,7 @@ bool Checker::run() {
           c.noDecisionsWhy = "in a class of lines";
           Type t = checkPresent(*d.linesDecl->predicate, c);
           expectKind(*d.linesDecl->predicate, t, TypeKind::kBool, "a class of lines' condition");
+          reportFoldProblems(*d.linesDecl->predicate);
           break;
         }
         case DeclKind::kRule: checkRule(*d.ruleDecl, u); break;
@@ -1659,7 +1784,7 @@ bool Checker::run() {
     }
   }
   if (diags_.hasErrors()) return false;
-  checkClassCycles();
+  checkInlining();
   if (diags_.hasErrors()) return false;
   for (const auto& u : prog_.units) {
     if (u->kind == UnitKind::kPolicy) assemblePolicy(*u);

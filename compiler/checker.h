@@ -8,6 +8,14 @@
 
 namespace ppl {
 
+// Hostile input is cut off with a diagnostic, as the parser cuts off deep nesting
+// (ParseLimits), instead of exhausting the stack. The checker checks a constant or define where
+// it is first used, so a chain of them, each in terms of the next, nests its check that deep:
+constexpr int kMaxCheckedNesting = 250;  // an ASan build needs 4-6 MB of stack for 250
+// Codegen writes defines and classes of lines out where they are used, in frames far smaller
+// than the checker's: an expression with everything it uses written out nests at most this deep.
+constexpr int kMaxInlinedNesting = 600;  // an ASan build needs 4-8 MB for 1000
+
 // Lowers a schema unit (stdlib/claim.ppl) to Schema data. False on errors.
 bool lowerSchema(const ast::Unit& unit, Schema& out, Diagnostics& diags);
 

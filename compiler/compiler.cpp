@@ -10,7 +10,6 @@
 #include <functional>
 #include <set>
 #include <map>
-#include <sstream>
 
 #include <fmt/format.h>
 
@@ -26,7 +25,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// False with `why` set (the system's reason, e.g. "Permission denied") when it cannot.
+// False with `why` set (the system's reason, e.g. "Permission denied") when it cannot. Reads
+// at most the parser's size limit and one byte more, which the parser refuses: `/dev/zero`
+// or a runaway file costs no more than that.
 bool readFile(const std::string& path, std::string& out, std::string& why) {
   errno = 0;
   std::ifstream in(path, std::ios::binary);
@@ -35,10 +36,14 @@ bool readFile(const std::string& path, std::string& out, std::string& why) {
     return false;
   }
   why = "read error";
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  out = ss.str();
-  return static_cast<bool>(in) || in.eof();
+  const size_t cap = ParseLimits{}.maxBytes + 1;
+  out.clear();
+  char buffer[1 << 16];
+  while (out.size() < cap && in) {
+    in.read(buffer, static_cast<std::streamsize>(std::min(sizeof buffer, cap - out.size())));
+    out.append(buffer, static_cast<size_t>(in.gcount()));
+  }
+  return !in.bad();
 }
 
 std::string canonical(const std::string& path) {
@@ -117,8 +122,11 @@ class Driver {
       std::error_code ec;
       if (fs::is_directory(p, ec)) {
         std::vector<std::string> found;
-        for (const auto& entry : fs::directory_iterator(p, ec)) {
-          if (entry.is_regular_file() && entry.path().extension() == ".ppl") found.push_back(entry.path().string());
+        // With error codes throughout: a dangling link or a file removed meanwhile is skipped or
+        // reported, never an exception.
+        for (fs::directory_iterator it(p, ec), end; !ec && it != end; it.increment(ec)) {
+          std::error_code fileEc;
+          if (it->is_regular_file(fileEc) && it->path().extension() == ".ppl") found.push_back(it->path().string());
         }
         std::sort(found.begin(), found.end());
         if (ec) {

@@ -19,22 +19,31 @@ const char* severityName(Severity s) {
   return "error";
 }
 
-// Optimal string alignment distance (Damerau-Levenshtein with adjacent transpositions).
-size_t editDistance(const std::string& a, const std::string& b) {
+// Optimal string alignment distance (Damerau-Levenshtein with adjacent transpositions), or
+// `limit + 1` once it must exceed `limit`. Three rows, not a table: two long names cost time
+// in proportion, never memory.
+size_t editDistance(const std::string& a, const std::string& b, size_t limit) {
   const size_t n = a.size(), m = b.size();
-  std::vector<std::vector<size_t>> d(n + 1, std::vector<size_t>(m + 1));
-  for (size_t i = 0; i <= n; ++i) d[i][0] = i;
-  for (size_t j = 0; j <= m; ++j) d[0][j] = j;
+  std::vector<size_t> before(m + 1), prev(m + 1), cur(m + 1);  // rows i-2, i-1, i
+  for (size_t j = 0; j <= m; ++j) prev[j] = j;
   for (size_t i = 1; i <= n; ++i) {
+    cur[0] = i;
+    size_t rowMin = cur[0];
     for (size_t j = 1; j <= m; ++j) {
       const size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
       if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
-        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+        cur[j] = std::min(cur[j], before[j - 2] + 1);
       }
+      rowMin = std::min(rowMin, cur[j]);
     }
+    // A row's minimum never decreases further down (nor does the one before it, which a
+    // transposition reads), so the distance is past the limit already.
+    if (rowMin > limit && std::min(rowMin, *std::min_element(prev.begin(), prev.end())) > limit) return limit + 1;
+    std::swap(before, prev);
+    std::swap(prev, cur);
   }
-  return d[n][m];
+  return std::min(prev[m], limit + 1);
 }
 
 std::string lower(const std::string& s) {
@@ -52,19 +61,20 @@ uint32_t SourceManager::add(std::string path, std::string text) {
   for (size_t i = 0; i < text.size(); ++i) {
     if (text[i] == '\r' && (i + 1 == text.size() || text[i + 1] != '\n')) text[i] = '\n';
   }
-  files_.push_back(File{std::move(path), std::move(text)});
+  File f{std::move(path), std::move(text), {0}};
+  for (size_t i = 0; i < f.text.size(); ++i) {
+    if (f.text[i] == '\n') f.lineStarts.push_back(i + 1);
+  }
+  files_.push_back(std::move(f));
   return static_cast<uint32_t>(files_.size() - 1);
 }
 
 std::string SourceManager::lineText(uint32_t file, uint32_t line) const {
   if (file >= files_.size() || line == 0) return "";
-  const std::string& text = files_[file].text;
-  size_t pos = 0;
-  for (uint32_t l = 1; l < line; ++l) {
-    pos = text.find('\n', pos);
-    if (pos == std::string::npos) return "";
-    ++pos;
-  }
+  const File& f = files_[file];
+  if (line > f.lineStarts.size()) return "";
+  const std::string& text = f.text;
+  const size_t pos = f.lineStarts[line - 1];
   size_t end = text.find('\n', pos);
   if (end == std::string::npos) end = text.size();
   if (end > pos && text[end - 1] == '\r') --end;
@@ -72,6 +82,16 @@ std::string SourceManager::lineText(uint32_t file, uint32_t line) const {
 }
 
 void Diagnostics::error(Span span, std::string message, std::vector<std::string> notes) {
+  if (++errors_ > kMaxErrors) {
+    if (errors_ == kMaxErrors + 1) {
+      Diagnostic stop;
+      stop.severity = Severity::kNote;
+      stop.span = Span{kNoFile};
+      stop.message = "stopping after " + std::to_string(kMaxErrors) + " errors";
+      items_.push_back(std::move(stop));
+    }
+    return;
+  }
   Diagnostic d;
   d.severity = Severity::kError;
   d.span = span;
@@ -90,11 +110,14 @@ void Diagnostics::warning(Span span, std::string lint, std::string message, std:
   items_.push_back(std::move(d));
 }
 
-bool Diagnostics::hasErrors() const { return errorCount() > 0; }
+void Diagnostics::add(Diagnostic d) {
+  if (d.severity == Severity::kError) ++errors_;
+  items_.push_back(std::move(d));
+}
 
-size_t Diagnostics::errorCount() const {
-  return static_cast<size_t>(std::count_if(items_.begin(), items_.end(),
-                                           [](const Diagnostic& d) { return d.severity == Severity::kError; }));
+void Diagnostics::noteOnLastError(std::string note) {
+  if (errors_ > kMaxErrors || items_.empty() || items_.back().severity != Severity::kError) return;
+  items_.back().notes.push_back(std::move(note));
 }
 
 namespace {
@@ -139,6 +162,47 @@ void showControls(std::string& line) {
   line = std::move(shown);
 }
 
+// A message or note as printed: control characters escaped (`\n`, `\x1b`), so that one
+// diagnostic stays on its `file:line:col:` line and an escape cannot drive the terminal, and a
+// run of more than kMaxShownWord characters without a space (a generated name) cut to its start.
+// Paths are words too: the limit leaves them whole.
+constexpr size_t kMaxShownWord = 200;
+std::string shownText(const std::string& text) {
+  std::string out;
+  size_t word = 0;  // characters of the current run without a space
+  bool cut = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c == ' ') {
+      if (cut && text[i - 1] == '`') out += '`';  // the name's closing quote
+      word = 0;
+      cut = false;
+    } else if (!isContinuationByte(c) && ++word > kMaxShownWord) {
+      if (!cut) out += "...";
+      cut = true;
+    }
+    if (cut) {
+      if (i + 1 == text.size() && c == '`') out += '`';
+      continue;
+    }
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c < 0x20 || c == 0x7F) {
+      static const char kHex[] = "0123456789abcdef";
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string renderDiagnostic(const Diagnostic& d, const SourceManager& sources) {
@@ -153,7 +217,7 @@ std::string renderDiagnostic(const Diagnostic& d, const SourceManager& sources) 
   }
   out += severityName(d.severity);
   out += ": ";
-  out += d.message;
+  out += shownText(d.message);
   if (d.severity == Severity::kWarning && !d.lint.empty()) out += " [" + d.lint + "]";
   out += '\n';
 
@@ -190,7 +254,7 @@ std::string renderDiagnostic(const Diagnostic& d, const SourceManager& sources) 
   }
   for (const std::string& note : d.notes) {
     out += "  note: ";
-    out += note;
+    out += shownText(note);
     out += '\n';
   }
   return out;
@@ -203,7 +267,10 @@ std::string renderDiagnostics(const Diagnostics& diags, const SourceManager& sou
 }
 
 std::string suggestName(const std::string& name, const std::vector<std::string>& candidates) {
-  if (name.empty()) return "";
+  // A name this long is generated, not misspelt, and comparing it with every candidate would
+  // cost its length times theirs.
+  constexpr size_t kMaxSuggestedFor = 100;
+  if (name.empty() || name.size() > kMaxSuggestedFor) return "";
   // A difference of case alone is the likeliest slip: prefer it outright.
   const std::string lowered = lower(name);
   for (const std::string& c : candidates) {
@@ -218,7 +285,7 @@ std::string suggestName(const std::string& name, const std::vector<std::string>&
     // Cheap bound: the length difference alone is a lower bound on the distance.
     const size_t diff = c.size() > name.size() ? c.size() - name.size() : name.size() - c.size();
     if (diff > limit) continue;
-    const size_t dist = editDistance(name, c);
+    const size_t dist = editDistance(name, c, limit);
     if (dist < best) {
       best = dist;
       bestName = c;

@@ -35,6 +35,7 @@ class SourceManager {
   uint32_t add(std::string path, std::string text);
   const std::string& path(uint32_t file) const { return files_[file].path; }
   const std::string& text(uint32_t file) const { return files_[file].text; }
+  // The text of a 1-based line without its line break; "" past the end.
   std::string lineText(uint32_t file, uint32_t line) const;
   uint32_t count() const { return static_cast<uint32_t>(files_.size()); }
 
@@ -42,21 +43,36 @@ class SourceManager {
   struct File {
     std::string path;
     std::string text;
+    std::vector<size_t> lineStarts;  // offset of each line's first byte: a diagnostic's line at once
   };
   std::vector<File> files_;
 };
 
+// A compilation keeps at most this many errors: past it, a runaway input (thousands of bad
+// lines) costs no more, and one note says the rest were dropped.
+constexpr size_t kMaxErrors = 100;
+
 class Diagnostics {
  public:
+  // Kept only while fewer than kMaxErrors errors are; the first one dropped adds the note
+  // "stopping after N errors".
   void error(Span span, std::string message, std::vector<std::string> notes = {});
   void warning(Span span, std::string lint, std::string message, std::vector<std::string> notes = {});
-  void add(Diagnostic d) { items_.push_back(std::move(d)); }
-  bool hasErrors() const;
-  size_t errorCount() const;
+  // Keeps `d` whatever its severity (a copy of diagnostics already collected).
+  void add(Diagnostic d);
+  // Appends a note to the last error, when it is the one just reported: a stage that learns
+  // more about an error a nested check reported adds to it rather than reporting it twice.
+  void noteOnLastError(std::string note);
+  bool hasErrors() const { return errors_ > 0; }
+  // Every error reported, kept or dropped: a stage compares counts to learn whether it failed.
+  size_t errorCount() const { return errors_; }
+  // True once errors are being dropped: a stage can skip work (suggestions) no one will see.
+  bool full() const { return errors_ >= kMaxErrors; }
   const std::vector<Diagnostic>& items() const { return items_; }
 
  private:
   std::vector<Diagnostic> items_;
+  size_t errors_ = 0;
 };
 
 // `file:line:col: error: message`, then the source line and a caret under the span, then notes.

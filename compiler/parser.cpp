@@ -143,8 +143,9 @@ class ErrorListener : public antlr4::BaseErrorListener {
 
 class ParseState {
  public:
-  ParseState(Origin origin, const std::string& text, Diagnostics& diags, const ParseLimits& limits, Entry entry)
-      : origin_(origin), text_(text), diags_(diags), limits_(limits), entry_(entry) {
+  ParseState(Origin origin, const std::string& text, Diagnostics& diags, const ParseLimits& limits, Entry entry,
+             int spentSyntaxErrors)
+      : origin_(origin), text_(text), diags_(diags), limits_(limits), entry_(entry), syntaxErrors_(spentSyntaxErrors) {
     // Code points per line, for spans that run past their first line.
     uint32_t n = 0;
     for (char c : text_) {
@@ -163,6 +164,12 @@ class ParseState {
   Diagnostics& diags() { return diags_; }
   Entry entry() const { return entry_; }
   int syntaxErrors() const { return syntaxErrors_; }
+  // The errors of a message hole, parsed apart, count against this unit's budget: past it, the
+  // unit is abandoned like one with too many errors of its own.
+  void spendSyntaxErrors(int total) {
+    syntaxErrors_ = total;
+    if (syntaxErrors_ >= std::max(1, limits_.maxSyntaxErrors)) throw TooManySyntaxErrors{};
+  }
   void setTokens(antlr4::CommonTokenStream* tokens) { tokens_ = tokens; }
   antlr4::CommonTokenStream* tokens() const { return tokens_; }
 
@@ -550,6 +557,18 @@ void ErrorListener::syntaxError(antlr4::Recognizer*, Token* offendingSymbol, siz
   state_.syntaxError(span, text);
 }
 
+// What run() (the boundary with ANTLR, at the end of the file) gives.
+struct Result {
+  std::unique_ptr<ast::Unit> unit;
+  ExprPtr expr;
+  int syntaxErrors = 0;  // with those spent before, see run()
+};
+
+// `spentSyntaxErrors`: reported already by the unit a message hole is in, so that the unit and
+// its holes share one budget of ParseLimits::maxSyntaxErrors.
+Result run(Entry entry, Origin origin, const std::string& text, Diagnostics& diags, const ParseLimits& limits,
+           int spentSyntaxErrors);
+
 // ---------------------------------------------------------------------------------------------
 // Parse tree -> AST
 
@@ -766,8 +785,10 @@ ast::MessageTemplate Converter::message(G::MessageContext* ctx) {
       flush();
       const Span at = s_.at(line, colOf(i + 1));
       ast::MessagePiece p;
-      // On failure parseExpression has reported why, and the error drops the whole unit.
-      p.expr = parseExpression(at.file, hole, at.line, at.col, s_.diags(), s_.limits());
+      // On failure run() has reported why, and the error drops the whole unit.
+      Result parsed = run(Entry::kExpr, Origin{at.file, at.line, at.col}, hole, s_.diags(), s_.limits(), s_.syntaxErrors());
+      s_.spendSyntaxErrors(parsed.syntaxErrors);
+      p.expr = std::move(parsed.expr);
       m.pieces.push_back(std::move(p));
     }
     i = j + 1;
@@ -1403,20 +1424,20 @@ std::unique_ptr<ast::Unit> Converter::unit(G::FileContext* ctx) {
 // ---------------------------------------------------------------------------------------------
 // The boundary: everything ANTLR does happens inside run(), and nothing it throws gets out.
 
-struct Result {
-  std::unique_ptr<ast::Unit> unit;
-  ExprPtr expr;
-};
-
-Result run(Entry entry, Origin origin, const std::string& text, Diagnostics& diags, const ParseLimits& limits) {
+Result run(Entry entry, Origin origin, const std::string& text, Diagnostics& diags, const ParseLimits& limits,
+           int spentSyntaxErrors) {
   Result result;
   const size_t errorsBefore = diags.errorCount();
-  ParseState state(origin, text, diags, limits, entry);
+  ParseState state(origin, text, diags, limits, entry, spentSyntaxErrors);
+  auto finish = [&]() -> Result {
+    result.syntaxErrors = state.syntaxErrors();
+    return std::move(result);
+  };
 
   if (text.size() > limits.maxBytes) {
-    state.error(state.at(1, 0), "the file is too large (" + std::to_string(text.size()) + " bytes; the limit is " +
-                                    std::to_string(limits.maxBytes) + ")");
-    return result;
+    // Not the size: the driver reads no more than the limit and a byte.
+    state.error(state.at(1, 0), "the file is too large (more than " + std::to_string(limits.maxBytes) + " bytes)");
+    return finish();
   }
   // ANTLR's converter throws on bad UTF-8: a diagnostic at the byte is better.
   const size_t bad = firstInvalidUtf8(text);
@@ -1432,7 +1453,7 @@ Result run(Entry entry, Origin origin, const std::string& text, Diagnostics& dia
     std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned>(static_cast<unsigned char>(text[bad])));
     state.error(state.at(line, codePoints(std::string_view(text).substr(lineStart, bad - lineStart))),
                 std::string("invalid UTF-8 (byte ") + hex + "): source files must be UTF-8 text");
-    return result;
+    return finish();
   }
 
   try {
@@ -1451,7 +1472,7 @@ Result run(Entry entry, Origin origin, const std::string& text, Diagnostics& dia
     antlr4::CommonTokenStream tokens(&lexer);
     tokens.fill();
     state.setTokens(&tokens);
-    if (!state.preScanNesting()) return result;
+    if (!state.preScanNesting()) return finish();
 
     // Two stages, as ANTLR recommends: SLL prediction is several times faster and, when it
     // succeeds, gives the tree LL would. Only input it cannot parse (usually input with
@@ -1498,7 +1519,7 @@ Result run(Entry entry, Origin origin, const std::string& text, Diagnostics& dia
     result.unit.reset();
     result.expr.reset();
   }
-  return result;
+  return finish();
 }
 
 }  // namespace
@@ -1509,13 +1530,13 @@ std::unique_ptr<ast::Unit> parseUnit(uint32_t file, const SourceManager& sources
     diags.error(Span{}, "internal error: no source file " + std::to_string(file));
     return nullptr;
   }
-  return run(Entry::kFile, Origin{file, 1, 1}, sources.text(file), diags, limits).unit;
+  return run(Entry::kFile, Origin{file, 1, 1}, sources.text(file), diags, limits, 0).unit;
 }
 
 ExprPtr parseExpression(uint32_t file, const std::string& text, uint32_t line, uint32_t col, Diagnostics& diags,
                         const ParseLimits& limits) {
   return run(Entry::kExpr, Origin{file, std::max<uint32_t>(line, 1), std::max<uint32_t>(col, 1)}, text, diags,
-             limits)
+             limits, 0)
       .expr;
 }
 

@@ -60,8 +60,12 @@ ValueKind valueKindOf(TypeKind k) {
     case TypeKind::kGroup: return ValueKind::kGroup;
     case TypeKind::kList: return ValueKind::kList;
     case TypeKind::kRecord: return ValueKind::kRecord;
-    default: return ValueKind::kInt;
+    // No value has these: kIter, which no typed expression has either, so that an error or a
+    // module name never passes for an integer (a builtin's argument).
+    case TypeKind::kError:
+    case TypeKind::kModule: return ValueKind::kIter;
   }
+  return ValueKind::kIter;
 }
 
 static TypeKind typeKindOf(ValueKind k) {

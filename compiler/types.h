@@ -50,7 +50,7 @@ struct Type {
 bool sameType(const Type& a, const Type& b);  // ignoring optionality and enum restriction
 // `integer`, `optional decimal`, `list of string`, `Line` (needs the schema for record names)
 std::string typeName(const Type& t, const Schema& schema);
-ValueKind valueKindOf(TypeKind k);  // kList -> ValueKind::kList, etc.
+ValueKind valueKindOf(TypeKind k);  // kList -> ValueKind::kList, etc.; kError, kModule -> kIter
 // The checker's type for a schema field (optional when the field is optional).
 Type typeOfField(const SchemaField& f);
 

@@ -214,7 +214,9 @@ name
 DATE    : [0-9] [0-9] [0-9] [0-9] '-' [0-9] [0-9] '-' [0-9] [0-9] ;
 DECIMAL : [0-9]+ '.' [0-9]+ ;
 INT     : [0-9]+ ;
-STRING  : '"' (~["\\\r\n] | '\\' .)* '"' ;
+// A backslash escapes any character but a line break: a string ends on its line, and one
+// that does not is reported as unterminated.
+STRING  : '"' (~["\\\r\n] | '\\' ~[\r\n])* '"' ;
 IDENT   : [a-zA-Z_] [a-zA-Z_0-9]* ;
 
 LINE_COMMENT : '//' ~[\r\n]* -> channel(HIDDEN) ;
