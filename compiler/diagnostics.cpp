@@ -218,7 +218,7 @@ std::string renderDiagnostic(const Diagnostic& d, const SourceManager& sources) 
   out += severityName(d.severity);
   out += ": ";
   out += shownText(d.message);
-  if (d.severity == Severity::kWarning && !d.lint.empty()) out += " [" + d.lint + "]";
+  if (!d.lint.empty()) out += " [" + d.lint + "]";  // a lint's name, also when --werror made it an error
   out += '\n';
 
   if (haveFile && d.span.line > 0) {

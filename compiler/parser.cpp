@@ -1219,7 +1219,12 @@ std::unique_ptr<ast::RuleDecl> Converter::rule(G::RuleDeclContext* ctx) {
       cl.outcome.carcSpan = s_.spanOf(c->carc());
       cl.percent = number(c->number());
       cl.expr = expr(c->expr(), 1);
-      if (c->message()) cl.outcome.message = message(c->message());
+      if (c->message()) {
+        // The decision reports an adjustment by rule, group, CARC and percent (decision.md): a
+        // message would be computed and never shown.
+        s_.error(s_.spanOf(c->message()), "an adjustment has no message: the decision reports its rule, group, CARC and percent",
+                 {"remove the message; a comment (`// ...`) can say why the adjustment applies"});
+      }
       r->clauses.push_back(std::move(cl));
     } else {
       throw MalformedTree{};

@@ -63,4 +63,16 @@ expect_rc 0 "check: the policy pack"
 run check --werror "$POLICIES"
 expect_rc 0 "check --werror: the policy pack"
 
+# --werror keeps the lint's name on the error it makes of a warning (CI output named no lint).
+printf 'policy p version "1"\n  line of business "commercial"\n  governs lines where line.hcpcs = "J9027"\nrule R "r"\n  require line.units > 0 else deny CO 50\n' >"$TMP/nomessage.ppl"
+run check --werror "$TMP/nomessage.ppl"
+expect_rc 1 "check --werror: a warning"
+expect_stderr 'nomessage\.ppl:5:[0-9]+: error: rule `R` fails without a message: .* \[missing-message\]$' "check --werror: the lint named"
+
+# An adjustment's message would never be shown: an error at the message.
+printf 'policy p version "1"\n  line of business "commercial"\n  governs lines where line.hcpcs = "J9027"\nrule R "r"\n  adjust CO 45 by 20%% when line.units > 1 "twenty off"\n' >"$TMP/adjustmessage.ppl"
+run check "$TMP/adjustmessage.ppl"
+expect_rc 1 "check: a message on an adjustment"
+expect_stderr 'adjustmessage\.ppl:5:43: error: an adjustment has no message' "check: a message on an adjustment, at the message"
+
 finish
