@@ -93,6 +93,7 @@ struct Expr {
   Type literalType;
   Value literal;           // not for strings: the parser leaves literal.s empty
   std::string text;        // kLiteral strings (unescaped): read the string from here
+  std::string qualifier;   // kCall: the module named before a define (`pa.covers(a)`), or empty
 
   // Set by the checker
   Type type;

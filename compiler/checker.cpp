@@ -910,7 +910,22 @@ Type Checker::checkBinary(Expr& e, Ctx& c) {
 Type Checker::checkCall(Expr& e, Ctx& c) {
   Entity ent{Entity::Kind::kConst};
   std::vector<Type> argTypes;
-  if (lookup(c.unit, e.name, e.span, ent, true) && ent.kind == Entity::Kind::kDefine) {
+  if (!e.qualifier.empty()) {
+    // `pa.covers(a)`: a define of a used module, named through the module (when two modules
+    // declare the name, this is the only way to call it).
+    Entity module{Entity::Kind::kConst};
+    if (!lookup(c.unit, e.qualifier, e.span, module, true) || module.kind != Entity::Kind::kModule) {
+      return error(e.span, fmt::format("`{}` is not a module this file uses", e.qualifier));
+    }
+    auto& theirs = own_[module.module];
+    auto it = theirs.find(e.name);
+    if (it == theirs.end() || it->second.kind != Entity::Kind::kDefine) {
+      return error(e.span, fmt::format("module `{}` declares no define `{}`", module.module->name, e.name));
+    }
+    ent = it->second;
+  }
+  if ((ent.kind == Entity::Kind::kDefine || lookup(c.unit, e.name, e.span, ent, true)) &&
+      ent.kind == Entity::Kind::kDefine) {
     DefineDecl& d = *ent.defineDecl;
     checkDefine(d);
     if (d.params.size() != e.kids.size()) {

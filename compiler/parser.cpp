@@ -920,7 +920,8 @@ ExprPtr Converter::primary(G::PrimaryContext* ctx, int depth) {
   }
   if (auto* c = dynamic_cast<G::CallPrimaryContext*>(ctx)) {
     auto e = make(ExprKind::kCall, ctx);
-    e->name = need(c->IDENT())->getText();
+    e->name = need(c->IDENT().back())->getText();
+    if (c->module) e->qualifier = c->module->getText();
     for (G::ExprContext* a : c->expr()) e->kids.push_back(expr(a, depth + 1));
     return e;
   }

@@ -177,7 +177,7 @@ bound
 
 primary
     : literal                                                  # literalPrimary
-    | IDENT '(' (expr (',' expr)*)? ')'                        # callPrimary
+    | (module=IDENT '.')? IDENT '(' (expr (',' expr)*)? ')'    # callPrimary
     | varName                                                  # namePrimary
     | '(' expr ')'                                             # parenPrimary
     | '{' (expr (',' expr)*)? '}'                              # setPrimary

@@ -87,6 +87,16 @@ run eval "$POLICIES" "$ndc_missing"
 expect_rc 0 "claim without an NDC"
 expect_stdout '"message": "the NDC of line 1 is missing, not 00024582411"' "claim without an NDC: message"
 
+# A define called through its module's name is that module's define, where two modules declare
+# one name: mb.f(8) = 10 fails `< 10`, and the message shows ma.f(8) = 9.
+mkdir -p "$TMP/qualified"
+printf 'module ma\ndefine f(x: decimal) = x + 1\n' >"$TMP/qualified/ma.ppl"
+printf 'module mb\ndefine f(x: decimal) = x + 2\n' >"$TMP/qualified/mb.ppl"
+printf 'policy p version "1"\n  line of business "commercial"\n  governs lines where line.hcpcs = "J9027"\nuse ma\nuse mb\nrule R "r"\n  require mb.f(line.units - 32) < 10 else deny CO 151 "over: {ma.f(line.units - 32)}"\n' >"$TMP/qualified/p.ppl"
+run eval "$TMP/qualified" "$approve"
+expect_rc 0 "a define called through its module"
+expect_stdout '"message": "over: 9"' "a define called through its module: each module's own"
+
 run eval --format=table "$POLICIES" "$approve" "$waste"
 expect_rc 0 "table"
 check "table: a header and one row per claim" test "$(wc -l <"$OUT")" = 3

@@ -568,3 +568,25 @@ TEST_CASE("two policies for one line of business are an error at the one that wo
   CHECK(apart.ok);
   CHECK(apart.diagnostics.empty());
 }
+
+TEST_CASE("a define is called through its module's name, the one way when two modules declare it", "[checker]") {
+  const std::string ma = "module ma\ndefine f(x: decimal) = x + 1\n";
+  const std::string mb = "module mb\ndefine f(x: decimal) = x + 2\n";
+  auto policy = [](const std::string& condition) {
+    return std::string(kHeader) + "use ma\nuse mb\nrule R \"r\"\n  require " + condition +
+           " else deny CO 151 \"m\"\n";
+  };
+  Compiled qualified = compileFiles({{"ma.ppl", ma}, {"mb.ppl", mb}, {"p.ppl", policy("mb.f(line.units) < ma.f(10)")}});
+  INFO(qualified.diagnostics);
+  CHECK(qualified.ok);
+  CHECK(qualified.diagnostics.empty());
+
+  Compiled bare = compileFiles({{"ma.ppl", ma}, {"mb.ppl", mb}, {"p.ppl", policy("f(line.units) < 10")}});
+  CHECK(bare.diagnostics.find("`f` is declared by both `ma` and `mb`: qualify it as `mb.f`") != std::string::npos);
+
+  Compiled unknown = compileFiles({{"ma.ppl", ma}, {"mb.ppl", mb}, {"p.ppl", policy("mc.f(line.units) < 10")}});
+  CHECK(unknown.diagnostics.rfind("./p.ppl:7:11: error: `mc` is not a module this file uses\n", 0) == 0);
+
+  Compiled missing = compileFiles({{"ma.ppl", ma}, {"mb.ppl", mb}, {"p.ppl", policy("mb.g(line.units) < 10")}});
+  CHECK(missing.diagnostics.rfind("./p.ppl:7:11: error: module `mb` declares no define `g`\n", 0) == 0);
+}
