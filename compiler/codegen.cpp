@@ -148,7 +148,9 @@ class Generator {
     return static_cast<uint32_t>(out_.chunks.size() - 1);
   }
   uint32_t predicateChunk(const std::string& name, const std::function<void(uint8_t)>& body);
+  void governedJumps(uint8_t scratch, std::vector<uint32_t>& no);
   void governed(uint8_t target);
+  uint32_t governedChunk(const std::string& name);
   void rule(const RuleDecl& r, RuleInfo& info);
   // Once a chunk is complete: a jump to a JMP goes to where that JMP goes, and a JMP to PASS
   // or SKIP becomes that instruction (one dispatch less on those paths). Jumps still go
@@ -299,32 +301,62 @@ uint32_t Generator::predicateChunk(const std::string& name, const std::function<
   return idx;
 }
 
-// The policy's `governs` condition and effective dates, for the line in lineReg_.
-void Generator::governed(uint8_t target) {
+// The policy's `governs` condition and effective dates, for the line in lineReg_, as jumps: falls
+// through when they hold, else jumps (appended to `no`). As jumps, the fusion pass makes each
+// test one field test (`line.hcpcs = cabazitaxel`, the date against the effective bound).
+void Generator::governedJumps(uint8_t scratch, std::vector<uint32_t>& no) {
   const Unit& unit = *policy_->unit;
   span_ = unit.governs ? unit.governs->span : unit.nameSpan;
+  const Span span = span_;
   int mark = top_;
-  if (unit.governs) {
-    expr(*unit.governs, target);
-  } else {
-    emit(Opcode::LOADBOOL, target, 1);
-  }
-  std::vector<uint32_t> exits;
-  exits.push_back(emit(Opcode::JMPIFNOT, target, 0));
+  if (unit.governs) jumpIf(*unit.governs, false, scratch, no);
+  span_ = span;
+  if (policy_->effectiveFrom == INT32_MIN && policy_->effectiveThrough == INT32_MAX) return;
   uint8_t dos = alloc();
   emit(Opcode::FIELD, dos, lineReg_, slotOf(checked_.lineRecord, checked_.serviceDateField), checked_.lineRecord);
   uint8_t bound = alloc();
   if (policy_->effectiveFrom != INT32_MIN) {
     emit(Opcode::LOADK, bound, intConstant(ValueKind::kDate, policy_->effectiveFrom));
-    emit(Opcode::LEI, target, bound, dos);
-    if (policy_->effectiveThrough != INT32_MAX) exits.push_back(emit(Opcode::JMPIFNOT, target, 0));
+    emit(Opcode::LEI, scratch, bound, dos);
+    no.push_back(emit(Opcode::JMPIFNOT, scratch, 0));
   }
   if (policy_->effectiveThrough != INT32_MAX) {
     emit(Opcode::LOADK, bound, intConstant(ValueKind::kDate, policy_->effectiveThrough));
-    emit(Opcode::LEI, target, dos, bound);
+    emit(Opcode::LEI, scratch, dos, bound);
+    no.push_back(emit(Opcode::JMPIFNOT, scratch, 0));
   }
-  for (uint32_t j : exits) patchB(j, here());
   freeTo(mark);
+}
+
+// The same as a value, in target.
+void Generator::governed(uint8_t target) {
+  std::vector<uint32_t> no;
+  governedJumps(target, no);
+  emit(Opcode::LOADBOOL, target, 1);
+  const uint32_t done = emit(Opcode::JMP, 0, 0);
+  for (uint32_t j : no) patchB(j, here());
+  emit(Opcode::LOADBOOL, target, 0);
+  patchB(done, here());
+}
+
+// The governed chunk: each way out returns its answer, rather than a value that one RETBOOL
+// returns (one dispatch less a governed line).
+uint32_t Generator::governedChunk(const std::string& name) {
+  uint32_t idx = beginChunk(name);
+  inGovernedChunk_ = true;
+  uint8_t r = alloc();
+  std::vector<uint32_t> no;
+  governedJumps(r, no);
+  emit(Opcode::LOADBOOL, r, 1);
+  emit(Opcode::RETBOOL, r);
+  if (!no.empty()) {
+    for (uint32_t j : no) patchB(j, here());
+    emit(Opcode::LOADBOOL, r, 0);
+    emit(Opcode::RETBOOL, r);
+  }
+  threadJumps();
+  fuseFieldTests(*chunk_);
+  return idx;
 }
 
 void Generator::name(const Expr& e, uint8_t target) {
@@ -1153,10 +1185,7 @@ void Generator::policy(const CheckedPolicy& p) {
   info.linesOfBusiness = p.linesOfBusiness;
   info.effectiveFrom = p.effectiveFrom;
   info.effectiveThrough = p.effectiveThrough;
-  info.governedChunk = predicateChunk("governed " + p.id, [&](uint8_t r) {
-    inGovernedChunk_ = true;
-    governed(r);
-  });
+  info.governedChunk = governedChunk("governed " + p.id);
   for (const PhasedClass& pc : p.phasedClasses) {
     LineClass lc;
     lc.name = pc.decl->name;

@@ -1102,9 +1102,11 @@ std::string Decimal::toString() const {
   return std::string(buf, static_cast<size_t>(n));
 }
 
-int compare(const Decimal& a, const Decimal& b) { return DecimalOps::compare(a, b); }
+namespace decimal_detail {
+int compareOther(const Decimal& a, const Decimal& b) { return DecimalOps::compare(a, b); }
+DecimalStatus addOther(const Decimal& a, const Decimal& b, Decimal& out) { return DecimalOps::add(a, b, out); }
+}  // namespace decimal_detail
 
-DecimalStatus add(const Decimal& a, const Decimal& b, Decimal& out) { return DecimalOps::add(a, b, out); }
 DecimalStatus sub(const Decimal& a, const Decimal& b, Decimal& out) {
   return DecimalOps::add(a, DecimalOps::neg(b), out);
 }

@@ -156,6 +156,70 @@ TEST_CASE("decimal fast paths: every operation agrees with the general code", "[
   }
 }
 
+TEST_CASE("decimal fast paths: the inline compare and add agree with the general code", "[decimal]") {
+  // decimal.h decides compare() for one exponent and add() for a zero operand or int64
+  // coefficients with one exponent inline: pairs drawn to land there (and just beside it: a sum
+  // that ends in zeros, overflows int64 or sits at the top exponents), both signs, every length.
+  RandomDecimals random(20261128);
+  auto withExponent = [&](const Decimal& d, int exp) {
+    Decimal out;
+    const std::string text = d.toString();
+    std::string digits;
+    for (const char c : text) {
+      if (c >= '0' && c <= '9') digits += c;
+    }
+    const size_t first = digits.find_first_not_of('0');
+    digits = first == std::string::npos ? "0" : digits.substr(first);
+    while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
+    if (!Decimal::parse((d.isNegative() ? "-" : "") + digits + "e" + std::to_string(exp), out)) return Decimal();
+    return out;
+  };
+  for (int i = 0; i < 300000; ++i) {
+    const int exp = random.below(4) == 0 ? Decimal::kMaxIntegerDigits - 22 + static_cast<int>(random.below(8))
+                                         : static_cast<int>(random.below(30)) - 20;
+    Decimal a = withExponent(random.value(exp), exp), b = withExponent(random.value(exp), exp);
+    switch (random.below(6)) {
+      case 0: a = Decimal(); break;
+      case 1: b = Decimal(); break;
+      case 2: {  // b := 10 - a's last digit, so that the sum ends in 0
+        Decimal ten, sum;
+        if (Decimal::parse("1e" + std::to_string(exp + 1), ten) && ppl::sub(ten, a, sum) == DecimalStatus::kOk) {
+          b = sum;
+        }
+        break;
+      }
+      default: break;
+    }
+    const std::string operands = bits(a) + ", " + bits(b);
+    {
+      INFO("compare of " << operands);
+      REQUIRE(ppl::compare(a, b) == general::compare(a, b));
+      REQUIRE(ppl::compare(b, a) == general::compare(b, a));
+      REQUIRE(ppl::compare(a, a) == 0);
+    }
+    sameResult("add", [&](Decimal& o) { return ppl::add(a, b, o); }, [&](Decimal& o) { return general::add(a, b, o); },
+               operands);
+    sameResult("add b, a", [&](Decimal& o) { return ppl::add(b, a, o); },
+               [&](Decimal& o) { return general::add(b, a, o); }, operands);
+    // The result may be an operand.
+    Decimal inPlace = a;
+    Decimal expected;
+    const DecimalStatus s = general::add(a, b, expected);
+    if (ppl::add(inPlace, b, inPlace) == DecimalStatus::kOk) {
+      REQUIRE(s == DecimalStatus::kOk);
+      REQUIRE(bits(inPlace) == bits(expected));
+    }
+  }
+  // Beside the int64 limit: 2^63 - 1 is odd, so the sum is tested before it ends in a zero.
+  Decimal max, one, out, expected;
+  REQUIRE(Decimal::parse("9223372036854775807", max));
+  REQUIRE(Decimal::parse("1", one));
+  REQUIRE(ppl::add(max, one, out) == general::add(max, one, expected));
+  REQUIRE(bits(out) == bits(expected));
+  REQUIRE(ppl::add(ppl::neg(max), ppl::neg(one), out) == general::add(ppl::neg(max), ppl::neg(one), expected));
+  REQUIRE(bits(out) == bits(expected));
+}
+
 TEST_CASE("decimal fast paths: claim-sized arithmetic agrees with the general code", "[decimal]") {
   // Units, heights, weights and money: at most 9 integer and 6 fraction digits, the
   // body-surface-area chain included.
