@@ -229,8 +229,14 @@ struct Generator {
     }
     out << "  p += lead;\n"
         << "  if (*p != '}') return nullptr;  // a key out of order, unknown, repeated, or spaced\n";
-    if (defaulted) {
-      out << "  if (missing && !(rec = generatedDefaults(" << r << ", base, depth, missing))) return nullptr;\n";
+    if (defaulted) {  // in field order, as fastFinish writes them (a record's default is laid out here)
+      out << "  if (missing) {\n";
+      for (size_t k = 0; k < rec.fields.size(); ++k) {
+        if (!rec.fields[k].hasDefault) continue;
+        out << "    if ((missing & uint64_t{1} << " << k << ") && !generatedDefault<" << fieldEntry[r][k]
+            << ">(rec, base, depth)) return nullptr;\n";
+      }
+      out << "  }\n";
     }
     for (const SchemaField& f : rec.fields) {
       if (f.notBefore < 0) continue;

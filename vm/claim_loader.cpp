@@ -2234,15 +2234,21 @@ struct ClaimLoader::Impl {
     return p;
   }
 
-  // The defaults of the absent fields `missing` (bits by field index) of the record of index
-  // `record` at `base`, as fastFinish writes them: its first slot, or null when one fails.
-  PPL_NOINLINE Value* generatedDefaults(uint32_t record, uint32_t base, int depth, uint64_t missing) {
-    Value* slots = facts->slots.data() + base;
-    const RecordPlan& rp = recordPlans[record];
-    for (; missing != 0; missing &= missing - 1) {
-      if (!(slots = fastDefault(rp.first[__builtin_ctzll(missing)], base, depth))) return nullptr;
+  // The default of the absent field of kGeneratedFields[I] written into its slot, as fastDefault
+  // writes it (a list's and a scalar's here, a record's by fastDefault); `rec` follows the slots
+  // if they move. False when it fails.
+  template <size_t I>
+  PPL_ALWAYS_INLINE bool generatedDefault(Value*& rec, uint32_t base, int depth) {
+    constexpr const GeneratedField& g = kGeneratedFields[I];
+    if constexpr (g.op == FastOp::kList) {
+      setList(rec[g.slot], static_cast<uint32_t>(facts->elems.size()), 0);
+      return true;
+    } else if constexpr (g.op == FastOp::kRecord) {
+      return (rec = fastDefault(GeneratedPlan<I>{*this}.runtime(), base, depth)) != nullptr;
+    } else {
+      rec[g.slot] = GeneratedPlan<I>{*this}.runtime().field->defaultValue;
+      return true;
     }
-    return slots;
   }
 
   // Dates out of order: fastFinish's `not before` check.
