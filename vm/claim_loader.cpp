@@ -2148,6 +2148,20 @@ struct ClaimLoader::Impl {
     return fastScalar(at + g.keyLength, GeneratedPlan<I>{*this}, g.op, false, rec[g.slot]);
   }
 
+  // The next `count` elements of Facts::elems for the generated reader, which holds elems at
+  // elemsHeld (whatever the last claim left, grown when full) and cuts them to elemsUsed at the
+  // end: no emplace_back or insert call per element or list.
+  PPL_ALWAYS_INLINE Value* generatedElements(uint32_t count) {
+    if (elemsHeld - elemsUsed < count) growElements(count);
+    Value* const at = facts->elems.data() + elemsUsed;
+    elemsUsed += count;
+    return at;
+  }
+  PPL_NOINLINE void growElements(uint32_t count) {
+    facts->elems.resize(size_t{elemsUsed} + count + 16);
+    elemsHeld = static_cast<uint32_t>(facts->elems.size());
+  }
+
   // newRecord for a generated reader, its size a constant.
   PPL_ALWAYS_INLINE uint32_t generatedNewRecord(uint32_t slotCount, uint32_t ordinal) {
     const uint32_t base = slotsUsed;
@@ -2180,8 +2194,7 @@ struct ClaimLoader::Impl {
     const char* p = at + g.keyLength;
     if (*p != '[') return nullptr;
     ++p;
-    std::vector<Value>& elems = facts->elems;
-    uint32_t begin = static_cast<uint32_t>(elems.size());  // a leaf's; another's is known at its end
+    uint32_t begin = elemsUsed;  // a leaf's; another's is known at its end
     std::vector<Value>& items = listScratch[depth + 1];
     Value* scratch = items.data();
     uint32_t capacity = static_cast<uint32_t>(items.size());
@@ -2193,7 +2206,7 @@ struct ClaimLoader::Impl {
         if (count == kMaxListElements) return nullptr;
         Value* element;
         if constexpr (g.leafList) {
-          element = &elems.emplace_back();
+          element = generatedElements(1);
         } else {
           if (count == capacity) {
             items.resize(std::max<size_t>(16, 2 * items.size()));
@@ -2223,11 +2236,11 @@ struct ClaimLoader::Impl {
     }
     if (g.nonEmpty && count == 0) return nullptr;
     if constexpr (!g.leafList) {
-      begin = static_cast<uint32_t>(elems.size());  // after the lists inside its elements
-      elems.insert(elems.end(), scratch, scratch + count);
+      begin = elemsUsed;  // after the lists inside its elements
+      std::copy(scratch, scratch + count, generatedElements(count));
     }
     if constexpr (g.unique) {
-      if (fastRepeats(*runtimePlan(GeneratedPlan<I>{*this}).field, elems.data() + begin, count)) return nullptr;
+      if (fastRepeats(*runtimePlan(GeneratedPlan<I>{*this}).field, facts->elems.data() + begin, count)) return nullptr;
     }
     rec = facts->slots.data() + base;
     setList(rec[g.slot], begin, count);
@@ -2241,10 +2254,13 @@ struct ClaimLoader::Impl {
   PPL_ALWAYS_INLINE bool generatedDefault(Value*& rec, uint32_t base, int depth) {
     constexpr const GeneratedField& g = kGeneratedFields[I];
     if constexpr (g.op == FastOp::kList) {
-      setList(rec[g.slot], static_cast<uint32_t>(facts->elems.size()), 0);
+      setList(rec[g.slot], elemsUsed, 0);
       return true;
     } else if constexpr (g.op == FastOp::kRecord) {
-      return (rec = fastDefault(GeneratedPlan<I>{*this}.runtime(), base, depth)) != nullptr;
+      facts->elems.resize(elemsUsed);  // fillDefaults begins empty lists at elems.size()
+      rec = fastDefault(GeneratedPlan<I>{*this}.runtime(), base, depth);
+      elemsHeld = static_cast<uint32_t>(facts->elems.size());
+      return rec != nullptr;
     } else {
       rec[g.slot] = GeneratedPlan<I>{*this}.runtime().field->defaultValue;
       return true;
@@ -2308,9 +2324,18 @@ struct ClaimLoader::Impl {
     const RecordPlan& rp = recordPlans[schema.root];
     uint32_t root = fastNewRecord(rp, 0);
     uint64_t seen;
-    const char* end = generatedFits ? generatedRoot(p + 1, root, seen) : straightObject(p + 1, &rp, root, seen);
+    const char* end;
+    if (generatedFits) {
+      elemsUsed = 0;
+      elemsHeld = static_cast<uint32_t>(facts->elems.size());
+      if ((end = generatedRoot(p + 1, root, seen))) facts->elems.resize(elemsUsed);  // only ever shrinks here
+    } else {
+      facts->elems.clear();
+      end = straightObject(p + 1, &rp, root, seen);
+    }
     if (!end) {
-      forgetLoad(/*keepSlots=*/true);  // nothing of the straight reader's attempt may show
+      forgetLoad(/*keepSlots=*/true);  // nothing of the first reader's attempt may show
+      facts->elems.clear();
       root = fastNewRecord(rp, 0);
       if (!(end = fastObject(p + 1, rp, root, 0, seen))) return false;
     }
@@ -2380,11 +2405,14 @@ struct ClaimLoader::Impl {
   }
 
   // Clears what a load leaves behind: facts, error, path, claim id.
-  // `keepSlots`: leave Facts::slots as it is, for the fast path to write over.
+  // `keepSlots`: leave Facts::slots and Facts::elems as they are, for the fast path to write
+  // over (the generated reader writes over elems; the others start them empty).
   void forgetLoad(bool keepSlots = false) {
-    if (!keepSlots) facts->slots.clear();
+    if (!keepSlots) {
+      facts->slots.clear();
+      facts->elems.clear();
+    }
     slotsHeld = facts->slots.size();
-    facts->elems.clear();
     slotsUsed = 0;
     error->path.clear();
     error->message.clear();
@@ -2451,6 +2479,9 @@ struct ClaimLoader::Impl {
   mutable std::string unknownClosers;
   uint32_t slotsUsed = 0;  // the records laid out so far take Facts::slots[0, slotsUsed)
   size_t slotsHeld = 0;    // Facts::slots.size() during a load: one load, not two and a shift
+  // The generated reader's elements take Facts::elems[0, elemsUsed) of the elemsHeld it holds.
+  uint32_t elemsUsed = 0;
+  uint32_t elemsHeld = 0;
   // Fields met: for the open object at depth d, a bit per field in the seenWordsPerObject
   // words from d * seenWordsPerObject (depth never passes kMaxDepth).
   std::vector<uint64_t> seenWords;
