@@ -143,6 +143,9 @@ struct Generator {
         const std::string elemOp = f.type.kind == ValueKind::kList ? opFor(schema, f, f.type.elemKind) : "kRecord";
         const int notBeforeSlot = f.notBefore >= 0 ? static_cast<int>(rec.fields[f.notBefore].slot) : -1;
         const bool isEnum = f.type.enumIndex >= 0;
+        const SchemaField* key = f.uniqueBy >= 0 ? &schema.records[f.type.record].fields[f.uniqueBy] : nullptr;
+        const bool pairwise = key && (key->type.kind == ValueKind::kInt || key->type.kind == ValueKind::kDate ||
+                                      key->type.kind == ValueKind::kBool);
         out << "    {" << r << ", " << k << ", " << literal(",\"" + f.name + "\":") << ", " << f.name.size() + 4 << ", "
             << f.slot << ", FastOp::" << opFor(schema, f, f.type.kind) << ", FastOp::" << elemOp
             << ", MinCheck::" << minCheck << ", ";
@@ -155,7 +158,8 @@ struct Generator {
             << fixedFormatLength(f.type.format) << ", " << (leafList ? "true" : "false") << ", "
             << (f.optional ? "true" : "false") << ", " << (f.hasDefault ? "true" : "false") << ", "
             << (hasChild ? static_cast<int>(f.type.record) : -1) << ", " << notBeforeSlot << ", "
-            << (f.uniqueBy >= 0 ? "true" : "false") << ", " << (isEnum ? f.type.enumIndex : -1) << ", "
+            << (key ? "true" : "false") << ", " << (key ? static_cast<int>(key->slot) : -1) << ", "
+            << (pairwise ? "true" : "false") << ", " << (isEnum ? f.type.enumIndex : -1) << ", "
             << (isEnum ? enumBegin[f.type.enumIndex] : 0) << ", "
             << (isEnum ? schema.enums[f.type.enumIndex].size() : 0) << "},  // " << f.name << "\n";
       }

@@ -1312,6 +1312,13 @@ struct ClaimLoader::Impl {
     return p + word.size();
   }
 
+  // The four bytes at `p` as a word (a compare against a literal's folds to a constant).
+  PPL_ALWAYS_INLINE static uint32_t wordAt(const char* p) {
+    uint32_t word;
+    std::memcpy(&word, p, sizeof word);
+    return word;
+  }
+
   // A scalar at `p` by `op` (not kRecord or kList) into `out`; `element`: a list element. White
   // space before the value is skipped where its first byte does not fit: compact JSON, the
   // usual spelling, pays no test for it.
@@ -1322,11 +1329,12 @@ struct ClaimLoader::Impl {
     const char* const s = p + 1;  // a string's text
     switch (op) {
       case FastOp::kBool:
-        if (*p == 't' && std::memcmp(p, "true", 4) == 0) {
+        // Compared as words (memcmp was a call); the padding covers a short tail.
+        if (wordAt(p) == wordAt("true")) {
           setInt(out, 1);
           return p + 4;
         }
-        if (*p == 'f' && std::memcmp(p, "false", 5) == 0) {
+        if (wordAt(p) == wordAt("fals") && p[4] == 'e') {
           setInt(out, 0);
           return p + 5;
         }
@@ -1447,14 +1455,14 @@ struct ClaimLoader::Impl {
     // n has at most 15 digits. decimalValue, the minimum checked as the plan says.
     setShortDecimal(out, n, negative, static_cast<int>(scale), p[-1] == '0');
     using MinCheck = FieldPlan::MinCheck;
-    if (plan.minCheck != MinCheck::kNoMin) {
-      int c;
-      if (plan.minCheck == MinCheck::kSign) {
-        c = n == 0 ? 0 : negative ? -1 : 1;
-      } else {
-        const int64_t value = static_cast<int64_t>(n);
-        c = compare(Decimal::fromScaled(negative ? -value : value, static_cast<int>(scale)), runtimePlan(plan).field->min);
-      }
+    if (plan.minCheck == MinCheck::kSign) {
+      // A minimum of 0: lowestInt is 1 when it is exclusive (`above 0`), else 0.
+      const int c = n == 0 ? 0 : negative ? -1 : 1;
+      if (plan.lowestInt == 1 ? c <= 0 : c < 0) return nullptr;
+    } else if (plan.minCheck != MinCheck::kNoMin) {
+      const int64_t value = static_cast<int64_t>(n);
+      const int c =
+          compare(Decimal::fromScaled(negative ? -value : value, static_cast<int>(scale)), runtimePlan(plan).field->min);
       if (belowMin(*runtimePlan(plan).field, c)) return nullptr;
     }
     return p;
@@ -2088,6 +2096,8 @@ struct ClaimLoader::Impl {
     int32_t child = -1;          // the record of a record field or of a list's elements
     int32_t notBeforeSlot = -1;  // the slot of the date it may not precede
     bool unique = false;         // a list unique by a field of its elements
+    int32_t uniqueSlot = -1;     // that field's slot in an element
+    bool uniquePairwise = false;  // that field is an integer, a date or a bool (fastRepeats' short lists)
     int32_t enumIndex = -1;
     uint32_t enumBegin = 0, enumCount = 0;  // its names in kGeneratedEnumNames
   };
@@ -2240,11 +2250,28 @@ struct ClaimLoader::Impl {
       std::copy(scratch, scratch + count, generatedElements(count));
     }
     if constexpr (g.unique) {
-      if (fastRepeats(*runtimePlan(GeneratedPlan<I>{*this}).field, facts->elems.data() + begin, count)) return nullptr;
+      if (generatedRepeats<I>(facts->elems.data() + begin, count)) return nullptr;
     }
     rec = facts->slots.data() + base;
     setList(rec[g.slot], begin, count);
     return p;
+  }
+
+  // fastRepeats for the list of kGeneratedFields[I], its key's slot and kind constants.
+  template <size_t I>
+  PPL_ALWAYS_INLINE bool generatedRepeats(const Value* items, uint32_t count) {
+    constexpr const GeneratedField& g = kGeneratedFields[I];
+    if (!g.uniquePairwise || count > 16) return fastRepeats(*GeneratedPlan<I>{*this}.runtime().field, items, count);
+    const Value* const slots = facts->slots.data();
+    for (uint32_t i = 1; i < count; ++i) {
+      const Value& a = slots[items[i].rec + g.uniqueSlot];
+      if (a.absent) continue;
+      for (uint32_t j = 0; j < i; ++j) {
+        const Value& b = slots[items[j].rec + g.uniqueSlot];
+        if (!b.absent && a.i == b.i) return true;
+      }
+    }
+    return false;
   }
 
   // The default of the absent field of kGeneratedFields[I] written into its slot, as fastDefault
@@ -2289,12 +2316,17 @@ struct ClaimLoader::Impl {
         const SchemaField& f = rec.fields[k];
         const int32_t child = plan.child ? static_cast<int32_t>(plan.child->record) : -1;
         const int32_t notBeforeSlot = f.notBefore >= 0 ? static_cast<int32_t>(rec.fields[f.notBefore].slot) : -1;
+        const SchemaField* key = f.uniqueBy >= 0 ? &schema.records[f.type.record].fields[f.uniqueBy] : nullptr;
+        const int32_t uniqueSlot = key ? static_cast<int32_t>(key->slot) : -1;
+        const bool pairwise = key && (key->type.kind == ValueKind::kInt || key->type.kind == ValueKind::kDate ||
+                                      key->type.kind == ValueKind::kBool);
         if (g.record != r || g.index != k || std::memcmp(g.key, plan.key, sizeof g.key) != 0 ||
             g.keyLength != plan.keyLength || g.slot != plan.slot || g.op != plan.op || g.elemOp != plan.elemOp ||
             g.minCheck != plan.minCheck || g.lowestInt != plan.lowestInt || g.format != plan.format ||
             g.nonEmpty != plan.nonEmpty || g.fixedLength != plan.fixedLength || g.leafList != plan.leafList ||
             g.optional != f.optional || g.hasDefault != f.hasDefault || g.child != child ||
-            g.notBeforeSlot != notBeforeSlot || g.unique != (f.uniqueBy >= 0) || g.enumIndex != f.type.enumIndex) {
+            g.notBeforeSlot != notBeforeSlot || g.unique != (f.uniqueBy >= 0) || g.uniqueSlot != uniqueSlot ||
+            g.uniquePairwise != pairwise || g.enumIndex != f.type.enumIndex) {
           return false;
         }
         if (g.op == FastOp::kEnum || g.elemOp == FastOp::kEnum) {
