@@ -5,10 +5,11 @@
 // Claim data is untrusted (vm/claim_loader.h), so the checks are: no crash, hang, sanitizer
 // report or deep recursion on any input; a rejection names what is wrong; loading the same bytes
 // again with the now warm loader gives the same result; the loader's general path alone gives
-// it too (the fast path only takes a shortcut); loaded into a Facts that holds another claim's
-// facts (the fast path writes over them), it gives what it gives into an empty one; and a loaded
-// claim is decided by the VM exactly as by the reference evaluator (both succeed with the same
-// decision JSON, or both fail).
+// it too (the fast path only takes a shortcut), and so does the fast path with its plan-driven
+// reader in place of the one generated for the built-in schema; loaded into a Facts that holds
+// another claim's facts (the fast path writes over them), it gives what it gives into an empty
+// one; and a loaded claim is decided by the VM exactly as by the reference evaluator (both
+// succeed with the same decision JSON, or both fail).
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -99,6 +100,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                  "the fast and the general path disagree: `%s: %s` and `%s: %s`", first.error.path.c_str(),
                  first.error.message.c_str(), slow.error.path.c_str(), slow.error.message.c_str());
   PPL_FUZZ_CHECK(ppl::sameFacts(g->program.schema, facts, general), "the fast and the general path loaded different facts");
+
+  // The fast path with the plan-driven straight reader in place of the one generated for the
+  // built-in schema: the same again.
+  ppl::Facts straight;
+  loader.useGeneratedReader(false);
+  const Loaded planned = load(loader, json, straight);
+  loader.useGeneratedReader(true);
+  PPL_FUZZ_CHECK(planned.ok == first.ok && planned.error.path == first.error.path &&
+                     planned.error.message == first.error.message && planned.haveId == first.haveId &&
+                     planned.id == first.id,
+                 "the generated and the straight reader disagree: `%s: %s` and `%s: %s`", first.error.path.c_str(),
+                 first.error.message.c_str(), planned.error.path.c_str(), planned.error.message.c_str());
+  PPL_FUZZ_CHECK(ppl::sameFacts(g->program.schema, facts, straight),
+                 "the generated and the straight reader loaded different facts");
 
   // Over another claim's facts: the same outcome and facts as into an empty Facts (one loader
   // for both, which loads the input last into the same buffer, so strings compare by address).

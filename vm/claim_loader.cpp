@@ -8,8 +8,9 @@
 // reads, and only valid claims; at anything else it stops, and the general path starts over.
 // It validates what it skips (unknown fields' values) as strict JSON, so it never accepts a
 // document the general path would refuse. It tries the straight reader first, one loop without
-// calls for compact claims whose fields come in schema order; at anything else that reader
-// gives up and fastObject, which takes any order and white space, reads the claim again.
+// calls for compact claims whose fields come in schema order (for the built-in claim schema,
+// the reader generated for it at build time takes that reader's place); at anything else that
+// reader gives up and fastObject, which takes any order and white space, reads the claim again.
 //
 // The general path: simdjson On-Demand walks the document once, in order, and the schema says
 // what each key is. Every error is reported here, so messages and paths do not depend on the
@@ -575,6 +576,7 @@ struct ClaimLoader::Impl {
     }
     fastPossible = fastPossible && fastFieldsFit;
     fastEnabled = fastPossible;
+    generatedFits = generatedReaderFits();
     const SchemaRecord& root = schema.records[schema.root];
     for (size_t k = 0; k < root.fields.size(); ++k) {
       if (root.fields[k].type.kind == ValueKind::kString && root.fields[k].name == kClaimIdKey) {
@@ -1316,19 +1318,29 @@ struct ClaimLoader::Impl {
     return p + word.size();
   }
 
+  // The four bytes at `p` as a word (a compare against a literal's folds to a constant).
+  PPL_ALWAYS_INLINE static uint32_t wordAt(const char* p) {
+    uint32_t word;
+    std::memcpy(&word, p, sizeof word);
+    return word;
+  }
+
   // A scalar at `p` by `op` (not kRecord or kList) into `out`; `element`: a list element. White
   // space before the value is skipped where its first byte does not fit: compact JSON, the
   // usual spelling, pays no test for it.
-  PPL_ALWAYS_INLINE const char* fastScalar(const char* p, const FieldPlan& plan, FastOp op, bool element, Value& out) {
+  // `Plan`: a FieldPlan, or a GeneratedPlan whose members are constants.
+  template <typename Plan>
+  PPL_ALWAYS_INLINE const char* fastScalar(const char* p, const Plan& plan, FastOp op, bool element, Value& out) {
   again:
     const char* const s = p + 1;  // a string's text
     switch (op) {
       case FastOp::kBool:
-        if (*p == 't' && std::memcmp(p, "true", 4) == 0) {
+        // Compared as words (memcmp was a call); the padding covers a short tail.
+        if (wordAt(p) == wordAt("true")) {
           setInt(out, 1);
           return p + 4;
         }
-        if (*p == 'f' && std::memcmp(p, "false", 5) == 0) {
+        if (wordAt(p) == wordAt("fals") && p[4] == 'e') {
           setInt(out, 0);
           return p + 5;
         }
@@ -1365,7 +1377,7 @@ struct ClaimLoader::Impl {
           p = skipSpace(p);
           goto again;
         }
-        return fastGeneralNumber(p, plan, isInt, out);
+        return fastGeneralNumber(p, runtimePlan(plan), isInt, out);
       }
       case FastOp::kDate: {
         int32_t days;
@@ -1377,7 +1389,7 @@ struct ClaimLoader::Impl {
       }
       case FastOp::kEnum:
         if (*p != '"') break;
-        for (const QuotedName& name : *plan.enumNames) {
+        for (const QuotedName& name : enumNamesOf(plan)) {
           if ((equalBytes(s, name.text) | name.ignore[0]) == 0xFFFF &&
               (!name.twoChunks || (equalBytes(s + 16, name.text + 16) | name.ignore[1]) == 0xFFFF)) {
             setString(out, s, name.size);
@@ -1416,16 +1428,17 @@ struct ClaimLoader::Impl {
       p = skipSpace(p);
       goto again;
     }
-    return fastGeneralString(p, plan, element, out);
+    return fastGeneralString(p, runtimePlan(plan), element, out);
   }
 
   // plainIntegerValue(n, field, isInt, out) == kNone, the minimum checked as the plan says.
   // `mag`, `negative`: n's magnitude and sign; `lastDigitZero`: its text ends in 0.
+  template <typename Plan>
   PPL_ALWAYS_INLINE static bool fastIntegerValue(int64_t n, uint64_t mag, bool negative, bool lastDigitZero,
-                                                 const FieldPlan& plan, bool isInt, Value& out) {
+                                                 const Plan& plan, bool isInt, Value& out) {
     using MinCheck = FieldPlan::MinCheck;
     if (plan.minCheck == MinCheck::kDecimal) {
-      return plainIntegerValue(n, *plan.field, isInt, out) == NumberProblem::kNone;
+      return plainIntegerValue(n, *runtimePlan(plan).field, isInt, out) == NumberProblem::kNone;
     }
     if (isInt) {
       setInt(out, n);
@@ -1438,7 +1451,8 @@ struct ClaimLoader::Impl {
   // The fraction at `point` of a number whose integer part (at most 9 digits) is `n`: with 1 to
   // 6 digits and no exponent it fits any claim number and is read here (a valid value in
   // `out`, and the position after it). Null otherwise.
-  PPL_ALWAYS_INLINE static const char* fastFraction(const char* point, uint64_t n, bool negative, const FieldPlan& plan,
+  template <typename Plan>
+  PPL_ALWAYS_INLINE static const char* fastFraction(const char* point, uint64_t n, bool negative, const Plan& plan,
                                                     Value& out) {
     const char* p = point + 1;
     for (uint64_t d; (d = digitValue(*p)) <= 9 && p - point <= 7; ++p) n = n * 10 + d;
@@ -1447,15 +1461,15 @@ struct ClaimLoader::Impl {
     // n has at most 15 digits. decimalValue, the minimum checked as the plan says.
     setShortDecimal(out, n, negative, static_cast<int>(scale), p[-1] == '0');
     using MinCheck = FieldPlan::MinCheck;
-    if (plan.minCheck != MinCheck::kNoMin) {
-      int c;
-      if (plan.minCheck == MinCheck::kSign) {
-        c = n == 0 ? 0 : negative ? -1 : 1;
-      } else {
-        const int64_t value = static_cast<int64_t>(n);
-        c = compare(Decimal::fromScaled(negative ? -value : value, static_cast<int>(scale)), plan.field->min);
-      }
-      if (belowMin(*plan.field, c)) return nullptr;
+    if (plan.minCheck == MinCheck::kSign) {
+      // A minimum of 0: lowestInt is 1 when it is exclusive (`above 0`), else 0.
+      const int c = n == 0 ? 0 : negative ? -1 : 1;
+      if (plan.lowestInt == 1 ? c <= 0 : c < 0) return nullptr;
+    } else if (plan.minCheck != MinCheck::kNoMin) {
+      const int64_t value = static_cast<int64_t>(n);
+      const int c =
+          compare(Decimal::fromScaled(negative ? -value : value, static_cast<int>(scale)), runtimePlan(plan).field->min);
+      if (belowMin(*runtimePlan(plan).field, c)) return nullptr;
     }
     return p;
   }
@@ -2060,6 +2074,283 @@ struct ClaimLoader::Impl {
     goto afterValue;
   }
 
+  // ---- the generated reader ----
+  //
+  // For the built-in claim schema, loadergen/generate_claim_reader.cpp writes the straight
+  // reader's work as one function per record type (included below): the same claims taken and
+  // given up, read by the same steps (fastScalar, fastNewRecord's layout, fastDefault,
+  // fastRepeats), but each key compared against its own constant bytes, each value's operation
+  // and checks known where it is compiled, and no plan, dispatch or fields-met bookkeeping per
+  // field. The loader uses it only when its table of assumptions (kGeneratedFields) agrees with
+  // the plans built from the schema it is given (generatedFits); any other schema loads through
+  // the straight reader.
+
+  // What a generated reader assumes of one field; the generator writes them, in record order.
+  struct GeneratedField {
+    uint32_t record = 0, index = 0;       // Schema::records[record].fields[index]
+    alignas(16) unsigned char key[32] = {};  // FieldPlan::key
+    uint32_t keyLength = 0;
+    uint32_t slot = 0;
+    FastOp op = FastOp::kRecord, elemOp = FastOp::kRecord;
+    FieldPlan::MinCheck minCheck = FieldPlan::MinCheck::kNoMin;
+    int64_t lowestInt = INT64_MIN;
+    StringFormat format = StringFormat::kAny;
+    bool nonEmpty = false;
+    uint8_t fixedLength = 0;
+    bool leafList = false;
+    bool optional = false, hasDefault = false;
+    int32_t child = -1;          // the record of a record field or of a list's elements
+    int32_t notBeforeSlot = -1;  // the slot of the date it may not precede
+    bool unique = false;         // a list unique by a field of its elements
+    int32_t uniqueSlot = -1;     // that field's slot in an element
+    bool uniquePairwise = false;  // that field is an integer, a date or a bool (fastRepeats' short lists)
+    int32_t enumIndex = -1;
+    uint32_t enumBegin = 0, enumCount = 0;  // its names in kGeneratedEnumNames
+  };
+  using MinCheck = FieldPlan::MinCheck;
+  // Names the generated reader of the record of index R: `generatedRead(GeneratedRecord<R>(), ...)`.
+  template <int R>
+  struct GeneratedRecord {};
+
+#include "generated_claim_reader.inc"
+
+  // The field of kGeneratedFields[I] as fastScalar reads a plan: its checks are constants,
+  // and the rare steps find the loader's own plan.
+  template <size_t I>
+  struct GeneratedPlan {
+    static constexpr const GeneratedField& g = kGeneratedFields[I];
+    static constexpr MinCheck minCheck = g.minCheck;
+    static constexpr int64_t lowestInt = g.lowestInt;
+    static constexpr StringFormat format = g.format;
+    static constexpr bool nonEmpty = g.nonEmpty;
+    static constexpr uint8_t fixedLength = g.fixedLength;
+    const Impl& loader;
+    const FieldPlan& runtime() const { return loader.recordPlans[g.record].first[g.index]; }
+  };
+  struct QuotedNameRange {
+    const QuotedName* first;
+    const QuotedName* last;
+    const QuotedName* begin() const { return first; }
+    const QuotedName* end() const { return last; }
+  };
+  PPL_ALWAYS_INLINE static const FieldPlan& runtimePlan(const FieldPlan& plan) { return plan; }
+  template <size_t I>
+  PPL_ALWAYS_INLINE static const FieldPlan& runtimePlan(const GeneratedPlan<I>& plan) {
+    return plan.runtime();
+  }
+  PPL_ALWAYS_INLINE static const std::vector<QuotedName>& enumNamesOf(const FieldPlan& plan) { return *plan.enumNames; }
+  template <size_t I>
+  PPL_ALWAYS_INLINE static QuotedNameRange enumNamesOf(const GeneratedPlan<I>&) {
+    constexpr const GeneratedField& g = kGeneratedFields[I];
+    return {kGeneratedEnumNames + g.enumBegin, kGeneratedEnumNames + g.enumBegin + g.enumCount};
+  }
+
+  // keyIs for the key of kGeneratedFields[I]: `lead` is 1 before the object's first key, whose
+  // byte before is the brace.
+  template <size_t I>
+  PPL_ALWAYS_INLINE static bool generatedKeyIs(const char* at, uint32_t lead) {
+    constexpr const GeneratedField& g = kGeneratedFields[I];
+    constexpr uint32_t n = g.keyLength;
+    constexpr uint32_t ignore0 = n >= 16 ? 0 : 0xFFFFu & (0xFFFFu << n);
+    constexpr uint32_t ignore1 = n >= 32 ? 0 : n <= 16 ? 0xFFFFu : 0xFFFFu & (0xFFFFu << (n - 16));
+    if ((equalBytes(at, g.key) | ignore0 | lead) != 0xFFFF) return false;
+    return n <= 16 || (equalBytes(at + 16, g.key + 16) | ignore1) == 0xFFFF;
+  }
+
+  // The scalar field of kGeneratedFields[I] at `at` (its key), into the record at `rec`.
+  template <size_t I>
+  PPL_ALWAYS_INLINE const char* generatedScalar(const char* at, Value* rec) {
+    constexpr const GeneratedField& g = kGeneratedFields[I];
+    return fastScalar(at + g.keyLength, GeneratedPlan<I>{*this}, g.op, false, rec[g.slot]);
+  }
+
+  // The next `count` elements of Facts::elems for the generated reader, which holds elems at
+  // elemsHeld (whatever the last claim left, grown when full) and cuts them to elemsUsed at the
+  // end: no emplace_back or insert call per element or list.
+  PPL_ALWAYS_INLINE Value* generatedElements(uint32_t count) {
+    if (elemsHeld - elemsUsed < count) growElements(count);
+    Value* const at = facts->elems.data() + elemsUsed;
+    elemsUsed += count;
+    return at;
+  }
+  PPL_NOINLINE void growElements(uint32_t count) {
+    facts->elems.resize(size_t{elemsUsed} + count + 16);
+    elemsHeld = static_cast<uint32_t>(facts->elems.size());
+  }
+
+  // newRecord for a generated reader, its size a constant.
+  PPL_ALWAYS_INLINE uint32_t generatedNewRecord(uint32_t slotCount, uint32_t ordinal) {
+    const uint32_t base = slotsUsed;
+    const size_t end = size_t{base} + slotCount;
+    if (end > slotsHeld) growSlots(end);
+    slotsUsed = static_cast<uint32_t>(end);
+    setInt(facts->slots[base], ordinal);
+    return base;
+  }
+
+  // The record field of kGeneratedFields[I] at `at` (its key) of the record at `base` at
+  // `depth`; `rec` follows the slots if they move.
+  template <size_t I>
+  PPL_ALWAYS_INLINE const char* generatedRecord(const char* at, Value*& rec, uint32_t base, int depth) {
+    constexpr const GeneratedField& g = kGeneratedFields[I];
+    const char* p = at + g.keyLength;
+    if (*p != '{') return nullptr;
+    const uint32_t child = generatedNewRecord(kGeneratedSlotCounts[g.child], 0);
+    setRecord(facts->slots[base + g.slot], child);
+    p = generatedRead(GeneratedRecord<g.child>(), p + 1, child, depth + 1);
+    rec = facts->slots.data() + base;
+    return p;
+  }
+
+  // The list field of kGeneratedFields[I] at `at` (its key) of the record at `base` at `depth`:
+  // fastList's work, compact (no white space between elements).
+  template <size_t I>
+  PPL_ALWAYS_INLINE const char* generatedList(const char* at, Value*& rec, uint32_t base, int depth) {
+    constexpr const GeneratedField& g = kGeneratedFields[I];
+    const char* p = at + g.keyLength;
+    if (*p != '[') return nullptr;
+    ++p;
+    uint32_t begin = elemsUsed;  // a leaf's; another's is known at its end
+    std::vector<Value>& items = listScratch[depth + 1];
+    Value* scratch = items.data();
+    uint32_t capacity = static_cast<uint32_t>(items.size());
+    uint32_t count = 0;
+    if (*p == ']') {
+      ++p;
+    } else {
+      for (;;) {
+        if (count == kMaxListElements) return nullptr;
+        Value* element;
+        if constexpr (g.leafList) {
+          element = generatedElements(1);
+        } else {
+          if (count == capacity) {
+            items.resize(std::max<size_t>(16, 2 * items.size()));
+            scratch = items.data();
+            capacity = static_cast<uint32_t>(items.size());
+          }
+          element = &scratch[count];
+        }
+        ++count;
+        if constexpr (g.elemOp == FastOp::kRecord) {
+          if (*p != '{') return nullptr;
+          const uint32_t child = generatedNewRecord(kGeneratedSlotCounts[g.child], count - 1);
+          setRecord(*element, child);
+          p = generatedRead(GeneratedRecord<g.child>(), p + 1, child, depth + 2);
+        } else {
+          p = fastScalar(p, GeneratedPlan<I>{*this}, g.elemOp, true, *element);
+        }
+        if (!p) return nullptr;
+        if (*p == ',') {
+          ++p;
+          continue;
+        }
+        if (*p != ']') return nullptr;
+        ++p;
+        break;
+      }
+    }
+    if (g.nonEmpty && count == 0) return nullptr;
+    if constexpr (!g.leafList) {
+      begin = elemsUsed;  // after the lists inside its elements
+      std::copy(scratch, scratch + count, generatedElements(count));
+    }
+    if constexpr (g.unique) {
+      if (generatedRepeats<I>(facts->elems.data() + begin, count)) return nullptr;
+    }
+    rec = facts->slots.data() + base;
+    setList(rec[g.slot], begin, count);
+    return p;
+  }
+
+  // fastRepeats for the list of kGeneratedFields[I], its key's slot and kind constants.
+  template <size_t I>
+  PPL_ALWAYS_INLINE bool generatedRepeats(const Value* items, uint32_t count) {
+    constexpr const GeneratedField& g = kGeneratedFields[I];
+    if (!g.uniquePairwise || count > 16) return fastRepeats(*GeneratedPlan<I>{*this}.runtime().field, items, count);
+    const Value* const slots = facts->slots.data();
+    for (uint32_t i = 1; i < count; ++i) {
+      const Value& a = slots[items[i].rec + g.uniqueSlot];
+      if (a.absent) continue;
+      for (uint32_t j = 0; j < i; ++j) {
+        const Value& b = slots[items[j].rec + g.uniqueSlot];
+        if (!b.absent && a.i == b.i) return true;
+      }
+    }
+    return false;
+  }
+
+  // The default of the absent field of kGeneratedFields[I] written into its slot, as fastDefault
+  // writes it (a list's and a scalar's here, a record's by fastDefault); `rec` follows the slots
+  // if they move. False when it fails.
+  template <size_t I>
+  PPL_ALWAYS_INLINE bool generatedDefault(Value*& rec, uint32_t base, int depth) {
+    constexpr const GeneratedField& g = kGeneratedFields[I];
+    if constexpr (g.op == FastOp::kList) {
+      setList(rec[g.slot], elemsUsed, 0);
+      return true;
+    } else if constexpr (g.op == FastOp::kRecord) {
+      facts->elems.resize(elemsUsed);  // fillDefaults begins empty lists at elems.size()
+      rec = fastDefault(GeneratedPlan<I>{*this}.runtime(), base, depth);
+      elemsHeld = static_cast<uint32_t>(facts->elems.size());
+      return rec != nullptr;
+    } else {
+      rec[g.slot] = GeneratedPlan<I>{*this}.runtime().field->defaultValue;
+      return true;
+    }
+  }
+
+  // Dates out of order: fastFinish's `not before` check.
+  PPL_ALWAYS_INLINE static bool before(const Value& a, const Value& b) { return !a.absent && !b.absent && a.i < b.i; }
+
+  // Whether the generated reader's table agrees with the plans built from `schema`.
+  bool generatedReaderFits() const {
+    if (!kGeneratedReader || !fastPossible || schema.root != kGeneratedRoot) return false;
+    const size_t fieldCount = sizeof kGeneratedFields / sizeof kGeneratedFields[0];
+    size_t schemaFields = 0;
+    for (const SchemaRecord& rec : schema.records) schemaFields += rec.fields.size();
+    if (schemaFields != fieldCount || schema.records.size() != sizeof kGeneratedSlotCounts / sizeof(uint32_t)) return false;
+    for (size_t r = 0; r < schema.records.size(); ++r) {
+      if (recordPlans[r].slotCount != kGeneratedSlotCounts[r]) return false;
+    }
+    size_t entry = 0;
+    for (size_t r = 0; r < schema.records.size(); ++r) {
+      const SchemaRecord& rec = schema.records[r];
+      for (size_t k = 0; k < rec.fields.size(); ++k) {
+        const GeneratedField& g = kGeneratedFields[entry++];
+        const FieldPlan& plan = recordPlans[r].first[k];
+        const SchemaField& f = rec.fields[k];
+        const int32_t child = plan.child ? static_cast<int32_t>(plan.child->record) : -1;
+        const int32_t notBeforeSlot = f.notBefore >= 0 ? static_cast<int32_t>(rec.fields[f.notBefore].slot) : -1;
+        const SchemaField* key = f.uniqueBy >= 0 ? &schema.records[f.type.record].fields[f.uniqueBy] : nullptr;
+        const int32_t uniqueSlot = key ? static_cast<int32_t>(key->slot) : -1;
+        const bool pairwise = key && (key->type.kind == ValueKind::kInt || key->type.kind == ValueKind::kDate ||
+                                      key->type.kind == ValueKind::kBool);
+        if (g.record != r || g.index != k || std::memcmp(g.key, plan.key, sizeof g.key) != 0 ||
+            g.keyLength != plan.keyLength || g.slot != plan.slot || g.op != plan.op || g.elemOp != plan.elemOp ||
+            g.minCheck != plan.minCheck || g.lowestInt != plan.lowestInt || g.format != plan.format ||
+            g.nonEmpty != plan.nonEmpty || g.fixedLength != plan.fixedLength || g.leafList != plan.leafList ||
+            g.optional != f.optional || g.hasDefault != f.hasDefault || g.child != child ||
+            g.notBeforeSlot != notBeforeSlot || g.unique != (f.uniqueBy >= 0) || g.uniqueSlot != uniqueSlot ||
+            g.uniquePairwise != pairwise || g.enumIndex != f.type.enumIndex) {
+          return false;
+        }
+        if (g.op == FastOp::kEnum || g.elemOp == FastOp::kEnum) {
+          const std::vector<QuotedName>& names = *plan.enumNames;
+          if (g.enumCount != names.size()) return false;
+          for (size_t i = 0; i < names.size(); ++i) {
+            const QuotedName& a = kGeneratedEnumNames[g.enumBegin + i];
+            if (std::memcmp(a.text, names[i].text, sizeof a.text) != 0 || a.ignore[0] != names[i].ignore[0] ||
+                a.ignore[1] != names[i].ignore[1] || a.size != names[i].size || a.twoChunks != names[i].twoChunks) {
+              return false;
+            }
+          }
+        }
+      }
+    }
+    return true;
+  }
+
   // The slot of field `f` in the record whose first slot is at `rec`.
   PPL_ALWAYS_INLINE static Value* slotOf(Value* rec, const FieldPlan& f) {
     return reinterpret_cast<Value*>(reinterpret_cast<char*>(rec) + f.slotOffset);
@@ -2071,9 +2362,18 @@ struct ClaimLoader::Impl {
     const RecordPlan& rp = recordPlans[schema.root];
     uint32_t root = fastNewRecord(rp, 0);
     uint64_t seen;
-    const char* end = straightObject(p + 1, &rp, root, seen);
+    const char* end;
+    if (generatedFits) {
+      elemsUsed = 0;
+      elemsHeld = static_cast<uint32_t>(facts->elems.size());
+      if ((end = generatedRoot(p + 1, root, seen))) facts->elems.resize(elemsUsed);  // only ever shrinks here
+    } else {
+      facts->elems.clear();
+      end = straightObject(p + 1, &rp, root, seen);
+    }
     if (!end) {
-      forgetLoad(/*keepSlots=*/true);  // nothing of the straight reader's attempt may show
+      forgetLoad(/*keepSlots=*/true);  // nothing of the first reader's attempt may show
+      facts->elems.clear();
       root = fastNewRecord(rp, 0);
       if (!(end = fastObject(p + 1, rp, root, 0, seen))) return false;
     }
@@ -2153,11 +2453,14 @@ struct ClaimLoader::Impl {
   }
 
   // Clears what a load leaves behind: facts, error, path, claim id.
-  // `keepSlots`: leave Facts::slots as it is, for the fast path to write over.
+  // `keepSlots`: leave Facts::slots and Facts::elems as they are, for the fast path to write
+  // over (the generated reader writes over elems; the others start them empty).
   void forgetLoad(bool keepSlots = false) {
-    if (!keepSlots) facts->slots.clear();
+    if (!keepSlots) {
+      facts->slots.clear();
+      facts->elems.clear();
+    }
     slotsHeld = facts->slots.size();
-    facts->elems.clear();
     slotsUsed = 0;
     error->path.clear();
     error->message.clear();
@@ -2207,6 +2510,7 @@ struct ClaimLoader::Impl {
   // or backslash), as the key tables above assume. fastEnabled is also a switch for tests.
   bool fastPossible = false;
   bool fastEnabled = false;
+  bool generatedFits = false;  // the schema is the one the generated reader was written for
   int claimIdField = -1;    // the root's string field "claim_id", echoed in error records
 
   od::parser parser;
@@ -2223,6 +2527,9 @@ struct ClaimLoader::Impl {
   mutable std::string unknownClosers;
   uint32_t slotsUsed = 0;  // the records laid out so far take Facts::slots[0, slotsUsed)
   size_t slotsHeld = 0;    // Facts::slots.size() during a load: one load, not two and a shift
+  // The generated reader's elements take Facts::elems[0, elemsUsed) of the elemsHeld it holds.
+  uint32_t elemsUsed = 0;
+  uint32_t elemsHeld = 0;
   // Fields met: for the open object at depth d, a bit per field in the seenWordsPerObject
   // words from d * seenWordsPerObject (depth never passes kMaxDepth).
   std::vector<uint64_t> seenWords;
@@ -2246,6 +2553,11 @@ bool ClaimLoader::load(std::string_view json, Facts& facts, ClaimError& error) {
 }
 
 void ClaimLoader::useFastPath(bool on) { impl_->fastEnabled = on && impl_->fastPossible; }
+
+bool ClaimLoader::useGeneratedReader(bool on) {
+  impl_->generatedFits = on && impl_->generatedReaderFits();
+  return impl_->generatedFits;
+}
 
 bool ClaimLoader::lastClaimId(std::string& out) const {
   out.assign(impl_->claimId.data(), impl_->claimId.size());

@@ -54,6 +54,12 @@ class ClaimLoader {
   // fast path must match exactly, in facts and in errors: for tests and fuzzing.
   void useFastPath(bool on);
 
+  // On by default where it fits: the fast path reads claims of the built-in claim schema
+  // (stdlib/claim.ppl) with a reader generated for it at build time (loadergen/). Off, or for
+  // any other schema, it reads them with the reader driven by the schema's plans. For tests and
+  // benchmarks: returns whether the generated reader is now in use.
+  bool useGeneratedReader(bool on);
+
   // Deepest nesting of records and lists the loader follows; only a recursive schema reaches it.
   static constexpr int kMaxDepth = 32;
 
