@@ -22,18 +22,8 @@ namespace {
 
 using namespace ppl;
 
-// The mirror of ClaimLoader::Impl::opFor, fixedFormatLength and planFor (the loader checks
-// that each entry agrees with its own plan).
-size_t fixedFormatLength(StringFormat f) {
-  switch (f) {
-    case StringFormat::kHcpcs: return 5;
-    case StringFormat::kNdc: return 11;
-    case StringFormat::kNpi: return 10;
-    case StringFormat::kPlaceOfService: return 2;
-    case StringFormat::kModifier: return 2;
-    default: return 0;
-  }
-}
+// The mirror of ClaimLoader::Impl::opFor and planFor (the loader checks that each entry agrees
+// with its own plan); fixedFormatLength is the schema's.
 
 bool printableName(const std::string& name) {
   for (const char c : name) {

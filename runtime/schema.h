@@ -5,6 +5,7 @@
 // schema it was checked against, so a loader always fills the layout the bytecode expects.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -27,6 +28,17 @@ enum class StringFormat : uint8_t {
   kModifier,       // ^[A-Z0-9]{2}$
 };
 const char* stringFormatName(StringFormat f);
+// The one length a code of format `f` has (its pattern above), 0 when it varies.
+constexpr size_t fixedFormatLength(StringFormat f) {
+  switch (f) {
+    case StringFormat::kHcpcs: return 5;
+    case StringFormat::kNdc: return 11;
+    case StringFormat::kNpi: return 10;
+    case StringFormat::kPlaceOfService: return 2;
+    case StringFormat::kModifier: return 2;
+    default: return 0;
+  }
+}
 // Looks a format up by the name used in the schema source; false when unknown.
 bool stringFormatByName(std::string_view name, StringFormat& out);
 // True when `s` is well formed for `f`.

@@ -623,18 +623,6 @@ struct ClaimLoader::Impl {
     return f.type.format == StringFormat::kAny ? FastOp::kAnyText : FastOp::kText;
   }
 
-  // The one length a code of format `f` has, 0 when it varies; such a code is letters and digits.
-  static size_t fixedFormatLength(StringFormat f) {
-    switch (f) {
-      case StringFormat::kHcpcs: return 5;
-      case StringFormat::kNdc: return 11;
-      case StringFormat::kNpi: return 10;
-      case StringFormat::kPlaceOfService: return 2;
-      case StringFormat::kModifier: return 2;
-      default: return 0;
-    }
-  }
-
   static QuotedName quotedNameOf(const std::string& name) {
     QuotedName q;
     q.size = static_cast<uint32_t>(name.size());
