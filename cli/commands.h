@@ -15,6 +15,7 @@ namespace ppl::cli {
 constexpr int kExitOk = 0;        // checked, built, decided (whatever the decision)
 constexpr int kExitBadInput = 1;  // a policy, claim or bytecode file is bad; the message says where
 constexpr int kExitUsage = 2;     // the command line itself is wrong
+constexpr int kExitInternal = 3;  // a failure of pplc itself, never of the input: a script can tell a bug from bad input
 
 // The subcommands. `args` excludes "pplc" and the subcommand's name.
 int runCheck(const std::vector<std::string>& args);

@@ -106,10 +106,6 @@ int run(int argc, char** argv) {
 }  // namespace
 }  // namespace ppl::cli
 
-// A failure of pplc itself, never of the input: distinct from kExitBadInput so that a script
-// can tell a bug from a bad policy.
-constexpr int kExitInternal = 3;
-
 int main(int argc, char** argv) {
   // The last line of defence: an input so large that memory runs out is reported as bad input
   // (the limits on policy and claim sizes are meant to keep this from happening).
@@ -122,10 +118,10 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     std::fflush(stdout);
     std::fprintf(stderr, "pplc: internal error: %s\n", e.what());
-    return kExitInternal;
+    return ppl::cli::kExitInternal;
   } catch (...) {
     std::fflush(stdout);
     std::fputs("pplc: internal error: an unknown exception\n", stderr);
-    return kExitInternal;
+    return ppl::cli::kExitInternal;
   }
 }
