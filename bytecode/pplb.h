@@ -74,6 +74,10 @@
 namespace ppl {
 
 constexpr char kPplbMagic[4] = {'P', 'P', 'L', 'B'};
+// True when `bytes` begin with the magic: a compiled pack, whatever its file is called.
+inline bool startsWithPplbMagic(std::string_view bytes) {
+  return bytes.substr(0, sizeof kPplbMagic) == std::string_view(kPplbMagic, sizeof kPplbMagic);
+}
 constexpr uint16_t kFormatVersion = 4;     // what writePplb writes
 constexpr uint16_t kMinFormatVersion = 1;  // what readPplb reads
 constexpr uint16_t kMaxFormatVersion = 4;

@@ -156,8 +156,9 @@ bool isBytecodePath(const std::string& path) {
   if (path == "-" || !std::filesystem::is_regular_file(path, ec)) return false;
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (f == nullptr) return false;
-  char magic[4];
-  const bool isPack = std::fread(magic, 1, sizeof magic, f) == sizeof magic && std::memcmp(magic, "PPLB", 4) == 0;
+  char magic[sizeof kPplbMagic];
+  const size_t n = std::fread(magic, 1, sizeof magic, f);
+  const bool isPack = startsWithPplbMagic(std::string_view(magic, n));
   std::fclose(f);
   return isPack;
 }

@@ -43,6 +43,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "bytecode/pplb.h"
 #include "runtime/always_inline.h"
 #include "runtime/claim_checks.h"
 #include "runtime/date.h"
@@ -752,7 +753,7 @@ struct ClaimLoader::Impl {
   bool failJson(simdjson::error_code code) {
     // A compiled pack given where the claim belongs (`pplc eval claim.json pack.pplb`): simdjson
     // reports whatever its bytes happen to break first.
-    if (inputSize >= 4 && std::memcmp(input.data(), "PPLB", 4) == 0) {
+    if (startsWithPplbMagic(std::string_view(input.data(), inputSize))) {
       return fail("", "the input is a compiled policy pack (.pplb), not a claim");
     }
     std::string message;
