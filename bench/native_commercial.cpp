@@ -7,6 +7,7 @@
 #include <initializer_list>
 
 #include "runtime/date.h"
+#include "runtime/utf8.h"
 
 namespace ppl::bench {
 namespace {
@@ -370,14 +371,7 @@ NativeCommercial::Exit NativeCommercial::ruleNdc(uint32_t line) {
 //   and line.drug.lot_number is present and not blank(line.drug.lot_number)
 NativeCommercial::Exit NativeCommercial::ruleDocs(uint32_t line) {
   const Facts& f = *facts_;
-  auto documented = [](const Value& v) {
-    if (v.absent) return false;
-    for (uint32_t i = 0; i < v.s.size; ++i) {
-      const char c = v.s.data[i];
-      if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\v' && c != '\f') return true;
-    }
-    return false;
-  };
+  auto documented = [](const Value& v) { return !v.absent && !isBlankText(std::string_view(v.s.data, v.s.size)); };
   const Value& drug = f.field(line, s_.drug);
   if (!drug.absent && documented(f.field(drug.rec, s_.productName)) && documented(f.field(drug.rec, s_.lotNumber))) {
     return Exit::kPass;

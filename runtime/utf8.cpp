@@ -43,4 +43,30 @@ size_t firstInvalidUtf8(std::string_view s) {
   return std::string_view::npos;
 }
 
+bool isWhiteSpaceCodePoint(uint32_t cp) {
+  if (cp < 0x80) return cp == ' ' || (cp >= '\t' && cp <= '\r');
+  switch (cp) {
+    case 0x85: case 0xA0: case 0x1680: case 0x2028: case 0x2029: case 0x202F: case 0x205F: case 0x3000:
+      return true;
+    default:
+      return cp >= 0x2000 && cp <= 0x200A;
+  }
+}
+
+bool isBlankText(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {  // the usual case: no decoding
+      if (!isWhiteSpaceCodePoint(c)) return false;
+      ++i;
+      continue;
+    }
+    uint32_t cp;
+    const size_t len = decodeUtf8(s, i, cp);
+    if (len == 0 || !isWhiteSpaceCodePoint(cp)) return false;
+    i += len;
+  }
+  return true;
+}
+
 }  // namespace ppl

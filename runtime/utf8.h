@@ -27,4 +27,15 @@ size_t decodeUtf8(std::string_view s, size_t i, uint32_t& cp);
 // The offset of the first byte that does not begin a valid character (decodeUtf8), or npos.
 size_t firstInvalidUtf8(std::string_view s);
 
+// Unicode's White_Space property (PropList.txt): the ASCII tab, line feed, vertical tab, form
+// feed, carriage return and space, and U+0085, U+00A0, U+1680, U+2000..U+200A, U+2028, U+2029,
+// U+202F, U+205F, U+3000.
+bool isWhiteSpaceCodePoint(uint32_t cp);
+
+// True when `s` is empty or holds only white space (isWhiteSpaceCodePoint): the policies'
+// "a text field that holds only white space counts as empty" (docs/spec/j9027-policies.md). A
+// no-break space pasted into a lot number is as empty as a space. Bytes that are not valid
+// UTF-8 are text, not white space.
+bool isBlankText(std::string_view s);
+
 }  // namespace ppl

@@ -1,6 +1,7 @@
 #include "stdlib/functions.h"
 
 #include "runtime/decimal.h"
+#include "runtime/utf8.h"
 
 namespace ppl {
 namespace {
@@ -22,15 +23,11 @@ const char* fnRound(const Value* args, Value& out) {
   out = Value::ofDecimal(roundHalfEven(args[0].d, static_cast<int>(places)));
   return nullptr;
 }
-// A text field that holds only white space counts as empty (docs/spec/j9027-policies.md, "Strings").
-// White space is the C locale's isspace set, spelled out: std::isspace asks the locale's table
-// through a function call for every byte, and pplc never changes the locale.
-bool isWhiteSpace(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+// A text field that holds only white space counts as empty (docs/spec/j9027-policies.md,
+// "Strings"); white space is Unicode's, no-break and ideographic spaces included.
 const char* fnBlank(const Value* args, Value& out) {
   const StrRef s = args[0].s;
-  bool blank = true;
-  for (uint32_t i = 0; i < s.size && blank; ++i) blank = isWhiteSpace(s.data[i]);
-  out = Value::ofBool(blank);
+  out = Value::ofBool(isBlankText(std::string_view(s.data, s.size)));
   return nullptr;
 }
 const char* fnLength(const Value* args, Value& out) { out = Value::ofInt(args[0].s.size); return nullptr; }
