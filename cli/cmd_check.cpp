@@ -70,10 +70,10 @@ int runCheck(const std::vector<std::string>& args) {
     std::fputs(renderDiagnostics(diags, sources).c_str(), stderr);
   }
   if (errors > 0 || warnings > 0) {
-    fmt::print(stderr, "pplc check: {}, {}\n", plural(errors, "error"), plural(warnings, "warning"));
+    printError(fmt::format("pplc check: {}, {}\n", plural(errors, "error"), plural(warnings, "warning")));
   }
   if (!ok && errors == 0) {
-    fmt::print(stderr, "pplc check: the sources did not check\n");
+    printError("pplc check: the sources did not check\n");
     return kExitBadInput;
   }
   return errors > 0 ? kExitBadInput : kExitOk;

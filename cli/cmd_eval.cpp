@@ -15,6 +15,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -71,13 +72,21 @@ bool isBlank(std::string_view line) {
 bool appendRecord(const DecisionJsonWriter& writer, ClaimRunner& runner, std::string_view line,
                   std::string& message, std::string& out) {
   bool decided = false;
-  if (isBlank(line)) {
-    writeErrorJson(nullptr, "empty line", false, out);
-  } else if (runner.decide(line, message)) {
-    writer.write(runner.facts(), runner.decision(), out);
-    decided = true;
-  } else {
-    writeErrorJson(runner.claimId(), message, false, out);
+  const size_t start = out.size();
+  try {
+    if (isBlank(line)) {
+      writeErrorJson(nullptr, "empty line", false, out);
+    } else if (runner.decide(line, message)) {
+      writer.write(runner.facts(), runner.decision(), out);
+      decided = true;
+    } else {
+      writeErrorJson(runner.claimId(), message, false, out);
+    }
+  } catch (const std::bad_alloc&) {
+    // A record too large for the memory left (the loader copies it) is that record's error;
+    // the run goes on with the next.
+    out.resize(start);
+    writeErrorJson(nullptr, "out of memory: the record is too large to decide", false, out);
   }
   out += '\n';
   return decided;
@@ -177,6 +186,17 @@ void writeTable(Output& out, const std::vector<TableRow>& rows) {
   for (const TableRow& row : rows) writeRow(row);
 }
 
+// reader.next, with running out of memory for a line (a line longer than the memory left) as a
+// read error in `error`: the lines before it are decided and written, as after an I/O error.
+bool nextPiece(LineReader& reader, InputBuffer& piece, size_t minBytes, std::string& error) {
+  try {
+    return reader.next(piece, minBytes);
+  } catch (const std::bad_alloc&) {
+    error = "out of memory: a line is too long to hold";
+    return false;
+  }
+}
+
 // Decides the claims of one NDJSON input, one output line per input line, written into the
 // output's buffer as they are decided. Counts the records and the bad ones; false (with `error`)
 // when the input could not be read.
@@ -187,7 +207,7 @@ bool runNdjson(const std::string& path, const DecisionJsonWriter& writer, ClaimR
   InputBuffer piece;
   std::string message;
   // minBytes 1: decide what has arrived before waiting for more, so a pipe is answered as it goes.
-  while (reader.next(piece, 1)) {
+  while (nextPiece(reader, piece, 1, error)) {
     forEachLine(piece.view(), [&](std::string_view line) {
       ++records;
       if (!appendRecord(writer, runner, line, message, out.pending())) ++bad;
@@ -195,7 +215,7 @@ bool runNdjson(const std::string& path, const DecisionJsonWriter& writer, ClaimR
     });
   }
   if (reader.failed()) error = reader.error();
-  return !reader.failed();
+  return !reader.failed() && error.empty();
 }
 
 // A piece of NDJSON input, whole lines only, and what deciding it printed.
@@ -293,7 +313,7 @@ bool runNdjsonBatches(LineReader& reader, const DecisionJsonWriter& writer, cons
       batch = std::move(spare.back());
       spare.pop_back();
     }
-    if (!reader.next(batch->input, kBatchBytes)) break;
+    if (!nextPiece(reader, batch->input, kBatchBytes, error)) break;
     batch->output.clear();
     batch->records = 0;
     batch->bad = 0;
@@ -306,7 +326,7 @@ bool runNdjsonBatches(LineReader& reader, const DecisionJsonWriter& writer, cons
   queue.close();
   for (std::thread& worker : workers) worker.join();
   if (reader.failed()) error = reader.error();
-  return !reader.failed();
+  return !reader.failed() && error.empty();
 }
 
 // What deciding one range of the input printed, kept until the range is written.
@@ -408,7 +428,13 @@ bool runNdjsonRanges(const FileRanges& ranges, const DecisionJsonWriter& writer,
       const size_t index = nextRange.fetch_add(1, std::memory_order_relaxed);
       if (index >= ranges.count()) break;
       RangeOutput& range = ordered.start(index);
-      if (ranges.read(index, buffer, lines, range.error)) {
+      bool read = false;
+      try {
+        read = ranges.read(index, buffer, lines, range.error);
+      } catch (const std::bad_alloc&) {  // a line longer than the memory left
+        range.error = "out of memory: a line is too long to hold";
+      }
+      if (read) {
         forEachLine(lines, [&](std::string_view line) {
           ++range.records;
           if (!appendRecord(writer, threadRunner, line, message, range.text)) ++range.bad;
@@ -515,8 +541,8 @@ int runEval(const std::vector<std::string>& args) {
       out.flush();
       if (!read) inputError(displayName(path), fmt::format("cannot read: {}", error));
       if (bad > 0) {
-        fmt::print(stderr, "{}: {} of {} records were bad input (see their \"error\" lines)\n",
-                   displayName(path), bad, records);
+        printError(fmt::format("{}: {} of {} records were bad input (see their \"error\" lines)\n",
+                               displayName(path), bad, records));
       }
       anyBad = anyBad || !read || bad > 0;
     }

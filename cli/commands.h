@@ -33,6 +33,10 @@ extern const char* const kEvalHelp;
 extern const char* const kDisasmHelp;
 extern const char* const kTestHelp;
 
+// Writes `text` to stderr. A failed write is ignored, as fmt::print's exception was not: stderr
+// closed or on a full disk must not cost the claims still to decide (or turn exit 1 into 3).
+void printError(std::string_view text);
+
 // Prints `pplc CMD: message` and a one-line hint to --help on stderr; returns kExitUsage.
 int usageError(std::string_view command, std::string_view message);
 

@@ -22,19 +22,21 @@ namespace ppl::cli {
 
 namespace fs = std::filesystem;
 
+void printError(std::string_view text) { (void)!std::fwrite(text.data(), 1, text.size(), stderr); }
+
 int usageError(std::string_view command, std::string_view message) {
   std::fflush(stdout);
   if (command.empty()) {
-    fmt::print(stderr, "pplc: {}\nTry `pplc --help`.\n", message);
+    printError(fmt::format("pplc: {}\nTry `pplc --help`.\n", message));
   } else {
-    fmt::print(stderr, "pplc {}: {}\nTry `pplc {} --help`.\n", command, message, command);
+    printError(fmt::format("pplc {}: {}\nTry `pplc {} --help`.\n", command, message, command));
   }
   return kExitUsage;
 }
 
 int inputError(std::string_view what, std::string_view message) {
   std::fflush(stdout);
-  fmt::print(stderr, "{}: {}\n", what, message);
+  printError(fmt::format("{}: {}\n", what, message));
   return kExitBadInput;
 }
 
@@ -201,7 +203,7 @@ int loadProgram(const std::vector<std::string>& inputs, Program& program) {
     std::fputs(renderDiagnostics(diags, sources).c_str(), stderr);
   }
   if (!ok || diags.hasErrors()) {
-    if (!diags.hasErrors()) fmt::print(stderr, "pplc: the policies did not compile\n");
+    if (!diags.hasErrors()) printError("pplc: the policies did not compile\n");
     return kExitBadInput;
   }
   return kExitOk;

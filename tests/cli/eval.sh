@@ -111,4 +111,18 @@ run eval --format table "$POLICIES" "$approve" "$bad"
 expect_rc 1 "table with a bad claim"
 expect_stdout '^CLM-COMMERCIAL-APPROVE +error +/lines/0/units: ' "table: bad claim row"
 
+# stderr that cannot be written (a full disk, closed): the claims after a bad one are still
+# decided, and the exit status is 1 (bad input), not 3.
+"$PPLC" eval "$POLICIES" "$bad" "$approve" >"$OUT" 2>/dev/full
+RC=$?
+expect_rc 1 "stderr unwritable"
+expect_stdout '"claim_id": "CLM-COMMERCIAL-APPROVE"' "stderr unwritable: the claim after the bad one decided"
+tr -d '\n' <"$bad" >"$TMP/bad.ndjson"
+tr -d '\n' <"$approve" >"$TMP/approve.ndjson"
+"$PPLC" eval --ndjson "$POLICIES" "$TMP/bad.ndjson" "$TMP/approve.ndjson" >"$OUT" 2>&-
+RC=$?
+expect_rc 1 "stderr closed, --ndjson"
+check "stderr closed, --ndjson: both files answered" test "$(wc -l <"$OUT")" = 2
+expect_stdout '"claim_id":"CLM-COMMERCIAL-APPROVE","policy"' "stderr closed, --ndjson: the second file decided"
+
 finish
