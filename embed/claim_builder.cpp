@@ -169,6 +169,9 @@ BuildStatus ClaimBuilder::convert(const SchemaField& f, ValueKind kind, bool ele
       };
       if (in.kind == K::kInt) {
         d = Decimal::fromInt(in.i);
+        if (isInt && (in.i > 999'999'999 || in.i < -999'999'999)) {
+          return fail(BuildStatus::kClaim, where, "must be an integer with at most 9 digits, got " + describe(in));
+        }
         if (!isInt && !d.fitsClaimNumber()) return outOfRange();
         out = isInt ? Value::ofInt(in.i) : Value::ofDecimal(d);
       } else if (in.kind == K::kDecimalText && !isInt) {

@@ -723,12 +723,21 @@ struct ClaimLoader::Impl {
 
   // ---- errors ----
 
+  // A JSON Pointer (RFC 6901): `~` and `/` in a key (an unknown field's) are written ~0 and ~1.
   std::string pathString() const {
     std::string out;
     for (const PathStep& step : path) {
       out += '/';
       if (step.key) {
-        out += *step.key;
+        for (char c : *step.key) {
+          if (c == '~') {
+            out += "~0";
+          } else if (c == '/') {
+            out += "~1";
+          } else {
+            out += c;
+          }
+        }
       } else {
         out += std::to_string(step.index);
       }
@@ -1099,7 +1108,7 @@ struct ClaimLoader::Impl {
     switch (numberValue(tok, f, isInt, out)) {
       case NumberProblem::kNone: return true;
       case NumberProblem::kNotInteger: return failHere("must be an integer, got " + truncated(tok));
-      case NumberProblem::kIntRange: return failHere("must be an integer in the 64-bit range, got " + truncated(tok));
+      case NumberProblem::kIntRange: return failHere("must be an integer with at most 9 digits, got " + truncated(tok));
       case NumberProblem::kClaimRange:
         return failHere("must be a number with at most 9 digits before the decimal point and 6 after it, got " +
                         truncated(tok));
@@ -1115,15 +1124,18 @@ struct ClaimLoader::Impl {
   static NumberProblem numberValue(std::string_view tok, const SchemaField& f, bool isInt, Value& out) {
     if (isInt) {
       int64_t n = 0;
+      // "Every number ... at most 9 digits before the decimal point" (claim-facts.md): integers
+      // (line numbers) too.
+      constexpr int64_t kMaxClaimInteger = 999'999'999;
       if (isPlainInteger(tok)) {
-        if (!parseInt64(tok, n)) return NumberProblem::kIntRange;
+        if (!parseInt64(tok, n) || n > kMaxClaimInteger || n < -kMaxClaimInteger) return NumberProblem::kIntRange;
         return plainIntegerValue(n, f, true, out);
       }
       // 1.0 and 1e2 are integers too; Decimal keeps them exact.
       Decimal d;
       bool inRange = Decimal::parse(tok, d);
       if (inRange && !d.isInteger()) return NumberProblem::kNotInteger;
-      if (!inRange || !d.toInt64(n)) return NumberProblem::kIntRange;
+      if (!inRange || !d.toInt64(n) || n > kMaxClaimInteger || n < -kMaxClaimInteger) return NumberProblem::kIntRange;
       return plainIntegerValue(n, f, true, out);
     }
     if (isSmallInteger(tok)) {
@@ -1145,9 +1157,8 @@ struct ClaimLoader::Impl {
                : NumberProblem::kNone;
   }
 
-  // The value of an integer `n` read from the token: any int64 for an integer field; for a
-  // decimal field at most 9 digits, which fit any claim number (most claim numbers are such
-  // integers, and need no Decimal::parse).
+  // The value of an integer `n` of at most 9 digits read from the token, for an integer or a
+  // decimal field (most claim numbers are such integers, and need no Decimal::parse).
   PPL_ALWAYS_INLINE static NumberProblem plainIntegerValue(int64_t n, const SchemaField& f, bool isInt, Value& out) {
     int c = (n > 0) - (n < 0);
     if (isInt) {
@@ -1177,7 +1188,9 @@ struct ClaimLoader::Impl {
       if (auto e = v.get_raw_json_string().get(raw)) return failJson(e);
       s = tok.substr(1, tok.size() - 2);
     } else {
-      if (!expectType(v, od::json_type::string, isDate ? "a date string YYYY-MM-DD" : "a string")) return false;
+      std::string expected = isDate ? "a date string YYYY-MM-DD" : "a string";
+      if (f.type.enumIndex >= 0) expected += ", one of " + enumList(f);
+      if (!expectType(v, od::json_type::string, expected.c_str())) return false;
       if (auto e = v.get_string().get(s)) return failJson(e);
     }
     // The token stays readable after get_string(): it is the JSON text, quotes and escapes kept.
@@ -1186,18 +1199,21 @@ struct ClaimLoader::Impl {
       case StringProblem::kNone: return true;
       case StringProblem::kDate: return failHere("must be a calendar date YYYY-MM-DD" + got());
       case StringProblem::kEmpty: return failHere("must not be empty");
-      case StringProblem::kEnum: {
-        const std::vector<std::string>& names = schema.enums[f.type.enumIndex];
-        std::string message = "must be one of ";
-        for (size_t i = 0; i < names.size(); ++i) {
-          if (i) message += ", ";
-          message += names[i];
-        }
-        return failHere(message + got());
-      }
+      case StringProblem::kEnum: return failHere("must be one of " + enumList(f) + got());
       case StringProblem::kFormat: return failHere(formatExpectation(f.type.format) + got());
     }
     return false;
+  }
+
+  // An enum field's values, as the refusals list them: `professional, institutional`.
+  std::string enumList(const SchemaField& f) const {
+    const std::vector<std::string>& names = schema.enums[f.type.enumIndex];
+    std::string out;
+    for (size_t i = 0; i < names.size(); ++i) {
+      if (i) out += ", ";
+      out += names[i];
+    }
+    return out;
   }
 
   // The value of the string `s` (unescaped) for a field or list element of `kind`, or what is
@@ -1353,7 +1369,7 @@ struct ClaimLoader::Impl {
           // compare (a signed char took GCC two extensions a digit).
           for (uint64_t d; (d = digitValue(*q)) <= 9; ++q) n = n * 10 + d;
           const ptrdiff_t integerDigits = q - digits;
-          if (integerDigits <= (isInt ? 18 : 9) && *q != '.' && *q != 'e' && *q != 'E') {
+          if (integerDigits <= 9 && *q != '.' && *q != 'e' && *q != 'E') {
             const int64_t value = negative ? -static_cast<int64_t>(n) : static_cast<int64_t>(n);
             return fastIntegerValue(value, n, negative, q[-1] == '0', plan, isInt, out) ? q : nullptr;
           }
@@ -2401,7 +2417,7 @@ struct ClaimLoader::Impl {
     od::object obj;
     if (auto e = doc.get_object().get(obj)) return failJson(e);
     uint32_t root = newRecord(schema.root, 0);
-    if (!loadObject(obj, schema.root, root, 0)) return false;
+    if (!loadObject(obj, schema.root, root, 0)) return malformedFirst();
     const char* rest = nullptr;
     auto e = doc.current_location().get(rest);
     if (e == simdjson::OUT_OF_BOUNDS) return true;
@@ -2414,6 +2430,19 @@ struct ClaimLoader::Impl {
       fault.offset = rest >= input.data() && rest <= input.data() + inputSize ? static_cast<size_t>(rest - input.data()) : 0;
       fault.message = "unexpected content after the claim object";
     }
+    int line, column;
+    jsonLineAndColumn(text, fault.offset, line, column);
+    return fail("", fmt::format("malformed json: {} (line {}, column {})", fault.message, line, column));
+  }
+
+  // A value refused before On-Demand reached a fault further on (a `]` left out makes the next
+  // key an element of the list, refused as one): the broken JSON is what to report, as a
+  // whole-text validator would. False, the error set.
+  bool malformedFirst() {
+    if (error->path.empty()) return false;  // already about the text
+    const std::string_view text(input.data(), inputSize);
+    JsonFault fault;
+    if (!findJsonFault(text, JsonFaultKind::kStructure, fault)) return false;
     int line, column;
     jsonLineAndColumn(text, fault.offset, line, column);
     return fail("", fmt::format("malformed json: {} (line {}, column {})", fault.message, line, column));

@@ -81,15 +81,29 @@ bool endsInsideString(std::string_view text, size_t begin, size_t control) {
   return true;
 }
 
+// The string opened at `begin` holds a control character at `control` (or the text ends): which
+// fault that is. When the quotes do not pair up (`unpaired`), a line break in a string is most
+// likely a closing quote left out, after which every quote of the text pairs with the wrong one:
+// the first string to run into a line break is where that happened.
+bool controlInString(std::string_view text, size_t begin, size_t control, bool unpaired, JsonFault& out) {
+  if (endsInsideString(text, begin, control)) return found(out, begin, "the text ends inside this string");
+  const unsigned char c = static_cast<unsigned char>(text[control]);
+  if (unpaired && (c == '\n' || c == '\r') && text[control - 1] != '\\') {
+    return found(out, begin,
+                 fmt::format("this string runs past the end of its line: is its closing quote missing? (a line "
+                             "break inside a string is written {})",
+                             escapeFor(c)));
+  }
+  return found(out, control, fmt::format("a control character (U+{:04X}) inside a string; write it as {}", c, escapeFor(c)));
+}
+
 bool findControlFault(std::string_view text, JsonFault& out) {
   for (size_t i = 0; i < text.size(); ++i) {
     if (text[i] != '"') continue;
     const size_t begin = i;
     i = skipString(text, begin, true);
     if (i < text.size() && text[i] == '"') continue;
-    if (endsInsideString(text, begin, i)) return found(out, begin, "the text ends inside this string");
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    return found(out, i, fmt::format("a control character (U+{:04X}) inside a string; write it as {}", c, escapeFor(c)));
+    return controlInString(text, begin, i, false, out);
   }
   return false;
 }
@@ -102,9 +116,11 @@ bool findStructureFault(std::string_view text, JsonFault& out) {
     if (isSpace(static_cast<unsigned char>(c))) continue;
     if (valueDone) return found(out, i, "text after the end of the claim");
     if (c == '"') {
+      // Stopping at a control character: JSON has none inside a string, so the first string
+      // holding one is the first fault, before any bracket it leaves unpaired.
       const size_t begin = i;
-      i = skipString(text, i, false);
-      if (i == text.size()) return found(out, begin, "the text ends inside this string");
+      i = skipString(text, i, true);
+      if (i == text.size() || text[i] != '"') return controlInString(text, begin, i, true, out);
       valueDone = open.empty();
     } else if (c == '{' || c == '[') {
       open.push_back(i);

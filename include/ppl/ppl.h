@@ -261,7 +261,9 @@ ppl_status ppl_claim_begin(ppl_evaluator* evaluator, ppl_record* root);
  * string; an integer takes ppl_set_int; a decimal takes ppl_set_decimal (exact text in the JSON
  * number grammar: "82.5", "40"), ppl_set_decimal_scaled (coefficient * 10^-scale: 8250, 2 is
  * 82.5) or ppl_set_int; a bool takes ppl_set_bool. An optional field left unset is absent; a
- * field with a default takes it. Setting a field twice is an error, as a duplicate JSON key is. */
+ * field with a default takes it. Setting a field twice is an error, as a duplicate JSON key is.
+ * Numbers take what the JSON loader takes: at most 9 digits before the point (integers too) and
+ * 6 after it (PPL_ERR_CLAIM otherwise). */
 ppl_status ppl_set_string(ppl_evaluator* evaluator, ppl_record record, ppl_field field, const char* value,
                           size_t size);
 ppl_status ppl_set_int(ppl_evaluator* evaluator, ppl_record record, ppl_field field, int64_t value);

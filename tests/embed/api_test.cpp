@@ -493,7 +493,7 @@ TEST_CASE("decimals set as text, scaled integers and integers are the same value
   CHECK(ppl_set_decimal_scaled(l.ev, patient, weight, -825, 5) == PPL_ERR_CLAIM);  // -0.00825: not > 0
   CHECK(errorOf(l.ev) == "/patient/weight_kg: must be a number > 0, got -0.00825");
 
-  // A decimal field takes no more digits through ppl_set_int than through JSON: 10 integer
+  // A number field takes no more digits through ppl_set_int than through JSON: 10 integer
   // digits are refused with the loader's message, 9 are taken.
   ppl_field units, lines;
   REQUIRE(ppl_field_handle(l.program, "lines.units", &units) == PPL_OK);
@@ -511,6 +511,12 @@ TEST_CASE("decimals set as text, scaled integers and integers are the same value
         "/lines/0/units: must be a number with at most 9 digits before the decimal point and 6 after it, "
         "got 1000000000");
   CHECK(setUnits([&](ppl_record line) { return ppl_set_int(l.ev, line, units, INT64_MAX); }) == PPL_ERR_CLAIM);
+  // So does an integer field (the line number), as the JSON loader does.
+  ppl_field lineNumber;
+  REQUIRE(ppl_field_handle(l.program, "lines.line_number", &lineNumber) == PPL_OK);
+  CHECK(setUnits([&](ppl_record line) { return ppl_set_int(l.ev, line, lineNumber, 999999999); }) == PPL_OK);
+  CHECK(setUnits([&](ppl_record line) { return ppl_set_int(l.ev, line, lineNumber, 1000000000); }) == PPL_ERR_CLAIM);
+  CHECK(errorOf(l.ev) == "/lines/0/line_number: must be an integer with at most 9 digits, got 1000000000");
   // Text that is no JSON number says so, not that it has too many digits.
   for (const char* text : {"+5", ".5", "5 ", "0x10"}) {
     INFO(text);

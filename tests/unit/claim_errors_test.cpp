@@ -81,6 +81,13 @@ TEST_CASE("each kind of bad claim is refused with its JSON path", "[claim]") {
       {"line number below 1", "\"line_number\": 1,", "\"line_number\": 0,", "/lines/0/line_number", ">= 1"},
       {"not an object", "{\n  \"claim_id\"", "[{\n  \"claim_id\"", "", "object"},
       {"malformed json", "\"sex\": \"M\",", "\"sex\": \"M\",,", "", ""},
+      // A `]` left out makes "lines" look like a fourth diagnosis; the broken JSON is the fault.
+      {"list left open", "\"C79.51\"\n  ],", "\"C79.51\"\n  ,", "",
+       "malformed json: `}` where the `[` opened at line 20, column 16 needs `]`"},
+      {"closing quote left out", "\"member_id\": \"M-100\",", "\"member_id\": \"M-100,", "",
+       "malformed json: this string runs past the end of its line: is its closing quote missing?"},
+      {"ten-digit line number", "\"line_number\": 1,", "\"line_number\": 1000000000,", "/lines/0/line_number",
+       "must be an integer with at most 9 digits, got 1000000000"},
       {"authorization status", "\"status\": \"approved\"", "\"status\": \"approve\"", "/authorizations/0/status", "must be one of"},
       {"evidence kind", "\"kind\": \"psa\"", "\"kind\": \"PSA\"", "/history/evidence/0/kind", "must be one of"},
   };

@@ -102,6 +102,13 @@ TEST_CASE("json fault: brackets that do not pair up", "[json_fault]") {
   expectFault("{\"\xC3\xA9\": [", k, 8, "the text ends before the `[` opened at line 1, column 7 is closed");
   expectNone("{\"a\": [1, {\"b\": \"]}\"}]}  \n", k);
   expectNone("  17  ", k);
+  // A closing quote left out: every later quote pairs with the wrong one, and the text ends
+  // inside a string far below. The first string that runs into a line break is the fault.
+  expectFault("{\n  \"a\": \"x,\n  \"b\": \"y\"\n}\n", k, 9,
+              "this string runs past the end of its line: is its closing quote missing? (a line break inside a "
+              "string is written \\n)");
+  // Another control character inside a string comes before any bracket it leaves unpaired.
+  expectFault("{\"a\": \"x\ty]", k, 8, "a control character (U+0009) inside a string; write it as \\t");
 }
 
 TEST_CASE("json fault: line and column", "[json_fault]") {
