@@ -109,6 +109,9 @@ const char* decimalError(DecimalStatus s) {
 }
 
 constexpr const char* kIntegerOverflow = "integer overflow";
+constexpr const char* kTooManyVisits =
+    "too much work: the decision's loops would visit more list elements than its budget allows "
+    "(20,000,000 unless the engine sets another)";
 constexpr const char* kDateOverflow = "date out of range";
 
 // What a field of an absent record reads as (FIELD writes Value::none() then).
@@ -432,6 +435,7 @@ bool Evaluator::decide(const Facts& facts, Decision& out, EvalError& error) {
   out_ = &out;
   errorWhat_ = nullptr;
   errorReadLine_ = UINT32_MAX;
+  visitsLeft_ = visitBudget_;
 
   const Value& linesValue = facts.field(Facts::kRootBase, program_.layout.linesSlot);
   lines_ = linesValue.absent ? ListRef{0, 0} : linesValue.list;
@@ -957,6 +961,10 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
       }
       VM_CASE(ITERINIT) {
         const ListRef list = VM_RB.list;
+        if ((visitsLeft_ -= list.count) < 0) {
+          errorWhat_ = kTooManyVisits;
+          return Exit::kError;
+        }
         VM_RA.iter = IterState{list.begin, list.count, 0};
         VM_RA.absent = 0;
         // The ITERNEXT heading the loop comes next (codegen always emits it so): run it

@@ -30,7 +30,17 @@ struct EvalError {
 // must outlive the Evaluator.
 class Evaluator {
  public:
+  // The most list elements one decision's loops may visit, all loops together, by default; past
+  // it decide() fails with a runtime error ("too much work"). Under the J9027 pack a claim of
+  // 999 lines on 280 days visits ~2,000,000 (999 on one day ~5,000: same-day lines share rule
+  // results; commercial-approve.json 15); a hostile claim of 999 lines and 999 failing
+  // authorizations would visit 1,000,000,000 (25 s) and is stopped in ~0.4 s.
+  static constexpr int64_t kMaxElementVisits = 20'000'000;
+
   explicit Evaluator(const Program& program);
+
+  // Another budget than kMaxElementVisits for this evaluator's decisions (at least 0).
+  void setElementVisitBudget(int64_t visits) { visitBudget_ = visits < 0 ? 0 : visits; }
 
   // Decides the claim in `facts` (filled by the claim loader by program.schema) into `out`,
   // replacing what it held. Returns false with `error` set on a runtime error; `out` is then
@@ -231,6 +241,12 @@ class Evaluator {
     uint32_t count = 0;
   };
   GovernedRun governedRun_;
+
+  // List elements a decision may still visit (ITERINIT charges a list's length): the 999-element
+  // bound on a claim's lists keeps one loop short, but not loops nested three deep over lines and
+  // authorizations (a 999-line, 999-authorization claim took 25 s). Reset by decide().
+  int64_t visitBudget_ = kMaxElementVisits;
+  int64_t visitsLeft_ = 0;
 
   // Set by run() when it returns Exit::kError.
   const char* errorWhat_ = nullptr;        // "decimal overflow", a builtin's message

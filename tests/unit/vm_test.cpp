@@ -662,6 +662,33 @@ TEST_CASE("vm: a loop summing units over the claim's lines", "[vm]") {
   }
 }
 
+TEST_CASE("decide: a decision's loops visit at most its element budget", "[vm]") {
+  OpcodeHarness h;
+  h.claim = TestClaim("CLM-1", "commercial",
+                      {{1, "J9027", "30.1", {}}, {2, "J9027", "8.3", {}}, {3, "J9027", "21.6", {}}});
+  const uint16_t zero = h.t.kDecimal("0");
+  auto code = std::vector<Instr>{
+      ins(O::ROOT, 10), ins(O::FIELD, 11, 10, kLinesSlot, kClaimRecord), ins(O::LOADK, 0, zero),
+      ins(O::ITERINIT, 12, 11),
+      /* 4 */ ins(O::ITERNEXT, 12, 13, 8), ins(O::FIELD, 14, 13, kUnitsSlot, kLineRecord), ins(O::ADDD, 0, 0, 14),
+      ins(O::LOOP, 0, 4),
+      /* 8 */ ins(O::PASS)};
+  const size_t pol = h.t.policy("p", {"commercial"}, h.t.governAll());
+  h.t.rule(pol, "SUM", code, {outcome(Action::kDeny, "1")});
+  h.t.link();
+  Evaluator vm(h.t.p);
+  REQUIRE(vm.decide(h.claim.facts, h.decision, h.error));  // the default budget
+  // A loop over 3 lines does not fit a budget of 2: the first line's rule fails before looping.
+  vm.setElementVisitBudget(2);
+  REQUIRE_FALSE(vm.decide(h.claim.facts, h.decision, h.error));
+  CHECK(h.error.message.find("too much work: the decision's loops would visit more list elements than its budget") ==
+        0);
+  CHECK(h.error.message.find("in rule SUM on line 1") != std::string::npos);
+  // The budget is per decision: a new claim starts with all of it.
+  vm.setElementVisitBudget(Evaluator::kMaxElementVisits);
+  CHECK(vm.decide(h.claim.facts, h.decision, h.error));
+}
+
 TEST_CASE("decide: policy by line of business", "[vm]") {
   TestProgram t;
   const size_t commercial = t.policy("acme-commercial", {"commercial"}, t.governAll());
