@@ -2,7 +2,8 @@
 // deterministic random set every operation must give the same bits and the same status. The
 // operands cover 1 to 38 digits, the whole exponent range, both signs and zero, and the places
 // where the fast paths change strategy: 2^63, 2^64, 10^18 and 10^19, the 10^48 overflow and the
-// 10^-80 underflow limits. Hand-written cases with independently known answers follow.
+// 10^-80 underflow limits. Hand-written cases with independently known answers follow. (The
+// random loops run a tenth of their cases in sanitizer builds: PPL_TEST_SCALE.)
 #include "runtime/decimal.h"
 #include "runtime/decimal_general.h"
 
@@ -127,7 +128,7 @@ void sameResult(const char* name, Fast fast, General slow, const std::string& op
 
 TEST_CASE("decimal fast paths: every operation agrees with the general code", "[decimal]") {
   RandomDecimals random(20261127);
-  for (int i = 0; i < 300000; ++i) {
+  for (int i = 0; i < 300000 / PPL_TEST_SCALE; ++i) {
     const int nearExp = static_cast<int>(random.below(30)) - 20;  // claim-like exponents mostly
     const Decimal a = random.value(nearExp), b = random.value(nearExp);
     const std::string operands = bits(a) + ", " + bits(b);
@@ -174,7 +175,7 @@ TEST_CASE("decimal fast paths: the inline compare and add agree with the general
     if (!Decimal::parse((d.isNegative() ? "-" : "") + digits + "e" + std::to_string(exp), out)) return Decimal();
     return out;
   };
-  for (int i = 0; i < 300000; ++i) {
+  for (int i = 0; i < 300000 / PPL_TEST_SCALE; ++i) {
     const int exp = random.below(4) == 0 ? Decimal::kMaxIntegerDigits - 22 + static_cast<int>(random.below(8))
                                          : static_cast<int>(random.below(30)) - 20;
     Decimal a = withExponent(random.value(exp), exp), b = withExponent(random.value(exp), exp);
@@ -229,7 +230,7 @@ TEST_CASE("decimal fast paths: claim-sized arithmetic agrees with the general co
     const uint64_t limit = static_cast<uint64_t>(pow10(9 + fraction));
     return Decimal::fromScaled(static_cast<int64_t>(rng() % limit), fraction);
   };
-  for (int i = 0; i < 100000; ++i) {
+  for (int i = 0; i < 100000 / PPL_TEST_SCALE; ++i) {
     const Decimal h = claimNumber(), w = claimNumber();
     Decimal hw, hwGeneral, area2, area2General;
     REQUIRE(ppl::mul(h, w, hw) == general::mul(h, w, hwGeneral));
@@ -250,7 +251,7 @@ TEST_CASE("decimal fast paths: exact quotients lose exactly their trailing zeros
   // x / 1 is x: its 35-digit quotient ends in zeros, which stripping must remove all of, and only
   // them, whatever the coefficient's length (stripping works on 19-digit chunks).
   RandomDecimals random(5);
-  for (int i = 0; i < 20000; ++i) {
+  for (int i = 0; i < 20000 / PPL_TEST_SCALE; ++i) {
     const Decimal x = random.value(0);
     if (significantDigits(x) > Decimal::kDivisionDigits) continue;  // the quotient would round
     Decimal q;
