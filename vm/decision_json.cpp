@@ -230,6 +230,10 @@ void putArg(const Sink& sink, const Facts& facts, const Value& v, ValueKind kind
     putScalar(sink, v, kind);
     return;
   }
+  if (v.list.count == 0) {  // "the claim's diagnoses (none) do not include ...", not "()"
+    sink.put("none");
+    return;
+  }
   for (uint32_t i = 0; i < v.list.count; ++i) {
     if (i) sink.put(", ");
     putScalar(sink, facts.element(v.list, i), elemKind);

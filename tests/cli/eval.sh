@@ -87,6 +87,13 @@ run eval "$POLICIES" "$ndc_missing"
 expect_rc 0 "claim without an NDC"
 expect_stdout '"message": "the NDC of line 1 is missing, not 00024582411"' "claim without an NDC: message"
 
+# An empty list in a message reads `none`, as an absent value does.
+sed 's/"C61",//; s/"Z19.2",//; s/"C79.51"//' "$approve" >"$TMP/no-diagnoses.json"
+run eval "$POLICIES" "$TMP/no-diagnoses.json"
+expect_rc 0 "claim without diagnoses"
+expect_stdout '"message": "the claim.s diagnoses \(none\) do not include both C61 and Z19.2"' \
+  "claim without diagnoses: an empty list reads none"
+
 # A define called through its module's name is that module's define, where two modules declare
 # one name: mb.f(8) = 10 fails `< 10`, and the message shows ma.f(8) = 9.
 mkdir -p "$TMP/qualified"
