@@ -13,7 +13,8 @@ namespace ppl::cli {
 void InputBuffer::reserveRoom(size_t n) {
   if (capacity_ - size_ >= n) return;
   const size_t capacity = std::max(capacity_ * 2, size_ + n);
-  std::unique_ptr<char[]> bigger(new char[capacity]);  // not zeroed: read(2) fills it
+  std::unique_ptr<char[]> bigger(new char[capacity + kPadding]);  // not zeroed: read(2) fills it
+  std::memset(bigger.get() + capacity, 0, kPadding);
   if (size_ > 0) std::memcpy(bigger.get(), data_.get(), size_);
   data_ = std::move(bigger);
   capacity_ = capacity;
