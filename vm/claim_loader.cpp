@@ -2347,7 +2347,7 @@ struct ClaimLoader::Impl {
 
   // The fast path over the `size` bytes at `doc`, which a zero byte and padding follow (the
   // copy in `input`, or the caller's text for loadPadded).
-  bool fastDocument(const char* doc, size_t size) {
+  PPL_ALWAYS_INLINE bool fastDocument(const char* doc, size_t size) {
     const char* p = skipSpace(doc);
     if (*p != '{') return false;
     const RecordPlan& rp = recordPlans[schema.root];
