@@ -110,7 +110,10 @@ fi
 per() { awk -v t="$1" -v n="$2" 'BEGIN { printf "%.0f", t / n }'; }
 row() { printf '%-34s %10s %12s %8s\n' "$@"; }
 echo "# instructions per claim (callgrind), $(basename "$build"): $("$build/pplc" --version 2>/dev/null || true)"
-dirty="$(git -C "$src" status --porcelain --untracked-files=no 2>/dev/null | grep -q . && echo ' with uncommitted changes')"
+dirty=""
+if [[ -n "$(git -C "$src" status --porcelain --untracked-files=no 2>/dev/null || true)" ]]; then
+  dirty=" with uncommitted changes"
+fi
 echo "# source $src @ $(git -C "$src" rev-parse --short HEAD 2>/dev/null || echo '?')$dirty"
 row "measure" "per claim" "instructions" "claims"
 row "VM decision, commercial" "$(per "$vm" "$vmN")" "$vm" "$vmN"
