@@ -7,13 +7,19 @@ namespace ppl::cli {
 ClaimRunner::ClaimRunner(const Program& program)
     : program_(program), loader_(program.schema), evaluator_(program) {}
 
-bool ClaimRunner::decide(std::string_view json, std::string& error) {
+bool ClaimRunner::decide(std::string_view json, std::string& error) { return decide(json, false, error); }
+
+bool ClaimRunner::decidePadded(std::string_view json, std::string& error) { return decide(json, true, error); }
+
+bool ClaimRunner::decide(std::string_view json, bool padded, std::string& error) {
   // facts_ is not cleared here: the loader sets it whole (or empties it on failure), and its
-  // fast path writes over the last claim's slots, which clearing would make it zero again.
-  decision_.clear();
+  // fast path writes over the last claim's slots, which clearing would make it zero again. Nor
+  // is decision_ before a decision: Evaluator::decide resets it without emptying its lines
+  // first (emptying them made the evaluator grow them again from zero on every claim).
   ClaimError claimError;
-  bool loaded = loader_.load(json, facts_, claimError);
+  bool loaded = padded ? loader_.loadPadded(json, facts_, claimError) : loader_.load(json, facts_, claimError);
   if (!loaded) {
+    decision_.clear();
     error = claimError.path.empty() ? claimError.message
                                     : fmt::format("{}: {}", claimError.path, claimError.message);
     return false;

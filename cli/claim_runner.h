@@ -23,6 +23,9 @@ class ClaimRunner {
   // when the claim is bad input: `/lines/0/units: must be ...`), and claimId() tells whether
   // its id could be read.
   bool decide(std::string_view json, std::string& error);
+  // As decide(), for text padded as ClaimLoader::loadPadded needs (a zero byte after it, then
+  // readable bytes): the usual claim is read where it lies. Facts' strings point into `json`.
+  bool decidePadded(std::string_view json, std::string& error);
 
   // The last claim's id as the loader read it; null when it could not be read. Read when asked
   // (usually for a bad claim's error record), valid until the next call or decide().
@@ -37,6 +40,8 @@ class ClaimRunner {
   void setRuleTrace(std::vector<Evaluator::RuleTraceEntry>* trace) { evaluator_.setRuleTrace(trace); }
 
  private:
+  bool decide(std::string_view json, bool padded, std::string& error);
+
   const Program& program_;
   ClaimLoader loader_;
   Evaluator evaluator_;

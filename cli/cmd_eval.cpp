@@ -27,6 +27,7 @@
 #include "cli/commands.h"
 #include "cli/line_reader.h"
 #include "runtime/facts.h"
+#include "vm/claim_loader.h"
 #include "vm/decision_json.h"
 
 namespace ppl::cli {
@@ -68,7 +69,7 @@ bool isBlank(std::string_view line) {
 
 // The output record of one NDJSON input line, appended to `out` with its '\n'; false when the
 // record is bad input. Shared by the one-thread and the threaded paths, so that they print the
-// same bytes.
+// same bytes. `line` is padded for ClaimLoader::loadPadded (forEachLine).
 bool appendRecord(const DecisionJsonWriter& writer, ClaimRunner& runner, std::string_view line,
                   std::string& message, std::string& out) {
   bool decided = false;
@@ -76,15 +77,15 @@ bool appendRecord(const DecisionJsonWriter& writer, ClaimRunner& runner, std::st
   try {
     if (isBlank(line)) {
       writeErrorJson(nullptr, "empty line", false, out);
-    } else if (runner.decide(line, message)) {
+    } else if (runner.decidePadded(line, message)) {
       writer.write(runner.facts(), runner.decision(), out);
       decided = true;
     } else {
       writeErrorJson(runner.claimId(), message, false, out);
     }
   } catch (const std::bad_alloc&) {
-    // A record too large for the memory left (the loader copies it) is that record's error;
-    // the run goes on with the next.
+    // A record too large for the memory left (the general path copies it) is that record's
+    // error; the run goes on with the next.
     out.resize(start);
     writeErrorJson(nullptr, "out of memory: the record is too large to decide", false, out);
   }
@@ -92,14 +93,22 @@ bool appendRecord(const DecisionJsonWriter& writer, ClaimRunner& runner, std::st
   return decided;
 }
 
-// Calls f(line) for each line of `text`, without its '\n'; a last line needs none.
+static_assert(InputBuffer::kPadding >= ClaimLoader::kPadding, "an input buffer pads its lines for the claim loader");
+
+// Calls f(line) for each line of the `size` bytes at `text` in `buffer` (a last line needs no
+// '\n'), without its '\n', which is made a zero byte first, as is the byte after a last line
+// without one (at most the first byte of the buffer's padding): each line is then padded as
+// ClaimLoader::loadPadded needs, and the claim loader reads it where it lies.
 template <typename F>
-void forEachLine(std::string_view text, F&& f) {
-  while (!text.empty()) {
-    const void* nl = std::memchr(text.data(), '\n', text.size());
-    const size_t size = nl ? static_cast<size_t>(static_cast<const char*>(nl) - text.data()) : text.size();
-    f(text.substr(0, size));
-    text.remove_prefix(nl ? size + 1 : size);
+void forEachLine(InputBuffer& buffer, std::string_view text, F&& f) {
+  char* at = buffer.data() + (text.data() - buffer.data());
+  char* const end = at + text.size();
+  while (at < end) {
+    char* const nl = static_cast<char*>(std::memchr(at, '\n', static_cast<size_t>(end - at)));
+    char* const lineEnd = nl ? nl : end;
+    *lineEnd = '\0';
+    f(std::string_view(at, static_cast<size_t>(lineEnd - at)));
+    at = lineEnd + (nl ? 1 : 0);
   }
 }
 
@@ -208,7 +217,7 @@ bool runNdjson(const std::string& path, const DecisionJsonWriter& writer, ClaimR
   std::string message;
   // minBytes 1: decide what has arrived before waiting for more, so a pipe is answered as it goes.
   while (nextPiece(reader, piece, 1, error)) {
-    forEachLine(piece.view(), [&](std::string_view line) {
+    forEachLine(piece, piece.view(), [&](std::string_view line) {
       ++records;
       if (!appendRecord(writer, runner, line, message, out.pending())) ++bad;
       out.endRecord();
@@ -283,7 +292,7 @@ bool runNdjsonBatches(LineReader& reader, const DecisionJsonWriter& writer, cons
       ClaimRunner runner(program);
       std::string message;
       while (Batch* batch = queue.pop()) {
-        forEachLine(batch->input.view(), [&](std::string_view line) {
+        forEachLine(batch->input, batch->input.view(), [&](std::string_view line) {
           ++batch->records;
           if (!appendRecord(writer, runner, line, message, batch->output)) ++batch->bad;
         });
@@ -435,7 +444,7 @@ bool runNdjsonRanges(const FileRanges& ranges, const DecisionJsonWriter& writer,
         range.error = "out of memory: a line is too long to hold";
       }
       if (read) {
-        forEachLine(lines, [&](std::string_view line) {
+        forEachLine(buffer, lines, [&](std::string_view line) {
           ++range.records;
           if (!appendRecord(writer, threadRunner, line, message, range.text)) ++range.bad;
         });

@@ -88,6 +88,9 @@ bool isBytecodePath(const std::string& path);
 int loadProgram(const std::vector<std::string>& inputs, Program& program);
 
 // One buffered writer for stdout: large writes, no flush per line unless stdout is a terminal.
+// The buffer goes to the stream's file descriptor with write(2), after stdio's own buffer is
+// flushed (so text printed through stdio keeps its place): a system call costs microseconds in
+// a guest (docs/performance.md), and stdio cut each large write in two.
 class Output {
  public:
   explicit Output(std::FILE* stream = stdout);
@@ -102,14 +105,25 @@ class Output {
   // Ends a record: flushes when the stream is interactive or the buffer is large.
   void endRecord();
   void flush();
-  // True when a write to the stream failed (a full disk, a closed pipe).
-  bool failed() const { return std::ferror(stream_) != 0; }
+  // True when a write to the stream failed (a full disk, a closed pipe). Nothing more is
+  // written after a failure.
+  bool failed() const { return failed_ || std::ferror(stream_) != 0; }
 
  private:
-  static constexpr size_t kFlushAt = size_t{1} << 16;
+  // 256 KiB: one write(2) per ~600 decisions of `eval --ndjson`; a larger buffer falls out of
+  // the core's L2 cache.
+  static constexpr size_t kFlushAt = size_t{1} << 18;
+  // A write() of at least this many bytes skips the buffer (a threaded `eval --ndjson` hands
+  // over ~90 KB a range: copying it into the buffer would cost more than the system call).
+  static constexpr size_t kDirectAt = size_t{1} << 15;
+
+  // Writes `n` bytes at `p` to the descriptor, all of them unless it fails.
+  void put(const char* p, size_t n);
 
   std::FILE* stream_;
+  int fd_;
   bool interactive_;
+  bool failed_ = false;
   std::string buffer_;
 };
 

@@ -209,22 +209,36 @@ int loadProgram(const std::vector<std::string>& inputs, Program& program) {
   return kExitOk;
 }
 
-Output::Output(std::FILE* stream) : stream_(stream), interactive_(isatty(fileno(stream)) != 0) {
+Output::Output(std::FILE* stream)
+    : stream_(stream), fd_(fileno(stream)), interactive_(isatty(fileno(stream)) != 0) {
   buffer_.reserve(kFlushAt);
 }
 
 Output::~Output() { flush(); }
 
+void Output::put(const char* p, size_t n) {
+  if (failed_ || n == 0) return;
+  std::fflush(stream_);  // what was printed through stdio goes first
+  while (n > 0) {
+    const ssize_t done = ::write(fd_, p, n);
+    if (done < 0) {
+      if (errno == EINTR) continue;
+      failed_ = true;
+      return;
+    }
+    p += done;
+    n -= static_cast<size_t>(done);
+  }
+}
+
 void Output::write(std::string_view s) {
-  if (s.size() < kFlushAt) {
+  if (s.size() < kDirectAt) {
     buffer_.append(s.data(), s.size());
     return;
   }
-  if (!buffer_.empty()) {
-    std::fwrite(buffer_.data(), 1, buffer_.size(), stream_);
-    buffer_.clear();
-  }
-  std::fwrite(s.data(), 1, s.size(), stream_);
+  put(buffer_.data(), buffer_.size());
+  buffer_.clear();
+  put(s.data(), s.size());
 }
 
 void Output::endRecord() {
@@ -232,10 +246,8 @@ void Output::endRecord() {
 }
 
 void Output::flush() {
-  if (!buffer_.empty()) {
-    std::fwrite(buffer_.data(), 1, buffer_.size(), stream_);
-    buffer_.clear();
-  }
+  put(buffer_.data(), buffer_.size());
+  buffer_.clear();
   std::fflush(stream_);
 }
 

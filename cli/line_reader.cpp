@@ -13,7 +13,8 @@ namespace ppl::cli {
 void InputBuffer::reserveRoom(size_t n) {
   if (capacity_ - size_ >= n) return;
   const size_t capacity = std::max(capacity_ * 2, size_ + n);
-  std::unique_ptr<char[]> bigger(new char[capacity]);  // not zeroed: read(2) fills it
+  std::unique_ptr<char[]> bigger(new char[capacity + kPadding]);  // not zeroed: read(2) fills it
+  std::memset(bigger.get() + capacity, 0, kPadding);
   if (size_ > 0) std::memcpy(bigger.get(), data_.get(), size_);
   data_ = std::move(bigger);
   capacity_ = capacity;
@@ -52,8 +53,11 @@ bool LineReader::isRegularFile(uint64_t& size) const {
 }
 
 bool LineReader::next(InputBuffer& piece, size_t minBytes) {
-  // A read smaller than this is not worth a system call while a piece grows.
-  constexpr size_t kMinRead = size_t{1} << 16;
+  // A read smaller than this is not worth a system call while a piece grows. 256 KiB: a
+  // system call costs microseconds in a guest, and a piece this size stays in the core's L2
+  // cache while its lines are decided. A pipe returns what it holds, so a small write to it
+  // is still answered at once.
+  constexpr size_t kMinRead = size_t{1} << 18;
   piece.assign(carry_.data(), carry_.size());
   carry_.truncate(0);
   size_t wholeLines = 0;  // piece[0, wholeLines) ends in '\n'; the carried start holds none
@@ -104,32 +108,37 @@ bool FileRanges::readAt(uint64_t offset, size_t n, InputBuffer& buffer, std::str
 }
 
 bool FileRanges::read(size_t index, InputBuffer& buffer, std::string_view& lines, std::string& error) const {
-  // A read past the range, to finish its last line, is this big each time.
+  // Read with the range, past its end, to finish its last line in the same system call (a
+  // record is ~1.5 KB); a longer one is finished in steps of kReadOn.
+  constexpr size_t kReadAhead = size_t{1} << 14;
   constexpr size_t kReadOn = size_t{1} << 16;
   const uint64_t begin = uint64_t{index} * kRangeBytes;
   const uint64_t end = begin + kRangeBytes;
   // From the byte before the range: a line begins at `begin` only when that byte is a '\n'.
   const uint64_t from = index == 0 ? 0 : begin - 1;
+  const size_t rangeSize = static_cast<size_t>(end - from);  // the bytes of `buffer` in the range
   buffer.truncate(0);
   lines = std::string_view();
-  if (!readAt(from, end - from, buffer, error)) return false;
+  if (!readAt(from, rangeSize + kReadAhead, buffer, error)) return false;
   size_t first = 0;  // where the range's first line begins in `buffer`
   if (index > 0) {
-    const void* nl = std::memchr(buffer.data(), '\n', buffer.size());
-    if (nl == nullptr) return true;  // all of it belongs to a line begun before the range
-    // When that '\n' is the range's last byte, the next line is the next range's: none is left.
+    const void* nl = std::memchr(buffer.data(), '\n', std::min(buffer.size(), rangeSize));
+    // All of the range belongs to a line begun before it; or that '\n' is the range's last
+    // byte, and the next line is the next range's.
+    if (nl == nullptr) return true;
     first = static_cast<size_t>(static_cast<const char*>(nl) - buffer.data()) + 1;
+    if (first >= rangeSize) return true;
   }
-  if (buffer.size() == end - from && buffer.view().back() != '\n') {
-    for (;;) {
-      const size_t had = buffer.size();
-      if (!readAt(from + had, kReadOn, buffer, error)) return false;
-      if (buffer.size() == had) break;  // the file's last line, without a '\n'
-      if (const void* nl = std::memchr(buffer.data() + had, '\n', buffer.size() - had)) {
-        buffer.truncate(static_cast<size_t>(static_cast<const char*>(nl) - buffer.data()) + 1);
-        break;
-      }
+  // The range's last line ends at the first '\n' from the range's last byte on.
+  size_t searched = std::min(buffer.size(), rangeSize - 1);
+  for (;;) {
+    if (const void* nl = std::memchr(buffer.data() + searched, '\n', buffer.size() - searched)) {
+      buffer.truncate(static_cast<size_t>(static_cast<const char*>(nl) - buffer.data()) + 1);
+      break;
     }
+    searched = buffer.size();
+    if (!readAt(from + searched, kReadOn, buffer, error)) return false;
+    if (buffer.size() == searched) break;  // the file's last line, without a '\n'
   }
   lines = buffer.view().substr(first);
   return true;

@@ -12,9 +12,14 @@
 namespace ppl::cli {
 
 // A byte buffer that grows like std::string but leaves new room uninitialized: read(2) fills
-// it, and zeroing each megabyte first was most of the reading thread's instructions.
+// it, and zeroing each megabyte first was most of the reading thread's instructions. kPadding
+// zero bytes follow its capacity, never counted in room(): a line of it whose '\n' is made a
+// zero byte (or the last line, followed by the byte at size(), made zero) is padded as
+// ClaimLoader::loadPadded needs, and the claim loader reads it where it lies.
 class InputBuffer {
  public:
+  static constexpr size_t kPadding = 64;
+
   char* data() { return data_.get(); }
   size_t size() const { return size_; }
   size_t room() const { return capacity_ - size_; }
@@ -89,6 +94,7 @@ class FileRanges {
   // Reads range `index` into `buffer` and points `lines` at its lines within it, each ending in
   // '\n' except the file's last line when it has none; empty when no line begins in the range.
   // False (with errno's text in `error`) when reading failed; nothing of the range is kept.
+  // `lines` points into `buffer`, so its bytes may be changed through it.
   bool read(size_t index, InputBuffer& buffer, std::string_view& lines, std::string& error) const;
 
  private:

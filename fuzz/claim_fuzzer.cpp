@@ -8,7 +8,8 @@
 // it too (the fast path only takes a shortcut), and so does the fast path with its plan-driven
 // reader in place of the one generated for the built-in schema; loaded into a Facts that holds
 // another claim's facts (the fast path writes over them), it gives what it gives into an empty
-// one; and a loaded claim is decided by the VM exactly as by the reference evaluator (both
+// one; read in place (loadPadded) with other bytes after it, it gives what load gives; and a
+// loaded claim is decided by the VM exactly as by the reference evaluator (both
 // succeed with the same decision JSON, or both fail).
 #include <cstddef>
 #include <cstdint>
@@ -128,6 +129,27 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                    a.error.message.c_str(), b.error.path.c_str(), b.error.message.c_str());
     PPL_FUZZ_CHECK(ppl::sameFacts(g->program.schema, over, empty),
                    "a load over another claim's facts loaded different facts");
+  }
+  // Read in place (ClaimLoader::loadPadded, as `pplc eval --ndjson` reads its lines): the input
+  // followed by a zero byte, then the input again as the next line would follow it.
+  {
+    std::string padded(json);
+    padded += '\0';
+    padded.append(json);
+    padded.append(ppl::ClaimLoader::kPadding, '\0');
+    ppl::ClaimLoader inPlaceLoader(g->program.schema);
+    ppl::Facts inPlace;
+    Loaded p;
+    p.ok = inPlaceLoader.loadPadded(std::string_view(padded.data(), json.size()), inPlace, p.error);
+    p.haveId = inPlaceLoader.lastClaimId(p.id);
+    PPL_FUZZ_CHECK(p.ok == first.ok && p.error.path == first.error.path && p.error.message == first.error.message &&
+                       p.haveId == first.haveId && p.id == first.id,
+                   "loadPadded and load disagree: `%s: %s` and `%s: %s`", p.error.path.c_str(),
+                   p.error.message.c_str(), first.error.path.c_str(), first.error.message.c_str());
+    ppl::ClaimLoader copyLoader(g->program.schema);
+    ppl::Facts copied;
+    copyLoader.load(json, copied, p.error);
+    PPL_FUZZ_CHECK(ppl::sameFactsText(g->program.schema, inPlace, copied), "loadPadded and load loaded different facts");
   }
   if (!second.ok) return 0;
 

@@ -12,4 +12,8 @@ namespace ppl {
 // they share). Bytes will not do: a Value's padding is whatever its copy left there.
 bool sameFacts(const Schema& schema, const Facts& a, const Facts& b);
 
+// As sameFacts, with strings compared by their bytes: for loads of one claim from two copies of
+// its text (ClaimLoader::load and loadPadded).
+bool sameFactsText(const Schema& schema, const Facts& a, const Facts& b);
+
 }  // namespace ppl

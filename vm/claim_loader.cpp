@@ -2361,8 +2361,10 @@ struct ClaimLoader::Impl {
     return reinterpret_cast<Value*>(reinterpret_cast<char*>(rec) + f.slotOffset);
   }
 
-  bool fastDocument() {
-    const char* p = skipSpace(input.data());
+  // The fast path over the `size` bytes at `doc`, which a zero byte and padding follow (the
+  // copy in `input`, or the caller's text for loadPadded).
+  PPL_ALWAYS_INLINE bool fastDocument(const char* doc, size_t size) {
+    const char* p = skipSpace(doc);
     if (*p != '{') return false;
     const RecordPlan& rp = recordPlans[schema.root];
     uint32_t root = fastNewRecord(rp, 0);
@@ -2387,14 +2389,18 @@ struct ClaimLoader::Impl {
       claimId = facts->slots[root + schema.records[schema.root].fields[claimIdField].slot].s.view();
       hadClaimId = true;
     }
-    return skipSpace(p) == input.data() + inputSize;  // white space only after the claim (a NUL stops short)
+    return skipSpace(p) == doc + size;  // white space only after the claim (a NUL stops short)
+  }
+
+  static bool hasByteOrderMark(std::string_view json) {
+    return json.size() >= 3 && json.compare(0, 3, "\xEF\xBB\xBF") == 0;
   }
 
   void copyInput(std::string_view json) {
     // The copy gives simdjson its padding; zeroed, so that a stray '}' cannot follow the text
     // (and the fast path's scans stop at the end). A UTF-8 byte order mark is allowed before
     // the text (RFC 8259 section 8.1).
-    if (json.size() >= 3 && json.compare(0, 3, "\xEF\xBB\xBF") == 0) json.remove_prefix(3);
+    if (hasByteOrderMark(json)) json.remove_prefix(3);
     const size_t need = json.size() + simdjson::SIMDJSON_PADDING;
     if (input.size() < need) input.resize(need);
     if (!json.empty()) std::memcpy(input.data(), json.data(), json.size());
@@ -2487,7 +2493,9 @@ struct ClaimLoader::Impl {
     hadClaimId = false;
   }
 
-  bool load(std::string_view json, Facts& out, ClaimError& err) {
+  // `padded`: a zero byte and ClaimLoader::kPadding readable bytes follow `json` (loadPadded),
+  // so the fast path can read it where it lies.
+  bool load(std::string_view json, Facts& out, ClaimError& err, bool padded) {
     facts = &out;
     error = &err;
     forgetLoad(/*keepSlots=*/true);
@@ -2495,13 +2503,24 @@ struct ClaimLoader::Impl {
       out.clear();
       return fail("", "the claim schema is invalid: " + schemaError);
     }
-    copyInput(json);
     // A document simdjson would refuse as too large (over 4 GiB) is left to it to refuse.
-    if (fastEnabled && inputSize <= parser.max_capacity() && fastDocument()) {
-      facts->slots.resize(slotsUsed);  // only ever shrinks here
-      return true;
+    if (padded) {
+      std::string_view text = json;
+      if (hasByteOrderMark(text)) text.remove_prefix(3);
+      if (fastEnabled && text.size() <= parser.max_capacity() && fastDocument(text.data(), text.size())) {
+        facts->slots.resize(slotsUsed);  // only ever shrinks here
+        return true;
+      }
+      forgetLoad();  // start again on the general path: nothing of the fast attempt may show
+      copyInput(json);
+    } else {
+      copyInput(json);
+      if (fastEnabled && inputSize <= parser.max_capacity() && fastDocument(input.data(), inputSize)) {
+        facts->slots.resize(slotsUsed);  // only ever shrinks here
+        return true;
+      }
+      forgetLoad();  // start again on the general path: nothing of the fast attempt may show
     }
-    forgetLoad();  // start again on the general path: nothing of the fast attempt may show
     if (loadDocument()) {
       facts->slots.resize(slotsUsed);
       return true;
@@ -2567,8 +2586,15 @@ ClaimLoader::ClaimLoader(ClaimLoader&&) noexcept = default;
 ClaimLoader& ClaimLoader::operator=(ClaimLoader&&) noexcept = default;
 
 bool ClaimLoader::load(std::string_view json, Facts& facts, ClaimError& error) {
-  return impl_->load(json, facts, error);
+  return impl_->load(json, facts, error, /*padded=*/false);
 }
+
+bool ClaimLoader::loadPadded(std::string_view json, Facts& facts, ClaimError& error) {
+  return impl_->load(json, facts, error, /*padded=*/true);
+}
+
+static_assert(ClaimLoader::kPadding >= simdjson::SIMDJSON_PADDING,
+              "the fast path reads as far past the text as simdjson's padding allows");
 
 void ClaimLoader::useFastPath(bool on) { impl_->fastEnabled = on && impl_->fastPossible; }
 

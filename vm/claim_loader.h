@@ -11,6 +11,7 @@
 // scratch vector keep their capacity from one load to the next.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -44,6 +45,17 @@ class ClaimLoader {
   // (constraints on a whole object or list, such as missing fields, non-empty and unique, are
   // found at its closing bracket) and leaves `facts` empty.
   bool load(std::string_view json, Facts& facts, ClaimError& error);
+
+  // Bytes loadPadded needs after the text.
+  static constexpr size_t kPadding = 64;
+
+  // As load(), for text that the caller has padded: the byte at json.data()[json.size()] is
+  // zero, and the kPadding bytes from there are readable (after that zero byte their values do
+  // not matter: the fast path stops at the zero). The usual claim is then read where it lies,
+  // without load()'s copy into a padded buffer, and its strings point into `json` (valid while
+  // it is and until the next load); any other is copied and loaded as load() loads it. For
+  // callers that read many claims into buffers of their own (`pplc eval --ndjson`).
+  bool loadPadded(std::string_view json, Facts& facts, ClaimError& error);
 
   // The last document's top-level "claim_id" when it is a string (also after a failed load,
   // as far as the document can be read): for NDJSON error records

@@ -156,6 +156,22 @@ printf '%s%*s' "$claim" $((range + 7)) '' >>"$b"              # and a last one, 
 expect_threads_same "lines longer than a range" "$b" 3
 check "lines longer than a range: all decided" test "$(grep -c '"error"' "$TMP/one.out")" = 0
 
+# A range is read with 16 KiB more (FileRanges::read's kReadAhead) to finish its last line in
+# one system call; a longer one is read on. pad LENGTH: a line of LENGTH bytes with its '\n', a
+# decided claim after spaces (a line cut short is then a bad record, not the same claim).
+ahead=16384
+pad() { printf '%*s%s\n' $(($1 - ${#claim} - 1)) '' "$claim"; }
+: >"$b"
+fill "$b" $((range - 50))
+pad $((ahead + 50)) >>"$b"                                    # its '\n' the last byte read ahead
+fill "$b" $((2 * range - 50))
+pad $((ahead + 52)) >>"$b"                                    # its brace and '\n' past that byte
+fill "$b" $((3 * range - 50))
+pad $((ahead + 49)) >>"$b"                                    # its '\n' the byte before
+fill "$b" $((4 * range + ahead + 100))
+expect_threads_same "lines ending at the end of a range's read-ahead" "$b" "$(wc -l <"$b")"
+check "read-ahead: all decided" test "$(grep -c '"error"' "$TMP/one.out")" = 0
+
 printf '%s%*s' "$claim" $((2 * range)) '' >"$b"                # a file of one line, no '\n'
 expect_threads_same "a file of one long line" "$b" 1
 expect_threads_same "a file smaller than a range" "$input" 8

@@ -1406,3 +1406,74 @@ TEST_CASE("claim loader: the fast path reads fields in any order as the general 
   }
   REQUIRE(objects > 10);
 }
+
+#ifdef PPL_SOURCE_DIR
+namespace {
+
+// Loads `json` with load(), then with loadPadded() from a buffer where the zero byte after it
+// is followed by `after` (then more padding): the same outcome, error, claim id and facts
+// (strings compared by their bytes: the two loads read two copies of the text).
+void expectSamePadded(ClaimLoader& loader, const Schema& s, const std::string& json, const std::string& after) {
+  Facts a, b;
+  ClaimError ea, eb;
+  std::string idA, idB;
+  const bool okA = loader.load(json, a, ea);
+  const bool haveA = loader.lastClaimId(idA);
+  std::string padded = json + '\0' + after + std::string(ClaimLoader::kPadding, '\0');
+  const bool okB = loader.loadPadded(std::string_view(padded.data(), json.size()), b, eb);
+  const bool haveB = loader.lastClaimId(idB);
+  INFO("json: " << json << "\nafter it: " << after);
+  REQUIRE(okA == okB);
+  CHECK(ea.path == eb.path);
+  CHECK(ea.message == eb.message);
+  CHECK(haveA == haveB);
+  CHECK(idA == idB);
+  CHECK(sameFactsText(s, a, b));
+  // Strings point into the padded text, which is still there: nothing more to check.
+}
+
+}  // namespace
+
+// `pplc eval --ndjson` loads each line where it lies in its input buffer (loadPadded), the
+// line's '\n' made a zero byte and the next lines after it: whatever follows that zero byte,
+// the claim loads as load() loads its copy. The bytes after are what a cut-off claim would need
+// to be whole again, the next claim, and brackets and spaces that would close it.
+TEST_CASE("claim loader: loadPadded loads what load does, whatever follows the zero byte", "[claim_loader]") {
+  const Schema& claims = builtinClaims();
+  ClaimLoader loader(claims);
+  const bool generated = GENERATE(true, false);
+  REQUIRE(loader.useGeneratedReader(generated) == generated);
+  std::vector<std::string> seeds;
+  for (const auto& entry : std::filesystem::directory_iterator(PPL_SOURCE_DIR "/fuzz/corpus/claim")) {
+    seeds.push_back(readFile(entry.path()));
+  }
+  REQUIRE(!seeds.empty());
+  const std::string compact = readFile(kCompactClaim);
+  const std::string closers = std::string(40, '}') + std::string(40, ']');
+  // Every cut of the compact claim, followed by what was cut off, by the claim again, by
+  // closing brackets and by spaces; and each tail of it.
+  for (size_t n = 0; n <= compact.size(); ++n) {
+    const std::string head = compact.substr(0, n);
+    expectSamePadded(loader, claims, head, compact.substr(n));
+    expectSamePadded(loader, claims, head, "\n" + compact);
+    expectSamePadded(loader, claims, head, closers);
+    expectSamePadded(loader, claims, head, std::string(70, ' ') + "}");
+    expectSamePadded(loader, claims, compact.substr(n), "");
+  }
+  expectSamePadded(loader, claims, "\xEF\xBB\xBF" + compact, "");  // a byte order mark
+  expectSamePadded(loader, claims, "\xEF\xBB\xBF\xEF\xBB\xBF" + compact, "");
+  std::mt19937 rng(20261128);
+  for (const std::string& seed : seeds) expectSamePadded(loader, claims, seed, seed);
+  for (int round = 0; round < 20000; ++round) {
+    const std::string& seed = seeds[rng() % seeds.size()];
+    const std::string json = mutated(seed, rng);
+    const size_t cut = rng() % (json.size() + 1);
+    // The mutated claim, or a cut of it followed by its rest (a '\n' inside it became a zero).
+    if (round % 2 == 0) {
+      expectSamePadded(loader, claims, json, seed);
+    } else {
+      expectSamePadded(loader, claims, json.substr(0, cut), json.substr(cut));
+    }
+  }
+}
+#endif
