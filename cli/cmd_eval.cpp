@@ -368,8 +368,9 @@ class OrderedRanges {
   }
 
   // Range `index` is decided. Writes it and the decided ranges after it when it is the next due
-  // and no other thread is writing; else the writing thread will. From a range whose reading
-  // failed on, nothing more is written, and stopped() tells the threads to take no more ranges.
+  // and no other thread is writing; else the writing thread will. A range whose reading failed
+  // is written up to the line that failed; after it nothing more is, and stopped() tells the
+  // threads to take no more ranges.
   void finish(size_t index) {
     std::unique_lock<std::mutex> lock(mutex_);
     slots_[index % slots_.size()].decided = true;
@@ -380,14 +381,13 @@ class OrderedRanges {
       if (!range.decided) break;
       lock.unlock();
       if (!stopped_.load(std::memory_order_relaxed)) {
-        if (range.readFailed) {
+        out_.write(range.text);
+        out_.endRecord();
+        records_ += range.records;
+        bad_ += range.bad;
+        if (range.readFailed) {  // its lines before the failure are written, none after
           error_ = range.error;
           stopped_.store(true, std::memory_order_relaxed);
-        } else {
-          out_.write(range.text);
-          out_.endRecord();
-          records_ += range.records;
-          bad_ += range.bad;
         }
       }
       lock.lock();
@@ -421,8 +421,8 @@ class OrderedRanges {
 
 // runNdjson of a regular file on `threads` threads, the calling thread (with `runner`) being one:
 // each takes the next range of the file by an atomic counter, reads and decides it, and hands its
-// output to OrderedRanges. False (with `error`) when reading a range failed: the ranges before it
-// are written and counted, none after.
+// output to OrderedRanges. False (with `error`) when reading a range failed: the ranges before it,
+// and its lines before the one that failed, are written and counted, none after.
 bool runNdjsonRanges(const FileRanges& ranges, const DecisionJsonWriter& writer, const Program& program,
                      ClaimRunner& runner, int threads, Output& out, size_t& records, size_t& bad,
                      std::string& error) {
@@ -443,14 +443,12 @@ bool runNdjsonRanges(const FileRanges& ranges, const DecisionJsonWriter& writer,
       } catch (const std::bad_alloc&) {  // a line longer than the memory left
         range.error = "out of memory: a line is too long to hold";
       }
-      if (read) {
-        forEachLine(buffer, lines, [&](std::string_view line) {
-          ++range.records;
-          if (!appendRecord(writer, threadRunner, line, message, range.text)) ++range.bad;
-        });
-      } else {
-        range.readFailed = true;
-      }
+      // Its lines: all of them, or those before a line that could not be read.
+      forEachLine(buffer, lines, [&](std::string_view line) {
+        ++range.records;
+        if (!appendRecord(writer, threadRunner, line, message, range.text)) ++range.bad;
+      });
+      range.readFailed = !read;
       ordered.finish(index);
     }
   };

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <new>
 
 namespace ppl::cli {
 
@@ -137,7 +138,19 @@ bool FileRanges::read(size_t index, InputBuffer& buffer, std::string_view& lines
       break;
     }
     searched = buffer.size();
-    if (!readAt(from + searched, kReadOn, buffer, error)) return false;
+    bool read = false;
+    try {
+      read = readAt(from + searched, kReadOn, buffer, error);
+    } catch (const std::bad_alloc&) {  // a line longer than the memory left
+      error = "out of memory: a line is too long to hold";
+    }
+    if (!read) {
+      // The range's whole lines before its unfinished last one are still decided and written.
+      const size_t inRange = std::min(buffer.size(), rangeSize);
+      const void* nl = first < inRange ? ::memrchr(buffer.data() + first, '\n', inRange - first) : nullptr;
+      if (nl) lines = buffer.view().substr(first, static_cast<size_t>(static_cast<const char*>(nl) - buffer.data()) + 1 - first);
+      return false;
+    }
     if (buffer.size() == searched) break;  // the file's last line, without a '\n'
   }
   lines = buffer.view().substr(first);

@@ -93,7 +93,8 @@ class FileRanges {
 
   // Reads range `index` into `buffer` and points `lines` at its lines within it, each ending in
   // '\n' except the file's last line when it has none; empty when no line begins in the range.
-  // False (with errno's text in `error`) when reading failed; nothing of the range is kept.
+  // False (with errno's text, or "out of memory", in `error`) when reading failed; `lines` then
+  // holds the range's whole lines before the one whose reading failed (often none).
   // `lines` points into `buffer`, so its bytes may be changed through it.
   bool read(size_t index, InputBuffer& buffer, std::string_view& lines, std::string& error) const;
 

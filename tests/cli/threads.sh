@@ -56,6 +56,24 @@ run eval --ndjson --threads 2 "$POLICIES" "$TMP/empty.ndjson"
 expect_rc 0 "empty input, --threads 2"
 expect_stdout_empty "empty input, --threads 2"
 
+# A line too long for the memory left (120 MB under a 150 MB address-space limit): the lines
+# before it are decided and written, on one thread and on two, then the run stops with exit 1.
+# Not under a sanitizer, whose runtime reserves far more address space than the limit.
+if ! ldd "$PPLC" 2>/dev/null | grep -q 'lib[at]san'; then
+  approve_line="$(tr -d '\n' <"$(example commercial-approve)")"
+  { echo "$approve_line"; echo "$approve_line"; head -c 120000000 /dev/zero | tr '\0' ' '; echo; echo "$approve_line"; } \
+    >"$TMP/huge.ndjson"
+  for t in 1 2; do
+    (ulimit -v 150000; "$PPLC" eval --ndjson --threads "$t" "$TMP/pack.pplb" "$TMP/huge.ndjson" >"$OUT" 2>"$ERR")
+    RC=$?
+    expect_rc 1 "a line too long to hold, --threads $t"
+    check "a line too long to hold, --threads $t: the two lines before it decided" \
+      test "$(grep -c '^{"claim_id":"CLM-COMMERCIAL-APPROVE","policy"' "$OUT")" = 2
+    expect_stderr 'cannot read: out of memory: a line is too long to hold' "a line too long to hold, --threads $t"
+  done
+  rm -f "$TMP/huge.ndjson"
+fi
+
 run eval --ndjson --threads 0 "$POLICIES" "$input"
 expect_rc 2 "--threads 0"
 expect_stderr 'needs a number of threads from 1 to 256' "--threads 0"
