@@ -1188,9 +1188,13 @@ struct ClaimLoader::Impl {
       if (auto e = v.get_raw_json_string().get(raw)) return failJson(e);
       s = tok.substr(1, tok.size() - 2);
     } else {
-      std::string expected = isDate ? "a date string YYYY-MM-DD" : "a string";
-      if (f.type.enumIndex >= 0) expected += ", one of " + enumList(f);
-      if (!expectType(v, od::json_type::string, expected.c_str())) return false;
+      od::json_type t;
+      if (auto e = v.type().get(t)) return failJson(e);
+      if (t != od::json_type::string) {  // the expectation spelled out only when it is needed
+        std::string expected = isDate ? "a date string YYYY-MM-DD" : "a string";
+        if (f.type.enumIndex >= 0) expected += ", one of " + enumList(f);
+        return failHere("must be " + expected + ", got " + describe(v, t));
+      }
       if (auto e = v.get_string().get(s)) return failJson(e);
     }
     // The token stays readable after get_string(): it is the JSON text, quotes and escapes kept.

@@ -88,11 +88,14 @@ bool endsInsideString(std::string_view text, size_t begin, size_t control) {
 bool controlInString(std::string_view text, size_t begin, size_t control, bool unpaired, JsonFault& out) {
   if (endsInsideString(text, begin, control)) return found(out, begin, "the text ends inside this string");
   const unsigned char c = static_cast<unsigned char>(text[control]);
-  if (unpaired && (c == '\n' || c == '\r') && text[control - 1] != '\\') {
+  size_t backslashes = 0;  // an odd run before the line break escapes it: `\` + newline
+  while (control - backslashes > begin + 1 && text[control - backslashes - 1] == '\\') ++backslashes;
+  if (unpaired && (c == '\n' || c == '\r') && backslashes % 2 == 0) {
+    const bool crlf = c == '\r' && control + 1 < text.size() && text[control + 1] == '\n';
     return found(out, begin,
                  fmt::format("this string runs past the end of its line: is its closing quote missing? (a line "
                              "break inside a string is written {})",
-                             escapeFor(c)));
+                             crlf ? "\\n" : escapeFor(c)));
   }
   return found(out, control, fmt::format("a control character (U+{:04X}) inside a string; write it as {}", c, escapeFor(c)));
 }

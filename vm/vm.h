@@ -242,7 +242,7 @@ class Evaluator {
   };
   GovernedRun governedRun_;
 
-  // List elements a decision may still visit (ITERINIT charges a list's length): the 999-element
+  // List elements a decision may still visit (VM_CHARGE in vm.cpp): the 999-element
   // bound on a claim's lists keeps one loop short, but not loops nested three deep over lines and
   // authorizations (a 999-line, 999-authorization claim took 25 s). Reset by decide().
   int64_t visitBudget_ = kMaxElementVisits;

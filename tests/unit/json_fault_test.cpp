@@ -107,6 +107,13 @@ TEST_CASE("json fault: brackets that do not pair up", "[json_fault]") {
   expectFault("{\n  \"a\": \"x,\n  \"b\": \"y\"\n}\n", k, 9,
               "this string runs past the end of its line: is its closing quote missing? (a line break inside a "
               "string is written \\n)");
+  // ... after an escaped backslash too (the line break itself is not escaped); CRLF is a `\n`.
+  expectFault("{\n  \"a\": \"C:\\\\\n  \"b\": \"y\"\n}\n", k, 9,
+              "this string runs past the end of its line: is its closing quote missing? (a line break inside a "
+              "string is written \\n)");
+  expectFault("{\r\n  \"a\": \"x,\r\n  \"b\": \"y\"\r\n}\r\n", k, 10,
+              "this string runs past the end of its line: is its closing quote missing? (a line break inside a "
+              "string is written \\n)");
   // Another control character inside a string comes before any bracket it leaves unpaired.
   expectFault("{\"a\": \"x\ty]", k, 8, "a control character (U+0009) inside a string; write it as \\t");
 }
