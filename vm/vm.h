@@ -32,8 +32,8 @@ class Evaluator {
  public:
   // The most list elements one decision's loops may visit, all loops together, by default; past
   // it decide() fails with a runtime error ("too much work"). Under the J9027 pack a claim of
-  // 999 lines on 280 days visits ~2,000,000 (999 on one day ~5,000: same-day lines share rule
-  // results; commercial-approve.json 15); a hostile claim of 999 lines and 999 failing
+  // 999 lines on 280 days visits ~2,010,000 (999 on one day ~9,000: same-day lines share rule
+  // results; commercial-approve.json 27); a hostile claim of 999 lines and 999 failing
   // authorizations would visit 1,000,000,000 (25 s) and is stopped in ~0.4 s.
   static constexpr int64_t kMaxElementVisits = 20'000'000;
 
