@@ -214,7 +214,10 @@ BuildStatus ClaimBuilder::convert(const SchemaField& f, ValueKind kind, bool ele
       return BuildStatus::kOk;
     }
     case ValueKind::kString: {
-      if (in.kind != K::kString) return typeError("a string");
+      if (in.kind != K::kString) {
+        if (f.type.enumIndex < 0) return typeError("a string");
+        return typeError(("a string, one of " + enumValueList(schema_.enums[static_cast<size_t>(f.type.enumIndex)])).c_str());
+      }
       const std::string_view s = in.text;
       // The JSON loader takes only UTF-8 (simdjson checks it), and the decision JSON copies
       // strings as they are.
@@ -223,12 +226,7 @@ BuildStatus ClaimBuilder::convert(const SchemaField& f, ValueKind kind, bool ele
       if (f.type.enumIndex >= 0) {
         const std::vector<std::string>& names = schema_.enums[static_cast<size_t>(f.type.enumIndex)];
         if (std::find(names.begin(), names.end(), s) == names.end()) {
-          std::string message = "must be one of ";
-          for (size_t i = 0; i < names.size(); ++i) {
-            if (i) message += ", ";
-            message += names[i];
-          }
-          return fail(BuildStatus::kClaim, where, message + ", got " + describe(in));
+          return fail(BuildStatus::kClaim, where, "must be one of " + enumValueList(names) + ", got " + describe(in));
         }
       }
       if (!matchesFormat(f.type.format, s)) {

@@ -24,6 +24,15 @@ int compareValues(ValueKind kind, const Value& a, const Value& b) {
   }
 }
 
+std::string enumValueList(const std::vector<std::string>& names) {
+  std::string out;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (i) out += ", ";
+    out += names[i];
+  }
+  return out;
+}
+
 const char* formatExpectation(StringFormat f) {
   switch (f) {
     case StringFormat::kAny: return "must be a string";

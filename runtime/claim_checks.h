@@ -8,6 +8,7 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "runtime/always_inline.h"
 #include "runtime/schema.h"
@@ -23,6 +24,9 @@ int compareValues(ValueKind kind, const Value& a, const Value& b);
 
 // "must be an ndc of 11 digits without dashes": what a string of format `f` must look like.
 const char* formatExpectation(StringFormat f);
+
+// An enumeration's values as a refusal lists them: "professional, institutional".
+std::string enumValueList(const std::vector<std::string>& names);
 
 namespace detail {
 // matchesFormatAt's steps, always inline too (as lambdas GCC left them out of line in the

@@ -1209,16 +1209,7 @@ struct ClaimLoader::Impl {
     return false;
   }
 
-  // An enum field's values, as the refusals list them: `professional, institutional`.
-  std::string enumList(const SchemaField& f) const {
-    const std::vector<std::string>& names = schema.enums[f.type.enumIndex];
-    std::string out;
-    for (size_t i = 0; i < names.size(); ++i) {
-      if (i) out += ", ";
-      out += names[i];
-    }
-    return out;
-  }
+  std::string enumList(const SchemaField& f) const { return enumValueList(schema.enums[f.type.enumIndex]); }
 
   // The value of the string `s` (unescaped) for a field or list element of `kind`, or what is
   // wrong with it. Both paths check here.

@@ -309,6 +309,14 @@ TEST_CASE("builder misuse and type errors", "[embed][builder]") {
     CHECK(ppl_claim_decide(l.ev, nullptr) == PPL_ERR_TYPE);
     CHECK(errorOf(l.ev) == "/claim_id: must be a string, got 7");
   }
+  SECTION("a type error in an enumerated field lists its values, as the JSON loader does") {
+    ppl_field claimType;
+    REQUIRE(ppl_field_handle(l.program, "claim_type", &claimType) == PPL_OK);
+    ppl_record root;
+    REQUIRE(ppl_claim_begin(l.ev, &root) == PPL_OK);
+    CHECK(ppl_set_int(l.ev, root, claimType, 5) == PPL_ERR_TYPE);
+    CHECK(errorOf(l.ev) == "/claim_type: must be a string, one of professional, institutional, got 5");
+  }
   SECTION("misuse is reported by that call only: the next call that succeeds clears it") {
     ppl_record root;
     REQUIRE(ppl_claim_begin(l.ev, &root) == PPL_OK);
