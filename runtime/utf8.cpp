@@ -53,8 +53,8 @@ bool isWhiteSpaceCodePoint(uint32_t cp) {
   }
 }
 
-bool isBlankText(std::string_view s) {
-  for (size_t i = 0; i < s.size();) {
+bool isBlankTextFrom(std::string_view s, size_t i) {
+  while (i < s.size()) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {  // the usual case: no decoding
       if (!isWhiteSpaceCodePoint(c)) return false;

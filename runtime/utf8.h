@@ -35,7 +35,16 @@ bool isWhiteSpaceCodePoint(uint32_t cp);
 // True when `s` is empty or holds only white space (isWhiteSpaceCodePoint): the policies'
 // "a text field that holds only white space counts as empty" (docs/spec/j9027-policies.md). A
 // no-break space pasted into a lot number is as empty as a space. Bytes that are not valid
-// UTF-8 are text, not white space.
-bool isBlankText(std::string_view s);
+// UTF-8 are text, not white space. Inline for the usual text, ASCII, which it mostly decides
+// at its first character; isBlankTextFrom decodes from the first byte that is not ASCII.
+bool isBlankTextFrom(std::string_view s, size_t i);
+inline bool isBlankText(std::string_view s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) return isBlankTextFrom(s, i);
+    if (c != ' ' && (c < '\t' || c > '\r')) return false;
+  }
+  return true;
+}
 
 }  // namespace ppl
