@@ -7,6 +7,8 @@
 
 #include <fmt/core.h>
 
+#include "runtime/json_pointer.h"
+
 namespace ppl::cli {
 namespace {
 
@@ -21,15 +23,7 @@ constexpr std::initializer_list<const char*> kAdjustmentKeys = {"rule", "group",
 // A key as one token of a JSON pointer (RFC 6901: `~` is `~0`, `/` is `~1`).
 std::string pointerToken(std::string_view key) {
   std::string out;
-  for (char c : key) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
+  appendPointerToken(out, key);
   return out;
 }
 

@@ -47,6 +47,7 @@
 #include "runtime/always_inline.h"
 #include "runtime/claim_checks.h"
 #include "runtime/date.h"
+#include "runtime/json_pointer.h"
 #include "vm/json_fault.h"
 
 namespace ppl {
@@ -729,15 +730,7 @@ struct ClaimLoader::Impl {
     for (const PathStep& step : path) {
       out += '/';
       if (step.key) {
-        for (char c : *step.key) {
-          if (c == '~') {
-            out += "~0";
-          } else if (c == '/') {
-            out += "~1";
-          } else {
-            out += c;
-          }
-        }
+        appendPointerToken(out, *step.key);
       } else {
         out += std::to_string(step.index);
       }
