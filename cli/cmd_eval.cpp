@@ -95,9 +95,9 @@ bool appendRecord(const DecisionJsonWriter& writer, ClaimRunner& runner, std::st
 
 static_assert(InputBuffer::kPadding >= ClaimLoader::kPadding, "an input buffer pads its lines for the claim loader");
 
-// Calls f(line) for each line of the `size` bytes at `text` in `buffer` (a last line needs no
-// '\n'), without its '\n', which is made a zero byte first, as is the byte after a last line
-// without one (at most the first byte of the buffer's padding): each line is then padded as
+// Calls f(line) for each line of `text`, which lies in `buffer` (a last line needs no '\n'),
+// without its '\n', which is made a zero byte first, as is the byte after a last line without
+// one (at most the first byte of the buffer's padding): each line is then padded as
 // ClaimLoader::loadPadded needs, and the claim loader reads it where it lies.
 template <typename F>
 void forEachLine(InputBuffer& buffer, std::string_view text, F&& f) {
