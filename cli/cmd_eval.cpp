@@ -201,7 +201,7 @@ bool nextPiece(LineReader& reader, InputBuffer& piece, size_t minBytes, std::str
   try {
     return reader.next(piece, minBytes);
   } catch (const std::bad_alloc&) {
-    error = "out of memory: a line is too long to hold";
+    error = kLineTooLong;
     return false;
   }
 }
@@ -441,7 +441,7 @@ bool runNdjsonRanges(const FileRanges& ranges, const DecisionJsonWriter& writer,
       try {
         read = ranges.read(index, buffer, lines, range.error);
       } catch (const std::bad_alloc&) {  // a line longer than the memory left
-        range.error = "out of memory: a line is too long to hold";
+        range.error = kLineTooLong;
       }
       // Its lines: all of them, or those before a line that could not be read.
       forEachLine(buffer, lines, [&](std::string_view line) {

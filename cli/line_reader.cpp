@@ -142,7 +142,7 @@ bool FileRanges::read(size_t index, InputBuffer& buffer, std::string_view& lines
     try {
       read = readAt(from + searched, kReadOn, buffer, error);
     } catch (const std::bad_alloc&) {  // a line longer than the memory left
-      error = "out of memory: a line is too long to hold";
+      error = kLineTooLong;
     }
     if (!read) {
       // The range's whole lines before its unfinished last one are still decided and written.

@@ -11,6 +11,10 @@
 
 namespace ppl::cli {
 
+// The read error of a line longer than the memory left to hold it (the lines before it are
+// still decided and written, as after an I/O error).
+inline constexpr const char* kLineTooLong = "out of memory: a line is too long to hold";
+
 // A byte buffer that grows like std::string but leaves new room uninitialized: read(2) fills
 // it, and zeroing each megabyte first was most of the reading thread's instructions. kPadding
 // zero bytes follow its capacity, never counted in room(): a line of it whose '\n' is made a
