@@ -241,6 +241,15 @@ class Generator {
   bool counting_ = false;
   std::map<Invariant, int> reads_;
 
+  // A rule's `only when any x in L where C` followed by `require any y in L where C and D`:
+  // one loop decides both (see fusedOnlyWhen). While the require's condition compiles, the
+  // `and` that is its `where` writes true to onlyWhenFlag_ once C holds, and the require,
+  // when it fails, first jumps to the rule's SKIP unless the flag is set.
+  const Expr* fusedWhere_ = nullptr;
+  uint8_t onlyWhenFlag_ = 0;
+  std::vector<uint32_t>* onlyWhenSkips_ = nullptr;
+  static bool fusesOnlyWhen(const RuleDecl& r);
+
   // The register holding `e`'s value: a variable's or the line's own register when `e` is one
   // (no copy), a register loaded before the enclosing loop when `e` is a loop invariant, else a
   // fresh temporary the value is computed into. Free with freeTo(); never write to it.
@@ -714,6 +723,12 @@ void Generator::jumpIf(const Expr& e, bool when, uint8_t scratch, std::vector<ui
       }
       break;
     case ExprKind::kBinary:
+      if (&e == fusedWhere_ && !when) {  // `C and D` of a fused only-when: C held, say so, then D
+        jumpIf(*e.kids[0], false, scratch, jumps);
+        emit(Opcode::LOADBOOL, onlyWhenFlag_, 1);
+        jumpIf(*e.kids[1], false, scratch, jumps);
+        return;
+      }
       if (e.op == BinaryOp::kAnd && isOwnLineGoverned(*e.kids[0])) {  // true and X is X
         jumpIf(*e.kids[1], when, scratch, jumps);
         return;
@@ -1001,6 +1016,64 @@ static AdjustmentGroup groupByName(const std::string& g) {
   return AdjustmentGroup::kCO;
 }
 
+// Whether two checked expressions compute the same thing: the same form, the same references
+// and literals, and the same children, where a variable of `a` bound at the same place as one
+// of `b` (`vars`: a's variable -> b's) stands for it. Conservative: what it does not compare
+// it counts as different.
+bool sameExpr(const Expr& a, const Expr& b, std::map<const VarDecl*, const VarDecl*>& vars) {
+  if (a.kind != b.kind || a.op != b.op || a.aggregate != b.aggregate || a.negated != b.negated ||
+      a.wantAbsent != b.wantAbsent || a.before != b.before || a.ref != b.ref || a.constRef != b.constRef ||
+      a.paramRef != b.paramRef || a.defineRef != b.defineRef || a.linesRef != b.linesRef ||
+      a.moduleRef != b.moduleRef || a.builtin != b.builtin || a.field != b.field || a.record != b.record ||
+      a.decisionField != b.decisionField || a.widened != b.widened || a.qualifier != b.qualifier ||
+      (a.ref != RefKind::kVar && a.name != b.name) ||
+      a.kids.size() != b.kids.size() || (a.var == nullptr) != (b.var == nullptr) ||
+      !sameType(a.type, b.type) || a.type.optional != b.type.optional) {
+    return false;
+  }
+  if (a.kind == ExprKind::kLiteral) {
+    if (a.literalType.kind != b.literalType.kind || a.text != b.text) return false;
+    switch (a.literalType.kind) {
+      case TypeKind::kString: break;  // the text
+      case TypeKind::kDecimal:
+        if (compare(a.literal.d, b.literal.d) != 0 || a.literal.d.exponent() != b.literal.d.exponent()) return false;
+        break;
+      default:
+        if (a.literal.i != b.literal.i) return false;
+    }
+  }
+  if (a.ref == RefKind::kVar) {
+    const auto bound = vars.find(a.varRef);
+    if (bound == vars.end() ? a.varRef != b.varRef : bound->second != b.varRef) return false;
+  }
+  if (a.var) vars[a.var.get()] = b.var.get();
+  for (size_t i = 0; i < a.kids.size(); ++i) {
+    if ((a.kids[i] == nullptr) != (b.kids[i] == nullptr)) return false;
+    if (a.kids[i] && !sameExpr(*a.kids[i], *b.kids[i], vars)) return false;
+  }
+  return true;
+}
+
+// `only when any x in L where C` and a first clause `require any y in L where C and D`
+// (PA-UNITS: only when some authorization covers the line, one of those must have units left)
+// are decided by the require's loop alone: it notes when an element meets C, and when no
+// element meets C and D, the rule is skipped if none met C and fails otherwise. The same
+// elements are tested in the same order as by the two loops, less the only-when loop's tests
+// of C, so the outcome and any runtime error are the same.
+bool Generator::fusesOnlyWhen(const RuleDecl& r) {
+  if (!r.onlyWhen || r.clauses.empty() || r.clauses.front().kind != ClauseKind::kRequire) return false;
+  const Expr& only = *r.onlyWhen;
+  const Expr& req = *r.clauses.front().expr;
+  if (only.kind != ExprKind::kExists || req.kind != ExprKind::kExists || only.negated || req.negated) return false;
+  if (only.kids.size() < 2 || req.kids.size() < 2 || !only.kids[1] || !req.kids[1]) return false;
+  const Expr& where = *req.kids[1];
+  if (where.kind != ExprKind::kBinary || where.op != BinaryOp::kAnd) return false;
+  std::map<const VarDecl*, const VarDecl*> vars;
+  if (!sameExpr(*only.kids[0], *req.kids[0], vars)) return false;
+  vars[only.var.get()] = req.var.get();
+  return sameExpr(*only.kids[1], *where.kids[0], vars);
+}
+
 void Generator::rule(const RuleDecl& r, RuleInfo& info) {
   info.id = r.id;
   info.title = r.title;
@@ -1030,6 +1103,21 @@ void Generator::rule(const RuleDecl& r, RuleInfo& info) {
     }
     freeTo(test + 1);
   }
+  const bool fused = fusesOnlyWhen(r);
+  const uint8_t flag = fused ? alloc() : 0;
+  // The only-when test, or for a fused one the flag its loop sets (fusedWhere_).
+  auto onlyWhen = [&] {
+    if (fused) {
+      emit(Opcode::LOADBOOL, flag, 0);
+    } else if (r.onlyWhen) {
+      jumpIf(*r.onlyWhen, false, test, skips);
+    }
+  };
+  if (fused) {
+    fusedWhere_ = r.clauses.front().expr->kids[1].get();
+    onlyWhenFlag_ = flag;
+    onlyWhenSkips_ = &skips;
+  }
   // Pass one counts the paths the only-when test and the clauses read; pass two, if some are
   // read twice or more, starts by loading those (see reads_).
   const uint32_t start = here();
@@ -1040,7 +1128,7 @@ void Generator::rule(const RuleDecl& r, RuleInfo& info) {
   const std::map<const VarDecl*, uint8_t> vars = vars_;
   reads_.clear();
   counting_ = true;
-  if (r.onlyWhen) jumpIf(*r.onlyWhen, false, test, skips);
+  onlyWhen();
   clauses(r, info);
   counting_ = false;
   std::vector<Invariant> shared;
@@ -1058,10 +1146,12 @@ void Generator::rule(const RuleDecl& r, RuleInfo& info) {
     freeTo(mark);
     span_ = r.span;
     load(loads);
-    if (r.onlyWhen) jumpIf(*r.onlyWhen, false, test, skips);
+    onlyWhen();
     clauses(r, info);
     hoisted_.clear();
   }
+  fusedWhere_ = nullptr;
+  onlyWhenSkips_ = nullptr;
   span_ = r.span;
   emit(Opcode::PASS);
   uint32_t skip = here();
@@ -1110,7 +1200,12 @@ void Generator::clauses(const RuleDecl& r, RuleInfo& info) {
         int mark = top_;
         uint8_t cond = alloc();
         std::vector<uint32_t> passes;
-        jumpIf(*cl.expr, cl.kind == ClauseKind::kRequire, cond, passes);
+        if (fusedWhere_ && &cl == &r.clauses.front()) {
+          jumpIf(*cl.expr, true, cond, passes);  // fusedWhere_ marks the `and` of its `where`
+          onlyWhenSkips_->push_back(emit(Opcode::JMPIFNOT, onlyWhenFlag_, 0));
+        } else {
+          jumpIf(*cl.expr, cl.kind == ClauseKind::kRequire, cond, passes);
+        }
         Outcome o;
         o.action = cl.outcome.action;
         o.carc = cl.outcome.carc;
