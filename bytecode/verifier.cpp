@@ -124,6 +124,7 @@ int writtenRegisters(const Instr& ins, uint16_t out[2]) {
     case Opcode::JLED:
     case Opcode::kCount: return 0;
     case Opcode::ITERNEXT:  // advances the iterator, writes the element
+    case Opcode::ITERNEXTG:
       out[0] = ins.a;
       out[1] = ins.b;
       return 2;
@@ -388,6 +389,7 @@ class ChunkVerifier {
         break;
       }
       case Opcode::ITERNEXT:
+      case Opcode::ITERNEXTG:
         if (ins.a == ins.b) return fail(pc, fmt::format("the element register is the iterator R{} itself", ins.a));
         break;
       case Opcode::FAIL:
@@ -458,7 +460,7 @@ class ChunkVerifier {
       for (int i = 0; i < n; ++i) writes[written[i]].push_back(pc);
       if (ins.op != Opcode::LOOP) continue;
       const Instr& head = code_[ins.b];
-      if (head.op != Opcode::ITERNEXT) {
+      if (head.op != Opcode::ITERNEXT && head.op != Opcode::ITERNEXTG) {
         return fail(pc, fmt::format("LOOP ->{} must go back to an ITERNEXT, but instruction {} is {}", ins.b, ins.b,
                                     opcodeName(head.op)));
       }
@@ -711,6 +713,15 @@ class ChunkVerifier {
         s[ins.a] = it;
         break;
       }
+      case Opcode::ITERNEXTG:
+        // Its elements are claim lines: an iterator over another list of lines fails at run
+        // time (the VM compares it with the claim's lines), one over other records here.
+        if (s[ins.a].tag == Tag::kIter &&
+            (s[ins.a].elem != ValueKind::kRecord || s[ins.a].record != p_.layout.lineRecord)) {
+          return fail(pc, fmt::format("ITERNEXTG needs an iterator over claim lines in R{}, not over {}", ins.a,
+                                      describe(s[ins.a])));
+        }
+        [[fallthrough]];
       case Opcode::ITERNEXT: {
         if (!need(pc, s, ins.a, Tag::kIter)) return false;
         if (!flowTo(pc, ins.c, s)) return false;  // done: the element register is untouched

@@ -167,6 +167,14 @@ class Generator {
   // no value but jumps as soon as an element passes, each jump appended to `found`.
   void quantifier(const Expr& e, uint8_t target, std::vector<uint32_t>* found = nullptr);
   void loop(const Expr& e, uint8_t target, bool outermost, std::vector<uint32_t>* found);
+  // A filter of a loop over the governed lines: a conjunct of its `where`, or of the predicate
+  // of the class its `where` starts with (`inClass`: compiled with `line` bound to the element).
+  struct LineFilter {
+    const Expr* expr;
+    bool inClass;
+  };
+  bool overGovernedLines(const Expr& coll, const Expr* where, const VarDecl* var, std::vector<LineFilter>& rest) const;
+  void appendConjuncts(const Expr& e, std::vector<const Expr*>& out, bool& fused) const;
   // Where only a condition's branch matters (applies and only-when tests, clause conditions,
   // `where` filters), jumpIf() emits code that jumps when boolean `e` equals `when` (the jumps
   // go to `jumps`, for the caller to patch) and falls through otherwise: `not`, `is absent`
@@ -599,6 +607,63 @@ void Generator::load(const std::vector<Invariant>& loads) {
   }
 }
 
+// Whether a loop over `coll` with filter `where` and variable `var` goes over the claim's lines
+// and keeps only the governed ones first (`l in lines where l is governed and ...`): then
+// ITERNEXTG steps over the other lines and `rest` is what is left of the filter, its other
+// conjuncts in order. Not for the `and` of a fused only-when (fusedWhere_), which must compile
+// as itself.
+// The conjuncts of `e`, left to right (`a and b and c`: a, b, c); `fused` is set when one of its
+// `and`s is the fused only-when's (fusedWhere_), which must compile as itself.
+void Generator::appendConjuncts(const Expr& e, std::vector<const Expr*>& out, bool& fused) const {
+  if (e.kind == ExprKind::kBinary && e.op == BinaryOp::kAnd) {
+    if (&e == fusedWhere_) fused = true;
+    appendConjuncts(*e.kids[0], out, fused);
+    appendConjuncts(*e.kids[1], out, fused);
+  } else {
+    out.push_back(&e);
+  }
+}
+
+// Whether a loop over `coll` with filter `where` and variable `var` goes over the claim's lines
+// and keeps only governed ones first: `l in lines where l is governed and ...`, or `where l is
+// C and ...` for a class C whose predicate starts with `line is governed`. Then ITERNEXTG steps
+// over the other lines, and `rest` is what is left to test, in order: the rest of C's
+// predicate, then the rest of `where`.
+bool Generator::overGovernedLines(const Expr& coll, const Expr* where, const VarDecl* var,
+                                  std::vector<LineFilter>& rest) const {
+  const SchemaRecord& root = checked_.schema.records[checked_.schema.root];
+  const int lines = root.findField("lines");
+  const bool claimLines = lines >= 0 && coll.field == static_cast<uint32_t>(lines) &&
+                          ((coll.kind == ExprKind::kName && coll.ref == RefKind::kRootField) ||
+                           (coll.kind == ExprKind::kField && coll.ref == RefKind::kNone && !coll.decisionField &&
+                            coll.kids[0]->kind == ExprKind::kName && coll.kids[0]->ref == RefKind::kClaim));
+  if (!claimLines || !where) return false;
+  auto isGoverned = [](const Expr& c, RefKind on, const VarDecl* v) {
+    return c.kind == ExprKind::kLineClass && !c.linesRef && !c.negated && c.kids[0]->kind == ExprKind::kName &&
+           c.kids[0]->ref == on && (on != RefKind::kVar || c.kids[0]->varRef == v);
+  };
+  bool fused = false;
+  std::vector<const Expr*> conjuncts;
+  appendConjuncts(*where, conjuncts, fused);
+  const Expr& first = *conjuncts.front();
+  rest.clear();
+  if (isGoverned(first, RefKind::kVar, var)) {
+    // `l is governed`: nothing more of it to test
+  } else if (first.kind == ExprKind::kLineClass && first.linesRef && !first.negated &&
+             first.kids[0]->kind == ExprKind::kName && first.kids[0]->ref == RefKind::kVar &&
+             first.kids[0]->varRef == var) {
+    std::vector<const Expr*> predicate;
+    appendConjuncts(*first.linesRef->predicate, predicate, fused);
+    if (!isGoverned(*predicate.front(), RefKind::kLine, nullptr)) return false;
+    for (size_t i = 1; i < predicate.size(); ++i) rest.push_back({predicate[i], true});
+  } else {
+    return false;
+  }
+  if (fused) return false;
+  for (size_t i = 1; i < conjuncts.size(); ++i) rest.push_back({conjuncts[i], false});
+  return true;
+}
+
 // Loops: ITERINIT; head: ITERNEXT (exit); body; LOOP head; exit. A `break` is a forward JMP to exit.
 void Generator::loop(const Expr& e, uint8_t target, bool outermost, std::vector<uint32_t>* found) {
   const bool aggregate = e.kind == ExprKind::kAggregate;
@@ -606,6 +671,8 @@ void Generator::loop(const Expr& e, uint8_t target, bool outermost, std::vector<
   const Expr* where = nullptr;
   size_t wi = aggregate ? 2 : 1;
   if (e.kids.size() > wi && e.kids[wi]) where = e.kids[wi].get();
+  std::vector<LineFilter> filters;  // of a loop over the governed lines: what is left to test
+  const bool governedLines = overGovernedLines(coll, where, e.var.get(), filters);
   int mark = top_;
   // The outermost loop's list is read once before the loop anyway: not a value to hoist.
   if (outermost) --loopDepth_;
@@ -641,12 +708,22 @@ void Generator::loop(const Expr& e, uint8_t target, bool outermost, std::vector<
     default: break;
   }
   emit(Opcode::ITERINIT, it, list);
-  uint32_t head = emit(Opcode::ITERNEXT, it, elem, 0);
+  uint32_t head = emit(governedLines ? Opcode::ITERNEXTG : Opcode::ITERNEXT, it, elem, 0);
   vars_[e.var.get()] = elem;
   std::vector<uint32_t> continues;
   std::vector<uint32_t> breaks;
   uint8_t tmp = alloc();
-  if (where) jumpIf(*where, false, tmp, continues);
+  if (governedLines) {
+    for (const LineFilter& f : filters) {
+      if (f.inClass) {
+        withLine(elem, [&] { jumpIf(*f.expr, false, tmp, continues); });
+      } else {
+        jumpIf(*f.expr, false, tmp, continues);
+      }
+    }
+  } else if (where) {
+    jumpIf(*where, false, tmp, continues);
+  }
   span_ = e.span;
   switch (e.kind) {
     case ExprKind::kExists:

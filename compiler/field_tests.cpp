@@ -79,7 +79,8 @@ void effectOf(const std::vector<Instr>& code, size_t pc, Registers& reads, Regis
     case Opcode::JMPIF:
     case Opcode::JMPIFNOT:
     case Opcode::RETBOOL: reads.set(ins.a); return;
-    case Opcode::ITERNEXT: reads.set(ins.a); return;  // writes R[b] only when not done
+    case Opcode::ITERNEXT:
+    case Opcode::ITERNEXTG: reads.set(ins.a); return;  // writes R[b] only when not done
     case Opcode::MAXI:
     case Opcode::MINI:
     case Opcode::MAXD:
@@ -117,6 +118,7 @@ int successorsOf(const std::vector<Instr>& code, size_t pc, uint32_t out[2]) {
       out[1] = ins.b;
       return 2;
     case Opcode::ITERNEXT:
+    case Opcode::ITERNEXTG:
       out[0] = next;
       out[1] = ins.c;
       return 2;
@@ -142,7 +144,7 @@ std::vector<Registers> liveIn(const std::vector<Instr>& code) {
         if (next[i] < code.size()) out |= in[next[i]];
       }
       effectOf(code, pc, reads, writes);
-      if (code[pc].op == Opcode::ITERNEXT && next[0] < code.size()) {
+      if ((code[pc].op == Opcode::ITERNEXT || code[pc].op == Opcode::ITERNEXTG) && next[0] < code.size()) {
         // The element register is written on the way into the body, not on the way out.
         Registers body = in[next[0]];
         body.reset(code[pc].b);
@@ -184,7 +186,8 @@ Registers mayWrite(const std::vector<Instr>& code, size_t pc) {
     case Opcode::RETBOOL:
     case Opcode::FAIL:
     case Opcode::ADJUST: return w;
-    case Opcode::ITERNEXT: w.set(ins.b); break;
+    case Opcode::ITERNEXT:
+    case Opcode::ITERNEXTG: w.set(ins.b); break;
     default: break;
   }
   if (kOperandKinds[static_cast<size_t>(ins.op)][0] == 'R') w.set(ins.a);
@@ -413,7 +416,8 @@ void fuseTriples(Chunk& chunk) {
       case Opcode::JMPIF:
       case Opcode::JMPIFNOT:
       case Opcode::LOOP: ins.b = static_cast<uint16_t>(newIndex[ins.b]); break;
-      case Opcode::ITERNEXT: ins.c = static_cast<uint16_t>(newIndex[ins.c]); break;
+      case Opcode::ITERNEXT:
+      case Opcode::ITERNEXTG: ins.c = static_cast<uint16_t>(newIndex[ins.c]); break;
       default: break;
     }
   }

@@ -271,6 +271,7 @@ Evaluator::ReuseKey Evaluator::reuseKeyOf(const Chunk& chunk) {
       case Opcode::EQI: case Opcode::LTI: case Opcode::LEI: case Opcode::EQD: case Opcode::LTD:
       case Opcode::LED: case Opcode::EQS: case Opcode::INSET: case Opcode::CONTAINS: case Opcode::LEN:
       case Opcode::ITERINIT: case Opcode::ITERNEXT: case Opcode::LOOP: case Opcode::MAXI:
+      case Opcode::ITERNEXTG:  // other lines' governed tests, fixed per claim
       case Opcode::MINI: case Opcode::MAXD: case Opcode::MIND: case Opcode::JMP: case Opcode::JMPIF:
       case Opcode::JMPIFNOT: case Opcode::PASS: case Opcode::SKIP: case Opcode::RETBOOL:
       case Opcode::EQSK:
@@ -976,11 +977,45 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
         const ListRef list = VM_RB.list;
         VM_RA.iter = IterState{list.begin, list.count, 0};
         VM_RA.absent = 0;
-        // The ITERNEXT heading the loop comes next (codegen always emits it so): run it
-        // without a dispatch. Anything else is dispatched as usual.
-        if (pc->op != Opcode::ITERNEXT) VM_NEXT();
-        ins = pc++;
-        goto iterNext;
+        // The ITERNEXT (or ITERNEXTG) heading the loop comes next (codegen always emits it
+        // so): run it without a dispatch. Anything else is dispatched as usual.
+        if (pc->op == Opcode::ITERNEXT) {
+          ins = pc++;
+          goto iterNext;
+        }
+        if (pc->op == Opcode::ITERNEXTG) {
+          ins = pc++;
+          goto iterNextGoverned;
+        }
+        VM_NEXT();
+      }
+      VM_CASE(ITERNEXTG) {
+      iterNextGoverned:
+        IterState& it = VM_RA.iter;
+        uint32_t pos = it.pos;
+        if (pos < it.count) {
+          // Positions are line indices only in the claim's own list of lines; the governed
+          // tests must all have run (the same refusals as JGOVERNED's).
+          if (it.begin != lines_.begin || it.count != lines_.count) {
+            errorWhat_ = "ITERNEXTG over a list that is not the claim's lines";
+            return Exit::kError;
+          }
+          if (!governedKnown_) {
+            errorWhat_ = "ITERNEXTG before every line's governed test has run";
+            return Exit::kError;
+          }
+          // Each line stepped over is charged like the element ITERNEXT + JGOVERNED visited.
+          while (pos < it.count && !lineState_[pos].governed) ++pos;
+          VM_CHARGE(pos - it.pos + (pos < it.count ? 1 : 0));
+        }
+        if (pos >= it.count) {
+          it.pos = pos;
+          pc = code + ins->c;
+        } else {
+          it.pos = pos + 1;
+          VM_RB = elems[it.begin + pos];
+        }
+        VM_NEXT();
       }
       VM_CASE(ITERNEXT) {
       iterNext:
@@ -999,9 +1034,11 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
         VM_NEXT();
       }
       VM_CASE(LOOP) {
-        // The verifier proved b is the ITERNEXT heading this loop: run it without a dispatch.
+        // The verifier proved b is the ITERNEXT (or ITERNEXTG) heading this loop: run it
+        // without a dispatch.
         ins = code + ins->b;
         pc = ins + 1;
+        if (ins->op == Opcode::ITERNEXTG) goto iterNextGoverned;
         goto iterNext;
       }
       VM_CASE(MAXI) {

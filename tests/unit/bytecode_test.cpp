@@ -434,6 +434,7 @@ TEST_CASE("opcode numbers are pinned: they are part of the .pplb format", "[byte
       {Opcode::JLEI, "JLEI", 70},              // format version 4
       {Opcode::JLED, "JLED", 71},              // format version 4
       {Opcode::LINEFIELD, "LINEFIELD", 72},    // format version 4
+      {Opcode::ITERNEXTG, "ITERNEXTG", 73},    // format version 5
   };
   REQUIRE(sizeof(pins) / sizeof(pins[0]) == static_cast<size_t>(Opcode::kCount));
   for (const Pin& pin : pins) {
@@ -442,8 +443,8 @@ TEST_CASE("opcode numbers are pinned: they are part of the .pplb format", "[byte
     CHECK(std::string(opcodeName(static_cast<Opcode>(pin.number))) == pin.name);
   }
   // 2: ISGOVERNED, EQSK, ROOTFIELD; 3: EXT and the field tests; 4: CONTAINSK, JFCONTAINSK and
-  // the test-and-branch forms
-  CHECK(kFormatVersion == 4);
+  // the test-and-branch forms, LINEFIELD; 5: ITERNEXTG
+  CHECK(kFormatVersion == 5);
   // Two words exactly for the field tests.
   for (const Pin& pin : pins) {
     INFO(pin.name);
@@ -707,7 +708,10 @@ TEST_CASE("the verifier rejects broken programs with a precise message", "[bytec
       {"an unused operand that is not 0", [](Program& p) { p.chunks[2].code[14].c = 1; },
        "chunk 2 \"rule T-DX\", instruction 14 (PASS): unused operand c must be 0, not 1"},
       {"an unknown opcode", [](Program& p) { p.chunks[2].code[14].op = Opcode::kCount; },
-       "chunk 2 \"rule T-DX\", instruction 14 (?): unknown opcode 73"},
+       "chunk 2 \"rule T-DX\", instruction 14 (?): unknown opcode 74"},
+      {"ITERNEXTG over a list that is not of lines", [](Program& p) { p.chunks[2].code[9].op = Opcode::ITERNEXTG; },
+       "chunk 2 \"rule T-DX\", instruction 9 (ITERNEXTG): ITERNEXTG needs an iterator over claim lines in R2, not over "
+       "an iterator over string"},
       {"FAIL with the wrong argument count", [](Program& p) { p.chunks[2].code[13].c = 2; },
        "chunk 2 \"rule T-DX\", instruction 13 (FAIL): passes 2 message arguments, but the message takes 1"},
       {"FAIL with an outcome out of range", [](Program& p) { p.chunks[2].code[13].b = 1; },
@@ -803,6 +807,12 @@ TEST_CASE("the verifier accepts a test that branches, and it disassembles", "[by
 TEST_CASE("the verifier accepts LINEFIELD of a field of the line", "[bytecode][verifier]") {
   Program p = sampleProgram();
   p.chunks[2].code[1] = ins(Opcode::LINEFIELD, 6, 0, 2, 2);  // R6 := line.hcpcs, as FIELD of R5 did
+  CHECK(verifyMessage(p) == "");
+}
+
+TEST_CASE("the verifier accepts ITERNEXTG heading a loop over the claim's lines", "[bytecode][verifier]") {
+  Program p = sampleProgram();
+  p.chunks[3].code[4].op = Opcode::ITERNEXTG;  // T-UNITS: the largest units of a governed line
   CHECK(verifyMessage(p) == "");
 }
 
@@ -945,7 +955,7 @@ TEST_CASE(".pplb header errors", "[bytecode][pplb]") {
     std::string bytes = good;
     bytes[4] = 9;
     CHECK_FALSE(readPplb(bytes, q, error));
-    CHECK(error == "unsupported format version 9 (this reader supports 1..4)");
+    CHECK(error == "unsupported format version 9 (this reader supports 1..5)");
   }
   SECTION("unknown flags") {
     std::string bytes = good;
@@ -994,6 +1004,27 @@ TEST_CASE(".pplb: a version-1 file cannot use the opcodes version 2 added", "[by
   CHECK_FALSE(readPplb(bytes, q, error));
   CHECK(error.find("opcode 52 (EQSK)") != std::string::npos);
   CHECK(error.find("does not exist in format version 1") != std::string::npos);
+}
+
+// Version 5 appended ITERNEXTG: a version-4 file cannot use it.
+TEST_CASE(".pplb: a version-4 file cannot use the opcode version 5 added", "[bytecode][pplb]") {
+  Program p = sampleProgramWithConstantSearch();
+  std::string error;
+  REQUIRE(p.link(error));
+  Program q;
+  std::string v4 = encode(p);
+  v4[4] = 4;
+  CHECK(readPplb(v4, q, error));  // version-4 opcodes, but not ITERNEXTG
+
+  Program governed = sampleProgram();
+  governed.chunks[3].code[4].op = Opcode::ITERNEXTG;
+  REQUIRE(governed.link(error));
+  std::string bytes = encode(governed);
+  CHECK(readPplb(bytes, q, error));
+  bytes[4] = 4;
+  CHECK_FALSE(readPplb(bytes, q, error));
+  CHECK(error.find("opcode 73 (ITERNEXTG)") != std::string::npos);
+  CHECK(error.find("does not exist in format version 4") != std::string::npos);
 }
 
 // Version 4 appended CONTAINSK and JFCONTAINSK: a version-3 file cannot use them.
@@ -1138,7 +1169,7 @@ TEST_CASE(".pplb payload errors say what and where", "[bytecode][pplb]") {
     bytes[firstOp] = static_cast<char>(Opcode::kCount);
     fixHeader(bytes);
     CHECK_FALSE(readPplb(bytes, q, error));
-    CHECK(error == fmt::format("bad opcode 73 at byte {} (instruction 0) while reading chunk 0 code", firstOp));
+    CHECK(error == fmt::format("bad opcode 74 at byte {} (instruction 0) while reading chunk 0 code", firstOp));
   }
 }
 

@@ -688,6 +688,52 @@ TEST_CASE("decide: a decision's loops visit at most its element budget", "[vm]")
   CHECK(vm.decide(h.claim.facts, h.decision, h.error));
 }
 
+// Sums units over the claim's lines with ITERNEXTG at instruction 4; R0 is the sum.
+std::vector<Instr> governedUnitsSum(uint16_t zero, uint16_t listSlot) {
+  return {ins(O::ROOT, 10), ins(O::FIELD, 11, 10, listSlot, kClaimRecord), ins(O::LOADK, 0, zero),
+          ins(O::ITERINIT, 12, 11),
+          /* 4 */ ins(O::ITERNEXTG, 12, 13, 8), ins(O::FIELD, 14, 13, kUnitsSlot, kLineRecord), ins(O::ADDD, 0, 0, 14),
+          ins(O::LOOP, 0, 4),
+          /* 8 */ ins(O::FAIL, 0, 0, 1, kNoRegister)};
+}
+
+TEST_CASE("vm: ITERNEXTG visits the governed lines and charges every line it steps over", "[vm]") {
+  OpcodeHarness h;
+  h.claim = TestClaim("CLM-1", "commercial",
+                      {{1, "96413", "1", {}}, {2, "J9027", "30.1", {}}, {3, "96413", "2", {}}, {4, "J9027", "21.6", {}},
+                       {5, "96413", "4", {}}});
+  const size_t pol = h.t.policy("p", {"commercial"}, h.t.governCode("J9027"));
+  h.t.rule(pol, "SUM", governedUnitsSum(h.t.kDecimal("0"), kLinesSlot), {outcome(Action::kDeny, "1", {}, silent(1))});
+  h.t.link();
+  Evaluator vm(h.t.p);
+  REQUIRE(vm.decide(h.claim.facts, h.decision, h.error));
+  REQUIRE(h.decision.reasons.size() == 2);  // the two governed lines, each summing both
+  for (const Reason& reason : h.decision.reasons) CHECK(decText(reason.args[0].d) == "51.7");
+  // The pass steps over all five lines, as ITERNEXT + JGOVERNED visit them: five visits (one
+  // pass: the rule reads nothing of its own line, so the second line takes the first's result).
+  vm.setElementVisitBudget(5);
+  CHECK(vm.decide(h.claim.facts, h.decision, h.error));
+  vm.setElementVisitBudget(4);
+  REQUIRE_FALSE(vm.decide(h.claim.facts, h.decision, h.error));
+  CHECK(h.error.message.find("too much work") == 0);
+}
+
+TEST_CASE("vm: ITERNEXTG over another list of lines is an error", "[vm]") {
+  OpcodeHarness h;
+  h.claim = TestClaim("CLM-1", "commercial", {{1, "J9027", "30.1", {}}, {2, "J9027", "21.6", {}}});
+  // A schema whose `amounts` are lines too, holding the claim's second line only.
+  SchemaField& amounts = h.t.p.schema.records[kClaimRecord].fields[4];
+  amounts.type.elemKind = K::kRecord;
+  amounts.type.record = kLineRecord;
+  h.claim.facts.slots[kAmountsSlot] = Value::ofList(ListRef{1, 1});
+  const size_t pol = h.t.policy("p", {"commercial"}, h.t.governAll());
+  h.t.rule(pol, "SUM", governedUnitsSum(h.t.kDecimal("0"), kAmountsSlot), {outcome(Action::kDeny, "1", {}, silent(1))});
+  h.t.link();
+  Evaluator vm(h.t.p);
+  REQUIRE_FALSE(vm.decide(h.claim.facts, h.decision, h.error));
+  CHECK(h.error.message == "ITERNEXTG over a list that is not the claim's lines in rule SUM on line 1");
+}
+
 TEST_CASE("decide: policy by line of business", "[vm]") {
   TestProgram t;
   const size_t commercial = t.policy("acme-commercial", {"commercial"}, t.governAll());
