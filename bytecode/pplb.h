@@ -63,6 +63,9 @@
 //      without writing a register: JPRESENT, JGOVERNED, JEQSK, JINSET, JCONTAINSK, JLTI, JLEI,
 //      JLED; and LINEFIELD (a field of the line being decided: LINE + FIELD in one). The layout
 //      is unchanged; versions 1 to 3 are still read, without the opcodes added after them.
+//   5  opcodes ITERFIELD and ITERROOTFIELD appended (a loop started straight from a list field
+//      of a record or of the claim: FIELD / ROOTFIELD + ITERINIT in one). The layout is
+//      unchanged; versions 1 to 4 are still read, without the opcodes added after them.
 #pragma once
 
 #include <cstdint>
@@ -78,9 +81,9 @@ constexpr char kPplbMagic[4] = {'P', 'P', 'L', 'B'};
 inline bool startsWithPplbMagic(std::string_view bytes) {
   return bytes.substr(0, sizeof kPplbMagic) == std::string_view(kPplbMagic, sizeof kPplbMagic);
 }
-constexpr uint16_t kFormatVersion = 4;     // what writePplb writes
+constexpr uint16_t kFormatVersion = 5;     // what writePplb writes
 constexpr uint16_t kMinFormatVersion = 1;  // what readPplb reads
-constexpr uint16_t kMaxFormatVersion = 4;
+constexpr uint16_t kMaxFormatVersion = 5;
 constexpr size_t kPplbHeaderSize = 20;
 
 // Encodes `program` into `out` (replacing its contents). False when the program does not fit
