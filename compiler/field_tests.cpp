@@ -348,6 +348,75 @@ void readLineFields(Chunk& chunk) {
   }
 }
 
+// A register one instruction writes and nothing else: that instruction's pc, else -1.
+std::vector<int> soleWriters(const std::vector<Instr>& code) {
+  std::vector<int> writer(kMaxRegisters, -1);
+  std::vector<bool> many(kMaxRegisters, false);
+  for (size_t pc = 0; pc < code.size(); ++pc) {
+    const Registers w = mayWrite(code, pc);
+    for (size_t r = 0; r < kMaxRegisters; ++r) {
+      if (!w.test(r)) continue;
+      many[r] = many[r] || writer[r] != -1;
+      writer[r] = static_cast<int>(pc);
+    }
+    if (isTwoWord(code[pc].op)) ++pc;
+  }
+  for (size_t r = 0; r < kMaxRegisters; ++r) {
+    if (many[r]) writer[r] = -1;
+  }
+  return writer;
+}
+
+// Codegen reads a list once for all the loops over it (`C-UNITS` sums the lines' units twice),
+// and a loop inside a loop reads its list before the outer one. An ITERINIT of a list that only
+// a ROOTFIELD writes, or only a FIELD of a record register that only ROOT, LINE, ROOTFIELD or
+// LINEFIELD writes, starts from the field itself: the register holds that field wherever the
+// ITERINIT runs (the verifier proves it written on every path there, by that one instruction,
+// and facts do not change during a decision). A field read whose register nothing reads then
+// becomes a NOP, which fuseTriples drops; a field read cannot fail, so no error is lost.
+void startLoopsFromFields(Chunk& chunk) {
+  std::vector<Instr>& code = chunk.code;
+  const std::vector<int> writer = soleWriters(code);
+  auto isConstantRecord = [&](uint32_t r) {
+    if (r >= kMaxRegisters || writer[r] < 0) return false;
+    const Opcode op = code[static_cast<size_t>(writer[r])].op;
+    return op == Opcode::ROOT || op == Opcode::LINE || op == Opcode::ROOTFIELD || op == Opcode::LINEFIELD;
+  };
+  bool started = false;
+  for (size_t pc = 0; pc < code.size(); ++pc) {
+    Instr& ins = code[pc];
+    if (isTwoWord(ins.op)) {
+      ++pc;
+      continue;
+    }
+    if (ins.op != Opcode::ITERINIT || ins.b >= kMaxRegisters || writer[ins.b] < 0) continue;
+    const Instr read = code[static_cast<size_t>(writer[ins.b])];
+    if (read.op == Opcode::ROOTFIELD || (read.op == Opcode::FIELD && isConstantRecord(read.b))) {
+      const uint8_t iterator = ins.a;
+      ins = read;
+      ins.op = iterFormOf(read.op);
+      ins.a = iterator;
+      started = true;
+    }
+  }
+  if (!started) return;
+  // Dropping one read may leave the read of its record dead too.
+  for (bool dropped = true; dropped;) {
+    dropped = false;
+    const std::vector<Registers> live = liveIn(code);
+    for (size_t pc = 0; pc < code.size(); ++pc) {
+      Instr& ins = code[pc];
+      const bool fieldRead = ins.op == Opcode::FIELD || ins.op == Opcode::ROOTFIELD || ins.op == Opcode::LINEFIELD;
+      if (fieldRead && !liveAfter(code, live, pc).test(ins.a)) {
+        ins = Instr{};
+        ins.op = Opcode::NOP;
+        dropped = true;
+      }
+      if (isTwoWord(ins.op)) ++pc;
+    }
+  }
+}
+
 void fuseTriples(Chunk& chunk) {
   if (chunk.code.size() < 3) return;
   sinkFields(chunk);
@@ -365,6 +434,10 @@ void fuseTriples(Chunk& chunk) {
   };
   for (size_t pc = 0; pc < code.size();) {
     newIndex[pc] = static_cast<uint32_t>(out.size());
+    if (code[pc].op == Opcode::NOP) {  // a dropped read (codegen emits no NOP): jumps go on
+      ++pc;
+      continue;
+    }
     if (code[pc].op == Opcode::FIELD && pc + 2 < code.size() && !target[pc + 1] && !target[pc + 2] &&
         isBranch(code[pc + 2].op) && code[pc + 2].a == code[pc + 1].a) {
       const Fused f = fuse(code[pc], code[pc + 1], code[pc + 2]);
@@ -449,6 +522,7 @@ void fuseTriples(Chunk& chunk) {
 }  // namespace
 
 void fuseFieldTests(Chunk& chunk) {
+  startLoopsFromFields(chunk);
   fuseTriples(chunk);
   readLineFields(chunk);
 }
