@@ -620,7 +620,8 @@ TEST_CASE("vm: ITERFIELD and ITERROOTFIELD start a loop from a list field", "[vm
                   /* 21 */ ins(O::ITERNEXT, 10, 11, 24), ins(O::ADDI, 3, 3, 15), ins(O::LOOP, 0, 21),
                   /* 24 */ ins(O::ITERROOTFIELD, 10, 0, kCountsSlot, kClaimRecord), ins(O::LOADK, 4, zero),
                   /* 26 */ ins(O::ITERNEXT, 10, 11, 29), ins(O::ADDI, 4, 4, 15), ins(O::LOOP, 0, 26),
-                  /* 29 */ ins(O::ROOT, 10), ins(O::LOADK, 5, zero), ins(O::ITERFIELD, 10, 10, kCountsSlot, kClaimRecord),
+                  /* 29 */ ins(O::ROOT, 10), ins(O::LOADK, 5, zero),
+                  ins(O::ITERFIELD, 10, 10, kCountsSlot, kClaimRecord),
                   /* 32 */ ins(O::ITERNEXT, 10, 11, 35), ins(O::ADDI, 5, 5, 15), ins(O::LOOP, 0, 32)},
                  6);
   CHECK(r[0].i == 3 + 5 + 7);
