@@ -63,8 +63,10 @@
 //      without writing a register: JPRESENT, JGOVERNED, JEQSK, JINSET, JCONTAINSK, JLTI, JLEI,
 //      JLED; and LINEFIELD (a field of the line being decided: LINE + FIELD in one). The layout
 //      is unchanged; versions 1 to 3 are still read, without the opcodes added after them.
-//   5  opcode ITERNEXTG appended (a loop over the claim's governed lines: ITERNEXT + JGOVERNED
-//      in one). The layout is unchanged; versions 1 to 4 are still read, without it.
+//   5  opcodes ITERNEXTG (a loop over the claim's governed lines: ITERNEXT + JGOVERNED in one),
+//      ITERFIELD and ITERROOTFIELD (a loop started straight from a list field of a record or of
+//      the claim: FIELD / ROOTFIELD + ITERINIT in one) appended. The layout is unchanged;
+//      versions 1 to 4 are still read, without the opcodes added after them.
 #pragma once
 
 #include <cstdint>

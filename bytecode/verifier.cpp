@@ -348,8 +348,9 @@ class ChunkVerifier {
 
     switch (ins.op) {
       case Opcode::ROOTFIELD:
+      case Opcode::ITERROOTFIELD:
         if (ins.d != p_.schema.root) {
-          return fail(pc, fmt::format("ROOTFIELD reads the claim record `{}`, not `{}`",
+          return fail(pc, fmt::format("{} reads the claim record `{}`, not `{}`", opcodeName(ins.op),
                                       p_.schema.records[p_.schema.root].name, p_.schema.records[ins.d].name));
         }
         [[fallthrough]];
@@ -360,6 +361,7 @@ class ChunkVerifier {
         }
         [[fallthrough]];
       case Opcode::FIELD:
+      case Opcode::ITERFIELD:
       case Opcode::JFEQSK:
       case Opcode::JFINSET:
       case Opcode::JFEQI:
@@ -619,6 +621,20 @@ class ChunkVerifier {
         if (!needRecord(pc, s, ins.b, ins.d)) return false;
         const int32_t field = slotFields_[ins.d][ins.c];
         s[ins.a] = fieldType(p_.schema.records[ins.d].fields[static_cast<size_t>(field)].type);
+        break;
+      }
+      case Opcode::ITERFIELD:
+      case Opcode::ITERROOTFIELD: {
+        if (ins.op == Opcode::ITERFIELD && !needRecord(pc, s, ins.b, ins.d)) return false;
+        const SchemaRecord& record = p_.schema.records[ins.d];
+        const SchemaField& field = record.fields[static_cast<size_t>(slotFields_[ins.d][ins.c])];
+        RegType it = fieldType(field.type);
+        if (it.tag != Tag::kList) {
+          return fail(pc, fmt::format("field `{}.{}` holds {}, but {} needs a list", record.name, field.name,
+                                      describe(it), opcodeName(ins.op)));
+        }
+        it.tag = Tag::kIter;  // as ITERINIT of the list FIELD would have read
+        s[ins.a] = it;
         break;
       }
       case Opcode::ISPRESENT:

@@ -2,11 +2,13 @@
 // common shape in policies (`t.drug = "docetaxel"`, `m.start <= dos`, `m.end is absent`), and
 // each costs three dispatches and two register writes that nothing reads; the fused form is one
 // dispatch and no write. A test of registers followed by a branch on its result (`height is
-// absent`, `l is governed`, `units <= 60`) becomes the test's branching form the same way.
+// absent`, `l is governed`, `units <= 60`) becomes the test's branching form the same way, and
+// a list field read + the ITERINIT of a loop over it (every quantifier and aggregate over a
+// record's list) becomes one instruction that starts the loop from the field.
 //
 // Safety rests on liveness: a fused instruction no longer writes the field's register t or the
-// test's register r, so both must be dead after the branch (not read on any path before being
-// written again). Registers are found live by the usual backward dataflow over the chunk's
+// test's register r, so both must be dead after the branch (or the ITERINIT) (not read on any
+// path before being written again). Registers are found live by the usual backward dataflow over the chunk's
 // control flow, loops included.
 #include "compiler/field_tests.h"
 
@@ -245,6 +247,26 @@ void sinkFields(Chunk& chunk) {
   }
 }
 
+// Registers live after the instruction at pc: on entry to any of its successors.
+Registers liveAfter(const std::vector<Instr>& code, const std::vector<Registers>& live, size_t pc) {
+  Registers after;
+  uint32_t next[2];
+  const int n = successorsOf(code, pc, next);
+  for (int i = 0; i < n; ++i) {
+    if (next[i] < code.size()) after |= live[next[i]];
+  }
+  return after;
+}
+
+// The loop-starting form of a read of a list (ITERFIELD for FIELD), or NOP when it has none.
+Opcode iterFormOf(Opcode read) {
+  switch (read) {
+    case Opcode::FIELD: return Opcode::ITERFIELD;
+    case Opcode::ROOTFIELD: return Opcode::ITERROOTFIELD;
+    default: return Opcode::NOP;
+  }
+}
+
 // The two words FIELD t + test r + branch on r become, or nothing (op NOP) when the test is not
 // one a field test expresses on t.
 struct Fused {
@@ -329,6 +351,75 @@ void readLineFields(Chunk& chunk) {
   }
 }
 
+// A register one instruction writes and nothing else: that instruction's pc, else -1.
+std::vector<int> soleWriters(const std::vector<Instr>& code) {
+  std::vector<int> writer(kMaxRegisters, -1);
+  std::vector<bool> many(kMaxRegisters, false);
+  for (size_t pc = 0; pc < code.size(); ++pc) {
+    const Registers w = mayWrite(code, pc);
+    for (size_t r = 0; r < kMaxRegisters; ++r) {
+      if (!w.test(r)) continue;
+      many[r] = many[r] || writer[r] != -1;
+      writer[r] = static_cast<int>(pc);
+    }
+    if (isTwoWord(code[pc].op)) ++pc;
+  }
+  for (size_t r = 0; r < kMaxRegisters; ++r) {
+    if (many[r]) writer[r] = -1;
+  }
+  return writer;
+}
+
+// Codegen reads a list once for all the loops over it (`C-UNITS` sums the lines' units twice),
+// and a loop inside a loop reads its list before the outer one. An ITERINIT of a list that only
+// a ROOTFIELD writes, or only a FIELD of a record register that only ROOT, LINE, ROOTFIELD or
+// LINEFIELD writes, starts from the field itself: the register holds that field wherever the
+// ITERINIT runs (the verifier proves it written on every path there, by that one instruction,
+// and facts do not change during a decision). A field read whose register nothing reads then
+// becomes a NOP, which fuseTriples drops; a field read cannot fail, so no error is lost.
+void startLoopsFromFields(Chunk& chunk) {
+  std::vector<Instr>& code = chunk.code;
+  const std::vector<int> writer = soleWriters(code);
+  auto isConstantRecord = [&](uint32_t r) {
+    if (r >= kMaxRegisters || writer[r] < 0) return false;
+    const Opcode op = code[static_cast<size_t>(writer[r])].op;
+    return op == Opcode::ROOT || op == Opcode::LINE || op == Opcode::ROOTFIELD || op == Opcode::LINEFIELD;
+  };
+  bool started = false;
+  for (size_t pc = 0; pc < code.size(); ++pc) {
+    Instr& ins = code[pc];
+    if (isTwoWord(ins.op)) {
+      ++pc;
+      continue;
+    }
+    if (ins.op != Opcode::ITERINIT || ins.b >= kMaxRegisters || writer[ins.b] < 0) continue;
+    const Instr read = code[static_cast<size_t>(writer[ins.b])];
+    if (read.op == Opcode::ROOTFIELD || (read.op == Opcode::FIELD && isConstantRecord(read.b))) {
+      const uint8_t iterator = ins.a;
+      ins = read;
+      ins.op = iterFormOf(read.op);
+      ins.a = iterator;
+      started = true;
+    }
+  }
+  if (!started) return;
+  // Dropping one read may leave the read of its record dead too.
+  for (bool dropped = true; dropped;) {
+    dropped = false;
+    const std::vector<Registers> live = liveIn(code);
+    for (size_t pc = 0; pc < code.size(); ++pc) {
+      Instr& ins = code[pc];
+      const bool fieldRead = ins.op == Opcode::FIELD || ins.op == Opcode::ROOTFIELD || ins.op == Opcode::LINEFIELD;
+      if (fieldRead && !liveAfter(code, live, pc).test(ins.a)) {
+        ins = Instr{};
+        ins.op = Opcode::NOP;
+        dropped = true;
+      }
+      if (isTwoWord(ins.op)) ++pc;
+    }
+  }
+}
+
 void fuseTriples(Chunk& chunk) {
   if (chunk.code.size() < 3) return;
   sinkFields(chunk);
@@ -346,16 +437,14 @@ void fuseTriples(Chunk& chunk) {
   };
   for (size_t pc = 0; pc < code.size();) {
     newIndex[pc] = static_cast<uint32_t>(out.size());
+    if (code[pc].op == Opcode::NOP) {  // a dropped read (codegen emits no NOP): jumps go on
+      ++pc;
+      continue;
+    }
     if (code[pc].op == Opcode::FIELD && pc + 2 < code.size() && !target[pc + 1] && !target[pc + 2] &&
         isBranch(code[pc + 2].op) && code[pc + 2].a == code[pc + 1].a) {
       const Fused f = fuse(code[pc], code[pc + 1], code[pc + 2]);
-      // Live after the branch: on entry to either of its successors.
-      Registers after;
-      uint32_t next[2];
-      const int n = successorsOf(code, pc + 2, next);
-      for (int i = 0; i < n; ++i) {
-        if (next[i] < code.size()) after |= live[next[i]];
-      }
+      const Registers after = liveAfter(code, live, pc + 2);
       if (f.ins.op != Opcode::NOP && !after.test(code[pc].a) && !after.test(code[pc + 1].a)) {
         put(f.ins, pc + 1);  // the test's position: the condition the source wrote
         put(f.ext, pc + 1);
@@ -364,17 +453,26 @@ void fuseTriples(Chunk& chunk) {
         continue;
       }
     }
+    // A list field read into t + ITERINIT on t, where t is not read afterwards (or is the
+    // iterator itself): the loop starts from the field. The read's operands stay; a becomes
+    // the iterator.
+    const Opcode iterForm = iterFormOf(code[pc].op);
+    if (iterForm != Opcode::NOP && pc + 1 < code.size() && !target[pc + 1] && code[pc + 1].op == Opcode::ITERINIT &&
+        code[pc + 1].b == code[pc].a &&
+        (code[pc + 1].a == code[pc].a || !liveAfter(code, live, pc + 1).test(code[pc].a))) {
+      Instr start = code[pc];
+      start.op = iterForm;
+      start.a = code[pc + 1].a;
+      put(start, pc + 1);  // the loop's position: the quantifier the source wrote
+      newIndex[pc + 1] = static_cast<uint32_t>(out.size() - 1);
+      pc += 2;
+      continue;
+    }
     // A test + branch on its register, which nothing reads afterwards: the test-and-branch form.
     const Opcode branchForm = branchFormOf(code[pc].op);
     if (branchForm != Opcode::NOP && pc + 1 < code.size() && !target[pc + 1] && isBranch(code[pc + 1].op) &&
         code[pc + 1].a == code[pc].a) {
-      Registers after;
-      uint32_t next[2];
-      const int n = successorsOf(code, pc + 1, next);
-      for (int i = 0; i < n; ++i) {
-        if (next[i] < code.size()) after |= live[next[i]];
-      }
-      if (!after.test(code[pc].a)) {
+      if (!liveAfter(code, live, pc + 1).test(code[pc].a)) {
         Instr j;
         j.op = branchForm;
         j.a = code[pc + 1].op == Opcode::JMPIF ? 1 : 0;
@@ -428,6 +526,7 @@ void fuseTriples(Chunk& chunk) {
 }  // namespace
 
 void fuseFieldTests(Chunk& chunk) {
+  startLoopsFromFields(chunk);
   fuseTriples(chunk);
   readLineFields(chunk);
 }

@@ -3,7 +3,9 @@
 // straight-line piece and neither the field's register nor the test's is read afterwards. A
 // FIELD loaded ahead of its test is first moved down to it where that changes nothing. Likewise
 // a test of registers + JMPIF/JMPIFNOT on its result becomes one test-and-branch word (JPRESENT
-// ... JLED) where the result is not read afterwards.
+// ... JLED) where the result is not read afterwards, and FIELD / ROOTFIELD of a list + the
+// ITERINIT of a loop over it becomes ITERFIELD / ITERROOTFIELD where the list's register is not
+// read afterwards.
 #pragma once
 
 #include "bytecode/bytecode.h"
@@ -12,7 +14,8 @@ namespace ppl {
 
 // Rewrites `chunk`'s code in place: fused triples take two words, jump targets are renumbered,
 // and each extension word gets its instruction's source position. The chunk means what it
-// meant: the fused instructions write no register, so only dead writes disappear.
+// meant: the fused instructions write no register but the iterator, so only dead writes
+// disappear.
 void fuseFieldTests(Chunk& chunk);
 
 }  // namespace ppl

@@ -22,8 +22,10 @@
 //    ruleRun_.index names (run() goes from there to the line's next rule without returning);
 //  - FAIL and ADJUST appear only in rule chunks, capture exactly their message's argCount
 //    (<= kMaxMessageArgs) arguments, and a computed group register holds a group;
-//  - FIELD's slot belongs to the record type d, and records come from the facts the loader
-//    filled by the same schema, so base + slot lies inside Facts::slots.
+//  - FIELD's slot (and that of every other field read: ROOTFIELD, LINEFIELD, ITERFIELD,
+//    ITERROOTFIELD, the field tests) belongs to the record type d, ITERFIELD's and
+//    ITERROOTFIELD's to a list field, and records come from the facts the loader filled by the
+//    same schema, so base + slot lies inside Facts::slots.
 // What the loop does check: arithmetic (overflow, division by zero), builtin failures, and a
 // rule that reads the decision of a line not decided yet. Those depend on the claim.
 //
@@ -258,6 +260,12 @@ Evaluator::ReuseKey Evaluator::reuseKeyOf(const Chunk& chunk) {
         if (isLine(ins.a)) return ReuseKey{};
         if (!addSlot(ins.c)) return ReuseKey{};
         continue;
+      case Opcode::ITERFIELD:  // a loop over a list field of the line: that field joins the key
+        if (isLine(ins.b) && !isLine(ins.a)) {
+          if (!addSlot(ins.c)) return ReuseKey{};
+          continue;
+        }
+        break;
       // Register ranges: FAIL reads R[a] .. R[a + c - 1] and R[d] (unless kNoRegister), CALL
       // reads R[c] .. R[c + d - 1].
       case Opcode::FAIL: touchesLine = inRange(ins.a, ins.c) || (ins.d != kNoRegister && isLine(ins.d)); break;
@@ -275,7 +283,7 @@ Evaluator::ReuseKey Evaluator::reuseKeyOf(const Chunk& chunk) {
       case Opcode::MINI: case Opcode::MAXD: case Opcode::MIND: case Opcode::JMP: case Opcode::JMPIF:
       case Opcode::JMPIFNOT: case Opcode::PASS: case Opcode::SKIP: case Opcode::RETBOOL:
       case Opcode::EQSK:
-      case Opcode::ROOTFIELD:
+      case Opcode::ROOTFIELD: case Opcode::ITERROOTFIELD:
       case Opcode::CONTAINSK:
       case Opcode::JPRESENT: case Opcode::JEQSK: case Opcode::JINSET: case Opcode::JCONTAINSK:
       case Opcode::JLTI: case Opcode::JLEI: case Opcode::JLED:
@@ -974,9 +982,12 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
         VM_NEXT();
       }
       VM_CASE(ITERINIT) {
-        const ListRef list = VM_RB.list;
-        VM_RA.iter = IterState{list.begin, list.count, 0};
-        VM_RA.absent = 0;
+        {
+          const ListRef list = VM_RB.list;
+          VM_RA.iter = IterState{list.begin, list.count, 0};
+          VM_RA.absent = 0;
+        }
+      loopStart:  // ITERFIELD and ITERROOTFIELD go on here too
         // The ITERNEXT (or ITERNEXTG) heading the loop comes next (codegen always emits it
         // so): run it without a dispatch. Anything else is dispatched as usual.
         if (pc->op == Opcode::ITERNEXT) {
@@ -1016,6 +1027,20 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
           VM_RB = elems[it.begin + pos];
         }
         VM_NEXT();
+      }
+      // FIELD + ITERINIT: the list is field c of R[b], or empty when R[b] is absent (FIELD's
+      // absent value has a zeroed payload, an empty list). An absent field is empty likewise.
+      VM_CASE(ITERFIELD) {
+        const ListRef list = VM_RB.absent ? ListRef{0, 0} : slots[VM_RB.rec + ins->c].list;
+        VM_RA.iter = IterState{list.begin, list.count, 0};
+        VM_RA.absent = 0;
+        goto loopStart;  // as ITERINIT
+      }
+      VM_CASE(ITERROOTFIELD) {
+        const ListRef list = slots[Facts::kRootBase + ins->c].list;
+        VM_RA.iter = IterState{list.begin, list.count, 0};
+        VM_RA.absent = 0;
+        goto loopStart;  // as ITERINIT
       }
       VM_CASE(ITERNEXT) {
       iterNext:

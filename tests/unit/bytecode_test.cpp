@@ -350,6 +350,21 @@ Program sampleProgramWithTestBranch() {
   return p;
 }
 
+// Both rules' loops started from the list field itself: rule T-DX's FIELD + ITERINIT over
+// claim.diagnoses as ITERFIELD of the ROOT register, rule T-UNITS's ROOT + FIELD + ITERINIT over
+// claim.lines as ITERROOTFIELD (the words they replace become NOPs).
+Program sampleProgramWithLoopsFromFields() {
+  Program p = sampleProgram();
+  std::vector<Instr>& dx = p.chunks[2].code;
+  dx[7] = ins(Opcode::NOP);
+  dx[8] = ins(Opcode::ITERFIELD, 2, 0, 4, 0);  // R2 := an iterator over R0.diagnoses
+  std::vector<Instr>& units = p.chunks[3].code;
+  units[1] = ins(Opcode::NOP);
+  units[2] = ins(Opcode::NOP);
+  units[3] = ins(Opcode::ITERROOTFIELD, 3, 0, 3, 0);  // R3 := an iterator over claim.lines
+  return p;
+}
+
 }  // namespace
 
 TEST_CASE("opcode numbers are pinned: they are part of the .pplb format", "[bytecode]") {
@@ -435,6 +450,8 @@ TEST_CASE("opcode numbers are pinned: they are part of the .pplb format", "[byte
       {Opcode::JLED, "JLED", 71},              // format version 4
       {Opcode::LINEFIELD, "LINEFIELD", 72},    // format version 4
       {Opcode::ITERNEXTG, "ITERNEXTG", 73},    // format version 5
+      {Opcode::ITERFIELD, "ITERFIELD", 74},    // format version 5
+      {Opcode::ITERROOTFIELD, "ITERROOTFIELD", 75},  // format version 5
   };
   REQUIRE(sizeof(pins) / sizeof(pins[0]) == static_cast<size_t>(Opcode::kCount));
   for (const Pin& pin : pins) {
@@ -443,7 +460,7 @@ TEST_CASE("opcode numbers are pinned: they are part of the .pplb format", "[byte
     CHECK(std::string(opcodeName(static_cast<Opcode>(pin.number))) == pin.name);
   }
   // 2: ISGOVERNED, EQSK, ROOTFIELD; 3: EXT and the field tests; 4: CONTAINSK, JFCONTAINSK and
-  // the test-and-branch forms, LINEFIELD; 5: ITERNEXTG
+  // the test-and-branch forms, LINEFIELD; 5: ITERNEXTG, ITERFIELD and ITERROOTFIELD
   CHECK(kFormatVersion == 5);
   // Two words exactly for the field tests.
   for (const Pin& pin : pins) {
@@ -679,6 +696,58 @@ TEST_CASE("the verifier rejects broken programs with a precise message", "[bytec
        "chunk 2 \"rule T-DX\", instruction 7 (ROOTFIELD): ROOTFIELD reads the claim record `Claim`, not `Line`"},
       {"ROOTFIELD of a slot out of range", [](Program& p) { p.chunks[2].code[7] = ins(O::ROOTFIELD, 1, 0, 9, 0); },
        "chunk 2 \"rule T-DX\", instruction 7 (ROOTFIELD): slot S9 is not a field of record `Claim` (slots 1 .. 4)"},
+      {"ITERFIELD of a field that is not a list",
+       [](Program& p) {
+         p = sampleProgramWithLoopsFromFields();
+         p.chunks[2].code[8].c = 1;
+       },
+       "chunk 2 \"rule T-DX\", instruction 8 (ITERFIELD): field `Claim.claim_id` holds a string, but ITERFIELD needs a "
+       "list"},
+      {"ITERFIELD of a record of another type",
+       [](Program& p) {
+         p = sampleProgramWithLoopsFromFields();
+         p.chunks[2].code[8].d = 2;  // Line's slot 4 is a list too (modifiers)
+       },
+       "chunk 2 \"rule T-DX\", instruction 8 (ITERFIELD): R0 holds a `Claim` record, but ITERFIELD needs a `Line` "
+       "record"},
+      {"ITERFIELD of a register that holds no record",
+       [](Program& p) {
+         p = sampleProgramWithLoopsFromFields();
+         p.chunks[2].code[6] = ins(O::NOP);  // R0 keeps the string LOADK put there
+       },
+       "chunk 2 \"rule T-DX\", instruction 8 (ITERFIELD): R0 holds a string, but ITERFIELD needs a `Claim` record"},
+      {"ITERFIELD of a slot out of range",
+       [](Program& p) {
+         p = sampleProgramWithLoopsFromFields();
+         p.chunks[2].code[8].c = 9;
+       },
+       "chunk 2 \"rule T-DX\", instruction 8 (ITERFIELD): slot S9 is not a field of record `Claim` (slots 1 .. 4)"},
+      {"ITERROOTFIELD of a record that is not the root",
+       [](Program& p) {
+         p = sampleProgramWithLoopsFromFields();
+         p.chunks[3].code[3].d = 2;
+       },
+       "chunk 3 \"rule T-UNITS\", instruction 3 (ITERROOTFIELD): ITERROOTFIELD reads the claim record `Claim`, not "
+       "`Line`"},
+      {"ITERROOTFIELD of a field that is not a list",
+       [](Program& p) {
+         p = sampleProgramWithLoopsFromFields();
+         p.chunks[3].code[3].c = 2;
+       },
+       "chunk 3 \"rule T-UNITS\", instruction 3 (ITERROOTFIELD): field `Claim.payer` holds a `Payer` record, but "
+       "ITERROOTFIELD needs a list"},
+      {"ITERROOTFIELD with a record register",
+       [](Program& p) {
+         p = sampleProgramWithLoopsFromFields();
+         p.chunks[3].code[3].b = 1;
+       },
+       "chunk 3 \"rule T-UNITS\", instruction 3 (ITERROOTFIELD): unused operand b must be 0, not 1"},
+      {"ITERROOTFIELD over a list of other elements than its loop reads",
+       [](Program& p) {
+         p = sampleProgramWithLoopsFromFields();
+         p.chunks[3].code[3].c = 4;  // diagnoses: strings, not lines
+       },
+       "chunk 3 \"rule T-UNITS\", instruction 5 (FIELD): R4 holds a string, but FIELD needs a `Line` record"},
       {"the element written into the iterator", [](Program& p) { p.chunks[2].code[9].b = 2; },
        "chunk 2 \"rule T-DX\", instruction 9 (ITERNEXT): the element register is the iterator R2 itself"},
       {"EQS on an integer register", [](Program& p) { p.chunks[0].code[2] = ins(O::LOADBOOL, 2, 1); },
@@ -708,7 +777,7 @@ TEST_CASE("the verifier rejects broken programs with a precise message", "[bytec
       {"an unused operand that is not 0", [](Program& p) { p.chunks[2].code[14].c = 1; },
        "chunk 2 \"rule T-DX\", instruction 14 (PASS): unused operand c must be 0, not 1"},
       {"an unknown opcode", [](Program& p) { p.chunks[2].code[14].op = Opcode::kCount; },
-       "chunk 2 \"rule T-DX\", instruction 14 (?): unknown opcode 74"},
+       "chunk 2 \"rule T-DX\", instruction 14 (?): unknown opcode 76"},
       {"ITERNEXTG over a list that is not of lines", [](Program& p) { p.chunks[2].code[9].op = Opcode::ITERNEXTG; },
        "chunk 2 \"rule T-DX\", instruction 9 (ITERNEXTG): ITERNEXTG needs an iterator over claim lines in R2, not over "
        "an iterator over string"},
@@ -782,6 +851,13 @@ TEST_CASE("the verifier accepts ROOTFIELD of a claim field", "[bytecode][verifie
   Program p = sampleProgram();
   p.chunks[2].code[7] = ins(Opcode::ROOTFIELD, 1, 0, 4, 0);  // R1 := claim.diagnoses, as ROOT + FIELD did
   CHECK(verifyMessage(p) == "");
+}
+
+TEST_CASE("the verifier accepts loops started from list fields, and they disassemble", "[bytecode][verifier]") {
+  Program p = sampleProgramWithLoopsFromFields();
+  CHECK(verifyMessage(p) == "");
+  CHECK(disassembleChunk(p, 2).find("    8  ITERFIELD  R2, R0, S4 (diagnoses), T0 (Claim)\n") != std::string::npos);
+  CHECK(disassembleChunk(p, 3).find("    3  ITERROOTFIELD R3, S3 (lines), T0 (Claim)\n") != std::string::npos);
 }
 
 TEST_CASE("the verifier accepts EQSK of a string and a string constant", "[bytecode][verifier]") {
@@ -1007,7 +1083,7 @@ TEST_CASE(".pplb: a version-1 file cannot use the opcodes version 2 added", "[by
 }
 
 // Version 5 appended ITERNEXTG: a version-4 file cannot use it.
-TEST_CASE(".pplb: a version-4 file cannot use the opcode version 5 added", "[bytecode][pplb]") {
+TEST_CASE(".pplb: a version-4 file cannot use ITERNEXTG", "[bytecode][pplb]") {
   Program p = sampleProgramWithConstantSearch();
   std::string error;
   REQUIRE(p.link(error));
@@ -1045,6 +1121,26 @@ TEST_CASE(".pplb: a version-3 file cannot use the opcodes version 4 added", "[by
   CHECK_FALSE(readPplb(bytes, q, error));
   CHECK(error.find("opcode 62 (CONTAINSK)") != std::string::npos);
   CHECK(error.find("does not exist in format version 3") != std::string::npos);
+}
+
+// Version 5 appended ITERFIELD and ITERROOTFIELD: a version-4 file cannot use them.
+TEST_CASE(".pplb: a version-4 file cannot use the opcodes version 5 added", "[bytecode][pplb]") {
+  Program p = sampleProgramWithConstantSearch();
+  std::string error;
+  REQUIRE(p.link(error));
+  Program q;
+  std::string v4 = encode(p);
+  v4[4] = 4;
+  CHECK(readPplb(v4, q, error));  // format-4 opcodes, but no version-5 opcode
+
+  Program loops = sampleProgramWithLoopsFromFields();
+  REQUIRE(loops.link(error));
+  std::string bytes = encode(loops);
+  CHECK(readPplb(bytes, q, error));
+  bytes[4] = 4;
+  CHECK_FALSE(readPplb(bytes, q, error));
+  CHECK(error.find("opcode 74 (ITERFIELD)") != std::string::npos);
+  CHECK(error.find("does not exist in format version 4") != std::string::npos);
 }
 
 // Version 3 appended EXT and the field tests: a version-2 file cannot use them.
@@ -1169,7 +1265,7 @@ TEST_CASE(".pplb payload errors say what and where", "[bytecode][pplb]") {
     bytes[firstOp] = static_cast<char>(Opcode::kCount);
     fixHeader(bytes);
     CHECK_FALSE(readPplb(bytes, q, error));
-    CHECK(error == fmt::format("bad opcode 74 at byte {} (instruction 0) while reading chunk 0 code", firstOp));
+    CHECK(error == fmt::format("bad opcode 76 at byte {} (instruction 0) while reading chunk 0 code", firstOp));
   }
 }
 

@@ -599,6 +599,91 @@ TEST_CASE("vm: an empty loop leaves MAXI absent", "[vm]") {
   CHECK(r[0].absent == 1);
 }
 
+// ITERFIELD and ITERROOTFIELD stand for FIELD / ROOTFIELD + ITERINIT: the same elements in
+// the same order, none for an absent record, and ITERNEXT run with or without a dispatch.
+TEST_CASE("vm: ITERFIELD and ITERROOTFIELD start a loop from a list field", "[vm]") {
+  OpcodeHarness h;
+  const uint16_t zero = h.t.kInt(0), one = h.t.kInt(1);
+  // R0 = sum of counts (ITERROOTFIELD), R1 = max of amounts (ITERFIELD of the claim record),
+  // R2 = count of the line's modifiers (ITERFIELD of the line), R3 = count over an absent
+  // record, R4 = count of counts with an instruction between the start and ITERNEXT, R5 = the
+  // count over counts from an iterator that replaced its own record register.
+  auto r = h.run({ins(O::LOADK, 0, zero), ins(O::LOADABSENT, 1), ins(O::LOADK, 2, zero), ins(O::LOADK, 3, zero),
+                  ins(O::LOADK, 15, one),
+                  /* 5 */ ins(O::ITERROOTFIELD, 10, 0, kCountsSlot, kClaimRecord),
+                  /* 6 */ ins(O::ITERNEXT, 10, 11, 9), ins(O::ADDI, 0, 0, 11), ins(O::LOOP, 0, 6),
+                  /* 9 */ ins(O::ROOT, 12), ins(O::ITERFIELD, 10, 12, kAmountsSlot, kClaimRecord),
+                  /* 11 */ ins(O::ITERNEXT, 10, 11, 14), ins(O::MAXD, 1, 11), ins(O::LOOP, 0, 11),
+                  /* 14 */ ins(O::LINE, 13), ins(O::ITERFIELD, 10, 13, kModifiersSlot, kLineRecord),
+                  /* 16 */ ins(O::ITERNEXT, 10, 11, 19), ins(O::ADDI, 2, 2, 15), ins(O::LOOP, 0, 16),
+                  /* 19 */ ins(O::LOADABSENT, 14), ins(O::ITERFIELD, 10, 14, kCountsSlot, kClaimRecord),
+                  /* 21 */ ins(O::ITERNEXT, 10, 11, 24), ins(O::ADDI, 3, 3, 15), ins(O::LOOP, 0, 21),
+                  /* 24 */ ins(O::ITERROOTFIELD, 10, 0, kCountsSlot, kClaimRecord), ins(O::LOADK, 4, zero),
+                  /* 26 */ ins(O::ITERNEXT, 10, 11, 29), ins(O::ADDI, 4, 4, 15), ins(O::LOOP, 0, 26),
+                  /* 29 */ ins(O::ROOT, 10), ins(O::LOADK, 5, zero),
+                  ins(O::ITERFIELD, 10, 10, kCountsSlot, kClaimRecord),
+                  /* 32 */ ins(O::ITERNEXT, 10, 11, 35), ins(O::ADDI, 5, 5, 15), ins(O::LOOP, 0, 32)},
+                 6);
+  CHECK(r[0].i == 3 + 5 + 7);
+  CHECK(decText(r[1].d) == "2");
+  CHECK(r[2].i == 2);  // JW, JZ
+  CHECK(r[3].i == 0);  // an absent record has no elements
+  CHECK(r[4].i == 3);
+  CHECK(r[5].i == 3);
+}
+
+TEST_CASE("decide: a loop started from a field charges the element budget as ITERINIT's does", "[vm]") {
+  OpcodeHarness h;
+  h.claim = TestClaim("CLM-1", "commercial",
+                      {{1, "J9027", "30.1", {}}, {2, "J9027", "8.3", {}}, {3, "J9027", "21.6", {}}});
+  const uint16_t zero = h.t.kDecimal("0");
+  auto code = std::vector<Instr>{
+      ins(O::LOADK, 0, zero), ins(O::ITERROOTFIELD, 12, 0, kLinesSlot, kClaimRecord),
+      /* 2 */ ins(O::ITERNEXT, 12, 13, 6), ins(O::FIELD, 14, 13, kUnitsSlot, kLineRecord), ins(O::ADDD, 0, 0, 14),
+      ins(O::LOOP, 0, 2),
+      /* 6 */ ins(O::PASS)};
+  const size_t pol = h.t.policy("p", {"commercial"}, h.t.governAll());
+  h.t.rule(pol, "SUM", code, {outcome(Action::kDeny, "1")});
+  h.t.link();
+  Evaluator vm(h.t.p);
+  REQUIRE(vm.decide(h.claim.facts, h.decision, h.error));
+  vm.setElementVisitBudget(2);
+  REQUIRE_FALSE(vm.decide(h.claim.facts, h.decision, h.error));
+  CHECK(h.error.message.find("too much work: the decision would visit more list elements than its budget") == 0);
+  CHECK(h.error.message.find("in rule SUM on line 1") != std::string::npos);
+  // 3 lines a rule run, one run per line (the rule reads no line field, so later lines take the
+  // first line's result): a budget of 3 is enough.
+  vm.setElementVisitBudget(3);
+  CHECK(vm.decide(h.claim.facts, h.decision, h.error));
+}
+
+// A loop over a list field of the line reads that field: a later line with other modifiers must
+// not take an earlier line's result.
+TEST_CASE("decide: a rule looping over a field of its line is keyed by that field", "[vm]") {
+  TestProgram t;
+  const uint16_t zero = t.kInt(0), one = t.kInt(1);
+  const size_t pol = t.policy("p", {"commercial"}, t.governAll());
+  t.rule(pol, "R-MODIFIERS",
+         {ins(O::LINE, 0), ins(O::LOADK, 1, zero), ins(O::LOADK, 2, one),
+          ins(O::ITERFIELD, 3, 0, kModifiersSlot, kLineRecord),
+          /* 4 */ ins(O::ITERNEXT, 3, 4, 7), ins(O::ADDI, 1, 1, 2), ins(O::LOOP, 0, 4),
+          /* 7 */ ins(O::FAIL, 1, 0, 1, kNoRegister)},
+         {outcome(Action::kPend, "16", {}, silent(1))});
+  t.link();
+  TestClaim claim("CLM", "commercial",
+                  {{1, "J9027", "1", {"JW"}}, {2, "J9027", "1", {"JW", "JZ"}}, {3, "J9027", "1", {}}});
+  Evaluator vm(t.p);
+  Decision out;
+  EvalError error;
+  REQUIRE(vm.decide(claim.facts, out, error));
+  const int64_t counts[] = {1, 2, 0};
+  for (size_t i = 0; i < 3; ++i) {
+    INFO("line " << i);
+    REQUIRE(out.lines[i].reasonCount == 1);
+    CHECK(out.reasons[out.lines[i].firstReason].args[0].i == counts[i]);
+  }
+}
+
 TEST_CASE("vm: jumps", "[vm]") {
   OpcodeHarness h;
   const uint16_t k1 = h.t.kInt(1);
