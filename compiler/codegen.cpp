@@ -250,7 +250,7 @@ class Generator {
   std::map<Invariant, int> reads_;
 
   // A rule's `only when any x in L where C` followed by `require any y in L where C and D`:
-  // one loop decides both (see fusedOnlyWhen). While the require's condition compiles, the
+  // one loop decides both (see fusesOnlyWhen). While the require's condition compiles, the
   // `and` that is its `where` writes true to onlyWhenFlag_ once C holds, and the require,
   // when it fails, first jumps to the rule's SKIP unless the flag is set.
   const Expr* fusedWhere_ = nullptr;
@@ -607,11 +607,6 @@ void Generator::load(const std::vector<Invariant>& loads) {
   }
 }
 
-// Whether a loop over `coll` with filter `where` and variable `var` goes over the claim's lines
-// and keeps only the governed ones first (`l in lines where l is governed and ...`): then
-// ITERNEXTG steps over the other lines and `rest` is what is left of the filter, its other
-// conjuncts in order. Not for the `and` of a fused only-when (fusedWhere_), which must compile
-// as itself.
 // The conjuncts of `e`, left to right (`a and b and c`: a, b, c); `fused` is set when one of its
 // `and`s is the fused only-when's (fusedWhere_), which must compile as itself.
 void Generator::appendConjuncts(const Expr& e, std::vector<const Expr*>& out, bool& fused) const {
@@ -628,7 +623,7 @@ void Generator::appendConjuncts(const Expr& e, std::vector<const Expr*>& out, bo
 // and keeps only governed ones first: `l in lines where l is governed and ...`, or `where l is
 // C and ...` for a class C whose predicate starts with `line is governed`. Then ITERNEXTG steps
 // over the other lines, and `rest` is what is left to test, in order: the rest of C's
-// predicate, then the rest of `where`.
+// predicate, then the rest of `where`. Not when an `and` among them is a fused only-when's.
 bool Generator::overGovernedLines(const Expr& coll, const Expr* where, const VarDecl* var,
                                   std::vector<LineFilter>& rest) const {
   const SchemaRecord& root = checked_.schema.records[checked_.schema.root];
