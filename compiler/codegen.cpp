@@ -825,6 +825,18 @@ void Generator::jumpIf(const Expr& e, bool when, uint8_t scratch, std::vector<ui
         return;
       }
       break;
+    case ExprKind::kIf: {
+      // `require if C then A else B`: the branch C picks, as jumps; only it is evaluated, as
+      // in expr().
+      std::vector<uint32_t> toElse;
+      jumpIf(*e.kids[0], false, scratch, toElse);
+      jumpIf(*e.kids[1], when, scratch, jumps);
+      const uint32_t toEnd = emit(Opcode::JMP, 0, 0);
+      for (uint32_t j : toElse) patchB(j, here());
+      jumpIf(*e.kids[2], when, scratch, jumps);
+      patchB(toEnd, here());
+      return;
+    }
     case ExprKind::kExists: {
       // An element that passes decides at once; running out of elements decides the other way.
       const bool whenFound = !e.negated;
@@ -1025,13 +1037,13 @@ void Generator::expr(const Expr& e, uint8_t target) {
     case ExprKind::kIf: {
       int mark = top_;
       uint8_t cond = alloc();
-      expr(*e.kids[0], cond);
-      uint32_t toElse = emit(Opcode::JMPIFNOT, cond, 0);
+      std::vector<uint32_t> toElse;  // the condition as jumps, as a clause's is
+      jumpIf(*e.kids[0], false, cond, toElse);
       freeTo(mark);
       expr(*e.kids[1], target);
       widenIf(e, 1, target);
       uint32_t toEnd = emit(Opcode::JMP, 0, 0);
-      patchB(toElse, here());
+      for (uint32_t j : toElse) patchB(j, here());
       expr(*e.kids[2], target);
       widenIf(e, 2, target);
       patchB(toEnd, here());
