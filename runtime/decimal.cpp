@@ -73,6 +73,12 @@ inline int digitCount(UInt128 v) {
   return g + (v >= kPow10.v[g] ? 1 : 0);
 }
 
+// digitCount() of a 64-bit v, on one word.
+inline int digitCount64(uint64_t v) {
+  const int g = ((64 - __builtin_clzll(v | 1)) * 1233) >> 12;  // at most 19
+  return g + (v >= kPow10U64.v[g] ? 1 : 0);
+}
+
 // (hi:lo) / d for hi < d, so the quotient fits 64 bits; *rem gets the remainder. On x86-64
 // that is one DIV instruction; a 128-bit `/` would call the general __udivti3 instead.
 inline uint64_t div128by64(uint64_t hi, uint64_t lo, uint64_t d, uint64_t* rem) {
@@ -817,25 +823,38 @@ struct DecimalOps {
   }
 
   static DecimalStatus div(const Decimal& a, const Decimal& b, Decimal& out) {
-    // Both magnitudes below 2^64: the general code's quotient floor(|a| * 10^k / |b|) by long
-    // division in chunks of 19 digits, each one 128-by-64-bit DIV (the running remainder is
-    // below |b|, so every chunk's quotient fits 64 bits), instead of a 256-bit dividend.
+    // Both magnitudes below 2^64: the kept digits directly, q = floor(|a| * 10^k / |b|) with k
+    // chosen so that q has exactly kDivisionDigits digits, by long division in chunks of 19
+    // digits, each one 128-by-64-bit DIV (the running remainder r is below |b|, so every chunk's
+    // quotient fits 64 bits). Half-even rounding then compares r with |b| - r, which needs neither
+    // a 35th digit nor finish128(). Exact where finish() would round at the same place and
+    // cannot overflow: q's unit 10^exp at or above 10^kMinExponent, and exp + 34 below
+    // kMaxIntegerDigits, so that even a carry to 10^34 stays below 10^48. divGeneral() for the rest.
     const UInt128 ma = magnitude(a), mb = magnitude(b);
     if (((ma | mb) >> 64) == 0 && !a.isZero() && !b.isZero()) {
       const uint64_t na = static_cast<uint64_t>(ma), nb = static_cast<uint64_t>(mb);
-      int64_t k = digitCount(mb) + Decimal::kDivisionDigits + 1 - digitCount(ma);  // as divGeneral
-      if (k < 0) k = 0;
+      // |a| / |b| lies in [10^(shift - 1), 10^(shift + 1)); q gains a digit when it reaches 10^shift.
+      const int shift = digitCount64(na) - digitCount64(nb);  // -19 .. 19
+      const bool high = shift >= 0 ? na >= static_cast<UInt128>(nb) * kPow10U64.v[shift]
+                                   : static_cast<UInt128>(na) * kPow10U64.v[-shift] >= nb;
+      int64_t k = Decimal::kDivisionDigits - shift - (high ? 1 : 0);  // 14 .. 53
       const int64_t exp = static_cast<int64_t>(a.exp) - b.exp - k;
-      UInt128 q = na / nb;
-      uint64_t r = na % nb;
-      while (k > 0) {  // q stays below 10^37: the full quotient has at most 36 digits
-        const int64_t c = k < kMaxDigits64 ? k : kMaxDigits64;
-        const UInt128 scaled = static_cast<UInt128>(r) * kPow10U64.v[c];
-        const uint64_t digits = div128by64(static_cast<uint64_t>(scaled >> 64), static_cast<uint64_t>(scaled), nb, &r);
-        q = q * kPow10U64.v[c] + digits;
-        k -= c;
+      if (exp >= Decimal::kMinExponent && exp < Decimal::kMaxIntegerDigits - Decimal::kDivisionDigits) {
+        UInt128 q = na / nb;
+        uint64_t r = na % nb;
+        while (k > 0) {  // q stays below 10^34
+          const int64_t c = k < kMaxDigits64 ? k : kMaxDigits64;
+          const UInt128 scaled = static_cast<UInt128>(r) * kPow10U64.v[c];
+          const uint64_t digits =
+              div128by64(static_cast<uint64_t>(scaled >> 64), static_cast<uint64_t>(scaled), nb, &r);
+          q = q * kPow10U64.v[c] + digits;
+          k -= c;
+        }
+        const uint64_t rest = nb - r;  // the remainder is more than half of |b| when r > |b| - r
+        if (r > rest || (r == rest && (static_cast<uint64_t>(q) & 1) != 0)) ++q;
+        out = make(a.isNegative() != b.isNegative(), q, exp);
+        return DecimalStatus::kOk;
       }
-      return finish128(a.isNegative() != b.isNegative(), q, exp, r != 0, Decimal::kDivisionDigits, out);
     }
     return divGeneral(a, b, out);
   }

@@ -99,6 +99,22 @@ class RandomDecimals {
   std::mt19937_64 rng_;
 };
 
+// c * 10^exp, negative when asked (zero stays zero).
+Decimal scaled(UInt128 c, int exp, bool negative) {
+  Decimal d;
+  REQUIRE(Decimal::parse((negative ? "-" : "") + digitsOf(c) + "e" + std::to_string(exp), d));
+  return d;
+}
+
+// A coefficient below 2^64 of 1 to 20 digits, every length about as often.
+UInt128 coefficient64(std::mt19937_64& rng) {
+  const int digits = 1 + static_cast<int>(rng() % 20);
+  UInt128 v = 1 + rng() % 9;
+  for (int i = 1; i < digits; ++i) v = v * 10 + rng() % 10;
+  const UInt128 max = ~uint64_t{0};
+  return v > max ? max - rng() % 1000 : v;
+}
+
 // Same bits: a normalized value is fixed by its text and exponent.
 std::string bits(const Decimal& d) { return d.toString() + " e" + std::to_string(d.exponent()); }
 
@@ -244,6 +260,50 @@ TEST_CASE("decimal fast paths: claim-sized arithmetic agrees with the general co
     REQUIRE(bits(dose) == bits(doseGeneral));
     REQUIRE(bits(ppl::ceil(dose)) == bits(general::ceil(dose)));
     REQUIRE(ppl::compare(h, ppl::ceil(dose)) == general::compare(h, general::ceil(dose)));
+  }
+}
+
+TEST_CASE("decimal fast paths: 64-bit quotients at ties and at the exponent limits", "[decimal]") {
+  // div() keeps the 34 digits of a quotient of 64-bit coefficients directly and rounds them from
+  // the remainder. Ties: an odd a over b = 2^m is a * 5^m * 10^-m, exactly, which ends in 5 and
+  // has 35 digits for the right lengths of a (m from 22 to 48); their neighbours a +- 1 round
+  // away from the tie.
+  std::mt19937_64 rng(34);
+  auto check = [](const Decimal& a, const Decimal& b) {
+    sameResult("div", [&](Decimal& o) { return ppl::div(a, b, o); },
+               [&](Decimal& o) { return general::div(a, b, o); }, bits(a) + ", " + bits(b));
+  };
+  int ties = 0;
+  UInt128 two = UInt128{1} << 21, five = pow10(21) >> 21;  // 2^21 and 5^21
+  for (int m = 22; m <= 48; ++m) {
+    two *= 2;
+    five *= 5;
+    const int fiveDigits = static_cast<int>(digitsOf(five).size());
+    for (int i = 0; i < 60; ++i) {
+      const int digits = 35 - fiveDigits + static_cast<int>(rng() % 3) - 1;  // 35 digits, or one beside
+      if (digits < 1 || digits > 19) continue;
+      UInt128 a = pow10(digits - 1) + rng() % static_cast<uint64_t>(pow10(digits - 1) * 9);
+      a |= 1;
+      if (digitsOf(a * five).size() == 35) ++ties;
+      const bool negative = rng() % 2 == 0;
+      const int exp = static_cast<int>(rng() % 21) - 10;
+      for (const UInt128 nearA : {a - 1, a, a + 1}) {
+        check(scaled(nearA, exp, negative), scaled(two, static_cast<int>(rng() % 11) - 5, rng() % 2 == 0));
+      }
+    }
+  }
+  CHECK(ties > 500);
+  // Every exponent of a quotient: a's exponent runs over its whole range against b at the bottom,
+  // the middle and the top of its own, so the quotient's crosses 10^kMinExponent (where rounding
+  // moves up to that digit) and the exponents whose rounding could carry to 10^kMaxIntegerDigits.
+  for (int i = 0; i < 600 / PPL_TEST_SCALE; ++i) {
+    const UInt128 ca = coefficient64(rng), cb = coefficient64(rng);
+    const bool na = rng() % 2 == 0, nb = rng() % 2 == 0;
+    const int topA = Decimal::kMaxIntegerDigits - static_cast<int>(digitsOf(ca).size());
+    for (const int bExp : {Decimal::kMinExponent, 0, Decimal::kMaxIntegerDigits - 20}) {
+      const Decimal b = scaled(cb, bExp, nb);
+      for (int aExp = Decimal::kMinExponent; aExp <= topA; ++aExp) check(scaled(ca, aExp, na), b);
+    }
   }
 }
 
