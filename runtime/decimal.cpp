@@ -576,6 +576,23 @@ struct DecimalOps {
       out = Decimal();
       return DecimalStatus::kOk;
     }
+    int64_t rootExp;
+    const U256 n = radicand(a, Decimal::kDivisionDigits + 1, rootExp);  // one more digit to round with
+    UInt128 root, rest;
+    bool exact;
+    if (fastRoot && rootByHalves(n, root, rest)) {
+      exact = rest == 0;
+    } else if (!isqrt(n, root, exact)) {
+      sqrtByDigits(n, root, exact);
+    }
+    // A tie (next digit 5, nothing after) cannot happen: an exact root of a 38-digit
+    // coefficient has at most 20 digits. Half-even handles it anyway.
+    return finish(false, fromU128(root), rootExp, !exact, Decimal::kDivisionDigits, out);
+  }
+
+  // A positive a's coefficient m scaled to n = m * 10^scale, the scale making a's exponent even
+  // and floor(sqrt(n)) exactly rootDigits digits long (at most 35); and that root's exponent.
+  static U256 radicand(const Decimal& a, int rootDigits, int64_t& rootExp) {
     const UInt128 m = magnitude(a);
     int digits = digitCount(m);
     int64_t e = a.exp;
@@ -586,20 +603,12 @@ struct DecimalOps {
       --e;
     }
     const int pairs = (digits + 1) / 2;  // an odd count is read as if it had a leading zero
-    const int rootDigits = Decimal::kDivisionDigits + 1;  // one more to round with
     scale += 2 * static_cast<int64_t>(rootDigits - pairs);
+    // The first pair is nonzero, so the root has exactly rootDigits digits.
+    rootExp = e / 2 - (rootDigits - pairs);
     // n = m * 10^scale has at most 70 digits (fits 256 bits), so m * 10^(scale - 38) has at most
     // 32: one 128-bit product either way.
-    const U256 n = scale <= kMaxDigits ? mul128(m, pow10(scale))
-                                       : mul128(m * pow10(scale - kMaxDigits), pow10(kMaxDigits));
-    UInt128 root;
-    bool exact;
-    if (!(fastRoot && rootByHalves(n, root, exact)) && !isqrt(n, root, exact)) sqrtByDigits(n, root, exact);
-    // The first pair is nonzero, so root has exactly rootDigits digits.
-    const int64_t rootExp = e / 2 - (rootDigits - pairs);
-    // A tie (next digit 5, nothing after) cannot happen: an exact root of a 38-digit
-    // coefficient has at most 20 digits. Half-even handles it anyway.
-    return finish(false, fromU128(root), rootExp, !exact, Decimal::kDivisionDigits, out);
+    return scale <= kMaxDigits ? mul128(m, pow10(scale)) : mul128(m * pow10(scale - kMaxDigits), pow10(kMaxDigits));
   }
 
   // floor(sqrt(n)) for n < 2^234 (the root fits 117 bits), and whether it is exact. Starts from
@@ -859,16 +868,33 @@ struct DecimalOps {
     return divGeneral(a, b, out);
   }
 
-  static DecimalStatus sqrt(const Decimal& a, Decimal& out) { return sqrtWith(a, true, out); }
+  static DecimalStatus sqrt(const Decimal& a, Decimal& out) {
+    // The kept digits directly: r = floor(sqrt(n)) of exactly 34 digits and the remainder n - r^2
+    // from rootByHalves(). sqrt(n) >= r + 1/2 exactly when n >= r^2 + r + 1/4, i.e. (n being
+    // whole) when the remainder exceeds r; a tie cannot happen. That is the correctly rounded
+    // root without a 35th digit and finish(), which has nothing else to do here: for values in
+    // range the root's last digit is at 10^-73 or above and the root below 10^24.
+    if (!a.isNegative() && !a.isZero()) {
+      int64_t rootExp;
+      const U256 n = radicand(a, Decimal::kDivisionDigits, rootExp);
+      UInt128 root, rest;
+      if (rootByHalves(n, root, rest)) {
+        if (rest > root) ++root;  // to 10^34 at most, which make() shortens
+        out = make(false, root, rootExp);
+        return DecimalStatus::kOk;
+      }
+    }
+    return sqrtWith(a, true, out);
+  }
 
   // floor(sqrt(n)) for sqrt()'s n (2^225 <= n < 2^234), by one step of Zimmermann's "Karatsuba
   // square root" on 64-bit halves: with n shifted left by an even count 2c so that its top word
   // is at least 2^62, the root's high word is the exact root x of the top 128 bits (double
   // estimate, one Newton step, then checked by squaring), and its low word is one division,
   // (n's top 192 bits - x^2 * 2^64) / 2x, which overshoots by at most one. The candidate shifted
-  // back by c is then proven by r^2 <= n <= r^2 + 2r exactly as isqrt() does; false (use isqrt)
-  // if it is not.
-  static bool rootByHalves(const U256& n, UInt128& root, bool& exact) {
+  // back by c is then proven by r^2 <= n <= r^2 + 2r exactly as isqrt() does, and remainder is
+  // n - r^2; false (use isqrt) if it is not.
+  static bool rootByHalves(const U256& n, UInt128& root, UInt128& remainder) {
     if (n.w[3] == 0 || (n.w[3] >> 42) != 0) return false;
     const int c = __builtin_clzll(n.w[3]) / 2;  // at least 11: 2c < 64
     const uint64_t a3 = n.w[3] << (2 * c) | n.w[2] >> (64 - 2 * c);
@@ -902,7 +928,7 @@ struct DecimalOps {
       const UInt128 d = nLow - sLow;
       if (d > (r << 1)) return false;  // n >= r^2 + 2r + 1 = (r + 1)^2
       root = r;
-      exact = d == 0;
+      remainder = d;
       return true;
     }
     return false;

@@ -307,6 +307,34 @@ TEST_CASE("decimal fast paths: 64-bit quotients at ties and at the exponent limi
   }
 }
 
+TEST_CASE("decimal fast paths: square roots beside half a unit and at every exponent", "[decimal]") {
+  // sqrt() rounds its 34-digit root r up when n - r^2 > r. The boundary n = r^2 + r (sqrt(n)
+  // just below r + 1/2: round down) is reached for r = k * 10^30 - 1 and r = k * 10^30, 34 digits
+  // long, as r * (r + 1) is then a 38-digit coefficient times 10^30, the scale sqrt() gives it.
+  auto check = [](const Decimal& a) {
+    sameResult("sqrt", [&](Decimal& o) { return ppl::sqrt(a, o); }, [&](Decimal& o) { return general::sqrt(a, o); },
+               bits(a));
+  };
+  std::mt19937_64 rng(35);
+  for (int i = 0; i < 2000 / PPL_TEST_SCALE; ++i) {
+    const UInt128 k = 1000 + rng() % 9000;
+    for (const UInt128 r : {k * pow10(30) - 1, k * pow10(30)}) {
+      const UInt128 m = r % 10 == 0 ? k * (r + 1) : k * r;  // r * (r + 1) / 10^30, below 10^38
+      const int exp = 2 * static_cast<int>(rng() % 45) + Decimal::kMinExponent;  // even, -80 to 8
+      check(scaled(m, exp, false));
+      check(scaled(m - 1, exp, false));
+      check(scaled(m + 1, exp, false));
+    }
+  }
+  // Every exponent, for coefficients of every length.
+  RandomDecimals random(36);
+  for (int i = 0; i < 1000 / PPL_TEST_SCALE; ++i) {
+    const UInt128 c = random.coefficient();
+    const int top = Decimal::kMaxIntegerDigits - static_cast<int>(digitsOf(c).size());
+    for (int exp = Decimal::kMinExponent; exp <= top; ++exp) check(scaled(c, exp, false));
+  }
+}
+
 TEST_CASE("decimal fast paths: exact quotients lose exactly their trailing zeros", "[decimal]") {
   // x / 1 is x: its 35-digit quotient ends in zeros, which stripping must remove all of, and only
   // them, whatever the coefficient's length (stripping works on 19-digit chunks).
