@@ -157,15 +157,32 @@ inline void stripZeros64(uint64_t& m, int64_t& exp) {
   }
 }
 
-// Drops trailing zeros, raising the exponent to match. mag must not be zero. Exact quotients
-// and roots (17424 / 3600 = 4.84 computed to 35 digits) end in many zeros: mag's last 19
-// digits, one division away, end in the same zeros as mag unless they are all zero, so the
-// zeros are counted on that 64-bit word and removed by one more division.
+// Whether v is a multiple of 5, with one multiplication: 2^64 = 1 (mod 5), so v = hi + lo
+// (mod 5), the carry out of hi + lo counting 1; and a 64-bit s is a multiple of 5 exactly when
+// s times the inverse of 5 modulo 2^64 is at most (2^64 - 1) / 5 (the multiples of 5 map onto
+// 0 .. (2^64 - 1) / 5, the rest above it).
+inline bool multipleOf5(UInt128 v) {
+  uint64_t s;
+  const bool carry = __builtin_add_overflow(static_cast<uint64_t>(v >> 64), static_cast<uint64_t>(v), &s);
+  s += carry;  // cannot wrap: hi + lo <= 2^65 - 2
+  return s * 0xCCCCCCCCCCCCCCCDu <= 0x3333333333333333u;
+}
+
+// Drops trailing zeros, raising the exponent to match; mag must end in 0. A product such as
+// 25 * 2.46 = 61.50 ends in one or two zeros: a multiple of 10 divided by 10 is (mag / 2) times
+// the inverse of 5 modulo 2^128, three multiplications, so the first few go one at a time. Exact
+// quotients and roots (17424 / 3600 = 4.84 to 34 digits) end in many: mag's last 19 digits, one
+// division away, end in the same zeros as mag unless they are all zero, so the zeros are counted
+// on that 64-bit word and removed by one more division.
 void stripZerosSlow(UInt128& mag, int64_t& exp) {
+  constexpr UInt128 kInverseOf5 = (static_cast<UInt128>(0xCCCCCCCCCCCCCCCCu) << 64) | 0xCCCCCCCCCCCCCCCDu;
+  for (int i = 0; i < 3; ++i) {
+    mag = (mag >> 1) * kInverseOf5;
+    ++exp;
+    if ((static_cast<uint64_t>(mag) & 1) != 0 || !multipleOf5(mag)) return;
+  }
   while ((mag >> 64) != 0) {
-    // mag mod 10 from the halves (2^64 = 6 mod 10): no division unless it is 0.
-    const uint64_t hi = static_cast<uint64_t>(mag >> 64), lo = static_cast<uint64_t>(mag);
-    if (((hi % 10) * 6 + lo % 10) % 10 != 0) return;
+    if ((static_cast<uint64_t>(mag) & 1) != 0 || !multipleOf5(mag)) return;  // no division unless it ends in 0
     uint64_t last19;
     const UInt128 q = divMod128by64(mag, kPow10U64.v[kMaxDigits64], last19);
     if (last19 == 0) {
@@ -185,11 +202,10 @@ void stripZerosSlow(UInt128& mag, int64_t& exp) {
   mag = m;
 }
 
-// The usual cases inline: an odd coefficient (half of all 35-digit quotients and roots), or a
-// 64-bit one that does not end in 0.
+// The usual case inline: a coefficient that does not end in 0 (nine in ten 34-digit quotients
+// and roots).
 inline void stripZeros(UInt128& mag, int64_t& exp) {
-  if ((static_cast<uint64_t>(mag) & 1) != 0) return;
-  if ((mag >> 64) == 0 && static_cast<uint64_t>(mag) % 10 != 0) return;
+  if ((static_cast<uint64_t>(mag) & 1) != 0 || !multipleOf5(mag)) return;
   stripZerosSlow(mag, exp);
 }
 

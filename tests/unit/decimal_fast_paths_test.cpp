@@ -356,6 +356,40 @@ TEST_CASE("decimal fast paths: exact quotients lose exactly their trailing zeros
   }
 }
 
+TEST_CASE("decimal fast paths: products lose exactly their trailing zeros", "[decimal]") {
+  // (c * 2^z) * 5^z is c * 10^z, for c with no factor 2 or 5: its z zeros (none to 37, one at a
+  // time or by 19-digit chunks, on one 64-bit word or two) must all go into the exponent, and no
+  // digit of c with them; checked against c's own digits, not the general code, which strips
+  // the same way. The factors themselves end in no zero.
+  std::mt19937_64 rng(37);
+  for (int i = 0; i < 40000 / PPL_TEST_SCALE; ++i) {
+    const int zeros = static_cast<int>(rng() % 38);
+    const int digits = 1 + static_cast<int>(rng() % static_cast<uint64_t>(38 - zeros));
+    UInt128 c = pow10(digits - 1) + (static_cast<UInt128>(rng()) << 64 | rng()) % (pow10(digits - 1) * 9);
+    while (c % 2 == 0 || c % 5 == 0) --c;
+    UInt128 x = c, y = 1;
+    for (int j = 0; j < zeros; ++j) {
+      if (x > pow10(38) / 2 - 1) break;  // c * 2^z must stay a coefficient
+      x *= 2;
+      y *= 5;
+    }
+    int z = 0;  // the zeros the product ends in
+    for (UInt128 p = x; p % 2 == 0; p /= 2) ++z;
+    const int exp = static_cast<int>(rng() % 21) - 10;
+    const bool negative = rng() % 2 == 0;
+    Decimal product;
+    REQUIRE(ppl::mul(scaled(x, exp, negative), scaled(y, 0, false), product) == DecimalStatus::kOk);
+    INFO(digitsOf(x) << "e" << exp << " * " << digitsOf(y));
+    CHECK(product.exponent() == exp + z);
+    CHECK(bits(product) == bits(scaled(c, exp + z, negative)));  // c is odd: nothing to strip
+  }
+  // The halves of 2^65 - 2 (1 and 2^64 - 2) add up to 2^64 - 1, the largest sum whose
+  // divisibility by 5 is tested; it ends in one zero.
+  Decimal product;
+  REQUIRE(ppl::mul(Decimal::fromInt(7378697629483820646), Decimal::fromInt(5), product) == DecimalStatus::kOk);
+  CHECK(bits(product) == "36893488147419103230 e1");
+}
+
 TEST_CASE("decimal fast paths: answers known independently", "[decimal]") {
   auto dec = [](const char* text) {
     Decimal d;
