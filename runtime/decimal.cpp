@@ -867,7 +867,12 @@ struct DecimalOps {
       if (exp >= Decimal::kMinExponent && exp < Decimal::kMaxIntegerDigits - Decimal::kDivisionDigits) {
         UInt128 q = na / nb;
         uint64_t r = na % nb;
+        int64_t qExp = exp;
         while (k > 0) {  // q stays below 10^34
+          if (r == 0) {  // an exact quotient (4.84): the digits left are zeros, so leave them off
+            qExp += k;
+            break;
+          }
           const int64_t c = k < kMaxDigits64 ? k : kMaxDigits64;
           const UInt128 scaled = static_cast<UInt128>(r) * kPow10U64.v[c];
           const uint64_t digits =
@@ -877,7 +882,7 @@ struct DecimalOps {
         }
         const uint64_t rest = nb - r;  // the remainder is more than half of |b| when r > |b| - r
         if (r > rest || (r == rest && (static_cast<uint64_t>(q) & 1) != 0)) ++q;
-        out = make(a.isNegative() != b.isNegative(), q, exp);
+        out = make(a.isNegative() != b.isNegative(), q, qExp);
         return DecimalStatus::kOk;
       }
     }

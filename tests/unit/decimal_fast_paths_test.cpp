@@ -264,8 +264,8 @@ TEST_CASE("decimal fast paths: claim-sized arithmetic agrees with the general co
 }
 
 TEST_CASE("decimal fast paths: 64-bit quotients at ties and at the exponent limits", "[decimal]") {
-  // div() keeps the 34 digits of a quotient of 64-bit coefficients directly and rounds them from
-  // the remainder. Ties: an odd a over b = 2^m is a * 5^m * 10^-m, exactly, which ends in 5 and
+  // div() keeps the 34 digits of a quotient of 64-bit coefficients directly, stops early when
+  // the remainder is zero, and rounds from the remainder. Ties: an odd a over b = 2^m is a * 5^m * 10^-m, exactly, which ends in 5 and
   // has 35 digits for the right lengths of a (m from 22 to 48); their neighbours a +- 1 round
   // away from the tie.
   std::mt19937_64 rng(34);
@@ -293,6 +293,17 @@ TEST_CASE("decimal fast paths: 64-bit quotients at ties and at the exponent limi
     }
   }
   CHECK(ties > 500);
+  // Exact quotients whose digits end in the first, second or third 19-digit chunk of the long
+  // division, or never: a over 2^m is exact with as many digits as a * 5^m has (up to 64), a
+  // over 5^m with those of a * 2^m.
+  for (int m = 0; m < 64; ++m) {
+    for (int i = 0; i < 20; ++i) {
+      const UInt128 a = coefficient64(rng);
+      const int exp = static_cast<int>(rng() % 21) - 10;
+      check(scaled(a, exp, rng() % 2 == 0), scaled(UInt128{1} << m, 0, rng() % 2 == 0));
+      if (m <= 27) check(scaled(a, exp, rng() % 2 == 0), scaled(pow10(m) >> m, 0, rng() % 2 == 0));
+    }
+  }
   // Every exponent of a quotient: a's exponent runs over its whole range against b at the bottom,
   // the middle and the top of its own, so the quotient's crosses 10^kMinExponent (where rounding
   // moves up to that digit) and the exponents whose rounding could carry to 10^kMaxIntegerDigits.
