@@ -837,12 +837,19 @@ struct DecimalOps {
       return finishExact64(product < 0, magnitude64(product), static_cast<int64_t>(a.exp) + b.exp, out);
     }
     // A wide operand (a quotient or a root) times a short one: when the product fits 128 bits,
-    // finish128() rounds it without the 256-bit product.
+    // finish128() rounds it without the 256-bit product. Below 10^38 (25 * a 34-digit root) it
+    // is already the exact result, which needs only its zeros stripped when its exponent lies
+    // between kMinExponent and kMaxIntegerDigits - 38 (no rounding at 10^-80, no overflow).
     const UInt128 ma = magnitude(a), mb = magnitude(b);
     UInt128 product128;
     if (!a.isZero() && !b.isZero() && !__builtin_mul_overflow(ma, mb, &product128)) {
-      return finish128(a.isNegative() != b.isNegative(), product128, static_cast<int64_t>(a.exp) + b.exp, false,
-                       kMaxDigits, out);
+      const int64_t exp = static_cast<int64_t>(a.exp) + b.exp;
+      if (product128 < kPow10.v[kMaxDigits] && exp >= Decimal::kMinExponent &&
+          exp <= Decimal::kMaxIntegerDigits - kMaxDigits) {
+        out = make(a.isNegative() != b.isNegative(), product128, exp);
+        return DecimalStatus::kOk;
+      }
+      return finish128(a.isNegative() != b.isNegative(), product128, exp, false, kMaxDigits, out);
     }
     return mulGeneral(a, b, out);
   }

@@ -318,6 +318,33 @@ TEST_CASE("decimal fast paths: 64-bit quotients at ties and at the exponent limi
   }
 }
 
+TEST_CASE("decimal fast paths: 128-bit products beside 10^38 and at every exponent", "[decimal]") {
+  // mul() takes a product of at most 38 digits as it is, when its exponent can neither round at
+  // 10^kMinExponent nor overflow: products just below and above 10^38 (a wide coefficient times
+  // 10^38 / it, give or take), and a's exponent over its whole range against b's at three
+  // places, so that the product's crosses both limits.
+  std::mt19937_64 rng(38);
+  RandomDecimals random(39);
+  auto check = [](const Decimal& a, const Decimal& b) {
+    sameResult("mul", [&](Decimal& o) { return ppl::mul(a, b, o); },
+               [&](Decimal& o) { return general::mul(a, b, o); }, bits(a) + ", " + bits(b));
+  };
+  for (int i = 0; i < 600 / PPL_TEST_SCALE; ++i) {
+    UInt128 wide = random.coefficient();
+    if (wide < pow10(19)) wide += pow10(19);
+    const UInt128 shifted = pow10(38) / wide + rng() % 5;  // give or take two
+    const UInt128 narrow = shifted > 2 ? shifted - 2 : 1;
+    const bool na = rng() % 2 == 0, nb = rng() % 2 == 0;
+    const int topA = Decimal::kMaxIntegerDigits - static_cast<int>(digitsOf(wide).size());
+    for (const int bExp : {-40, 0, 20}) {
+      const Decimal b = scaled(narrow, bExp, nb);
+      for (int aExp = Decimal::kMinExponent; aExp <= topA; ++aExp) check(scaled(wide, aExp, na), b);
+    }
+  }
+  // 2^38 * 5^38 is 10^38 exactly: at exponent 10 it reaches 10^48.
+  for (int exp = 5; exp <= 12; ++exp) check(scaled(UInt128{1} << 38, exp, false), scaled(pow10(38) >> 38, 0, true));
+}
+
 TEST_CASE("decimal fast paths: square roots beside half a unit and at every exponent", "[decimal]") {
   // sqrt() rounds its 34-digit root r up when n - r^2 > r. The boundary n = r^2 + r (sqrt(n)
   // just below r + 1/2: round down) is reached for r = k * 10^30 - 1 and r = k * 10^30, 34 digits
