@@ -874,18 +874,26 @@ struct DecimalOps {
       if (exp >= Decimal::kMinExponent && exp < Decimal::kMaxIntegerDigits - Decimal::kDivisionDigits) {
         UInt128 q = na / nb;
         uint64_t r = na % nb;
+        // An exact quotient (17424 / 3600 = 4.84) stops at the zero remainder: the digits left
+        // are zeros, and so are the last chunk's last ones, so they go straight to the exponent.
         int64_t qExp = exp;
+        if (r == 0) {
+          qExp += k;
+          k = 0;
+        }
         while (k > 0) {  // q stays below 10^34
-          if (r == 0) {  // an exact quotient (4.84): the digits left are zeros, so leave them off
-            qExp += k;
-            break;
-          }
           const int64_t c = k < kMaxDigits64 ? k : kMaxDigits64;
           const UInt128 scaled = static_cast<UInt128>(r) * kPow10U64.v[c];
-          const uint64_t digits =
-              div128by64(static_cast<uint64_t>(scaled >> 64), static_cast<uint64_t>(scaled), nb, &r);
-          q = q * kPow10U64.v[c] + digits;
+          uint64_t digits = div128by64(static_cast<uint64_t>(scaled >> 64), static_cast<uint64_t>(scaled), nb, &r);
           k -= c;
+          if (r == 0) {
+            int64_t zeros = 0;
+            stripZeros64(digits, zeros);  // digits is not 0, since the remainder before was not
+            q = q * kPow10U64.v[c - zeros] + digits;
+            qExp += k + zeros;
+            break;
+          }
+          q = q * kPow10U64.v[c] + digits;
         }
         const uint64_t rest = nb - r;  // the remainder is more than half of |b| when r > |b| - r
         if (r > rest || (r == rest && (static_cast<uint64_t>(q) & 1) != 0)) ++q;
