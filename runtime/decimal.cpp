@@ -766,7 +766,9 @@ struct DecimalOps {
     return ma < mb ? -1 : (ma > mb ? 1 : 0);
   }
 
-  static int compareGeneral(const Decimal& a, const Decimal& b) {
+  // Out of line, so that compare()'s int64 case, which the VM calls for a unit count against 60
+  // (6e1), stays a leaf function without registers to save.
+  [[gnu::noinline]] static int compareGeneral(const Decimal& a, const Decimal& b) {
     if (a.exp == b.exp) {  // aligned already: compare the two's-complement coefficients
       const Int128 ca = static_cast<Int128>((static_cast<UInt128>(static_cast<uint64_t>(a.hi)) << 64) | a.lo);
       const Int128 cb = static_cast<Int128>((static_cast<UInt128>(static_cast<uint64_t>(b.hi)) << 64) | b.lo);
