@@ -976,14 +976,21 @@ struct DecimalOps {
   static Decimal roundAt(const Decimal& a, int64_t target, RoundMode mode) {
     if (a.exp >= target) return a;
     const int64_t k = target - a.exp;
-    // Up to 38 digits to drop: the quotient and remainder by 10^k from two 128-by-64 divisions
-    // by 10^19 and 10^(k - 19) (mag = (q * 10^(k-19) + r2) * 10^19 + r1), not a 128-bit one.
+    const UInt128 mag = magnitude(a);
+    const uint64_t hi = static_cast<uint64_t>(mag >> 64), lo = static_cast<uint64_t>(mag);
+    // Up to 38 digits to drop: the quotient and remainder by 10^k from two divisions, by 10^19
+    // and 10^(k - 19) (mag = (q * 10^(k-19) + r2) * 10^19 + r1), not a 128-bit one. mag is below
+    // 10^38, so hi is below 2^63 < 10^19: the first is one 128-by-64 DIV and its quotient a word.
     if (k > kMaxDigits64 && k <= kMaxDigits) {
-      uint64_t r1, r2;
-      const UInt128 q1 = divMod128by64(magnitude(a), kPow10U64.v[kMaxDigits64], r1);
-      const UInt128 q = divMod128by64(q1, kPow10U64.v[k - kMaxDigits64], r2);
-      const UInt128 r = static_cast<UInt128>(r2) * kPow10U64.v[kMaxDigits64] + r1;
-      return roundQuotient(a.isNegative(), q, r, k, target, mode);
+      uint64_t r1;
+      const uint64_t q1 = div128by64(hi, lo, kPow10U64.v[kMaxDigits64], &r1);
+      const uint64_t unit = kPow10U64.v[k - kMaxDigits64];
+      const UInt128 r = static_cast<UInt128>(q1 % unit) * kPow10U64.v[kMaxDigits64] + r1;
+      return roundQuotient(a.isNegative(), q1 / unit, r, k, target, mode);
+    }
+    // A 64-bit magnitude (a claim number) with up to 19 digits to drop: one 64-bit division.
+    if (hi == 0 && k <= kMaxDigits64) {
+      return roundQuotient(a.isNegative(), lo / kPow10U64.v[k], lo % kPow10U64.v[k], k, target, mode);
     }
     return roundAtGeneral(a, target, mode);
   }

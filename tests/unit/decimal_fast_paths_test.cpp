@@ -373,6 +373,35 @@ TEST_CASE("decimal fast paths: square roots beside half a unit and at every expo
   }
 }
 
+TEST_CASE("decimal fast paths: rounding to places drops 1 to 38 digits and rounds ties to even", "[decimal]") {
+  // roundAt() divides a 64-bit magnitude by 10^k for k up to 19 in one word, and any magnitude by
+  // 10^19 and 10^(k - 19) for k from 20 to 38. Each k, at 2^64 and 10^19 give or take, and
+  // coefficients q * 10^k + 5 * 10^(k - 1) (+-1), whose dropped part is half a unit or beside it.
+  std::mt19937_64 rng(40);
+  RandomDecimals random(41);
+  auto check = [](const Decimal& a, int places) {
+    INFO(bits(a) << " to " << places << " places");
+    REQUIRE(bits(ppl::ceil(a)) == bits(general::ceil(a)));
+    REQUIRE(bits(ppl::floor(a)) == bits(general::floor(a)));
+    REQUIRE(bits(ppl::roundHalfEven(a, places)) == bits(general::roundHalfEven(a, places)));
+  };
+  for (int i = 0; i < 3000 / PPL_TEST_SCALE; ++i) {
+    const int k = 1 + static_cast<int>(rng() % 38);  // digits to drop
+    const int places = static_cast<int>(rng() % 4);
+    const bool negative = rng() % 2 == 0;
+    UInt128 c = random.coefficient();
+    if (i % 3 == 0) {  // beside 2^64 and 10^19, where the one-word case ends
+      const UInt128 anchor = i % 2 == 0 ? UInt128{1} << 64 : pow10(19);
+      c = anchor - 3 + rng() % 7;
+    } else if (i % 3 == 1 && k <= 37) {  // half a unit at the k-th digit, or one off
+      const UInt128 q = static_cast<UInt128>(rng()) % pow10(38 - k > 19 ? 19 : 38 - k - 1);
+      c = q * pow10(k) + 5 * pow10(k - 1) - 1 + rng() % 3;
+    }
+    if (c == 0) c = 1;
+    check(scaled(c, -k - places, negative), places);
+  }
+}
+
 TEST_CASE("decimal fast paths: exact quotients lose exactly their trailing zeros", "[decimal]") {
   // x / 1 is x: its 35-digit quotient ends in zeros, which stripping must remove all of, and only
   // them, whatever the coefficient's length (stripping works on 19-digit chunks).
