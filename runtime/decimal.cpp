@@ -73,6 +73,12 @@ inline int digitCount(UInt128 v) {
   return g + (v >= kPow10.v[g] ? 1 : 0);
 }
 
+// digitCount() of a 64-bit v, on one word.
+inline int digitCount64(uint64_t v) {
+  const int g = ((64 - __builtin_clzll(v | 1)) * 1233) >> 12;  // at most 19
+  return g + (v >= kPow10U64.v[g] ? 1 : 0);
+}
+
 // (hi:lo) / d for hi < d, so the quotient fits 64 bits; *rem gets the remainder. On x86-64
 // that is one DIV instruction; a 128-bit `/` would call the general __udivti3 instead.
 inline uint64_t div128by64(uint64_t hi, uint64_t lo, uint64_t d, uint64_t* rem) {
@@ -151,15 +157,32 @@ inline void stripZeros64(uint64_t& m, int64_t& exp) {
   }
 }
 
-// Drops trailing zeros, raising the exponent to match. mag must not be zero. Exact quotients
-// and roots (17424 / 3600 = 4.84 computed to 35 digits) end in many zeros: mag's last 19
-// digits, one division away, end in the same zeros as mag unless they are all zero, so the
-// zeros are counted on that 64-bit word and removed by one more division.
+// Whether v is a multiple of 5, with one multiplication: 2^64 = 1 (mod 5), so v = hi + lo
+// (mod 5), the carry out of hi + lo counting 1; and a 64-bit s is a multiple of 5 exactly when
+// s times the inverse of 5 modulo 2^64 is at most (2^64 - 1) / 5 (the multiples of 5 map onto
+// 0 .. (2^64 - 1) / 5, the rest above it).
+inline bool multipleOf5(UInt128 v) {
+  uint64_t s;
+  const bool carry = __builtin_add_overflow(static_cast<uint64_t>(v >> 64), static_cast<uint64_t>(v), &s);
+  s += carry;  // cannot wrap: hi + lo <= 2^65 - 2
+  return s * 0xCCCCCCCCCCCCCCCDu <= 0x3333333333333333u;
+}
+
+// Drops trailing zeros, raising the exponent to match; mag must end in 0. A product such as
+// 25 * 2.46 = 61.50 ends in one or two zeros: a multiple of 10 divided by 10 is (mag / 2) times
+// the inverse of 5 modulo 2^128, three multiplications, so the first few go one at a time. Exact
+// quotients and roots (17424 / 3600 = 4.84 to 34 digits) end in many: mag's last 19 digits, one
+// division away, end in the same zeros as mag unless they are all zero, so the zeros are counted
+// on that 64-bit word and removed by one more division.
 void stripZerosSlow(UInt128& mag, int64_t& exp) {
+  constexpr UInt128 kInverseOf5 = (static_cast<UInt128>(0xCCCCCCCCCCCCCCCCu) << 64) | 0xCCCCCCCCCCCCCCCDu;
+  for (int i = 0; i < 3; ++i) {
+    mag = (mag >> 1) * kInverseOf5;
+    ++exp;
+    if ((static_cast<uint64_t>(mag) & 1) != 0 || !multipleOf5(mag)) return;
+  }
   while ((mag >> 64) != 0) {
-    // mag mod 10 from the halves (2^64 = 6 mod 10): no division unless it is 0.
-    const uint64_t hi = static_cast<uint64_t>(mag >> 64), lo = static_cast<uint64_t>(mag);
-    if (((hi % 10) * 6 + lo % 10) % 10 != 0) return;
+    if ((static_cast<uint64_t>(mag) & 1) != 0 || !multipleOf5(mag)) return;  // no division unless it ends in 0
     uint64_t last19;
     const UInt128 q = divMod128by64(mag, kPow10U64.v[kMaxDigits64], last19);
     if (last19 == 0) {
@@ -179,11 +202,10 @@ void stripZerosSlow(UInt128& mag, int64_t& exp) {
   mag = m;
 }
 
-// The usual cases inline: an odd coefficient (half of all 35-digit quotients and roots), or a
-// 64-bit one that does not end in 0.
+// The usual case inline: a coefficient that does not end in 0 (nine in ten 34-digit quotients
+// and roots).
 inline void stripZeros(UInt128& mag, int64_t& exp) {
-  if ((static_cast<uint64_t>(mag) & 1) != 0) return;
-  if ((mag >> 64) == 0 && static_cast<uint64_t>(mag) % 10 != 0) return;
+  if ((static_cast<uint64_t>(mag) & 1) != 0 || !multipleOf5(mag)) return;
   stripZerosSlow(mag, exp);
 }
 
@@ -570,6 +592,23 @@ struct DecimalOps {
       out = Decimal();
       return DecimalStatus::kOk;
     }
+    int64_t rootExp;
+    const U256 n = radicand(a, Decimal::kDivisionDigits + 1, rootExp);  // one more digit to round with
+    UInt128 root, rest;
+    bool exact;
+    if (fastRoot && rootByHalves(n, root, rest)) {
+      exact = rest == 0;
+    } else if (!isqrt(n, root, exact)) {
+      sqrtByDigits(n, root, exact);
+    }
+    // A tie (next digit 5, nothing after) cannot happen: an exact root of a 38-digit
+    // coefficient has at most 20 digits. Half-even handles it anyway.
+    return finish(false, fromU128(root), rootExp, !exact, Decimal::kDivisionDigits, out);
+  }
+
+  // A positive a's coefficient m scaled to n = m * 10^scale, the scale making a's exponent even
+  // and floor(sqrt(n)) exactly rootDigits digits long (at most 35); and that root's exponent.
+  static U256 radicand(const Decimal& a, int rootDigits, int64_t& rootExp) {
     const UInt128 m = magnitude(a);
     int digits = digitCount(m);
     int64_t e = a.exp;
@@ -580,20 +619,12 @@ struct DecimalOps {
       --e;
     }
     const int pairs = (digits + 1) / 2;  // an odd count is read as if it had a leading zero
-    const int rootDigits = Decimal::kDivisionDigits + 1;  // one more to round with
     scale += 2 * static_cast<int64_t>(rootDigits - pairs);
+    // The first pair is nonzero, so the root has exactly rootDigits digits.
+    rootExp = e / 2 - (rootDigits - pairs);
     // n = m * 10^scale has at most 70 digits (fits 256 bits), so m * 10^(scale - 38) has at most
     // 32: one 128-bit product either way.
-    const U256 n = scale <= kMaxDigits ? mul128(m, pow10(scale))
-                                       : mul128(m * pow10(scale - kMaxDigits), pow10(kMaxDigits));
-    UInt128 root;
-    bool exact;
-    if (!(fastRoot && rootByHalves(n, root, exact)) && !isqrt(n, root, exact)) sqrtByDigits(n, root, exact);
-    // The first pair is nonzero, so root has exactly rootDigits digits.
-    const int64_t rootExp = e / 2 - (rootDigits - pairs);
-    // A tie (next digit 5, nothing after) cannot happen: an exact root of a 38-digit
-    // coefficient has at most 20 digits. Half-even handles it anyway.
-    return finish(false, fromU128(root), rootExp, !exact, Decimal::kDivisionDigits, out);
+    return scale <= kMaxDigits ? mul128(m, pow10(scale)) : mul128(m * pow10(scale - kMaxDigits), pow10(kMaxDigits));
   }
 
   // floor(sqrt(n)) for n < 2^234 (the root fits 117 bits), and whether it is exact. Starts from
@@ -735,7 +766,9 @@ struct DecimalOps {
     return ma < mb ? -1 : (ma > mb ? 1 : 0);
   }
 
-  static int compareGeneral(const Decimal& a, const Decimal& b) {
+  // Out of line, so that compare()'s int64 case, which the VM calls for a unit count against 60
+  // (6e1), stays a leaf function without registers to save.
+  [[gnu::noinline]] static int compareGeneral(const Decimal& a, const Decimal& b) {
     if (a.exp == b.exp) {  // aligned already: compare the two's-complement coefficients
       const Int128 ca = static_cast<Int128>((static_cast<UInt128>(static_cast<uint64_t>(a.hi)) << 64) | a.lo);
       const Int128 cb = static_cast<Int128>((static_cast<UInt128>(static_cast<uint64_t>(b.hi)) << 64) | b.lo);
@@ -806,50 +839,100 @@ struct DecimalOps {
       return finishExact64(product < 0, magnitude64(product), static_cast<int64_t>(a.exp) + b.exp, out);
     }
     // A wide operand (a quotient or a root) times a short one: when the product fits 128 bits,
-    // finish128() rounds it without the 256-bit product.
+    // finish128() rounds it without the 256-bit product. Below 10^38 (25 * a 34-digit root) it
+    // is already the exact result, which needs only its zeros stripped when its exponent lies
+    // between kMinExponent and kMaxIntegerDigits - 38 (no rounding at 10^-80, no overflow).
     const UInt128 ma = magnitude(a), mb = magnitude(b);
     UInt128 product128;
     if (!a.isZero() && !b.isZero() && !__builtin_mul_overflow(ma, mb, &product128)) {
-      return finish128(a.isNegative() != b.isNegative(), product128, static_cast<int64_t>(a.exp) + b.exp, false,
-                       kMaxDigits, out);
+      const int64_t exp = static_cast<int64_t>(a.exp) + b.exp;
+      if (product128 < kPow10.v[kMaxDigits] && exp >= Decimal::kMinExponent &&
+          exp <= Decimal::kMaxIntegerDigits - kMaxDigits) {
+        out = make(a.isNegative() != b.isNegative(), product128, exp);
+        return DecimalStatus::kOk;
+      }
+      return finish128(a.isNegative() != b.isNegative(), product128, exp, false, kMaxDigits, out);
     }
     return mulGeneral(a, b, out);
   }
 
   static DecimalStatus div(const Decimal& a, const Decimal& b, Decimal& out) {
-    // Both magnitudes below 2^64: the general code's quotient floor(|a| * 10^k / |b|) by long
-    // division in chunks of 19 digits, each one 128-by-64-bit DIV (the running remainder is
-    // below |b|, so every chunk's quotient fits 64 bits), instead of a 256-bit dividend.
+    // Both magnitudes below 2^64: the kept digits directly, q = floor(|a| * 10^k / |b|) with k
+    // chosen so that q has exactly kDivisionDigits digits, by long division in chunks of 19
+    // digits, each one 128-by-64-bit DIV (the running remainder r is below |b|, so every chunk's
+    // quotient fits 64 bits). Half-even rounding then compares r with |b| - r, which needs neither
+    // a 35th digit nor finish128(). Exact where finish() would round at the same place and
+    // cannot overflow: q's unit 10^exp at or above 10^kMinExponent, and exp + 34 below
+    // kMaxIntegerDigits, so that even a carry to 10^34 stays below 10^48. divGeneral() for the rest.
     const UInt128 ma = magnitude(a), mb = magnitude(b);
     if (((ma | mb) >> 64) == 0 && !a.isZero() && !b.isZero()) {
       const uint64_t na = static_cast<uint64_t>(ma), nb = static_cast<uint64_t>(mb);
-      int64_t k = digitCount(mb) + Decimal::kDivisionDigits + 1 - digitCount(ma);  // as divGeneral
-      if (k < 0) k = 0;
+      // |a| / |b| lies in [10^(shift - 1), 10^(shift + 1)); q gains a digit when it reaches 10^shift.
+      const int shift = digitCount64(na) - digitCount64(nb);  // -19 .. 19
+      const bool high = shift >= 0 ? na >= static_cast<UInt128>(nb) * kPow10U64.v[shift]
+                                   : static_cast<UInt128>(na) * kPow10U64.v[-shift] >= nb;
+      int64_t k = Decimal::kDivisionDigits - shift - (high ? 1 : 0);  // 14 .. 53
       const int64_t exp = static_cast<int64_t>(a.exp) - b.exp - k;
-      UInt128 q = na / nb;
-      uint64_t r = na % nb;
-      while (k > 0) {  // q stays below 10^37: the full quotient has at most 36 digits
-        const int64_t c = k < kMaxDigits64 ? k : kMaxDigits64;
-        const UInt128 scaled = static_cast<UInt128>(r) * kPow10U64.v[c];
-        const uint64_t digits = div128by64(static_cast<uint64_t>(scaled >> 64), static_cast<uint64_t>(scaled), nb, &r);
-        q = q * kPow10U64.v[c] + digits;
-        k -= c;
+      if (exp >= Decimal::kMinExponent && exp < Decimal::kMaxIntegerDigits - Decimal::kDivisionDigits) {
+        UInt128 q = na / nb;
+        uint64_t r = na % nb;
+        // An exact quotient (17424 / 3600 = 4.84) stops at the zero remainder: the digits left
+        // are zeros, and so are the last chunk's last ones, so they go straight to the exponent.
+        int64_t qExp = exp;
+        if (r == 0) {
+          qExp += k;
+          k = 0;
+        }
+        while (k > 0) {  // q stays below 10^34
+          const int64_t c = k < kMaxDigits64 ? k : kMaxDigits64;
+          const UInt128 scaled = static_cast<UInt128>(r) * kPow10U64.v[c];
+          uint64_t digits = div128by64(static_cast<uint64_t>(scaled >> 64), static_cast<uint64_t>(scaled), nb, &r);
+          k -= c;
+          if (r == 0) {
+            int64_t zeros = 0;
+            stripZeros64(digits, zeros);  // digits is not 0, since the remainder before was not
+            q = q * kPow10U64.v[c - zeros] + digits;
+            qExp += k + zeros;
+            break;
+          }
+          q = q * kPow10U64.v[c] + digits;
+        }
+        const uint64_t rest = nb - r;  // the remainder is more than half of |b| when r > |b| - r
+        if (r > rest || (r == rest && (static_cast<uint64_t>(q) & 1) != 0)) ++q;
+        out = make(a.isNegative() != b.isNegative(), q, qExp);
+        return DecimalStatus::kOk;
       }
-      return finish128(a.isNegative() != b.isNegative(), q, exp, r != 0, Decimal::kDivisionDigits, out);
     }
     return divGeneral(a, b, out);
   }
 
-  static DecimalStatus sqrt(const Decimal& a, Decimal& out) { return sqrtWith(a, true, out); }
+  static DecimalStatus sqrt(const Decimal& a, Decimal& out) {
+    // The kept digits directly: r = floor(sqrt(n)) of exactly 34 digits and the remainder n - r^2
+    // from rootByHalves(). sqrt(n) >= r + 1/2 exactly when n >= r^2 + r + 1/4, i.e. (n being
+    // whole) when the remainder exceeds r; a tie cannot happen. That is the correctly rounded
+    // root without a 35th digit and finish(), which has nothing else to do here: for values in
+    // range the root's last digit is at 10^-73 or above and the root below 10^24.
+    if (!a.isNegative() && !a.isZero()) {
+      int64_t rootExp;
+      const U256 n = radicand(a, Decimal::kDivisionDigits, rootExp);
+      UInt128 root, rest;
+      if (rootByHalves(n, root, rest)) {
+        if (rest > root) ++root;  // to 10^34 at most, which make() shortens
+        out = make(false, root, rootExp);
+        return DecimalStatus::kOk;
+      }
+    }
+    return sqrtWith(a, true, out);
+  }
 
   // floor(sqrt(n)) for sqrt()'s n (2^225 <= n < 2^234), by one step of Zimmermann's "Karatsuba
   // square root" on 64-bit halves: with n shifted left by an even count 2c so that its top word
   // is at least 2^62, the root's high word is the exact root x of the top 128 bits (double
   // estimate, one Newton step, then checked by squaring), and its low word is one division,
   // (n's top 192 bits - x^2 * 2^64) / 2x, which overshoots by at most one. The candidate shifted
-  // back by c is then proven by r^2 <= n <= r^2 + 2r exactly as isqrt() does; false (use isqrt)
-  // if it is not.
-  static bool rootByHalves(const U256& n, UInt128& root, bool& exact) {
+  // back by c is then proven by r^2 <= n <= r^2 + 2r exactly as isqrt() does, and remainder is
+  // n - r^2; false (use isqrt) if it is not.
+  static bool rootByHalves(const U256& n, UInt128& root, UInt128& remainder) {
     if (n.w[3] == 0 || (n.w[3] >> 42) != 0) return false;
     const int c = __builtin_clzll(n.w[3]) / 2;  // at least 11: 2c < 64
     const uint64_t a3 = n.w[3] << (2 * c) | n.w[2] >> (64 - 2 * c);
@@ -883,7 +966,7 @@ struct DecimalOps {
       const UInt128 d = nLow - sLow;
       if (d > (r << 1)) return false;  // n >= r^2 + 2r + 1 = (r + 1)^2
       root = r;
-      exact = d == 0;
+      remainder = d;
       return true;
     }
     return false;
@@ -893,14 +976,21 @@ struct DecimalOps {
   static Decimal roundAt(const Decimal& a, int64_t target, RoundMode mode) {
     if (a.exp >= target) return a;
     const int64_t k = target - a.exp;
-    // Up to 38 digits to drop: the quotient and remainder by 10^k from two 128-by-64 divisions
-    // by 10^19 and 10^(k - 19) (mag = (q * 10^(k-19) + r2) * 10^19 + r1), not a 128-bit one.
+    const UInt128 mag = magnitude(a);
+    const uint64_t hi = static_cast<uint64_t>(mag >> 64), lo = static_cast<uint64_t>(mag);
+    // Up to 38 digits to drop: the quotient and remainder by 10^k from two divisions, by 10^19
+    // and 10^(k - 19) (mag = (q * 10^(k-19) + r2) * 10^19 + r1), not a 128-bit one. mag is below
+    // 10^38, so hi is below 2^63 < 10^19: the first is one 128-by-64 DIV and its quotient a word.
     if (k > kMaxDigits64 && k <= kMaxDigits) {
-      uint64_t r1, r2;
-      const UInt128 q1 = divMod128by64(magnitude(a), kPow10U64.v[kMaxDigits64], r1);
-      const UInt128 q = divMod128by64(q1, kPow10U64.v[k - kMaxDigits64], r2);
-      const UInt128 r = static_cast<UInt128>(r2) * kPow10U64.v[kMaxDigits64] + r1;
-      return roundQuotient(a.isNegative(), q, r, k, target, mode);
+      uint64_t r1;
+      const uint64_t q1 = div128by64(hi, lo, kPow10U64.v[kMaxDigits64], &r1);
+      const uint64_t unit = kPow10U64.v[k - kMaxDigits64];
+      const UInt128 r = static_cast<UInt128>(q1 % unit) * kPow10U64.v[kMaxDigits64] + r1;
+      return roundQuotient(a.isNegative(), q1 / unit, r, k, target, mode);
+    }
+    // A 64-bit magnitude (a claim number) with up to 19 digits to drop: one 64-bit division.
+    if (hi == 0 && k <= kMaxDigits64) {
+      return roundQuotient(a.isNegative(), lo / kPow10U64.v[k], lo % kPow10U64.v[k], k, target, mode);
     }
     return roundAtGeneral(a, target, mode);
   }

@@ -99,6 +99,22 @@ class RandomDecimals {
   std::mt19937_64 rng_;
 };
 
+// c * 10^exp, negative when asked (zero stays zero).
+Decimal scaled(UInt128 c, int exp, bool negative) {
+  Decimal d;
+  REQUIRE(Decimal::parse((negative ? "-" : "") + digitsOf(c) + "e" + std::to_string(exp), d));
+  return d;
+}
+
+// A coefficient below 2^64 of 1 to 20 digits, every length about as often.
+UInt128 coefficient64(std::mt19937_64& rng) {
+  const int digits = 1 + static_cast<int>(rng() % 20);
+  UInt128 v = 1 + rng() % 9;
+  for (int i = 1; i < digits; ++i) v = v * 10 + rng() % 10;
+  const UInt128 max = ~uint64_t{0};
+  return v > max ? max - rng() % 1000 : v;
+}
+
 // Same bits: a normalized value is fixed by its text and exponent.
 std::string bits(const Decimal& d) { return d.toString() + " e" + std::to_string(d.exponent()); }
 
@@ -247,6 +263,145 @@ TEST_CASE("decimal fast paths: claim-sized arithmetic agrees with the general co
   }
 }
 
+TEST_CASE("decimal fast paths: 64-bit quotients at ties and at the exponent limits", "[decimal]") {
+  // div() keeps the 34 digits of a quotient of 64-bit coefficients directly, stops early when
+  // the remainder is zero, and rounds from the remainder. Ties: an odd a over b = 2^m is a * 5^m * 10^-m, exactly, which ends in 5 and
+  // has 35 digits for the right lengths of a (m from 22 to 48); their neighbours a +- 1 round
+  // away from the tie.
+  std::mt19937_64 rng(34);
+  auto check = [](const Decimal& a, const Decimal& b) {
+    sameResult("div", [&](Decimal& o) { return ppl::div(a, b, o); },
+               [&](Decimal& o) { return general::div(a, b, o); }, bits(a) + ", " + bits(b));
+  };
+  int ties = 0;
+  UInt128 two = UInt128{1} << 21, five = pow10(21) >> 21;  // 2^21 and 5^21
+  for (int m = 22; m <= 48; ++m) {
+    two *= 2;
+    five *= 5;
+    const int fiveDigits = static_cast<int>(digitsOf(five).size());
+    for (int i = 0; i < 60; ++i) {
+      const int digits = 35 - fiveDigits + static_cast<int>(rng() % 3) - 1;  // 35 digits, or one beside
+      if (digits < 1 || digits > 19) continue;
+      UInt128 a = pow10(digits - 1) + rng() % static_cast<uint64_t>(pow10(digits - 1) * 9);
+      a |= 1;
+      if (digitsOf(a * five).size() == 35) ++ties;
+      const bool negative = rng() % 2 == 0;
+      const int exp = static_cast<int>(rng() % 21) - 10;
+      for (const UInt128 nearA : {a - 1, a, a + 1}) {
+        check(scaled(nearA, exp, negative), scaled(two, static_cast<int>(rng() % 11) - 5, rng() % 2 == 0));
+      }
+    }
+  }
+  CHECK(ties > 500);
+  // Exact quotients whose digits end in the first, second or third 19-digit chunk of the long
+  // division, or never: a over 2^m is exact with as many digits as a * 5^m has (up to 64), a
+  // over 5^m with those of a * 2^m.
+  for (int m = 0; m < 64; ++m) {
+    for (int i = 0; i < 20; ++i) {
+      const UInt128 a = coefficient64(rng);
+      const int exp = static_cast<int>(rng() % 21) - 10;
+      check(scaled(a, exp, rng() % 2 == 0), scaled(UInt128{1} << m, 0, rng() % 2 == 0));
+      if (m <= 27) check(scaled(a, exp, rng() % 2 == 0), scaled(pow10(m) >> m, 0, rng() % 2 == 0));
+    }
+  }
+  // Every exponent of a quotient: a's exponent runs over its whole range against b at the bottom,
+  // the middle and the top of its own, so the quotient's crosses 10^kMinExponent (where rounding
+  // moves up to that digit) and the exponents whose rounding could carry to 10^kMaxIntegerDigits.
+  for (int i = 0; i < 600 / PPL_TEST_SCALE; ++i) {
+    const UInt128 ca = coefficient64(rng), cb = coefficient64(rng);
+    const bool na = rng() % 2 == 0, nb = rng() % 2 == 0;
+    const int topA = Decimal::kMaxIntegerDigits - static_cast<int>(digitsOf(ca).size());
+    for (const int bExp : {Decimal::kMinExponent, 0, Decimal::kMaxIntegerDigits - 20}) {
+      const Decimal b = scaled(cb, bExp, nb);
+      for (int aExp = Decimal::kMinExponent; aExp <= topA; ++aExp) check(scaled(ca, aExp, na), b);
+    }
+  }
+}
+
+TEST_CASE("decimal fast paths: 128-bit products beside 10^38 and at every exponent", "[decimal]") {
+  // mul() takes a product of at most 38 digits as it is, when its exponent can neither round at
+  // 10^kMinExponent nor overflow: products just below and above 10^38 (a wide coefficient times
+  // 10^38 / it, give or take), and a's exponent over its whole range against b's at three
+  // places, so that the product's crosses both limits.
+  std::mt19937_64 rng(38);
+  RandomDecimals random(39);
+  auto check = [](const Decimal& a, const Decimal& b) {
+    sameResult("mul", [&](Decimal& o) { return ppl::mul(a, b, o); },
+               [&](Decimal& o) { return general::mul(a, b, o); }, bits(a) + ", " + bits(b));
+  };
+  for (int i = 0; i < 600 / PPL_TEST_SCALE; ++i) {
+    UInt128 wide = random.coefficient();
+    if (wide < pow10(19)) wide += pow10(19);
+    const UInt128 shifted = pow10(38) / wide + rng() % 5;  // give or take two
+    const UInt128 narrow = shifted > 2 ? shifted - 2 : 1;
+    const bool na = rng() % 2 == 0, nb = rng() % 2 == 0;
+    const int topA = Decimal::kMaxIntegerDigits - static_cast<int>(digitsOf(wide).size());
+    for (const int bExp : {-40, 0, 20}) {
+      const Decimal b = scaled(narrow, bExp, nb);
+      for (int aExp = Decimal::kMinExponent; aExp <= topA; ++aExp) check(scaled(wide, aExp, na), b);
+    }
+  }
+  // 2^38 * 5^38 is 10^38 exactly: at exponent 10 it reaches 10^48.
+  for (int exp = 5; exp <= 12; ++exp) check(scaled(UInt128{1} << 38, exp, false), scaled(pow10(38) >> 38, 0, true));
+}
+
+TEST_CASE("decimal fast paths: square roots beside half a unit and at every exponent", "[decimal]") {
+  // sqrt() rounds its 34-digit root r up when n - r^2 > r. The boundary n = r^2 + r (sqrt(n)
+  // just below r + 1/2: round down) is reached for r = k * 10^30 - 1 and r = k * 10^30, 34 digits
+  // long, as r * (r + 1) is then a 38-digit coefficient times 10^30, the scale sqrt() gives it.
+  auto check = [](const Decimal& a) {
+    sameResult("sqrt", [&](Decimal& o) { return ppl::sqrt(a, o); }, [&](Decimal& o) { return general::sqrt(a, o); },
+               bits(a));
+  };
+  std::mt19937_64 rng(35);
+  for (int i = 0; i < 2000 / PPL_TEST_SCALE; ++i) {
+    const UInt128 k = 1000 + rng() % 9000;
+    for (const UInt128 r : {k * pow10(30) - 1, k * pow10(30)}) {
+      const UInt128 m = r % 10 == 0 ? k * (r + 1) : k * r;  // r * (r + 1) / 10^30, below 10^38
+      const int exp = 2 * static_cast<int>(rng() % 45) + Decimal::kMinExponent;  // even, -80 to 8
+      check(scaled(m, exp, false));
+      check(scaled(m - 1, exp, false));
+      check(scaled(m + 1, exp, false));
+    }
+  }
+  // Every exponent, for coefficients of every length.
+  RandomDecimals random(36);
+  for (int i = 0; i < 1000 / PPL_TEST_SCALE; ++i) {
+    const UInt128 c = random.coefficient();
+    const int top = Decimal::kMaxIntegerDigits - static_cast<int>(digitsOf(c).size());
+    for (int exp = Decimal::kMinExponent; exp <= top; ++exp) check(scaled(c, exp, false));
+  }
+}
+
+TEST_CASE("decimal fast paths: rounding to places drops 1 to 38 digits and rounds ties to even", "[decimal]") {
+  // roundAt() divides a 64-bit magnitude by 10^k for k up to 19 in one word, and any magnitude by
+  // 10^19 and 10^(k - 19) for k from 20 to 38. Each k, at 2^64 and 10^19 give or take, and
+  // coefficients q * 10^k + 5 * 10^(k - 1) (+-1), whose dropped part is half a unit or beside it.
+  std::mt19937_64 rng(40);
+  RandomDecimals random(41);
+  auto check = [](const Decimal& a, int places) {
+    INFO(bits(a) << " to " << places << " places");
+    REQUIRE(bits(ppl::ceil(a)) == bits(general::ceil(a)));
+    REQUIRE(bits(ppl::floor(a)) == bits(general::floor(a)));
+    REQUIRE(bits(ppl::roundHalfEven(a, places)) == bits(general::roundHalfEven(a, places)));
+  };
+  for (int i = 0; i < 3000 / PPL_TEST_SCALE; ++i) {
+    const int k = 1 + static_cast<int>(rng() % 38);  // digits to drop
+    const int places = static_cast<int>(rng() % 4);
+    const bool negative = rng() % 2 == 0;
+    UInt128 c = random.coefficient();
+    if (i % 3 == 0) {  // beside 2^64 and 10^19, where the one-word case ends
+      const UInt128 anchor = i % 2 == 0 ? UInt128{1} << 64 : pow10(19);
+      c = anchor - 3 + rng() % 7;
+    } else if (i % 3 == 1 && k <= 37) {  // half a unit at the k-th digit, or one off
+      const UInt128 q = static_cast<UInt128>(rng()) % pow10(38 - k > 19 ? 19 : 38 - k - 1);
+      c = q * pow10(k) + 5 * pow10(k - 1) - 1 + rng() % 3;
+    }
+    if (c == 0) c = 1;
+    check(scaled(c, -k - places, negative), places);
+  }
+}
+
 TEST_CASE("decimal fast paths: exact quotients lose exactly their trailing zeros", "[decimal]") {
   // x / 1 is x: its 35-digit quotient ends in zeros, which stripping must remove all of, and only
   // them, whatever the coefficient's length (stripping works on 19-digit chunks).
@@ -266,6 +421,40 @@ TEST_CASE("decimal fast paths: exact quotients lose exactly their trailing zeros
       }
     }
   }
+}
+
+TEST_CASE("decimal fast paths: products lose exactly their trailing zeros", "[decimal]") {
+  // (c * 2^z) * 5^z is c * 10^z, for c with no factor 2 or 5: its z zeros (none to 37, one at a
+  // time or by 19-digit chunks, on one 64-bit word or two) must all go into the exponent, and no
+  // digit of c with them; checked against c's own digits, not the general code, which strips
+  // the same way. The factors themselves end in no zero.
+  std::mt19937_64 rng(37);
+  for (int i = 0; i < 40000 / PPL_TEST_SCALE; ++i) {
+    const int zeros = static_cast<int>(rng() % 38);
+    const int digits = 1 + static_cast<int>(rng() % static_cast<uint64_t>(38 - zeros));
+    UInt128 c = pow10(digits - 1) + (static_cast<UInt128>(rng()) << 64 | rng()) % (pow10(digits - 1) * 9);
+    while (c % 2 == 0 || c % 5 == 0) --c;
+    UInt128 x = c, y = 1;
+    for (int j = 0; j < zeros; ++j) {
+      if (x > pow10(38) / 2 - 1) break;  // c * 2^z must stay a coefficient
+      x *= 2;
+      y *= 5;
+    }
+    int z = 0;  // the zeros the product ends in
+    for (UInt128 p = x; p % 2 == 0; p /= 2) ++z;
+    const int exp = static_cast<int>(rng() % 21) - 10;
+    const bool negative = rng() % 2 == 0;
+    Decimal product;
+    REQUIRE(ppl::mul(scaled(x, exp, negative), scaled(y, 0, false), product) == DecimalStatus::kOk);
+    INFO(digitsOf(x) << "e" << exp << " * " << digitsOf(y));
+    CHECK(product.exponent() == exp + z);
+    CHECK(bits(product) == bits(scaled(c, exp + z, negative)));  // c is odd: nothing to strip
+  }
+  // The halves of 2^65 - 2 (1 and 2^64 - 2) add up to 2^64 - 1, the largest sum whose
+  // divisibility by 5 is tested; it ends in one zero.
+  Decimal product;
+  REQUIRE(ppl::mul(Decimal::fromInt(7378697629483820646), Decimal::fromInt(5), product) == DecimalStatus::kOk);
+  CHECK(bits(product) == "36893488147419103230 e1");
 }
 
 TEST_CASE("decimal fast paths: answers known independently", "[decimal]") {
