@@ -7,9 +7,9 @@
 // record's list) becomes one instruction that starts the loop from the field.
 //
 // Safety rests on liveness: a fused instruction no longer writes the field's register t or the
-// test's register r, so both must be dead after the branch (or the ITERINIT) (not read on any
-// path before being written again). Registers are found live by the usual backward dataflow over the chunk's
-// control flow, loops included.
+// test's register r, so both must be dead after the branch or the ITERINIT (not read on any path
+// before being written again). Registers are found live by the usual backward dataflow over the
+// chunk's control flow, loops included.
 #include "compiler/field_tests.h"
 
 #include <algorithm>
