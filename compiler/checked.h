@@ -42,6 +42,7 @@ struct CheckedPolicy {
 
 struct CheckedProgram {
   Schema schema;
+  uint32_t linesField = 0;        // index (in the root record's fields) of `lines`
   uint32_t lineRecord = 0;        // the schema record of claim lines
   uint32_t serviceDateField = 0;  // index (in the line record's fields) of `service_date`
   std::vector<std::unique_ptr<ast::Unit>> units;  // every unit read, owned here

@@ -1709,6 +1709,7 @@ bool Checker::run() {
     error(Span{}, "the claim schema must declare `lines: list of Line`");
     return false;
   }
+  prog_.linesField = static_cast<uint32_t>(linesField);
   prog_.lineRecord = root.fields[static_cast<size_t>(linesField)].type.record;
   int dos = schema_.records[prog_.lineRecord].findField("service_date");
   if (dos < 0) {

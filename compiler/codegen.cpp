@@ -626,9 +626,7 @@ void Generator::appendConjuncts(const Expr& e, std::vector<const Expr*>& out, bo
 // predicate, then the rest of `where`. Not when an `and` among them is a fused only-when's.
 bool Generator::overGovernedLines(const Expr& coll, const Expr* where, const VarDecl* var,
                                   std::vector<LineFilter>& rest) const {
-  const SchemaRecord& root = checked_.schema.records[checked_.schema.root];
-  const int lines = root.findField("lines");
-  const bool claimLines = lines >= 0 && coll.field == static_cast<uint32_t>(lines) &&
+  const bool claimLines = coll.field == checked_.linesField &&
                           ((coll.kind == ExprKind::kName && coll.ref == RefKind::kRootField) ||
                            (coll.kind == ExprKind::kField && coll.ref == RefKind::kNone && !coll.decisionField &&
                             coll.kids[0]->kind == ExprKind::kName && coll.kids[0]->ref == RefKind::kClaim));
