@@ -18,6 +18,7 @@
 #include "runtime/date.h"
 #include "runtime/decimal.h"
 #include "stdlib/functions.h"
+#include "tests/unit/instr_builder.h"
 
 using namespace ppl;
 
@@ -50,15 +51,7 @@ SchemaField listField(const char* name, ValueKind elem, uint32_t record, uint32_
   return f;
 }
 
-Instr ins(Opcode op, uint8_t a = 0, uint16_t b = 0, uint16_t c = 0, uint16_t d = 0) {
-  Instr i;
-  i.op = op;
-  i.a = a;
-  i.b = b;
-  i.c = c;
-  i.d = d;
-  return i;
-}
+using ppl::test::ins;
 
 MessagePiece text(const char* s) {
   MessagePiece p;

@@ -8,6 +8,7 @@
 #include <fmt/core.h>
 
 #include "compiler/field_tests.h"
+#include "tests/unit/instr_builder.h"
 
 using namespace ppl;
 
@@ -15,15 +16,7 @@ namespace {
 
 using O = Opcode;
 
-Instr ins(Opcode op, uint8_t a = 0, uint16_t b = 0, uint16_t c = 0, uint16_t d = 0) {
-  Instr i;
-  i.op = op;
-  i.a = a;
-  i.b = b;
-  i.c = c;
-  i.d = d;
-  return i;
-}
+using ppl::test::ins;
 
 // "ITERNEXT 2 3 4 0": compared as text, so that a failure shows both instructions.
 std::string text(const Instr& i) {

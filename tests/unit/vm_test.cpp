@@ -17,6 +17,7 @@
 #include "stdlib/functions.h"
 #include "vm/decision_json.h"
 #include "vm/vm.h"
+#include "tests/unit/instr_builder.h"
 
 namespace ppl {
 namespace {
@@ -90,15 +91,7 @@ std::string decText(const Decimal& d) {
 
 std::string str(const Value& v) { return std::string(v.s.view()); }
 
-Instr ins(Opcode op, int a = 0, int b = 0, int c = 0, int d = 0) {
-  Instr i;
-  i.op = op;
-  i.a = static_cast<uint8_t>(a);
-  i.b = static_cast<uint16_t>(b);
-  i.c = static_cast<uint16_t>(c);
-  i.d = static_cast<uint16_t>(d);
-  return i;
-}
+using ppl::test::ins;
 
 constexpr int kDay20261005 = 20731;  // 2026-10-05, days since 1970-01-01
 
