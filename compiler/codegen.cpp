@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <optional>
 #include <tuple>
 #include <unordered_set>
 #include <utility>
@@ -206,6 +207,47 @@ class Generator {
     Invariant inv;
     if (e.type.kind != TypeKind::kString || !invariantOf(e, inv) || inv.base != Invariant::Base::kConstant) return -1;
     return inv.constantIndex;
+  }
+  // The value of a condition known when compiling: a boolean literal, constant or parameter
+  // (`traditional_medicare`), its `not`, and an `and` / `or` its known left side decides, or
+  // whose both sides are known (left to right, as evaluated: `x and false` is not known, since
+  // x is still evaluated). A condition on it is decided here, not by a LOADK and a branch.
+  std::optional<bool> knownBool(const Expr& e) const {
+    if (e.type.kind != TypeKind::kBool) return std::nullopt;
+    switch (e.kind) {
+      case ExprKind::kLiteral: return e.literal.i != 0;
+      case ExprKind::kName:
+      case ExprKind::kField:
+        if (e.ref == RefKind::kConst) return e.constRef->folded.i != 0;
+        if (e.ref == RefKind::kParam) return policy_->params.at(e.paramRef).value.i != 0;
+        if (e.ref == RefKind::kDefine) return knownBool(*e.defineRef->body);
+        return std::nullopt;
+      case ExprKind::kNot: {
+        const std::optional<bool> k = knownBool(*e.kids[0]);
+        if (k) return !*k;
+        return std::nullopt;
+      }
+      case ExprKind::kBinary: {
+        if (e.op != BinaryOp::kAnd && e.op != BinaryOp::kOr) return std::nullopt;
+        const std::optional<bool> left = knownBool(*e.kids[0]);
+        if (!left) return std::nullopt;
+        const bool decisive = e.op == BinaryOp::kOr;  // the left value that decides alone
+        if (*left == decisive) return decisive;
+        return knownBool(*e.kids[1]);
+      }
+      default: return std::nullopt;
+    }
+  }
+  // The side of an `and` / `or` that alone decides it when the other side is known and does
+  // not decide (`true and x`, `x or false`: x), or null.
+  const Expr* undecidedSide(const Expr& e) const {
+    if (e.kind != ExprKind::kBinary || (e.op != BinaryOp::kAnd && e.op != BinaryOp::kOr)) return nullptr;
+    const bool decisive = e.op == BinaryOp::kOr;
+    for (int known = 0; known < 2; ++known) {
+      const std::optional<bool> k = knownBool(*e.kids[known]);
+      if (k && *k != decisive) return e.kids[1 - known].get();
+    }
+    return nullptr;
   }
   // The value of an integer literal or constant, or null.
   const Value* knownInteger(const Expr& e) const {
@@ -405,6 +447,14 @@ void Generator::name(const Expr& e, uint8_t target) {
 }
 
 void Generator::binary(const Expr& e, uint8_t target) {
+  if (const std::optional<bool> known = knownBool(e)) {
+    emit(Opcode::LOADBOOL, target, *known ? 1 : 0);
+    return;
+  }
+  if (const Expr* side = undecidedSide(e)) {
+    expr(*side, target);
+    return;
+  }
   if (e.op == BinaryOp::kAnd && isOwnLineGoverned(*e.kids[0])) {  // true and X is X
     expr(*e.kids[1], target);
     return;
@@ -784,6 +834,14 @@ void Generator::inlineDefine(const Expr& e, const std::function<void()>& body) {
 
 void Generator::jumpIf(const Expr& e, bool when, uint8_t scratch, std::vector<uint32_t>& jumps) {
   span_ = e.span;
+  if (const std::optional<bool> known = knownBool(e)) {  // decided now: always jump, or never
+    if (*known == when) jumps.push_back(emit(Opcode::JMP, 0, 0));
+    return;
+  }
+  if (const Expr* side = undecidedSide(e)) {
+    jumpIf(*side, when, scratch, jumps);
+    return;
+  }
   switch (e.kind) {
     case ExprKind::kNot: jumpIf(*e.kids[0], !when, scratch, jumps); return;
     case ExprKind::kName:
@@ -826,6 +884,10 @@ void Generator::jumpIf(const Expr& e, bool when, uint8_t scratch, std::vector<ui
     case ExprKind::kIf: {
       // `require if C then A else B`: the branch C picks, as jumps; only it is evaluated, as
       // in expr().
+      if (const std::optional<bool> known = knownBool(*e.kids[0])) {
+        jumpIf(*e.kids[*known ? 1 : 2], when, scratch, jumps);
+        return;
+      }
       std::vector<uint32_t> toElse;
       jumpIf(*e.kids[0], false, scratch, toElse);
       jumpIf(*e.kids[1], when, scratch, jumps);
@@ -1033,6 +1095,12 @@ void Generator::expr(const Expr& e, uint8_t target) {
       return;
     }
     case ExprKind::kIf: {
+      if (const std::optional<bool> known = knownBool(*e.kids[0])) {  // only the branch it picks
+        const int pick = *known ? 1 : 2;
+        expr(*e.kids[pick], target);
+        widenIf(e, pick, target);
+        return;
+      }
       int mark = top_;
       uint8_t cond = alloc();
       std::vector<uint32_t> toElse;  // the condition as jumps, as a clause's is
@@ -1280,10 +1348,14 @@ void Generator::clauses(const RuleDecl& r, RuleInfo& info) {
       }
       case ClauseKind::kRequire:
       case ClauseKind::kFailWhen: {
+        const std::optional<bool> known = knownBool(*cl.expr);
+        const bool neverFails = known && *known == (cl.kind == ClauseKind::kRequire);
         int mark = top_;
         uint8_t cond = alloc();
         std::vector<uint32_t> passes;
-        if (fusedWhere_ && &cl == &r.clauses.front()) {
+        if (neverFails) {
+          // its outcome is still listed, so that later outcomes keep their numbers
+        } else if (fusedWhere_ && &cl == &r.clauses.front()) {
           jumpIf(*cl.expr, true, cond, passes);  // fusedWhere_ marks the `and` of its `where`
           onlyWhenSkips_->push_back(emit(Opcode::JMPIFNOT, onlyWhenFlag_, 0));
         } else {
@@ -1301,11 +1373,18 @@ void Generator::clauses(const RuleDecl& r, RuleInfo& info) {
           o.group = static_cast<AdjustmentGroup>(g->literal.i);
         } else if (g) {
           o.groupComputed = true;
+        } else {
+          o.group = groupByName(cl.outcome.group);
+        }
+        if (neverFails) {
+          info.outcomes.push_back(std::move(o));
+          freeTo(mark);
+          break;
+        }
+        if (o.groupComputed) {
           uint8_t gr = alloc();
           expr(*g, gr);
           groupReg = gr;
-        } else {
-          o.group = groupByName(cl.outcome.group);
         }
         std::vector<uint8_t> args;
         for (const auto& p : cl.outcome.message.pieces) {

@@ -1,0 +1,152 @@
+// Code generation's choices (compiler/codegen.cpp), one policy each: what a rule compiles to
+// where a choice fires and where it must not, and that the VM decides as the reference
+// evaluator does on claims that take each way through the rule.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "compiler/checked.h"
+#include "compiler/compiler.h"
+#include "compiler/reference_evaluator.h"
+#include "vm/claim_loader.h"
+#include "vm/decision_json.h"
+#include "vm/vm.h"
+
+namespace fs = std::filesystem;
+using namespace ppl;
+
+namespace {
+
+struct Built {
+  bool ok = false;
+  std::string diagnostics;
+  CheckedProgram checked;
+  Program program;
+};
+
+const char* kHeader =
+    "policy p version \"1\"\n"
+    "  line of business \"commercial\"\n"
+    "  governs lines where line.hcpcs = \"J9027\"\n"
+    "  effective from 2020-01-01\n"
+    "define dos = line.service_date\n";
+
+// Compiles the policy `body` (after kHeader) from a fresh directory.
+Built build(const std::string& body) {
+  static int counter = 0;
+  const fs::path dir =
+      fs::temp_directory_path() / ("ppl-codegen-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+  fs::create_directories(dir);
+  std::ofstream(dir / "p.ppl") << kHeader << body;
+  Built b;
+  SourceManager sources;
+  Diagnostics diags;
+  b.ok = compileChecked({(dir / "p.ppl").string()}, b.checked, diags, sources) &&
+         generateLinked(b.checked, sources, b.program, diags);
+  b.diagnostics = renderDiagnostics(diags, sources);
+  fs::remove_all(dir);
+  return b;
+}
+
+// The opcodes of chunk `name`, extension words left out.
+std::vector<std::string> opsOf(const Program& program, const std::string& name) {
+  std::vector<std::string> ops;
+  for (const Chunk& chunk : program.chunks) {
+    if (chunk.name != name) continue;
+    for (const Instr& ins : chunk.code) {
+      if (ins.op != Opcode::EXT) ops.emplace_back(opcodeName(ins.op));
+    }
+  }
+  return ops;
+}
+
+size_t count(const std::vector<std::string>& ops, const std::string& op) {
+  return static_cast<size_t>(std::count(ops.begin(), ops.end(), op));
+}
+
+// A commercial claim: one J9027 line on `dos` with `modifiers` (a JSON array), what `extra`
+// adds to the claim (JSON members, each with a trailing comma).
+std::string claim(const std::string& dos, const std::string& modifiers = "[]", const std::string& extra = "") {
+  return fmt::format(R"({{
+  "claim_id": "C-1", "claim_type": "professional", {extra}
+  "payer": {{"line_of_business": "commercial", "plan_id": "P"}},
+  "patient": {{"member_id": "M", "birth_date": "1951-03-02", "sex": "M", "height_cm": 178, "weight_kg": 82.5}},
+  "provider": {{"npi": "1234567893", "is_340b_covered_entity": false}},
+  "place_of_service": "11",
+  "diagnoses": ["C61"],
+  "lines": [{{"line_number": 1, "hcpcs": "J9027", "modifiers": {modifiers}, "units": 40,
+              "service_date": "{dos}", "charge": 10.0}}]
+}})",
+                     fmt::arg("dos", dos), fmt::arg("modifiers", modifiers), fmt::arg("extra", extra));
+}
+
+// Decides `json` with the VM and the reference evaluator: the decision JSON both give (equal,
+// or the test fails), or "error" when both fail.
+std::string decideBoth(const Built& b, const std::string& json) {
+  ClaimLoader loader(b.program.schema);
+  Facts facts;
+  ClaimError claimError;
+  REQUIRE(loader.load(json, facts, claimError));
+  Evaluator vm(b.program);
+  ReferenceEvaluator ref(b.checked);
+  Decision byVm, byRef;
+  EvalError vmError;
+  std::string refError;
+  const bool vmOk = vm.decide(facts, byVm, vmError);
+  const bool refOk = ref.decide(facts, byRef, refError);
+  INFO(vmError.message << " / " << refError);
+  REQUIRE(vmOk == refOk);
+  if (!vmOk) return "error";
+  std::string a, r;
+  writeDecisionJson(b.program, facts, byVm, true, a);
+  writeDecisionJson(b.program, facts, byRef, true, r);
+  CHECK(a == r);
+  return a;
+}
+
+bool mentions(const std::string& decision, const std::string& text) { return decision.find(text) != std::string::npos; }
+
+}  // namespace
+
+TEST_CASE("codegen: a condition on a boolean constant or parameter is decided when compiling", "[codegen]") {
+  const Built b = build(
+      "const strict = true\n"
+      "const lax = false\n"
+      "define group = if strict and \"GA\" in line.modifiers then PR else CO\n"
+      "rule K \"known\"\n"
+      "  only when strict\n"
+      "  require \"GZ\" not in line.modifiers\n"
+      "    else deny group 50\n"
+      "  deny CO 4 when lax and \"JW\" in line.modifiers\n"
+      "  deny CO 5 when lax or \"JG\" in line.modifiers\n"
+      // Not known: the left side is evaluated first, whatever the right side is.
+      "rule U \"unknown\"\n"
+      "  require line.units > 0 and strict else deny CO 6\n"
+      "  deny CO 7 when \"JB\" in line.modifiers or lax\n");
+  INFO(b.diagnostics);
+  REQUIRE(b.ok);
+  for (const Constant& k : b.program.constants) CHECK(k.kind != ValueKind::kBool);  // none loaded
+  const std::vector<std::string> k = opsOf(b.program, "rule K");
+  CHECK(count(k, "JMPIFNOT") + count(k, "JMPIF") == 0);
+  CHECK(count(k, "SKIP") == 0);  // `only when strict` always holds
+  CHECK(count(k, "FAIL") == 2);  // `lax and ...` never fails: no code
+  const std::vector<std::string> u = opsOf(b.program, "rule U");
+  CHECK(count(u, "LTD") == 1);  // line.units > 0 is still tested
+  CHECK(count(u, "JFCONTAINSK") == 1);
+  CHECK(count(u, "FAIL") == 2);
+
+  CHECK(mentions(decideBoth(b, claim("2026-10-05")), "\"approve\""));
+  CHECK(mentions(decideBoth(b, claim("2026-10-05", R"(["GZ", "GA"])")), "\"PR\""));
+  CHECK(mentions(decideBoth(b, claim("2026-10-05", R"(["GZ"])")), "\"CO\""));
+  CHECK(mentions(decideBoth(b, claim("2026-10-05", R"(["JW", "JG"])")), "\"5\""));
+  CHECK(mentions(decideBoth(b, claim("2026-10-05", R"(["JB"])")), "\"7\""));
+}
