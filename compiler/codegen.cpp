@@ -1270,26 +1270,22 @@ void Generator::rule(const RuleDecl& r, RuleInfo& info) {
     onlyWhenSkips_ = &skips;
   }
   // Pass one counts the paths the only-when test and the clauses read; pass two, if some are
-  // read twice or more, starts by loading those (see reads_).
+  // read twice or more, starts by loading those (see reads_). A load pays only where its reads
+  // would not be field tests anyway (`line.modifiers` tested in both branches of an `if`, one of
+  // them run, costs a LINEFIELD and saves nothing), so each path is kept only if the rule,
+  // finished and fused, has fewer instructions with it than without (longer paths tried first:
+  // `line.drug` may pay where `line.drug.acquisition_channel` does not).
   const uint32_t start = here();
   const int mark = top_;
+  const uint16_t registers = chunk_->registerCount;
   const size_t skipCount = skips.size();
   const size_t outcomes = info.outcomes.size();
   const size_t adjustments = info.adjustments.size();
   const std::map<const VarDecl*, uint8_t> vars = vars_;
-  reads_.clear();
-  counting_ = true;
-  onlyWhen();
-  clauses(r, info);
-  counting_ = false;
-  std::vector<Invariant> shared;
-  for (const auto& [inv, n] : reads_) {
-    if (n >= 2) shared.push_back(inv);
-  }
-  const std::vector<Invariant> loads = toLoad(shared);
-  if (!loads.empty()) {
+  auto compileBody = [&](const std::vector<Invariant>& loads) {
     chunk_->code.resize(start);
     chunk_->positions.resize(start);
+    chunk_->registerCount = registers;
     info.outcomes.erase(info.outcomes.begin() + static_cast<std::ptrdiff_t>(outcomes), info.outcomes.end());
     info.adjustments.erase(info.adjustments.begin() + static_cast<std::ptrdiff_t>(adjustments), info.adjustments.end());
     vars_ = vars;
@@ -1300,16 +1296,58 @@ void Generator::rule(const RuleDecl& r, RuleInfo& info) {
     onlyWhen();
     clauses(r, info);
     hoisted_.clear();
+  };
+  auto finish = [&] {
+    span_ = r.span;
+    emit(Opcode::PASS);
+    uint32_t skip = here();
+    for (uint32_t j : skips) patchB(j, skip);
+    if (!skips.empty()) emit(Opcode::SKIP);
+    threadJumps();
+    fuseFieldTests(*chunk_);
+  };
+  // The instructions the rule compiles to with `loads` (extension words not counted).
+  auto cost = [&](const std::vector<Invariant>& loads) {
+    compileBody(loads);
+    const Chunk body = *chunk_;
+    const std::vector<uint32_t> bodySkips = skips;
+    finish();
+    const size_t n = static_cast<size_t>(
+        std::count_if(chunk_->code.begin(), chunk_->code.end(), [](const Instr& in) { return in.op != Opcode::EXT; }));
+    *chunk_ = body;
+    skips = bodySkips;
+    return n;
+  };
+  reads_.clear();
+  counting_ = true;
+  onlyWhen();
+  clauses(r, info);
+  counting_ = false;
+  std::vector<Invariant> shared;
+  for (const auto& [inv, n] : reads_) {
+    if (n >= 2) shared.push_back(inv);
+  }
+  if (!toLoad(shared).empty()) {
+    std::stable_sort(shared.begin(), shared.end(),
+                     [](const Invariant& a, const Invariant& b) { return a.path.size() > b.path.size(); });
+    size_t best = cost(toLoad(shared));
+    for (size_t i = 0; i < shared.size();) {
+      std::vector<Invariant> fewer = shared;
+      fewer.erase(fewer.begin() + static_cast<std::ptrdiff_t>(i));
+      const std::vector<Invariant> loads = toLoad(fewer);
+      const size_t n = loads.size() < toLoad(shared).size() ? cost(loads) : SIZE_MAX;
+      if (n <= best) {
+        best = n;
+        shared = std::move(fewer);
+      } else {
+        ++i;
+      }
+    }
+    compileBody(toLoad(shared));
   }
   fusedWhere_ = nullptr;
   onlyWhenSkips_ = nullptr;
-  span_ = r.span;
-  emit(Opcode::PASS);
-  uint32_t skip = here();
-  for (uint32_t j : skips) patchB(j, skip);
-  if (!skips.empty()) emit(Opcode::SKIP);
-  threadJumps();
-  fuseFieldTests(*chunk_);
+  finish();
 }
 
 void Generator::threadJumps() {

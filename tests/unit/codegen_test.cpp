@@ -74,8 +74,10 @@ size_t count(const std::vector<std::string>& ops, const std::string& op) {
 }
 
 // A commercial claim: one J9027 line on `dos` with `modifiers` (a JSON array), what `extra`
-// adds to the claim (JSON members, each with a trailing comma).
-std::string claim(const std::string& dos, const std::string& modifiers = "[]", const std::string& extra = "") {
+// adds to the claim (JSON members, each with a trailing comma) and `line` to the line (each
+// with a leading comma).
+std::string claim(const std::string& dos, const std::string& modifiers = "[]", const std::string& extra = "",
+                  const std::string& line = "") {
   return fmt::format(R"({{
   "claim_id": "C-1", "claim_type": "professional", {extra}
   "payer": {{"line_of_business": "commercial", "plan_id": "P"}},
@@ -84,9 +86,10 @@ std::string claim(const std::string& dos, const std::string& modifiers = "[]", c
   "place_of_service": "11",
   "diagnoses": ["C61"],
   "lines": [{{"line_number": 1, "hcpcs": "J9027", "modifiers": {modifiers}, "units": 40,
-              "service_date": "{dos}", "charge": 10.0}}]
+              "service_date": "{dos}", "charge": 10.0 {line}}}]
 }})",
-                     fmt::arg("dos", dos), fmt::arg("modifiers", modifiers), fmt::arg("extra", extra));
+                     fmt::arg("dos", dos), fmt::arg("modifiers", modifiers), fmt::arg("extra", extra),
+                     fmt::arg("line", line));
 }
 
 // Decides `json` with the VM and the reference evaluator: the decision JSON both give (equal,
@@ -95,6 +98,7 @@ std::string decideBoth(const Built& b, const std::string& json) {
   ClaimLoader loader(b.program.schema);
   Facts facts;
   ClaimError claimError;
+  INFO(claimError.message);
   REQUIRE(loader.load(json, facts, claimError));
   Evaluator vm(b.program);
   ReferenceEvaluator ref(b.checked);
@@ -149,4 +153,38 @@ TEST_CASE("codegen: a condition on a boolean constant or parameter is decided wh
   CHECK(mentions(decideBoth(b, claim("2026-10-05", R"(["GZ"])")), "\"CO\""));
   CHECK(mentions(decideBoth(b, claim("2026-10-05", R"(["JW", "JG"])")), "\"5\""));
   CHECK(mentions(decideBoth(b, claim("2026-10-05", R"(["JB"])")), "\"7\""));
+}
+
+TEST_CASE("codegen: a path a rule reads twice is loaded once only where that saves instructions", "[codegen]") {
+  const Built b = build(
+      // Field tests read line.ndc straight from the line: loading it first would add one.
+      "rule N \"ndc\"\n"
+      "  require line.ndc is present and line.ndc = \"00024582411\" else deny CO 16\n"
+      // The channel is tested by field tests of line.drug, which is loaded once.
+      "rule C \"channel\"\n"
+      "  pend CO 16 when line.drug.acquisition_channel is absent\n"
+      "  deny CO 96 when line.drug.acquisition_channel in {\"brown_bag\"} and not line.drug.discounted\n"
+      // Compared as decimals, line.units is read into a register each time: loaded once.
+      "rule U \"units\"\n"
+      "  require line.units > 1 and line.units < 100 else deny CO 151\n");
+  INFO(b.diagnostics);
+  REQUIRE(b.ok);
+  const std::vector<std::string> n = opsOf(b.program, "rule N");
+  CHECK(count(n, "LINEFIELD") == 0);
+  CHECK(count(n, "JFPRESENT") == 1);
+  CHECK(count(n, "JFEQSK") == 1);
+  const std::vector<std::string> c = opsOf(b.program, "rule C");
+  CHECK(count(c, "LINEFIELD") == 1);  // line.drug
+  CHECK(count(c, "JFPRESENT") == 1);
+  CHECK(count(c, "JFINSET") == 1);
+  const std::vector<std::string> u = opsOf(b.program, "rule U");
+  CHECK(count(u, "LINEFIELD") == 1);
+
+  const std::string dos = "2026-10-05";
+  auto line = [&](const std::string& members) { return claim(dos, "[]", "", members); };
+  CHECK(mentions(decideBoth(b, line("")), "\"16\""));
+  CHECK(mentions(decideBoth(b, line(R"(, "ndc": "00024582411", "drug": {"acquisition_channel": "brown_bag"})")), "\"96\""));
+  CHECK(mentions(decideBoth(b, line(R"(, "ndc": "00024582411", "drug": {"acquisition_channel": "brown_bag", "discounted": true})")),
+                 "\"approve\""));
+  CHECK(mentions(decideBoth(b, line(R"(, "ndc": "12345678901", "drug": {"acquisition_channel": "buy_and_bill"})")), "\"16\""));
 }
