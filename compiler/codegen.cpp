@@ -717,10 +717,20 @@ void Generator::loop(const Expr& e, uint8_t target, bool outermost, std::vector<
   std::vector<LineFilter> filters;  // of a loop over the governed lines: what is left to test
   const bool governedLines = overGovernedLines(coll, where, e.var.get(), filters);
   int mark = top_;
-  // The outermost loop's list is read once before the loop anyway: not a value to hoist.
-  if (outermost) --loopDepth_;
-  uint8_t list = operand(coll);
-  if (outermost) ++loopDepth_;
+  // The outermost loop's list is read once before the loop anyway: not a value to hoist. Nor is
+  // an inner loop's list field: read in the loop, the fusion pass starts the loop from the field
+  // (ITERFIELD, ITERROOTFIELD), one instruction as the ITERINIT of a hoisted register is.
+  Invariant listPath;
+  uint8_t list = 0;
+  if (!outermost && invariantOf(coll, listPath) && listPath.base != Invariant::Base::kConstant &&
+      hoisted_.count(listPath) == 0) {
+    list = alloc();
+    expr(coll, list);
+  } else {
+    if (outermost) --loopDepth_;
+    list = operand(coll);
+    if (outermost) ++loopDepth_;
+  }
   uint8_t it = alloc();
   uint8_t elem = alloc();
   uint8_t one = 0;

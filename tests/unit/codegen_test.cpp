@@ -188,3 +188,27 @@ TEST_CASE("codegen: a path a rule reads twice is loaded once only where that sav
                  "\"approve\""));
   CHECK(mentions(decideBoth(b, line(R"(, "ndc": "12345678901", "drug": {"acquisition_channel": "buy_and_bill"})")), "\"16\""));
 }
+
+TEST_CASE("codegen: an inner loop over a claim list starts from the field in the loop", "[codegen]") {
+  // PA-UNITS' shape: the inner list was loaded before the outer loop, and the register it held
+  // was reused for a message argument, so the fusion pass could not start the loop from it.
+  const Built b = build(
+      "rule P \"units left\"\n"
+      "  require any a in authorizations\n"
+      "      where a.units_used + (sum l.units for l in lines where l.service_date = dos) <= a.units_approved\n"
+      "    else deny CO 198 \"{dos}\"\n");
+  INFO(b.diagnostics);
+  REQUIRE(b.ok);
+  const std::vector<std::string> p = opsOf(b.program, "rule P");
+  CHECK(count(p, "ROOTFIELD") == 0);
+  CHECK(count(p, "ITERINIT") == 0);
+  CHECK(count(p, "ITERROOTFIELD") == 2);
+
+  const std::string auth = R"("authorizations": [{"number": "A", "status": "approved", "hcpcs": ["J9027"],
+      "valid_from": "2026-01-01", "valid_through": "2026-12-31", "units_approved": 100, "units_used": 50}],)";
+  CHECK(mentions(decideBoth(b, claim("2026-10-05", "[]", auth)), "\"approve\""));
+  CHECK(mentions(decideBoth(b, claim("2026-10-05", "[]", "")), "\"198\""));
+  const std::string used = R"("authorizations": [{"number": "A", "status": "approved", "hcpcs": ["J9027"],
+      "valid_from": "2026-01-01", "valid_through": "2026-12-31", "units_approved": 100, "units_used": 70}],)";
+  CHECK(mentions(decideBoth(b, claim("2026-10-05", "[]", used)), "\"198\""));
+}
