@@ -158,6 +158,17 @@ class Generator {
   // forward, LOOP and ITERNEXT are left alone (the verifier pins their targets).
   void threadJumps();
   void clauses(const RuleDecl& r, RuleInfo& info);
+  void clause(const RuleDecl& r, RuleInfo& info, const Clause& cl);
+  // A rule whose clause i starts by evaluating a define D without parameters that a later
+  // clause reads again (MB-JZ: `not same_day_waste and ...`, then `same_day_waste and ...`):
+  // D is evaluated once as jumps, and clauses i.. are compiled twice, once with D known true and
+  // once known false (known_), so the later clauses test nothing for it. D's first evaluation
+  // is where the clause evaluated it anyway, so its errors are the same; later ones would have
+  // given the same value (facts do not change during a rule). One split a rule, so the code at
+  // most doubles. Returns D's expression in clause i, or null.
+  const Expr* splitDefine(const RuleDecl& r, size_t i) const;
+  void splitAt(const RuleDecl& r, RuleInfo& info, size_t i, const Expr& d);
+  std::map<const DefineDecl*, bool> known_;
   Message message(const MessageTemplate& m, const std::string& fallback);
 
   // --- expressions
@@ -220,7 +231,12 @@ class Generator {
       case ExprKind::kField:
         if (e.ref == RefKind::kConst) return e.constRef->folded.i != 0;
         if (e.ref == RefKind::kParam) return policy_->params.at(e.paramRef).value.i != 0;
-        if (e.ref == RefKind::kDefine) return knownBool(*e.defineRef->body);
+        if (e.ref == RefKind::kDefine) {
+          // `line` in its body is the chunk's own line except inside withLine.
+          const auto split = known_.find(e.defineRef);
+          if (split != known_.end() && lineReg_ == ownLineReg_) return split->second;
+          return knownBool(*e.defineRef->body);
+        }
         return std::nullopt;
       case ExprKind::kNot: {
         const std::optional<bool> k = knownBool(*e.kids[0]);
@@ -437,6 +453,10 @@ void Generator::name(const Expr& e, uint8_t target) {
       return;
     }
     case RefKind::kDefine: {
+      if (const std::optional<bool> known = knownBool(e)) {
+        emit(Opcode::LOADBOOL, target, *known ? 1 : 0);
+        return;
+      }
       Span saved = span_;
       expr(*e.defineRef->body, target);
       span_ = saved;
@@ -1385,7 +1405,76 @@ void Generator::threadJumps() {
 }
 
 void Generator::clauses(const RuleDecl& r, RuleInfo& info) {
-  for (const Clause& cl : r.clauses) {
+  for (size_t i = 0; i < r.clauses.size(); ++i) {
+    if (const Expr* d = known_.empty() ? splitDefine(r, i) : nullptr) {
+      splitAt(r, info, i, *d);
+      return;
+    }
+    clause(r, info, r.clauses[i]);
+  }
+}
+
+// Whether `e` reads define `d`, itself or through another define.
+static bool readsDefine(const Expr& e, const DefineDecl* d) {
+  if ((e.kind == ExprKind::kName || e.kind == ExprKind::kCall) && e.ref == RefKind::kDefine) {
+    if (e.defineRef == d || readsDefine(*e.defineRef->body, d)) return true;
+  }
+  for (const auto& k : e.kids) {
+    if (k && readsDefine(*k, d)) return true;
+  }
+  return false;
+}
+
+const Expr* Generator::splitDefine(const RuleDecl& r, size_t i) const {
+  const Clause& cl = r.clauses[i];
+  if (cl.kind == ClauseKind::kLet || !cl.expr || (fusedWhere_ && i == 0)) return nullptr;
+  const Expr* first = cl.expr.get();  // what the clause's condition evaluates first
+  while (first->kind == ExprKind::kNot ||
+         (first->kind == ExprKind::kBinary && (first->op == BinaryOp::kAnd || first->op == BinaryOp::kOr))) {
+    if (undecidedSide(*first) || knownBool(*first)) return nullptr;
+    first = first->kids[0].get();
+  }
+  if (first->kind != ExprKind::kName || first->ref != RefKind::kDefine || first->type.kind != TypeKind::kBool ||
+      knownBool(*first)) {
+    return nullptr;
+  }
+  for (size_t j = i + 1; j < r.clauses.size(); ++j) {
+    if (r.clauses[j].expr && readsDefine(*r.clauses[j].expr, first->defineRef)) return first;
+  }
+  return nullptr;
+}
+
+void Generator::splitAt(const RuleDecl& r, RuleInfo& info, size_t i, const Expr& d) {
+  const int mark = top_;
+  const std::map<const VarDecl*, uint8_t> vars = vars_;
+  const size_t outcomes = info.outcomes.size();
+  const size_t adjustments = info.adjustments.size();
+  span_ = r.clauses[i].span;
+  // As a branch taken when D holds (an `any` jumps from its loop when an element passes and
+  // falls through when none does, no JMP after the loop), the false copy first.
+  std::vector<uint32_t> whenTrue;
+  jumpIf(d, true, alloc(), whenTrue);
+  freeTo(mark);
+  uint32_t toEnd = 0;
+  for (const bool value : {false, true}) {
+    if (value) {  // the same clauses again, their outcomes and adjustments numbered alike
+      span_ = r.span;
+      toEnd = emit(Opcode::JMP, 0, 0);
+      for (uint32_t j : whenTrue) patchB(j, here());
+      info.outcomes.erase(info.outcomes.begin() + static_cast<std::ptrdiff_t>(outcomes), info.outcomes.end());
+      info.adjustments.erase(info.adjustments.begin() + static_cast<std::ptrdiff_t>(adjustments), info.adjustments.end());
+      vars_ = vars;
+      freeTo(mark);
+    }
+    known_[d.defineRef] = value;
+    for (size_t j = i; j < r.clauses.size(); ++j) clause(r, info, r.clauses[j]);
+    known_.erase(d.defineRef);
+  }
+  patchB(toEnd, here());  // the rule's PASS comes next
+}
+
+void Generator::clause(const RuleDecl& r, RuleInfo& info, const Clause& cl) {
+  {
     span_ = cl.span;
     switch (cl.kind) {
       case ClauseKind::kLet: {

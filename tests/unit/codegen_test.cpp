@@ -212,3 +212,40 @@ TEST_CASE("codegen: an inner loop over a claim list starts from the field in the
       "valid_from": "2026-01-01", "valid_through": "2026-12-31", "units_approved": 100, "units_used": 70}],)";
   CHECK(mentions(decideBoth(b, claim("2026-10-05", "[]", used)), "\"198\""));
 }
+
+TEST_CASE("codegen: a define a clause evaluates first and a later clause reads is evaluated once", "[codegen]") {
+  const Built b = build(
+      "define waste_today = any l in lines where \"JW\" in l.modifiers and l.service_date = dos\n"
+      "rule S \"split\"\n"
+      "  deny CO 16 when not waste_today and \"JZ\" not in line.modifiers\n"
+      "  let units = line.units\n"
+      "  deny CO 4 when waste_today and \"JZ\" in line.modifiers \"{units}\"\n"
+      "  deny CO 5 when \"JG\" in line.modifiers\n"
+      // Not evaluated first in the first clause, nor read after the second: no split.
+      "rule N \"no split\"\n"
+      "  deny CO 16 when \"JZ\" not in line.modifiers and not waste_today\n"
+      "  deny CO 4 when waste_today and \"JZ\" in line.modifiers\n");
+  INFO(b.diagnostics);
+  REQUIRE(b.ok);
+  const std::vector<std::string> s = opsOf(b.program, "rule S");
+  CHECK(count(s, "ITERROOTFIELD") == 1);
+  CHECK(count(s, "FAIL") == 4);  // CO 16 and CO 5 knowing waste_today false, CO 4 and CO 5 true
+  const std::vector<std::string> n = opsOf(b.program, "rule N");
+  CHECK(count(n, "ITERROOTFIELD") == 2);
+
+  const std::string dos = "2026-10-05";
+  auto waste = [&](const std::string& date) {
+    return fmt::format(R"(}}, {{"line_number": 2, "hcpcs": "J9027", "modifiers": ["JW"], "units": 5,
+        "service_date": "{}", "charge": 1.0)",
+                       date);
+  };
+  for (const char* mods : {"[]", R"(["JZ"])", R"(["JZ", "JG"])", R"(["JG"])"}) {
+    for (const std::string& line : {std::string(), waste(dos), waste("2026-10-06")}) {
+      INFO(mods << line);
+      decideBoth(b, claim(dos, mods, "", line));
+    }
+  }
+  CHECK(mentions(decideBoth(b, claim(dos, "[]", "", waste("2026-10-06"))), "\"16\""));
+  CHECK(mentions(decideBoth(b, claim(dos, R"(["JZ"])", "", waste(dos))), "\"4\""));
+  CHECK(mentions(decideBoth(b, claim(dos, R"(["JG"])", "", waste(dos))), "\"5\""));
+}
