@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 
 #include "compiler/field_tests.h"
+#include "runtime/date.h"
 #include "stdlib/functions.h"
 
 namespace ppl {
@@ -281,15 +282,25 @@ class Generator {
   // loop (`hoisted_`), which operand() returns.
   struct Invariant {
     enum class Base : uint8_t { kConstant, kOwnLine, kClaim } base = Base::kConstant;
-    uint16_t constantIndex = 0;                        // kConstant
+    uint16_t constantIndex = 0;                        // kConstant; the duration when shifted
     std::vector<std::pair<uint32_t, uint32_t>> path;   // (record, field) from the base record
+    // The line's service date less the duration constant K[constantIndex] (see shiftedDate).
+    bool shifted = false;
     bool operator<(const Invariant& o) const {
-      return std::tie(base, constantIndex, path) < std::tie(o.base, o.constantIndex, o.path);
+      return std::tie(base, constantIndex, path, shifted) < std::tie(o.base, o.constantIndex, o.path, o.shifted);
     }
     bool operator==(const Invariant& o) const {
-      return base == o.base && constantIndex == o.constantIndex && path == o.path;
+      return base == o.base && constantIndex == o.constantIndex && path == o.path && shifted == o.shifted;
     }
   };
+  // `dos - d` for the chunk's own line's service date and a duration constant d, as a loop
+  // invariant, when it cannot fail: rule and class chunks run only on governed lines, whose
+  // dates the governed test kept within the policy's effective dates, so the result stays in
+  // 0001..9999 if it does for those bounds. Then a loop computes it once, where it computed
+  // `dos - e.date < d` (DIFFDAYS, which never fails on two dates) or `e.date within d before
+  // dos` on every element. False when not so.
+  bool shiftedDate(const Expr& date, const Expr& duration, Invariant& out);
+  uint8_t shiftedOperand(const Invariant& inv);
   int loopDepth_ = 0;
   std::vector<Invariant> wanted_;
   std::map<Invariant, uint8_t> hoisted_;
@@ -487,6 +498,27 @@ void Generator::binary(const Expr& e, uint8_t target) {
     return;
   }
   int mark = top_;
+  const Expr& left = *e.kids[0];
+  if ((e.op == BinaryOp::kLt || e.op == BinaryOp::kLe || e.op == BinaryOp::kGt || e.op == BinaryOp::kGe) &&
+      left.kind == ExprKind::kBinary && left.op == BinaryOp::kSub && left.kids[0]->type.kind == TypeKind::kDate &&
+      left.kids[1]->type.kind == TypeKind::kDate && !left.kids[1]->type.optional) {
+    // In a loop, `dos - b < d` is `dos - d < b`: the left side a loop invariant (shiftedDate),
+    // and b, a field, tested by a field test (C-FREQ: `dos - a.date < min_days_between_doses`).
+    Invariant edge, other;
+    if (shiftedDate(*left.kids[0], *e.kids[1], edge) && !invariantOf(*left.kids[1], other)) {
+      const uint8_t x = shiftedOperand(edge);
+      const uint8_t b = operand(*left.kids[1]);
+      span_ = e.span;
+      switch (e.op) {
+        case BinaryOp::kLt: emit(Opcode::LTI, target, x, b); break;
+        case BinaryOp::kLe: emit(Opcode::LEI, target, x, b); break;
+        case BinaryOp::kGt: emit(Opcode::LTI, target, b, x); break;
+        default: emit(Opcode::LEI, target, b, x); break;
+      }
+      freeTo(mark);
+      return;
+    }
+  }
   if ((e.op == BinaryOp::kEq || e.op == BinaryOp::kNe) && e.kids[0]->type.kind == TypeKind::kString) {
     const int k = stringConstantOf(*e.kids[1]);
     if (k >= 0) {  // x = "text": EQSK, no LOADK
@@ -591,7 +623,55 @@ bool Generator::invariantOf(const Expr& e, Invariant& out) {
   }
 }
 
+bool Generator::shiftedDate(const Expr& date, const Expr& duration, Invariant& out) {
+  Invariant d, k;
+  if (inGovernedChunk_ || loopDepth_ == 0 || date.type.optional || duration.type.optional ||
+      duration.type.kind != TypeKind::kDuration || !invariantOf(date, d) || !invariantOf(duration, k) ||
+      d.base != Invariant::Base::kOwnLine || d.path.size() != 1 ||
+      d.path[0] != std::make_pair(checked_.lineRecord, checked_.serviceDateField) ||
+      k.base != Invariant::Base::kConstant) {
+    return false;
+  }
+  const int64_t days = out_.constants[k.constantIndex].i;
+  const int64_t from = policy_->effectiveFrom == INT32_MIN ? kMinDateDays : policy_->effectiveFrom;
+  const int64_t through = policy_->effectiveThrough == INT32_MAX ? kMaxDateDays : policy_->effectiveThrough;
+  if (from - days < kMinDateDays || through - days > kMaxDateDays) return false;
+  out = d;
+  out.constantIndex = k.constantIndex;
+  out.shifted = true;
+  return true;
+}
+
+// Its register in a loop's second pass; in the first, where it is computed in place (it cannot
+// fail: see shiftedDate), the loop learns to load it with what it is computed from.
+uint8_t Generator::shiftedOperand(const Invariant& inv) {
+  const auto it = hoisted_.find(inv);
+  if (it != hoisted_.end()) return it->second;
+  Invariant date = inv, days;
+  date.shifted = false;
+  date.constantIndex = 0;
+  days.constantIndex = inv.constantIndex;
+  for (const Invariant& w : {date, days, inv}) {
+    if (std::find(wanted_.begin(), wanted_.end(), w) == wanted_.end()) wanted_.push_back(w);
+  }
+  const uint8_t r = alloc();
+  const uint8_t k = alloc();
+  emit(Opcode::FIELD, r, ownLineReg_, slotOf(checked_.lineRecord, checked_.serviceDateField), checked_.lineRecord);
+  emit(Opcode::LOADK, k, inv.constantIndex);
+  emit(Opcode::SUBDAYS, r, r, k);
+  freeTo(r + 1);
+  return r;
+}
+
 void Generator::loadInvariant(const Invariant& inv, uint8_t target) {
+  if (inv.shifted) {  // toLoad put the date and the duration before it
+    Invariant date = inv, days;
+    date.shifted = false;
+    date.constantIndex = 0;
+    days.constantIndex = inv.constantIndex;
+    emit(Opcode::SUBDAYS, target, hoisted_.at(date), hoisted_.at(days));
+    return;
+  }
   if (inv.base == Invariant::Base::kConstant) {
     emit(Opcode::LOADK, target, inv.constantIndex);
     return;
@@ -664,8 +744,9 @@ std::vector<Generator::Invariant> Generator::toLoad(std::vector<Invariant> wante
                wanted.end());
   // Each costs a register until freed: stay well inside the limit.
   if (chunk_->registerCount + wanted.size() > kMaxRegisters / 2) return {};
-  std::stable_sort(wanted.begin(), wanted.end(),
-                   [](const Invariant& a, const Invariant& b) { return a.path.size() < b.path.size(); });
+  std::stable_sort(wanted.begin(), wanted.end(), [](const Invariant& a, const Invariant& b) {
+    return std::make_pair(a.shifted, a.path.size()) < std::make_pair(b.shifted, b.path.size());
+  });
   return wanted;
 }
 
@@ -1088,6 +1169,18 @@ void Generator::expr(const Expr& e, uint8_t target) {
     case ExprKind::kWithin: {
       int mark = top_;
       uint8_t d = operand(*e.kids[0]);
+      Invariant shifted;
+      if (e.before && shiftedDate(*e.kids[2], *e.kids[1], shifted)) {  // x - span, once a loop
+        const uint8_t edge = shiftedOperand(shifted);
+        const uint8_t x = operand(*e.kids[2]);
+        span_ = e.span;
+        emit(Opcode::LEI, target, edge, d);
+        uint32_t j = emit(Opcode::JMPIFNOT, target, 0);
+        emit(Opcode::LEI, target, d, x);
+        patchB(j, here());
+        freeTo(mark);
+        return;
+      }
       uint8_t span = operand(*e.kids[1]);
       uint8_t x = operand(*e.kids[2]);
       uint8_t edge = alloc();

@@ -40,13 +40,16 @@ const char* kHeader =
     "  effective from 2020-01-01\n"
     "define dos = line.service_date\n";
 
-// Compiles the policy `body` (after kHeader) from a fresh directory.
-Built build(const std::string& body) {
+// Compiles the policy `body` (after kHeader, with the policy effective from `from`) from a fresh
+// directory.
+Built build(const std::string& body, const std::string& from = "2020-01-01") {
   static int counter = 0;
   const fs::path dir =
       fs::temp_directory_path() / ("ppl-codegen-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
   fs::create_directories(dir);
-  std::ofstream(dir / "p.ppl") << kHeader << body;
+  std::string header = kHeader;
+  header.replace(header.find("2020-01-01"), 10, from);
+  std::ofstream(dir / "p.ppl") << header << body;
   Built b;
   SourceManager sources;
   Diagnostics diags;
@@ -248,4 +251,66 @@ TEST_CASE("codegen: a define a clause evaluates first and a later clause reads i
   CHECK(mentions(decideBoth(b, claim(dos, "[]", "", waste("2026-10-06"))), "\"16\""));
   CHECK(mentions(decideBoth(b, claim(dos, R"(["JZ"])", "", waste(dos))), "\"4\""));
   CHECK(mentions(decideBoth(b, claim(dos, R"(["JG"])", "", waste(dos))), "\"5\""));
+}
+
+TEST_CASE("codegen: the line's date less a duration is computed once a loop only where it cannot fail", "[codegen]") {
+  const std::string rules =
+      "rule F \"frequency\"\n"
+      "  require not (any a in history.administrations where a.date <= dos and dos - a.date < 18 days)\n"
+      "    else deny CO 151\n"
+      "rule E \"evidence\"\n"
+      "  require any e in history.evidence where e.date within 90 days before dos\n"
+      "    else pend CO 252\n";
+  const Built b = build(rules);  // effective from 2020-01-01: dos - 90 days is a date
+  INFO(b.diagnostics);
+  REQUIRE(b.ok);
+  const std::vector<std::string> f = opsOf(b.program, "rule F");
+  CHECK(count(f, "SUBDAYS") == 1);
+  CHECK(count(f, "DIFFDAYS") == 0);
+  CHECK(count(f, "JFLEI") == 2);  // a.date <= dos, and dos - 18 days < a.date
+  const std::vector<std::string> e = opsOf(b.program, "rule E");
+  CHECK(count(e, "SUBDAYS") == 1);
+  CHECK(e.size() > 4);
+  CHECK(e[3] == "SUBDAYS");  // before the loop: LINE, LOADK, LINEFIELD, SUBDAYS
+
+  const std::string dos = "2026-10-05";
+  auto history = [](const std::string& administered, const std::string& evidence) {
+    return fmt::format(R"("history": {{"administrations": [{{"hcpcs": "J9027", "date": "{}", "units": 40}}],
+        "therapies": [], "medications": [], "evidence": [{{"kind": "psa", "date": "{}", "finding": "response"}}]}},)",
+                       administered, evidence);
+  };
+  for (const char* administered : {"2026-09-17", "2026-09-18", "2026-10-05", "2026-10-06"}) {
+    for (const char* evidence : {"2026-07-06", "2026-07-07", "2026-10-05", "2026-10-06"}) {
+      INFO(administered << " " << evidence);
+      decideBoth(b, claim(dos, "[]", history(administered, evidence)));
+    }
+  }
+  CHECK(mentions(decideBoth(b, claim(dos, "[]", history("2026-09-18", "2026-07-06"))), "\"151\""));
+  CHECK(mentions(decideBoth(b, claim(dos, "[]", history("2026-09-17", "2026-07-07"))), "\"approve\""));
+
+  // Near 0001-01-01 `dos - 90 days` overflows: computed before the loop it would fail on a
+  // claim without evidence, where the rule never computes it. Not hoisted, so that claim is
+  // decided, and one with evidence fails in the loop, as the reference evaluator does.
+  const Built early = build(rules, "0001-01-10");
+  INFO(early.diagnostics);
+  REQUIRE(early.ok);
+  CHECK(count(opsOf(early.program, "rule F"), "DIFFDAYS") == 1);
+  const std::vector<std::string> e1 = opsOf(early.program, "rule E");
+  CHECK(std::find(e1.begin(), e1.end(), "SUBDAYS") > std::find(e1.begin(), e1.end(), "ITERNEXT"));
+  const std::string none = R"("history": {"administrations": [], "therapies": [], "medications": [], "evidence": []},)";
+  CHECK(mentions(decideBoth(early, claim("0001-02-01", "[]", none)), "\"252\""));
+  // (The reference evaluator computes `within`'s edge without the date range check and decides
+  // this claim: a difference older than this change, left to its owner.)
+  {
+    ClaimLoader loader(early.program.schema);
+    Facts facts;
+    ClaimError claimError;
+    REQUIRE(loader.load(claim("0001-02-01", "[]", history("0001-01-20", "0001-01-20")), facts, claimError));
+    Evaluator vm(early.program);
+    Decision decision;
+    EvalError error;
+    CHECK_FALSE(vm.decide(facts, decision, error));
+    CHECK(error.message == "date out of range in rule E on line 1");
+  }
+  CHECK(mentions(decideBoth(early, claim("0001-05-01", "[]", history("0001-04-20", "0001-04-20"))), "\"151\""));
 }
