@@ -320,8 +320,8 @@ class Generator {
 
   // A rule's `only when any x in L where C` followed by `require any y in L where C and D`:
   // one loop decides both (see fusesOnlyWhen). While the require's condition compiles, the
-  // `and` that is its `where` writes true to onlyWhenFlag_ once C holds, and the require,
-  // when it fails, first jumps to the rule's SKIP unless the flag is set.
+  // `and` that is its `where` writes true to onlyWhenFlag_ once C holds and D does not, and the
+  // require, when it fails, first jumps to the rule's SKIP unless the flag is set.
   const Expr* fusedWhere_ = nullptr;
   uint8_t onlyWhenFlag_ = 0;
   std::vector<uint32_t>* onlyWhenSkips_ = nullptr;
@@ -962,10 +962,16 @@ void Generator::jumpIf(const Expr& e, bool when, uint8_t scratch, std::vector<ui
       }
       break;
     case ExprKind::kBinary:
-      if (&e == fusedWhere_ && !when) {  // `C and D` of a fused only-when: C held, say so, then D
+      if (&e == fusedWhere_ && !when) {
+        // `C and D` of a fused only-when: the flag matters only when no element meets both
+        // (then the rule skips unless one met C), so it is set where C held and D did not, not
+        // on the way to an element that passes.
         jumpIf(*e.kids[0], false, scratch, jumps);
+        std::vector<uint32_t> both;
+        jumpIf(*e.kids[1], true, scratch, both);
         emit(Opcode::LOADBOOL, onlyWhenFlag_, 1);
-        jumpIf(*e.kids[1], false, scratch, jumps);
+        jumps.push_back(emit(Opcode::JMP, 0, 0));
+        for (uint32_t j : both) patchB(j, here());
         return;
       }
       if (e.op == BinaryOp::kAnd && isOwnLineGoverned(*e.kids[0])) {  // true and X is X

@@ -314,3 +314,36 @@ TEST_CASE("codegen: the line's date less a duration is computed once a loop only
   }
   CHECK(mentions(decideBoth(early, claim("0001-05-01", "[]", history("0001-04-20", "0001-04-20"))), "\"151\""));
 }
+
+TEST_CASE("codegen: a fused only-when notes C only for elements that fail D", "[codegen]") {
+  const Built b = build(
+      "rule P \"units left\"\n"
+      "  only when any a in authorizations where a.status = \"approved\"\n"
+      "  require any a in authorizations where a.status = \"approved\" and a.units_used <= a.units_approved\n"
+      "    else deny CO 198\n");
+  INFO(b.diagnostics);
+  REQUIRE(b.ok);
+  const std::vector<std::string> p = opsOf(b.program, "rule P");
+  REQUIRE(count(p, "ITERROOTFIELD") == 1);  // fused: one loop
+  const auto test = std::find(p.begin(), p.end(), "JLED");
+  REQUIRE(test != p.end());
+  CHECK(*(test + 1) == "LOADBOOL");  // the flag set after D failed, not before D
+
+  auto auths = [](const std::vector<std::pair<const char*, int>>& list) {
+    std::string out = "\"authorizations\": [";
+    for (size_t i = 0; i < list.size(); ++i) {
+      out += fmt::format(R"({}{{"number": "A{}", "status": "{}", "hcpcs": ["J9027"], "valid_from": "2026-01-01",
+          "valid_through": "2026-12-31", "units_approved": 100, "units_used": {}}})",
+                         i ? ", " : "", i, list[i].first, list[i].second);
+    }
+    return out + "],";
+  };
+  const std::string dos = "2026-10-05";
+  CHECK(mentions(decideBoth(b, claim(dos, "[]", auths({}))), "\"approve\""));  // skipped
+  CHECK(mentions(decideBoth(b, claim(dos, "[]", auths({{"pending", 0}}))), "\"approve\""));
+  CHECK(mentions(decideBoth(b, claim(dos, "[]", auths({{"approved", 100}}))), "\"approve\""));
+  CHECK(mentions(decideBoth(b, claim(dos, "[]", auths({{"approved", 101}}))), "\"198\""));
+  CHECK(mentions(decideBoth(b, claim(dos, "[]", auths({{"approved", 101}, {"pending", 0}}))), "\"198\""));
+  CHECK(mentions(decideBoth(b, claim(dos, "[]", auths({{"approved", 101}, {"approved", 5}}))), "\"approve\""));
+  CHECK(mentions(decideBoth(b, claim(dos, "[]", auths({{"pending", 0}, {"approved", 101}}))), "\"198\""));
+}
