@@ -301,6 +301,14 @@ class Generator {
   // dos` on every element. False when not so.
   bool shiftedDate(const Expr& date, const Expr& duration, Invariant& out);
   uint8_t shiftedOperand(const Invariant& inv);
+  // What a shifted date is computed from: the date, then the duration.
+  static std::pair<Invariant, Invariant> partsOf(const Invariant& shifted) {
+    Invariant date = shifted, days;
+    date.shifted = false;
+    date.constantIndex = 0;
+    days.constantIndex = shifted.constantIndex;
+    return {date, days};
+  }
   int loopDepth_ = 0;
   std::vector<Invariant> wanted_;
   std::map<Invariant, uint8_t> hoisted_;
@@ -647,13 +655,7 @@ bool Generator::shiftedDate(const Expr& date, const Expr& duration, Invariant& o
 uint8_t Generator::shiftedOperand(const Invariant& inv) {
   const auto it = hoisted_.find(inv);
   if (it != hoisted_.end()) return it->second;
-  Invariant date = inv, days;
-  date.shifted = false;
-  date.constantIndex = 0;
-  days.constantIndex = inv.constantIndex;
-  for (const Invariant& w : {date, days, inv}) {
-    if (std::find(wanted_.begin(), wanted_.end(), w) == wanted_.end()) wanted_.push_back(w);
-  }
+  if (std::find(wanted_.begin(), wanted_.end(), inv) == wanted_.end()) wanted_.push_back(inv);
   const uint8_t r = alloc();
   const uint8_t k = alloc();
   emit(Opcode::FIELD, r, ownLineReg_, slotOf(checked_.lineRecord, checked_.serviceDateField), checked_.lineRecord);
@@ -665,10 +667,7 @@ uint8_t Generator::shiftedOperand(const Invariant& inv) {
 
 void Generator::loadInvariant(const Invariant& inv, uint8_t target) {
   if (inv.shifted) {  // toLoad put the date and the duration before it
-    Invariant date = inv, days;
-    date.shifted = false;
-    date.constantIndex = 0;
-    days.constantIndex = inv.constantIndex;
+    const auto [date, days] = partsOf(inv);
     emit(Opcode::SUBDAYS, target, hoisted_.at(date), hoisted_.at(days));
     return;
   }
@@ -734,6 +733,12 @@ void Generator::quantifier(const Expr& e, uint8_t target, std::vector<uint32_t>*
 
 std::vector<Generator::Invariant> Generator::toLoad(std::vector<Invariant> wanted) const {
   for (size_t i = 0; i < wanted.size(); ++i) {  // every prefix of a path, before the path
+    if (wanted[i].shifted) {  // and the date and the duration a shifted date is computed from
+      const auto [date, days] = partsOf(wanted[i]);
+      for (const Invariant& w : {date, days}) {
+        if (std::find(wanted.begin(), wanted.end(), w) == wanted.end()) wanted.push_back(w);
+      }
+    }
     Invariant prefix = wanted[i];
     while (prefix.path.size() > 1) {
       prefix.path.pop_back();

@@ -347,3 +347,16 @@ TEST_CASE("codegen: a fused only-when notes C only for elements that fail D", "[
   CHECK(mentions(decideBoth(b, claim(dos, "[]", auths({{"approved", 101}, {"approved", 5}}))), "\"approve\""));
   CHECK(mentions(decideBoth(b, claim(dos, "[]", auths({{"pending", 0}, {"approved", 101}}))), "\"198\""));
 }
+
+TEST_CASE("codegen: a shifted date a rule reads twice is loaded once with what it is computed from", "[codegen]") {
+  // ppl_policy_seeds 1849: the rule-level load kept `dos - 0 days` and dropped `dos`, which it
+  // is computed from (map::at in codegen).
+  const Built b = build(
+      "define first = (min l.line_number for l in lines where 2026-06-01 within 0 days before dos) ?? 3600\n"
+      "rule R \"twice\"\n"
+      "  pend CO 197 when first = first + 1 or first = 2\n");
+  INFO(b.diagnostics);
+  REQUIRE(b.ok);
+  CHECK(mentions(decideBoth(b, claim("2026-06-01")), "\"approve\""));
+  CHECK(mentions(decideBoth(b, claim("2026-06-02")), "\"approve\""));
+}
