@@ -3,8 +3,10 @@
 // back down when an expression is done; variables (lets, quantifier variables, inlined
 // parameters) hold a register for their scope, and so do values loaded once for a loop or a
 // rule (see Invariant: a rule's clauses and its outermost loops are compiled a second time when
-// the first pass finds values read more than once). Conditions that only decide a branch
-// compile to jumps (jumpIf).
+// the first pass finds values read more than once, and a rule keeps a load only where it leaves
+// fewer instructions). Conditions that only decide a branch compile to jumps (jumpIf); those
+// known when compiling (knownBool) to none, and a define a rule reads again after a clause
+// evaluated it first is evaluated once (splitAt).
 #include "compiler/codegen.h"
 
 #include <algorithm>
