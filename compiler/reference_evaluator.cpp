@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "runtime/date.h"
 #include "stdlib/functions.h"
 
 namespace ppl {
@@ -71,6 +72,11 @@ int64_t subInt(int64_t a, int64_t b) {
   int64_t r;
   if (__builtin_sub_overflow(a, b, &r)) fail("integer overflow");
   return r;
+}
+// Dates stay in years 0001..9999, as the VM's ADDDAYS and SUBDAYS keep them.
+int64_t inDateRange(int64_t days) {
+  if (days < kMinDateDays || days > kMaxDateDays) fail("date out of range");
+  return days;
 }
 int64_t mulInt(int64_t a, int64_t b) {
   int64_t r;
@@ -370,8 +376,8 @@ class Evaluation {
         const int64_t d = need(kid(e, 0, line)).i;
         const int64_t span = need(kid(e, 1, line)).i;
         const int64_t x = need(kid(e, 2, line)).i;
-        const int64_t lo = e.before ? subInt(x, span) : x;
-        const int64_t hi = e.before ? x : addInt(x, span);
+        const int64_t lo = e.before ? inDateRange(subInt(x, span)) : x;
+        const int64_t hi = e.before ? x : inDateRange(addInt(x, span));
         return Value::ofBool(lo <= d && d <= hi);
       }
       case ExprKind::kBetween: {
@@ -495,9 +501,10 @@ class Evaluation {
       return Value::ofDecimal(r);
     }
     // Integers, and dates and durations in days: date ± duration, date - date, duration ± duration.
+    const bool date = e.type.kind == TypeKind::kDate;  // date ± duration
     switch (e.op) {
-      case BinaryOp::kAdd: return Value::ofInt(addInt(a.i, b.i));
-      case BinaryOp::kSub: return Value::ofInt(subInt(a.i, b.i));
+      case BinaryOp::kAdd: return Value::ofInt(date ? inDateRange(addInt(a.i, b.i)) : addInt(a.i, b.i));
+      case BinaryOp::kSub: return Value::ofInt(date ? inDateRange(subInt(a.i, b.i)) : subInt(a.i, b.i));
       case BinaryOp::kMul: return Value::ofInt(mulInt(a.i, b.i));
       default: fail("internal: bad arithmetic operator");
     }
