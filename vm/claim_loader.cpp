@@ -1447,12 +1447,22 @@ struct ClaimLoader::Impl {
   template <typename Plan>
   PPL_ALWAYS_INLINE static const char* fastFraction(const char* point, uint64_t n, bool negative, const Plan& plan,
                                                     Value& out) {
+    static constexpr uint64_t kPow10[] = {1, 10, 100, 1000, 10000, 100000, 1000000};
+    const uint64_t whole = n;
     const char* p = point + 1;
     for (uint64_t d; (d = digitValue(*p)) <= 9 && p - point <= 7; ++p) n = n * 10 + d;
     const ptrdiff_t scale = p - point - 1;
     if (scale < 1 || scale > 6 || isDigit(*p) || *p == 'e' || *p == 'E') return nullptr;
-    // n has at most 15 digits. decimalValue, the minimum checked as the plan says.
-    setShortDecimal(out, n, negative, static_cast<int>(scale), p[-1] == '0');
+    // n has at most 15 digits. decimalValue, the minimum checked as the plan says. A fraction
+    // of zeros only (`147.0`, the usual charge) is its integer part, whose own trailing zeros
+    // alone are left to strip: dividing the zeros of the fraction away cost ~25 instructions.
+    if (p[-1] != '0') {
+      setShortDecimal(out, n, negative, static_cast<int>(scale), false);
+    } else if (n == whole * kPow10[scale]) {
+      setShortDecimal(out, whole, negative, 0, point[-1] == '0');
+    } else {
+      setShortDecimal(out, n, negative, static_cast<int>(scale), true);
+    }
     using MinCheck = FieldPlan::MinCheck;
     if (plan.minCheck == MinCheck::kSign) {
       // A minimum of 0: lowestInt is 1 when it is exclusive (`above 0`), else 0.

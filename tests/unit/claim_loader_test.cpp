@@ -948,7 +948,10 @@ TEST_CASE("claim loader: the fast path reads short numbers as the general path d
       "123456789", "123456789.123456", "123456789.1234567", "1234567890.5", "999999999.999999", "-999999999.999999",
       "1.5e2", "1.5E2", "1.5e", "1.", "1.e1", "-1.5", "-", "-.5", ".5", "1.5.5", "1.5x", "1.5 ", "1.50 ,", "0.1]",
       "100", "100.0", "1000000000", "-1000000000", "9223372036854775807", "-9223372036854775808",
-      "10", "-10", "-100", "120.000000", "-10.0", "0.10", "-0.50", "100000000", "-100000000.000000", "5.05"};
+      "10", "-10", "-100", "120.000000", "-10.0", "0.10", "-0.50", "100000000", "-100000000.000000", "5.05",
+      // A fraction of zeros is its integer part: with and without zeros of its own.
+      "147.0", "8820.0", "8820.00", "-8820.0", "3675.000000", "1000.000", "900000000.000000", "-0.000", "10.010",
+      "8820.50", "0.00"};
   for (const char* n : numbers) {
     for (const char* field : {"amount", "ratio", "count"}) expectSamePaths(loader, schema(), claimWith(field, n));
     expectSamePaths(loader, schema(), claimWith("nums", std::string("[") + n + ", " + n + "]"));
@@ -1120,6 +1123,24 @@ TEST_CASE("claim loader: the generated reader is used for the built-in schema on
   loader.useGeneratedReader(false);
   REQUIRE(loader.load(seed, b, error));
   CHECK(sameFacts(claims, a, b));
+}
+
+// The generated reader's numbers (a line's charge, a decimal with a minimum of 0) respelled:
+// the same facts as the general path.
+TEST_CASE("claim loader: the generated reader reads decimals as the general path does", "[claim_loader]") {
+  const Schema& claims = builtinClaims();
+  ClaimLoader loader(claims);
+  REQUIRE(loader.useGeneratedReader(true));
+  const std::string seed = readFile(kCompactClaim);
+  const std::string charge = "\"charge\":147.0";
+  const size_t at = seed.find(charge);
+  REQUIRE(at != std::string::npos);
+  for (const char* n : {"147.0", "147", "140", "140.0", "140.00", "147.50", "100.0", "0.0", "0", "-0.0", "-1.0",
+                        "8820.000000", "8820.0000000", "1.5e2", "000.0", "99999999.90", "120.0000"}) {
+    std::string json = seed;
+    json.replace(at, charge.size(), std::string("\"charge\":") + n);
+    expectSamePaths(loader, claims, json);
+  }
 }
 
 TEST_CASE("claim loader: the fast path matches the general path on the built-in schema", "[claim_loader]") {
