@@ -1351,13 +1351,13 @@ struct ClaimLoader::Impl {
         const bool negative = *q == '-';
         q += negative;
         if (*q >= '1' && *q <= '9') {
-          uint64_t n = 0;
           const char* const digits = q;
           // Wraps past 19 digits: unused then. The digit as an unsigned byte less '0', one
-          // compare (a signed char took GCC two extensions a digit).
+          // compare (a signed char took GCC two extensions a digit); the first one known.
+          uint64_t n = digitValue(*q++);
           for (uint64_t d; (d = digitValue(*q)) <= 9; ++q) n = n * 10 + d;
           const ptrdiff_t integerDigits = q - digits;
-          if (integerDigits <= 9 && *q != '.' && *q != 'e' && *q != 'E') {
+          if (integerDigits <= 9 && *q != '.' && (*q | 0x20) != 'e') {  // 'e' or 'E'
             const int64_t value = negative ? -static_cast<int64_t>(n) : static_cast<int64_t>(n);
             return fastIntegerValue(value, n, negative, q[-1] == '0', plan, isInt, out) ? q : nullptr;
           }
@@ -1450,9 +1450,12 @@ struct ClaimLoader::Impl {
     static constexpr uint64_t kPow10[] = {1, 10, 100, 1000, 10000, 100000, 1000000};
     const uint64_t whole = n;
     const char* p = point + 1;
-    for (uint64_t d; (d = digitValue(*p)) <= 9 && p - point <= 7; ++p) n = n * 10 + d;
+    uint64_t d = digitValue(*p);
+    if (d > 9) return nullptr;  // no digit after the point
+    n = n * 10 + d;
+    for (++p; (d = digitValue(*p)) <= 9 && p - point <= 7; ++p) n = n * 10 + d;
     const ptrdiff_t scale = p - point - 1;
-    if (scale < 1 || scale > 6 || isDigit(*p) || *p == 'e' || *p == 'E') return nullptr;
+    if (scale > 6 || isDigit(*p) || *p == 'e' || *p == 'E') return nullptr;
     // n has at most 15 digits. decimalValue, the minimum checked as the plan says. A fraction
     // of zeros only (`147.0`, the usual charge) is its integer part, whose own trailing zeros
     // alone are left to strip: dividing the zeros of the fraction away cost ~25 instructions.
