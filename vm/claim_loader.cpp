@@ -841,10 +841,12 @@ struct ClaimLoader::Impl {
   // ---- layout ----
 
   // Records are laid out from slotsUsed on. Facts::slots is only grown (zeroing what it adds),
-  // 64 slots or more at a time, and cut to slotsUsed when the load succeeds: a resize per
-  // record cost more than the record's own fields. The fast path also starts on the slots the
-  // caller's Facts already has (the last claim's, usually): the loader writes every slot of a
-  // record (its ordinal, and each field met or absent), so what was there never shows.
+  // a few slots past what a record needs at a time: a resize per record cost more than the
+  // record's own fields. The fast path also starts on the slots the caller's Facts already has
+  // (the last claim's, usually), and leaves them as long as they are when it succeeds (the
+  // general path cuts them to slotsUsed): the loader writes every slot of a record (its
+  // ordinal, and each field met or absent), so what was there never shows, and a claim no
+  // larger than one before it grows nothing.
   uint32_t newRecord(uint32_t record, uint32_t ordinal) {
     const uint32_t base = slotsUsed;
     const size_t end = size_t{base} + schema.records[record].slotCount();
@@ -854,9 +856,9 @@ struct ClaimLoader::Impl {
     return base;
   }
 
-  // At least `end` slots and a few more. Each growth zeroes what it adds (Value's constructor),
-  // and the slots are cut to the claim's size after each load, so a claim larger than the one
-  // before grows them again: 64 slots of slack zeroed slots that the cut then dropped.
+  // At least `end` slots and a few more. Each growth zeroes what it adds (Value's constructor);
+  // when the slots were cut to each claim's size (session 11 and before), every claim larger
+  // than the one before grew them again, ~140 instructions a claim.
   void growSlots(size_t end) {
     facts->slots.resize(end + 8);
     slotsHeld = end + 8;
@@ -2171,8 +2173,8 @@ struct ClaimLoader::Impl {
   }
 
   // The next `count` elements of Facts::elems for the generated reader, which holds elems at
-  // elemsHeld (whatever the last claim left, grown when full) and cuts them to elemsUsed at the
-  // end: no emplace_back or insert call per element or list.
+  // elemsHeld (whatever the last claim left, grown when full) and leaves them so at the end:
+  // no emplace_back or insert call per element or list.
   PPL_ALWAYS_INLINE Value* generatedElements(uint32_t count) {
     if (elemsHeld - elemsUsed < count) growElements(count);
     Value* const at = facts->elems.data() + elemsUsed;
@@ -2374,7 +2376,7 @@ struct ClaimLoader::Impl {
     if (generatedFits) {
       elemsUsed = 0;
       elemsHeld = static_cast<uint32_t>(facts->elems.size());
-      if ((end = generatedRoot(p + 1, root, seen))) facts->elems.resize(elemsUsed);  // only ever shrinks here
+      end = generatedRoot(p + 1, root, seen);
     } else {
       facts->elems.clear();
       end = straightObject(p + 1, &rp, root, seen);
@@ -2508,18 +2510,14 @@ struct ClaimLoader::Impl {
     if (padded) {
       std::string_view text = json;
       if (hasByteOrderMark(text)) text.remove_prefix(3);
-      if (fastEnabled && text.size() <= parser.max_capacity() && fastDocument(text.data(), text.size())) {
-        facts->slots.resize(slotsUsed);  // only ever shrinks here
-        return true;
-      }
+      // The fast path leaves Facts::slots and elems as long as they were, or grew: the next
+      // claim writes over them without growing (and zeroing) them again.
+      if (fastEnabled && text.size() <= parser.max_capacity() && fastDocument(text.data(), text.size())) return true;
       forgetLoad();  // start again on the general path: nothing of the fast attempt may show
       copyInput(json);
     } else {
       copyInput(json);
-      if (fastEnabled && inputSize <= parser.max_capacity() && fastDocument(input.data(), inputSize)) {
-        facts->slots.resize(slotsUsed);  // only ever shrinks here
-        return true;
-      }
+      if (fastEnabled && inputSize <= parser.max_capacity() && fastDocument(input.data(), inputSize)) return true;
       forgetLoad();  // start again on the general path: nothing of the fast attempt may show
     }
     if (loadDocument()) {
