@@ -189,11 +189,12 @@ struct Generator {
     const bool root = r == schema.root;
     bool defaulted = false;
     for (const SchemaField& f : rec.fields) defaulted = defaulted || f.hasDefault;
-    out << "// record " << rec.name << ": `p` after its opening brace; the position after its closing one, or null.\n"
-        << "PPL_ALWAYS_INLINE const char* generatedRead(GeneratedRecord<" << r << ">, const char* p, uint32_t base, int depth"
-        << (root ? ", uint64_t& seen" : "") << ") {\n"
-        << "  Value* rec = facts->slots.data() + base;\n"
+    out << "// record " << rec.name << ": `p` after its opening brace, `rec` its slots (from `base`); the position after\n"
+        << "// its closing brace, or null.\n"
+        << "PPL_ALWAYS_INLINE const char* generatedRead(GeneratedRecord<" << r
+        << ">, const char* p, uint32_t base, Value* rec, int depth" << (root ? ", uint64_t& seen" : "") << ") {\n"
         << "  uint32_t lead = 1;  // no key met yet: the byte before the next key is the brace, not a comma\n"
+        << "  static_cast<void>(base);\n"
         << "  static_cast<void>(depth);\n";
     if (defaulted) out << "  uint64_t missing = 0;  // absent fields with a default, written when the object closes\n";
     out << "  --p;\n";
@@ -270,7 +271,7 @@ struct Generator {
     emit(schema.root);
     out << "// The root: `p` after the claim's opening brace.\n"
         << "PPL_NOINLINE const char* generatedRoot(const char* p, uint32_t base, uint64_t& seen) {\n"
-        << "  return generatedRead(GeneratedRecord<" << schema.root << ">(), p, base, 0, seen);\n}\n";
+        << "  return generatedRead(GeneratedRecord<" << schema.root << ">(), p, base, facts->slots.data() + base, 0, seen);\n}\n";
     return out.str();
   }
 };

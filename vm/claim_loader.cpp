@@ -2186,13 +2186,16 @@ struct ClaimLoader::Impl {
     elemsHeld = static_cast<uint32_t>(facts->elems.size());
   }
 
-  // newRecord for a generated reader, its size a constant.
-  PPL_ALWAYS_INLINE uint32_t generatedNewRecord(uint32_t slotCount, uint32_t ordinal) {
+  // newRecord for a generated reader, its size a constant; `slots` is Facts::slots.data() after
+  // it, handed on so that the record's parent and reader need not load it again (each store
+  // into a slot may alias the loader's members, so the compiler reloaded it every time).
+  PPL_ALWAYS_INLINE uint32_t generatedNewRecord(uint32_t slotCount, uint32_t ordinal, Value*& slots) {
     const uint32_t base = slotsUsed;
     const size_t end = size_t{base} + slotCount;
     if (end > slotsHeld) growSlots(end);
     slotsUsed = static_cast<uint32_t>(end);
-    setInt(facts->slots[base], ordinal);
+    slots = facts->slots.data();
+    setInt(slots[base], ordinal);
     return base;
   }
 
@@ -2203,9 +2206,10 @@ struct ClaimLoader::Impl {
     constexpr const GeneratedField& g = kGeneratedFields[I];
     const char* p = at + g.keyLength;
     if (*p != '{') return nullptr;
-    const uint32_t child = generatedNewRecord(kGeneratedSlotCounts[g.child], 0);
-    setRecord(facts->slots[base + g.slot], child);
-    p = generatedRead(GeneratedRecord<g.child>(), p + 1, child, depth + 1);
+    Value* slots;
+    const uint32_t child = generatedNewRecord(kGeneratedSlotCounts[g.child], 0, slots);
+    setRecord(slots[base + g.slot], child);
+    p = generatedRead(GeneratedRecord<g.child>(), p + 1, child, slots + child, depth + 1);
     rec = facts->slots.data() + base;
     return p;
   }
@@ -2242,9 +2246,10 @@ struct ClaimLoader::Impl {
         ++count;
         if constexpr (g.elemOp == FastOp::kRecord) {
           if (*p != '{') return nullptr;
-          const uint32_t child = generatedNewRecord(kGeneratedSlotCounts[g.child], count - 1);
+          Value* slots;
+          const uint32_t child = generatedNewRecord(kGeneratedSlotCounts[g.child], count - 1, slots);
           setRecord(*element, child);
-          p = generatedRead(GeneratedRecord<g.child>(), p + 1, child, depth + 2);
+          p = generatedRead(GeneratedRecord<g.child>(), p + 1, child, slots + child, depth + 2);
         } else {
           p = fastScalar(p, GeneratedPlan<I>{*this}, g.elemOp, true, *element);
         }
