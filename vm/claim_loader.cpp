@@ -38,6 +38,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <utility>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -1382,16 +1383,13 @@ struct ClaimLoader::Impl {
         }
         break;
       }
-      case FastOp::kEnum:
+      case FastOp::kEnum: {
         if (*p != '"') break;
-        for (const QuotedName& name : enumNamesOf(plan)) {
-          if ((equalBytes(s, name.text) | name.ignore[0]) == 0xFFFF &&
-              (!name.twoChunks || (equalBytes(s + 16, name.text + 16) | name.ignore[1]) == 0xFFFF)) {
-            setString(out, s, name.size);
-            return s + name.size + 1;
-          }
-        }
-        break;
+        const uint32_t size = enumNameAt(plan, s);
+        if (size == kNoName) break;
+        setString(out, s, size);
+        return s + size + 1;
+      }
       case FastOp::kFixed:
       case FastOp::kHcpcs: {
         // With `op` a constant, the format's check is chosen here for kHcpcs.
@@ -2135,22 +2133,46 @@ struct ClaimLoader::Impl {
     const Impl& loader;
     const FieldPlan& runtime() const { return loader.recordPlans[g.record].first[g.index]; }
   };
-  struct QuotedNameRange {
-    const QuotedName* first;
-    const QuotedName* last;
-    const QuotedName* begin() const { return first; }
-    const QuotedName* end() const { return last; }
-  };
   PPL_ALWAYS_INLINE static const FieldPlan& runtimePlan(const FieldPlan& plan) { return plan; }
   template <size_t I>
   PPL_ALWAYS_INLINE static const FieldPlan& runtimePlan(const GeneratedPlan<I>& plan) {
     return plan.runtime();
   }
-  PPL_ALWAYS_INLINE static const std::vector<QuotedName>& enumNamesOf(const FieldPlan& plan) { return *plan.enumNames; }
+  // The size of the enumeration name (of the field `plan` reads) that the text at `s` is, with
+  // its closing quote; kNoName when it is none of them.
+  static constexpr uint32_t kNoName = UINT32_MAX;
+  PPL_ALWAYS_INLINE static bool quotedNameIs(const char* s, const QuotedName& name) {
+    return (equalBytes(s, name.text) | name.ignore[0]) == 0xFFFF &&
+           (!name.twoChunks || (equalBytes(s + 16, name.text + 16) | name.ignore[1]) == 0xFFFF);
+  }
+  PPL_ALWAYS_INLINE static uint32_t enumNameAt(const FieldPlan& plan, const char* s) {
+    for (const QuotedName& name : *plan.enumNames) {
+      if (quotedNameIs(s, name)) return name.size;
+    }
+    return kNoName;
+  }
+  // For the generated reader, one compare per name unrolled, its masks and size constants (the
+  // loop loaded them from the table for each name).
   template <size_t I>
-  PPL_ALWAYS_INLINE static QuotedNameRange enumNamesOf(const GeneratedPlan<I>&) {
-    constexpr const GeneratedField& g = kGeneratedFields[I];
-    return {kGeneratedEnumNames + g.enumBegin, kGeneratedEnumNames + g.enumBegin + g.enumCount};
+  PPL_ALWAYS_INLINE static uint32_t enumNameAt(const GeneratedPlan<I>&, const char* s) {
+    return generatedEnumNameAt<I>(s, std::make_index_sequence<kGeneratedFields[I].enumCount>());
+  }
+  template <size_t I, size_t... K>
+  PPL_ALWAYS_INLINE static uint32_t generatedEnumNameAt(const char* s, std::index_sequence<K...>) {
+    uint32_t size = kNoName;
+    static_cast<void>(s);  // no names: a field that is not an enumeration, whose kEnum case never runs
+    static_cast<void>(((generatedNameIs<kGeneratedFields[I].enumBegin + K>(s) &&
+                        (size = kGeneratedEnumNames[kGeneratedFields[I].enumBegin + K].size, true)) ||
+                       ...));
+    return size;
+  }
+  template <size_t N>
+  PPL_ALWAYS_INLINE static bool generatedNameIs(const char* s) {
+    constexpr const QuotedName& name = kGeneratedEnumNames[N];
+    constexpr uint32_t ignore0 = name.ignore[0], ignore1 = name.ignore[1];
+    if ((equalBytes(s, name.text) | ignore0) != 0xFFFF) return false;
+    if constexpr (name.twoChunks) return (equalBytes(s + 16, name.text + 16) | ignore1) == 0xFFFF;
+    return true;
   }
 
   // keyIs for the key of kGeneratedFields[I]: `lead` is 1 before the object's first key, whose

@@ -1143,6 +1143,36 @@ TEST_CASE("claim loader: the generated reader reads decimals as the general path
   }
 }
 
+// The generated reader compares each enumeration name unrolled, with its masks as constants:
+// every name of two enumerations (one and two 16-byte chunks), and each a byte off, shorter or
+// longer, read as the general path reads them.
+TEST_CASE("claim loader: the generated reader reads enumeration names as the general path does", "[claim_loader]") {
+  const Schema& claims = builtinClaims();
+  ClaimLoader loader(claims);
+  REQUIRE(loader.useGeneratedReader(true));
+  const std::string seed = readFile(kCompactClaim);
+  const std::pair<std::string, std::vector<std::string>> fields[] = {
+      {"\"line_of_business\":\"commercial\"", {"commercial", "medicare_part_b", "medicare_advantage"}},
+      {"\"acquisition_channel\":\"buy_and_bill\"", {"buy_and_bill", "specialty_pharmacy", "brown_bag", "340b"}}};
+  for (const auto& [text, names] : fields) {
+    const size_t at = seed.find(text);
+    REQUIRE(at != std::string::npos);
+    const std::string key = text.substr(0, text.find(':') + 1);
+    for (const std::string& name : names) {
+      std::vector<std::string> spellings = {name, name.substr(0, name.size() - 1), name + "x", name + " ", "x" + name};
+      for (size_t i = 0; i < name.size(); ++i) {
+        spellings.push_back(name);
+        spellings.back()[i] = static_cast<char>(name[i] ^ 1);
+      }
+      for (const std::string& spelling : spellings) {
+        std::string json = seed;
+        json.replace(at, text.size(), key + "\"" + spelling + "\"");
+        expectSamePaths(loader, claims, json);
+      }
+    }
+  }
+}
+
 TEST_CASE("claim loader: the fast path matches the general path on the built-in schema", "[claim_loader]") {
   const Schema& claims = builtinClaims();
   ClaimLoader loader(claims);
