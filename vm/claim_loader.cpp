@@ -2293,7 +2293,7 @@ struct ClaimLoader::Impl {
     if constexpr (g.unique) {
       if (generatedRepeats<I>(facts->elems.data() + begin, count)) return nullptr;
     }
-    rec = facts->slots.data() + base;
+    if constexpr (g.elemOp == FastOp::kRecord) rec = facts->slots.data() + base;  // scalars lay out no records
     setList(rec[g.slot], begin, count);
     return p;
   }
