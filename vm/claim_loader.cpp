@@ -2288,7 +2288,8 @@ struct ClaimLoader::Impl {
     if (g.nonEmpty && count == 0) return nullptr;
     if constexpr (!g.leafList) {
       begin = elemsUsed;  // after the lists inside its elements
-      std::copy(scratch, scratch + count, generatedElements(count));
+      Value* const to = generatedElements(count);
+      for (uint32_t i = 0; i < count; ++i) to[i] = scratch[i];  // inline: std::copy was a call
     }
     if constexpr (g.unique) {
       if (generatedRepeats<I>(facts->elems.data() + begin, count)) return nullptr;
