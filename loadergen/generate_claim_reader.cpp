@@ -197,6 +197,9 @@ struct Generator {
         << "  static_cast<void>(base);\n"
         << "  static_cast<void>(depth);\n";
     if (defaulted) out << "  uint64_t missing = 0;  // absent fields with a default, written when the object closes\n";
+    // The fields met, kept in a register and given to `seen` (the caller's) at the end: each
+    // `seen |=` through the reference was a load and a store, since slot stores may alias it.
+    if (root) out << "  uint64_t met = 0;\n";
     out << "  --p;\n";
     for (size_t k = 0; k < rec.fields.size(); ++k) {
       const SchemaField& f = rec.fields[k];
@@ -211,7 +214,7 @@ struct Generator {
       }
       out << "    if (!p) return nullptr;\n"
           << "    lead = 0;\n";
-      if (root) out << "    seen |= uint64_t{1} << " << k << ";\n";
+      if (root) out << "    met |= uint64_t{1} << " << k << ";\n";
       out << "  } else {\n";
       if (f.hasDefault) {
         out << "    missing |= uint64_t{1} << " << k << ";\n";
@@ -238,6 +241,7 @@ struct Generator {
       out << "  if (before(rec[" << f.slot << "], rec[" << rec.fields[f.notBefore].slot << "])) return nullptr;  // "
           << f.name << " not before " << rec.fields[f.notBefore].name << "\n";
     }
+    if (root) out << "  seen = met;\n";
     out << "  return p + 1;\n}\n\n";
   }
 
