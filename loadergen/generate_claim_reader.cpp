@@ -189,13 +189,17 @@ struct Generator {
     const bool root = r == schema.root;
     bool defaulted = false;
     for (const SchemaField& f : rec.fields) defaulted = defaulted || f.hasDefault;
-    out << "// record " << rec.name << ": `p` after its opening brace; the position after its closing one, or null.\n"
-        << "PPL_ALWAYS_INLINE const char* generatedRead(GeneratedRecord<" << r << ">, const char* p, uint32_t base, int depth"
-        << (root ? ", uint64_t& seen" : "") << ") {\n"
-        << "  Value* rec = facts->slots.data() + base;\n"
+    out << "// record " << rec.name << ": `p` after its opening brace, `rec` its slots (from `base`); the position after\n"
+        << "// its closing brace, or null.\n"
+        << "PPL_ALWAYS_INLINE const char* generatedRead(GeneratedRecord<" << r
+        << ">, const char* p, uint32_t base, Value* rec, int depth" << (root ? ", uint64_t& seen" : "") << ") {\n"
         << "  uint32_t lead = 1;  // no key met yet: the byte before the next key is the brace, not a comma\n"
+        << "  static_cast<void>(base);\n"
         << "  static_cast<void>(depth);\n";
     if (defaulted) out << "  uint64_t missing = 0;  // absent fields with a default, written when the object closes\n";
+    // The fields met, kept in a register and given to `seen` (the caller's) at the end: each
+    // `seen |=` through the reference was a load and a store, since slot stores may alias it.
+    if (root) out << "  uint64_t met = 0;\n";
     out << "  --p;\n";
     for (size_t k = 0; k < rec.fields.size(); ++k) {
       const SchemaField& f = rec.fields[k];
@@ -210,7 +214,7 @@ struct Generator {
       }
       out << "    if (!p) return nullptr;\n"
           << "    lead = 0;\n";
-      if (root) out << "    seen |= uint64_t{1} << " << k << ";\n";
+      if (root) out << "    met |= uint64_t{1} << " << k << ";\n";
       out << "  } else {\n";
       if (f.hasDefault) {
         out << "    missing |= uint64_t{1} << " << k << ";\n";
@@ -237,6 +241,7 @@ struct Generator {
       out << "  if (before(rec[" << f.slot << "], rec[" << rec.fields[f.notBefore].slot << "])) return nullptr;  // "
           << f.name << " not before " << rec.fields[f.notBefore].name << "\n";
     }
+    if (root) out << "  seen = met;\n";
     out << "  return p + 1;\n}\n\n";
   }
 
@@ -270,7 +275,7 @@ struct Generator {
     emit(schema.root);
     out << "// The root: `p` after the claim's opening brace.\n"
         << "PPL_NOINLINE const char* generatedRoot(const char* p, uint32_t base, uint64_t& seen) {\n"
-        << "  return generatedRead(GeneratedRecord<" << schema.root << ">(), p, base, 0, seen);\n}\n";
+        << "  return generatedRead(GeneratedRecord<" << schema.root << ">(), p, base, facts->slots.data() + base, 0, seen);\n}\n";
     return out.str();
   }
 };

@@ -32,7 +32,16 @@ namespace detail {
 // matchesFormatAt's steps, always inline too (as lambdas GCC left them out of line in the
 // loader's larger readers).
 PPL_ALWAYS_INLINE bool isCodeDigit(char c) { return c >= '0' && c <= '9'; }
-PPL_ALWAYS_INLINE bool isUpperOrDigit(char c) { return (c >= 'A' && c <= 'Z') || isCodeDigit(c); }
+// 'A'-'Z' and '0'-'9' by one table load (two range tests took ~6 instructions a byte).
+struct UpperOrDigitTable {
+  bool holds[256] = {};
+  constexpr UpperOrDigitTable() {
+    for (int c = '0'; c <= '9'; ++c) holds[c] = true;
+    for (int c = 'A'; c <= 'Z'; ++c) holds[c] = true;
+  }
+};
+inline constexpr UpperOrDigitTable kUpperOrDigit{};
+PPL_ALWAYS_INLINE bool isUpperOrDigit(char c) { return kUpperOrDigit.holds[static_cast<unsigned char>(c)]; }
 // Bytes [0, n) of s, n from 1 to 16, are all digits: 8-byte words (the second overlapping the
 // first when n < 16, the first masked when n < 8) whose high nibbles are 3 and whose low
 // nibbles stay below 10 (adding 6 carries into the high nibble otherwise).

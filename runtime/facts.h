@@ -15,6 +15,9 @@ namespace ppl {
 struct Facts {
   // Record instances. A record at base b has its ordinal at slots[b] (Value::i: its index in
   // the list holding it) and field k at slots[b + schema field k's slot]. The root is at 0.
+  // Both vectors may run past the claim's last record and element: the claim loader's fast
+  // path writes each claim over the last one's and does not cut what is left (growing them
+  // again, zeroed, cost more than a tenth of a load). Only what the root reaches is the claim.
   std::vector<Value> slots;
   // List elements: a ListRef {begin, count} names elems[begin, begin + count).
   std::vector<Value> elems;

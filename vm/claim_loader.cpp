@@ -38,6 +38,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <utility>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -841,10 +842,12 @@ struct ClaimLoader::Impl {
   // ---- layout ----
 
   // Records are laid out from slotsUsed on. Facts::slots is only grown (zeroing what it adds),
-  // 64 slots or more at a time, and cut to slotsUsed when the load succeeds: a resize per
-  // record cost more than the record's own fields. The fast path also starts on the slots the
-  // caller's Facts already has (the last claim's, usually): the loader writes every slot of a
-  // record (its ordinal, and each field met or absent), so what was there never shows.
+  // a few slots past what a record needs at a time: a resize per record cost more than the
+  // record's own fields. The fast path also starts on the slots the caller's Facts already has
+  // (the last claim's, usually), and leaves them as long as they are when it succeeds (the
+  // general path cuts them to slotsUsed): the loader writes every slot of a record (its
+  // ordinal, and each field met or absent), so what was there never shows, and a claim no
+  // larger than one before it grows nothing.
   uint32_t newRecord(uint32_t record, uint32_t ordinal) {
     const uint32_t base = slotsUsed;
     const size_t end = size_t{base} + schema.records[record].slotCount();
@@ -854,9 +857,9 @@ struct ClaimLoader::Impl {
     return base;
   }
 
-  // At least `end` slots and a few more. Each growth zeroes what it adds (Value's constructor),
-  // and the slots are cut to the claim's size after each load, so a claim larger than the one
-  // before grows them again: 64 slots of slack zeroed slots that the cut then dropped.
+  // At least `end` slots and a few more. Each growth zeroes what it adds (Value's constructor);
+  // when the slots were cut to each claim's size (session 11 and before), every claim larger
+  // than the one before grew them again, ~140 instructions a claim.
   void growSlots(size_t end) {
     facts->slots.resize(end + 8);
     slotsHeld = end + 8;
@@ -1351,13 +1354,13 @@ struct ClaimLoader::Impl {
         const bool negative = *q == '-';
         q += negative;
         if (*q >= '1' && *q <= '9') {
-          uint64_t n = 0;
           const char* const digits = q;
           // Wraps past 19 digits: unused then. The digit as an unsigned byte less '0', one
-          // compare (a signed char took GCC two extensions a digit).
+          // compare (a signed char took GCC two extensions a digit); the first one known.
+          uint64_t n = digitValue(*q++);
           for (uint64_t d; (d = digitValue(*q)) <= 9; ++q) n = n * 10 + d;
           const ptrdiff_t integerDigits = q - digits;
-          if (integerDigits <= 9 && *q != '.' && *q != 'e' && *q != 'E') {
+          if (integerDigits <= 9 && *q != '.' && (*q | 0x20) != 'e') {  // 'e' or 'E'
             const int64_t value = negative ? -static_cast<int64_t>(n) : static_cast<int64_t>(n);
             return fastIntegerValue(value, n, negative, q[-1] == '0', plan, isInt, out) ? q : nullptr;
           }
@@ -1380,16 +1383,13 @@ struct ClaimLoader::Impl {
         }
         break;
       }
-      case FastOp::kEnum:
+      case FastOp::kEnum: {
         if (*p != '"') break;
-        for (const QuotedName& name : enumNamesOf(plan)) {
-          if ((equalBytes(s, name.text) | name.ignore[0]) == 0xFFFF &&
-              (!name.twoChunks || (equalBytes(s + 16, name.text + 16) | name.ignore[1]) == 0xFFFF)) {
-            setString(out, s, name.size);
-            return s + name.size + 1;
-          }
-        }
-        break;
+        const uint32_t size = enumNameAt(plan, s);
+        if (size == kNoName) break;
+        setString(out, s, size);
+        return s + size + 1;
+      }
       case FastOp::kFixed:
       case FastOp::kHcpcs: {
         // With `op` a constant, the format's check is chosen here for kHcpcs.
@@ -1447,12 +1447,25 @@ struct ClaimLoader::Impl {
   template <typename Plan>
   PPL_ALWAYS_INLINE static const char* fastFraction(const char* point, uint64_t n, bool negative, const Plan& plan,
                                                     Value& out) {
+    static constexpr uint64_t kPow10[] = {1, 10, 100, 1000, 10000, 100000, 1000000};
+    const uint64_t whole = n;
     const char* p = point + 1;
-    for (uint64_t d; (d = digitValue(*p)) <= 9 && p - point <= 7; ++p) n = n * 10 + d;
+    uint64_t d = digitValue(*p);
+    if (d > 9) return nullptr;  // no digit after the point
+    n = n * 10 + d;
+    for (++p; (d = digitValue(*p)) <= 9 && p - point <= 7; ++p) n = n * 10 + d;
     const ptrdiff_t scale = p - point - 1;
-    if (scale < 1 || scale > 6 || isDigit(*p) || *p == 'e' || *p == 'E') return nullptr;
-    // n has at most 15 digits. decimalValue, the minimum checked as the plan says.
-    setShortDecimal(out, n, negative, static_cast<int>(scale), p[-1] == '0');
+    if (scale > 6 || isDigit(*p) || *p == 'e' || *p == 'E') return nullptr;
+    // n has at most 15 digits. decimalValue, the minimum checked as the plan says. A fraction
+    // of zeros only (`147.0`, the usual charge) is its integer part, whose own trailing zeros
+    // alone are left to strip: dividing the zeros of the fraction away cost ~25 instructions.
+    if (p[-1] != '0') {
+      setShortDecimal(out, n, negative, static_cast<int>(scale), false);
+    } else if (n == whole * kPow10[scale]) {
+      setShortDecimal(out, whole, negative, 0, point[-1] == '0');
+    } else {
+      setShortDecimal(out, n, negative, static_cast<int>(scale), true);
+    }
     using MinCheck = FieldPlan::MinCheck;
     if (plan.minCheck == MinCheck::kSign) {
       // A minimum of 0: lowestInt is 1 when it is exclusive (`above 0`), else 0.
@@ -2120,22 +2133,46 @@ struct ClaimLoader::Impl {
     const Impl& loader;
     const FieldPlan& runtime() const { return loader.recordPlans[g.record].first[g.index]; }
   };
-  struct QuotedNameRange {
-    const QuotedName* first;
-    const QuotedName* last;
-    const QuotedName* begin() const { return first; }
-    const QuotedName* end() const { return last; }
-  };
   PPL_ALWAYS_INLINE static const FieldPlan& runtimePlan(const FieldPlan& plan) { return plan; }
   template <size_t I>
   PPL_ALWAYS_INLINE static const FieldPlan& runtimePlan(const GeneratedPlan<I>& plan) {
     return plan.runtime();
   }
-  PPL_ALWAYS_INLINE static const std::vector<QuotedName>& enumNamesOf(const FieldPlan& plan) { return *plan.enumNames; }
+  // The size of the enumeration name (of the field `plan` reads) that the text at `s` is, with
+  // its closing quote; kNoName when it is none of them.
+  static constexpr uint32_t kNoName = UINT32_MAX;
+  PPL_ALWAYS_INLINE static bool quotedNameIs(const char* s, const QuotedName& name) {
+    return (equalBytes(s, name.text) | name.ignore[0]) == 0xFFFF &&
+           (!name.twoChunks || (equalBytes(s + 16, name.text + 16) | name.ignore[1]) == 0xFFFF);
+  }
+  PPL_ALWAYS_INLINE static uint32_t enumNameAt(const FieldPlan& plan, const char* s) {
+    for (const QuotedName& name : *plan.enumNames) {
+      if (quotedNameIs(s, name)) return name.size;
+    }
+    return kNoName;
+  }
+  // For the generated reader, one compare per name unrolled, its masks and size constants (the
+  // loop loaded them from the table for each name).
   template <size_t I>
-  PPL_ALWAYS_INLINE static QuotedNameRange enumNamesOf(const GeneratedPlan<I>&) {
-    constexpr const GeneratedField& g = kGeneratedFields[I];
-    return {kGeneratedEnumNames + g.enumBegin, kGeneratedEnumNames + g.enumBegin + g.enumCount};
+  PPL_ALWAYS_INLINE static uint32_t enumNameAt(const GeneratedPlan<I>&, const char* s) {
+    return generatedEnumNameAt<I>(s, std::make_index_sequence<kGeneratedFields[I].enumCount>());
+  }
+  template <size_t I, size_t... K>
+  PPL_ALWAYS_INLINE static uint32_t generatedEnumNameAt(const char* s, std::index_sequence<K...>) {
+    uint32_t size = kNoName;
+    static_cast<void>(s);  // no names: a field that is not an enumeration, whose kEnum case never runs
+    static_cast<void>(((generatedNameIs<kGeneratedFields[I].enumBegin + K>(s) &&
+                        (size = kGeneratedEnumNames[kGeneratedFields[I].enumBegin + K].size, true)) ||
+                       ...));
+    return size;
+  }
+  template <size_t N>
+  PPL_ALWAYS_INLINE static bool generatedNameIs(const char* s) {
+    constexpr const QuotedName& name = kGeneratedEnumNames[N];
+    constexpr uint32_t ignore0 = name.ignore[0], ignore1 = name.ignore[1];
+    if ((equalBytes(s, name.text) | ignore0) != 0xFFFF) return false;
+    if constexpr (name.twoChunks) return (equalBytes(s + 16, name.text + 16) | ignore1) == 0xFFFF;
+    return true;
   }
 
   // keyIs for the key of kGeneratedFields[I]: `lead` is 1 before the object's first key, whose
@@ -2158,8 +2195,8 @@ struct ClaimLoader::Impl {
   }
 
   // The next `count` elements of Facts::elems for the generated reader, which holds elems at
-  // elemsHeld (whatever the last claim left, grown when full) and cuts them to elemsUsed at the
-  // end: no emplace_back or insert call per element or list.
+  // elemsHeld (whatever the last claim left, grown when full) and leaves them so at the end:
+  // no emplace_back or insert call per element or list.
   PPL_ALWAYS_INLINE Value* generatedElements(uint32_t count) {
     if (elemsHeld - elemsUsed < count) growElements(count);
     Value* const at = facts->elems.data() + elemsUsed;
@@ -2171,13 +2208,16 @@ struct ClaimLoader::Impl {
     elemsHeld = static_cast<uint32_t>(facts->elems.size());
   }
 
-  // newRecord for a generated reader, its size a constant.
-  PPL_ALWAYS_INLINE uint32_t generatedNewRecord(uint32_t slotCount, uint32_t ordinal) {
+  // newRecord for a generated reader, its size a constant; `slots` is Facts::slots.data() after
+  // it, handed on so that the record's parent and reader need not load it again (each store
+  // into a slot may alias the loader's members, so the compiler reloaded it every time).
+  PPL_ALWAYS_INLINE uint32_t generatedNewRecord(uint32_t slotCount, uint32_t ordinal, Value*& slots) {
     const uint32_t base = slotsUsed;
     const size_t end = size_t{base} + slotCount;
     if (end > slotsHeld) growSlots(end);
     slotsUsed = static_cast<uint32_t>(end);
-    setInt(facts->slots[base], ordinal);
+    slots = facts->slots.data();
+    setInt(slots[base], ordinal);
     return base;
   }
 
@@ -2188,9 +2228,10 @@ struct ClaimLoader::Impl {
     constexpr const GeneratedField& g = kGeneratedFields[I];
     const char* p = at + g.keyLength;
     if (*p != '{') return nullptr;
-    const uint32_t child = generatedNewRecord(kGeneratedSlotCounts[g.child], 0);
-    setRecord(facts->slots[base + g.slot], child);
-    p = generatedRead(GeneratedRecord<g.child>(), p + 1, child, depth + 1);
+    Value* slots;
+    const uint32_t child = generatedNewRecord(kGeneratedSlotCounts[g.child], 0, slots);
+    setRecord(slots[base + g.slot], child);
+    p = generatedRead(GeneratedRecord<g.child>(), p + 1, child, slots + child, depth + 1);
     rec = facts->slots.data() + base;
     return p;
   }
@@ -2227,9 +2268,10 @@ struct ClaimLoader::Impl {
         ++count;
         if constexpr (g.elemOp == FastOp::kRecord) {
           if (*p != '{') return nullptr;
-          const uint32_t child = generatedNewRecord(kGeneratedSlotCounts[g.child], count - 1);
+          Value* slots;
+          const uint32_t child = generatedNewRecord(kGeneratedSlotCounts[g.child], count - 1, slots);
           setRecord(*element, child);
-          p = generatedRead(GeneratedRecord<g.child>(), p + 1, child, depth + 2);
+          p = generatedRead(GeneratedRecord<g.child>(), p + 1, child, slots + child, depth + 2);
         } else {
           p = fastScalar(p, GeneratedPlan<I>{*this}, g.elemOp, true, *element);
         }
@@ -2246,12 +2288,13 @@ struct ClaimLoader::Impl {
     if (g.nonEmpty && count == 0) return nullptr;
     if constexpr (!g.leafList) {
       begin = elemsUsed;  // after the lists inside its elements
-      std::copy(scratch, scratch + count, generatedElements(count));
+      Value* const to = generatedElements(count);
+      for (uint32_t i = 0; i < count; ++i) to[i] = scratch[i];  // inline: std::copy was a call
     }
     if constexpr (g.unique) {
       if (generatedRepeats<I>(facts->elems.data() + begin, count)) return nullptr;
     }
-    rec = facts->slots.data() + base;
+    if constexpr (g.elemOp == FastOp::kRecord) rec = facts->slots.data() + base;  // scalars lay out no records
     setList(rec[g.slot], begin, count);
     return p;
   }
@@ -2361,7 +2404,7 @@ struct ClaimLoader::Impl {
     if (generatedFits) {
       elemsUsed = 0;
       elemsHeld = static_cast<uint32_t>(facts->elems.size());
-      if ((end = generatedRoot(p + 1, root, seen))) facts->elems.resize(elemsUsed);  // only ever shrinks here
+      end = generatedRoot(p + 1, root, seen);
     } else {
       facts->elems.clear();
       end = straightObject(p + 1, &rp, root, seen);
@@ -2495,18 +2538,14 @@ struct ClaimLoader::Impl {
     if (padded) {
       std::string_view text = json;
       if (hasByteOrderMark(text)) text.remove_prefix(3);
-      if (fastEnabled && text.size() <= parser.max_capacity() && fastDocument(text.data(), text.size())) {
-        facts->slots.resize(slotsUsed);  // only ever shrinks here
-        return true;
-      }
+      // The fast path leaves Facts::slots and elems as long as they were, or grew: the next
+      // claim writes over them without growing (and zeroing) them again.
+      if (fastEnabled && text.size() <= parser.max_capacity() && fastDocument(text.data(), text.size())) return true;
       forgetLoad();  // start again on the general path: nothing of the fast attempt may show
       copyInput(json);
     } else {
       copyInput(json);
-      if (fastEnabled && inputSize <= parser.max_capacity() && fastDocument(input.data(), inputSize)) {
-        facts->slots.resize(slotsUsed);  // only ever shrinks here
-        return true;
-      }
+      if (fastEnabled && inputSize <= parser.max_capacity() && fastDocument(input.data(), inputSize)) return true;
       forgetLoad();  // start again on the general path: nothing of the fast attempt may show
     }
     if (loadDocument()) {
