@@ -6,8 +6,11 @@
 //             [--min-run-seconds S] [--only vm|native|load|pipeline]
 //
 // --only runs one timed loop without the self-check, for a profiler, and prints how many claims
-// it handled: `valgrind --tool=callgrind --toggle-collect='ppl::Evaluator::decide*' ppl_bench
-// ... --only vm --runs 1 --min-run-seconds 0` gives the instructions per decision.
+// it handled: `valgrind --tool=callgrind --toggle-collect='ppl::Evaluator::decide(*' ppl_bench
+// ... --only vm --runs 1 --min-run-seconds 0` gives the instructions per decision (the `(`
+// keeps `decideLine`, which `decide` calls, from switching the collection off). In a build with
+// -DPPL_COUNT_DISPATCHES=ON, --only vm and --only pipeline also print the interpreter's
+// dispatches per decision, by opcode.
 //
 // Every measurement is repeated (--runs, 7 by default) and reported as the median with the
 // lowest and highest run. Rates are per CPU-second of the measuring thread (CLOCK_THREAD_CPUTIME_ID;
@@ -527,6 +530,24 @@ void describeMix(const Program& program, const std::vector<std::string_view>& cl
                                      claims.size(), lines / n, governed / n, historyEntries / n, lobJson, ruleJson));
 }
 
+#if PPL_COUNT_DISPATCHES
+// A build with -DPPL_COUNT_DISPATCHES=ON: the evaluator's dispatches per decision, in all and by
+// opcode, most first.
+void printDispatches(const Evaluator& evaluator, size_t decisions) {
+  std::vector<std::pair<uint64_t, Opcode>> byOpcode;
+  uint64_t total = 0;
+  for (size_t op = 0; op < static_cast<size_t>(Opcode::kCount); ++op) {
+    const uint64_t n = evaluator.dispatchCounts()[op];
+    total += n;
+    if (n > 0) byOpcode.emplace_back(n, static_cast<Opcode>(op));
+  }
+  std::sort(byOpcode.begin(), byOpcode.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  const double d = static_cast<double>(decisions);
+  fmt::print("dispatches per decision: {:.1f}\n", static_cast<double>(total) / d);
+  for (const auto& [n, op] : byOpcode) fmt::print("  {:<14} {:6.2f}\n", opcodeName(op), static_cast<double>(n) / d);
+}
+#endif
+
 // --only: one loop, for a profiler.
 int profileOnly(const Options& o, const Program& program, NativeCommercial& native,
                 const std::vector<std::string_view>& mixLines, const std::vector<std::string_view>& commercialLines) {
@@ -576,6 +597,9 @@ int profileOnly(const Options& o, const Program& program, NativeCommercial& nati
   });
   // With callgrind, divide the instructions of --toggle-collect=FUNCTION by this count.
   fmt::print("{}: {} claims handled; {}/s per CPU-second {}\n", o.only, passes * items, si(r.cpu.median), spreadOf(r.cpu));
+#if PPL_COUNT_DISPATCHES
+  if (o.only == "vm" || o.only == "pipeline") printDispatches(evaluator, passes * items);
+#endif
   return 0;
 }
 

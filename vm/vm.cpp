@@ -716,6 +716,12 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
     pc = (test) == (x.a != 0) ? code + ins->b : pc + 1;       \
   } while (0)
 
+#if PPL_COUNT_DISPATCHES
+#define VM_COUNT_DISPATCH() ++dispatchCounts_[static_cast<uint8_t>(ins->op)]
+#else
+#define VM_COUNT_DISPATCH() static_cast<void>(0)
+#endif
+
 #if PPL_COMPUTED_GOTO
   // Labels as values are a GNU extension: say so to -Wpedantic once, here.
 #pragma GCC diagnostic push
@@ -731,6 +737,7 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
 #define VM_NEXT()                                              \
   do {                                                         \
     ins = pc++;                                                \
+    VM_COUNT_DISPATCH();                                       \
     goto* kDispatchTable[static_cast<uint8_t>(ins->op)];       \
   } while (0)
 #else
@@ -743,6 +750,7 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
     VM_NEXT();
 #else
     ins = pc++;
+    VM_COUNT_DISPATCH();
     switch (ins->op)
 #endif
     {
@@ -1315,6 +1323,7 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
 #undef VM_RC
 #undef VM_CASE
 #undef VM_NEXT
+#undef VM_COUNT_DISPATCH
 #undef VM_SET_BOOL_AND_BRANCH
 #undef VM_FIELD
 #undef VM_FIELD_TEST

@@ -59,6 +59,15 @@ class Evaluator {
   // order the rules were decided. Off (null) by default: then it costs one branch per rule.
   void setRuleTrace(std::vector<RuleTraceEntry>* trace) { trace_ = trace; }
 
+#if PPL_COUNT_DISPATCHES
+  // Dispatches (the interpreter loop's indirect jumps) by opcode since the Evaluator was made:
+  // the unit the loop's cost is counted in. Only in a build with -DPPL_COUNT_DISPATCHES=ON, for
+  // profiling (`ppl_bench --only vm` prints them); instructions a handler runs without a
+  // dispatch (a branch taken by the comparison before it, the ITERNEXT after a LOOP) are not
+  // counted.
+  const uint64_t* dispatchCounts() const { return dispatchCounts_; }
+#endif
+
  private:
   // How a chunk ended.
   enum class Exit : uint8_t { kFalse, kTrue, kPass, kFail, kSkip, kError };
@@ -253,6 +262,9 @@ class Evaluator {
   uint32_t errorReadLine_ = UINT32_MAX;    // DECISION of an undecided line: its index
 
   Value registers_[kMaxRegisters];
+#if PPL_COUNT_DISPATCHES
+  uint64_t dispatchCounts_[static_cast<size_t>(Opcode::kCount)] = {};
+#endif
 };
 
 }  // namespace ppl
