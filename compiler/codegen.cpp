@@ -952,6 +952,19 @@ void Generator::inlineDefine(const Expr& e, const std::function<void()>& body) {
 
 void Generator::jumpIf(const Expr& e, bool when, uint8_t scratch, std::vector<uint32_t>& jumps) {
   span_ = e.span;
+  if (&e == fusedWhere_ && !when) {
+    // `C and D` of a fused only-when: the flag matters only when no element meets both (then
+    // the rule skips unless one met C), so it is set where C held and D did not, not on the way
+    // to an element that passes. First, before any shortcut for a side known when compiling:
+    // `true and D` compiled as D alone would never set the flag.
+    jumpIf(*e.kids[0], false, scratch, jumps);
+    std::vector<uint32_t> both;
+    jumpIf(*e.kids[1], true, scratch, both);
+    emit(Opcode::LOADBOOL, onlyWhenFlag_, 1);
+    jumps.push_back(emit(Opcode::JMP, 0, 0));
+    for (uint32_t j : both) patchB(j, here());
+    return;
+  }
   if (const std::optional<bool> known = knownBool(e)) {  // decided now: always jump, or never
     if (*known == when) jumps.push_back(emit(Opcode::JMP, 0, 0));
     return;
@@ -969,18 +982,6 @@ void Generator::jumpIf(const Expr& e, bool when, uint8_t scratch, std::vector<ui
       }
       break;
     case ExprKind::kBinary:
-      if (&e == fusedWhere_ && !when) {
-        // `C and D` of a fused only-when: the flag matters only when no element meets both
-        // (then the rule skips unless one met C), so it is set where C held and D did not, not
-        // on the way to an element that passes.
-        jumpIf(*e.kids[0], false, scratch, jumps);
-        std::vector<uint32_t> both;
-        jumpIf(*e.kids[1], true, scratch, both);
-        emit(Opcode::LOADBOOL, onlyWhenFlag_, 1);
-        jumps.push_back(emit(Opcode::JMP, 0, 0));
-        for (uint32_t j : both) patchB(j, here());
-        return;
-      }
       if (e.op == BinaryOp::kAnd && isOwnLineGoverned(*e.kids[0])) {  // true and X is X
         jumpIf(*e.kids[1], when, scratch, jumps);
         return;

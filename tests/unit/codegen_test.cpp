@@ -341,6 +341,29 @@ TEST_CASE("codegen: a fused only-when notes C only for elements that fail D", "[
   CHECK(mentions(decideBoth(b, claim(dos, "[]", auths({{"pending", 0}, {"approved", 101}}))), "\"198\""));
 }
 
+// The review's find: with C known when compiling (`true`, a boolean constant), `C and D`
+// compiled as D alone never set the flag, and a rule that must fail skipped.
+TEST_CASE("codegen: a fused only-when whose C or D is known when compiling still notes C", "[codegen]") {
+  const std::string units = R"("authorizations": [{"number": "A1", "status": "approved", "hcpcs": ["J9027"],
+      "valid_from": "2026-01-01", "valid_through": "2026-12-31", "units_approved": 100, "units_used": 120}],)";
+  const std::string dos = "2026-10-05";
+  for (const char* c : {"true", "lenient", "lenient and true"}) {
+    for (const char* d : {"a.units_used < 100", "false", "not lenient"}) {
+      const Built b = build(fmt::format(
+          "const lenient = true\n"
+          "rule P \"units left\"\n"
+          "  only when any a in authorizations where {c}\n"
+          "  require any a in authorizations where {c} and {d}\n"
+          "    else deny CO 198\n",
+          fmt::arg("c", c), fmt::arg("d", d)));
+      INFO(c << " / " << d << "\n" << b.diagnostics);
+      REQUIRE(b.ok);
+      CHECK(mentions(decideBoth(b, claim(dos, "[]", units)), "\"198\""));  // one element meets C, none D
+      CHECK(mentions(decideBoth(b, claim(dos, "[]", "\"authorizations\": [],")), "\"approve\""));  // skipped
+    }
+  }
+}
+
 TEST_CASE("codegen: a shifted date a rule reads twice is loaded once with what it is computed from", "[codegen]") {
   // ppl_policy_seeds 1849: the rule-level load kept `dos - 0 days` and dropped `dos`, which it
   // is computed from (map::at in codegen).
