@@ -253,6 +253,25 @@ TEST_CASE("codegen: a define a clause evaluates first and a later clause reads i
   CHECK(mentions(decideBoth(b, claim(dos, R"(["JG"])", "", waste(dos))), "\"5\""));
 }
 
+// The review's find: split, a rule of 7,000 clauses passed the limit on a chunk's code that it
+// kept alone. A rule whose clauses from the define on have more than kMaxSplitNodes nodes is
+// not split.
+TEST_CASE("codegen: a large rule is not split on a define", "[codegen]") {
+  std::string many;
+  for (int i = 0; i < 1000; ++i) many += fmt::format("  deny CO 4 when line.units = {}\n", 1000 + i);
+  const Built b = build(
+      "define waste_today = any l in lines where \"JW\" in l.modifiers and l.service_date = dos\n"
+      "rule L \"large\"\n"
+      "  deny CO 16 when not waste_today and \"JZ\" not in line.modifiers\n" +
+      many + "  deny CO 5 when waste_today and \"JG\" in line.modifiers\n");
+  INFO(b.diagnostics);
+  REQUIRE(b.ok);
+  const std::vector<std::string> l = opsOf(b.program, "rule L");
+  CHECK(count(l, "ITERROOTFIELD") == 2);  // waste_today evaluated by both clauses: no split
+  CHECK(count(l, "FAIL") == 1002);        // one copy of each clause
+  CHECK(mentions(decideBoth(b, claim("2026-10-05", R"(["JZ"])")), "\"approve\""));
+}
+
 TEST_CASE("codegen: the line's date less a duration is computed once a loop only where it cannot fail", "[codegen]") {
   const std::string rules =
       "rule F \"frequency\"\n"
