@@ -1184,35 +1184,24 @@ void Generator::expr(const Expr& e, uint8_t target) {
     case ExprKind::kWithin: {
       int mark = top_;
       uint8_t d = operand(*e.kids[0]);
+      uint8_t x, edge;
       Invariant shifted;
       if (e.before && shiftedDate(*e.kids[2], *e.kids[1], shifted)) {  // x - span, once a loop
-        const uint8_t edge = shiftedOperand(shifted);
-        const uint8_t x = operand(*e.kids[2]);
+        edge = shiftedOperand(shifted);
+        x = operand(*e.kids[2]);
         span_ = e.span;
-        emit(Opcode::LEI, target, edge, d);
-        uint32_t j = emit(Opcode::JMPIFNOT, target, 0);
-        emit(Opcode::LEI, target, d, x);
-        patchB(j, here());
-        freeTo(mark);
-        return;
-      }
-      uint8_t span = operand(*e.kids[1]);
-      uint8_t x = operand(*e.kids[2]);
-      uint8_t edge = alloc();
-      span_ = e.span;
-      if (e.before) {
-        emit(Opcode::SUBDAYS, edge, x, span);  // x - span <= d <= x
-        emit(Opcode::LEI, target, edge, d);
-        uint32_t j = emit(Opcode::JMPIFNOT, target, 0);
-        emit(Opcode::LEI, target, d, x);
-        patchB(j, here());
       } else {
-        emit(Opcode::ADDDAYS, edge, x, span);  // x <= d <= x + span
-        emit(Opcode::LEI, target, x, d);
-        uint32_t j = emit(Opcode::JMPIFNOT, target, 0);
-        emit(Opcode::LEI, target, d, edge);
-        patchB(j, here());
+        uint8_t span = operand(*e.kids[1]);
+        x = operand(*e.kids[2]);
+        edge = alloc();
+        span_ = e.span;
+        emit(e.before ? Opcode::SUBDAYS : Opcode::ADDDAYS, edge, x, span);
       }
+      // before: x - span <= d <= x; after: x <= d <= x + span
+      emit(Opcode::LEI, target, e.before ? edge : x, d);
+      uint32_t j = emit(Opcode::JMPIFNOT, target, 0);
+      emit(Opcode::LEI, target, d, e.before ? x : edge);
+      patchB(j, here());
       freeTo(mark);
       return;
     }
