@@ -95,6 +95,18 @@ std::string claim(const std::string& dos, const std::string& modifiers = "[]", c
                      fmt::arg("line", line));
 }
 
+// The claim's `authorizations` member (with its trailing comma, for claim()'s `extra`): one J9027
+// authorization valid through 2026 for 100 units a (status, units used) pair.
+std::string authorizations(const std::vector<std::pair<const char*, int>>& list) {
+  std::string out = "\"authorizations\": [";
+  for (size_t i = 0; i < list.size(); ++i) {
+    out += fmt::format(R"({}{{"number": "A{}", "status": "{}", "hcpcs": ["J9027"], "valid_from": "2026-01-01",
+        "valid_through": "2026-12-31", "units_approved": 100, "units_used": {}}})",
+                       i ? ", " : "", i, list[i].first, list[i].second);
+  }
+  return out + "],";
+}
+
 // Decides `json` with the VM and the reference evaluator: the decision JSON both give (equal,
 // or the test fails), or "error" when both fail.
 std::string decideBoth(const Built& b, const std::string& json) {
@@ -207,12 +219,10 @@ TEST_CASE("codegen: an inner loop over a claim list starts from the field in the
   CHECK(count(p, "ITERINIT") == 0);
   CHECK(count(p, "ITERROOTFIELD") == 2);
 
-  const std::string auth = R"("authorizations": [{"number": "A", "status": "approved", "hcpcs": ["J9027"],
-      "valid_from": "2026-01-01", "valid_through": "2026-12-31", "units_approved": 100, "units_used": 50}],)";
+  const std::string auth = authorizations({{"approved", 50}});
   CHECK(mentions(decideBoth(b, claim("2026-10-05", "[]", auth)), "\"approve\""));
   CHECK(mentions(decideBoth(b, claim("2026-10-05", "[]", "")), "\"198\""));
-  const std::string used = R"("authorizations": [{"number": "A", "status": "approved", "hcpcs": ["J9027"],
-      "valid_from": "2026-01-01", "valid_through": "2026-12-31", "units_approved": 100, "units_used": 70}],)";
+  const std::string used = authorizations({{"approved", 70}});
   CHECK(mentions(decideBoth(b, claim("2026-10-05", "[]", used)), "\"198\""));
 }
 
@@ -341,30 +351,20 @@ TEST_CASE("codegen: a fused only-when notes C only for elements that fail D", "[
   REQUIRE(test != p.end());
   CHECK(*(test + 1) == "LOADBOOL");  // the flag set after D failed, not before D
 
-  auto auths = [](const std::vector<std::pair<const char*, int>>& list) {
-    std::string out = "\"authorizations\": [";
-    for (size_t i = 0; i < list.size(); ++i) {
-      out += fmt::format(R"({}{{"number": "A{}", "status": "{}", "hcpcs": ["J9027"], "valid_from": "2026-01-01",
-          "valid_through": "2026-12-31", "units_approved": 100, "units_used": {}}})",
-                         i ? ", " : "", i, list[i].first, list[i].second);
-    }
-    return out + "],";
-  };
   const std::string dos = "2026-10-05";
-  CHECK(mentions(decideBoth(b, claim(dos, "[]", auths({}))), "\"approve\""));  // skipped
-  CHECK(mentions(decideBoth(b, claim(dos, "[]", auths({{"pending", 0}}))), "\"approve\""));
-  CHECK(mentions(decideBoth(b, claim(dos, "[]", auths({{"approved", 100}}))), "\"approve\""));
-  CHECK(mentions(decideBoth(b, claim(dos, "[]", auths({{"approved", 101}}))), "\"198\""));
-  CHECK(mentions(decideBoth(b, claim(dos, "[]", auths({{"approved", 101}, {"pending", 0}}))), "\"198\""));
-  CHECK(mentions(decideBoth(b, claim(dos, "[]", auths({{"approved", 101}, {"approved", 5}}))), "\"approve\""));
-  CHECK(mentions(decideBoth(b, claim(dos, "[]", auths({{"pending", 0}, {"approved", 101}}))), "\"198\""));
+  CHECK(mentions(decideBoth(b, claim(dos, "[]", authorizations({}))), "\"approve\""));  // skipped
+  CHECK(mentions(decideBoth(b, claim(dos, "[]", authorizations({{"pending", 0}}))), "\"approve\""));
+  CHECK(mentions(decideBoth(b, claim(dos, "[]", authorizations({{"approved", 100}}))), "\"approve\""));
+  CHECK(mentions(decideBoth(b, claim(dos, "[]", authorizations({{"approved", 101}}))), "\"198\""));
+  CHECK(mentions(decideBoth(b, claim(dos, "[]", authorizations({{"approved", 101}, {"pending", 0}}))), "\"198\""));
+  CHECK(mentions(decideBoth(b, claim(dos, "[]", authorizations({{"approved", 101}, {"approved", 5}}))), "\"approve\""));
+  CHECK(mentions(decideBoth(b, claim(dos, "[]", authorizations({{"pending", 0}, {"approved", 101}}))), "\"198\""));
 }
 
 // The review's find: with C known when compiling (`true`, a boolean constant), `C and D`
 // compiled as D alone never set the flag, and a rule that must fail skipped.
 TEST_CASE("codegen: a fused only-when whose C or D is known when compiling still notes C", "[codegen]") {
-  const std::string units = R"("authorizations": [{"number": "A1", "status": "approved", "hcpcs": ["J9027"],
-      "valid_from": "2026-01-01", "valid_through": "2026-12-31", "units_approved": 100, "units_used": 120}],)";
+  const std::string units = authorizations({{"approved", 120}});
   const std::string dos = "2026-10-05";
   for (const char* c : {"true", "lenient", "lenient and true"}) {
     for (const char* d : {"a.units_used < 100", "false", "not lenient"}) {
@@ -378,7 +378,7 @@ TEST_CASE("codegen: a fused only-when whose C or D is known when compiling still
       INFO(c << " / " << d << "\n" << b.diagnostics);
       REQUIRE(b.ok);
       CHECK(mentions(decideBoth(b, claim(dos, "[]", units)), "\"198\""));  // one element meets C, none D
-      CHECK(mentions(decideBoth(b, claim(dos, "[]", "\"authorizations\": [],")), "\"approve\""));  // skipped
+      CHECK(mentions(decideBoth(b, claim(dos, "[]", authorizations({}))), "\"approve\""));  // skipped
     }
   }
 }
