@@ -41,6 +41,11 @@ static_assert(sizeof(Instr) == 8, "instructions are 8 bytes");
 
 constexpr uint16_t kNoRegister = 0xFFFF;  // FAIL's d when the outcome's group is static
 constexpr int kMaxRegisters = 256;
+// A V operand (opcodes.def) at or above kConstantOperandBase names the constant
+// K[v - kConstantOperandBase]; the first kMaxConstantOperands constants can be named so. The VM
+// keeps copies of them right after its registers, so such a read costs what a register's does.
+constexpr uint32_t kConstantOperandBase = kMaxRegisters;
+constexpr uint32_t kMaxConstantOperands = 256;
 
 struct SourcePos {
   uint32_t file = 0;  // index in Program::files

@@ -137,6 +137,11 @@ const RuleInfo* ruleOf(const Program& p, uint32_t chunk) {
   return nullptr;
 }
 
+std::string constantOperandText(const Program& p, uint32_t k) {
+  if (k >= p.constants.size()) return fmt::format("K{}", k);
+  return fmt::format("K{} ={}", k, constantText(p, p.constants[k]));
+}
+
 // Operand i of `ins`, whose kinds are `kinds` (its opcode's, or for an extension word those
 // its instruction gives it); `op` is the opcode they belong to.
 std::string operandText(const Program& p, const Instr& ins, Opcode op, const char* kinds, const RuleInfo* rule,
@@ -147,9 +152,9 @@ std::string operandText(const Program& p, const Instr& ins, Opcode op, const cha
     case 'R':
       if (ins.op == Opcode::FAIL && i == 3 && v == kNoRegister) return "-";
       return fmt::format("R{}", v);
-    case 'K':
-      if (v >= p.constants.size()) return fmt::format("K{}", v);
-      return fmt::format("K{} ={}", v, constantText(p, p.constants[v]));
+    case 'V':  // a register, or a constant named from kConstantOperandBase on
+      return v < kConstantOperandBase ? fmt::format("R{}", v) : constantOperandText(p, v - kConstantOperandBase);
+    case 'K': return constantOperandText(p, v);
     case 'N':
       if (op == Opcode::CONTAINS || op == Opcode::JFCONTAINS) return kindText(static_cast<ValueKind>(v <= 0xff ? v : 0xff));
       return fmt::format("{}", v);

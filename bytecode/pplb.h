@@ -67,6 +67,11 @@
 //      ITERFIELD and ITERROOTFIELD (a loop started straight from a list field of a record or of
 //      the claim: FIELD / ROOTFIELD + ITERINIT in one) appended. The layout is unchanged;
 //      versions 1 to 4 are still read, without the opcodes added after them.
+//   6  operand kind V (opcodes.def): the compared values of JFEQI, JFLTI, JFLEI and the operands
+//      b and c of JLTI, JLEI, JLED and of the integer, date and decimal arithmetic and
+//      comparisons may name one of the first 256 constants (operand 256 + k for K[k]), read
+//      without a LOADK. The layout is unchanged; versions 1 to 5 are still read (their
+//      verifier refused such operands, so no earlier file holds one).
 #pragma once
 
 #include <cstdint>
@@ -82,9 +87,9 @@ constexpr char kPplbMagic[4] = {'P', 'P', 'L', 'B'};
 inline bool startsWithPplbMagic(std::string_view bytes) {
   return bytes.substr(0, sizeof kPplbMagic) == std::string_view(kPplbMagic, sizeof kPplbMagic);
 }
-constexpr uint16_t kFormatVersion = 5;     // what writePplb writes
+constexpr uint16_t kFormatVersion = 6;     // what writePplb writes
 constexpr uint16_t kMinFormatVersion = 1;  // what readPplb reads
-constexpr uint16_t kMaxFormatVersion = 5;
+constexpr uint16_t kMaxFormatVersion = 6;
 constexpr size_t kPplbHeaderSize = 20;
 
 // Encodes `program` into `out` (replacing its contents). False when the program does not fit

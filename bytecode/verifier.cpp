@@ -249,6 +249,9 @@ class ChunkVerifier {
         case 'R':
           if (!checkRegister(pc, v)) return false;
           break;
+        case 'V':
+          if (!checkValue(pc, v)) return false;
+          break;
         case 'K':
           if (!checkConstant(pc, v)) return false;
           break;
@@ -271,6 +274,15 @@ class ChunkVerifier {
   bool checkRegister(uint32_t pc, uint32_t r) {
     if (r < registers_) return true;
     return fail(pc, fmt::format("register R{} is out of range (the chunk has {} registers)", r, registers_));
+  }
+  // A V operand: a register, or a constant named from kConstantOperandBase on.
+  bool checkValue(uint32_t pc, uint32_t v) {
+    if (v < kConstantOperandBase) return checkRegister(pc, v);
+    const uint32_t k = v - kConstantOperandBase;
+    if (k < kMaxConstantOperands && k < p_.constants.size()) return true;
+    return fail(pc, fmt::format("operand {} names constant K{}, which is out of range (the program has {}; operands "
+                                "name at most the first {})",
+                                v, k, p_.constants.size(), kMaxConstantOperands));
   }
   bool checkConstant(uint32_t pc, uint32_t k) {
     if (k < p_.constants.size()) return true;
@@ -306,6 +318,9 @@ class ChunkVerifier {
         case 'R':
           if (isRangeBase(ins.op, i) || (ins.op == Opcode::FAIL && i == 3)) break;  // checked below
           if (!checkRegister(pc, v)) return false;
+          break;
+        case 'V':
+          if (!checkValue(pc, v)) return false;
           break;
         case 'K':
           if (!checkConstant(pc, v)) return false;
@@ -548,30 +563,43 @@ class ChunkVerifier {
     return true;
   }
 
+  // What operand r holds: a register's type in s, or a named constant's (a V operand; checked in
+  // range by pass 1, and only V operands reach kConstantOperandBase).
+  RegType typeAt(const State& s, uint32_t r) const {
+    if (r < kConstantOperandBase) return s[r];
+    return scalarType(p_.constants[r - kConstantOperandBase].kind);
+  }
+  std::string operandName(uint32_t r) const {
+    if (r < kConstantOperandBase) return fmt::format("R{}", r);
+    return fmt::format("constant K{}", r - kConstantOperandBase);
+  }
+
   bool badRead(uint32_t pc, uint32_t r, RegType t, const std::string& needed) {
     if (t.tag == Tag::kUndefined) {
-      return fail(pc, fmt::format("reads R{}, which is not written on every path to here", r));
+      return fail(pc, fmt::format("reads {}, which is not written on every path to here", operandName(r)));
     }
-    return fail(pc, fmt::format("R{} holds {}, but {} needs {}", r, describe(t), opcodeName(code_[pc].op), needed));
+    return fail(pc, fmt::format("{} holds {}, but {} needs {}", operandName(r), describe(t), opcodeName(code_[pc].op),
+                                needed));
   }
   bool need(uint32_t pc, const State& s, uint32_t r, Tag tag) {
-    const RegType t = s[r];
+    const RegType t = typeAt(s, r);
     if (t.tag == tag || t.tag == Tag::kAbsent) return true;
     const char* needed = tag == Tag::kList ? "a list" : tag == Tag::kIter ? "an iterator" : nullptr;
     return badRead(pc, r, t, needed ? needed : describe(typeOf(tag)));
   }
   bool needDefined(uint32_t pc, const State& s, uint32_t r) {
-    if (s[r].tag != Tag::kUndefined) return true;
-    return badRead(pc, r, s[r], "a value");
+    const RegType t = typeAt(s, r);
+    if (t.tag != Tag::kUndefined) return true;
+    return badRead(pc, r, t, "a value");
   }
   bool needRecord(uint32_t pc, const State& s, uint32_t r, uint32_t record) {
-    const RegType t = s[r];
+    const RegType t = typeAt(s, r);
     if (t.tag == Tag::kAbsent || (t.tag == Tag::kRecord && t.record == record)) return true;
     return badRead(pc, r, t, describe(recordType(record)));
   }
   // Kind names a scalar or list kind, as a builtin signature or a message piece does.
   bool needKind(uint32_t pc, const State& s, uint32_t r, ValueKind kind, ValueKind elemKind) {
-    const RegType t = s[r];
+    const RegType t = typeAt(s, r);
     if (t.tag == Tag::kAbsent) return true;
     if (kind == ValueKind::kList) {
       if (t.tag == Tag::kList && t.elem != ValueKind::kRecord && scalarType(t.elem) == scalarType(elemKind)) {

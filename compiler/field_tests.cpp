@@ -52,6 +52,12 @@ bool isTestBranch(Opcode op) {
   }
 }
 
+// A register or V operand (opcodes.def): V operands from kConstantOperandBase on name constants.
+bool readsRegister(char kind) { return kind == 'R' || kind == 'V'; }
+void addRead(Registers& r, uint32_t operand) {
+  if (operand < kMaxRegisters) r.set(operand);
+}
+
 void addRange(Registers& r, uint32_t first, uint32_t count) {
   for (uint32_t i = first; i < first + count && i < kMaxRegisters; ++i) r.set(i);
 }
@@ -64,7 +70,7 @@ void effectOf(const std::vector<Instr>& code, size_t pc, Registers& reads, Regis
   writes.reset();
   if (isTwoWord(ins.op)) {
     reads.set(ins.a);
-    if (extensionOperandKinds(ins.op)[1] == 'R') reads.set(code[pc + 1].b);
+    if (readsRegister(extensionOperandKinds(ins.op)[1])) addRead(reads, code[pc + 1].b);
     return;
   }
   const char* kinds = kOperandKinds[static_cast<size_t>(ins.op)];
@@ -93,7 +99,7 @@ void effectOf(const std::vector<Instr>& code, size_t pc, Registers& reads, Regis
   }
   const uint32_t operands[3] = {ins.b, ins.c, ins.d};
   for (int i = 0; i < 3; ++i) {
-    if (kinds[i + 1] == 'R') reads.set(operands[i]);
+    if (readsRegister(kinds[i + 1])) addRead(reads, operands[i]);
   }
 }
 
@@ -420,6 +426,61 @@ void startLoopsFromFields(Chunk& chunk) {
   }
 }
 
+// A LOADK t, K[k] read only as V operands (comparisons, arithmetic, a field test's compared
+// value: `dos >= 2020-01-01`, `units <= 60`, `dos - 18 days`) in the straight-line code after it:
+// those operands name K[k] itself, and the LOADK, dead then, becomes a NOP (fuseTriples drops
+// it). Within that code t holds K[k] on every path, since no jump lands there and nothing
+// writes t. True when some LOADK went.
+bool nameConstantOperands(Chunk& chunk) {
+  std::vector<Instr>& code = chunk.code;
+  const std::vector<bool> target = jumpTargets(code);
+  Registers reads, writes;
+  bool renamed = false;
+  for (size_t pc = 0; pc < code.size(); ++pc) {
+    if (isTwoWord(code[pc].op)) {
+      ++pc;
+      continue;
+    }
+    if (code[pc].op != Opcode::LOADK || code[pc].b >= kMaxConstantOperands) continue;
+    const uint8_t t = code[pc].a;
+    const auto named = static_cast<uint16_t>(kConstantOperandBase + code[pc].b);
+    for (size_t use = pc + 1; use < code.size() && !target[use]; ++use) {
+      Instr& ins = code[use];
+      const bool twoWord = isTwoWord(ins.op);
+      if (twoWord) {
+        Instr& x = code[use + 1];
+        if (extensionOperandKinds(ins.op)[1] == 'V' && x.b == t) x.b = named, renamed = true;
+      } else {
+        const char* kinds = kOperandKinds[static_cast<size_t>(ins.op)];
+        uint16_t* operands[3] = {&ins.b, &ins.c, &ins.d};
+        for (int i = 0; i < 3; ++i) {
+          if (kinds[i + 1] == 'V' && *operands[i] == t) *operands[i] = named, renamed = true;
+        }
+      }
+      effectOf(code, use, reads, writes);
+      if (reads.test(t) || mayWrite(code, use).test(t)) break;  // read otherwise, or no longer K[k]
+      uint32_t next[2];
+      const int n = successorsOf(code, use, next);
+      if (n == 0 || next[0] != use + (twoWord ? 2 : 1)) break;  // ends, jumps and loops
+      if (twoWord) ++use;
+    }
+  }
+  if (!renamed) return false;
+  const std::vector<Registers> live = liveIn(code);
+  bool dropped = false;
+  for (size_t pc = 0; pc < code.size(); ++pc) {
+    if (isTwoWord(code[pc].op)) {
+      ++pc;
+      continue;
+    }
+    if (code[pc].op == Opcode::LOADK && !liveAfter(code, live, pc).test(code[pc].a)) {
+      code[pc] = Instr{};  // NOP
+      dropped = true;
+    }
+  }
+  return dropped;
+}
+
 void fuseTriples(Chunk& chunk) {
   if (chunk.code.size() < 3) return;
   sinkFields(chunk);
@@ -528,6 +589,7 @@ void fuseTriples(Chunk& chunk) {
 void fuseFieldTests(Chunk& chunk) {
   startLoopsFromFields(chunk);
   fuseTriples(chunk);
+  if (nameConstantOperands(chunk)) fuseTriples(chunk);  // drops the NOPs
   readLineFields(chunk);
 }
 

@@ -5,7 +5,8 @@
 // a test of registers + JMPIF/JMPIFNOT on its result becomes one test-and-branch word (JPRESENT
 // ... JLED) where the result is not read afterwards, and FIELD / ROOTFIELD of a list + the
 // ITERINIT of a loop over it becomes ITERFIELD / ITERROOTFIELD where the list's register is not
-// read afterwards.
+// read afterwards. Last, a constant that a LOADK puts in a register only for comparisons and
+// arithmetic to read is named in their operands instead (format 6), and the LOADK goes.
 #pragma once
 
 #include "bytecode/bytecode.h"

@@ -4,7 +4,8 @@
 // an Evaluator, so the loop checks none of them (a Program that was not verified is outside
 // the contract):
 //  - every opcode is below Opcode::kCount and every operand is in range: registers below the
-//    chunk's registerCount (<= kMaxRegisters), constants, sets, functions, outcomes, adjustments
+//    chunk's registerCount (<= kMaxRegisters), V operands (opcodes.def) that name a constant
+//    below kConstantOperandBase + kMaxConstantOperands (registers_ holds their copies), constants, sets, functions, outcomes, adjustments
 //    and jump targets inside their tables; the loop does no bounds checks on operands;
 //  - every register is written before it is read and holds the kind its reader expects
 //    (records, lists, iterators, decimals...), or is absent. An absent value has a zeroed
@@ -205,7 +206,8 @@ struct RegisterOperands {
   bool a, b, c, d;
 };
 constexpr RegisterOperands kRegisterOperands[] = {
-#define OPCODE(name, a, b, c, d, meaning) {#a[0] == 'R', #b[0] == 'R', #c[0] == 'R', #d[0] == 'R'},
+#define OPCODE(name, a, b, c, d, meaning) \
+  {#a[0] == 'R', #b[0] == 'R' || #b[0] == 'V', #c[0] == 'R' || #c[0] == 'V', #d[0] == 'R' || #d[0] == 'V'},
 #include "bytecode/opcodes.def"
 #undef OPCODE
 };
@@ -242,7 +244,8 @@ Evaluator::ReuseKey Evaluator::reuseKeyOf(const Chunk& chunk) {
       const Instr& x = chunk.code[pc + 1];
       ++pc;
       if (isLine(ins.a) && !addSlot(ins.c)) return ReuseKey{};
-      if (extensionOperandKinds(ins.op)[1] == 'R' && isLine(x.b)) return ReuseKey{};
+      const char xb = extensionOperandKinds(ins.op)[1];
+      if ((xb == 'R' || xb == 'V') && isLine(x.b)) return ReuseKey{};
       continue;
     }
     const RegisterOperands& ops = kRegisterOperands[static_cast<uint8_t>(ins.op)];
@@ -369,6 +372,8 @@ Evaluator::Evaluator(const Program& program) : program_(program) {
     }
   }
   constants_ = program.constantValues.data();
+  const size_t namedConstants = std::min<size_t>(program.constantValues.size(), kMaxConstantOperands);
+  std::copy_n(program.constantValues.begin(), namedConstants, registers_ + kConstantOperandBase);
   stringKeys_.resize(program.constantValues.size());
   for (size_t k = 0; k < program.constants.size() && k < program.constantValues.size(); ++k) {
     if (program.constants[k].kind == ValueKind::kString) stringKeys_[k] = stringKeyOf(program.constantValues[k].s);

@@ -261,7 +261,10 @@ class Evaluator {
   const char* errorWhat_ = nullptr;        // "decimal overflow", a builtin's message
   uint32_t errorReadLine_ = UINT32_MAX;    // DECISION of an undecided line: its index
 
-  Value registers_[kMaxRegisters];
+  // The registers, then copies of the first kMaxConstantOperands constants, so that a V operand
+  // (opcodes.def) reads R[v] whether it names a register or a constant. Nothing writes the copies:
+  // the verifier keeps every written operand below the chunk's register count.
+  Value registers_[kMaxRegisters + kMaxConstantOperands];
 #if PPL_COUNT_DISPATCHES
   uint64_t dispatchCounts_[static_cast<size_t>(Opcode::kCount)] = {};
 #endif

@@ -335,6 +335,21 @@ Program sampleProgramWithConstantSearch() {
   return p;
 }
 
+// Format 6's constant operands: rule T-UNITS compares with K2 (the decimal 10) without its
+// LOADK (word 9 becomes a NOP), and rule T-DX tests `line.from < 2024-01-01` (K4) as a field
+// test whose compared value is the constant.
+Program sampleProgramWithConstantOperands() {
+  Program p = sampleProgram();
+  std::vector<Instr>& units = p.chunks[3].code;
+  units[9] = ins(Opcode::NOP);
+  units[10] = ins(Opcode::LTD, 8, kConstantOperandBase + 2, 6);  // R8 := 10 < R6
+  std::vector<Instr>& dx = p.chunks[2].code;
+  dx[2] = ins(Opcode::JFLTI, 5, 6, 5, 2);                      // if (line.from < x.b) is x.a: ->6
+  dx[3] = ins(Opcode::EXT, 0, kConstantOperandBase + 4);       // when false, K4 2024-01-01
+  dx[4] = ins(Opcode::NOP);
+  return p;
+}
+
 // Rule T-DX with its `hcpcs = "J9027"` test and branch as JEQSK (word 4 becomes a NOP).
 Program sampleProgramWithTestBranch() {
   Program p = sampleProgram();
@@ -453,8 +468,9 @@ TEST_CASE("opcode numbers are pinned: they are part of the .pplb format", "[byte
     CHECK(std::string(opcodeName(static_cast<Opcode>(pin.number))) == pin.name);
   }
   // 2: ISGOVERNED, EQSK, ROOTFIELD; 3: EXT and the field tests; 4: CONTAINSK, JFCONTAINSK and
-  // the test-and-branch forms, LINEFIELD; 5: ITERNEXTG, ITERFIELD and ITERROOTFIELD
-  CHECK(kFormatVersion == 5);
+  // the test-and-branch forms, LINEFIELD; 5: ITERNEXTG, ITERFIELD and ITERROOTFIELD; 6: operands
+  // that name constants
+  CHECK(kFormatVersion == 6);
   // Two words exactly for the field tests.
   for (const Pin& pin : pins) {
     INFO(pin.name);
@@ -675,6 +691,40 @@ TEST_CASE("the verifier rejects broken programs with a precise message", "[bytec
          p.chunks[2].code[3] = ins(O::JLEI, 1, 6, 6, 6);
        },
        "chunk 2 \"rule T-DX\", instruction 3 (JLEI): R6 holds a string, but JLEI needs an integer-like value"},
+      {"an operand that names a constant out of range",
+       [](Program& p) {
+         p = sampleProgramWithConstantOperands();
+         p.chunks[3].code[10].b = kConstantOperandBase + 5;
+       },
+       "chunk 3 \"rule T-UNITS\", instruction 10 (LTD): operand 261 names constant K5, which is out of range (the "
+       "program has 5; operands name at most the first 256)"},
+      {"an operand that names a constant of the wrong kind",
+       [](Program& p) {
+         p = sampleProgramWithConstantOperands();
+         p.chunks[3].code[10].b = kConstantOperandBase + 0;
+       },
+       "chunk 3 \"rule T-UNITS\", instruction 10 (LTD): constant K0 holds a string, but LTD needs a decimal"},
+      {"a field test comparing with a constant of the wrong kind",
+       [](Program& p) {
+         p = sampleProgramWithConstantOperands();
+         p.chunks[2].code[3].b = kConstantOperandBase + 2;
+       },
+       "chunk 2 \"rule T-DX\", instruction 2 (JFLTI): constant K2 holds a decimal, but JFLTI needs an integer-like "
+       "value"},
+      {"a field test comparing with a constant out of range",
+       [](Program& p) {
+         p = sampleProgramWithConstantOperands();
+         p.chunks[2].code[3].b = kConstantOperandBase + kMaxConstantOperands;
+       },
+       "chunk 2 \"rule T-DX\", instruction 3 (EXT): operand 512 names constant K256, which is out of range (the "
+       "program has 5; operands name at most the first 256)"},
+      {"a constant named where only a register may be",
+       [](Program& p) { p.chunks[0].code[3].b = kConstantOperandBase + 0; },
+       "chunk 0 \"governed\", instruction 3 (EQS): register R256 is out of range (the chunk has 4 registers)"},
+      {"a constant named where a register is written",
+       [](Program& p) { p.chunks[3].code[4].b = kConstantOperandBase + 2; },
+       "chunk 3 \"rule T-UNITS\", instruction 4 (ITERNEXT): register R258 is out of range (the chunk has 10 "
+       "registers)"},
       {"a test that branches backwards",
        [](Program& p) {
          p = sampleProgramWithTestBranch();
@@ -899,6 +949,14 @@ TEST_CASE("the verifier accepts a field test and disassembles it with its extens
                   "    3  EXT        when true, K0 =\"J9027\"\n") != std::string::npos);
 }
 
+TEST_CASE("the verifier accepts operands that name constants, and they disassemble", "[bytecode][verifier]") {
+  Program p = sampleProgramWithConstantOperands();
+  CHECK(verifyMessage(p) == "");
+  CHECK(disassembleChunk(p, 3).find("   10  LTD        R8, K2 =10, R6\n") != std::string::npos);
+  CHECK(disassembleChunk(p, 2).find("    2  JFLTI      R5, ->6, S5 (from), T2 (Line)\n"
+                                    "    3  EXT        when false, K4 =2024-01-01\n") != std::string::npos);
+}
+
 TEST_CASE("the verifier requires a linked program", "[bytecode][verifier]") {
   Program p = sampleProgram();
   std::string error;
@@ -1024,7 +1082,7 @@ TEST_CASE(".pplb header errors", "[bytecode][pplb]") {
     std::string bytes = good;
     bytes[4] = 9;
     CHECK_FALSE(readPplb(bytes, q, error));
-    CHECK(error == "unsupported format version 9 (this reader supports 1..5)");
+    CHECK(error == "unsupported format version 9 (this reader supports 1..6)");
   }
   SECTION("unknown flags") {
     std::string bytes = good;

@@ -282,6 +282,29 @@ TEST_CASE("codegen: a large rule is not split on a define", "[codegen]") {
   CHECK(mentions(decideBoth(b, claim("2026-10-05", R"(["JZ"])")), "\"approve\""));
 }
 
+TEST_CASE("codegen: constants are compared and added where they stand, without a LOADK", "[codegen]") {
+  const Built b = build(
+      "rule U \"units\"\n"
+      "  require line.units <= 40 else deny CO 151\n"
+      "rule V \"fewer units\"\n"
+      "  require line.units < 40 or \"GZ\" in line.modifiers else deny CO 152\n"
+      "rule D \"dates\"\n"
+      "  require line.service_date >= 2026-01-01 and dos - 18 days < 2026-10-01 else deny CO 4\n");
+  INFO(b.diagnostics);
+  REQUIRE(b.ok);
+  for (const char* rule : {"rule U", "rule V", "rule D"}) {
+    CHECK(count(opsOf(b.program, rule), "LOADK") == 0);
+  }
+  CHECK(count(opsOf(b.program, "rule U"), "JLED") == 1);
+  CHECK(count(opsOf(b.program, "rule D"), "SUBDAYS") == 1);
+  const std::string gz = R"(["GZ"])";
+  CHECK(mentions(decideBoth(b, claim("2026-10-05")), "\"152\""));  // 40 units, not fewer
+  CHECK(mentions(decideBoth(b, claim("2026-10-05", gz)), "\"approve\""));
+  CHECK(mentions(decideBoth(b, claim("2025-12-31", gz)), "\"4\""));
+  CHECK(mentions(decideBoth(b, claim("2026-10-19", gz)), "\"4\""));
+  CHECK(mentions(decideBoth(b, claim("2026-10-18", gz)), "\"approve\""));
+}
+
 TEST_CASE("codegen: the line's date less a duration is computed once a loop only where it cannot fail", "[codegen]") {
   const std::string rules =
       "rule F \"frequency\"\n"
@@ -300,7 +323,7 @@ TEST_CASE("codegen: the line's date less a duration is computed once a loop only
   const std::vector<std::string> e = opsOf(b.program, "rule E");
   CHECK(count(e, "SUBDAYS") == 1);
   CHECK(e.size() > 4);
-  CHECK(e[3] == "SUBDAYS");  // before the loop: LINE, LOADK, LINEFIELD, SUBDAYS
+  CHECK(e[2] == "SUBDAYS");  // before the loop: LINE, LINEFIELD, SUBDAYS of the constant 90 days
 
   const std::string dos = "2026-10-05";
   auto history = [](const std::string& administered, const std::string& evidence) {

@@ -380,6 +380,25 @@ TEST_CASE("vm: integer, date and duration arithmetic", "[vm]") {
   CHECK(r[6].i == 36);
 }
 
+TEST_CASE("vm: operands that name constants (format 6) read them as registers hold them", "[vm]") {
+  OpcodeHarness h;
+  const uint16_t k7 = h.t.kInt(7);
+  const uint16_t kDays = h.t.kInt(18, K::kDuration);
+  const uint16_t kHalf = h.t.kDecimal("0.5");
+  auto named = [](uint16_t k) { return static_cast<uint16_t>(kConstantOperandBase + k); };
+  auto r = h.run({ins(O::LOADK, 10, k7), ins(O::ADDI, 0, 10, named(k7)), ins(O::SUBI, 1, named(k7), 10),
+                  ins(O::LINE, 12), ins(O::FIELD, 12, 12, kDateSlot, kLineRecord),
+                  ins(O::SUBDAYS, 2, 12, named(kDays)), ins(O::LINE, 11), ins(O::FIELD, 13, 11, kUnitsSlot, kLineRecord),
+                  ins(O::MULD, 3, 13, named(kHalf)), ins(O::LTI, 4, 10, named(k7)), ins(O::LEI, 5, 10, named(k7))},
+                 6);
+  CHECK(r[0].i == 14);
+  CHECK(r[1].i == 0);
+  CHECK(r[2].i == kDay20261005 - 18);
+  CHECK(decText(r[3].d) == "15.05");
+  CHECK(r[4].i == 0);
+  CHECK(r[5].i == 1);
+}
+
 TEST_CASE("vm: integer overflow is an error", "[vm]") {
   OpcodeHarness h;
   const uint16_t kBig = h.t.kInt(INT64_MAX);
