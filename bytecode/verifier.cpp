@@ -105,6 +105,7 @@ int writtenRegisters(const Instr& ins, uint16_t out[2]) {
     case Opcode::PASS:
     case Opcode::SKIP:
     case Opcode::RETBOOL:
+    case Opcode::RETBOOLK:
     case Opcode::EXT:
     case Opcode::JFEQSK:  // the field tests write nothing
     case Opcode::JFINSET:
@@ -191,7 +192,7 @@ class ChunkVerifier {
                          message);
     return false;
   }
-  std::string terminatorNames() const { return role_.kind == Role::kRule ? "FAIL, PASS or SKIP" : "RETBOOL"; }
+  std::string terminatorNames() const { return role_.kind == Role::kRule ? "FAIL, PASS or SKIP" : "RETBOOL or RETBOOLK"; }
 
   std::string describe(RegType t) const {
     switch (t.tag) {
@@ -452,9 +453,13 @@ class ChunkVerifier {
                                       role_.description));
         }
         break;
+      case Opcode::RETBOOLK:
+        if (ins.a > 1) return fail(pc, fmt::format("RETBOOLK returns 0 or 1, not {}", ins.a));
+        [[fallthrough]];
       case Opcode::RETBOOL:
         if (role_.kind != Role::kPredicate) {
-          return fail(pc, fmt::format("RETBOOL may only end a predicate chunk; this chunk is {}", role_.description));
+          return fail(pc, fmt::format("{} may only end a predicate chunk; this chunk is {}", opcodeName(ins.op),
+                                      role_.description));
         }
         break;
       default: break;
@@ -856,6 +861,7 @@ class ChunkVerifier {
       case Opcode::PASS:
       case Opcode::SKIP: return true;
       case Opcode::RETBOOL: return need(pc, s, ins.a, Tag::kIntLike);
+      case Opcode::RETBOOLK: return true;
       case Opcode::EXT: return fail(pc, "an extension word cannot run on its own");
       case Opcode::JFEQSK:
       case Opcode::JFINSET:

@@ -151,7 +151,7 @@ class Generator {
     emit(Opcode::LINE, lineReg_);
     return static_cast<uint32_t>(out_.chunks.size() - 1);
   }
-  uint32_t predicateChunk(const std::string& name, const std::function<void(uint8_t)>& body);
+  uint32_t predicateChunk(const std::string& name, const Expr& predicate);
   void governedJumps(uint8_t scratch, std::vector<uint32_t>& no);
   void governed(uint8_t target);
   uint32_t governedChunk(const std::string& name);
@@ -388,11 +388,18 @@ class Generator {
   }
 };
 
-uint32_t Generator::predicateChunk(const std::string& name, const std::function<void(uint8_t)>& body) {
+// A class predicate as jumps, each way out returning its answer (RETBOOLK): a test of a field
+// and a branch fuse into one field test, and no register carries the answer to a RETBOOL.
+uint32_t Generator::predicateChunk(const std::string& name, const Expr& predicate) {
   uint32_t idx = beginChunk(name);
-  uint8_t r = alloc();
-  body(r);
-  emit(Opcode::RETBOOL, r);
+  uint8_t scratch = alloc();
+  std::vector<uint32_t> no;
+  jumpIf(predicate, false, scratch, no);
+  emit(Opcode::RETBOOLK, 1);
+  if (!no.empty()) {
+    for (uint32_t j : no) patchB(j, here());
+    emit(Opcode::RETBOOLK, 0);
+  }
   threadJumps();
   fuseFieldTests(*chunk_);
   return idx;
@@ -436,20 +443,18 @@ void Generator::governed(uint8_t target) {
   patchB(done, here());
 }
 
-// The governed chunk: each way out returns its answer, rather than a value that one RETBOOL
-// returns (one dispatch less a governed line).
+// The governed chunk: each way out returns its answer (RETBOOLK), rather than a value that one
+// RETBOOL returns.
 uint32_t Generator::governedChunk(const std::string& name) {
   uint32_t idx = beginChunk(name);
   inGovernedChunk_ = true;
   uint8_t r = alloc();
   std::vector<uint32_t> no;
   governedJumps(r, no);
-  emit(Opcode::LOADBOOL, r, 1);
-  emit(Opcode::RETBOOL, r);
+  emit(Opcode::RETBOOLK, 1);
   if (!no.empty()) {
     for (uint32_t j : no) patchB(j, here());
-    emit(Opcode::LOADBOOL, r, 0);
-    emit(Opcode::RETBOOL, r);
+    emit(Opcode::RETBOOLK, 0);
   }
   threadJumps();
   fuseFieldTests(*chunk_);
@@ -1498,7 +1503,7 @@ void Generator::threadJumps() {
       in.b = static_cast<uint16_t>(finalTarget(next.op == in.op ? next.b : in.b + 1u));
     }
     if (in.op == Opcode::JMP && in.b < code.size() &&
-        (code[in.b].op == Opcode::PASS || code[in.b].op == Opcode::SKIP)) {
+        (code[in.b].op == Opcode::PASS || code[in.b].op == Opcode::SKIP || code[in.b].op == Opcode::RETBOOLK)) {
       in = code[in.b];
     }
   }
@@ -1704,7 +1709,7 @@ void Generator::policy(const CheckedPolicy& p) {
     LineClass lc;
     lc.name = pc.decl->name;
     lc.phase = pc.phase;
-    lc.chunk = predicateChunk("lines " + pc.decl->name + " " + p.id, [&](uint8_t r) { expr(*pc.decl->predicate, r); });
+    lc.chunk = predicateChunk("lines " + pc.decl->name + " " + p.id, *pc.decl->predicate);
     info.phasedClasses.push_back(std::move(lc));
   }
   for (const RuleDecl* r : p.rules) {

@@ -133,7 +133,8 @@ int successorsOf(const std::vector<Instr>& code, size_t pc, uint32_t out[2]) {
     case Opcode::FAIL:
     case Opcode::PASS:
     case Opcode::SKIP:
-    case Opcode::RETBOOL: return 0;
+    case Opcode::RETBOOL:
+    case Opcode::RETBOOLK: return 0;
     default: out[0] = next; return 1;
   }
 }

@@ -16,9 +16,9 @@
 //    are checked like the instruction's; no jump lands on an extension word and none runs alone,
 //    so a field test reads its extension word at pc and resumes after it;
 //  - jumps go forward except LOOP, which goes back to the ITERNEXT heading its loop, nothing in
-//    a loop writes its iterator, and every path ends in FAIL/PASS/SKIP (rule chunks) or RETBOOL
+//    a loop writes its iterator, and every path ends in FAIL/PASS/SKIP (rule chunks) or RETBOOL(K)
 //    (predicates): pc never leaves the code, and a chunk runs in time linear in its lists;
-//  - every chunk has one role: predicate chunks (governed, classes) end only in RETBOOL, rule
+//  - every chunk has one role: predicate chunks (governed, classes) end only in RETBOOL(K), rule
 //    chunks only in FAIL/PASS/SKIP, so a rule's end in run() always belongs to the rule
 //    ruleRun_.index names (run() goes from there to the line's next rule without returning);
 //  - FAIL and ADJUST appear only in rule chunks, capture exactly their message's argCount
@@ -32,7 +32,7 @@
 //
 // Hot state (pc, code, the registers' address) lives in locals of run(); the facts and constants
 // are read through the Evaluator's members, set once per decide(). run() is entered once for
-// the governed predicate of all the claim's lines (its RETBOOL records a line's answer and
+// the governed predicate of all the claim's lines (its RETBOOL(K) records a line's answer and
 // starts on the next), once per class predicate and line, and once per line for all of the
 // line's rules: a rule's FAIL/PASS/SKIP stores and traces its exit and jumps into the next
 // rule's code (entering and leaving run() cost ~40 instructions). The per-line loop in decide()
@@ -284,7 +284,7 @@ Evaluator::ReuseKey Evaluator::reuseKeyOf(const Chunk& chunk) {
       case Opcode::ITERINIT: case Opcode::ITERNEXT: case Opcode::LOOP: case Opcode::MAXI:
       case Opcode::ITERNEXTG:  // other lines' governed tests, fixed per claim
       case Opcode::MINI: case Opcode::MAXD: case Opcode::MIND: case Opcode::JMP: case Opcode::JMPIF:
-      case Opcode::JMPIFNOT: case Opcode::PASS: case Opcode::SKIP: case Opcode::RETBOOL:
+      case Opcode::JMPIFNOT: case Opcode::PASS: case Opcode::SKIP: case Opcode::RETBOOL: case Opcode::RETBOOLK:
       case Opcode::EQSK:
       case Opcode::ROOTFIELD: case Opcode::ITERROOTFIELD:
       case Opcode::CONTAINSK:
@@ -476,7 +476,7 @@ bool Evaluator::decide(const Facts& facts, Decision& out, EvalError& error) {
   for (uint32_t i = 0; i < n; ++i) lineState_[i] = LineState{facts.element(lines_, i).rec, 0, 0, 0};
 
   // b. Governed lines; the others are decided (not_applicable) at once. One run() goes through
-  // every line: the governed chunk's RETBOOL records a line's answer and starts on the next.
+  // every line: the governed chunk's RETBOOL(K) records a line's answer and starts on the next.
   if (n > 0) {
     governedRun_ = GovernedRun{0, n};
     const Exit e = run(chunkCode_[policy.governedChunk], lineState_[0].base);
@@ -646,6 +646,7 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
   const Value* const& slots = slots_;
   const Value* const& elems = elems_;
   Exit ruleExit = Exit::kPass;  // how the rule that just ended ended (FAIL, PASS, SKIP)
+  bool answer = false;          // what the predicate that just ended returned (RETBOOL, RETBOOLK)
   // Every chunk codegen makes starts with LINE: do it here rather than through a dispatch.
   if (pc->op == Opcode::LINE) {
     R[pc->a].rec = lineBase;
@@ -1218,12 +1219,13 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
         goto ruleEnd;
       }
       VM_CASE(RETBOOL) {
-        const bool holds = VM_RA.i != 0;
-        if (governedRun_.count == 0) return holds ? Exit::kTrue : Exit::kFalse;
+        answer = VM_RA.i != 0;
+      predicateEnd:
+        if (governedRun_.count == 0) return answer ? Exit::kTrue : Exit::kFalse;
         // Step b of decide(): record this line's answer and run the chunk again on the next.
         LineState& state = lineState_[governedRun_.index];
-        state.governed = holds;
-        state.decided = !holds;
+        state.governed = answer;
+        state.decided = !answer;
         if (++governedRun_.index == governedRun_.count) return Exit::kTrue;
         lineBase = lineState_[governedRun_.index].base;
         pc = code;
@@ -1233,6 +1235,11 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
           ++pc;
         }
         VM_NEXT();
+      }
+
+      VM_CASE(RETBOOLK) {
+        answer = ins->a != 0;
+        goto predicateEnd;
       }
 
       // --- field tests: two words, ins and its extension word x = *pc (see opcodes.def)

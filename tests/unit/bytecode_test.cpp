@@ -350,6 +350,16 @@ Program sampleProgramWithConstantOperands() {
   return p;
 }
 
+// The governed predicate returning its answer from each way out (RETBOOLK, format 6).
+Program sampleProgramWithConstantReturns() {
+  Program p = sampleProgram();
+  using O = Opcode;
+  p.chunks[0].code = {ins(O::LINE, 0),        ins(O::FIELD, 1, 0, 2, 2), ins(O::LOADK, 2, 0), ins(O::EQS, 3, 1, 2),
+                      ins(O::JMPIFNOT, 3, 6), ins(O::RETBOOLK, 1),      ins(O::RETBOOLK, 0)};
+  p.chunks[0].positions.clear();
+  return p;
+}
+
 // Rule T-DX with its `hcpcs = "J9027"` test and branch as JEQSK (word 4 becomes a NOP).
 Program sampleProgramWithTestBranch() {
   Program p = sampleProgram();
@@ -460,6 +470,7 @@ TEST_CASE("opcode numbers are pinned: they are part of the .pplb format", "[byte
       {Opcode::ITERNEXTG, "ITERNEXTG", 73},    // format version 5
       {Opcode::ITERFIELD, "ITERFIELD", 74},    // format version 5
       {Opcode::ITERROOTFIELD, "ITERROOTFIELD", 75},  // format version 5
+      {Opcode::RETBOOLK, "RETBOOLK", 76},      // format version 6
   };
   REQUIRE(sizeof(pins) / sizeof(pins[0]) == static_cast<size_t>(Opcode::kCount));
   for (const Pin& pin : pins) {
@@ -469,7 +480,7 @@ TEST_CASE("opcode numbers are pinned: they are part of the .pplb format", "[byte
   }
   // 2: ISGOVERNED, EQSK, ROOTFIELD; 3: EXT and the field tests; 4: CONTAINSK, JFCONTAINSK and
   // the test-and-branch forms, LINEFIELD; 5: ITERNEXTG, ITERFIELD and ITERROOTFIELD; 6: operands
-  // that name constants
+  // that name constants, RETBOOLK
   CHECK(kFormatVersion == 6);
   // Two words exactly for the field tests.
   for (const Pin& pin : pins) {
@@ -820,7 +831,7 @@ TEST_CASE("the verifier rejects broken programs with a precise message", "[bytec
       {"an unused operand that is not 0", [](Program& p) { p.chunks[2].code[14].c = 1; },
        "chunk 2 \"rule T-DX\", instruction 14 (PASS): unused operand c must be 0, not 1"},
       {"an unknown opcode", [](Program& p) { p.chunks[2].code[14].op = Opcode::kCount; },
-       "chunk 2 \"rule T-DX\", instruction 14 (?): unknown opcode 76"},
+       "chunk 2 \"rule T-DX\", instruction 14 (?): unknown opcode 77"},
       {"ITERNEXTG over a list that is not of lines", [](Program& p) { p.chunks[2].code[9].op = Opcode::ITERNEXTG; },
        "chunk 2 \"rule T-DX\", instruction 9 (ITERNEXTG): ITERNEXTG needs an iterator over claim lines in R2, not over "
        "an iterator over string"},
@@ -844,6 +855,21 @@ TEST_CASE("the verifier rejects broken programs with a precise message", "[bytec
       {"RETBOOL in a rule chunk", [](Program& p) { p.chunks[2].code[14] = ins(O::RETBOOL, 1); },
        "chunk 2 \"rule T-DX\", instruction 14 (RETBOOL): RETBOOL may only end a predicate chunk; this chunk is rule "
        "`T-DX` of policy `J9027-TEST`"},
+      {"RETBOOLK in a rule chunk", [](Program& p) { p.chunks[2].code[14] = ins(O::RETBOOLK, 1); },
+       "chunk 2 \"rule T-DX\", instruction 14 (RETBOOLK): RETBOOLK may only end a predicate chunk; this chunk is "
+       "rule `T-DX` of policy `J9027-TEST`"},
+      {"RETBOOLK of neither 0 nor 1",
+       [](Program& p) {
+         p = sampleProgramWithConstantReturns();
+         p.chunks[0].code[5].a = 2;
+       },
+       "chunk 0 \"governed\", instruction 5 (RETBOOLK): RETBOOLK returns 0 or 1, not 2"},
+      {"a predicate falling off its end after RETBOOLK's jump",
+       [](Program& p) {
+         p = sampleProgramWithConstantReturns();
+         p.chunks[0].code[4].b = 7;
+       },
+       "chunk 0 \"governed\", instruction 4 (JMPIFNOT): jump ->7 leaves the chunk (7 instructions)"},
       {"PASS in a predicate", [](Program& p) { p.chunks[0].code[4] = ins(O::PASS); },
        "chunk 0 \"governed\", instruction 4 (PASS): PASS may only end a rule chunk; this chunk is the governed "
        "predicate of policy `J9027-TEST`"},
@@ -955,6 +981,12 @@ TEST_CASE("the verifier accepts operands that name constants, and they disassemb
   CHECK(disassembleChunk(p, 3).find("   10  LTD        R8, K2 =10, R6\n") != std::string::npos);
   CHECK(disassembleChunk(p, 2).find("    2  JFLTI      R5, ->6, S5 (from), T2 (Line)\n"
                                     "    3  EXT        when false, K4 =2024-01-01\n") != std::string::npos);
+}
+
+TEST_CASE("the verifier accepts a predicate returning constants, and RETBOOLK disassembles", "[bytecode][verifier]") {
+  Program p = sampleProgramWithConstantReturns();
+  CHECK(verifyMessage(p) == "");
+  CHECK(disassembleChunk(p, 0).find("    5  RETBOOLK   1\n    6  RETBOOLK   0\n") != std::string::npos);
 }
 
 TEST_CASE("the verifier requires a linked program", "[bytecode][verifier]") {
@@ -1134,6 +1166,25 @@ TEST_CASE(".pplb: a version-1 file cannot use the opcodes version 2 added", "[by
 }
 
 // Version 5 appended ITERNEXTG: a version-4 file cannot use it.
+TEST_CASE(".pplb: a version-5 file cannot use RETBOOLK", "[bytecode][pplb]") {
+  Program loops = sampleProgramWithLoopsFromFields();
+  std::string error;
+  REQUIRE(loops.link(error));
+  Program q;
+  std::string v5 = encode(loops);
+  v5[4] = 5;
+  CHECK(readPplb(v5, q, error));  // version-5 opcodes, but not RETBOOLK
+
+  Program returns = sampleProgramWithConstantReturns();
+  REQUIRE(returns.link(error));
+  std::string bytes = encode(returns);
+  CHECK(readPplb(bytes, q, error));
+  bytes[4] = 5;
+  CHECK_FALSE(readPplb(bytes, q, error));
+  CHECK(error.find("opcode 76 (RETBOOLK)") != std::string::npos);
+  CHECK(error.find("does not exist in format version 5") != std::string::npos);
+}
+
 TEST_CASE(".pplb: a version-4 file cannot use ITERNEXTG", "[bytecode][pplb]") {
   Program p = sampleProgramWithConstantSearch();
   std::string error;
@@ -1316,7 +1367,8 @@ TEST_CASE(".pplb payload errors say what and where", "[bytecode][pplb]") {
     bytes[firstOp] = static_cast<char>(Opcode::kCount);
     fixHeader(bytes);
     CHECK_FALSE(readPplb(bytes, q, error));
-    CHECK(error == fmt::format("bad opcode 76 at byte {} (instruction 0) while reading chunk 0 code", firstOp));
+    CHECK(error == fmt::format("bad opcode {} at byte {} (instruction 0) while reading chunk 0 code",
+                               static_cast<int>(Opcode::kCount), firstOp));
   }
 }
 
