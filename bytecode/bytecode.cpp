@@ -20,6 +20,12 @@ constexpr const char* kOpcodeNames[] = {
 static_assert(sizeof(kOpcodeNames) / sizeof(kOpcodeNames[0]) == static_cast<size_t>(Opcode::kCount),
               "one name per opcode");
 
+constexpr const char* kOperandKinds[] = {
+#define OPCODE(name, a, b, c, d, meaning) #a #b #c #d,
+#include "bytecode/opcodes.def"
+#undef OPCODE
+};
+
 // By opcode: the extension word's operand kinds, or null.
 struct ExtensionKinds {
   const char* kinds[static_cast<size_t>(Opcode::kCount)] = {};
@@ -56,6 +62,11 @@ const SchemaField* wellKnownField(const Schema& schema, uint32_t record, const c
 }
 
 }  // namespace
+
+const char* operandKinds(Opcode op) {
+  const auto i = static_cast<size_t>(op);
+  return i < static_cast<size_t>(Opcode::kCount) ? kOperandKinds[i] : "____";
+}
 
 const char* opcodeName(Opcode op) {
   const auto index = static_cast<size_t>(op);

@@ -24,6 +24,8 @@ enum class Opcode : uint8_t {
   kCount
 };
 const char* opcodeName(Opcode op);
+// The operand kinds of an instruction's word, a b c d ("RRST" for FIELD; opcodes.def).
+const char* operandKinds(Opcode op);
 // The operand kinds of a two-word instruction's extension word ("BK__", opcodes.def's
 // OPCODE_EXTENSION), or null for an instruction of one word.
 const char* extensionOperandKinds(Opcode op);

@@ -146,6 +146,7 @@ class Generator {
     vars_.clear();
     lineReg_ = alloc();
     ownLineReg_ = lineReg_;
+    dateReg_ = 0;
     inGovernedChunk_ = false;
     span_ = Span{};
     emit(Opcode::LINE, lineReg_);
@@ -321,6 +322,22 @@ class Generator {
   // left out; nothing when that would take too many registers. load() loads into registers
   // held until freeTo().
   std::vector<Invariant> toLoad(std::vector<Invariant> wanted) const;
+  // A rule chunk's register for its own line's service date, or 0 (R0 is the line). Every rule
+  // chunk reads `dos` from R1, which its second word (a LINEFIELD insertDateLoad puts there)
+  // fills and nothing else writes: so a policy's rule chunks all begin alike, and the VM runs
+  // that word once a line, in the first rule it runs there, and starts later rules after it.
+  uint8_t dateReg_ = 0;
+  Invariant ownDate() const {
+    Invariant date;
+    date.base = Invariant::Base::kOwnLine;
+    date.path.emplace_back(checked_.lineRecord, checked_.serviceDateField);
+    return date;
+  }
+  // Reads of `dos` find dateReg_ among the loaded paths (operand(), toLoad, shifted dates).
+  void seedDate() {
+    if (dateReg_ != 0) hoisted_[ownDate()] = dateReg_;
+  }
+  void insertDateLoad();
   void load(const std::vector<Invariant>& loads);
   // A rule's only-when test and clauses read some paths (`line.ndc`, `line.drug`, `patient`,
   // `dos`) more than once outside loops: rule() compiles them once counting those reads
@@ -753,7 +770,10 @@ std::vector<Generator::Invariant> Generator::toLoad(std::vector<Invariant> wante
       if (std::find(wanted.begin(), wanted.end(), prefix) == wanted.end()) wanted.push_back(prefix);
     }
   }
-  wanted.erase(std::remove_if(wanted.begin(), wanted.end(), [&](const Invariant& inv) { return hoisted_.count(inv) > 0; }),
+  wanted.erase(std::remove_if(wanted.begin(), wanted.end(),
+                              [&](const Invariant& inv) {
+                                return hoisted_.count(inv) > 0 || (dateReg_ != 0 && inv == ownDate());
+                              }),
                wanted.end());
   // Each costs a register until freed: stay well inside the limit.
   if (chunk_->registerCount + wanted.size() > kMaxRegisters / 2) return {};
@@ -1363,6 +1383,8 @@ void Generator::rule(const RuleDecl& r, RuleInfo& info) {
   info.pos = SourcePos{r.span.file, r.span.line, r.span.col};
   info.chunk = beginChunk("rule " + r.id);
   span_ = r.span;
+  dateReg_ = alloc();
+  seedDate();
   std::vector<uint32_t> skips;
   uint8_t test = alloc();
   for (const LinesDecl* cls : r.appliesRefs) {
@@ -1424,6 +1446,7 @@ void Generator::rule(const RuleDecl& r, RuleInfo& info) {
     skips.resize(skipCount);
     freeTo(mark);
     span_ = r.span;
+    seedDate();
     load(loads);
     onlyWhen();
     clauses(r, info);
@@ -1437,6 +1460,7 @@ void Generator::rule(const RuleDecl& r, RuleInfo& info) {
     if (!skips.empty()) emit(Opcode::SKIP);
     threadJumps();
     fuseFieldTests(*chunk_);
+    insertDateLoad();
   };
   // The instructions the rule compiles to with `loads` (extension words not counted).
   auto cost = [&](const std::vector<Invariant>& loads) {
@@ -1483,6 +1507,33 @@ void Generator::rule(const RuleDecl& r, RuleInfo& info) {
   fusedWhere_ = nullptr;
   onlyWhenSkips_ = nullptr;
   finish();
+}
+
+// After the rule is fused: the fusion passes move and drop field reads, and this one must stay
+// the chunk's second word whether the rule reads it or not.
+void Generator::insertDateLoad() {
+  if (dateReg_ == 0) return;
+  std::vector<Instr>& code = chunk_->code;
+  constexpr uint32_t at = 1;  // after LINE
+  for (size_t pc = 0; pc < code.size(); ++pc) {  // every jump target from `at` on moves down one
+    Instr& ins = code[pc];
+    const char* kinds = operandKinds(ins.op);
+    uint16_t* operands[4] = {nullptr, &ins.b, &ins.c, &ins.d};
+    for (int i = 1; i < 4; ++i) {
+      if (kinds[i] == 'J' && *operands[i] >= at) ++*operands[i];
+    }
+    if (isTwoWord(ins.op)) ++pc;  // the extension word holds no jump
+  }
+  Instr load;
+  load.op = Opcode::LINEFIELD;
+  load.a = dateReg_;
+  load.c = static_cast<uint16_t>(slotOf(checked_.lineRecord, checked_.serviceDateField));
+  load.d = static_cast<uint16_t>(checked_.lineRecord);
+  code.insert(code.begin() + at, load);
+  if (chunk_->positions.size() + 1 == code.size()) {
+    const SourcePos pos = chunk_->positions.empty() ? SourcePos{} : chunk_->positions.front();
+    chunk_->positions.insert(chunk_->positions.begin() + at, pos);
+  }
 }
 
 void Generator::threadJumps() {

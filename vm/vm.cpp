@@ -38,6 +38,12 @@
 // rule's code (entering and leaving run() cost ~40 instructions). The per-line loop in decide()
 // does not allocate once the vectors have grown to the claim's size.
 //
+// Codegen starts every rule chunk with LINE and the LINEFIELD of the line's date (`dos`), which
+// no rule writes again (sharesLineField checks that): the first rule run() enters on a line runs
+// that LINEFIELD, and the rules after it start after it (RuleStep::start), reading the date it
+// left in its register. Session 12 did such a load in the step to the next rule instead, which
+// cost more than the dispatch it saved; here the step does nothing more than before.
+//
 // A rule that depends on its line only through a few fields (most rules read only `dos`) is run
 // once per claim and distinct values of those fields; later lines reuse its result (vm.h,
 // "Reusing a rule's result"). On a claim with a dose and a waste line on the same day, that
@@ -212,6 +218,70 @@ constexpr RegisterOperands kRegisterOperands[] = {
 #undef OPCODE
 };
 
+// Whether some instruction other than the one at `self` names register r in an operand that
+// may be a register (R or V), or in a range of them (FAIL's, ADJUST's, CALL's).
+bool namesRegister(const Chunk& chunk, size_t self, uint32_t r) {
+  auto inRange = [&](uint32_t first, uint32_t count) { return r >= first && r < first + count; };
+  for (size_t pc = 0; pc < chunk.code.size(); ++pc) {
+    const Instr& ins = chunk.code[pc];
+    if (isTwoWord(ins.op)) {  // the record in a, the compared value (if any) in x.b
+      const char xb = extensionOperandKinds(ins.op)[1];
+      if (ins.a == r || ((xb == 'R' || xb == 'V') && chunk.code[pc + 1].b == r)) return true;
+      ++pc;
+      continue;
+    }
+    if (pc == self) continue;
+    switch (ins.op) {
+      case Opcode::FAIL:
+        if (inRange(ins.a, ins.c) || ins.d == r) return true;
+        continue;
+      case Opcode::ADJUST:
+        if (inRange(ins.a, ins.c)) return true;
+        continue;
+      case Opcode::CALL:
+        if (ins.a == r || inRange(ins.c, ins.d)) return true;
+        continue;
+      default: break;
+    }
+    const RegisterOperands& ops = kRegisterOperands[static_cast<uint8_t>(ins.op)];
+    if ((ops.a && ins.a == r) || (ops.b && ins.b == r) || (ops.c && ins.c == r) || (ops.d && ins.d == r)) return true;
+  }
+  return false;
+}
+
+// Whether every rule chunk of `policy` begins with LINE and then the same LINEFIELD R[k] (k not
+// the line's register), and no instruction after those two names R[k] as a register it writes:
+// then R[k] holds that field of the line wherever a rule reads it, once any rule's second word
+// has run on the line, and a rule entered after another on the same line may start after it.
+bool sharesLineField(const Program& program, const PolicyInfo& policy) {
+  if (policy.rules.empty()) return false;
+  const Chunk& first = program.chunks[policy.rules.front().chunk];
+  if (first.code.size() < 2 || first.code[0].op != Opcode::LINE || first.code[1].op != Opcode::LINEFIELD ||
+      first.code[1].a == first.code[0].a) {
+    return false;
+  }
+  const Instr load = first.code[1];
+  for (const RuleInfo& rule : policy.rules) {
+    const std::vector<Instr>& code = program.chunks[rule.chunk].code;
+    if (code.size() < 2 || code[0].op != Opcode::LINE || code[0].a == load.a || code[1].op != Opcode::LINEFIELD ||
+        code[1].a != load.a || code[1].c != load.c || code[1].d != load.d) {
+      return false;
+    }
+    for (size_t pc = 2; pc < code.size(); ++pc) {
+      const Instr& ins = code[pc];
+      if (isTwoWord(ins.op)) {  // writes no register
+        ++pc;
+        continue;
+      }
+      // Conservatively, every R operand a (most are written) and ITERNEXT's element register.
+      const bool writes = (kRegisterOperands[static_cast<uint8_t>(ins.op)].a && ins.a == load.a) ||
+                          ((ins.op == Opcode::ITERNEXT || ins.op == Opcode::ITERNEXTG) && ins.b == load.a);
+      if (writes) return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 Evaluator::ReuseKey Evaluator::reuseKeyOf(const Chunk& chunk) {
@@ -259,9 +329,9 @@ Evaluator::ReuseKey Evaluator::reuseKeyOf(const Chunk& chunk) {
           continue;
         }
         break;
-      case Opcode::LINEFIELD:  // the same, without the line's register
+      case Opcode::LINEFIELD:  // the same, without the line's register; unless nothing reads it
         if (isLine(ins.a)) return ReuseKey{};
-        if (!addSlot(ins.c)) return ReuseKey{};
+        if (namesRegister(chunk, pc, ins.a) && !addSlot(ins.c)) return ReuseKey{};
         continue;
       case Opcode::ITERFIELD:  // a loop over a list field of the line: that field joins the key
         if (isLine(ins.b) && !isLine(ins.a)) {
@@ -356,6 +426,9 @@ Evaluator::Evaluator(const Program& program) : program_(program) {
       }
     }
     std::vector<RuleStep>& steps = ruleSteps_.emplace_back();
+    // A line field every rule loads first (codegen's `dos`): rules after the first on a line
+    // start after that load, which the first one ran (run() enters a line at a rule's start).
+    const bool shared = sharesLineField(program, policy);
     for (const RuleInfo& rule : policy.rules) {
       const Chunk& chunk = program.chunks[rule.chunk];
       const bool line = !chunk.code.empty() && chunk.code[0].op == Opcode::LINE;
@@ -367,7 +440,7 @@ Evaluator::Evaluator(const Program& program) : program_(program) {
                    : kReuseOther;
       }
       reuse.modes |= mode;
-      steps.push_back(RuleStep{chunk.code.data(), chunk.code.data() + (line ? 1 : 0), rule.chunk, mode,
+      steps.push_back(RuleStep{chunk.code.data(), chunk.code.data() + (shared ? 2 : line ? 1 : 0), rule.chunk, mode,
                                line ? chunk.code[0].a : uint8_t{0}});
     }
   }

@@ -132,7 +132,7 @@ class Evaluator {
   // leading LINE, which writes every register before reading it).
   struct RuleStep {
     const Instr* code;
-    const Instr* start;  // code + 1 past a leading LINE, else code
+    const Instr* start;  // code + 1 past a leading LINE (+ 2 past the policy's shared line field), else code
     uint32_t chunk;
     uint8_t reuse;         // 0, kReuseBySplit or kReuseOther
     uint8_t lineRegister;  // the leading LINE's register, else 0

@@ -184,16 +184,17 @@ TEST_CASE("codegen: a path a rule reads twice is loaded once only where that sav
       "  require line.units > 1 and line.units < 100 else deny CO 151\n");
   INFO(b.diagnostics);
   REQUIRE(b.ok);
+  // Every rule chunk starts by loading the line's date (one LINEFIELD each, not counted below).
   const std::vector<std::string> n = opsOf(b.program, "rule N");
-  CHECK(count(n, "LINEFIELD") == 0);
+  CHECK(count(n, "LINEFIELD") == 1);
   CHECK(count(n, "JFPRESENT") == 1);
   CHECK(count(n, "JFEQSK") == 1);
   const std::vector<std::string> c = opsOf(b.program, "rule C");
-  CHECK(count(c, "LINEFIELD") == 1);  // line.drug
+  CHECK(count(c, "LINEFIELD") == 2);  // and line.drug
   CHECK(count(c, "JFPRESENT") == 1);
   CHECK(count(c, "JFINSET") == 1);
   const std::vector<std::string> u = opsOf(b.program, "rule U");
-  CHECK(count(u, "LINEFIELD") == 1);
+  CHECK(count(u, "LINEFIELD") == 2);  // and line.units
 
   const std::string dos = "2026-10-05";
   auto line = [&](const std::string& members) { return claim(dos, "[]", "", members); };
@@ -303,6 +304,52 @@ TEST_CASE("codegen: constants are compared and added where they stand, without a
   CHECK(mentions(decideBoth(b, claim("2025-12-31", gz)), "\"4\""));
   CHECK(mentions(decideBoth(b, claim("2026-10-19", gz)), "\"4\""));
   CHECK(mentions(decideBoth(b, claim("2026-10-18", gz)), "\"approve\""));
+}
+
+TEST_CASE("codegen: every rule chunk loads the line's date into R1 first and reads it there", "[codegen]") {
+  const Built b = build(
+      "rule A \"from\"\n"
+      "  require dos >= 2026-10-01 else deny CO 4\n"
+      "rule X \"no date\"\n"
+      "  require \"C61\" in diagnoses else deny CO 50\n"
+      "rule Z \"through\"\n"
+      "  require dos < 2026-10-10 and not (any a in history.administrations where a.date = dos) else deny CO 5\n");
+  INFO(b.diagnostics);
+  REQUIRE(b.ok);
+  for (const char* name : {"rule A", "rule X", "rule Z"}) {
+    INFO(name);
+    for (const Chunk& chunk : b.program.chunks) {
+      if (chunk.name != name) continue;
+      REQUIRE(chunk.code.size() > 2);
+      CHECK(chunk.code[0].op == Opcode::LINE);
+      CHECK(chunk.code[1].op == Opcode::LINEFIELD);
+      CHECK(chunk.code[1].a == 1);
+      CHECK(chunk.code[1].c == b.program.schema.records[b.program.layout.lineRecord].fields[b.checked.serviceDateField].slot);
+      // No other read of the date outside a message: the rest reads R1.
+      size_t reads = 0;
+      for (size_t pc = 2; pc < chunk.code.size(); ++pc) {
+        reads += chunk.code[pc].op == Opcode::LINEFIELD && chunk.code[pc].c == chunk.code[1].c;
+      }
+      CHECK(reads == 0);
+    }
+  }
+  // Two lines on different days, each rule run on both: a rule that started after the first
+  // rule's load must still see its own line's date.
+  auto second = [](const std::string& date) {
+    return fmt::format(R"(}}, {{"line_number": 2, "hcpcs": "J9027", "modifiers": [], "units": 5,
+        "service_date": "{}", "charge": 1.0)",
+                       date);
+  };
+  const std::string history = R"("history": {"administrations": [{"hcpcs": "J9027", "date": "2026-10-06", "units": 40}],
+      "therapies": [], "medications": [], "evidence": []},)";
+  for (const char* first : {"2026-09-30", "2026-10-05", "2026-10-06", "2026-10-12"}) {
+    for (const char* other : {"2026-09-30", "2026-10-05", "2026-10-06", "2026-10-12"}) {
+      INFO(first << " and " << other);
+      decideBoth(b, claim(first, "[]", history, second(other)));
+    }
+  }
+  CHECK(mentions(decideBoth(b, claim("2026-10-05", "[]", history, second("2026-10-12"))), "\"5\""));
+  CHECK(mentions(decideBoth(b, claim("2026-10-05", "[]", history, second("2026-09-30"))), "\"4\""));
 }
 
 TEST_CASE("codegen: the line's date less a duration is computed once a loop only where it cannot fail", "[codegen]") {

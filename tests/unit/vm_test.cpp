@@ -399,6 +399,34 @@ TEST_CASE("vm: operands that name constants (format 6) read them as registers ho
   CHECK(r[5].i == 1);
 }
 
+// Rules that all begin LINE, LINEFIELD R1 (the service date) share R1 on a line: the second rule
+// starts after its LINEFIELD. Unless some rule writes R1 later: then each rule loads it itself.
+TEST_CASE("vm: rules start after a line field every rule loads first, only while no rule writes it", "[vm]") {
+  for (const bool overwrite : {false, true}) {
+    INFO("rule A overwrites R1: " << overwrite);
+    TestProgram t;
+    const uint16_t early = t.kInt(10000, K::kDate);   // 1997-05-19
+    const uint16_t cutoff = t.kInt(18262, K::kDate);  // 2020-01-01
+    const size_t pol = t.policy("p", {"commercial"}, t.governAll());
+    std::vector<Instr> a = {ins(O::LINE, 0), ins(O::LINEFIELD, 1, 0, kDateSlot, kLineRecord), ins(O::PASS)};
+    if (overwrite) a.insert(a.begin() + 2, ins(O::LOADK, 1, early));
+    t.rule(pol, "A", a);
+    // B fails when its R1 (the date of service, 2026-10-05) is not before 2020-01-01.
+    t.rule(pol, "B",
+           {ins(O::LINE, 0), ins(O::LINEFIELD, 1, 0, kDateSlot, kLineRecord),
+            ins(O::JLTI, 1, 1, kConstantOperandBase + cutoff, 4), ins(O::FAIL, 0, 0, 0, kNoRegister), ins(O::PASS)},
+           {outcome(Action::kDeny, "1")});
+    t.link();
+    TestClaim claim{"CLM-1", "commercial", {{7, "J9027", "30.1", {}}}, {}, {}};
+    Evaluator vm(t.p);
+    Decision decision;
+    EvalError error;
+    REQUIRE(vm.decide(claim.facts, decision, error));
+    REQUIRE(decision.reasons.size() == 1);
+    CHECK(decision.reasons[0].rule == 1);
+  }
+}
+
 TEST_CASE("vm: integer overflow is an error", "[vm]") {
   OpcodeHarness h;
   const uint16_t kBig = h.t.kInt(INT64_MAX);
