@@ -160,7 +160,9 @@ std::string operandText(const Program& p, const Instr& ins, Opcode op, const cha
       return fmt::format("{}", v);
     case 'J': return fmt::format("->{}", v);
     case 'B': return v == 1 ? "when true" : v == 0 ? "when false" : fmt::format("sense {}", v);
-    case 'S': return fmt::format("S{} ({})", v, fieldName(p, ins.d, v));  // T is d wherever S is c
+    case 'S':  // T is d wherever S is c; ITERROOTPATH's b is a field of the claim record
+      return fmt::format("S{} ({})", v,
+                         fieldName(p, op == Opcode::ITERROOTPATH && i == 1 ? p.schema.root : ins.d, v));
     case 'T': return fmt::format("T{} ({})", v, recordName(p, v));
     case 'F': return fmt::format("F{} ({})", v, v < p.functions.size() ? p.functions[v] : std::string("?"));
     case 'E': return v < p.sets.size() ? fmt::format("E{} {}", v, setText(p, p.sets[v])) : fmt::format("E{}", v);

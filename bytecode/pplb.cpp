@@ -525,7 +525,7 @@ std::vector<std::string> readStrings(Reader& r) {
 // The opcodes each format version knows: a file cannot use what a later version appended.
 uint8_t opcodeLimit(uint16_t version) {
   if (version >= 6) return static_cast<uint8_t>(Opcode::kCount);
-  if (version == 5) return static_cast<uint8_t>(Opcode::RETBOOLK);
+  if (version == 5) return static_cast<uint8_t>(Opcode::RETBOOLK);  // and ITERROOTPATH
   if (version == 4) return static_cast<uint8_t>(Opcode::ITERNEXTG);
   if (version == 3) return static_cast<uint8_t>(Opcode::CONTAINSK);
   if (version == 2) return static_cast<uint8_t>(Opcode::EXT);

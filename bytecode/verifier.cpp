@@ -299,6 +299,18 @@ class ChunkVerifier {
     return fail(pc, fmt::format("registers R{} .. R{} are out of range (the chunk has {} registers)", base,
                                 base + count - 1, registers_));
   }
+  // ITERROOTPATH's b: a slot of the claim record holding a record of type `record`.
+  bool checkClaimRecordField(uint32_t pc, uint32_t slot, uint32_t record) {
+    const SchemaRecord& root = p_.schema.records[p_.schema.root];
+    if (slot < 1 || slot >= root.slotCount() || slotFields_[p_.schema.root][slot] < 0) {
+      return fail(pc, fmt::format("slot S{} is not a field of record `{}` (slots 1 .. {})", slot, root.name,
+                                  root.slotCount() - 1));
+    }
+    const SchemaField& field = root.fields[static_cast<size_t>(slotFields_[p_.schema.root][slot])];
+    if (field.type.kind == ValueKind::kRecord && field.type.record == record) return true;
+    return fail(pc, fmt::format("field `{}.{}` holds {}, but ITERROOTPATH reads a `{}` record there", root.name,
+                                field.name, describe(fieldType(field.type)), p_.schema.records[record].name));
+  }
   bool isRangeBase(Opcode op, int operand) const {
     return ((op == Opcode::FAIL || op == Opcode::ADJUST) && operand == 0) || (op == Opcode::CALL && operand == 2);
   }
@@ -375,6 +387,9 @@ class ChunkVerifier {
           return fail(pc, fmt::format("LINEFIELD reads the claim line record `{}`, not `{}`",
                                       p_.schema.records[p_.layout.lineRecord].name, p_.schema.records[ins.d].name));
         }
+        [[fallthrough]];
+      case Opcode::ITERROOTPATH:
+        if (ins.op == Opcode::ITERROOTPATH && !checkClaimRecordField(pc, ins.b, ins.d)) return false;
         [[fallthrough]];
       case Opcode::FIELD:
       case Opcode::ITERFIELD:
@@ -657,7 +672,8 @@ class ChunkVerifier {
         break;
       }
       case Opcode::ITERFIELD:
-      case Opcode::ITERROOTFIELD: {
+      case Opcode::ITERROOTFIELD:
+      case Opcode::ITERROOTPATH: {  // ITERROOTPATH's record: pass 1 checked field b holds one of type d
         if (ins.op == Opcode::ITERFIELD && !needRecord(pc, s, ins.b, ins.d)) return false;
         const SchemaRecord& record = p_.schema.records[ins.d];
         const SchemaField& field = record.fields[static_cast<size_t>(slotFields_[ins.d][ins.c])];

@@ -482,6 +482,56 @@ bool nameConstantOperands(Chunk& chunk) {
   return dropped;
 }
 
+// An ITERFIELD of a record register that only ROOTFIELDs of one field write, besides iterators
+// (the ITERFIELD itself and the ITERNEXTs that advance it: `history` is often read into the
+// register of the iterator over one of its lists), starts from the claim's field itself, as
+// ITERROOTPATH: the register holds that record wherever the ITERFIELD runs (the verifier proves
+// a record there on every path, and only those ROOTFIELDs write one). A ROOTFIELD nothing reads
+// then becomes a NOP. True when one did.
+bool startLoopsFromClaimRecords(Chunk& chunk) {
+  std::vector<Instr>& code = chunk.code;
+  std::vector<std::vector<size_t>> writers(kMaxRegisters);
+  for (size_t pc = 0; pc < code.size(); ++pc) {
+    const Registers w = mayWrite(code, pc);
+    for (size_t r = 0; r < kMaxRegisters; ++r) {
+      if (w.test(r)) writers[r].push_back(pc);
+    }
+    if (isTwoWord(code[pc].op)) ++pc;
+  }
+  bool started = false;
+  for (size_t pc = 0; pc < code.size(); ++pc) {
+    Instr& ins = code[pc];
+    if (isTwoWord(ins.op)) {
+      ++pc;
+      continue;
+    }
+    if (ins.op != Opcode::ITERFIELD || ins.b >= kMaxRegisters) continue;
+    const Instr* read = nullptr;
+    bool fromClaim = true;
+    const uint16_t record = ins.b;
+    for (const size_t w : writers[record]) {
+      const Instr& other = code[w];
+      const bool advances = (other.op == Opcode::ITERNEXT || other.op == Opcode::ITERNEXTG) && other.a == record &&
+                            other.b != record;
+      if (w == pc || advances) continue;
+      fromClaim = fromClaim && other.op == Opcode::ROOTFIELD && (!read || (other.c == read->c && other.d == read->d));
+      read = &other;
+    }
+    if (!fromClaim || !read) continue;
+    const uint16_t slot = read->c;
+    ins.op = Opcode::ITERROOTPATH;
+    ins.b = slot;
+    started = true;
+  }
+  if (!started) return false;
+  const std::vector<Registers> live = liveIn(code);
+  for (size_t pc = 0; pc < code.size(); ++pc) {
+    if (code[pc].op == Opcode::ROOTFIELD && !liveAfter(code, live, pc).test(code[pc].a)) code[pc] = Instr{};
+    if (isTwoWord(code[pc].op)) ++pc;
+  }
+  return true;
+}
+
 void fuseTriples(Chunk& chunk) {
   if (chunk.code.size() < 3) return;
   sinkFields(chunk);
@@ -590,7 +640,8 @@ void fuseTriples(Chunk& chunk) {
 void fuseFieldTests(Chunk& chunk) {
   startLoopsFromFields(chunk);
   fuseTriples(chunk);
-  if (nameConstantOperands(chunk)) fuseTriples(chunk);  // drops the NOPs
+  const bool startedFromRecords = startLoopsFromClaimRecords(chunk);
+  if (nameConstantOperands(chunk) || startedFromRecords) fuseTriples(chunk);  // drops the NOPs
   readLineFields(chunk);
 }
 

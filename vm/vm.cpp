@@ -356,7 +356,7 @@ Evaluator::ReuseKey Evaluator::reuseKeyOf(const Chunk& chunk) {
       case Opcode::MINI: case Opcode::MAXD: case Opcode::MIND: case Opcode::JMP: case Opcode::JMPIF:
       case Opcode::JMPIFNOT: case Opcode::PASS: case Opcode::SKIP: case Opcode::RETBOOL: case Opcode::RETBOOLK:
       case Opcode::EQSK:
-      case Opcode::ROOTFIELD: case Opcode::ITERROOTFIELD:
+      case Opcode::ROOTFIELD: case Opcode::ITERROOTFIELD: case Opcode::ITERROOTPATH:
       case Opcode::CONTAINSK:
       case Opcode::JPRESENT: case Opcode::JEQSK: case Opcode::JINSET: case Opcode::JCONTAINSK:
       case Opcode::JLTI: case Opcode::JLEI: case Opcode::JLED:
@@ -1125,6 +1125,15 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
       }
       VM_CASE(ITERROOTFIELD) {
         const ListRef list = slots[Facts::kRootBase + ins->c].list;
+        VM_RA.iter = IterState{list.begin, list.count, 0};
+        VM_RA.absent = 0;
+        goto loopStart;  // as ITERINIT
+      }
+      // ROOTFIELD + ITERFIELD: the list is field c of the claim's record field b, or empty when
+      // that record is absent.
+      VM_CASE(ITERROOTPATH) {
+        const Value& record = slots[Facts::kRootBase + ins->b];
+        const ListRef list = record.absent ? ListRef{0, 0} : slots[record.rec + ins->c].list;
         VM_RA.iter = IterState{list.begin, list.count, 0};
         VM_RA.absent = 0;
         goto loopStart;  // as ITERINIT

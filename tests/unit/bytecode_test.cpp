@@ -471,6 +471,7 @@ TEST_CASE("opcode numbers are pinned: they are part of the .pplb format", "[byte
       {Opcode::ITERFIELD, "ITERFIELD", 74},    // format version 5
       {Opcode::ITERROOTFIELD, "ITERROOTFIELD", 75},  // format version 5
       {Opcode::RETBOOLK, "RETBOOLK", 76},      // format version 6
+      {Opcode::ITERROOTPATH, "ITERROOTPATH", 77},  // format version 6
   };
   REQUIRE(sizeof(pins) / sizeof(pins[0]) == static_cast<size_t>(Opcode::kCount));
   for (const Pin& pin : pins) {
@@ -480,7 +481,7 @@ TEST_CASE("opcode numbers are pinned: they are part of the .pplb format", "[byte
   }
   // 2: ISGOVERNED, EQSK, ROOTFIELD; 3: EXT and the field tests; 4: CONTAINSK, JFCONTAINSK and
   // the test-and-branch forms, LINEFIELD; 5: ITERNEXTG, ITERFIELD and ITERROOTFIELD; 6: operands
-  // that name constants, RETBOOLK
+  // that name constants, RETBOOLK, ITERROOTPATH
   CHECK(kFormatVersion == 6);
   // Two words exactly for the field tests.
   for (const Pin& pin : pins) {
@@ -831,7 +832,7 @@ TEST_CASE("the verifier rejects broken programs with a precise message", "[bytec
       {"an unused operand that is not 0", [](Program& p) { p.chunks[2].code[14].c = 1; },
        "chunk 2 \"rule T-DX\", instruction 14 (PASS): unused operand c must be 0, not 1"},
       {"an unknown opcode", [](Program& p) { p.chunks[2].code[14].op = Opcode::kCount; },
-       "chunk 2 \"rule T-DX\", instruction 14 (?): unknown opcode 77"},
+       "chunk 2 \"rule T-DX\", instruction 14 (?): unknown opcode 78"},
       {"ITERNEXTG over a list that is not of lines", [](Program& p) { p.chunks[2].code[9].op = Opcode::ITERNEXTG; },
        "chunk 2 \"rule T-DX\", instruction 9 (ITERNEXTG): ITERNEXTG needs an iterator over claim lines in R2, not over "
        "an iterator over string"},

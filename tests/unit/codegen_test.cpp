@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include "bytecode/verifier.h"
 #include "compiler/checked.h"
 #include "compiler/compiler.h"
 #include "compiler/reference_evaluator.h"
@@ -350,6 +351,69 @@ TEST_CASE("codegen: every rule chunk loads the line's date into R1 first and rea
   }
   CHECK(mentions(decideBoth(b, claim("2026-10-05", "[]", history, second("2026-10-12"))), "\"5\""));
   CHECK(mentions(decideBoth(b, claim("2026-10-05", "[]", history, second("2026-09-30"))), "\"4\""));
+}
+
+TEST_CASE("codegen: loops over lists of the claim's history start from the claim, and the verifier checks them",
+          "[codegen]") {
+  Built b = build(
+      "rule S \"step\"\n"
+      "  require (any t in history.therapies where t.drug = \"docetaxel\" and t.start < dos)\n"
+      "       or (any a in history.administrations where a.hcpcs = \"J9171\" and a.date < dos) else deny CO 50\n");
+  INFO(b.diagnostics);
+  REQUIRE(b.ok);
+  const std::vector<std::string> s = opsOf(b.program, "rule S");
+  CHECK(count(s, "ITERROOTPATH") == 2);
+  CHECK(count(s, "ROOTFIELD") == 0);  // history, read for both loops: no longer
+  auto history = [](const std::string& therapies, const std::string& administrations) {
+    return fmt::format(R"("history": {{"therapies": [{}], "administrations": [{}], "medications": [], "evidence": []}},)",
+                       therapies, administrations);
+  };
+  const std::string docetaxel = R"({"drug": "docetaxel", "start": "2025-01-02", "outcome": "progression"})";
+  const std::string j9171 = R"({"hcpcs": "J9171", "date": "2025-01-02", "units": 1})";
+  CHECK(mentions(decideBoth(b, claim("2026-10-05", "[]", history(docetaxel, ""))), "\"approve\""));
+  CHECK(mentions(decideBoth(b, claim("2026-10-05", "[]", history("", j9171))), "\"approve\""));
+  CHECK(mentions(decideBoth(b, claim("2026-10-05", "[]", history("", ""))), "\"50\""));
+  CHECK(mentions(decideBoth(b, claim("2026-10-05")), "\"50\""));  // no history: its default, empty
+
+  // The verifier's refusals: b must be a field of the claim holding a record of type d, and c a
+  // list of that record.
+  Instr* path = nullptr;
+  for (Chunk& chunk : b.program.chunks) {
+    for (Instr& ins : chunk.code) {
+      if (chunk.name == "rule S" && ins.op == Opcode::ITERROOTPATH && !path) path = &ins;
+    }
+  }
+  REQUIRE(path != nullptr);
+  const Instr good = *path;
+  const SchemaRecord& claimRecord = b.program.schema.records[b.program.schema.root];
+  const SchemaRecord& historyRecord = b.program.schema.records[good.d];
+  auto slotOf = [](const SchemaRecord& record, const char* name) {
+    return static_cast<uint16_t>(record.fields[static_cast<size_t>(record.findField(name))].slot);
+  };
+  auto refusal = [&](const Instr& changed) {
+    *path = changed;
+    std::string error;
+    const bool ok = verifyProgram(b.program, error);
+    *path = good;
+    return ok ? std::string("accepted") : error;
+  };
+  Instr diagnoses = good;
+  diagnoses.b = slotOf(claimRecord, "diagnoses");
+  CHECK(refusal(diagnoses).find("(ITERROOTPATH): field `Claim.diagnoses` holds a list of string, but ITERROOTPATH reads "
+                                "a `History` record there") != std::string::npos);
+  Instr outside = good;
+  outside.b = static_cast<uint16_t>(claimRecord.slotCount());
+  CHECK(refusal(outside).find(fmt::format("(ITERROOTPATH): slot S{} is not a field of record `Claim`", outside.b)) !=
+        std::string::npos);
+  CHECK(historyRecord.name == "History");
+  Instr notList = good;  // claim.payer.line_of_business
+  notList.b = slotOf(claimRecord, "payer");
+  notList.d = static_cast<uint16_t>(claimRecord.fields[static_cast<size_t>(claimRecord.findField("payer"))].type.record);
+  notList.c = slotOf(b.program.schema.records[notList.d], "line_of_business");
+  CHECK(refusal(notList).find("(ITERROOTPATH): field `Payer.line_of_business` holds a string, but ITERROOTPATH "
+                              "needs a list") != std::string::npos);
+  std::string error;
+  CHECK(verifyProgram(b.program, error));
 }
 
 TEST_CASE("codegen: the line's date less a duration is computed once a loop only where it cannot fail", "[codegen]") {

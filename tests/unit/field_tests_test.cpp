@@ -67,7 +67,7 @@ TEST_CASE("fusion: two loops over a list read once start from the field, and the
                    });
 }
 
-TEST_CASE("fusion: two loops over a field of a record the claim holds start from that field", "[fusion]") {
+TEST_CASE("fusion: two loops over a field of a record the claim holds start from the claim's field", "[fusion]") {
   Chunk chunk = chunkOf({
       ins(O::ROOTFIELD, 1, 0, kHistorySlot, kClaim),        // 0  R1 := claim.history
       ins(O::FIELD, 2, 1, kEvidenceSlot, kHistory),         // 1  R2 := R1.evidence, for both loops
@@ -81,13 +81,33 @@ TEST_CASE("fusion: two loops over a field of a record the claim holds start from
   });
   fuseFieldTests(chunk);
   checkCode(chunk, {
-                       ins(O::ROOTFIELD, 1, 0, kHistorySlot, kClaim),
-                       ins(O::ITERFIELD, 3, 1, kEvidenceSlot, kHistory),
-                       ins(O::ITERNEXT, 3, 4, 4),
-                       ins(O::LOOP, 0, 2),
-                       ins(O::ITERFIELD, 3, 1, kEvidenceSlot, kHistory),
-                       ins(O::ITERNEXT, 3, 4, 7),
-                       ins(O::LOOP, 0, 5),
+                       ins(O::ITERROOTPATH, 3, kHistorySlot, kEvidenceSlot, kHistory),
+                       ins(O::ITERNEXT, 3, 4, 3),
+                       ins(O::LOOP, 0, 1),
+                       ins(O::ITERROOTPATH, 3, kHistorySlot, kEvidenceSlot, kHistory),
+                       ins(O::ITERNEXT, 3, 4, 6),
+                       ins(O::LOOP, 0, 4),
+                       ins(O::PASS),
+                   });
+}
+
+// `history` read into the register of the iterator over one of its lists (C-STEROID): the
+// register's other writers are iterators, so the loop still starts from the claim's field.
+TEST_CASE("fusion: a record read into its loop's iterator register starts the loop from the claim's field",
+          "[fusion]") {
+  Chunk chunk = chunkOf({
+      ins(O::ROOTFIELD, 1, 0, kHistorySlot, kClaim),  // 0  R1 := claim.history
+      ins(O::FIELD, 1, 1, kEvidenceSlot, kHistory),   // 1  R1 := R1.evidence
+      ins(O::ITERINIT, 1, 1),                         // 2  R1 := an iterator over it
+      ins(O::ITERNEXT, 1, 2, 5),                      // 3
+      ins(O::LOOP, 0, 3),                             // 4
+      ins(O::PASS),                                   // 5
+  });
+  fuseFieldTests(chunk);
+  checkCode(chunk, {
+                       ins(O::ITERROOTPATH, 1, kHistorySlot, kEvidenceSlot, kHistory),
+                       ins(O::ITERNEXT, 1, 2, 3),
+                       ins(O::LOOP, 0, 1),
                        ins(O::PASS),
                    });
 }
