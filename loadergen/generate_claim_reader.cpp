@@ -275,7 +275,7 @@ struct Generator {
     emit(schema.root);
     out << "// The root: `p` after the claim's opening brace.\n"
         << "PPL_NOINLINE const char* generatedRoot(const char* p, uint32_t base, uint64_t& seen) {\n"
-        << "  return generatedRead(GeneratedRecord<" << schema.root << ">(), p, base, facts->slots.data() + base, 0, seen);\n}\n";
+        << "  return generatedRead(GeneratedRecord<" << schema.root << ">(), p, base, slotsData + base, 0, seen);\n}\n";
     return out.str();
   }
 };

@@ -863,6 +863,7 @@ struct ClaimLoader::Impl {
   void growSlots(size_t end) {
     facts->slots.resize(end + 8);
     slotsHeld = end + 8;
+    slotsData = facts->slots.data();
   }
 
   // The value an absent field with `hasDefault` stands for: [] and {} are built here.
@@ -2199,13 +2200,14 @@ struct ClaimLoader::Impl {
   // no emplace_back or insert call per element or list.
   PPL_ALWAYS_INLINE Value* generatedElements(uint32_t count) {
     if (elemsHeld - elemsUsed < count) growElements(count);
-    Value* const at = facts->elems.data() + elemsUsed;
+    Value* const at = elemsData + elemsUsed;
     elemsUsed += count;
     return at;
   }
   PPL_NOINLINE void growElements(uint32_t count) {
     facts->elems.resize(size_t{elemsUsed} + count + 16);
     elemsHeld = static_cast<uint32_t>(facts->elems.size());
+    elemsData = facts->elems.data();
   }
 
   // newRecord for a generated reader, its size a constant; `slots` is Facts::slots.data() after
@@ -2216,7 +2218,7 @@ struct ClaimLoader::Impl {
     const size_t end = size_t{base} + slotCount;
     if (end > slotsHeld) growSlots(end);
     slotsUsed = static_cast<uint32_t>(end);
-    slots = facts->slots.data();
+    slots = slotsData;
     setInt(slots[base], ordinal);
     return base;
   }
@@ -2232,7 +2234,7 @@ struct ClaimLoader::Impl {
     const uint32_t child = generatedNewRecord(kGeneratedSlotCounts[g.child], 0, slots);
     setRecord(slots[base + g.slot], child);
     p = generatedRead(GeneratedRecord<g.child>(), p + 1, child, slots + child, depth + 1);
-    rec = facts->slots.data() + base;
+    rec = slotsData + base;
     return p;
   }
 
@@ -2292,9 +2294,9 @@ struct ClaimLoader::Impl {
       for (uint32_t i = 0; i < count; ++i) to[i] = scratch[i];  // inline: std::copy was a call
     }
     if constexpr (g.unique) {
-      if (generatedRepeats<I>(facts->elems.data() + begin, count)) return nullptr;
+      if (generatedRepeats<I>(elemsData + begin, count)) return nullptr;
     }
-    if constexpr (g.elemOp == FastOp::kRecord) rec = facts->slots.data() + base;  // scalars lay out no records
+    if constexpr (g.elemOp == FastOp::kRecord) rec = slotsData + base;  // scalars lay out no records
     setList(rec[g.slot], begin, count);
     return p;
   }
@@ -2304,7 +2306,7 @@ struct ClaimLoader::Impl {
   PPL_ALWAYS_INLINE bool generatedRepeats(const Value* items, uint32_t count) {
     constexpr const GeneratedField& g = kGeneratedFields[I];
     if (!g.uniquePairwise || count > 16) return fastRepeats(*GeneratedPlan<I>{*this}.runtime().field, items, count);
-    const Value* const slots = facts->slots.data();
+    const Value* const slots = slotsData;
     for (uint32_t i = 1; i < count; ++i) {
       const Value& a = slots[items[i].rec + g.uniqueSlot];
       if (a.absent) continue;
@@ -2329,6 +2331,8 @@ struct ClaimLoader::Impl {
       facts->elems.resize(elemsUsed);  // fillDefaults begins empty lists at elems.size()
       rec = fastDefault(GeneratedPlan<I>{*this}.runtime(), base, depth);
       elemsHeld = static_cast<uint32_t>(facts->elems.size());
+      elemsData = facts->elems.data();
+      slotsData = facts->slots.data();
       return rec != nullptr;
     } else {
       rec[g.slot] = GeneratedPlan<I>{*this}.runtime().field->defaultValue;
@@ -2404,6 +2408,8 @@ struct ClaimLoader::Impl {
     if (generatedFits) {
       elemsUsed = 0;
       elemsHeld = static_cast<uint32_t>(facts->elems.size());
+      elemsData = facts->elems.data();
+      slotsData = facts->slots.data();
       end = generatedRoot(p + 1, root, seen);
     } else {
       facts->elems.clear();
@@ -2594,6 +2600,10 @@ struct ClaimLoader::Impl {
   // The generated reader's elements take Facts::elems[0, elemsUsed) of the elemsHeld it holds.
   uint32_t elemsUsed = 0;
   uint32_t elemsHeld = 0;
+  // Facts::slots.data() and elems.data() while the generated reader runs: one load where the
+  // vectors' took two (through `facts`), after every store into a slot.
+  Value* slotsData = nullptr;
+  Value* elemsData = nullptr;
   // Fields met: for the open object at depth d, a bit per field in the seenWordsPerObject
   // words from d * seenWordsPerObject (depth never passes kMaxDepth).
   std::vector<uint64_t> seenWords;
