@@ -377,9 +377,11 @@ PPL_ALWAYS_INLINE void setShortDecimal(Value& v, uint64_t mag, bool negative, in
       ++exp;
     } while (mag % 10 == 0);
   }
-  const int64_t hi = negative ? -1 : 0;
-  const uint64_t lo = negative ? 0 - mag : mag;
-  storeValue(v, _mm_set_epi64x(hi, static_cast<int64_t>(lo)), _mm_cvtsi32_si128(exp));
+  // A positive coefficient's high word is zero, as _mm_cvtsi64_si128 leaves it (_mm_set_epi64x
+  // with a variable high word went through the stack).
+  const __m128i coefficient = negative ? _mm_set_epi64x(-1, static_cast<int64_t>(0 - mag))
+                                       : _mm_cvtsi64_si128(static_cast<int64_t>(mag));
+  storeValue(v, coefficient, _mm_cvtsi32_si128(exp));
 }
 #else
 PPL_ALWAYS_INLINE void setDecimal(Value& v, const Decimal& d) {
