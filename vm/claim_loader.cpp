@@ -1359,9 +1359,21 @@ struct ClaimLoader::Impl {
         if (*q >= '1' && *q <= '9') {
           const char* const digits = q;
           // Wraps past 19 digits: unused then. The digit as an unsigned byte less '0', one
-          // compare (a signed char took GCC two extensions a digit); the first one known.
-          uint64_t n = digitValue(*q++);
-          for (uint64_t d; (d = digitValue(*q)) <= 9; ++q) n = n * 10 + d;
+          // compare (a signed char took GCC two extensions a digit); the first one known. The
+          // second and third unrolled: most of a claim's numbers have one to three digits.
+          uint64_t n = digitValue(*q);
+          uint64_t d = digitValue(q[1]);
+          if (d > 9) {
+            q += 1;
+          } else {
+            n = n * 10 + d;
+            if ((d = digitValue(q[2])) > 9) {
+              q += 2;
+            } else {
+              n = n * 10 + d;
+              for (q += 3; (d = digitValue(*q)) <= 9; ++q) n = n * 10 + d;
+            }
+          }
           const ptrdiff_t integerDigits = q - digits;
           if (integerDigits <= 9 && *q != '.' && (*q | 0x20) != 'e') {  // 'e' or 'E'
             const int64_t value = negative ? -static_cast<int64_t>(n) : static_cast<int64_t>(n);

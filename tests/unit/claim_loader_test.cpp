@@ -1143,6 +1143,41 @@ TEST_CASE("claim loader: the generated reader reads decimals as the general path
   }
 }
 
+// The generated reader's integer parts (its second and third digits unrolled before the digit
+// loop) of every length from 1 to 21 digits, signed and not, each followed by what may end a
+// number or not, in an integer with a minimum (line_number), a decimal above 0 (height_cm) and
+// a list element's decimal with a minimum of 0 (units, the first line's): the same as the
+// general path.
+TEST_CASE("claim loader: the generated reader reads numbers of every length as the general path does",
+          "[claim_loader]") {
+  const Schema& claims = builtinClaims();
+  ClaimLoader loader(claims);
+  REQUIRE(loader.useGeneratedReader(true));
+  const std::string seed = readFile(kCompactClaim);
+  std::vector<std::string> numbers = {"0", "-0", "00", "01", "-", "-a", "9-", "1.", "10.5", "3e1", "3E1"};
+  const std::string digits = "123456789012345678900";
+  for (size_t n = 1; n <= digits.size(); ++n) {
+    for (const std::string sign : {"", "-"}) {
+      const std::string number = sign + digits.substr(0, n);
+      std::string zeros = number;
+      for (size_t i = sign.size() + 1; i < zeros.size(); ++i) zeros[i] = '0';  // trailing zeros to strip
+      for (const std::string& text : {number, zeros}) {
+        for (const char* after : {"", ".0", ".25", "e2", " ", "x", "0"}) numbers.push_back(text + after);
+      }
+    }
+  }
+  for (const char* field : {"\"line_number\":1", "\"height_cm\":181", "\"units\":3"}) {
+    const size_t at = seed.find(field);
+    REQUIRE(at != std::string::npos);
+    const std::string key = std::string(field).substr(0, std::string(field).find(':') + 1);
+    for (const std::string& n : numbers) {
+      std::string json = seed;
+      json.replace(at, std::strlen(field), key + n);
+      expectSamePaths(loader, claims, json);
+    }
+  }
+}
+
 // The generated reader compares each enumeration name unrolled, with its masks as constants:
 // every name of two enumerations (one and two 16-byte chunks), and each a byte off, shorter or
 // longer, read as the general path reads them.
