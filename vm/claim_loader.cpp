@@ -1372,14 +1372,15 @@ struct ClaimLoader::Impl {
             } else {
               n = n * 10 + d;
               for (q += 3; (d = digitValue(*q)) <= 9; ++q) n = n * 10 + d;
+              // Over 9 digits: not short. Counted only here, where there may be more than 3.
+              if (q - digits > 9) return fastGeneralNumber(p, runtimePlan(plan), isInt, out);
             }
           }
-          const ptrdiff_t integerDigits = q - digits;
-          if (integerDigits <= 9 && *q != '.' && (*q | 0x20) != 'e') {  // 'e' or 'E'
+          if (*q != '.' && (*q | 0x20) != 'e') {  // 'e' or 'E'
             const int64_t value = negative ? -static_cast<int64_t>(n) : static_cast<int64_t>(n);
             return fastIntegerValue(value, n, negative, q[-1] == '0', plan, isInt, out) ? q : nullptr;
           }
-          if (!isInt && integerDigits <= 9 && *q == '.') {
+          if (!isInt && *q == '.') {
             if (const char* end = fastFraction(q, n, negative, plan, out)) return end;
           }
         } else if (!isInt && *q == '0' && q[1] == '.') {
