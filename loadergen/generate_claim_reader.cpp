@@ -238,8 +238,10 @@ struct Generator {
     }
     for (const SchemaField& f : rec.fields) {
       if (f.notBefore < 0) continue;
-      out << "  if (before(rec[" << f.slot << "], rec[" << rec.fields[f.notBefore].slot << "])) return nullptr;  // "
-          << f.name << " not before " << rec.fields[f.notBefore].name << "\n";
+      const SchemaField& other = rec.fields[f.notBefore];
+      const auto mayBeAbsent = [](const SchemaField& date) { return date.optional || date.hasDefault ? "true" : "false"; };
+      out << "  if (before<" << mayBeAbsent(f) << ", " << mayBeAbsent(other) << ">(rec[" << f.slot << "], rec["
+          << other.slot << "])) return nullptr;  // " << f.name << " not before " << other.name << "\n";
     }
     if (root) out << "  seen = met;\n";
     out << "  return p + 1;\n}\n\n";

@@ -2355,8 +2355,12 @@ struct ClaimLoader::Impl {
     }
   }
 
-  // Dates out of order: fastFinish's `not before` check.
-  PPL_ALWAYS_INLINE static bool before(const Value& a, const Value& b) { return !a.absent && !b.absent && a.i < b.i; }
+  // Dates out of order: fastFinish's `not before` check. Only a date that may be absent has its
+  // flag read: a required one is there, or its record was given up before this check.
+  template <bool kFirstMayBeAbsent, bool kSecondMayBeAbsent>
+  PPL_ALWAYS_INLINE static bool before(const Value& a, const Value& b) {
+    return (!kFirstMayBeAbsent || !a.absent) && (!kSecondMayBeAbsent || !b.absent) && a.i < b.i;
+  }
 
   // Whether the generated reader's table agrees with the plans built from `schema`.
   bool generatedReaderFits() const {

@@ -1178,6 +1178,37 @@ TEST_CASE("claim loader: the generated reader reads numbers of every length as t
   }
 }
 
+// The generated reader's `not before` checks read the absent flag only of a date that may be
+// absent: an authorization's two required dates and a therapy's and a medication's optional end
+// after, on and before their start (and the end left out), as the general path reads them.
+TEST_CASE("claim loader: the generated reader checks dates not before others as the general path does",
+          "[claim_loader]") {
+  const Schema& claims = builtinClaims();
+  ClaimLoader loader(claims);
+  REQUIRE(loader.useGeneratedReader(true));
+  const std::string seed = readFile(kCompactClaim);
+  const std::pair<std::string, std::vector<std::string>> spans[] = {
+      {R"("valid_from":"2024-01-23","valid_through":"2024-07-21")",
+       {R"("valid_from":"2024-01-23","valid_through":"2024-01-23")",
+        R"("valid_from":"2024-01-23","valid_through":"2024-01-22")",
+        R"("valid_from":"2024-01-23","valid_through":"2023-12-31")"}},
+      {R"("start":"2024-01-02","end":"2024-05-28")",
+       {R"("start":"2024-01-02","end":"2024-01-02")", R"("start":"2024-01-02","end":"2024-01-01")",
+        R"("start":"2024-01-02")"}},
+      {R"("start":"2024-07-12"})",
+       {R"("start":"2024-07-12","end":"2024-07-12"})", R"("start":"2024-07-12","end":"2024-07-11"})",
+        R"("start":"2024-07-12","end":"2025-07-11"})"}}};
+  for (const auto& [text, spellings] : spans) {
+    const size_t at = seed.find(text);
+    REQUIRE(at != std::string::npos);
+    for (const std::string& spelling : spellings) {
+      std::string json = seed;
+      json.replace(at, text.size(), spelling);
+      expectSamePaths(loader, claims, json);
+    }
+  }
+}
+
 // The generated reader compares each enumeration name unrolled, with its masks as constants:
 // every name of two enumerations (one and two 16-byte chunks), and each a byte off, shorter or
 // longer, read as the general path reads them.
