@@ -1381,6 +1381,12 @@ struct ClaimLoader::Impl {
             return fastIntegerValue(value, n, negative, q[-1] == '0', plan, isInt, out) ? q : nullptr;
           }
           if (!isInt && *q == '.') {
+            // `.0` alone (the usual charge, 147.0) is the integer part, as fastFraction would
+            // find: read as the integer, without the fraction's loop and its checks.
+            if (q[1] == '0' && digitValue(q[2]) > 9 && (q[2] | 0x20) != 'e') {
+              const int64_t value = negative ? -static_cast<int64_t>(n) : static_cast<int64_t>(n);
+              return fastIntegerValue(value, n, negative, q[-1] == '0', plan, false, out) ? q + 2 : nullptr;
+            }
             if (const char* end = fastFraction(q, n, negative, plan, out)) return end;
           }
         } else if (!isInt && *q == '0' && q[1] == '.') {
