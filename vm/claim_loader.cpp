@@ -362,10 +362,11 @@ PPL_ALWAYS_INLINE void setDecimal(Value& v, const Decimal& d) {
   static_assert(sizeof(Decimal) == 24 && offsetof(Value, d) == 0, "a Decimal is its coefficient's two words and an exponent");
   storeValue(v, _mm_loadu_si128(reinterpret_cast<const __m128i*>(&d)), _mm_cvtsi32_si128(d.exponent()));
 }
-// Decimal::fromScaled(±mag, scale) written in place (mag has at most 15 digits, scale 0..6):
-// its trailing zeros are stripped only when the text's last digit says there are some
-// (`lastDigitZero`; always so for 0), where fromInt tried a division on every number.
-PPL_ALWAYS_INLINE void setShortDecimal(Value& v, uint64_t mag, bool negative, int scale, bool lastDigitZero) {
+// Decimal::fromScaled(mag, scale) written in place (mag has at most 15 digits, scale 0..6; the
+// fast path reads no negative number): its trailing zeros are stripped only when the text's last
+// digit says there are some (`lastDigitZero`; always so for 0), where fromInt tried a division
+// on every number.
+PPL_ALWAYS_INLINE void setShortDecimal(Value& v, uint64_t mag, int scale, bool lastDigitZero) {
   int32_t exp = -scale;
   if (lastDigitZero) {
     if (mag == 0) {
@@ -377,20 +378,16 @@ PPL_ALWAYS_INLINE void setShortDecimal(Value& v, uint64_t mag, bool negative, in
       ++exp;
     } while (mag % 10 == 0);
   }
-  // A positive coefficient's high word is zero, as _mm_cvtsi64_si128 leaves it (_mm_set_epi64x
-  // with a variable high word went through the stack).
-  const __m128i coefficient = negative ? _mm_set_epi64x(-1, static_cast<int64_t>(0 - mag))
-                                       : _mm_cvtsi64_si128(static_cast<int64_t>(mag));
-  storeValue(v, coefficient, _mm_cvtsi32_si128(exp));
+  // The coefficient's high word is zero, as _mm_cvtsi64_si128 leaves it.
+  storeValue(v, _mm_cvtsi64_si128(static_cast<int64_t>(mag)), _mm_cvtsi32_si128(exp));
 }
 #else
 PPL_ALWAYS_INLINE void setDecimal(Value& v, const Decimal& d) {
   clearValue(v);
   v.d = d;
 }
-PPL_ALWAYS_INLINE void setShortDecimal(Value& v, uint64_t mag, bool negative, int scale, bool /*lastDigitZero*/) {
-  const int64_t value = static_cast<int64_t>(mag);
-  setDecimal(v, Decimal::fromScaled(negative ? -value : value, scale));
+PPL_ALWAYS_INLINE void setShortDecimal(Value& v, uint64_t mag, int scale, bool /*lastDigitZero*/) {
+  setDecimal(v, Decimal::fromScaled(static_cast<int64_t>(mag), scale));
 }
 #endif
 
@@ -1352,10 +1349,10 @@ struct ClaimLoader::Impl {
       case FastOp::kDecimal: {
         const bool isInt = op == FastOp::kInt;
         // A short integer, or for a decimal field a short one with at most 6 digits after the
-        // point (7350.0), is read here as numberValue would read it; the rest goes there.
+        // point (7350.0), is read here as numberValue would read it; the rest goes there. So
+        // does a negative one: no number of the built-in schema may be below 0, and testing
+        // for the sign and carrying it cost ~5 instructions a number.
         const char* q = p;
-        const bool negative = *q == '-';
-        q += negative;
         if (*q >= '1' && *q <= '9') {
           const char* const digits = q;
           // Wraps past 19 digits: unused then. The digit as an unsigned byte less '0', one
@@ -1377,20 +1374,18 @@ struct ClaimLoader::Impl {
             }
           }
           if (*q != '.' && (*q | 0x20) != 'e') {  // 'e' or 'E'
-            const int64_t value = negative ? -static_cast<int64_t>(n) : static_cast<int64_t>(n);
-            return fastIntegerValue(value, n, negative, q[-1] == '0', plan, isInt, out) ? q : nullptr;
+            return fastIntegerValue(n, q[-1] == '0', plan, isInt, out) ? q : nullptr;
           }
           if (!isInt && *q == '.') {
             // `.0` alone (the usual charge, 147.0) is the integer part, as fastFraction would
             // find: read as the integer, without the fraction's loop and its checks.
             if (q[1] == '0' && digitValue(q[2]) > 9 && (q[2] | 0x20) != 'e') {
-              const int64_t value = negative ? -static_cast<int64_t>(n) : static_cast<int64_t>(n);
-              return fastIntegerValue(value, n, negative, q[-1] == '0', plan, false, out) ? q + 2 : nullptr;
+              return fastIntegerValue(n, q[-1] == '0', plan, false, out) ? q + 2 : nullptr;
             }
-            if (const char* end = fastFraction(q, n, negative, plan, out)) return end;
+            if (const char* end = fastFraction(q, n, plan, out)) return end;
           }
         } else if (!isInt && *q == '0' && q[1] == '.') {
-          if (const char* end = fastFraction(q + 1, 0, negative, plan, out)) return end;
+          if (const char* end = fastFraction(q + 1, 0, plan, out)) return end;
         } else if (isJsonSpace(*p)) {
           p = skipSpace(p);
           goto again;
@@ -1446,29 +1441,29 @@ struct ClaimLoader::Impl {
     return fastGeneralString(p, runtimePlan(plan), element, out);
   }
 
-  // plainIntegerValue(n, field, isInt, out) == kNone, the minimum checked as the plan says.
-  // `mag`, `negative`: n's magnitude and sign; `lastDigitZero`: its text ends in 0.
+  // plainIntegerValue(n, field, isInt, out) == kNone for n from 1 to 999,999,999, the minimum
+  // checked as the plan says. `lastDigitZero`: its text ends in 0.
   template <typename Plan>
-  PPL_ALWAYS_INLINE static bool fastIntegerValue(int64_t n, uint64_t mag, bool negative, bool lastDigitZero,
-                                                 const Plan& plan, bool isInt, Value& out) {
+  PPL_ALWAYS_INLINE static bool fastIntegerValue(uint64_t n, bool lastDigitZero, const Plan& plan, bool isInt,
+                                                 Value& out) {
     using MinCheck = FieldPlan::MinCheck;
+    const int64_t value = static_cast<int64_t>(n);
     if (plan.minCheck == MinCheck::kDecimal) {
-      return plainIntegerValue(n, *runtimePlan(plan).field, isInt, out) == NumberProblem::kNone;
+      return plainIntegerValue(value, *runtimePlan(plan).field, isInt, out) == NumberProblem::kNone;
     }
     if (isInt) {
-      setInt(out, n);
+      setInt(out, value);
     } else {
-      setShortDecimal(out, mag, negative, 0, lastDigitZero);
+      setShortDecimal(out, n, 0, lastDigitZero);
     }
-    return n >= plan.lowestInt;  // belowMin(field, compare(n, min)) for an integral min
+    return value >= plan.lowestInt;  // belowMin(field, compare(n, min)) for an integral min
   }
 
   // The fraction at `point` of a number whose integer part (at most 9 digits) is `n`: with 1 to
   // 6 digits and no exponent it fits any claim number and is read here (a valid value in
   // `out`, and the position after it). Null otherwise.
   template <typename Plan>
-  PPL_ALWAYS_INLINE static const char* fastFraction(const char* point, uint64_t n, bool negative, const Plan& plan,
-                                                    Value& out) {
+  PPL_ALWAYS_INLINE static const char* fastFraction(const char* point, uint64_t n, const Plan& plan, Value& out) {
     static constexpr uint64_t kPow10[] = {1, 10, 100, 1000, 10000, 100000, 1000000};
     const uint64_t whole = n;
     const char* p = point + 1;
@@ -1482,21 +1477,18 @@ struct ClaimLoader::Impl {
     // of zeros only (`147.0`, the usual charge) is its integer part, whose own trailing zeros
     // alone are left to strip: dividing the zeros of the fraction away cost ~25 instructions.
     if (p[-1] != '0') {
-      setShortDecimal(out, n, negative, static_cast<int>(scale), false);
+      setShortDecimal(out, n, static_cast<int>(scale), false);
     } else if (n == whole * kPow10[scale]) {
-      setShortDecimal(out, whole, negative, 0, point[-1] == '0');
+      setShortDecimal(out, whole, 0, point[-1] == '0');
     } else {
-      setShortDecimal(out, n, negative, static_cast<int>(scale), true);
+      setShortDecimal(out, n, static_cast<int>(scale), true);
     }
     using MinCheck = FieldPlan::MinCheck;
     if (plan.minCheck == MinCheck::kSign) {
       // A minimum of 0: lowestInt is 1 when it is exclusive (`above 0`), else 0.
-      const int c = n == 0 ? 0 : negative ? -1 : 1;
-      if (plan.lowestInt == 1 ? c <= 0 : c < 0) return nullptr;
+      if (plan.lowestInt == 1 && n == 0) return nullptr;
     } else if (plan.minCheck != MinCheck::kNoMin) {
-      const int64_t value = static_cast<int64_t>(n);
-      const int c =
-          compare(Decimal::fromScaled(negative ? -value : value, static_cast<int>(scale)), runtimePlan(plan).field->min);
+      const int c = compare(Decimal::fromScaled(static_cast<int64_t>(n), static_cast<int>(scale)), runtimePlan(plan).field->min);
       if (belowMin(*runtimePlan(plan).field, c)) return nullptr;
     }
     return p;
