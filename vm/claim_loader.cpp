@@ -1373,13 +1373,14 @@ struct ClaimLoader::Impl {
               if (q - digits > 9) return fastGeneralNumber(p, runtimePlan(plan), isInt, out);
             }
           }
-          if (*q != '.' && (*q | 0x20) != 'e') {  // 'e' or 'E'
-            return fastIntegerValue(n, q[-1] == '0', plan, isInt, out) ? q : nullptr;
-          }
-          if (!isInt && *q == '.') {
+          // An exponent is not looked for: the integer ends at its 'e', where a reader finds
+          // no separator and gives the claim up (to the general path, which reads it exactly).
+          if (*q != '.') return fastIntegerValue(n, q[-1] == '0', plan, isInt, out) ? q : nullptr;
+          if (!isInt) {
             // `.0` alone (the usual charge, 147.0) is the integer part, as fastFraction would
-            // find: read as the integer, without the fraction's loop and its checks.
-            if (q[1] == '0' && digitValue(q[2]) > 9 && (q[2] | 0x20) != 'e') {
+            // find: read as the integer, without the fraction's loop and its checks (an
+            // exponent after it is left to the general path, as above).
+            if (q[1] == '0' && digitValue(q[2]) > 9) {
               return fastIntegerValue(n, q[-1] == '0', plan, false, out) ? q + 2 : nullptr;
             }
             if (const char* end = fastFraction(q, n, plan, out)) return end;

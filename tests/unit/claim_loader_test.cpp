@@ -951,7 +951,9 @@ TEST_CASE("claim loader: the fast path reads short numbers as the general path d
       "10", "-10", "-100", "120.000000", "-10.0", "0.10", "-0.50", "100000000", "-100000000.000000", "5.05",
       // A fraction of zeros is its integer part: with and without zeros of its own.
       "147.0", "8820.0", "8820.00", "-8820.0", "3675.000000", "1000.000", "900000000.000000", "-0.000", "10.010",
-      "8820.50", "0.00"};
+      "8820.50", "0.00",
+      // An integer's exponent (the integer ends at its 'e', and the claim goes to the general path).
+      "3e1", "36E2", "1e0", "147.0e1", "147.0E-1", "-3e1"};
   for (const char* n : numbers) {
     for (const char* field : {"amount", "ratio", "count"}) expectSamePaths(loader, schema(), claimWith(field, n));
     expectSamePaths(loader, schema(), claimWith("nums", std::string("[") + n + ", " + n + "]"));
