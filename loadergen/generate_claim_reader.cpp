@@ -239,7 +239,9 @@ struct Generator {
     for (const SchemaField& f : rec.fields) {
       if (f.notBefore < 0) continue;
       const SchemaField& other = rec.fields[f.notBefore];
-      const auto mayBeAbsent = [](const SchemaField& date) { return date.optional || date.hasDefault ? "true" : "false"; };
+      const auto mayBeAbsent = [](const SchemaField& date) {
+        return date.optional || date.hasDefault ? "true" : "false";
+      };
       out << "  if (before<" << mayBeAbsent(f) << ", " << mayBeAbsent(other) << ">(rec[" << f.slot << "], rec["
           << other.slot << "])) return nullptr;  // " << f.name << " not before " << other.name << "\n";
     }

@@ -1489,7 +1489,8 @@ struct ClaimLoader::Impl {
       // A minimum of 0: lowestInt is 1 when it is exclusive (`above 0`), else 0.
       if (plan.lowestInt == 1 && n == 0) return nullptr;
     } else if (plan.minCheck != MinCheck::kNoMin) {
-      const int c = compare(Decimal::fromScaled(static_cast<int64_t>(n), static_cast<int>(scale)), runtimePlan(plan).field->min);
+      const Decimal value = Decimal::fromScaled(static_cast<int64_t>(n), static_cast<int>(scale));
+      const int c = compare(value, runtimePlan(plan).field->min);
       if (belowMin(*runtimePlan(plan).field, c)) return nullptr;
     }
     return p;

@@ -1147,9 +1147,9 @@ TEST_CASE("claim loader: the generated reader reads decimals as the general path
 
 // The generated reader's integer parts (its second and third digits unrolled before the digit
 // loop) of every length from 1 to 21 digits, signed and not, each followed by what may end a
-// number or not (a fraction of one zero is read as the integer part), in an integer with a minimum (line_number), a decimal above 0 (height_cm) and
-// a list element's decimal with a minimum of 0 (units, the first line's): the same as the
-// general path.
+// number or not (a fraction of one zero is read as the integer part), in an integer with a
+// minimum (line_number), a decimal above 0 (height_cm) and a list element's decimal with a
+// minimum of 0 (units, the first line's): the same as the general path.
 TEST_CASE("claim loader: the generated reader reads numbers of every length as the general path does",
           "[claim_loader]") {
   const Schema& claims = builtinClaims();
@@ -1164,7 +1164,8 @@ TEST_CASE("claim loader: the generated reader reads numbers of every length as t
       std::string zeros = number;
       for (size_t i = sign.size() + 1; i < zeros.size(); ++i) zeros[i] = '0';  // trailing zeros to strip
       for (const std::string& text : {number, zeros}) {
-        for (const char* after : {"", ".0", ".25", "e2", " ", "x", "0", ".00", ".01", ".0e2", ".0E1", ".0 ", ".0x", "."}) {
+        for (const char* after :
+             {"", ".0", ".25", "e2", " ", "x", "0", ".00", ".01", ".0e2", ".0E1", ".0 ", ".0x", "."}) {
           numbers.push_back(text + after);
         }
       }
