@@ -1214,6 +1214,31 @@ TEST_CASE("claim loader: the generated reader checks dates not before others as 
   }
 }
 
+// A claim without its history takes the default record, laid out by fastDefault from the
+// loader's members while the generated reader keeps its own copies of the slots' and elements'
+// data: with 0 to 16 more lines before it, the slots (from an empty Facts) grow before, at and
+// after that record, and the facts are those of the general path.
+TEST_CASE("claim loader: the generated reader lays out a default history wherever the slots grow",
+          "[claim_loader]") {
+  const Schema& claims = builtinClaims();
+  ClaimLoader loader(claims);
+  REQUIRE(loader.useGeneratedReader(true));
+  std::string seed = readFile(kCompactClaim);
+  const size_t history = seed.find(",\"history\":");
+  REQUIRE(history != std::string::npos);
+  seed.erase(history, seed.size() - 1 - history);  // up to the claim's closing brace
+  const std::string line = R"({"line_number":N,"hcpcs":"J2405","units":3,"service_date":"2024-08-05","charge":147.0})";
+  const size_t lines = seed.find("\"lines\":[");
+  REQUIRE(lines != std::string::npos);
+  std::string json = seed;
+  for (int extra = 0; extra <= 16; ++extra) {
+    expectSamePaths(loader, claims, json);
+    std::string next = line;
+    next.replace(next.find('N'), 1, std::to_string(100 + extra));
+    json.insert(lines + std::strlen("\"lines\":["), next + ",");
+  }
+}
+
 // The generated reader compares each enumeration name unrolled, with its masks as constants:
 // every name of two enumerations (one and two 16-byte chunks), and each a byte off, shorter or
 // longer, read as the general path reads them.
