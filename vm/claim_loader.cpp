@@ -583,6 +583,7 @@ struct ClaimLoader::Impl {
     for (size_t k = 0; k < root.fields.size(); ++k) {
       if (root.fields[k].type.kind == ValueKind::kString && root.fields[k].name == kClaimIdKey) {
         claimIdField = static_cast<int>(k);
+        claimIdSlot = root.fields[k].slot;
       }
     }
     listScratch.resize(kMaxDepth + 2);
@@ -2442,7 +2443,7 @@ struct ClaimLoader::Impl {
     }
     p = end;
     if (claimIdField >= 0 && (seen >> claimIdField & 1)) {
-      claimId = facts->slots[root + schema.records[schema.root].fields[claimIdField].slot].s.view();
+      claimId = facts->slots[root + claimIdSlot].s.view();
       hadClaimId = true;
     }
     return skipSpace(p) == doc + size;  // white space only after the claim (a NUL stops short)
@@ -2601,6 +2602,7 @@ struct ClaimLoader::Impl {
   bool fastEnabled = false;
   bool generatedFits = false;  // the schema is the one the generated reader was written for
   int claimIdField = -1;    // the root's string field "claim_id", echoed in error records
+  uint32_t claimIdSlot = 0;  // its slot in the root record
 
   od::parser parser;
   std::vector<char> input;  // the document, then SIMDJSON_PADDING zero bytes; keeps its capacity
