@@ -238,8 +238,12 @@ struct Generator {
     }
     for (const SchemaField& f : rec.fields) {
       if (f.notBefore < 0) continue;
-      out << "  if (before(rec[" << f.slot << "], rec[" << rec.fields[f.notBefore].slot << "])) return nullptr;  // "
-          << f.name << " not before " << rec.fields[f.notBefore].name << "\n";
+      const SchemaField& other = rec.fields[f.notBefore];
+      const auto mayBeAbsent = [](const SchemaField& date) {
+        return date.optional || date.hasDefault ? "true" : "false";
+      };
+      out << "  if (before<" << mayBeAbsent(f) << ", " << mayBeAbsent(other) << ">(rec[" << f.slot << "], rec["
+          << other.slot << "])) return nullptr;  // " << f.name << " not before " << other.name << "\n";
     }
     if (root) out << "  seen = met;\n";
     out << "  return p + 1;\n}\n\n";
@@ -275,7 +279,7 @@ struct Generator {
     emit(schema.root);
     out << "// The root: `p` after the claim's opening brace.\n"
         << "PPL_NOINLINE const char* generatedRoot(const char* p, uint32_t base, uint64_t& seen) {\n"
-        << "  return generatedRead(GeneratedRecord<" << schema.root << ">(), p, base, facts->slots.data() + base, 0, seen);\n}\n";
+        << "  return generatedRead(GeneratedRecord<" << schema.root << ">(), p, base, slotsData + base, 0, seen);\n}\n";
     return out.str();
   }
 };

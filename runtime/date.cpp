@@ -35,8 +35,9 @@ void civilFromDays(int32_t days, int& y, unsigned& m, unsigned& d) {
   y = static_cast<int>(static_cast<int64_t>(yoe) + era * 400 + (m <= 2 ? 1 : 0));
 }
 
-bool DateReader::parseAndRemember(const char* text, int32_t& days) {
-  if (!parseDateAt(text, days)) return false;
+int64_t DateReader::parseAndRemember(const char* text) {
+  int32_t days;
+  if (!parseDateAt(text, days)) return kNoDate;
   // Valid digits now: the month's length from them, its day 0 from the day.
   const auto digit = [text](int i) { return static_cast<unsigned>(text[i] - '0'); };
   const unsigned y = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3);
@@ -48,7 +49,7 @@ bool DateReader::parseAndRemember(const char* text, int32_t& days) {
   month.firstDay = days - static_cast<int32_t>(digit(8) * 10 + digit(9));
   month.length = kDays[m] + (m == 2 && leap ? 1u : 0u);
   months_[slotOf(month.text)] = month;
-  return true;
+  return days;
 }
 
 namespace {

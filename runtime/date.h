@@ -93,7 +93,12 @@ class DateReader {
     std::memcpy(&w, text, sizeof w);
     std::memcpy(&dd, text + 8, sizeof dd);
     const Month& month = months_[slotOf(w)];
-    if (month.text != w) return parseAndRemember(text, days);
+    if (month.text != w) {
+      const int64_t parsed = parseAndRemember(text);
+      if (parsed == kNoDate) return false;
+      days = static_cast<int32_t>(parsed);
+      return true;
+    }
     // The day's two digits as parseDateAt checks them, then within the month's length.
     const unsigned e = dd - 0x3030u;
     if ((dd & 0xF0F0u) != 0x3030u || ((e + 0x0606u) & 0xF0F0u) != 0) return false;
@@ -116,8 +121,10 @@ class DateReader {
   static constexpr int kMonths = 1 << kMonthBits;
   // Fibonacci hashing: the product's top kMonthBits bits.
   static unsigned slotOf(uint64_t text) { return static_cast<unsigned>((text * 0x9E3779B97F4A7C15ull) >> (64 - kMonthBits)); }
-  // parseDateAt, and on success the month remembered.
-  bool parseAndRemember(const char* text, int32_t& days);
+  // parseDateAt, and on success the month remembered: the day number, or kNoDate. By value:
+  // `days` given by reference made the caller keep every date it reads in memory.
+  static constexpr int64_t kNoDate = INT64_MIN;
+  int64_t parseAndRemember(const char* text);
 
   Month months_[kMonths];
 };

@@ -362,10 +362,11 @@ PPL_ALWAYS_INLINE void setDecimal(Value& v, const Decimal& d) {
   static_assert(sizeof(Decimal) == 24 && offsetof(Value, d) == 0, "a Decimal is its coefficient's two words and an exponent");
   storeValue(v, _mm_loadu_si128(reinterpret_cast<const __m128i*>(&d)), _mm_cvtsi32_si128(d.exponent()));
 }
-// Decimal::fromScaled(±mag, scale) written in place (mag has at most 15 digits, scale 0..6):
-// its trailing zeros are stripped only when the text's last digit says there are some
-// (`lastDigitZero`; always so for 0), where fromInt tried a division on every number.
-PPL_ALWAYS_INLINE void setShortDecimal(Value& v, uint64_t mag, bool negative, int scale, bool lastDigitZero) {
+// Decimal::fromScaled(mag, scale) written in place (mag has at most 15 digits, scale 0..6; the
+// fast path reads no negative number): its trailing zeros are stripped only when the text's last
+// digit says there are some (`lastDigitZero`; always so for 0), where fromInt tried a division
+// on every number.
+PPL_ALWAYS_INLINE void setShortDecimal(Value& v, uint64_t mag, int scale, bool lastDigitZero) {
   int32_t exp = -scale;
   if (lastDigitZero) {
     if (mag == 0) {
@@ -377,18 +378,16 @@ PPL_ALWAYS_INLINE void setShortDecimal(Value& v, uint64_t mag, bool negative, in
       ++exp;
     } while (mag % 10 == 0);
   }
-  const int64_t hi = negative ? -1 : 0;
-  const uint64_t lo = negative ? 0 - mag : mag;
-  storeValue(v, _mm_set_epi64x(hi, static_cast<int64_t>(lo)), _mm_cvtsi32_si128(exp));
+  // The coefficient's high word is zero, as _mm_cvtsi64_si128 leaves it.
+  storeValue(v, _mm_cvtsi64_si128(static_cast<int64_t>(mag)), _mm_cvtsi32_si128(exp));
 }
 #else
 PPL_ALWAYS_INLINE void setDecimal(Value& v, const Decimal& d) {
   clearValue(v);
   v.d = d;
 }
-PPL_ALWAYS_INLINE void setShortDecimal(Value& v, uint64_t mag, bool negative, int scale, bool /*lastDigitZero*/) {
-  const int64_t value = static_cast<int64_t>(mag);
-  setDecimal(v, Decimal::fromScaled(negative ? -value : value, scale));
+PPL_ALWAYS_INLINE void setShortDecimal(Value& v, uint64_t mag, int scale, bool /*lastDigitZero*/) {
+  setDecimal(v, Decimal::fromScaled(static_cast<int64_t>(mag), scale));
 }
 #endif
 
@@ -584,6 +583,7 @@ struct ClaimLoader::Impl {
     for (size_t k = 0; k < root.fields.size(); ++k) {
       if (root.fields[k].type.kind == ValueKind::kString && root.fields[k].name == kClaimIdKey) {
         claimIdField = static_cast<int>(k);
+        claimIdSlot = root.fields[k].slot;
       }
     }
     listScratch.resize(kMaxDepth + 2);
@@ -863,6 +863,7 @@ struct ClaimLoader::Impl {
   void growSlots(size_t end) {
     facts->slots.resize(end + 8);
     slotsHeld = end + 8;
+    slotsData = facts->slots.data();
   }
 
   // The value an absent field with `hasDefault` stands for: [] and {} are built here.
@@ -1349,26 +1350,44 @@ struct ClaimLoader::Impl {
       case FastOp::kDecimal: {
         const bool isInt = op == FastOp::kInt;
         // A short integer, or for a decimal field a short one with at most 6 digits after the
-        // point (7350.0), is read here as numberValue would read it; the rest goes there.
+        // point (7350.0), is read here as numberValue would read it; the rest goes there. So
+        // does a negative one: no number of the built-in schema may be below 0, and testing
+        // for the sign and carrying it cost ~5 instructions a number.
         const char* q = p;
-        const bool negative = *q == '-';
-        q += negative;
         if (*q >= '1' && *q <= '9') {
           const char* const digits = q;
           // Wraps past 19 digits: unused then. The digit as an unsigned byte less '0', one
-          // compare (a signed char took GCC two extensions a digit); the first one known.
-          uint64_t n = digitValue(*q++);
-          for (uint64_t d; (d = digitValue(*q)) <= 9; ++q) n = n * 10 + d;
-          const ptrdiff_t integerDigits = q - digits;
-          if (integerDigits <= 9 && *q != '.' && (*q | 0x20) != 'e') {  // 'e' or 'E'
-            const int64_t value = negative ? -static_cast<int64_t>(n) : static_cast<int64_t>(n);
-            return fastIntegerValue(value, n, negative, q[-1] == '0', plan, isInt, out) ? q : nullptr;
+          // compare (a signed char took GCC two extensions a digit); the first one known. The
+          // second and third unrolled: most of a claim's numbers have one to three digits.
+          uint64_t n = digitValue(*q);
+          uint64_t d = digitValue(q[1]);
+          if (d > 9) {
+            q += 1;
+          } else {
+            n = n * 10 + d;
+            if ((d = digitValue(q[2])) > 9) {
+              q += 2;
+            } else {
+              n = n * 10 + d;
+              for (q += 3; (d = digitValue(*q)) <= 9; ++q) n = n * 10 + d;
+              // Over 9 digits: not short. Counted only here, where there may be more than 3.
+              if (q - digits > 9) return fastGeneralNumber(p, runtimePlan(plan), isInt, out);
+            }
           }
-          if (!isInt && integerDigits <= 9 && *q == '.') {
-            if (const char* end = fastFraction(q, n, negative, plan, out)) return end;
+          // An exponent is not looked for: the integer ends at its 'e', where a reader finds
+          // no separator and gives the claim up (to the general path, which reads it exactly).
+          if (*q != '.') return fastIntegerValue(n, q[-1] == '0', plan, isInt, out) ? q : nullptr;
+          if (!isInt) {
+            // `.0` alone (the usual charge, 147.0) is the integer part, as fastFraction would
+            // find: read as the integer, without the fraction's loop and its checks (an
+            // exponent after it is left to the general path, as above).
+            if (q[1] == '0' && digitValue(q[2]) > 9) {
+              return fastIntegerValue(n, q[-1] == '0', plan, false, out) ? q + 2 : nullptr;
+            }
+            if (const char* end = fastFraction(q, n, plan, out)) return end;
           }
         } else if (!isInt && *q == '0' && q[1] == '.') {
-          if (const char* end = fastFraction(q + 1, 0, negative, plan, out)) return end;
+          if (const char* end = fastFraction(q + 1, 0, plan, out)) return end;
         } else if (isJsonSpace(*p)) {
           p = skipSpace(p);
           goto again;
@@ -1424,29 +1443,29 @@ struct ClaimLoader::Impl {
     return fastGeneralString(p, runtimePlan(plan), element, out);
   }
 
-  // plainIntegerValue(n, field, isInt, out) == kNone, the minimum checked as the plan says.
-  // `mag`, `negative`: n's magnitude and sign; `lastDigitZero`: its text ends in 0.
+  // plainIntegerValue(n, field, isInt, out) == kNone for n from 1 to 999,999,999, the minimum
+  // checked as the plan says. `lastDigitZero`: its text ends in 0.
   template <typename Plan>
-  PPL_ALWAYS_INLINE static bool fastIntegerValue(int64_t n, uint64_t mag, bool negative, bool lastDigitZero,
-                                                 const Plan& plan, bool isInt, Value& out) {
+  PPL_ALWAYS_INLINE static bool fastIntegerValue(uint64_t n, bool lastDigitZero, const Plan& plan, bool isInt,
+                                                 Value& out) {
     using MinCheck = FieldPlan::MinCheck;
+    const int64_t value = static_cast<int64_t>(n);
     if (plan.minCheck == MinCheck::kDecimal) {
-      return plainIntegerValue(n, *runtimePlan(plan).field, isInt, out) == NumberProblem::kNone;
+      return plainIntegerValue(value, *runtimePlan(plan).field, isInt, out) == NumberProblem::kNone;
     }
     if (isInt) {
-      setInt(out, n);
+      setInt(out, value);
     } else {
-      setShortDecimal(out, mag, negative, 0, lastDigitZero);
+      setShortDecimal(out, n, 0, lastDigitZero);
     }
-    return n >= plan.lowestInt;  // belowMin(field, compare(n, min)) for an integral min
+    return value >= plan.lowestInt;  // belowMin(field, compare(n, min)) for an integral min
   }
 
   // The fraction at `point` of a number whose integer part (at most 9 digits) is `n`: with 1 to
   // 6 digits and no exponent it fits any claim number and is read here (a valid value in
   // `out`, and the position after it). Null otherwise.
   template <typename Plan>
-  PPL_ALWAYS_INLINE static const char* fastFraction(const char* point, uint64_t n, bool negative, const Plan& plan,
-                                                    Value& out) {
+  PPL_ALWAYS_INLINE static const char* fastFraction(const char* point, uint64_t n, const Plan& plan, Value& out) {
     static constexpr uint64_t kPow10[] = {1, 10, 100, 1000, 10000, 100000, 1000000};
     const uint64_t whole = n;
     const char* p = point + 1;
@@ -1460,21 +1479,19 @@ struct ClaimLoader::Impl {
     // of zeros only (`147.0`, the usual charge) is its integer part, whose own trailing zeros
     // alone are left to strip: dividing the zeros of the fraction away cost ~25 instructions.
     if (p[-1] != '0') {
-      setShortDecimal(out, n, negative, static_cast<int>(scale), false);
+      setShortDecimal(out, n, static_cast<int>(scale), false);
     } else if (n == whole * kPow10[scale]) {
-      setShortDecimal(out, whole, negative, 0, point[-1] == '0');
+      setShortDecimal(out, whole, 0, point[-1] == '0');
     } else {
-      setShortDecimal(out, n, negative, static_cast<int>(scale), true);
+      setShortDecimal(out, n, static_cast<int>(scale), true);
     }
     using MinCheck = FieldPlan::MinCheck;
     if (plan.minCheck == MinCheck::kSign) {
       // A minimum of 0: lowestInt is 1 when it is exclusive (`above 0`), else 0.
-      const int c = n == 0 ? 0 : negative ? -1 : 1;
-      if (plan.lowestInt == 1 ? c <= 0 : c < 0) return nullptr;
+      if (plan.lowestInt == 1 && n == 0) return nullptr;
     } else if (plan.minCheck != MinCheck::kNoMin) {
-      const int64_t value = static_cast<int64_t>(n);
-      const int c =
-          compare(Decimal::fromScaled(negative ? -value : value, static_cast<int>(scale)), runtimePlan(plan).field->min);
+      const Decimal value = Decimal::fromScaled(static_cast<int64_t>(n), static_cast<int>(scale));
+      const int c = compare(value, runtimePlan(plan).field->min);
       if (belowMin(*runtimePlan(plan).field, c)) return nullptr;
     }
     return p;
@@ -2199,13 +2216,14 @@ struct ClaimLoader::Impl {
   // no emplace_back or insert call per element or list.
   PPL_ALWAYS_INLINE Value* generatedElements(uint32_t count) {
     if (elemsHeld - elemsUsed < count) growElements(count);
-    Value* const at = facts->elems.data() + elemsUsed;
+    Value* const at = elemsData + elemsUsed;
     elemsUsed += count;
     return at;
   }
   PPL_NOINLINE void growElements(uint32_t count) {
     facts->elems.resize(size_t{elemsUsed} + count + 16);
     elemsHeld = static_cast<uint32_t>(facts->elems.size());
+    elemsData = facts->elems.data();
   }
 
   // newRecord for a generated reader, its size a constant; `slots` is Facts::slots.data() after
@@ -2216,7 +2234,7 @@ struct ClaimLoader::Impl {
     const size_t end = size_t{base} + slotCount;
     if (end > slotsHeld) growSlots(end);
     slotsUsed = static_cast<uint32_t>(end);
-    slots = facts->slots.data();
+    slots = slotsData;
     setInt(slots[base], ordinal);
     return base;
   }
@@ -2232,7 +2250,7 @@ struct ClaimLoader::Impl {
     const uint32_t child = generatedNewRecord(kGeneratedSlotCounts[g.child], 0, slots);
     setRecord(slots[base + g.slot], child);
     p = generatedRead(GeneratedRecord<g.child>(), p + 1, child, slots + child, depth + 1);
-    rec = facts->slots.data() + base;
+    rec = slotsData + base;
     return p;
   }
 
@@ -2292,9 +2310,9 @@ struct ClaimLoader::Impl {
       for (uint32_t i = 0; i < count; ++i) to[i] = scratch[i];  // inline: std::copy was a call
     }
     if constexpr (g.unique) {
-      if (generatedRepeats<I>(facts->elems.data() + begin, count)) return nullptr;
+      if (generatedRepeats<I>(elemsData + begin, count)) return nullptr;
     }
-    if constexpr (g.elemOp == FastOp::kRecord) rec = facts->slots.data() + base;  // scalars lay out no records
+    if constexpr (g.elemOp == FastOp::kRecord) rec = slotsData + base;  // scalars lay out no records
     setList(rec[g.slot], begin, count);
     return p;
   }
@@ -2304,7 +2322,7 @@ struct ClaimLoader::Impl {
   PPL_ALWAYS_INLINE bool generatedRepeats(const Value* items, uint32_t count) {
     constexpr const GeneratedField& g = kGeneratedFields[I];
     if (!g.uniquePairwise || count > 16) return fastRepeats(*GeneratedPlan<I>{*this}.runtime().field, items, count);
-    const Value* const slots = facts->slots.data();
+    const Value* const slots = slotsData;
     for (uint32_t i = 1; i < count; ++i) {
       const Value& a = slots[items[i].rec + g.uniqueSlot];
       if (a.absent) continue;
@@ -2329,6 +2347,8 @@ struct ClaimLoader::Impl {
       facts->elems.resize(elemsUsed);  // fillDefaults begins empty lists at elems.size()
       rec = fastDefault(GeneratedPlan<I>{*this}.runtime(), base, depth);
       elemsHeld = static_cast<uint32_t>(facts->elems.size());
+      elemsData = facts->elems.data();
+      slotsData = facts->slots.data();
       return rec != nullptr;
     } else {
       rec[g.slot] = GeneratedPlan<I>{*this}.runtime().field->defaultValue;
@@ -2336,8 +2356,12 @@ struct ClaimLoader::Impl {
     }
   }
 
-  // Dates out of order: fastFinish's `not before` check.
-  PPL_ALWAYS_INLINE static bool before(const Value& a, const Value& b) { return !a.absent && !b.absent && a.i < b.i; }
+  // Dates out of order: fastFinish's `not before` check. Only a date that may be absent has its
+  // flag read: a required one is there, or its record was given up before this check.
+  template <bool kFirstMayBeAbsent, bool kSecondMayBeAbsent>
+  PPL_ALWAYS_INLINE static bool before(const Value& a, const Value& b) {
+    return (!kFirstMayBeAbsent || !a.absent) && (!kSecondMayBeAbsent || !b.absent) && a.i < b.i;
+  }
 
   // Whether the generated reader's table agrees with the plans built from `schema`.
   bool generatedReaderFits() const {
@@ -2404,6 +2428,8 @@ struct ClaimLoader::Impl {
     if (generatedFits) {
       elemsUsed = 0;
       elemsHeld = static_cast<uint32_t>(facts->elems.size());
+      elemsData = facts->elems.data();
+      slotsData = facts->slots.data();
       end = generatedRoot(p + 1, root, seen);
     } else {
       facts->elems.clear();
@@ -2417,7 +2443,7 @@ struct ClaimLoader::Impl {
     }
     p = end;
     if (claimIdField >= 0 && (seen >> claimIdField & 1)) {
-      claimId = facts->slots[root + schema.records[schema.root].fields[claimIdField].slot].s.view();
+      claimId = facts->slots[root + claimIdSlot].s.view();
       hadClaimId = true;
     }
     return skipSpace(p) == doc + size;  // white space only after the claim (a NUL stops short)
@@ -2576,6 +2602,7 @@ struct ClaimLoader::Impl {
   bool fastEnabled = false;
   bool generatedFits = false;  // the schema is the one the generated reader was written for
   int claimIdField = -1;    // the root's string field "claim_id", echoed in error records
+  uint32_t claimIdSlot = 0;  // its slot in the root record
 
   od::parser parser;
   std::vector<char> input;  // the document, then SIMDJSON_PADDING zero bytes; keeps its capacity
@@ -2594,6 +2621,10 @@ struct ClaimLoader::Impl {
   // The generated reader's elements take Facts::elems[0, elemsUsed) of the elemsHeld it holds.
   uint32_t elemsUsed = 0;
   uint32_t elemsHeld = 0;
+  // Facts::slots.data() and elems.data() while the generated reader runs: one load where the
+  // vectors' took two (through `facts`), after every store into a slot.
+  Value* slotsData = nullptr;
+  Value* elemsData = nullptr;
   // Fields met: for the open object at depth d, a bit per field in the seenWordsPerObject
   // words from d * seenWordsPerObject (depth never passes kMaxDepth).
   std::vector<uint64_t> seenWords;

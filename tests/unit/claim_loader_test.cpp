@@ -951,7 +951,9 @@ TEST_CASE("claim loader: the fast path reads short numbers as the general path d
       "10", "-10", "-100", "120.000000", "-10.0", "0.10", "-0.50", "100000000", "-100000000.000000", "5.05",
       // A fraction of zeros is its integer part: with and without zeros of its own.
       "147.0", "8820.0", "8820.00", "-8820.0", "3675.000000", "1000.000", "900000000.000000", "-0.000", "10.010",
-      "8820.50", "0.00"};
+      "8820.50", "0.00",
+      // An integer's exponent (the integer ends at its 'e', and the claim goes to the general path).
+      "3e1", "36E2", "1e0", "147.0e1", "147.0E-1", "-3e1"};
   for (const char* n : numbers) {
     for (const char* field : {"amount", "ratio", "count"}) expectSamePaths(loader, schema(), claimWith(field, n));
     expectSamePaths(loader, schema(), claimWith("nums", std::string("[") + n + ", " + n + "]"));
@@ -1140,6 +1142,100 @@ TEST_CASE("claim loader: the generated reader reads decimals as the general path
     std::string json = seed;
     json.replace(at, charge.size(), std::string("\"charge\":") + n);
     expectSamePaths(loader, claims, json);
+  }
+}
+
+// The generated reader's integer parts (its second and third digits unrolled before the digit
+// loop) of every length from 1 to 21 digits, signed and not, each followed by what may end a
+// number or not (a fraction of one zero is read as the integer part), in an integer with a
+// minimum (line_number), a decimal above 0 (height_cm) and a list element's decimal with a
+// minimum of 0 (units, the first line's): the same as the general path.
+TEST_CASE("claim loader: the generated reader reads numbers of every length as the general path does",
+          "[claim_loader]") {
+  const Schema& claims = builtinClaims();
+  ClaimLoader loader(claims);
+  REQUIRE(loader.useGeneratedReader(true));
+  const std::string seed = readFile(kCompactClaim);
+  std::vector<std::string> numbers = {"0", "-0", "00", "01", "-", "-a", "9-", "1.", "10.5", "3e1", "3E1"};
+  const std::string digits = "123456789012345678900";
+  for (size_t n = 1; n <= digits.size(); ++n) {
+    for (const std::string sign : {"", "-"}) {
+      const std::string number = sign + digits.substr(0, n);
+      std::string zeros = number;
+      for (size_t i = sign.size() + 1; i < zeros.size(); ++i) zeros[i] = '0';  // trailing zeros to strip
+      for (const std::string& text : {number, zeros}) {
+        for (const char* after :
+             {"", ".0", ".25", "e2", " ", "x", "0", ".00", ".01", ".0e2", ".0E1", ".0 ", ".0x", "."}) {
+          numbers.push_back(text + after);
+        }
+      }
+    }
+  }
+  for (const char* field : {"\"line_number\":1", "\"height_cm\":181", "\"units\":3"}) {
+    const size_t at = seed.find(field);
+    REQUIRE(at != std::string::npos);
+    const std::string key = std::string(field).substr(0, std::string(field).find(':') + 1);
+    for (const std::string& n : numbers) {
+      std::string json = seed;
+      json.replace(at, std::strlen(field), key + n);
+      expectSamePaths(loader, claims, json);
+    }
+  }
+}
+
+// The generated reader's `not before` checks read the absent flag only of a date that may be
+// absent: an authorization's two required dates and a therapy's and a medication's optional end
+// after, on and before their start (and the end left out), as the general path reads them.
+TEST_CASE("claim loader: the generated reader checks dates not before others as the general path does",
+          "[claim_loader]") {
+  const Schema& claims = builtinClaims();
+  ClaimLoader loader(claims);
+  REQUIRE(loader.useGeneratedReader(true));
+  const std::string seed = readFile(kCompactClaim);
+  const std::pair<std::string, std::vector<std::string>> spans[] = {
+      {R"("valid_from":"2024-01-23","valid_through":"2024-07-21")",
+       {R"("valid_from":"2024-01-23","valid_through":"2024-01-23")",
+        R"("valid_from":"2024-01-23","valid_through":"2024-01-22")",
+        R"("valid_from":"2024-01-23","valid_through":"2023-12-31")"}},
+      {R"("start":"2024-01-02","end":"2024-05-28")",
+       {R"("start":"2024-01-02","end":"2024-01-02")", R"("start":"2024-01-02","end":"2024-01-01")",
+        R"("start":"2024-01-02")"}},
+      {R"("start":"2024-07-12"})",
+       {R"("start":"2024-07-12","end":"2024-07-12"})", R"("start":"2024-07-12","end":"2024-07-11"})",
+        R"("start":"2024-07-12","end":"2025-07-11"})"}}};
+  for (const auto& [text, spellings] : spans) {
+    const size_t at = seed.find(text);
+    REQUIRE(at != std::string::npos);
+    for (const std::string& spelling : spellings) {
+      std::string json = seed;
+      json.replace(at, text.size(), spelling);
+      expectSamePaths(loader, claims, json);
+    }
+  }
+}
+
+// A claim without its history takes the default record, laid out by fastDefault from the
+// loader's members while the generated reader keeps its own copies of the slots' and elements'
+// data: with 0 to 16 more lines before it, the slots (from an empty Facts) grow before, at and
+// after that record, and the facts are those of the general path.
+TEST_CASE("claim loader: the generated reader lays out a default history wherever the slots grow",
+          "[claim_loader]") {
+  const Schema& claims = builtinClaims();
+  ClaimLoader loader(claims);
+  REQUIRE(loader.useGeneratedReader(true));
+  std::string seed = readFile(kCompactClaim);
+  const size_t history = seed.find(",\"history\":");
+  REQUIRE(history != std::string::npos);
+  seed.erase(history, seed.size() - 1 - history);  // up to the claim's closing brace
+  const std::string line = R"({"line_number":N,"hcpcs":"J2405","units":3,"service_date":"2024-08-05","charge":147.0})";
+  const size_t lines = seed.find("\"lines\":[");
+  REQUIRE(lines != std::string::npos);
+  std::string json = seed;
+  for (int extra = 0; extra <= 16; ++extra) {
+    expectSamePaths(loader, claims, json);
+    std::string next = line;
+    next.replace(next.find('N'), 1, std::to_string(100 + extra));
+    json.insert(lines + std::strlen("\"lines\":["), next + ",");
   }
 }
 
