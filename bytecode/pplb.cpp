@@ -532,6 +532,31 @@ uint8_t opcodeLimit(uint16_t version) {
   return static_cast<uint8_t>(Opcode::ISGOVERNED);
 }
 
+// Before format 6 no operand could name a constant (the verifier refused registers past 255),
+// so a file of an older version whose V operand (opcodes.def) is 256 or more is refused rather
+// than read as format 6 would: the same file means the same to every toolchain.
+void refuseConstantOperands(Reader& r, const Chunk& c, uint16_t version) {
+  for (size_t i = 0; i < c.code.size() && r.ok(); ++i) {
+    const Instr& ins = c.code[i];
+    auto check = [&](const char* kinds, const Instr& word) {
+      const uint16_t operands[] = {word.a, word.b, word.c, word.d};
+      for (int k = 0; k < 4; ++k) {
+        if (kinds[k] == 'V' && operands[k] >= kConstantOperandBase) {
+          r.fail(fmt::format("instruction {} ({}) names constant K{} as an operand, which format version {} "
+                             "cannot (format 6 can)",
+                             i, opcodeName(ins.op), operands[k] - kConstantOperandBase, version));
+          return;
+        }
+      }
+    };
+    check(operandKinds(ins.op), ins);
+    if (const char* extension = extensionOperandKinds(ins.op); extension != nullptr && i + 1 < c.code.size()) {
+      check(extension, c.code[i + 1]);
+      ++i;
+    }
+  }
+}
+
 void readChunk(Reader& r, Chunk& c, uint16_t version) {
   c.name = r.str();
   c.registerCount = r.u16();
@@ -556,6 +581,7 @@ void readChunk(Reader& r, Chunk& c, uint16_t version) {
       ins.d = r.u16();
       c.code.push_back(ins);
     }
+    if (version < 6) refuseConstantOperands(r, c, version);
   }
   Scope scope(r, "positions");
   const uint32_t n = r.count(kMinPos);

@@ -69,12 +69,13 @@
 //      versions 1 to 4 are still read, without the opcodes added after them.
 //   6  operand kind V (opcodes.def): the compared values of JFEQI, JFLTI, JFLEI and the operands
 //      b and c of JLTI, JLEI, JLED and of the integer, date and decimal arithmetic and
-//      comparisons may name one of the first 256 constants (operand 256 + k for K[k]), read
+//      comparisons (not the negations NEGI and NEGD, nor ITOD) may name one of the first 256
+//      constants (operand 256 + k for K[k]), read
 //      without a LOADK. Opcodes RETBOOLK (a predicate's return of a constant: LOADBOOL +
 //      RETBOOL in one) and ITERROOTPATH (a loop over a list of a record of the claim:
 //      ROOTFIELD + ITERFIELD in one) appended. The layout is unchanged; versions 1 to 5 are
-//      still read, without those opcodes (and their verifier refused operands naming
-//      constants, so none holds one).
+//      still read, without those opcodes, and one whose operand names a constant is refused
+//      (their verifier refused such operands as registers out of range).
 #pragma once
 
 #include <cstdint>

@@ -1166,7 +1166,7 @@ TEST_CASE(".pplb: a version-1 file cannot use the opcodes version 2 added", "[by
   CHECK(error.find("does not exist in format version 1") != std::string::npos);
 }
 
-// Version 5 appended ITERNEXTG: a version-4 file cannot use it.
+// Version 6 appended RETBOOLK: a version-5 file cannot use it.
 TEST_CASE(".pplb: a version-5 file cannot use RETBOOLK", "[bytecode][pplb]") {
   Program loops = sampleProgramWithLoopsFromFields();
   std::string error;
@@ -1186,6 +1186,38 @@ TEST_CASE(".pplb: a version-5 file cannot use RETBOOLK", "[bytecode][pplb]") {
   CHECK(error.find("does not exist in format version 5") != std::string::npos);
 }
 
+// Version 6 let V operands name constants: a version-5 file that does is refused, as a
+// version-5 toolchain refused it (a register out of range), in an instruction's word and in a
+// field test's extension word.
+TEST_CASE(".pplb: a version-5 file cannot name constants as operands", "[bytecode][pplb]") {
+  std::string error;
+  Program q;
+  Program plain = sampleProgram();
+  REQUIRE(plain.link(error));
+  std::string v5 = encode(plain);
+  v5[4] = 5;
+  CHECK(readPplb(v5, q, error));  // registers only
+
+  Program named = sampleProgramWithConstantOperands();
+  REQUIRE(named.link(error));
+  std::string bytes = encode(named);
+  CHECK(readPplb(bytes, q, error));
+  bytes[4] = 5;
+  CHECK_FALSE(readPplb(bytes, q, error));
+  CHECK(error.find("instruction 2 (JFLTI) names constant K4 as an operand") != std::string::npos);
+  CHECK(error.find("which format version 5 cannot") != std::string::npos);
+
+  Program wordOnly = sampleProgramWithConstantOperands();
+  wordOnly.chunks[2] = sampleProgram().chunks[2];  // only T-UNITS's LTD names a constant now
+  REQUIRE(wordOnly.link(error));
+  std::string wordBytes = encode(wordOnly);
+  CHECK(readPplb(wordBytes, q, error));
+  wordBytes[4] = 5;
+  CHECK_FALSE(readPplb(wordBytes, q, error));
+  CHECK(error.find("instruction 10 (LTD) names constant K2 as an operand") != std::string::npos);
+}
+
+// Version 5 appended ITERNEXTG: a version-4 file cannot use it.
 TEST_CASE(".pplb: a version-4 file cannot use ITERNEXTG", "[bytecode][pplb]") {
   Program p = sampleProgramWithConstantSearch();
   std::string error;
