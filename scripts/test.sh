@@ -43,7 +43,9 @@ banner "build: build-asan/ (-DPPL_SANITIZE=ON)"
 # when sanitizing.
 # The claim reader's generator is build/'s (a host tool: what it writes does not depend on the
 # sanitizers), so the VM need not wait for the front end to be built first.
-cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DPPL_SANITIZE=ON \
+# The dispatch counters of profiling builds (docs/performance.md) are compiled in here, so that
+# CI builds and runs them too; they change no decision.
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DPPL_SANITIZE=ON -DPPL_COUNT_DISPATCHES=ON \
   -DPPL_CLAIM_READER_GEN="$root/build/loadergen/ppl_claim_reader_gen"
 cmake --build build-asan -j"$jobs"
 

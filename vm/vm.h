@@ -59,14 +59,12 @@ class Evaluator {
   // order the rules were decided. Off (null) by default: then it costs one branch per rule.
   void setRuleTrace(std::vector<RuleTraceEntry>* trace) { trace_ = trace; }
 
-#if PPL_COUNT_DISPATCHES
   // Dispatches (the interpreter loop's indirect jumps) by opcode since the Evaluator was made:
-  // the unit the loop's cost is counted in. Only in a build with -DPPL_COUNT_DISPATCHES=ON, for
-  // profiling (`ppl_bench --only vm` prints them); instructions a handler runs without a
-  // dispatch (a branch taken by the comparison before it, the ITERNEXT after a LOOP) are not
-  // counted.
+  // the unit the loop's cost is counted in. Counted only in a build with
+  // -DPPL_COUNT_DISPATCHES=ON, for profiling (`ppl_bench --only vm` prints them), and zero
+  // otherwise; instructions a handler runs without a dispatch (a branch taken by the comparison
+  // before it, the ITERNEXT after a LOOP) are not counted.
   const uint64_t* dispatchCounts() const { return dispatchCounts_; }
-#endif
 
  private:
   // How a chunk ended.
@@ -265,9 +263,10 @@ class Evaluator {
   // (opcodes.def) reads R[v] whether it names a register or a constant. Nothing writes the copies:
   // the verifier keeps every written operand below the chunk's register count.
   Value registers_[kMaxRegisters + kMaxConstantOperands];
-#if PPL_COUNT_DISPATCHES
+  // In every build, so that the Evaluator's layout does not depend on the option: the embedding
+  // library compiles ppl_c.cpp without ppl_vm's definitions, and a counting build's vm.cpp once
+  // wrote past the Evaluator that code had allocated.
   uint64_t dispatchCounts_[static_cast<size_t>(Opcode::kCount)] = {};
-#endif
 };
 
 }  // namespace ppl
