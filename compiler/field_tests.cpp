@@ -377,6 +377,23 @@ std::vector<int> soleWriters(const std::vector<Instr>& code) {
   return writer;
 }
 
+// Makes a NOP of each load `isLoad` accepts (LOADK, field reads) whose register nothing reads
+// afterwards; a load cannot fail, so no error is lost, and fuseTriples drops the NOPs. True when
+// one went.
+template <class IsLoad>
+bool dropUnreadLoads(std::vector<Instr>& code, IsLoad isLoad) {
+  const std::vector<Registers> live = liveIn(code);
+  bool dropped = false;
+  for (size_t pc = 0; pc < code.size(); ++pc) {
+    if (isLoad(code[pc].op) && !liveAfter(code, live, pc).test(code[pc].a)) {
+      code[pc] = Instr{};  // NOP
+      dropped = true;
+    }
+    if (isTwoWord(code[pc].op)) ++pc;
+  }
+  return dropped;
+}
+
 // Codegen reads a list once for all the loops over it (`C-UNITS` sums the lines' units twice),
 // and a loop inside a loop reads its list before the outer one. An ITERINIT of a list that only
 // a ROOTFIELD writes, or only a FIELD of a record register that only ROOT, LINE, ROOTFIELD or
@@ -411,19 +428,10 @@ void startLoopsFromFields(Chunk& chunk) {
   }
   if (!started) return;
   // Dropping one read may leave the read of its record dead too.
-  for (bool dropped = true; dropped;) {
-    dropped = false;
-    const std::vector<Registers> live = liveIn(code);
-    for (size_t pc = 0; pc < code.size(); ++pc) {
-      Instr& ins = code[pc];
-      const bool fieldRead = ins.op == Opcode::FIELD || ins.op == Opcode::ROOTFIELD || ins.op == Opcode::LINEFIELD;
-      if (fieldRead && !liveAfter(code, live, pc).test(ins.a)) {
-        ins = Instr{};
-        ins.op = Opcode::NOP;
-        dropped = true;
-      }
-      if (isTwoWord(ins.op)) ++pc;
-    }
+  auto isFieldRead = [](Opcode op) {
+    return op == Opcode::FIELD || op == Opcode::ROOTFIELD || op == Opcode::LINEFIELD;
+  };
+  while (dropUnreadLoads(code, isFieldRead)) {
   }
 }
 
@@ -467,19 +475,7 @@ bool nameConstantOperands(Chunk& chunk) {
     }
   }
   if (!renamed) return false;
-  const std::vector<Registers> live = liveIn(code);
-  bool dropped = false;
-  for (size_t pc = 0; pc < code.size(); ++pc) {
-    if (isTwoWord(code[pc].op)) {
-      ++pc;
-      continue;
-    }
-    if (code[pc].op == Opcode::LOADK && !liveAfter(code, live, pc).test(code[pc].a)) {
-      code[pc] = Instr{};  // NOP
-      dropped = true;
-    }
-  }
-  return dropped;
+  return dropUnreadLoads(code, [](Opcode op) { return op == Opcode::LOADK; });
 }
 
 // An ITERFIELD of a record register that only ROOTFIELDs of one field write, besides iterators
@@ -524,11 +520,7 @@ bool startLoopsFromClaimRecords(Chunk& chunk) {
     started = true;
   }
   if (!started) return false;
-  const std::vector<Registers> live = liveIn(code);
-  for (size_t pc = 0; pc < code.size(); ++pc) {
-    if (code[pc].op == Opcode::ROOTFIELD && !liveAfter(code, live, pc).test(code[pc].a)) code[pc] = Instr{};
-    if (isTwoWord(code[pc].op)) ++pc;
-  }
+  dropUnreadLoads(code, [](Opcode op) { return op == Opcode::ROOTFIELD; });
   return true;
 }
 
