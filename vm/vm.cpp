@@ -5,8 +5,9 @@
 // the contract):
 //  - every opcode is below Opcode::kCount and every operand is in range: registers below the
 //    chunk's registerCount (<= kMaxRegisters), V operands (opcodes.def) that name a constant
-//    below kConstantOperandBase + kMaxConstantOperands (registers_ holds their copies), constants, sets, functions, outcomes, adjustments
-//    and jump targets inside their tables; the loop does no bounds checks on operands;
+//    below kConstantOperandBase + kMaxConstantOperands (registers_ holds their copies), and
+//    constants, sets, functions, outcomes, adjustments and jump targets inside their tables;
+//    the loop does no bounds checks on operands;
 //  - every register is written before it is read and holds the kind its reader expects
 //    (records, lists, iterators, decimals...), or is absent. An absent value has a zeroed
 //    payload (Value::none(); the claim loader writes absent facts the same way), which every
@@ -17,7 +18,8 @@
 //    so a field test reads its extension word at pc and resumes after it;
 //  - jumps go forward except LOOP, which goes back to the ITERNEXT heading its loop, nothing in
 //    a loop writes its iterator, and every path ends in FAIL/PASS/SKIP (rule chunks) or RETBOOL(K)
-//    (predicates): pc never leaves the code, and a chunk runs in time linear in its lists;
+//    (predicates): pc never leaves the code, and a chunk ends after at most the product of the
+//    lengths of the lists its nested loops walk (decide() also bounds them all: VM_CHARGE);
 //  - every chunk has one role: predicate chunks (governed, classes) end only in RETBOOL(K), rule
 //    chunks only in FAIL/PASS/SKIP, so a rule's end in run() always belongs to the rule
 //    ruleRun_.index names (run() goes from there to the line's next rule without returning);
@@ -41,8 +43,7 @@
 // Codegen starts every rule chunk with LINE and the LINEFIELD of the line's date (`dos`), which
 // no rule writes again (sharesLineField checks that): the first rule run() enters on a line runs
 // that LINEFIELD, and the rules after it start after it (RuleStep::start), reading the date it
-// left in its register. Session 12 did such a load in the step to the next rule instead, which
-// cost more than the dispatch it saved; here the step does nothing more than before.
+// left in its register. The step from rule to rule does no work for it.
 //
 // A rule that depends on its line only through a few fields (most rules read only `dos`) is run
 // once per claim and distinct values of those fields; later lines reuse its result (vm.h,
@@ -118,9 +119,9 @@ const char* decimalError(DecimalStatus s) {
 }
 
 constexpr const char* kIntegerOverflow = "integer overflow";
+// setError() adds the budget, which setElementVisitBudget may have changed.
 constexpr const char* kTooManyVisits =
-    "too much work: the decision would visit more list elements than its budget (20,000,000 by "
-    "default)";
+    "too much work: the decision would visit more list elements than its budget";
 constexpr const char* kDateOverflow = "date out of range";
 
 // What a field of an absent record reads as (FIELD writes Value::none() then).
@@ -152,47 +153,6 @@ bool listContainsOther(const Value* p, const Value* end, const Value& x, ValueKi
   return false;
 }
 
-// CONTAINSK's and JFCONTAINSK's search: a string constant in a list of strings, by the
-// constant's key (its size and its first and last words, loaded when the Evaluator is made).
-// An element matches when its size and the same two words are equal: what operator== on
-// StrRef compares, with the constant's half done once. An absent element has size 0, so only
-// the empty constant needs the absent test. The handlers call the key's own search through a
-// pointer (StringKey::search): no test of the width on each search.
-template <typename Word>
-bool listHoldsWords(const Value* p, const Value* end, const Evaluator::StringKey& key) {
-  using detail::loadWord;
-  const uint32_t n = key.size;
-  for (; p != end; ++p) {
-    if (p->s.size == n && loadWord<Word>(p->s.data) == static_cast<Word>(key.head) &&
-        loadWord<Word>(p->s.data + n - sizeof(Word)) == static_cast<Word>(key.tail)) {
-      return true;
-    }
-  }
-  return false;
-}
-// The empty constant, or one longer than 16 bytes: compared in full.
-bool listHoldsText(const Value* p, const Value* end, StrRef text) {
-  for (; p != end; ++p) {
-    if (!p->absent && p->s == text) return true;
-  }
-  return false;
-}
-bool listHoldsTextKey(const Value* p, const Value* end, const Evaluator::StringKey& key) {
-  return listHoldsText(p, end, key.text);
-}
-// A key of `Word`-wide first and last words (they overlap below 2 * sizeof(Word) bytes), with
-// the search for that width: called through StringKey::search, without a test of the width.
-template <typename Word>
-void setWords(Evaluator::StringKey& key) {
-  using detail::loadWord;
-  key.head = loadWord<Word>(key.text.data);
-  key.tail = loadWord<Word>(key.text.data + key.size - sizeof(Word));
-  key.search = &listHoldsWords<Word>;
-}
-inline bool listHoldsString(const Value* elems, ListRef list, const Evaluator::StringKey& key) {
-  const Value* p = elems + list.begin;
-  return key.search(p, p + list.count, key);
-}
 
 // The bytes that hold a Decimal's value: lo, hi and exp, in declaration order at offsets 0, 8
 // and 16 of a standard-layout class; the rest is padding, which may hold anything.
@@ -449,27 +409,8 @@ Evaluator::Evaluator(const Program& program) : program_(program) {
   std::copy_n(program.constantValues.begin(), namedConstants, registers_ + kConstantOperandBase);
   stringKeys_.resize(program.constantValues.size());
   for (size_t k = 0; k < program.constants.size() && k < program.constantValues.size(); ++k) {
-    if (program.constants[k].kind == ValueKind::kString) stringKeys_[k] = stringKeyOf(program.constantValues[k].s);
+    if (program.constants[k].kind == ValueKind::kString) stringKeys_[k] = StringKey::of(program.constantValues[k].s);
   }
-}
-
-Evaluator::StringKey Evaluator::stringKeyOf(StrRef text) {
-  StringKey key;
-  key.text = text;
-  key.size = text.size;
-  const uint32_t n = text.size;
-  if (n == 0 || n > 16) {
-    key.search = &listHoldsTextKey;  // compared in full
-  } else if (n >= 8) {
-    setWords<uint64_t>(key);
-  } else if (n >= 4) {
-    setWords<uint32_t>(key);
-  } else if (n >= 2) {
-    setWords<uint16_t>(key);
-  } else {
-    setWords<uint8_t>(key);
-  }
-  return key;
 }
 
 int Evaluator::findPolicy() const {
@@ -495,6 +436,7 @@ void Evaluator::setError(EvalError& error, Context context, const std::string& n
     return;
   }
   error.message = errorWhat_ ? errorWhat_ : "runtime error";
+  if (errorWhat_ == kTooManyVisits) error.message += " of " + std::to_string(visitBudget_);
   error.message += " in ";
   switch (context) {
     case Context::kGoverned: error.message += "governed"; break;
@@ -595,9 +537,8 @@ bool Evaluator::decide(const Facts& facts, Decision& out, EvalError& error) {
     if (next == UINT32_MAX) break;
     phase = next;
   }
-
-  // f. The claim's verdict: decideLine made it the worst of the decided lines' (the others
-  // are not_applicable).
+  // The claim's verdict is already made: decideLine keeps it the worst of the decided lines'
+  // (the others are not_applicable).
   return true;
 }
 
@@ -1272,7 +1213,7 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
         // this same call.
         {
           uint32_t r = ruleRun_.index;
-          if (ruleRun_.plain) {  // a claim's only governed line, untraced: the next rule runs
+          if (ruleRun_.plain) {  // nothing to store, take or trace: the next rule runs
             if (++r == ruleRun_.count) return Exit::kPass;
           } else {
             if ((ruleRun_.store & ruleRun_.steps[r].reuse) != 0) {
@@ -1423,6 +1364,7 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
 #undef VM_FIELD_TEST
 #undef VM_GOVERNED
 #undef VM_TEST_BRANCH
+#undef VM_CHARGE
 }
 
 }  // namespace ppl

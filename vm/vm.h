@@ -2,8 +2,9 @@
 //
 // The Program is shared read-only between threads; an Evaluator holds the mutable state of one
 // evaluation (registers, per-line phase and status), so use one Evaluator per thread. Every
-// evaluation ends in time linear in facts x policy size: chunks jump only forward except LOOP,
-// and loops run over the claim's finite lists.
+// evaluation ends: chunks jump only forward except LOOP, and loops run over the claim's finite
+// lists, so a decision takes time polynomial in the claim's size (of degree the depth of the
+// policy's nested quantifiers), and kMaxElementVisits bounds the list elements it may visit.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +16,7 @@
 #include "runtime/facts.h"
 #include "runtime/value.h"
 #include "stdlib/functions.h"
+#include "vm/string_key.h"
 
 namespace ppl {
 
@@ -196,24 +198,8 @@ class Evaluator {
   bool remembered(const Instr& ins, const Decimal& b, const Decimal& c, Compute compute);
   DecimalMemo& memoFor(const Instr& ins);
 
-  // A string constant as CONTAINSK and JFCONTAINSK search for it: its size and its first and
-  // last words of 1, 2, 4 or 8 bytes (the widest that fits; they overlap below 16 bytes), so
-  // that a list element is compared by two loads of its own, and the search for that width.
-  // The empty string, and one longer than 16 bytes, are compared in full.
- public:
-  struct StringKey;
-  using StringSearch = bool (*)(const Value* begin, const Value* end, const StringKey& key);
-  struct StringKey {
-    StringSearch search = nullptr;  // the search for this width
-    StrRef text{nullptr, 0};
-    uint32_t size = 0;
-    uint64_t head = 0;
-    uint64_t tail = 0;
-  };
-
- private:
-  static StringKey stringKeyOf(StrRef text);
-  std::vector<StringKey> stringKeys_;  // by constant index; only string constants are used
+  // By constant index, for CONTAINSK and JFCONTAINSK; only string constants have one.
+  std::vector<StringKey> stringKeys_;
 
   // What run() is given, one load each rather than a chain through program_.
   std::vector<const Instr*> chunkCode_;  // by chunk: its first instruction

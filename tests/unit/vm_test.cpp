@@ -807,7 +807,7 @@ TEST_CASE("decide: a decision's loops visit at most its element budget", "[vm]")
   vm.setElementVisitBudget(2);
   REQUIRE_FALSE(vm.decide(h.claim.facts, h.decision, h.error));
   CHECK(h.error.message.find("too much work: the decision would visit more list elements than its budget") == 0);
-  CHECK(h.error.message.find("in rule SUM on line 1") != std::string::npos);
+  CHECK(h.error.message.find("than its budget of 2 in rule SUM on line 1") != std::string::npos);
   // The budget is per decision: a new claim starts with all of it.
   vm.setElementVisitBudget(Evaluator::kMaxElementVisits);
   CHECK(vm.decide(h.claim.facts, h.decision, h.error));
