@@ -1310,11 +1310,6 @@ struct ClaimLoader::Impl {
     return p;
   }
 
-  static const char* fastLiteral(const char* p, std::string_view word) {
-    if (std::memcmp(p, word.data(), word.size()) != 0) return nullptr;  // the padding covers a short tail
-    return p + word.size();
-  }
-
   // The four bytes at `p` as a word (a compare against a literal's folds to a constant).
   PPL_ALWAYS_INLINE static uint32_t wordAt(const char* p) {
     uint32_t word;
