@@ -764,7 +764,7 @@ struct ClaimLoader::Impl {
   std::vector<FieldPlan> plans;       // by record (from planOffset): its fields, then the end
   std::vector<uint32_t> planOffset;
   std::vector<RecordPlan> recordPlans;  // by record
-  std::vector<DatedSlots> datedSlots;   // by record (RecordPlan::datedBegin)
+  std::vector<DatedPair> datedPairs;    // by record (RecordPlan::datedBegin)
   bool fastFieldsFit = true;  // no record has more than 64 fields (the fast path's seen bits)
   std::vector<std::vector<QuotedName>> enumNames;  // by enumeration: its names, raw
 
@@ -801,7 +801,6 @@ struct ClaimLoader::Impl {
   // words from d * seenWordsPerObject (depth never passes kMaxDepth).
   std::vector<uint64_t> seenWords;
   size_t seenWordsPerObject = 1;
-  std::vector<std::vector<uint32_t>> datedFields;  // by record: fields with `not before`
   std::vector<std::vector<Value>> listScratch;  // the open list's elements, by depth
   std::vector<StraightFrame> straightFrames;     // kMaxDepth of them: the straight reader's stack
   std::vector<uint32_t> uniqueScratch;
