@@ -17,22 +17,14 @@
 
 #include "compiler/compiler.h"
 #include "runtime/schema.h"
+#include "vm/claim_loader.h"
 
 namespace {
 
 using namespace ppl;
 
 // The mirror of ClaimLoader::Impl::opFor and planFor (the loader checks that each entry agrees
-// with its own plan); fixedFormatLength is the schema's.
-
-bool printableName(const std::string& name) {
-  for (const char c : name) {
-    if (c < 0x20 || c > 0x7E || c == '"' || c == '\\') return false;
-  }
-  return true;
-}
-
-bool rawComparable(const std::string& name) { return !name.empty() && name.size() + 1 <= 32 && printableName(name); }
+// with its own plan); fixedFormatLength is the schema's, the limits and name checks the loader's.
 
 std::string opFor(const Schema& schema, const SchemaField& f, ValueKind kind) {
   switch (kind) {
@@ -47,7 +39,7 @@ std::string opFor(const Schema& schema, const SchemaField& f, ValueKind kind) {
   if (f.type.enumIndex >= 0) {
     if (f.type.format != StringFormat::kAny) return "kString";
     for (const std::string& name : schema.enums[f.type.enumIndex]) {
-      if (!rawComparable(name)) return "kString";
+      if (!ClaimLoader::isRawEnumName(name)) return "kString";
     }
     return "kEnum";
   }
@@ -80,11 +72,12 @@ struct Generator {
   std::vector<std::vector<size_t>> fieldEntry;  // by record and field: its index in kGeneratedFields
   std::vector<size_t> enumBegin;                // by enumeration: its first name in kGeneratedEnumNames
 
-  // What the reader does not take: records over 64 fields, names the fast path cannot compare
-  // raw or over 28 bytes, a schema that nests itself or deeper than the loader follows.
+  // What the reader does not take: records over the fast path's fields, names it cannot compare
+  // raw or whose key's literal does not fit, a schema that nests itself or deeper than the
+  // loader follows.
   bool supported() const {
     std::function<bool(uint32_t, int)> depthOk = [&](uint32_t record, int depth) {
-      if (depth > 16) return false;  // ClaimLoader::kMaxDepth is 32; lists take two levels
+      if (depth > ClaimLoader::kMaxDepth / 2) return false;  // a list of records takes two levels
       for (const SchemaField& f : schema.records[record].fields) {
         const bool child = f.type.kind == ValueKind::kRecord ||
                            (f.type.kind == ValueKind::kList && f.type.elemKind == ValueKind::kRecord);
@@ -93,9 +86,12 @@ struct Generator {
       return true;
     };
     for (const SchemaRecord& rec : schema.records) {
-      if (rec.fields.size() > 64) return false;
+      if (rec.fields.size() > ClaimLoader::kMaxFastFields) return false;
       for (const SchemaField& f : rec.fields) {
-        if (f.name.size() + 4 >= 32 || !printableName(f.name)) return false;  // a literal of 32 bytes and its NUL
+        // The key's literal and its NUL fill at most the kRawNameBytes of GeneratedField::key.
+        if (ClaimLoader::rawKeyLength(f.name) >= ClaimLoader::kRawNameBytes || !ClaimLoader::isPlainName(f.name)) {
+          return false;
+        }
       }
     }
     return depthOk(schema.root, 0);
@@ -136,7 +132,7 @@ struct Generator {
         const SchemaField* key = f.uniqueBy >= 0 ? &schema.records[f.type.record].fields[f.uniqueBy] : nullptr;
         const bool pairwise = key && (key->type.kind == ValueKind::kInt || key->type.kind == ValueKind::kDate ||
                                       key->type.kind == ValueKind::kBool);
-        out << "    {" << r << ", " << k << ", " << literal(",\"" + f.name + "\":") << ", " << f.name.size() + 4 << ", "
+        out << "    {" << r << ", " << k << ", " << literal(",\"" + f.name + "\":") << ", " << ClaimLoader::rawKeyLength(f.name) << ", "
             << f.slot << ", FastOp::" << opFor(schema, f, f.type.kind) << ", FastOp::" << elemOp
             << ", MinCheck::" << minCheck << ", ";
         if (lowestInt == INT64_MIN) {
@@ -170,7 +166,9 @@ struct Generator {
       enumBegin.push_back(at);
       for (const std::string& name : names) {
         ++at;
-        if (!rawComparable(name) || name.size() + 1 >= 32) {  // kString (or, at 31 bytes, not generated: no fit)
+        // A kString's; or one whose literal with its quote leaves no room for the NUL in
+        // QuotedName::text: not generated, and then the table does not fit.
+        if (!ClaimLoader::isRawEnumName(name) || name.size() + 1 >= ClaimLoader::kRawNameBytes) {
           out << "    {{}, {0xFFFF, 0xFFFF}, 0, false},\n";
           continue;
         }

@@ -75,6 +75,29 @@ class ClaimLoader {
   // Deepest nesting of records and lists the loader follows; only a recursive schema reaches it.
   static constexpr int kMaxDepth = 32;
 
+  // The fast path's limits, which the reader loadergen writes keeps to as well (a schema beyond
+  // them loads through the general path, or without the generated reader: as right, less fast).
+  // A record of at most kMaxFastFields fields: the fields met are a bit each in one word.
+  static constexpr size_t kMaxFastFields = 64;
+  // Keys and enumeration names compared as raw bytes, at most kRawNameBytes of them (two 16-byte
+  // compares): a field's key with what separates it from the value before and after it
+  // (`,"name":`, rawKeyLength bytes), an enumeration name with its closing quote.
+  static constexpr size_t kRawNameBytes = 32;
+  static constexpr size_t rawKeyLength(std::string_view name) { return name.size() + 4; }
+
+  // Whether `name` is its own JSON spelling (printable ASCII without quote or backslash), which
+  // the fast path compares raw: every field name must be, for it to run at all.
+  static constexpr bool isPlainName(std::string_view name) {
+    for (const char c : name) {
+      if (c < 0x20 || c > 0x7E || c == '"' || c == '\\') return false;
+    }
+    return true;
+  }
+  // An enumeration name that the fast path compares raw (else its field is read as any string).
+  static constexpr bool isRawEnumName(std::string_view name) {
+    return !name.empty() && name.size() + 1 <= kRawNameBytes && isPlainName(name);
+  }
+
  private:
   struct Impl;  // keeps simdjson out of this header
   std::unique_ptr<Impl> impl_;
