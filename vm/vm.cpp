@@ -676,7 +676,10 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
 // `or`, `where`): the comparison writes R[a] as always, then, when the next instruction is such
 // a branch on R[a], takes it at once instead of dispatching it. The branch still runs exactly
 // as the bytecode says (same register, same target), so nothing the verifier proved changes;
-// only one dispatch is saved.
+// only one dispatch is saved. The compiler already fuses a test with its branch into one
+// test-and-branch opcode (JPRESENT ... JLED, the JF* field tests) where one exists and the
+// result is not read again; this serves the rest: the tests without such a form (EQI, EQD,
+// LTD, EQS, NOT, CONTAINS...), and results a later instruction reads too.
 #define VM_SET_BOOL_AND_BRANCH(value)                                                    \
   do {                                                                                   \
     const bool vmResult = (value);                                                       \
@@ -722,6 +725,31 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
       errorWhat_ = kTooManyVisits;          \
       return Exit::kError;                  \
     }                                       \
+  } while (0)
+
+// R[a] := the integer r the handler computed, or an error `what` when `failed` (an overflow,
+// a date out of range). Like every macro here, it leaves VM_NEXT() to the handler: in the
+// switch build VM_NEXT() is `continue`, which inside a do-while would only leave the do-while.
+#define VM_SET_INT(failed, what)  \
+  do {                            \
+    if (failed) {                 \
+      errorWhat_ = what;          \
+      return Exit::kError;        \
+    }                             \
+    setInt(VM_RA, r);             \
+  } while (0)
+
+// R[a] := fn(R[b], R[c]) for an exact decimal operation: through a local, since a may equal
+// b or c; a failed status is the run's error.
+#define VM_DECIMAL_OP(fn)                                       \
+  do {                                                          \
+    Decimal vmResult;                                           \
+    const DecimalStatus vmStatus = fn(VM_RB.d, VM_RC.d, vmResult); \
+    if (vmStatus != DecimalStatus::kOk) {                       \
+      errorWhat_ = decimalError(vmStatus);                      \
+      return Exit::kError;                                      \
+    }                                                           \
+    setDecimal(VM_RA, vmResult);                                \
   } while (0)
 
 // A field test's operand: field c of the record R[a], or an absent value if R[a] is absent
@@ -837,66 +865,40 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
       }
       VM_CASE(ADDI) {
         int64_t r;
-        if (__builtin_add_overflow(VM_RB.i, VM_RC.i, &r)) {
-          errorWhat_ = kIntegerOverflow;
-          return Exit::kError;
-        }
-        setInt(VM_RA, r);
+        VM_SET_INT(__builtin_add_overflow(VM_RB.i, VM_RC.i, &r), kIntegerOverflow);
         VM_NEXT();
       }
       VM_CASE(SUBI) {
         int64_t r;
-        if (__builtin_sub_overflow(VM_RB.i, VM_RC.i, &r)) {
-          errorWhat_ = kIntegerOverflow;
-          return Exit::kError;
-        }
-        setInt(VM_RA, r);
+        VM_SET_INT(__builtin_sub_overflow(VM_RB.i, VM_RC.i, &r), kIntegerOverflow);
         VM_NEXT();
       }
       VM_CASE(MULI) {
         int64_t r;
-        if (__builtin_mul_overflow(VM_RB.i, VM_RC.i, &r)) {
-          errorWhat_ = kIntegerOverflow;
-          return Exit::kError;
-        }
-        setInt(VM_RA, r);
+        VM_SET_INT(__builtin_mul_overflow(VM_RB.i, VM_RC.i, &r), kIntegerOverflow);
         VM_NEXT();
       }
       VM_CASE(NEGI) {
         int64_t r;
-        if (__builtin_sub_overflow(int64_t{0}, VM_RB.i, &r)) {
-          errorWhat_ = kIntegerOverflow;
-          return Exit::kError;
-        }
-        setInt(VM_RA, r);
+        VM_SET_INT(__builtin_sub_overflow(int64_t{0}, VM_RB.i, &r), kIntegerOverflow);
         VM_NEXT();
       }
       // Dates stay in years 0001..9999, the range the date functions parse and print.
       VM_CASE(ADDDAYS) {
         int64_t r;
-        if (__builtin_add_overflow(VM_RB.i, VM_RC.i, &r) || r < kMinDateDays || r > kMaxDateDays) {
-          errorWhat_ = kDateOverflow;
-          return Exit::kError;
-        }
-        setInt(VM_RA, r);
+        VM_SET_INT(__builtin_add_overflow(VM_RB.i, VM_RC.i, &r) || r < kMinDateDays || r > kMaxDateDays,
+                   kDateOverflow);
         VM_NEXT();
       }
       VM_CASE(SUBDAYS) {
         int64_t r;
-        if (__builtin_sub_overflow(VM_RB.i, VM_RC.i, &r) || r < kMinDateDays || r > kMaxDateDays) {
-          errorWhat_ = kDateOverflow;
-          return Exit::kError;
-        }
-        setInt(VM_RA, r);
+        VM_SET_INT(__builtin_sub_overflow(VM_RB.i, VM_RC.i, &r) || r < kMinDateDays || r > kMaxDateDays,
+                   kDateOverflow);
         VM_NEXT();
       }
       VM_CASE(DIFFDAYS) {
         int64_t r;
-        if (__builtin_sub_overflow(VM_RB.i, VM_RC.i, &r)) {
-          errorWhat_ = kIntegerOverflow;
-          return Exit::kError;
-        }
-        setInt(VM_RA, r);
+        VM_SET_INT(__builtin_sub_overflow(VM_RB.i, VM_RC.i, &r), kIntegerOverflow);
         VM_NEXT();
       }
 
@@ -911,33 +913,15 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
         VM_NEXT();
       }
       VM_CASE(ADDD) {
-        Decimal r;
-        const DecimalStatus s = add(VM_RB.d, VM_RC.d, r);
-        if (s != DecimalStatus::kOk) {
-          errorWhat_ = decimalError(s);
-          return Exit::kError;
-        }
-        setDecimal(VM_RA, r);
+        VM_DECIMAL_OP(add);
         VM_NEXT();
       }
       VM_CASE(SUBD) {
-        Decimal r;
-        const DecimalStatus s = sub(VM_RB.d, VM_RC.d, r);
-        if (s != DecimalStatus::kOk) {
-          errorWhat_ = decimalError(s);
-          return Exit::kError;
-        }
-        setDecimal(VM_RA, r);
+        VM_DECIMAL_OP(sub);
         VM_NEXT();
       }
       VM_CASE(MULD) {
-        Decimal r;
-        const DecimalStatus s = mul(VM_RB.d, VM_RC.d, r);
-        if (s != DecimalStatus::kOk) {
-          errorWhat_ = decimalError(s);
-          return Exit::kError;
-        }
-        setDecimal(VM_RA, r);
+        VM_DECIMAL_OP(mul);
         VM_NEXT();
       }
       VM_CASE(DIVD) {
@@ -1365,6 +1349,8 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
 #undef VM_GOVERNED
 #undef VM_TEST_BRANCH
 #undef VM_CHARGE
+#undef VM_SET_INT
+#undef VM_DECIMAL_OP
 }
 
 }  // namespace ppl
