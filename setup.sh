@@ -10,7 +10,8 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 build_dir="$root/build"
 
-packages=(antlr4 libantlr4-runtime-dev libfmt-dev catch2 libsimdjson-dev nlohmann-json3-dev cmake make g++)
+# python3 runs the differential test against tests/oracle/ and scripts/bad-records.py.
+packages=(antlr4 libantlr4-runtime-dev libfmt-dev catch2 libsimdjson-dev nlohmann-json3-dev cmake make g++ python3)
 # ANTLR's tool runs on Java: bring a runtime only when there is none.
 if ! command -v java >/dev/null 2>&1; then
   packages+=(default-jre-headless)
