@@ -294,11 +294,12 @@ BuildStatus ClaimBuilder::listBegin(uint64_t record, uint32_t recordType, uint32
   return BuildStatus::kOk;
 }
 
-// The JSON loader's bound on a list, with its path: `/lines/999`.
+// The JSON loader's bound on a list (maxListElements), with its path: `/lines/999`.
 BuildStatus ClaimBuilder::roomFor(const OpenList& list, const std::vector<Value>& items) {
-  if (items.size() < kMaxListElements) return BuildStatus::kOk;
+  const uint32_t bound = maxListElements(schema_, schema_.records[recs_[list.rec].type].fields[list.field]);
+  if (items.size() < bound) return BuildStatus::kOk;
   return fail(BuildStatus::kClaim, pathOf(list.rec, list.field) + "/" + std::to_string(items.size()),
-              "a list of a claim holds at most " + std::to_string(kMaxListElements) + " elements");
+              "a list of a claim holds at most " + std::to_string(bound) + " elements");
 }
 
 BuildStatus ClaimBuilder::appendRecord(uint64_t& element) {

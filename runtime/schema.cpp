@@ -82,4 +82,16 @@ int Schema::findRecord(std::string_view recordName) const {
   return -1;
 }
 
+const SchemaField* claimLinesField(const Schema& schema) {
+  if (schema.root >= schema.records.size()) return nullptr;
+  const SchemaRecord& root = schema.records[schema.root];
+  const int lines = root.findField("lines");
+  if (lines < 0 || root.fields[static_cast<size_t>(lines)].type.kind != ValueKind::kList) return nullptr;
+  return &root.fields[static_cast<size_t>(lines)];
+}
+
+uint32_t maxListElements(const Schema& schema, const SchemaField& f) {
+  return &f == claimLinesField(schema) ? kMaxLines : kMaxListElements;
+}
+
 }  // namespace ppl

@@ -44,11 +44,18 @@ bool stringFormatByName(std::string_view name, StringFormat& out);
 // True when `s` is well formed for `f`.
 bool matchesFormat(StringFormat f, std::string_view s);
 
-// The most elements any one list of a claim may hold. Rules compare a line with the other lines
-// of its claim (same-day sums, unit totals), so deciding a claim costs about the square of its
-// line count: an unbounded list would let one hostile claim hold a core for minutes. 999 is the
-// most service lines an X12 837 institutional claim can carry (837P allows 50).
-constexpr uint32_t kMaxListElements = 999;
+// The most service lines a claim may hold. Rules compare a line with the other lines of its
+// claim (same-day sums, unit totals), so deciding a claim costs about the square of its line
+// count: unbounded, one hostile claim could hold a core for minutes. 999 is the most service
+// lines an X12 837 institutional claim can carry (837P allows 50).
+constexpr uint32_t kMaxLines = 999;
+
+// The most elements any other list of a claim may hold (diagnoses, authorizations, the history
+// lists). A member's history comes from the payer's own records, not from a claim form, and a
+// long-treated member's can pass a thousand entries, so the bound is far above real claims: it
+// only caps the memory one record takes (32 bytes an element). Loops over these lists are
+// bounded by the decision's element budget (Evaluator::kMaxElementVisits).
+constexpr uint32_t kMaxListElements = 100'000;
 
 // The type of a schema field. Lists hold scalars or records, never lists.
 struct FieldType {
@@ -91,5 +98,13 @@ struct Schema {
   uint32_t root = 0;                            // the claim record
   int findRecord(std::string_view name) const;  // -1 when absent
 };
+
+// The claim's service lines: the root record's list field `lines`, or null in a schema without
+// one (tests use schemas of their own).
+const SchemaField* claimLinesField(const Schema& schema);
+
+// The most elements the list field `f` of `schema` may hold: kMaxLines for the claim's lines,
+// kMaxListElements for every other list.
+uint32_t maxListElements(const Schema& schema, const SchemaField& f);
 
 }  // namespace ppl

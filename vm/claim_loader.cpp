@@ -774,6 +774,9 @@ struct ClaimLoader::Impl {
   bool fastEnabled = false;
   bool generatedFits = false;  // the schema is the one the generated reader was written for
   int claimIdField = -1;    // the root's string field "claim_id", echoed in error records
+  // The claim's lines (claimLinesField): at most kMaxLines elements, other lists kMaxListElements.
+  // The fast path leaves any list longer than kMaxLines to the general path, which tells them apart.
+  const SchemaField* linesField = nullptr;
   uint32_t claimIdSlot = 0;  // its slot in the root record
 
   od::parser parser;

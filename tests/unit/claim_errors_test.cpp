@@ -115,8 +115,8 @@ TEST_CASE("unknown fields are ignored, absent optional collections are empty", "
 }
 
 // Deciding a claim costs about the square of its line count (rules compare lines), so the
-// loader bounds every list: kMaxListElements is accepted, one more is refused at its index.
-TEST_CASE("a list longer than kMaxListElements is refused at the first element too many", "[claim]") {
+// loader bounds the lines: kMaxLines is accepted, one more is refused at its index.
+TEST_CASE("a claim of more than kMaxLines lines is refused at the first line too many", "[claim]") {
   auto claimWithLines = [](uint32_t count) {
     std::string lines;
     for (uint32_t i = 1; i <= count; ++i) {
@@ -134,8 +134,32 @@ TEST_CASE("a list longer than kMaxListElements is refused at the first element t
   ClaimLoader loader(claimSchema());
   Facts facts;
   ClaimError error;
-  CHECK(loader.load(claimWithLines(kMaxListElements), facts, error));
-  CHECK_FALSE(loader.load(claimWithLines(kMaxListElements + 1), facts, error));
-  CHECK(error.path == "/lines/" + std::to_string(kMaxListElements));
-  CHECK(error.message.find("at most 999 elements") != std::string::npos);
+  CHECK(loader.load(claimWithLines(kMaxLines), facts, error));
+  CHECK_FALSE(loader.load(claimWithLines(kMaxLines + 1), facts, error));
+  CHECK(error.path == "/lines/999");
+  CHECK(error.message == "a list of a claim holds at most 999 elements");
+}
+
+// The other lists come from the payer's records (a member's history) and may be far longer
+// than a claim's lines: the loader takes them up to kMaxListElements (the fast path leaves a
+// list longer than kMaxLines to the general path) and refuses one more, with its path.
+TEST_CASE("a list other than the lines holds up to kMaxListElements elements", "[claim]") {
+  // commercial-approve.json has three diagnoses; `count` more go before them.
+  auto claimWithMoreDiagnoses = [](uint32_t count) {
+    std::string more;
+    for (uint32_t i = 0; i < count; ++i) more += "\"C79.51\", ";
+    return edit(baseClaim(), "\"diagnoses\": [", "\"diagnoses\": [" + more);
+  };
+  const SchemaRecord& root = claimSchema().records[claimSchema().root];
+  const uint32_t diagnosesSlot = root.fields[static_cast<size_t>(root.findField("diagnoses"))].slot;
+  ClaimLoader loader(claimSchema());
+  Facts facts;
+  ClaimError error;
+  REQUIRE(loader.load(claimWithMoreDiagnoses(kMaxLines), facts, error));  // past the fast path's bound
+  CHECK(facts.field(Facts::kRootBase, diagnosesSlot).list.count == kMaxLines + 3);
+  REQUIRE(loader.load(claimWithMoreDiagnoses(kMaxListElements - 3), facts, error));
+  CHECK(facts.field(Facts::kRootBase, diagnosesSlot).list.count == kMaxListElements);
+  CHECK_FALSE(loader.load(claimWithMoreDiagnoses(kMaxListElements - 2), facts, error));
+  CHECK(error.path == "/diagnoses/100000");
+  CHECK(error.message == "a list of a claim holds at most 100000 elements");
 }

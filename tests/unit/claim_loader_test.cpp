@@ -664,7 +664,7 @@ TEST_CASE("claim loader: unique list keys", "[claim_loader]") {
   ClaimLoader loader(schema());
   Facts facts;
   std::string many = "[";
-  // A long list (up to kMaxListElements) is checked by sorting, not pairwise.
+  // A long list (up to kMaxLines) is checked by sorting, not pairwise.
   for (int i = 1; i < 999; ++i) many += (i > 1 ? "," : "") + std::string(R"({"number": )") + std::to_string(i) + R"(, "name": "n"})";
   CHECK(loadText(loader, claimWith("items", many + "]"), facts).ok);
   expectError(claimWith("items", many + R"(, {"number": 997, "name": "n"}])"), "/items/998/number",

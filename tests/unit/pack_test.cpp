@@ -212,6 +212,46 @@ TEST_CASE("the feature tour decides its claims as worked out by hand", "[pack]")
 // Medicare Advantage uses the Part B module with `traditional_medicare = false`: MB-GZ, which
 // applies `only when traditional_medicare`, is not part of that policy at all (so coverage does
 // not ask for it), while traditional Medicare keeps it first.
+// A member's history comes from the payer's records and may pass the claim's bound on lines
+// (kMaxLines): 1,200 earlier infusions of another drug are loaded (by the general path, past
+// the fast path's bound) and decided like the short history, and a J9027 dose among them is
+// still found.
+TEST_CASE("a history longer than kMaxLines entries is decided", "[pack]") {
+  Pack& p = pack();
+  REQUIRE(p.ok);
+  ClaimLoader loader(p.program.schema);
+  Evaluator vm(p.program);
+  ReferenceEvaluator ref(p.checked);
+  const std::string claim = readText(fs::path(PPL_SOURCE_DIR) / "examples/claims/commercial-approve.json");
+  auto withAdministrations = [&](const std::string& last) {
+    std::string more;
+    for (int i = 0; i < 1200; ++i) more += R"({"hcpcs": "96413", "date": "2019-05-0)" + std::to_string(1 + i % 9) + R"(", "units": 1}, )";
+    std::string text = claim;
+    const size_t at = text.find("\"administrations\": [");
+    REQUIRE(at != std::string::npos);
+    return text.insert(at + std::string("\"administrations\": [").size(), more + last);
+  };
+  auto decide = [&](const std::string& text, Decision& d) {
+    Facts facts;
+    ClaimError cerr;
+    REQUIRE(loader.load(text, facts, cerr));
+    EvalError eerr;
+    REQUIRE(vm.decide(facts, d, eerr));
+    Decision rd;
+    std::string err;
+    REQUIRE(ref.decide(facts, rd, err));
+    std::vector<std::string> diffs;
+    compareEngines(p.program, facts, d, rd, diffs);
+    CHECK(diffs.empty());
+  };
+  Decision d;
+  decide(withAdministrations(""), d);
+  CHECK(d.verdict == Verdict::kApprove);
+  // A dose 10 days before the date of service, after the 1,200: C-FREQ denies.
+  decide(withAdministrations(R"({"hcpcs": "J9027", "date": "2026-09-25", "units": 40}, )"), d);
+  CHECK(d.verdict == Verdict::kDeny);
+}
+
 TEST_CASE("a module rule switched off by a parameter is left out of that policy", "[pack]") {
   Pack& p = pack();
   REQUIRE(p.ok);
