@@ -18,11 +18,13 @@
 namespace ppl {
 
 enum class Opcode : uint8_t {
-#define OPCODE(name, a, b, c, d, meaning) name,
+#define OPCODE(name, ...) name,
 #include "bytecode/opcodes.def"
 #undef OPCODE
   kCount
 };
+// An opcode's name and operand kinds, from its row of opcodes.def; bytecode/instr_info.h has
+// the rest of the row (its format version, what it reads, writes and jumps to).
 const char* opcodeName(Opcode op);
 // The operand kinds of an instruction's word, a b c d ("RRST" for FIELD; opcodes.def).
 const char* operandKinds(Opcode op);

@@ -19,6 +19,7 @@
 
 #include <fmt/format.h>
 
+#include "bytecode/instr_info.h"
 #include "compiler/field_tests.h"
 #include "runtime/date.h"
 #include "stdlib/functions.h"
@@ -1515,14 +1516,10 @@ void Generator::insertDateLoad() {
   if (dateReg_ == 0) return;
   std::vector<Instr>& code = chunk_->code;
   constexpr uint32_t at = 1;  // after LINE
-  for (size_t pc = 0; pc < code.size(); ++pc) {  // every jump target from `at` on moves down one
-    Instr& ins = code[pc];
-    const char* kinds = operandKinds(ins.op);
-    uint16_t* operands[4] = {nullptr, &ins.b, &ins.c, &ins.d};
-    for (int i = 1; i < 4; ++i) {
-      if (kinds[i] == 'J' && *operands[i] >= at) ++*operands[i];
-    }
-    if (isTwoWord(ins.op)) ++pc;  // the extension word holds no jump
+  // Every jump target from `at` on moves down one; an extension word holds no jump.
+  for (size_t pc = 0; pc < code.size(); pc += wordsOf(code[pc].op)) {
+    uint16_t* target = jumpOperand(code[pc]);
+    if (target && *target >= at) ++*target;
   }
   Instr load;
   load.op = Opcode::LINEFIELD;
