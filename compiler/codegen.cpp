@@ -20,7 +20,7 @@
 #include <fmt/format.h>
 
 #include "bytecode/instr_info.h"
-#include "compiler/field_tests.h"
+#include "compiler/peephole.h"
 #include "runtime/date.h"
 #include "stdlib/functions.h"
 
@@ -158,10 +158,6 @@ class Generator {
   void governed(uint8_t target);
   uint32_t governedChunk(const std::string& name);
   void rule(const RuleDecl& r, RuleInfo& info);
-  // Once a chunk is complete: a jump to a JMP goes to where that JMP goes, and a JMP to PASS
-  // or SKIP becomes that instruction (one dispatch less on those paths). Jumps still go
-  // forward, LOOP and ITERNEXT are left alone (the verifier pins their targets).
-  void threadJumps();
   void clauses(const RuleDecl& r, RuleInfo& info);
   void clause(const RuleDecl& r, RuleInfo& info, const Clause& cl);
   // A rule whose clause i starts by evaluating a define D without parameters that a later
@@ -418,8 +414,7 @@ uint32_t Generator::predicateChunk(const std::string& name, const Expr& predicat
     for (uint32_t j : no) patchB(j, here());
     emit(Opcode::RETBOOLK, 0);
   }
-  threadJumps();
-  fuseFieldTests(*chunk_);
+  optimizeChunk(*chunk_);
   return idx;
 }
 
@@ -474,8 +469,7 @@ uint32_t Generator::governedChunk(const std::string& name) {
     for (uint32_t j : no) patchB(j, here());
     emit(Opcode::RETBOOLK, 0);
   }
-  threadJumps();
-  fuseFieldTests(*chunk_);
+  optimizeChunk(*chunk_);
   return idx;
 }
 
@@ -1459,8 +1453,7 @@ void Generator::rule(const RuleDecl& r, RuleInfo& info) {
     uint32_t skip = here();
     for (uint32_t j : skips) patchB(j, skip);
     if (!skips.empty()) emit(Opcode::SKIP);
-    threadJumps();
-    fuseFieldTests(*chunk_);
+    optimizeChunk(*chunk_);
     insertDateLoad();
   };
   // The instructions the rule compiles to with `loads` (extension words not counted).
@@ -1510,7 +1503,7 @@ void Generator::rule(const RuleDecl& r, RuleInfo& info) {
   finish();
 }
 
-// After the rule is fused: the fusion passes move and drop field reads, and this one must stay
+// After the peephole optimizer (peephole.h), whose passes move and drop field reads: this one must stay
 // the chunk's second word whether the rule reads it or not.
 void Generator::insertDateLoad() {
   if (dateReg_ == 0) return;
@@ -1530,30 +1523,6 @@ void Generator::insertDateLoad() {
   if (chunk_->positions.size() + 1 == code.size()) {
     const SourcePos pos = chunk_->positions.empty() ? SourcePos{} : chunk_->positions.front();
     chunk_->positions.insert(chunk_->positions.begin() + at, pos);
-  }
-}
-
-void Generator::threadJumps() {
-  std::vector<Instr>& code = chunk_->code;
-  auto finalTarget = [&](uint32_t t) {
-    while (t < code.size() && code[t].op == Opcode::JMP) t = code[t].b;  // forward only: ends
-    return t;
-  };
-  for (Instr& in : code) {
-    if (in.op != Opcode::JMP && in.op != Opcode::JMPIF && in.op != Opcode::JMPIFNOT) continue;
-    in.b = static_cast<uint16_t>(finalTarget(in.b));
-    // A conditional jump to a conditional jump on the same register (`a and b` in a condition
-    // that is itself a conjunct): the register still holds what made the first one jump, so
-    // the second one's way is known. Go there directly.
-    while (in.op != Opcode::JMP && in.b < code.size() &&
-           (code[in.b].op == Opcode::JMPIF || code[in.b].op == Opcode::JMPIFNOT) && code[in.b].a == in.a) {
-      const Instr& next = code[in.b];
-      in.b = static_cast<uint16_t>(finalTarget(next.op == in.op ? next.b : in.b + 1u));
-    }
-    if (in.op == Opcode::JMP && in.b < code.size() &&
-        (code[in.b].op == Opcode::PASS || code[in.b].op == Opcode::SKIP || code[in.b].op == Opcode::RETBOOLK)) {
-      in = code[in.b];
-    }
   }
 }
 

@@ -1,4 +1,5 @@
-// Fusing FIELD + test + branch (see field_tests.h). Conditions on a record's fields are the most
+// The peephole optimizer's passes (peephole.h lists them in order). Fusing FIELD + test + branch
+// is the one that matters most. Conditions on a record's fields are the most
 // common shape in policies (`t.drug = "docetaxel"`, `m.start <= dos`, `m.end is absent`), and
 // each costs three dispatches and two register writes that nothing reads; the fused form is one
 // dispatch and no write. A test of registers followed by a branch on its result (`height is
@@ -10,7 +11,7 @@
 // test's register r, so both must be dead after the branch or the ITERINIT (not read on any path
 // before being written again). Registers are found live by the usual backward dataflow over the
 // chunk's control flow, loops included.
-#include "compiler/field_tests.h"
+#include "compiler/peephole.h"
 
 #include <algorithm>
 #include <bitset>
@@ -24,6 +25,32 @@ namespace {
 using Registers = std::bitset<kMaxRegisters>;
 
 bool isBranch(Opcode op) { return op == Opcode::JMPIF || op == Opcode::JMPIFNOT; }
+
+// A jump to a JMP goes where that JMP goes, and a JMP to PASS, SKIP or RETBOOLK becomes that
+// instruction (one dispatch less on those paths). Jumps still go forward; LOOP and ITERNEXT are
+// left alone (the verifier pins their targets). Runs before any fusion: every word is an
+// instruction of its own.
+void threadJumps(std::vector<Instr>& code) {
+  auto finalTarget = [&](uint32_t t) {
+    while (t < code.size() && code[t].op == Opcode::JMP) t = code[t].b;  // forward only: ends
+    return t;
+  };
+  for (Instr& in : code) {
+    if (in.op != Opcode::JMP && !isBranch(in.op)) continue;
+    in.b = static_cast<uint16_t>(finalTarget(in.b));
+    // A conditional jump to a conditional jump on the same register (`a and b` in a condition
+    // that is itself a conjunct): the register still holds what made the first one jump, so
+    // the second one's way is known. Go there directly.
+    while (in.op != Opcode::JMP && in.b < code.size() && isBranch(code[in.b].op) && code[in.b].a == in.a) {
+      const Instr& next = code[in.b];
+      in.b = static_cast<uint16_t>(finalTarget(next.op == in.op ? next.b : in.b + 1u));
+    }
+    if (in.op == Opcode::JMP && in.b < code.size() &&
+        (code[in.b].op == Opcode::PASS || code[in.b].op == Opcode::SKIP || code[in.b].op == Opcode::RETBOOLK)) {
+      in = code[in.b];
+    }
+  }
+}
 
 // The test-and-branch form of a test (JLEI for LEI), or NOP when it has none. The form keeps the
 // test's operands b and c, takes the sense in a and the target in d.
@@ -510,7 +537,8 @@ void fuseTriples(Chunk& chunk) {
 
 }  // namespace
 
-void fuseFieldTests(Chunk& chunk) {
+void optimizeChunk(Chunk& chunk) {
+  threadJumps(chunk.code);
   startLoopsFromFields(chunk);
   fuseTriples(chunk);
   const bool startedFromRecords = startLoopsFromClaimRecords(chunk);
