@@ -58,6 +58,17 @@ struct SourcePos {
 };
 
 // A straight-line-with-loops piece of code: a rule's body, a predicate.
+//
+// The compiler begins every rule chunk with the same two words, and the VM is faster for it:
+//   0  LINE R[l]                  the line being decided
+//   1  LINEFIELD R[k], S, T       the line's date of service (`dos`), in a register k that is
+//                                 the same in every rule of the policy and that no later
+//                                 instruction of any of them writes
+// The VM writes R[l] itself before it enters a rule, and when every rule of a policy begins so
+// (vm.cpp's sharesLineField checks it), only the first rule run on a line runs word 1: the rules
+// after it start at word 2 and read the date it left in R[k] (RuleStep::start). Where the rules
+// do not all begin so, each runs all of its own code, so the convention buys speed, not safety;
+// but a compiler change that moves either word, or writes R[k] again, quietly loses that speed.
 struct Chunk {
   std::string name;                // for the disassembler: "rule C-DX", "governed", "lines waste"
   uint16_t registerCount = 0;      // registers the chunk uses: R[0] .. R[registerCount - 1]
