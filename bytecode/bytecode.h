@@ -5,6 +5,7 @@
 // it (vm/vm.h). Neither side includes the other: both include this header.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <unordered_map>
@@ -45,6 +46,11 @@ static_assert(sizeof(Instr) == 8, "instructions are 8 bytes");
 
 constexpr uint16_t kNoRegister = 0xFFFF;  // FAIL's d when the outcome's group is static
 constexpr int kMaxRegisters = 256;
+// The most words a chunk's code may hold (the verifier refuses more): jump operands are 16-bit
+// instruction indices.
+constexpr size_t kMaxChunkInstructions = 0x10000;
+// The most constants a program may use: K operands are 16-bit indices.
+constexpr size_t kMaxConstants = 0x10000;
 // A V operand (opcodes.def) at or above kConstantOperandBase names the constant
 // K[v - kConstantOperandBase]; the first kMaxConstantOperands constants can be named so. The VM
 // keeps copies of them right after its registers, so such a read costs what a register's does.

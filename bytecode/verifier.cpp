@@ -19,7 +19,6 @@ namespace ppl {
 namespace {
 
 constexpr size_t kMaxRecords = 0x10000;  // T operands are 16 bits
-constexpr size_t kMaxCode = 0x10000;     // jump targets are 16 bits
 constexpr size_t kMaxFlowStepsPerInstruction = 16;  // see checkFlow
 
 bool isIntLike(ValueKind k) {
@@ -109,9 +108,9 @@ class ChunkVerifier {
       return failChunk(fmt::format("{} registers; at most {} fit", registers_, kMaxRegisters));
     }
     if (code_.empty()) return failChunk("no instructions: it must end in " + terminatorNames());
-    if (code_.size() > kMaxCode) {
-      return failChunk(
-          fmt::format("{} instructions; at most {} fit (jump targets are 16-bit)", code_.size(), kMaxCode));
+    if (code_.size() > kMaxChunkInstructions) {
+      return failChunk(fmt::format("{} instructions; at most {} fit (jump targets are 16-bit)", code_.size(),
+                                   kMaxChunkInstructions));
     }
     if (!chunk_.positions.empty() && chunk_.positions.size() != code_.size()) {
       return failChunk(fmt::format("{} source positions for {} instructions (one each, or none)",

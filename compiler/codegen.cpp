@@ -59,7 +59,11 @@ class Generator {
 
   // --- emission
   uint32_t emit(Opcode op, uint32_t a = 0, uint32_t b = 0, uint32_t c = 0, uint32_t d = 0) {
-    if (chunk_->code.size() >= 60000) throw LimitExceeded{span_, "this rule compiles to too much code"};
+    // One word less than a chunk may hold: insertDateLoad adds one after the peephole optimizer,
+    // which never adds any.
+    if (chunk_->code.size() >= kMaxChunkInstructions - 1) {
+      throw LimitExceeded{span_, "this rule compiles to too much code"};
+    }
     Instr in;
     in.op = op;
     in.a = static_cast<uint8_t>(a);
@@ -76,7 +80,9 @@ class Generator {
   void patchC(uint32_t at, uint32_t target) { chunk_->code[at].c = static_cast<uint16_t>(target); }
 
   uint8_t alloc() {
-    if (top_ >= kMaxRegisters) throw LimitExceeded{span_, "this rule needs more than 256 registers; split it"};
+    if (top_ >= kMaxRegisters) {
+      throw LimitExceeded{span_, fmt::format("this rule needs more than {} registers; split it", kMaxRegisters)};
+    }
     if (top_ + 1 > chunk_->registerCount) chunk_->registerCount = static_cast<uint16_t>(top_ + 1);
     return static_cast<uint8_t>(top_++);
   }
@@ -89,7 +95,7 @@ class Generator {
     if (k.kind == ValueKind::kString) key = "s:" + out_.strings[k.str];
     auto it = constantIndex_.find(key);
     if (it != constantIndex_.end()) return it->second;
-    if (out_.constants.size() >= 65535) throw LimitExceeded{span_, "too many constants"};
+    if (out_.constants.size() >= kMaxConstants) throw LimitExceeded{span_, "too many constants"};
     out_.constants.push_back(k);
     uint16_t idx = static_cast<uint16_t>(out_.constants.size() - 1);
     constantIndex_.emplace(key, idx);
@@ -172,6 +178,14 @@ class Generator {
   void splitAt(const RuleDecl& r, RuleInfo& info, size_t i, const Expr& d);
   std::map<const DefineDecl*, bool> known_;
   Message message(const MessageTemplate& m, const std::string& fallback);
+  // The run of registers FAIL's and ADJUST's operands a and c name: R[first] .. R[first +
+  // count - 1], fresh and consecutive, holding the message's arguments in order (first is 0
+  // when there are none).
+  struct ArgumentRun {
+    uint8_t first = 0;
+    uint32_t count = 0;
+  };
+  ArgumentRun messageArgs(const MessageTemplate& m);
 
   // --- expressions
   void expr(const Expr& e, uint8_t target);
@@ -1287,6 +1301,21 @@ void Generator::expr(const Expr& e, uint8_t target) {
   }
 }
 
+Generator::ArgumentRun Generator::messageArgs(const MessageTemplate& m) {
+  std::vector<uint8_t> args;  // all allocated first: an argument's temporaries go above the run
+  for (const auto& p : m.pieces) {
+    if (p.expr) args.push_back(alloc());
+  }
+  size_t i = 0;
+  for (const auto& p : m.pieces) {
+    if (p.expr) expr(*p.expr, args[i++]);
+  }
+  ArgumentRun run;
+  run.first = args.empty() ? 0 : args[0];
+  run.count = static_cast<uint32_t>(args.size());
+  return run;
+}
+
 Message Generator::message(const MessageTemplate& m, const std::string& fallback) {
   Message msg;
   if (!m.present) {
@@ -1483,7 +1512,7 @@ void Generator::rule(const RuleDecl& r, RuleInfo& info) {
                      [](const Invariant& a, const Invariant& b) { return a.path.size() > b.path.size(); });
     size_t best = cost(toLoad(shared));
     // Each trial compiles the whole rule again: a large rule keeps every path it reads twice
-    // (review12: 3,300 clauses took 17 s to compile with the trials, 0.4 s without).
+    // (a rule of 3,300 clauses took 17 s to compile with the trials, 0.4 s without).
     for (size_t i = 0; i < shared.size() && best <= kMaxLoadTrialCost;) {
       std::vector<Invariant> fewer = shared;
       fewer.erase(fewer.begin() + static_cast<std::ptrdiff_t>(i));
@@ -1574,7 +1603,7 @@ const Expr* Generator::splitDefine(const RuleDecl& r, size_t i) const {
     return nullptr;
   }
   // The split compiles clauses i.. twice: not for a rule so large that the copy could pass the
-  // limit on a chunk's code where the rule alone would not (review12: 7,000 clauses).
+  // limit on a chunk's code where the rule alone would not (a rule of 7,000 clauses did).
   size_t nodes = 0;
   for (size_t j = i; j < r.clauses.size() && nodes <= kMaxSplitNodes; ++j) {
     if (r.clauses[j].expr) nodes += exprNodes(*r.clauses[j].expr, kMaxSplitNodes + 1 - nodes);
@@ -1665,17 +1694,9 @@ void Generator::clause(const RuleDecl& r, RuleInfo& info, const Clause& cl) {
           expr(*g, gr);
           groupReg = gr;
         }
-        std::vector<uint8_t> args;
-        for (const auto& p : cl.outcome.message.pieces) {
-          if (p.expr) args.push_back(alloc());
-        }
-        size_t ai = 0;
-        for (const auto& p : cl.outcome.message.pieces) {
-          if (p.expr) expr(*p.expr, args[ai++]);
-        }
+        const ArgumentRun args = messageArgs(cl.outcome.message);
         span_ = cl.span;
-        emit(Opcode::FAIL, args.empty() ? 0 : args[0], static_cast<uint32_t>(info.outcomes.size()),
-             static_cast<uint32_t>(args.size()), groupReg);
+        emit(Opcode::FAIL, args.first, static_cast<uint32_t>(info.outcomes.size()), args.count, groupReg);
         info.outcomes.push_back(std::move(o));
         for (uint32_t j : passes) patchB(j, here());
         freeTo(mark);
@@ -1692,17 +1713,9 @@ void Generator::clause(const RuleDecl& r, RuleInfo& info, const Clause& cl) {
         a.percent = cl.percent;
         a.pos = SourcePos{cl.span.file, cl.span.line, cl.span.col};
         a.message = message(cl.outcome.message, r.title.empty() ? r.id : r.title);
-        std::vector<uint8_t> args;
-        for (const auto& p : cl.outcome.message.pieces) {
-          if (p.expr) args.push_back(alloc());
-        }
-        size_t ai = 0;
-        for (const auto& p : cl.outcome.message.pieces) {
-          if (p.expr) expr(*p.expr, args[ai++]);
-        }
+        const ArgumentRun args = messageArgs(cl.outcome.message);
         span_ = cl.span;
-        emit(Opcode::ADJUST, args.empty() ? 0 : args[0], static_cast<uint32_t>(info.adjustments.size()),
-             static_cast<uint32_t>(args.size()));
+        emit(Opcode::ADJUST, args.first, static_cast<uint32_t>(info.adjustments.size()), args.count);
         info.adjustments.push_back(std::move(a));
         for (uint32_t j : skips) patchB(j, here());
         freeTo(mark);
