@@ -7,37 +7,11 @@
 
 #include <fmt/core.h>
 
+#include "bytecode/instr_info.h"
 #include "stdlib/functions.h"
 
 namespace ppl {
 namespace {
-
-constexpr const char* kOpcodeNames[] = {
-#define OPCODE(name, a, b, c, d, meaning) #name,
-#include "bytecode/opcodes.def"
-#undef OPCODE
-};
-static_assert(sizeof(kOpcodeNames) / sizeof(kOpcodeNames[0]) == static_cast<size_t>(Opcode::kCount),
-              "one name per opcode");
-
-constexpr const char* kOperandKinds[] = {
-#define OPCODE(name, a, b, c, d, meaning) #a #b #c #d,
-#include "bytecode/opcodes.def"
-#undef OPCODE
-};
-
-// By opcode: the extension word's operand kinds, or null.
-struct ExtensionKinds {
-  const char* kinds[static_cast<size_t>(Opcode::kCount)] = {};
-  constexpr ExtensionKinds() {
-#define OPCODE(name, a, b, c, d, meaning)
-#define OPCODE_EXTENSION(name, a, b, c, d) kinds[static_cast<size_t>(Opcode::name)] = #a #b #c #d;
-#include "bytecode/opcodes.def"
-#undef OPCODE_EXTENSION
-#undef OPCODE
-  }
-};
-constexpr ExtensionKinds kExtensionKinds;
 
 StrRef refTo(const std::string& s) { return StrRef{s.data(), static_cast<uint32_t>(s.size())}; }
 
@@ -63,20 +37,9 @@ const SchemaField* wellKnownField(const Schema& schema, uint32_t record, const c
 
 }  // namespace
 
-const char* operandKinds(Opcode op) {
-  const auto i = static_cast<size_t>(op);
-  return i < static_cast<size_t>(Opcode::kCount) ? kOperandKinds[i] : "____";
-}
-
-const char* opcodeName(Opcode op) {
-  const auto index = static_cast<size_t>(op);
-  return index < static_cast<size_t>(Opcode::kCount) ? kOpcodeNames[index] : "?";
-}
-
-const char* extensionOperandKinds(Opcode op) {
-  const auto index = static_cast<size_t>(op);
-  return index < static_cast<size_t>(Opcode::kCount) ? kExtensionKinds.kinds[index] : nullptr;
-}
+const char* operandKinds(Opcode op) { return opcodeInfo(op).kinds; }
+const char* opcodeName(Opcode op) { return opcodeInfo(op).name; }
+const char* extensionOperandKinds(Opcode op) { return opcodeInfo(op).extensionKinds; }
 
 bool resolveFactLayout(const Schema& schema, FactLayout& out, std::string& error) {
   if (schema.root >= schema.records.size()) {

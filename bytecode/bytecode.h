@@ -5,6 +5,7 @@
 // it (vm/vm.h). Neither side includes the other: both include this header.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <unordered_map>
@@ -18,11 +19,13 @@
 namespace ppl {
 
 enum class Opcode : uint8_t {
-#define OPCODE(name, a, b, c, d, meaning) name,
+#define OPCODE(name, ...) name,
 #include "bytecode/opcodes.def"
 #undef OPCODE
   kCount
 };
+// An opcode's name and operand kinds, from its row of opcodes.def; bytecode/instr_info.h has
+// the rest of the row (its format version, what it reads, writes and jumps to).
 const char* opcodeName(Opcode op);
 // The operand kinds of an instruction's word, a b c d ("RRST" for FIELD; opcodes.def).
 const char* operandKinds(Opcode op);
@@ -43,6 +46,11 @@ static_assert(sizeof(Instr) == 8, "instructions are 8 bytes");
 
 constexpr uint16_t kNoRegister = 0xFFFF;  // FAIL's d when the outcome's group is static
 constexpr int kMaxRegisters = 256;
+// The most words a chunk's code may hold (the verifier refuses more): jump operands are 16-bit
+// instruction indices.
+constexpr size_t kMaxChunkInstructions = 0x10000;
+// The most constants a program may use: K operands are 16-bit indices.
+constexpr size_t kMaxConstants = 0x10000;
 // A V operand (opcodes.def) at or above kConstantOperandBase names the constant
 // K[v - kConstantOperandBase]; the first kMaxConstantOperands constants can be named so. The VM
 // keeps copies of them right after its registers, so such a read costs what a register's does.
@@ -56,6 +64,17 @@ struct SourcePos {
 };
 
 // A straight-line-with-loops piece of code: a rule's body, a predicate.
+//
+// The compiler begins every rule chunk with the same two words, and the VM is faster for it:
+//   0  LINE R[l]                  the line being decided
+//   1  LINEFIELD R[k], S, T       the line's date of service (`dos`), in a register k that is
+//                                 the same in every rule of the policy and that no later
+//                                 instruction of any of them writes
+// The VM writes R[l] itself before it enters a rule, and when every rule of a policy begins so
+// (vm.cpp's sharesLineField checks it), only the first rule run on a line runs word 1: the rules
+// after it start at word 2 and read the date it left in R[k] (RuleStep::start). Where the rules
+// do not all begin so, each runs all of its own code, so the convention buys speed, not safety;
+// but a compiler change that moves either word, or writes R[k] again, quietly loses that speed.
 struct Chunk {
   std::string name;                // for the disassembler: "rule C-DX", "governed", "lines waste"
   uint16_t registerCount = 0;      // registers the chunk uses: R[0] .. R[registerCount - 1]

@@ -13,12 +13,6 @@
 namespace ppl {
 namespace {
 
-constexpr const char* kOperandKinds[] = {
-#define OPCODE(name, a, b, c, d, meaning) #a #b #c #d,
-#include "bytecode/opcodes.def"
-#undef OPCODE
-};
-
 constexpr size_t kPositionColumn = 56;  // where `; file:line:col` starts on an instruction line
 
 bool isKnownKind(uint32_t k) { return k <= static_cast<uint32_t>(ValueKind::kIter); }
@@ -152,6 +146,7 @@ std::string operandText(const Program& p, const Instr& ins, Opcode op, const cha
     case 'R':
       if (ins.op == Opcode::FAIL && i == 3 && v == kNoRegister) return "-";
       return fmt::format("R{}", v);
+    case 'A': return fmt::format("R{}", v);  // the first of a run
     case 'V':  // a register, or a constant named from kConstantOperandBase on
       return v < kConstantOperandBase ? fmt::format("R{}", v) : constantOperandText(p, v - kConstantOperandBase);
     case 'K': return constantOperandText(p, v);
@@ -186,7 +181,7 @@ void appendInstruction(std::string& out, const Program& p, const Chunk& chunk, u
   std::string line = fmt::format("{:5}  {:<10}", pc, known ? opcodeName(ins.op) : "?");
   if (known) {
     const Opcode op = owner ? owner->op : ins.op;
-    const char* kinds = owner ? extensionOperandKinds(owner->op) : kOperandKinds[static_cast<size_t>(ins.op)];
+    const char* kinds = owner ? extensionOperandKinds(owner->op) : operandKinds(ins.op);
     bool first = true;
     for (int i = 0; i < 4; ++i) {
       const std::string operand = operandText(p, ins, op, kinds, rule, i);

@@ -14,7 +14,13 @@
 #include <fmt/core.h>
 #include <simdjson.h>
 
+#include "bytecode/instr_info.h"
+
 namespace ppl {
+
+// Versions grow down opcodes.def (instr_info.h checks), so the last opcode's is the highest.
+static_assert(opcodeInfo(static_cast<Opcode>(static_cast<size_t>(Opcode::kCount) - 1)).version <= kFormatVersion,
+              "opcodes.def gives an opcode a format version that writePplb does not write yet");
 
 uint64_t pplbChecksum(std::string_view bytes) {
   // FNV-1a: h = (h ^ byte) * prime, modulo 2^64. For a fixed h, both steps are bijections (xor
@@ -522,16 +528,6 @@ std::vector<std::string> readStrings(Reader& r) {
   return v;
 }
 
-// The opcodes each format version knows: a file cannot use what a later version appended.
-uint8_t opcodeLimit(uint16_t version) {
-  if (version >= 6) return static_cast<uint8_t>(Opcode::kCount);
-  if (version == 5) return static_cast<uint8_t>(Opcode::RETBOOLK);  // and ITERROOTPATH
-  if (version == 4) return static_cast<uint8_t>(Opcode::ITERNEXTG);
-  if (version == 3) return static_cast<uint8_t>(Opcode::CONTAINSK);
-  if (version == 2) return static_cast<uint8_t>(Opcode::EXT);
-  return static_cast<uint8_t>(Opcode::ISGOVERNED);
-}
-
 // Before format 6 no operand could name a constant (the verifier refused registers past 255),
 // so a file of an older version whose V operand (opcodes.def) is 256 or more is refused rather
 // than read as format 6 would: the same file means the same to every toolchain.
@@ -570,7 +566,7 @@ void readChunk(Reader& r, Chunk& c, uint16_t version) {
       const uint8_t op = r.u8();
       if (op >= static_cast<uint8_t>(Opcode::kCount)) {
         r.fail(fmt::format("bad opcode {} at byte {} (instruction {})", op, at, i));
-      } else if (op >= opcodeLimit(version)) {
+      } else if (opcodeInfo(static_cast<Opcode>(op)).version > version) {  // appended later
         r.fail(fmt::format("opcode {} ({}) at byte {} (instruction {}) does not exist in format version {}", op,
                            opcodeName(static_cast<Opcode>(op)), at, i, version));
       }

@@ -46,7 +46,9 @@
 //     adjustment  u8 group, str carc, decimal percent, message, pos
 //
 // Version history (bump kFormatVersion on any change to the layout above or to the meaning of an
-// opcode; keep reading old versions while that is cheap, and say so in kMinFormatVersion):
+// opcode; keep reading old versions while that is cheap, and say so in kMinFormatVersion). The
+// version that added each opcode is opcodes.def's version column: a file may use the opcodes of
+// its version and earlier ones only.
 //   1  the first format.
 //   2  opcode ISGOVERNED appended (a line's governed test, computed once per claim by the VM,
 //      instead of the governed predicate inlined wherever `l is governed` names another line).

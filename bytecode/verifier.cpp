@@ -12,22 +12,13 @@
 
 #include <fmt/core.h>
 
+#include "bytecode/instr_info.h"
 #include "stdlib/functions.h"
 
 namespace ppl {
 namespace {
 
-// Operand kinds per opcode, from opcodes.def: FIELD is "RRST", PASS is "____".
-constexpr const char* kOperandKinds[] = {
-#define OPCODE(name, a, b, c, d, meaning) #a #b #c #d,
-#include "bytecode/opcodes.def"
-#undef OPCODE
-};
-static_assert(sizeof(kOperandKinds) / sizeof(kOperandKinds[0]) == static_cast<size_t>(Opcode::kCount),
-              "one operand format per opcode");
-
 constexpr size_t kMaxRecords = 0x10000;  // T operands are 16 bits
-constexpr size_t kMaxCode = 0x10000;     // jump targets are 16 bits
 constexpr size_t kMaxFlowStepsPerInstruction = 16;  // see checkFlow
 
 bool isIntLike(ValueKind k) {
@@ -92,47 +83,6 @@ RegType join(RegType x, RegType y) {
   return typeOf(Tag::kUndefined);
 }
 
-// The registers an instruction writes (0, 1 or 2 of them).
-int writtenRegisters(const Instr& ins, uint16_t out[2]) {
-  switch (ins.op) {
-    case Opcode::NOP:
-    case Opcode::LOOP:
-    case Opcode::JMP:
-    case Opcode::JMPIF:
-    case Opcode::JMPIFNOT:
-    case Opcode::FAIL:
-    case Opcode::ADJUST:
-    case Opcode::PASS:
-    case Opcode::SKIP:
-    case Opcode::RETBOOL:
-    case Opcode::RETBOOLK:
-    case Opcode::EXT:
-    case Opcode::JFEQSK:  // the field tests write nothing
-    case Opcode::JFINSET:
-    case Opcode::JFEQI:
-    case Opcode::JFLTI:
-    case Opcode::JFLEI:
-    case Opcode::JFPRESENT:
-    case Opcode::JFCONTAINS:
-    case Opcode::JFCONTAINSK:
-    case Opcode::JPRESENT:  // the test-and-branch forms write nothing either
-    case Opcode::JGOVERNED:
-    case Opcode::JEQSK:
-    case Opcode::JINSET:
-    case Opcode::JCONTAINSK:
-    case Opcode::JLTI:
-    case Opcode::JLEI:
-    case Opcode::JLED:
-    case Opcode::kCount: return 0;
-    case Opcode::ITERNEXT:  // advances the iterator, writes the element
-    case Opcode::ITERNEXTG:
-      out[0] = ins.a;
-      out[1] = ins.b;
-      return 2;
-    default: out[0] = ins.a; return 1;
-  }
-}
-
 struct Role {
   enum Kind : uint8_t { kNone, kPredicate, kRule };
   Kind kind = kNone;
@@ -158,9 +108,9 @@ class ChunkVerifier {
       return failChunk(fmt::format("{} registers; at most {} fit", registers_, kMaxRegisters));
     }
     if (code_.empty()) return failChunk("no instructions: it must end in " + terminatorNames());
-    if (code_.size() > kMaxCode) {
-      return failChunk(
-          fmt::format("{} instructions; at most {} fit (jump targets are 16-bit)", code_.size(), kMaxCode));
+    if (code_.size() > kMaxChunkInstructions) {
+      return failChunk(fmt::format("{} instructions; at most {} fit (jump targets are 16-bit)", code_.size(),
+                                   kMaxChunkInstructions));
     }
     if (!chunk_.positions.empty() && chunk_.positions.size() != code_.size()) {
       return failChunk(fmt::format("{} source positions for {} instructions (one each, or none)",
@@ -311,15 +261,12 @@ class ChunkVerifier {
     return fail(pc, fmt::format("field `{}.{}` holds {}, but ITERROOTPATH reads a `{}` record there", root.name,
                                 field.name, describe(fieldType(field.type)), p_.schema.records[record].name));
   }
-  bool isRangeBase(Opcode op, int operand) const {
-    return ((op == Opcode::FAIL || op == Opcode::ADJUST) && operand == 0) || (op == Opcode::CALL && operand == 2);
-  }
 
   bool checkOperands(uint32_t pc) {
     const Instr& ins = code_[pc];
     const auto opIndex = static_cast<size_t>(ins.op);
     if (opIndex >= static_cast<size_t>(Opcode::kCount)) return fail(pc, fmt::format("unknown opcode {}", opIndex));
-    const char* kinds = kOperandKinds[opIndex];
+    const char* kinds = operandKinds(ins.op);
     const uint32_t values[4] = {ins.a, ins.b, ins.c, ins.d};
     for (int i = 0; i < 4; ++i) {
       const uint32_t v = values[i];
@@ -329,9 +276,10 @@ class ChunkVerifier {
           if (v != 0) return fail(pc, fmt::format("unused operand {} must be 0, not {}", name, v));
           break;
         case 'R':
-          if (isRangeBase(ins.op, i) || (ins.op == Opcode::FAIL && i == 3)) break;  // checked below
+          if (ins.op == Opcode::FAIL && i == 3) break;  // a register or kNoRegister: checked below
           if (!checkRegister(pc, v)) return false;
           break;
+        case 'A': break;  // a run, with the length in another operand: checked below
         case 'V':
           if (!checkValue(pc, v)) return false;
           break;
@@ -492,9 +440,7 @@ class ChunkVerifier {
     std::vector<std::vector<uint32_t>> writes(registers_);  // pcs writing each register, ascending
     for (uint32_t pc = 0; pc < code_.size(); ++pc) {
       const Instr& ins = code_[pc];
-      uint16_t written[2];
-      const int n = writtenRegisters(ins, written);
-      for (int i = 0; i < n; ++i) writes[written[i]].push_back(pc);
+      forEachWrite(ins, [&](uint32_t r) { writes[r].push_back(pc); });
       if (ins.op != Opcode::LOOP) continue;
       const Instr& head = code_[ins.b];
       if (head.op != Opcode::ITERNEXT && head.op != Opcode::ITERNEXTG) {

@@ -9,14 +9,17 @@
 //    records and their field slots, outcomes and adjustments of the rule that owns the chunk;
 //  - jumps go forward, except LOOP, which goes back to the ITERNEXT heading its loop; loops
 //    nest, and nothing inside a loop writes its iterator, so each pass advances the iterator
-//    over a finite list and every chunk ends in time linear in the facts;
+//    over a finite list and every chunk ends, in time polynomial in the facts: its degree is
+//    the loops' nesting depth (a loop over the lines inside another is quadratic), which is why
+//    the VM also stops a decision that visits more list elements than its budget
+//    (Evaluator::kMaxElementVisits);
 //  - a typed dataflow over registers (like the JVM's) shows that every register is written
 //    before it is read and holds the kind its reader needs: no string is ever read from an
 //    integer. An absent value (LOADABSENT) is accepted by every reader, because absent values
 //    carry a zeroed payload and the VM propagates them;
 //  - every chunk has exactly one role: a predicate (a policy's governed chunk or a class chunk)
-//    ends in RETBOOL; a rule chunk ends in FAIL, PASS or SKIP, whose operands match the rule's
-//    outcomes and messages; no path falls off the end of a chunk;
+//    ends in RETBOOL or RETBOOLK; a rule chunk ends in FAIL, PASS or SKIP, whose operands match
+//    the rule's outcomes and messages; no path falls off the end of a chunk;
 //  - messages name arguments below their argCount (<= kMaxMessageArgs), with renderable kinds.
 #pragma once
 

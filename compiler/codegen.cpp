@@ -19,7 +19,8 @@
 
 #include <fmt/format.h>
 
-#include "compiler/field_tests.h"
+#include "bytecode/instr_info.h"
+#include "compiler/peephole.h"
 #include "runtime/date.h"
 #include "stdlib/functions.h"
 
@@ -58,7 +59,11 @@ class Generator {
 
   // --- emission
   uint32_t emit(Opcode op, uint32_t a = 0, uint32_t b = 0, uint32_t c = 0, uint32_t d = 0) {
-    if (chunk_->code.size() >= 60000) throw LimitExceeded{span_, "this rule compiles to too much code"};
+    // One word less than a chunk may hold: insertDateLoad adds one after the peephole optimizer,
+    // which never adds any.
+    if (chunk_->code.size() >= kMaxChunkInstructions - 1) {
+      throw LimitExceeded{span_, "this rule compiles to too much code"};
+    }
     Instr in;
     in.op = op;
     in.a = static_cast<uint8_t>(a);
@@ -75,7 +80,9 @@ class Generator {
   void patchC(uint32_t at, uint32_t target) { chunk_->code[at].c = static_cast<uint16_t>(target); }
 
   uint8_t alloc() {
-    if (top_ >= kMaxRegisters) throw LimitExceeded{span_, "this rule needs more than 256 registers; split it"};
+    if (top_ >= kMaxRegisters) {
+      throw LimitExceeded{span_, fmt::format("this rule needs more than {} registers; split it", kMaxRegisters)};
+    }
     if (top_ + 1 > chunk_->registerCount) chunk_->registerCount = static_cast<uint16_t>(top_ + 1);
     return static_cast<uint8_t>(top_++);
   }
@@ -88,7 +95,7 @@ class Generator {
     if (k.kind == ValueKind::kString) key = "s:" + out_.strings[k.str];
     auto it = constantIndex_.find(key);
     if (it != constantIndex_.end()) return it->second;
-    if (out_.constants.size() >= 65535) throw LimitExceeded{span_, "too many constants"};
+    if (out_.constants.size() >= kMaxConstants) throw LimitExceeded{span_, "too many constants"};
     out_.constants.push_back(k);
     uint16_t idx = static_cast<uint16_t>(out_.constants.size() - 1);
     constantIndex_.emplace(key, idx);
@@ -157,10 +164,6 @@ class Generator {
   void governed(uint8_t target);
   uint32_t governedChunk(const std::string& name);
   void rule(const RuleDecl& r, RuleInfo& info);
-  // Once a chunk is complete: a jump to a JMP goes to where that JMP goes, and a JMP to PASS
-  // or SKIP becomes that instruction (one dispatch less on those paths). Jumps still go
-  // forward, LOOP and ITERNEXT are left alone (the verifier pins their targets).
-  void threadJumps();
   void clauses(const RuleDecl& r, RuleInfo& info);
   void clause(const RuleDecl& r, RuleInfo& info, const Clause& cl);
   // A rule whose clause i starts by evaluating a define D without parameters that a later
@@ -175,6 +178,14 @@ class Generator {
   void splitAt(const RuleDecl& r, RuleInfo& info, size_t i, const Expr& d);
   std::map<const DefineDecl*, bool> known_;
   Message message(const MessageTemplate& m, const std::string& fallback);
+  // The run of registers FAIL's and ADJUST's operands a and c name: R[first] .. R[first +
+  // count - 1], fresh and consecutive, holding the message's arguments in order (first is 0
+  // when there are none).
+  struct ArgumentRun {
+    uint8_t first = 0;
+    uint32_t count = 0;
+  };
+  ArgumentRun messageArgs(const MessageTemplate& m);
 
   // --- expressions
   void expr(const Expr& e, uint8_t target);
@@ -417,8 +428,7 @@ uint32_t Generator::predicateChunk(const std::string& name, const Expr& predicat
     for (uint32_t j : no) patchB(j, here());
     emit(Opcode::RETBOOLK, 0);
   }
-  threadJumps();
-  fuseFieldTests(*chunk_);
+  optimizeChunk(*chunk_);
   return idx;
 }
 
@@ -473,8 +483,7 @@ uint32_t Generator::governedChunk(const std::string& name) {
     for (uint32_t j : no) patchB(j, here());
     emit(Opcode::RETBOOLK, 0);
   }
-  threadJumps();
-  fuseFieldTests(*chunk_);
+  optimizeChunk(*chunk_);
   return idx;
 }
 
@@ -1292,6 +1301,21 @@ void Generator::expr(const Expr& e, uint8_t target) {
   }
 }
 
+Generator::ArgumentRun Generator::messageArgs(const MessageTemplate& m) {
+  std::vector<uint8_t> args;  // all allocated first: an argument's temporaries go above the run
+  for (const auto& p : m.pieces) {
+    if (p.expr) args.push_back(alloc());
+  }
+  size_t i = 0;
+  for (const auto& p : m.pieces) {
+    if (p.expr) expr(*p.expr, args[i++]);
+  }
+  ArgumentRun run;
+  run.first = args.empty() ? 0 : args[0];
+  run.count = static_cast<uint32_t>(args.size());
+  return run;
+}
+
 Message Generator::message(const MessageTemplate& m, const std::string& fallback) {
   Message msg;
   if (!m.present) {
@@ -1458,8 +1482,7 @@ void Generator::rule(const RuleDecl& r, RuleInfo& info) {
     uint32_t skip = here();
     for (uint32_t j : skips) patchB(j, skip);
     if (!skips.empty()) emit(Opcode::SKIP);
-    threadJumps();
-    fuseFieldTests(*chunk_);
+    optimizeChunk(*chunk_);
     insertDateLoad();
   };
   // The instructions the rule compiles to with `loads` (extension words not counted).
@@ -1489,7 +1512,7 @@ void Generator::rule(const RuleDecl& r, RuleInfo& info) {
                      [](const Invariant& a, const Invariant& b) { return a.path.size() > b.path.size(); });
     size_t best = cost(toLoad(shared));
     // Each trial compiles the whole rule again: a large rule keeps every path it reads twice
-    // (review12: 3,300 clauses took 17 s to compile with the trials, 0.4 s without).
+    // (a rule of 3,300 clauses took 17 s to compile with the trials, 0.4 s without).
     for (size_t i = 0; i < shared.size() && best <= kMaxLoadTrialCost;) {
       std::vector<Invariant> fewer = shared;
       fewer.erase(fewer.begin() + static_cast<std::ptrdiff_t>(i));
@@ -1509,20 +1532,16 @@ void Generator::rule(const RuleDecl& r, RuleInfo& info) {
   finish();
 }
 
-// After the rule is fused: the fusion passes move and drop field reads, and this one must stay
+// After the peephole optimizer (peephole.h), whose passes move and drop field reads: this one must stay
 // the chunk's second word whether the rule reads it or not.
 void Generator::insertDateLoad() {
   if (dateReg_ == 0) return;
   std::vector<Instr>& code = chunk_->code;
   constexpr uint32_t at = 1;  // after LINE
-  for (size_t pc = 0; pc < code.size(); ++pc) {  // every jump target from `at` on moves down one
-    Instr& ins = code[pc];
-    const char* kinds = operandKinds(ins.op);
-    uint16_t* operands[4] = {nullptr, &ins.b, &ins.c, &ins.d};
-    for (int i = 1; i < 4; ++i) {
-      if (kinds[i] == 'J' && *operands[i] >= at) ++*operands[i];
-    }
-    if (isTwoWord(ins.op)) ++pc;  // the extension word holds no jump
+  // Every jump target from `at` on moves down one; an extension word holds no jump.
+  for (size_t pc = 0; pc < code.size(); pc += wordsOf(code[pc].op)) {
+    uint16_t* target = jumpOperand(code[pc]);
+    if (target && *target >= at) ++*target;
   }
   Instr load;
   load.op = Opcode::LINEFIELD;
@@ -1533,30 +1552,6 @@ void Generator::insertDateLoad() {
   if (chunk_->positions.size() + 1 == code.size()) {
     const SourcePos pos = chunk_->positions.empty() ? SourcePos{} : chunk_->positions.front();
     chunk_->positions.insert(chunk_->positions.begin() + at, pos);
-  }
-}
-
-void Generator::threadJumps() {
-  std::vector<Instr>& code = chunk_->code;
-  auto finalTarget = [&](uint32_t t) {
-    while (t < code.size() && code[t].op == Opcode::JMP) t = code[t].b;  // forward only: ends
-    return t;
-  };
-  for (Instr& in : code) {
-    if (in.op != Opcode::JMP && in.op != Opcode::JMPIF && in.op != Opcode::JMPIFNOT) continue;
-    in.b = static_cast<uint16_t>(finalTarget(in.b));
-    // A conditional jump to a conditional jump on the same register (`a and b` in a condition
-    // that is itself a conjunct): the register still holds what made the first one jump, so
-    // the second one's way is known. Go there directly.
-    while (in.op != Opcode::JMP && in.b < code.size() &&
-           (code[in.b].op == Opcode::JMPIF || code[in.b].op == Opcode::JMPIFNOT) && code[in.b].a == in.a) {
-      const Instr& next = code[in.b];
-      in.b = static_cast<uint16_t>(finalTarget(next.op == in.op ? next.b : in.b + 1u));
-    }
-    if (in.op == Opcode::JMP && in.b < code.size() &&
-        (code[in.b].op == Opcode::PASS || code[in.b].op == Opcode::SKIP || code[in.b].op == Opcode::RETBOOLK)) {
-      in = code[in.b];
-    }
   }
 }
 
@@ -1608,7 +1603,7 @@ const Expr* Generator::splitDefine(const RuleDecl& r, size_t i) const {
     return nullptr;
   }
   // The split compiles clauses i.. twice: not for a rule so large that the copy could pass the
-  // limit on a chunk's code where the rule alone would not (review12: 7,000 clauses).
+  // limit on a chunk's code where the rule alone would not (a rule of 7,000 clauses did).
   size_t nodes = 0;
   for (size_t j = i; j < r.clauses.size() && nodes <= kMaxSplitNodes; ++j) {
     if (r.clauses[j].expr) nodes += exprNodes(*r.clauses[j].expr, kMaxSplitNodes + 1 - nodes);
@@ -1699,17 +1694,9 @@ void Generator::clause(const RuleDecl& r, RuleInfo& info, const Clause& cl) {
           expr(*g, gr);
           groupReg = gr;
         }
-        std::vector<uint8_t> args;
-        for (const auto& p : cl.outcome.message.pieces) {
-          if (p.expr) args.push_back(alloc());
-        }
-        size_t ai = 0;
-        for (const auto& p : cl.outcome.message.pieces) {
-          if (p.expr) expr(*p.expr, args[ai++]);
-        }
+        const ArgumentRun args = messageArgs(cl.outcome.message);
         span_ = cl.span;
-        emit(Opcode::FAIL, args.empty() ? 0 : args[0], static_cast<uint32_t>(info.outcomes.size()),
-             static_cast<uint32_t>(args.size()), groupReg);
+        emit(Opcode::FAIL, args.first, static_cast<uint32_t>(info.outcomes.size()), args.count, groupReg);
         info.outcomes.push_back(std::move(o));
         for (uint32_t j : passes) patchB(j, here());
         freeTo(mark);
@@ -1726,17 +1713,9 @@ void Generator::clause(const RuleDecl& r, RuleInfo& info, const Clause& cl) {
         a.percent = cl.percent;
         a.pos = SourcePos{cl.span.file, cl.span.line, cl.span.col};
         a.message = message(cl.outcome.message, r.title.empty() ? r.id : r.title);
-        std::vector<uint8_t> args;
-        for (const auto& p : cl.outcome.message.pieces) {
-          if (p.expr) args.push_back(alloc());
-        }
-        size_t ai = 0;
-        for (const auto& p : cl.outcome.message.pieces) {
-          if (p.expr) expr(*p.expr, args[ai++]);
-        }
+        const ArgumentRun args = messageArgs(cl.outcome.message);
         span_ = cl.span;
-        emit(Opcode::ADJUST, args.empty() ? 0 : args[0], static_cast<uint32_t>(info.adjustments.size()),
-             static_cast<uint32_t>(args.size()));
+        emit(Opcode::ADJUST, args.first, static_cast<uint32_t>(info.adjustments.size()), args.count);
         info.adjustments.push_back(std::move(a));
         for (uint32_t j : skips) patchB(j, here());
         freeTo(mark);

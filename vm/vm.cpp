@@ -60,6 +60,7 @@
 #include <cstddef>
 #include <cstring>
 
+#include "bytecode/instr_info.h"
 #include "runtime/date.h"
 #include "stdlib/functions.h"
 
@@ -167,44 +168,14 @@ bool inStringSet(const std::vector<StrRef>& set, StrRef s) {
   return false;
 }
 
-// Which of an instruction's operands a, b, c, d name a register (`R` in opcodes.def).
-struct RegisterOperands {
-  bool a, b, c, d;
-};
-constexpr RegisterOperands kRegisterOperands[] = {
-#define OPCODE(name, a, b, c, d, meaning) \
-  {#a[0] == 'R', #b[0] == 'R' || #b[0] == 'V', #c[0] == 'R' || #c[0] == 'V', #d[0] == 'R' || #d[0] == 'V'},
-#include "bytecode/opcodes.def"
-#undef OPCODE
-};
-
-// Whether some instruction other than the one at `self` names register r in an operand that
-// may be a register (R or V), or in a range of them (FAIL's, ADJUST's, CALL's).
+// Whether some instruction other than the one at `self` names register r, read or written
+// (bytecode/instr_info.h).
 bool namesRegister(const Chunk& chunk, size_t self, uint32_t r) {
-  auto inRange = [&](uint32_t first, uint32_t count) { return r >= first && r < first + count; };
-  for (size_t pc = 0; pc < chunk.code.size(); ++pc) {
-    const Instr& ins = chunk.code[pc];
-    if (isTwoWord(ins.op)) {  // the record in a, the compared value (if any) in x.b
-      const char xb = extensionOperandKinds(ins.op)[1];
-      if (ins.a == r || ((xb == 'R' || xb == 'V') && chunk.code[pc + 1].b == r)) return true;
-      ++pc;
-      continue;
-    }
+  for (size_t pc = 0; pc < chunk.code.size(); pc += wordsOf(chunk.code[pc].op)) {
     if (pc == self) continue;
-    switch (ins.op) {
-      case Opcode::FAIL:
-        if (inRange(ins.a, ins.c) || ins.d == r) return true;
-        continue;
-      case Opcode::ADJUST:
-        if (inRange(ins.a, ins.c)) return true;
-        continue;
-      case Opcode::CALL:
-        if (ins.a == r || inRange(ins.c, ins.d)) return true;
-        continue;
-      default: break;
-    }
-    const RegisterOperands& ops = kRegisterOperands[static_cast<uint8_t>(ins.op)];
-    if ((ops.a && ins.a == r) || (ops.b && ins.b == r) || (ops.c && ins.c == r) || (ops.d && ins.d == r)) return true;
+    bool names = false;
+    forEachRegister(chunk.code, pc, [&](uint32_t named) { names = names || named == r; });
+    if (names) return true;
   }
   return false;
 }
@@ -227,20 +198,19 @@ bool sharesLineField(const Program& program, const PolicyInfo& policy) {
         code[1].a != load.a || code[1].c != load.c || code[1].d != load.d) {
       return false;
     }
-    for (size_t pc = 2; pc < code.size(); ++pc) {
-      const Instr& ins = code[pc];
-      if (isTwoWord(ins.op)) {  // writes no register
-        ++pc;
-        continue;
-      }
-      // Conservatively, every R operand a (most are written) and ITERNEXT's element register.
-      const bool writes = (kRegisterOperands[static_cast<uint8_t>(ins.op)].a && ins.a == load.a) ||
-                          ((ins.op == Opcode::ITERNEXT || ins.op == Opcode::ITERNEXTG) && ins.b == load.a);
+    for (size_t pc = 2; pc < code.size(); pc += wordsOf(code[pc].op)) {
+      bool writes = false;
+      forEachWrite(code[pc], [&](uint32_t r) { writes = writes || r == load.a; });
       if (writes) return false;
     }
   }
   return true;
 }
+
+// The format version whose opcodes reuseKeyOf was written for: a rule using an opcode added later
+// is not reused until reuseKeyOf considers it (does it read something that changes between
+// lines, as DECISION does?).
+constexpr uint16_t kReuseReviewedVersion = 6;
 
 }  // namespace
 
@@ -251,12 +221,6 @@ Evaluator::ReuseKey Evaluator::reuseKeyOf(const Chunk& chunk) {
     if (ins.op == Opcode::LINE) lineRegister[ins.a] = true;
   }
   auto isLine = [&](uint32_t r) { return r < kMaxRegisters && lineRegister[r]; };
-  auto inRange = [&](uint32_t first, uint32_t count) {
-    for (uint32_t r = first; r < first + count; ++r) {
-      if (isLine(r)) return true;
-    }
-    return false;
-  };
   ReuseKey key;
   auto addSlot = [&](uint16_t slot) {
     for (uint8_t k = 0; k < key.slotCount; ++k) {
@@ -268,6 +232,7 @@ Evaluator::ReuseKey Evaluator::reuseKeyOf(const Chunk& chunk) {
   };
   for (size_t pc = 0; pc < chunk.code.size(); ++pc) {
     const Instr& ins = chunk.code[pc];
+    if (opcodeInfo(ins.op).version > kReuseReviewedVersion) return ReuseKey{};
     if (isTwoWord(ins.op)) {
       // A field test reads field c of R[a] (a line field joins the key, as for FIELD) and,
       // for some, the register x.b of its extension word (the verifier checked it is there).
@@ -278,9 +243,8 @@ Evaluator::ReuseKey Evaluator::reuseKeyOf(const Chunk& chunk) {
       if ((xb == 'R' || xb == 'V') && isLine(x.b)) return ReuseKey{};
       continue;
     }
-    const RegisterOperands& ops = kRegisterOperands[static_cast<uint8_t>(ins.op)];
-    bool touchesLine = (ops.a && isLine(ins.a)) || (ops.b && isLine(ins.b)) || (ops.c && isLine(ins.c)) ||
-                       (ops.d && isLine(ins.d));
+    bool touchesLine = false;  // names the line's register, read or written
+    forEachRegister(chunk.code, pc, [&](uint32_t r) { touchesLine = touchesLine || isLine(r); });
     switch (ins.op) {
       case Opcode::LINE: continue;
       case Opcode::FIELD:  // reading a field of the line: that field joins the key
@@ -299,33 +263,13 @@ Evaluator::ReuseKey Evaluator::reuseKeyOf(const Chunk& chunk) {
           continue;
         }
         break;
-      // Register ranges: FAIL reads R[a] .. R[a + c - 1] and R[d] (unless kNoRegister), CALL
-      // reads R[c] .. R[c + d - 1].
-      case Opcode::FAIL: touchesLine = inRange(ins.a, ins.c) || (ins.d != kNoRegister && isLine(ins.d)); break;
-      case Opcode::CALL: touchesLine = isLine(ins.a) || inRange(ins.c, ins.d); break;
-      // The rest name registers only where opcodes.def says R.
-      case Opcode::NOP: case Opcode::LOADK: case Opcode::LOADBOOL: case Opcode::LOADABSENT:
-      case Opcode::MOVE: case Opcode::ROOT: case Opcode::ISPRESENT: case Opcode::COALESCE:
-      case Opcode::NOT: case Opcode::ADDI: case Opcode::SUBI: case Opcode::MULI: case Opcode::NEGI:
-      case Opcode::ADDDAYS: case Opcode::SUBDAYS: case Opcode::DIFFDAYS: case Opcode::ITOD:
-      case Opcode::ADDD: case Opcode::SUBD: case Opcode::MULD: case Opcode::DIVD: case Opcode::NEGD:
-      case Opcode::EQI: case Opcode::LTI: case Opcode::LEI: case Opcode::EQD: case Opcode::LTD:
-      case Opcode::LED: case Opcode::EQS: case Opcode::INSET: case Opcode::CONTAINS: case Opcode::LEN:
-      case Opcode::ITERINIT: case Opcode::ITERNEXT: case Opcode::LOOP: case Opcode::MAXI:
-      case Opcode::ITERNEXTG:  // other lines' governed tests, fixed per claim
-      case Opcode::MINI: case Opcode::MAXD: case Opcode::MIND: case Opcode::JMP: case Opcode::JMPIF:
-      case Opcode::JMPIFNOT: case Opcode::PASS: case Opcode::SKIP: case Opcode::RETBOOL: case Opcode::RETBOOLK:
-      case Opcode::EQSK:
-      case Opcode::ROOTFIELD: case Opcode::ITERROOTFIELD: case Opcode::ITERROOTPATH:
-      case Opcode::CONTAINSK:
-      case Opcode::JPRESENT: case Opcode::JEQSK: case Opcode::JINSET: case Opcode::JCONTAINSK:
-      case Opcode::JLTI: case Opcode::JLEI: case Opcode::JLED:
-      case Opcode::JGOVERNED:  // as ISGOVERNED
-      case Opcode::ISGOVERNED:  // fixed per claim; on the line's own register it touches the line
-        break;
       // DECISION reads other lines' verdicts, which change between lines; ADJUST records more
-      // than an exit. Opcodes added later are kept out until they are listed above.
-      default: return ReuseKey{};
+      // than an exit.
+      case Opcode::DECISION:
+      case Opcode::ADJUST: return ReuseKey{};
+      // The rest read registers and facts only. ISGOVERNED, JGOVERNED and ITERNEXTG read lines'
+      // governed tests, fixed per claim; on the line's own register they touch the line.
+      default: break;
     }
     if (touchesLine) return ReuseKey{};
   }
@@ -775,7 +719,7 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wpedantic"
   static const void* const kDispatchTable[] = {
-#define OPCODE(name, a, b, c, d, meaning) &&op_##name,
+#define OPCODE(name, ...) &&op_##name,
 #include "bytecode/opcodes.def"
 #undef OPCODE
   };

@@ -1,4 +1,4 @@
-// The fusion pass (compiler/field_tests.cpp) on hand-written chunks: loops started from the list
+// The peephole optimizer (compiler/peephole.cpp) on hand-written chunks: loops started from the list
 // field they iterate, and what the pass must leave alone. The goldens show it on policies.
 #include <catch2/catch.hpp>
 
@@ -7,7 +7,7 @@
 
 #include <fmt/core.h>
 
-#include "compiler/field_tests.h"
+#include "compiler/peephole.h"
 #include "tests/unit/instr_builder.h"
 
 using namespace ppl;
@@ -55,7 +55,7 @@ TEST_CASE("fusion: two loops over a list read once start from the field, and the
       ins(O::LOOP, 0, 5),                           // 6
       ins(O::PASS),                                 // 7
   });
-  fuseFieldTests(chunk);
+  optimizeChunk(chunk);
   checkCode(chunk, {
                        ins(O::ITERROOTFIELD, 2, 0, kLinesSlot, kClaim),
                        ins(O::ITERNEXT, 2, 3, 3),
@@ -79,7 +79,7 @@ TEST_CASE("fusion: two loops over a field of a record the claim holds start from
       ins(O::LOOP, 0, 6),                                   // 7
       ins(O::PASS),                                         // 8
   });
-  fuseFieldTests(chunk);
+  optimizeChunk(chunk);
   checkCode(chunk, {
                        ins(O::ITERROOTPATH, 3, kHistorySlot, kEvidenceSlot, kHistory),
                        ins(O::ITERNEXT, 3, 4, 3),
@@ -103,7 +103,7 @@ TEST_CASE("fusion: a record read into its loop's iterator register starts the lo
       ins(O::LOOP, 0, 3),                             // 4
       ins(O::PASS),                                   // 5
   });
-  fuseFieldTests(chunk);
+  optimizeChunk(chunk);
   checkCode(chunk, {
                        ins(O::ITERROOTPATH, 1, kHistorySlot, kEvidenceSlot, kHistory),
                        ins(O::ITERNEXT, 1, 2, 3),
@@ -129,7 +129,7 @@ TEST_CASE("fusion: a list register written twice is not read from either field",
       ins(O::LOOP, 0, 9),                                    // 10
       ins(O::PASS),                                          // 11
   });
-  fuseFieldTests(chunk);
+  optimizeChunk(chunk);
   checkCode(chunk, {
                        ins(O::ROOTFIELD, 1, 0, kLinesSlot, kClaim),
                        ins(O::ITERINIT, 2, 1),
@@ -160,6 +160,6 @@ TEST_CASE("fusion: a list read again after its loop keeps its register", "[fusio
       ins(O::PASS),                                  // 7
   });
   const std::vector<Instr> before = chunk.code;
-  fuseFieldTests(chunk);
+  optimizeChunk(chunk);
   checkCode(chunk, before);
 }

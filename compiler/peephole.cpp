@@ -1,4 +1,5 @@
-// Fusing FIELD + test + branch (see field_tests.h). Conditions on a record's fields are the most
+// The peephole optimizer's passes (peephole.h lists them in order). Fusing FIELD + test + branch
+// is the one that matters most. Conditions on a record's fields are the most
 // common shape in policies (`t.drug = "docetaxel"`, `m.start <= dos`, `m.end is absent`), and
 // each costs three dispatches and two register writes that nothing reads; the fused form is one
 // dispatch and no write. A test of registers followed by a branch on its result (`height is
@@ -10,24 +11,46 @@
 // test's register r, so both must be dead after the branch or the ITERINIT (not read on any path
 // before being written again). Registers are found live by the usual backward dataflow over the
 // chunk's control flow, loops included.
-#include "compiler/field_tests.h"
+#include "compiler/peephole.h"
 
 #include <algorithm>
 #include <bitset>
 #include <vector>
+
+#include "bytecode/instr_info.h"
 
 namespace ppl {
 namespace {
 
 using Registers = std::bitset<kMaxRegisters>;
 
-constexpr const char* kOperandKinds[] = {
-#define OPCODE(name, a, b, c, d, meaning) #a #b #c #d,
-#include "bytecode/opcodes.def"
-#undef OPCODE
-};
-
 bool isBranch(Opcode op) { return op == Opcode::JMPIF || op == Opcode::JMPIFNOT; }
+
+// A jump to a JMP goes where that JMP goes, and a JMP to PASS, SKIP or RETBOOLK becomes that
+// instruction (one dispatch less on those paths). Jumps still go forward; LOOP and ITERNEXT are
+// left alone (the verifier pins their targets). Runs before any fusion: every word is an
+// instruction of its own.
+void threadJumps(std::vector<Instr>& code) {
+  auto finalTarget = [&](uint32_t t) {
+    while (t < code.size() && code[t].op == Opcode::JMP) t = code[t].b;  // forward only: ends
+    return t;
+  };
+  for (Instr& in : code) {
+    if (in.op != Opcode::JMP && !isBranch(in.op)) continue;
+    in.b = static_cast<uint16_t>(finalTarget(in.b));
+    // A conditional jump to a conditional jump on the same register (`a and b` in a condition
+    // that is itself a conjunct): the register still holds what made the first one jump, so
+    // the second one's way is known. Go there directly.
+    while (in.op != Opcode::JMP && in.b < code.size() && isBranch(code[in.b].op) && code[in.b].a == in.a) {
+      const Instr& next = code[in.b];
+      in.b = static_cast<uint16_t>(finalTarget(next.op == in.op ? next.b : in.b + 1u));
+    }
+    if (in.op == Opcode::JMP && in.b < code.size() &&
+        (code[in.b].op == Opcode::PASS || code[in.b].op == Opcode::SKIP || code[in.b].op == Opcode::RETBOOLK)) {
+      in = code[in.b];
+    }
+  }
+}
 
 // The test-and-branch form of a test (JLEI for LEI), or NOP when it has none. The form keeps the
 // test's operands b and c, takes the sense in a and the target in d.
@@ -44,99 +67,15 @@ Opcode branchFormOf(Opcode test) {
     default: return Opcode::NOP;
   }
 }
-bool isTestBranch(Opcode op) {
-  switch (op) {
-    case Opcode::JPRESENT: case Opcode::JGOVERNED: case Opcode::JEQSK: case Opcode::JINSET:
-    case Opcode::JCONTAINSK: case Opcode::JLTI: case Opcode::JLEI: case Opcode::JLED: return true;
-    default: return false;
-  }
-}
 
-// A register or V operand (opcodes.def): V operands from kConstantOperandBase on name constants.
-bool readsRegister(char kind) { return kind == 'R' || kind == 'V'; }
-void addRead(Registers& r, uint32_t operand) {
-  if (operand < kMaxRegisters) r.set(operand);
-}
-
-void addRange(Registers& r, uint32_t first, uint32_t count) {
-  for (uint32_t i = first; i < first + count && i < kMaxRegisters; ++i) r.set(i);
-}
-
-// The registers the instruction at pc reads, and those it writes on every path out of it.
-// Over-approximating reads and under-approximating writes only keeps more registers live.
+// The registers the instruction at pc reads, and those it writes on every path out of it
+// (bytecode/instr_info.h). Over-approximating reads and under-approximating writes only keeps
+// more registers live.
 void effectOf(const std::vector<Instr>& code, size_t pc, Registers& reads, Registers& writes) {
-  const Instr& ins = code[pc];
   reads.reset();
   writes.reset();
-  if (isTwoWord(ins.op)) {
-    reads.set(ins.a);
-    if (readsRegister(extensionOperandKinds(ins.op)[1])) addRead(reads, code[pc + 1].b);
-    return;
-  }
-  const char* kinds = kOperandKinds[static_cast<size_t>(ins.op)];
-  switch (ins.op) {
-    case Opcode::FAIL:
-      addRange(reads, ins.a, ins.c);
-      if (ins.d != kNoRegister) reads.set(ins.d);
-      return;
-    case Opcode::ADJUST: addRange(reads, ins.a, ins.c); return;
-    case Opcode::CALL:
-      addRange(reads, ins.c, ins.d);
-      writes.set(ins.a);
-      return;
-    case Opcode::JMPIF:
-    case Opcode::JMPIFNOT:
-    case Opcode::RETBOOL: reads.set(ins.a); return;
-    case Opcode::ITERNEXT:
-    case Opcode::ITERNEXTG: reads.set(ins.a); return;  // writes R[b] only when not done
-    case Opcode::MAXI:
-    case Opcode::MINI:
-    case Opcode::MAXD:
-    case Opcode::MIND: reads.set(ins.a); break;  // and writes it (when larger / smaller)
-    default:
-      if (kinds[0] == 'R') writes.set(ins.a);
-      break;
-  }
-  const uint32_t operands[3] = {ins.b, ins.c, ins.d};
-  for (int i = 0; i < 3; ++i) {
-    if (readsRegister(kinds[i + 1])) addRead(reads, operands[i]);
-  }
-}
-
-// Where control may go after the instruction at pc.
-int successorsOf(const std::vector<Instr>& code, size_t pc, uint32_t out[2]) {
-  const Instr& ins = code[pc];
-  const uint32_t next = static_cast<uint32_t>(pc) + (isTwoWord(ins.op) ? 2 : 1);
-  if (isTwoWord(ins.op)) {
-    out[0] = next;
-    out[1] = ins.b;
-    return 2;
-  }
-  if (isTestBranch(ins.op)) {
-    out[0] = next;
-    out[1] = ins.d;
-    return 2;
-  }
-  switch (ins.op) {
-    case Opcode::JMP:
-    case Opcode::LOOP: out[0] = ins.b; return 1;
-    case Opcode::JMPIF:
-    case Opcode::JMPIFNOT:
-      out[0] = next;
-      out[1] = ins.b;
-      return 2;
-    case Opcode::ITERNEXT:
-    case Opcode::ITERNEXTG:
-      out[0] = next;
-      out[1] = ins.c;
-      return 2;
-    case Opcode::FAIL:
-    case Opcode::PASS:
-    case Opcode::SKIP:
-    case Opcode::RETBOOL:
-    case Opcode::RETBOOLK: return 0;
-    default: out[0] = next; return 1;
-  }
+  forEachRead(code, pc, [&](uint32_t r) { reads.set(r); });
+  if (alwaysWritesA(code[pc].op)) writes.set(code[pc].a);
 }
 
 // Registers live on entry to each instruction.
@@ -153,12 +92,12 @@ std::vector<Registers> liveIn(const std::vector<Instr>& code) {
         if (next[i] < code.size()) out |= in[next[i]];
       }
       effectOf(code, pc, reads, writes);
-      if ((code[pc].op == Opcode::ITERNEXT || code[pc].op == Opcode::ITERNEXTG) && next[0] < code.size()) {
+      if (opcodeInfo(code[pc].op).flow == Flow::kIterate && next[0] < code.size()) {
         // The element register is written on the way into the body, not on the way out.
         Registers body = in[next[0]];
         body.reset(code[pc].b);
         out = body;
-        if (code[pc].c < code.size()) out |= in[code[pc].c];
+        if (next[1] < code.size()) out |= in[next[1]];
       }
       const Registers live = reads | (out & ~writes);
       if (live != in[pc]) {
@@ -186,20 +125,8 @@ std::vector<bool> jumpTargets(const std::vector<Instr>& code) {
 
 // Registers the instruction at pc may write on some path (effectOf's writes are the sure ones).
 Registers mayWrite(const std::vector<Instr>& code, size_t pc) {
-  const Instr& ins = code[pc];
   Registers w;
-  if (isTwoWord(ins.op)) return w;
-  switch (ins.op) {
-    case Opcode::JMPIF:
-    case Opcode::JMPIFNOT:
-    case Opcode::RETBOOL:
-    case Opcode::FAIL:
-    case Opcode::ADJUST: return w;
-    case Opcode::ITERNEXT:
-    case Opcode::ITERNEXTG: w.set(ins.b); break;
-    default: break;
-  }
-  if (kOperandKinds[static_cast<size_t>(ins.op)][0] == 'R') w.set(ins.a);
+  forEachWrite(code[pc], [&](uint32_t r) { w.set(r); });
   return w;
 }
 
@@ -460,7 +387,7 @@ bool nameConstantOperands(Chunk& chunk) {
         Instr& x = code[use + 1];
         if (extensionOperandKinds(ins.op)[1] == 'V' && x.b == t) x.b = named, renamed = true;
       } else {
-        const char* kinds = kOperandKinds[static_cast<size_t>(ins.op)];
+        const char* kinds = operandKinds(ins.op);
         uint16_t* operands[3] = {&ins.b, &ins.c, &ins.d};
         for (int i = 0; i < 3; ++i) {
           if (kinds[i + 1] == 'V' && *operands[i] == t) *operands[i] = named, renamed = true;
@@ -507,8 +434,7 @@ bool startLoopsFromClaimRecords(Chunk& chunk) {
     const uint16_t record = ins.b;
     for (const size_t w : writers[record]) {
       const Instr& other = code[w];
-      const bool advances = (other.op == Opcode::ITERNEXT || other.op == Opcode::ITERNEXTG) && other.a == record &&
-                            other.b != record;
+      const bool advances = opcodeInfo(other.op).flow == Flow::kIterate && other.a == record && other.b != record;
       if (w == pc || advances) continue;
       fromClaim = fromClaim && other.op == Opcode::ROOTFIELD && (!read || (other.c == read->c && other.d == read->d));
       read = &other;
@@ -602,26 +528,8 @@ void fuseTriples(Chunk& chunk) {
   newIndex[code.size()] = static_cast<uint32_t>(out.size());
   if (out.size() == code.size()) return;
 
-  for (size_t pc = 0; pc < out.size(); ++pc) {
-    Instr& ins = out[pc];
-    if (isTestBranch(ins.op)) {
-      ins.d = static_cast<uint16_t>(newIndex[ins.d]);
-      continue;
-    }
-    if (isTwoWord(ins.op)) {
-      ins.b = static_cast<uint16_t>(newIndex[ins.b]);
-      ++pc;  // the extension word holds no jump
-      continue;
-    }
-    switch (ins.op) {
-      case Opcode::JMP:
-      case Opcode::JMPIF:
-      case Opcode::JMPIFNOT:
-      case Opcode::LOOP: ins.b = static_cast<uint16_t>(newIndex[ins.b]); break;
-      case Opcode::ITERNEXT:
-      case Opcode::ITERNEXTG: ins.c = static_cast<uint16_t>(newIndex[ins.c]); break;
-      default: break;
-    }
+  for (size_t pc = 0; pc < out.size(); pc += wordsOf(out[pc].op)) {  // an extension word holds no jump
+    if (uint16_t* target = jumpOperand(out[pc])) *target = static_cast<uint16_t>(newIndex[*target]);
   }
   chunk.code = std::move(out);
   if (hasPositions) chunk.positions = std::move(positions);
@@ -629,7 +537,8 @@ void fuseTriples(Chunk& chunk) {
 
 }  // namespace
 
-void fuseFieldTests(Chunk& chunk) {
+void optimizeChunk(Chunk& chunk) {
+  threadJumps(chunk.code);
   startLoopsFromFields(chunk);
   fuseTriples(chunk);
   const bool startedFromRecords = startLoopsFromClaimRecords(chunk);
