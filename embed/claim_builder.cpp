@@ -52,7 +52,7 @@ std::string describe(const BuilderValue& v) {
 
 }  // namespace
 
-ClaimBuilder::ClaimBuilder(const Schema& schema) : schema_(schema) {
+ClaimBuilder::ClaimBuilder(const Schema& schema) : schema_(schema), linesField_(claimLinesField(schema)) {
   scratch_.resize(kMaxDepth);
 }
 
@@ -294,9 +294,11 @@ BuildStatus ClaimBuilder::listBegin(uint64_t record, uint32_t recordType, uint32
   return BuildStatus::kOk;
 }
 
-// The JSON loader's bound on a list (maxListElements), with its path: `/lines/999`.
+// The JSON loader's bound on a list (kMaxLines for the lines, kMaxListElements for the others),
+// with its path: `/lines/999`.
 BuildStatus ClaimBuilder::roomFor(const OpenList& list, const std::vector<Value>& items) {
-  const uint32_t bound = maxListElements(schema_, schema_.records[recs_[list.rec].type].fields[list.field]);
+  const SchemaField& f = schema_.records[recs_[list.rec].type].fields[list.field];
+  const uint32_t bound = &f == linesField_ ? kMaxLines : kMaxListElements;
   if (items.size() < bound) return BuildStatus::kOk;
   return fail(BuildStatus::kClaim, pathOf(list.rec, list.field) + "/" + std::to_string(items.size()),
               "a list of a claim holds at most " + std::to_string(bound) + " elements");

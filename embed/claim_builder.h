@@ -104,7 +104,7 @@ class ClaimBuilder {
   BuildStatus guard() const;
   BuildStatus fail(BuildStatus status, std::string path, std::string message);
   // kOk while the open list can take another element, else the error of its bound
-  // (maxListElements: kMaxLines for the claim's lines, kMaxListElements for the others).
+  // (kMaxLines for the claim's lines, kMaxListElements for the others).
   BuildStatus roomFor(const OpenList& list, const std::vector<Value>& items);
   BuildStatus resolve(uint64_t handle, uint32_t recordType, uint32_t field, uint32_t& rec);
   BuildStatus claimSlot(uint32_t rec, uint32_t field);
@@ -119,6 +119,7 @@ class ClaimBuilder {
   std::string pathOf(uint32_t rec, uint32_t field) const;
 
   const Schema& schema_;
+  const SchemaField* linesField_;  // claimLinesField(schema_): the list bound of kMaxLines
   Facts* facts_ = nullptr;
   bool active_ = false;
   uint32_t generation_ = 0;

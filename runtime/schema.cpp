@@ -90,8 +90,4 @@ const SchemaField* claimLinesField(const Schema& schema) {
   return &root.fields[static_cast<size_t>(lines)];
 }
 
-uint32_t maxListElements(const Schema& schema, const SchemaField& f) {
-  return &f == claimLinesField(schema) ? kMaxLines : kMaxListElements;
-}
-
 }  // namespace ppl

@@ -100,11 +100,8 @@ struct Schema {
 };
 
 // The claim's service lines: the root record's list field `lines`, or null in a schema without
-// one (tests use schemas of their own).
+// one (tests use schemas of their own). It holds at most kMaxLines elements, other lists
+// kMaxListElements; the loader and the embedding API's builder find it once.
 const SchemaField* claimLinesField(const Schema& schema);
-
-// The most elements the list field `f` of `schema` may hold: kMaxLines for the claim's lines,
-// kMaxListElements for every other list.
-uint32_t maxListElements(const Schema& schema, const SchemaField& f);
 
 }  // namespace ppl
