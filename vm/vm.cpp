@@ -108,6 +108,11 @@ inline void setDecimal(Value& v, const Decimal& x) {
   v.d = x;
   v.absent = 0;
 }
+// An iterator at the start of `list` (ITERINIT and the fused loop starts).
+inline void setIterator(Value& v, ListRef list) {
+  v.iter = IterState{list.begin, list.count, 0};
+  v.absent = 0;
+}
 
 const char* decimalError(DecimalStatus s) {
   switch (s) {
@@ -938,11 +943,7 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
         VM_NEXT();
       }
       VM_CASE(ITERINIT) {
-        {
-          const ListRef list = VM_RB.list;
-          VM_RA.iter = IterState{list.begin, list.count, 0};
-          VM_RA.absent = 0;
-        }
+        setIterator(VM_RA, VM_RB.list);
       loopStart:  // ITERFIELD and ITERROOTFIELD go on here too
         // The ITERNEXT (or ITERNEXTG) heading the loop comes next (codegen always emits it
         // so): run it without a dispatch. Anything else is dispatched as usual.
@@ -988,14 +989,12 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
       // absent value has a zeroed payload, an empty list). An absent field is empty likewise.
       VM_CASE(ITERFIELD) {
         const ListRef list = VM_RB.absent ? ListRef{0, 0} : slots[VM_RB.rec + ins->c].list;
-        VM_RA.iter = IterState{list.begin, list.count, 0};
-        VM_RA.absent = 0;
+        setIterator(VM_RA, list);
         goto loopStart;  // as ITERINIT
       }
       VM_CASE(ITERROOTFIELD) {
         const ListRef list = slots[Facts::kRootBase + ins->c].list;
-        VM_RA.iter = IterState{list.begin, list.count, 0};
-        VM_RA.absent = 0;
+        setIterator(VM_RA, list);
         goto loopStart;  // as ITERINIT
       }
       // ROOTFIELD + ITERFIELD: the list is field c of the claim's record field b, or empty when
@@ -1003,8 +1002,7 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
       VM_CASE(ITERROOTPATH) {
         const Value& record = slots[Facts::kRootBase + ins->b];
         const ListRef list = record.absent ? ListRef{0, 0} : slots[record.rec + ins->c].list;
-        VM_RA.iter = IterState{list.begin, list.count, 0};
-        VM_RA.absent = 0;
+        setIterator(VM_RA, list);
         goto loopStart;  // as ITERINIT
       }
       VM_CASE(ITERNEXT) {
