@@ -27,6 +27,16 @@ struct StringKey {
   static StringKey of(StrRef text);
 };
 
+// Whether the list elements [p, end) hold the string `text`, compared in full (absent elements
+// never match): CONTAINS's search, and the keyed search's for the empty string and strings over
+// 16 bytes.
+inline bool listHoldsText(const Value* p, const Value* end, StrRef text) {
+  for (; p != end; ++p) {
+    if (!p->absent && p->s == text) return true;
+  }
+  return false;
+}
+
 namespace string_key_detail {
 
 // The search for a key of `Word`-wide words. An absent element has size 0, so only the empty
@@ -45,11 +55,8 @@ bool listHoldsWords(const Value* p, const Value* end, const StringKey& key) {
 }
 
 // The empty constant, or one longer than 16 bytes: compared in full.
-inline bool listHoldsText(const Value* p, const Value* end, const StringKey& key) {
-  for (; p != end; ++p) {
-    if (!p->absent && p->s == key.text) return true;
-  }
-  return false;
+inline bool listHoldsTextKey(const Value* p, const Value* end, const StringKey& key) {
+  return listHoldsText(p, end, key.text);
 }
 
 template <typename Word>
@@ -69,7 +76,7 @@ inline StringKey StringKey::of(StrRef text) {
   key.size = text.size;
   const uint32_t n = text.size;
   if (n == 0 || n > 16) {
-    key.search = &listHoldsText;
+    key.search = &listHoldsTextKey;
   } else if (n >= 8) {
     setWords<uint64_t>(key);
   } else if (n >= 4) {

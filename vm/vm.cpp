@@ -153,10 +153,7 @@ bool listContainsOther(const Value* p, const Value* end, const Value& x, ValueKi
   const Value* p = elems + list.begin;
   const Value* end = p + list.count;
   if (kind != ValueKind::kString) return listContainsOther(p, end, x, kind);
-  for (; p != end; ++p) {
-    if (!p->absent && p->s == x.s) return true;
-  }
-  return false;
+  return listHoldsText(p, end, x.s);
 }
 
 
