@@ -25,6 +25,7 @@
 
 #include "cli/claim_runner.h"
 #include "cli/commands.h"
+#include "cli/decision_text.h"
 #include "cli/line_reader.h"
 #include "runtime/facts.h"
 #include "vm/claim_loader.h"
@@ -48,9 +49,11 @@ Options:
                     (a blank line is a bad record; the run goes on)
   --threads N       with --ndjson: decide on N threads (1 to 256; default 1); the output
                     is the same, in the same order
-  --format=FORMAT   json (default), or table: one aligned row per claim with its id, its
+  --format=FORMAT   json (default); table: one aligned row per claim with its id, its
                     decision and the rules that fired per line (`L1 deny PA,C-DX; L3 deny
-                    C-WASTE`); not with --ndjson
+                    C-WASTE`); or explain: per claim line, what each of the policy's rules
+                    did there (passed, failed, skipped), where the rule is written, and
+                    each failure's codes and message. Not with --ndjson
   -h, --help        show this help
 
 Exit status: 0 when every claim (every record, with --ndjson) was decided, whatever the
@@ -60,7 +63,7 @@ are bad; 2 usage error.
 
 namespace {
 
-enum class Format { kJson, kTable };
+enum class Format { kJson, kTable, kExplain };
 
 bool isBlank(std::string_view line) {
   return std::all_of(line.begin(), line.end(),
@@ -110,67 +113,6 @@ void forEachLine(InputBuffer& buffer, std::string_view text, F&& f) {
     f(std::string_view(at, static_cast<size_t>(lineEnd - at)));
     at = lineEnd + (nl ? 1 : 0);
   }
-}
-
-// The claim's line numbers as billed, in input order; positions (1, 2, ...) when the facts do
-// not hold them where the program's layout says.
-std::vector<int64_t> lineNumbers(const Program& program, const Facts& facts, size_t count) {
-  std::vector<int64_t> numbers;
-  const FactLayout& layout = program.layout;
-  if (layout.linesSlot < facts.slots.size()) {
-    ListRef lines = facts.field(Facts::kRootBase, layout.linesSlot).list;
-    if (lines.count == count && size_t{lines.begin} + lines.count <= facts.elems.size()) {
-      for (uint32_t i = 0; i < lines.count; ++i) {
-        size_t slot = size_t{facts.element(lines, i).rec} + layout.lineNumberSlot;
-        if (slot >= facts.slots.size()) break;
-        numbers.push_back(facts.slots[slot].i);
-      }
-    }
-  }
-  if (numbers.size() != count) {
-    numbers.clear();
-    for (size_t i = 0; i < count; ++i) numbers.push_back(static_cast<int64_t>(i) + 1);
-  }
-  return numbers;
-}
-
-// `L1 deny PA,C-DX; L3 deny C-WASTE`: the lines some rule failed or adjusted, with those rules.
-std::string firedRules(const Program& program, const Facts& facts, const Decision& decision) {
-  if (decision.policy < 0 || static_cast<size_t>(decision.policy) >= program.policies.size()) {
-    return "-";
-  }
-  const std::vector<RuleInfo>& rules = program.policies[decision.policy].rules;
-  auto ruleId = [&](uint32_t rule) -> std::string_view {
-    return rule < rules.size() ? std::string_view(rules[rule].id) : std::string_view("?");
-  };
-  std::vector<int64_t> numbers = lineNumbers(program, facts, decision.lines.size());
-  std::string text;
-  for (size_t i = 0; i < decision.lines.size(); ++i) {
-    const LineDecision& line = decision.lines[i];
-    if (line.reasonCount == 0 && line.adjustmentCount == 0) continue;
-    if (!text.empty()) text += "; ";
-    text += fmt::format("L{} {}", numbers[i], verdictName(line.verdict));
-    const char* sep = " ";
-    for (uint32_t r = 0; r < line.reasonCount; ++r) {
-      size_t k = size_t{line.firstReason} + r;
-      if (k >= decision.reasons.size()) break;
-      text += sep;
-      text += ruleId(decision.reasons[k].rule);
-      sep = ",";
-    }
-    for (uint32_t a = 0; a < line.adjustmentCount; ++a) {
-      size_t k = size_t{line.firstAdjustment} + a;
-      if (k >= decision.adjustments.size()) break;
-      const Adjustment& adj = decision.adjustments[k];
-      text += sep;
-      text += ruleId(adj.rule);
-      if (adj.rule < rules.size() && adj.adjustment < rules[adj.rule].adjustments.size()) {
-        text += fmt::format("(-{}%)", rules[adj.rule].adjustments[adj.adjustment].percent.toString());
-      }
-      sep = ",";
-    }
-  }
-  return text.empty() ? "-" : text;
 }
 
 struct TableRow {
@@ -506,13 +448,15 @@ int runEval(const std::vector<std::string>& args) {
       }
     } else if (scan.is("--format")) {
       std::string value;
-      if (!scan.value(value)) return usageError("eval", "`--format` needs json or table");
+      if (!scan.value(value)) return usageError("eval", "`--format` needs json, table or explain");
       if (value == "json") {
         format = Format::kJson;
       } else if (value == "table") {
         format = Format::kTable;
+      } else if (value == "explain") {
+        format = Format::kExplain;
       } else {
-        return usageError("eval", fmt::format("unknown format `{}`: expected json or table", value));
+        return usageError("eval", fmt::format("unknown format `{}`: expected json, table or explain", value));
       }
     } else {
       return usageError("eval", fmt::format("unknown option `{}`", scan.current()));
@@ -520,8 +464,9 @@ int runEval(const std::vector<std::string>& args) {
   }
   if (operands.empty()) return usageError("eval", "missing POLICY, DIR or FILE.pplb");
   if (operands.size() < 2) return usageError("eval", "missing CLAIM.json (or `-` for stdin)");
-  if (ndjson && format == Format::kTable) {
-    return usageError("eval", "`--format=table` cannot be combined with `--ndjson`");
+  if (ndjson && format != Format::kJson) {
+    return usageError("eval", fmt::format("`--format={}` cannot be combined with `--ndjson`",
+                                          format == Format::kTable ? "table" : "explain"));
   }
   if (threads > 0 && !ndjson) return usageError("eval", "`--threads` works with `--ndjson` only");
   std::vector<std::string> claims(operands.begin() + 1, operands.end());
@@ -558,6 +503,8 @@ int runEval(const std::vector<std::string>& args) {
     std::string text;
     std::string json;
     std::string message;
+    std::vector<Evaluator::RuleTraceEntry> trace;
+    if (format == Format::kExplain) runner.setRuleTrace(&trace);
     for (const std::string& path : claims) {
       std::string name = displayName(path);
       std::string error;
@@ -565,22 +512,28 @@ int runEval(const std::vector<std::string>& args) {
         out.flush();
         inputError(name, fmt::format("cannot read: {}", error));
         if (format == Format::kTable) rows.push_back({name, "error", "cannot read the file"});
+        if (format == Format::kExplain) out.write(fmt::format("{}: error, cannot read the file\n\n", name));
         anyBad = true;
         continue;
       }
       if (!runner.decide(text, message)) {
         out.flush();
         inputError(name, message);
-        if (format == Format::kTable) {
-          const std::string* id = runner.claimId();
-          rows.push_back({id ? *id : name, "error", message});
-        }
+        const std::string* id = runner.claimId();
+        if (format == Format::kTable) rows.push_back({id ? *id : name, "error", message});
+        if (format == Format::kExplain) out.write(fmt::format("{}: error, {}\n\n", id ? *id : name, message));
         anyBad = true;
         continue;
       }
       if (format == Format::kTable) {
         rows.push_back({runner.decidedClaimId(), verdictName(runner.decision().verdict),
                         firedRules(program, runner.facts(), runner.decision())});
+      } else if (format == Format::kExplain) {
+        text.clear();
+        writeExplanation(program, runner.facts(), runner.decision(), trace, runner.decidedClaimId(), text);
+        out.write(text);
+        out.write("\n");
+        out.endRecord();
       } else {
         json.clear();
         writeDecisionJson(program, runner.facts(), runner.decision(), true, json);

@@ -44,9 +44,11 @@ expect_rc 2 "eval without a claim"
 
 run eval --format=xml "$POLICIES" "$(example commercial-approve)"
 expect_rc 2 "eval with an unknown format"
+expect_stderr 'unknown format `xml`: expected json, table or explain' "eval with an unknown format: the formats named"
 
 run eval --ndjson --format=table "$POLICIES" "$(example commercial-approve)"
 expect_rc 2 "eval --ndjson with --format=table"
+expect_stderr '`--format=table` cannot be combined with `--ndjson`' "eval --ndjson with --format=table: said"
 
 run eval "$POLICIES" - -
 expect_rc 2 "eval reading stdin twice"
