@@ -648,7 +648,11 @@ struct ClaimLoader::Impl {
     } forget{document};
     od::json_type t;
     if (auto e = doc.type().get(t)) return failJson(e);
-    if (t != od::json_type::object) return fail("", std::string("the claim must be a json object, got ") + typeName(t));
+    if (t != od::json_type::object) {
+      // `[}` is broken JSON before it is an array: that is what to report, and where.
+      if (failedAtStructureFault()) return false;
+      return fail("", std::string("the claim must be a json object, got ") + typeName(t));
+    }
     od::object obj;
     if (auto e = doc.get_object().get(obj)) return failJson(e);
     uint32_t root = newRecord(schema.root, 0);
@@ -675,12 +679,20 @@ struct ClaimLoader::Impl {
   // whole-text validator would. False, the error set.
   bool malformedFirst() {
     if (error->path.empty()) return false;  // already about the text
+    failedAtStructureFault();
+    return false;
+  }
+
+  // Whether the text's brackets do not pair up (or it is cut off, or text follows the value);
+  // if so, that fault, with its line and column, is now the error.
+  bool failedAtStructureFault() {
     const std::string_view text(input.data(), inputSize);
     JsonFault fault;
     if (!findJsonFault(text, JsonFaultKind::kStructure, fault)) return false;
     int line, column;
     jsonLineAndColumn(text, fault.offset, line, column);
-    return fail("", fmt::format("malformed json: {} (line {}, column {})", fault.message, line, column));
+    fail("", fmt::format("malformed json: {} (line {}, column {})", fault.message, line, column));
+    return true;
   }
 
   // After a failure the first pass may have stopped before "claim_id": look for it again.

@@ -518,6 +518,11 @@ TEST_CASE("claim loader: the top level must be an object", "[claim_loader]") {
   expectError(R"("claim")", "", "the claim must be a json object, got a string");
   expectError("null", "", "the claim must be a json object, got null");
   expectError("true", "", "the claim must be a json object, got a boolean");
+  // Broken JSON that opens as an array is reported as broken, with where.
+  expectError("[}", "", "malformed json: `}` where the `[` opened at line 1, column 1 needs `]` (line 1, column 2)");
+  expectError(std::string(1000, '['), "",
+              "malformed json: the text ends before the `[` opened at line 1, column 1000 is closed (line 1, column 1001)");
+  expectError("[1] 2", "", "malformed json: text after the end of the claim (line 1, column 5)");
 }
 
 TEST_CASE("claim loader: enums and code formats", "[claim_loader]") {

@@ -1578,6 +1578,44 @@ TEST_CASE("json: a decision, pretty and on one line", "[vm][json]") {
   }
 }
 
+// A hole prints at most 10 elements of a list and 200 bytes of a string, so that a claim's
+// long lists, repeated on each of its lines, cannot multiply its size in the output.
+TEST_CASE("json: message holes over long lists and strings are cut", "[vm][json]") {
+  JsonProgram j;
+  Evaluator vm(j.t.p);
+  Decision out;
+  EvalError error;
+  auto message = [&](const std::vector<const char*>& modifiers) {
+    TestClaim claim("CLM-0001", "commercial", {{1, "J9027", "82.5", modifiers}});
+    REQUIRE(vm.decide(claim.facts, out, error));
+    std::string text;
+    renderMessage(j.t.p, claim.facts, j.t.p.policies[0].rules[0].outcomes[0].message, out.reasons[0].args, text);
+    // Both JSON writers print the same cut text.
+    std::string json, fast;
+    writeDecisionJson(j.t.p, claim.facts, out, false, json);
+    DecisionJsonWriter(j.t.p).write(claim.facts, out, fast);
+    CHECK(fast == json);
+    const size_t from = text.find("(modifiers ") + 11;
+    const std::string shown = text.substr(from, text.find(';') - from);
+    CHECK(json.find("(modifiers " + shown + ";") != std::string::npos);
+    return shown;
+  };
+  CHECK(message({"A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8", "A9", "B0"}) ==
+        "A1, A2, A3, A4, A5, A6, A7, A8, A9, B0");
+  CHECK(message({"A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8", "A9", "B0", "B1"}) ==
+        "A1, A2, A3, A4, A5, A6, A7, A8, A9, B0 and 1 more");
+  CHECK(message({"A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8", "A9", "B0", "B1", "B2", "B3"}) ==
+        "A1, A2, A3, A4, A5, A6, A7, A8, A9, B0 and 3 more");
+
+  const std::string exact(200, 'x');
+  CHECK(message({exact.c_str()}) == exact);
+  const std::string longer = std::string(200, 'x') + "y";
+  CHECK(message({longer.c_str()}) == exact + "...");
+  // 199 bytes, then a two-byte é across the cut: the whole character goes.
+  const std::string accented = std::string(199, 'x') + "\xc3\xa9" + "zz";
+  CHECK(message({accented.c_str()}) == std::string(199, 'x') + "...");
+}
+
 TEST_CASE("json: no policy, escaping, absent claim id", "[vm][json]") {
   JsonProgram j;
   Evaluator vm(j.t.p);
