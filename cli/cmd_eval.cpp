@@ -519,14 +519,14 @@ int runEval(const std::vector<std::string>& args) {
       if (!runner.decide(text, message)) {
         out.flush();
         inputError(name, message);
-        const std::string* id = runner.claimId();
-        if (format == Format::kTable) rows.push_back({id ? *id : name, "error", message});
-        if (format == Format::kExplain) out.write(fmt::format("{}: error, {}\n\n", id ? *id : name, message));
+        const std::string shownId = printable(runner.claimId() ? *runner.claimId() : name);
+        if (format == Format::kTable) rows.push_back({shownId, "error", printable(message)});
+        if (format == Format::kExplain) out.write(fmt::format("{}: error, {}\n\n", shownId, printable(message)));
         anyBad = true;
         continue;
       }
       if (format == Format::kTable) {
-        rows.push_back({runner.decidedClaimId(), verdictName(runner.decision().verdict),
+        rows.push_back({printable(runner.decidedClaimId()), verdictName(runner.decision().verdict),
                         firedRules(program, runner.facts(), runner.decision())});
       } else if (format == Format::kExplain) {
         text.clear();

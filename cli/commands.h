@@ -41,8 +41,13 @@ void printError(std::string_view text);
 int usageError(std::string_view command, std::string_view message);
 
 // Prints `what: message` on stderr (after flushing stdout, so a terminal shows the two streams
-// in order); returns kExitBadInput.
+// in order), each through printable(); returns kExitBadInput.
 int inputError(std::string_view what, std::string_view message);
+
+// `text` with each control character (below 0x20, and 0x7f) written as the JSON escape `\u00XX`:
+// for text from a claim (an id, a key in a JSON path) shown to a person, where a raw newline or
+// NUL would break the line it stands in.
+std::string printable(std::string_view text);
 
 // Scans a subcommand's arguments. Options may stand anywhere among the operands; `--` ends
 // them, and `-` alone is an operand (standard input).

@@ -36,8 +36,22 @@ int usageError(std::string_view command, std::string_view message) {
 
 int inputError(std::string_view what, std::string_view message) {
   std::fflush(stdout);
-  printError(fmt::format("{}: {}\n", what, message));
+  printError(fmt::format("{}: {}\n", printable(what), printable(message)));
   return kExitBadInput;
+}
+
+std::string printable(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f) {
+      out += fmt::format("\\u{:04x}", byte);
+    } else {
+      out += c;
+    }
+  }
+  return out;
 }
 
 bool ArgScanner::next() {

@@ -5,6 +5,7 @@
 
 #include <fmt/core.h>
 
+#include "cli/commands.h"
 #include "vm/decision_json.h"
 
 namespace ppl::cli {
@@ -70,10 +71,8 @@ std::string firedRules(const Program& program, const Facts& facts, const Decisio
 namespace {
 
 // Text a person reads on a terminal: a claim's strings may hold control characters (a JSON
-// "\n" in a drug name), which would break the layout, so each is shown as a space.
-void appendPrintable(std::string& out, std::string_view text) {
-  for (char c : text) out += static_cast<unsigned char>(c) < 0x20 || c == 0x7f ? ' ' : c;
-}
+// "\n" in a drug name), which would break the layout.
+void appendPrintable(std::string& out, std::string_view text) { out += printable(text); }
 
 // Columns a title takes on a terminal: its UTF-8 code points ("m²" is two).
 size_t displayWidth(std::string_view text) {

@@ -118,6 +118,19 @@ run eval --format table "$POLICIES" "$approve" "$bad"
 expect_rc 1 "table with a bad claim"
 expect_stdout '^CLM-COMMERCIAL-APPROVE +error +/lines/0/units: ' "table: bad claim row"
 
+# Control characters from a claim never reach a person's terminal raw: a claim id with a
+# newline and a NUL in the table, a key with a NUL in the JSON path of an error on stderr.
+sed 's/"CLM-COMMERCIAL-APPROVE"/"CLM-\\n-\\u0000-X"/' "$approve" >"$TMP/ctl-id.json"
+run eval --format=table "$POLICIES" "$TMP/ctl-id.json"
+expect_rc 0 "control characters in a claim id"
+expect_stdout '^CLM-\\u000a-\\u0000-X +approve +-$' "control characters in a claim id: escaped in the table"
+check "control characters in a claim id: one row" test "$(wc -l <"$OUT")" = 2
+sed '0,/"claim_type"/s//"x\\u0000": [1,, "claim_type"/' "$approve" >"$TMP/ctl-key.json"
+run eval "$POLICIES" "$TMP/ctl-key.json"
+expect_rc 1 "a NUL in a key"
+expect_stderr 'near /x\\u0000\)$' "a NUL in a key: escaped in the JSON path on stderr"
+check "a NUL in a key: no raw NUL on stderr" test "$(tr -cd '\000' <"$ERR" | wc -c)" = 0
+
 # stderr that cannot be written (a full disk, closed): the claims after a bad one are still
 # decided, and the exit status is 1 (bad input), not 3.
 "$PPLC" eval "$POLICIES" "$bad" "$approve" >"$OUT" 2>/dev/full
