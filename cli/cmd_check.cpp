@@ -22,7 +22,8 @@ Options:
   --werror      treat warnings as errors
   -h, --help    show this help
 
-Exit status: 0 no errors, 1 errors found (or warnings, with --werror), 2 usage error.
+Exit status: 0 no errors, 1 errors found (or warnings, with --werror, or diagnostics that
+could not be written), 2 usage error.
 )";
 
 namespace {
@@ -76,6 +77,8 @@ int runCheck(const std::vector<std::string>& args) {
     printError("pplc check: the sources did not check\n");
     return kExitBadInput;
   }
+  // Warnings nobody could read (stderr on a full disk, or closed) must not pass as a clean check.
+  if (std::ferror(stderr)) return kExitBadInput;
   return errors > 0 ? kExitBadInput : kExitOk;
 }
 

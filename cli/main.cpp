@@ -62,20 +62,20 @@ const Command* findCommand(std::string_view name) {
   return nullptr;
 }
 
+// Prints `text` on stdout; a help text lost to a full disk is an error, not a silent exit 0.
+int printText(std::string_view text) {
+  const bool written = std::fwrite(text.data(), 1, text.size(), stdout) == text.size();
+  if (std::fflush(stdout) != 0 || !written) return inputError("pplc", "cannot write the output");
+  return kExitOk;
+}
+
 int help(const std::vector<std::string>& args) {
-  if (args.empty()) {
-    fmt::print("{}", kMainHelp);
-    return kExitOk;
-  }
+  if (args.empty()) return printText(kMainHelp);
   if (args.size() > 1) return usageError("help", "expected one command name");
-  if (args[0] == "help" || args[0] == "-h" || args[0] == "--help") {  // `pplc help --help`
-    fmt::print("{}", kMainHelp);
-    return kExitOk;
-  }
+  if (args[0] == "help" || args[0] == "-h" || args[0] == "--help") return printText(kMainHelp);  // `pplc help --help`
   const Command* c = findCommand(args[0]);
   if (c == nullptr) return usageError("help", fmt::format("unknown command `{}`", args[0]));
-  fmt::print("{}", *c->help);
-  return kExitOk;
+  return printText(*c->help);
 }
 
 int run(int argc, char** argv) {
@@ -83,10 +83,7 @@ int run(int argc, char** argv) {
   std::string_view first = argv[1];
   std::vector<std::string> rest(argv + 2, argv + argc);
   if (first == "-h" || first == "--help") return help({});
-  if (first == "--version") {
-    fmt::print("pplc {}\n", PPL_VERSION);
-    return kExitOk;
-  }
+  if (first == "--version") return printText(fmt::format("pplc {}\n", PPL_VERSION));
   if (first == "help") return help(rest);
   if (!first.empty() && first[0] == '-') {
     return usageError("", fmt::format("unknown option `{}`", first));
@@ -95,10 +92,7 @@ int run(int argc, char** argv) {
   if (c == nullptr) return usageError("", fmt::format("unknown command `{}`", first));
   for (const std::string& arg : rest) {
     if (arg == "--") break;
-    if (arg == "-h" || arg == "--help") {
-      fmt::print("{}", *c->help);
-      return kExitOk;
-    }
+    if (arg == "-h" || arg == "--help") return printText(*c->help);
   }
   return c->run(rest);
 }

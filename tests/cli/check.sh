@@ -69,6 +69,15 @@ run check --werror "$TMP/nomessage.ppl"
 expect_rc 1 "check --werror: a warning"
 expect_stderr 'nomessage\.ppl:5:[0-9]+: error: rule `R` fails without a message: .* \[missing-message\]$' "check --werror: the lint named"
 
+# A warning nobody can read (stderr on a full disk) does not pass as a clean check.
+run check "$TMP/nomessage.ppl"
+expect_rc 0 "check: a warning"
+if [ -c /dev/full ]; then
+  "$PPLC" check "$TMP/nomessage.ppl" 2>/dev/full
+  RC=$?
+  expect_rc 1 "check: a warning to a full stderr"
+fi
+
 # An adjustment's message would never be shown: an error at the message.
 printf 'policy p version "1"\n  line of business "commercial"\n  governs lines where line.hcpcs = "J9027"\nrule R "r"\n  adjust CO 45 by 20%% when line.units > 1 "twenty off"\n' >"$TMP/adjustmessage.ppl"
 run check "$TMP/adjustmessage.ppl"

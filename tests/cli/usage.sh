@@ -84,4 +84,15 @@ run --version
 expect_rc 0 "--version"
 expect_stdout '^pplc [0-9]' "--version: prints the version"
 
+# Help and the version lost to a full disk are an error, said on stderr.
+if [ -c /dev/full ]; then
+  for args in "--version" "help" "help eval" "eval --help"; do
+    # shellcheck disable=SC2086
+    "$PPLC" $args >/dev/full 2>"$ERR"
+    RC=$?
+    expect_rc 1 "$args to a full disk"
+    expect_stderr '^pplc: cannot write the output$' "$args to a full disk: said"
+  done
+fi
+
 finish
