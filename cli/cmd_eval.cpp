@@ -493,7 +493,9 @@ int runEval(const std::vector<std::string>& args) {
       out.flush();
       if (!read) inputError(displayName(path), fmt::format("cannot read: {}", error));
       if (bad > 0) {
-        printError(fmt::format("{}: {} of {} records were bad input (see their \"error\" lines)\n",
+        // Bad input, or an evaluation error (a division by zero, the work budget): each record's
+        // "error" line says which, and where.
+        printError(fmt::format("{}: {} of {} records were not decided (see their \"error\" lines)\n",
                                displayName(path), bad, records));
       }
       anyBad = anyBad || !read || bad > 0;

@@ -52,12 +52,13 @@ std::string roundTrip(const Program& program, Program& loaded) {
   return "";
 }
 
-// The same runtime error: the VM says where (`division by zero in rule R-1 on line 2`), the
-// reference evaluator only what, and each words the decision-order error its own way.
+// The same runtime error: the VM says where (`division by zero in rule R-1 on claim line 2, at
+// p.ppl:7:11`), the reference evaluator only what, and each words the decision-order error its
+// own way.
 bool sameError(const std::string& vm, const std::string& ref) {
   if (ref.empty() || ref.rfind("internal", 0) == 0) return false;
   if (vm.rfind(ref, 0) == 0) return true;
-  return vm.find("reads the decision of line") != std::string::npos &&
+  return vm.find("reads the decision of claim line") != std::string::npos &&
          ref.find("is read before it is decided") != std::string::npos;
 }
 

@@ -59,6 +59,7 @@
 #include <climits>
 #include <cstddef>
 #include <cstring>
+#include <functional>
 
 #include "bytecode/instr_info.h"
 #include "runtime/date.h"
@@ -371,25 +372,35 @@ int Evaluator::findPolicy() const {
   return -1;
 }
 
-void Evaluator::setError(EvalError& error, Context context, const std::string& name,
+void Evaluator::setError(EvalError& error, Context context, const std::string& name, uint32_t chunk,
                          uint32_t lineBase) const {
   const int64_t lineNumber = facts_->field(lineBase, program_.layout.lineNumberSlot).i;
   if (errorReadLine_ != UINT32_MAX) {
     const uint32_t otherBase = lineState_[errorReadLine_].base;
     const int64_t otherNumber = facts_->field(otherBase, program_.layout.lineNumberSlot).i;
-    error.message = "line " + std::to_string(lineNumber) + " reads the decision of line " +
+    error.message = "claim line " + std::to_string(lineNumber) + " reads the decision of claim line " +
                     std::to_string(otherNumber) + ", which is decided in the same or a later phase";
-    return;
+  } else {
+    error.message = errorWhat_ ? errorWhat_ : "runtime error";
+    if (errorWhat_ == kTooManyVisits) error.message += " of " + std::to_string(visitBudget_);
+    error.message += " in ";
+    switch (context) {
+      case Context::kGoverned: error.message += "governed"; break;
+      case Context::kClass: error.message += "lines "; error.message += name; break;
+      case Context::kRule: error.message += "rule "; error.message += name; break;
+    }
+    error.message += " on claim line " + std::to_string(lineNumber);
   }
-  error.message = errorWhat_ ? errorWhat_ : "runtime error";
-  if (errorWhat_ == kTooManyVisits) error.message += " of " + std::to_string(visitBudget_);
-  error.message += " in ";
-  switch (context) {
-    case Context::kGoverned: error.message += "governed"; break;
-    case Context::kClass: error.message += "lines "; error.message += name; break;
-    case Context::kRule: error.message += "rule "; error.message += name; break;
+  // Where the policy says what failed, when the chunk kept its source positions.
+  const Chunk& c = program_.chunks[chunk];
+  const std::less<const Instr*> before;
+  if (!before(errorInstr_, c.code.data()) && before(errorInstr_, c.code.data() + c.positions.size())) {
+    const SourcePos& pos = c.positions[static_cast<size_t>(errorInstr_ - c.code.data())];
+    if (pos.line != 0 && pos.file < program_.files.size()) {
+      error.message += ", at " + program_.files[pos.file] + ":" + std::to_string(pos.line) + ":" +
+                       std::to_string(pos.col);
+    }
   }
-  error.message += " on line " + std::to_string(lineNumber);
 }
 
 bool Evaluator::decide(const Facts& facts, Decision& out, EvalError& error) {
@@ -444,7 +455,7 @@ bool Evaluator::decide(const Facts& facts, Decision& out, EvalError& error) {
     const uint32_t failed = governedRun_.index;
     governedRun_ = GovernedRun{};
     if (e == Exit::kError) {
-      setError(error, Context::kGoverned, std::string(), lineState_[failed].base);
+      setError(error, Context::kGoverned, std::string(), policy.governedChunk, lineState_[failed].base);
       return false;
     }
   }
@@ -460,7 +471,7 @@ bool Evaluator::decide(const Facts& facts, Decision& out, EvalError& error) {
     for (const LineClass& cls : policy.phasedClasses) {
       const Exit e = run(chunkCode_[cls.chunk], lineState_[i].base);
       if (e == Exit::kError) {
-        setError(error, Context::kClass, cls.name, lineState_[i].base);
+        setError(error, Context::kClass, cls.name, cls.chunk, lineState_[i].base);
         return false;
       }
       if (e == Exit::kTrue) lineState_[i].phase = std::max(lineState_[i].phase, cls.phase);
@@ -526,7 +537,8 @@ bool Evaluator::decideLine(const PolicyInfo& policy, uint32_t lineIndex, EvalErr
   if (r < ruleRun_.count) {
     ruleRun_.index = r;
     if (run(ruleRun_.steps[r].code, base) == Exit::kError) {
-      setError(error, Context::kRule, ruleRun_.rules[ruleRun_.index].id, base);
+      const RuleInfo& failed = ruleRun_.rules[ruleRun_.index];
+      setError(error, Context::kRule, failed.id, failed.chunk, base);
       return false;
     }
   }
@@ -641,35 +653,35 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
 
 // out := whether the claim line R[b] is governed (ISGOVERNED, JGOVERNED), after the same refusal
 // as DECISION's for a record that is not a claim line; and the governed tests of step b must all
-// have run (a hostile governed chunk could ask earlier). Returns from run() on an error.
+// have run (a hostile governed chunk could ask earlier). Ends the run with an error if not.
 #define VM_GOVERNED(opName, out)                                                            \
   do {                                                                                      \
     const uint32_t vmBase = VM_RB.rec;                                                      \
     const uint64_t vmOrdinal = static_cast<uint64_t>(slots[vmBase].i);                      \
     if (vmOrdinal >= lines_.count || lineState_[vmOrdinal].base != vmBase) {                \
       errorWhat_ = opName " of a record that is not a claim line";                          \
-      return Exit::kError;                                                                  \
+      goto runError;                                                                        \
     }                                                                                       \
     if (!governedKnown_) {                                                                  \
       errorWhat_ = opName " before every line's governed test has run";                     \
-      return Exit::kError;                                                                  \
+      goto runError;                                                                        \
     }                                                                                       \
     out = lineState_[vmOrdinal].governed != 0;                                              \
   } while (0)
 // A test and branch: pc := d when `test` equals the sense a.
-#define VM_TEST_BRANCH(test)                      \
-  do {                                            \
+#define VM_TEST_BRANCH(test)                         \
+  do {                                               \
     if ((test) == (ins->a != 0)) pc = code + ins->d; \
   } while (0)
 
 // Charges `n` list elements against the decision's budget (visitsLeft_): each element a loop
 // takes (ITERNEXT) and each element a search may compare (CONTAINS and its fused forms).
-// Returns from run() with an error once the budget is spent.
+// Ends the run with an error once the budget is spent.
 #define VM_CHARGE(n)                        \
   do {                                      \
     if ((visitsLeft_ -= (n)) < 0) {         \
       errorWhat_ = kTooManyVisits;          \
-      return Exit::kError;                  \
+      goto runError;                        \
     }                                       \
   } while (0)
 
@@ -680,22 +692,22 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
   do {                            \
     if (failed) {                 \
       errorWhat_ = what;          \
-      return Exit::kError;        \
+      goto runError;              \
     }                             \
     setInt(VM_RA, r);             \
   } while (0)
 
 // R[a] := fn(R[b], R[c]) for an exact decimal operation: through a local, since a may equal
 // b or c; a failed status is the run's error.
-#define VM_DECIMAL_OP(fn)                                       \
-  do {                                                          \
-    Decimal vmResult;                                           \
+#define VM_DECIMAL_OP(fn)                                          \
+  do {                                                             \
+    Decimal vmResult;                                              \
     const DecimalStatus vmStatus = fn(VM_RB.d, VM_RC.d, vmResult); \
-    if (vmStatus != DecimalStatus::kOk) {                       \
-      errorWhat_ = decimalError(vmStatus);                      \
-      return Exit::kError;                                      \
-    }                                                           \
-    setDecimal(VM_RA, vmResult);                                \
+    if (vmStatus != DecimalStatus::kOk) {                          \
+      errorWhat_ = decimalError(vmStatus);                         \
+      goto runError;                                               \
+    }                                                              \
+    setDecimal(VM_RA, vmResult);                                   \
   } while (0)
 
 // A field test's operand: field c of the record R[a], or an absent value if R[a] is absent
@@ -877,7 +889,7 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
               const DecimalStatus s = div(b, c, r);
               return s == DecimalStatus::kOk ? nullptr : decimalError(s);
             })) {
-          return Exit::kError;
+          goto runError;
         }
         VM_NEXT();
       }
@@ -963,11 +975,11 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
           // tests must all have run (the same refusals as JGOVERNED's).
           if (it.begin != lines_.begin || it.count != lines_.count) {
             errorWhat_ = "ITERNEXTG over a list that is not the claim's lines";
-            return Exit::kError;
+            goto runError;
           }
           if (!governedKnown_) {
             errorWhat_ = "ITERNEXTG before every line's governed test has run";
-            return Exit::kError;
+            goto runError;
           }
           // Each line stepped over is charged like the element ITERNEXT + JGOVERNED visited.
           while (pos < it.count && !lineState_[pos].governed) ++pos;
@@ -1066,7 +1078,7 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
                 r = out.d;
                 return message;
               })) {
-            return Exit::kError;
+            goto runError;
           }
           VM_NEXT();
         }
@@ -1077,7 +1089,7 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
         const char* message = function.impl(&VM_RC, direct ? VM_RA : result);
         if (message) {
           errorWhat_ = message;
-          return Exit::kError;
+          goto runError;
         }
         if (!direct) VM_RA = result;
         VM_NEXT();
@@ -1091,11 +1103,11 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
         const uint64_t ordinal = static_cast<uint64_t>(slots[base].i);
         if (ordinal >= lines_.count || lineState_[ordinal].base != base) {
           errorWhat_ = "DECISION of a record that is not a claim line";
-          return Exit::kError;
+          goto runError;
         }
         if (!lineState_[ordinal].decided) {
           errorReadLine_ = static_cast<uint32_t>(ordinal);
-          return Exit::kError;
+          goto runError;
         }
         const StrRef name = verdictString(out_->lines[ordinal].verdict);
         VM_RA.s = name;
@@ -1191,7 +1203,7 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
       // --- field tests: two words, ins and its extension word x = *pc (see opcodes.def)
       VM_CASE(EXT) {  // the verifier never lets an extension word run alone
         errorWhat_ = "an extension word run on its own";
-        return Exit::kError;
+        goto runError;
       }
       VM_CASE(JFEQSK) {
         VM_FIELD_TEST(field.s == K[x.b].s);
@@ -1268,10 +1280,14 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
 #if !PPL_COMPUTED_GOTO
       default:  // Opcode::kCount: the verifier rejects it; a switch wants a case for it
         errorWhat_ = "invalid opcode";
-        return Exit::kError;
+        goto runError;
 #endif
     }
   }
+
+runError:  // every error of the run: errorWhat_ (or errorReadLine_) says what, ins where
+  errorInstr_ = ins;
+  return Exit::kError;
 
 #if PPL_COMPUTED_GOTO
 #pragma GCC diagnostic pop

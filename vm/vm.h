@@ -85,7 +85,10 @@ class Evaluator {
   bool decideLine(const PolicyInfo& policy, uint32_t lineIndex, EvalError& error);
 
   int findPolicy() const;
-  void setError(EvalError& error, Context context, const std::string& name, uint32_t lineBase) const;
+  // The error of a run that failed on the line at lineBase, in `chunk` (its name for a rule or
+  // class), with the source position of the instruction that failed when the chunk kept them.
+  void setError(EvalError& error, Context context, const std::string& name, uint32_t chunk,
+                uint32_t lineBase) const;
 
   const Program& program_;
 
@@ -244,6 +247,7 @@ class Evaluator {
   // Set by run() when it returns Exit::kError.
   const char* errorWhat_ = nullptr;        // "decimal overflow", a builtin's message
   uint32_t errorReadLine_ = UINT32_MAX;    // DECISION of an undecided line: its index
+  const Instr* errorInstr_ = nullptr;      // the instruction that failed
 
   // The registers, then copies of the first kMaxConstantOperands constants, so that a V operand
   // (opcodes.def) reads R[v] whether it names a register or a constant. Nothing writes the copies:

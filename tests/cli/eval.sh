@@ -118,6 +118,19 @@ run eval --format table "$POLICIES" "$approve" "$bad"
 expect_rc 1 "table with a bad claim"
 expect_stdout '^CLM-COMMERCIAL-APPROVE +error +/lines/0/units: ' "table: bad claim row"
 
+# An evaluation error names the rule, the claim line and where in the policy it failed.
+mkdir -p "$TMP/divzero"
+printf 'policy p version "1"\n  line of business "commercial"\n  governs lines where line.hcpcs = "J9027"\nrule R "r"\n  require line.units / (line.units - 40) < 10 else deny CO 151 "m"\n' >"$TMP/divzero/p.ppl"
+run eval "$TMP/divzero" "$approve"
+expect_rc 1 "division by zero"
+expect_stderr ": evaluation failed: division by zero in rule R on claim line 1, at $TMP/divzero/p.ppl:5:11$" \
+  "division by zero: the rule, the claim line and the policy's position"
+tr -d '\n' <"$approve" >"$TMP/approve-line.ndjson"
+run eval --ndjson "$TMP/divzero" "$TMP/approve-line.ndjson"
+expect_rc 1 "division by zero, --ndjson"
+expect_stdout '"error":"evaluation failed: division by zero in rule R on claim line 1, at ' "division by zero, --ndjson: the record's error"
+expect_stderr '1 of 1 records were not decided' "division by zero, --ndjson: counted"
+
 # Control characters from a claim never reach a person's terminal raw: a claim id with a
 # newline and a NUL in the table, a key with a NUL in the JSON path of an error on stderr.
 sed 's/"CLM-COMMERCIAL-APPROVE"/"CLM-\\n-\\u0000-X"/' "$approve" >"$TMP/ctl-id.json"

@@ -79,7 +79,9 @@ TEST_CASE("each kind of bad claim is refused with its JSON path", "[claim]") {
       {"no lines", "\"lines\": [", "\"lines\": [], \"x\": [", "/lines", "at least one"},
       {"line number not an integer", "\"line_number\": 1,", "\"line_number\": 1.5,", "/lines/0/line_number", "integer"},
       {"line number below 1", "\"line_number\": 1,", "\"line_number\": 0,", "/lines/0/line_number", ">= 1"},
-      {"not an object", "{\n  \"claim_id\"", "[{\n  \"claim_id\"", "", "object"},
+      // An array around the claim, left open: the broken JSON is the fault, not the array.
+      {"an array left open", "{\n  \"claim_id\"", "[{\n  \"claim_id\"", "",
+       "the text ends before the `[` opened at line 1, column 1 is closed"},
       {"malformed json", "\"sex\": \"M\",", "\"sex\": \"M\",,", "", ""},
       // A `]` left out makes "lines" look like a fourth diagnosis; the broken JSON is the fault.
       {"list left open", "\"C79.51\"\n  ],", "\"C79.51\"\n  ,", "",

@@ -431,7 +431,7 @@ TEST_CASE("vm: integer overflow is an error", "[vm]") {
   OpcodeHarness h;
   const uint16_t kBig = h.t.kInt(INT64_MAX);
   SECTION("ADDI") {
-    CHECK(h.fails({ins(O::LOADK, 0, kBig), ins(O::ADDI, 1, 0, 0)}) == "integer overflow in rule C-DOSE on line 7");
+    CHECK(h.fails({ins(O::LOADK, 0, kBig), ins(O::ADDI, 1, 0, 0)}) == "integer overflow in rule C-DOSE on claim line 7");
   }
   SECTION("MULI") { CHECK(h.fails({ins(O::LOADK, 0, kBig), ins(O::MULI, 1, 0, 0)}).find("integer overflow") == 0); }
   SECTION("NEGI of the minimum") {
@@ -465,12 +465,12 @@ TEST_CASE("vm: decimal overflow and division by zero are errors naming rule and 
   OpcodeHarness h;
   SECTION("overflow") {
     const uint16_t big = h.t.kDecimal("1e47");
-    CHECK(h.fails({ins(O::LOADK, 0, big), ins(O::MULD, 1, 0, 0)}) == "decimal overflow in rule C-DOSE on line 7");
+    CHECK(h.fails({ins(O::LOADK, 0, big), ins(O::MULD, 1, 0, 0)}) == "decimal overflow in rule C-DOSE on claim line 7");
   }
   SECTION("division by zero") {
     const uint16_t zero = h.t.kDecimal("0");
     CHECK(h.fails({ins(O::LINE, 0), ins(O::FIELD, 1, 0, kUnitsSlot, kLineRecord), ins(O::LOADK, 2, zero),
-                   ins(O::DIVD, 3, 1, 2)}) == "division by zero in rule C-DOSE on line 7");
+                   ins(O::DIVD, 3, 1, 2)}) == "division by zero in rule C-DOSE on claim line 7");
   }
 }
 
@@ -518,7 +518,7 @@ TEST_CASE("vm: a division by zero fails every time, not only the first", "[vm]")
   Evaluator vm(h.t.p);
   for (int pass = 0; pass < 2; ++pass) {
     REQUIRE_FALSE(vm.decide(h.claim.facts, h.decision, h.error));
-    CHECK(h.error.message == "division by zero in rule C-DOSE on line 7");
+    CHECK(h.error.message == "division by zero in rule C-DOSE on claim line 7");
   }
 }
 
@@ -690,7 +690,7 @@ TEST_CASE("decide: a loop started from a field charges the element budget as ITE
   vm.setElementVisitBudget(2);
   REQUIRE_FALSE(vm.decide(h.claim.facts, h.decision, h.error));
   CHECK(h.error.message.find("too much work: the decision would visit more list elements than its budget") == 0);
-  CHECK(h.error.message.find("in rule SUM on line 1") != std::string::npos);
+  CHECK(h.error.message.find("in rule SUM on claim line 1") != std::string::npos);
   // 3 lines a rule run, one run per line (the rule reads no line field, so later lines take the
   // first line's result): a budget of 3 is enough.
   vm.setElementVisitBudget(3);
@@ -758,7 +758,7 @@ TEST_CASE("vm: builtin calls", "[vm]") {
   SECTION("a failing builtin is an error with its message") {
     const uint16_t minus = h.t.kDecimal("-1");
     CHECK(h.fails({ins(O::LOADK, 0, minus), ins(O::CALL, 1, sqrtFn, 0, 1)}) ==
-          "square root of a negative number in rule C-DOSE on line 7");
+          "square root of a negative number in rule C-DOSE on claim line 7");
   }
 }
 
@@ -807,7 +807,7 @@ TEST_CASE("decide: a decision's loops visit at most its element budget", "[vm]")
   vm.setElementVisitBudget(2);
   REQUIRE_FALSE(vm.decide(h.claim.facts, h.decision, h.error));
   CHECK(h.error.message.find("too much work: the decision would visit more list elements than its budget") == 0);
-  CHECK(h.error.message.find("than its budget of 2 in rule SUM on line 1") != std::string::npos);
+  CHECK(h.error.message.find("than its budget of 2 in rule SUM on claim line 1") != std::string::npos);
   // The budget is per decision: a new claim starts with all of it.
   vm.setElementVisitBudget(Evaluator::kMaxElementVisits);
   CHECK(vm.decide(h.claim.facts, h.decision, h.error));
@@ -856,7 +856,7 @@ TEST_CASE("vm: ITERNEXTG over another list of lines is an error", "[vm]") {
   h.t.link();
   Evaluator vm(h.t.p);
   REQUIRE_FALSE(vm.decide(h.claim.facts, h.decision, h.error));
-  CHECK(h.error.message == "ITERNEXTG over a list that is not the claim's lines in rule SUM on line 1");
+  CHECK(h.error.message == "ITERNEXTG over a list that is not the claim's lines in rule SUM on claim line 1");
 }
 
 TEST_CASE("decide: policy by line of business", "[vm]") {
@@ -1047,7 +1047,7 @@ TEST_CASE("decide: a line's rules run one after another in one pass", "[vm]") {
     e.link();
     Evaluator failing(e.p);
     REQUIRE_FALSE(failing.decide(claim.facts, out, error));
-    CHECK(error.message == "integer overflow in rule R-OVERFLOW on line 1");
+    CHECK(error.message == "integer overflow in rule R-OVERFLOW on claim line 1");
   }
 }
 
@@ -1165,7 +1165,7 @@ TEST_CASE("decide: reading the decision of an undecided line is an error", "[vm]
   EvalError error;
   TestClaim claim("CLM", "commercial", {{11, "J9027", "5", {"JW"}}, {12, "J9027", "55", {}}});
   REQUIRE_FALSE(vm.decide(claim.facts, out, error));
-  CHECK(error.message == "line 11 reads the decision of line 12, which is decided in the same or a later phase");
+  CHECK(error.message == "claim line 11 reads the decision of claim line 12, which is decided in the same or a later phase");
 
   // In input order the same rules work: line 12 is decided before line 11 reads it.
   TestClaim ordered("CLM", "commercial", {{12, "J9027", "55", {}}, {11, "J9027", "5", {"JW"}}});
@@ -1407,7 +1407,7 @@ TEST_CASE("ISGOVERNED reads each line's governed test, once they have all run", 
     early.link();
     Evaluator evm(early.p);
     REQUIRE_FALSE(evm.decide(claim.facts, out, error));
-    CHECK(error.message == "ISGOVERNED before every line's governed test has run in governed on line 1");
+    CHECK(error.message == "ISGOVERNED before every line's governed test has run in governed on claim line 1");
   }
   SECTION("JGOVERNED in the governed predicate, before every line's test has run") {
     TestProgram early;
@@ -1418,7 +1418,7 @@ TEST_CASE("ISGOVERNED reads each line's governed test, once they have all run", 
     early.link();
     Evaluator evm(early.p);
     REQUIRE_FALSE(evm.decide(claim.facts, out, error));
-    CHECK(error.message == "JGOVERNED before every line's governed test has run in governed on line 1");
+    CHECK(error.message == "JGOVERNED before every line's governed test has run in governed on claim line 1");
   }
 }
 
@@ -1435,7 +1435,7 @@ TEST_CASE("decide: errors in predicates name the predicate", "[vm]") {
   EvalError error;
   TestClaim claim("CLM", "commercial", {{4, "J9027", "5", {}}});
   REQUIRE_FALSE(vm.decide(claim.facts, out, error));
-  CHECK(error.message == "division by zero in governed on line 4");
+  CHECK(error.message == "division by zero in governed on claim line 4");
 
   // The governed test runs over all lines in one pass: an error on a later line names it, and
   // the next claim is decided from its first line again.
@@ -1448,7 +1448,7 @@ TEST_CASE("decide: errors in predicates name the predicate", "[vm]") {
   Evaluator later(u.p);
   TestClaim two("CLM", "commercial", {{4, "J9027", "5", {}}, {6, "J9027", "0", {}}, {8, "J9027", "2", {}}});
   REQUIRE_FALSE(later.decide(two.facts, out, error));
-  CHECK(error.message == "division by zero in governed on line 6");
+  CHECK(error.message == "division by zero in governed on claim line 6");
   TestClaim fine("CLM", "commercial", {{4, "J9027", "5", {}}, {8, "J9027", "2", {}}});
   REQUIRE(later.decide(fine.facts, out, error));
   CHECK(out.lines[0].verdict == Verdict::kApprove);
