@@ -118,8 +118,10 @@ const char* skipJsonSpace(const char* p) {
 
 // The end of a string whose opening quote is at `p`, or null when it is not strict JSON: a
 // control character, a bad escape, or a \u escape that is half a surrogate pair (what simdjson
-// refuses in the fields we read). UTF-8 itself is checked by simdjson for the whole document.
-const char* endOfStrictString(const char* p) {
+// refuses in the fields we read; such a string is no Unicode text). UTF-8 itself is checked by
+// simdjson for the whole document. At a bad escape, `badAt` is its backslash and `badWhat` says
+// what is wrong with it.
+const char* endOfStrictString(const char* p, const char*& badAt, const char*& badWhat) {
   auto hex4 = [](const char* h, unsigned& code) {
     code = 0;
     for (int i = 0; i < 4; ++i) {
@@ -138,14 +140,24 @@ const char* endOfStrictString(const char* p) {
     if (c == '"') return p + 1;
     if (c < 0x20) return nullptr;  // also the zero padding after the text: unterminated
     if (c != '\\') continue;
+    badAt = p;
     ++p;
     if (*p != '\0' && std::strchr("\"\\/bfnrt", *p)) continue;
     unsigned code, low;
-    if (*p != 'u' || !hex4(p + 1, code)) return nullptr;
+    if (*p != 'u' || !hex4(p + 1, code)) {
+      badWhat = "is not a JSON escape";
+      return nullptr;
+    }
     p += 4;
-    if (code >= 0xDC00 && code <= 0xDFFF) return nullptr;
+    if (code >= 0xDC00 && code <= 0xDFFF) {
+      badWhat = "is the second half of a UTF-16 surrogate pair without the first";
+      return nullptr;
+    }
     if (code >= 0xD800 && code <= 0xDBFF) {
-      if (p[1] != '\\' || p[2] != 'u' || !hex4(p + 3, low) || low < 0xDC00 || low > 0xDFFF) return nullptr;
+      if (p[1] != '\\' || p[2] != 'u' || !hex4(p + 3, low) || low < 0xDC00 || low > 0xDFFF) {
+        badWhat = "is the first half of a UTF-16 surrogate pair without the second";
+        return nullptr;
+      }
       p += 6;
     }
   }
@@ -453,6 +465,9 @@ struct ClaimLoader::Impl {
       message = "the claim is too large to parse";
     } else if (code == simdjson::MEMALLOC) {
       message = "out of memory while parsing the claim";
+    } else if (code == simdjson::STRING_ERROR) {
+      message = "malformed json: a string with a bad escape (`\\u` takes four hex digits, and a UTF-16 "
+                "surrogate \\ud800 to \\udfff only as half of a pair)";
     } else if (code == simdjson::INCOMPLETE_ARRAY_OR_OBJECT) {
       // simdjson counts brackets over the whole text first and says "ended early" even when
       // the count is off because of text after the claim; it has no position to give.

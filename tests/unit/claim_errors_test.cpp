@@ -59,6 +59,8 @@ TEST_CASE("each kind of bad claim is refused with its JSON path", "[claim]") {
   const BadCase cases[] = {
       {"missing required field", "\"units\": 40,", "", "/lines/0/units", "missing required field `units`"},
       {"wrong type", "\"claim_id\": \"CLM-COMMERCIAL-APPROVE\"", "\"claim_id\": 5", "/claim_id", "must be a string"},
+      {"half a surrogate pair", "\"claim_id\": \"CLM-COMMERCIAL-APPROVE\"", "\"claim_id\": \"CLM-\\ud800\"", "",
+       "malformed json: a string with a bad escape (`\\u` takes four hex digits, and a UTF-16 surrogate"},
       {"impossible date", "\"service_date\": \"2026-10-05\"", "\"service_date\": \"2026-02-30\"", "/lines/0/service_date", "calendar date"},
       {"malformed date", "\"birth_date\": \"1951-03-02\"", "\"birth_date\": \"1951-3-2\"", "/patient/birth_date", "calendar date"},
       {"malformed hcpcs", "\"hcpcs\": \"J9027\",\n      \"modifiers\"", "\"hcpcs\": \"j9027\",\n      \"modifiers\"", "/lines/0/hcpcs", "hcpcs"},

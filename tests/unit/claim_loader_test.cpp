@@ -648,6 +648,15 @@ TEST_CASE("claim loader: an unknown field's value must be strict json too", "[cl
     INFO(value);
     CHECK(loadText(loader2, claimWith("x-unknown", value), facts).ok);
   }
+  // A bad escape is named, with where it is: half a surrogate pair is no Unicode text, and is
+  // refused in an unknown field as simdjson refuses it in a known one.
+  expectError(claimWith("x-unknown", R"(["a", "\ud800"])"), "",
+              "malformed json: the string escape `\\ud800` is the first half of a UTF-16 surrogate pair "
+              "without the second (near /x-unknown, line ");
+  expectError(claimWith("x-unknown", R"("\udc00x")"), "",
+              "the string escape `\\udc00` is the second half of a UTF-16 surrogate pair without the first");
+  expectError(claimWith("x-unknown", R"("a\qb")"), "", "the string escape `\\q` is not a JSON escape");
+  expectError(claimWith("x-unknown", R"("a\u12")"), "", "the string escape `\\u12` is not a JSON escape");
   // Nested unknown fields are named by the outermost unknown key.
   expectError(claimWith("items", R"([{"number": 1, "name": "a", "memo": [1,]}])"), "",
               "(near /items/0/memo)");
