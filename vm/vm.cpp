@@ -638,35 +638,44 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
 // test-and-branch opcode (JPRESENT ... JLED, the JF* field tests) where one exists and the
 // result is not read again; this serves the rest: the tests without such a form (EQI, EQD,
 // LTD, EQS, NOT, CONTAINS...), and results a later instruction reads too.
-#define VM_SET_BOOL_AND_BRANCH(value)                                                    \
-  do {                                                                                   \
-    const bool vmResult = (value);                                                       \
-    setBool(VM_RA, vmResult);                                                            \
-    if (pc->a == ins->a) {                                                               \
-      if (pc->op == Opcode::JMPIFNOT) {                                                  \
-        pc = vmResult ? pc + 1 : code + pc->b;                                           \
-      } else if (pc->op == Opcode::JMPIF) {                                              \
-        pc = vmResult ? code + pc->b : pc + 1;                                           \
-      }                                                                                  \
-    }                                                                                    \
+#define VM_SET_BOOL_AND_BRANCH(value)          \
+  do {                                         \
+    const bool vmResult = (value);             \
+    setBool(VM_RA, vmResult);                  \
+    if (pc->a == ins->a) {                     \
+      if (pc->op == Opcode::JMPIFNOT) {        \
+        pc = vmResult ? pc + 1 : code + pc->b; \
+      } else if (pc->op == Opcode::JMPIF) {    \
+        pc = vmResult ? code + pc->b : pc + 1; \
+      }                                        \
+    }                                          \
+  } while (0)
+
+// Ends the run with an error: errorWhat_ (or errorReadLine_) says what, errorInstr_ where. Each
+// error site stores ins itself: with one exit label shared by all, GCC allocated the handlers'
+// registers worse (more instructions a decision).
+#define VM_FAIL()        \
+  do {                   \
+    errorInstr_ = ins;   \
+    return Exit::kError; \
   } while (0)
 
 // out := whether the claim line R[b] is governed (ISGOVERNED, JGOVERNED), after the same refusal
 // as DECISION's for a record that is not a claim line; and the governed tests of step b must all
 // have run (a hostile governed chunk could ask earlier). Ends the run with an error if not.
-#define VM_GOVERNED(opName, out)                                                            \
-  do {                                                                                      \
-    const uint32_t vmBase = VM_RB.rec;                                                      \
-    const uint64_t vmOrdinal = static_cast<uint64_t>(slots[vmBase].i);                      \
-    if (vmOrdinal >= lines_.count || lineState_[vmOrdinal].base != vmBase) {                \
-      errorWhat_ = opName " of a record that is not a claim line";                          \
-      goto runError;                                                                        \
-    }                                                                                       \
-    if (!governedKnown_) {                                                                  \
-      errorWhat_ = opName " before every line's governed test has run";                     \
-      goto runError;                                                                        \
-    }                                                                                       \
-    out = lineState_[vmOrdinal].governed != 0;                                              \
+#define VM_GOVERNED(opName, out)                                             \
+  do {                                                                       \
+    const uint32_t vmBase = VM_RB.rec;                                       \
+    const uint64_t vmOrdinal = static_cast<uint64_t>(slots[vmBase].i);       \
+    if (vmOrdinal >= lines_.count || lineState_[vmOrdinal].base != vmBase) { \
+      errorWhat_ = opName " of a record that is not a claim line";           \
+      VM_FAIL();                                                             \
+    }                                                                        \
+    if (!governedKnown_) {                                                   \
+      errorWhat_ = opName " before every line's governed test has run";      \
+      VM_FAIL();                                                             \
+    }                                                                        \
+    out = lineState_[vmOrdinal].governed != 0;                               \
   } while (0)
 // A test and branch: pc := d when `test` equals the sense a.
 #define VM_TEST_BRANCH(test)                         \
@@ -677,24 +686,24 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
 // Charges `n` list elements against the decision's budget (visitsLeft_): each element a loop
 // takes (ITERNEXT) and each element a search may compare (CONTAINS and its fused forms).
 // Ends the run with an error once the budget is spent.
-#define VM_CHARGE(n)                        \
-  do {                                      \
-    if ((visitsLeft_ -= (n)) < 0) {         \
-      errorWhat_ = kTooManyVisits;          \
-      goto runError;                        \
-    }                                       \
+#define VM_CHARGE(n)                \
+  do {                              \
+    if ((visitsLeft_ -= (n)) < 0) { \
+      errorWhat_ = kTooManyVisits;  \
+      VM_FAIL();                    \
+    }                               \
   } while (0)
 
 // R[a] := the integer r the handler computed, or an error `what` when `failed` (an overflow,
 // a date out of range). Like every macro here, it leaves VM_NEXT() to the handler: in the
 // switch build VM_NEXT() is `continue`, which inside a do-while would only leave the do-while.
-#define VM_SET_INT(failed, what)  \
-  do {                            \
-    if (failed) {                 \
-      errorWhat_ = what;          \
-      goto runError;              \
-    }                             \
-    setInt(VM_RA, r);             \
+#define VM_SET_INT(failed, what) \
+  do {                           \
+    if (failed) {                \
+      errorWhat_ = what;         \
+      VM_FAIL();                 \
+    }                            \
+    setInt(VM_RA, r);            \
   } while (0)
 
 // R[a] := fn(R[b], R[c]) for an exact decimal operation: through a local, since a may equal
@@ -705,7 +714,7 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
     const DecimalStatus vmStatus = fn(VM_RB.d, VM_RC.d, vmResult); \
     if (vmStatus != DecimalStatus::kOk) {                          \
       errorWhat_ = decimalError(vmStatus);                         \
-      goto runError;                                               \
+      VM_FAIL();                                                   \
     }                                                              \
     setDecimal(VM_RA, vmResult);                                   \
   } while (0)
@@ -714,12 +723,12 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
 // (FIELD's rule: the record's zeroed payload must not be read as a base).
 #define VM_FIELD (VM_RA.absent ? kAbsentValue : slots[VM_RA.rec + ins->c])
 // Decides a field test: pc := b when `test` equals the sense x.a, else the word after x.
-#define VM_FIELD_TEST(test)                                   \
-  do {                                                        \
-    const Instr& x = *pc;                                     \
-    const Value& field = VM_FIELD;                            \
-    (void)field;                                              \
-    pc = (test) == (x.a != 0) ? code + ins->b : pc + 1;       \
+#define VM_FIELD_TEST(test)                             \
+  do {                                                  \
+    const Instr& x = *pc;                               \
+    const Value& field = VM_FIELD;                      \
+    (void)field;                                        \
+    pc = (test) == (x.a != 0) ? code + ins->b : pc + 1; \
   } while (0)
 
 #if PPL_COUNT_DISPATCHES
@@ -889,7 +898,7 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
               const DecimalStatus s = div(b, c, r);
               return s == DecimalStatus::kOk ? nullptr : decimalError(s);
             })) {
-          goto runError;
+          VM_FAIL();
         }
         VM_NEXT();
       }
@@ -975,11 +984,11 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
           // tests must all have run (the same refusals as JGOVERNED's).
           if (it.begin != lines_.begin || it.count != lines_.count) {
             errorWhat_ = "ITERNEXTG over a list that is not the claim's lines";
-            goto runError;
+            VM_FAIL();
           }
           if (!governedKnown_) {
             errorWhat_ = "ITERNEXTG before every line's governed test has run";
-            goto runError;
+            VM_FAIL();
           }
           // Each line stepped over is charged like the element ITERNEXT + JGOVERNED visited.
           while (pos < it.count && !lineState_[pos].governed) ++pos;
@@ -1078,7 +1087,7 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
                 r = out.d;
                 return message;
               })) {
-            goto runError;
+            VM_FAIL();
           }
           VM_NEXT();
         }
@@ -1089,7 +1098,7 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
         const char* message = function.impl(&VM_RC, direct ? VM_RA : result);
         if (message) {
           errorWhat_ = message;
-          goto runError;
+          VM_FAIL();
         }
         if (!direct) VM_RA = result;
         VM_NEXT();
@@ -1103,11 +1112,11 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
         const uint64_t ordinal = static_cast<uint64_t>(slots[base].i);
         if (ordinal >= lines_.count || lineState_[ordinal].base != base) {
           errorWhat_ = "DECISION of a record that is not a claim line";
-          goto runError;
+          VM_FAIL();
         }
         if (!lineState_[ordinal].decided) {
           errorReadLine_ = static_cast<uint32_t>(ordinal);
-          goto runError;
+          VM_FAIL();
         }
         const StrRef name = verdictString(out_->lines[ordinal].verdict);
         VM_RA.s = name;
@@ -1203,7 +1212,7 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
       // --- field tests: two words, ins and its extension word x = *pc (see opcodes.def)
       VM_CASE(EXT) {  // the verifier never lets an extension word run alone
         errorWhat_ = "an extension word run on its own";
-        goto runError;
+        VM_FAIL();
       }
       VM_CASE(JFEQSK) {
         VM_FIELD_TEST(field.s == K[x.b].s);
@@ -1280,14 +1289,10 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
 #if !PPL_COMPUTED_GOTO
       default:  // Opcode::kCount: the verifier rejects it; a switch wants a case for it
         errorWhat_ = "invalid opcode";
-        goto runError;
+        VM_FAIL();
 #endif
     }
   }
-
-runError:  // every error of the run: errorWhat_ (or errorReadLine_) says what, ins where
-  errorInstr_ = ins;
-  return Exit::kError;
 
 #if PPL_COMPUTED_GOTO
 #pragma GCC diagnostic pop
@@ -1306,6 +1311,7 @@ runError:  // every error of the run: errorWhat_ (or errorReadLine_) says what, 
 #undef VM_CHARGE
 #undef VM_SET_INT
 #undef VM_DECIMAL_OP
+#undef VM_FAIL
 }
 
 }  // namespace ppl
