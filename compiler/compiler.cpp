@@ -126,7 +126,14 @@ class Driver {
         // reported, never an exception.
         for (fs::directory_iterator it(p, ec), end; !ec && it != end; it.increment(ec)) {
           std::error_code fileEc;
-          if (it->is_regular_file(fileEc) && it->path().extension() == ".ppl") found.push_back(it->path().string());
+          if (it->path().extension() != ".ppl") continue;
+          if (it->is_regular_file(fileEc)) {
+            found.push_back(it->path().string());
+          } else if (it->is_symlink(fileEc) && !fs::exists(it->path(), fileEc)) {
+            // A policy the directory means to hold, whose link broke: not a file to skip quietly.
+            diags_.error(Span{kNoFile}, fmt::format("`{}` is a link to a file that does not exist", it->path().string()));
+            ok = false;
+          }
         }
         std::sort(found.begin(), found.end());
         if (ec) {

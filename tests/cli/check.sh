@@ -69,6 +69,14 @@ run check --werror "$TMP/nomessage.ppl"
 expect_rc 1 "check --werror: a warning"
 expect_stderr 'nomessage\.ppl:5:[0-9]+: error: rule `R` fails without a message: .* \[missing-message\]$' "check --werror: the lint named"
 
+# A `.ppl` link in a policy directory whose file is gone is an error, not a file skipped.
+mkdir -p "$TMP/broken-link"
+cp "$POLICIES"/*.ppl "$TMP/broken-link/"
+ln -s "$TMP/no-such-policy.ppl" "$TMP/broken-link/gone.ppl"
+run check "$TMP/broken-link"
+expect_rc 1 "check: a broken link to a policy"
+expect_stderr "^error: \`$TMP/broken-link/gone.ppl\` is a link to a file that does not exist$" "check: a broken link, named"
+
 # A warning nobody can read (stderr on a full disk) does not pass as a clean check.
 run check "$TMP/nomessage.ppl"
 expect_rc 0 "check: a warning"
