@@ -835,7 +835,14 @@ std::string Converter::carc(G::CarcContext* ctx) {
 // the file is still checked.
 std::string Converter::version(G::VersionContext* ctx) {
   need(ctx);
-  if (ctx->STRING()) return unescape(ctx->STRING()->getSymbol());
+  if (ctx->STRING()) {
+    std::string text = unescape(ctx->STRING()->getSymbol());
+    // Decisions name the policy as `id@version`: a blank version leaves them ending in `@`.
+    if (std::all_of(text.begin(), text.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)); })) {
+      s_.error(s_.spanOf(ctx), "a version cannot be empty", {"decisions name the policy by its version: write one, e.g. `version \"2026.1\"`"});
+    }
+    return text;
+  }
   const std::string text = ctx->getText();
   s_.error(s_.spanOf(ctx), "a version is a string: write `version \"" + text + "\"`");
   return text;

@@ -570,6 +570,15 @@ TEST_CASE("syntax errors are rendered with position, message and caret", "[parse
           "Policy p version \"1\"\n"
           "^~~~~~\n");
   }
+  SECTION("an empty version is an error") {
+    CHECK(errorsOf("policy p version \"\"\n  line of business \"commercial\"\n  governs lines where true\n") ==
+          "test.ppl:1:18: error: a version cannot be empty\n"
+          "policy p version \"\"\n"
+          "                 ^~\n"
+          "  note: decisions name the policy by its version: write one, e.g. `version \"2026.1\"`\n");
+    CHECK(errorsOf("policy p version \" \"\n  line of business \"commercial\"\n  governs lines where true\n")
+              .rfind("test.ppl:1:18: error: a version cannot be empty\n", 0) == 0);
+  }
   SECTION("a stray character") {
     CHECK(errorsOf("module m\nconst x = 1 @ 2\n") ==
           "test.ppl:2:13: error: unexpected character `@`\n"
