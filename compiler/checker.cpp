@@ -14,6 +14,7 @@
 #include <unordered_set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "runtime/date.h"
 #include "runtime/decision.h"
@@ -141,7 +142,8 @@ struct Ctx {
   std::map<VarDecl*, LinesDecl*> lineVarClass;
 };
 
-enum class State { kUnchecked, kChecking, kDone };
+// kCycleReported: still being checked, and a reference back into it was reported already.
+enum class State { kUnchecked, kChecking, kCycleReported, kDone };
 
 // Classes of lines in source order (file, line, column): what decides an order that reaches
 // the program (phases, chunks) must not depend on where the classes were allocated.
@@ -191,6 +193,7 @@ class Checker {
   // --- declarations and scopes
   void declareUnit(const Unit& unit);
   std::string builtInMeaning(const std::string& name) const;
+  void reportAmbiguous(const std::string& name, const Span& span, const UseDecl& first, const UseDecl& second);
   bool lookup(const Unit* unit, const std::string& name, const Span& span, Entity& out, bool report);
   std::vector<std::string> visibleNames(const Ctx& c);
   Type resolveTypeRef(const TypeRef& t);
@@ -317,7 +320,7 @@ bool Checker::lookup(const Unit* unit, const std::string& name, const Span& span
     return true;
   }
   const Entity* found = nullptr;
-  const Unit* foundIn = nullptr;
+  const UseDecl* foundBy = nullptr;
   for (const UseDecl& u : unit->uses) {
     if (!u.unit) continue;
     if (u.qualifier() == name) {
@@ -328,19 +331,12 @@ bool Checker::lookup(const Unit* unit, const std::string& name, const Span& span
     auto& theirs = own_[u.unit];
     if (auto it = theirs.find(name); it != theirs.end()) {
       if (found && found->identity() != it->second.identity()) {
-        if (report) {
-          std::vector<std::string> notes;
-          if (u.qualifier().find('-') != std::string::npos) {
-            notes.push_back(fmt::format("a dashed name cannot qualify: write `use {} as NAME`, then `NAME.{}`", u.module, name));
-          }
-          error(span, fmt::format("`{}` is declared by both `{}` and `{}`: qualify it as `{}.{}`", name,
-                                  foundIn->name, u.unit->name, u.qualifier(), name), std::move(notes));
-        }
+        if (report) reportAmbiguous(name, span, *foundBy, u);
         out = *found;
         return true;
       }
       found = &it->second;
-      foundIn = u.unit;
+      foundBy = &u;
     }
   }
   if (found) {
@@ -348,6 +344,28 @@ bool Checker::lookup(const Unit* unit, const std::string& name, const Span& span
     return true;
   }
   return false;
+}
+
+// Suggests only qualifiers that can be written: a dashed module name in an expression would be
+// a subtraction (`prior-authorization.x`), so such a module must first be named with `as`.
+void Checker::reportAmbiguous(const std::string& name, const Span& span, const UseDecl& first, const UseDecl& second) {
+  std::vector<std::string> ways, subtractions;
+  for (const UseDecl* use : {&first, &second}) {
+    if (use->qualifier().find('-') == std::string::npos) {
+      ways.push_back(fmt::format("`{}.{}`", use->qualifier(), name));
+    } else {
+      ways.push_back(fmt::format("`NAME.{}` after `use {} as NAME`", name, use->module));
+      subtractions.push_back(fmt::format("`{}.{}`", use->module, name));
+    }
+  }
+  std::vector<std::string> notes;
+  if (!subtractions.empty()) {
+    notes.push_back(fmt::format("a dashed name cannot qualify: {} would be {}", fmt::join(subtractions, " and "),
+                                subtractions.size() == 1 ? "a subtraction" : "subtractions"));
+  }
+  error(span, fmt::format("`{}` is declared by both `{}` and `{}`: qualify it as {}, or as {}", name, first.unit->name,
+                          second.unit->name, ways[0], ways[1]),
+        std::move(notes));
 }
 
 std::vector<std::string> Checker::visibleNames(const Ctx& c) {
@@ -606,10 +624,12 @@ void Checker::checkParam(ParamDecl& d) {
 
 void Checker::checkDefine(DefineDecl& d) {
   State& st = defineState_[&d];
-  if (st == State::kDone) return;
+  // A cycle is reported once, however many references lead back into it (`define x = dos = dos`).
+  if (st == State::kDone || st == State::kCycleReported) return;
   if (st == State::kChecking) {
     error(d.span, fmt::format("`{}` is defined in terms of itself; definitions cannot be recursive", d.name));
     d.type = Type();
+    st = State::kCycleReported;
     return;
   }
   st = State::kChecking;
@@ -1632,6 +1652,7 @@ void Checker::assemblePolicy(const Unit& unit) {
   // The uses form no cycle: the driver links no `use` that would close one (resolveUses).
   std::set<const Unit*> included;
   std::vector<std::pair<ParamDecl*, const Unit*>> declaredParams;  // in include order
+  std::set<const ParamDecl*> badlyBound;  // given a value that was reported wrong: not "without a value"
   std::function<void(const Unit&)> include = [&](const Unit& u) {
     if (included.count(&u)) return;
     for (const UseDecl& use : u.uses) {
@@ -1640,7 +1661,10 @@ void Checker::assemblePolicy(const Unit& unit) {
       for (const Binding& b : use.bindings) {
         if (!b.param) continue;
         BoundParam v;
-        if (!foldInto(*b.value, b.param->type, v)) continue;
+        if (!foldInto(*b.value, b.param->type, v)) {
+          badlyBound.insert(b.param);
+          continue;
+        }
         auto it = p.params.find(b.param);
         if (it != p.params.end()) {
           if (std::memcmp(&it->second.value, &v.value, sizeof(Value)) != 0 || it->second.text != v.text) {
@@ -1662,7 +1686,7 @@ void Checker::assemblePolicy(const Unit& unit) {
   // Defaults only after every `use` is read: a module that uses `shared` without binding it
   // leaves the choice to the policy, whichever `use` comes first.
   for (auto [pd, owner] : declaredParams) {
-    if (p.params.count(pd)) continue;
+    if (p.params.count(pd) || badlyBound.count(pd)) continue;
     BoundParam v;
     if (pd->defaultValue && foldInto(*pd->defaultValue, pd->type, v)) {
       p.params.emplace(pd, v);

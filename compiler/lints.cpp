@@ -284,6 +284,12 @@ class Linter {
   }
 
   void rule(const RuleDecl& r) {
+    // `applies to`, `only when`, `effective` and `let` only narrow or name: without a clause
+    // that fails or adjusts, the rule passes every line (often a title whose clauses were lost).
+    if (std::all_of(r.clauses.begin(), r.clauses.end(), [](const Clause& c) { return c.kind == ClauseKind::kLet; })) {
+      warn(r.span, "empty-rule", fmt::format("rule `{}` does nothing: it has no `require`, `deny`, `pend` or `adjust` clause", r.id),
+           {"add the clause that says when it fails, or remove the rule"});
+    }
     if (r.onlyWhen && isConstant(*r.onlyWhen)) {
       warn(r.onlyWhen->span, "constant-condition", fmt::format("rule `{}`'s `only when` is the same for every claim", r.id),
            {"a condition on constants alone either always or never holds: remove it or test the claim"});

@@ -235,6 +235,9 @@ class ParseState {
     std::string message;
     if (token != nullptr && token->getType() == grammar::PPLLexer::ERROR_CHAR) {
       message = badCharacterMessage(token->getText());
+    } else if (token != nullptr && token->getText() == "use" && token->getType() != grammar::PPLLexer::IDENT &&
+               expectsLiteral(parser, expected, "const")) {
+      message = "unexpected `use` after a declaration: a file's `use`s come first, right after its header";
     } else if (missing && !what.empty() && token != nullptr && token->getType() != Token::EOF) {
       message = "expected " + what + " before " + shown(token->getText());
     } else {
@@ -249,8 +252,44 @@ class ParseState {
     if (token != nullptr) {
       const std::string note = unclosedNote(parser, token, expected);
       if (!note.empty()) notes.push_back(note);
+      const std::string title = unquotedTitleNote(token);
+      if (!title.empty()) notes.push_back(title);
     }
     syntaxError(spanOf(token), std::move(message), std::move(notes));
+  }
+
+  static bool expectsLiteral(antlr4::Parser* parser, const antlr4::misc::IntervalSet& expected, std::string_view literal) {
+    if (parser == nullptr) return false;
+    const antlr4::dfa::Vocabulary& vocab = parser->getVocabulary();
+    for (ssize_t t : expected.toList()) {
+      if (t >= 0 && vocab.getLiteralName(static_cast<size_t>(t)) == "'" + std::string(literal) + "'") return true;
+    }
+    return false;
+  }
+
+  // `rule C-STEP docetaxel was tried first"`: a word right after a rule's id, on a line that
+  // ends in an unterminated string, is a title whose opening quote is missing.
+  std::string unquotedTitleNote(Token* at) const {
+    if (tokens_ == nullptr || at->getType() != grammar::PPLLexer::IDENT) return "";
+    std::vector<Token*> line;  // the line's tokens, on the default channel
+    for (Token* t : tokens_->getTokens()) {
+      if (t->getType() != Token::EOF && t->getLine() == at->getLine() && t->getChannel() == Token::DEFAULT_CHANNEL) {
+        line.push_back(t);
+      }
+    }
+    if (line.size() < 3 || line.front()->getText() != "rule" || line.front()->getType() == grammar::PPLLexer::IDENT ||
+        line.back()->getType() != grammar::PPLLexer::ERROR_CHAR || line.back()->getText() != "\"") {
+      return "";
+    }
+    // The id runs from after `rule` to the first gap: its parts touch (`C-STEP`).
+    size_t idEnd = 1;
+    while (idEnd + 1 < line.size() && line[idEnd + 1]->getStartIndex() == line[idEnd]->getStopIndex() + 1) ++idEnd;
+    if (idEnd + 1 >= line.size() || line[idEnd + 1] != at) return "";
+    antlr4::CharStream* chars = at->getInputStream();
+    if (chars == nullptr) return "";
+    const std::string id = chars->getText(antlr4::misc::Interval(line[1]->getStartIndex(), line[idEnd]->getStopIndex()));
+    const std::string words = chars->getText(antlr4::misc::Interval(at->getStartIndex(), line.back()->getStartIndex()));
+    return "a rule's title is a string: write `rule " + id + " \"" + words + "`";
   }
 
   // `const day = 3`: the grammar wanted a name (not an expression, which could start with a
@@ -532,16 +571,25 @@ void ErrorStrategy::reportMissingToken(antlr4::Parser* parser) {
   state_.reportUnexpected(parser, parser->getCurrentToken(), getExpectedTokens(parser), true, true);
 }
 
-// Recovery skips to a token that can follow; a declaration's keyword counts only where it starts
-// a line. `lines` also appears mid-clause (`governs lines where`), and resyncing on it there
-// reported a second, made-up error (`where`, expected a name) after a header's mistake.
+// Recovery skips to a token that can follow, but not to a keyword that only looks like the start
+// of something: each of these once reported a second, made-up error after a real one.
+bool resumesAt(Token* t, Token* previous) {
+  const std::string text = t->getText();
+  const std::string before = previous == nullptr ? "" : previous->getText();
+  // After `.`, a keyword is a field name (`m.drug`).
+  if (before == ".") return false;
+  // A declaration's keyword (or `line`) counts only where it starts a line: `lines` appears
+  // mid-clause (`governs lines where`), and `define rule = ...` misuses one as a name.
+  if (isDeclStartLiteral(text) || text == "line") return previous == nullptr || previous->getLine() != t->getLine();
+  // `else deny ...` ends the `require` clause being skipped; it starts no `deny ... when`.
+  if (text == "deny" || text == "pend") return before != "else";
+  return true;
+}
+
 void ErrorStrategy::consumeUntil(antlr4::Parser* parser, const antlr4::misc::IntervalSet& set) {
   Token* previous = parser->getTokenStream()->LT(-1);
   for (Token* t = parser->getCurrentToken(); t->getType() != Token::EOF; t = parser->getCurrentToken()) {
-    if (set.contains(t->getType())) {
-      const bool startsLine = previous == nullptr || previous->getLine() != t->getLine();
-      if (startsLine || !isOneOf(t->getText(), {"lines", "line"})) return;
-    }
+    if (set.contains(t->getType()) && resumesAt(t, previous)) return;
     previous = t;
     parser->consume();
   }
@@ -835,7 +883,14 @@ std::string Converter::carc(G::CarcContext* ctx) {
 // the file is still checked.
 std::string Converter::version(G::VersionContext* ctx) {
   need(ctx);
-  if (ctx->STRING()) return unescape(ctx->STRING()->getSymbol());
+  if (ctx->STRING()) {
+    std::string text = unescape(ctx->STRING()->getSymbol());
+    // Decisions name the policy as `id@version`: a blank version leaves them ending in `@`.
+    if (std::all_of(text.begin(), text.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)); })) {
+      s_.error(s_.spanOf(ctx), "a version cannot be empty", {"decisions name the policy by its version: write one, e.g. `version \"2026.1\"`"});
+    }
+    return text;
+  }
   const std::string text = ctx->getText();
   s_.error(s_.spanOf(ctx), "a version is a string: write `version \"" + text + "\"`");
   return text;

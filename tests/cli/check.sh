@@ -92,4 +92,16 @@ run check "$TMP/adjustmessage.ppl"
 expect_rc 1 "check: a message on an adjustment"
 expect_stderr 'adjustmessage\.ppl:5:43: error: an adjustment has no message' "check: a message on an adjustment, at the message"
 
+# A rule whose clauses were lost passes every line: `--werror` refuses it (it once checked clean).
+printf 'policy p version "1"\n  line of business "commercial"\n  governs lines where line.hcpcs = "J9027"\nrule C-STEP "docetaxel was tried first"\n' >"$TMP/emptyrule.ppl"
+run check --werror "$TMP/emptyrule.ppl"
+expect_rc 1 "check --werror: a rule without clauses"
+expect_stderr 'emptyrule\.ppl:4:6: error: rule `C-STEP` does nothing: it has no `require`, `deny`, `pend` or `adjust` clause \[empty-rule\]$' "check --werror: a rule without clauses, the lint named"
+
+# An empty version would make decisions name the policy `p@`.
+printf 'policy p version ""\n  line of business "commercial"\n  governs lines where line.hcpcs = "J9027"\n' >"$TMP/emptyversion.ppl"
+run check "$TMP/emptyversion.ppl"
+expect_rc 1 "check: an empty version"
+expect_stderr 'emptyversion\.ppl:1:18: error: a version cannot be empty$' "check: an empty version, at the version"
+
 finish

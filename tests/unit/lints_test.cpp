@@ -52,6 +52,22 @@ TEST_CASE("lints: unused declarations, constant conditions, missing messages", "
         "9:31 rule `R` fails without a message: the remittance will show only its title [missing-message]\n");
 }
 
+TEST_CASE("lints: a rule with no clause that fails or adjusts does nothing", "[lints]") {
+  std::string out = lint(std::string(kHeader) +
+                         "rule EMPTY \"a title whose clauses were lost\"\n"
+                         "rule NARROW \"r\"\n"
+                         "  applies to governed\n"
+                         "  only when line.units > 1\n"
+                         "  let u = line.units\n"
+                         "rule ADJUST \"r\"\n"
+                         "  adjust CO 45 by 10% when line.units > 1\n"
+                         "rule CHECKS \"r\"\n"
+                         "  require line.units > 0 else deny CO 16 \"m\"\n");
+  CHECK(out ==
+        "4:6 rule `EMPTY` does nothing: it has no `require`, `deny`, `pend` or `adjust` clause [empty-rule]\n"
+        "5:6 rule `NARROW` does nothing: it has no `require`, `deny`, `pend` or `adjust` clause [empty-rule]\n");
+}
+
 TEST_CASE("lints: codes against the reference lists", "[lints]") {
   std::string out = lint(std::string(kHeader) +
                          "rule R \"r\"\n"

@@ -570,6 +570,57 @@ TEST_CASE("syntax errors are rendered with position, message and caret", "[parse
           "Policy p version \"1\"\n"
           "^~~~~~\n");
   }
+  SECTION("a `use` after a declaration says that `use`s come first") {
+    CHECK(errorsOf("module m\nconst x = 1\nuse pack\n") ==
+          "test.ppl:3:1: error: unexpected `use` after a declaration: a file's `use`s come first, right after its header\n"
+          "use pack\n"
+          "^~~\n");
+  }
+  SECTION("a rule title without its opening quote is pointed out") {
+    CHECK(errorsOf("module m\nrule C-STEP docetaxel was tried first\"\n  require true else deny CO 50 \"m\"\n") ==
+          "test.ppl:2:13: error: unexpected `docetaxel`, expected a declaration or end of file\n"
+          "rule C-STEP docetaxel was tried first\"\n"
+          "            ^~~~~~~~~\n"
+          "  note: a rule's title is a string: write `rule C-STEP \"docetaxel was tried first\"`\n");
+    // Only where an unterminated string ends the line: a misspelt clause is not a title.
+    CHECK(errorsOf("module m\nrule R requre true else deny CO 50 \"m\"\n").find("title") == std::string::npos);
+  }
+  SECTION("an empty version is an error") {
+    CHECK(errorsOf("policy p version \"\"\n  line of business \"commercial\"\n  governs lines where true\n") ==
+          "test.ppl:1:18: error: a version cannot be empty\n"
+          "policy p version \"\"\n"
+          "                 ^~\n"
+          "  note: decisions name the policy by its version: write one, e.g. `version \"2026.1\"`\n");
+    CHECK(errorsOf("policy p version \" \"\n  line of business \"commercial\"\n  governs lines where true\n")
+              .rfind("test.ppl:1:18: error: a version cannot be empty\n", 0) == 0);
+  }
+  SECTION("recovery does not resync on a keyword used as a name, a field, or the outcome of `require`") {
+    // Each once added made-up errors after the first: `rule` read as a new rule, `drug` after
+    // `.` as a drug declaration, `else deny ...` as a `deny ... when` clause.
+    CHECK(errorsOf("module m\ndefine rule = line.drug.acquisition_channel\nconst y = 1\n") ==
+          "test.ppl:2:8: error: unexpected `rule`, expected a name\n"
+          "define rule = line.drug.acquisition_channel\n"
+          "       ^~~~\n"
+          "  note: `rule` is a keyword of the language: choose another name\n");
+    CHECK(errorsOf("module m\nrule R \"r\"\n"
+                   "  require any line in history.medications\n"
+                   "      where m.drug in {\"a\"} and m.start <= line.service_date\n"
+                   "    else deny CO 50 \"m\"\n"
+                   "rule S \"s\"\n  require true else deny CO 50 \"m\"\n") ==
+          "test.ppl:3:15: error: unexpected `line`, expected a name\n"
+          "  require any line in history.medications\n"
+          "              ^~~~\n"
+          "  note: `line` is a keyword of the language: choose another name\n");
+    const std::string nul = errorsOf(std::string("module m\nrule R \"r\"\n  require has_") + '\0' +
+                                     "dx\n    else deny CO 50 \"m\"\n"
+                                     "rule S \"s\"\n  require true else deny CO 50 \"m\"\n");
+    CHECK(nul.rfind("test.ppl:3:15: error: unexpected character U+0000\n", 0) == 0);
+    CHECK(nul.find("test.ppl:", 1) == std::string::npos);
+    // A later declaration's own error is still reported.
+    const std::string two = errorsOf("module m\ndefine rule = line.units\nconst y = )\n");
+    CHECK(two.rfind("test.ppl:2:8: error: unexpected `rule`, expected a name\n", 0) == 0);
+    CHECK(two.find("test.ppl:3:11: error: unexpected `)`, expected an expression\n") != std::string::npos);
+  }
   SECTION("a stray character") {
     CHECK(errorsOf("module m\nconst x = 1 @ 2\n") ==
           "test.ppl:2:13: error: unexpected character `@`\n"
