@@ -163,7 +163,6 @@ class Generator {
   void governedJumps(uint8_t scratch, std::vector<uint32_t>& no);
   void governed(uint8_t target);
   uint32_t governedChunk(const std::string& name);
-  void rule(const RuleDecl& r, RuleInfo& info);
   void clauses(const RuleDecl& r, RuleInfo& info);
   void clause(const RuleDecl& r, RuleInfo& info, const Clause& cl);
   // A rule whose clause i starts by evaluating a define D without parameters that a later
@@ -177,6 +176,24 @@ class Generator {
   static constexpr size_t kMaxSplitNodes = 4000;  // clauses i.. of at most this many nodes split
   void splitAt(const RuleDecl& r, RuleInfo& info, size_t i, const Expr& d);
   std::map<const DefineDecl*, bool> known_;
+  // Where a run of a rule's clauses starts, for compiling it again from there (splitAt's second
+  // copy, rule()'s trials): the registers and variables in use, the outcomes and adjustments
+  // numbered so far.
+  struct ClausesStart {
+    int top = 0;
+    std::map<const VarDecl*, uint8_t> vars;
+    size_t outcomes = 0;
+    size_t adjustments = 0;
+  };
+  ClausesStart clausesStart(const RuleInfo& info) const {
+    return {top_, vars_, info.outcomes.size(), info.adjustments.size()};
+  }
+  void restart(const ClausesStart& from, RuleInfo& info) {
+    info.outcomes.erase(info.outcomes.begin() + static_cast<std::ptrdiff_t>(from.outcomes), info.outcomes.end());
+    info.adjustments.erase(info.adjustments.begin() + static_cast<std::ptrdiff_t>(from.adjustments), info.adjustments.end());
+    vars_ = from.vars;
+    freeTo(from.top);
+  }
   Message message(const MessageTemplate& m, const std::string& fallback);
   // The run of registers FAIL's and ADJUST's operands a and c name: R[first] .. R[first +
   // count - 1], fresh and consecutive, holding the message's arguments in order (first is 0
@@ -350,20 +367,55 @@ class Generator {
   }
   void insertDateLoad();
   void load(const std::vector<Invariant>& loads);
-  // A rule's only-when test and clauses read some paths (`line.ndc`, `line.drug`, `patient`,
-  // `dos`) more than once outside loops: rule() compiles them once counting those reads
-  // (`counting_`), then again with each path read twice or more loaded once, after the
-  // applies tests.
-  bool counting_ = false;
-  std::map<Invariant, int> reads_;
+
+  // --- rules
+  // A rule's chunk: its guards (applies-to classes, effective dates) and its only-when test,
+  // which jump to SKIP where the rule does not apply, then its clauses and PASS.
+  void rule(const RuleDecl& r, RuleInfo& info);
+  void ruleGuards(const RuleDecl& r, uint8_t test, std::vector<uint32_t>& skips);
+  // What rule() compiles more than once: the rule's body (its only-when test and clauses), each
+  // time from where the guards left the chunk.
+  struct RuleBody {
+    RuleBody(const RuleDecl& r, RuleInfo& i, uint8_t t) : rule(r), info(i), test(t) {}
+    const RuleDecl& rule;
+    RuleInfo& info;
+    uint8_t test;                 // a register the only-when test may write
+    std::vector<uint32_t> skips;  // jumps to SKIP: the guards', then the body's
+    // Where the guards left the chunk.
+    uint32_t start = 0;
+    uint16_t registerCount = 0;
+    size_t guardSkips = 0;
+    ClausesStart clausesFrom;
+  };
+  void onlyWhenTest(RuleBody& body);
+  // A rule's body reads some paths (`line.ndc`, `line.drug`, `patient`, `dos`) more than once
+  // outside loops. Pass one compiles it as it is, counting those reads (readCounts_), and
+  // returns the paths read twice or more, longer paths first.
+  std::vector<Invariant> compileCountingReads(RuleBody& body);
+  std::map<Invariant, int>* readCounts_ = nullptr;
+  // Of those, the ones worth loading once before the body (see rule()).
+  std::vector<Invariant> pathsWorthLoading(RuleBody& body, std::vector<Invariant> shared);
+  // Each trial compiles the whole rule again: a large rule keeps every path it reads twice (a
+  // rule of 3,300 clauses took 17 s to compile with the trials, 0.4 s without).
+  static constexpr size_t kMaxLoadTrialCost = 2000;  // instructions
+  // The body compiled again from where the guards left the chunk, starting by loading `loads`.
+  void compileBody(RuleBody& body, const std::vector<Invariant>& loads);
+  // The instructions the rule compiles to, finished, with that body (extension words not
+  // counted); the chunk keeps the body, unfinished.
+  size_t finishedSize(RuleBody& body, const std::vector<Invariant>& loads);
+  void finishRule(const Span& span, const std::vector<uint32_t>& skips);
 
   // A rule's `only when any x in L where C` followed by `require any y in L where C and D`:
   // one loop decides both (see fusesOnlyWhen). While the require's condition compiles, the
-  // `and` that is its `where` writes true to onlyWhenFlag_ once C holds and D does not, and the
+  // `and` that is its `where` writes true to `flag` once C holds and D does not, and the
   // require, when it fails, first jumps to the rule's SKIP unless the flag is set.
-  const Expr* fusedWhere_ = nullptr;
-  uint8_t onlyWhenFlag_ = 0;
-  std::vector<uint32_t>* onlyWhenSkips_ = nullptr;
+  struct FusedOnlyWhen {
+    const Expr* where;             // the require's `C and D`
+    uint8_t flag;
+    std::vector<uint32_t>* skips;  // the rule's jumps to SKIP
+  };
+  std::optional<FusedOnlyWhen> fused_;  // while such a rule compiles
+  bool isFusedWhere(const Expr& e) const { return fused_ && &e == fused_->where; }
   static bool fusesOnlyWhen(const RuleDecl& r);
 
   // The register holding `e`'s value: a variable's or the line's own register when `e` is one
@@ -373,13 +425,13 @@ class Generator {
     if (e.kind == ExprKind::kName && e.ref == RefKind::kVar) return vars_.at(e.varRef);
     if (e.kind == ExprKind::kName && e.ref == RefKind::kLine) return lineReg_;
     Invariant inv;
-    if ((loopDepth_ > 0 || counting_ || !hoisted_.empty()) && invariantOf(e, inv)) {
+    if ((loopDepth_ > 0 || readCounts_ || !hoisted_.empty()) && invariantOf(e, inv)) {
       auto it = hoisted_.find(inv);
       if (it != hoisted_.end()) return it->second;
       if (loopDepth_ > 0) {
         if (std::find(wanted_.begin(), wanted_.end(), inv) == wanted_.end()) wanted_.push_back(inv);
-      } else if (counting_ && inv.base != Invariant::Base::kConstant) {
-        ++reads_[inv];
+      } else if (readCounts_ && inv.base != Invariant::Base::kConstant) {
+        ++(*readCounts_)[inv];
       }
     }
     uint8_t r = alloc();
@@ -732,18 +784,19 @@ void Generator::quantifier(const Expr& e, uint8_t target, std::vector<uint32_t>*
   const uint32_t start = here();
   const int mark = top_;
   const Span span = span_;
-  const std::map<Invariant, int> reads = reads_;  // pass two counts the rule's reads again
+  // The loop's second compile counts the rule's reads again, from here.
+  const std::map<Invariant, int> reads = readCounts_ ? *readCounts_ : std::map<Invariant, int>{};
   wanted_.clear();
   ++loopDepth_;
   loop(e, target, true, found ? &foundFirst : nullptr);
   --loopDepth_;
   const std::vector<Invariant> wanted = std::exchange(wanted_, {});
   const std::vector<Invariant> loads = toLoad(wanted);
-  // For the rule's count (reads_), the loop reads each value it wants once: two loops that
+  // For the rule's count (readCounts_), the loop reads each value it wants once: two loops that
   // want `dos` make it worth loading once for both.
   auto countReads = [&] {
-    if (!counting_) return;
-    for (const Invariant& inv : wanted) ++reads_[inv];
+    if (!readCounts_) return;
+    for (const Invariant& inv : wanted) ++(*readCounts_)[inv];
   };
   if (loads.empty()) {  // nothing to hoist, or too many: keep pass one's code
     if (found) found->insert(found->end(), foundFirst.begin(), foundFirst.end());
@@ -753,7 +806,7 @@ void Generator::quantifier(const Expr& e, uint8_t target, std::vector<uint32_t>*
   const std::map<Invariant, uint8_t> outer = hoisted_;  // the rule's shared paths, if any
   chunk_->code.resize(start);
   chunk_->positions.resize(start);
-  reads_ = reads;
+  if (readCounts_) *readCounts_ = reads;
   span_ = e.span;
   load(loads);
   span_ = span;
@@ -801,10 +854,10 @@ void Generator::load(const std::vector<Invariant>& loads) {
 }
 
 // The conjuncts of `e`, left to right (`a and b and c`: a, b, c); `fused` is set when one of its
-// `and`s is the fused only-when's (fusedWhere_), which must compile as itself.
+// `and`s is the fused only-when's (fused_), which must compile as itself.
 void Generator::appendConjuncts(const Expr& e, std::vector<const Expr*>& out, bool& fused) const {
   if (e.kind == ExprKind::kBinary && e.op == BinaryOp::kAnd) {
-    if (&e == fusedWhere_) fused = true;
+    if (isFusedWhere(e)) fused = true;
     appendConjuncts(*e.kids[0], out, fused);
     appendConjuncts(*e.kids[1], out, fused);
   } else {
@@ -987,7 +1040,7 @@ void Generator::inlineDefine(const Expr& e, const std::function<void()>& body) {
 
 void Generator::jumpIf(const Expr& e, bool when, uint8_t scratch, std::vector<uint32_t>& jumps) {
   span_ = e.span;
-  if (&e == fusedWhere_ && !when) {
+  if (!when && isFusedWhere(e)) {
     // `C and D` of a fused only-when: the flag matters only when no element meets both (then
     // the rule skips unless one met C), so it is set where C held and D did not, not on the way
     // to an element that passes. First, before any shortcut for a side known when compiling:
@@ -995,7 +1048,7 @@ void Generator::jumpIf(const Expr& e, bool when, uint8_t scratch, std::vector<ui
     jumpIf(*e.kids[0], false, scratch, jumps);
     std::vector<uint32_t> both;
     jumpIf(*e.kids[1], true, scratch, both);
-    emit(Opcode::LOADBOOL, onlyWhenFlag_, 1);
+    emit(Opcode::LOADBOOL, fused_->flag, 1);
     jumps.push_back(emit(Opcode::JMP, 0, 0));
     for (uint32_t j : both) patchB(j, here());
     return;
@@ -1401,6 +1454,9 @@ bool Generator::fusesOnlyWhen(const RuleDecl& r) {
   return sameExpr(*only.kids[1], *where.kids[0], vars);
 }
 
+// Pass one compiles the body counting the paths it reads (compileCountingReads); its code stays
+// unless some are read twice or more: then the body is compiled again, starting by loading
+// those worth it (pathsWorthLoading). fused_ holds for both.
 void Generator::rule(const RuleDecl& r, RuleInfo& info) {
   info.id = r.id;
   info.title = r.title;
@@ -1409,127 +1465,124 @@ void Generator::rule(const RuleDecl& r, RuleInfo& info) {
   span_ = r.span;
   dateReg_ = alloc();
   seedDate();
-  std::vector<uint32_t> skips;
-  uint8_t test = alloc();
+  RuleBody body(r, info, alloc());
+  ruleGuards(r, body.test, body.skips);
+  if (fusesOnlyWhen(r)) fused_ = FusedOnlyWhen{r.clauses.front().expr->kids[1].get(), alloc(), &body.skips};
+  body.start = here();
+  body.registerCount = chunk_->registerCount;
+  body.guardSkips = body.skips.size();
+  body.clausesFrom = clausesStart(info);
+  const std::vector<Invariant> shared = compileCountingReads(body);
+  if (!toLoad(shared).empty()) compileBody(body, toLoad(pathsWorthLoading(body, shared)));
+  fused_.reset();
+  finishRule(r.span, body.skips);
+}
+
+// The rule's applies-to classes and effective dates, as jumps to SKIP (appended to `skips`).
+void Generator::ruleGuards(const RuleDecl& r, uint8_t test, std::vector<uint32_t>& skips) {
   for (const LinesDecl* cls : r.appliesRefs) {
     if (!cls) continue;  // governed: every line a rule sees is
     span_ = cls->span;
     jumpIf(*cls->predicate, false, test, skips);
   }
-  if (r.effectiveFrom || r.effectiveThrough) {
-    uint8_t dos = alloc();
-    uint8_t bound = alloc();
-    emit(Opcode::FIELD, dos, lineReg_, slotOf(checked_.lineRecord, checked_.serviceDateField), checked_.lineRecord);
-    if (r.effectiveFrom) {
-      expr(*r.effectiveFrom, bound);
-      emit(Opcode::LEI, test, bound, dos);
-      skips.push_back(emit(Opcode::JMPIFNOT, test, 0));
-    }
-    if (r.effectiveThrough) {
-      expr(*r.effectiveThrough, bound);
-      emit(Opcode::LEI, test, dos, bound);
-      skips.push_back(emit(Opcode::JMPIFNOT, test, 0));
-    }
-    freeTo(test + 1);
+  if (!r.effectiveFrom && !r.effectiveThrough) return;
+  uint8_t dos = alloc();
+  uint8_t bound = alloc();
+  emit(Opcode::FIELD, dos, lineReg_, slotOf(checked_.lineRecord, checked_.serviceDateField), checked_.lineRecord);
+  if (r.effectiveFrom) {
+    expr(*r.effectiveFrom, bound);
+    emit(Opcode::LEI, test, bound, dos);
+    skips.push_back(emit(Opcode::JMPIFNOT, test, 0));
   }
-  const bool fused = fusesOnlyWhen(r);
-  const uint8_t flag = fused ? alloc() : 0;
-  // The only-when test, or for a fused one the flag its loop sets (fusedWhere_).
-  auto onlyWhen = [&] {
-    if (fused) {
-      emit(Opcode::LOADBOOL, flag, 0);
-    } else if (r.onlyWhen) {
-      jumpIf(*r.onlyWhen, false, test, skips);
-    }
-  };
-  if (fused) {
-    fusedWhere_ = r.clauses.front().expr->kids[1].get();
-    onlyWhenFlag_ = flag;
-    onlyWhenSkips_ = &skips;
+  if (r.effectiveThrough) {
+    expr(*r.effectiveThrough, bound);
+    emit(Opcode::LEI, test, dos, bound);
+    skips.push_back(emit(Opcode::JMPIFNOT, test, 0));
   }
-  // Pass one counts the paths the only-when test and the clauses read; pass two, if some are
-  // read twice or more, starts by loading those (see reads_). A load pays only where its reads
-  // would not be field tests anyway (`line.modifiers` tested in both branches of an `if`, one of
-  // them run, costs a LINEFIELD and saves nothing), so each path is kept only if the rule,
-  // finished and fused, has fewer instructions with it than without (longer paths tried first:
-  // `line.drug` may pay where `line.drug.acquisition_channel` does not).
-  const uint32_t start = here();
-  const int mark = top_;
-  const uint16_t registers = chunk_->registerCount;
-  const size_t skipCount = skips.size();
-  const size_t outcomes = info.outcomes.size();
-  const size_t adjustments = info.adjustments.size();
-  const std::map<const VarDecl*, uint8_t> vars = vars_;
-  auto compileBody = [&](const std::vector<Invariant>& loads) {
-    chunk_->code.resize(start);
-    chunk_->positions.resize(start);
-    chunk_->registerCount = registers;
-    info.outcomes.erase(info.outcomes.begin() + static_cast<std::ptrdiff_t>(outcomes), info.outcomes.end());
-    info.adjustments.erase(info.adjustments.begin() + static_cast<std::ptrdiff_t>(adjustments), info.adjustments.end());
-    vars_ = vars;
-    skips.resize(skipCount);
-    freeTo(mark);
-    span_ = r.span;
-    seedDate();
-    load(loads);
-    onlyWhen();
-    clauses(r, info);
-    hoisted_.clear();
-  };
-  auto finish = [&] {
-    span_ = r.span;
-    emit(Opcode::PASS);
-    uint32_t skip = here();
-    for (uint32_t j : skips) patchB(j, skip);
-    if (!skips.empty()) emit(Opcode::SKIP);
-    optimizeChunk(*chunk_);
-    insertDateLoad();
-  };
-  // The instructions the rule compiles to with `loads` (extension words not counted).
-  auto cost = [&](const std::vector<Invariant>& loads) {
-    compileBody(loads);
-    const Chunk body = *chunk_;
-    const std::vector<uint32_t> bodySkips = skips;
-    finish();
-    const size_t n = static_cast<size_t>(
-        std::count_if(chunk_->code.begin(), chunk_->code.end(), [](const Instr& in) { return in.op != Opcode::EXT; }));
-    *chunk_ = body;
-    skips = bodySkips;
-    return n;
-  };
-  constexpr size_t kMaxLoadTrialCost = 2000;  // instructions
-  reads_.clear();
-  counting_ = true;
-  onlyWhen();
-  clauses(r, info);
-  counting_ = false;
+  freeTo(test + 1);
+}
+
+// The only-when test as jumps to SKIP; for a fused one, the flag's reset (the require's loop
+// sets it).
+void Generator::onlyWhenTest(RuleBody& body) {
+  if (fused_) {
+    emit(Opcode::LOADBOOL, fused_->flag, 0);
+  } else if (body.rule.onlyWhen) {
+    jumpIf(*body.rule.onlyWhen, false, body.test, body.skips);
+  }
+}
+
+std::vector<Generator::Invariant> Generator::compileCountingReads(RuleBody& body) {
+  std::map<Invariant, int> reads;
+  readCounts_ = &reads;
+  onlyWhenTest(body);
+  clauses(body.rule, body.info);
+  readCounts_ = nullptr;
   std::vector<Invariant> shared;
-  for (const auto& [inv, n] : reads_) {
+  for (const auto& [inv, n] : reads) {
     if (n >= 2) shared.push_back(inv);
   }
-  if (!toLoad(shared).empty()) {
-    std::stable_sort(shared.begin(), shared.end(),
-                     [](const Invariant& a, const Invariant& b) { return a.path.size() > b.path.size(); });
-    size_t best = cost(toLoad(shared));
-    // Each trial compiles the whole rule again: a large rule keeps every path it reads twice
-    // (a rule of 3,300 clauses took 17 s to compile with the trials, 0.4 s without).
-    for (size_t i = 0; i < shared.size() && best <= kMaxLoadTrialCost;) {
-      std::vector<Invariant> fewer = shared;
-      fewer.erase(fewer.begin() + static_cast<std::ptrdiff_t>(i));
-      const std::vector<Invariant> loads = toLoad(fewer);
-      const size_t n = loads.size() < toLoad(shared).size() ? cost(loads) : SIZE_MAX;
-      if (n <= best) {
-        best = n;
-        shared = std::move(fewer);
-      } else {
-        ++i;
-      }
+  std::stable_sort(shared.begin(), shared.end(),
+                   [](const Invariant& a, const Invariant& b) { return a.path.size() > b.path.size(); });
+  return shared;
+}
+
+// A load pays only where its reads would not be field tests anyway (`line.modifiers` tested in
+// both branches of an `if`, one of them run, costs a LINEFIELD and saves nothing), so each path
+// is kept only if the rule, finished and fused, has fewer instructions with it than without
+// (longer paths tried first: `line.drug` may pay where `line.drug.acquisition_channel` does not).
+std::vector<Generator::Invariant> Generator::pathsWorthLoading(RuleBody& body, std::vector<Invariant> shared) {
+  size_t best = finishedSize(body, toLoad(shared));
+  for (size_t i = 0; i < shared.size() && best <= kMaxLoadTrialCost;) {
+    std::vector<Invariant> fewer = shared;
+    fewer.erase(fewer.begin() + static_cast<std::ptrdiff_t>(i));
+    const std::vector<Invariant> loads = toLoad(fewer);
+    // Not tried when the path is loaded anyway (a prefix of another, part of a shifted date).
+    const size_t n = loads.size() < toLoad(shared).size() ? finishedSize(body, loads) : SIZE_MAX;
+    if (n <= best) {
+      best = n;
+      shared = std::move(fewer);
+    } else {
+      ++i;
     }
-    compileBody(toLoad(shared));
   }
-  fusedWhere_ = nullptr;
-  onlyWhenSkips_ = nullptr;
-  finish();
+  return shared;
+}
+
+void Generator::compileBody(RuleBody& body, const std::vector<Invariant>& loads) {
+  chunk_->code.resize(body.start);
+  chunk_->positions.resize(body.start);
+  chunk_->registerCount = body.registerCount;
+  body.skips.resize(body.guardSkips);
+  restart(body.clausesFrom, body.info);
+  span_ = body.rule.span;
+  seedDate();
+  load(loads);
+  onlyWhenTest(body);
+  clauses(body.rule, body.info);
+  hoisted_.clear();
+}
+
+size_t Generator::finishedSize(RuleBody& body, const std::vector<Invariant>& loads) {
+  compileBody(body, loads);
+  const Chunk unfinished = *chunk_;
+  finishRule(body.rule.span, body.skips);
+  const size_t n = static_cast<size_t>(
+      std::count_if(chunk_->code.begin(), chunk_->code.end(), [](const Instr& in) { return in.op != Opcode::EXT; }));
+  *chunk_ = unfinished;
+  return n;
+}
+
+// PASS, then SKIP where `skips` jump; then the peephole optimizer, and the date load every rule
+// chunk starts with.
+void Generator::finishRule(const Span& span, const std::vector<uint32_t>& skips) {
+  span_ = span;
+  emit(Opcode::PASS);
+  const uint32_t skip = here();
+  for (uint32_t j : skips) patchB(j, skip);
+  if (!skips.empty()) emit(Opcode::SKIP);
+  optimizeChunk(*chunk_);
+  insertDateLoad();
 }
 
 // After the peephole optimizer (peephole.h), whose passes move and drop field reads: this one must stay
@@ -1591,7 +1644,7 @@ static bool readsDefine(const Expr& e, const DefineDecl* d) {
 
 const Expr* Generator::splitDefine(const RuleDecl& r, size_t i) const {
   const Clause& cl = r.clauses[i];
-  if (cl.kind == ClauseKind::kLet || !cl.expr || (fusedWhere_ && i == 0)) return nullptr;
+  if (cl.kind == ClauseKind::kLet || !cl.expr || (fused_ && i == 0)) return nullptr;
   const Expr* first = cl.expr.get();  // what the clause's condition evaluates first
   while (first->kind == ExprKind::kNot ||
          (first->kind == ExprKind::kBinary && (first->op == BinaryOp::kAnd || first->op == BinaryOp::kOr))) {
@@ -1616,26 +1669,20 @@ const Expr* Generator::splitDefine(const RuleDecl& r, size_t i) const {
 }
 
 void Generator::splitAt(const RuleDecl& r, RuleInfo& info, size_t i, const Expr& d) {
-  const int mark = top_;
-  const std::map<const VarDecl*, uint8_t> vars = vars_;
-  const size_t outcomes = info.outcomes.size();
-  const size_t adjustments = info.adjustments.size();
+  const ClausesStart from = clausesStart(info);
   span_ = r.clauses[i].span;
   // As a branch taken when D holds (an `any` jumps from its loop when an element passes and
   // falls through when none does, no JMP after the loop), the false copy first.
   std::vector<uint32_t> whenTrue;
   jumpIf(d, true, alloc(), whenTrue);
-  freeTo(mark);
+  freeTo(from.top);
   uint32_t toEnd = 0;
   for (const bool value : {false, true}) {
     if (value) {  // the same clauses again, their outcomes and adjustments numbered alike
       span_ = r.span;
       toEnd = emit(Opcode::JMP, 0, 0);
       for (uint32_t j : whenTrue) patchB(j, here());
-      info.outcomes.erase(info.outcomes.begin() + static_cast<std::ptrdiff_t>(outcomes), info.outcomes.end());
-      info.adjustments.erase(info.adjustments.begin() + static_cast<std::ptrdiff_t>(adjustments), info.adjustments.end());
-      vars_ = vars;
-      freeTo(mark);
+      restart(from, info);
     }
     known_[d.defineRef] = value;
     for (size_t j = i; j < r.clauses.size(); ++j) clause(r, info, r.clauses[j]);
@@ -1663,9 +1710,9 @@ void Generator::clause(const RuleDecl& r, RuleInfo& info, const Clause& cl) {
         std::vector<uint32_t> passes;
         if (neverFails) {
           // its outcome is still listed, so that later outcomes keep their numbers
-        } else if (fusedWhere_ && &cl == &r.clauses.front()) {
-          jumpIf(*cl.expr, true, cond, passes);  // fusedWhere_ marks the `and` of its `where`
-          onlyWhenSkips_->push_back(emit(Opcode::JMPIFNOT, onlyWhenFlag_, 0));
+        } else if (fused_ && &cl == &r.clauses.front()) {
+          jumpIf(*cl.expr, true, cond, passes);  // fused_ marks the `and` of its `where`
+          fused_->skips->push_back(emit(Opcode::JMPIFNOT, fused_->flag, 0));
         } else {
           jumpIf(*cl.expr, cl.kind == ClauseKind::kRequire, cond, passes);
         }
