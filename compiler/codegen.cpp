@@ -212,6 +212,15 @@ class Generator {
   // no value but jumps as soon as an element passes, each jump appended to `found`.
   void quantifier(const Expr& e, uint8_t target, std::vector<uint32_t>* found = nullptr);
   void loop(const Expr& e, uint8_t target, bool outermost, std::vector<uint32_t>* found);
+  uint8_t loopList(const Expr& coll, bool outermost);
+  // The loop's value before any element, in target; returns the register holding the 1 a
+  // `count` adds per element, else 0.
+  uint8_t loopStart(const Expr& e, uint8_t target, std::vector<uint32_t>* found);
+  // What an element that passed the `where` does: jumps to `found` or out of the loop (`exits`)
+  // for an `any` / `no`, checks an `every`'s condition (on to the next element, `continues`,
+  // when it holds), adds to a count or an aggregate. `tmp` is a register it may write.
+  void loopStep(const Expr& e, uint8_t target, uint8_t tmp, uint8_t one, std::vector<uint32_t>* found,
+                std::vector<uint32_t>& continues, std::vector<uint32_t>& exits);
   // A filter of a loop over the governed lines: a conjunct of its `where`, or of the predicate
   // of the class its `where` starts with (`inClass`: compiled with `line` bound to the element).
   struct LineFilter {
@@ -913,54 +922,16 @@ void Generator::loop(const Expr& e, uint8_t target, bool outermost, std::vector<
   std::vector<LineFilter> filters;  // of a loop over the governed lines: what is left to test
   const bool governedLines = overGovernedLines(coll, where, e.var.get(), filters);
   int mark = top_;
-  // The outermost loop's list is read once before the loop anyway: not a value to hoist. Nor is
-  // an inner loop's list field: read in the loop, the fusion pass starts the loop from the field
-  // (ITERFIELD, ITERROOTFIELD), one instruction as the ITERINIT of a hoisted register is.
-  Invariant listPath;
-  uint8_t list = 0;
-  if (!outermost && invariantOf(coll, listPath) && listPath.base != Invariant::Base::kConstant &&
-      hoisted_.count(listPath) == 0) {
-    list = alloc();
-    expr(coll, list);
-  } else {
-    if (outermost) --loopDepth_;
-    list = operand(coll);
-    if (outermost) ++loopDepth_;
-  }
+  const uint8_t list = loopList(coll, outermost);
   uint8_t it = alloc();
   uint8_t elem = alloc();
-  uint8_t one = 0;
   span_ = e.span;
-  switch (e.kind) {
-    case ExprKind::kExists:
-      if (!found) emit(Opcode::LOADBOOL, target, e.negated ? 1 : 0);
-      break;
-    case ExprKind::kEvery: emit(Opcode::LOADBOOL, target, 1); break;
-    case ExprKind::kCount:
-      emit(Opcode::LOADK, target, intConstant(ValueKind::kInt, 0));
-      one = alloc();
-      emit(Opcode::LOADK, one, intConstant(ValueKind::kInt, 1));
-      break;
-    case ExprKind::kAggregate:
-      if (e.aggregate == AggregateOp::kSum) {
-        if (e.type.kind == TypeKind::kDecimal) {
-          Constant k;
-          k.kind = ValueKind::kDecimal;
-          emit(Opcode::LOADK, target, constant(k));
-        } else {
-          emit(Opcode::LOADK, target, intConstant(valueKindOf(e.type.kind), 0));
-        }
-      } else {
-        emit(Opcode::LOADABSENT, target);
-      }
-      break;
-    default: break;
-  }
+  const uint8_t one = loopStart(e, target, found);
   emit(Opcode::ITERINIT, it, list);
   uint32_t head = emit(governedLines ? Opcode::ITERNEXTG : Opcode::ITERNEXT, it, elem, 0);
   vars_[e.var.get()] = elem;
   std::vector<uint32_t> continues;
-  std::vector<uint32_t> breaks;
+  std::vector<uint32_t> exits;
   uint8_t tmp = alloc();
   if (governedLines) {
     for (const LineFilter& f : filters) {
@@ -974,22 +945,80 @@ void Generator::loop(const Expr& e, uint8_t target, bool outermost, std::vector<
     jumpIf(*where, false, tmp, continues);
   }
   span_ = e.span;
+  loopStep(e, target, tmp, one, found, continues, exits);
+  uint32_t loop = emit(Opcode::LOOP, 0, head);
+  for (uint32_t j : continues) patchB(j, loop);
+  uint32_t exit = here();
+  patchC(head, exit);
+  for (uint32_t j : exits) patchB(j, exit);
+  vars_.erase(e.var.get());
+  freeTo(mark);
+}
+
+// The register holding the list. The outermost loop's list is read once before the loop anyway:
+// not a value to hoist. Nor is an inner loop's list field: read in the loop, the fusion pass
+// starts the loop from the field (ITERFIELD, ITERROOTFIELD), one instruction as the ITERINIT of
+// a hoisted register is.
+uint8_t Generator::loopList(const Expr& coll, bool outermost) {
+  Invariant listPath;
+  if (!outermost && invariantOf(coll, listPath) && listPath.base != Invariant::Base::kConstant &&
+      hoisted_.count(listPath) == 0) {
+    const uint8_t list = alloc();
+    expr(coll, list);
+    return list;
+  }
+  if (outermost) --loopDepth_;
+  const uint8_t list = operand(coll);
+  if (outermost) ++loopDepth_;
+  return list;
+}
+
+uint8_t Generator::loopStart(const Expr& e, uint8_t target, std::vector<uint32_t>* found) {
+  switch (e.kind) {
+    case ExprKind::kExists:
+      if (!found) emit(Opcode::LOADBOOL, target, e.negated ? 1 : 0);
+      return 0;
+    case ExprKind::kEvery: emit(Opcode::LOADBOOL, target, 1); return 0;
+    case ExprKind::kCount: {
+      emit(Opcode::LOADK, target, intConstant(ValueKind::kInt, 0));
+      const uint8_t one = alloc();
+      emit(Opcode::LOADK, one, intConstant(ValueKind::kInt, 1));
+      return one;
+    }
+    case ExprKind::kAggregate:
+      if (e.aggregate == AggregateOp::kSum) {
+        if (e.type.kind == TypeKind::kDecimal) {
+          Constant k;
+          k.kind = ValueKind::kDecimal;
+          emit(Opcode::LOADK, target, constant(k));
+        } else {
+          emit(Opcode::LOADK, target, intConstant(valueKindOf(e.type.kind), 0));
+        }
+      } else {
+        emit(Opcode::LOADABSENT, target);
+      }
+      return 0;
+    default: return 0;
+  }
+}
+
+void Generator::loopStep(const Expr& e, uint8_t target, uint8_t tmp, uint8_t one, std::vector<uint32_t>* found,
+                         std::vector<uint32_t>& continues, std::vector<uint32_t>& exits) {
   switch (e.kind) {
     case ExprKind::kExists:
       if (found) {
         found->push_back(emit(Opcode::JMP, 0, 0));
-        break;
+        return;
       }
       emit(Opcode::LOADBOOL, target, e.negated ? 0 : 1);
-      breaks.push_back(emit(Opcode::JMP, 0, 0));
-      break;
-    case ExprKind::kEvery: {
+      exits.push_back(emit(Opcode::JMP, 0, 0));
+      return;
+    case ExprKind::kEvery:
       jumpIf(*e.kids[2], true, tmp, continues);
       emit(Opcode::LOADBOOL, target, 0);
-      breaks.push_back(emit(Opcode::JMP, 0, 0));
-      break;
-    }
-    case ExprKind::kCount: emit(Opcode::ADDI, target, target, one); break;
+      exits.push_back(emit(Opcode::JMP, 0, 0));
+      return;
+    case ExprKind::kCount: emit(Opcode::ADDI, target, target, one); return;
     case ExprKind::kAggregate: {
       expr(*e.kids[0], tmp);
       bool dec = e.type.kind == TypeKind::kDecimal;
@@ -1000,17 +1029,10 @@ void Generator::loop(const Expr& e, uint8_t target, bool outermost, std::vector<
         case AggregateOp::kMax: emit(dec ? Opcode::MAXD : Opcode::MAXI, target, tmp); break;
         case AggregateOp::kMin: emit(dec ? Opcode::MIND : Opcode::MINI, target, tmp); break;
       }
-      break;
+      return;
     }
-    default: break;
+    default: return;
   }
-  uint32_t loop = emit(Opcode::LOOP, 0, head);
-  for (uint32_t j : continues) patchB(j, loop);
-  uint32_t exit = here();
-  patchC(head, exit);
-  for (uint32_t j : breaks) patchB(j, exit);
-  vars_.erase(e.var.get());
-  freeTo(mark);
 }
 
 void Generator::inlineDefine(const Expr& e, const std::function<void()>& body) {
