@@ -208,6 +208,14 @@ class Generator {
   void expr(const Expr& e, uint8_t target);
   void name(const Expr& e, uint8_t target);
   void binary(const Expr& e, uint8_t target);
+  // `dos - b < d` in a loop, compiled as `dos - d < b`; false, and nothing emitted, for another
+  // binary expression. The same for `x = "text"` as one EQSK.
+  bool shiftedDateComparison(const Expr& e, uint8_t target);
+  bool stringConstantComparison(const Expr& e, uint8_t target);
+  // The instruction for `a op b` with a of kind ka, b of kind kb (widened) and a `result`.
+  static Opcode arithmeticOpcode(BinaryOp op, TypeKind result, TypeKind ka, TypeKind kb);
+  // `a op b` for a comparison of values of kind ka (widened).
+  void comparison(BinaryOp op, TypeKind ka, uint8_t target, uint8_t a, uint8_t b);
   // `found`, for an `any` / `no` whose value only decides a branch (jumpIf): the loop writes
   // no value but jumps as soon as an element passes, each jump appended to `found`.
   void quantifier(const Expr& e, uint8_t target, std::vector<uint32_t>* found = nullptr);
@@ -600,39 +608,8 @@ void Generator::binary(const Expr& e, uint8_t target) {
     patchB(j, here());
     return;
   }
+  if (shiftedDateComparison(e, target) || stringConstantComparison(e, target)) return;
   int mark = top_;
-  const Expr& left = *e.kids[0];
-  if ((e.op == BinaryOp::kLt || e.op == BinaryOp::kLe || e.op == BinaryOp::kGt || e.op == BinaryOp::kGe) &&
-      left.kind == ExprKind::kBinary && left.op == BinaryOp::kSub && left.kids[0]->type.kind == TypeKind::kDate &&
-      left.kids[1]->type.kind == TypeKind::kDate && !left.kids[1]->type.optional) {
-    // In a loop, `dos - b < d` is `dos - d < b`: the left side a loop invariant (shiftedDate),
-    // and b, a field, tested by a field test (C-FREQ: `dos - a.date < min_days_between_doses`).
-    Invariant edge, other;
-    if (shiftedDate(*left.kids[0], *e.kids[1], edge) && !invariantOf(*left.kids[1], other)) {
-      const uint8_t x = shiftedOperand(edge);
-      const uint8_t b = operand(*left.kids[1]);
-      span_ = e.span;
-      switch (e.op) {
-        case BinaryOp::kLt: emit(Opcode::LTI, target, x, b); break;
-        case BinaryOp::kLe: emit(Opcode::LEI, target, x, b); break;
-        case BinaryOp::kGt: emit(Opcode::LTI, target, b, x); break;
-        default: emit(Opcode::LEI, target, b, x); break;
-      }
-      freeTo(mark);
-      return;
-    }
-  }
-  if ((e.op == BinaryOp::kEq || e.op == BinaryOp::kNe) && e.kids[0]->type.kind == TypeKind::kString) {
-    const int k = stringConstantOf(*e.kids[1]);
-    if (k >= 0) {  // x = "text": EQSK, no LOADK
-      uint8_t a = operand(*e.kids[0]);
-      span_ = e.span;
-      emit(Opcode::EQSK, target, a, static_cast<uint32_t>(k));
-      if (e.op == BinaryOp::kNe) emit(Opcode::NOT, target, target);
-      freeTo(mark);
-      return;
-    }
-  }
   uint8_t a = widenedOperand(e, 0, *e.kids[0]);
   uint8_t b = widenedOperand(e, 1, *e.kids[1]);
   TypeKind ka = e.toDecimal(0) ? TypeKind::kDecimal : e.kids[0]->type.kind;
@@ -642,44 +619,80 @@ void Generator::binary(const Expr& e, uint8_t target) {
     case BinaryOp::kAdd:
     case BinaryOp::kSub:
     case BinaryOp::kMul:
-    case BinaryOp::kDiv: {
-      Opcode op = Opcode::ADDI;
-      if (e.type.kind == TypeKind::kDecimal) {
-        op = e.op == BinaryOp::kAdd ? Opcode::ADDD : e.op == BinaryOp::kSub ? Opcode::SUBD : e.op == BinaryOp::kMul ? Opcode::MULD : Opcode::DIVD;
-      } else if (ka == TypeKind::kDate && kb == TypeKind::kDuration) {
-        op = e.op == BinaryOp::kAdd ? Opcode::ADDDAYS : Opcode::SUBDAYS;
-      } else if (ka == TypeKind::kDate && kb == TypeKind::kDate) {
-        op = Opcode::DIFFDAYS;
-      } else {
-        op = e.op == BinaryOp::kAdd ? Opcode::ADDI : e.op == BinaryOp::kSub ? Opcode::SUBI : Opcode::MULI;
-      }
-      emit(op, target, a, b);
-      break;
-    }
-    default: {
-      Opcode eq = Opcode::EQI, lt = Opcode::LTI, le = Opcode::LEI;
-      if (ka == TypeKind::kDecimal) {
-        eq = Opcode::EQD;
-        lt = Opcode::LTD;
-        le = Opcode::LED;
-      } else if (ka == TypeKind::kString) {
-        eq = Opcode::EQS;
-      }
-      switch (e.op) {
-        case BinaryOp::kEq: emit(eq, target, a, b); break;
-        case BinaryOp::kNe:
-          emit(eq, target, a, b);
-          emit(Opcode::NOT, target, target);
-          break;
-        case BinaryOp::kLt: emit(lt, target, a, b); break;
-        case BinaryOp::kLe: emit(le, target, a, b); break;
-        case BinaryOp::kGt: emit(lt, target, b, a); break;
-        case BinaryOp::kGe: emit(le, target, b, a); break;
-        default: break;
-      }
-    }
+    case BinaryOp::kDiv: emit(arithmeticOpcode(e.op, e.type.kind, ka, kb), target, a, b); break;
+    default: comparison(e.op, ka, target, a, b); break;
   }
   freeTo(mark);
+}
+
+// In a loop, `dos - b < d` is `dos - d < b`: the left side a loop invariant (shiftedDate), and b,
+// a field, tested by a field test (C-FREQ: `dos - a.date < min_days_between_doses`).
+bool Generator::shiftedDateComparison(const Expr& e, uint8_t target) {
+  const Expr& left = *e.kids[0];
+  if (!(e.op == BinaryOp::kLt || e.op == BinaryOp::kLe || e.op == BinaryOp::kGt || e.op == BinaryOp::kGe) ||
+      left.kind != ExprKind::kBinary || left.op != BinaryOp::kSub || left.kids[0]->type.kind != TypeKind::kDate ||
+      left.kids[1]->type.kind != TypeKind::kDate || left.kids[1]->type.optional) {
+    return false;
+  }
+  Invariant edge, other;
+  if (!shiftedDate(*left.kids[0], *e.kids[1], edge) || invariantOf(*left.kids[1], other)) return false;
+  const int mark = top_;
+  const uint8_t x = shiftedOperand(edge);
+  const uint8_t b = operand(*left.kids[1]);
+  span_ = e.span;
+  switch (e.op) {
+    case BinaryOp::kLt: emit(Opcode::LTI, target, x, b); break;
+    case BinaryOp::kLe: emit(Opcode::LEI, target, x, b); break;
+    case BinaryOp::kGt: emit(Opcode::LTI, target, b, x); break;
+    default: emit(Opcode::LEI, target, b, x); break;
+  }
+  freeTo(mark);
+  return true;
+}
+
+bool Generator::stringConstantComparison(const Expr& e, uint8_t target) {
+  if ((e.op != BinaryOp::kEq && e.op != BinaryOp::kNe) || e.kids[0]->type.kind != TypeKind::kString) return false;
+  const int k = stringConstantOf(*e.kids[1]);
+  if (k < 0) return false;
+  const int mark = top_;
+  uint8_t a = operand(*e.kids[0]);
+  span_ = e.span;
+  emit(Opcode::EQSK, target, a, static_cast<uint32_t>(k));
+  if (e.op == BinaryOp::kNe) emit(Opcode::NOT, target, target);
+  freeTo(mark);
+  return true;
+}
+
+Opcode Generator::arithmeticOpcode(BinaryOp op, TypeKind result, TypeKind ka, TypeKind kb) {
+  if (result == TypeKind::kDecimal) {
+    return op == BinaryOp::kAdd ? Opcode::ADDD : op == BinaryOp::kSub ? Opcode::SUBD : op == BinaryOp::kMul ? Opcode::MULD : Opcode::DIVD;
+  }
+  if (ka == TypeKind::kDate && kb == TypeKind::kDuration) return op == BinaryOp::kAdd ? Opcode::ADDDAYS : Opcode::SUBDAYS;
+  if (ka == TypeKind::kDate && kb == TypeKind::kDate) return Opcode::DIFFDAYS;
+  return op == BinaryOp::kAdd ? Opcode::ADDI : op == BinaryOp::kSub ? Opcode::SUBI : Opcode::MULI;
+}
+
+void Generator::comparison(BinaryOp op, TypeKind ka, uint8_t target, uint8_t a, uint8_t b) {
+  Opcode eq = Opcode::EQI, lt = Opcode::LTI, le = Opcode::LEI;
+  if (ka == TypeKind::kDecimal) {
+    eq = Opcode::EQD;
+    lt = Opcode::LTD;
+    le = Opcode::LED;
+  } else if (ka == TypeKind::kString) {
+    eq = Opcode::EQS;
+  }
+  switch (op) {
+    case BinaryOp::kEq: emit(eq, target, a, b); break;
+    case BinaryOp::kNe:
+      emit(eq, target, a, b);
+      emit(Opcode::NOT, target, target);
+      break;
+    case BinaryOp::kLt: emit(lt, target, a, b); break;
+    case BinaryOp::kLe: emit(le, target, a, b); break;
+    case BinaryOp::kGt: emit(lt, target, b, a); break;
+    case BinaryOp::kGe: emit(le, target, b, a); break;
+    default: break;
+  }
 }
 
 bool Generator::invariantOf(const Expr& e, Invariant& out) {
