@@ -433,6 +433,7 @@ class Generator {
   };
   std::optional<FusedOnlyWhen> fused_;  // while such a rule compiles
   bool isFusedWhere(const Expr& e) const { return fused_ && &e == fused_->where; }
+  void fusedWhereJumps(const Expr& e, uint8_t scratch, std::vector<uint32_t>& jumps);
   static bool fusesOnlyWhen(const RuleDecl& r);
 
   // The register holding `e`'s value: a variable's or the line's own register when `e` is one
@@ -1075,17 +1076,8 @@ void Generator::inlineDefine(const Expr& e, const std::function<void()>& body) {
 
 void Generator::jumpIf(const Expr& e, bool when, uint8_t scratch, std::vector<uint32_t>& jumps) {
   span_ = e.span;
-  if (!when && isFusedWhere(e)) {
-    // `C and D` of a fused only-when: the flag matters only when no element meets both (then
-    // the rule skips unless one met C), so it is set where C held and D did not, not on the way
-    // to an element that passes. First, before any shortcut for a side known when compiling:
-    // `true and D` compiled as D alone would never set the flag.
-    jumpIf(*e.kids[0], false, scratch, jumps);
-    std::vector<uint32_t> both;
-    jumpIf(*e.kids[1], true, scratch, both);
-    emit(Opcode::LOADBOOL, fused_->flag, 1);
-    jumps.push_back(emit(Opcode::JMP, 0, 0));
-    for (uint32_t j : both) patchB(j, here());
+  if (!when && isFusedWhere(e)) {  // first, before any shortcut for a side known when compiling
+    fusedWhereJumps(e, scratch, jumps);
     return;
   }
   if (const std::optional<bool> known = knownBool(e)) {  // decided now: always jump, or never
@@ -1180,6 +1172,18 @@ void Generator::jumpIf(const Expr& e, bool when, uint8_t scratch, std::vector<ui
   }
   expr(e, scratch);
   jumps.push_back(emit(when ? Opcode::JMPIF : Opcode::JMPIFNOT, scratch, 0));
+}
+
+// `C and D` of a fused only-when, jumping when false: the flag matters only when no element
+// meets both (then the rule skips unless one met C), so it is set where C held and D did not, not
+// on the way to an element that passes. `true and D` compiled as D alone would never set it.
+void Generator::fusedWhereJumps(const Expr& e, uint8_t scratch, std::vector<uint32_t>& jumps) {
+  jumpIf(*e.kids[0], false, scratch, jumps);
+  std::vector<uint32_t> both;
+  jumpIf(*e.kids[1], true, scratch, both);
+  emit(Opcode::LOADBOOL, fused_->flag, 1);
+  jumps.push_back(emit(Opcode::JMP, 0, 0));
+  for (uint32_t j : both) patchB(j, here());
 }
 
 void Generator::expr(const Expr& e, uint8_t target) {
