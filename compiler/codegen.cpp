@@ -165,6 +165,12 @@ class Generator {
   uint32_t governedChunk(const std::string& name);
   void clauses(const RuleDecl& r, RuleInfo& info);
   void clause(const RuleDecl& r, RuleInfo& info, const Clause& cl);
+  void failClause(const RuleDecl& r, RuleInfo& info, const Clause& cl);
+  void adjustClause(const RuleDecl& r, RuleInfo& info, const Clause& cl);
+  // What the VM reports when a clause fails or adjusts (its message's fallback is the rule's
+  // title, or id).
+  Outcome outcomeOf(const RuleDecl& r, const Clause& cl);
+  AdjustmentSpec adjustmentOf(const RuleDecl& r, const Clause& cl);
   // A rule whose clause i starts by evaluating a define D without parameters that a later
   // clause reads again (MB-JZ: `not same_day_waste and ...`, then `same_day_waste and ...`):
   // D is evaluated once as jumps, and clauses i.. are compiled twice, once with D known true and
@@ -1731,84 +1737,96 @@ void Generator::splitAt(const RuleDecl& r, RuleInfo& info, size_t i, const Expr&
 }
 
 void Generator::clause(const RuleDecl& r, RuleInfo& info, const Clause& cl) {
-  {
-    span_ = cl.span;
-    switch (cl.kind) {
-      case ClauseKind::kLet: {
-        uint8_t v = alloc();  // held to the end of the rule
-        expr(*cl.expr, v);
-        vars_[cl.var.get()] = v;
-        break;
-      }
-      case ClauseKind::kRequire:
-      case ClauseKind::kFailWhen: {
-        const std::optional<bool> known = knownBool(*cl.expr);
-        const bool neverFails = known && *known == (cl.kind == ClauseKind::kRequire);
-        int mark = top_;
-        uint8_t cond = alloc();
-        std::vector<uint32_t> passes;
-        if (neverFails) {
-          // its outcome is still listed, so that later outcomes keep their numbers
-        } else if (fused_ && &cl == &r.clauses.front()) {
-          jumpIf(*cl.expr, true, cond, passes);  // fused_ marks the `and` of its `where`
-          fused_->skips->push_back(emit(Opcode::JMPIFNOT, fused_->flag, 0));
-        } else {
-          jumpIf(*cl.expr, cl.kind == ClauseKind::kRequire, cond, passes);
-        }
-        Outcome o;
-        o.action = cl.outcome.action;
-        o.carc = cl.outcome.carc;
-        o.rarcs = cl.outcome.rarcs;
-        o.pos = SourcePos{cl.outcome.span.file, cl.outcome.span.line, cl.outcome.span.col};
-        o.message = message(cl.outcome.message, r.title.empty() ? r.id : r.title);
-        uint32_t groupReg = kNoRegister;
-        const Expr* g = cl.outcome.groupExpr.get();
-        if (g && g->kind == ExprKind::kLiteral) {
-          o.group = static_cast<AdjustmentGroup>(g->literal.i);
-        } else if (g) {
-          o.groupComputed = true;
-        } else {
-          o.group = groupByName(cl.outcome.group);
-        }
-        if (neverFails) {
-          info.outcomes.push_back(std::move(o));
-          freeTo(mark);
-          break;
-        }
-        if (o.groupComputed) {
-          uint8_t gr = alloc();
-          expr(*g, gr);
-          groupReg = gr;
-        }
-        const ArgumentRun args = messageArgs(cl.outcome.message);
-        span_ = cl.span;
-        emit(Opcode::FAIL, args.first, static_cast<uint32_t>(info.outcomes.size()), args.count, groupReg);
-        info.outcomes.push_back(std::move(o));
-        for (uint32_t j : passes) patchB(j, here());
-        freeTo(mark);
-        break;
-      }
-      case ClauseKind::kAdjust: {
-        int mark = top_;
-        uint8_t cond = alloc();
-        std::vector<uint32_t> skips;
-        jumpIf(*cl.expr, false, cond, skips);
-        AdjustmentSpec a;
-        a.group = groupByName(cl.outcome.group);
-        a.carc = cl.outcome.carc;
-        a.percent = cl.percent;
-        a.pos = SourcePos{cl.span.file, cl.span.line, cl.span.col};
-        a.message = message(cl.outcome.message, r.title.empty() ? r.id : r.title);
-        const ArgumentRun args = messageArgs(cl.outcome.message);
-        span_ = cl.span;
-        emit(Opcode::ADJUST, args.first, static_cast<uint32_t>(info.adjustments.size()), args.count);
-        info.adjustments.push_back(std::move(a));
-        for (uint32_t j : skips) patchB(j, here());
-        freeTo(mark);
-        break;
-      }
+  span_ = cl.span;
+  switch (cl.kind) {
+    case ClauseKind::kLet: {
+      uint8_t v = alloc();  // held to the end of the rule
+      expr(*cl.expr, v);
+      vars_[cl.var.get()] = v;
+      return;
     }
+    case ClauseKind::kRequire:
+    case ClauseKind::kFailWhen: failClause(r, info, cl); return;
+    case ClauseKind::kAdjust: adjustClause(r, info, cl); return;
   }
+}
+
+// The condition as jumps past a FAIL.
+void Generator::failClause(const RuleDecl& r, RuleInfo& info, const Clause& cl) {
+  const std::optional<bool> known = knownBool(*cl.expr);
+  const bool neverFails = known && *known == (cl.kind == ClauseKind::kRequire);
+  int mark = top_;
+  uint8_t cond = alloc();
+  std::vector<uint32_t> passes;
+  if (neverFails) {
+    // its outcome is still listed, so that later outcomes keep their numbers
+  } else if (fused_ && &cl == &r.clauses.front()) {
+    jumpIf(*cl.expr, true, cond, passes);  // fused_ marks the `and` of its `where`
+    fused_->skips->push_back(emit(Opcode::JMPIFNOT, fused_->flag, 0));
+  } else {
+    jumpIf(*cl.expr, cl.kind == ClauseKind::kRequire, cond, passes);
+  }
+  Outcome o = outcomeOf(r, cl);
+  if (neverFails) {
+    info.outcomes.push_back(std::move(o));
+    freeTo(mark);
+    return;
+  }
+  uint32_t groupReg = kNoRegister;
+  if (o.groupComputed) {
+    uint8_t gr = alloc();
+    expr(*cl.outcome.groupExpr, gr);
+    groupReg = gr;
+  }
+  const ArgumentRun args = messageArgs(cl.outcome.message);
+  span_ = cl.span;
+  emit(Opcode::FAIL, args.first, static_cast<uint32_t>(info.outcomes.size()), args.count, groupReg);
+  info.outcomes.push_back(std::move(o));
+  for (uint32_t j : passes) patchB(j, here());
+  freeTo(mark);
+}
+
+// The condition as jumps past an ADJUST.
+void Generator::adjustClause(const RuleDecl& r, RuleInfo& info, const Clause& cl) {
+  int mark = top_;
+  uint8_t cond = alloc();
+  std::vector<uint32_t> skips;
+  jumpIf(*cl.expr, false, cond, skips);
+  AdjustmentSpec a = adjustmentOf(r, cl);
+  const ArgumentRun args = messageArgs(cl.outcome.message);
+  span_ = cl.span;
+  emit(Opcode::ADJUST, args.first, static_cast<uint32_t>(info.adjustments.size()), args.count);
+  info.adjustments.push_back(std::move(a));
+  for (uint32_t j : skips) patchB(j, here());
+  freeTo(mark);
+}
+
+Outcome Generator::outcomeOf(const RuleDecl& r, const Clause& cl) {
+  Outcome o;
+  o.action = cl.outcome.action;
+  o.carc = cl.outcome.carc;
+  o.rarcs = cl.outcome.rarcs;
+  o.pos = SourcePos{cl.outcome.span.file, cl.outcome.span.line, cl.outcome.span.col};
+  o.message = message(cl.outcome.message, r.title.empty() ? r.id : r.title);
+  const Expr* g = cl.outcome.groupExpr.get();
+  if (g && g->kind == ExprKind::kLiteral) {
+    o.group = static_cast<AdjustmentGroup>(g->literal.i);
+  } else if (g) {
+    o.groupComputed = true;  // FAIL's operand d: the register the clause computes it into
+  } else {
+    o.group = groupByName(cl.outcome.group);
+  }
+  return o;
+}
+
+AdjustmentSpec Generator::adjustmentOf(const RuleDecl& r, const Clause& cl) {
+  AdjustmentSpec a;
+  a.group = groupByName(cl.outcome.group);
+  a.carc = cl.outcome.carc;
+  a.percent = cl.percent;
+  a.pos = SourcePos{cl.span.file, cl.span.line, cl.span.col};
+  a.message = message(cl.outcome.message, r.title.empty() ? r.id : r.title);
+  return a;
 }
 
 void Generator::policy(const CheckedPolicy& p) {
