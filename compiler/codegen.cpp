@@ -214,6 +214,12 @@ class Generator {
   void expr(const Expr& e, uint8_t target);
   void name(const Expr& e, uint8_t target);
   void binary(const Expr& e, uint8_t target);
+  void lineClass(const Expr& e, uint8_t target);
+  void membership(const Expr& e, uint8_t target);  // `x in L`, `x not in L`
+  void within(const Expr& e, uint8_t target);
+  void between(const Expr& e, uint8_t target);
+  void conditional(const Expr& e, uint8_t target);  // `if C then A else B`
+  void call(const Expr& e, uint8_t target);
   // `dos - b < d` in a loop, compiled as `dos - d < b`; false, and nothing emitted, for another
   // binary expression. The same for `x = "text"` as one EQSK.
   bool shiftedDateComparison(const Expr& e, uint8_t target);
@@ -1252,151 +1258,157 @@ void Generator::expr(const Expr& e, uint8_t target) {
       freeTo(mark);
       return;
     }
-    case ExprKind::kLineClass: {
-      const bool omit = std::exchange(omitNot_, false);
-      if (isOwnLineGoverned(e)) {
-        emit(Opcode::LOADBOOL, target, 1);
-        return;
-      }
-      int mark = top_;
-      uint8_t line = operand(*e.kids[0]);
-      if (!e.linesRef && !inGovernedChunk_) {
-        // Another line's governed test: the VM ran it for every line before any class or rule
-        // chunk (decide() step b), so it is one lookup rather than the inlined predicate.
-        span_ = e.span;
-        emit(Opcode::ISGOVERNED, target, line);
-        if (e.negated) negateUnlessOmitted(omit, target);
-        freeTo(mark);
-        return;
-      }
-      withLine(line, [&] {
-        if (e.linesRef) {
-          expr(*e.linesRef->predicate, target);
-        } else {
-          governed(target);
-        }
-      });
-      span_ = e.span;
-      if (e.negated) negateUnlessOmitted(omit, target);
-      freeTo(mark);
-      return;
-    }
-    case ExprKind::kIn: {
-      const bool omit = std::exchange(omitNot_, false);
-      int mark = top_;
-      const Expr& coll = *e.kids[1];
-      const int constantK = !coll.type.stringSet && coll.type.elem == TypeKind::kString ? stringConstantOf(*e.kids[0]) : -1;
-      uint8_t v = constantK >= 0 ? 0 : widenedOperand(e, 0, *e.kids[0]);
-      span_ = e.span;
-      if (coll.type.stringSet) {
-        std::vector<std::string> members;
-        if (coll.kind == ExprKind::kSet) {
-          std::unordered_set<std::string> seen;  // a set of many codes stays linear to compile
-          for (const auto& k : coll.kids) {
-            std::string text = k->kind == ExprKind::kLiteral ? k->text : k->constRef->foldedText;
-            if (seen.insert(text).second) members.push_back(std::move(text));
-          }
-        } else {
-          members = coll.constRef->foldedSet;
-        }
-        emit(Opcode::INSET, target, v, stringSet(members));
-      } else if (constantK >= 0) {  // "C61" in diagnoses: CONTAINSK, no LOADK
-        uint8_t l = operand(coll);
-        span_ = e.span;
-        emit(Opcode::CONTAINSK, target, l, static_cast<uint32_t>(constantK));
-      } else {
-        uint8_t l = operand(coll);
-        span_ = e.span;
-        emit(Opcode::CONTAINS, target, l, v, static_cast<uint32_t>(valueKindOf(coll.type.elem)));
-      }
-      if (e.negated) negateUnlessOmitted(omit, target);
-      freeTo(mark);
-      return;
-    }
-    case ExprKind::kWithin: {
-      int mark = top_;
-      uint8_t d = operand(*e.kids[0]);
-      uint8_t x, edge;
-      Invariant shifted;
-      if (e.before && shiftedDate(*e.kids[2], *e.kids[1], shifted)) {  // x - span, once a loop
-        edge = shiftedOperand(shifted);
-        x = operand(*e.kids[2]);
-        span_ = e.span;
-      } else {
-        uint8_t span = operand(*e.kids[1]);
-        x = operand(*e.kids[2]);
-        edge = alloc();
-        span_ = e.span;
-        emit(e.before ? Opcode::SUBDAYS : Opcode::ADDDAYS, edge, x, span);
-      }
-      // before: x - span <= d <= x; after: x <= d <= x + span
-      emit(Opcode::LEI, target, e.before ? edge : x, d);
-      uint32_t j = emit(Opcode::JMPIFNOT, target, 0);
-      emit(Opcode::LEI, target, d, e.before ? x : edge);
-      patchB(j, here());
-      freeTo(mark);
-      return;
-    }
-    case ExprKind::kBetween: {
-      int mark = top_;
-      uint8_t x = widenedOperand(e, 0, *e.kids[0]);
-      uint8_t lo = widenedOperand(e, 1, *e.kids[1]);
-      uint8_t hi = widenedOperand(e, 2, *e.kids[2]);
-      span_ = e.span;
-      bool dec = e.kids[0]->type.kind == TypeKind::kDecimal || e.toDecimal(0);
-      Opcode le = dec ? Opcode::LED : Opcode::LEI;
-      emit(le, target, lo, x);
-      uint32_t j = emit(Opcode::JMPIFNOT, target, 0);
-      emit(le, target, x, hi);
-      patchB(j, here());
-      if (e.negated) emit(Opcode::NOT, target, target);
-      freeTo(mark);
-      return;
-    }
-    case ExprKind::kIf: {
-      if (const std::optional<bool> known = knownBool(*e.kids[0])) {  // only the branch it picks
-        const int pick = *known ? 1 : 2;
-        expr(*e.kids[pick], target);
-        widenIf(e, pick, target);
-        return;
-      }
-      int mark = top_;
-      uint8_t cond = alloc();
-      std::vector<uint32_t> toElse;  // the condition as jumps, as a clause's is
-      jumpIf(*e.kids[0], false, cond, toElse);
-      freeTo(mark);
-      expr(*e.kids[1], target);
-      widenIf(e, 1, target);
-      uint32_t toEnd = emit(Opcode::JMP, 0, 0);
-      for (uint32_t j : toElse) patchB(j, here());
-      expr(*e.kids[2], target);
-      widenIf(e, 2, target);
-      patchB(toEnd, here());
-      return;
-    }
-    case ExprKind::kCall: {
-      if (e.ref != RefKind::kBuiltin) {
-        inlineDefine(e, [&] { expr(*e.defineRef->body, target); });
-        return;
-      }
-      int mark = top_;
-      std::vector<uint8_t> args;
-      for (size_t i = 0; i < e.kids.size(); ++i) args.push_back(alloc());
-      for (size_t i = 0; i < e.kids.size(); ++i) {
-        expr(*e.kids[i], args[i]);
-        widenIf(e, static_cast<int>(i), args[i]);
-      }
-      span_ = e.span;
-      emit(Opcode::CALL, target, function(e.builtin), args.empty() ? 0 : args[0], static_cast<uint32_t>(args.size()));
-      freeTo(mark);
-      return;
-    }
+    case ExprKind::kLineClass: lineClass(e, target); return;
+    case ExprKind::kIn: membership(e, target); return;
+    case ExprKind::kWithin: within(e, target); return;
+    case ExprKind::kBetween: between(e, target); return;
+    case ExprKind::kIf: conditional(e, target); return;
+    case ExprKind::kCall: call(e, target); return;
     case ExprKind::kSet: throw LimitExceeded{e.span, "a set can only be used with `in`"};
     case ExprKind::kExists:
     case ExprKind::kEvery:
     case ExprKind::kCount:
     case ExprKind::kAggregate: quantifier(e, target); return;
   }
+}
+
+void Generator::lineClass(const Expr& e, uint8_t target) {
+  const bool omit = std::exchange(omitNot_, false);
+  if (isOwnLineGoverned(e)) {
+    emit(Opcode::LOADBOOL, target, 1);
+    return;
+  }
+  int mark = top_;
+  uint8_t line = operand(*e.kids[0]);
+  if (!e.linesRef && !inGovernedChunk_) {
+    // Another line's governed test: the VM ran it for every line before any class or rule
+    // chunk (decide() step b), so it is one lookup rather than the inlined predicate.
+    span_ = e.span;
+    emit(Opcode::ISGOVERNED, target, line);
+    if (e.negated) negateUnlessOmitted(omit, target);
+    freeTo(mark);
+    return;
+  }
+  withLine(line, [&] {
+    if (e.linesRef) {
+      expr(*e.linesRef->predicate, target);
+    } else {
+      governed(target);
+    }
+  });
+  span_ = e.span;
+  if (e.negated) negateUnlessOmitted(omit, target);
+  freeTo(mark);
+}
+
+void Generator::membership(const Expr& e, uint8_t target) {
+  const bool omit = std::exchange(omitNot_, false);
+  int mark = top_;
+  const Expr& coll = *e.kids[1];
+  const int constantK = !coll.type.stringSet && coll.type.elem == TypeKind::kString ? stringConstantOf(*e.kids[0]) : -1;
+  uint8_t v = constantK >= 0 ? 0 : widenedOperand(e, 0, *e.kids[0]);
+  span_ = e.span;
+  if (coll.type.stringSet) {
+    std::vector<std::string> members;
+    if (coll.kind == ExprKind::kSet) {
+      std::unordered_set<std::string> seen;  // a set of many codes stays linear to compile
+      for (const auto& k : coll.kids) {
+        std::string text = k->kind == ExprKind::kLiteral ? k->text : k->constRef->foldedText;
+        if (seen.insert(text).second) members.push_back(std::move(text));
+      }
+    } else {
+      members = coll.constRef->foldedSet;
+    }
+    emit(Opcode::INSET, target, v, stringSet(members));
+  } else if (constantK >= 0) {  // "C61" in diagnoses: CONTAINSK, no LOADK
+    uint8_t l = operand(coll);
+    span_ = e.span;
+    emit(Opcode::CONTAINSK, target, l, static_cast<uint32_t>(constantK));
+  } else {
+    uint8_t l = operand(coll);
+    span_ = e.span;
+    emit(Opcode::CONTAINS, target, l, v, static_cast<uint32_t>(valueKindOf(coll.type.elem)));
+  }
+  if (e.negated) negateUnlessOmitted(omit, target);
+  freeTo(mark);
+}
+
+void Generator::within(const Expr& e, uint8_t target) {
+  int mark = top_;
+  uint8_t d = operand(*e.kids[0]);
+  uint8_t x, edge;
+  Invariant shifted;
+  if (e.before && shiftedDate(*e.kids[2], *e.kids[1], shifted)) {  // x - span, once a loop
+    edge = shiftedOperand(shifted);
+    x = operand(*e.kids[2]);
+    span_ = e.span;
+  } else {
+    uint8_t span = operand(*e.kids[1]);
+    x = operand(*e.kids[2]);
+    edge = alloc();
+    span_ = e.span;
+    emit(e.before ? Opcode::SUBDAYS : Opcode::ADDDAYS, edge, x, span);
+  }
+  // before: x - span <= d <= x; after: x <= d <= x + span
+  emit(Opcode::LEI, target, e.before ? edge : x, d);
+  uint32_t j = emit(Opcode::JMPIFNOT, target, 0);
+  emit(Opcode::LEI, target, d, e.before ? x : edge);
+  patchB(j, here());
+  freeTo(mark);
+}
+
+void Generator::between(const Expr& e, uint8_t target) {
+  int mark = top_;
+  uint8_t x = widenedOperand(e, 0, *e.kids[0]);
+  uint8_t lo = widenedOperand(e, 1, *e.kids[1]);
+  uint8_t hi = widenedOperand(e, 2, *e.kids[2]);
+  span_ = e.span;
+  bool dec = e.kids[0]->type.kind == TypeKind::kDecimal || e.toDecimal(0);
+  Opcode le = dec ? Opcode::LED : Opcode::LEI;
+  emit(le, target, lo, x);
+  uint32_t j = emit(Opcode::JMPIFNOT, target, 0);
+  emit(le, target, x, hi);
+  patchB(j, here());
+  if (e.negated) emit(Opcode::NOT, target, target);
+  freeTo(mark);
+}
+
+void Generator::conditional(const Expr& e, uint8_t target) {
+  if (const std::optional<bool> known = knownBool(*e.kids[0])) {  // only the branch it picks
+    const int pick = *known ? 1 : 2;
+    expr(*e.kids[pick], target);
+    widenIf(e, pick, target);
+    return;
+  }
+  int mark = top_;
+  uint8_t cond = alloc();
+  std::vector<uint32_t> toElse;  // the condition as jumps, as a clause's is
+  jumpIf(*e.kids[0], false, cond, toElse);
+  freeTo(mark);
+  expr(*e.kids[1], target);
+  widenIf(e, 1, target);
+  uint32_t toEnd = emit(Opcode::JMP, 0, 0);
+  for (uint32_t j : toElse) patchB(j, here());
+  expr(*e.kids[2], target);
+  widenIf(e, 2, target);
+  patchB(toEnd, here());
+}
+
+void Generator::call(const Expr& e, uint8_t target) {
+  if (e.ref != RefKind::kBuiltin) {
+    inlineDefine(e, [&] { expr(*e.defineRef->body, target); });
+    return;
+  }
+  int mark = top_;
+  std::vector<uint8_t> args;
+  for (size_t i = 0; i < e.kids.size(); ++i) args.push_back(alloc());
+  for (size_t i = 0; i < e.kids.size(); ++i) {
+    expr(*e.kids[i], args[i]);
+    widenIf(e, static_cast<int>(i), args[i]);
+  }
+  span_ = e.span;
+  emit(Opcode::CALL, target, function(e.builtin), args.empty() ? 0 : args[0], static_cast<uint32_t>(args.size()));
+  freeTo(mark);
 }
 
 Generator::ArgumentRun Generator::messageArgs(const MessageTemplate& m) {
