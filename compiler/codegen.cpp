@@ -163,9 +163,14 @@ class Generator {
   void governedJumps(uint8_t scratch, std::vector<uint32_t>& no);
   void governed(uint8_t target);
   uint32_t governedChunk(const std::string& name);
-  void rule(const RuleDecl& r, RuleInfo& info);
   void clauses(const RuleDecl& r, RuleInfo& info);
   void clause(const RuleDecl& r, RuleInfo& info, const Clause& cl);
+  void failClause(const RuleDecl& r, RuleInfo& info, const Clause& cl);
+  void adjustClause(const RuleDecl& r, RuleInfo& info, const Clause& cl);
+  // What the VM reports when a clause fails or adjusts (its message's fallback is the rule's
+  // title, or id).
+  Outcome outcomeOf(const RuleDecl& r, const Clause& cl);
+  AdjustmentSpec adjustmentOf(const RuleDecl& r, const Clause& cl);
   // A rule whose clause i starts by evaluating a define D without parameters that a later
   // clause reads again (MB-JZ: `not same_day_waste and ...`, then `same_day_waste and ...`):
   // D is evaluated once as jumps, and clauses i.. are compiled twice, once with D known true and
@@ -177,6 +182,24 @@ class Generator {
   static constexpr size_t kMaxSplitNodes = 4000;  // clauses i.. of at most this many nodes split
   void splitAt(const RuleDecl& r, RuleInfo& info, size_t i, const Expr& d);
   std::map<const DefineDecl*, bool> known_;
+  // Where a run of a rule's clauses starts, for compiling it again from there (splitAt's second
+  // copy, rule()'s trials): the registers and variables in use, the outcomes and adjustments
+  // numbered so far.
+  struct ClausesStart {
+    int top = 0;
+    std::map<const VarDecl*, uint8_t> vars;
+    size_t outcomes = 0;
+    size_t adjustments = 0;
+  };
+  ClausesStart clausesStart(const RuleInfo& info) const {
+    return {top_, vars_, info.outcomes.size(), info.adjustments.size()};
+  }
+  void restart(const ClausesStart& from, RuleInfo& info) {
+    info.outcomes.erase(info.outcomes.begin() + static_cast<std::ptrdiff_t>(from.outcomes), info.outcomes.end());
+    info.adjustments.erase(info.adjustments.begin() + static_cast<std::ptrdiff_t>(from.adjustments), info.adjustments.end());
+    vars_ = from.vars;
+    freeTo(from.top);
+  }
   Message message(const MessageTemplate& m, const std::string& fallback);
   // The run of registers FAIL's and ADJUST's operands a and c name: R[first] .. R[first +
   // count - 1], fresh and consecutive, holding the message's arguments in order (first is 0
@@ -191,10 +214,33 @@ class Generator {
   void expr(const Expr& e, uint8_t target);
   void name(const Expr& e, uint8_t target);
   void binary(const Expr& e, uint8_t target);
+  void lineClass(const Expr& e, uint8_t target);
+  void membership(const Expr& e, uint8_t target);  // `x in L`, `x not in L`
+  void within(const Expr& e, uint8_t target);
+  void between(const Expr& e, uint8_t target);
+  void conditional(const Expr& e, uint8_t target);  // `if C then A else B`
+  void call(const Expr& e, uint8_t target);
+  // `dos - b < d` in a loop, compiled as `dos - d < b`; false, and nothing emitted, for another
+  // binary expression. The same for `x = "text"` as one EQSK.
+  bool shiftedDateComparison(const Expr& e, uint8_t target);
+  bool stringConstantComparison(const Expr& e, uint8_t target);
+  // The instruction for `a op b` with a of kind ka, b of kind kb (widened) and a `result`.
+  static Opcode arithmeticOpcode(BinaryOp op, TypeKind result, TypeKind ka, TypeKind kb);
+  // `a op b` for a comparison of values of kind ka (widened).
+  void comparison(BinaryOp op, TypeKind ka, uint8_t target, uint8_t a, uint8_t b);
   // `found`, for an `any` / `no` whose value only decides a branch (jumpIf): the loop writes
   // no value but jumps as soon as an element passes, each jump appended to `found`.
   void quantifier(const Expr& e, uint8_t target, std::vector<uint32_t>* found = nullptr);
   void loop(const Expr& e, uint8_t target, bool outermost, std::vector<uint32_t>* found);
+  uint8_t loopList(const Expr& coll, bool outermost);
+  // The loop's value before any element, in target; returns the register holding the 1 a
+  // `count` adds per element, else 0.
+  uint8_t loopStart(const Expr& e, uint8_t target, std::vector<uint32_t>* found);
+  // What an element that passed the `where` does: jumps to `found` or out of the loop (`exits`)
+  // for an `any` / `no`, checks an `every`'s condition (on to the next element, `continues`,
+  // when it holds), adds to a count or an aggregate. `tmp` is a register it may write.
+  void loopStep(const Expr& e, uint8_t target, uint8_t tmp, uint8_t one, std::vector<uint32_t>* found,
+                std::vector<uint32_t>& continues, std::vector<uint32_t>& exits);
   // A filter of a loop over the governed lines: a conjunct of its `where`, or of the predicate
   // of the class its `where` starts with (`inClass`: compiled with `line` bound to the element).
   struct LineFilter {
@@ -350,20 +396,56 @@ class Generator {
   }
   void insertDateLoad();
   void load(const std::vector<Invariant>& loads);
-  // A rule's only-when test and clauses read some paths (`line.ndc`, `line.drug`, `patient`,
-  // `dos`) more than once outside loops: rule() compiles them once counting those reads
-  // (`counting_`), then again with each path read twice or more loaded once, after the
-  // applies tests.
-  bool counting_ = false;
-  std::map<Invariant, int> reads_;
+
+  // --- rules
+  // A rule's chunk: its guards (applies-to classes, effective dates) and its only-when test,
+  // which jump to SKIP where the rule does not apply, then its clauses and PASS.
+  void rule(const RuleDecl& r, RuleInfo& info);
+  void ruleGuards(const RuleDecl& r, uint8_t test, std::vector<uint32_t>& skips);
+  // What rule() compiles more than once: the rule's body (its only-when test and clauses), each
+  // time from where the guards left the chunk.
+  struct RuleBody {
+    RuleBody(const RuleDecl& r, RuleInfo& i, uint8_t t) : rule(r), info(i), test(t) {}
+    const RuleDecl& rule;
+    RuleInfo& info;
+    uint8_t test;                 // a register the only-when test may write
+    std::vector<uint32_t> skips;  // jumps to SKIP: the guards', then the body's
+    // Where the guards left the chunk.
+    uint32_t start = 0;
+    uint16_t registerCount = 0;
+    size_t guardSkips = 0;
+    ClausesStart clausesFrom;
+  };
+  void onlyWhenTest(RuleBody& body);
+  // A rule's body reads some paths (`line.ndc`, `line.drug`, `patient`, `dos`) more than once
+  // outside loops. Pass one compiles it as it is, counting those reads (readCounts_), and
+  // returns the paths read twice or more, longer paths first.
+  std::vector<Invariant> compileCountingReads(RuleBody& body);
+  std::map<Invariant, int>* readCounts_ = nullptr;
+  // Of those, the ones worth loading once before the body (see rule()).
+  std::vector<Invariant> pathsWorthLoading(RuleBody& body, std::vector<Invariant> shared);
+  // Each trial compiles the whole rule again: a large rule keeps every path it reads twice (a
+  // rule of 3,300 clauses took 17 s to compile with the trials, 0.4 s without).
+  static constexpr size_t kMaxLoadTrialCost = 2000;  // instructions
+  // The body compiled again from where the guards left the chunk, starting by loading `loads`.
+  void compileBody(RuleBody& body, const std::vector<Invariant>& loads);
+  // The instructions the rule compiles to, finished, with that body (extension words not
+  // counted); the chunk keeps the body, unfinished.
+  size_t finishedSize(RuleBody& body, const std::vector<Invariant>& loads);
+  void finishRule(const Span& span, const std::vector<uint32_t>& skips);
 
   // A rule's `only when any x in L where C` followed by `require any y in L where C and D`:
   // one loop decides both (see fusesOnlyWhen). While the require's condition compiles, the
-  // `and` that is its `where` writes true to onlyWhenFlag_ once C holds and D does not, and the
+  // `and` that is its `where` writes true to `flag` once C holds and D does not, and the
   // require, when it fails, first jumps to the rule's SKIP unless the flag is set.
-  const Expr* fusedWhere_ = nullptr;
-  uint8_t onlyWhenFlag_ = 0;
-  std::vector<uint32_t>* onlyWhenSkips_ = nullptr;
+  struct FusedOnlyWhen {
+    const Expr* where;             // the require's `C and D`
+    uint8_t flag;
+    std::vector<uint32_t>* skips;  // the rule's jumps to SKIP
+  };
+  std::optional<FusedOnlyWhen> fused_;  // while such a rule compiles
+  bool isFusedWhere(const Expr& e) const { return fused_ && &e == fused_->where; }
+  void fusedWhereJumps(const Expr& e, uint8_t scratch, std::vector<uint32_t>& jumps);
   static bool fusesOnlyWhen(const RuleDecl& r);
 
   // The register holding `e`'s value: a variable's or the line's own register when `e` is one
@@ -373,13 +455,13 @@ class Generator {
     if (e.kind == ExprKind::kName && e.ref == RefKind::kVar) return vars_.at(e.varRef);
     if (e.kind == ExprKind::kName && e.ref == RefKind::kLine) return lineReg_;
     Invariant inv;
-    if ((loopDepth_ > 0 || counting_ || !hoisted_.empty()) && invariantOf(e, inv)) {
+    if ((loopDepth_ > 0 || readCounts_ || !hoisted_.empty()) && invariantOf(e, inv)) {
       auto it = hoisted_.find(inv);
       if (it != hoisted_.end()) return it->second;
       if (loopDepth_ > 0) {
         if (std::find(wanted_.begin(), wanted_.end(), inv) == wanted_.end()) wanted_.push_back(inv);
-      } else if (counting_ && inv.base != Invariant::Base::kConstant) {
-        ++reads_[inv];
+      } else if (readCounts_ && inv.base != Invariant::Base::kConstant) {
+        ++(*readCounts_)[inv];
       }
     }
     uint8_t r = alloc();
@@ -539,39 +621,8 @@ void Generator::binary(const Expr& e, uint8_t target) {
     patchB(j, here());
     return;
   }
+  if (shiftedDateComparison(e, target) || stringConstantComparison(e, target)) return;
   int mark = top_;
-  const Expr& left = *e.kids[0];
-  if ((e.op == BinaryOp::kLt || e.op == BinaryOp::kLe || e.op == BinaryOp::kGt || e.op == BinaryOp::kGe) &&
-      left.kind == ExprKind::kBinary && left.op == BinaryOp::kSub && left.kids[0]->type.kind == TypeKind::kDate &&
-      left.kids[1]->type.kind == TypeKind::kDate && !left.kids[1]->type.optional) {
-    // In a loop, `dos - b < d` is `dos - d < b`: the left side a loop invariant (shiftedDate),
-    // and b, a field, tested by a field test (C-FREQ: `dos - a.date < min_days_between_doses`).
-    Invariant edge, other;
-    if (shiftedDate(*left.kids[0], *e.kids[1], edge) && !invariantOf(*left.kids[1], other)) {
-      const uint8_t x = shiftedOperand(edge);
-      const uint8_t b = operand(*left.kids[1]);
-      span_ = e.span;
-      switch (e.op) {
-        case BinaryOp::kLt: emit(Opcode::LTI, target, x, b); break;
-        case BinaryOp::kLe: emit(Opcode::LEI, target, x, b); break;
-        case BinaryOp::kGt: emit(Opcode::LTI, target, b, x); break;
-        default: emit(Opcode::LEI, target, b, x); break;
-      }
-      freeTo(mark);
-      return;
-    }
-  }
-  if ((e.op == BinaryOp::kEq || e.op == BinaryOp::kNe) && e.kids[0]->type.kind == TypeKind::kString) {
-    const int k = stringConstantOf(*e.kids[1]);
-    if (k >= 0) {  // x = "text": EQSK, no LOADK
-      uint8_t a = operand(*e.kids[0]);
-      span_ = e.span;
-      emit(Opcode::EQSK, target, a, static_cast<uint32_t>(k));
-      if (e.op == BinaryOp::kNe) emit(Opcode::NOT, target, target);
-      freeTo(mark);
-      return;
-    }
-  }
   uint8_t a = widenedOperand(e, 0, *e.kids[0]);
   uint8_t b = widenedOperand(e, 1, *e.kids[1]);
   TypeKind ka = e.toDecimal(0) ? TypeKind::kDecimal : e.kids[0]->type.kind;
@@ -581,44 +632,80 @@ void Generator::binary(const Expr& e, uint8_t target) {
     case BinaryOp::kAdd:
     case BinaryOp::kSub:
     case BinaryOp::kMul:
-    case BinaryOp::kDiv: {
-      Opcode op = Opcode::ADDI;
-      if (e.type.kind == TypeKind::kDecimal) {
-        op = e.op == BinaryOp::kAdd ? Opcode::ADDD : e.op == BinaryOp::kSub ? Opcode::SUBD : e.op == BinaryOp::kMul ? Opcode::MULD : Opcode::DIVD;
-      } else if (ka == TypeKind::kDate && kb == TypeKind::kDuration) {
-        op = e.op == BinaryOp::kAdd ? Opcode::ADDDAYS : Opcode::SUBDAYS;
-      } else if (ka == TypeKind::kDate && kb == TypeKind::kDate) {
-        op = Opcode::DIFFDAYS;
-      } else {
-        op = e.op == BinaryOp::kAdd ? Opcode::ADDI : e.op == BinaryOp::kSub ? Opcode::SUBI : Opcode::MULI;
-      }
-      emit(op, target, a, b);
-      break;
-    }
-    default: {
-      Opcode eq = Opcode::EQI, lt = Opcode::LTI, le = Opcode::LEI;
-      if (ka == TypeKind::kDecimal) {
-        eq = Opcode::EQD;
-        lt = Opcode::LTD;
-        le = Opcode::LED;
-      } else if (ka == TypeKind::kString) {
-        eq = Opcode::EQS;
-      }
-      switch (e.op) {
-        case BinaryOp::kEq: emit(eq, target, a, b); break;
-        case BinaryOp::kNe:
-          emit(eq, target, a, b);
-          emit(Opcode::NOT, target, target);
-          break;
-        case BinaryOp::kLt: emit(lt, target, a, b); break;
-        case BinaryOp::kLe: emit(le, target, a, b); break;
-        case BinaryOp::kGt: emit(lt, target, b, a); break;
-        case BinaryOp::kGe: emit(le, target, b, a); break;
-        default: break;
-      }
-    }
+    case BinaryOp::kDiv: emit(arithmeticOpcode(e.op, e.type.kind, ka, kb), target, a, b); break;
+    default: comparison(e.op, ka, target, a, b); break;
   }
   freeTo(mark);
+}
+
+// In a loop, `dos - b < d` is `dos - d < b`: the left side a loop invariant (shiftedDate), and b,
+// a field, tested by a field test (C-FREQ: `dos - a.date < min_days_between_doses`).
+bool Generator::shiftedDateComparison(const Expr& e, uint8_t target) {
+  const Expr& left = *e.kids[0];
+  if (!(e.op == BinaryOp::kLt || e.op == BinaryOp::kLe || e.op == BinaryOp::kGt || e.op == BinaryOp::kGe) ||
+      left.kind != ExprKind::kBinary || left.op != BinaryOp::kSub || left.kids[0]->type.kind != TypeKind::kDate ||
+      left.kids[1]->type.kind != TypeKind::kDate || left.kids[1]->type.optional) {
+    return false;
+  }
+  Invariant edge, other;
+  if (!shiftedDate(*left.kids[0], *e.kids[1], edge) || invariantOf(*left.kids[1], other)) return false;
+  const int mark = top_;
+  const uint8_t x = shiftedOperand(edge);
+  const uint8_t b = operand(*left.kids[1]);
+  span_ = e.span;
+  switch (e.op) {
+    case BinaryOp::kLt: emit(Opcode::LTI, target, x, b); break;
+    case BinaryOp::kLe: emit(Opcode::LEI, target, x, b); break;
+    case BinaryOp::kGt: emit(Opcode::LTI, target, b, x); break;
+    default: emit(Opcode::LEI, target, b, x); break;
+  }
+  freeTo(mark);
+  return true;
+}
+
+bool Generator::stringConstantComparison(const Expr& e, uint8_t target) {
+  if ((e.op != BinaryOp::kEq && e.op != BinaryOp::kNe) || e.kids[0]->type.kind != TypeKind::kString) return false;
+  const int k = stringConstantOf(*e.kids[1]);
+  if (k < 0) return false;
+  const int mark = top_;
+  uint8_t a = operand(*e.kids[0]);
+  span_ = e.span;
+  emit(Opcode::EQSK, target, a, static_cast<uint32_t>(k));
+  if (e.op == BinaryOp::kNe) emit(Opcode::NOT, target, target);
+  freeTo(mark);
+  return true;
+}
+
+Opcode Generator::arithmeticOpcode(BinaryOp op, TypeKind result, TypeKind ka, TypeKind kb) {
+  if (result == TypeKind::kDecimal) {
+    return op == BinaryOp::kAdd ? Opcode::ADDD : op == BinaryOp::kSub ? Opcode::SUBD : op == BinaryOp::kMul ? Opcode::MULD : Opcode::DIVD;
+  }
+  if (ka == TypeKind::kDate && kb == TypeKind::kDuration) return op == BinaryOp::kAdd ? Opcode::ADDDAYS : Opcode::SUBDAYS;
+  if (ka == TypeKind::kDate && kb == TypeKind::kDate) return Opcode::DIFFDAYS;
+  return op == BinaryOp::kAdd ? Opcode::ADDI : op == BinaryOp::kSub ? Opcode::SUBI : Opcode::MULI;
+}
+
+void Generator::comparison(BinaryOp op, TypeKind ka, uint8_t target, uint8_t a, uint8_t b) {
+  Opcode eq = Opcode::EQI, lt = Opcode::LTI, le = Opcode::LEI;
+  if (ka == TypeKind::kDecimal) {
+    eq = Opcode::EQD;
+    lt = Opcode::LTD;
+    le = Opcode::LED;
+  } else if (ka == TypeKind::kString) {
+    eq = Opcode::EQS;
+  }
+  switch (op) {
+    case BinaryOp::kEq: emit(eq, target, a, b); break;
+    case BinaryOp::kNe:
+      emit(eq, target, a, b);
+      emit(Opcode::NOT, target, target);
+      break;
+    case BinaryOp::kLt: emit(lt, target, a, b); break;
+    case BinaryOp::kLe: emit(le, target, a, b); break;
+    case BinaryOp::kGt: emit(lt, target, b, a); break;
+    case BinaryOp::kGe: emit(le, target, b, a); break;
+    default: break;
+  }
 }
 
 bool Generator::invariantOf(const Expr& e, Invariant& out) {
@@ -732,18 +819,19 @@ void Generator::quantifier(const Expr& e, uint8_t target, std::vector<uint32_t>*
   const uint32_t start = here();
   const int mark = top_;
   const Span span = span_;
-  const std::map<Invariant, int> reads = reads_;  // pass two counts the rule's reads again
+  // The loop's second compile counts the rule's reads again, from here.
+  const std::map<Invariant, int> reads = readCounts_ ? *readCounts_ : std::map<Invariant, int>{};
   wanted_.clear();
   ++loopDepth_;
   loop(e, target, true, found ? &foundFirst : nullptr);
   --loopDepth_;
   const std::vector<Invariant> wanted = std::exchange(wanted_, {});
   const std::vector<Invariant> loads = toLoad(wanted);
-  // For the rule's count (reads_), the loop reads each value it wants once: two loops that
+  // For the rule's count (readCounts_), the loop reads each value it wants once: two loops that
   // want `dos` make it worth loading once for both.
   auto countReads = [&] {
-    if (!counting_) return;
-    for (const Invariant& inv : wanted) ++reads_[inv];
+    if (!readCounts_) return;
+    for (const Invariant& inv : wanted) ++(*readCounts_)[inv];
   };
   if (loads.empty()) {  // nothing to hoist, or too many: keep pass one's code
     if (found) found->insert(found->end(), foundFirst.begin(), foundFirst.end());
@@ -753,7 +841,7 @@ void Generator::quantifier(const Expr& e, uint8_t target, std::vector<uint32_t>*
   const std::map<Invariant, uint8_t> outer = hoisted_;  // the rule's shared paths, if any
   chunk_->code.resize(start);
   chunk_->positions.resize(start);
-  reads_ = reads;
+  if (readCounts_) *readCounts_ = reads;
   span_ = e.span;
   load(loads);
   span_ = span;
@@ -801,10 +889,10 @@ void Generator::load(const std::vector<Invariant>& loads) {
 }
 
 // The conjuncts of `e`, left to right (`a and b and c`: a, b, c); `fused` is set when one of its
-// `and`s is the fused only-when's (fusedWhere_), which must compile as itself.
+// `and`s is the fused only-when's (fused_), which must compile as itself.
 void Generator::appendConjuncts(const Expr& e, std::vector<const Expr*>& out, bool& fused) const {
   if (e.kind == ExprKind::kBinary && e.op == BinaryOp::kAnd) {
-    if (&e == fusedWhere_) fused = true;
+    if (isFusedWhere(e)) fused = true;
     appendConjuncts(*e.kids[0], out, fused);
     appendConjuncts(*e.kids[1], out, fused);
   } else {
@@ -860,54 +948,16 @@ void Generator::loop(const Expr& e, uint8_t target, bool outermost, std::vector<
   std::vector<LineFilter> filters;  // of a loop over the governed lines: what is left to test
   const bool governedLines = overGovernedLines(coll, where, e.var.get(), filters);
   int mark = top_;
-  // The outermost loop's list is read once before the loop anyway: not a value to hoist. Nor is
-  // an inner loop's list field: read in the loop, the fusion pass starts the loop from the field
-  // (ITERFIELD, ITERROOTFIELD), one instruction as the ITERINIT of a hoisted register is.
-  Invariant listPath;
-  uint8_t list = 0;
-  if (!outermost && invariantOf(coll, listPath) && listPath.base != Invariant::Base::kConstant &&
-      hoisted_.count(listPath) == 0) {
-    list = alloc();
-    expr(coll, list);
-  } else {
-    if (outermost) --loopDepth_;
-    list = operand(coll);
-    if (outermost) ++loopDepth_;
-  }
+  const uint8_t list = loopList(coll, outermost);
   uint8_t it = alloc();
   uint8_t elem = alloc();
-  uint8_t one = 0;
   span_ = e.span;
-  switch (e.kind) {
-    case ExprKind::kExists:
-      if (!found) emit(Opcode::LOADBOOL, target, e.negated ? 1 : 0);
-      break;
-    case ExprKind::kEvery: emit(Opcode::LOADBOOL, target, 1); break;
-    case ExprKind::kCount:
-      emit(Opcode::LOADK, target, intConstant(ValueKind::kInt, 0));
-      one = alloc();
-      emit(Opcode::LOADK, one, intConstant(ValueKind::kInt, 1));
-      break;
-    case ExprKind::kAggregate:
-      if (e.aggregate == AggregateOp::kSum) {
-        if (e.type.kind == TypeKind::kDecimal) {
-          Constant k;
-          k.kind = ValueKind::kDecimal;
-          emit(Opcode::LOADK, target, constant(k));
-        } else {
-          emit(Opcode::LOADK, target, intConstant(valueKindOf(e.type.kind), 0));
-        }
-      } else {
-        emit(Opcode::LOADABSENT, target);
-      }
-      break;
-    default: break;
-  }
+  const uint8_t one = loopStart(e, target, found);
   emit(Opcode::ITERINIT, it, list);
   uint32_t head = emit(governedLines ? Opcode::ITERNEXTG : Opcode::ITERNEXT, it, elem, 0);
   vars_[e.var.get()] = elem;
   std::vector<uint32_t> continues;
-  std::vector<uint32_t> breaks;
+  std::vector<uint32_t> exits;
   uint8_t tmp = alloc();
   if (governedLines) {
     for (const LineFilter& f : filters) {
@@ -921,22 +971,80 @@ void Generator::loop(const Expr& e, uint8_t target, bool outermost, std::vector<
     jumpIf(*where, false, tmp, continues);
   }
   span_ = e.span;
+  loopStep(e, target, tmp, one, found, continues, exits);
+  uint32_t loop = emit(Opcode::LOOP, 0, head);
+  for (uint32_t j : continues) patchB(j, loop);
+  uint32_t exit = here();
+  patchC(head, exit);
+  for (uint32_t j : exits) patchB(j, exit);
+  vars_.erase(e.var.get());
+  freeTo(mark);
+}
+
+// The register holding the list. The outermost loop's list is read once before the loop anyway:
+// not a value to hoist. Nor is an inner loop's list field: read in the loop, the fusion pass
+// starts the loop from the field (ITERFIELD, ITERROOTFIELD), one instruction as the ITERINIT of
+// a hoisted register is.
+uint8_t Generator::loopList(const Expr& coll, bool outermost) {
+  Invariant listPath;
+  if (!outermost && invariantOf(coll, listPath) && listPath.base != Invariant::Base::kConstant &&
+      hoisted_.count(listPath) == 0) {
+    const uint8_t list = alloc();
+    expr(coll, list);
+    return list;
+  }
+  if (outermost) --loopDepth_;
+  const uint8_t list = operand(coll);
+  if (outermost) ++loopDepth_;
+  return list;
+}
+
+uint8_t Generator::loopStart(const Expr& e, uint8_t target, std::vector<uint32_t>* found) {
+  switch (e.kind) {
+    case ExprKind::kExists:
+      if (!found) emit(Opcode::LOADBOOL, target, e.negated ? 1 : 0);
+      return 0;
+    case ExprKind::kEvery: emit(Opcode::LOADBOOL, target, 1); return 0;
+    case ExprKind::kCount: {
+      emit(Opcode::LOADK, target, intConstant(ValueKind::kInt, 0));
+      const uint8_t one = alloc();
+      emit(Opcode::LOADK, one, intConstant(ValueKind::kInt, 1));
+      return one;
+    }
+    case ExprKind::kAggregate:
+      if (e.aggregate == AggregateOp::kSum) {
+        if (e.type.kind == TypeKind::kDecimal) {
+          Constant k;
+          k.kind = ValueKind::kDecimal;
+          emit(Opcode::LOADK, target, constant(k));
+        } else {
+          emit(Opcode::LOADK, target, intConstant(valueKindOf(e.type.kind), 0));
+        }
+      } else {
+        emit(Opcode::LOADABSENT, target);
+      }
+      return 0;
+    default: return 0;
+  }
+}
+
+void Generator::loopStep(const Expr& e, uint8_t target, uint8_t tmp, uint8_t one, std::vector<uint32_t>* found,
+                         std::vector<uint32_t>& continues, std::vector<uint32_t>& exits) {
   switch (e.kind) {
     case ExprKind::kExists:
       if (found) {
         found->push_back(emit(Opcode::JMP, 0, 0));
-        break;
+        return;
       }
       emit(Opcode::LOADBOOL, target, e.negated ? 0 : 1);
-      breaks.push_back(emit(Opcode::JMP, 0, 0));
-      break;
-    case ExprKind::kEvery: {
+      exits.push_back(emit(Opcode::JMP, 0, 0));
+      return;
+    case ExprKind::kEvery:
       jumpIf(*e.kids[2], true, tmp, continues);
       emit(Opcode::LOADBOOL, target, 0);
-      breaks.push_back(emit(Opcode::JMP, 0, 0));
-      break;
-    }
-    case ExprKind::kCount: emit(Opcode::ADDI, target, target, one); break;
+      exits.push_back(emit(Opcode::JMP, 0, 0));
+      return;
+    case ExprKind::kCount: emit(Opcode::ADDI, target, target, one); return;
     case ExprKind::kAggregate: {
       expr(*e.kids[0], tmp);
       bool dec = e.type.kind == TypeKind::kDecimal;
@@ -947,17 +1055,10 @@ void Generator::loop(const Expr& e, uint8_t target, bool outermost, std::vector<
         case AggregateOp::kMax: emit(dec ? Opcode::MAXD : Opcode::MAXI, target, tmp); break;
         case AggregateOp::kMin: emit(dec ? Opcode::MIND : Opcode::MINI, target, tmp); break;
       }
-      break;
+      return;
     }
-    default: break;
+    default: return;
   }
-  uint32_t loop = emit(Opcode::LOOP, 0, head);
-  for (uint32_t j : continues) patchB(j, loop);
-  uint32_t exit = here();
-  patchC(head, exit);
-  for (uint32_t j : breaks) patchB(j, exit);
-  vars_.erase(e.var.get());
-  freeTo(mark);
 }
 
 void Generator::inlineDefine(const Expr& e, const std::function<void()>& body) {
@@ -987,17 +1088,8 @@ void Generator::inlineDefine(const Expr& e, const std::function<void()>& body) {
 
 void Generator::jumpIf(const Expr& e, bool when, uint8_t scratch, std::vector<uint32_t>& jumps) {
   span_ = e.span;
-  if (&e == fusedWhere_ && !when) {
-    // `C and D` of a fused only-when: the flag matters only when no element meets both (then
-    // the rule skips unless one met C), so it is set where C held and D did not, not on the way
-    // to an element that passes. First, before any shortcut for a side known when compiling:
-    // `true and D` compiled as D alone would never set the flag.
-    jumpIf(*e.kids[0], false, scratch, jumps);
-    std::vector<uint32_t> both;
-    jumpIf(*e.kids[1], true, scratch, both);
-    emit(Opcode::LOADBOOL, onlyWhenFlag_, 1);
-    jumps.push_back(emit(Opcode::JMP, 0, 0));
-    for (uint32_t j : both) patchB(j, here());
+  if (!when && isFusedWhere(e)) {  // first, before any shortcut for a side known when compiling
+    fusedWhereJumps(e, scratch, jumps);
     return;
   }
   if (const std::optional<bool> known = knownBool(e)) {  // decided now: always jump, or never
@@ -1094,6 +1186,18 @@ void Generator::jumpIf(const Expr& e, bool when, uint8_t scratch, std::vector<ui
   jumps.push_back(emit(when ? Opcode::JMPIF : Opcode::JMPIFNOT, scratch, 0));
 }
 
+// `C and D` of a fused only-when, jumping when false: the flag matters only when no element
+// meets both (then the rule skips unless one met C), so it is set where C held and D did not, not
+// on the way to an element that passes. `true and D` compiled as D alone would never set it.
+void Generator::fusedWhereJumps(const Expr& e, uint8_t scratch, std::vector<uint32_t>& jumps) {
+  jumpIf(*e.kids[0], false, scratch, jumps);
+  std::vector<uint32_t> both;
+  jumpIf(*e.kids[1], true, scratch, both);
+  emit(Opcode::LOADBOOL, fused_->flag, 1);
+  jumps.push_back(emit(Opcode::JMP, 0, 0));
+  for (uint32_t j : both) patchB(j, here());
+}
+
 void Generator::expr(const Expr& e, uint8_t target) {
   span_ = e.span;
   switch (e.kind) {
@@ -1154,151 +1258,157 @@ void Generator::expr(const Expr& e, uint8_t target) {
       freeTo(mark);
       return;
     }
-    case ExprKind::kLineClass: {
-      const bool omit = std::exchange(omitNot_, false);
-      if (isOwnLineGoverned(e)) {
-        emit(Opcode::LOADBOOL, target, 1);
-        return;
-      }
-      int mark = top_;
-      uint8_t line = operand(*e.kids[0]);
-      if (!e.linesRef && !inGovernedChunk_) {
-        // Another line's governed test: the VM ran it for every line before any class or rule
-        // chunk (decide() step b), so it is one lookup rather than the inlined predicate.
-        span_ = e.span;
-        emit(Opcode::ISGOVERNED, target, line);
-        if (e.negated) negateUnlessOmitted(omit, target);
-        freeTo(mark);
-        return;
-      }
-      withLine(line, [&] {
-        if (e.linesRef) {
-          expr(*e.linesRef->predicate, target);
-        } else {
-          governed(target);
-        }
-      });
-      span_ = e.span;
-      if (e.negated) negateUnlessOmitted(omit, target);
-      freeTo(mark);
-      return;
-    }
-    case ExprKind::kIn: {
-      const bool omit = std::exchange(omitNot_, false);
-      int mark = top_;
-      const Expr& coll = *e.kids[1];
-      const int constantK = !coll.type.stringSet && coll.type.elem == TypeKind::kString ? stringConstantOf(*e.kids[0]) : -1;
-      uint8_t v = constantK >= 0 ? 0 : widenedOperand(e, 0, *e.kids[0]);
-      span_ = e.span;
-      if (coll.type.stringSet) {
-        std::vector<std::string> members;
-        if (coll.kind == ExprKind::kSet) {
-          std::unordered_set<std::string> seen;  // a set of many codes stays linear to compile
-          for (const auto& k : coll.kids) {
-            std::string text = k->kind == ExprKind::kLiteral ? k->text : k->constRef->foldedText;
-            if (seen.insert(text).second) members.push_back(std::move(text));
-          }
-        } else {
-          members = coll.constRef->foldedSet;
-        }
-        emit(Opcode::INSET, target, v, stringSet(members));
-      } else if (constantK >= 0) {  // "C61" in diagnoses: CONTAINSK, no LOADK
-        uint8_t l = operand(coll);
-        span_ = e.span;
-        emit(Opcode::CONTAINSK, target, l, static_cast<uint32_t>(constantK));
-      } else {
-        uint8_t l = operand(coll);
-        span_ = e.span;
-        emit(Opcode::CONTAINS, target, l, v, static_cast<uint32_t>(valueKindOf(coll.type.elem)));
-      }
-      if (e.negated) negateUnlessOmitted(omit, target);
-      freeTo(mark);
-      return;
-    }
-    case ExprKind::kWithin: {
-      int mark = top_;
-      uint8_t d = operand(*e.kids[0]);
-      uint8_t x, edge;
-      Invariant shifted;
-      if (e.before && shiftedDate(*e.kids[2], *e.kids[1], shifted)) {  // x - span, once a loop
-        edge = shiftedOperand(shifted);
-        x = operand(*e.kids[2]);
-        span_ = e.span;
-      } else {
-        uint8_t span = operand(*e.kids[1]);
-        x = operand(*e.kids[2]);
-        edge = alloc();
-        span_ = e.span;
-        emit(e.before ? Opcode::SUBDAYS : Opcode::ADDDAYS, edge, x, span);
-      }
-      // before: x - span <= d <= x; after: x <= d <= x + span
-      emit(Opcode::LEI, target, e.before ? edge : x, d);
-      uint32_t j = emit(Opcode::JMPIFNOT, target, 0);
-      emit(Opcode::LEI, target, d, e.before ? x : edge);
-      patchB(j, here());
-      freeTo(mark);
-      return;
-    }
-    case ExprKind::kBetween: {
-      int mark = top_;
-      uint8_t x = widenedOperand(e, 0, *e.kids[0]);
-      uint8_t lo = widenedOperand(e, 1, *e.kids[1]);
-      uint8_t hi = widenedOperand(e, 2, *e.kids[2]);
-      span_ = e.span;
-      bool dec = e.kids[0]->type.kind == TypeKind::kDecimal || e.toDecimal(0);
-      Opcode le = dec ? Opcode::LED : Opcode::LEI;
-      emit(le, target, lo, x);
-      uint32_t j = emit(Opcode::JMPIFNOT, target, 0);
-      emit(le, target, x, hi);
-      patchB(j, here());
-      if (e.negated) emit(Opcode::NOT, target, target);
-      freeTo(mark);
-      return;
-    }
-    case ExprKind::kIf: {
-      if (const std::optional<bool> known = knownBool(*e.kids[0])) {  // only the branch it picks
-        const int pick = *known ? 1 : 2;
-        expr(*e.kids[pick], target);
-        widenIf(e, pick, target);
-        return;
-      }
-      int mark = top_;
-      uint8_t cond = alloc();
-      std::vector<uint32_t> toElse;  // the condition as jumps, as a clause's is
-      jumpIf(*e.kids[0], false, cond, toElse);
-      freeTo(mark);
-      expr(*e.kids[1], target);
-      widenIf(e, 1, target);
-      uint32_t toEnd = emit(Opcode::JMP, 0, 0);
-      for (uint32_t j : toElse) patchB(j, here());
-      expr(*e.kids[2], target);
-      widenIf(e, 2, target);
-      patchB(toEnd, here());
-      return;
-    }
-    case ExprKind::kCall: {
-      if (e.ref != RefKind::kBuiltin) {
-        inlineDefine(e, [&] { expr(*e.defineRef->body, target); });
-        return;
-      }
-      int mark = top_;
-      std::vector<uint8_t> args;
-      for (size_t i = 0; i < e.kids.size(); ++i) args.push_back(alloc());
-      for (size_t i = 0; i < e.kids.size(); ++i) {
-        expr(*e.kids[i], args[i]);
-        widenIf(e, static_cast<int>(i), args[i]);
-      }
-      span_ = e.span;
-      emit(Opcode::CALL, target, function(e.builtin), args.empty() ? 0 : args[0], static_cast<uint32_t>(args.size()));
-      freeTo(mark);
-      return;
-    }
+    case ExprKind::kLineClass: lineClass(e, target); return;
+    case ExprKind::kIn: membership(e, target); return;
+    case ExprKind::kWithin: within(e, target); return;
+    case ExprKind::kBetween: between(e, target); return;
+    case ExprKind::kIf: conditional(e, target); return;
+    case ExprKind::kCall: call(e, target); return;
     case ExprKind::kSet: throw LimitExceeded{e.span, "a set can only be used with `in`"};
     case ExprKind::kExists:
     case ExprKind::kEvery:
     case ExprKind::kCount:
     case ExprKind::kAggregate: quantifier(e, target); return;
   }
+}
+
+void Generator::lineClass(const Expr& e, uint8_t target) {
+  const bool omit = std::exchange(omitNot_, false);
+  if (isOwnLineGoverned(e)) {
+    emit(Opcode::LOADBOOL, target, 1);
+    return;
+  }
+  int mark = top_;
+  uint8_t line = operand(*e.kids[0]);
+  if (!e.linesRef && !inGovernedChunk_) {
+    // Another line's governed test: the VM ran it for every line before any class or rule
+    // chunk (decide() step b), so it is one lookup rather than the inlined predicate.
+    span_ = e.span;
+    emit(Opcode::ISGOVERNED, target, line);
+    if (e.negated) negateUnlessOmitted(omit, target);
+    freeTo(mark);
+    return;
+  }
+  withLine(line, [&] {
+    if (e.linesRef) {
+      expr(*e.linesRef->predicate, target);
+    } else {
+      governed(target);
+    }
+  });
+  span_ = e.span;
+  if (e.negated) negateUnlessOmitted(omit, target);
+  freeTo(mark);
+}
+
+void Generator::membership(const Expr& e, uint8_t target) {
+  const bool omit = std::exchange(omitNot_, false);
+  int mark = top_;
+  const Expr& coll = *e.kids[1];
+  const int constantK = !coll.type.stringSet && coll.type.elem == TypeKind::kString ? stringConstantOf(*e.kids[0]) : -1;
+  uint8_t v = constantK >= 0 ? 0 : widenedOperand(e, 0, *e.kids[0]);
+  span_ = e.span;
+  if (coll.type.stringSet) {
+    std::vector<std::string> members;
+    if (coll.kind == ExprKind::kSet) {
+      std::unordered_set<std::string> seen;  // a set of many codes stays linear to compile
+      for (const auto& k : coll.kids) {
+        std::string text = k->kind == ExprKind::kLiteral ? k->text : k->constRef->foldedText;
+        if (seen.insert(text).second) members.push_back(std::move(text));
+      }
+    } else {
+      members = coll.constRef->foldedSet;
+    }
+    emit(Opcode::INSET, target, v, stringSet(members));
+  } else if (constantK >= 0) {  // "C61" in diagnoses: CONTAINSK, no LOADK
+    uint8_t l = operand(coll);
+    span_ = e.span;
+    emit(Opcode::CONTAINSK, target, l, static_cast<uint32_t>(constantK));
+  } else {
+    uint8_t l = operand(coll);
+    span_ = e.span;
+    emit(Opcode::CONTAINS, target, l, v, static_cast<uint32_t>(valueKindOf(coll.type.elem)));
+  }
+  if (e.negated) negateUnlessOmitted(omit, target);
+  freeTo(mark);
+}
+
+void Generator::within(const Expr& e, uint8_t target) {
+  int mark = top_;
+  uint8_t d = operand(*e.kids[0]);
+  uint8_t x, edge;
+  Invariant shifted;
+  if (e.before && shiftedDate(*e.kids[2], *e.kids[1], shifted)) {  // x - span, once a loop
+    edge = shiftedOperand(shifted);
+    x = operand(*e.kids[2]);
+    span_ = e.span;
+  } else {
+    uint8_t span = operand(*e.kids[1]);
+    x = operand(*e.kids[2]);
+    edge = alloc();
+    span_ = e.span;
+    emit(e.before ? Opcode::SUBDAYS : Opcode::ADDDAYS, edge, x, span);
+  }
+  // before: x - span <= d <= x; after: x <= d <= x + span
+  emit(Opcode::LEI, target, e.before ? edge : x, d);
+  uint32_t j = emit(Opcode::JMPIFNOT, target, 0);
+  emit(Opcode::LEI, target, d, e.before ? x : edge);
+  patchB(j, here());
+  freeTo(mark);
+}
+
+void Generator::between(const Expr& e, uint8_t target) {
+  int mark = top_;
+  uint8_t x = widenedOperand(e, 0, *e.kids[0]);
+  uint8_t lo = widenedOperand(e, 1, *e.kids[1]);
+  uint8_t hi = widenedOperand(e, 2, *e.kids[2]);
+  span_ = e.span;
+  bool dec = e.kids[0]->type.kind == TypeKind::kDecimal || e.toDecimal(0);
+  Opcode le = dec ? Opcode::LED : Opcode::LEI;
+  emit(le, target, lo, x);
+  uint32_t j = emit(Opcode::JMPIFNOT, target, 0);
+  emit(le, target, x, hi);
+  patchB(j, here());
+  if (e.negated) emit(Opcode::NOT, target, target);
+  freeTo(mark);
+}
+
+void Generator::conditional(const Expr& e, uint8_t target) {
+  if (const std::optional<bool> known = knownBool(*e.kids[0])) {  // only the branch it picks
+    const int pick = *known ? 1 : 2;
+    expr(*e.kids[pick], target);
+    widenIf(e, pick, target);
+    return;
+  }
+  int mark = top_;
+  uint8_t cond = alloc();
+  std::vector<uint32_t> toElse;  // the condition as jumps, as a clause's is
+  jumpIf(*e.kids[0], false, cond, toElse);
+  freeTo(mark);
+  expr(*e.kids[1], target);
+  widenIf(e, 1, target);
+  uint32_t toEnd = emit(Opcode::JMP, 0, 0);
+  for (uint32_t j : toElse) patchB(j, here());
+  expr(*e.kids[2], target);
+  widenIf(e, 2, target);
+  patchB(toEnd, here());
+}
+
+void Generator::call(const Expr& e, uint8_t target) {
+  if (e.ref != RefKind::kBuiltin) {
+    inlineDefine(e, [&] { expr(*e.defineRef->body, target); });
+    return;
+  }
+  int mark = top_;
+  std::vector<uint8_t> args;
+  for (size_t i = 0; i < e.kids.size(); ++i) args.push_back(alloc());
+  for (size_t i = 0; i < e.kids.size(); ++i) {
+    expr(*e.kids[i], args[i]);
+    widenIf(e, static_cast<int>(i), args[i]);
+  }
+  span_ = e.span;
+  emit(Opcode::CALL, target, function(e.builtin), args.empty() ? 0 : args[0], static_cast<uint32_t>(args.size()));
+  freeTo(mark);
 }
 
 Generator::ArgumentRun Generator::messageArgs(const MessageTemplate& m) {
@@ -1401,6 +1511,9 @@ bool Generator::fusesOnlyWhen(const RuleDecl& r) {
   return sameExpr(*only.kids[1], *where.kids[0], vars);
 }
 
+// Pass one compiles the body counting the paths it reads (compileCountingReads); its code stays
+// unless some are read twice or more: then the body is compiled again, starting by loading
+// those worth it (pathsWorthLoading). fused_ holds for both.
 void Generator::rule(const RuleDecl& r, RuleInfo& info) {
   info.id = r.id;
   info.title = r.title;
@@ -1409,127 +1522,124 @@ void Generator::rule(const RuleDecl& r, RuleInfo& info) {
   span_ = r.span;
   dateReg_ = alloc();
   seedDate();
-  std::vector<uint32_t> skips;
-  uint8_t test = alloc();
+  RuleBody body(r, info, alloc());
+  ruleGuards(r, body.test, body.skips);
+  if (fusesOnlyWhen(r)) fused_ = FusedOnlyWhen{r.clauses.front().expr->kids[1].get(), alloc(), &body.skips};
+  body.start = here();
+  body.registerCount = chunk_->registerCount;
+  body.guardSkips = body.skips.size();
+  body.clausesFrom = clausesStart(info);
+  const std::vector<Invariant> shared = compileCountingReads(body);
+  if (!toLoad(shared).empty()) compileBody(body, toLoad(pathsWorthLoading(body, shared)));
+  fused_.reset();
+  finishRule(r.span, body.skips);
+}
+
+// The rule's applies-to classes and effective dates, as jumps to SKIP (appended to `skips`).
+void Generator::ruleGuards(const RuleDecl& r, uint8_t test, std::vector<uint32_t>& skips) {
   for (const LinesDecl* cls : r.appliesRefs) {
     if (!cls) continue;  // governed: every line a rule sees is
     span_ = cls->span;
     jumpIf(*cls->predicate, false, test, skips);
   }
-  if (r.effectiveFrom || r.effectiveThrough) {
-    uint8_t dos = alloc();
-    uint8_t bound = alloc();
-    emit(Opcode::FIELD, dos, lineReg_, slotOf(checked_.lineRecord, checked_.serviceDateField), checked_.lineRecord);
-    if (r.effectiveFrom) {
-      expr(*r.effectiveFrom, bound);
-      emit(Opcode::LEI, test, bound, dos);
-      skips.push_back(emit(Opcode::JMPIFNOT, test, 0));
-    }
-    if (r.effectiveThrough) {
-      expr(*r.effectiveThrough, bound);
-      emit(Opcode::LEI, test, dos, bound);
-      skips.push_back(emit(Opcode::JMPIFNOT, test, 0));
-    }
-    freeTo(test + 1);
+  if (!r.effectiveFrom && !r.effectiveThrough) return;
+  uint8_t dos = alloc();
+  uint8_t bound = alloc();
+  emit(Opcode::FIELD, dos, lineReg_, slotOf(checked_.lineRecord, checked_.serviceDateField), checked_.lineRecord);
+  if (r.effectiveFrom) {
+    expr(*r.effectiveFrom, bound);
+    emit(Opcode::LEI, test, bound, dos);
+    skips.push_back(emit(Opcode::JMPIFNOT, test, 0));
   }
-  const bool fused = fusesOnlyWhen(r);
-  const uint8_t flag = fused ? alloc() : 0;
-  // The only-when test, or for a fused one the flag its loop sets (fusedWhere_).
-  auto onlyWhen = [&] {
-    if (fused) {
-      emit(Opcode::LOADBOOL, flag, 0);
-    } else if (r.onlyWhen) {
-      jumpIf(*r.onlyWhen, false, test, skips);
-    }
-  };
-  if (fused) {
-    fusedWhere_ = r.clauses.front().expr->kids[1].get();
-    onlyWhenFlag_ = flag;
-    onlyWhenSkips_ = &skips;
+  if (r.effectiveThrough) {
+    expr(*r.effectiveThrough, bound);
+    emit(Opcode::LEI, test, dos, bound);
+    skips.push_back(emit(Opcode::JMPIFNOT, test, 0));
   }
-  // Pass one counts the paths the only-when test and the clauses read; pass two, if some are
-  // read twice or more, starts by loading those (see reads_). A load pays only where its reads
-  // would not be field tests anyway (`line.modifiers` tested in both branches of an `if`, one of
-  // them run, costs a LINEFIELD and saves nothing), so each path is kept only if the rule,
-  // finished and fused, has fewer instructions with it than without (longer paths tried first:
-  // `line.drug` may pay where `line.drug.acquisition_channel` does not).
-  const uint32_t start = here();
-  const int mark = top_;
-  const uint16_t registers = chunk_->registerCount;
-  const size_t skipCount = skips.size();
-  const size_t outcomes = info.outcomes.size();
-  const size_t adjustments = info.adjustments.size();
-  const std::map<const VarDecl*, uint8_t> vars = vars_;
-  auto compileBody = [&](const std::vector<Invariant>& loads) {
-    chunk_->code.resize(start);
-    chunk_->positions.resize(start);
-    chunk_->registerCount = registers;
-    info.outcomes.erase(info.outcomes.begin() + static_cast<std::ptrdiff_t>(outcomes), info.outcomes.end());
-    info.adjustments.erase(info.adjustments.begin() + static_cast<std::ptrdiff_t>(adjustments), info.adjustments.end());
-    vars_ = vars;
-    skips.resize(skipCount);
-    freeTo(mark);
-    span_ = r.span;
-    seedDate();
-    load(loads);
-    onlyWhen();
-    clauses(r, info);
-    hoisted_.clear();
-  };
-  auto finish = [&] {
-    span_ = r.span;
-    emit(Opcode::PASS);
-    uint32_t skip = here();
-    for (uint32_t j : skips) patchB(j, skip);
-    if (!skips.empty()) emit(Opcode::SKIP);
-    optimizeChunk(*chunk_);
-    insertDateLoad();
-  };
-  // The instructions the rule compiles to with `loads` (extension words not counted).
-  auto cost = [&](const std::vector<Invariant>& loads) {
-    compileBody(loads);
-    const Chunk body = *chunk_;
-    const std::vector<uint32_t> bodySkips = skips;
-    finish();
-    const size_t n = static_cast<size_t>(
-        std::count_if(chunk_->code.begin(), chunk_->code.end(), [](const Instr& in) { return in.op != Opcode::EXT; }));
-    *chunk_ = body;
-    skips = bodySkips;
-    return n;
-  };
-  constexpr size_t kMaxLoadTrialCost = 2000;  // instructions
-  reads_.clear();
-  counting_ = true;
-  onlyWhen();
-  clauses(r, info);
-  counting_ = false;
+  freeTo(test + 1);
+}
+
+// The only-when test as jumps to SKIP; for a fused one, the flag's reset (the require's loop
+// sets it).
+void Generator::onlyWhenTest(RuleBody& body) {
+  if (fused_) {
+    emit(Opcode::LOADBOOL, fused_->flag, 0);
+  } else if (body.rule.onlyWhen) {
+    jumpIf(*body.rule.onlyWhen, false, body.test, body.skips);
+  }
+}
+
+std::vector<Generator::Invariant> Generator::compileCountingReads(RuleBody& body) {
+  std::map<Invariant, int> reads;
+  readCounts_ = &reads;
+  onlyWhenTest(body);
+  clauses(body.rule, body.info);
+  readCounts_ = nullptr;
   std::vector<Invariant> shared;
-  for (const auto& [inv, n] : reads_) {
+  for (const auto& [inv, n] : reads) {
     if (n >= 2) shared.push_back(inv);
   }
-  if (!toLoad(shared).empty()) {
-    std::stable_sort(shared.begin(), shared.end(),
-                     [](const Invariant& a, const Invariant& b) { return a.path.size() > b.path.size(); });
-    size_t best = cost(toLoad(shared));
-    // Each trial compiles the whole rule again: a large rule keeps every path it reads twice
-    // (a rule of 3,300 clauses took 17 s to compile with the trials, 0.4 s without).
-    for (size_t i = 0; i < shared.size() && best <= kMaxLoadTrialCost;) {
-      std::vector<Invariant> fewer = shared;
-      fewer.erase(fewer.begin() + static_cast<std::ptrdiff_t>(i));
-      const std::vector<Invariant> loads = toLoad(fewer);
-      const size_t n = loads.size() < toLoad(shared).size() ? cost(loads) : SIZE_MAX;
-      if (n <= best) {
-        best = n;
-        shared = std::move(fewer);
-      } else {
-        ++i;
-      }
+  std::stable_sort(shared.begin(), shared.end(),
+                   [](const Invariant& a, const Invariant& b) { return a.path.size() > b.path.size(); });
+  return shared;
+}
+
+// A load pays only where its reads would not be field tests anyway (`line.modifiers` tested in
+// both branches of an `if`, one of them run, costs a LINEFIELD and saves nothing), so each path
+// is kept only if the rule, finished and fused, has fewer instructions with it than without
+// (longer paths tried first: `line.drug` may pay where `line.drug.acquisition_channel` does not).
+std::vector<Generator::Invariant> Generator::pathsWorthLoading(RuleBody& body, std::vector<Invariant> shared) {
+  size_t best = finishedSize(body, toLoad(shared));
+  for (size_t i = 0; i < shared.size() && best <= kMaxLoadTrialCost;) {
+    std::vector<Invariant> fewer = shared;
+    fewer.erase(fewer.begin() + static_cast<std::ptrdiff_t>(i));
+    const std::vector<Invariant> loads = toLoad(fewer);
+    // Not tried when the path is loaded anyway (a prefix of another, part of a shifted date).
+    const size_t n = loads.size() < toLoad(shared).size() ? finishedSize(body, loads) : SIZE_MAX;
+    if (n <= best) {
+      best = n;
+      shared = std::move(fewer);
+    } else {
+      ++i;
     }
-    compileBody(toLoad(shared));
   }
-  fusedWhere_ = nullptr;
-  onlyWhenSkips_ = nullptr;
-  finish();
+  return shared;
+}
+
+void Generator::compileBody(RuleBody& body, const std::vector<Invariant>& loads) {
+  chunk_->code.resize(body.start);
+  chunk_->positions.resize(body.start);
+  chunk_->registerCount = body.registerCount;
+  body.skips.resize(body.guardSkips);
+  restart(body.clausesFrom, body.info);
+  span_ = body.rule.span;
+  seedDate();
+  load(loads);
+  onlyWhenTest(body);
+  clauses(body.rule, body.info);
+  hoisted_.clear();
+}
+
+size_t Generator::finishedSize(RuleBody& body, const std::vector<Invariant>& loads) {
+  compileBody(body, loads);
+  const Chunk unfinished = *chunk_;
+  finishRule(body.rule.span, body.skips);
+  const size_t n = static_cast<size_t>(
+      std::count_if(chunk_->code.begin(), chunk_->code.end(), [](const Instr& in) { return in.op != Opcode::EXT; }));
+  *chunk_ = unfinished;
+  return n;
+}
+
+// PASS, then SKIP where `skips` jump; then the peephole optimizer, and the date load every rule
+// chunk starts with.
+void Generator::finishRule(const Span& span, const std::vector<uint32_t>& skips) {
+  span_ = span;
+  emit(Opcode::PASS);
+  const uint32_t skip = here();
+  for (uint32_t j : skips) patchB(j, skip);
+  if (!skips.empty()) emit(Opcode::SKIP);
+  optimizeChunk(*chunk_);
+  insertDateLoad();
 }
 
 // After the peephole optimizer (peephole.h), whose passes move and drop field reads: this one must stay
@@ -1591,7 +1701,7 @@ static bool readsDefine(const Expr& e, const DefineDecl* d) {
 
 const Expr* Generator::splitDefine(const RuleDecl& r, size_t i) const {
   const Clause& cl = r.clauses[i];
-  if (cl.kind == ClauseKind::kLet || !cl.expr || (fusedWhere_ && i == 0)) return nullptr;
+  if (cl.kind == ClauseKind::kLet || !cl.expr || (fused_ && i == 0)) return nullptr;
   const Expr* first = cl.expr.get();  // what the clause's condition evaluates first
   while (first->kind == ExprKind::kNot ||
          (first->kind == ExprKind::kBinary && (first->op == BinaryOp::kAnd || first->op == BinaryOp::kOr))) {
@@ -1616,26 +1726,20 @@ const Expr* Generator::splitDefine(const RuleDecl& r, size_t i) const {
 }
 
 void Generator::splitAt(const RuleDecl& r, RuleInfo& info, size_t i, const Expr& d) {
-  const int mark = top_;
-  const std::map<const VarDecl*, uint8_t> vars = vars_;
-  const size_t outcomes = info.outcomes.size();
-  const size_t adjustments = info.adjustments.size();
+  const ClausesStart from = clausesStart(info);
   span_ = r.clauses[i].span;
   // As a branch taken when D holds (an `any` jumps from its loop when an element passes and
   // falls through when none does, no JMP after the loop), the false copy first.
   std::vector<uint32_t> whenTrue;
   jumpIf(d, true, alloc(), whenTrue);
-  freeTo(mark);
+  freeTo(from.top);
   uint32_t toEnd = 0;
   for (const bool value : {false, true}) {
     if (value) {  // the same clauses again, their outcomes and adjustments numbered alike
       span_ = r.span;
       toEnd = emit(Opcode::JMP, 0, 0);
       for (uint32_t j : whenTrue) patchB(j, here());
-      info.outcomes.erase(info.outcomes.begin() + static_cast<std::ptrdiff_t>(outcomes), info.outcomes.end());
-      info.adjustments.erase(info.adjustments.begin() + static_cast<std::ptrdiff_t>(adjustments), info.adjustments.end());
-      vars_ = vars;
-      freeTo(mark);
+      restart(from, info);
     }
     known_[d.defineRef] = value;
     for (size_t j = i; j < r.clauses.size(); ++j) clause(r, info, r.clauses[j]);
@@ -1645,84 +1749,96 @@ void Generator::splitAt(const RuleDecl& r, RuleInfo& info, size_t i, const Expr&
 }
 
 void Generator::clause(const RuleDecl& r, RuleInfo& info, const Clause& cl) {
-  {
-    span_ = cl.span;
-    switch (cl.kind) {
-      case ClauseKind::kLet: {
-        uint8_t v = alloc();  // held to the end of the rule
-        expr(*cl.expr, v);
-        vars_[cl.var.get()] = v;
-        break;
-      }
-      case ClauseKind::kRequire:
-      case ClauseKind::kFailWhen: {
-        const std::optional<bool> known = knownBool(*cl.expr);
-        const bool neverFails = known && *known == (cl.kind == ClauseKind::kRequire);
-        int mark = top_;
-        uint8_t cond = alloc();
-        std::vector<uint32_t> passes;
-        if (neverFails) {
-          // its outcome is still listed, so that later outcomes keep their numbers
-        } else if (fusedWhere_ && &cl == &r.clauses.front()) {
-          jumpIf(*cl.expr, true, cond, passes);  // fusedWhere_ marks the `and` of its `where`
-          onlyWhenSkips_->push_back(emit(Opcode::JMPIFNOT, onlyWhenFlag_, 0));
-        } else {
-          jumpIf(*cl.expr, cl.kind == ClauseKind::kRequire, cond, passes);
-        }
-        Outcome o;
-        o.action = cl.outcome.action;
-        o.carc = cl.outcome.carc;
-        o.rarcs = cl.outcome.rarcs;
-        o.pos = SourcePos{cl.outcome.span.file, cl.outcome.span.line, cl.outcome.span.col};
-        o.message = message(cl.outcome.message, r.title.empty() ? r.id : r.title);
-        uint32_t groupReg = kNoRegister;
-        const Expr* g = cl.outcome.groupExpr.get();
-        if (g && g->kind == ExprKind::kLiteral) {
-          o.group = static_cast<AdjustmentGroup>(g->literal.i);
-        } else if (g) {
-          o.groupComputed = true;
-        } else {
-          o.group = groupByName(cl.outcome.group);
-        }
-        if (neverFails) {
-          info.outcomes.push_back(std::move(o));
-          freeTo(mark);
-          break;
-        }
-        if (o.groupComputed) {
-          uint8_t gr = alloc();
-          expr(*g, gr);
-          groupReg = gr;
-        }
-        const ArgumentRun args = messageArgs(cl.outcome.message);
-        span_ = cl.span;
-        emit(Opcode::FAIL, args.first, static_cast<uint32_t>(info.outcomes.size()), args.count, groupReg);
-        info.outcomes.push_back(std::move(o));
-        for (uint32_t j : passes) patchB(j, here());
-        freeTo(mark);
-        break;
-      }
-      case ClauseKind::kAdjust: {
-        int mark = top_;
-        uint8_t cond = alloc();
-        std::vector<uint32_t> skips;
-        jumpIf(*cl.expr, false, cond, skips);
-        AdjustmentSpec a;
-        a.group = groupByName(cl.outcome.group);
-        a.carc = cl.outcome.carc;
-        a.percent = cl.percent;
-        a.pos = SourcePos{cl.span.file, cl.span.line, cl.span.col};
-        a.message = message(cl.outcome.message, r.title.empty() ? r.id : r.title);
-        const ArgumentRun args = messageArgs(cl.outcome.message);
-        span_ = cl.span;
-        emit(Opcode::ADJUST, args.first, static_cast<uint32_t>(info.adjustments.size()), args.count);
-        info.adjustments.push_back(std::move(a));
-        for (uint32_t j : skips) patchB(j, here());
-        freeTo(mark);
-        break;
-      }
+  span_ = cl.span;
+  switch (cl.kind) {
+    case ClauseKind::kLet: {
+      uint8_t v = alloc();  // held to the end of the rule
+      expr(*cl.expr, v);
+      vars_[cl.var.get()] = v;
+      return;
     }
+    case ClauseKind::kRequire:
+    case ClauseKind::kFailWhen: failClause(r, info, cl); return;
+    case ClauseKind::kAdjust: adjustClause(r, info, cl); return;
   }
+}
+
+// The condition as jumps past a FAIL.
+void Generator::failClause(const RuleDecl& r, RuleInfo& info, const Clause& cl) {
+  const std::optional<bool> known = knownBool(*cl.expr);
+  const bool neverFails = known && *known == (cl.kind == ClauseKind::kRequire);
+  int mark = top_;
+  uint8_t cond = alloc();
+  std::vector<uint32_t> passes;
+  if (neverFails) {
+    // its outcome is still listed, so that later outcomes keep their numbers
+  } else if (fused_ && &cl == &r.clauses.front()) {
+    jumpIf(*cl.expr, true, cond, passes);  // fused_ marks the `and` of its `where`
+    fused_->skips->push_back(emit(Opcode::JMPIFNOT, fused_->flag, 0));
+  } else {
+    jumpIf(*cl.expr, cl.kind == ClauseKind::kRequire, cond, passes);
+  }
+  Outcome o = outcomeOf(r, cl);
+  if (neverFails) {
+    info.outcomes.push_back(std::move(o));
+    freeTo(mark);
+    return;
+  }
+  uint32_t groupReg = kNoRegister;
+  if (o.groupComputed) {
+    uint8_t gr = alloc();
+    expr(*cl.outcome.groupExpr, gr);
+    groupReg = gr;
+  }
+  const ArgumentRun args = messageArgs(cl.outcome.message);
+  span_ = cl.span;
+  emit(Opcode::FAIL, args.first, static_cast<uint32_t>(info.outcomes.size()), args.count, groupReg);
+  info.outcomes.push_back(std::move(o));
+  for (uint32_t j : passes) patchB(j, here());
+  freeTo(mark);
+}
+
+// The condition as jumps past an ADJUST.
+void Generator::adjustClause(const RuleDecl& r, RuleInfo& info, const Clause& cl) {
+  int mark = top_;
+  uint8_t cond = alloc();
+  std::vector<uint32_t> skips;
+  jumpIf(*cl.expr, false, cond, skips);
+  AdjustmentSpec a = adjustmentOf(r, cl);
+  const ArgumentRun args = messageArgs(cl.outcome.message);
+  span_ = cl.span;
+  emit(Opcode::ADJUST, args.first, static_cast<uint32_t>(info.adjustments.size()), args.count);
+  info.adjustments.push_back(std::move(a));
+  for (uint32_t j : skips) patchB(j, here());
+  freeTo(mark);
+}
+
+Outcome Generator::outcomeOf(const RuleDecl& r, const Clause& cl) {
+  Outcome o;
+  o.action = cl.outcome.action;
+  o.carc = cl.outcome.carc;
+  o.rarcs = cl.outcome.rarcs;
+  o.pos = SourcePos{cl.outcome.span.file, cl.outcome.span.line, cl.outcome.span.col};
+  o.message = message(cl.outcome.message, r.title.empty() ? r.id : r.title);
+  const Expr* g = cl.outcome.groupExpr.get();
+  if (g && g->kind == ExprKind::kLiteral) {
+    o.group = static_cast<AdjustmentGroup>(g->literal.i);
+  } else if (g) {
+    o.groupComputed = true;  // FAIL's operand d: the register the clause computes it into
+  } else {
+    o.group = groupByName(cl.outcome.group);
+  }
+  return o;
+}
+
+AdjustmentSpec Generator::adjustmentOf(const RuleDecl& r, const Clause& cl) {
+  AdjustmentSpec a;
+  a.group = groupByName(cl.outcome.group);
+  a.carc = cl.outcome.carc;
+  a.percent = cl.percent;
+  a.pos = SourcePos{cl.span.file, cl.span.line, cl.span.col};
+  a.message = message(cl.outcome.message, r.title.empty() ? r.id : r.title);
+  return a;
 }
 
 void Generator::policy(const CheckedPolicy& p) {
