@@ -151,6 +151,7 @@ class Generator {
     chunk_->name = std::move(name);
     top_ = 0;
     vars_.clear();
+    hoisted_.clear();  // a register of the last chunk's means nothing here
     lineReg_ = alloc();
     ownLineReg_ = lineReg_;
     dateReg_ = 0;

@@ -118,6 +118,17 @@ run eval --format table "$POLICIES" "$approve" "$bad"
 expect_rc 1 "table with a bad claim"
 expect_stdout '^CLM-COMMERCIAL-APPROVE +error +/lines/0/units: ' "table: bad claim row"
 
+# Each chunk compiles with its own registers: the second policy's governed test once read its
+# date from a register the first policy's last rule had held it in (a boolean there), and its
+# J9043 line of 2026-10-05 went ungoverned, not_applicable.
+mkdir -p "$TMP/two-policies"
+printf 'policy two-a version "1"\n  line of business "commercial"\n  governs lines where line.hcpcs = "J9027"\nrule A-1 "one"\n  deny CO 96 when line.units > 3\n' >"$TMP/two-policies/a.ppl"
+printf 'policy two-b version "1"\n  line of business "medicare_advantage"\n  governs lines where line.hcpcs = "J9043" and line.service_date >= 2024-01-01\nrule B-1 "two"\n  deny CO 96 when line.units > 5\n' >"$TMP/two-policies/b.ppl"
+sed 's/"J9027"/"J9043"/g' "$(example advantage-no-auth)" >"$TMP/j9043.json"
+run eval --format=table "$TMP/two-policies" "$TMP/j9043.json"
+expect_rc 0 "the second policy's governed test"
+expect_stdout '^CLM-ADVANTAGE-NO-AUTH +deny +L1 deny B-1$' "the second policy's governed test: the J9043 line governed, 40 units over 5"
+
 # An evaluation error names the rule, the claim line and where in the policy it failed.
 mkdir -p "$TMP/divzero"
 printf 'policy p version "1"\n  line of business "commercial"\n  governs lines where line.hcpcs = "J9027"\nrule R "r"\n  require line.units / (line.units - 40) < 10 else deny CO 151 "m"\n' >"$TMP/divzero/p.ppl"
