@@ -71,11 +71,17 @@ std::string PolicyDiff::run(const GeneratedCase& c, DiffStats& stats, std::strin
     const std::string modulePath = (dir_ / name).string();
     PPL_FUZZ_CHECK(writeFile(modulePath, text.data(), text.size()), "cannot write `%s`", modulePath.c_str());
   }
+  std::vector<std::string> inputs{path_};
+  if (!c.secondPolicy.empty()) {
+    inputs.push_back((dir_ / "second.ppl").string());
+    PPL_FUZZ_CHECK(writeFile(inputs.back(), c.secondPolicy.data(), c.secondPolicy.size()), "cannot write `%s`",
+                   inputs.back().c_str());
+  }
   CheckedProgram checked;
   Diagnostics diags;
   SourceManager sources;
   Program program;
-  bool ok = compileChecked({path_}, checked, diags, sources);
+  bool ok = compileChecked(inputs, checked, diags, sources);
   if (ok) ok = generateLinked(checked, sources, program, diags);
   for (const Diagnostic& d : diags.items()) {
     if (d.message.rfind("internal", 0) == 0) return "the compiler failed itself:\n" + renderDiagnostic(d, sources);

@@ -29,6 +29,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string failure = g->run(generated, stats);
   std::string modules;
   for (const auto& [name, text] : generated.modules) modules += "module file " + name + ":\n" + text;
+  if (!generated.secondPolicy.empty()) modules += "second policy file:\n" + generated.secondPolicy;
   PPL_FUZZ_CHECK(failure.empty(), "%s\npolicy:\n%s%s", failure.c_str(), generated.policy.c_str(), modules.c_str());
   return 0;
 }

@@ -197,8 +197,9 @@ class PolicyGen {
  public:
   explicit PolicyGen(Choices& c) : c_(c) {}
 
-  // The policy, and in *module the module it uses (empty when it uses none).
-  std::string policy(std::string* module);
+  // The policy, and in *module the module it uses (empty when it uses none; never, for a null
+  // module). It governs some of the lines of business not in `taken`: "" when none are left.
+  std::string policy(std::string* module, const std::vector<std::string>& taken = {});
   const std::vector<std::string>& lobs() const { return lobs_; }
 
  private:
@@ -945,15 +946,20 @@ void PolicyGen::declarations() {
   inDeclarations_ = false;
 }
 
-std::string PolicyGen::policy(std::string* module) {
+std::string PolicyGen::policy(std::string* module, const std::vector<std::string>& taken) {
+  std::vector<std::string> free;
+  for (const std::string& lob : poolValues(Pool::kLob)) {
+    if (std::find(taken.begin(), taken.end(), lob) == taken.end()) free.push_back(lob);
+  }
+  if (free.empty()) return "";
   recs_.push_back({"line", Rec::kLine, false});
-  std::string text = "policy fuzz-" + std::to_string(c_.below(1000)) + " version \"1\"\n";
+  std::string text = std::string("policy fuzz-") + (taken.empty() ? "" : "second-") + std::to_string(c_.below(1000)) +
+                     " version \"1\"\n";
   if (c_.below(2)) text += "  title \"a generated policy\"\n";
-  const std::vector<std::string>& all = poolValues(Pool::kLob);
-  for (const std::string& lob : all) {
+  for (const std::string& lob : free) {
     if (c_.below(3) != 0) lobs_.push_back(lob);
   }
-  if (lobs_.empty()) lobs_.push_back(all[0]);
+  if (lobs_.empty()) lobs_.push_back(free[0]);
   text += "  line of business ";
   for (size_t i = 0; i < lobs_.size(); ++i) text += (i ? ", \"" : "\"") + lobs_[i] + "\"";
   text += "\n  governs lines where ";
@@ -969,7 +975,7 @@ std::string PolicyGen::policy(std::string* module) {
     text += effectiveClause();
   }
   // A module first: its declarations are the policy's too, its rules come first.
-  if (c_.below(3) == 1) {
+  if (c_.below(3) == 1 && module != nullptr) {
     std::string use;
     *module = this->module(&use);
     text += "\n" + use;
@@ -1216,6 +1222,16 @@ GeneratedCase generateCase(Choices& choices) {
   ClaimGen claims(choices, policy.lobs());
   const int n = 1 + static_cast<int>(choices.below(8));
   for (int i = 0; i < n; ++i) out.claims.push_back(claims.claim(i + 1));
+  // Drawn after the first policy and its claims, so that a seed still makes those.
+  if (choices.below(3) == 0) {
+    PolicyGen second(choices);
+    out.secondPolicy = second.policy(nullptr, policy.lobs());
+    if (!out.secondPolicy.empty()) {
+      ClaimGen moreClaims(choices, second.lobs());
+      const int m = 1 + static_cast<int>(choices.below(4));
+      for (int i = 0; i < m; ++i) out.claims.push_back(moreClaims.claim(n + i + 1));
+    }
+  }
   return out;
 }
 

@@ -36,6 +36,9 @@ std::vector<uint8_t> seedBytes(uint64_t seed, size_t size);
 struct GeneratedCase {
   std::string policy;  // the policy file
   std::vector<std::pair<std::string, std::string>> modules;  // file name, text: what it `use`s
+  // A second policy file in the same program, for lines of business the first does not govern
+  // (empty when none): one policy's code must not depend on what compiling another left behind.
+  std::string secondPolicy;
   std::vector<std::string> claims;  // claim JSON, each valid by the built-in schema
 };
 

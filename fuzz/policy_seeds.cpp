@@ -36,6 +36,7 @@ ppl::fuzz::GeneratedCase caseOf(const std::vector<uint8_t>& bytes) {
 void show(const ppl::fuzz::GeneratedCase& c) {
   std::printf("%s", c.policy.c_str());
   for (const auto& [name, text] : c.modules) std::printf("// ---- module file %s\n%s", name.c_str(), text.c_str());
+  if (!c.secondPolicy.empty()) std::printf("// ---- second policy file\n%s", c.secondPolicy.c_str());
   for (const std::string& claim : c.claims) std::printf("// claim: %s\n", claim.c_str());
 }
 
@@ -119,6 +120,7 @@ int main(int argc, char** argv) {
     std::printf("seed %llu FAILED: %s\npolicy:\n%s\n", static_cast<unsigned long long>(seed), failure.c_str(),
                 c.policy.c_str());
     for (const auto& [name, text] : c.modules) std::printf("module file %s:\n%s\n", name.c_str(), text.c_str());
+    if (!c.secondPolicy.empty()) std::printf("second policy file:\n%s\n", c.secondPolicy.c_str());
     std::fflush(stdout);
     if (!keepGoing) break;
   }
