@@ -304,6 +304,7 @@ NativeCommercial::Exit NativeCommercial::ruleEfficacy(uint32_t line) {
 
 // rule C-FREQ (administration lines): require not dose_too_soon
 //   any a in history.administrations where a.hcpcs = drug_code and a.date <= dos and dos - a.date < 18 days
+// The message names last_dose: latest a.date for the same a, without the 18 days.
 NativeCommercial::Exit NativeCommercial::ruleFreq(uint32_t line) {
   const Facts& f = *facts_;
   const int64_t d = dos(line);
@@ -313,7 +314,13 @@ NativeCommercial::Exit NativeCommercial::ruleFreq(uint32_t line) {
     const uint32_t a = f.element(admins, i).rec;
     const int64_t date = f.field(a, s_.adminDate).i;
     if (is(f.field(a, s_.adminHcpcs).s, "J9027") && date <= d && d - date < kMinDaysBetweenDoses) {
-      return fail(kFreq, 0, {drugCode_, durationValue(kMinDaysBetweenDoses), Value::ofInt(d)});
+      int64_t last = date;
+      for (uint32_t j = 0; j < admins.count; ++j) {
+        const uint32_t b = f.element(admins, j).rec;
+        const int64_t other = f.field(b, s_.adminDate).i;
+        if (is(f.field(b, s_.adminHcpcs).s, "J9027") && other <= d && other > last) last = other;
+      }
+      return fail(kFreq, 0, {drugCode_, Value::ofInt(last), durationValue(kMinDaysBetweenDoses), Value::ofInt(d)});
     }
   }
   return Exit::kPass;

@@ -118,6 +118,12 @@ run eval --format table "$POLICIES" "$approve" "$bad"
 expect_rc 1 "table with a bad claim"
 expect_stdout '^CLM-COMMERCIAL-APPROVE +error +/lines/0/units: ' "table: bad claim row"
 
+# A too-soon dose's message names the earlier dose's date (2026-10-05 is 17 days after it).
+run eval "$POLICIES" "$SRC/tests/pack/cases/c-freq-17-days.json"
+expect_rc 0 "a dose 17 days after the last"
+expect_stdout '"message": "the J9027 dose of 2026-09-18 is fewer than 18 days before 2026-10-05"' \
+  "a dose 17 days after the last: the earlier dose's date in the message"
+
 # Each chunk compiles with its own registers: the second policy's governed test once read its
 # date from a register the first policy's last rule had held it in (a boolean there), and its
 # J9043 line of 2026-10-05 went ungoverned, not_applicable.
