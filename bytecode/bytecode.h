@@ -44,6 +44,10 @@ struct Instr {
 };
 static_assert(sizeof(Instr) == 8, "instructions are 8 bytes");
 
+// The index of the instruction after the one at `pc`, past its extension word if it has one:
+// the step of a walk over a chunk's instructions (`for (pc = 0; pc < n; pc = nextInstruction(...))`).
+inline size_t nextInstruction(const std::vector<Instr>& code, size_t pc) { return pc + (isTwoWord(code[pc].op) ? 2 : 1); }
+
 constexpr uint16_t kNoRegister = 0xFFFF;  // FAIL's d when the outcome's group is static
 constexpr int kMaxRegisters = 256;
 // The most words a chunk's code may hold (the verifier refuses more): jump operands are 16-bit

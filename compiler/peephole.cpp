@@ -112,13 +112,12 @@ std::vector<Registers> liveIn(const std::vector<Instr>& code) {
 // Instructions some jump lands on (falling through to the next one does not count).
 std::vector<bool> jumpTargets(const std::vector<Instr>& code) {
   std::vector<bool> target(code.size() + 1, false);
-  for (size_t pc = 0; pc < code.size(); ++pc) {
+  for (size_t pc = 0; pc < code.size(); pc = nextInstruction(code, pc)) {
     uint32_t next[2];
     const int n = successorsOf(code, pc, next);
     for (int i = 0; i < n; ++i) {
       if (next[i] != pc + 1 && next[i] <= code.size()) target[next[i]] = true;
     }
-    if (isTwoWord(code[pc].op)) ++pc;
   }
   return target;
 }
@@ -264,20 +263,15 @@ Fused fuse(const Instr& field, const Instr& test, const Instr& branch) {
 void readLineFields(Chunk& chunk) {
   std::vector<Instr>& code = chunk.code;
   Registers line, other;  // registers LINE writes; registers anything else may write
-  for (size_t pc = 0; pc < code.size(); ++pc) {
+  for (size_t pc = 0; pc < code.size(); pc = nextInstruction(code, pc)) {
     if (code[pc].op == Opcode::LINE) {
       line.set(code[pc].a);
     } else {
       other |= mayWrite(code, pc);
     }
-    if (isTwoWord(code[pc].op)) ++pc;
   }
-  for (size_t pc = 0; pc < code.size(); ++pc) {
+  for (size_t pc = 0; pc < code.size(); pc = nextInstruction(code, pc)) {
     Instr& ins = code[pc];
-    if (isTwoWord(ins.op)) {
-      ++pc;
-      continue;
-    }
     if (ins.op == Opcode::FIELD && ins.b < kMaxRegisters && line.test(ins.b) && !other.test(ins.b)) {
       ins.op = Opcode::LINEFIELD;
       ins.b = 0;
@@ -289,14 +283,13 @@ void readLineFields(Chunk& chunk) {
 std::vector<int> soleWriters(const std::vector<Instr>& code) {
   std::vector<int> writer(kMaxRegisters, -1);
   std::vector<bool> many(kMaxRegisters, false);
-  for (size_t pc = 0; pc < code.size(); ++pc) {
+  for (size_t pc = 0; pc < code.size(); pc = nextInstruction(code, pc)) {
     const Registers w = mayWrite(code, pc);
     for (size_t r = 0; r < kMaxRegisters; ++r) {
       if (!w.test(r)) continue;
       many[r] = many[r] || writer[r] != -1;
       writer[r] = static_cast<int>(pc);
     }
-    if (isTwoWord(code[pc].op)) ++pc;
   }
   for (size_t r = 0; r < kMaxRegisters; ++r) {
     if (many[r]) writer[r] = -1;
@@ -311,12 +304,11 @@ template <class IsLoad>
 bool dropUnreadLoads(std::vector<Instr>& code, IsLoad isLoad) {
   const std::vector<Registers> live = liveIn(code);
   bool dropped = false;
-  for (size_t pc = 0; pc < code.size(); ++pc) {
+  for (size_t pc = 0; pc < code.size(); pc = nextInstruction(code, pc)) {
     if (isLoad(code[pc].op) && !liveAfter(code, live, pc).test(code[pc].a)) {
       code[pc] = Instr{};  // NOP
       dropped = true;
     }
-    if (isTwoWord(code[pc].op)) ++pc;
   }
   return dropped;
 }
@@ -337,12 +329,8 @@ void startLoopsFromFields(Chunk& chunk) {
     return op == Opcode::ROOT || op == Opcode::LINE || op == Opcode::ROOTFIELD || op == Opcode::LINEFIELD;
   };
   bool started = false;
-  for (size_t pc = 0; pc < code.size(); ++pc) {
+  for (size_t pc = 0; pc < code.size(); pc = nextInstruction(code, pc)) {
     Instr& ins = code[pc];
-    if (isTwoWord(ins.op)) {
-      ++pc;
-      continue;
-    }
     if (ins.op != Opcode::ITERINIT || ins.b >= kMaxRegisters || writer[ins.b] < 0) continue;
     const Instr read = code[static_cast<size_t>(writer[ins.b])];
     if (read.op == Opcode::ROOTFIELD || (read.op == Opcode::FIELD && isConstantRecord(read.b))) {
@@ -372,11 +360,7 @@ bool nameConstantOperands(Chunk& chunk) {
   const std::vector<bool> target = jumpTargets(code);
   Registers reads, writes;
   bool renamed = false;
-  for (size_t pc = 0; pc < code.size(); ++pc) {
-    if (isTwoWord(code[pc].op)) {
-      ++pc;
-      continue;
-    }
+  for (size_t pc = 0; pc < code.size(); pc = nextInstruction(code, pc)) {
     if (code[pc].op != Opcode::LOADK || code[pc].b >= kMaxConstantOperands) continue;
     const uint8_t t = code[pc].a;
     const auto named = static_cast<uint16_t>(kConstantOperandBase + code[pc].b);
@@ -414,20 +398,15 @@ bool nameConstantOperands(Chunk& chunk) {
 bool startLoopsFromClaimRecords(Chunk& chunk) {
   std::vector<Instr>& code = chunk.code;
   std::vector<std::vector<size_t>> writers(kMaxRegisters);
-  for (size_t pc = 0; pc < code.size(); ++pc) {
+  for (size_t pc = 0; pc < code.size(); pc = nextInstruction(code, pc)) {
     const Registers w = mayWrite(code, pc);
     for (size_t r = 0; r < kMaxRegisters; ++r) {
       if (w.test(r)) writers[r].push_back(pc);
     }
-    if (isTwoWord(code[pc].op)) ++pc;
   }
   bool started = false;
-  for (size_t pc = 0; pc < code.size(); ++pc) {
+  for (size_t pc = 0; pc < code.size(); pc = nextInstruction(code, pc)) {
     Instr& ins = code[pc];
-    if (isTwoWord(ins.op)) {
-      ++pc;
-      continue;
-    }
     if (ins.op != Opcode::ITERFIELD || ins.b >= kMaxRegisters) continue;
     const Instr* read = nullptr;
     bool fromClaim = true;
