@@ -63,6 +63,12 @@ def errors(text):
         if len(value) < min_length:
             problem(pointer, "too short")
 
+    def texts(pointer, value, pattern):
+        if not isinstance(value, list):
+            return problem(pointer, "not an array")
+        for i, item in enumerate(value):
+            text("%s/%d" % (pointer, i), item, pattern)
+
     def one_of(pointer, value, allowed):
         if value not in allowed:
             problem(pointer, "not one of %s" % ", ".join(allowed))
@@ -107,11 +113,7 @@ def errors(text):
             problem("/provider/is_340b_covered_entity", "not a boolean")
     if "place_of_service" in claim:
         text("/place_of_service", claim["place_of_service"], PLACE_OF_SERVICE)
-    if not isinstance(claim.get("diagnoses"), list):
-        problem("/diagnoses", "not an array")
-    else:
-        for i, code in enumerate(claim["diagnoses"]):
-            text("/diagnoses/%d" % i, code, ICD10)
+    texts("/diagnoses", claim.get("diagnoses"), ICD10)
 
     lines = claim.get("lines")
     if not isinstance(lines, list) or not lines:
@@ -135,11 +137,7 @@ def errors(text):
             if "hcpcs" in line:
                 text(pointer + "/hcpcs", line["hcpcs"], HCPCS)
             if "modifiers" in line:
-                if not isinstance(line["modifiers"], list):
-                    problem(pointer + "/modifiers", "not an array")
-                else:
-                    for j, modifier in enumerate(line["modifiers"]):
-                        text(pointer + "/modifiers/%d" % j, modifier, MODIFIER)
+                texts(pointer + "/modifiers", line["modifiers"], MODIFIER)
             for key in ("units", "charge"):
                 if key in line:
                     number(pointer + "/" + key, line[key], 0)
@@ -172,11 +170,7 @@ def errors(text):
                 if "status" in auth:
                     one_of(pointer + "/status", auth["status"], ("approved", "pending", "denied", "expired"))
                 if "hcpcs" in auth:
-                    if not isinstance(auth["hcpcs"], list):
-                        problem(pointer + "/hcpcs", "not an array")
-                    else:
-                        for j, code in enumerate(auth["hcpcs"]):
-                            text(pointer + "/hcpcs/%d" % j, code, HCPCS)
+                    texts(pointer + "/hcpcs", auth["hcpcs"], HCPCS)
                 valid_from = calendar_date(pointer + "/valid_from", auth["valid_from"]) if "valid_from" in auth else None
                 valid_through = (calendar_date(pointer + "/valid_through", auth["valid_through"])
                                  if "valid_through" in auth else None)
