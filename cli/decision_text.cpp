@@ -6,6 +6,7 @@
 #include <fmt/core.h>
 
 #include "cli/commands.h"
+#include "runtime/utf8.h"
 #include "vm/decision_json.h"
 
 namespace ppl::cli {
@@ -70,17 +71,6 @@ std::string firedRules(const Program& program, const Facts& facts, const Decisio
 
 namespace {
 
-// Text a person reads on a terminal: a claim's strings may hold control characters (a JSON
-// "\n" in a drug name), which would break the layout.
-void appendPrintable(std::string& out, std::string_view text) { out += printable(text); }
-
-// Columns a title takes on a terminal: its UTF-8 code points ("m²" is two).
-size_t displayWidth(std::string_view text) {
-  return static_cast<size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  }));
-}
-
 const char* outcomeName(Evaluator::RuleOutcome outcome) {
   switch (outcome) {
     case Evaluator::RuleOutcome::kPassed: return "passed";
@@ -112,7 +102,7 @@ class Explainer {
     }
     for (const RuleInfo& rule : rules_) {
       idWidth_ = std::max(idWidth_, rule.id.size());
-      titleWidth_ = std::max(titleWidth_, displayWidth(rule.title));
+      titleWidth_ = std::max<size_t>(titleWidth_, codePoints(rule.title));
     }
   }
 
@@ -122,7 +112,7 @@ class Explainer {
     const std::string_view hcpcs = hcpcsOf(i);
     if (!hcpcs.empty()) {
       out_ += ", ";
-      appendPrintable(out_, hcpcs);
+      out_ += printable(hcpcs);
     }
     const auto first = did_.begin() + static_cast<std::ptrdiff_t>(i * rules_.size());
     if (std::all_of(first, first + static_cast<std::ptrdiff_t>(rules_.size()), [](int d) { return d == kNotRun; })) {
@@ -146,9 +136,9 @@ class Explainer {
     const RuleInfo& rule = rules_[r];
     const char* outcome = did == kNotRun ? "not run" : outcomeName(static_cast<Evaluator::RuleOutcome>(did));
     out_ += fmt::format("    {:<7}  {:<{}}  ", outcome, rule.id, idWidth_);
-    appendPrintable(out_, rule.title);
+    out_ += printable(rule.title);
     if (rule.pos.line != 0 && rule.pos.file < program_.files.size()) {
-      out_.append(titleWidth_ - displayWidth(rule.title) + 2, ' ');
+      out_.append(titleWidth_ - codePoints(rule.title) + 2, ' ');
       out_ += fmt::format("{}:{}:{}", program_.files[rule.pos.file], rule.pos.line, rule.pos.col);
     }
     out_ += '\n';
@@ -187,7 +177,7 @@ class Explainer {
     renderMessage(program_, facts_, message, args, text_);
     if (!text_.empty()) {
       out_ += ": ";
-      appendPrintable(out_, text_);
+      out_ += printable(text_);
     }
     out_ += '\n';
   }
@@ -218,7 +208,7 @@ class Explainer {
 void writeExplanation(const Program& program, const Facts& facts, const Decision& decision,
                       const std::vector<Evaluator::RuleTraceEntry>& trace, std::string_view claimId,
                       std::string& out) {
-  appendPrintable(out, claimId);
+  out += printable(claimId);
   if (decision.policy < 0 || static_cast<size_t>(decision.policy) >= program.policies.size()) {
     out += fmt::format(": {}, no policy governs the claim\n", verdictName(decision.verdict));
     return;
@@ -227,7 +217,7 @@ void writeExplanation(const Program& program, const Facts& facts, const Decision
   out += fmt::format(": {}, by {}@{}", verdictName(decision.verdict), policy.id, policy.version);
   if (!policy.title.empty()) {
     out += " (";
-    appendPrintable(out, policy.title);
+    out += printable(policy.title);
     out += ")";
   }
   out += '\n';

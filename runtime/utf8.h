@@ -11,6 +11,14 @@ namespace ppl {
 
 inline bool isContinuationByte(unsigned char c) { return (c & 0xC0) == 0x80; }
 
+// `at` moved back to the first byte of the character it falls in: where to cut `s` to at most
+// `at` bytes without splitting a character (at itself when s is no longer).
+inline size_t characterStart(std::string_view s, size_t at) {
+  if (at >= s.size()) return at;
+  while (at > 0 && isContinuationByte(static_cast<unsigned char>(s[at]))) --at;
+  return at;
+}
+
 inline uint32_t codePoints(std::string_view s) {
   uint32_t n = 0;
   for (char c : s) {

@@ -41,6 +41,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -56,6 +57,7 @@
 #include "runtime/claim_checks.h"
 #include "runtime/date.h"
 #include "runtime/json_pointer.h"
+#include "runtime/utf8.h"
 #include "vm/json_fault.h"
 
 namespace ppl {
@@ -258,9 +260,7 @@ bool parseInt64(std::string_view s, int64_t& out) {
 // Cuts `s` to at most kMaxQuoted bytes on a UTF-8 character boundary.
 std::string truncated(std::string_view s) {
   if (s.size() <= kMaxQuoted) return std::string(s);
-  size_t cut = kMaxQuoted;
-  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
-  return std::string(s.substr(0, cut)) + "...";
+  return std::string(s.substr(0, characterStart(s, kMaxQuoted))) + "...";
 }
 
 const char* typeName(od::json_type t) {

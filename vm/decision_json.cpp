@@ -15,6 +15,7 @@
 #include <cstring>
 
 #include "runtime/date.h"
+#include "runtime/utf8.h"
 
 namespace ppl {
 namespace {
@@ -212,9 +213,7 @@ void putString(const Sink& sink, std::string_view s) {
     sink.put(s);
     return;
   }
-  size_t cut = kMaxStringArgBytes;
-  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
-  sink.put(s.substr(0, cut));
+  sink.put(s.substr(0, characterStart(s, kMaxStringArgBytes)));
   sink.put("...");
 }
 
