@@ -256,6 +256,12 @@ class Generator {
   // and `not in` flip the jump rather than compute a NOT, and `and` / `or` jump straight to
   // where their value leads. `scratch` is a register it may write.
   void jumpIf(const Expr& e, bool when, uint8_t scratch, std::vector<uint32_t>& jumps);
+  // jumpIf's cases that take more than a line: `and` / `or`, `if`, `any` / `no`, and the
+  // tests (`in`, `is present`, a line class) whose final NOT becomes the choice of jump.
+  void jumpIfLogical(const Expr& e, bool when, uint8_t scratch, std::vector<uint32_t>& jumps);
+  void jumpIfChoice(const Expr& e, bool when, uint8_t scratch, std::vector<uint32_t>& jumps);
+  void jumpIfFound(const Expr& e, bool when, uint8_t scratch, std::vector<uint32_t>& jumps);
+  void jumpIfTest(const Expr& e, bool when, uint8_t scratch, std::vector<uint32_t>& jumps);
   // Compiles `body` with a define's parameters bound to the call `e`'s arguments.
   void inlineDefine(const Expr& e, const std::function<void()>& body);
   // Set by jumpIf() for one expr() of a kIn, kPresence or kLineClass: that case leaves out its
@@ -1115,16 +1121,7 @@ void Generator::jumpIf(const Expr& e, bool when, uint8_t scratch, std::vector<ui
         return;
       }
       if (e.op == BinaryOp::kAnd || e.op == BinaryOp::kOr) {
-        const bool decisive = e.op == BinaryOp::kOr;  // the value of the left side that decides alone
-        if (when == decisive) {
-          jumpIf(*e.kids[0], when, scratch, jumps);
-          jumpIf(*e.kids[1], when, scratch, jumps);
-        } else {
-          std::vector<uint32_t> decided;  // the left side alone gives `not when`: fall through
-          jumpIf(*e.kids[0], decisive, scratch, decided);
-          jumpIf(*e.kids[1], when, scratch, jumps);
-          for (uint32_t j : decided) patchB(j, here());
-        }
+        jumpIfLogical(e, when, scratch, jumps);
         return;
       }
       break;
@@ -1134,35 +1131,8 @@ void Generator::jumpIf(const Expr& e, bool when, uint8_t scratch, std::vector<ui
         return;
       }
       break;
-    case ExprKind::kIf: {
-      // `require if C then A else B`: the branch C picks, as jumps; only it is evaluated, as
-      // in expr().
-      if (const std::optional<bool> known = knownBool(*e.kids[0])) {
-        jumpIf(*e.kids[*known ? 1 : 2], when, scratch, jumps);
-        return;
-      }
-      std::vector<uint32_t> toElse;
-      jumpIf(*e.kids[0], false, scratch, toElse);
-      jumpIf(*e.kids[1], when, scratch, jumps);
-      const uint32_t toEnd = emit(Opcode::JMP, 0, 0);
-      for (uint32_t j : toElse) patchB(j, here());
-      jumpIf(*e.kids[2], when, scratch, jumps);
-      patchB(toEnd, here());
-      return;
-    }
-    case ExprKind::kExists: {
-      // An element that passes decides at once; running out of elements decides the other way.
-      const bool whenFound = !e.negated;
-      std::vector<uint32_t> found;
-      quantifier(e, scratch, &found);
-      if (when == whenFound) {
-        jumps.insert(jumps.end(), found.begin(), found.end());
-      } else {
-        jumps.push_back(emit(Opcode::JMP, 0, 0));
-        for (uint32_t j : found) patchB(j, here());
-      }
-      return;
-    }
+    case ExprKind::kIf: jumpIfChoice(e, when, scratch, jumps); return;
+    case ExprKind::kExists: jumpIfFound(e, when, scratch, jumps); return;
     case ExprKind::kLineClass:
       if (e.linesRef && !isOwnLineGoverned(e)) {  // `l is administration` in a `where`: its predicate as jumps
         int mark = top_;
@@ -1173,18 +1143,66 @@ void Generator::jumpIf(const Expr& e, bool when, uint8_t scratch, std::vector<ui
       }
       [[fallthrough]];
     case ExprKind::kIn:
-    case ExprKind::kPresence: {
-      omitNot_ = true;
-      notOmitted_ = false;
-      expr(e, scratch);
-      const bool flipped = std::exchange(notOmitted_, false);
-      jumps.push_back(emit(when != flipped ? Opcode::JMPIF : Opcode::JMPIFNOT, scratch, 0));
-      return;
-    }
+    case ExprKind::kPresence: jumpIfTest(e, when, scratch, jumps); return;
     default: break;
   }
   expr(e, scratch);
   jumps.push_back(emit(when ? Opcode::JMPIF : Opcode::JMPIFNOT, scratch, 0));
+}
+
+// `A and B`, `A or B`: where the left side alone decides (`or` true, `and` false), both sides
+// jump to the same place; otherwise the left side's deciding value skips the right side.
+void Generator::jumpIfLogical(const Expr& e, bool when, uint8_t scratch, std::vector<uint32_t>& jumps) {
+  const bool decisive = e.op == BinaryOp::kOr;  // the value of the left side that decides alone
+  if (when == decisive) {
+    jumpIf(*e.kids[0], when, scratch, jumps);
+    jumpIf(*e.kids[1], when, scratch, jumps);
+    return;
+  }
+  std::vector<uint32_t> decided;  // the left side alone gives `not when`: fall through
+  jumpIf(*e.kids[0], decisive, scratch, decided);
+  jumpIf(*e.kids[1], when, scratch, jumps);
+  for (uint32_t j : decided) patchB(j, here());
+}
+
+// `require if C then A else B`: the branch C picks, as jumps; only it is evaluated, as in
+// expr().
+void Generator::jumpIfChoice(const Expr& e, bool when, uint8_t scratch, std::vector<uint32_t>& jumps) {
+  if (const std::optional<bool> known = knownBool(*e.kids[0])) {
+    jumpIf(*e.kids[*known ? 1 : 2], when, scratch, jumps);
+    return;
+  }
+  std::vector<uint32_t> toElse;
+  jumpIf(*e.kids[0], false, scratch, toElse);
+  jumpIf(*e.kids[1], when, scratch, jumps);
+  const uint32_t toEnd = emit(Opcode::JMP, 0, 0);
+  for (uint32_t j : toElse) patchB(j, here());
+  jumpIf(*e.kids[2], when, scratch, jumps);
+  patchB(toEnd, here());
+}
+
+// `any` / `no`: an element that passes decides at once; running out of elements decides the
+// other way.
+void Generator::jumpIfFound(const Expr& e, bool when, uint8_t scratch, std::vector<uint32_t>& jumps) {
+  const bool whenFound = !e.negated;
+  std::vector<uint32_t> found;
+  quantifier(e, scratch, &found);
+  if (when == whenFound) {
+    jumps.insert(jumps.end(), found.begin(), found.end());
+    return;
+  }
+  jumps.push_back(emit(Opcode::JMP, 0, 0));
+  for (uint32_t j : found) patchB(j, here());
+}
+
+// `x in S`, `x is present`, `l is C`: computed without their final NOT (omitNot_), which the
+// jump's sense takes instead.
+void Generator::jumpIfTest(const Expr& e, bool when, uint8_t scratch, std::vector<uint32_t>& jumps) {
+  omitNot_ = true;
+  notOmitted_ = false;
+  expr(e, scratch);
+  const bool flipped = std::exchange(notOmitted_, false);
+  jumps.push_back(emit(when != flipped ? Opcode::JMPIF : Opcode::JMPIFNOT, scratch, 0));
 }
 
 // `C and D` of a fused only-when, jumping when false: the flag matters only when no element
