@@ -683,9 +683,11 @@ bool Checker::expectKind(Expr& e, const Type& t, TypeKind kind, const char* what
   return true;
 }
 
+// A string compared with (or looked for among) the values of an enumeration must be one of
+// them: written out (`channel = "brown-bag"`) or held by a constant (`channel in
+// self_supplied`, the constant a set of such strings), which is checked where it is used.
 void Checker::checkEnumLiteral(const Type& enumType, const Expr& lit) {
   if (enumType.kind != TypeKind::kString || enumType.enumIndex == -1) return;
-  if (lit.kind != ExprKind::kLiteral || lit.literalType.kind != TypeKind::kString) return;
   static const std::vector<std::string> verdicts = [] {
     std::vector<std::string> names;
     for (Verdict v : {Verdict::kApprove, Verdict::kDeny, Verdict::kPend, Verdict::kNotApplicable}) {
@@ -695,12 +697,27 @@ void Checker::checkEnumLiteral(const Type& enumType, const Expr& lit) {
   }();
   const auto& values = enumType.enumIndex == kVerdictEnum ? verdicts
                                                           : schema_.enums[static_cast<size_t>(enumType.enumIndex)];
-  if (std::find(values.begin(), values.end(), lit.text) != values.end()) return;
-  std::vector<std::string> notes = didYouMean(lit.text, values);
-  std::string all;
-  for (const auto& v : values) all += (all.empty() ? "" : ", ") + v;
-  notes.push_back("the possible values are " + all);
-  error(lit.span, fmt::format("\"{}\" is never a value here", lit.text), notes);
+  auto check = [&](const std::string& text, const std::string& constant) {
+    if (std::find(values.begin(), values.end(), text) != values.end()) return;
+    std::vector<std::string> notes = didYouMean(text, values);
+    std::string all;
+    for (const auto& v : values) all += (all.empty() ? "" : ", ") + v;
+    notes.push_back("the possible values are " + all);
+    error(lit.span,
+          constant.empty() ? fmt::format("\"{}\" is never a value here", text)
+                           : fmt::format("constant `{}` holds \"{}\", which is never a value here", constant, text),
+          notes);
+  };
+  if (lit.kind == ExprKind::kLiteral && lit.literalType.kind == TypeKind::kString) {
+    check(lit.text, "");
+  } else if (lit.kind == ExprKind::kName && lit.ref == RefKind::kConst && lit.constRef != nullptr) {
+    const ConstDecl& c = *lit.constRef;
+    if (c.type.kind == TypeKind::kString) {
+      check(c.foldedText, c.name);
+    } else {
+      for (const std::string& text : c.foldedSet) check(text, c.name);
+    }
+  }
 }
 
 Type Checker::annotateEntity(Expr& e, const Entity& ent, Ctx& c) {
@@ -1184,8 +1201,12 @@ Type Checker::checkNode(Expr& e, Ctx& c) {
         break;
       }
       if (a.kind == TypeKind::kInt && elem.kind == TypeKind::kDecimal) e.widen(0);
-      if (a.kind == TypeKind::kString && a.enumIndex != -1 && e.kids[1]->kind == ExprKind::kSet) {
-        for (auto& k : e.kids[1]->kids) checkEnumLiteral(a, *k);
+      if (a.kind == TypeKind::kString && a.enumIndex != -1) {
+        if (e.kids[1]->kind == ExprKind::kSet) {
+          for (auto& k : e.kids[1]->kids) checkEnumLiteral(a, *k);
+        } else {
+          checkEnumLiteral(a, *e.kids[1]);  // a constant set
+        }
       }
       break;
     }

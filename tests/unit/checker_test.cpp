@@ -131,6 +131,35 @@ TEST_CASE("an enum compared with a value it never has is an error with a suggest
   CHECK(c.diagnostics.find("note: did you mean `approved`?") != std::string::npos);
 }
 
+// Review 16: a misspelt value held by a constant passed the check, and the rule never matched.
+TEST_CASE("an enum compared with a constant holding a value it never has is an error at the use", "[checker]") {
+  Compiled c = compilePolicy(
+      "const self_supplied = {\"brown-bag\", \"specialty_pharmacy\"}\n"
+      "rule R \"r\"\n"
+      "  require line.drug.acquisition_channel is absent or line.drug.acquisition_channel not in self_supplied\n"
+      "    else deny CO 96\n");
+  CHECK_FALSE(c.ok);
+  CHECK(c.diagnostics.find("p.ppl:6:91: error: constant `self_supplied` holds \"brown-bag\", which is never a value here") !=
+        std::string::npos);
+  CHECK(c.diagnostics.find("note: did you mean `brown_bag`?") != std::string::npos);
+  c = compilePolicy(
+      "const status = \"aproved\"\n"
+      "rule R \"r\"\n"
+      "  require any a in authorizations where a.status = status else deny CO 197\n");
+  CHECK_FALSE(c.ok);
+  CHECK(c.diagnostics.find("p.ppl:6:52: error: constant `status` holds \"aproved\", which is never a value here") !=
+        std::string::npos);
+  c = compilePolicy(
+      "const self_supplied = {\"brown_bag\", \"specialty_pharmacy\"}\n"
+      "const status = \"approved\"\n"
+      "rule R \"r\"\n"
+      "  require line.drug.acquisition_channel is absent or line.drug.acquisition_channel not in self_supplied\n"
+      "    else deny CO 96\n"
+      "  require any a in authorizations where a.status = status else deny CO 197\n");
+  INFO(c.diagnostics);
+  CHECK(c.ok);
+}
+
 TEST_CASE("unknown names, classes and functions suggest the closest", "[checker]") {
   Compiled c = compilePolicy(
       "const max_units = 60\n"
