@@ -1789,6 +1789,10 @@ bool Checker::run() {
       } else if (own_[&u].count(use.qualifier())) {
         error(at, fmt::format("`{}` names both module `{}` and a declaration of this file", use.qualifier(), use.module),
               {"give the module another name with `as`"});
+      } else if (std::string why = builtInMeaning(use.qualifier()); !why.empty()) {
+        // `use helpers as payer` would make `payer.x` the module's `x`, not the claim's field.
+        error(at, fmt::format("`{}` is {}: it cannot also name module `{}`", use.qualifier(), why, use.module),
+              {"give the module another name with `as`"});
       }
       for (Binding& b : use.bindings) {
         auto& theirs = own_[use.unit];

@@ -526,6 +526,26 @@ TEST_CASE("modules: `use M as N` qualifies a dashed module; qualifiers are uniqu
   Compiled hidden = compileFiles(files);
   CHECK(hidden.diagnostics.find("p.ppl:4:14: error: `x` names both module `mod-a` and a declaration of this file") !=
         std::string::npos);
+
+  // Review 16: `payer.line_of_business` meant the module's define, not the claim's field.
+  files["payer.ppl"] = "module payer\ndefine line_of_business = \"medicare_part_b\"\n";
+  files["p.ppl"] = std::string(kHeader) + "use mod-a as payer\n";
+  Compiled field = compileFiles(files);
+  CHECK(field.diagnostics.find("p.ppl:4:14: error: `payer` is a field of the claim: it cannot also name module `mod-a`") !=
+        std::string::npos);
+  files["p.ppl"] = std::string(kHeader) + "use payer\n";
+  Compiled named = compileFiles(files);
+  CHECK(named.diagnostics.find("p.ppl:4:5: error: `payer` is a field of the claim: it cannot also name module `payer`") !=
+        std::string::npos);
+  files["p.ppl"] = std::string(kHeader) + "use mod-a as CO\n";
+  Compiled group = compileFiles(files);
+  CHECK(group.diagnostics.find("p.ppl:4:14: error: `CO` is an adjustment group") != std::string::npos);
+  files["p.ppl"] = std::string(kHeader) + "use payer as helpers\n"
+                   "rule R \"r\"\n"
+                   "  require payer.line_of_business != helpers.line_of_business else deny CO 50\n";
+  Compiled renamed = compileFiles(files);
+  INFO(renamed.diagnostics);
+  CHECK(renamed.ok);
 }
 
 TEST_CASE("imported rules come first, in use order, each module once", "[checker]") {
