@@ -375,21 +375,21 @@ int Evaluator::findPolicy() const {
 void Evaluator::setError(EvalError& error, Context context, const std::string& name, uint32_t chunk,
                          uint32_t lineBase) const {
   const int64_t lineNumber = facts_->field(lineBase, program_.layout.lineNumberSlot).i;
+  std::string where;  // what was running: `name` is the rule's id, the class's or the policy's name
+  switch (context) {
+    case Context::kGoverned: where = "the `governs` condition of policy " + name; break;
+    case Context::kClass: where = "lines " + name; break;
+    case Context::kRule: where = "rule " + name; break;
+  }
   if (errorReadLine_ != UINT32_MAX) {
     const uint32_t otherBase = lineState_[errorReadLine_].base;
     const int64_t otherNumber = facts_->field(otherBase, program_.layout.lineNumberSlot).i;
-    error.message = "claim line " + std::to_string(lineNumber) + " reads the decision of claim line " +
+    error.message = "in " + where + ", claim line " + std::to_string(lineNumber) + " reads the decision of claim line " +
                     std::to_string(otherNumber) + ", which is decided in the same or a later phase";
   } else {
     error.message = errorWhat_ ? errorWhat_ : "runtime error";
     if (errorWhat_ == kTooManyVisits) error.message += " of " + std::to_string(visitBudget_);
-    error.message += " in ";
-    switch (context) {
-      case Context::kGoverned: error.message += "governed"; break;
-      case Context::kClass: error.message += "lines "; error.message += name; break;
-      case Context::kRule: error.message += "rule "; error.message += name; break;
-    }
-    error.message += " on claim line " + std::to_string(lineNumber);
+    error.message += " in " + where + " on claim line " + std::to_string(lineNumber);
   }
   // Where the policy says what failed, when the chunk kept its source positions.
   const Chunk& c = program_.chunks[chunk];
@@ -455,7 +455,7 @@ bool Evaluator::decide(const Facts& facts, Decision& out, EvalError& error) {
     const uint32_t failed = governedRun_.index;
     governedRun_ = GovernedRun{};
     if (e == Exit::kError) {
-      setError(error, Context::kGoverned, std::string(), policy.governedChunk, lineState_[failed].base);
+      setError(error, Context::kGoverned, policy.id, policy.governedChunk, lineState_[failed].base);
       return false;
     }
   }

@@ -20,9 +20,10 @@
 
 namespace ppl {
 
-// A claim that could not be decided because a rule's arithmetic failed or a rule read a
-// decision that is not made yet. The text names the rule (or predicate) and the claim line:
-// "decimal overflow in rule C-DOSE on line 1".
+// A claim that could not be decided: arithmetic failed, the element budget ran out, or a rule
+// read a decision that is not made yet. The text names the rule (class, or policy's governs
+// test), the claim line and, when the program kept source positions, where in the policy:
+// "decimal overflow in rule C-DOSE on claim line 1, at acme-commercial-j9027.ppl:49:30".
 struct EvalError {
   std::string message;
 };
@@ -85,8 +86,9 @@ class Evaluator {
   bool decideLine(const PolicyInfo& policy, uint32_t lineIndex, EvalError& error);
 
   int findPolicy() const;
-  // The error of a run that failed on the line at lineBase, in `chunk` (its name for a rule or
-  // class), with the source position of the instruction that failed when the chunk kept them.
+  // The error of a run that failed on the line at lineBase, in `chunk` (`name`: the rule's id,
+  // the class's name, or for the governs test the policy's), with the source position of the
+  // instruction that failed when the chunk kept them.
   void setError(EvalError& error, Context context, const std::string& name, uint32_t chunk,
                 uint32_t lineBase) const;
 

@@ -1165,7 +1165,8 @@ TEST_CASE("decide: reading the decision of an undecided line is an error", "[vm]
   EvalError error;
   TestClaim claim("CLM", "commercial", {{11, "J9027", "5", {"JW"}}, {12, "J9027", "55", {}}});
   REQUIRE_FALSE(vm.decide(claim.facts, out, error));
-  CHECK(error.message == "claim line 11 reads the decision of claim line 12, which is decided in the same or a later phase");
+  CHECK(error.message ==
+        "in rule WASTE, claim line 11 reads the decision of claim line 12, which is decided in the same or a later phase");
 
   // In input order the same rules work: line 12 is decided before line 11 reads it.
   TestClaim ordered("CLM", "commercial", {{12, "J9027", "55", {}}, {11, "J9027", "5", {"JW"}}});
@@ -1407,7 +1408,7 @@ TEST_CASE("ISGOVERNED reads each line's governed test, once they have all run", 
     early.link();
     Evaluator evm(early.p);
     REQUIRE_FALSE(evm.decide(claim.facts, out, error));
-    CHECK(error.message == "ISGOVERNED before every line's governed test has run in governed on claim line 1");
+    CHECK(error.message == "ISGOVERNED before every line's governed test has run in the `governs` condition of policy p on claim line 1");
   }
   SECTION("JGOVERNED in the governed predicate, before every line's test has run") {
     TestProgram early;
@@ -1418,7 +1419,7 @@ TEST_CASE("ISGOVERNED reads each line's governed test, once they have all run", 
     early.link();
     Evaluator evm(early.p);
     REQUIRE_FALSE(evm.decide(claim.facts, out, error));
-    CHECK(error.message == "JGOVERNED before every line's governed test has run in governed on claim line 1");
+    CHECK(error.message == "JGOVERNED before every line's governed test has run in the `governs` condition of policy p on claim line 1");
   }
 }
 
@@ -1435,7 +1436,7 @@ TEST_CASE("decide: errors in predicates name the predicate", "[vm]") {
   EvalError error;
   TestClaim claim("CLM", "commercial", {{4, "J9027", "5", {}}});
   REQUIRE_FALSE(vm.decide(claim.facts, out, error));
-  CHECK(error.message == "division by zero in governed on claim line 4");
+  CHECK(error.message == "division by zero in the `governs` condition of policy p on claim line 4");
 
   // The governed test runs over all lines in one pass: an error on a later line names it, and
   // the next claim is decided from its first line again.
@@ -1448,7 +1449,7 @@ TEST_CASE("decide: errors in predicates name the predicate", "[vm]") {
   Evaluator later(u.p);
   TestClaim two("CLM", "commercial", {{4, "J9027", "5", {}}, {6, "J9027", "0", {}}, {8, "J9027", "2", {}}});
   REQUIRE_FALSE(later.decide(two.facts, out, error));
-  CHECK(error.message == "division by zero in governed on claim line 6");
+  CHECK(error.message == "division by zero in the `governs` condition of policy p on claim line 6");
   TestClaim fine("CLM", "commercial", {{4, "J9027", "5", {}}, {8, "J9027", "2", {}}});
   REQUIRE(later.decide(fine.facts, out, error));
   CHECK(out.lines[0].verdict == Verdict::kApprove);
