@@ -23,8 +23,9 @@
 //  - every chunk has one role: predicate chunks (governed, classes) end only in RETBOOL(K), rule
 //    chunks only in FAIL/PASS/SKIP, so a rule's end in run() always belongs to the rule
 //    ruleRun_.index names (run() goes from there to the line's next rule without returning);
-//  - FAIL and ADJUST appear only in rule chunks, capture exactly their message's argCount
-//    (<= kMaxMessageArgs) arguments, and a computed group register holds a group;
+//  - FAIL and ADJUST appear only in rule chunks, and capture exactly their message's argCount
+//    (<= kMaxMessageArgs) arguments (a computed group register is only int-like: FAIL checks
+//    that it holds CO, PR or OA);
 //  - FIELD's slot (and that of every other field read: ROOTFIELD, LINEFIELD, ITERFIELD,
 //    ITERROOTFIELD, the field tests) belongs to the record type d, ITERFIELD's and
 //    ITERROOTFIELD's to a list field, and records come from the facts the loader filled by the
@@ -1132,10 +1133,21 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
       VM_CASE(FAIL) {
         const uint32_t ruleIndex = ruleRun_.index;
         const Outcome& outcome = ruleRun_.rules[ruleIndex].outcomes[ins->b];
+        AdjustmentGroup group = outcome.group;
+        if (outcome.groupComputed) {
+          // The verifier proves only that R[d] is int-like (groups share the tag with integers
+          // and dates): compiled code can hold only CO, PR or OA there, a hostile file anything.
+          const uint64_t computed = static_cast<uint64_t>(R[ins->d].i);
+          if (computed > static_cast<uint64_t>(AdjustmentGroup::kOA)) {
+            errorWhat_ = "a computed adjustment group that is not CO, PR or OA";
+            VM_FAIL();
+          }
+          group = static_cast<AdjustmentGroup>(computed);
+        }
         Reason& reason = out_->reasons.emplace_back(Reason::ArgsUnwritten{});
         reason.rule = ruleIndex;
         reason.outcome = ins->b;
-        reason.group = outcome.groupComputed ? static_cast<AdjustmentGroup>(R[ins->d].i) : outcome.group;
+        reason.group = group;
         reason.argCount = static_cast<uint8_t>(ins->c);
         std::copy(R + ins->a, R + ins->a + ins->c, reason.args);
         ruleExit = Exit::kFail;

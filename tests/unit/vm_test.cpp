@@ -974,6 +974,21 @@ TEST_CASE("decide: reasons, verdicts and adjustments", "[vm]") {
   CHECK(out.lines[5].verdict == Verdict::kApprove);
   CHECK(out.adjustments.size() == 1);  // only line 4's survived
 
+  SECTION("a computed group that is not CO, PR or OA is an error, not a reason (review16 B3)") {
+    // The verifier knows only that FAIL's group register is int-like; a hand-made file can put
+    // any integer there.
+    TestProgram bad;
+    const size_t p = bad.policy("p", {"commercial"}, bad.governCode("J9027"));
+    const uint16_t seven = bad.kInt(7);
+    Outcome wrong = outcome(Action::kDeny, "50", {});
+    wrong.groupComputed = true;
+    bad.rule(p, "R-BAD", {ins(O::LOADK, 5, seven), ins(O::FAIL, 0, 0, 0, 5)}, {wrong});
+    bad.link();
+    Evaluator badVm(bad.p);
+    TestClaim one("CLM", "commercial", {{1, "J9027", "1", {}}});
+    REQUIRE_FALSE(badVm.decide(one.facts, out, error));
+    CHECK(error.message == "a computed adjustment group that is not CO, PR or OA in rule R-BAD on claim line 1");
+  }
   SECTION("the claim verdict is the worst line's") {
     TestClaim pendOnly("CLM", "commercial", {{1, "J9027", "1", {"XP"}}, {2, "J9027", "1", {}}});
     REQUIRE(vm.decide(pendOnly.facts, out, error));
