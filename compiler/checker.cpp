@@ -196,6 +196,7 @@ class Checker {
   void reportAmbiguous(const std::string& name, const Span& span, const UseDecl& first, const UseDecl& second);
   bool lookup(const Unit* unit, const std::string& name, const Span& span, Entity& out, bool report);
   std::vector<std::string> visibleNames(const Ctx& c);
+  std::vector<std::string> unknownClassNotes(const Unit& unit, const std::string& name);
   Type resolveTypeRef(const TypeRef& t);
 
   void checkConst(ConstDecl& d);
@@ -366,6 +367,37 @@ void Checker::reportAmbiguous(const std::string& name, const Span& span, const U
   error(span, fmt::format("`{}` is declared by both `{}` and `{}`: qualify it as {}, or as {}", name, first.unit->name,
                           second.unit->name, ways[0], ways[1]),
         std::move(notes));
+}
+
+// The notes of "unknown class of lines": the closest class this file can name (its own, its
+// used modules'), or the module to `use` when one that is not used declares the class.
+std::vector<std::string> Checker::unknownClassNotes(const Unit& unit, const std::string& name) {
+  std::vector<std::string> names = {"governed"};
+  auto addClasses = [&](const Unit* u) {
+    for (const auto& [n, en] : own_[u]) {
+      if (en.kind == Entity::Kind::kLines) names.push_back(n);
+    }
+  };
+  addClasses(&unit);
+  for (const UseDecl& u : unit.uses) {
+    if (u.unit) addClasses(u.unit);
+  }
+  std::vector<std::string> notes = didYouMean(name, names);
+  if (!notes.empty() || diags_.full()) return notes;
+  std::map<std::string, const Unit*> elsewhere;  // the classes of modules the file does not use
+  for (const auto& [u, decls] : own_) {
+    if (u->kind != UnitKind::kModule) continue;
+    for (const auto& [n, en] : decls) {
+      if (en.kind == Entity::Kind::kLines) elsewhere.emplace(n, u);
+    }
+  }
+  std::vector<std::string> candidates;
+  for (const auto& [n, u] : elsewhere) candidates.push_back(n);
+  const std::string closest = elsewhere.count(name) ? name : suggestName(name, candidates);
+  if (closest.empty()) return notes;
+  const std::string& module = elsewhere[closest]->name;
+  if (closest == name) return {fmt::format("module `{}` declares it: add `use {}`", module, module)};
+  return {fmt::format("did you mean `{}`? module `{}` declares it: add `use {}`", closest, module, module)};
 }
 
 std::vector<std::string> Checker::visibleNames(const Ctx& c) {
@@ -1173,13 +1205,7 @@ Type Checker::checkNode(Expr& e, Ctx& c) {
         e.linesRef = ent.linesDecl;
         break;
       }
-      std::vector<std::string> names = {"governed"};
-      for (const auto& [u, decls] : own_) {
-        for (const auto& [n, en] : decls) {
-          if (en.kind == Entity::Kind::kLines) names.push_back(n);
-        }
-      }
-      t = error(e.span, fmt::format("unknown class of lines `{}`", e.name), didYouMean(e.name, names));
+      t = error(e.span, fmt::format("unknown class of lines `{}`", e.name), unknownClassNotes(*c.unit, e.name));
       break;
     }
     case ExprKind::kIn: {
@@ -1359,13 +1385,7 @@ void Checker::checkRule(RuleDecl& r, const Unit& unit) {
       r.appliesRefs.push_back(ent.linesDecl);
       continue;
     }
-    std::vector<std::string> names = {"governed"};
-    for (const auto& [u, decls] : own_) {
-      for (const auto& [n, en] : decls) {
-        if (en.kind == Entity::Kind::kLines) names.push_back(n);
-      }
-    }
-    error(r.appliesSpans[i], fmt::format("unknown class of lines `{}`", name), didYouMean(name, names));
+    error(r.appliesSpans[i], fmt::format("unknown class of lines `{}`", name), unknownClassNotes(unit, name));
   }
   // A rule applies to lines in every class named, and every class is of governed lines: with
   // another class named, `governed` adds nothing.

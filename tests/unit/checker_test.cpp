@@ -17,14 +17,15 @@ using namespace ppl;
 
 namespace {
 
-// Writes the files into a fresh directory and compiles the policies among them.
+// Writes the files into a fresh directory and compiles the policies among them (with
+// `checkEvery`, checks every file there instead, as `pplc check DIR` does).
 struct Compiled {
   bool ok = false;
   std::string diagnostics;  // rendered, paths relative to the directory
   CheckedProgram checked;
 };
 
-Compiled compileFiles(const std::map<std::string, std::string>& files) {
+Compiled compileFiles(const std::map<std::string, std::string>& files, bool checkEvery = false) {
   static int counter = 0;
   fs::path dir = fs::temp_directory_path() / ("ppl-checker-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
   fs::create_directories(dir);
@@ -34,7 +35,7 @@ Compiled compileFiles(const std::map<std::string, std::string>& files) {
   Diagnostics diags;
   fs::path cwd = fs::current_path();
   fs::current_path(dir);
-  c.ok = compileChecked({"."}, c.checked, diags, sources);
+  c.ok = checkEvery ? checkFiles({"."}, diags, sources) : compileChecked({"."}, c.checked, diags, sources);
   fs::current_path(cwd);
   c.diagnostics = renderDiagnostics(diags, sources);
   fs::remove_all(dir);
@@ -174,6 +175,22 @@ TEST_CASE("unknown names, classes and functions suggest the closest", "[checker]
   CHECK(c.diagnostics.find("note: did you mean `max_units`?") != std::string::npos);
   CHECK(c.diagnostics.find("error: unknown function `sqr`") != std::string::npos);
   CHECK(c.diagnostics.find("note: did you mean `sqrt`?") != std::string::npos);
+}
+
+// Review 16: a class of a module the file does not use was suggested as if it could be named.
+TEST_CASE("an unknown class of lines suggests only classes the file can name, else the module to use", "[checker]") {
+  const std::string module = "module m\nlines waste_lines: line is governed and \"JW\" in line.modifiers\n";
+  const std::string rule = "rule R \"r\"\n  applies to {}\n  require line.units > 0 else deny CO 16\n";
+  // Every file checked, as `pplc check DIR` does: the module is compiled, not used.
+  const bool everyFile = true;
+  Compiled near = compileFiles({{"m.ppl", module}, {"p.ppl", std::string(kHeader) + fmt::format(rule, "waste_line")}}, everyFile);
+  CHECK(near.diagnostics.find("p.ppl:5:14: error: unknown class of lines `waste_line`\n") != std::string::npos);
+  CHECK(near.diagnostics.find("note: did you mean `waste_lines`? module `m` declares it: add `use m`") != std::string::npos);
+  Compiled exact = compileFiles({{"m.ppl", module}, {"p.ppl", std::string(kHeader) + fmt::format(rule, "waste_lines")}}, everyFile);
+  CHECK(exact.diagnostics.find("note: module `m` declares it: add `use m`") != std::string::npos);
+  Compiled used = compileFiles(
+      {{"m.ppl", module}, {"p.ppl", std::string(kHeader) + "use m\n" + fmt::format(rule, "waste_line")}});
+  CHECK(used.diagnostics.find("note: did you mean `waste_lines`?\n") != std::string::npos);
 }
 
 TEST_CASE("type errors name both types", "[checker]") {
