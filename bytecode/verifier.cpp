@@ -432,8 +432,8 @@ class ChunkVerifier {
 
   // --- pass 2: loops
 
-  // Every LOOP goes back to an ITERNEXT whose exit is the instruction after the LOOP; loops nest;
-  // nothing strictly inside a loop writes its iterator. Then each pass through a LOOP advances an
+  // Every LOOP goes back to an ITERNEXT or ITERNEXTG whose exit is the instruction after the
+  // LOOP; loops nest; nothing strictly inside a loop writes its iterator. Then each pass through a LOOP advances an
   // iterator over a finite list that nothing else moves, and every chunk terminates.
   bool checkLoops() {
     std::vector<std::pair<uint32_t, uint32_t>> loops;  // (ITERNEXT pc, LOOP pc)

@@ -7,9 +7,9 @@
 //  - every operand is in range: known opcodes, unused operands 0, registers below the chunk's
 //    registerCount (<= kMaxRegisters), constants, sets, builtins (with their argument count),
 //    records and their field slots, outcomes and adjustments of the rule that owns the chunk;
-//  - jumps go forward, except LOOP, which goes back to the ITERNEXT heading its loop; loops
-//    nest, and nothing inside a loop writes its iterator, so each pass advances the iterator
-//    over a finite list and every chunk ends, in time polynomial in the facts: its degree is
+//  - jumps go forward, except LOOP, which goes back to the ITERNEXT (or ITERNEXTG) heading its
+//    loop; loops nest, and nothing inside a loop writes its iterator, so each pass advances the
+//    iterator over a finite list and every chunk ends, in time polynomial in the facts: its degree is
 //    the loops' nesting depth (a loop over the lines inside another is quadratic), which is why
 //    the VM also stops a decision that visits more list elements than its budget
 //    (Evaluator::kMaxElementVisits);

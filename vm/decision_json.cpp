@@ -263,7 +263,8 @@ void putArg(const Sink& sink, const Facts& facts, const Value& v, ValueKind kind
   }
 }
 
-// Arguments past `argCount` (a FAIL that captured fewer than the message names) read as absent.
+// Arguments past `argCount` read as absent: a guard only, since the verifier makes FAIL and
+// ADJUST capture exactly as many as their message names.
 void render(const Sink& sink, const Facts& facts, const Message& message, const Value* args, uint32_t argCount) {
   for (const MessagePiece& piece : message.pieces) {
     if (piece.arg < 0) {
@@ -643,7 +644,7 @@ void DecisionJsonWriter::write(const Facts& facts, const Decision& decision, std
       const OutcomeText& outcome = outcomes_[rules_[policy.firstRule + reason.rule].firstOutcome + reason.outcome];
       if (k) stage.put(",", 1);
       stage.put(view(outcome.head[std::min<size_t>(static_cast<size_t>(reason.group), kGroups - 1)]));
-      // Arguments past argCount (a FAIL that captured fewer than the message names) read as absent.
+      // Arguments past argCount read as absent (a guard: a verified FAIL captures them all).
       for (uint32_t p = 0; p < outcome.pieceCount; ++p) {
         const Piece& piece = pieces_[outcome.firstPiece + p];
         if (piece.arg < 0) {

@@ -57,6 +57,7 @@
 #include "vm/vm.h"
 
 #include <algorithm>
+#include <array>
 #include <climits>
 #include <cstddef>
 #include <cstring>
@@ -80,21 +81,17 @@
 namespace ppl {
 namespace {
 
-// The verdict names DECISION loads: static strings, so the StrRefs never dangle.
-constexpr char kApproveText[] = "approve";
-constexpr char kPendText[] = "pend";
-constexpr char kDenyText[] = "deny";
-constexpr char kNotApplicableText[] = "not_applicable";
-
-StrRef verdictString(Verdict v) {
-  switch (v) {
-    case Verdict::kApprove: return StrRef{kApproveText, sizeof(kApproveText) - 1};
-    case Verdict::kPend: return StrRef{kPendText, sizeof(kPendText) - 1};
-    case Verdict::kDeny: return StrRef{kDenyText, sizeof(kDenyText) - 1};
-    case Verdict::kNotApplicable: break;
+// The verdict names DECISION loads, indexed by Verdict: verdictName's static strings (the one
+// table of names, which the checker's `l.decision = "..."` is checked against), so the StrRefs
+// never dangle.
+const std::array<StrRef, 4> kVerdictTexts = [] {
+  std::array<StrRef, 4> texts{};
+  for (Verdict v : {Verdict::kNotApplicable, Verdict::kApprove, Verdict::kPend, Verdict::kDeny}) {
+    const char* name = verdictName(v);
+    texts[static_cast<size_t>(v)] = StrRef{name, static_cast<uint32_t>(std::strlen(name))};
   }
-  return StrRef{kNotApplicableText, sizeof(kNotApplicableText) - 1};
-}
+  return texts;
+}();
 
 // Results are written member by member: the kind is static, so only the payload and the
 // absent bit matter (a whole Value() would zero 32 bytes per instruction).
@@ -1119,7 +1116,7 @@ Evaluator::Exit Evaluator::run(const Instr* code, uint32_t lineBase) {
           errorReadLine_ = static_cast<uint32_t>(ordinal);
           VM_FAIL();
         }
-        const StrRef name = verdictString(out_->lines[ordinal].verdict);
+        const StrRef name = kVerdictTexts[static_cast<size_t>(out_->lines[ordinal].verdict)];
         VM_RA.s = name;
         VM_RA.absent = 0;
         VM_NEXT();

@@ -132,12 +132,16 @@ class Evaluator {
   static constexpr uint8_t kReuseBySplit = 1;  // reusable, the key reads the split slot
   static constexpr uint8_t kReuseOther = 2;    // reusable, the key does not (or is empty)
   // A policy's rules as run() steps through them, made when the Evaluator is: rule r's code,
-  // its chunk, how its results may be reused (0: never), and its leading LINE done ahead: run()
-  // enters at `start` after writing the line into R[lineRegister] (R0 for a chunk without a
-  // leading LINE, which writes every register before reading it).
+  // its chunk, how its results may be reused (0: never), and its leading LINE done ahead. Going
+  // from rule to rule, run() enters the next at `start` after writing the line into
+  // R[lineRegister] (R0 for a chunk without a leading LINE, which writes every register before
+  // reading it); decideLine enters a line's first rule at `code`, so the shared line field is
+  // loaded once a line.
   struct RuleStep {
     const Instr* code;
-    const Instr* start;  // code + 1 past a leading LINE (+ 2 past the policy's shared line field), else code
+    // code + 2 when the policy shares its line field (sharesLineField: LINE, then that
+    // LINEFIELD), code + 1 past a leading LINE, else code
+    const Instr* start;
     uint32_t chunk;
     uint8_t reuse;         // 0, kReuseBySplit or kReuseOther
     uint8_t lineRegister;  // the leading LINE's register, else 0
@@ -240,9 +244,9 @@ class Evaluator {
   };
   GovernedRun governedRun_;
 
-  // List elements a decision may still visit (VM_CHARGE in vm.cpp): the 999-element
-  // bound on a claim's lists keeps one loop short, but not loops nested three deep over lines and
-  // authorizations (a 999-line, 999-authorization claim took 25 s). Reset by decide().
+  // List elements a decision may still visit (VM_CHARGE in vm.cpp). The loader's bounds (999
+  // lines, 100,000 elements in any other list) keep each loop finite, not loops nested over
+  // lines and authorizations (a 999-line, 999-authorization claim took 25 s). Reset by decide().
   int64_t visitBudget_ = kMaxElementVisits;
   int64_t visitsLeft_ = 0;
 
