@@ -27,6 +27,14 @@ using namespace ast;
 
 using KeySet = std::set<std::string>;
 
+// CO, PR or OA by name (X12 CAS01), else nothing: the one list of the names a group is spelt with.
+std::optional<AdjustmentGroup> groupNamed(const std::string& name) {
+  for (AdjustmentGroup g : {AdjustmentGroup::kCO, AdjustmentGroup::kPR, AdjustmentGroup::kOA}) {
+    if (name == groupName(g)) return g;
+  }
+  return std::nullopt;
+}
+
 // What a boolean expression tells about presence when it is true / when it is false.
 struct Known {
   KeySet whenTrue;
@@ -307,7 +315,7 @@ void Checker::declareUnit(const Unit& unit) {
 // What `name` already means in every policy, or "" when nothing: a declaration may not take it.
 std::string Checker::builtInMeaning(const std::string& name) const {
   if (name == "claim") return "the claim";  // `line` is a keyword
-  if (name == "CO" || name == "PR" || name == "OA") return "an adjustment group";
+  if (groupNamed(name)) return "an adjustment group";
   if (schema_.records[schema_.root].findField(name) >= 0) return "a field of the claim";
   if (findBuiltin(name) >= 0) return "a built-in function";
   return "";
@@ -821,15 +829,11 @@ Type Checker::checkName(Expr& e, Ctx& c, bool moduleAllowed) {
     }
     return t;
   }
-  static const std::pair<const char*, AdjustmentGroup> kGroups[] = {
-      {"CO", AdjustmentGroup::kCO}, {"PR", AdjustmentGroup::kPR}, {"OA", AdjustmentGroup::kOA}};
-  for (const auto& [n, g] : kGroups) {
-    if (e.name == n) {
-      e.kind = ExprKind::kLiteral;
-      e.literalType = Type::of(TypeKind::kGroup);
-      e.literal = Value::ofInt(static_cast<int64_t>(g));
-      return e.literalType;
-    }
+  if (const std::optional<AdjustmentGroup> g = groupNamed(e.name)) {
+    e.kind = ExprKind::kLiteral;
+    e.literalType = Type::of(TypeKind::kGroup);
+    e.literal = Value::ofInt(static_cast<int64_t>(*g));
+    return e.literalType;
   }
   const SchemaRecord& root = schema_.records[schema_.root];
   int f = root.findField(e.name);
@@ -1345,7 +1349,7 @@ static bool isClaimAdjustmentReasonCode(const std::string& s) {
 }
 
 void Checker::checkOutcome(OutcomeSpec& o, Ctx& c) {
-  if (o.group != "CO" && o.group != "PR" && o.group != "OA") {
+  if (!groupNamed(o.group)) {
     auto g = std::make_unique<Expr>();
     g->kind = ExprKind::kName;
     g->name = o.group;
@@ -1442,7 +1446,7 @@ void Checker::checkRule(RuleDecl& r, const Unit& unit) {
       case ClauseKind::kAdjust: {
         Type t = checkPresent(*cl.expr, c);
         expectKind(*cl.expr, t, TypeKind::kBool, "an `adjust` condition");
-        if (cl.outcome.group != "CO" && cl.outcome.group != "PR" && cl.outcome.group != "OA") {
+        if (!groupNamed(cl.outcome.group)) {
           error(cl.outcome.groupSpan, fmt::format("an adjustment's group is CO, PR or OA, not `{}`", cl.outcome.group));
         }
         if (!isClaimAdjustmentReasonCode(cl.outcome.carc)) {
