@@ -462,7 +462,8 @@ Type Checker::resolveTypeRef(const TypeRef& t) {
       if (!found) {
         int r = schema_.findRecord(t.name);
         if (r < 0) {
-          std::vector<std::string> names = {"bool", "integer", "decimal", "string", "date", "duration", "group"};
+          std::vector<std::string> names;
+          for (const auto& [n, k] : kScalars) names.emplace_back(n);
           for (const auto& rec : schema_.records) names.push_back(rec.name);
           return error(t.span, fmt::format("unknown type `{}`", t.name), didYouMean(t.name, names));
         }
@@ -1938,7 +1939,8 @@ bool lowerSchema(const ast::Unit& unit, Schema& out, Diagnostics& diags) {
     }
     int r = out.findRecord(t.name);
     if (r < 0) {
-      std::vector<std::string> names = {"bool", "integer", "decimal", "string", "date"};
+      std::vector<std::string> names;
+      for (const auto& [n, k] : kNames) names.emplace_back(n);
       for (const auto& rec : out.records) names.push_back(rec.name);
       std::string s = suggestName(t.name, names);
       diags.error(t.span, fmt::format("unknown type `{}`", t.name), s.empty() ? std::vector<std::string>{} : std::vector<std::string>{fmt::format("did you mean `{}`?", s)});
@@ -1982,8 +1984,7 @@ bool lowerSchema(const ast::Unit& unit, Schema& out, Diagnostics& diags) {
           case FieldOption::Kind::kFormat:
             if (!isString) diags.error(o.span, "`format` applies to strings");
             if (!stringFormatByName(o.name, f.type.format)) {
-              std::vector<std::string> names = {"hcpcs", "icd10cm", "ndc", "npi", "place_of_service", "modifier"};
-              std::string s = suggestName(o.name, names);
+              std::string s = suggestName(o.name, stringFormatNames());
               diags.error(o.span, fmt::format("unknown format `{}`", o.name), s.empty() ? std::vector<std::string>{} : std::vector<std::string>{fmt::format("did you mean `{}`?", s)});
             }
             break;

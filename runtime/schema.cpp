@@ -45,6 +45,12 @@ bool stringFormatByName(std::string_view name, StringFormat& out) {
   return false;
 }
 
+std::vector<std::string> stringFormatNames() {
+  std::vector<std::string> names;
+  for (const auto& n : kFormatNames) names.emplace_back(n.name);
+  return names;
+}
+
 bool matchesFormat(StringFormat f, std::string_view s) {
   switch (f) {
     case StringFormat::kAny: return true;

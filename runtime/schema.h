@@ -41,6 +41,8 @@ constexpr size_t fixedFormatLength(StringFormat f) {
 }
 // Looks a format up by the name used in the schema source; false when unknown.
 bool stringFormatByName(std::string_view name, StringFormat& out);
+// Every name stringFormatByName knows, for suggestions.
+std::vector<std::string> stringFormatNames();
 // True when `s` is well formed for `f`.
 bool matchesFormat(StringFormat f, std::string_view s);
 
