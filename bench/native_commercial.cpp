@@ -194,12 +194,16 @@ NativeCommercial::Exit NativeCommercial::rulePa(uint32_t line) {
 // rule PA-UNITS: only when any a in authorizations where covers(a)
 //   require any a in authorizations where covers(a) and a.units_used + claimed_units(a) <= a.units_approved
 // claimed_units(a) = sum l.units for l in lines where l is governed and l.service_date between a.valid_from and a.valid_through
+// units_short = min a.units_used + claimed_units(a) - a.units_approved for a in authorizations where covers(a),
+// kept as the loop goes (the first of equal ones, as MIND keeps it)
 NativeCommercial::Exit NativeCommercial::rulePaUnits(uint32_t line) {
   const Facts& f = *facts_;
   const ListRef auths = f.field(Facts::kRootBase, s_.authorizations).list;
   bool anyCovers = false;
   for (uint32_t i = 0; i < auths.count && !anyCovers; ++i) anyCovers = coversLine(f.element(auths, i).rec, line);
   if (!anyCovers) return Exit::kSkip;
+  bool found = false;
+  Decimal unitsShort;
   for (uint32_t i = 0; i < auths.count; ++i) {
     const uint32_t a = f.element(auths, i).rec;
     if (!coversLine(a, line)) continue;
@@ -214,14 +218,21 @@ NativeCommercial::Exit NativeCommercial::rulePaUnits(uint32_t line) {
         return Exit::kError;
       }
     }
-    Decimal total;
+    Decimal total, over;
     if (add(f.field(a, s_.unitsUsed).d, claimed, total) != DecimalStatus::kOk) {
       error_ = "decimal overflow";
       return Exit::kError;
     }
-    if (compare(total, f.field(a, s_.unitsApproved).d) <= 0) return Exit::kPass;
+    const Decimal& approved = f.field(a, s_.unitsApproved).d;
+    if (compare(total, approved) <= 0) return Exit::kPass;
+    if (sub(total, approved, over) != DecimalStatus::kOk) {
+      error_ = "decimal overflow";
+      return Exit::kError;
+    }
+    if (!found || compare(over, unitsShort) < 0) unitsShort = over;
+    found = true;
   }
-  return fail(kPaUnits, 0, {drugCode_, Value::ofInt(dos(line))});
+  return fail(kPaUnits, 0, {Value::ofInt(dos(line)), drugCode_, Value::ofDecimal(unitsShort)});
 }
 
 // rule C-DX: require has_diagnoses   ("C61" in diagnoses and "Z19.2" in diagnoses)
