@@ -229,6 +229,7 @@ class Checker {
   // --- expressions
   Type check(Expr& e, Ctx& c);
   Type checkNode(Expr& e, Ctx& c);
+  bool misusesSet(const Expr& e);
   // `moduleAllowed`: the name is the base of `NAME.x`, the only place a module name may stand.
   Type checkName(Expr& e, Ctx& c, bool moduleAllowed = false);
   Type checkField(Expr& e, Ctx& c);
@@ -1149,7 +1150,30 @@ Type Checker::check(Expr& e, Ctx& c) {
   ++nesting_;
   Type t = checkNode(e, c);
   --nesting_;
+  if (!t.isError() && misusesSet(e)) t = e.type = Type();
   return t;
+}
+
+// A set is a constant the code generator turns into one INSET operand: it can be the right
+// side of `in` / `not in`, written there or named by a constant, and nothing else (a define's
+// or a `let`'s value, an `if` branch, an argument, a quantifier's list). Reports each kid of `e`
+// that is a set elsewhere.
+bool Checker::misusesSet(const Expr& e) {
+  bool misused = false;
+  for (size_t i = 0; i < e.kids.size(); ++i) {
+    const Expr* kid = e.kids[i].get();
+    if (kid == nullptr || !kid->type.stringSet) continue;
+    const bool named = kid->kind == ExprKind::kSet || kid->ref == RefKind::kConst;
+    if (e.kind == ExprKind::kIn && i == 1 && named) continue;
+    std::vector<std::string> notes;
+    if (e.kind == ExprKind::kIn && i == 1 && (kid->ref == RefKind::kDefine || kid->ref == RefKind::kVar)) {
+      notes.push_back(fmt::format("declare `{}` with `const`", kid->name));
+    }
+    error(kid->span, "a set `{...}` can only be the right side of `in` or `not in`, written there or named by a constant",
+          notes);
+    misused = true;
+  }
+  return misused;
 }
 
 Type Checker::checkNode(Expr& e, Ctx& c) {

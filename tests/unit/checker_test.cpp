@@ -193,6 +193,31 @@ TEST_CASE("an unknown class of lines suggests only classes the file can name, el
   CHECK(used.diagnostics.find("note: did you mean `waste_lines`?\n") != std::string::npos);
 }
 
+// Review 16b: a set held by a define or chosen by `if` crashed code generation; a constant set
+// passed to a define or counted over failed to link.
+TEST_CASE("a set can only be the right side of in, written there or named by a constant", "[checker]") {
+  const std::string message =
+      "error: a set `{...}` can only be the right side of `in` or `not in`, written there or named by a constant";
+  const std::string sets = "const s = {\"J9027\"}\nconst u = {\"J9043\"}\n";
+  Compiled viaDefine = compilePolicy(sets + "define d = {\"J9027\", \"J9043\"}\n"
+                                            "rule R \"r\"\n  require line.hcpcs in d else deny CO 16\n");
+  CHECK(viaDefine.diagnostics.find("p.ppl:8:25: " + message) != std::string::npos);
+  CHECK(viaDefine.diagnostics.find("note: declare `d` with `const`") != std::string::npos);
+  Compiled viaIf = compilePolicy(sets + "rule R \"r\"\n  require line.hcpcs in (if line.units > 10 then s else u) else deny CO 16\n");
+  CHECK(viaIf.diagnostics.find("p.ppl:7:50: " + message) != std::string::npos);
+  CHECK(viaIf.diagnostics.find("p.ppl:7:57: " + message) != std::string::npos);
+  Compiled viaLet = compilePolicy(sets + "rule R \"r\"\n  let t = s\n  require line.hcpcs in t else deny CO 16\n");
+  CHECK(viaLet.diagnostics.find("note: declare `t` with `const`") != std::string::npos);
+  Compiled counted = compilePolicy(sets + "rule R \"r\"\n  require (count c in s) > 0 else deny CO 16\n");
+  CHECK(counted.diagnostics.find("p.ppl:7:23: " + message) != std::string::npos);
+  Compiled passed = compilePolicy(sets + "define f(codes: list of string) = \"J9027\" in codes\n"
+                                         "rule R \"r\"\n  require f(s) else deny CO 16\n");
+  CHECK(passed.diagnostics.find("p.ppl:8:13: " + message) != std::string::npos);
+  Compiled fine = compilePolicy(sets + "rule R \"r\"\n  require line.hcpcs in s and line.hcpcs not in {\"J9043\"} else deny CO 16\n");
+  INFO(fine.diagnostics);
+  CHECK(fine.ok);
+}
+
 TEST_CASE("type errors name both types", "[checker]") {
   Compiled c = compilePolicy(
       "rule R \"r\"\n"
