@@ -241,7 +241,9 @@ class Checker {
   Type checkPresent(Expr& e, Ctx& c);
   Type requirePresent(Expr& e, Type t);
   bool expectKind(Expr& e, const Type& t, TypeKind kind, const char* what);
-  void checkEnumLiteral(const Type& enumType, const Expr& literal);
+  // `literal` (a string literal, or a constant of strings) compared with a value of `enumType`,
+  // computed by `source` (whose own fallback strings are allowed too).
+  void checkEnumLiteral(const Type& enumType, const Expr& literal, const Expr* source);
   void checkMessage(MessageTemplate& m, Ctx& c);
   void checkOutcome(OutcomeSpec& o, Ctx& c);
   Type narrowed(const Expr& e, Type t, const Ctx& c) const {
@@ -728,7 +730,44 @@ bool Checker::expectKind(Expr& e, const Type& t, TypeKind kind, const char* what
 // A string compared with (or looked for among) the values of an enumeration must be one of
 // them: written out (`channel = "brown-bag"`) or held by a constant (`channel in
 // self_supplied`, the constant a set of such strings), which is checked where it is used.
-void Checker::checkEnumLiteral(const Type& enumType, const Expr& lit) {
+// The enumeration of `??` or `if` over a value of one and a plain string (`channel ?? "none"`):
+// still checked, with the plain side's strings (otherStrings) allowed beside its values.
+void joinEnums(const Type& a, const Type& b, Type& out) {
+  out.enumOrOther = a.enumOrOther || b.enumOrOther || a.enumIndex != b.enumIndex;
+  if (a.enumIndex == b.enumIndex || b.enumIndex == -1) {
+    out.enumIndex = a.enumIndex;
+  } else if (a.enumIndex == -1) {
+    out.enumIndex = b.enumIndex;
+  } else {
+    out.enumIndex = -1;  // two enumerations: anything of either
+  }
+}
+
+// The strings `e` can give besides an enumeration's values: the literals and constants it falls
+// back to through `??`, `if` and defines without parameters. False when some of them cannot be
+// known here (a `let` or a parameter holding `x ?? "none"`): the caller then checks nothing.
+bool otherStrings(const Expr& e, std::vector<std::string>& out, int depth = 0) {
+  if (!e.type.enumOrOther) {  // an enumeration's value, or a plain string
+    if (e.kind == ExprKind::kLiteral && e.literalType.kind == TypeKind::kString) out.push_back(e.text);
+    if (e.ref == RefKind::kConst && e.constRef != nullptr) out.push_back(e.constRef->foldedText);
+    return true;
+  }
+  if (depth > 250) return false;
+  switch (e.kind) {
+    case ExprKind::kDefault:
+      return otherStrings(*e.kids[0], out, depth + 1) && otherStrings(*e.kids[1], out, depth + 1);
+    case ExprKind::kIf: return otherStrings(*e.kids[1], out, depth + 1) && otherStrings(*e.kids[2], out, depth + 1);
+    case ExprKind::kName:
+    case ExprKind::kField:
+      if (e.ref == RefKind::kDefine && e.defineRef != nullptr && e.defineRef->body != nullptr) {
+        return otherStrings(*e.defineRef->body, out, depth + 1);
+      }
+      return false;
+    default: return false;
+  }
+}
+
+void Checker::checkEnumLiteral(const Type& enumType, const Expr& lit, const Expr* source) {
   if (enumType.kind != TypeKind::kString || enumType.enumIndex == -1) return;
   static const std::vector<std::string> verdicts = [] {
     std::vector<std::string> names;
@@ -739,8 +778,11 @@ void Checker::checkEnumLiteral(const Type& enumType, const Expr& lit) {
   }();
   const auto& values = enumType.enumIndex == kVerdictEnum ? verdicts
                                                           : schema_.enums[static_cast<size_t>(enumType.enumIndex)];
+  std::vector<std::string> others;
+  if (enumType.enumOrOther && (source == nullptr || !otherStrings(*source, others))) return;
   auto check = [&](const std::string& text, const std::string& constant) {
     if (std::find(values.begin(), values.end(), text) != values.end()) return;
+    if (std::find(others.begin(), others.end(), text) != others.end()) return;
     std::vector<std::string> notes = didYouMean(text, values);
     std::string all;
     for (const auto& v : values) all += (all.empty() ? "" : ", ") + v;
@@ -752,7 +794,7 @@ void Checker::checkEnumLiteral(const Type& enumType, const Expr& lit) {
   };
   if (lit.kind == ExprKind::kLiteral && lit.literalType.kind == TypeKind::kString) {
     check(lit.text, "");
-  } else if (lit.kind == ExprKind::kName && lit.ref == RefKind::kConst && lit.constRef != nullptr) {
+  } else if (lit.ref == RefKind::kConst && lit.constRef != nullptr) {  // `self_supplied` or `pack.self_supplied`
     const ConstDecl& c = *lit.constRef;
     if (c.type.kind == TypeKind::kString) {
       check(c.foldedText, c.name);
@@ -976,8 +1018,8 @@ Type Checker::checkBinary(Expr& e, Ctx& c) {
     return error(e.span, fmt::format("{} values can only be compared with `=` and `!=`", typeStr(Type::of(a.kind))));
   }
   if (a.kind == TypeKind::kString) {
-    checkEnumLiteral(a, *e.kids[1]);
-    checkEnumLiteral(b, *e.kids[0]);
+    checkEnumLiteral(a, *e.kids[1], e.kids[0].get());
+    checkEnumLiteral(b, *e.kids[0], e.kids[1].get());
   }
   return Type::of(TypeKind::kBool);
 }
@@ -1212,7 +1254,7 @@ Type Checker::checkNode(Expr& e, Ctx& c) {
         t = error(e.span, fmt::format("the default must be {}, got {}", typeStr(a.asOptional(false)), typeStr(b)));
       } else {
         t = a.asOptional(b.optional);
-        if (a.enumIndex != b.enumIndex) t.enumIndex = -1;  // `channel ?? "none"` may be neither
+        joinEnums(a, b, t);  // `channel ?? "none"`: the enumeration, or the default
       }
       break;
     }
@@ -1258,9 +1300,9 @@ Type Checker::checkNode(Expr& e, Ctx& c) {
       if (a.kind == TypeKind::kInt && elem.kind == TypeKind::kDecimal) e.widen(0);
       if (a.kind == TypeKind::kString && a.enumIndex != -1) {
         if (e.kids[1]->kind == ExprKind::kSet) {
-          for (auto& k : e.kids[1]->kids) checkEnumLiteral(a, *k);
+          for (auto& k : e.kids[1]->kids) checkEnumLiteral(a, *k, e.kids[0].get());
         } else {
-          checkEnumLiteral(a, *e.kids[1]);  // a constant set
+          checkEnumLiteral(a, *e.kids[1], e.kids[0].get());  // a constant set
         }
       }
       break;
@@ -1312,7 +1354,7 @@ Type Checker::checkNode(Expr& e, Ctx& c) {
         break;
       } else {
         t = a;
-        if (a.enumIndex != b.enumIndex) t.enumIndex = -1;
+        joinEnums(a, b, t);
       }
       t.optional = a.optional || b.optional;
       break;

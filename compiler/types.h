@@ -33,6 +33,7 @@ struct Type {
   uint32_t record = 0;     // kRecord: schema record index
   int32_t enumIndex = -1;  // kString: schema enum the value is one of (-1: any string,
                            // kVerdictEnum: a line's decision)
+  bool enumOrOther = false;  // kString: or a string `??` or `if` falls back to (`channel ?? "none"`)
   // kList: the element type (never a list, never optional)
   TypeKind elem = TypeKind::kError;
   uint32_t elemRecord = 0;

@@ -177,6 +177,35 @@ TEST_CASE("unknown names, classes and functions suggest the closest", "[checker]
   CHECK(c.diagnostics.find("note: did you mean `sqrt`?") != std::string::npos);
 }
 
+// Review 16b: a qualified constant, and values through `??` and `if`, escaped the check.
+TEST_CASE("an enum is checked through a qualified constant, ?? and if, with their fallback strings allowed", "[checker]") {
+  const std::string drugPresent = "  require line.drug is absent or ";
+  Compiled qualified = compileFiles(
+      {{"m.ppl", "module m\nconst self_supplied = {\"brown-bag\", \"specialty_pharmacy\"}\n"},
+       {"p.ppl", std::string(kHeader) + "use m\nrule R \"r\"\n" + drugPresent +
+                     "line.drug.acquisition_channel is absent or line.drug.acquisition_channel not in m.self_supplied "
+                     "else deny CO 96\n"}});
+  CHECK(qualified.diagnostics.find("error: constant `self_supplied` holds \"brown-bag\", which is never a value here") !=
+        std::string::npos);
+  Compiled viaDefault = compilePolicy("rule R \"r\"\n" + drugPresent +
+                                      "(line.drug.acquisition_channel ?? \"buy_and_bill\") != \"brown-bag\" else deny CO 96\n");
+  CHECK(viaDefault.diagnostics.find("error: \"brown-bag\" is never a value here") != std::string::npos);
+  Compiled viaDefine = compilePolicy(
+      "define channel = if line.drug is present then line.drug.acquisition_channel ?? \"unknown\" else \"none\"\n"
+      "rule R \"r\"\n  require channel != \"brown-bag\" else deny CO 96\n");
+  CHECK(viaDefine.diagnostics.find("p.ppl:6:22: error: \"brown-bag\" is never a value here") != std::string::npos);
+  // The strings the value falls back to are values too; a `let` hides them, so it is not checked.
+  Compiled fallbacks = compilePolicy(
+      "define channel = if line.drug is present then line.drug.acquisition_channel ?? \"unknown\" else \"none\"\n"
+      "rule R \"r\"\n"
+      "  let held = line.drug.acquisition_channel ?? \"other\"\n"
+      "  require channel not in {\"unknown\", \"none\", \"brown_bag\"} else deny CO 96\n"
+      "  require line.drug is absent or (line.drug.acquisition_channel ?? \"missing\") != \"missing\" else deny CO 96\n"
+      "  require held != \"something\" else deny CO 96\n");
+  INFO(fallbacks.diagnostics);
+  CHECK(fallbacks.ok);
+}
+
 // Review 16: a class of a module the file does not use was suggested as if it could be named.
 TEST_CASE("an unknown class of lines suggests only classes the file can name, else the module to use", "[checker]") {
   const std::string module = "module m\nlines waste_lines: line is governed and \"JW\" in line.modifiers\n";
