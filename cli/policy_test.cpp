@@ -273,6 +273,10 @@ void checkExpect(const TestJson& expect, const std::string& path, std::vector<Te
       }
       const TestJson& line = item.value();
       if (!expectType(line, line.is_object(), linePath, "an object", problems)) continue;
+      if (line.empty()) {
+        problems.push_back({linePath, "an empty object would match any line: give `decision`, `reasons` or `adjustments`"});
+        continue;
+      }
       checkKeys(line, linePath, kLineKeys, problems);
       if (line.contains("decision")) {
         const TestJson& d = line["decision"];

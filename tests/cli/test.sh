@@ -133,17 +133,19 @@ run test "$TMP/edits/dup.test.json"
 expect_rc 1 "edited claim with a duplicate key"
 expect_stdout '/cases/0/claim: the claim `dup.json` cannot be edited faithfully: /claim_id: the key `claim_id` is written twice' "edited claim with a duplicate key: said"
 
-# Expectations that could never fail are refused: an empty `error`, an empty reason object,
-# a file without cases.
+# Expectations that could never fail are refused: an empty `error`, an empty reason or line
+# object, a file without cases.
 cat >"$TMP/vacuous.test.json" <<EOF
 {"policies": "$FIX/mini.ppl", "base": "$FIX/suite/claims/approve.json", "cases": [
   {"name": "any error", "set": {"/lines/0/units": -1}, "expect": {"error": ""}},
-  {"name": "any reason", "expect": {"decision": "approve", "lines": {"1": {"reasons": [{}]}}}}]}
+  {"name": "any reason", "expect": {"decision": "approve", "lines": {"1": {"reasons": [{}]}}}},
+  {"name": "any line", "expect": {"decision": "approve", "lines": {"1": {}}}}]}
 EOF
 run test "$TMP/vacuous.test.json"
 expect_rc 1 "vacuous expectations"
 expect_stdout '/cases/0/expect/error: an empty `error` would match any refusal' "empty error refused"
 expect_stdout '/cases/1/expect/lines/1/reasons/0: an empty object would match anything' "empty reason refused"
+expect_stdout '/cases/2/expect/lines/1: an empty object would match any line' "empty line refused"
 printf '{"cases": []}' >"$TMP/empty.test.json"
 run test "$TMP/empty.test.json"
 expect_rc 1 "a file without cases"
