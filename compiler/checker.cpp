@@ -1259,8 +1259,15 @@ Type Checker::checkNode(Expr& e, Ctx& c) {
       break;
     }
     case ExprKind::kPresence: {
-      check(*e.kids[0], c);
+      const Type a = check(*e.kids[0], c);
       t = Type::of(TypeKind::kBool);
+      if (!a.isError() && !a.optional) {  // as for `??`: the test could only ever give one answer
+        t = error(e.kids[0]->span,
+                  fmt::format("this value is never absent here: `{}` is always {}", e.wantAbsent ? "is absent" : "is present",
+                              e.wantAbsent ? "false" : "true"),
+                  {"it is a field the claim must have, a field with a default (the claim loader fills it in), or a "
+                   "value an earlier test in this rule or expression showed present"});
+      }
       break;
     }
     case ExprKind::kLineClass: {

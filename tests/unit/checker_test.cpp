@@ -206,6 +206,23 @@ TEST_CASE("an enum is checked through a qualified constant, ?? and if, with thei
   CHECK(fallbacks.ok);
 }
 
+// Review 16b: `a.units_used is absent` was accepted and always false (the field defaults to 0).
+TEST_CASE("a presence test of a value that is never absent is an error, as `??` is", "[checker]") {
+  Compiled c = compilePolicy("rule R \"r\"\n"
+                             "  pend CO 252 when any a in authorizations where a.units_used is absent\n"
+                             "  deny CO 16 when line.units is present and line.hcpcs = \"J9043\"\n");
+  CHECK(c.diagnostics.find("p.ppl:5:50: error: this value is never absent here: `is absent` is always false") !=
+        std::string::npos);
+  CHECK(c.diagnostics.find("p.ppl:6:19: error: this value is never absent here: `is present` is always true") !=
+        std::string::npos);
+  Compiled narrowed = compilePolicy("rule R \"r\"\n"
+                                    "  require line.drug is absent or line.drug is present else deny CO 16\n");
+  CHECK(narrowed.diagnostics.find("p.ppl:5:34: error: this value is never absent here") != std::string::npos);
+  Compiled fine = compilePolicy("rule R \"r\"\n  require line.drug is absent or line.drug.lot_number is present else deny CO 16\n");
+  INFO(fine.diagnostics);
+  CHECK(fine.ok);
+}
+
 // Review 16: a class of a module the file does not use was suggested as if it could be named.
 TEST_CASE("an unknown class of lines suggests only classes the file can name, else the module to use", "[checker]") {
   const std::string module = "module m\nlines waste_lines: line is governed and \"JW\" in line.modifiers\n";
