@@ -5,6 +5,7 @@
 #include "compiler/checker.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <functional>
 #include <map>
@@ -16,6 +17,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "runtime/claim_checks.h"
 #include "runtime/date.h"
 #include "runtime/decision.h"
 #include "stdlib/functions.h"
@@ -244,6 +246,7 @@ class Checker {
   // `literal` (a string literal, or a constant of strings) compared with a value of `enumType`,
   // computed by `source` (whose own fallback strings are allowed too).
   void checkEnumLiteral(const Type& enumType, const Expr& literal, const Expr* source);
+  void checkCodeLiteral(const Type& codeType, const Expr& literal, const Expr* source);
   void checkMessage(MessageTemplate& m, Ctx& c);
   void checkOutcome(OutcomeSpec& o, Ctx& c);
   Type narrowed(const Expr& e, Type t, const Ctx& c) const {
@@ -733,7 +736,7 @@ bool Checker::expectKind(Expr& e, const Type& t, TypeKind kind, const char* what
 // The enumeration of `??` or `if` over a value of one and a plain string (`channel ?? "none"`):
 // still checked, with the plain side's strings (otherStrings) allowed beside its values.
 void joinEnums(const Type& a, const Type& b, Type& out) {
-  out.enumOrOther = a.enumOrOther || b.enumOrOther || a.enumIndex != b.enumIndex;
+  out.enumOrOther = a.enumOrOther || b.enumOrOther || a.enumIndex != b.enumIndex || a.format != b.format;
   if (a.enumIndex == b.enumIndex || b.enumIndex == -1) {
     out.enumIndex = a.enumIndex;
   } else if (a.enumIndex == -1) {
@@ -741,6 +744,26 @@ void joinEnums(const Type& a, const Type& b, Type& out) {
   } else {
     out.enumIndex = -1;  // two enumerations: anything of either
   }
+  if (a.format == b.format || b.format == StringFormat::kAny) {
+    out.format = a.format;
+  } else if (a.format == StringFormat::kAny) {
+    out.format = b.format;
+  } else {
+    out.format = StringFormat::kAny;
+  }
+}
+
+// The code a misspelt one most likely meant: upper case, and for a diagnosis the dot after the
+// category (`z192` -> `Z19.2`); "" when neither has the format.
+std::string likelyCode(const std::string& text, StringFormat format) {
+  std::string upper = text;
+  for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  if (matchesFormat(format, upper)) return upper;
+  if (format == StringFormat::kIcd10cm && upper.size() > 3 && upper.find('.') == std::string::npos) {
+    std::string dotted = upper.substr(0, 3) + "." + upper.substr(3);
+    if (matchesFormat(format, dotted)) return dotted;
+  }
+  return "";
 }
 
 // The strings `e` can give besides an enumeration's values: the literals and constants it falls
@@ -768,7 +791,11 @@ bool otherStrings(const Expr& e, std::vector<std::string>& out, int depth = 0) {
 }
 
 void Checker::checkEnumLiteral(const Type& enumType, const Expr& lit, const Expr* source) {
-  if (enumType.kind != TypeKind::kString || enumType.enumIndex == -1) return;
+  if (enumType.kind != TypeKind::kString) return;
+  if (enumType.enumIndex == -1) {
+    checkCodeLiteral(enumType, lit, source);
+    return;
+  }
   static const std::vector<std::string> verdicts = [] {
     std::vector<std::string> names;
     for (Verdict v : {Verdict::kApprove, Verdict::kDeny, Verdict::kPend, Verdict::kNotApplicable}) {
@@ -795,6 +822,37 @@ void Checker::checkEnumLiteral(const Type& enumType, const Expr& lit, const Expr
   if (lit.kind == ExprKind::kLiteral && lit.literalType.kind == TypeKind::kString) {
     check(lit.text, "");
   } else if (lit.ref == RefKind::kConst && lit.constRef != nullptr) {  // `self_supplied` or `pack.self_supplied`
+    const ConstDecl& c = *lit.constRef;
+    if (c.type.kind == TypeKind::kString) {
+      check(c.foldedText, c.name);
+    } else {
+      for (const std::string& text : c.foldedSet) check(text, c.name);
+    }
+  }
+}
+
+// The same for a string compared with a claim value of a code format (`line.hcpcs = "j9027"`
+// could never hold: the claim loader refuses an hcpcs that is not upper case).
+void Checker::checkCodeLiteral(const Type& codeType, const Expr& lit, const Expr* source) {
+  if (codeType.format == StringFormat::kAny) return;
+  std::vector<std::string> others;
+  if (codeType.enumOrOther && (source == nullptr || !otherStrings(*source, others))) return;
+  auto check = [&](const std::string& text, const std::string& constant) {
+    if (matchesFormat(codeType.format, text)) return;
+    if (std::find(others.begin(), others.end(), text) != others.end()) return;
+    std::vector<std::string> notes;
+    if (std::string code = likelyCode(text, codeType.format); !code.empty()) {
+      notes.push_back(fmt::format("did you mean `{}`?", code));
+    }
+    notes.push_back(fmt::format("the claim's value {}", formatExpectation(codeType.format)));
+    error(lit.span,
+          constant.empty() ? fmt::format("\"{}\" is never a value here", text)
+                           : fmt::format("constant `{}` holds \"{}\", which is never a value here", constant, text),
+          notes);
+  };
+  if (lit.kind == ExprKind::kLiteral && lit.literalType.kind == TypeKind::kString) {
+    check(lit.text, "");
+  } else if (lit.ref == RefKind::kConst && lit.constRef != nullptr) {
     const ConstDecl& c = *lit.constRef;
     if (c.type.kind == TypeKind::kString) {
       check(c.foldedText, c.name);
@@ -1305,7 +1363,10 @@ Type Checker::checkNode(Expr& e, Ctx& c) {
         break;
       }
       if (a.kind == TypeKind::kInt && elem.kind == TypeKind::kDecimal) e.widen(0);
-      if (a.kind == TypeKind::kString && a.enumIndex != -1) {
+      if (elem.kind == TypeKind::kString && !b.stringSet) {
+        checkEnumLiteral(elem, *e.kids[0], nullptr);  // "Z192" in diagnoses
+      }
+      if (a.kind == TypeKind::kString && (a.enumIndex != -1 || a.format != StringFormat::kAny)) {
         if (e.kids[1]->kind == ExprKind::kSet) {
           for (auto& k : e.kids[1]->kids) checkEnumLiteral(a, *k, e.kids[0].get());
         } else {

@@ -7,6 +7,7 @@ Type Type::element() const {
   t.kind = elem;
   t.record = elemRecord;
   t.enumIndex = elemEnum;
+  t.format = elemFormat;
   return t;
 }
 
@@ -88,11 +89,15 @@ Type typeOfField(const SchemaField& f) {
   t.kind = typeKindOf(f.type.kind);
   t.optional = f.optional;
   if (t.kind == TypeKind::kRecord) t.record = f.type.record;
-  if (t.kind == TypeKind::kString) t.enumIndex = f.type.enumIndex;
+  if (t.kind == TypeKind::kString) {
+    t.enumIndex = f.type.enumIndex;
+    t.format = f.type.format;
+  }
   if (t.kind == TypeKind::kList) {
     t.elem = typeKindOf(f.type.elemKind);
     t.elemRecord = f.type.record;
     t.elemEnum = f.type.enumIndex;
+    t.elemFormat = f.type.format;
   }
   return t;
 }

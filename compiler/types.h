@@ -33,11 +33,15 @@ struct Type {
   uint32_t record = 0;     // kRecord: schema record index
   int32_t enumIndex = -1;  // kString: schema enum the value is one of (-1: any string,
                            // kVerdictEnum: a line's decision)
-  bool enumOrOther = false;  // kString: or a string `??` or `if` falls back to (`channel ?? "none"`)
+  StringFormat format = StringFormat::kAny;  // kString: the code format the claim's value has
+  // kString: the value may also be a string `??` or `if` falls back to (`channel ?? "none"`),
+  // outside the enumeration or format
+  bool enumOrOther = false;
   // kList: the element type (never a list, never optional)
   TypeKind elem = TypeKind::kError;
   uint32_t elemRecord = 0;
   int32_t elemEnum = -1;
+  StringFormat elemFormat = StringFormat::kAny;
   bool stringSet = false;  // kList of kString known at compile time (a set literal or const)
 
   static Type of(TypeKind k) { Type t; t.kind = k; return t; }

@@ -50,6 +50,12 @@ enum class Pool {
 };
 
 bool isEnum(Pool p) { return p >= Pool::kClaimType; }
+// Pools of a field with a code format (hcpcs, modifier, ...): the checker rejects a literal
+// that such a field can never equal, as for an enum.
+bool isCoded(Pool p) {
+  return p == Pool::kHcpcs || p == Pool::kModifier || p == Pool::kDiagnosis || p == Pool::kNdc || p == Pool::kPlace ||
+         p == Pool::kNpi;
+}
 
 const std::vector<std::string>& poolValues(Pool p) {
   static const std::vector<std::vector<std::string>> pools = {
@@ -470,8 +476,10 @@ std::string PolicyGen::stringTest(int depth) {
     default: {
       Pool other = Pool::kNone;
       std::string t = strExpr(depth - 1, &other);
-      // The checker rejects a literal that an enum field can never equal.
-      if (other != pool && (isEnum(pool) || isEnum(other))) t = literal(T::kStr, lits);
+      // The checker rejects a literal that an enum or coded field can never equal.
+      if (other != pool && (isEnum(pool) || isEnum(other) || isCoded(pool) || isCoded(other))) {
+        t = literal(T::kStr, lits);
+      }
       return "(" + s + (c_.below(2) ? " = " : " != ") + t + ")";
     }
   }

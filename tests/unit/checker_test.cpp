@@ -206,6 +206,28 @@ TEST_CASE("an enum is checked through a qualified constant, ?? and if, with thei
   CHECK(fallbacks.ok);
 }
 
+// Review 16b: `line.hcpcs = "j9027"` passed and governed nothing (the loader refuses lower case).
+TEST_CASE("a literal compared with a coded claim value must have its code format", "[checker]") {
+  Compiled c = compilePolicy("rule R \"r\"\n"
+                             "  require line.hcpcs != \"j9043\" and \"Z192\" in diagnoses else deny CO 16\n"
+                             "  deny CO 4 when \"jw\" in line.modifiers\n");
+  CHECK(c.diagnostics.find("p.ppl:5:25: error: \"j9043\" is never a value here\n") != std::string::npos);
+  CHECK(c.diagnostics.find("note: did you mean `J9043`?") != std::string::npos);
+  CHECK(c.diagnostics.find("note: the claim's value must be an hcpcs code") != std::string::npos);
+  CHECK(c.diagnostics.find("p.ppl:5:37: error: \"Z192\" is never a value here\n") != std::string::npos);
+  CHECK(c.diagnostics.find("note: did you mean `Z19.2`?") != std::string::npos);
+  CHECK(c.diagnostics.find("p.ppl:6:18: error: \"jw\" is never a value here\n") != std::string::npos);
+  Compiled constant = compilePolicy("const places = {\"11\", \"office\"}\n"
+                                    "rule R \"r\"\n  require place_of_service in places else deny CO 58\n");
+  CHECK(constant.diagnostics.find("error: constant `places` holds \"office\", which is never a value here") !=
+        std::string::npos);
+  Compiled fine = compilePolicy("rule R \"r\"\n"
+                                "  require line.hcpcs != \"J9043\" and \"Z19.2\" in diagnoses else deny CO 16\n"
+                                "  require (line.ndc ?? \"none\") != \"none\" else deny CO 16\n");
+  INFO(fine.diagnostics);
+  CHECK(fine.ok);
+}
+
 // Review 16b: `a.units_used is absent` was accepted and always false (the field defaults to 0).
 TEST_CASE("a presence test of a value that is never absent is an error, as `??` is", "[checker]") {
   Compiled c = compilePolicy("rule R \"r\"\n"
