@@ -1952,6 +1952,15 @@ bool Checker::run() {
         // `use helpers as payer` would make `payer.x` the module's `x`, not the claim's field.
         error(at, fmt::format("`{}` is {}: it cannot also name module `{}`", use.qualifier(), why, use.module),
               {"give the module another name with `as`"});
+      } else {
+        // `use brand as med` beside a module declaring `med`: `med.x` would silently mean brand's.
+        for (const UseDecl& other : u.uses) {
+          if (other.unit == nullptr || other.unit == use.unit || !own_[other.unit].count(use.qualifier())) continue;
+          error(at, fmt::format("`{}` is declared by module `{}`: it cannot also name module `{}`", use.qualifier(),
+                                other.module, use.module),
+                {"give the module another name with `as`"});
+          break;
+        }
       }
       for (Binding& b : use.bindings) {
         auto& theirs = own_[use.unit];

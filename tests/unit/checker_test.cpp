@@ -650,6 +650,13 @@ TEST_CASE("modules: `use M as N` qualifies a dashed module; qualifiers are uniqu
   files["p.ppl"] = std::string(kHeader) + "use mod-a as CO\n";
   Compiled group = compileFiles(files);
   CHECK(group.diagnostics.find("p.ppl:4:14: error: `CO` is an adjustment group") != std::string::npos);
+  // Review 16b: a qualifier that another used module declares would hide that declaration.
+  files["facts.ppl"] = "module facts\ndefine med = line.drug\n";
+  files["p.ppl"] = std::string(kHeader) + "use facts\nuse mod-a as med\n";
+  Compiled hiding = compileFiles(files);
+  CHECK(hiding.diagnostics.find("p.ppl:5:14: error: `med` is declared by module `facts`: it cannot also name module `mod-a`") !=
+        std::string::npos);
+  files.erase("facts.ppl");
   files["p.ppl"] = std::string(kHeader) + "use payer as helpers\n"
                    "rule R \"r\"\n"
                    "  require payer.line_of_business != helpers.line_of_business else deny CO 50\n";
