@@ -210,6 +210,39 @@ class Linter {
     return false;
   }
 
+  // A declaration named like one of a module the file uses: the file's own rules read its own,
+  // the module's rules keep the module's, which reads like an override and is not one.
+  void hidingModules(const Unit& u) {
+    for (const Decl& d : u.decls) {
+      const char* name = nullptr;
+      Span span;
+      switch (d.kind) {
+        case DeclKind::kConst: name = d.constDecl->name.c_str(); span = d.constDecl->span; break;
+        case DeclKind::kDefine: name = d.defineDecl->name.c_str(); span = d.defineDecl->span; break;
+        case DeclKind::kLines: name = d.linesDecl->name.c_str(); span = d.linesDecl->span; break;
+        default: continue;
+      }
+      for (const UseDecl& use : u.uses) {
+        if (use.unit == nullptr || !declares(*use.unit, name)) continue;
+        warn(span, "shadow", fmt::format("`{}` hides module `{}`'s `{}`: the module's rules keep its own", name, use.module, name),
+             {fmt::format("to change it for one policy, make it a `param` of `{}` and bind it with `use ... with`",
+                          use.module)});
+        break;
+      }
+    }
+  }
+  static bool declares(const Unit& unit, const std::string& name) {
+    for (const Decl& d : unit.decls) {
+      if ((d.kind == DeclKind::kConst && d.constDecl->name == name) ||
+          (d.kind == DeclKind::kDefine && d.defineDecl->name == name) ||
+          (d.kind == DeclKind::kParam && d.paramDecl->name == name) ||
+          (d.kind == DeclKind::kLines && d.linesDecl->name == name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   // A variable (a `let`, a quantifier's, a define's parameter) named like a declaration the
   // file sees, or a field of the claim: inside its scope the name means the variable, silently.
   void shadowing(const Unit& u) {
@@ -227,12 +260,16 @@ class Linter {
         }
       }
     };
+    hidingModules(u);
     declare(u);
     for (const UseDecl& use : u.uses) {
       if (use.unit) declare(*use.unit);
+      if (use.unit) seen.emplace(use.qualifier(), "module");
     }
     const SchemaRecord& root = prog_.schema.records[prog_.schema.root];
     for (const auto& f : root.fields) seen.emplace(f.name, "field of the claim");
+    seen.emplace("claim", "claim record");
+    for (const char* group : {"CO", "PR", "OA"}) seen.emplace(group, "adjustment group");
     auto check = [&](const VarDecl& v) {
       auto it = seen.find(v.name);
       if (it == seen.end()) return;

@@ -165,4 +165,30 @@ TEST_CASE("lints: a variable named like a declaration or a claim field", "[lints
   CHECK(out.find("7:7 variable `max_units` hides the constant of that name [shadow]") != std::string::npos);
   CHECK(out.find("9:8 variable `diagnoses` hides the field of the claim of that name [shadow]") != std::string::npos);
   CHECK(out.find("`units`") == std::string::npos);  // no declaration and no root field of that name
+  // Review 16b: names the language gives a meaning to were not seen.
+  out = lint(std::string(kHeader) +
+             "rule R \"r\"\n"
+             "  let CO = PR\n"
+             "  require every claim in lines satisfies claim.units <= 100 else deny CO 16 \"m\"\n");
+  CHECK(out.find("5:7 variable `CO` hides the adjustment group of that name [shadow]") != std::string::npos);
+  CHECK(out.find("6:17 variable `claim` hides the claim record of that name [shadow]") != std::string::npos);
+}
+
+// Review 16b: `const max_units = 30` beside a module's read as an override, and was not one.
+TEST_CASE("lints: a declaration named like one of a used module's", "[lints]") {
+  fs::path dir = fs::temp_directory_path() / ("ppl-lints-hide-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "limits.ppl") << "module limits\nconst max_units = 60\n"
+                                    << "rule L \"l\"\n  require line.units <= max_units else deny CO 151 \"m\"\n";
+  std::ofstream(dir / "p.ppl") << kHeader << "use limits\nconst max_units = 30\n"
+                               << "rule R \"r\"\n  require line.units <= max_units else deny CO 151 \"m\"\n";
+  Diagnostics diags;
+  SourceManager sources;
+  checkFiles({(dir / "p.ppl").string()}, diags, sources);
+  std::string out;
+  for (const Diagnostic& d : diags.items()) {
+    if (d.lint == std::string("shadow")) out += fmt::format("{}:{} {}\n", d.span.line, d.span.col, d.message);
+  }
+  CHECK(out == "5:7 `max_units` hides module `limits`'s `max_units`: the module's rules keep its own\n");
+  fs::remove_all(dir);
 }
