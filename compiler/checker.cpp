@@ -1383,6 +1383,11 @@ Type Checker::checkNode(Expr& e, Ctx& c) {
       expectKind(*e.kids[1], n, TypeKind::kDuration, "the span of `within`");
       expectKind(*e.kids[2], x, TypeKind::kDate, "the date `within` counts from");
       t = Type::of(TypeKind::kBool);
+      if (Value span; n.kind == TypeKind::kDuration && foldValue(*e.kids[1], span) && span.i < 0) {
+        diags_.warning(e.kids[1]->span, "empty-range",
+                       fmt::format("`within` a span of {} days is never true: the span is negative", span.i),
+                       {"a window before or after a date is written with a positive span: `within 90 days before dos`"});
+      }
       break;
     }
     case ExprKind::kBetween: {
@@ -1401,6 +1406,13 @@ Type Checker::checkNode(Expr& e, Ctx& c) {
       } else if (!(x.kind == lo.kind && x.kind == hi.kind &&
                    (x.kind == TypeKind::kDate || x.kind == TypeKind::kDuration))) {
         t = error(e.span, fmt::format("`between` needs numbers, dates or durations, got {}, {} and {}", typeStr(x), typeStr(lo), typeStr(hi)));
+        break;
+      }
+      // Bounds known before any claim that cannot both hold (`between 60 and 1`).
+      if (Value from, through; lo.kind == hi.kind && foldValue(*e.kids[1], from) && foldValue(*e.kids[2], through) &&
+                               (lo.kind == TypeKind::kDecimal ? compare(from.d, through.d) > 0 : from.i > through.i)) {
+        diags_.warning(e.span, "empty-range", "this `between` is never true: its first bound is above its second",
+                       {"`x between A and B` holds for A <= x <= B: swap the bounds"});
       }
       break;
     }

@@ -228,6 +228,27 @@ TEST_CASE("a literal compared with a coded claim value must have its code format
   CHECK(fine.ok);
 }
 
+// Review 16b: ranges that can never hold passed, as `effective from` a later date does not.
+TEST_CASE("a between or within known to be empty before any claim is warned of", "[checker]") {
+  Compiled c = compilePolicy("const lookback = -90 days\n"
+                             "rule R \"r\"\n"
+                             "  require line.units between 60 and 1 else deny CO 16\n"
+                             "  require line.service_date between 2026-12-31 and 2020-01-01 else deny CO 16\n"
+                             "  require any a in history.administrations where a.date within lookback before line.service_date\n"
+                             "    else deny CO 16\n");
+  CHECK(c.diagnostics.find("p.ppl:6:11: warning: this `between` is never true: its first bound is above its second "
+                           "[empty-range]") != std::string::npos);
+  CHECK(c.diagnostics.find("p.ppl:7:11: warning: this `between` is never true") != std::string::npos);
+  CHECK(c.diagnostics.find("p.ppl:8:64: warning: `within` a span of -90 days is never true: the span is negative "
+                           "[empty-range]") != std::string::npos);
+  Compiled fine = compilePolicy("rule R \"r\"\n"
+                                "  require line.units between 1 and 60 and line.units between 60 and 60 else deny CO 16\n"
+                                "  require line.service_date between 2020-01-01 and 2026-12-31 else deny CO 16\n");
+  INFO(fine.diagnostics);
+  CHECK(fine.ok);
+  CHECK(fine.diagnostics.find("empty-range") == std::string::npos);
+}
+
 // Review 16b: `a.units_used is absent` was accepted and always false (the field defaults to 0).
 TEST_CASE("a presence test of a value that is never absent is an error, as `??` is", "[checker]") {
   Compiled c = compilePolicy("rule R \"r\"\n"
