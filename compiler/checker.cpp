@@ -243,10 +243,11 @@ class Checker {
   Type checkPresent(Expr& e, Ctx& c);
   Type requirePresent(Expr& e, Type t);
   bool expectKind(Expr& e, const Type& t, TypeKind kind, const char* what);
-  // `literal` (a string literal, or a constant of strings) compared with a value of `enumType`,
-  // computed by `source` (whose own fallback strings are allowed too).
-  void checkEnumLiteral(const Type& enumType, const Expr& literal, const Expr* source);
-  void checkCodeLiteral(const Type& codeType, const Expr& literal, const Expr* source);
+  // `literal` (a string literal, or a constant of strings) compared with a value of `type`,
+  // computed by `source` (whose own fallback strings are allowed too): it must be one of the
+  // type's enumeration, or have its code format (`line.hcpcs = "j9027"` could never hold, since
+  // the claim loader refuses such a code).
+  void checkComparedString(const Type& type, const Expr& literal, const Expr* source);
   void checkMessage(MessageTemplate& m, Ctx& c);
   void checkOutcome(OutcomeSpec& o, Ctx& c);
   Type narrowed(const Expr& e, Type t, const Ctx& c) const {
@@ -730,13 +731,10 @@ bool Checker::expectKind(Expr& e, const Type& t, TypeKind kind, const char* what
   return true;
 }
 
-// A string compared with (or looked for among) the values of an enumeration must be one of
-// them: written out (`channel = "brown-bag"`) or held by a constant (`channel in
-// self_supplied`, the constant a set of such strings), which is checked where it is used.
-// The enumeration of `??` or `if` over a value of one and a plain string (`channel ?? "none"`):
-// still checked, with the plain side's strings (otherStrings) allowed beside its values.
-void joinEnums(const Type& a, const Type& b, Type& out) {
-  out.enumOrOther = a.enumOrOther || b.enumOrOther || a.enumIndex != b.enumIndex || a.format != b.format;
+// The enumeration and code format of `??` or `if` over a value of one and a plain string
+// (`channel ?? "none"`): still checked, with the plain side's strings (otherStrings) allowed.
+void joinCheckedStrings(const Type& a, const Type& b, Type& out) {
+  out.orFallback = a.orFallback || b.orFallback || a.enumIndex != b.enumIndex || a.format != b.format;
   if (a.enumIndex == b.enumIndex || b.enumIndex == -1) {
     out.enumIndex = a.enumIndex;
   } else if (a.enumIndex == -1) {
@@ -770,7 +768,7 @@ std::string likelyCode(const std::string& text, StringFormat format) {
 // back to through `??`, `if` and defines without parameters. False when some of them cannot be
 // known here (a `let` or a parameter holding `x ?? "none"`): the caller then checks nothing.
 bool otherStrings(const Expr& e, std::vector<std::string>& out, int depth = 0) {
-  if (!e.type.enumOrOther) {  // an enumeration's value, or a plain string
+  if (!e.type.orFallback) {  // an enumeration's value, or a plain string
     if (e.kind == ExprKind::kLiteral && e.literalType.kind == TypeKind::kString) out.push_back(e.text);
     if (e.ref == RefKind::kConst && e.constRef != nullptr) out.push_back(e.constRef->foldedText);
     return true;
@@ -790,12 +788,12 @@ bool otherStrings(const Expr& e, std::vector<std::string>& out, int depth = 0) {
   }
 }
 
-void Checker::checkEnumLiteral(const Type& enumType, const Expr& lit, const Expr* source) {
-  if (enumType.kind != TypeKind::kString) return;
-  if (enumType.enumIndex == -1) {
-    checkCodeLiteral(enumType, lit, source);
-    return;
-  }
+// A string compared with (or looked for among) the values of an enumeration must be one of
+// them, and one compared with a coded value must have its format: written out (`channel =
+// "brown-bag"`) or held by a constant (`channel in self_supplied`, the constant a set of such
+// strings), which is checked where it is used.
+void Checker::checkComparedString(const Type& type, const Expr& lit, const Expr* source) {
+  if (type.kind != TypeKind::kString || (type.enumIndex == -1 && type.format == StringFormat::kAny)) return;
   static const std::vector<std::string> verdicts = [] {
     std::vector<std::string> names;
     for (Verdict v : {Verdict::kApprove, Verdict::kDeny, Verdict::kPend, Verdict::kNotApplicable}) {
@@ -803,17 +801,29 @@ void Checker::checkEnumLiteral(const Type& enumType, const Expr& lit, const Expr
     }
     return names;
   }();
-  const auto& values = enumType.enumIndex == kVerdictEnum ? verdicts
-                                                          : schema_.enums[static_cast<size_t>(enumType.enumIndex)];
+  const std::vector<std::string>* values = nullptr;  // the enumeration's, else a code format's
+  if (type.enumIndex != -1) {
+    values = type.enumIndex == kVerdictEnum ? &verdicts : &schema_.enums[static_cast<size_t>(type.enumIndex)];
+  }
   std::vector<std::string> others;
-  if (enumType.enumOrOther && (source == nullptr || !otherStrings(*source, others))) return;
+  if (type.orFallback && (source == nullptr || !otherStrings(*source, others))) return;
   auto check = [&](const std::string& text, const std::string& constant) {
-    if (std::find(values.begin(), values.end(), text) != values.end()) return;
+    if (values ? std::find(values->begin(), values->end(), text) != values->end() : matchesFormat(type.format, text)) {
+      return;
+    }
     if (std::find(others.begin(), others.end(), text) != others.end()) return;
-    std::vector<std::string> notes = didYouMean(text, values);
-    std::string all;
-    for (const auto& v : values) all += (all.empty() ? "" : ", ") + v;
-    notes.push_back("the possible values are " + all);
+    std::vector<std::string> notes;
+    if (values) {
+      notes = didYouMean(text, *values);
+      std::string all;
+      for (const auto& v : *values) all += (all.empty() ? "" : ", ") + v;
+      notes.push_back("the possible values are " + all);
+    } else {
+      if (std::string code = likelyCode(text, type.format); !code.empty()) {
+        notes.push_back(fmt::format("did you mean `{}`?", code));
+      }
+      notes.push_back(fmt::format("the claim's value {}", formatExpectation(type.format)));
+    }
     error(lit.span,
           constant.empty() ? fmt::format("\"{}\" is never a value here", text)
                            : fmt::format("constant `{}` holds \"{}\", which is never a value here", constant, text),
@@ -822,37 +832,6 @@ void Checker::checkEnumLiteral(const Type& enumType, const Expr& lit, const Expr
   if (lit.kind == ExprKind::kLiteral && lit.literalType.kind == TypeKind::kString) {
     check(lit.text, "");
   } else if (lit.ref == RefKind::kConst && lit.constRef != nullptr) {  // `self_supplied` or `pack.self_supplied`
-    const ConstDecl& c = *lit.constRef;
-    if (c.type.kind == TypeKind::kString) {
-      check(c.foldedText, c.name);
-    } else {
-      for (const std::string& text : c.foldedSet) check(text, c.name);
-    }
-  }
-}
-
-// The same for a string compared with a claim value of a code format (`line.hcpcs = "j9027"`
-// could never hold: the claim loader refuses an hcpcs that is not upper case).
-void Checker::checkCodeLiteral(const Type& codeType, const Expr& lit, const Expr* source) {
-  if (codeType.format == StringFormat::kAny) return;
-  std::vector<std::string> others;
-  if (codeType.enumOrOther && (source == nullptr || !otherStrings(*source, others))) return;
-  auto check = [&](const std::string& text, const std::string& constant) {
-    if (matchesFormat(codeType.format, text)) return;
-    if (std::find(others.begin(), others.end(), text) != others.end()) return;
-    std::vector<std::string> notes;
-    if (std::string code = likelyCode(text, codeType.format); !code.empty()) {
-      notes.push_back(fmt::format("did you mean `{}`?", code));
-    }
-    notes.push_back(fmt::format("the claim's value {}", formatExpectation(codeType.format)));
-    error(lit.span,
-          constant.empty() ? fmt::format("\"{}\" is never a value here", text)
-                           : fmt::format("constant `{}` holds \"{}\", which is never a value here", constant, text),
-          notes);
-  };
-  if (lit.kind == ExprKind::kLiteral && lit.literalType.kind == TypeKind::kString) {
-    check(lit.text, "");
-  } else if (lit.ref == RefKind::kConst && lit.constRef != nullptr) {
     const ConstDecl& c = *lit.constRef;
     if (c.type.kind == TypeKind::kString) {
       check(c.foldedText, c.name);
@@ -1076,8 +1055,8 @@ Type Checker::checkBinary(Expr& e, Ctx& c) {
     return error(e.span, fmt::format("{} values can only be compared with `=` and `!=`", typeStr(Type::of(a.kind))));
   }
   if (a.kind == TypeKind::kString) {
-    checkEnumLiteral(a, *e.kids[1], e.kids[0].get());
-    checkEnumLiteral(b, *e.kids[0], e.kids[1].get());
+    checkComparedString(a, *e.kids[1], e.kids[0].get());
+    checkComparedString(b, *e.kids[0], e.kids[1].get());
   }
   return Type::of(TypeKind::kBool);
 }
@@ -1312,7 +1291,7 @@ Type Checker::checkNode(Expr& e, Ctx& c) {
         t = error(e.span, fmt::format("the default must be {}, got {}", typeStr(a.asOptional(false)), typeStr(b)));
       } else {
         t = a.asOptional(b.optional);
-        joinEnums(a, b, t);  // `channel ?? "none"`: the enumeration, or the default
+        joinCheckedStrings(a, b, t);  // `channel ?? "none"`: the enumeration, or the default
       }
       break;
     }
@@ -1364,13 +1343,13 @@ Type Checker::checkNode(Expr& e, Ctx& c) {
       }
       if (a.kind == TypeKind::kInt && elem.kind == TypeKind::kDecimal) e.widen(0);
       if (elem.kind == TypeKind::kString && !b.stringSet) {
-        checkEnumLiteral(elem, *e.kids[0], nullptr);  // "Z192" in diagnoses
+        checkComparedString(elem, *e.kids[0], nullptr);  // "Z192" in diagnoses
       }
       if (a.kind == TypeKind::kString && (a.enumIndex != -1 || a.format != StringFormat::kAny)) {
         if (e.kids[1]->kind == ExprKind::kSet) {
-          for (auto& k : e.kids[1]->kids) checkEnumLiteral(a, *k, e.kids[0].get());
+          for (auto& k : e.kids[1]->kids) checkComparedString(a, *k, e.kids[0].get());
         } else {
-          checkEnumLiteral(a, *e.kids[1], e.kids[0].get());  // a constant set
+          checkComparedString(a, *e.kids[1], e.kids[0].get());  // a constant set
         }
       }
       break;
@@ -1434,7 +1413,7 @@ Type Checker::checkNode(Expr& e, Ctx& c) {
         break;
       } else {
         t = a;
-        joinEnums(a, b, t);
+        joinCheckedStrings(a, b, t);
       }
       t.optional = a.optional || b.optional;
       break;

@@ -36,7 +36,7 @@ struct Type {
   StringFormat format = StringFormat::kAny;  // kString: the code format the claim's value has
   // kString: the value may also be a string `??` or `if` falls back to (`channel ?? "none"`),
   // outside the enumeration or format
-  bool enumOrOther = false;
+  bool orFallback = false;
   // kList: the element type (never a list, never optional)
   TypeKind elem = TypeKind::kError;
   uint32_t elemRecord = 0;
