@@ -1854,6 +1854,22 @@ void Checker::assemblePolicy(const Unit& unit) {
     }
   };
   include(unit);
+  // A rule whose own dates lie outside the policy's would never apply in it: a warning, since a
+  // module's rule may be meant for another policy that uses the module.
+  for (const RuleDecl* r : p.rules) {
+    Value from, through;
+    const bool knownFrom = r->effectiveFrom && !r->effectiveFrom->type.isError() && foldValue(*r->effectiveFrom, from);
+    const bool knownThrough =
+        r->effectiveThrough && !r->effectiveThrough->type.isError() && foldValue(*r->effectiveThrough, through);
+    const bool endsBefore = knownThrough && p.effectiveFrom != INT32_MIN && through.i < p.effectiveFrom;
+    const bool startsAfter = knownFrom && p.effectiveThrough != INT32_MAX && from.i > p.effectiveThrough;
+    if (!endsBefore && !startsAfter) continue;
+    diags_.warning(endsBefore ? r->effectiveThrough->span : r->effectiveFrom->span, "empty-range",
+                   fmt::format("rule `{}` would never apply in policy `{}`: its dates lie outside the policy's", r->id,
+                               unit.name),
+                   {endsBefore ? fmt::format("the policy is effective from {}", formatDate(p.effectiveFrom))
+                               : fmt::format("the policy is effective through {}", formatDate(p.effectiveThrough))});
+  }
   // Defaults only after every `use` is read: a module that uses `shared` without binding it
   // leaves the choice to the policy, whichever `use` comes first.
   for (auto [pd, owner] : declaredParams) {

@@ -249,6 +249,23 @@ TEST_CASE("a between or within known to be empty before any claim is warned of",
   CHECK(fine.diagnostics.find("empty-range") == std::string::npos);
 }
 
+TEST_CASE("a rule whose dates lie outside its policy's is warned of", "[checker]") {
+  const std::string policy = "policy p version \"1\"\n"
+                             "  line of business \"commercial\"\n"
+                             "  governs lines where line.hcpcs = \"J9027\"\n"
+                             "  effective from 2026-01-01 through 2026-12-31\n"
+                             "rule R \"r\"\n";
+  Compiled before = compileFiles({{"p.ppl", policy + "  effective from 2020-01-01 through 2025-12-31\n"
+                                                       "  require line.units > 0 else deny CO 16\n"}});
+  CHECK(before.diagnostics.find("p.ppl:6:37: warning: rule `R` would never apply in policy `p`: its dates lie outside "
+                                "the policy's [empty-range]") != std::string::npos);
+  CHECK(before.diagnostics.find("note: the policy is effective from 2026-01-01") != std::string::npos);
+  Compiled after = compileFiles({{"p.ppl", policy + "  effective from 2027-01-01\n  require line.units > 0 else deny CO 16\n"}});
+  CHECK(after.diagnostics.find("note: the policy is effective through 2026-12-31") != std::string::npos);
+  Compiled inside = compileFiles({{"p.ppl", policy + "  effective from 2026-06-01\n  require line.units > 0 else deny CO 16\n"}});
+  CHECK(inside.diagnostics.find("empty-range") == std::string::npos);
+}
+
 // Review 16b: `a.units_used is absent` was accepted and always false (the field defaults to 0).
 TEST_CASE("a presence test of a value that is never absent is an error, as `??` is", "[checker]") {
   Compiled c = compilePolicy("rule R \"r\"\n"
