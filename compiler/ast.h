@@ -269,6 +269,22 @@ struct Decl {
   std::unique_ptr<RecordDecl> recordDecl;
 };
 
+// The name of a declaration that names a value or a class (a constant, parameter, define or
+// class of lines), with its place in `span` when given; null for rules and records.
+inline const std::string* declaredName(const Decl& d, Span* span = nullptr) {
+  const std::string* name = nullptr;
+  Span at;
+  switch (d.kind) {
+    case DeclKind::kConst: name = &d.constDecl->name; at = d.constDecl->span; break;
+    case DeclKind::kParam: name = &d.paramDecl->name; at = d.paramDecl->span; break;
+    case DeclKind::kDefine: name = &d.defineDecl->name; at = d.defineDecl->span; break;
+    case DeclKind::kLines: name = &d.linesDecl->name; at = d.linesDecl->span; break;
+    default: break;
+  }
+  if (span != nullptr && name != nullptr) *span = at;
+  return name;
+}
+
 enum class UnitKind : uint8_t { kPolicy, kModule, kSchema };
 
 // One source file.

@@ -214,17 +214,12 @@ class Linter {
   // the module's rules keep the module's, which reads like an override and is not one.
   void hidingModules(const Unit& u) {
     for (const Decl& d : u.decls) {
-      const char* name = nullptr;
       Span span;
-      switch (d.kind) {
-        case DeclKind::kConst: name = d.constDecl->name.c_str(); span = d.constDecl->span; break;
-        case DeclKind::kDefine: name = d.defineDecl->name.c_str(); span = d.defineDecl->span; break;
-        case DeclKind::kLines: name = d.linesDecl->name.c_str(); span = d.linesDecl->span; break;
-        default: continue;
-      }
+      const std::string* name = declaredName(d, &span);
+      if (name == nullptr || d.kind == DeclKind::kParam) continue;  // a param is only a module's
       for (const UseDecl& use : u.uses) {
-        if (use.unit == nullptr || !declares(*use.unit, name)) continue;
-        warn(span, "shadow", fmt::format("`{}` hides module `{}`'s `{}`: the module's rules keep its own", name, use.module, name),
+        if (use.unit == nullptr || !declares(*use.unit, *name)) continue;
+        warn(span, "shadow", fmt::format("`{}` hides module `{}`'s `{}`: the module's rules keep its own", *name, use.module, *name),
              {fmt::format("to change it for one policy, make it a `param` of `{}` and bind it with `use ... with`",
                           use.module)});
         break;
@@ -232,15 +227,10 @@ class Linter {
     }
   }
   static bool declares(const Unit& unit, const std::string& name) {
-    for (const Decl& d : unit.decls) {
-      if ((d.kind == DeclKind::kConst && d.constDecl->name == name) ||
-          (d.kind == DeclKind::kDefine && d.defineDecl->name == name) ||
-          (d.kind == DeclKind::kParam && d.paramDecl->name == name) ||
-          (d.kind == DeclKind::kLines && d.linesDecl->name == name)) {
-        return true;
-      }
-    }
-    return false;
+    return std::any_of(unit.decls.begin(), unit.decls.end(), [&](const Decl& d) {
+      const std::string* declared = declaredName(d);
+      return declared != nullptr && *declared == name;
+    });
   }
 
   // A variable (a `let`, a quantifier's, a define's parameter) named like a declaration the
