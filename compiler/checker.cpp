@@ -164,6 +164,16 @@ struct BySource {
 };
 
 
+// A check a literal or constant gets where it is used (`channel != "brown-bag"`, `round(x, 2)`),
+// owed instead by a parameter standing there (`channel != excluded_channel`): it is made on the
+// value the parameter is given, where it is given.
+struct Owed {
+  enum class Kind : uint8_t { kComparedString, kRoundPlaces } kind = Kind::kComparedString;
+  Type type;                        // kComparedString: compared with a value of this type
+  std::vector<std::string> others;  // ... or with one of these strings (`channel ?? "none"`)
+  std::vector<std::string> where;   // notes: where the parameter is used so, and through what
+};
+
 class Checker {
  public:
   Checker(CheckedProgram& program, Diagnostics& diags) : prog_(program), diags_(diags), schema_(program.schema) {}
@@ -181,6 +191,12 @@ class Checker {
   std::map<const DefineDecl*, std::set<LinesDecl*>> defineReads_;
   std::map<const ConstDecl*, State> constState_;
   std::map<const ParamDecl*, State> paramState_;
+  // Checks owed by parameters, whose values are given elsewhere: a module's parameter's at
+  // each `use ... with` and at its default, a define's parameter's at each call.
+  std::map<const ParamDecl*, std::vector<Owed>> owedByParam_;
+  std::map<const VarDecl*, std::vector<Owed>> owedByDefineParam_;
+  std::map<const VarDecl*, const DefineDecl*> defineOfParam_;
+  std::map<const VarDecl*, const Expr*> letValue_;  // each rule's `let`, for otherStrings()
   int32_t lobEnum_ = -1;
   int nesting_ = 0;                 // check() calls open, through constants and defines
   bool nestingReported_ = false;    // kMaxCheckedNesting is reported once
@@ -248,6 +264,16 @@ class Checker {
   // type's enumeration, or have its code format (`line.hcpcs = "j9027"` could never hold, since
   // the claim loader refuses such a code).
   void checkComparedString(const Type& type, const Expr& literal, const Expr* source);
+  // `s` against `type`'s enumeration or code format (or one of `others`); the error at `at`
+  // names `constant` when the string came from one.
+  void checkStringValue(const Type& type, const std::vector<std::string>& others, const std::string& s,
+                        const std::string& constant, const Span& at, const std::vector<std::string>& where);
+  // When `e` is a parameter, it owes `o`: recorded, and true. False for anything else.
+  bool oweIfParameter(const Expr& e, Owed o);
+  // `value`, given to a parameter that owes `o`, settles it: checked now when it is known here
+  // (a literal or a constant), or owed in turn when it is another parameter.
+  void settle(Expr& value, const Owed& o);
+  void settleModuleParameters();
   void checkMessage(MessageTemplate& m, Ctx& c);
   void checkOutcome(OutcomeSpec& o, Ctx& c);
   Type narrowed(const Expr& e, Type t, const Ctx& c) const {
@@ -697,6 +723,7 @@ void Checker::checkDefine(DefineDecl& d) {
     }
     p.type = resolveTypeRef(d.paramTypes[i]);
     p.id = nextVarId_++;
+    defineOfParam_[&p] = &d;
     c.vars.push_back(&p);
   }
   d.type = check(*d.body, c);
@@ -765,9 +792,11 @@ std::string likelyCode(const std::string& text, StringFormat format) {
 }
 
 // The strings `e` can give besides an enumeration's values: the literals and constants it falls
-// back to through `??`, `if` and defines without parameters. False when some of them cannot be
-// known here (a `let` or a parameter holding `x ?? "none"`): the caller then checks nothing.
-bool otherStrings(const Expr& e, std::vector<std::string>& out, int depth = 0) {
+// back to through `??`, `if`, defines without parameters and a rule's `let`s (`lets`: each one's
+// value). False when some of them cannot be known here (a parameter holding `x ?? "none"`): the
+// caller then checks nothing.
+bool otherStrings(const Expr& e, const std::map<const VarDecl*, const Expr*>& lets, std::vector<std::string>& out,
+                  int depth = 0) {
   if (!e.type.orFallback) {  // an enumeration's value, or a plain string
     if (e.kind == ExprKind::kLiteral && e.literalType.kind == TypeKind::kString) out.push_back(e.text);
     if (e.ref == RefKind::kConst && e.constRef != nullptr) out.push_back(e.constRef->foldedText);
@@ -776,13 +805,14 @@ bool otherStrings(const Expr& e, std::vector<std::string>& out, int depth = 0) {
   if (depth > 250) return false;
   switch (e.kind) {
     case ExprKind::kDefault:
-      return otherStrings(*e.kids[0], out, depth + 1) && otherStrings(*e.kids[1], out, depth + 1);
-    case ExprKind::kIf: return otherStrings(*e.kids[1], out, depth + 1) && otherStrings(*e.kids[2], out, depth + 1);
+      return otherStrings(*e.kids[0], lets, out, depth + 1) && otherStrings(*e.kids[1], lets, out, depth + 1);
+    case ExprKind::kIf: return otherStrings(*e.kids[1], lets, out, depth + 1) && otherStrings(*e.kids[2], lets, out, depth + 1);
     case ExprKind::kName:
     case ExprKind::kField:
       if (e.ref == RefKind::kDefine && e.defineRef != nullptr && e.defineRef->body != nullptr) {
-        return otherStrings(*e.defineRef->body, out, depth + 1);
+        return otherStrings(*e.defineRef->body, lets, out, depth + 1);
       }
+      if (e.ref == RefKind::kVar && lets.count(e.varRef)) return otherStrings(*lets.at(e.varRef), lets, out, depth + 1);
       return false;
     default: return false;
   }
@@ -794,6 +824,24 @@ bool otherStrings(const Expr& e, std::vector<std::string>& out, int depth = 0) {
 // strings), which is checked where it is used.
 void Checker::checkComparedString(const Type& type, const Expr& lit, const Expr* source) {
   if (type.kind != TypeKind::kString || (type.enumIndex == -1 && type.format == StringFormat::kAny)) return;
+  std::vector<std::string> others;
+  if (type.orFallback && (source == nullptr || !otherStrings(*source, letValue_, others))) return;
+  if (lit.kind == ExprKind::kLiteral && lit.literalType.kind == TypeKind::kString) {
+    checkStringValue(type, others, lit.text, "", lit.span, {});
+  } else if (lit.ref == RefKind::kConst && lit.constRef != nullptr) {  // `self_supplied` or `pack.self_supplied`
+    const ConstDecl& c = *lit.constRef;
+    if (c.type.kind == TypeKind::kString) {
+      checkStringValue(type, others, c.foldedText, c.name, lit.span, {});
+    } else {
+      for (const std::string& text : c.foldedSet) checkStringValue(type, others, text, c.name, lit.span, {});
+    }
+  } else {
+    oweIfParameter(lit, Owed{Owed::Kind::kComparedString, type, std::move(others), {}});
+  }
+}
+
+void Checker::checkStringValue(const Type& type, const std::vector<std::string>& others, const std::string& text,
+                               const std::string& constant, const Span& at, const std::vector<std::string>& where) {
   static const std::vector<std::string> verdicts = [] {
     std::vector<std::string> names;
     for (Verdict v : {Verdict::kApprove, Verdict::kDeny, Verdict::kPend, Verdict::kNotApplicable}) {
@@ -805,38 +853,87 @@ void Checker::checkComparedString(const Type& type, const Expr& lit, const Expr*
   if (type.enumIndex != -1) {
     values = type.enumIndex == kVerdictEnum ? &verdicts : &schema_.enums[static_cast<size_t>(type.enumIndex)];
   }
-  std::vector<std::string> others;
-  if (type.orFallback && (source == nullptr || !otherStrings(*source, others))) return;
-  auto check = [&](const std::string& text, const std::string& constant) {
-    if (values ? std::find(values->begin(), values->end(), text) != values->end() : matchesFormat(type.format, text)) {
-      return;
+  if (values ? std::find(values->begin(), values->end(), text) != values->end() : matchesFormat(type.format, text)) {
+    return;
+  }
+  if (std::find(others.begin(), others.end(), text) != others.end()) return;
+  std::vector<std::string> notes = where;
+  if (values) {
+    for (std::string& n : didYouMean(text, *values)) notes.push_back(std::move(n));
+    std::string all;
+    for (const auto& v : *values) all += (all.empty() ? "" : ", ") + v;
+    notes.push_back("the possible values are " + all);
+  } else {
+    if (std::string code = likelyCode(text, type.format); !code.empty()) {
+      notes.push_back(fmt::format("did you mean `{}`?", code));
     }
-    if (std::find(others.begin(), others.end(), text) != others.end()) return;
-    std::vector<std::string> notes;
-    if (values) {
-      notes = didYouMean(text, *values);
-      std::string all;
-      for (const auto& v : *values) all += (all.empty() ? "" : ", ") + v;
-      notes.push_back("the possible values are " + all);
-    } else {
-      if (std::string code = likelyCode(text, type.format); !code.empty()) {
-        notes.push_back(fmt::format("did you mean `{}`?", code));
+    notes.push_back(fmt::format("the claim's value {}", formatExpectation(type.format)));
+  }
+  error(at,
+        constant.empty() ? fmt::format("\"{}\" is never a value here", text)
+                         : fmt::format("constant `{}` holds \"{}\", which is never a value here", constant, text),
+        notes);
+}
+
+bool Checker::oweIfParameter(const Expr& e, Owed o) {
+  std::string owner;  // what declares the parameter, and its name
+  if (e.ref == RefKind::kParam && e.paramRef != nullptr) {
+    const Unit* unit = ownerOf_[e.paramRef];
+    owner = unit == nullptr ? "" : fmt::format("{} `{}`", unit->kind == UnitKind::kModule ? "module" : "policy", unit->name);
+  } else if (e.ref == RefKind::kVar && e.varRef != nullptr && defineOfParam_.count(e.varRef)) {
+    owner = fmt::format("`{}`", defineOfParam_[e.varRef]->name);
+  } else {
+    return false;  // not a parameter: a quantifier's variable, a `let`, a fact
+  }
+  // The first use says what is done with the parameter, each step out that it is passed on.
+  const char* use = !o.where.empty() ? "passes its parameter `{}` on"
+                    : o.kind == Owed::Kind::kRoundPlaces ? "passes its parameter `{}` to `round` as its places"
+                                                         : "compares its parameter `{}` with it";
+  o.where.insert(o.where.begin(), fmt::format("{} {} at line {}, column {}", owner, fmt::format(use, e.name),
+                                               e.span.line, e.span.col));
+  if (e.ref == RefKind::kParam) {
+    owedByParam_[e.paramRef].push_back(std::move(o));
+  } else {
+    owedByDefineParam_[e.varRef].push_back(std::move(o));
+  }
+  return true;
+}
+
+void Checker::settle(Expr& value, const Owed& o) {
+  if (value.type.isError() || oweIfParameter(value, o)) return;
+  Value v;
+  std::string text;
+  std::vector<std::string> set;
+  foldProblem_.clear();
+  if (!fold(value, v, text, set)) return;  // not known here: a fact, a `let`, a computed value
+  switch (o.kind) {
+    case Owed::Kind::kComparedString:
+      if (value.type.kind == TypeKind::kString) {
+        const std::string constant = value.ref == RefKind::kConst && value.constRef != nullptr ? value.constRef->name : "";
+        checkStringValue(o.type, o.others, text, constant, value.span, o.where);
       }
-      notes.push_back(fmt::format("the claim's value {}", formatExpectation(type.format)));
+      break;
+    case Owed::Kind::kRoundPlaces:
+      if (v.i < 0 || v.i > kMaxRoundPlaces) {
+        error(value.span, fmt::format("`round` takes 0 to {} places, given {}", kMaxRoundPlaces, v.i), o.where);
+      }
+      break;
+  }
+}
+
+// Every `use ... with` value and every default of a module's parameter, against what the
+// module does with the parameter: once each, whichever policies include the module.
+void Checker::settleModuleParameters() {
+  for (const auto& u : prog_.units) {
+    for (UseDecl& use : u->uses) {
+      for (Binding& b : use.bindings) {
+        if (b.param == nullptr || !owedByParam_.count(b.param)) continue;
+        for (const Owed& o : owedByParam_[b.param]) settle(*b.value, o);
+      }
     }
-    error(lit.span,
-          constant.empty() ? fmt::format("\"{}\" is never a value here", text)
-                           : fmt::format("constant `{}` holds \"{}\", which is never a value here", constant, text),
-          notes);
-  };
-  if (lit.kind == ExprKind::kLiteral && lit.literalType.kind == TypeKind::kString) {
-    check(lit.text, "");
-  } else if (lit.ref == RefKind::kConst && lit.constRef != nullptr) {  // `self_supplied` or `pack.self_supplied`
-    const ConstDecl& c = *lit.constRef;
-    if (c.type.kind == TypeKind::kString) {
-      check(c.foldedText, c.name);
-    } else {
-      for (const std::string& text : c.foldedSet) check(text, c.name);
+    for (Decl& d : u->decls) {
+      if (d.kind != DeclKind::kParam || !d.paramDecl->defaultValue || !owedByParam_.count(d.paramDecl.get())) continue;
+      for (const Owed& o : owedByParam_[d.paramDecl.get()]) settle(*d.paramDecl->defaultValue, o);
     }
   }
 }
@@ -1097,6 +1194,11 @@ Type Checker::checkCall(Expr& e, Ctx& c) {
         e.widen(i);
       } else if (!sameType(want, got)) {
         error(e.kids[i]->span, fmt::format("argument {} of `{}` must be {}, got {}", i + 1, d.name, typeStr(want), typeStr(got)));
+        continue;
+      }
+      auto owed = owedByDefineParam_.find(d.params[i].get());
+      if (owed != owedByDefineParam_.end()) {
+        for (const Owed& o : owed->second) settle(*e.kids[i], o);
       }
     }
     e.ref = RefKind::kDefine;
@@ -1129,10 +1231,7 @@ Type Checker::checkCall(Expr& e, Ctx& c) {
     }
   }
   if (std::string_view(b.name) == "round" && e.kids.size() == 2 && !e.kids[1]->type.isError()) {
-    Value places;
-    if (foldValue(*e.kids[1], places) && (places.i < 0 || places.i > kMaxRoundPlaces)) {
-      error(e.kids[1]->span, fmt::format("`round` takes 0 to {} places, given {}", kMaxRoundPlaces, places.i));
-    }
+    settle(*e.kids[1], Owed{Owed::Kind::kRoundPlaces, {}, {}, {}});
   }
   e.ref = RefKind::kBuiltin;
   e.builtin = id;
@@ -1548,6 +1647,7 @@ void Checker::checkRule(RuleDecl& r, const Unit& unit) {
         Type t = check(*cl.expr, c);
         cl.var->type = t;
         cl.var->id = nextVarId_++;
+        letValue_[cl.var.get()] = cl.expr.get();
         for (auto* v : c.vars) {
           if (v->name == cl.var->name) error(cl.var->span, fmt::format("`{}` is already defined in this rule", v->name));
         }
@@ -2023,6 +2123,7 @@ bool Checker::run() {
       }
     }
   }
+  settleModuleParameters();
   if (diags_.hasErrors()) return false;
   checkInlining();
   if (diags_.hasErrors()) return false;

@@ -194,16 +194,68 @@ TEST_CASE("an enum is checked through a qualified constant, ?? and if, with thei
       "define channel = if line.drug is present then line.drug.acquisition_channel ?? \"unknown\" else \"none\"\n"
       "rule R \"r\"\n  require channel != \"brown-bag\" else deny CO 96\n");
   CHECK(viaDefine.diagnostics.find("p.ppl:6:22: error: \"brown-bag\" is never a value here") != std::string::npos);
-  // The strings the value falls back to are values too; a `let` hides them, so it is not checked.
+  // The strings the value falls back to are values too, through a `let` as well.
   Compiled fallbacks = compilePolicy(
       "define channel = if line.drug is present then line.drug.acquisition_channel ?? \"unknown\" else \"none\"\n"
       "rule R \"r\"\n"
       "  let held = line.drug.acquisition_channel ?? \"other\"\n"
       "  require channel not in {\"unknown\", \"none\", \"brown_bag\"} else deny CO 96\n"
       "  require line.drug is absent or (line.drug.acquisition_channel ?? \"missing\") != \"missing\" else deny CO 96\n"
-      "  require held != \"something\" else deny CO 96\n");
+      "  require held != \"other\" else deny CO 96\n");
   INFO(fallbacks.diagnostics);
   CHECK(fallbacks.ok);
+  Compiled viaLet = compilePolicy(
+      "rule R \"r\"\n"
+      "  let held = line.drug.acquisition_channel ?? \"other\"\n"
+      "  require held != \"brown-bag\" else deny CO 96\n");
+  CHECK(viaLet.diagnostics.find("p.ppl:6:19: error: \"brown-bag\" is never a value here") != std::string::npos);
+}
+
+// Review 16b F3: a parameter stood where a literal is checked, and its value was never checked.
+TEST_CASE("a module's or define's parameter owes the checks its uses make, settled where it is given", "[checker]") {
+  const std::string module =
+      "module shared\n"
+      "param excluded: string = \"brown_bag\"\n"
+      "param places: integer = 2\n"
+      "define came(x: string) = (line.drug.acquisition_channel ?? \"none\") = x\n"
+      "rule S-1 \"s\"\n"
+      "  deny CO 16 when came(excluded) or round(line.units, places) > 60\n";
+  Compiled fine = compileFiles({{"shared.ppl", module}, {"p.ppl", std::string(kHeader) + "use shared with excluded = \"none\"\n"}});
+  INFO(fine.diagnostics);
+  CHECK(fine.ok);
+
+  Compiled bound = compileFiles(
+      {{"shared.ppl", module}, {"p.ppl", std::string(kHeader) + "use shared with excluded = \"brown-bag\", places = 19\n"}});
+  CHECK(bound.diagnostics ==
+        "./p.ppl:4:28: error: \"brown-bag\" is never a value here\n"
+        "use shared with excluded = \"brown-bag\", places = 19\n"
+        "                           ^~~~~~~~~~~\n"
+        "  note: module `shared` passes its parameter `excluded` on at line 6, column 24\n"
+        "  note: `came` compares its parameter `x` with it at line 4, column 70\n"
+        "  note: did you mean `brown_bag`?\n"
+        "  note: the possible values are buy_and_bill, specialty_pharmacy, brown_bag, 340b\n"
+        "./p.ppl:4:50: error: `round` takes 0 to 18 places, given 19\n"
+        "use shared with excluded = \"brown-bag\", places = 19\n"
+        "                                                 ^~\n"
+        "  note: module `shared` passes its parameter `places` to `round` as its places at line 6, column 55\n");
+
+  // A default is checked once, in the module, whichever policies use it.
+  std::string badDefault = module;
+  badDefault.replace(badDefault.find("\"brown_bag\""), 11, "\"Brown_bag\"");
+  Compiled viaDefault = compileFiles({{"shared.ppl", badDefault}, {"p.ppl", std::string(kHeader) + "use shared\n"}});
+  CHECK(viaDefault.diagnostics.find("./shared.ppl:2:26: error: \"Brown_bag\" is never a value here") != std::string::npos);
+
+  // A define's parameter: each call with a literal or a constant; a code format as well.
+  Compiled calls = compilePolicy(
+      "const jevtana = \"j9043\"\n"
+      "define billed(hc: string) = line.hcpcs = hc\n"
+      "rule R \"r\"\n"
+      "  deny CO 16 when billed(\"J9027\") or billed(jevtana) or billed(line.ndc ?? \"x\")\n");
+  CHECK(calls.diagnostics.find("./p.ppl:7:45: error: constant `jevtana` holds \"j9043\", which is never a value here\n") !=
+        std::string::npos);
+  CHECK(calls.diagnostics.find("note: `billed` compares its parameter `hc` with it at line 5, column 42") != std::string::npos);
+  CHECK(calls.diagnostics.find("note: did you mean `J9043`?") != std::string::npos);
+  CHECK(calls.diagnostics.find("error:", calls.diagnostics.find("error:") + 1) == std::string::npos);  // only that one
 }
 
 // Review 16b: `line.hcpcs = "j9027"` passed and governed nothing (the loader refuses lower case).
