@@ -37,6 +37,35 @@ std::optional<AdjustmentGroup> groupNamed(const std::string& name) {
   return std::nullopt;
 }
 
+// The code a misspelt one most likely meant: upper case, and for a diagnosis the dot after the
+// category (`z192` -> `Z19.2`); "" when neither has the format.
+std::string likelyCode(const std::string& text, StringFormat format) {
+  std::string upper = text;
+  for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  if (matchesFormat(format, upper)) return upper;
+  if (format == StringFormat::kIcd10cm && upper.size() > 3 && upper.find('.') == std::string::npos) {
+    std::string dotted = upper.substr(0, 3) + "." + upper.substr(3);
+    if (matchesFormat(format, dotted)) return dotted;
+  }
+  return "";
+}
+
+// `02/01/2026` in a policy is two divisions: the date it most likely meant, written as PPL
+// writes dates (month first, as US payers write them), or "" when `e` is not that shape.
+std::string usDateMeant(const Expr& e) {
+  auto intLiteral = [](const Expr& x) {
+    return x.kind == ExprKind::kLiteral && x.literalType.kind == TypeKind::kInt && x.literal.i >= 0;
+  };
+  if (e.kind != ExprKind::kBinary || e.op != BinaryOp::kDiv || !intLiteral(*e.kids[1])) return "";
+  const Expr& md = *e.kids[0];
+  if (md.kind != ExprKind::kBinary || md.op != BinaryOp::kDiv || !intLiteral(*md.kids[0]) || !intLiteral(*md.kids[1])) {
+    return "";
+  }
+  const int64_t month = md.kids[0]->literal.i, day = md.kids[1]->literal.i, year = e.kids[1]->literal.i;
+  if (month < 1 || month > 12 || day < 1 || day > 31 || year < 1 || year > 9999) return "";
+  return fmt::format("{:04d}-{:02d}-{:02d}", year, month, day);
+}
+
 // What a boolean expression tells about presence when it is true / when it is false.
 struct Known {
   KeySet whenTrue;
@@ -218,6 +247,12 @@ class Checker {
 
   // --- declarations and scopes
   void declareUnit(const Unit& unit);
+  // "line L, column C of module `m`": where a declaration (or rule) of `unit` is, for a note.
+  static std::string placeIn(const Unit* unit, const Span& span) {
+    if (unit == nullptr) return fmt::format("line {}, column {}", span.line, span.col);
+    return fmt::format("line {}, column {} of {} `{}`", span.line, span.col,
+                       unit->kind == UnitKind::kModule ? "module" : "policy", unit->name);
+  }
   std::string builtInMeaning(const std::string& name) const;
   void reportAmbiguous(const std::string& name, const Span& span, const UseDecl& first, const UseDecl& second);
   bool lookup(const Unit* unit, const std::string& name, const Span& span, Entity& out, bool report);
@@ -267,7 +302,13 @@ class Checker {
   // `s` against `type`'s enumeration or code format (or one of `others`); the error at `at`
   // names `constant` when the string came from one.
   void checkStringValue(const Type& type, const std::vector<std::string>& others, const std::string& s,
-                        const std::string& constant, const Span& at, const std::vector<std::string>& where);
+                        const ConstDecl* constant, const Span& at, const std::vector<std::string>& where);
+  // Each constant's wrong strings are reported once, at the first use (and its declaration
+  // named there), not at every use.
+  std::set<std::pair<const ConstDecl*, std::string>> reportedConstantStrings_;
+  // A unit's unknown names that a module it does not use declares are reported once a module:
+  // every use of the pack's names in a policy that forgot `use pack` has the same cause.
+  std::set<std::pair<const Unit*, std::string>> reportedUnused_;
   // When `e` is a parameter, it owes `o`: recorded, and true. False for anything else.
   bool oweIfParameter(const Expr& e, Owed o);
   // `value`, given to a parameter that owes `o`, settles it: checked now when it is known here
@@ -327,6 +368,8 @@ void Checker::declareUnit(const Unit& unit) {
         if (name == "governed") error(span, "`governed` is built in: it is the lines the policy governs");
         break;
       case DeclKind::kRule:
+        ownerOf_[d.ruleDecl.get()] = &unit;  // for notes naming where a rule is
+        continue;
       case DeclKind::kRecord: continue;
     }
     e.module = &unit;
@@ -672,6 +715,15 @@ void Checker::checkConst(ConstDecl& d) {
     } else if (d.type.kind == TypeKind::kList) {
       d.type.stringSet = true;
     }
+    if (d.isDrug && !matchesFormat(StringFormat::kHcpcs, d.foldedText)) {
+      std::vector<std::string> notes;
+      if (std::string code = likelyCode(d.foldedText, StringFormat::kHcpcs); !code.empty()) {
+        notes.push_back(fmt::format("did you mean `{}`?", code));
+      }
+      notes.push_back(fmt::format("a drug's code {}", formatExpectation(StringFormat::kHcpcs)));
+      error(d.value->span, fmt::format("\"{}\" is not an HCPCS code", d.foldedText), notes);
+      reportedConstantStrings_.emplace(&d, d.foldedText);  // not again at each use
+    }
   }
   st = State::kDone;
 }
@@ -752,7 +804,11 @@ Type Checker::checkPresent(Expr& e, Ctx& c) { return requirePresent(e, check(e, 
 bool Checker::expectKind(Expr& e, const Type& t, TypeKind kind, const char* what) {
   if (t.isError()) return false;
   if (t.kind != kind) {
-    error(e.span, fmt::format("{} must be {}, got {}", what, typeStr(Type::of(kind)), typeStr(t)));
+    std::vector<std::string> notes;
+    if (std::string date = usDateMeant(e); kind == TypeKind::kDate && !date.empty()) {
+      notes.push_back(fmt::format("dates are written YYYY-MM-DD: `{}`", date));
+    }
+    error(e.span, fmt::format("{} must be {}, got {}", what, typeStr(Type::of(kind)), typeStr(t)), notes);
     return false;
   }
   return true;
@@ -776,19 +832,6 @@ void joinCheckedStrings(const Type& a, const Type& b, Type& out) {
   } else {
     out.format = StringFormat::kAny;
   }
-}
-
-// The code a misspelt one most likely meant: upper case, and for a diagnosis the dot after the
-// category (`z192` -> `Z19.2`); "" when neither has the format.
-std::string likelyCode(const std::string& text, StringFormat format) {
-  std::string upper = text;
-  for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-  if (matchesFormat(format, upper)) return upper;
-  if (format == StringFormat::kIcd10cm && upper.size() > 3 && upper.find('.') == std::string::npos) {
-    std::string dotted = upper.substr(0, 3) + "." + upper.substr(3);
-    if (matchesFormat(format, dotted)) return dotted;
-  }
-  return "";
 }
 
 // The strings `e` can give besides an enumeration's values: the literals and constants it falls
@@ -827,13 +870,13 @@ void Checker::checkComparedString(const Type& type, const Expr& lit, const Expr*
   std::vector<std::string> others;
   if (type.orFallback && (source == nullptr || !otherStrings(*source, letValue_, others))) return;
   if (lit.kind == ExprKind::kLiteral && lit.literalType.kind == TypeKind::kString) {
-    checkStringValue(type, others, lit.text, "", lit.span, {});
+    checkStringValue(type, others, lit.text, nullptr, lit.span, {});
   } else if (lit.ref == RefKind::kConst && lit.constRef != nullptr) {  // `self_supplied` or `pack.self_supplied`
     const ConstDecl& c = *lit.constRef;
     if (c.type.kind == TypeKind::kString) {
-      checkStringValue(type, others, c.foldedText, c.name, lit.span, {});
+      checkStringValue(type, others, c.foldedText, &c, lit.span, {});
     } else {
-      for (const std::string& text : c.foldedSet) checkStringValue(type, others, text, c.name, lit.span, {});
+      for (const std::string& text : c.foldedSet) checkStringValue(type, others, text, &c, lit.span, {});
     }
   } else {
     oweIfParameter(lit, Owed{Owed::Kind::kComparedString, type, std::move(others), {}});
@@ -841,7 +884,7 @@ void Checker::checkComparedString(const Type& type, const Expr& lit, const Expr*
 }
 
 void Checker::checkStringValue(const Type& type, const std::vector<std::string>& others, const std::string& text,
-                               const std::string& constant, const Span& at, const std::vector<std::string>& where) {
+                               const ConstDecl* constant, const Span& at, const std::vector<std::string>& where) {
   static const std::vector<std::string> verdicts = [] {
     std::vector<std::string> names;
     for (Verdict v : {Verdict::kApprove, Verdict::kDeny, Verdict::kPend, Verdict::kNotApplicable}) {
@@ -857,7 +900,11 @@ void Checker::checkStringValue(const Type& type, const std::vector<std::string>&
     return;
   }
   if (std::find(others.begin(), others.end(), text) != others.end()) return;
+  if (constant != nullptr && !reportedConstantStrings_.emplace(constant, text).second) return;
   std::vector<std::string> notes = where;
+  if (constant != nullptr) {
+    notes.push_back(fmt::format("`{}` is declared at {}", constant->name, placeIn(ownerOf_[constant], constant->span)));
+  }
   if (values) {
     for (std::string& n : didYouMean(text, *values)) notes.push_back(std::move(n));
     std::string all;
@@ -870,8 +917,8 @@ void Checker::checkStringValue(const Type& type, const std::vector<std::string>&
     notes.push_back(fmt::format("the claim's value {}", formatExpectation(type.format)));
   }
   error(at,
-        constant.empty() ? fmt::format("\"{}\" is never a value here", text)
-                         : fmt::format("constant `{}` holds \"{}\", which is never a value here", constant, text),
+        constant == nullptr ? fmt::format("\"{}\" is never a value here", text)
+                            : fmt::format("constant `{}` holds \"{}\", which is never a value here", constant->name, text),
         notes);
 }
 
@@ -909,8 +956,7 @@ void Checker::settle(Expr& value, const Owed& o) {
   switch (o.kind) {
     case Owed::Kind::kComparedString:
       if (value.type.kind == TypeKind::kString) {
-        const std::string constant = value.ref == RefKind::kConst && value.constRef != nullptr ? value.constRef->name : "";
-        checkStringValue(o.type, o.others, text, constant, value.span, o.where);
+        checkStringValue(o.type, o.others, text, value.ref == RefKind::kConst ? value.constRef : nullptr, value.span, o.where);
       }
       break;
     case Owed::Kind::kRoundPlaces:
@@ -1023,7 +1069,29 @@ Type Checker::checkName(Expr& e, Ctx& c, bool moduleAllowed) {
   }
   // Past the error limit the candidates are not even gathered: thousands of unknown names in a
   // file of thousands of declarations would cost their product.
-  return error(e.span, fmt::format("unknown name `{}`", e.name), diags_.full() ? std::vector<std::string>{} : didYouMean(e.name, visibleNames(c)));
+  if (diags_.full()) return error(e.span, fmt::format("unknown name `{}`", e.name));
+  // A name some other module declares: the unit most likely forgot to `use` it. Said once a
+  // unit, since every use of the module's names fails for the same reason.
+  for (const auto& [unit, names] : own_) {
+    if (unit == c.unit || unit->kind != UnitKind::kModule || !names.count(e.name)) continue;
+    if (!reportedUnused_.emplace(c.unit, unit->name).second) return Type();
+    return error(e.span, fmt::format("unknown name `{}`", e.name),
+                 {fmt::format("module `{}` declares `{}`: add `use {}`", unit->name, e.name, unit->name)});
+  }
+  std::vector<std::string> notes = didYouMean(e.name, visibleNames(c));
+  std::string group = e.name;  // `co`, `C0`: an adjustment group mistyped
+  for (char& ch : group) ch = ch == '0' ? 'O' : static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  if (groupNamed(group)) {
+    notes = {fmt::format("did you mean `{}`? (the adjustment groups are CO, PR and OA)", group)};
+  } else {
+    for (StringFormat f : {StringFormat::kHcpcs, StringFormat::kModifier, StringFormat::kIcd10cm}) {
+      if (matchesFormat(f, e.name)) {  // `J9171`, `JZ`, `C61` written bare
+        notes.push_back(fmt::format("codes are strings: write `\"{}\"`", e.name));
+        break;
+      }
+    }
+  }
+  return error(e.span, fmt::format("unknown name `{}`", e.name), notes);
 }
 
 Type Checker::checkField(Expr& e, Ctx& c) {
@@ -1112,7 +1180,13 @@ Type Checker::checkBinary(Expr& e, Ctx& c) {
   Type b = checkPresent(*e.kids[1], c);
   if (a.isError() || b.isError()) return Type();
   auto mismatch = [&](const char* what) {
-    return error(e.span, fmt::format("cannot {} {} and {}", what, typeStr(a), typeStr(b)));
+    std::vector<std::string> notes;
+    for (const ExprPtr& side : e.kids) {
+      if (std::string date = usDateMeant(*side); !date.empty()) {
+        notes.push_back(fmt::format("dates are written YYYY-MM-DD: `{}`", date));
+      }
+    }
+    return error(e.span, fmt::format("cannot {} {} and {}", what, typeStr(a), typeStr(b)), notes);
   };
   switch (e.op) {
     case BinaryOp::kAdd:
@@ -1526,7 +1600,14 @@ Type Checker::checkNode(Expr& e, Ctx& c) {
         Type kt = checkPresent(*k, c);
         if (kt.isError()) continue;
         Value v;
-        if (kt.kind != TypeKind::kString || !foldValue(*k, v)) {
+        if (k->kind == ExprKind::kLiteral && kt.kind != TypeKind::kString) {
+          // `place_of_service in {11, 22}`: codes of digits are strings too.
+          // The digits as written: the span's length keeps a leading zero (`01`).
+          const bool digits = kt.kind == TypeKind::kInt && k->literal.i >= 0 && k->span.length <= 20;
+          error(k->span, "a set `{...}` holds strings, not numbers",
+                {digits ? fmt::format("write `\"{:0{}d}\"`: codes of digits are strings", k->literal.i, k->span.length)
+                        : std::string("write the codes in quotes: codes of digits are strings")});
+        } else if (kt.kind != TypeKind::kString || !foldValue(*k, v)) {
           error(k->span, "a set `{...}` holds strings known before any claim is seen (literals or constants)");
         }
       }
@@ -1988,7 +2069,10 @@ void Checker::assemblePolicy(const Unit& unit) {
   std::map<std::string, const RuleDecl*> ids;
   for (const RuleDecl* r : p.rules) {
     auto [it, fresh] = ids.emplace(r->id, r);
-    if (!fresh) error(r->span, fmt::format("rule id `{}` is used twice in policy `{}`", r->id, unit.name));
+    if (!fresh) {
+      error(r->span, fmt::format("rule id `{}` is used twice in policy `{}`", r->id, unit.name),
+            {fmt::format("the first is at {}", placeIn(ownerOf_[it->second], it->second->span))});
+    }
   }
   // A module's rule that a parameter switches off in this policy (`only when
   // traditional_medicare`, used with `false`) is not part of the policy: it could never apply,

@@ -344,8 +344,24 @@ class Linter {
   }
 
   void warnUnknownCode(CodeList list, const std::string& value, const Span& span, const char* what) {
-    warn(span, "unknown-code", fmt::format("{} `{}` is not in the reference list", what, value),
-         {fmt::format("{} is a subset of the official list: if `{}` is valid, add it there with its official text", referenceFile(list), value)});
+    std::vector<std::string> notes;
+    // Two digits swapped (179 for 197, M26 for M62) is the likeliest slip in a code: suggested
+    // when exactly one swap gives a listed code.
+    const ReferenceCode* swapped = nullptr;
+    int found = 0;
+    for (size_t i = 0; i + 1 < value.size(); ++i) {
+      std::string s = value;
+      std::swap(s[i], s[i + 1]);
+      if (s == value) continue;
+      if (const ReferenceCode* c = findReferenceCode(list, s)) {
+        swapped = c;
+        ++found;
+      }
+    }
+    if (found == 1) notes.push_back(fmt::format("did you mean `{}`? ({})", swapped->code, swapped->text));
+    notes.push_back(fmt::format("{} is a subset of the official list: if `{}` is valid, add it there with its official text",
+                                referenceFile(list), value));
+    warn(span, "unknown-code", fmt::format("{} `{}` is not in the reference list", what, value), notes);
   }
 
   void code(CodeList list, const std::string& value, const Span& span, const char* what) {

@@ -885,3 +885,64 @@ TEST_CASE("a define is called through its module's name, the one way when two mo
   Compiled missing = compileFiles({{"ma.ppl", ma}, {"mb.ppl", mb}, {"p.ppl", policy("mb.g(line.units) < 10")}});
   CHECK(missing.diagnostics.rfind("./p.ppl:7:11: error: module `mb` declares no define `g`\n", 0) == 0);
 }
+
+// Review 17a: an analyst's slips, each told with the fix.
+TEST_CASE("an analyst's slips get a note naming the fix", "[checker]") {
+  // A drug's code is an HCPCS code, checked where it is declared, not at each use.
+  Compiled drug = compilePolicy("drug docetaxel code \"j9171\"\n"
+                                "rule R \"r\"\n  deny CO 16 when line.hcpcs = docetaxel or docetaxel in line.modifiers\n");
+  CHECK(drug.diagnostics ==
+        "./p.ppl:4:21: error: \"j9171\" is not an HCPCS code\n"
+        "drug docetaxel code \"j9171\"\n"
+        "                    ^~~~~~~\n"
+        "  note: did you mean `J9171`?\n"
+        "  note: a drug's code must be an hcpcs code: a letter or digit, 3 digits, a letter or digit (like J9027)\n");
+  // A constant's wrong string: once, at the first use, naming the declaration.
+  Compiled set = compilePolicy("const covered = {\"C61\", \"c50.911\"}\n"
+                               "rule R \"r\"\n"
+                               "  require any d in diagnoses where d in covered else deny CO 50\n"
+                               "  require \"Z19.2\" in diagnoses or any d in diagnoses where d in covered else deny CO 50\n");
+  CHECK(set.diagnostics ==
+        "./p.ppl:6:41: error: constant `covered` holds \"c50.911\", which is never a value here\n"
+        "  require any d in diagnoses where d in covered else deny CO 50\n"
+        "                                        ^~~~~~~\n"
+        "  note: `covered` is declared at line 4, column 7 of policy `p`\n"
+        "  note: did you mean `C50.911`?\n"
+        "  note: the claim's value must be an icd-10-cm code like C61 or Z19.2\n");
+  // Codes and groups written bare, a US date, numbers in a set of codes.
+  Compiled bare = compilePolicy("rule R \"r\"\n"
+                                "  require line.hcpcs = J9171 and place_of_service in {11, 02} else deny co 16\n"
+                                "  deny C0 16 when line.service_date >= 02/01/2026\n");
+  CHECK(bare.diagnostics.find("./p.ppl:5:24: error: unknown name `J9171`\n") != std::string::npos);
+  CHECK(bare.diagnostics.find("  note: codes are strings: write `\"J9171\"`\n") != std::string::npos);
+  CHECK(bare.diagnostics.find("./p.ppl:5:55: error: a set `{...}` holds strings, not numbers\n") != std::string::npos);
+  CHECK(bare.diagnostics.find("  note: write `\"11\"`: codes of digits are strings\n") != std::string::npos);
+  CHECK(bare.diagnostics.find("  note: write `\"02\"`: codes of digits are strings\n") != std::string::npos);
+  CHECK(bare.diagnostics.find("./p.ppl:5:73: error: unknown name `co`\n") != std::string::npos);
+  CHECK(bare.diagnostics.find("./p.ppl:6:8: error: unknown name `C0`\n") != std::string::npos);
+  CHECK(bare.diagnostics.find("  note: did you mean `CO`? (the adjustment groups are CO, PR and OA)\n") != std::string::npos);
+  CHECK(bare.diagnostics.find("./p.ppl:6:19: error: cannot compare date and decimal\n") != std::string::npos);
+  CHECK(bare.diagnostics.find("  note: dates are written YYYY-MM-DD: `2026-02-01`\n") != std::string::npos);
+  // A rule id used twice names the first.
+  Compiled twice = compilePolicy("rule R \"r\"\n  deny CO 16 when line.units > 1\nrule R \"s\"\n  deny CO 16 when line.units > 2\n");
+  CHECK(twice.diagnostics.find("./p.ppl:6:6: error: rule id `R` is used twice in policy `p`\n") != std::string::npos);
+  CHECK(twice.diagnostics.find("  note: the first is at line 4, column 6 of policy `p`\n") != std::string::npos);
+  // A forgotten `use`: one error naming the module, not one at every use of its names.
+  Compiled noUse = compileFiles(
+      {{"pack.ppl", "module pack\nconst max_units = 60\ndefine dos = line.service_date\n"},
+       {"p.ppl", std::string(kHeader) + "rule R \"r\"\n  require line.units <= max_units and dos >= 2026-01-01 else deny CO 151\n"
+                                        "  deny CO 151 when line.units > max_units\n"}},
+      true);
+  CHECK(noUse.diagnostics ==
+        "./p.ppl:5:25: error: unknown name `max_units`\n"
+        "  require line.units <= max_units and dos >= 2026-01-01 else deny CO 151\n"
+        "                        ^~~~~~~~~\n"
+        "  note: module `pack` declares `max_units`: add `use pack`\n");
+  // A CARC or RARC with two characters swapped.
+  Compiled codes = compileFiles({{"p.ppl", std::string(kHeader) + "rule R \"r\"\n  deny CO 179 [M26] when line.units > 1 \"m\"\n"}},
+                                true);
+  CHECK(codes.diagnostics.find("  note: did you mean `197`? (Precertification/notification/authorization/pre-treatment absent.)\n") !=
+        std::string::npos);
+  CHECK(codes.diagnostics.find("  note: did you mean `M62`? (Missing/incomplete/invalid treatment authorization code.)\n") !=
+        std::string::npos);
+}
