@@ -37,19 +37,6 @@ std::optional<AdjustmentGroup> groupNamed(const std::string& name) {
   return std::nullopt;
 }
 
-// The code a misspelt one most likely meant: upper case, and for a diagnosis the dot after the
-// category (`z192` -> `Z19.2`); "" when neither has the format.
-std::string likelyCode(const std::string& text, StringFormat format) {
-  std::string upper = text;
-  for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-  if (matchesFormat(format, upper)) return upper;
-  if (format == StringFormat::kIcd10cm && upper.size() > 3 && upper.find('.') == std::string::npos) {
-    std::string dotted = upper.substr(0, 3) + "." + upper.substr(3);
-    if (matchesFormat(format, dotted)) return dotted;
-  }
-  return "";
-}
-
 // `02/01/2026` in a policy is two divisions: the date it most likely meant, written as PPL
 // writes dates (month first, as US payers write them), or "" when `e` is not that shape.
 std::string usDateMeant(const Expr& e) {

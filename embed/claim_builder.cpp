@@ -230,7 +230,10 @@ BuildStatus ClaimBuilder::convert(const SchemaField& f, ValueKind kind, bool ele
         }
       }
       if (!matchesFormat(f.type.format, s)) {
-        return fail(BuildStatus::kClaim, where, formatExpectation(f.type.format) + std::string(", got ") + describe(in));
+        const std::string meant = likelyCode(s, f.type.format);
+        return fail(BuildStatus::kClaim, where,
+                    formatExpectation(f.type.format) + std::string(", got ") + describe(in) +
+                        (meant.empty() ? "" : " (did you mean \"" + meant + "\"?)"));
       }
       out = Value::ofString(StrRef{strings_.copy(s), static_cast<uint32_t>(s.size())});
       return BuildStatus::kOk;

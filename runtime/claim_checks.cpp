@@ -1,6 +1,7 @@
 #include "runtime/claim_checks.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <vector>
 
@@ -36,14 +37,26 @@ std::string enumValueList(const std::vector<std::string>& names) {
 const char* formatExpectation(StringFormat f) {
   switch (f) {
     case StringFormat::kAny: return "must be a string";
-    case StringFormat::kHcpcs: return "must be an hcpcs code: a letter or digit, 3 digits, a letter or digit (like J9027)";
+    case StringFormat::kHcpcs: return "must be an hcpcs code: a capital letter or digit, 3 digits, a capital letter or digit (like J9027)";
     case StringFormat::kIcd10cm: return "must be an icd-10-cm code like C61 or Z19.2";
     case StringFormat::kNdc: return "must be an ndc of 11 digits without dashes";
     case StringFormat::kNpi: return "must be an npi of 10 digits";
     case StringFormat::kPlaceOfService: return "must be a place of service code of 2 digits";
-    case StringFormat::kModifier: return "must be a modifier of 2 letters or digits";
+    case StringFormat::kModifier: return "must be a modifier of 2 capital letters or digits";
   }
   return "must be a string";
+}
+
+std::string likelyCode(std::string_view text, StringFormat format) {
+  if (format == StringFormat::kAny || text.size() > 16) return "";
+  std::string upper(text);
+  for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  if (matchesFormat(format, upper)) return upper;
+  if (format == StringFormat::kIcd10cm && upper.size() > 3 && upper.find('.') == std::string::npos) {
+    std::string dotted = upper.substr(0, 3) + "." + upper.substr(3);
+    if (matchesFormat(format, dotted)) return dotted;
+  }
+  return "";
 }
 
 std::string quotedForMessage(std::string_view s) {

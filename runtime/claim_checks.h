@@ -25,6 +25,10 @@ int compareValues(ValueKind kind, const Value& a, const Value& b);
 // "must be an ndc of 11 digits without dashes": what a string of format `f` must look like.
 const char* formatExpectation(StringFormat f);
 
+// The code of format `format` a misspelt `text` most likely meant: upper case, and for a
+// diagnosis the dot after the category (`z192` -> `Z19.2`); "" when neither has the format.
+std::string likelyCode(std::string_view text, StringFormat format);
+
 // An enumeration's values as a refusal lists them: "professional, institutional".
 std::string enumValueList(const std::vector<std::string>& names);
 

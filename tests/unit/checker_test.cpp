@@ -896,7 +896,7 @@ TEST_CASE("an analyst's slips get a note naming the fix", "[checker]") {
         "drug docetaxel code \"j9171\"\n"
         "                    ^~~~~~~\n"
         "  note: did you mean `J9171`?\n"
-        "  note: a drug's code must be an hcpcs code: a letter or digit, 3 digits, a letter or digit (like J9027)\n");
+        "  note: a drug's code must be an hcpcs code: a capital letter or digit, 3 digits, a capital letter or digit (like J9027)\n");
   // A constant's wrong string: once, at the first use, naming the declaration.
   Compiled set = compilePolicy("const covered = {\"C61\", \"c50.911\"}\n"
                                "rule R \"r\"\n"

@@ -531,7 +531,7 @@ TEST_CASE("claim loader: enums and code formats", "[claim_loader]") {
   expectError(claimWith("code", R"("J90")"), "/code", R"(must be an hcpcs code)");
   expectError(claimWith("code", R"("J90")"), "/code", R"(got "J90")");
   expectError(claimWith("code", R"("j9027")"), "/code", "must be an hcpcs code");
-  expectError(claimWith("tags", R"(["JZ", "jz"])"), "/tags/1", R"(must be a modifier of 2 letters or digits, got "jz")");
+  expectError(claimWith("tags", R"(["JZ", "jz"])"), "/tags/1", R"(must be a modifier of 2 capital letters or digits, got "jz" (did you mean "JZ"?))");
   expectError(claimWith("codes", R"(["C61", "C61."])"), "/codes/1", "must be an icd-10-cm code");
 }
 
