@@ -345,6 +345,15 @@ TEST_CASE("builder misuse and type errors", "[embed][builder]") {
     CHECK(ppl_list_append_string(l.ev, "J\xc3", 2) == PPL_ERR_CLAIM);
     CHECK(errorOf(l.ev) == "/lines/0/modifiers/0: is not valid UTF-8 text");
   }
+  SECTION("a code of the wrong format, with the code it most likely meant, as the loader says it") {
+    ppl_record root, line;
+    REQUIRE(ppl_claim_begin(l.ev, &root) == PPL_OK);
+    REQUIRE(ppl_list_begin(l.ev, root, lines) == PPL_OK);
+    REQUIRE(ppl_list_append_record(l.ev, &line) == PPL_OK);
+    REQUIRE(ppl_list_begin(l.ev, line, modifiers) == PPL_OK);
+    CHECK(ppl_list_append_string(l.ev, "jw", 2) == PPL_ERR_CLAIM);
+    CHECK(errorOf(l.ev) == "/lines/0/modifiers/0: must be a modifier of 2 capital letters or digits, got \"jw\" (did you mean \"JW\"?)");
+  }
   SECTION("a field of another record type") {
     ppl_record root;
     REQUIRE(ppl_claim_begin(l.ev, &root) == PPL_OK);
