@@ -40,7 +40,7 @@
 //     instr    u8 op, u8 a, u16 b, u16 c, u16 d (8 bytes)
 //   policies   list of {str id, str version, str title, list of str linesOfBusiness,
 //              i32 effectiveFrom, i32 effectiveThrough, u32 governedChunk,
-//              list of class {str name, u32 chunk, u32 phase}, list of rule}
+//              list of phased class {str name, u32 chunk, u32 phase > 0}, list of rule}
 //     rule        str id, str title, u32 chunk, list of outcome, list of adjustment, pos
 //     outcome     u8 action, bool groupComputed, u8 group, str carc, list of str rarcs, message, pos
 //     adjustment  u8 group, str carc, decimal percent, message, pos

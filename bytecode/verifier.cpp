@@ -289,7 +289,7 @@ class ChunkVerifier {
         case 'J':
           if (ins.op == Opcode::LOOP) {
             if (v >= pc) {
-              return fail(pc, fmt::format("LOOP must jump back to the ITERNEXT heading its loop, not to ->{}", v));
+              return fail(pc, fmt::format("LOOP must jump back to the ITERNEXT or ITERNEXTG heading its loop, not to ->{}", v));
             }
           } else if (v <= pc) {
             return fail(pc, fmt::format("jump ->{} does not go forward (only LOOP may jump back)", v));

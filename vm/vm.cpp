@@ -16,7 +16,8 @@
 //  - a two-word instruction (a field test) is followed by its EXT extension word, whose operands
 //    are checked like the instruction's; no jump lands on an extension word and none runs alone,
 //    so a field test reads its extension word at pc and resumes after it;
-//  - jumps go forward except LOOP, which goes back to the ITERNEXT heading its loop, nothing in
+//  - jumps go forward except LOOP, which goes back to the ITERNEXT or ITERNEXTG heading its
+//    loop (the verifier proves which), nothing in
 //    a loop writes its iterator, and every path ends in FAIL/PASS/SKIP (rule chunks) or RETBOOL(K)
 //    (predicates): pc never leaves the code, and a chunk ends after at most the product of the
 //    lengths of the lists its nested loops walk (decide() also bounds them all: VM_CHARGE);
@@ -30,8 +31,12 @@
 //    ITERROOTFIELD, the field tests) belongs to the record type d, ITERFIELD's and
 //    ITERROOTFIELD's to a list field, and records come from the facts the loader filled by the
 //    same schema, so base + slot lies inside Facts::slots.
-// What the loop does check: arithmetic (overflow, division by zero), builtin failures, and a
-// rule that reads the decision of a line not decided yet. Those depend on the claim.
+// What the loop does check, since it depends on the claim: arithmetic (overflow, division by
+// zero), builtin failures, the element budget (VM_CHARGE), a computed group that is not CO, PR
+// or OA (FAIL), a lines iterator that does not hold the claim's lines (ITERNEXTG), a read of
+// the decision of a line not decided yet (DECISION), and a read of a record that is not a line,
+// or of a governed test before every line's has run (DECISION, ISGOVERNED, JGOVERNED,
+// ITERNEXTG): the last ones only a hand-made program could ask.
 //
 // Hot state (pc, code, the registers' address) lives in locals of run(); the facts and constants
 // are read through the Evaluator's members, set once per decide(). run() is entered once for
