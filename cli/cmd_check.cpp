@@ -79,6 +79,7 @@ int runCheck(const std::vector<std::string>& args) {
   }
   // Warnings nobody could read (stderr on a full disk, or closed) must not pass as a clean check.
   if (std::ferror(stderr)) return kExitBadInput;
+  if (found.hasInternalErrors()) return kExitInternal;
   return errors > 0 ? kExitBadInput : kExitOk;
 }
 

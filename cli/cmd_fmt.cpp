@@ -80,6 +80,7 @@ int runFmt(const std::vector<std::string>& args) {
 
   std::vector<std::string> files;
   bool bad = false;
+  bool internal = false;  // a self-check of the formatter failed: exit 3, not 1
   for (const std::string& path : paths) {
     std::error_code ec;
     if (path != "-" && !fs::exists(path, ec)) {
@@ -112,6 +113,7 @@ int runFmt(const std::vector<std::string>& args) {
       out.flush();
       std::fputs(renderDiagnostics(diags, sources).c_str(), stderr);
       bad = true;
+      internal = internal || diags.hasInternalErrors();
       continue;
     }
     if (check) {
@@ -132,6 +134,7 @@ int runFmt(const std::vector<std::string>& args) {
   }
   out.flush();
   if (out.failed()) return inputError("pplc fmt", "cannot write to standard output");
+  if (internal) return kExitInternal;
   return bad || changed ? kExitBadInput : kExitOk;
 }
 

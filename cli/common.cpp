@@ -218,7 +218,7 @@ int loadProgram(const std::vector<std::string>& inputs, Program& program) {
   }
   if (!ok || diags.hasErrors()) {
     if (!diags.hasErrors()) printError("pplc: the policies did not compile\n");
-    return kExitBadInput;
+    return diags.hasInternalErrors() ? kExitInternal : kExitBadInput;
   }
   return kExitOk;
 }

@@ -29,10 +29,12 @@ namespace {
 
 using namespace ast;
 
-// A compile error that abandons the current chunk (limits only: the checker caught the rest).
+// A compile error that abandons the current chunk (limits only: the checker caught the rest,
+// and what it should have caught is `internal`).
 struct LimitExceeded {
   Span span;
   std::string message;
+  bool internal = false;
 };
 
 class Generator {
@@ -604,7 +606,7 @@ void Generator::name(const Expr& e, uint8_t target) {
       span_ = saved;
       return;
     }
-    default: throw LimitExceeded{e.span, "internal: unresolved name"};
+    default: throw LimitExceeded{e.span, "internal: unresolved name", true};
   }
 }
 
@@ -1283,7 +1285,7 @@ void Generator::expr(const Expr& e, uint8_t target) {
     case ExprKind::kBetween: between(e, target); return;
     case ExprKind::kIf: conditional(e, target); return;
     case ExprKind::kCall: call(e, target); return;
-    case ExprKind::kSet: throw LimitExceeded{e.span, "a set can only be used with `in`"};
+    case ExprKind::kSet: throw LimitExceeded{e.span, "internal: a set can only be used with `in`", true};
     case ExprKind::kExists:
     case ExprKind::kEvery:
     case ExprKind::kCount:
@@ -1896,7 +1898,11 @@ bool generateProgram(const CheckedProgram& checked, const SourceManager& sources
     try {
       gen.policy(p);
     } catch (const LimitExceeded& e) {
-      diags.error(e.span, e.message);
+      if (e.internal) {
+        diags.internalError(e.span, e.message);
+      } else {
+        diags.error(e.span, e.message);
+      }
       return false;
     }
   }

@@ -244,11 +244,11 @@ bool generateLinked(const CheckedProgram& checked, const SourceManager& sources,
   if (!generateProgram(checked, sources, program, diags)) return false;
   std::string error;
   if (!program.link(error)) {
-    diags.error(Span{kNoFile}, "internal: the generated program does not link: " + error);
+    diags.internalError(Span{kNoFile}, "internal: the generated program does not link: " + error);
     return false;
   }
   if (!verifyProgram(program, error)) {
-    diags.error(Span{kNoFile}, "internal: the generated program does not verify: " + error);
+    diags.internalError(Span{kNoFile}, "internal: the generated program does not verify: " + error);
     return false;
   }
   return true;

@@ -81,6 +81,11 @@ std::string SourceManager::lineText(uint32_t file, uint32_t line) const {
   return text.substr(pos, end - pos);
 }
 
+void Diagnostics::internalError(Span span, std::string message) {
+  ++internalErrors_;
+  error(span, std::move(message));
+}
+
 void Diagnostics::error(Span span, std::string message, std::vector<std::string> notes) {
   if (++errors_ > kMaxErrors) {
     if (errors_ == kMaxErrors + 1) {

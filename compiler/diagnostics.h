@@ -57,6 +57,11 @@ class Diagnostics {
   // Kept only while fewer than kMaxErrors errors are; the first one dropped adds the note
   // "stopping after N errors".
   void error(Span span, std::string message, std::vector<std::string> notes = {});
+  // An error of pplc itself, not of the input (a self-check failed: generated code that does
+  // not verify, a formatter that would change tokens): reported like any error, and the
+  // commands exit 3 for it, so that a script can tell a bug from bad input.
+  void internalError(Span span, std::string message);
+  bool hasInternalErrors() const { return internalErrors_ > 0; }
   void warning(Span span, std::string lint, std::string message, std::vector<std::string> notes = {});
   // Keeps `d` whatever its severity (a copy of diagnostics already collected).
   void add(Diagnostic d);
@@ -73,6 +78,7 @@ class Diagnostics {
  private:
   std::vector<Diagnostic> items_;
   size_t errors_ = 0;
+  size_t internalErrors_ = 0;
 };
 
 // `file:line:col: error: message`, then the source line and a caret under the span, then notes.

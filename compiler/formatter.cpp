@@ -403,15 +403,15 @@ bool formatSource(uint32_t file, const SourceManager& sources, std::string& out,
     // The safety net: only whitespace may change, and the result must still parse.
     const std::string where = firstDifference(lex(text), lex(result));
     if (!where.empty()) {
-      diags.error(top, "internal error: formatting would change the tokens of this file (at " + where +
+      diags.internalError(top, "internal error: formatting would change the tokens of this file (at " + where +
                            "); it is left as it is");
       return false;
     }
   } catch (const std::exception& e) {
-    diags.error(top, std::string("internal error: the formatter failed on this file: ") + e.what());
+    diags.internalError(top, std::string("internal error: the formatter failed on this file: ") + e.what());
     return false;
   } catch (...) {
-    diags.error(top, "internal error: the formatter failed on this file");
+    diags.internalError(top, "internal error: the formatter failed on this file");
     return false;
   }
   if (result.size() > ParseLimits{}.maxBytes) {
@@ -423,7 +423,7 @@ bool formatSource(uint32_t file, const SourceManager& sources, std::string& out,
   Diagnostics againDiags;
   const uint32_t id = again.add(sources.path(file), result);
   if (parseUnit(id, again, againDiags) == nullptr || againDiags.hasErrors()) {
-    diags.error(top, "internal error: the formatted file would not parse; it is left as it is");
+    diags.internalError(top, "internal error: the formatted file would not parse; it is left as it is");
     return false;
   }
   out = std::move(result);

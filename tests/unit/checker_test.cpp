@@ -946,3 +946,14 @@ TEST_CASE("an analyst's slips get a note naming the fix", "[checker]") {
   CHECK(codes.diagnostics.find("  note: did you mean `M62`? (Missing/incomplete/invalid treatment authorization code.)\n") !=
         std::string::npos);
 }
+
+// Review 17b D4: the commands exit 3 for an error of pplc itself, told by the Diagnostics.
+TEST_CASE("an internal error counts as an error and is told apart", "[diagnostics]") {
+  Diagnostics diags;
+  diags.error(Span{}, "a bad policy");
+  CHECK_FALSE(diags.hasInternalErrors());
+  diags.internalError(Span{kNoFile}, "internal: the generated program does not verify: x");
+  CHECK(diags.hasInternalErrors());
+  CHECK(diags.errorCount() == 2);
+  CHECK(diags.items().back().message == "internal: the generated program does not verify: x");
+}
