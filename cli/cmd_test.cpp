@@ -131,8 +131,8 @@ class TestRun {
  private:
   LoadedPolicies& policies(const std::string& path);
   // The claim a case is decided on, as JSON text; false with a test-file problem.
-  bool claimText(const std::string& file, const TestFile& test, const TestCase& testCase, std::string& json,
-                 TestProblem& problem);
+  bool claimText(const std::string& file, const TestFile& test, const Schema& schema, const TestCase& testCase,
+                 std::string& json, TestProblem& problem);
   bool readClaimFile(const std::string& file, const std::string& relative, std::string& text, std::string& error);
   void runCase(const std::string& file, const TestFile& test, LoadedPolicies& loaded, const TestCase& testCase,
                JunitCase& result);
@@ -188,8 +188,8 @@ bool TestRun::readClaimFile(const std::string& file, const std::string& relative
   return true;
 }
 
-bool TestRun::claimText(const std::string& file, const TestFile& test, const TestCase& testCase,
-                        std::string& json, TestProblem& problem) {
+bool TestRun::claimText(const std::string& file, const TestFile& test, const Schema& schema,
+                        const TestCase& testCase, std::string& json, TestProblem& problem) {
   const bool own = !testCase.claim.is_null();
   const TestJson& source = own ? testCase.claim : test.base;
   const std::string sourcePath = own ? fmt::format("/cases/{}/claim", testCase.index) : "/base";
@@ -227,7 +227,7 @@ bool TestRun::claimText(const std::string& file, const TestFile& test, const Tes
   } else {
     claim = source;
   }
-  if (!applyEdits(testCase, claim, problem)) return false;
+  if (!applyEdits(testCase, schema, claim, problem)) return false;
   json = claim.dump();
   return true;
 }
@@ -273,7 +273,7 @@ void TestRun::runCase(const std::string& file, const TestFile& test, LoadedPolic
   }
   std::string json;
   TestProblem problem;
-  if (!claimText(file, test, testCase, json, problem)) {
+  if (!claimText(file, test, loaded.program.schema, testCase, json, problem)) {
     result.failure = problemReport({problem});
     return;
   }

@@ -7,6 +7,7 @@
 
 #include <fmt/core.h>
 
+#include "compiler/diagnostics.h"
 #include "runtime/json_pointer.h"
 
 namespace ppl::cli {
@@ -150,6 +151,89 @@ TestJson* findParent(TestJson& doc, const std::string& pointer, const std::vecto
     return nullptr;
   }
   return current;
+}
+
+// `a Line`, `an Authorization`: a record named in a sentence.
+std::string recordNoun(const SchemaRecord& record) {
+  const bool vowel = !record.name.empty() && std::string_view("AEIOU").find(record.name[0]) != std::string_view::npos;
+  return fmt::format("{} {}", vowel ? "an" : "a", record.name);
+}
+
+// `a Line has no field `unit`; did you mean `units`?`
+std::string unknownField(const SchemaRecord& record, const std::string& name) {
+  std::vector<std::string> names;
+  for (const SchemaField& f : record.fields) names.push_back(f.name);
+  std::string message = fmt::format("{} has no field `{}`", recordNoun(record), name);
+  const std::string suggestion = suggestName(name, names);
+  if (!suggestion.empty()) message += fmt::format("; did you mean `{}`?", suggestion);
+  return message;
+}
+
+// The type of a list's elements.
+FieldType elementType(const FieldType& list) {
+  FieldType element;
+  element.kind = list.elemKind;
+  element.record = list.record;
+  element.enumIndex = list.enumIndex;
+  element.format = list.format;
+  return element;
+}
+
+// The keys of a value set at a place of type `type` must be fields too: a misspelt key in an
+// added line (`{"hcpc": ...}`) would be ignored like one in the pointer. Bounded by the test
+// file's depth (kMaxTestJsonDepth).
+bool checkSchemaValue(const Schema& schema, const FieldType& type, const TestJson& value, std::string& error) {
+  if (type.kind == ValueKind::kRecord && value.is_object()) {
+    const SchemaRecord& record = schema.records[type.record];
+    for (const auto& item : value.items()) {
+      const int field = record.findField(item.key());
+      if (field < 0) {
+        error = unknownField(record, item.key());
+        return false;
+      }
+      if (!checkSchemaValue(schema, record.fields[field].type, item.value(), error)) return false;
+    }
+  } else if (type.kind == ValueKind::kList && type.elemKind == ValueKind::kRecord && value.is_array()) {
+    for (const TestJson& e : value) {
+      if (!checkSchemaValue(schema, elementType(type), e, error)) return false;
+    }
+  }
+  return true;  // a value of the wrong type is the claim loader's to refuse, with its path
+}
+
+// Walks a `set` pointer through the claim schema, then the value it sets: each key must be a
+// field of the record it steps into (a numeric token or `-` steps into a list's elements), or
+// the edit would add a field the loader ignores (docs/spec/claim-facts.md) and the case would
+// test the unchanged claim. What the schema cannot say (a missing list element, a step into a
+// number) is left to setPointer.
+bool checkSchemaPointer(const Schema& schema, const std::string& pointer, const TestJson& value,
+                        std::string& error) {
+  std::vector<std::string> tokens;
+  if (!splitPointer(pointer, tokens, error)) return false;
+  FieldType at;
+  at.kind = ValueKind::kRecord;
+  at.record = schema.root;
+  for (const std::string& token : tokens) {
+    size_t index = 0;
+    if (at.kind == ValueKind::kRecord) {
+      const SchemaRecord& record = schema.records[at.record];
+      const int field = record.findField(token);
+      if (field < 0) {
+        error = fmt::format("`{}`: {}", pointer, unknownField(record, token));
+        return false;
+      }
+      at = record.fields[field].type;
+    } else if (at.kind == ValueKind::kList && (token == "-" || arrayIndex(token, index))) {
+      at = elementType(at);
+    } else {
+      return true;
+    }
+  }
+  if (!checkSchemaValue(schema, at, value, error)) {
+    if (!pointer.empty()) error = fmt::format("`{}`: {}", pointer, error);  // `""`: the whole claim
+    return false;
+  }
+  return true;
 }
 
 // Renders JSON for people: compact, with a space after `,` and `:`.
@@ -620,12 +704,13 @@ bool removePointer(TestJson& doc, const std::string& pointer, std::string& error
   return true;
 }
 
-bool applyEdits(const TestCase& testCase, TestJson& claim, TestProblem& problem) {
+bool applyEdits(const TestCase& testCase, const Schema& schema, TestJson& claim, TestProblem& problem) {
   const std::string path = child("/cases", testCase.index);
   std::string error;
   if (testCase.set.is_object()) {
     for (const auto& item : testCase.set.items()) {
-      if (!setPointer(claim, item.key(), item.value(), error)) {
+      if (!checkSchemaPointer(schema, item.key(), item.value(), error) ||
+          !setPointer(claim, item.key(), item.value(), error)) {
         problem = {child(path, "set"), error};
         return false;
       }

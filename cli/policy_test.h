@@ -10,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "runtime/schema.h"
+
 namespace ppl::cli {
 
 // Keys keep their order: `set` edits apply in the order they are written.
@@ -68,8 +70,10 @@ bool setPointer(TestJson& doc, const std::string& pointer, const TestJson& value
 bool removePointer(TestJson& doc, const std::string& pointer, std::string& error);
 
 // Applies a case's `set` edits, then its `remove` edits, in order, to `claim`. False with the
-// problem (its path into the test file) when an edit cannot be applied.
-bool applyEdits(const TestCase& testCase, TestJson& claim, TestProblem& problem);
+// problem (its path into the test file) when an edit cannot be applied, or when a `set` pointer,
+// or a key of the value it sets, names a field `schema` (the claim schema the policies were
+// compiled with) lacks: the loader would ignore it, and the case test the unchanged claim.
+bool applyEdits(const TestCase& testCase, const Schema& schema, TestJson& claim, TestProblem& problem);
 
 // One field whose actual value differs from the expected one. `path` names it in the decision
 // (`decision`, `lines."1".reasons`); the values are rendered for people.

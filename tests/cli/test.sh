@@ -121,6 +121,25 @@ expect_stdout "^$TMP/unfaithful\\.test\\.json: /cases/0/set/~1lines~10~1units: t
 expect_stdout "^$TMP/unfaithful\\.test\\.json: /cases/1/set/~1lines~1-: the key \`/lines/-\` is written twice in one object" "unfaithful JSON: duplicate key"
 check "unfaithful JSON: the file fails once" test "$(last_line)" = "0 passed, 1 failed"
 
+# A `set` pointer or value naming a field the claim schema lacks would be added, ignored by the
+# loader, and the case would pass on the unchanged claim: it is a problem of the test file.
+cat >"$TMP/schema.test.json" <<EOF
+{"policies": "$FIX/mini.ppl", "base": "$FIX/suite/claims/approve.json", "cases": [
+  {"name": "61 units", "set": {"/lines/0/unit": 61}, "expect": {"decision": "approve"}},
+  {"name": "expired", "set": {"/authorizations/0/valid_thru": "2026-03-01"}, "expect": {"decision": "approve"}},
+  {"name": "a line", "set": {"/lines/-": {"line_number": 3, "hcpc": "J9027"}}, "expect": {"decision": "approve"}},
+  {"name": "known fields", "set": {"/lines/0/units": 60, "/lines/0/ndc": "00024582411"}, "expect": {"decision": "approve"}}]}
+EOF
+run test "$TMP/schema.test.json"
+expect_rc 1 "set: fields the schema lacks"
+cat >"$TMP/expected" <<EOF
+$TMP/schema.test.json: /cases/0/set: \`/lines/0/unit\`: a Line has no field \`unit\`; did you mean \`units\`?
+$TMP/schema.test.json: /cases/1/set: \`/authorizations/0/valid_thru\`: an Authorization has no field \`valid_thru\`; did you mean \`valid_through\`?
+$TMP/schema.test.json: /cases/2/set: \`/lines/-\`: a Line has no field \`hcpc\`; did you mean \`hcpcs\`?
+1 passed, 3 failed
+EOF
+expect_stdout_is "$TMP/expected" "set: fields the schema lacks"
+
 # A claim file that a case edits is checked like a test file: a key written twice or an
 # over-long number would be lost when the edited claim is written out again.
 mkdir -p "$TMP/edits"

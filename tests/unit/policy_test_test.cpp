@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "compiler/compiler.h"
+
 using ppl::cli::Mismatch;
 using ppl::cli::TestCase;
 using ppl::cli::TestFile;
@@ -29,6 +31,40 @@ std::string removeError(TestJson& doc, const std::string& pointer) {
   std::string error;
   if (ppl::cli::removePointer(doc, pointer, error)) return "";
   return error;
+}
+
+// A schema for claim(): a record `a` with fields `b`, `c/d`, `e~f`, and `lines` of `{n}`.
+ppl::Schema claimSchema() {
+  using ppl::ValueKind;
+  auto field = [](const char* name, ValueKind kind, uint32_t record = 0) {
+    ppl::SchemaField f;
+    f.name = name;
+    f.type.kind = kind;
+    f.type.record = record;
+    return f;
+  };
+  ppl::Schema s;
+  s.records.resize(3);
+  s.records[0].name = "Claim";
+  s.records[0].fields = {field("a", ValueKind::kRecord, 1), field("lines", ValueKind::kList, 2)};
+  s.records[0].fields[1].type.elemKind = ValueKind::kRecord;
+  s.records[1].name = "A";
+  s.records[1].fields = {field("b", ValueKind::kInt), field("c/d", ValueKind::kInt), field("e~f", ValueKind::kInt)};
+  s.records[2].name = "Item";
+  s.records[2].fields = {field("n", ValueKind::kInt)};
+  return s;
+}
+
+// The claim schema of stdlib/claim.ppl, as policies are compiled with it.
+const ppl::Schema& builtinSchema() {
+  static const ppl::Schema s = [] {
+    ppl::Schema out;
+    ppl::Diagnostics diags;
+    ppl::SourceManager sources;
+    REQUIRE(ppl::builtinSchema(out, diags, sources));
+    return out;
+  }();
+  return s;
 }
 
 TestFile readFile(const std::string& text) {
@@ -129,13 +165,55 @@ TEST_CASE("policy test: edits apply set then remove, in order", "[policy_test]")
   REQUIRE(file.cases.at(0).problems.empty());
   TestJson doc = claim();
   TestProblem problem;
-  REQUIRE(ppl::cli::applyEdits(file.cases[0], doc, problem));
+  REQUIRE(ppl::cli::applyEdits(file.cases[0], claimSchema(), doc, problem));
   CHECK(doc.dump() == R"({"lines":[{"n":2},{"n":4}]})");
 
   TestJson other = TestJson::parse(R"({"lines": []})");
-  CHECK_FALSE(ppl::cli::applyEdits(file.cases[0], other, problem));
+  CHECK_FALSE(ppl::cli::applyEdits(file.cases[0], claimSchema(), other, problem));
   CHECK(problem.path == "/cases/0/set");
   CHECK(problem.message == "`/lines/2/n`: nothing at `/lines/2` (the list has 1 elements)");
+}
+
+TEST_CASE("policy test: set refuses a field the claim schema lacks", "[policy_test]") {
+  // The message of the first edit of a case setting `set`, applied to `base`; "" when applied.
+  auto setProblem = [](const std::string& set, const std::string& base) {
+    TestFile file = readFile(R"({"base": {}, "cases": [{"name": "x", "set": )" + set +
+                             R"(, "expect": {"decision": "deny"}}]})");
+    REQUIRE(file.problems.empty());
+    REQUIRE(file.cases.at(0).problems.empty());
+    TestJson doc = TestJson::parse(base);
+    const TestJson before = doc;
+    TestProblem problem;
+    if (ppl::cli::applyEdits(file.cases[0], builtinSchema(), doc, problem)) return std::string();
+    CHECK(problem.path == "/cases/0/set");
+    CHECK(doc == before);  // refused before anything is added
+    return problem.message;
+  };
+  const std::string base = R"({"lines": [{"units": 1}], "authorizations": [{"number": "A1"}], "payer": {}})";
+  CHECK(setProblem(R"({"/lines/0/unit": 160})", base) ==
+        "`/lines/0/unit`: a Line has no field `unit`; did you mean `units`?");
+  CHECK(setProblem(R"({"/authorizations/0/valid_thru": "2026-10-05"})", base) ==
+        "`/authorizations/0/valid_thru`: an Authorization has no field `valid_thru`; did you mean `valid_through`?");
+  CHECK(setProblem(R"({"/authorization/0/valid_through": "2026-10-05"})", base) ==
+        "`/authorization/0/valid_through`: a Claim has no field `authorization`; did you mean `authorizations`?");
+  CHECK(setProblem(R"({"/payer/plan": "x"})", base) == "`/payer/plan`: a Payer has no field `plan`");
+  CHECK(setProblem(R"({"/lines/-/drug/lot_numbr": "x"})", base) ==
+        "`/lines/-/drug/lot_numbr`: a Drug has no field `lot_numbr`; did you mean `lot_number`?");
+  // The keys of a value set are fields too, at any depth.
+  CHECK(setProblem(R"({"/lines/-": {"line_number": 2, "hcpc": "J9027"}})", base) ==
+        "`/lines/-`: a Line has no field `hcpc`; did you mean `hcpcs`?");
+  CHECK(setProblem(R"({"/lines": [{"units": 2, "drug": {"discount": true}}]})", base) ==
+        "`/lines`: a Drug has no field `discount`; did you mean `discounted`?");
+  CHECK(setProblem(R"({"": {"claim_id": "C", "line": []}})", base) ==
+        "a Claim has no field `line`; did you mean `lines`?");
+  // Known fields pass, whether the base holds them or not; a scalar list's elements have no fields.
+  CHECK(setProblem(R"({"/lines/0/units": 160, "/lines/0/ndc": "00024582411", "/diagnoses": ["C61"],
+                       "/lines/-": {"line_number": 2, "modifiers": ["JZ"], "drug": {"discounted": true}},
+                       "/payer/plan_id": "P"})",
+                   base) == "");
+  // What the schema cannot say is left to the edit: a missing element, a step into a value.
+  CHECK(setProblem(R"({"/lines/5/units": 1})", base) == "`/lines/5/units`: nothing at `/lines/5` (the list has 1 elements)");
+  CHECK(setProblem(R"({"/lines/0/units/x": 1})", base) == "`/lines/0/units/x`: `/lines/0/units` is a number, not an object or a list");
 }
 
 TEST_CASE("policy test: file problems carry JSON paths", "[policy_test]") {
