@@ -112,7 +112,31 @@ struct LoadedPolicies {
   Program program;
   bool ok = false;
   std::unique_ptr<ClaimRunner> runner;
+  std::vector<PolicyRules> rules;  // per policy: to name an expected rule the deciding one lacks
 };
+
+// Each policy's rule ids, and for a rule id it lacks that another policy has, where that is.
+std::vector<PolicyRules> policyRules(const Program& program) {
+  std::vector<PolicyRules> out(program.policies.size());
+  for (size_t p = 0; p < program.policies.size(); ++p) {
+    for (const RuleInfo& rule : program.policies[p].rules) out[p].ids.push_back(rule.id);
+  }
+  for (size_t p = 0; p < program.policies.size(); ++p) {
+    const std::set<std::string> own(out[p].ids.begin(), out[p].ids.end());
+    for (size_t q = 0; q < program.policies.size(); ++q) {
+      const PolicyInfo& other = program.policies[q];
+      for (const RuleInfo& rule : other.rules) {
+        if (q == p || own.count(rule.id) > 0) continue;
+        std::string where = fmt::format("policy {}@{} has one", other.id, other.version);
+        if (rule.pos.file < program.files.size()) {
+          where += fmt::format(", from {}", std::filesystem::path(program.files[rule.pos.file]).filename().string());
+        }
+        out[p].elsewhere.emplace(rule.id, where);
+      }
+    }
+  }
+  return out;
+}
 
 class TestRun {
  public:
@@ -163,6 +187,7 @@ LoadedPolicies& TestRun::policies(const std::string& path) {
     slot->ok = loadProgram({path}, slot->program) == kExitOk;
     if (slot->ok) {
       slot->runner = std::make_unique<ClaimRunner>(slot->program);
+      slot->rules = policyRules(slot->program);
       if (coverage_) {
         slot->runner->setRuleTrace(&trace_);
         ruleCoverage_.addProgram(slot->program);
@@ -293,7 +318,8 @@ void TestRun::runCase(const std::string& file, const TestFile& test, LoadedPolic
       result.failure = problemReport({{"", fmt::format("the decision is not valid JSON: {}", e.what())}});
       return;
     }
-    if (!compareDecision(testCase, actual, mismatches, problem)) {
+    const int32_t policy = runner.decision().policy;
+    if (!compareDecision(testCase, actual, policy >= 0 ? &loaded.rules[policy] : nullptr, mismatches, problem)) {
       result.failure = problemReport({problem});
       return;
     }
@@ -311,6 +337,7 @@ void TestRun::runCase(const std::string& file, const TestFile& test, LoadedPolic
   result.failure = header;
   for (const Mismatch& m : mismatches) {
     result.failure += fmt::format("  {}\n    expected: {}\n    actual:   {}\n", m.path, m.expected, m.actual);
+    for (const std::string& note : m.notes) result.failure += fmt::format("    note: {}\n", note);
   }
   if (!decided.empty()) result.failure += "  the claim was decided:\n" + decided;
 }

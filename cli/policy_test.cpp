@@ -477,6 +477,34 @@ std::string projectList(const TestJson& expected, const TestJson& actual, std::i
   return showList(shown);
 }
 
+// Notes for the rules `expected` (reasons or adjustments: `what`) names that the deciding policy
+// lacks: such an expectation could never match, and the diff alone does not say why.
+std::vector<std::string> missingRuleNotes(const TestJson& expected, const char* what, const TestJson& actual,
+                                          const PolicyRules* rules) {
+  std::vector<std::string> notes;
+  if (rules == nullptr) return notes;
+  const std::vector<std::string>& policyRules = rules->ids;
+  std::set<std::string> seen;
+  for (const TestJson& item : expected) {
+    const TestJson rule = item.is_string() ? item : item.value("rule", TestJson());
+    if (!rule.is_string()) continue;
+    const std::string id = rule.get<std::string>();
+    if (std::find(policyRules.begin(), policyRules.end(), id) != policyRules.end() || !seen.insert(id).second) {
+      continue;
+    }
+    std::string note = fmt::format("expected {} `{}`, but policy {} has no rule `{}`", what, id,
+                                   show(actual.value("policy", TestJson())), id);
+    // A rule another policy has was more likely lost (a `use` dropped) than misspelt.
+    if (auto it = rules->elsewhere.find(id); it != rules->elsewhere.end()) {
+      note += fmt::format(" ({})", it->second);
+    } else if (const std::string suggestion = suggestName(id, policyRules); !suggestion.empty()) {
+      note += fmt::format("; did you mean `{}`?", suggestion);
+    }
+    notes.push_back(std::move(note));
+  }
+  return notes;
+}
+
 const TestJson* findLine(const TestJson& actual, size_t number) {
   auto lines = actual.find("lines");
   if (lines == actual.end() || !lines->is_array()) return nullptr;
@@ -727,8 +755,8 @@ bool applyEdits(const TestCase& testCase, const Schema& schema, TestJson& claim,
   return true;
 }
 
-bool compareDecision(const TestCase& testCase, const TestJson& actual, std::vector<Mismatch>& out,
-                     TestProblem& problem) {
+bool compareDecision(const TestCase& testCase, const TestJson& actual, const PolicyRules* rules,
+                     std::vector<Mismatch>& out, TestProblem& problem) {
   const TestJson& expect = testCase.expect;
   if (expect.contains("error")) {
     out.push_back({"error", fmt::format("an error containing {}", expect["error"].dump()),
@@ -764,14 +792,16 @@ bool compareDecision(const TestCase& testCase, const TestJson& actual, std::vect
     if (want.contains("reasons")) {
       const TestJson reasons = line->value("reasons", TestJson::array());
       if (!listMatches(want["reasons"], reasons)) {
-        out.push_back({at + ".reasons", showList(want["reasons"]), projectList(want["reasons"], reasons, kReasonKeys)});
+        out.push_back({at + ".reasons", showList(want["reasons"]), projectList(want["reasons"], reasons, kReasonKeys),
+                       missingRuleNotes(want["reasons"], "reason", actual, rules)});
       }
     }
     if (want.contains("adjustments")) {
       const TestJson adjustments = line->value("adjustments", TestJson::array());
       if (!listMatches(want["adjustments"], adjustments)) {
         out.push_back({at + ".adjustments", showList(want["adjustments"]),
-                       projectList(want["adjustments"], adjustments, kAdjustmentKeys)});
+                       projectList(want["adjustments"], adjustments, kAdjustmentKeys),
+                       missingRuleNotes(want["adjustments"], "adjustment", actual, rules)});
       }
     }
   }

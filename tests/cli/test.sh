@@ -89,6 +89,55 @@ expect_stdout '^    actual:   /lines/1/units: must be ' "wrong error: actual err
 expect_stdout '^    actual:   error: /lines/1/units: must be ' "decision expected, error got"
 check "wrong error: count" test "$(last_line)" = "0 passed, 2 failed"
 
+# An expected rule the deciding policy lacks is said to be missing, with a did-you-mean, or with
+# the policy that has it (a rule lost with a dropped `use`).
+mkdir -p "$TMP/rules"
+cp "$FIX/mini.ppl" "$TMP/rules/"
+cat >"$TMP/rules/other.ppl" <<'EOF'
+policy mini-b version "1"
+  title "Another line of business"
+  line of business "medicare_part_b"
+  governs lines where line.hcpcs = "J9027"
+
+rule B-UNITS "at most 50 units"
+  applies to governed
+  require line.units <= 50
+    else deny CO 151 "over 50 units"
+EOF
+cat >"$TMP/rules/rules.test.json" <<EOF
+{"policies": ".", "base": "$FIX/suite/claims/approve.json", "cases": [
+  {"name": "misspelt", "set": {"/authorizations": []},
+   "expect": {"decision": "deny", "lines": {"1": {"reasons": ["M-AUTHS"]}}}},
+  {"name": "elsewhere", "set": {"/lines/0/units": 55},
+   "expect": {"decision": "approve", "lines": {"1": {"reasons": ["B-UNITS"]}}}}]}
+EOF
+run test "$TMP/rules/rules.test.json"
+expect_rc 1 "expected rules the policy lacks"
+cat >"$TMP/expected" <<EOF
+$TMP/rules/rules.test.json: case misspelt
+  lines."1".reasons
+    expected: ["M-AUTHS"]
+    actual:   ["M-AUTH"]
+    note: expected reason \`M-AUTHS\`, but policy mini-j9027@1 has no rule \`M-AUTHS\`; did you mean \`M-AUTH\`?
+  the claim was decided:
+    decision deny, policy mini-j9027@1
+      line 1 J9027: deny
+        M-AUTH: deny CO 197 M62: no authorization covers 2026-03-02
+      line 2 96413: not_applicable
+$TMP/rules/rules.test.json: case elsewhere
+  lines."1".reasons
+    expected: ["B-UNITS"]
+    actual:   []
+    note: expected reason \`B-UNITS\`, but policy mini-j9027@1 has no rule \`B-UNITS\` (policy mini-b@1 has one, from other.ppl)
+  the claim was decided:
+    decision approve, policy mini-j9027@1
+      line 1 J9027: approve
+        M-DISC: adjust CO 45 by 20%
+      line 2 96413: not_applicable
+0 passed, 2 failed
+EOF
+expect_stdout_is "$TMP/expected" "expected rules the policy lacks"
+
 # --- Malformed test files: reported with JSON paths into them, counted as failures.
 run_here test bad
 expect_rc 1 "bad test files"

@@ -97,7 +97,7 @@ const TestJson kDecision = TestJson::parse(R"({
 std::vector<Mismatch> compare(const TestCase& c) {
   std::vector<Mismatch> out;
   TestProblem problem;
-  REQUIRE(ppl::cli::compareDecision(c, kDecision, out, problem));
+  REQUIRE(ppl::cli::compareDecision(c, kDecision, nullptr, out, problem));
   return out;
 }
 
@@ -293,11 +293,42 @@ TEST_CASE("policy test: mismatches name the field and show both sides", "[policy
   CHECK(m[0].actual == R"([{"rule": "PA", "carc": "197"}, {"rule": "C-DX", "carc": "50"}])");
 }
 
+TEST_CASE("policy test: an expected rule the deciding policy lacks is noted", "[policy_test]") {
+  ppl::cli::PolicyRules rules;
+  rules.ids = {"PA", "C-DX", "C-DISC", "D-UNITS"};
+  rules.elsewhere = {{"D-PA", "policy q@1 has one, from pa.ppl"}};
+  TestCase c = caseExpecting(R"({"decision": "deny", "lines": {
+      "1": {"reasons": ["P-A", {"rule": "C-DX"}, {"carc": "50"}, "P-A", "D-PA", "X-Y"]},
+      "3": {"adjustments": ["C-DISC", {"rule": "C-DSC"}]}}})");
+  std::vector<Mismatch> out;
+  TestProblem problem;
+  REQUIRE(ppl::cli::compareDecision(c, kDecision, &rules, out, problem));
+  REQUIRE(out.size() == 2);
+  CHECK(out[0].path == "lines.\"1\".reasons");
+  // Once per rule; C-DX is in the policy, and an object without `rule` names none. A rule another
+  // policy has is said to be there (a dropped `use`), not guessed at by spelling (`PA`).
+  CHECK(out[0].notes == std::vector<std::string>{
+      "expected reason `P-A`, but policy p@1 has no rule `P-A`; did you mean `PA`?",
+      "expected reason `D-PA`, but policy p@1 has no rule `D-PA` (policy q@1 has one, from pa.ppl)",
+      "expected reason `X-Y`, but policy p@1 has no rule `X-Y`"});
+  CHECK(out[1].notes == std::vector<std::string>{
+      "expected adjustment `C-DSC`, but policy p@1 has no rule `C-DSC`; did you mean `C-DISC`?"});
+
+  // Without a deciding policy there is nothing to say; a matching list needs no note.
+  out.clear();
+  REQUIRE(ppl::cli::compareDecision(c, kDecision, nullptr, out, problem));
+  CHECK((out.size() == 2 && out[0].notes.empty() && out[1].notes.empty()));
+  out.clear();
+  REQUIRE(ppl::cli::compareDecision(caseExpecting(R"({"decision": "deny", "lines": {"1": {"reasons": ["PA", "C-DX"]}}})"),
+                                    kDecision, &rules, out, problem));
+  CHECK(out.empty());
+}
+
 TEST_CASE("policy test: an expected line the claim lacks is a test-file problem", "[policy_test]") {
   TestCase c = caseExpecting(R"({"decision": "deny", "lines": {"2": {"decision": "deny"}}})");
   std::vector<Mismatch> out;
   TestProblem problem;
-  CHECK_FALSE(ppl::cli::compareDecision(c, kDecision, out, problem));
+  CHECK_FALSE(ppl::cli::compareDecision(c, kDecision, nullptr, out, problem));
   CHECK(problem.path == "/cases/0/expect/lines/2");
   CHECK(problem.message == "the claim has no line 2 (its lines are 1, 3)");
 }
@@ -316,7 +347,7 @@ TEST_CASE("policy test: errors against expectations", "[policy_test]") {
 
   out.clear();
   TestProblem problem;
-  CHECK(ppl::cli::compareDecision(caseExpecting(R"({"error": "x"})"), kDecision, out, problem));
+  CHECK(ppl::cli::compareDecision(caseExpecting(R"({"error": "x"})"), kDecision, nullptr, out, problem));
   REQUIRE(out.size() == 1);
   CHECK(out[0].actual == "no error: the claim was decided deny");
 }
