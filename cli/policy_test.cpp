@@ -54,17 +54,27 @@ std::string keyList(std::initializer_list<const char*> keys) {
   return out;
 }
 
-// Reports every key of `object` not in `known`; true when there was none.
+bool isKnownKey(const std::string& key, std::initializer_list<const char*> known) {
+  return std::any_of(known.begin(), known.end(), [&](const char* k) { return key == k; });
+}
+
+// The known key an unknown `key` likely misspells, or "".
+std::string suggestKey(const std::string& key, std::initializer_list<const char*> known) {
+  return suggestName(key, std::vector<std::string>(known.begin(), known.end()));
+}
+
+// Reports every key of `object` not in `known`, with the one likely meant; true when there was none.
 bool checkKeys(const TestJson& object, const std::string& path, std::initializer_list<const char*> known,
                std::vector<TestProblem>& problems) {
   bool ok = true;
   for (const auto& item : object.items()) {
-    bool isKnown = std::any_of(known.begin(), known.end(), [&](const char* k) { return item.key() == k; });
-    if (!isKnown) {
-      problems.push_back({child(path, item.key()),
-                          fmt::format("unknown key `{}`; expected one of {}", item.key(), keyList(known))});
-      ok = false;
-    }
+    if (isKnownKey(item.key(), known)) continue;
+    const std::string suggestion = suggestKey(item.key(), known);
+    problems.push_back({child(path, item.key()),
+                        suggestion.empty()
+                            ? fmt::format("unknown key `{}`; expected one of {}", item.key(), keyList(known))
+                            : fmt::format("unknown key `{}`; did you mean `{}`?", item.key(), suggestion)});
+    ok = false;
   }
   return ok;
 }
@@ -288,6 +298,7 @@ void checkExpectedItems(const TestJson& list, const std::string& path, std::init
     }
     checkKeys(item, itemPath, keys, problems);
     for (const auto& field : item.items()) {
+      if (!isKnownKey(field.key(), keys)) continue;  // reported above; its type says nothing
       const std::string fieldPath = child(itemPath, field.key());
       const TestJson& v = field.value();
       if (field.key() == "percent") {

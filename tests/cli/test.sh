@@ -142,7 +142,7 @@ expect_stdout_is "$TMP/expected" "expected rules the policy lacks"
 run_here test bad
 expect_rc 1 "bad test files"
 expect_stdout '^bad/syntax\.test\.json: not valid JSON: parse error at line 3, column 53: ' "syntax error with its position"
-expect_stdout '^bad/keys\.test\.json: /cases/1/expect/decison: unknown key `decison`; expected one of `decision`, `policy`, `lines`, `error`$' "unknown key in expect"
+expect_stdout '^bad/keys\.test\.json: /cases/1/expect/decison: unknown key `decison`; did you mean `decision`\?$' "unknown key in expect"
 expect_stdout '^bad/keys\.test\.json: /cases/2/sets: unknown key `sets`' "unknown case key"
 expect_stdout '^bad/keys\.test\.json: /cases/3/set: `/lines/7/units`: nothing at `/lines/7` \(the list has 2 elements\)$' "bad pointer"
 expect_stdout '^bad/keys\.test\.json: /cases/4/expect/lines/9: the claim has no line 9 \(its lines are 1, 2\)$' "unknown line number"

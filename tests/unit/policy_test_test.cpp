@@ -227,7 +227,7 @@ TEST_CASE("policy test: file problems carry JSON paths", "[policy_test]") {
   CHECK(top.problems[1].path == "/cases");
   CHECK(top.problems[1].message == "no cases: a test file that tests nothing would always pass");
   CHECK(top.problems[0].path == "/polices");
-  CHECK(top.problems[0].message == "unknown key `polices`; expected one of `description`, `policies`, `base`, `cases`");
+  CHECK(top.problems[0].message == "unknown key `polices`; did you mean `policies`?");
 
   CHECK(readFile("[]").problems.at(0).message == "must be a JSON object, got a list");
   CHECK(readFile("{}").problems.at(0).message == "missing `cases`");
@@ -237,17 +237,19 @@ TEST_CASE("policy test: file problems carry JSON paths", "[policy_test]") {
       {"name": "a", "claim": {}, "expect": {"decision": "denied"}},
       {"claim": {}, "set": {"x": 1}, "remove": [3], "expect": {"decision": "deny", "lines": {"x": {}}}},
       {"name": "b", "expect": {"error": "bad", "lines": {}}},
-      {"name": "c", "claim": {}, "expect": {"decision": "deny", "lines": {"1": {"reasons": [{"rule": 1, "rarc": "M1"}]}}}}
+      {"name": "c", "claim": {}, "expect": {"decision": "deny", "lines": {"1": {"reasons": [{"rule": 1, "rarc": "M1"}]}}}},
+      {"name": "d", "claim": {}, "expect": {"decision": "deny", "lines": {"1": {
+          "reasons": [{"rule": "PA", "rarcs": ["M62"], "xyz": 1}]}}}}
     ]})");
   REQUIRE(file.problems.empty());
-  REQUIRE(file.cases.size() == 5);
+  REQUIRE(file.cases.size() == 6);
   auto paths = [](const TestCase& c) {
     std::vector<std::string> out;
     for (const TestProblem& p : c.problems) out.push_back(p.path + ": " + p.message);
     return out;
   };
   CHECK(paths(file.cases[0]) == std::vector<std::string>{
-      "/cases/0/expect/decison: unknown key `decison`; expected one of `decision`, `policy`, `lines`, `error`",
+      "/cases/0/expect/decison: unknown key `decison`; did you mean `decision`?",
       "/cases/0/expect: missing `decision` (or `error`, for a claim refused as bad input)"});
   CHECK(paths(file.cases[1]) == std::vector<std::string>{
       "/cases/1/name: another case is named `a`; names must be unique",
@@ -263,6 +265,11 @@ TEST_CASE("policy test: file problems carry JSON paths", "[policy_test]") {
   CHECK(paths(file.cases[4]) == std::vector<std::string>{
       "/cases/4/expect/lines/1/reasons/0/rule: must be a string, got a number",
       "/cases/4/expect/lines/1/reasons/0/rarc: must be a list of codes, got a string"});
+  // An unknown key is not type-checked too: `rarcs` is no string, but `rarc` takes a list.
+  CHECK(paths(file.cases[5]) == std::vector<std::string>{
+      "/cases/5/expect/lines/1/reasons/0/rarcs: unknown key `rarcs`; did you mean `rarc`?",
+      "/cases/5/expect/lines/1/reasons/0/xyz: unknown key `xyz`; expected one of `rule`, `action`, `group`, `carc`, "
+      "`rarc`, `message`"});
 }
 
 TEST_CASE("policy test: a matching decision has no mismatches", "[policy_test]") {
