@@ -204,7 +204,10 @@ bool TestRun::readClaimFile(const std::string& file, const std::string& relative
   if (it == claimFiles_.end()) {
     std::string content;
     if (!readFile(path, content, error)) {
-      error = fmt::format("cannot read the claim `{}`: {}", path, error);
+      // Named as the test file writes it (under `/base` and `/cases/N/claim` alike): the text to
+      // correct. Resolved, it would depend on the directory `pplc test` was run from.
+      error = fmt::format("cannot read the claim `{}`: {}", relative, error);
+      if (std::filesystem::path(relative).is_relative()) error += " (a path is relative to the test file's directory)";
       return false;
     }
     it = claimFiles_.emplace(path, std::move(content)).first;

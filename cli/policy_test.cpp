@@ -60,7 +60,20 @@ bool isKnownKey(const std::string& key, std::initializer_list<const char*> known
 
 // The known key an unknown `key` likely misspells, or "".
 std::string suggestKey(const std::string& key, std::initializer_list<const char*> known) {
+  // A singular for a plural (`case`) is likelier than a letter changed (`base`), which ties.
+  for (const char* k : known) {
+    if (k == key + "s" || key == std::string(k) + "s") return k;
+  }
   return suggestName(key, std::vector<std::string>(known.begin(), known.end()));
+}
+
+// True when an unknown key of `object` was reported as a misspelling of `key`: saying that
+// `key` is missing too would report one mistake twice.
+bool misspelt(const TestJson& object, const char* key, std::initializer_list<const char*> known) {
+  for (const auto& item : object.items()) {
+    if (!isKnownKey(item.key(), known) && suggestKey(item.key(), known) == key) return true;
+  }
+  return false;
 }
 
 // Reports every key of `object` not in `known`, with the one likely meant; true when there was none.
@@ -326,7 +339,7 @@ void checkExpect(const TestJson& expect, const std::string& path, std::vector<Te
   checkKeys(expect, path, kExpectKeys, problems);
   const bool hasDecision = expect.contains("decision");
   const bool hasError = expect.contains("error");
-  if (hasDecision == hasError) {
+  if (hasDecision == hasError && (hasError || !misspelt(expect, "decision", kExpectKeys))) {
     problems.push_back({path, hasError ? "give `decision` or `error`, not both"
                                        : "missing `decision` (or `error`, for a claim refused as bad input)"});
   }
@@ -397,7 +410,7 @@ void readCase(const TestJson& j, size_t index, const TestFile& file, std::set<st
   if (!expectType(j, j.is_object(), path, "an object", problems)) return;
   checkKeys(j, path, kCaseKeys, problems);
   if (!j.contains("name")) {
-    problems.push_back({path, "missing `name`"});
+    if (!misspelt(j, "name", kCaseKeys)) problems.push_back({path, "missing `name`"});
   } else if (expectType(j["name"], j["name"].is_string(), child(path, "name"), "a string", problems)) {
     out.name = j["name"].get<std::string>();
     if (out.name.empty()) {
@@ -437,7 +450,7 @@ void readCase(const TestJson& j, size_t index, const TestFile& file, std::set<st
     }
   }
   if (!j.contains("expect")) {
-    problems.push_back({path, "missing `expect`"});
+    if (!misspelt(j, "expect", kCaseKeys)) problems.push_back({path, "missing `expect`"});
   } else {
     out.expect = j["expect"];
     checkExpect(out.expect, child(path, "expect"), problems);
@@ -673,7 +686,7 @@ void readTestFile(const std::string& text, TestFile& out) {
                "a claim file's path or a claim object", out.problems);
   }
   if (!doc.contains("cases")) {
-    out.problems.push_back({"", "missing `cases`"});
+    if (!misspelt(doc, "cases", kFileKeys)) out.problems.push_back({"", "missing `cases`"});
     return;
   }
   const TestJson& cases = doc["cases"];

@@ -224,7 +224,18 @@ cat >"$TMP/noclaim.test.json" <<EOF
 EOF
 run test "$TMP/noclaim.test.json"
 expect_rc 1 "missing claim file"
-expect_stdout "^$TMP/noclaim\\.test\\.json: /base: cannot read the claim \`$TMP/no-such-claim\\.json\`: " "missing claim file: named"
+expect_stdout "^$TMP/noclaim\\.test\\.json: /base: cannot read the claim \`no-such-claim\\.json\`: .* \\(a path is relative to the test file's directory\\)$" "missing claim file: named as written"
+# A case's own claim is named the same way.
+cat >"$TMP/noclaim2.test.json" <<EOF
+{"policies": "$FIX/mini.ppl", "cases": [{"name": "a", "claim": "no-such-claim.json", "expect": {"decision": "approve"}}]}
+EOF
+run test "$TMP/noclaim2.test.json"
+expect_stdout "^$TMP/noclaim2\\.test\\.json: /cases/0/claim: cannot read the claim \`no-such-claim\\.json\`: " "missing case claim file: named as written"
+
+printf '{"case": []}' >"$TMP/singular.test.json"
+run test "$TMP/singular.test.json"
+check "a misspelt \`cases\`: one problem, with a did-you-mean" \
+  test "$(cat "$OUT")" = "$(printf '%s: /case: unknown key `case`; did you mean `cases`?\n0 passed, 1 failed' "$TMP/singular.test.json")"
 
 run_here test broken
 expect_rc 1 "policies that do not compile"

@@ -229,6 +229,16 @@ TEST_CASE("policy test: file problems carry JSON paths", "[policy_test]") {
   CHECK(top.problems[0].path == "/polices");
   CHECK(top.problems[0].message == "unknown key `polices`; did you mean `policies`?");
 
+  // A singular for a plural is suggested over a letter changed (`base`), and not reported missing too.
+  TestFile singular = readFile(R"({"case": [], "polices": "x"})");
+  REQUIRE(singular.problems.size() == 2);
+  CHECK(singular.problems[0].path + ": " + singular.problems[0].message == "/case: unknown key `case`; did you mean `cases`?");
+  CHECK(singular.problems[1].path == "/polices");
+  TestFile misspeltCase = readFile(R"({"cases": [{"nme": "a", "claim": {}, "expct": {"decision": "deny"}}]})");
+  REQUIRE(misspeltCase.cases.size() == 1);
+  CHECK(misspeltCase.cases[0].problems.size() == 2);  // `nme` and `expct`, not `name` and `expect` missing too
+  CHECK(misspeltCase.cases[0].problems.at(1).message == "unknown key `expct`; did you mean `expect`?");
+
   CHECK(readFile("[]").problems.at(0).message == "must be a JSON object, got a list");
   CHECK(readFile("{}").problems.at(0).message == "missing `cases`");
 
@@ -248,9 +258,9 @@ TEST_CASE("policy test: file problems carry JSON paths", "[policy_test]") {
     for (const TestProblem& p : c.problems) out.push_back(p.path + ": " + p.message);
     return out;
   };
+  // A misspelt key is not also reported missing.
   CHECK(paths(file.cases[0]) == std::vector<std::string>{
-      "/cases/0/expect/decison: unknown key `decison`; did you mean `decision`?",
-      "/cases/0/expect: missing `decision` (or `error`, for a claim refused as bad input)"});
+      "/cases/0/expect/decison: unknown key `decison`; did you mean `decision`?"});
   CHECK(paths(file.cases[1]) == std::vector<std::string>{
       "/cases/1/name: another case is named `a`; names must be unique",
       "/cases/1/expect/decision: unknown decision `denied`; expected approve, pend, deny or not_applicable"});
