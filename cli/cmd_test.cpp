@@ -112,7 +112,31 @@ struct LoadedPolicies {
   Program program;
   bool ok = false;
   std::unique_ptr<ClaimRunner> runner;
+  std::vector<PolicyRules> rules;  // per policy: to name an expected rule the deciding one lacks
 };
+
+// Each policy's rule ids, and for a rule id it lacks that another policy has, where that is.
+std::vector<PolicyRules> policyRules(const Program& program) {
+  std::vector<PolicyRules> out(program.policies.size());
+  for (size_t p = 0; p < program.policies.size(); ++p) {
+    for (const RuleInfo& rule : program.policies[p].rules) out[p].ids.push_back(rule.id);
+  }
+  for (size_t p = 0; p < program.policies.size(); ++p) {
+    const std::set<std::string> own(out[p].ids.begin(), out[p].ids.end());
+    for (size_t q = 0; q < program.policies.size(); ++q) {
+      const PolicyInfo& other = program.policies[q];
+      for (const RuleInfo& rule : other.rules) {
+        if (q == p || own.count(rule.id) > 0) continue;
+        std::string where = fmt::format("policy {}@{} has one", other.id, other.version);
+        if (rule.pos.file < program.files.size()) {
+          where += fmt::format(", from {}", std::filesystem::path(program.files[rule.pos.file]).filename().string());
+        }
+        out[p].elsewhere.emplace(rule.id, where);
+      }
+    }
+  }
+  return out;
+}
 
 class TestRun {
  public:
@@ -131,8 +155,8 @@ class TestRun {
  private:
   LoadedPolicies& policies(const std::string& path);
   // The claim a case is decided on, as JSON text; false with a test-file problem.
-  bool claimText(const std::string& file, const TestFile& test, const TestCase& testCase, std::string& json,
-                 TestProblem& problem);
+  bool claimText(const std::string& file, const TestFile& test, const Schema& schema, const TestCase& testCase,
+                 std::string& json, TestProblem& problem);
   bool readClaimFile(const std::string& file, const std::string& relative, std::string& text, std::string& error);
   void runCase(const std::string& file, const TestFile& test, LoadedPolicies& loaded, const TestCase& testCase,
                JunitCase& result);
@@ -163,6 +187,7 @@ LoadedPolicies& TestRun::policies(const std::string& path) {
     slot->ok = loadProgram({path}, slot->program) == kExitOk;
     if (slot->ok) {
       slot->runner = std::make_unique<ClaimRunner>(slot->program);
+      slot->rules = policyRules(slot->program);
       if (coverage_) {
         slot->runner->setRuleTrace(&trace_);
         ruleCoverage_.addProgram(slot->program);
@@ -179,7 +204,10 @@ bool TestRun::readClaimFile(const std::string& file, const std::string& relative
   if (it == claimFiles_.end()) {
     std::string content;
     if (!readFile(path, content, error)) {
-      error = fmt::format("cannot read the claim `{}`: {}", path, error);
+      // Named as the test file writes it (under `/base` and `/cases/N/claim` alike): the text to
+      // correct. Resolved, it would depend on the directory `pplc test` was run from.
+      error = fmt::format("cannot read the claim `{}`: {}", relative, error);
+      if (std::filesystem::path(relative).is_relative()) error += " (a path is relative to the test file's directory)";
       return false;
     }
     it = claimFiles_.emplace(path, std::move(content)).first;
@@ -188,8 +216,8 @@ bool TestRun::readClaimFile(const std::string& file, const std::string& relative
   return true;
 }
 
-bool TestRun::claimText(const std::string& file, const TestFile& test, const TestCase& testCase,
-                        std::string& json, TestProblem& problem) {
+bool TestRun::claimText(const std::string& file, const TestFile& test, const Schema& schema,
+                        const TestCase& testCase, std::string& json, TestProblem& problem) {
   const bool own = !testCase.claim.is_null();
   const TestJson& source = own ? testCase.claim : test.base;
   const std::string sourcePath = own ? fmt::format("/cases/{}/claim", testCase.index) : "/base";
@@ -227,7 +255,7 @@ bool TestRun::claimText(const std::string& file, const TestFile& test, const Tes
   } else {
     claim = source;
   }
-  if (!applyEdits(testCase, claim, problem)) return false;
+  if (!applyEdits(testCase, schema, claim, problem)) return false;
   json = claim.dump();
   return true;
 }
@@ -273,7 +301,7 @@ void TestRun::runCase(const std::string& file, const TestFile& test, LoadedPolic
   }
   std::string json;
   TestProblem problem;
-  if (!claimText(file, test, testCase, json, problem)) {
+  if (!claimText(file, test, loaded.program.schema, testCase, json, problem)) {
     result.failure = problemReport({problem});
     return;
   }
@@ -293,7 +321,8 @@ void TestRun::runCase(const std::string& file, const TestFile& test, LoadedPolic
       result.failure = problemReport({{"", fmt::format("the decision is not valid JSON: {}", e.what())}});
       return;
     }
-    if (!compareDecision(testCase, actual, mismatches, problem)) {
+    const int32_t policy = runner.decision().policy;
+    if (!compareDecision(testCase, actual, policy >= 0 ? &loaded.rules[policy] : nullptr, mismatches, problem)) {
       result.failure = problemReport({problem});
       return;
     }
@@ -311,6 +340,7 @@ void TestRun::runCase(const std::string& file, const TestFile& test, LoadedPolic
   result.failure = header;
   for (const Mismatch& m : mismatches) {
     result.failure += fmt::format("  {}\n    expected: {}\n    actual:   {}\n", m.path, m.expected, m.actual);
+    for (const std::string& note : m.notes) result.failure += fmt::format("    note: {}\n", note);
   }
   if (!decided.empty()) result.failure += "  the claim was decided:\n" + decided;
 }

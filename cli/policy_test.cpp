@@ -7,6 +7,7 @@
 
 #include <fmt/core.h>
 
+#include "compiler/diagnostics.h"
 #include "runtime/json_pointer.h"
 
 namespace ppl::cli {
@@ -53,17 +54,40 @@ std::string keyList(std::initializer_list<const char*> keys) {
   return out;
 }
 
-// Reports every key of `object` not in `known`; true when there was none.
+bool isKnownKey(const std::string& key, std::initializer_list<const char*> known) {
+  return std::any_of(known.begin(), known.end(), [&](const char* k) { return key == k; });
+}
+
+// The known key an unknown `key` likely misspells, or "".
+std::string suggestKey(const std::string& key, std::initializer_list<const char*> known) {
+  // A singular for a plural (`case`) is likelier than a letter changed (`base`), which ties.
+  for (const char* k : known) {
+    if (k == key + "s" || key == std::string(k) + "s") return k;
+  }
+  return suggestName(key, std::vector<std::string>(known.begin(), known.end()));
+}
+
+// True when an unknown key of `object` was reported as a misspelling of `key`: saying that
+// `key` is missing too would report one mistake twice.
+bool misspelt(const TestJson& object, const char* key, std::initializer_list<const char*> known) {
+  for (const auto& item : object.items()) {
+    if (!isKnownKey(item.key(), known) && suggestKey(item.key(), known) == key) return true;
+  }
+  return false;
+}
+
+// Reports every key of `object` not in `known`, with the one likely meant; true when there was none.
 bool checkKeys(const TestJson& object, const std::string& path, std::initializer_list<const char*> known,
                std::vector<TestProblem>& problems) {
   bool ok = true;
   for (const auto& item : object.items()) {
-    bool isKnown = std::any_of(known.begin(), known.end(), [&](const char* k) { return item.key() == k; });
-    if (!isKnown) {
-      problems.push_back({child(path, item.key()),
-                          fmt::format("unknown key `{}`; expected one of {}", item.key(), keyList(known))});
-      ok = false;
-    }
+    if (isKnownKey(item.key(), known)) continue;
+    const std::string suggestion = suggestKey(item.key(), known);
+    problems.push_back({child(path, item.key()),
+                        suggestion.empty()
+                            ? fmt::format("unknown key `{}`; expected one of {}", item.key(), keyList(known))
+                            : fmt::format("unknown key `{}`; did you mean `{}`?", item.key(), suggestion)});
+    ok = false;
   }
   return ok;
 }
@@ -152,6 +176,89 @@ TestJson* findParent(TestJson& doc, const std::string& pointer, const std::vecto
   return current;
 }
 
+// `a Line`, `an Authorization`: a record named in a sentence.
+std::string recordNoun(const SchemaRecord& record) {
+  const bool vowel = !record.name.empty() && std::string_view("AEIOU").find(record.name[0]) != std::string_view::npos;
+  return fmt::format("{} {}", vowel ? "an" : "a", record.name);
+}
+
+// `a Line has no field `unit`; did you mean `units`?`
+std::string unknownField(const SchemaRecord& record, const std::string& name) {
+  std::vector<std::string> names;
+  for (const SchemaField& f : record.fields) names.push_back(f.name);
+  std::string message = fmt::format("{} has no field `{}`", recordNoun(record), name);
+  const std::string suggestion = suggestName(name, names);
+  if (!suggestion.empty()) message += fmt::format("; did you mean `{}`?", suggestion);
+  return message;
+}
+
+// The type of a list's elements.
+FieldType elementType(const FieldType& list) {
+  FieldType element;
+  element.kind = list.elemKind;
+  element.record = list.record;
+  element.enumIndex = list.enumIndex;
+  element.format = list.format;
+  return element;
+}
+
+// The keys of a value set at a place of type `type` must be fields too: a misspelt key in an
+// added line (`{"hcpc": ...}`) would be ignored like one in the pointer. Bounded by the test
+// file's depth (kMaxTestJsonDepth).
+bool checkSchemaValue(const Schema& schema, const FieldType& type, const TestJson& value, std::string& error) {
+  if (type.kind == ValueKind::kRecord && value.is_object()) {
+    const SchemaRecord& record = schema.records[type.record];
+    for (const auto& item : value.items()) {
+      const int field = record.findField(item.key());
+      if (field < 0) {
+        error = unknownField(record, item.key());
+        return false;
+      }
+      if (!checkSchemaValue(schema, record.fields[field].type, item.value(), error)) return false;
+    }
+  } else if (type.kind == ValueKind::kList && type.elemKind == ValueKind::kRecord && value.is_array()) {
+    for (const TestJson& e : value) {
+      if (!checkSchemaValue(schema, elementType(type), e, error)) return false;
+    }
+  }
+  return true;  // a value of the wrong type is the claim loader's to refuse, with its path
+}
+
+// Walks a `set` pointer through the claim schema, then the value it sets: each key must be a
+// field of the record it steps into (a numeric token or `-` steps into a list's elements), or
+// the edit would add a field the loader ignores (docs/spec/claim-facts.md) and the case would
+// test the unchanged claim. What the schema cannot say (a missing list element, a step into a
+// number) is left to setPointer.
+bool checkSchemaPointer(const Schema& schema, const std::string& pointer, const TestJson& value,
+                        std::string& error) {
+  std::vector<std::string> tokens;
+  if (!splitPointer(pointer, tokens, error)) return false;
+  FieldType at;
+  at.kind = ValueKind::kRecord;
+  at.record = schema.root;
+  for (const std::string& token : tokens) {
+    size_t index = 0;
+    if (at.kind == ValueKind::kRecord) {
+      const SchemaRecord& record = schema.records[at.record];
+      const int field = record.findField(token);
+      if (field < 0) {
+        error = fmt::format("`{}`: {}", pointer, unknownField(record, token));
+        return false;
+      }
+      at = record.fields[field].type;
+    } else if (at.kind == ValueKind::kList && (token == "-" || arrayIndex(token, index))) {
+      at = elementType(at);
+    } else {
+      return true;
+    }
+  }
+  if (!checkSchemaValue(schema, at, value, error)) {
+    if (!pointer.empty()) error = fmt::format("`{}`: {}", pointer, error);  // `""`: the whole claim
+    return false;
+  }
+  return true;
+}
+
 // Renders JSON for people: compact, with a space after `,` and `:`.
 void showJson(const TestJson& j, std::string& out) {
   if (j.is_array()) {
@@ -204,6 +311,7 @@ void checkExpectedItems(const TestJson& list, const std::string& path, std::init
     }
     checkKeys(item, itemPath, keys, problems);
     for (const auto& field : item.items()) {
+      if (!isKnownKey(field.key(), keys)) continue;  // reported above; its type says nothing
       const std::string fieldPath = child(itemPath, field.key());
       const TestJson& v = field.value();
       if (field.key() == "percent") {
@@ -231,7 +339,7 @@ void checkExpect(const TestJson& expect, const std::string& path, std::vector<Te
   checkKeys(expect, path, kExpectKeys, problems);
   const bool hasDecision = expect.contains("decision");
   const bool hasError = expect.contains("error");
-  if (hasDecision == hasError) {
+  if (hasDecision == hasError && (hasError || !misspelt(expect, "decision", kExpectKeys))) {
     problems.push_back({path, hasError ? "give `decision` or `error`, not both"
                                        : "missing `decision` (or `error`, for a claim refused as bad input)"});
   }
@@ -302,7 +410,7 @@ void readCase(const TestJson& j, size_t index, const TestFile& file, std::set<st
   if (!expectType(j, j.is_object(), path, "an object", problems)) return;
   checkKeys(j, path, kCaseKeys, problems);
   if (!j.contains("name")) {
-    problems.push_back({path, "missing `name`"});
+    if (!misspelt(j, "name", kCaseKeys)) problems.push_back({path, "missing `name`"});
   } else if (expectType(j["name"], j["name"].is_string(), child(path, "name"), "a string", problems)) {
     out.name = j["name"].get<std::string>();
     if (out.name.empty()) {
@@ -342,7 +450,7 @@ void readCase(const TestJson& j, size_t index, const TestFile& file, std::set<st
     }
   }
   if (!j.contains("expect")) {
-    problems.push_back({path, "missing `expect`"});
+    if (!misspelt(j, "expect", kCaseKeys)) problems.push_back({path, "missing `expect`"});
   } else {
     out.expect = j["expect"];
     checkExpect(out.expect, child(path, "expect"), problems);
@@ -391,6 +499,34 @@ std::string projectList(const TestJson& expected, const TestJson& actual, std::i
     shown.push_back(object);
   }
   return showList(shown);
+}
+
+// Notes for the rules `expected` (reasons or adjustments: `what`) names that the deciding policy
+// lacks: such an expectation could never match, and the diff alone does not say why.
+std::vector<std::string> missingRuleNotes(const TestJson& expected, const char* what, const TestJson& actual,
+                                          const PolicyRules* rules) {
+  std::vector<std::string> notes;
+  if (rules == nullptr) return notes;
+  const std::vector<std::string>& policyRules = rules->ids;
+  std::set<std::string> seen;
+  for (const TestJson& item : expected) {
+    const TestJson rule = item.is_string() ? item : item.value("rule", TestJson());
+    if (!rule.is_string()) continue;
+    const std::string id = rule.get<std::string>();
+    if (std::find(policyRules.begin(), policyRules.end(), id) != policyRules.end() || !seen.insert(id).second) {
+      continue;
+    }
+    std::string note = fmt::format("expected {} `{}`, but policy {} has no rule `{}`", what, id,
+                                   show(actual.value("policy", TestJson())), id);
+    // A rule another policy has was more likely lost (a `use` dropped) than misspelt.
+    if (auto it = rules->elsewhere.find(id); it != rules->elsewhere.end()) {
+      note += fmt::format(" ({})", it->second);
+    } else if (const std::string suggestion = suggestName(id, policyRules); !suggestion.empty()) {
+      note += fmt::format("; did you mean `{}`?", suggestion);
+    }
+    notes.push_back(std::move(note));
+  }
+  return notes;
 }
 
 const TestJson* findLine(const TestJson& actual, size_t number) {
@@ -550,7 +686,7 @@ void readTestFile(const std::string& text, TestFile& out) {
                "a claim file's path or a claim object", out.problems);
   }
   if (!doc.contains("cases")) {
-    out.problems.push_back({"", "missing `cases`"});
+    if (!misspelt(doc, "cases", kFileKeys)) out.problems.push_back({"", "missing `cases`"});
     return;
   }
   const TestJson& cases = doc["cases"];
@@ -620,12 +756,13 @@ bool removePointer(TestJson& doc, const std::string& pointer, std::string& error
   return true;
 }
 
-bool applyEdits(const TestCase& testCase, TestJson& claim, TestProblem& problem) {
+bool applyEdits(const TestCase& testCase, const Schema& schema, TestJson& claim, TestProblem& problem) {
   const std::string path = child("/cases", testCase.index);
   std::string error;
   if (testCase.set.is_object()) {
     for (const auto& item : testCase.set.items()) {
-      if (!setPointer(claim, item.key(), item.value(), error)) {
+      if (!checkSchemaPointer(schema, item.key(), item.value(), error) ||
+          !setPointer(claim, item.key(), item.value(), error)) {
         problem = {child(path, "set"), error};
         return false;
       }
@@ -642,8 +779,8 @@ bool applyEdits(const TestCase& testCase, TestJson& claim, TestProblem& problem)
   return true;
 }
 
-bool compareDecision(const TestCase& testCase, const TestJson& actual, std::vector<Mismatch>& out,
-                     TestProblem& problem) {
+bool compareDecision(const TestCase& testCase, const TestJson& actual, const PolicyRules* rules,
+                     std::vector<Mismatch>& out, TestProblem& problem) {
   const TestJson& expect = testCase.expect;
   if (expect.contains("error")) {
     out.push_back({"error", fmt::format("an error containing {}", expect["error"].dump()),
@@ -679,14 +816,16 @@ bool compareDecision(const TestCase& testCase, const TestJson& actual, std::vect
     if (want.contains("reasons")) {
       const TestJson reasons = line->value("reasons", TestJson::array());
       if (!listMatches(want["reasons"], reasons)) {
-        out.push_back({at + ".reasons", showList(want["reasons"]), projectList(want["reasons"], reasons, kReasonKeys)});
+        out.push_back({at + ".reasons", showList(want["reasons"]), projectList(want["reasons"], reasons, kReasonKeys),
+                       missingRuleNotes(want["reasons"], "reason", actual, rules)});
       }
     }
     if (want.contains("adjustments")) {
       const TestJson adjustments = line->value("adjustments", TestJson::array());
       if (!listMatches(want["adjustments"], adjustments)) {
         out.push_back({at + ".adjustments", showList(want["adjustments"]),
-                       projectList(want["adjustments"], adjustments, kAdjustmentKeys)});
+                       projectList(want["adjustments"], adjustments, kAdjustmentKeys),
+                       missingRuleNotes(want["adjustments"], "adjustment", actual, rules)});
       }
     }
   }

@@ -4,11 +4,14 @@
 // the decision over as the JSON `pplc eval` prints, so this file is testable on plain JSON.
 #pragma once
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "runtime/schema.h"
 
 namespace ppl::cli {
 
@@ -68,8 +71,10 @@ bool setPointer(TestJson& doc, const std::string& pointer, const TestJson& value
 bool removePointer(TestJson& doc, const std::string& pointer, std::string& error);
 
 // Applies a case's `set` edits, then its `remove` edits, in order, to `claim`. False with the
-// problem (its path into the test file) when an edit cannot be applied.
-bool applyEdits(const TestCase& testCase, TestJson& claim, TestProblem& problem);
+// problem (its path into the test file) when an edit cannot be applied, or when a `set` pointer,
+// or a key of the value it sets, names a field `schema` (the claim schema the policies were
+// compiled with) lacks: the loader would ignore it, and the case test the unchanged claim.
+bool applyEdits(const TestCase& testCase, const Schema& schema, TestJson& claim, TestProblem& problem);
 
 // One field whose actual value differs from the expected one. `path` names it in the decision
 // (`decision`, `lines."1".reasons`); the values are rendered for people.
@@ -77,13 +82,23 @@ struct Mismatch {
   std::string path;
   std::string expected;
   std::string actual;
+  std::vector<std::string> notes = {};  // why it could never match: a rule the policy lacks
+};
+
+// The rules of the policy that decided a claim, and, for a rule id it lacks that another policy
+// of the pack has, where that one is (`policy ma@1 has one, from prior-authorization.ppl`).
+struct PolicyRules {
+  std::vector<std::string> ids;
+  std::map<std::string, std::string> elsewhere;
 };
 
 // Compares a decided claim (`actual`: the decision JSON as `pplc eval` prints it) with the
 // case's expectations. Mismatches go to `out`; an expectation naming a line the claim lacks is a
-// problem of the test file (returned false, with `problem` set).
-bool compareDecision(const TestCase& testCase, const TestJson& actual, std::vector<Mismatch>& out,
-                     TestProblem& problem);
+// problem of the test file (returned false, with `problem` set). An expected reason or
+// adjustment naming a rule the deciding policy (`rules`; null when none decided) lacks, misspelt
+// or lost with a dropped `use`, could never match: its mismatch gets a note saying so.
+bool compareDecision(const TestCase& testCase, const TestJson& actual, const PolicyRules* rules,
+                     std::vector<Mismatch>& out, TestProblem& problem);
 
 // Compares a claim that could not be decided (`error`: the loader's or the VM's message) with
 // the case's expectations: they must expect an error whose text occurs in `error`.

@@ -89,11 +89,60 @@ expect_stdout '^    actual:   /lines/1/units: must be ' "wrong error: actual err
 expect_stdout '^    actual:   error: /lines/1/units: must be ' "decision expected, error got"
 check "wrong error: count" test "$(last_line)" = "0 passed, 2 failed"
 
+# An expected rule the deciding policy lacks is said to be missing, with a did-you-mean, or with
+# the policy that has it (a rule lost with a dropped `use`).
+mkdir -p "$TMP/rules"
+cp "$FIX/mini.ppl" "$TMP/rules/"
+cat >"$TMP/rules/other.ppl" <<'EOF'
+policy mini-b version "1"
+  title "Another line of business"
+  line of business "medicare_part_b"
+  governs lines where line.hcpcs = "J9027"
+
+rule B-UNITS "at most 50 units"
+  applies to governed
+  require line.units <= 50
+    else deny CO 151 "over 50 units"
+EOF
+cat >"$TMP/rules/rules.test.json" <<EOF
+{"policies": ".", "base": "$FIX/suite/claims/approve.json", "cases": [
+  {"name": "misspelt", "set": {"/authorizations": []},
+   "expect": {"decision": "deny", "lines": {"1": {"reasons": ["M-AUTHS"]}}}},
+  {"name": "elsewhere", "set": {"/lines/0/units": 55},
+   "expect": {"decision": "approve", "lines": {"1": {"reasons": ["B-UNITS"]}}}}]}
+EOF
+run test "$TMP/rules/rules.test.json"
+expect_rc 1 "expected rules the policy lacks"
+cat >"$TMP/expected" <<EOF
+$TMP/rules/rules.test.json: case misspelt
+  lines."1".reasons
+    expected: ["M-AUTHS"]
+    actual:   ["M-AUTH"]
+    note: expected reason \`M-AUTHS\`, but policy mini-j9027@1 has no rule \`M-AUTHS\`; did you mean \`M-AUTH\`?
+  the claim was decided:
+    decision deny, policy mini-j9027@1
+      line 1 J9027: deny
+        M-AUTH: deny CO 197 M62: no authorization covers 2026-03-02
+      line 2 96413: not_applicable
+$TMP/rules/rules.test.json: case elsewhere
+  lines."1".reasons
+    expected: ["B-UNITS"]
+    actual:   []
+    note: expected reason \`B-UNITS\`, but policy mini-j9027@1 has no rule \`B-UNITS\` (policy mini-b@1 has one, from other.ppl)
+  the claim was decided:
+    decision approve, policy mini-j9027@1
+      line 1 J9027: approve
+        M-DISC: adjust CO 45 by 20%
+      line 2 96413: not_applicable
+0 passed, 2 failed
+EOF
+expect_stdout_is "$TMP/expected" "expected rules the policy lacks"
+
 # --- Malformed test files: reported with JSON paths into them, counted as failures.
 run_here test bad
 expect_rc 1 "bad test files"
 expect_stdout '^bad/syntax\.test\.json: not valid JSON: parse error at line 3, column 53: ' "syntax error with its position"
-expect_stdout '^bad/keys\.test\.json: /cases/1/expect/decison: unknown key `decison`; expected one of `decision`, `policy`, `lines`, `error`$' "unknown key in expect"
+expect_stdout '^bad/keys\.test\.json: /cases/1/expect/decison: unknown key `decison`; did you mean `decision`\?$' "unknown key in expect"
 expect_stdout '^bad/keys\.test\.json: /cases/2/sets: unknown key `sets`' "unknown case key"
 expect_stdout '^bad/keys\.test\.json: /cases/3/set: `/lines/7/units`: nothing at `/lines/7` \(the list has 2 elements\)$' "bad pointer"
 expect_stdout '^bad/keys\.test\.json: /cases/4/expect/lines/9: the claim has no line 9 \(its lines are 1, 2\)$' "unknown line number"
@@ -120,6 +169,25 @@ expect_rc 1 "unfaithful JSON"
 expect_stdout "^$TMP/unfaithful\\.test\\.json: /cases/0/set/~1lines~10~1units: the number 40\\.0000000000000001 has more than 15 significant digits" "unfaithful JSON: long number"
 expect_stdout "^$TMP/unfaithful\\.test\\.json: /cases/1/set/~1lines~1-: the key \`/lines/-\` is written twice in one object" "unfaithful JSON: duplicate key"
 check "unfaithful JSON: the file fails once" test "$(last_line)" = "0 passed, 1 failed"
+
+# A `set` pointer or value naming a field the claim schema lacks would be added, ignored by the
+# loader, and the case would pass on the unchanged claim: it is a problem of the test file.
+cat >"$TMP/schema.test.json" <<EOF
+{"policies": "$FIX/mini.ppl", "base": "$FIX/suite/claims/approve.json", "cases": [
+  {"name": "61 units", "set": {"/lines/0/unit": 61}, "expect": {"decision": "approve"}},
+  {"name": "expired", "set": {"/authorizations/0/valid_thru": "2026-03-01"}, "expect": {"decision": "approve"}},
+  {"name": "a line", "set": {"/lines/-": {"line_number": 3, "hcpc": "J9027"}}, "expect": {"decision": "approve"}},
+  {"name": "known fields", "set": {"/lines/0/units": 60, "/lines/0/ndc": "00024582411"}, "expect": {"decision": "approve"}}]}
+EOF
+run test "$TMP/schema.test.json"
+expect_rc 1 "set: fields the schema lacks"
+cat >"$TMP/expected" <<EOF
+$TMP/schema.test.json: /cases/0/set: \`/lines/0/unit\`: a Line has no field \`unit\`; did you mean \`units\`?
+$TMP/schema.test.json: /cases/1/set: \`/authorizations/0/valid_thru\`: an Authorization has no field \`valid_thru\`; did you mean \`valid_through\`?
+$TMP/schema.test.json: /cases/2/set: \`/lines/-\`: a Line has no field \`hcpc\`; did you mean \`hcpcs\`?
+1 passed, 3 failed
+EOF
+expect_stdout_is "$TMP/expected" "set: fields the schema lacks"
 
 # A claim file that a case edits is checked like a test file: a key written twice or an
 # over-long number would be lost when the edited claim is written out again.
@@ -156,7 +224,18 @@ cat >"$TMP/noclaim.test.json" <<EOF
 EOF
 run test "$TMP/noclaim.test.json"
 expect_rc 1 "missing claim file"
-expect_stdout "^$TMP/noclaim\\.test\\.json: /base: cannot read the claim \`$TMP/no-such-claim\\.json\`: " "missing claim file: named"
+expect_stdout "^$TMP/noclaim\\.test\\.json: /base: cannot read the claim \`no-such-claim\\.json\`: .* \\(a path is relative to the test file's directory\\)$" "missing claim file: named as written"
+# A case's own claim is named the same way.
+cat >"$TMP/noclaim2.test.json" <<EOF
+{"policies": "$FIX/mini.ppl", "cases": [{"name": "a", "claim": "no-such-claim.json", "expect": {"decision": "approve"}}]}
+EOF
+run test "$TMP/noclaim2.test.json"
+expect_stdout "^$TMP/noclaim2\\.test\\.json: /cases/0/claim: cannot read the claim \`no-such-claim\\.json\`: " "missing case claim file: named as written"
+
+printf '{"case": []}' >"$TMP/singular.test.json"
+run test "$TMP/singular.test.json"
+check "a misspelt \`cases\`: one problem, with a did-you-mean" \
+  test "$(cat "$OUT")" = "$(printf '%s: /case: unknown key `case`; did you mean `cases`?\n0 passed, 1 failed' "$TMP/singular.test.json")"
 
 run_here test broken
 expect_rc 1 "policies that do not compile"

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "compiler/compiler.h"
+
 using ppl::cli::Mismatch;
 using ppl::cli::TestCase;
 using ppl::cli::TestFile;
@@ -29,6 +31,40 @@ std::string removeError(TestJson& doc, const std::string& pointer) {
   std::string error;
   if (ppl::cli::removePointer(doc, pointer, error)) return "";
   return error;
+}
+
+// A schema for claim(): a record `a` with fields `b`, `c/d`, `e~f`, and `lines` of `{n}`.
+ppl::Schema claimSchema() {
+  using ppl::ValueKind;
+  auto field = [](const char* name, ValueKind kind, uint32_t record = 0) {
+    ppl::SchemaField f;
+    f.name = name;
+    f.type.kind = kind;
+    f.type.record = record;
+    return f;
+  };
+  ppl::Schema s;
+  s.records.resize(3);
+  s.records[0].name = "Claim";
+  s.records[0].fields = {field("a", ValueKind::kRecord, 1), field("lines", ValueKind::kList, 2)};
+  s.records[0].fields[1].type.elemKind = ValueKind::kRecord;
+  s.records[1].name = "A";
+  s.records[1].fields = {field("b", ValueKind::kInt), field("c/d", ValueKind::kInt), field("e~f", ValueKind::kInt)};
+  s.records[2].name = "Item";
+  s.records[2].fields = {field("n", ValueKind::kInt)};
+  return s;
+}
+
+// The claim schema of stdlib/claim.ppl, as policies are compiled with it.
+const ppl::Schema& builtinSchema() {
+  static const ppl::Schema s = [] {
+    ppl::Schema out;
+    ppl::Diagnostics diags;
+    ppl::SourceManager sources;
+    REQUIRE(ppl::builtinSchema(out, diags, sources));
+    return out;
+  }();
+  return s;
 }
 
 TestFile readFile(const std::string& text) {
@@ -61,7 +97,7 @@ const TestJson kDecision = TestJson::parse(R"({
 std::vector<Mismatch> compare(const TestCase& c) {
   std::vector<Mismatch> out;
   TestProblem problem;
-  REQUIRE(ppl::cli::compareDecision(c, kDecision, out, problem));
+  REQUIRE(ppl::cli::compareDecision(c, kDecision, nullptr, out, problem));
   return out;
 }
 
@@ -129,13 +165,55 @@ TEST_CASE("policy test: edits apply set then remove, in order", "[policy_test]")
   REQUIRE(file.cases.at(0).problems.empty());
   TestJson doc = claim();
   TestProblem problem;
-  REQUIRE(ppl::cli::applyEdits(file.cases[0], doc, problem));
+  REQUIRE(ppl::cli::applyEdits(file.cases[0], claimSchema(), doc, problem));
   CHECK(doc.dump() == R"({"lines":[{"n":2},{"n":4}]})");
 
   TestJson other = TestJson::parse(R"({"lines": []})");
-  CHECK_FALSE(ppl::cli::applyEdits(file.cases[0], other, problem));
+  CHECK_FALSE(ppl::cli::applyEdits(file.cases[0], claimSchema(), other, problem));
   CHECK(problem.path == "/cases/0/set");
   CHECK(problem.message == "`/lines/2/n`: nothing at `/lines/2` (the list has 1 elements)");
+}
+
+TEST_CASE("policy test: set refuses a field the claim schema lacks", "[policy_test]") {
+  // The message of the first edit of a case setting `set`, applied to `base`; "" when applied.
+  auto setProblem = [](const std::string& set, const std::string& base) {
+    TestFile file = readFile(R"({"base": {}, "cases": [{"name": "x", "set": )" + set +
+                             R"(, "expect": {"decision": "deny"}}]})");
+    REQUIRE(file.problems.empty());
+    REQUIRE(file.cases.at(0).problems.empty());
+    TestJson doc = TestJson::parse(base);
+    const TestJson before = doc;
+    TestProblem problem;
+    if (ppl::cli::applyEdits(file.cases[0], builtinSchema(), doc, problem)) return std::string();
+    CHECK(problem.path == "/cases/0/set");
+    CHECK(doc == before);  // refused before anything is added
+    return problem.message;
+  };
+  const std::string base = R"({"lines": [{"units": 1}], "authorizations": [{"number": "A1"}], "payer": {}})";
+  CHECK(setProblem(R"({"/lines/0/unit": 160})", base) ==
+        "`/lines/0/unit`: a Line has no field `unit`; did you mean `units`?");
+  CHECK(setProblem(R"({"/authorizations/0/valid_thru": "2026-10-05"})", base) ==
+        "`/authorizations/0/valid_thru`: an Authorization has no field `valid_thru`; did you mean `valid_through`?");
+  CHECK(setProblem(R"({"/authorization/0/valid_through": "2026-10-05"})", base) ==
+        "`/authorization/0/valid_through`: a Claim has no field `authorization`; did you mean `authorizations`?");
+  CHECK(setProblem(R"({"/payer/plan": "x"})", base) == "`/payer/plan`: a Payer has no field `plan`");
+  CHECK(setProblem(R"({"/lines/-/drug/lot_numbr": "x"})", base) ==
+        "`/lines/-/drug/lot_numbr`: a Drug has no field `lot_numbr`; did you mean `lot_number`?");
+  // The keys of a value set are fields too, at any depth.
+  CHECK(setProblem(R"({"/lines/-": {"line_number": 2, "hcpc": "J9027"}})", base) ==
+        "`/lines/-`: a Line has no field `hcpc`; did you mean `hcpcs`?");
+  CHECK(setProblem(R"({"/lines": [{"units": 2, "drug": {"discount": true}}]})", base) ==
+        "`/lines`: a Drug has no field `discount`; did you mean `discounted`?");
+  CHECK(setProblem(R"({"": {"claim_id": "C", "line": []}})", base) ==
+        "a Claim has no field `line`; did you mean `lines`?");
+  // Known fields pass, whether the base holds them or not; a scalar list's elements have no fields.
+  CHECK(setProblem(R"({"/lines/0/units": 160, "/lines/0/ndc": "00024582411", "/diagnoses": ["C61"],
+                       "/lines/-": {"line_number": 2, "modifiers": ["JZ"], "drug": {"discounted": true}},
+                       "/payer/plan_id": "P"})",
+                   base) == "");
+  // What the schema cannot say is left to the edit: a missing element, a step into a value.
+  CHECK(setProblem(R"({"/lines/5/units": 1})", base) == "`/lines/5/units`: nothing at `/lines/5` (the list has 1 elements)");
+  CHECK(setProblem(R"({"/lines/0/units/x": 1})", base) == "`/lines/0/units/x`: `/lines/0/units` is a number, not an object or a list");
 }
 
 TEST_CASE("policy test: file problems carry JSON paths", "[policy_test]") {
@@ -149,7 +227,17 @@ TEST_CASE("policy test: file problems carry JSON paths", "[policy_test]") {
   CHECK(top.problems[1].path == "/cases");
   CHECK(top.problems[1].message == "no cases: a test file that tests nothing would always pass");
   CHECK(top.problems[0].path == "/polices");
-  CHECK(top.problems[0].message == "unknown key `polices`; expected one of `description`, `policies`, `base`, `cases`");
+  CHECK(top.problems[0].message == "unknown key `polices`; did you mean `policies`?");
+
+  // A singular for a plural is suggested over a letter changed (`base`), and not reported missing too.
+  TestFile singular = readFile(R"({"case": [], "polices": "x"})");
+  REQUIRE(singular.problems.size() == 2);
+  CHECK(singular.problems[0].path + ": " + singular.problems[0].message == "/case: unknown key `case`; did you mean `cases`?");
+  CHECK(singular.problems[1].path == "/polices");
+  TestFile misspeltCase = readFile(R"({"cases": [{"nme": "a", "claim": {}, "expct": {"decision": "deny"}}]})");
+  REQUIRE(misspeltCase.cases.size() == 1);
+  CHECK(misspeltCase.cases[0].problems.size() == 2);  // `nme` and `expct`, not `name` and `expect` missing too
+  CHECK(misspeltCase.cases[0].problems.at(1).message == "unknown key `expct`; did you mean `expect`?");
 
   CHECK(readFile("[]").problems.at(0).message == "must be a JSON object, got a list");
   CHECK(readFile("{}").problems.at(0).message == "missing `cases`");
@@ -159,18 +247,20 @@ TEST_CASE("policy test: file problems carry JSON paths", "[policy_test]") {
       {"name": "a", "claim": {}, "expect": {"decision": "denied"}},
       {"claim": {}, "set": {"x": 1}, "remove": [3], "expect": {"decision": "deny", "lines": {"x": {}}}},
       {"name": "b", "expect": {"error": "bad", "lines": {}}},
-      {"name": "c", "claim": {}, "expect": {"decision": "deny", "lines": {"1": {"reasons": [{"rule": 1, "rarc": "M1"}]}}}}
+      {"name": "c", "claim": {}, "expect": {"decision": "deny", "lines": {"1": {"reasons": [{"rule": 1, "rarc": "M1"}]}}}},
+      {"name": "d", "claim": {}, "expect": {"decision": "deny", "lines": {"1": {
+          "reasons": [{"rule": "PA", "rarcs": ["M62"], "xyz": 1}]}}}}
     ]})");
   REQUIRE(file.problems.empty());
-  REQUIRE(file.cases.size() == 5);
+  REQUIRE(file.cases.size() == 6);
   auto paths = [](const TestCase& c) {
     std::vector<std::string> out;
     for (const TestProblem& p : c.problems) out.push_back(p.path + ": " + p.message);
     return out;
   };
+  // A misspelt key is not also reported missing.
   CHECK(paths(file.cases[0]) == std::vector<std::string>{
-      "/cases/0/expect/decison: unknown key `decison`; expected one of `decision`, `policy`, `lines`, `error`",
-      "/cases/0/expect: missing `decision` (or `error`, for a claim refused as bad input)"});
+      "/cases/0/expect/decison: unknown key `decison`; did you mean `decision`?"});
   CHECK(paths(file.cases[1]) == std::vector<std::string>{
       "/cases/1/name: another case is named `a`; names must be unique",
       "/cases/1/expect/decision: unknown decision `denied`; expected approve, pend, deny or not_applicable"});
@@ -185,6 +275,11 @@ TEST_CASE("policy test: file problems carry JSON paths", "[policy_test]") {
   CHECK(paths(file.cases[4]) == std::vector<std::string>{
       "/cases/4/expect/lines/1/reasons/0/rule: must be a string, got a number",
       "/cases/4/expect/lines/1/reasons/0/rarc: must be a list of codes, got a string"});
+  // An unknown key is not type-checked too: `rarcs` is no string, but `rarc` takes a list.
+  CHECK(paths(file.cases[5]) == std::vector<std::string>{
+      "/cases/5/expect/lines/1/reasons/0/rarcs: unknown key `rarcs`; did you mean `rarc`?",
+      "/cases/5/expect/lines/1/reasons/0/xyz: unknown key `xyz`; expected one of `rule`, `action`, `group`, `carc`, "
+      "`rarc`, `message`"});
 }
 
 TEST_CASE("policy test: a matching decision has no mismatches", "[policy_test]") {
@@ -215,11 +310,42 @@ TEST_CASE("policy test: mismatches name the field and show both sides", "[policy
   CHECK(m[0].actual == R"([{"rule": "PA", "carc": "197"}, {"rule": "C-DX", "carc": "50"}])");
 }
 
+TEST_CASE("policy test: an expected rule the deciding policy lacks is noted", "[policy_test]") {
+  ppl::cli::PolicyRules rules;
+  rules.ids = {"PA", "C-DX", "C-DISC", "D-UNITS"};
+  rules.elsewhere = {{"D-PA", "policy q@1 has one, from pa.ppl"}};
+  TestCase c = caseExpecting(R"({"decision": "deny", "lines": {
+      "1": {"reasons": ["P-A", {"rule": "C-DX"}, {"carc": "50"}, "P-A", "D-PA", "X-Y"]},
+      "3": {"adjustments": ["C-DISC", {"rule": "C-DSC"}]}}})");
+  std::vector<Mismatch> out;
+  TestProblem problem;
+  REQUIRE(ppl::cli::compareDecision(c, kDecision, &rules, out, problem));
+  REQUIRE(out.size() == 2);
+  CHECK(out[0].path == "lines.\"1\".reasons");
+  // Once per rule; C-DX is in the policy, and an object without `rule` names none. A rule another
+  // policy has is said to be there (a dropped `use`), not guessed at by spelling (`PA`).
+  CHECK(out[0].notes == std::vector<std::string>{
+      "expected reason `P-A`, but policy p@1 has no rule `P-A`; did you mean `PA`?",
+      "expected reason `D-PA`, but policy p@1 has no rule `D-PA` (policy q@1 has one, from pa.ppl)",
+      "expected reason `X-Y`, but policy p@1 has no rule `X-Y`"});
+  CHECK(out[1].notes == std::vector<std::string>{
+      "expected adjustment `C-DSC`, but policy p@1 has no rule `C-DSC`; did you mean `C-DISC`?"});
+
+  // Without a deciding policy there is nothing to say; a matching list needs no note.
+  out.clear();
+  REQUIRE(ppl::cli::compareDecision(c, kDecision, nullptr, out, problem));
+  CHECK((out.size() == 2 && out[0].notes.empty() && out[1].notes.empty()));
+  out.clear();
+  REQUIRE(ppl::cli::compareDecision(caseExpecting(R"({"decision": "deny", "lines": {"1": {"reasons": ["PA", "C-DX"]}}})"),
+                                    kDecision, &rules, out, problem));
+  CHECK(out.empty());
+}
+
 TEST_CASE("policy test: an expected line the claim lacks is a test-file problem", "[policy_test]") {
   TestCase c = caseExpecting(R"({"decision": "deny", "lines": {"2": {"decision": "deny"}}})");
   std::vector<Mismatch> out;
   TestProblem problem;
-  CHECK_FALSE(ppl::cli::compareDecision(c, kDecision, out, problem));
+  CHECK_FALSE(ppl::cli::compareDecision(c, kDecision, nullptr, out, problem));
   CHECK(problem.path == "/cases/0/expect/lines/2");
   CHECK(problem.message == "the claim has no line 2 (its lines are 1, 3)");
 }
@@ -238,7 +364,7 @@ TEST_CASE("policy test: errors against expectations", "[policy_test]") {
 
   out.clear();
   TestProblem problem;
-  CHECK(ppl::cli::compareDecision(caseExpecting(R"({"error": "x"})"), kDecision, out, problem));
+  CHECK(ppl::cli::compareDecision(caseExpecting(R"({"error": "x"})"), kDecision, nullptr, out, problem));
   REQUIRE(out.size() == 1);
   CHECK(out[0].actual == "no error: the claim was decided deny");
 }
