@@ -494,6 +494,7 @@ struct ClaimLoader::Impl {
       located = true;
     }
     if (located) {
+      if (std::string slip = jsonSlipAt(text, at); !slip.empty()) message = "malformed json: " + slip;
       int line, column;
       jsonLineAndColumn(text, at, line, column);
       where += fmt::format("{}line {}, column {}", where.empty() ? "" : ", ", line, column);

@@ -156,6 +156,23 @@ bool findStructureFault(std::string_view text, JsonFault& out) {
 
 }  // namespace
 
+std::string jsonSlipAt(std::string_view text, size_t offset) {
+  if (offset >= text.size()) return "";
+  const char at = text[offset];
+  if (at == '\'') return "JSON strings are written in double quotes, not single";
+  if (at == ']' || at == '}') {
+    size_t before = offset;
+    while (before > 0 && (text[before - 1] == ' ' || text[before - 1] == '\t' || text[before - 1] == '\n' ||
+                          text[before - 1] == '\r')) {
+      --before;
+    }
+    if (before > 0 && text[before - 1] == ',') {
+      return fmt::format("a comma before `{}`: JSON allows none after the last {}", at, at == ']' ? "element" : "member");
+    }
+  }
+  return "";
+}
+
 void jsonLineAndColumn(std::string_view text, size_t offset, int& line, int& column) {
   line = 1;
   column = 1;

@@ -28,6 +28,11 @@ struct JsonFault {
 // false when there is none, and the caller keeps simdjson's own message.
 bool findJsonFault(std::string_view text, JsonFaultKind kind, JsonFault& out);
 
+// A hand-written claim's likeliest slips, told where parsing stopped at text[offset]: a comma
+// before `]` or `}` (JSON has no trailing comma), a string in single quotes. "" for anything
+// else: the caller keeps its general message.
+std::string jsonSlipAt(std::string_view text, size_t offset);
+
 // The 1-based line and column of text[offset], counting characters (not UTF-8 continuation
 // bytes) within the line.
 void jsonLineAndColumn(std::string_view text, size_t offset, int& line, int& column);

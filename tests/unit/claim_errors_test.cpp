@@ -90,6 +90,11 @@ TEST_CASE("each kind of bad claim is refused with its JSON path", "[claim]") {
        "malformed json: `}` where the `[` opened at line 20, column 16 needs `]`"},
       {"closing quote left out", "\"member_id\": \"M-100\",", "\"member_id\": \"M-100,", "",
        "malformed json: this string runs past the end of its line: is its closing quote missing?"},
+      // An analyst's slips in hand-written JSON, named (review17a F17).
+      {"trailing comma in a list", "\"C79.51\"\n  ],", "\"C79.51\",\n  ],", "",
+       "malformed json: a comma before `]`: JSON allows none after the last element (near /diagnoses/3, line 24, column 3)"},
+      {"single quotes", "\"member_id\": \"M-100\",", "'member_id': 'M-100',", "",
+       "malformed json: JSON strings are written in double quotes, not single"},
       {"ten-digit line number", "\"line_number\": 1,", "\"line_number\": 1000000000,", "/lines/0/line_number",
        "must be an integer with at most 9 digits, got 1000000000"},
       {"authorization status", "\"status\": \"approved\"", "\"status\": \"approve\"", "/authorizations/0/status", "must be one of"},
