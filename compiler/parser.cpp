@@ -10,6 +10,7 @@
 #include <cstring>
 #include <exception>
 #include <memory>
+#include <optional>
 #include <string_view>
 #include <utility>
 
@@ -100,6 +101,8 @@ bool isDeclStartLiteral(std::string_view s) {
 bool isClauseStartLiteral(std::string_view s) {
   return isOneOf(s, {"applies", "only", "effective", "let", "require", "deny", "pend", "adjust"});
 }
+
+bool samePosition(const Span& a, const Span& b) { return a.line == b.line && a.col == b.col; }
 
 // Where the text being parsed sits in its file: a message hole starts mid-line.
 struct Origin {
@@ -216,8 +219,33 @@ class ParseState {
     diags_.error(span, std::move(message), std::move(notes));
   }
 
+  // After a syntax error, ANTLR's recovery guesses on through the declaration, and what it
+  // reports next is about its guesses, not the text: one mistake gave two errors (review17a
+  // F15). So nothing more is reported until the parser starts the next `use` or declaration,
+  // nor twice at one position, except that an error which could not say what was expected
+  // (`vague`) gives way to one at its position that can (`expected `)` before `else``).
+  bool wanted(const Span& span, bool vague) const {
+    if (pending_ && !vague && samePosition(span, pending_->span)) return true;
+    return !recovering_ && !samePosition(span, lastError_);
+  }
+  void resynchronised() {
+    sendPending();
+    recovering_ = false;
+  }
+  void sendPending() {
+    if (pending_) diags_.error(pending_->span, std::move(pending_->message), std::move(pending_->notes));
+    pending_.reset();
+  }
+
   // Every syntax error passes here; the limit stops ANTLR's recovery from running on.
-  void syntaxError(Span span, std::string message, std::vector<std::string> notes = {}) {
+  void syntaxError(Span span, std::string message, std::vector<std::string> notes = {}, bool vague = false) {
+    if (!wanted(span, vague)) return;
+    if (pending_) {
+      pending_.reset();  // replaced by this one, which says more
+      --syntaxErrors_;
+    }
+    recovering_ = true;
+    lastError_ = span;
     ++syntaxErrors_;
     const int limit = std::max(1, limits_.maxSyntaxErrors);
     if (syntaxErrors_ >= limit) {
@@ -225,12 +253,19 @@ class ParseState {
       diags_.error(span, std::move(message), std::move(notes));
       throw TooManySyntaxErrors{};
     }
+    if (vague) {
+      pending_ = Diagnostic{Severity::kError, span, std::move(message), std::move(notes), ""};
+      return;
+    }
     diags_.error(span, std::move(message), std::move(notes));
   }
 
   // `unexpected `)`, expected `else``: the message for a token the grammar cannot take here.
   void reportUnexpected(antlr4::Parser* parser, Token* token, const antlr4::misc::IntervalSet& expected,
                         bool useExpected, bool missing) {
+    const bool vague =
+        !useExpected && !missing && token != nullptr && token->getType() != grammar::PPLLexer::ERROR_CHAR;
+    if (!wanted(spanOf(token), vague)) return;  // spare the work on a message no one will see
     const std::string what = describeExpected(parser, expected);
     std::string message;
     if (token != nullptr && token->getType() == grammar::PPLLexer::ERROR_CHAR) {
@@ -255,7 +290,7 @@ class ParseState {
       const std::string title = unquotedTitleNote(token);
       if (!title.empty()) notes.push_back(title);
     }
-    syntaxError(spanOf(token), std::move(message), std::move(notes));
+    syntaxError(spanOf(token), std::move(message), std::move(notes), vague);
   }
 
   static bool expectsLiteral(antlr4::Parser* parser, const antlr4::misc::IntervalSet& expected, std::string_view literal) {
@@ -528,6 +563,25 @@ class ParseState {
   antlr4::CommonTokenStream* tokens_ = nullptr;
   std::vector<uint32_t> lineLengths_;
   int syntaxErrors_ = 0;
+  bool recovering_ = false;
+  Span lastError_;
+  std::optional<Diagnostic> pending_;  // a vague error, see wanted()
+};
+
+// Tells the state where the parser starts a `use` or a declaration: recovery from a syntax
+// error before it is over.
+class Resync : public antlr4::tree::ParseTreeListener {
+ public:
+  explicit Resync(ParseState& state) : state_(state) {}
+  void enterEveryRule(antlr4::ParserRuleContext* ctx) override {
+    if (ctx->getRuleIndex() == G::RuleUseDecl || ctx->getRuleIndex() == G::RuleDecl) state_.resynchronised();
+  }
+  void exitEveryRule(antlr4::ParserRuleContext*) override {}
+  void visitTerminal(antlr4::tree::TerminalNode*) override {}
+  void visitErrorNode(antlr4::tree::ErrorNode*) override {}
+
+ private:
+  ParseState& state_;
 };
 
 void ErrorStrategy::reportNoViableAlternative(antlr4::Parser* parser, const antlr4::NoViableAltException& e) {
@@ -1527,6 +1581,7 @@ Result run(Entry entry, Origin origin, const std::string& text, Diagnostics& dia
       input = std::make_unique<antlr4::ANTLRInputStream>(text);
     }
     ErrorListener listener(state);
+    Resync resync(state);
     grammar::PPLLexer lexer(input.get());
     lexer.removeErrorListeners();
     lexer.addErrorListener(&listener);
@@ -1547,6 +1602,7 @@ Result run(Entry entry, Origin origin, const std::string& text, Diagnostics& dia
             antlr4::atn::PredictionMode::SLL);
       } else {
         parser.addErrorListener(&listener);
+        parser.addParseListener(&resync);
         parser.setErrorHandler(std::make_shared<ErrorStrategy>(state));
       }
       antlr4::ParserRuleContext* tree =
@@ -1575,6 +1631,7 @@ Result run(Entry entry, Origin origin, const std::string& text, Diagnostics& dia
   } catch (...) {
     state.error(state.at(1, 0), "the parser failed on this input");
   }
+  state.sendPending();
   // Any error makes the result unusable: later stages see either a whole tree or nothing.
   if (diags.errorCount() != errorsBefore) {
     result.unit.reset();

@@ -104,4 +104,11 @@ run check "$TMP/emptyversion.ppl"
 expect_rc 1 "check: an empty version"
 expect_stderr 'emptyversion\.ppl:1:18: error: a version cannot be empty$' "check: an empty version, at the version"
 
+# One mistake is one error: the next rule's `rule` is not blamed as well (review17a F15).
+printf 'policy p version "1"\n  line of business "commercial"\n  governs lines where line.hcpcs = "J9027"\nrule R "r"\n  require line.units < 3\n    otherwise deny CO 50 "m"\nrule S "s"\n  require true else deny CO 50 "m"\n' >"$TMP/onemistake.ppl"
+run check "$TMP/onemistake.ppl"
+expect_rc 1 "check: one syntax mistake"
+expect_stderr 'onemistake\.ppl:6:5: error: unexpected `otherwise`, expected `else`$' "check: one syntax mistake, at the word"
+expect_stderr '^pplc check: 1 error, 0 warnings$' "check: one syntax mistake, one error"
+
 finish

@@ -750,6 +750,62 @@ TEST_CASE("syntax errors are rendered with position, message and caret", "[parse
   }
 }
 
+TEST_CASE("one syntax mistake is one error, and later declarations' own errors are still reported", "[parser][diagnostics]") {
+  // Each once gave a second error, at the same token or further on (review17a F15).
+  SECTION("a quantifier's `require` without `else`: the error that says what was expected") {
+    CHECK(errorsOf("module m\nrule R \"r\"\n  require any a in lines where a.units > 0\n    deny CO 50 \"m\"\n"
+                   "rule S \"s\"\n  require true else deny CO 50 \"m\"\n") ==
+          "test.ppl:4:5: error: expected `else` before `deny`\n"
+          "    deny CO 50 \"m\"\n"
+          "    ^~~~\n");
+  }
+  SECTION("an unclosed parenthesis before `else`") {
+    CHECK(errorsOf("module m\nconst covered = {\"x\"}\nrule R \"r\"\n"
+                   "  require (any d in diagnoses where d in covered\n    else deny CO 50 \"m\"\n") ==
+          "test.ppl:5:5: error: expected `)` before `else`\n"
+          "    else deny CO 50 \"m\"\n"
+          "    ^~~~\n"
+          "  note: the `(` opened at 4:11 is not closed\n");
+  }
+  SECTION("nothing at the next rule's keyword") {
+    CHECK(errorsOf("module m\nrule R \"r\"\n  require true\n    otherwise deny CO 50 \"m\"\n"
+                   "rule S \"s\"\n  require true else deny CO 50 \"m\"\n") ==
+          "test.ppl:4:5: error: unexpected `otherwise`, expected `else`\n"
+          "    otherwise deny CO 50 \"m\"\n"
+          "    ^~~~~~~~~\n");
+  }
+  SECTION("nothing more on the line of a header's mistake") {
+    CHECK(errorsOf("policy p version \"1\"\n  line of business \"commercial\"\n  governs lines where true\n"
+                   "  effective since 2026-01-01\n\nconst x = 1\n") ==
+          "test.ppl:4:13: error: expected `from` before `since`\n"
+          "  effective since 2026-01-01\n"
+          "            ^~~~~\n");
+  }
+  SECTION("independent errors in later declarations, and after one") {
+    CHECK(errorsOf("module m\nrule R \"r\"\n  require true\n    otherwise deny CO 50 \"m\"\nrule S \"s\"\n"
+                   "  require (true else deny CO 50 \"m\"\nconst x = )\n") ==
+          "test.ppl:4:5: error: unexpected `otherwise`, expected `else`\n"
+          "    otherwise deny CO 50 \"m\"\n"
+          "    ^~~~~~~~~\n"
+          "test.ppl:6:17: error: expected `)` before `else`\n"
+          "  require (true else deny CO 50 \"m\"\n"
+          "                ^~~~\n"
+          "  note: the `(` opened at 6:11 is not closed\n"
+          "test.ppl:7:11: error: unexpected `)`, expected an expression\n"
+          "const x = )\n"
+          "          ^\n");
+    // A stray token between declarations, after a good declaration that followed a bad one.
+    CHECK(errorsOf("module m\nconst x = (1\nconst y = 2\n)\n") ==
+          "test.ppl:3:1: error: expected `)` before `const`\n"
+          "const y = 2\n"
+          "^~~~~\n"
+          "  note: the `(` opened at 2:11 is not closed\n"
+          "test.ppl:4:1: error: unexpected `)`, expected a declaration or end of file\n"
+          ")\n"
+          "^\n");
+  }
+}
+
 TEST_CASE("diagnostics render tabs, warnings and notes", "[diagnostics]") {
   SourceManager sources;
   const uint32_t f = sources.add("a.ppl", "line one\n\tx = 1\r\nthird");
