@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -98,8 +99,13 @@ bool isDeclStartLiteral(std::string_view s) {
   return isOneOf(s, {"const", "param", "define", "lines", "rule", "record", "drug"});
 }
 
+// The keywords that start a rule's clauses, and the header's.
+constexpr const char* kRuleClauseKeywords[] = {"applies", "only", "effective", "let",
+                                               "require", "deny", "pend", "adjust"};
+constexpr const char* kHeaderClauseKeywords[] = {"title", "line", "governs", "effective"};
+
 bool isClauseStartLiteral(std::string_view s) {
-  return isOneOf(s, {"applies", "only", "effective", "let", "require", "deny", "pend", "adjust"});
+  return std::find(std::begin(kRuleClauseKeywords), std::end(kRuleClauseKeywords), s) != std::end(kRuleClauseKeywords);
 }
 
 bool samePosition(const Span& a, const Span& b) { return a.line == b.line && a.col == b.col; }
@@ -267,13 +273,15 @@ class ParseState {
         !useExpected && !missing && token != nullptr && token->getType() != grammar::PPLLexer::ERROR_CHAR;
     if (!wanted(spanOf(token), vague)) return;  // spare the work on a message no one will see
     const std::string what = describeExpected(parser, expected);
+    const std::string meant = misspeltKeyword(parser, token, expected);
     std::string message;
     if (token != nullptr && token->getType() == grammar::PPLLexer::ERROR_CHAR) {
       message = badCharacterMessage(token->getText());
     } else if (token != nullptr && token->getText() == "use" && token->getType() != grammar::PPLLexer::IDENT &&
                expectsLiteral(parser, expected, "const")) {
       message = "unexpected `use` after a declaration: a file's `use`s come first, right after its header";
-    } else if (missing && !what.empty() && token != nullptr && token->getType() != Token::EOF) {
+    } else if (missing && meant.empty() && !what.empty() && token != nullptr && token->getType() != Token::EOF) {
+      // (Not for `effective form`: `form` was meant as `from`, not written after it.)
       message = "expected " + what + " before " + shown(token->getText());
     } else {
       message = "unexpected " +
@@ -284,6 +292,7 @@ class ParseState {
     if (isKeywordWhereNameExpected(token, expected)) {
       notes.push_back(shown(token->getText()) + " is a keyword of the language: choose another name");
     }
+    if (!meant.empty()) notes.push_back("did you mean " + backticked(meant) + "?");
     if (token != nullptr) {
       const std::string note = unclosedNote(parser, token, expected);
       if (!note.empty()) notes.push_back(note);
@@ -291,6 +300,50 @@ class ParseState {
       if (!title.empty()) notes.push_back(title);
     }
     syntaxError(spanOf(token), std::move(message), std::move(notes), vague);
+  }
+
+  // `aplies to`, `esle`, `wen`: a name a slip away from a keyword the grammar takes here or,
+  // first on a line of a rule (or of the header), from a clause keyword: the parser took the
+  // rule to have ended there, so it expects a declaration (review17a F6).
+  std::string misspeltKeyword(antlr4::Parser* parser, Token* token, const antlr4::misc::IntervalSet& expected) const {
+    if (parser == nullptr || token == nullptr || token->getType() != grammar::PPLLexer::IDENT) return "";
+    const antlr4::dfa::Vocabulary& vocab = parser->getVocabulary();
+    std::vector<std::string> keywords;
+    for (ssize_t t : expected.toList()) {
+      if (t < 0) continue;
+      const std::string lit = vocab.getLiteralName(static_cast<size_t>(t));
+      if (lit.size() > 2 && std::isalpha(static_cast<unsigned char>(lit[1]))) {
+        keywords.push_back(lit.substr(1, lit.size() - 2));
+      }
+    }
+    const std::string declaration = enclosingDeclaration(token);
+    if (declaration == "rule") {
+      keywords.insert(keywords.end(), std::begin(kRuleClauseKeywords), std::end(kRuleClauseKeywords));
+    } else if (declaration == "policy") {
+      keywords.insert(keywords.end(), std::begin(kHeaderClauseKeywords), std::end(kHeaderClauseKeywords));
+    }
+    return suggestName(token->getText(), keywords);
+  }
+
+  // The keyword (`rule`, `policy`, ...) of the declaration whose line `token` starts, or "" when
+  // `token` does not start its line. Declarations and headers start lines; their clauses do not
+  // start with these words.
+  std::string enclosingDeclaration(Token* token) const {
+    if (tokens_ == nullptr) return "";
+    auto declares = [](Token* t) {
+      return t->getType() != grammar::PPLLexer::IDENT &&
+             (isDeclStartLiteral(t->getText()) || isOneOf(t->getText(), {"policy", "module", "schema", "use"}));
+    };
+    Token* later = token;  // the token on the default channel after the one looked at
+    for (size_t i = token->getTokenIndex(); i-- > 0;) {
+      Token* t = tokens_->get(i);
+      if (t->getChannel() != Token::DEFAULT_CHANNEL) continue;
+      const bool laterStartsLine = t->getLine() != later->getLine();
+      if (later == token && !laterStartsLine) return "";
+      if (later != token && laterStartsLine && declares(later)) return later->getText();
+      later = t;
+    }
+    return later != token && declares(later) ? later->getText() : "";
   }
 
   static bool expectsLiteral(antlr4::Parser* parser, const antlr4::misc::IntervalSet& expected, std::string_view literal) {

@@ -111,4 +111,11 @@ expect_rc 1 "check: one syntax mistake"
 expect_stderr 'onemistake\.ppl:6:5: error: unexpected `otherwise`, expected `else`$' "check: one syntax mistake, at the word"
 expect_stderr '^pplc check: 1 error, 0 warnings$' "check: one syntax mistake, one error"
 
+# A misspelt clause keyword is named with the one meant (review17a F6).
+printf 'policy p version "1"\n  line of business "commercial"\n  governs lines where line.hcpcs = "J9027"\nrule R "r"\n  aplies to governed\n  require line.units < 3 else deny CO 50 "m"\n' >"$TMP/misspelt.ppl"
+run check "$TMP/misspelt.ppl"
+expect_rc 1 "check: a misspelt clause keyword"
+expect_stderr 'misspelt\.ppl:5:3: error: unexpected `aplies`, expected a declaration or end of file$' "check: a misspelt clause keyword, at the word"
+expect_stderr '^  note: did you mean `applies`\?$' "check: a misspelt clause keyword, the keyword meant"
+
 finish
