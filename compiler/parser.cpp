@@ -1641,6 +1641,20 @@ Result run(Entry entry, Origin origin, const std::string& text, Diagnostics& dia
     antlr4::CommonTokenStream tokens(&lexer);
     tokens.fill();
     state.setTokens(&tokens);
+    // Nothing to parse is said so (review17a F18), not "unexpected end of file" with a caret on
+    // a blank line; the message has no position, since no place in the file is wrong.
+    if (entry == Entry::kFile) {
+      bool comments = false;
+      for (Token* t : tokens.getTokens()) {
+        if (t->getType() == Token::EOF) {
+          state.error(Span{origin.file}, std::string(comments ? "the file holds only comments" : "the file is empty") +
+                                             ": a policy starts with `policy`, a module with `module`");
+          return finish();
+        }
+        if (t->getChannel() == Token::DEFAULT_CHANNEL) break;
+        comments = true;
+      }
+    }
     if (!state.preScanNesting()) return finish();
 
     // Two stages, as ANTLR recommends: SLL prediction is several times faster and, when it

@@ -118,4 +118,15 @@ expect_rc 1 "check: a misspelt clause keyword"
 expect_stderr 'misspelt\.ppl:5:3: error: unexpected `aplies`, expected a declaration or end of file$' "check: a misspelt clause keyword, at the word"
 expect_stderr '^  note: did you mean `applies`\?$' "check: a misspelt clause keyword, the keyword meant"
 
+# An empty file, or one of comments only, is said so, with no caret on a blank line (review17a F18).
+: >"$TMP/empty.ppl"
+run check "$TMP/empty.ppl"
+expect_rc 1 "check: an empty file"
+expect_stderr 'empty\.ppl: error: the file is empty: a policy starts with `policy`, a module with `module`$' "check: an empty file, said so"
+printf '// docetaxel policy, to do\n\n// ask medical director\n' >"$TMP/comments.ppl"
+run check "$TMP/comments.ppl"
+expect_rc 1 "check: a file of comments"
+expect_stderr 'comments\.ppl: error: the file holds only comments: a policy starts with `policy`, a module with `module`$' "check: a file of comments, said so"
+check "check: a file of comments, no caret" bash -c '! grep -q "\^" "$1"' _ "$ERR"
+
 finish

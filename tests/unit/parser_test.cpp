@@ -737,11 +737,14 @@ TEST_CASE("syntax errors are rendered with position, message and caret", "[parse
           "  effective from 2021-01-01\n"
           "  ^~~~~~~~~~~~~~~~~~~~~~~~~\n");
   }
-  SECTION("an empty file") {
-    CHECK(errorsOf("") ==
-          "test.ppl:1:1: error: unexpected end of file, expected `policy`, `module` or `schema`\n"
-          "\n"
-          "^\n");
+  SECTION("an empty file, or one of comments only, is said so, at no position (review17a F18)") {
+    const std::string hint = ": a policy starts with `policy`, a module with `module`\n";
+    CHECK(errorsOf("") == "test.ppl: error: the file is empty" + hint);
+    CHECK(errorsOf("\xEF\xBB\xBF \n\t\r\n") == "test.ppl: error: the file is empty" + hint);
+    CHECK(errorsOf("// docetaxel policy, to do\n\n// ask medical director\n") ==
+          "test.ppl: error: the file holds only comments" + hint);
+    // A header after the comments parses as ever.
+    CHECK(parse("// to do\nmodule m\n")->unit != nullptr);
   }
   SECTION("a span that runs over lines is underlined to the end of its first line") {
     CHECK(errorsOf("module m\nconst d = (2026-02-30\n  )\nconst e = 2026-13-01 + 1\n")
