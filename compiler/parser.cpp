@@ -9,7 +9,9 @@
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <iterator>
 #include <memory>
+#include <optional>
 #include <string_view>
 #include <utility>
 
@@ -97,9 +99,16 @@ bool isDeclStartLiteral(std::string_view s) {
   return isOneOf(s, {"const", "param", "define", "lines", "rule", "record", "drug"});
 }
 
+// The keywords that start a rule's clauses, and the header's.
+constexpr const char* kRuleClauseKeywords[] = {"applies", "only", "effective", "let",
+                                               "require", "deny", "pend", "adjust"};
+constexpr const char* kHeaderClauseKeywords[] = {"title", "line", "governs", "effective"};
+
 bool isClauseStartLiteral(std::string_view s) {
-  return isOneOf(s, {"applies", "only", "effective", "let", "require", "deny", "pend", "adjust"});
+  return std::find(std::begin(kRuleClauseKeywords), std::end(kRuleClauseKeywords), s) != std::end(kRuleClauseKeywords);
 }
+
+bool samePosition(const Span& a, const Span& b) { return a.line == b.line && a.col == b.col; }
 
 // Where the text being parsed sits in its file: a message hole starts mid-line.
 struct Origin {
@@ -216,8 +225,33 @@ class ParseState {
     diags_.error(span, std::move(message), std::move(notes));
   }
 
+  // After a syntax error, ANTLR's recovery guesses on through the declaration, and what it
+  // reports next is about its guesses, not the text: one mistake gave two errors (review17a
+  // F15). So nothing more is reported until the parser starts the next `use` or declaration,
+  // nor twice at one position, except that an error which could not say what was expected
+  // (`vague`) gives way to one at its position that can (`expected `)` before `else``).
+  bool wanted(const Span& span, bool vague) const {
+    if (pending_ && !vague && samePosition(span, pending_->span)) return true;
+    return !recovering_ && !samePosition(span, lastError_);
+  }
+  void resynchronised() {
+    sendPending();
+    recovering_ = false;
+  }
+  void sendPending() {
+    if (pending_) diags_.error(pending_->span, std::move(pending_->message), std::move(pending_->notes));
+    pending_.reset();
+  }
+
   // Every syntax error passes here; the limit stops ANTLR's recovery from running on.
-  void syntaxError(Span span, std::string message, std::vector<std::string> notes = {}) {
+  void syntaxError(Span span, std::string message, std::vector<std::string> notes = {}, bool vague = false) {
+    if (!wanted(span, vague)) return;
+    if (pending_) {
+      pending_.reset();  // replaced by this one, which says more
+      --syntaxErrors_;
+    }
+    recovering_ = true;
+    lastError_ = span;
     ++syntaxErrors_;
     const int limit = std::max(1, limits_.maxSyntaxErrors);
     if (syntaxErrors_ >= limit) {
@@ -225,20 +259,29 @@ class ParseState {
       diags_.error(span, std::move(message), std::move(notes));
       throw TooManySyntaxErrors{};
     }
+    if (vague) {
+      pending_ = Diagnostic{Severity::kError, span, std::move(message), std::move(notes), ""};
+      return;
+    }
     diags_.error(span, std::move(message), std::move(notes));
   }
 
   // `unexpected `)`, expected `else``: the message for a token the grammar cannot take here.
   void reportUnexpected(antlr4::Parser* parser, Token* token, const antlr4::misc::IntervalSet& expected,
                         bool useExpected, bool missing) {
+    const bool vague =
+        !useExpected && !missing && token != nullptr && token->getType() != grammar::PPLLexer::ERROR_CHAR;
+    if (!wanted(spanOf(token), vague)) return;  // spare the work on a message no one will see
     const std::string what = describeExpected(parser, expected);
+    const std::string meant = misspeltKeyword(parser, token, expected);
     std::string message;
     if (token != nullptr && token->getType() == grammar::PPLLexer::ERROR_CHAR) {
       message = badCharacterMessage(token->getText());
     } else if (token != nullptr && token->getText() == "use" && token->getType() != grammar::PPLLexer::IDENT &&
                expectsLiteral(parser, expected, "const")) {
       message = "unexpected `use` after a declaration: a file's `use`s come first, right after its header";
-    } else if (missing && !what.empty() && token != nullptr && token->getType() != Token::EOF) {
+    } else if (missing && meant.empty() && !what.empty() && token != nullptr && token->getType() != Token::EOF) {
+      // (Not for `effective form`: `form` was meant as `from`, not written after it.)
       message = "expected " + what + " before " + shown(token->getText());
     } else {
       message = "unexpected " +
@@ -249,13 +292,58 @@ class ParseState {
     if (isKeywordWhereNameExpected(token, expected)) {
       notes.push_back(shown(token->getText()) + " is a keyword of the language: choose another name");
     }
+    if (!meant.empty()) notes.push_back("did you mean " + backticked(meant) + "?");
     if (token != nullptr) {
       const std::string note = unclosedNote(parser, token, expected);
       if (!note.empty()) notes.push_back(note);
       const std::string title = unquotedTitleNote(token);
       if (!title.empty()) notes.push_back(title);
     }
-    syntaxError(spanOf(token), std::move(message), std::move(notes));
+    syntaxError(spanOf(token), std::move(message), std::move(notes), vague);
+  }
+
+  // `aplies to`, `esle`, `wen`: a name a slip away from a keyword the grammar takes here or,
+  // first on a line of a rule (or of the header), from a clause keyword: the parser took the
+  // rule to have ended there, so it expects a declaration (review17a F6).
+  std::string misspeltKeyword(antlr4::Parser* parser, Token* token, const antlr4::misc::IntervalSet& expected) const {
+    if (parser == nullptr || token == nullptr || token->getType() != grammar::PPLLexer::IDENT) return "";
+    const antlr4::dfa::Vocabulary& vocab = parser->getVocabulary();
+    std::vector<std::string> keywords;
+    for (ssize_t t : expected.toList()) {
+      if (t < 0) continue;
+      const std::string lit = vocab.getLiteralName(static_cast<size_t>(t));
+      if (lit.size() > 2 && std::isalpha(static_cast<unsigned char>(lit[1]))) {
+        keywords.push_back(lit.substr(1, lit.size() - 2));
+      }
+    }
+    const std::string declaration = enclosingDeclaration(token);
+    if (declaration == "rule") {
+      keywords.insert(keywords.end(), std::begin(kRuleClauseKeywords), std::end(kRuleClauseKeywords));
+    } else if (declaration == "policy") {
+      keywords.insert(keywords.end(), std::begin(kHeaderClauseKeywords), std::end(kHeaderClauseKeywords));
+    }
+    return suggestName(token->getText(), keywords);
+  }
+
+  // The keyword (`rule`, `policy`, ...) of the declaration whose line `token` starts, or "" when
+  // `token` does not start its line. Declarations and headers start lines; their clauses do not
+  // start with these words.
+  std::string enclosingDeclaration(Token* token) const {
+    if (tokens_ == nullptr) return "";
+    auto declares = [](Token* t) {
+      return t->getType() != grammar::PPLLexer::IDENT &&
+             (isDeclStartLiteral(t->getText()) || isOneOf(t->getText(), {"policy", "module", "schema", "use"}));
+    };
+    Token* later = token;  // the token on the default channel after the one looked at
+    for (size_t i = token->getTokenIndex(); i-- > 0;) {
+      Token* t = tokens_->get(i);
+      if (t->getChannel() != Token::DEFAULT_CHANNEL) continue;
+      const bool laterStartsLine = t->getLine() != later->getLine();
+      if (later == token && !laterStartsLine) return "";
+      if (later != token && laterStartsLine && declares(later)) return later->getText();
+      later = t;
+    }
+    return later != token && declares(later) ? later->getText() : "";
   }
 
   static bool expectsLiteral(antlr4::Parser* parser, const antlr4::misc::IntervalSet& expected, std::string_view literal) {
@@ -528,6 +616,25 @@ class ParseState {
   antlr4::CommonTokenStream* tokens_ = nullptr;
   std::vector<uint32_t> lineLengths_;
   int syntaxErrors_ = 0;
+  bool recovering_ = false;
+  Span lastError_;
+  std::optional<Diagnostic> pending_;  // a vague error, see wanted()
+};
+
+// Tells the state where the parser starts a `use` or a declaration: recovery from a syntax
+// error before it is over.
+class Resync : public antlr4::tree::ParseTreeListener {
+ public:
+  explicit Resync(ParseState& state) : state_(state) {}
+  void enterEveryRule(antlr4::ParserRuleContext* ctx) override {
+    if (ctx->getRuleIndex() == G::RuleUseDecl || ctx->getRuleIndex() == G::RuleDecl) state_.resynchronised();
+  }
+  void exitEveryRule(antlr4::ParserRuleContext*) override {}
+  void visitTerminal(antlr4::tree::TerminalNode*) override {}
+  void visitErrorNode(antlr4::tree::ErrorNode*) override {}
+
+ private:
+  ParseState& state_;
 };
 
 void ErrorStrategy::reportNoViableAlternative(antlr4::Parser* parser, const antlr4::NoViableAltException& e) {
@@ -1527,12 +1634,27 @@ Result run(Entry entry, Origin origin, const std::string& text, Diagnostics& dia
       input = std::make_unique<antlr4::ANTLRInputStream>(text);
     }
     ErrorListener listener(state);
+    Resync resync(state);
     grammar::PPLLexer lexer(input.get());
     lexer.removeErrorListeners();
     lexer.addErrorListener(&listener);
     antlr4::CommonTokenStream tokens(&lexer);
     tokens.fill();
     state.setTokens(&tokens);
+    // Nothing to parse is said so (review17a F18), not "unexpected end of file" with a caret on
+    // a blank line; the message has no position, since no place in the file is wrong.
+    if (entry == Entry::kFile) {
+      bool comments = false;
+      for (Token* t : tokens.getTokens()) {
+        if (t->getType() == Token::EOF) {
+          state.error(Span{origin.file}, std::string(comments ? "the file holds only comments" : "the file is empty") +
+                                             ": a policy starts with `policy`, a module with `module`");
+          return finish();
+        }
+        if (t->getChannel() == Token::DEFAULT_CHANNEL) break;
+        comments = true;
+      }
+    }
     if (!state.preScanNesting()) return finish();
 
     // Two stages, as ANTLR recommends: SLL prediction is several times faster and, when it
@@ -1547,6 +1669,7 @@ Result run(Entry entry, Origin origin, const std::string& text, Diagnostics& dia
             antlr4::atn::PredictionMode::SLL);
       } else {
         parser.addErrorListener(&listener);
+        parser.addParseListener(&resync);
         parser.setErrorHandler(std::make_shared<ErrorStrategy>(state));
       }
       antlr4::ParserRuleContext* tree =
@@ -1575,6 +1698,7 @@ Result run(Entry entry, Origin origin, const std::string& text, Diagnostics& dia
   } catch (...) {
     state.error(state.at(1, 0), "the parser failed on this input");
   }
+  state.sendPending();
   // Any error makes the result unusable: later stages see either a whole tree or nothing.
   if (diags.errorCount() != errorsBefore) {
     result.unit.reset();

@@ -104,4 +104,29 @@ run check "$TMP/emptyversion.ppl"
 expect_rc 1 "check: an empty version"
 expect_stderr 'emptyversion\.ppl:1:18: error: a version cannot be empty$' "check: an empty version, at the version"
 
+# One mistake is one error: the next rule's `rule` is not blamed as well (review17a F15).
+printf 'policy p version "1"\n  line of business "commercial"\n  governs lines where line.hcpcs = "J9027"\nrule R "r"\n  require line.units < 3\n    otherwise deny CO 50 "m"\nrule S "s"\n  require true else deny CO 50 "m"\n' >"$TMP/onemistake.ppl"
+run check "$TMP/onemistake.ppl"
+expect_rc 1 "check: one syntax mistake"
+expect_stderr 'onemistake\.ppl:6:5: error: unexpected `otherwise`, expected `else`$' "check: one syntax mistake, at the word"
+expect_stderr '^pplc check: 1 error, 0 warnings$' "check: one syntax mistake, one error"
+
+# A misspelt clause keyword is named with the one meant (review17a F6).
+printf 'policy p version "1"\n  line of business "commercial"\n  governs lines where line.hcpcs = "J9027"\nrule R "r"\n  aplies to governed\n  require line.units < 3 else deny CO 50 "m"\n' >"$TMP/misspelt.ppl"
+run check "$TMP/misspelt.ppl"
+expect_rc 1 "check: a misspelt clause keyword"
+expect_stderr 'misspelt\.ppl:5:3: error: unexpected `aplies`, expected a declaration or end of file$' "check: a misspelt clause keyword, at the word"
+expect_stderr '^  note: did you mean `applies`\?$' "check: a misspelt clause keyword, the keyword meant"
+
+# An empty file, or one of comments only, is said so, with no caret on a blank line (review17a F18).
+: >"$TMP/empty.ppl"
+run check "$TMP/empty.ppl"
+expect_rc 1 "check: an empty file"
+expect_stderr 'empty\.ppl: error: the file is empty: a policy starts with `policy`, a module with `module`$' "check: an empty file, said so"
+printf '// docetaxel policy, to do\n\n// ask medical director\n' >"$TMP/comments.ppl"
+run check "$TMP/comments.ppl"
+expect_rc 1 "check: a file of comments"
+expect_stderr 'comments\.ppl: error: the file holds only comments: a policy starts with `policy`, a module with `module`$' "check: a file of comments, said so"
+check "check: a file of comments, no caret" bash -c '! grep -q "\^" "$1"' _ "$ERR"
+
 finish

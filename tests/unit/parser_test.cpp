@@ -568,7 +568,8 @@ TEST_CASE("syntax errors are rendered with position, message and caret", "[parse
                    "  require line.units > 0 else deny CO 151 \"m\"\n") ==
           "test.ppl:1:1: error: unexpected `Policy`, expected `policy`, `module` or `schema`\n"
           "Policy p version \"1\"\n"
-          "^~~~~~\n");
+          "^~~~~~\n"
+          "  note: did you mean `policy`?\n");
   }
   SECTION("a `use` after a declaration says that `use`s come first") {
     CHECK(errorsOf("module m\nconst x = 1\nuse pack\n") ==
@@ -736,17 +737,132 @@ TEST_CASE("syntax errors are rendered with position, message and caret", "[parse
           "  effective from 2021-01-01\n"
           "  ^~~~~~~~~~~~~~~~~~~~~~~~~\n");
   }
-  SECTION("an empty file") {
-    CHECK(errorsOf("") ==
-          "test.ppl:1:1: error: unexpected end of file, expected `policy`, `module` or `schema`\n"
-          "\n"
-          "^\n");
+  SECTION("an empty file, or one of comments only, is said so, at no position (review17a F18)") {
+    const std::string hint = ": a policy starts with `policy`, a module with `module`\n";
+    CHECK(errorsOf("") == "test.ppl: error: the file is empty" + hint);
+    CHECK(errorsOf("\xEF\xBB\xBF \n\t\r\n") == "test.ppl: error: the file is empty" + hint);
+    CHECK(errorsOf("// docetaxel policy, to do\n\n// ask medical director\n") ==
+          "test.ppl: error: the file holds only comments" + hint);
+    // A header after the comments parses as ever.
+    CHECK(parse("// to do\nmodule m\n")->unit != nullptr);
   }
   SECTION("a span that runs over lines is underlined to the end of its first line") {
     CHECK(errorsOf("module m\nconst d = (2026-02-30\n  )\nconst e = 2026-13-01 + 1\n")
               .find("test.ppl:4:11: error: `2026-13-01` is not a calendar date\n"
                     "const e = 2026-13-01 + 1\n"
                     "          ^~~~~~~~~~\n") != std::string::npos);
+  }
+}
+
+TEST_CASE("one syntax mistake is one error, and later declarations' own errors are still reported", "[parser][diagnostics]") {
+  // Each once gave a second error, at the same token or further on (review17a F15).
+  SECTION("a quantifier's `require` without `else`: the error that says what was expected") {
+    CHECK(errorsOf("module m\nrule R \"r\"\n  require any a in lines where a.units > 0\n    deny CO 50 \"m\"\n"
+                   "rule S \"s\"\n  require true else deny CO 50 \"m\"\n") ==
+          "test.ppl:4:5: error: expected `else` before `deny`\n"
+          "    deny CO 50 \"m\"\n"
+          "    ^~~~\n");
+  }
+  SECTION("an unclosed parenthesis before `else`") {
+    CHECK(errorsOf("module m\nconst covered = {\"x\"}\nrule R \"r\"\n"
+                   "  require (any d in diagnoses where d in covered\n    else deny CO 50 \"m\"\n") ==
+          "test.ppl:5:5: error: expected `)` before `else`\n"
+          "    else deny CO 50 \"m\"\n"
+          "    ^~~~\n"
+          "  note: the `(` opened at 4:11 is not closed\n");
+  }
+  SECTION("nothing at the next rule's keyword") {
+    CHECK(errorsOf("module m\nrule R \"r\"\n  require true\n    otherwise deny CO 50 \"m\"\n"
+                   "rule S \"s\"\n  require true else deny CO 50 \"m\"\n") ==
+          "test.ppl:4:5: error: unexpected `otherwise`, expected `else`\n"
+          "    otherwise deny CO 50 \"m\"\n"
+          "    ^~~~~~~~~\n");
+  }
+  SECTION("nothing more on the line of a header's mistake") {
+    CHECK(errorsOf("policy p version \"1\"\n  line of business \"commercial\"\n  governs lines where true\n"
+                   "  effective since 2026-01-01\n\nconst x = 1\n") ==
+          "test.ppl:4:13: error: expected `from` before `since`\n"
+          "  effective since 2026-01-01\n"
+          "            ^~~~~\n");
+  }
+  SECTION("independent errors in later declarations, and after one") {
+    CHECK(errorsOf("module m\nrule R \"r\"\n  require true\n    otherwise deny CO 50 \"m\"\nrule S \"s\"\n"
+                   "  require (true else deny CO 50 \"m\"\nconst x = )\n") ==
+          "test.ppl:4:5: error: unexpected `otherwise`, expected `else`\n"
+          "    otherwise deny CO 50 \"m\"\n"
+          "    ^~~~~~~~~\n"
+          "test.ppl:6:17: error: expected `)` before `else`\n"
+          "  require (true else deny CO 50 \"m\"\n"
+          "                ^~~~\n"
+          "  note: the `(` opened at 6:11 is not closed\n"
+          "test.ppl:7:11: error: unexpected `)`, expected an expression\n"
+          "const x = )\n"
+          "          ^\n");
+    // A stray token between declarations, after a good declaration that followed a bad one.
+    CHECK(errorsOf("module m\nconst x = (1\nconst y = 2\n)\n") ==
+          "test.ppl:3:1: error: expected `)` before `const`\n"
+          "const y = 2\n"
+          "^~~~~\n"
+          "  note: the `(` opened at 2:11 is not closed\n"
+          "test.ppl:4:1: error: unexpected `)`, expected a declaration or end of file\n"
+          ")\n"
+          "^\n");
+  }
+}
+
+TEST_CASE("a misspelt keyword is named with the keyword meant", "[parser][diagnostics]") {
+  // review17a F6: the keyword the grammar takes there, or a clause keyword first on a rule's line.
+  const std::string rule = "module m\nrule R \"r\"\n";
+  SECTION("a clause keyword, where the rule has ended for the parser") {
+    CHECK(errorsOf(rule + "  aplies to governed\n") ==
+          "test.ppl:3:3: error: unexpected `aplies`, expected a declaration or end of file\n"
+          "  aplies to governed\n"
+          "  ^~~~~~\n"
+          "  note: did you mean `applies`?\n");
+    CHECK(errorsOf(rule + "  applies to governed\n  requires true else deny CO 50 \"m\"\n") ==
+          "test.ppl:4:3: error: unexpected `requires`, expected a declaration or end of file\n"
+          "  requires true else deny CO 50 \"m\"\n"
+          "  ^~~~~~~~\n"
+          "  note: did you mean `require`?\n");
+    CHECK(errorsOf(rule + "  require true else deny CO 50 \"m\"\n  Deny CO 50 when false\n")
+              .find("note: did you mean `deny`?\n") != std::string::npos);
+  }
+  SECTION("the keyword expected, said as the word it replaces, not as one missing before it") {
+    CHECK(errorsOf(rule + "  require true\n    esle deny CO 50 \"m\"\n") ==
+          "test.ppl:4:5: error: unexpected `esle`, expected `else`\n"
+          "    esle deny CO 50 \"m\"\n"
+          "    ^~~~\n"
+          "  note: did you mean `else`?\n");
+    CHECK(errorsOf(rule + "  deny CO 4 wen true\n") ==
+          "test.ppl:3:13: error: unexpected `wen`, expected `when`\n"
+          "  deny CO 4 wen true\n"
+          "            ^~~\n"
+          "  note: did you mean `when`?\n");
+    CHECK(errorsOf("policy p version \"1\"\n  line of business \"commercial\"\n  governs lines where true\n"
+                   "  effective form 2026-01-01\n") ==
+          "test.ppl:4:13: error: unexpected `form`, expected `from`\n"
+          "  effective form 2026-01-01\n"
+          "            ^~~~\n"
+          "  note: did you mean `from`?\n");
+  }
+  SECTION("a declaration keyword, and a header clause's") {
+    CHECK(errorsOf("module m\nrul R \"r\"\n  require true else deny CO 50 \"m\"\n") ==
+          "test.ppl:2:1: error: unexpected `rul`, expected `use`, a declaration or end of file\n"
+          "rul R \"r\"\n"
+          "^~~\n"
+          "  note: did you mean `rule`?\n");
+    CHECK(errorsOf("policy p version \"1\"\n  titel \"x\"\n  line of business \"commercial\"\n"
+                   "  governs lines where true\n")
+              .find("test.ppl:2:3: error: unexpected `titel`, expected `use`, a declaration or end of file\n"
+                    "  titel \"x\"\n"
+                    "  ^~~~~\n"
+                    "  note: did you mean `title`?\n") == 0);
+  }
+  SECTION("no suggestion for a name far from every keyword, nor for a clause keyword outside a rule") {
+    CHECK(errorsOf(rule + "  banana to governed\n").find("did you mean") == std::string::npos);
+    CHECK(errorsOf("module m\nconst x = 1\n  aplies to governed\n").find("did you mean") == std::string::npos);
+    // Not first on its line: the name after a rule's id is not taken for a clause keyword.
+    CHECK(errorsOf("module m\nrule R requre true else deny CO 50 \"m\"\n").find("did you mean") == std::string::npos);
   }
 }
 
