@@ -108,6 +108,10 @@ struct Field {
   Pool pool;
 };
 
+// The optional fields that have a default: absent only with their optional record, so known
+// present once the record is (any of its fields tested present), as the checker knows them.
+const std::vector<std::string> kDefaultedInOptional = {".drug.discounted"};
+
 const std::vector<Field>& fieldsOf(Rec r) {
   static const std::vector<std::vector<Field>> fields = {
       {{"line_number", T::kInt, false, Pool::kNone},
@@ -162,6 +166,30 @@ struct Named {
   int readsDecisionsOf = -1;
 };
 
+// What a condition tells about presence when it holds and when it fails (the checker's
+// knownFrom): only presence tests tell, through `and`, `or` and `not`. A path known present
+// comes with its prefixes, so that `or` keeps the record two of its fields tell of.
+struct Known {
+  std::vector<std::string> whenTrue;
+  std::vector<std::string> whenFalse;
+};
+
+// `path` and its prefixes: `line.drug.lot_number`, `line.drug`, `line`.
+std::vector<std::string> withPrefixes(const std::string& path) {
+  std::vector<std::string> out = {path};
+  for (size_t i = path.find('.'); i != std::string::npos; i = path.find('.', i + 1)) out.push_back(path.substr(0, i));
+  return out;
+}
+
+// What both `a` and `b` tell.
+std::vector<std::string> common(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  std::vector<std::string> out;
+  for (const std::string& k : a) {
+    if (std::find(b.begin(), b.end(), k) != b.end()) out.push_back(k);
+  }
+  return out;
+}
+
 const std::vector<Named> kClaimPaths = {
     {"claim.claim_id", T::kStr, false, Pool::kIdent},
     {"claim.claim_type", T::kStr, false, Pool::kClaimType},
@@ -215,11 +243,13 @@ class PolicyGen {
   std::vector<RecVar> recs_;    // `line`, parameters and quantifier variables (a stack)
   std::vector<std::pair<std::string, Pool>> sets_;  // string-set consts
   std::vector<std::string> classes_;
-  // Optional paths and names tested for presence by a guard being generated, or by an earlier
-  // clause of the rule: the checker may know them present there, and rejects `x ?? d` and
-  // `x is present` on a value it knows is never absent, so they are not offered as optional.
+  // Optional paths and names the checker may know present here (a stack): tested by a guard
+  // being generated, by the left of an `and` or `or`, the condition of an `if`, a quantifier's
+  // `where`, or (either way) an earlier clause of the rule. The checker rejects `x ?? d` and
+  // `x is present` on a value it knows is never absent, so they are not offered as optional
+  // (knownPresent); nor as plain ones, since an earlier clause may have tested them either way.
   std::vector<std::string> narrowed_;
-  std::vector<std::string> guardedInClause_;
+  std::vector<std::string> guardedInClause_;  // tested in the clause being generated, either way
   bool inDeclarations_ = false;     // generating a declaration (not a rule)
   int decisionsRead_ = -1;          // the highest class whose decisions were read, since reset
   int usableClasses_ = 0;        // classes that `is` may name here
@@ -245,11 +275,43 @@ class PolicyGen {
     return "  effective from " + from + " through " + through + "\n";
   }
 
+  // Whether the checker may know `n` present here: its path, or the record it is present with,
+  // or a path inside either, was narrowed (`line.drug.lot_number` present tells `line.drug` is).
+  bool knownPresent(const Named& n) const {
+    std::string key = n.text;
+    for (const std::string& field : kDefaultedInOptional) {
+      if (key.size() > field.size() && key.compare(key.size() - field.size(), field.size(), field) == 0) {
+        key.resize(key.rfind('.'));  // its record
+      }
+    }
+    return std::any_of(narrowed_.begin(), narrowed_.end(), [&](const std::string& k) {
+      return k.compare(0, key.size(), key) == 0 && (k.size() == key.size() || k[key.size()] == '.');
+    });
+  }
+  // What `make` generates where `keys` are known present besides.
+  template <class F>
+  std::string knowing(const std::vector<std::string>& keys, F make) {
+    const size_t before = narrowed_.size();
+    narrowed_.insert(narrowed_.end(), keys.begin(), keys.end());
+    std::string text = make();
+    narrowed_.resize(before);
+    return text;
+  }
+  // `(if C then A else B)`, A and B made by `branch`, each knowing what C tells it.
+  template <class F>
+  std::string ifExpr(int depth, F branch) {
+    Known known;
+    const std::string condition = boolExpr(depth - 1, &known);
+    const std::string then = knowing(known.whenTrue, branch);
+    const std::string otherwise = knowing(known.whenFalse, branch);
+    return "(if " + condition + " then " + then + " else " + otherwise + ")";
+  }
+
   std::vector<Named> candidates(T t, bool optional) const;
   std::vector<Collection> collections() const;
   std::string literal(T t, Pool pool);
   std::string expr(T t, int depth);
-  std::string boolExpr(int depth);
+  std::string boolExpr(int depth, Known* known = nullptr);
   std::string intExpr(int depth);
   std::string decExpr(int depth);
   std::string strExpr(int depth, Pool* pool);
@@ -257,10 +319,11 @@ class PolicyGen {
   std::string durExpr(int depth);
   std::string leaf(T t, Pool* pool);
   std::string stringTest(int depth);
-  std::string guardedOptional(int depth);
+  std::string guardedOptional(int depth, Known* known);
   std::string quantifier(int depth);
   std::string aggregate(T t, int depth, bool* optional);
-  std::string quantifierBody(const Collection& coll, int depth, std::string* var, bool allowDecision);
+  std::string quantifierBody(const Collection& coll, int depth, std::string* var, bool allowDecision,
+                             std::vector<std::string>* tells = nullptr);
   std::string callFunction(T t, int depth);
   std::string hole();
   std::string message(const char* what);
@@ -291,11 +354,7 @@ std::vector<Named> PolicyGen::candidates(T t, bool optional) const {
                            }),
             out.end());
   if (optional) {
-    out.erase(std::remove_if(out.begin(), out.end(),
-                             [&](const Named& n) {
-                               return std::find(narrowed_.begin(), narrowed_.end(), n.text) != narrowed_.end();
-                             }),
-              out.end());
+    out.erase(std::remove_if(out.begin(), out.end(), [&](const Named& n) { return knownPresent(n); }), out.end());
   }
   return out;
 }
@@ -380,7 +439,7 @@ std::string PolicyGen::intExpr(int depth) {
     }
     case 3: if (!inHole_) return "length(" + strExpr(depth - 1, nullptr) + ")"; return leaf(T::kInt, nullptr);
     case 4: case 5: return aggregate(T::kInt, depth, nullptr);
-    case 6: if (!inHole_) return cat({"(if ", boolExpr(depth - 1), " then ", intExpr(depth - 1), " else ", intExpr(depth - 1), ")"}); return leaf(T::kInt, nullptr);
+    case 6: if (!inHole_) return ifExpr(depth, [&] { return intExpr(depth - 1); }); return leaf(T::kInt, nullptr);
     case 7: return callFunction(T::kInt, depth);
     default: return "(-" + intExpr(depth - 1) + ")";
   }
@@ -405,7 +464,7 @@ std::string PolicyGen::decExpr(int depth) {
     }
     case 7: return cat({"round(", decExpr(depth - 1), ", ", std::to_string(c_.below(4)), ")"});
     case 8: case 9: return aggregate(T::kDec, depth, nullptr);
-    case 10: if (!inHole_) return cat({"(if ", boolExpr(depth - 1), " then ", decExpr(depth - 1), " else ", decExpr(depth - 1), ")"}); return leaf(T::kDec, nullptr);
+    case 10: if (!inHole_) return ifExpr(depth, [&] { return decExpr(depth - 1); }); return leaf(T::kDec, nullptr);
     case 11: return callFunction(T::kDec, depth);
     case 12: return "(-" + decExpr(depth - 1) + ")";
     default: return leaf(T::kDec, nullptr);
@@ -434,7 +493,7 @@ std::string PolicyGen::dateExpr(int depth) {
     case 0: case 1: case 2: return leaf(T::kDate, nullptr);
     case 3: return cat({"(", dateExpr(depth - 1), c_.below(2) ? " + " : " - ", durExpr(depth - 1), ")"});
     case 4: case 5: return aggregate(T::kDate, depth, nullptr);
-    case 6: if (!inHole_) return cat({"(if ", boolExpr(depth - 1), " then ", dateExpr(depth - 1), " else ", dateExpr(depth - 1), ")"}); return leaf(T::kDate, nullptr);
+    case 6: if (!inHole_) return ifExpr(depth, [&] { return dateExpr(depth - 1); }); return leaf(T::kDate, nullptr);
     default: return callFunction(T::kDate, depth);
   }
 }
@@ -486,13 +545,15 @@ std::string PolicyGen::stringTest(int depth) {
 }
 
 // An optional fact or let used where it is known to be present, or tested for presence.
-std::string PolicyGen::guardedOptional(int depth) {
+// *known gets what the test tells.
+std::string PolicyGen::guardedOptional(int depth, Known* known) {
   static const T types[] = {T::kDec, T::kStr, T::kDate, T::kBool};
   const T t = types[c_.below(4)];
   std::vector<Named> opt = candidates(t, true);
-  if (opt.empty()) return boolExpr(depth - 1);
+  if (opt.empty()) return boolExpr(depth - 1, known);
   const Named n = pick(opt);
   guardedInClause_.push_back(n.text);
+  const size_t narrowedBefore = narrowed_.size();
   narrowed_.push_back(n.text);
   // While the guard holds, the value is a plain one of its type.
   Named present = n;
@@ -510,20 +571,35 @@ std::string PolicyGen::guardedOptional(int depth) {
   locals_.pop_back();
   std::string text;
   switch (c_.below(5)) {
-    case 0: text = "(" + n.text + " is present and " + use + ")"; break;
-    case 1: text = "(" + n.text + " is absent or " + use + ")"; break;
+    case 0:
+      text = "(" + n.text + " is present and " + use + ")";
+      known->whenTrue = withPrefixes(n.text);
+      break;
+    case 1:
+      text = "(" + n.text + " is absent or " + use + ")";
+      known->whenFalse = withPrefixes(n.text);
+      break;
     case 2: text = "(if " + n.text + " is present then " + use + " else " + boolExpr(depth - 1) + ")"; break;
-    case 3: text = "(" + n.text + (c_.below(2) ? " is absent)" : " is present)"); break;
+    case 3:
+      if (c_.below(2)) {
+        text = "(" + n.text + " is absent)";
+        known->whenFalse = withPrefixes(n.text);
+      } else {
+        text = "(" + n.text + " is present)";
+        known->whenTrue = withPrefixes(n.text);
+      }
+      break;
     default: text = "(if " + n.text + " is absent then " + boolExpr(depth - 1) + " else " + use + ")"; break;
   }
-  narrowed_.erase(std::find(narrowed_.begin(), narrowed_.end(), n.text));
+  narrowed_.resize(narrowedBefore);
   return text;
 }
 
 // `v in coll [where ...]`: declares v for `where` (and the caller's body), returned in *var.
 // With allowDecision, a quantifier over lines may start its filter with a class whose
-// decisions the rule may read, and then read them.
-std::string PolicyGen::quantifierBody(const Collection& coll, int depth, std::string* var, bool allowDecision) {
+// decisions the rule may read, and then read them. *tells gets what `where` tells the body.
+std::string PolicyGen::quantifierBody(const Collection& coll, int depth, std::string* var, bool allowDecision,
+                                      std::vector<std::string>* tells) {
   *var = freshName(coll.rec == Rec::kLine ? "l" : "v");
   std::string text = *var + " in " + coll.text;
   bool decision = false;
@@ -543,14 +619,20 @@ std::string PolicyGen::quantifierBody(const Collection& coll, int depth, std::st
   }
   if (c_.below(4) != 0) {
     std::string filter;
+    Known known;
     if (decision && c_.below(2)) {
       static const char* tests[] = {" = \"deny\"", " in {\"deny\", \"pend\"}", " != \"approve\"", " = \"approve\"",
                                     " = \"not_applicable\"", " not in {\"approve\"}"};
       filter = "(" + *var + ".decision" + tests[c_.below(6)] + ")";
-      if (c_.below(2)) filter = cat({"(", filter, c_.below(2) ? " and " : " or ", boolExpr(depth - 1), ")"});
+      if (c_.below(2)) {
+        const bool both = c_.below(2);
+        filter = "(" + filter + (both ? " and " : " or ") + boolExpr(depth - 1, &known) + ")";
+        if (!both) known.whenTrue.clear();  // `or` tells only what both sides tell
+      }
     } else {
-      filter = boolExpr(depth - 1);
+      filter = boolExpr(depth - 1, &known);
     }
+    if (tells != nullptr) *tells = known.whenTrue;
     where = where.empty() ? filter : where + " and " + filter;
   }
   if (!where.empty()) text += " where " + where;
@@ -563,8 +645,9 @@ std::string PolicyGen::quantifier(int depth) {
   std::string var;
   const uint32_t kind = c_.below(3);
   if (kind == 2) {  // every v in C [where F] satisfies P
-    std::string body = quantifierBody(coll, depth, &var, true);
-    const std::string satisfies = boolExpr(depth - 1);
+    std::vector<std::string> tells;
+    std::string body = quantifierBody(coll, depth, &var, true, &tells);
+    const std::string satisfies = knowing(tells, [&] { return boolExpr(depth - 1); });
     if (coll.rec == Rec::kString) locals_.pop_back(); else recs_.pop_back();
     return "(every " + body + " satisfies " + satisfies + ")";
   }
@@ -588,7 +671,10 @@ std::string PolicyGen::aggregate(T t, int depth, bool* optional) {
   }
   // The element expression reads the variable, which the body declares: build the body first
   // but write it after.
-  std::string body = quantifierBody(coll, depth, &var, !inHole_);
+  std::vector<std::string> tells;
+  std::string body = quantifierBody(coll, depth, &var, !inHole_, &tells);
+  const size_t narrowedBefore = narrowed_.size();
+  narrowed_.insert(narrowed_.end(), tells.begin(), tells.end());
   std::string element;
   if (coll.rec == Rec::kString) {
     element = t == T::kDate ? dateExpr(0) : "length(" + var + ")";
@@ -605,6 +691,7 @@ std::string PolicyGen::aggregate(T t, int depth, bool* optional) {
     }
     if (c_.below(4) == 0 && t != T::kDate) element = "(" + element + " * " + pick(kInts) + ")";
   }
+  narrowed_.resize(narrowedBefore);
   if (coll.rec == Rec::kString) locals_.pop_back(); else recs_.pop_back();
   std::string kind;
   bool isOptional = true;
@@ -650,7 +737,10 @@ std::string PolicyGen::callFunction(T t, int depth) {
   return text + ")";
 }
 
-std::string PolicyGen::boolExpr(int depth) {
+// *known gets what the condition tells about presence when it holds and when it fails.
+std::string PolicyGen::boolExpr(int depth, Known* known) {
+  Known ignored;
+  if (known == nullptr) known = &ignored;
   if (depth <= 0) {
     switch (c_.below(4)) {
       case 0: return leaf(T::kBool, nullptr);
@@ -664,11 +754,33 @@ std::string PolicyGen::boolExpr(int depth) {
     }
   }
   static const char* cmps[] = {" = ", " != ", " < ", " <= ", " > ", " >= "};
-  switch (c_.below(22)) {
+  const uint32_t kind = c_.below(22);
+  switch (kind) {
     case 0: return leaf(T::kBool, nullptr);
-    case 1: case 2: return cat({"(", boolExpr(depth - 1), " and ", boolExpr(depth - 1), ")"});
-    case 3: case 4: return cat({"(", boolExpr(depth - 1), " or ", boolExpr(depth - 1), ")"});
-    case 5: return "(not " + boolExpr(depth - 1) + ")";
+    case 1: case 2: case 3: case 4: {
+      // The right side is checked knowing the left held (`and`) or failed (`or`).
+      const bool both = kind <= 2;
+      Known left, right;
+      const std::string a = boolExpr(depth - 1, &left);
+      const std::string b = knowing(both ? left.whenTrue : left.whenFalse, [&] { return boolExpr(depth - 1, &right); });
+      if (both) {
+        known->whenTrue = left.whenTrue;
+        known->whenTrue.insert(known->whenTrue.end(), right.whenTrue.begin(), right.whenTrue.end());
+        known->whenFalse = common(left.whenFalse, right.whenFalse);
+      } else {
+        known->whenTrue = common(left.whenTrue, right.whenTrue);
+        known->whenFalse = left.whenFalse;
+        known->whenFalse.insert(known->whenFalse.end(), right.whenFalse.begin(), right.whenFalse.end());
+      }
+      return "(" + a + (both ? " and " : " or ") + b + ")";
+    }
+    case 5: {
+      Known inner;
+      const std::string text = "(not " + boolExpr(depth - 1, &inner) + ")";
+      known->whenTrue = inner.whenFalse;
+      known->whenFalse = inner.whenTrue;
+      return text;
+    }
     case 6: return cat({"(", decExpr(depth - 1), cmps[c_.below(6)], decExpr(depth - 1), ")"});
     case 7: return cat({"(", intExpr(depth - 1), cmps[c_.below(6)], intExpr(depth - 1), ")"});
     case 8: return cat({"(", dateExpr(depth - 1), cmps[c_.below(6)], dateExpr(depth - 1), ")"});
@@ -683,17 +795,17 @@ std::string PolicyGen::boolExpr(int depth) {
       return "(" + x + (c_.below(4) ? " between " : " not between ") + a + " and " + b + ")";
     }
     case 14: case 15: case 16: return quantifier(depth);
-    case 17: case 18: return guardedOptional(depth);
+    case 17: case 18: return guardedOptional(depth, known);
     case 19: {
       std::vector<std::string> lineVars;
       for (const RecVar& v : recs_) {
         if (v.rec == Rec::kLine) lineVars.push_back(v.name);
       }
-      if (usableClasses_ == 0 || lineVars.empty()) return boolExpr(depth - 1);
+      if (usableClasses_ == 0 || lineVars.empty()) return boolExpr(depth - 1, known);
       return cat({"(", pick(lineVars), c_.below(3) ? " is " : " is not ",
                   c_.below(5) ? classes_[c_.below(static_cast<uint32_t>(usableClasses_))] : std::string("governed"), ")"});
     }
-    case 20: return cat({"(if ", boolExpr(depth - 1), " then ", boolExpr(depth - 1), " else ", boolExpr(depth - 1), ")"});
+    case 20: return ifExpr(depth, [&] { return boolExpr(depth - 1); });  // tells nothing, as for the checker
     default: return callFunction(T::kBool, depth);
   }
 }
@@ -814,17 +926,20 @@ std::string PolicyGen::rule(const std::string& id) {
   }
   const uint32_t clauses = 1 + c_.below(3);
   for (uint32_t i = 0; i < clauses; ++i) {
-    // An optional let: a clause that fails when it is absent, after which it is present.
+    // An optional let: a clause that fails when it is absent, after which it is present. Unless
+    // an earlier clause tested it: the checker may know it present, and the test be an error.
     if (!optionalLets.empty() && c_.below(2)) {
       Named& n = locals_[optionalLets.back()];
       optionalLets.pop_back();
-      if (c_.below(2)) {
-        text += cat({"  ", outcome(false), " when ", n.text, " is absent ", message("absent"), "\n"});
-      } else {
-        text += "  require " + n.text + " is present else " + outcome(true) + "\n";
+      if (!knownPresent(n)) {
+        if (c_.below(2)) {
+          text += cat({"  ", outcome(false), " when ", n.text, " is absent ", message("absent"), "\n"});
+        } else {
+          text += "  require " + n.text + " is present else " + outcome(true) + "\n";
+        }
+        n.optional = false;
+        continue;
       }
-      n.optional = false;
-      continue;
     }
     std::string condition;
     std::vector<std::string> decisionDefines;  // defines reading decisions this rule may read
@@ -836,13 +951,13 @@ std::string PolicyGen::rule(const std::string& id) {
     } else {
       condition = boolExpr(kMaxDepth);
     }
+    endClause();  // the outcome's message knows what the condition tells when the clause fails
     if (c_.below(2)) {
       text += "  require " + condition + "\n    else " + outcome(true) + "\n";
     } else {
       text += "  " + outcome(false) + " when " + condition + "\n";
       if (c_.below(3) != 0) text += "    " + message("failed:") + "\n";
     }
-    endClause();
   }
   if (c_.below(4) == 0) {
     static const char* percents[] = {"20", "12.5", "100", "0.5"};

@@ -1,7 +1,7 @@
 // ppl_policy_seeds: the policy fuzzer's differential check (policy_diff.h) run deterministically
 // over seeds, for ctest and for long runs.
 //
-//   ppl_policy_seeds [--first S] [--count N] [--keep-going] [--skips] [--errors]
+//   ppl_policy_seeds [--first S] [--count N] [--keep-going] [--skips] [--errors] [--max-skipped PERCENT]
 //   ppl_policy_seeds --show SEED         print the policy and claims of one seed
 //   ppl_policy_seeds --show-file FILE    the same for a libFuzzer input (a crash, a corpus file)
 //   ppl_policy_seeds --check POLICY [MODULE.ppl...] CLAIM...   the check on a policy file, the
@@ -12,6 +12,8 @@
 // and line verdicts. On a failure prints the seed, the policy and what went wrong, and exits 1
 // (after the last seed with --keep-going). --skips prints why each skipped policy failed to check.
 // --errors lists the runtime errors both engines stopped with (VM message | reference message).
+// --max-skipped fails the run (exit 1) when more than PERCENT of the policies failed to check:
+// a stricter checker rule would otherwise silently shrink what the fuzzer covers.
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -42,7 +44,7 @@ void show(const ppl::fuzz::GeneratedCase& c) {
 
 int usage() {
   std::fprintf(stderr,
-               "usage: ppl_policy_seeds [--first S] [--count N] [--keep-going] [--skips] [--errors]\n"
+               "usage: ppl_policy_seeds [--first S] [--count N] [--keep-going] [--skips] [--errors] [--max-skipped PERCENT]\n"
                "       ppl_policy_seeds --show SEED | --show-file FILE | --check POLICY CLAIM...\n");
   return 2;
 }
@@ -52,6 +54,7 @@ int usage() {
 int main(int argc, char** argv) {
   uint64_t first = 1, count = 200;
   bool keepGoing = false, skips = false, errors = false;
+  double maxSkipped = 100;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     const bool hasValue = i + 1 < argc;
@@ -65,6 +68,13 @@ int main(int argc, char** argv) {
       skips = true;
     } else if (arg == "--errors") {
       errors = true;
+    } else if (arg == "--max-skipped" && hasValue) {
+      char* end = nullptr;
+      maxSkipped = std::strtod(argv[++i], &end);
+      if (end == argv[i] || *end != '\0' || !(maxSkipped >= 0 && maxSkipped <= 100)) {
+        std::fprintf(stderr, "ppl_policy_seeds: `--max-skipped %s`: give a percent from 0 to 100\n", argv[i]);
+        return usage();
+      }
     } else if (arg == "--show" && hasValue) {
       show(caseOf(ppl::fuzz::seedBytes(std::strtoull(argv[++i], nullptr, 10), kSeedBytes)));
       return 0;
@@ -126,13 +136,14 @@ int main(int argc, char** argv) {
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double skipped =
+      stats.policies ? 100.0 * static_cast<double>(stats.policies - stats.compiled) / static_cast<double>(stats.policies) : 0.0;
   std::printf(
       "seeds %llu..%llu: %llu policies, %llu compiled (%.1f%% skipped: failed to check), %llu claims decided by "
       "both engines (%llu stopped with a runtime error by both), line verdicts: %llu not_applicable, %llu approve, "
       "%llu pend, %llu deny; %llu reasons, %llu adjustments; %llu failures; %.1f s\n",
       static_cast<unsigned long long>(first), static_cast<unsigned long long>(first + count - 1),
-      static_cast<unsigned long long>(stats.policies), static_cast<unsigned long long>(stats.compiled),
-      stats.policies ? 100.0 * static_cast<double>(stats.policies - stats.compiled) / static_cast<double>(stats.policies) : 0.0,
+      static_cast<unsigned long long>(stats.policies), static_cast<unsigned long long>(stats.compiled), skipped,
       static_cast<unsigned long long>(stats.claims), static_cast<unsigned long long>(stats.claimErrors),
       static_cast<unsigned long long>(stats.verdicts[0]), static_cast<unsigned long long>(stats.verdicts[1]),
       static_cast<unsigned long long>(stats.verdicts[2]), static_cast<unsigned long long>(stats.verdicts[3]),
@@ -140,6 +151,12 @@ int main(int argc, char** argv) {
       static_cast<unsigned long long>(failures), seconds);
   if (errors) {
     for (const auto& [pair, n] : stats.errors) std::printf("%8llu  %s\n", static_cast<unsigned long long>(n), pair.c_str());
+  }
+  if (skipped > maxSkipped) {
+    std::printf("%.1f%% of the policies failed to check, more than --max-skipped %g allows: the generator makes "
+                "policies the checker rejects (see why with --skips), and they are not fuzzed\n",
+                skipped, maxSkipped);
+    return 1;
   }
   return failures ? 1 : 0;
 }
