@@ -22,7 +22,8 @@ Options:
   -o, --output FILE   where to write the compiled pack (required)
   -h, --help          show this help
 
-Exit status: 0 written, 1 the policies have errors (or FILE cannot be written), 2 usage error.
+Exit status: 0 written, 1 the policies have errors (or FILE cannot be written), 2 usage error,
+3 internal error (a bug in pplc).
 )";
 
 namespace {

@@ -23,7 +23,7 @@ Options:
   -h, --help    show this help
 
 Exit status: 0 no errors, 1 errors found (or warnings, with --werror, or diagnostics that
-could not be written), 2 usage error.
+could not be written), 2 usage error, 3 internal error (a bug in pplc).
 )";
 
 namespace {

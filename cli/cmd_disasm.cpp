@@ -17,7 +17,8 @@ file is loaded and verified.
 Options:
   -h, --help    show this help
 
-Exit status: 0 printed, 1 bad policies or a bad .pplb file, 2 usage error.
+Exit status: 0 printed, 1 bad policies or a bad .pplb file, 2 usage error, 3 internal error
+(a bug in pplc).
 )";
 
 int runDisasm(const std::vector<std::string>& args) {

@@ -58,7 +58,7 @@ Options:
 
 Exit status: 0 when every claim (every record, with --ndjson) was decided, whatever the
 decisions; 1 when any claim or record was bad input (or failed to evaluate), or the policies
-are bad; 2 usage error.
+are bad; 2 usage error; 3 internal error (a bug in pplc).
 )";
 
 namespace {

@@ -29,7 +29,8 @@ Options:
   -h, --help    show this help
 
 Exit status: 0 done (with --check: every file already formatted), 1 a file does not parse
-(or, with --check, would change), 2 usage error.
+(or, with --check, would change), 2 usage error, 3 internal error (the formatter's own
+check failed: the file is left as it is).
 )";
 
 namespace {

@@ -47,7 +47,8 @@ Options:
   -h, --help         show this help
 
 Exit status: 0 when every case passed; 1 when a case failed, a test file is malformed, the
-policies are bad, or coverage is under --coverage-min; 2 usage error.
+policies are bad, or coverage is under --coverage-min; 2 usage error; 3 internal error (a bug
+in pplc).
 )";
 
 namespace {
@@ -149,6 +150,8 @@ class TestRun {
 
   size_t passed() const { return passed_; }
   size_t failed() const { return failed_; }
+  // Policies failed one of pplc's own checks (exit 3, not 1).
+  bool internal() const { return internal_; }
   const std::vector<JunitSuite>& suites() const { return suites_; }
   const RuleCoverage& coverage() const { return ruleCoverage_; }
 
@@ -168,6 +171,7 @@ class TestRun {
   bool coverage_;
   size_t passed_ = 0;
   size_t failed_ = 0;
+  bool internal_ = false;
   std::map<std::string, std::unique_ptr<LoadedPolicies>> policies_;
   std::map<std::string, std::string> claimFiles_;
   std::vector<JunitSuite> suites_;
@@ -184,7 +188,9 @@ LoadedPolicies& TestRun::policies(const std::string& path) {
   if (!slot) {
     slot = std::make_unique<LoadedPolicies>();
     out_.flush();  // diagnostics go to stderr: keep the two streams in order on a terminal
-    slot->ok = loadProgram({path}, slot->program) == kExitOk;
+    const int rc = loadProgram({path}, slot->program);
+    slot->ok = rc == kExitOk;
+    internal_ = internal_ || rc == kExitInternal;
     if (slot->ok) {
       slot->runner = std::make_unique<ClaimRunner>(slot->program);
       slot->rules = policyRules(slot->program);
@@ -496,6 +502,7 @@ int runTest(const std::vector<std::string>& args) {
     }
   }
   if (out.failed()) return inputError("pplc test", "cannot write the output");
+  if (run.internal()) return kExitInternal;
   return bad || coverageShort || run.failed() > 0 ? kExitBadInput : kExitOk;
 }
 
