@@ -245,6 +245,10 @@ class Checker {
   bool lookup(const Unit* unit, const std::string& name, const Span& span, Entity& out, bool report);
   std::vector<std::string> visibleNames(const Ctx& c);
   std::vector<std::string> unknownClassNotes(const Unit& unit, const std::string& name);
+  // The claim fact an unknown bare name most likely means: a field of the line (`units` ->
+  // `line.units`, where a line is at hand) or of a record of the claim (`weight_kg` ->
+  // `patient.weight_kg`), or the field a payer's usual word names (`date_of_service`); "".
+  std::string factPathFor(const std::string& name, bool lineAvailable) const;
   Type resolveTypeRef(const TypeRef& t);
 
   void checkConst(ConstDecl& d);
@@ -494,6 +498,28 @@ std::vector<std::string> Checker::visibleNames(const Ctx& c) {
   if (c.lineAvailable) names.push_back("line");
   names.insert(names.end(), cached->second.begin(), cached->second.end());
   return names;
+}
+
+std::string Checker::factPathFor(const std::string& name, bool lineAvailable) const {
+  // Payers' words for the claim's fields, where the spelling is no guide.
+  static const std::pair<const char*, const char*> kSynonyms[] = {
+      {"date_of_service", "service_date"}, {"dos", "service_date"},  {"cpt", "hcpcs"},
+      {"hcpcs_code", "hcpcs"},             {"procedure_code", "hcpcs"}, {"pos", "place_of_service"},
+      {"modifier", "modifiers"},           {"diagnosis", "diagnoses"},  {"units_billed", "units"},
+  };
+  std::string field = name;
+  for (const auto& [word, meant] : kSynonyms) {
+    if (name == word) field = meant;
+  }
+  const SchemaRecord& root = schema_.records[schema_.root];
+  if (field != name && root.findField(field) >= 0) return field;  // `pos`: place_of_service
+  if (lineAvailable && schema_.records[prog_.lineRecord].findField(field) >= 0) return "line." + field;
+  for (const SchemaField& f : root.fields) {
+    if (f.type.kind == ValueKind::kRecord && schema_.records[f.type.record].findField(field) >= 0) {
+      return f.name + "." + field;
+    }
+  }
+  return "";
 }
 
 Type Checker::resolveTypeRef(const TypeRef& t) {
@@ -1065,7 +1091,13 @@ Type Checker::checkName(Expr& e, Ctx& c, bool moduleAllowed) {
     return error(e.span, fmt::format("unknown name `{}`", e.name),
                  {fmt::format("module `{}` declares `{}`: add `use {}`", unit->name, e.name, unit->name)});
   }
-  std::vector<std::string> notes = didYouMean(e.name, visibleNames(c));
+  std::vector<std::string> notes;
+  if (std::string path = factPathFor(e.name, c.lineAvailable); !path.empty()) {
+    // `units`, `weight_kg`, `date_of_service`: a fact named without the record that holds it.
+    // Said instead of a spelling neighbour (`place_of_service`), which would mislead.
+    return error(e.span, fmt::format("unknown name `{}`", e.name), {fmt::format("did you mean `{}`?", path)});
+  }
+  notes = didYouMean(e.name, visibleNames(c));
   std::string group = e.name;  // `co`, `C0`: an adjustment group mistyped
   for (char& ch : group) ch = ch == '0' ? 'O' : static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
   if (groupNamed(group)) {

@@ -923,6 +923,15 @@ TEST_CASE("an analyst's slips get a note naming the fix", "[checker]") {
   CHECK(bare.diagnostics.find("  note: did you mean `CO`? (the adjustment groups are CO, PR and OA)\n") != std::string::npos);
   CHECK(bare.diagnostics.find("./p.ppl:6:19: error: cannot compare date and decimal\n") != std::string::npos);
   CHECK(bare.diagnostics.find("  note: dates are written YYYY-MM-DD: `2026-02-01`\n") != std::string::npos);
+  // A fact named without the record that holds it, or by a payer's usual word for it.
+  Compiled facts = compilePolicy("rule R \"r\"\n"
+                                 "  require units <= 60 and weight_kg > 1 and date_of_service > 2020-01-01 and pos = \"11\" "
+                                 "else deny CO 16\n");
+  CHECK(facts.diagnostics.find("./p.ppl:5:11: error: unknown name `units`\n") != std::string::npos);
+  CHECK(facts.diagnostics.find("  note: did you mean `line.units`?\n") != std::string::npos);
+  CHECK(facts.diagnostics.find("  note: did you mean `patient.weight_kg`?\n") != std::string::npos);
+  CHECK(facts.diagnostics.find("  note: did you mean `line.service_date`?\n") != std::string::npos);
+  CHECK(facts.diagnostics.find("  note: did you mean `place_of_service`?\n") != std::string::npos);
   // A rule id used twice names the first.
   Compiled twice = compilePolicy("rule R \"r\"\n  deny CO 16 when line.units > 1\nrule R \"s\"\n  deny CO 16 when line.units > 2\n");
   CHECK(twice.diagnostics.find("./p.ppl:6:6: error: rule id `R` is used twice in policy `p`\n") != std::string::npos);
