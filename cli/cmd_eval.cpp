@@ -27,6 +27,7 @@
 #include "cli/commands.h"
 #include "cli/decision_text.h"
 #include "cli/line_reader.h"
+#include "cli/policy_test.h"
 #include "runtime/facts.h"
 #include "vm/claim_loader.h"
 #include "vm/decision_json.h"
@@ -73,6 +74,20 @@ bool isBlank(std::string_view line) {
 // The output record of one NDJSON input line, appended to `out` with its '\n'; false when the
 // record is bad input. Shared by the one-thread and the threaded paths, so that they print the
 // same bytes. `line` is padded for ClaimLoader::loadPadded (forEachLine).
+// A claim key a slip away from a field (`modifier`): the loader ignores unknown keys, so the
+// claim was decided as if the field were absent. Said on stderr for a claim decided from a file
+// (not per record of an --ndjson stream, where it would cost every record a second parse);
+// the decision and the exit status stay as the spec has them.
+void warnFieldSlips(const std::string& name, const std::string& text, const Schema& schema) {
+  const TestJson claim = TestJson::parse(text, nullptr, false);
+  if (claim.is_discarded()) return;
+  for (const FieldSlip& slip : findFieldSlips(claim, schema)) {
+    std::fflush(stdout);
+    printError(fmt::format("{}: warning: {}: {} has no field `{}`, so it was ignored; did you mean `{}`?\n",
+                           printable(name), printable(slip.path), slip.record, printable(slip.key), slip.meant));
+  }
+}
+
 bool appendRecord(const DecisionJsonWriter& writer, ClaimRunner& runner, std::string_view line,
                   std::string& message, std::string& out) {
   bool decided = false;
@@ -527,6 +542,7 @@ int runEval(const std::vector<std::string>& args) {
         anyBad = true;
         continue;
       }
+      warnFieldSlips(name, text, program.schema);
       if (format == Format::kTable) {
         rows.push_back({printable(runner.decidedClaimId()), verdictName(runner.decision().verdict),
                         firedRules(program, runner.facts(), runner.decision())});

@@ -222,6 +222,18 @@ bool TestRun::readClaimFile(const std::string& file, const std::string& relative
   return true;
 }
 
+// A key of the case's claim a slip away from a field (`modifier`): the loader would ignore it
+// and the case test a claim without the field, passing for the wrong reason. True, with the
+// problem, when there is one.
+bool fieldSlipped(const TestJson& claim, const Schema& schema, const std::string& sourcePath, TestProblem& problem) {
+  const std::vector<FieldSlip> slips = findFieldSlips(claim, schema);
+  if (slips.empty()) return false;
+  const FieldSlip& s = slips.front();
+  problem = {sourcePath, fmt::format("`{}`: {} has no field `{}`, so the claim would be decided without it; did you "
+                                     "mean `{}`?", s.path, s.record, s.key, s.meant)};
+  return true;
+}
+
 bool TestRun::claimText(const std::string& file, const TestFile& test, const Schema& schema,
                         const TestCase& testCase, std::string& json, TestProblem& problem) {
   const bool own = !testCase.claim.is_null();
@@ -235,7 +247,10 @@ bool TestRun::claimText(const std::string& file, const TestFile& test, const Sch
       problem = {sourcePath, error};
       return false;
     }
-    if (!edited) return true;  // decided from the file's own bytes, as `pplc eval` would
+    if (!edited) {  // decided from the file's own bytes, as `pplc eval` would
+      const TestJson parsed = TestJson::parse(json, nullptr, false);
+      return parsed.is_discarded() || !fieldSlipped(parsed, schema, sourcePath, problem);
+    }
     if (nestsTooDeep(json)) {
       problem = {sourcePath, fmt::format("the claim `{}` is nested more than {} objects and arrays deep, so it "
                                          "cannot be edited", source.get<std::string>(), kMaxTestJsonDepth)};
@@ -262,6 +277,7 @@ bool TestRun::claimText(const std::string& file, const TestFile& test, const Sch
     claim = source;
   }
   if (!applyEdits(testCase, schema, claim, problem)) return false;
+  if (fieldSlipped(claim, schema, sourcePath, problem)) return false;
   json = claim.dump();
   return true;
 }

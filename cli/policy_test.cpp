@@ -192,6 +192,32 @@ std::string unknownField(const SchemaRecord& record, const std::string& name) {
   return message;
 }
 
+void findFieldSlipsIn(const Schema& schema, const SchemaRecord& record, const TestJson& object, const std::string& path,
+                      std::vector<FieldSlip>& out) {
+  std::vector<std::string> names;
+  for (const SchemaField& f : record.fields) names.push_back(f.name);
+  for (const auto& item : object.items()) {
+    const std::string at = child(path, item.key());
+    const int field = record.findField(item.key());
+    if (field < 0) {
+      if (std::string meant = suggestName(item.key(), names); !meant.empty()) {
+        out.push_back({at, recordNoun(record), item.key(), meant});
+      }
+      continue;
+    }
+    const FieldType& type = record.fields[static_cast<size_t>(field)].type;
+    if (type.kind == ValueKind::kRecord && item.value().is_object()) {
+      findFieldSlipsIn(schema, schema.records[type.record], item.value(), at, out);
+    } else if (type.kind == ValueKind::kList && type.elemKind == ValueKind::kRecord && item.value().is_array()) {
+      for (size_t i = 0; i < item.value().size(); ++i) {
+        if (item.value()[i].is_object()) {
+          findFieldSlipsIn(schema, schema.records[type.record], item.value()[i], child(at, i), out);
+        }
+      }
+    }
+  }
+}
+
 // The type of a list's elements.
 FieldType elementType(const FieldType& list) {
   FieldType element;
@@ -863,6 +889,12 @@ std::string describeDecision(const TestJson& actual, const std::string& indent) 
                          show(a.value("percent", TestJson())));
     }
   }
+  return out;
+}
+
+std::vector<FieldSlip> findFieldSlips(const TestJson& claim, const Schema& schema) {
+  std::vector<FieldSlip> out;
+  if (claim.is_object()) findFieldSlipsIn(schema, schema.records[schema.root], claim, "", out);
   return out;
 }
 

@@ -76,6 +76,18 @@ bool removePointer(TestJson& doc, const std::string& pointer, std::string& error
 // compiled with) lacks: the loader would ignore it, and the case test the unchanged claim.
 bool applyEdits(const TestCase& testCase, const Schema& schema, TestJson& claim, TestProblem& problem);
 
+// A key of a claim that names no field of its record but is a slip away from one (`modifier`
+// for `modifiers`, `heigth_cm`): the loader ignores unknown keys (the spec lets a payer keep its
+// own fields in a claim), so the claim is decided as if the field were absent. Keys near no
+// field are taken for such payer fields and not reported.
+struct FieldSlip {
+  std::string path;    // JSON pointer of the key: `/lines/0/modifier`
+  std::string record;  // the record it is in, for a sentence: `a Line`
+  std::string key;     // `modifier`
+  std::string meant;   // `modifiers`
+};
+std::vector<FieldSlip> findFieldSlips(const TestJson& claim, const Schema& schema);
+
 // One field whose actual value differs from the expected one. `path` names it in the decision
 // (`decision`, `lines."1".reasons`); the values are rendered for people.
 struct Mismatch {

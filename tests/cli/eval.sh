@@ -175,4 +175,15 @@ expect_rc 1 "stderr closed, --ndjson"
 check "stderr closed, --ndjson: both files answered" test "$(wc -l <"$OUT")" = 2
 expect_stdout '"claim_id":"CLM-COMMERCIAL-APPROVE","policy"' "stderr closed, --ndjson: the second file decided"
 
+# A claim key a slip away from a field is ignored, as the spec says, and said on stderr.
+sed 's/"modifiers"/"modifier"/' "$approve" >"$TMP/slip.json"
+run eval "$POLICIES" "$TMP/slip.json"
+expect_rc 0 "a misspelt field"
+expect_stderr '/lines/0/modifier: a Line has no field `modifier`, so it was ignored; did you mean `modifiers`\?$' \
+  "a misspelt field: warned of"
+{ tr -d '\n' <"$TMP/slip.json"; echo; } >"$TMP/slip.ndjson"
+run eval --ndjson "$POLICIES" "$TMP/slip.ndjson"
+expect_stdout '"claim_id":"CLM-COMMERCIAL-APPROVE"' "a misspelt field, --ndjson: decided"
+check "a misspelt field, --ndjson: not warned of per record" test ! -s "$ERR"
+
 finish

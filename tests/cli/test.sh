@@ -232,6 +232,19 @@ EOF
 run test "$TMP/noclaim2.test.json"
 expect_stdout "^$TMP/noclaim2\\.test\\.json: /cases/0/claim: cannot read the claim \`no-such-claim\\.json\`: " "missing case claim file: named as written"
 
+# A base claim's key a slip away from a field (review17a F1): the case would pass on a claim
+# without the field, so it fails, naming the key, whether the case edits the claim or not.
+sed 's/"units"/"unit"/' "$FIX/suite/claims/approve.json" >"$TMP/slip-claim.json"
+cat >"$TMP/slip.test.json" <<EOF
+{"policies": "$FIX/mini.ppl", "base": "slip-claim.json", "cases": [
+  {"name": "as it is", "expect": {"decision": "approve"}},
+  {"name": "edited", "set": {"/claim_id": "X"}, "expect": {"decision": "approve"}}]}
+EOF
+run test "$TMP/slip.test.json"
+expect_rc 1 "a misspelt claim field"
+check "a misspelt claim field: both cases fail, naming it" \
+  test "$(grep -c '/base: `/lines/0/unit`: a Line has no field `unit`, so the claim would be decided without it; did you mean `units`?$' "$OUT")" = 2
+
 printf '{"case": []}' >"$TMP/singular.test.json"
 run test "$TMP/singular.test.json"
 check "a misspelt \`cases\`: one problem, with a did-you-mean" \

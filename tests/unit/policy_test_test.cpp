@@ -216,6 +216,19 @@ TEST_CASE("policy test: set refuses a field the claim schema lacks", "[policy_te
   CHECK(setProblem(R"({"/lines/0/units/x": 1})", base) == "`/lines/0/units/x`: `/lines/0/units` is a number, not an object or a list");
 }
 
+// Review 17a F1: a misspelt field of a claim is ignored by the loader; near a field, it is told.
+TEST_CASE("policy test: a claim key a slip away from a field is found, a payer's own key is not", "[policy_test]") {
+  const TestJson claim = TestJson::parse(R"({"claim_id": "C", "payer_notes": "x", "diagnosis": ["C61"],
+      "patient": {"heigth_cm": 170}, "lines": [{"units": 1}, {"modifier": ["JZ"], "drug": {"discount": true}}]})");
+  const std::vector<ppl::cli::FieldSlip> slips = ppl::cli::findFieldSlips(claim, builtinSchema());
+  REQUIRE(slips.size() == 4);
+  auto shown = [](const ppl::cli::FieldSlip& s) { return s.path + " " + s.record + " " + s.key + " " + s.meant; };
+  CHECK(shown(slips[0]) == "/diagnosis a Claim diagnosis diagnoses");
+  CHECK(shown(slips[1]) == "/patient/heigth_cm a Patient heigth_cm height_cm");
+  CHECK(shown(slips[2]) == "/lines/1/modifier a Line modifier modifiers");
+  CHECK(shown(slips[3]) == "/lines/1/drug/discount a Drug discount discounted");
+}
+
 TEST_CASE("policy test: file problems carry JSON paths", "[policy_test]") {
   TestFile syntax = readFile("{\"cases\": [}");
   REQUIRE(syntax.problems.size() == 1);
