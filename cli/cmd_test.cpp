@@ -124,13 +124,22 @@ std::vector<PolicyRules> policyRules(const Program& program) {
   }
   for (size_t p = 0; p < program.policies.size(); ++p) {
     const std::set<std::string> own(out[p].ids.begin(), out[p].ids.end());
+    std::set<uint32_t> ownFiles;  // the files this policy's rules come from: the modules it uses
+    for (const RuleInfo& rule : program.policies[p].rules) ownFiles.insert(rule.pos.file);
     for (size_t q = 0; q < program.policies.size(); ++q) {
       const PolicyInfo& other = program.policies[q];
       for (const RuleInfo& rule : other.rules) {
         if (q == p || own.count(rule.id) > 0) continue;
         std::string where = fmt::format("policy {}@{} has one", other.id, other.version);
         if (rule.pos.file < program.files.size()) {
-          where += fmt::format(", from {}", std::filesystem::path(program.files[rule.pos.file]).filename().string());
+          const std::string file = std::filesystem::path(program.files[rule.pos.file]).filename().string();
+          // A module this policy uses, whose rule it left out: switched off by a parameter
+          // (MB-GZ in Medicare Advantage), not lost with a `use`.
+          where = ownFiles.count(rule.pos.file) > 0
+                      ? fmt::format("{} is used here, but its rule is left out: its `only when` is a parameter this "
+                                    "policy binds to false",
+                                    file)
+                      : where + fmt::format(", from {}", file);
         }
         out[p].elsewhere.emplace(rule.id, where);
       }

@@ -49,7 +49,10 @@ std::string usDateMeant(const Expr& e) {
     return "";
   }
   const int64_t month = md.kids[0]->literal.i, day = md.kids[1]->literal.i, year = e.kids[1]->literal.i;
-  if (month < 1 || month > 12 || day < 1 || day > 31 || year < 1 || year > 9999) return "";
+  if (month < 1 || month > 12 || year < 1 || year > 9999 || day < 1 ||
+      day > daysInMonth(static_cast<int>(year), static_cast<unsigned>(month))) {
+    return "";  // not a date (`02/30/2026`): no date to suggest
+  }
   return fmt::format("{:04d}-{:02d}-{:02d}", year, month, day);
 }
 
@@ -237,8 +240,12 @@ class Checker {
   // "line L, column C of module `m`": where a declaration (or rule) of `unit` is, for a note.
   static std::string placeIn(const Unit* unit, const Span& span) {
     if (unit == nullptr) return fmt::format("line {}, column {}", span.line, span.col);
-    return fmt::format("line {}, column {} of {} `{}`", span.line, span.col,
-                       unit->kind == UnitKind::kModule ? "module" : "policy", unit->name);
+    return fmt::format("line {}, column {} of {}", span.line, span.col, unitNamed(unit));
+  }
+  // "module `m`", "policy `p`": a unit named in a note.
+  static std::string unitNamed(const Unit* unit) {
+    if (unit == nullptr) return "";
+    return fmt::format("{} `{}`", unit->kind == UnitKind::kModule ? "module" : "policy", unit->name);
   }
   std::string builtInMeaning(const std::string& name) const;
   void reportAmbiguous(const std::string& name, const Span& span, const UseDecl& first, const UseDecl& second);
@@ -285,18 +292,19 @@ class Checker {
   Type checkPresent(Expr& e, Ctx& c);
   Type requirePresent(Expr& e, Type t);
   bool expectKind(Expr& e, const Type& t, TypeKind kind, const char* what);
-  // `literal` (a string literal, or a constant of strings) compared with a value of `type`,
-  // computed by `source` (whose own fallback strings are allowed too): it must be one of the
-  // type's enumeration, or have its code format (`line.hcpcs = "j9027"` could never hold, since
-  // the claim loader refuses such a code).
-  void checkComparedString(const Type& type, const Expr& literal, const Expr* source);
+  // `compared` (a string literal, a constant of strings, or a parameter standing there) compared
+  // with a value of `type`, computed by `source` (whose own fallback strings are allowed too): it
+  // must be one of the type's enumeration, or have its code format (`line.hcpcs = "j9027"` could
+  // never hold, since the claim loader refuses such a code). A parameter owes the check to the
+  // values it is given (Owed).
+  void checkComparedString(const Type& type, const Expr& compared, const Expr* source);
   // `s` against `type`'s enumeration or code format (or one of `others`); the error at `at`
   // names `constant` when the string came from one.
   void checkStringValue(const Type& type, const std::vector<std::string>& others, const std::string& s,
                         const ConstDecl* constant, const Span& at, const std::vector<std::string>& where);
   // Each constant's wrong strings are reported once, at the first use (and its declaration
   // named there), not at every use.
-  std::set<std::pair<const ConstDecl*, std::string>> reportedConstantStrings_;
+  std::set<std::tuple<const ConstDecl*, std::string, int32_t, StringFormat>> reportedConstantStrings_;
   // A unit's unknown names that a module it does not use declares are reported once a module:
   // every use of the pack's names in a policy that forgot `use pack` has the same cause.
   std::set<std::pair<const Unit*, std::string>> reportedUnused_;
@@ -735,7 +743,8 @@ void Checker::checkConst(ConstDecl& d) {
       }
       notes.push_back(fmt::format("a drug's code {}", formatExpectation(StringFormat::kHcpcs)));
       error(d.value->span, fmt::format("\"{}\" is not an HCPCS code", d.foldedText), notes);
-      reportedConstantStrings_.emplace(&d, d.foldedText);  // not again at each use
+      // Not again at each use as a code.
+      reportedConstantStrings_.emplace(&d, d.foldedText, -1, StringFormat::kHcpcs);
     }
   }
   st = State::kDone;
@@ -847,28 +856,35 @@ void joinCheckedStrings(const Type& a, const Type& b, Type& out) {
   }
 }
 
-// The strings `e` can give besides an enumeration's values: the literals and constants it falls
-// back to through `??`, `if`, defines without parameters and a rule's `let`s (`lets`: each one's
-// value). False when some of them cannot be known here (a parameter holding `x ?? "none"`): the
-// caller then checks nothing.
+// The strings `e` can give besides an enumeration's (or a code format's) values: the literals
+// and constants it falls back to through `??`, `if`, defines without parameters and a rule's
+// `let`s (`lets`: each one's value). False when some of them cannot be known here (a fact such
+// as `product_name`, a parameter, a computed string), or when the walk would visit more than
+// `budget` nodes (chained `if`s over `let`s double at each step): the caller then checks nothing.
 bool otherStrings(const Expr& e, const std::map<const VarDecl*, const Expr*>& lets, std::vector<std::string>& out,
-                  int depth = 0) {
-  if (!e.type.orFallback) {  // an enumeration's value, or a plain string
-    if (e.kind == ExprKind::kLiteral && e.literalType.kind == TypeKind::kString) out.push_back(e.text);
-    if (e.ref == RefKind::kConst && e.constRef != nullptr) out.push_back(e.constRef->foldedText);
+                  int& budget) {
+  if (--budget < 0) return false;
+  if (!e.type.orFallback && (e.type.enumIndex != -1 || e.type.format != StringFormat::kAny)) {
+    return true;  // an enumeration's or a code's value: nothing besides
+  }
+  if (e.kind == ExprKind::kLiteral && e.literalType.kind == TypeKind::kString) {
+    out.push_back(e.text);
     return true;
   }
-  if (depth > 250) return false;
+  if (e.ref == RefKind::kConst && e.constRef != nullptr) {
+    out.push_back(e.constRef->foldedText);
+    return true;
+  }
   switch (e.kind) {
     case ExprKind::kDefault:
-      return otherStrings(*e.kids[0], lets, out, depth + 1) && otherStrings(*e.kids[1], lets, out, depth + 1);
-    case ExprKind::kIf: return otherStrings(*e.kids[1], lets, out, depth + 1) && otherStrings(*e.kids[2], lets, out, depth + 1);
+      return otherStrings(*e.kids[0], lets, out, budget) && otherStrings(*e.kids[1], lets, out, budget);
+    case ExprKind::kIf: return otherStrings(*e.kids[1], lets, out, budget) && otherStrings(*e.kids[2], lets, out, budget);
     case ExprKind::kName:
     case ExprKind::kField:
       if (e.ref == RefKind::kDefine && e.defineRef != nullptr && e.defineRef->body != nullptr) {
-        return otherStrings(*e.defineRef->body, lets, out, depth + 1);
+        return otherStrings(*e.defineRef->body, lets, out, budget);
       }
-      if (e.ref == RefKind::kVar && lets.count(e.varRef)) return otherStrings(*lets.at(e.varRef), lets, out, depth + 1);
+      if (e.ref == RefKind::kVar && lets.count(e.varRef)) return otherStrings(*lets.at(e.varRef), lets, out, budget);
       return false;
     default: return false;
   }
@@ -876,12 +892,13 @@ bool otherStrings(const Expr& e, const std::map<const VarDecl*, const Expr*>& le
 
 // A string compared with (or looked for among) the values of an enumeration must be one of
 // them, and one compared with a coded value must have its format: written out (`channel =
-// "brown-bag"`) or held by a constant (`channel in self_supplied`, the constant a set of such
-// strings), which is checked where it is used.
+// "brown-bag"`), held by a constant (`channel in self_supplied`, the constant a set of such
+// strings), which is checked where it is used, or given to a parameter standing there.
 void Checker::checkComparedString(const Type& type, const Expr& lit, const Expr* source) {
   if (type.kind != TypeKind::kString || (type.enumIndex == -1 && type.format == StringFormat::kAny)) return;
   std::vector<std::string> others;
-  if (type.orFallback && (source == nullptr || !otherStrings(*source, letValue_, others))) return;
+  int budget = 1000;
+  if (type.orFallback && (source == nullptr || !otherStrings(*source, letValue_, others, budget))) return;
   if (lit.kind == ExprKind::kLiteral && lit.literalType.kind == TypeKind::kString) {
     checkStringValue(type, others, lit.text, nullptr, lit.span, {});
   } else if (lit.ref == RefKind::kConst && lit.constRef != nullptr) {  // `self_supplied` or `pack.self_supplied`
@@ -913,7 +930,9 @@ void Checker::checkStringValue(const Type& type, const std::vector<std::string>&
     return;
   }
   if (std::find(others.begin(), others.end(), text) != others.end()) return;
-  if (constant != nullptr && !reportedConstantStrings_.emplace(constant, text).second) return;
+  if (constant != nullptr && !reportedConstantStrings_.emplace(constant, text, type.enumIndex, type.format).second) {
+    return;
+  }
   std::vector<std::string> notes = where;
   if (constant != nullptr) {
     notes.push_back(fmt::format("`{}` is declared at {}", constant->name, placeIn(ownerOf_[constant], constant->span)));
@@ -936,14 +955,24 @@ void Checker::checkStringValue(const Type& type, const std::vector<std::string>&
 }
 
 bool Checker::oweIfParameter(const Expr& e, Owed o) {
+  std::vector<Owed>* owed = nullptr;
   std::string owner;  // what declares the parameter, and its name
   if (e.ref == RefKind::kParam && e.paramRef != nullptr) {
-    const Unit* unit = ownerOf_[e.paramRef];
-    owner = unit == nullptr ? "" : fmt::format("{} `{}`", unit->kind == UnitKind::kModule ? "module" : "policy", unit->name);
+    owed = &owedByParam_[e.paramRef];
+    owner = unitNamed(ownerOf_[e.paramRef]);
   } else if (e.ref == RefKind::kVar && e.varRef != nullptr && defineOfParam_.count(e.varRef)) {
+    owed = &owedByDefineParam_[e.varRef];
     owner = fmt::format("`{}`", defineOfParam_[e.varRef]->name);
   } else {
     return false;  // not a parameter: a quantifier's variable, a `let`, a fact
+  }
+  // Each distinct check once, with the first way it was reached: a define that passes its
+  // parameter on twice (`f0(x) or f0(x)`) would otherwise double the checks at every level.
+  for (const Owed& known : *owed) {
+    if (known.kind == o.kind && known.type.enumIndex == o.type.enumIndex && known.type.format == o.type.format &&
+        known.others == o.others) {
+      return true;
+    }
   }
   // The first use says what is done with the parameter, each step out that it is passed on.
   const char* use = !o.where.empty() ? "passes its parameter `{}` on"
@@ -951,11 +980,7 @@ bool Checker::oweIfParameter(const Expr& e, Owed o) {
                                                          : "compares its parameter `{}` with it";
   o.where.insert(o.where.begin(), fmt::format("{} {} at line {}, column {}", owner, fmt::format(use, e.name),
                                                e.span.line, e.span.col));
-  if (e.ref == RefKind::kParam) {
-    owedByParam_[e.paramRef].push_back(std::move(o));
-  } else {
-    owedByDefineParam_[e.varRef].push_back(std::move(o));
-  }
+  owed->push_back(std::move(o));
   return true;
 }
 
@@ -966,6 +991,7 @@ void Checker::settle(Expr& value, const Owed& o) {
   std::vector<std::string> set;
   foldProblem_.clear();
   if (!fold(value, v, text, set)) return;  // not known here: a fact, a `let`, a computed value
+  // A value of another type is the type check's to report (`places = 2.5`), not read here.
   switch (o.kind) {
     case Owed::Kind::kComparedString:
       if (value.type.kind == TypeKind::kString) {
@@ -973,7 +999,7 @@ void Checker::settle(Expr& value, const Owed& o) {
       }
       break;
     case Owed::Kind::kRoundPlaces:
-      if (v.i < 0 || v.i > kMaxRoundPlaces) {
+      if (value.type.kind == TypeKind::kInt && (v.i < 0 || v.i > kMaxRoundPlaces)) {
         error(value.span, fmt::format("`round` takes 0 to {} places, given {}", kMaxRoundPlaces, v.i), o.where);
       }
       break;
@@ -986,7 +1012,13 @@ void Checker::settleModuleParameters() {
   for (const auto& u : prog_.units) {
     for (UseDecl& use : u->uses) {
       for (Binding& b : use.bindings) {
-        if (b.param == nullptr || !owedByParam_.count(b.param)) continue;
+        // A value that is not a constant (another parameter) is refused by the binding's own
+        // check: nothing is owed through it.
+        Value ignored;
+        if (b.param == nullptr || !owedByParam_.count(b.param) || b.value->type.isError() ||
+            b.value->ref == RefKind::kParam || !foldValue(*b.value, ignored)) {
+          continue;
+        }
         for (const Owed& o : owedByParam_[b.param]) settle(*b.value, o);
       }
     }
@@ -1085,8 +1117,9 @@ Type Checker::checkName(Expr& e, Ctx& c, bool moduleAllowed) {
   if (diags_.full()) return error(e.span, fmt::format("unknown name `{}`", e.name));
   // A name some other module declares: the unit most likely forgot to `use` it. Said once a
   // unit, since every use of the module's names fails for the same reason.
-  for (const auto& [unit, names] : own_) {
-    if (unit == c.unit || unit->kind != UnitKind::kModule || !names.count(e.name)) continue;
+  for (const auto& owned : prog_.units) {  // in the order the files were read, not by address
+    const Unit* unit = owned.get();
+    if (unit == c.unit || unit->kind != UnitKind::kModule || !own_[unit].count(e.name)) continue;
     if (!reportedUnused_.emplace(c.unit, unit->name).second) return Type();
     return error(e.span, fmt::format("unknown name `{}`", e.name),
                  {fmt::format("module `{}` declares `{}`: add `use {}`", unit->name, e.name, unit->name)});
@@ -1289,9 +1322,12 @@ Type Checker::checkCall(Expr& e, Ctx& c) {
         error(e.kids[i]->span, fmt::format("argument {} of `{}` must be {}, got {}", i + 1, d.name, typeStr(want), typeStr(got)));
         continue;
       }
+      // Not into a define still being checked (a cycle, reported already): its checks are
+      // incomplete, and its own call would add to the list read here.
       auto owed = owedByDefineParam_.find(d.params[i].get());
-      if (owed != owedByDefineParam_.end()) {
-        for (const Owed& o : owed->second) settle(*e.kids[i], o);
+      if (owed != owedByDefineParam_.end() && defineState_[&d] == State::kDone) {
+        const std::vector<Owed> checks = owed->second;  // settle() may owe more to a parameter
+        for (const Owed& o : checks) settle(*e.kids[i], o);
       }
     }
     e.ref = RefKind::kDefine;
@@ -1619,7 +1655,7 @@ Type Checker::checkNode(Expr& e, Ctx& c) {
         Type kt = checkPresent(*k, c);
         if (kt.isError()) continue;
         Value v;
-        if (k->kind == ExprKind::kLiteral && kt.kind != TypeKind::kString) {
+        if (k->kind == ExprKind::kLiteral && (kt.kind == TypeKind::kInt || kt.kind == TypeKind::kDecimal)) {
           // `place_of_service in {11, 22}`: codes of digits are strings too.
           // The digits as written: the span's length keeps a leading zero (`01`).
           const bool digits = kt.kind == TypeKind::kInt && k->literal.i >= 0 && k->span.length <= 20;
@@ -2226,13 +2262,15 @@ bool Checker::run() {
       }
     }
   }
-  settleModuleParameters();
   if (diags_.hasErrors()) return false;
   checkInlining();
   if (diags_.hasErrors()) return false;
   for (const auto& u : prog_.units) {
     if (u->kind == UnitKind::kPolicy) assemblePolicy(*u);
   }
+  // After the bindings' own checks (their types, that they are constants), which a value given
+  // to a parameter must pass first.
+  settleModuleParameters();
   checkOnePolicyPerLineOfBusiness();
   return !diags_.hasErrors();
 }

@@ -245,6 +245,17 @@ expect_rc 1 "a misspelt claim field"
 check "a misspelt claim field: both cases fail, naming it" \
   test "$(grep -c '/base: `/lines/0/unit`: a Line has no field `unit`, so the claim would be decided without it; did you mean `units`?$' "$OUT")" = 2
 
+# A rule of a module the policy uses, left out by a parameter (MB-GZ in Medicare Advantage), is
+# not taken for a lost `use` (review17c 11).
+cat >"$TMP/ma-gz.test.json" <<EOF
+{"policies": "$POLICIES", "base": "$POLICIES/tests/claims/advantage-approve.json", "cases": [
+  {"name": "GZ on MA", "set": {"/lines/0/modifiers": ["JZ", "GZ"]},
+   "expect": {"decision": "deny", "lines": {"1": {"reasons": ["MB-GZ"]}}}}]}
+EOF
+run test "$TMP/ma-gz.test.json"
+expect_stdout '^    note: expected reason `MB-GZ`, but policy medicare-advantage-j9027@2026.1 has no rule `MB-GZ` \(medicare-part-b.ppl is used here, but its rule is left out: its `only when` is a parameter this policy binds to false\)$' \
+  "a rule switched off by a parameter: said so"
+
 printf '{"case": []}' >"$TMP/singular.test.json"
 run test "$TMP/singular.test.json"
 check "a misspelt \`cases\`: one problem, with a did-you-mean" \

@@ -896,7 +896,13 @@ TEST_CASE("an analyst's slips get a note naming the fix", "[checker]") {
         "drug docetaxel code \"j9171\"\n"
         "                    ^~~~~~~\n"
         "  note: did you mean `J9171`?\n"
-        "  note: a drug's code must be an hcpcs code: a capital letter or digit, 3 digits, a capital letter or digit (like J9027)\n");
+        "  note: a drug's code must be an hcpcs code: a capital letter or digit, 3 digits, a capital letter or digit (like J9027)\n"
+        // A different misuse of the constant is still told (review17c 8).
+        "./p.ppl:6:45: error: constant `docetaxel` holds \"j9171\", which is never a value here\n"
+        "  deny CO 16 when line.hcpcs = docetaxel or docetaxel in line.modifiers\n"
+        "                                            ^~~~~~~~~\n"
+        "  note: `docetaxel` is declared at line 4, column 6 of policy `p`\n"
+        "  note: the claim's value must be a modifier of 2 capital letters or digits\n");
   // A constant's wrong string: once, at the first use, naming the declaration.
   Compiled set = compilePolicy("const covered = {\"C61\", \"c50.911\"}\n"
                                "rule R \"r\"\n"
@@ -965,4 +971,42 @@ TEST_CASE("an internal error counts as an error and is told apart", "[diagnostic
   CHECK(diags.hasInternalErrors());
   CHECK(diags.errorCount() == 2);
   CHECK(diags.items().back().message == "internal: the generated program does not verify: x");
+}
+
+// Review 17c: the checks parameters owe, `let` following and the analyst notes, on inputs that
+// broke them.
+TEST_CASE("owed checks stay linear, and refuse no valid policy", "[checker]") {
+  // Each level passes its parameter on twice: one copy of each check a level, not 2^30.
+  std::string diamond = "define f0(x: string) = line.hcpcs = x\n";
+  for (int i = 1; i <= 30; ++i) diamond += fmt::format("define f{}(x: string) = f{}(x) or f{}(x)\n", i, i - 1, i - 1);
+  Compiled deep = compilePolicy(diamond + "rule R \"r\"\n  deny CO 16 when f30(\"j9027\") \"m\"\n");
+  CHECK(deep.diagnostics.find("./p.ppl:36:23: error: \"j9027\" is never a value here\n") != std::string::npos);
+  CHECK(deep.diagnostics.find("error:", deep.diagnostics.find("error:") + 1) == std::string::npos);  // once
+  // A define calling itself with its compared parameter: the cycle, and nothing read freed.
+  Compiled cycle = compilePolicy("define f(x: string) = line.hcpcs = x or f(x) or f(x) or f(x) or f(x) or f(x) or f(x)\n"
+                                 "rule R \"r\"\n  deny CO 16 when f(\"J9027\") \"m\"\n");
+  CHECK(cycle.diagnostics.find("error: `f` is defined in terms of itself") != std::string::npos);
+  // A fallback the checker cannot know (a fact) leaves the comparison unchecked.
+  Compiled fact = compilePolicy("rule R \"r\"\n"
+                                "  let ch = line.drug.acquisition_channel ?? line.drug.product_name\n"
+                                "  require line.drug is absent or ch is absent or ch != \"Jevtana\" else deny CO 16\n");
+  INFO(fact.diagnostics);
+  CHECK(fact.ok);
+  // `if`s chained over `let`s double the walk at each step: it gives up, the check is skipped.
+  std::string chain = "rule R \"r\"\n  let a0 = line.drug.acquisition_channel ?? \"none\"\n";
+  for (int i = 1; i <= 40; ++i) chain += fmt::format("  let a{} = if line.units > {} then a{} else a{}\n", i, i, i - 1, i - 1);
+  Compiled lets = compilePolicy(chain + "  require line.drug is absent or a40 != \"brown_bag\" else deny CO 16\n");
+  INFO(lets.diagnostics);
+  CHECK(lets.ok);
+  // A value of the wrong type is the binding's type error, not read as places.
+  const std::string module = "module m\nparam places: integer = 2\nrule M \"m\"\n  deny CO 16 when round(line.units, places) > 60\n";
+  Compiled decimal = compileFiles({{"m.ppl", module}, {"p.ppl", std::string(kHeader) + "use m with places = 2.5\n"}});
+  CHECK(decimal.diagnostics.find("./p.ppl:4:21: error: expected integer, got decimal\n") != std::string::npos);
+  CHECK(decimal.diagnostics.find("round") == std::string::npos);
+  // Only a number in a set of codes is told to be quoted; an impossible US date gets no hint.
+  Compiled set = compilePolicy("rule R \"r\"\n  deny CO 16 when place_of_service in {true, 11} or line.service_date > 02/30/2026 \"m\"\n");
+  CHECK(set.diagnostics.find("./p.ppl:5:40: error: a set `{...}` holds strings known before any claim is seen") !=
+        std::string::npos);
+  CHECK(set.diagnostics.find("./p.ppl:5:46: error: a set `{...}` holds strings, not numbers") != std::string::npos);
+  CHECK(set.diagnostics.find("YYYY-MM-DD") == std::string::npos);
 }
