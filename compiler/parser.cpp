@@ -119,6 +119,9 @@ struct Origin {
 
 enum class Entry { kFile, kExpr };
 
+// Whether `token` is the first on its line (comments aside).
+bool startsLine(antlr4::Parser* parser, Token* token);
+
 class ParseState;
 
 // Turns ANTLR's recognition errors into our diagnostics, with messages written for people.
@@ -133,6 +136,10 @@ class ErrorStrategy : public antlr4::DefaultErrorStrategy {
   void reportUnwantedToken(antlr4::Parser* parser) override;
   void reportMissingToken(antlr4::Parser* parser) override;
   void consumeUntil(antlr4::Parser* parser, const antlr4::misc::IntervalSet& set) override;
+  // ANTLR deletes one token when the next one fits; never a declaration's keyword that starts
+  // a line (`rule` before `R2`, which could end a broken expression): the declaration would be
+  // folded into the broken one, and its own errors never reported (review17c 5).
+  Token* singleTokenDeletion(antlr4::Parser* parser) override;
 
  private:
   ParseState& state_;
@@ -269,6 +276,12 @@ class ParseState {
   // `unexpected `)`, expected `else``: the message for a token the grammar cannot take here.
   void reportUnexpected(antlr4::Parser* parser, Token* token, const antlr4::misc::IntervalSet& expected,
                         bool useExpected, bool missing) {
+    // At the file's level, a line that starts with an unexpected word (`rul R1` after a broken
+    // header) is a declaration of its own, not more of the broken one.
+    if (parser->getContext() != nullptr && parser->getContext()->getRuleIndex() == G::RuleFile && token != nullptr &&
+        startsLine(parser, token)) {
+      resynchronised();
+    }
     const bool vague =
         !useExpected && !missing && token != nullptr && token->getType() != grammar::PPLLexer::ERROR_CHAR;
     if (!wanted(spanOf(token), vague)) return;  // spare the work on a message no one will see
@@ -691,6 +704,18 @@ bool resumesAt(Token* t, Token* previous) {
   // `else deny ...` ends the `require` clause being skipped; it starts no `deny ... when`.
   if (text == "deny" || text == "pend") return before != "else";
   return true;
+}
+
+bool startsLine(antlr4::Parser* parser, Token* token) {
+  if (token->getTokenIndex() == 0) return true;
+  Token* previous = parser->getTokenStream()->get(token->getTokenIndex() - 1);
+  return previous == nullptr || previous->getLine() != token->getLine();
+}
+
+Token* ErrorStrategy::singleTokenDeletion(antlr4::Parser* parser) {
+  Token* next = parser->getCurrentToken();
+  if (next != nullptr && isDeclStartLiteral(next->getText()) && startsLine(parser, next)) return nullptr;
+  return DefaultErrorStrategy::singleTokenDeletion(parser);
 }
 
 void ErrorStrategy::consumeUntil(antlr4::Parser* parser, const antlr4::misc::IntervalSet& set) {
@@ -1694,9 +1719,10 @@ Result run(Entry entry, Origin origin, const std::string& text, Diagnostics& dia
   } catch (const MalformedTree&) {
     if (diags.errorCount() == errorsBefore) state.error(state.at(1, 0), "the parser could not read this file");
   } catch (const std::exception& e) {
-    state.error(state.at(1, 0), std::string("the parser failed on this input: ") + e.what());
+    // pplc's own failure, not the input's (exit 3): every input should end in a diagnostic.
+    diags.internalError(state.at(1, 0), std::string("internal error: the parser failed on this input: ") + e.what());
   } catch (...) {
-    state.error(state.at(1, 0), "the parser failed on this input");
+    diags.internalError(state.at(1, 0), "internal error: the parser failed on this input");
   }
   state.sendPending();
   // Any error makes the result unusable: later stages see either a whole tree or nothing.
@@ -1712,7 +1738,7 @@ Result run(Entry entry, Origin origin, const std::string& text, Diagnostics& dia
 std::unique_ptr<ast::Unit> parseUnit(uint32_t file, const SourceManager& sources, Diagnostics& diags,
                                      const ParseLimits& limits) {
   if (file >= sources.count()) {
-    diags.error(Span{}, "internal error: no source file " + std::to_string(file));
+    diags.internalError(Span{}, "internal error: no source file " + std::to_string(file));
     return nullptr;
   }
   return run(Entry::kFile, Origin{file, 1, 1}, sources.text(file), diags, limits, 0).unit;

@@ -785,6 +785,22 @@ TEST_CASE("one syntax mistake is one error, and later declarations' own errors a
           "  effective since 2026-01-01\n"
           "            ^~~~~\n");
   }
+  SECTION("a declaration whose keyword could have been skipped keeps its own errors (review17c 5)") {
+    // `rule R2` after an expression cut short: `R2` could end it, were `rule` deleted.
+    const std::string errors = errorsOf("module m\nrule R1 \"r\"\n  deny CO 4 \"x\" when line.units >\n\n"
+                                        "rule R2 \"s\"\n  require line.units < )\n    else deny CO 4 \"z\"\n");
+    CHECK(errors.find("test.ppl:5:1: error: unexpected `rule`, expected an expression\n") != std::string::npos);
+    CHECK(errors.find("test.ppl:6:24: error: unexpected `)`, expected an expression\n") != std::string::npos);
+    const std::string consts = errorsOf("module m\nconst a = 1 +\nconst b = 2 +\ndefine c = 3\n");
+    CHECK(consts.find("test.ppl:3:1: error: unexpected `const`, expected an expression\n") != std::string::npos);
+    CHECK(consts.find("test.ppl:4:1: error: unexpected `define`, expected an expression\n") != std::string::npos);
+    // A misspelt declaration keyword at the file's level, after a broken header.
+    const std::string header = errorsOf("policy p version \"1\"\n  line of busines \"commercial\"\n"
+                                        "  governs lines where true\n\nrul R1 \"one\"\n  require true else deny CO 4 \"x\"\n");
+    CHECK(header.find("test.ppl:2:11: error: unexpected `busines`, expected `business`\n") != std::string::npos);
+    CHECK(header.find("test.ppl:5:1: error: unexpected `rul`, expected `use`, a declaration or end of file\n") !=
+          std::string::npos);
+  }
   SECTION("independent errors in later declarations, and after one") {
     CHECK(errorsOf("module m\nrule R \"r\"\n  require true\n    otherwise deny CO 50 \"m\"\nrule S \"s\"\n"
                    "  require (true else deny CO 50 \"m\"\nconst x = )\n") ==
