@@ -137,7 +137,7 @@ std::vector<PolicyRules> policyRules(const Program& program) {
           // (MB-GZ in Medicare Advantage), not lost with a `use`.
           where = ownFiles.count(rule.pos.file) > 0
                       ? fmt::format("{} is used here, but its rule is left out: its `only when` is a parameter this "
-                                    "policy binds to false",
+                                    "policy binds to false, or leaves at a default of false",
                                     file)
                       : where + fmt::format(", from {}", file);
         }

@@ -200,7 +200,9 @@ void findFieldSlipsIn(const Schema& schema, const SchemaRecord& record, const Te
     const std::string at = child(path, item.key());
     const int field = record.findField(item.key());
     if (field < 0) {
-      if (std::string meant = suggestName(item.key(), names); !meant.empty()) {
+      // Not when the field it would mean is there too (`weight_lb` beside `weight_kg`, `unit`
+      // beside `units`): that is a payer's own field, not a slip.
+      if (std::string meant = suggestName(item.key(), names); !meant.empty() && !object.contains(meant)) {
         out.push_back({at, recordNoun(record), item.key(), meant});
       }
       continue;

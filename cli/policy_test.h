@@ -79,7 +79,8 @@ bool applyEdits(const TestCase& testCase, const Schema& schema, TestJson& claim,
 // A key of a claim that names no field of its record but is a slip away from one (`modifier`
 // for `modifiers`, `heigth_cm`): the loader ignores unknown keys (the spec lets a payer keep its
 // own fields in a claim), so the claim is decided as if the field were absent. Keys near no
-// field are taken for such payer fields and not reported.
+// field, or near one the object also holds (`weight_lb` beside `weight_kg`), are taken for
+// such payer fields and not reported.
 struct FieldSlip {
   std::string path;    // JSON pointer of the key: `/lines/0/modifier`
   std::string record;  // the record it is in, for a sentence: `a Line`

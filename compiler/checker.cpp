@@ -252,10 +252,11 @@ class Checker {
   bool lookup(const Unit* unit, const std::string& name, const Span& span, Entity& out, bool report);
   std::vector<std::string> visibleNames(const Ctx& c);
   std::vector<std::string> unknownClassNotes(const Unit& unit, const std::string& name);
-  // The claim fact an unknown bare name most likely means: a field of the line (`units` ->
-  // `line.units`, where a line is at hand) or of a record of the claim (`weight_kg` ->
-  // `patient.weight_kg`), or the field a payer's usual word names (`date_of_service`); "".
-  std::string factPathFor(const std::string& name, bool lineAvailable) const;
+  // The claim fact an unknown bare name most likely means: a field of a quantifier's record in
+  // scope (`units` -> `a.units`), of the line (`line.units`, where a line is at hand) or of a
+  // record of the claim (`weight_kg` -> `patient.weight_kg`), or the field a payer's usual word
+  // names (`date_of_service`); "".
+  std::string factPathFor(const std::string& name, const Ctx& c) const;
   Type resolveTypeRef(const TypeRef& t);
 
   void checkConst(ConstDecl& d);
@@ -508,7 +509,7 @@ std::vector<std::string> Checker::visibleNames(const Ctx& c) {
   return names;
 }
 
-std::string Checker::factPathFor(const std::string& name, bool lineAvailable) const {
+std::string Checker::factPathFor(const std::string& name, const Ctx& c) const {
   // Payers' words for the claim's fields, where the spelling is no guide.
   static const std::pair<const char*, const char*> kSynonyms[] = {
       {"date_of_service", "service_date"}, {"dos", "service_date"},  {"cpt", "hcpcs"},
@@ -521,7 +522,11 @@ std::string Checker::factPathFor(const std::string& name, bool lineAvailable) co
   }
   const SchemaRecord& root = schema_.records[schema_.root];
   if (field != name && root.findField(field) >= 0) return field;  // `pos`: place_of_service
-  if (lineAvailable && schema_.records[prog_.lineRecord].findField(field) >= 0) return "line." + field;
+  for (auto v = c.vars.rbegin(); v != c.vars.rend(); ++v) {  // the innermost first
+    const Type& t = (*v)->type;
+    if (t.kind == TypeKind::kRecord && schema_.records[t.record].findField(field) >= 0) return (*v)->name + "." + field;
+  }
+  if (c.lineAvailable && schema_.records[prog_.lineRecord].findField(field) >= 0) return "line." + field;
   for (const SchemaField& f : root.fields) {
     if (f.type.kind == ValueKind::kRecord && schema_.records[f.type.record].findField(field) >= 0) {
       return f.name + "." + field;
@@ -859,11 +864,16 @@ void joinCheckedStrings(const Type& a, const Type& b, Type& out) {
 // The strings `e` can give besides an enumeration's (or a code format's) values: the literals
 // and constants it falls back to through `??`, `if`, defines without parameters and a rule's
 // `let`s (`lets`: each one's value). False when some of them cannot be known here (a fact such
-// as `product_name`, a parameter, a computed string), or when the walk would visit more than
-// `budget` nodes (chained `if`s over `let`s double at each step): the caller then checks nothing.
-bool otherStrings(const Expr& e, const std::map<const VarDecl*, const Expr*>& lets, std::vector<std::string>& out,
-                  int& budget) {
-  if (--budget < 0) return false;
+// as `product_name`, a parameter, a computed string): the caller then checks nothing. Each let
+// and define is walked once (`walked`: its answer), since `if`s chained over `let`s would
+// double the walk at each step; `budget` bounds the rest.
+struct FallbackWalk {
+  const std::map<const VarDecl*, const Expr*>& lets;
+  std::map<const Expr*, bool> walked;
+  int budget = 10000;
+};
+bool otherStrings(const Expr& e, FallbackWalk& walk, std::vector<std::string>& out) {
+  if (--walk.budget < 0) return false;
   if (!e.type.orFallback && (e.type.enumIndex != -1 || e.type.format != StringFormat::kAny)) {
     return true;  // an enumeration's or a code's value: nothing besides
   }
@@ -875,16 +885,21 @@ bool otherStrings(const Expr& e, const std::map<const VarDecl*, const Expr*>& le
     out.push_back(e.constRef->foldedText);
     return true;
   }
+  // A let's value or a define's body: its strings are in `out` already after the first walk.
+  auto once = [&](const Expr& value) {
+    auto [it, fresh] = walk.walked.try_emplace(&value, true);
+    if (fresh) it->second = otherStrings(value, walk, out);
+    return it->second;
+  };
   switch (e.kind) {
-    case ExprKind::kDefault:
-      return otherStrings(*e.kids[0], lets, out, budget) && otherStrings(*e.kids[1], lets, out, budget);
-    case ExprKind::kIf: return otherStrings(*e.kids[1], lets, out, budget) && otherStrings(*e.kids[2], lets, out, budget);
+    case ExprKind::kDefault: return otherStrings(*e.kids[0], walk, out) && otherStrings(*e.kids[1], walk, out);
+    case ExprKind::kIf: return otherStrings(*e.kids[1], walk, out) && otherStrings(*e.kids[2], walk, out);
     case ExprKind::kName:
     case ExprKind::kField:
       if (e.ref == RefKind::kDefine && e.defineRef != nullptr && e.defineRef->body != nullptr) {
-        return otherStrings(*e.defineRef->body, lets, out, budget);
+        return once(*e.defineRef->body);
       }
-      if (e.ref == RefKind::kVar && lets.count(e.varRef)) return otherStrings(*lets.at(e.varRef), lets, out, budget);
+      if (e.ref == RefKind::kVar && walk.lets.count(e.varRef)) return once(*walk.lets.at(e.varRef));
       return false;
     default: return false;
   }
@@ -897,8 +912,8 @@ bool otherStrings(const Expr& e, const std::map<const VarDecl*, const Expr*>& le
 void Checker::checkComparedString(const Type& type, const Expr& lit, const Expr* source) {
   if (type.kind != TypeKind::kString || (type.enumIndex == -1 && type.format == StringFormat::kAny)) return;
   std::vector<std::string> others;
-  int budget = 1000;
-  if (type.orFallback && (source == nullptr || !otherStrings(*source, letValue_, others, budget))) return;
+  FallbackWalk walk{letValue_, {}};
+  if (type.orFallback && (source == nullptr || !otherStrings(*source, walk, others))) return;
   if (lit.kind == ExprKind::kLiteral && lit.literalType.kind == TypeKind::kString) {
     checkStringValue(type, others, lit.text, nullptr, lit.span, {});
   } else if (lit.ref == RefKind::kConst && lit.constRef != nullptr) {  // `self_supplied` or `pack.self_supplied`
@@ -1006,20 +1021,22 @@ void Checker::settle(Expr& value, const Owed& o) {
   }
 }
 
-// Every `use ... with` value and every default of a module's parameter, against what the
-// module does with the parameter: once each, whichever policies include the module.
+// Every `use ... with` value and every default of a module's parameter, against its type and
+// what the module does with the parameter: once each, whichever policies include the module,
+// and before any policy is assembled, so that these errors come out with the others.
 void Checker::settleModuleParameters() {
   for (const auto& u : prog_.units) {
     for (UseDecl& use : u->uses) {
       for (Binding& b : use.bindings) {
-        // A value that is not a constant (another parameter) is refused by the binding's own
-        // check: nothing is owed through it.
-        Value ignored;
-        if (b.param == nullptr || !owedByParam_.count(b.param) || b.value->type.isError() ||
-            b.value->ref == RefKind::kParam || !foldValue(*b.value, ignored)) {
-          continue;
-        }
-        for (const Owed& o : owedByParam_[b.param]) settle(*b.value, o);
+        if (b.param == nullptr || b.value->type.isError()) continue;
+        // The binding's own check first (a constant of the parameter's type), reported here,
+        // once, beside the checks owed (assemblePolicy makes it again, silently by then): a
+        // value that fails it owes nothing (another parameter, `2.5` for an integer).
+        BoundParam ignored;
+        if (!foldInto(*b.value, b.param->type, ignored)) continue;
+        auto owed = owedByParam_.find(b.param);
+        if (owed == owedByParam_.end()) continue;
+        for (const Owed& o : owed->second) settle(*b.value, o);
       }
     }
     for (Decl& d : u->decls) {
@@ -1125,7 +1142,7 @@ Type Checker::checkName(Expr& e, Ctx& c, bool moduleAllowed) {
                  {fmt::format("module `{}` declares `{}`: add `use {}`", unit->name, e.name, unit->name)});
   }
   std::vector<std::string> notes;
-  if (std::string path = factPathFor(e.name, c.lineAvailable); !path.empty()) {
+  if (std::string path = factPathFor(e.name, c); !path.empty()) {
     // `units`, `weight_kg`, `date_of_service`: a fact named without the record that holds it.
     // Said instead of a spelling neighbour (`place_of_service`), which would mislead.
     return error(e.span, fmt::format("unknown name `{}`", e.name), {fmt::format("did you mean `{}`?", path)});
@@ -2262,15 +2279,13 @@ bool Checker::run() {
       }
     }
   }
+  settleModuleParameters();
   if (diags_.hasErrors()) return false;
   checkInlining();
   if (diags_.hasErrors()) return false;
   for (const auto& u : prog_.units) {
     if (u->kind == UnitKind::kPolicy) assemblePolicy(*u);
   }
-  // After the bindings' own checks (their types, that they are constants), which a value given
-  // to a parameter must pass first.
-  settleModuleParameters();
   checkOnePolicyPerLineOfBusiness();
   return !diags_.hasErrors();
 }

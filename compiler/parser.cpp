@@ -140,6 +140,11 @@ class ErrorStrategy : public antlr4::DefaultErrorStrategy {
   // a line (`rule` before `R2`, which could end a broken expression): the declaration would be
   // folded into the broken one, and its own errors never reported (review17c 5).
   Token* singleTokenDeletion(antlr4::Parser* parser) override;
+  // Stray words right after the header (`rul R1 "one"`): at the entry of the file's loops
+  // ANTLR would throw, and the file rule's recovery skips to the end of the file, losing every
+  // later error (review17d F2). Skipped to the next `use` or declaration instead, as ANTLR does
+  // at the loops' back edge.
+  void sync(antlr4::Parser* parser) override;
 
  private:
   ParseState& state_;
@@ -714,8 +719,20 @@ bool startsLine(antlr4::Parser* parser, Token* token) {
 
 Token* ErrorStrategy::singleTokenDeletion(antlr4::Parser* parser) {
   Token* next = parser->getCurrentToken();
-  if (next != nullptr && isDeclStartLiteral(next->getText()) && startsLine(parser, next)) return nullptr;
+  if (next != nullptr && (isDeclStartLiteral(next->getText()) || next->getText() == "use") && startsLine(parser, next)) {
+    return nullptr;
+  }
   return DefaultErrorStrategy::singleTokenDeletion(parser);
+}
+
+void ErrorStrategy::sync(antlr4::Parser* parser) {
+  try {
+    DefaultErrorStrategy::sync(parser);
+  } catch (const antlr4::InputMismatchException&) {
+    if (parser->getContext() == nullptr || parser->getContext()->getRuleIndex() != G::RuleFile) throw;
+    reportUnwantedToken(parser);
+    consumeUntil(parser, parser->getExpectedTokens().Or(getErrorRecoverySet(parser)));
+  }
 }
 
 void ErrorStrategy::consumeUntil(antlr4::Parser* parser, const antlr4::misc::IntervalSet& set) {

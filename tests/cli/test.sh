@@ -253,7 +253,7 @@ cat >"$TMP/ma-gz.test.json" <<EOF
    "expect": {"decision": "deny", "lines": {"1": {"reasons": ["MB-GZ"]}}}}]}
 EOF
 run test "$TMP/ma-gz.test.json"
-expect_stdout '^    note: expected reason `MB-GZ`, but policy medicare-advantage-j9027@2026.1 has no rule `MB-GZ` \(medicare-part-b.ppl is used here, but its rule is left out: its `only when` is a parameter this policy binds to false\)$' \
+expect_stdout '^    note: expected reason `MB-GZ`, but policy medicare-advantage-j9027@2026.1 has no rule `MB-GZ` \(medicare-part-b.ppl is used here, but its rule is left out: its `only when` is a parameter this policy binds to false, or leaves at a default of false\)$' \
   "a rule switched off by a parameter: said so"
 
 printf '{"case": []}' >"$TMP/singular.test.json"

@@ -992,12 +992,27 @@ TEST_CASE("owed checks stay linear, and refuse no valid policy", "[checker]") {
                                 "  require line.drug is absent or ch is absent or ch != \"Jevtana\" else deny CO 16\n");
   INFO(fact.diagnostics);
   CHECK(fact.ok);
-  // `if`s chained over `let`s double the walk at each step: it gives up, the check is skipped.
+  // `if`s chained over `let`s would double the walk at each step: each let is walked once.
   std::string chain = "rule R \"r\"\n  let a0 = line.drug.acquisition_channel ?? \"none\"\n";
   for (int i = 1; i <= 40; ++i) chain += fmt::format("  let a{} = if line.units > {} then a{} else a{}\n", i, i, i - 1, i - 1);
   Compiled lets = compilePolicy(chain + "  require line.drug is absent or a40 != \"brown_bag\" else deny CO 16\n");
   INFO(lets.diagnostics);
   CHECK(lets.ok);
+  // Checked each way, with the value taken from a let's own fallback, eight lets deep.
+  std::string eight = "rule R \"r\"\n  let a0 = line.drug.acquisition_channel ?? \"none\"\n";
+  for (int i = 1; i <= 8; ++i) eight += fmt::format("  let a{} = if line.units > {} then a{} else a{}\n", i, i, i - 1, i - 1);
+  Compiled misspelt = compilePolicy(eight + "  require line.drug is absent or a8 != \"brown-bag\" else deny CO 16\n");
+  CHECK(misspelt.diagnostics.find("error: \"brown-bag\" is never a value here") != std::string::npos);
+  // A bound value's errors come out beside an unrelated one (review17d F5).
+  Compiled beside = compileFiles(
+      {{"m.ppl", "module m\nparam excluded: string\nrule M \"m\"\n"
+                 "  deny CO 16 when (line.drug.acquisition_channel ?? \"none\") = excluded \"m\"\n"},
+       {"p.ppl", std::string(kHeader) + "use m with excluded = \"brown-bag\"\nrule R \"r\"\n  deny CO 16 when line.unitz > 1 \"m\"\n"}});
+  CHECK(beside.diagnostics.find("./p.ppl:4:23: error: \"brown-bag\" is never a value here") != std::string::npos);
+  CHECK(beside.diagnostics.find("error: `Line` has no field `unitz`") != std::string::npos);
+  // A bare fact name inside a quantifier means its variable's field (review17d F7).
+  Compiled quantified = compilePolicy("rule R \"r\"\n  require (count a in history.administrations where units > 3) < 5 else deny CO 4\n");
+  CHECK(quantified.diagnostics.find("  note: did you mean `a.units`?\n") != std::string::npos);
   // A value of the wrong type is the binding's type error, not read as places.
   const std::string module = "module m\nparam places: integer = 2\nrule M \"m\"\n  deny CO 16 when round(line.units, places) > 60\n";
   Compiled decimal = compileFiles({{"m.ppl", module}, {"p.ppl", std::string(kHeader) + "use m with places = 2.5\n"}});

@@ -801,6 +801,13 @@ TEST_CASE("one syntax mistake is one error, and later declarations' own errors a
     CHECK(header.find("test.ppl:5:1: error: unexpected `rul`, expected `use`, a declaration or end of file\n") !=
           std::string::npos);
   }
+  SECTION("stray words right after the header are skipped to the next declaration, not to the end (review17d F2)") {
+    const std::string stray = errorsOf("module m\nrul R1 \"one\"\n  require true else deny CO 4 \"x\"\n"
+                                       "rule R2 \"two\"\n  require line.units < )\n    else deny CO 4 \"z\"\n");
+    CHECK(stray.find("test.ppl:2:1: error: unexpected `rul`, expected `use`, a declaration or end of file\n") !=
+          std::string::npos);
+    CHECK(stray.find("test.ppl:5:24: error: unexpected `)`, expected an expression\n") != std::string::npos);
+  }
   SECTION("independent errors in later declarations, and after one") {
     CHECK(errorsOf("module m\nrule R \"r\"\n  require true\n    otherwise deny CO 50 \"m\"\nrule S \"s\"\n"
                    "  require (true else deny CO 50 \"m\"\nconst x = )\n") ==

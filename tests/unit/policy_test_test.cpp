@@ -227,6 +227,10 @@ TEST_CASE("policy test: a claim key a slip away from a field is found, a payer's
   CHECK(shown(slips[1]) == "/patient/heigth_cm a Patient heigth_cm height_cm");
   CHECK(shown(slips[2]) == "/lines/1/modifier a Line modifier modifiers");
   CHECK(shown(slips[3]) == "/lines/1/drug/discount a Drug discount discounted");
+  // Near a field the object also holds: a payer's own field (review17d F1).
+  const TestJson own = TestJson::parse(R"({"claim_id": "C", "claim_no": "7", "patient": {"weight_kg": 80, "weight_lb": 176},
+      "lines": [{"units": 1, "unit": "mg", "modifiers": [], "modifier_1": "JZ"}]})");
+  CHECK(ppl::cli::findFieldSlips(own, builtinSchema()).empty());
 }
 
 TEST_CASE("policy test: file problems carry JSON paths", "[policy_test]") {
