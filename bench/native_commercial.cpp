@@ -36,7 +36,7 @@ const char* const kRuleIds[kRuleCount] = {"PA",     "PA-UNITS", "C-DX",  "C-STEP
 
 template <size_t N>
 bool is(StrRef s, const char (&literal)[N]) {
-  return s == StrRef(literal, static_cast<uint32_t>(N - 1));
+  return s.size == N - 1 && std::memcmp(s.data, literal, N - 1) == 0;
 }
 template <size_t N>
 Value stringValue(const char (&literal)[N]) {

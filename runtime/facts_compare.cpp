@@ -7,10 +7,7 @@ bool sameValue(ValueKind kind, const Value& a, const Value& b, bool text) {
   if (a.absent != b.absent) return false;
   if (a.absent) return true;
   switch (kind) {
-    case ValueKind::kString:
-      // The prefixes too: the fast path loads them as a word from the padded text, the general
-      // path copies the bytes.
-      return a.s.prefix == b.s.prefix && (text ? a.s.view() == b.s.view() : a.s.data == b.s.data && a.s.size == b.s.size);
+    case ValueKind::kString: return text ? a.s.view() == b.s.view() : a.s.data == b.s.data && a.s.size == b.s.size;
     case ValueKind::kDecimal: return compare(a.d, b.d) == 0 && a.d.exponent() == b.d.exponent();
     case ValueKind::kList: return a.list.begin == b.list.begin && a.list.count == b.list.count;
     case ValueKind::kRecord: return a.rec == b.rec;

@@ -8,8 +8,8 @@
 namespace ppl {
 
 // True when `a` and `b` hold the same layout and values under `schema`: every slot and element
-// the root reaches, by its kind, strings by where they point and their prefixes (so both must
-// come from one loader, whose buffers they share). Bytes will not do: a Value's padding is whatever its copy
+// the root reaches, by its kind, strings by where they point (so both must come from one
+// loader, whose buffers they share). Bytes will not do: a Value's padding is whatever its copy
 // left there. What lies past the claim (Facts: a loader leaves the last claim's there) is not
 // compared, nor are the vectors' sizes.
 bool sameFacts(const Schema& schema, const Facts& a, const Facts& b);

@@ -9,7 +9,6 @@
 #include <cstring>
 #include <string_view>
 
-#include "runtime/always_inline.h"
 #include "runtime/decimal.h"
 
 namespace ppl {
@@ -34,6 +33,14 @@ const char* valueKindName(ValueKind kind);
 enum class AdjustmentGroup : uint8_t { kCO, kPR, kOA };
 const char* groupName(AdjustmentGroup g);
 
+// A string that lives elsewhere: in the loader's buffers for claim facts, in the program's
+// string pool for constants. Not owned.
+struct StrRef {
+  const char* data;
+  uint32_t size;
+  std::string_view view() const { return size ? std::string_view(data, size) : std::string_view(); }
+};
+
 namespace detail {
 template <typename Word>
 inline Word loadWord(const char* p) {
@@ -41,67 +48,29 @@ inline Word loadWord(const char* p) {
   std::memcpy(&w, p, sizeof w);
   return w;
 }
-
-// The first `size` bytes of `word`, as loaded from memory, and zeros after them (size < 8).
-PPL_ALWAYS_INLINE uint64_t firstBytes(uint64_t word, uint32_t size) {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-  return word & ~(~uint64_t{0} >> (8 * size));
-#else
-  return word & ((uint64_t{1} << (8 * size)) - 1);
-#endif
-}
 }  // namespace detail
 
-// A string that lives elsewhere: in the loader's buffers for claim facts, in the program's
-// string pool for constants. Not owned. Its first 8 bytes are kept beside the pointer, zero
-// padded, so that strings of up to 8 bytes (codes, modifiers, statuses: `J9027`, `JW`,
-// `approved`) compare by their size and one word without reading their bytes. Make one only
-// with the constructor or ofPadded, which fill `prefix` (brace initialization calls the
-// constructor), never by writing its members: a StrRef whose prefix disagreed with its bytes
-// would compare wrongly, without an error.
-struct StrRef {
-  const char* data = nullptr;
-  uint32_t size = 0;
-  uint32_t zero = 0;    // padding made explicit, so that equal StrRefs have equal bytes
-  uint64_t prefix = 0;  // bytes [0, min(size, 8)) of `data`, then zeros
-
-  StrRef() = default;
-  // Reads the string's bytes, not past its end.
-  StrRef(const char* text, uint32_t length) : data(text), size(length), prefix(prefixOf(text, length)) {}
-
-  // As the constructor, when 8 bytes from `text` may be read whatever `length` is (the claim
-  // loader's padded text): one load.
-  PPL_ALWAYS_INLINE static StrRef ofPadded(const char* text, uint32_t length) {
-    StrRef s;
-    s.data = text;
-    s.size = length;
-    s.prefix = paddedPrefixOf(text, length);
-    return s;
-  }
-  PPL_ALWAYS_INLINE static uint64_t paddedPrefixOf(const char* text, uint32_t length) {
-    const uint64_t word = detail::loadWord<uint64_t>(text);
-    return length >= 8 ? word : detail::firstBytes(word, length);
-  }
-
-  std::string_view view() const { return size ? std::string_view(data, size) : std::string_view(); }
-
- private:
-  static uint64_t prefixOf(const char* text, uint32_t length) {
-    if (length >= 8) return detail::loadWord<uint64_t>(text);
-    uint64_t word = 0;
-    if (length > 0) std::memcpy(&word, text, length);
-    return word;
-  }
-};
-
-// Byte for byte. The size and the first 8 bytes are in the StrRefs; only the bytes past 8 are
-// read, with one load from the end up to 16 bytes (a call to memcmp costs more than that).
-inline bool operator==(const StrRef& a, const StrRef& b) {
+// Byte for byte. The strings policies compare (codes, modifiers, drug names, statuses) are
+// mostly 2 to 16 bytes long, where a call to memcmp costs more than the comparison: two
+// overlapping loads from each end cover such a string without reading past it.
+inline bool operator==(StrRef a, StrRef b) {
+  using detail::loadWord;
   const uint32_t n = a.size;
-  if (n != b.size || a.prefix != b.prefix) return false;
-  if (n <= 8) return true;
-  if (n <= 16) return detail::loadWord<uint64_t>(a.data + n - 8) == detail::loadWord<uint64_t>(b.data + n - 8);
-  return std::memcmp(a.data + 8, b.data + 8, n - 8) == 0;
+  if (n != b.size) return false;
+  if (n > 16) return std::memcmp(a.data, b.data, n) == 0;
+  if (n >= 8) {
+    return loadWord<uint64_t>(a.data) == loadWord<uint64_t>(b.data) &&
+           loadWord<uint64_t>(a.data + n - 8) == loadWord<uint64_t>(b.data + n - 8);
+  }
+  if (n >= 4) {
+    return loadWord<uint32_t>(a.data) == loadWord<uint32_t>(b.data) &&
+           loadWord<uint32_t>(a.data + n - 4) == loadWord<uint32_t>(b.data + n - 4);
+  }
+  if (n >= 2) {
+    return loadWord<uint16_t>(a.data) == loadWord<uint16_t>(b.data) &&
+           loadWord<uint16_t>(a.data + n - 2) == loadWord<uint16_t>(b.data + n - 2);
+  }
+  return n == 0 || a.data[0] == b.data[0];
 }
 
 // A list: `count` values starting at `begin` in Facts::elems.

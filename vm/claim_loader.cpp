@@ -333,15 +333,10 @@ PPL_ALWAYS_INLINE void storeValue(Value& v, __m128i low, __m128i high) {
   _mm_storeu_si128(reinterpret_cast<__m128i*>(&v) + 1, high);
 }
 PPL_ALWAYS_INLINE void setInt(Value& v, int64_t i) { storeValue(v, _mm_cvtsi64_si128(i), _mm_setzero_si128()); }
-// A string of the padded text: its prefix by one load (StrRef::ofPadded), then the cell as two
-// 16-byte stores.
 PPL_ALWAYS_INLINE void setString(Value& v, const char* data, uint32_t size) {
-  static_assert(offsetof(StrRef, data) == 0 && offsetof(StrRef, size) == 8 && offsetof(StrRef, zero) == 12 &&
-                    offsetof(StrRef, prefix) == 16,
-                "StrRef's layout");
+  static_assert(offsetof(StrRef, data) == 0 && offsetof(StrRef, size) == 8, "StrRef's layout");
   const __m128i low = _mm_unpacklo_epi64(_mm_cvtsi64_si128(reinterpret_cast<int64_t>(data)), _mm_cvtsi32_si128(static_cast<int>(size)));
-  const uint64_t prefix = StrRef::paddedPrefixOf(data, size);
-  storeValue(v, low, _mm_cvtsi64_si128(static_cast<int64_t>(prefix)));
+  storeValue(v, low, _mm_setzero_si128());
 }
 PPL_ALWAYS_INLINE void setNone(Value& v) {
   static_assert(offsetof(Value, absent) == 24, "Value's layout");
@@ -368,7 +363,7 @@ PPL_ALWAYS_INLINE void setInt(Value& v, int64_t i) {
 }
 PPL_ALWAYS_INLINE void setString(Value& v, const char* data, uint32_t size) {
   clearValue(v);
-  v.s = StrRef::ofPadded(data, size);
+  v.s = StrRef{data, size};
 }
 PPL_ALWAYS_INLINE void setNone(Value& v) {
   clearValue(v);

@@ -1,11 +1,10 @@
 // How CONTAINSK and JFCONTAINSK look for a string constant in a list of strings (the claim's
 // diagnoses, a line's modifiers). A constant's key is made once, when the Evaluator is built:
-// its size, its first 8 bytes (the StrRef's prefix) and, from 9 to 16 bytes, its last 8, and
-// the search for that length. A list element then matches when its size and prefix, and its
-// last word when there is one, are equal: what operator== on StrRef compares, with the
-// constant's half done once. Up to 8 bytes the element's own bytes are never read. The
-// handlers call the key's own search through a pointer, so no search tests the length. The
-// empty string, and one longer than 16 bytes, are compared in full.
+// its size and its first and last words of 1, 2, 4 or 8 bytes (the widest that fits; they
+// overlap below 16 bytes), and the search for that width. A list element then matches when its
+// size and the same two words are equal: what operator== on StrRef compares, with the
+// constant's half done once. The handlers call the key's own search through a pointer, so no
+// search tests the width. The empty string, and one longer than 16 bytes, are compared in full.
 #pragma once
 
 #include <cstdint>
@@ -18,11 +17,11 @@ struct StringKey;
 using StringSearch = bool (*)(const Value* begin, const Value* end, const StringKey& key);
 
 struct StringKey {
-  StringSearch search = nullptr;  // the search for this length
-  StrRef text;
+  StringSearch search = nullptr;  // the search for this width
+  StrRef text{nullptr, 0};
   uint32_t size = 0;
-  uint64_t prefix = 0;
-  uint64_t tail = 0;  // the last 8 bytes, from 9 to 16 bytes
+  uint64_t head = 0;
+  uint64_t tail = 0;
 
   // The key of `text`, which must outlive it (the Program's constants do).
   static StringKey of(StrRef text);
@@ -40,19 +39,15 @@ inline bool listHoldsText(const Value* p, const Value* end, StrRef text) {
 
 namespace string_key_detail {
 
-// The searches by the key's length. An absent element has size 0, so only the empty constant,
-// searched for in full, needs the absent test.
-inline bool listHoldsShort(const Value* p, const Value* end, const StringKey& key) {
-  for (; p != end; ++p) {
-    if (p->s.size == key.size && p->s.prefix == key.prefix) return true;
-  }
-  return false;
-}
-
-inline bool listHoldsMedium(const Value* p, const Value* end, const StringKey& key) {
+// The search for a key of `Word`-wide words. An absent element has size 0, so only the empty
+// constant, searched for in full, needs the absent test.
+template <typename Word>
+bool listHoldsWords(const Value* p, const Value* end, const StringKey& key) {
+  using detail::loadWord;
   const uint32_t n = key.size;
   for (; p != end; ++p) {
-    if (p->s.size == n && p->s.prefix == key.prefix && detail::loadWord<uint64_t>(p->s.data + n - 8) == key.tail) {
+    if (p->s.size == n && loadWord<Word>(p->s.data) == static_cast<Word>(key.head) &&
+        loadWord<Word>(p->s.data + n - sizeof(Word)) == static_cast<Word>(key.tail)) {
       return true;
     }
   }
@@ -64,6 +59,14 @@ inline bool listHoldsTextKey(const Value* p, const Value* end, const StringKey& 
   return listHoldsText(p, end, key.text);
 }
 
+template <typename Word>
+void setWords(StringKey& key) {
+  using detail::loadWord;
+  key.head = loadWord<Word>(key.text.data);
+  key.tail = loadWord<Word>(key.text.data + key.size - sizeof(Word));
+  key.search = &listHoldsWords<Word>;
+}
+
 }  // namespace string_key_detail
 
 inline StringKey StringKey::of(StrRef text) {
@@ -71,15 +74,17 @@ inline StringKey StringKey::of(StrRef text) {
   StringKey key;
   key.text = text;
   key.size = text.size;
-  key.prefix = text.prefix;
   const uint32_t n = text.size;
   if (n == 0 || n > 16) {
     key.search = &listHoldsTextKey;
-  } else if (n > 8) {
-    key.tail = detail::loadWord<uint64_t>(text.data + n - 8);
-    key.search = &listHoldsMedium;
+  } else if (n >= 8) {
+    setWords<uint64_t>(key);
+  } else if (n >= 4) {
+    setWords<uint32_t>(key);
+  } else if (n >= 2) {
+    setWords<uint16_t>(key);
   } else {
-    key.search = &listHoldsShort;
+    setWords<uint8_t>(key);
   }
   return key;
 }

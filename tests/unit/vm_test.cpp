@@ -4,8 +4,6 @@
 #include <catch2/catch.hpp>
 #include <fmt/core.h>
 
-#include <algorithm>
-#include <cstring>
 #include <deque>
 #include <initializer_list>
 #include <string>
@@ -561,9 +559,9 @@ TEST_CASE("vm: string equality is byte for byte", "[vm]") {
   CHECK(r[3].i == 0);
 }
 
-// The VM compares strings by their size and the prefix kept in the StrRef, then up to 16 bytes
-// by one load from the end (StrRef's operator== in runtime/value.h): a difference at any byte
-// of any length up to past the memcmp cut-over must still be seen.
+// The VM compares short strings with word loads from both ends (StrRef's operator== in
+// runtime/value.h): a difference at any byte of any length up to past the memcmp cut-over
+// must still be seen.
 TEST_CASE("vm: string equality sees a difference at every byte of every length", "[vm]") {
   for (size_t n = 1; n <= 20; ++n) {
     for (size_t at = 0; at < n; ++at) {
@@ -582,27 +580,6 @@ TEST_CASE("vm: string equality sees a difference at every byte of every length",
       CHECK(r[3].i == 1);
     }
   }
-}
-
-// Every StrRef carries its first 8 bytes, zero padded: made from its bytes alone, or by one load
-// from padded text (the claim loader's), the prefix is the same, and a string that ends in zero
-// bytes is still not equal to the same string without them.
-TEST_CASE("vm: a string's prefix is its first 8 bytes however it is made", "[vm]") {
-  const std::string text = "abcdefghijklmnopqrst";
-  std::string padded = text + std::string(8, 'z');
-  for (uint32_t n = 0; n <= 20; ++n) {
-    uint64_t expected = 0;
-    std::memcpy(&expected, text.data(), std::min<uint32_t>(n, 8));
-    INFO("length " << n);
-    CHECK(StrRef(text.data(), n).prefix == expected);
-    CHECK(StrRef::ofPadded(padded.data(), n).prefix == expected);
-    CHECK(StrRef(text.data(), n) == StrRef::ofPadded(padded.data(), n));
-  }
-  CHECK(StrRef().prefix == 0);
-  CHECK(StrRef(nullptr, 0) == StrRef("", 0));
-  const char zeros[] = {'J', 'W', '\0', '\0'};
-  CHECK_FALSE(StrRef(zeros, 4) == StrRef("JW", 2));
-  CHECK(StrRef(zeros, 2) == StrRef("JW", 2));
 }
 
 TEST_CASE("vm: collections", "[vm]") {
@@ -1239,8 +1216,8 @@ TEST_CASE("vm: CONTAINSK looks for a string constant in a list of strings", "[vm
   CHECK(r[4].i == 1);  // the branch jumped over LOADBOOL 0
 }
 
-// CONTAINSK and JFCONTAINSK compare an element with the constant's size, prefix and last word,
-// taken when the Evaluator is made (vm/string_key.h's StringKey): a difference at any byte of
+// CONTAINSK and JFCONTAINSK compare an element with the constant's size and its first and last
+// words, loaded when the Evaluator is made (Evaluator::StringKey): a difference at any byte of
 // any length, up to past the cut-over to a full compare, must still be seen, and neither a
 // longer nor a shorter element matches.
 TEST_CASE("vm: CONTAINSK and JFCONTAINSK see a difference at every byte of every length", "[vm]") {
