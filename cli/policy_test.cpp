@@ -192,34 +192,6 @@ std::string unknownField(const SchemaRecord& record, const std::string& name) {
   return message;
 }
 
-void findFieldSlipsIn(const Schema& schema, const SchemaRecord& record, const TestJson& object, const std::string& path,
-                      std::vector<FieldSlip>& out) {
-  std::vector<std::string> names;
-  for (const SchemaField& f : record.fields) names.push_back(f.name);
-  for (const auto& item : object.items()) {
-    const std::string at = child(path, item.key());
-    const int field = record.findField(item.key());
-    if (field < 0) {
-      // Not when the field it would mean is there too (`weight_lb` beside `weight_kg`, `unit`
-      // beside `units`): that is a payer's own field, not a slip.
-      if (std::string meant = suggestName(item.key(), names); !meant.empty() && !object.contains(meant)) {
-        out.push_back({at, recordNoun(record), item.key(), meant});
-      }
-      continue;
-    }
-    const FieldType& type = record.fields[static_cast<size_t>(field)].type;
-    if (type.kind == ValueKind::kRecord && item.value().is_object()) {
-      findFieldSlipsIn(schema, schema.records[type.record], item.value(), at, out);
-    } else if (type.kind == ValueKind::kList && type.elemKind == ValueKind::kRecord && item.value().is_array()) {
-      for (size_t i = 0; i < item.value().size(); ++i) {
-        if (item.value()[i].is_object()) {
-          findFieldSlipsIn(schema, schema.records[type.record], item.value()[i], child(at, i), out);
-        }
-      }
-    }
-  }
-}
-
 // The type of a list's elements.
 FieldType elementType(const FieldType& list) {
   FieldType element;
@@ -230,26 +202,40 @@ FieldType elementType(const FieldType& list) {
   return element;
 }
 
+// Calls `unknown(record, object, key, path)` for each key of `value`, a value of schema type
+// `type`, that names no field of its record, at any depth (a list of records' elements too);
+// stops, false, when `unknown` returns false. Bounded by the JSON's depth (kMaxTestJsonDepth).
+template <typename OnUnknown>
+bool walkUnknownKeys(const Schema& schema, const FieldType& type, const TestJson& value, const std::string& path,
+                     const OnUnknown& unknown) {
+  if (type.kind == ValueKind::kRecord && value.is_object()) {
+    const SchemaRecord& record = schema.records[type.record];
+    for (const auto& item : value.items()) {
+      const std::string at = child(path, item.key());
+      const int field = record.findField(item.key());
+      if (field < 0) {
+        if (!unknown(record, value, item.key(), at)) return false;
+      } else if (!walkUnknownKeys(schema, record.fields[field].type, item.value(), at, unknown)) {
+        return false;
+      }
+    }
+  } else if (type.kind == ValueKind::kList && type.elemKind == ValueKind::kRecord && value.is_array()) {
+    for (size_t i = 0; i < value.size(); ++i) {
+      if (!walkUnknownKeys(schema, elementType(type), value[i], child(path, i), unknown)) return false;
+    }
+  }
+  return true;  // a value of the wrong type is the claim loader's to refuse, with its path
+}
+
 // The keys of a value set at a place of type `type` must be fields too: a misspelt key in an
 // added line (`{"hcpc": ...}`) would be ignored like one in the pointer. Bounded by the test
 // file's depth (kMaxTestJsonDepth).
 bool checkSchemaValue(const Schema& schema, const FieldType& type, const TestJson& value, std::string& error) {
-  if (type.kind == ValueKind::kRecord && value.is_object()) {
-    const SchemaRecord& record = schema.records[type.record];
-    for (const auto& item : value.items()) {
-      const int field = record.findField(item.key());
-      if (field < 0) {
-        error = unknownField(record, item.key());
-        return false;
-      }
-      if (!checkSchemaValue(schema, record.fields[field].type, item.value(), error)) return false;
-    }
-  } else if (type.kind == ValueKind::kList && type.elemKind == ValueKind::kRecord && value.is_array()) {
-    for (const TestJson& e : value) {
-      if (!checkSchemaValue(schema, elementType(type), e, error)) return false;
-    }
-  }
-  return true;  // a value of the wrong type is the claim loader's to refuse, with its path
+  return walkUnknownKeys(schema, type, value, "", [&](const SchemaRecord& record, const TestJson&, const std::string& key,
+                                                       const std::string&) {
+    error = unknownField(record, key);
+    return false;
+  });
 }
 
 // Walks a `set` pointer through the claim schema, then the value it sets: each key must be a
@@ -896,7 +882,20 @@ std::string describeDecision(const TestJson& actual, const std::string& indent) 
 
 std::vector<FieldSlip> findFieldSlips(const TestJson& claim, const Schema& schema) {
   std::vector<FieldSlip> out;
-  if (claim.is_object()) findFieldSlipsIn(schema, schema.records[schema.root], claim, "", out);
+  FieldType root;
+  root.kind = ValueKind::kRecord;
+  root.record = schema.root;
+  walkUnknownKeys(schema, root, claim, "", [&](const SchemaRecord& record, const TestJson& object, const std::string& key,
+                                               const std::string& at) {
+    std::vector<std::string> names;
+    for (const SchemaField& f : record.fields) names.push_back(f.name);
+    // Not when the field it would mean is there too (`weight_lb` beside `weight_kg`, `unit`
+    // beside `units`): that is a payer's own field, not a slip.
+    if (std::string meant = suggestName(key, names); !meant.empty() && !object.contains(meant)) {
+      out.push_back({at, recordNoun(record), key, meant});
+    }
+    return true;
+  });
   return out;
 }
 

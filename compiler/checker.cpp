@@ -37,9 +37,9 @@ std::optional<AdjustmentGroup> groupNamed(const std::string& name) {
   return std::nullopt;
 }
 
-// `02/01/2026` in a policy is two divisions: the date it most likely meant, written as PPL
-// writes dates (month first, as US payers write them), or "" when `e` is not that shape.
-std::string usDateMeant(const Expr& e) {
+// `02/01/2026` in a policy is two divisions: a note with the date it most likely meant, written
+// as PPL writes dates (month first, as US payers write them), or "" when `e` is not that shape.
+std::string usDateNote(const Expr& e) {
   auto intLiteral = [](const Expr& x) {
     return x.kind == ExprKind::kLiteral && x.literalType.kind == TypeKind::kInt && x.literal.i >= 0;
   };
@@ -53,7 +53,16 @@ std::string usDateMeant(const Expr& e) {
       day > daysInMonth(static_cast<int>(year), static_cast<unsigned>(month))) {
     return "";  // not a date (`02/30/2026`): no date to suggest
   }
-  return fmt::format("{:04d}-{:02d}-{:02d}", year, month, day);
+  return fmt::format("dates are written YYYY-MM-DD: `{:04d}-{:02d}-{:02d}`", year, month, day);
+}
+
+// For `text`, a code not of format `f`: the code most likely meant, when there is one, and what
+// `whose` ("the claim's value", "a drug's code") must look like.
+std::vector<std::string> codeFormatNotes(const std::string& text, StringFormat f, const char* whose) {
+  std::vector<std::string> notes;
+  if (std::string code = likelyCode(text, f); !code.empty()) notes.push_back(fmt::format("did you mean `{}`?", code));
+  notes.push_back(fmt::format("{} {}", whose, formatExpectation(f)));
+  return notes;
 }
 
 // What a boolean expression tells about presence when it is true / when it is false.
@@ -742,12 +751,8 @@ void Checker::checkConst(ConstDecl& d) {
       d.type.stringSet = true;
     }
     if (d.isDrug && !matchesFormat(StringFormat::kHcpcs, d.foldedText)) {
-      std::vector<std::string> notes;
-      if (std::string code = likelyCode(d.foldedText, StringFormat::kHcpcs); !code.empty()) {
-        notes.push_back(fmt::format("did you mean `{}`?", code));
-      }
-      notes.push_back(fmt::format("a drug's code {}", formatExpectation(StringFormat::kHcpcs)));
-      error(d.value->span, fmt::format("\"{}\" is not an HCPCS code", d.foldedText), notes);
+      error(d.value->span, fmt::format("\"{}\" is not an HCPCS code", d.foldedText),
+            codeFormatNotes(d.foldedText, StringFormat::kHcpcs, "a drug's code"));
       // Not again at each use as a code.
       reportedConstantStrings_.emplace(&d, d.foldedText, -1, StringFormat::kHcpcs);
     }
@@ -832,9 +837,7 @@ bool Checker::expectKind(Expr& e, const Type& t, TypeKind kind, const char* what
   if (t.isError()) return false;
   if (t.kind != kind) {
     std::vector<std::string> notes;
-    if (std::string date = usDateMeant(e); kind == TypeKind::kDate && !date.empty()) {
-      notes.push_back(fmt::format("dates are written YYYY-MM-DD: `{}`", date));
-    }
+    if (std::string note = usDateNote(e); kind == TypeKind::kDate && !note.empty()) notes.push_back(note);
     error(e.span, fmt::format("{} must be {}, got {}", what, typeStr(Type::of(kind)), typeStr(t)), notes);
     return false;
   }
@@ -958,10 +961,7 @@ void Checker::checkStringValue(const Type& type, const std::vector<std::string>&
     for (const auto& v : *values) all += (all.empty() ? "" : ", ") + v;
     notes.push_back("the possible values are " + all);
   } else {
-    if (std::string code = likelyCode(text, type.format); !code.empty()) {
-      notes.push_back(fmt::format("did you mean `{}`?", code));
-    }
-    notes.push_back(fmt::format("the claim's value {}", formatExpectation(type.format)));
+    for (std::string& n : codeFormatNotes(text, type.format, "the claim's value")) notes.push_back(std::move(n));
   }
   error(at,
         constant == nullptr ? fmt::format("\"{}\" is never a value here", text)
@@ -1251,9 +1251,7 @@ Type Checker::checkBinary(Expr& e, Ctx& c) {
   auto mismatch = [&](const char* what) {
     std::vector<std::string> notes;
     for (const ExprPtr& side : e.kids) {
-      if (std::string date = usDateMeant(*side); !date.empty()) {
-        notes.push_back(fmt::format("dates are written YYYY-MM-DD: `{}`", date));
-      }
+      if (std::string note = usDateNote(*side); !note.empty()) notes.push_back(note);
     }
     return error(e.span, fmt::format("cannot {} {} and {}", what, typeStr(a), typeStr(b)), notes);
   };
