@@ -10,7 +10,14 @@ cd "$root"
 jobs="$(nproc)"
 failed=()
 
+# Each banner says how long the stage before it took, so a slow CI run shows where.
+started=$SECONDS
+stage_started=$SECONDS
 banner() {
+  if ((SECONDS > started)); then
+    printf '(%d s; %d s in all)\n' "$((SECONDS - stage_started))" "$((SECONDS - started))"
+  fi
+  stage_started=$SECONDS
   printf '\n==== %s ====\n' "$*"
 }
 
