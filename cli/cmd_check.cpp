@@ -1,13 +1,18 @@
 // `pplc check`: parse and type-check policy and module sources, report every diagnostic.
+#include <algorithm>
+#include <climits>
 #include <cstdio>
 #include <filesystem>
 #include <system_error>
 
 #include <fmt/core.h>
 
+#include "bytecode/bytecode.h"
 #include "cli/commands.h"
 #include "compiler/compiler.h"
 #include "compiler/diagnostics.h"
+#include "runtime/date.h"
+#include "runtime/decision.h"
 
 namespace ppl::cli {
 
@@ -20,6 +25,10 @@ with the source line and a caret.
 
 Options:
   --werror      treat warnings as errors
+  --rules       when the policies check, list each one's rules on stdout, in the order
+                their reasons are given: id, outcomes (`?` for a group the rule computes),
+                where it is written, title. A rule lost with a `use`, or switched off by a
+                parameter, is not listed.
   -h, --help    show this help
 
 Exit status: 0 no errors, 1 errors found (or warnings, with --werror, or diagnostics that
@@ -32,10 +41,56 @@ std::string plural(size_t n, const char* word) {
   return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
 }
 
+// `deny CO-197 M62`, one for each outcome the rule can give, as a remittance reads them; a
+// group the rule computes from the claim (PR with an ABN) shows as `?`.
+std::string outcomesText(const RuleInfo& rule) {
+  std::string out;
+  for (const Outcome& o : rule.outcomes) {
+    if (!out.empty()) out += "; ";
+    out += actionName(o.action);
+    if (o.carc.empty()) continue;
+    out += fmt::format(" {}-{}", o.groupComputed ? "?" : groupName(o.group), o.carc);
+    for (const std::string& rarc : o.rarcs) out += " " + rarc;
+  }
+  return out;
+}
+
+// What each policy decides with, for an analyst to compare with what they meant to write:
+// a rule lost with a `use` shows here as missing, where no diagnostic can say so.
+std::string rulesText(const Program& program) {
+  std::string out;
+  for (const PolicyInfo& policy : program.policies) {
+    std::string lob;
+    for (const std::string& l : policy.linesOfBusiness) lob += (lob.empty() ? "" : ", ") + l;
+    out += fmt::format("{}@{}: {} (line of business: {}", policy.id, policy.version, policy.title, lob);
+    if (policy.effectiveFrom != INT32_MIN) out += fmt::format("; from {}", formatDate(policy.effectiveFrom));
+    if (policy.effectiveThrough != INT32_MAX) out += fmt::format("; through {}", formatDate(policy.effectiveThrough));
+    out += fmt::format("), {}\n", plural(policy.rules.size(), "rule"));
+    size_t idWidth = 0;
+    size_t outcomeWidth = 0;
+    size_t whereWidth = 0;
+    std::vector<std::string> outcomes, wheres;
+    for (const RuleInfo& rule : policy.rules) {
+      outcomes.push_back(outcomesText(rule));
+      const std::string file = rule.pos.file < program.files.size() ? program.files[rule.pos.file] : "?";
+      wheres.push_back(fmt::format("{}:{}", file, rule.pos.line));
+      idWidth = std::max(idWidth, rule.id.size());
+      outcomeWidth = std::max(outcomeWidth, outcomes.back().size());
+      whereWidth = std::max(whereWidth, wheres.back().size());
+    }
+    for (size_t r = 0; r < policy.rules.size(); ++r) {
+      out += fmt::format("  {:<{}}  {:<{}}  {:<{}}  {}\n", policy.rules[r].id, idWidth, outcomes[r], outcomeWidth,
+                         wheres[r], whereWidth, policy.rules[r].title);
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 int runCheck(const std::vector<std::string>& args) {
   bool werror = false;
+  bool listRules = false;
   std::vector<std::string> paths;
   ArgScanner scan(args);
   while (scan.next()) {
@@ -43,6 +98,8 @@ int runCheck(const std::vector<std::string>& args) {
       paths.push_back(scan.current());
     } else if (scan.current() == "--werror") {
       werror = true;
+    } else if (scan.current() == "--rules") {
+      listRules = true;
     } else {
       return usageError("check", fmt::format("unknown option `{}`", scan.current()));
     }
@@ -80,7 +137,20 @@ int runCheck(const std::vector<std::string>& args) {
   // Warnings nobody could read (stderr on a full disk, or closed) must not pass as a clean check.
   if (std::ferror(stderr)) return kExitBadInput;
   if (found.hasInternalErrors()) return kExitInternal;
-  return errors > 0 ? kExitBadInput : kExitOk;
+  if (errors > 0) return kExitBadInput;
+  if (listRules) {
+    // The policies compiled as `build` would: their rules as the program holds them.
+    Program program;
+    Diagnostics compiled;
+    SourceManager compiledSources;
+    if (!compilePolicies(paths, program, compiled, compiledSources)) {
+      std::fputs(renderDiagnostics(compiled, compiledSources).c_str(), stderr);
+      return compiled.hasInternalErrors() ? kExitInternal : kExitBadInput;
+    }
+    std::fputs(rulesText(program).c_str(), stdout);
+    if (std::fflush(stdout) != 0 || std::ferror(stdout)) return inputError("pplc check", "cannot write the rules to stdout");
+  }
+  return kExitOk;
 }
 
 }  // namespace ppl::cli

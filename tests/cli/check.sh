@@ -63,6 +63,28 @@ expect_rc 0 "check: the policy pack"
 run check --werror "$POLICIES"
 expect_rc 0 "check --werror: the policy pack"
 
+# --rules: each policy's rules in reason order, with their outcomes (j9027-policies.md: PA is
+# deny CO-197 M62, imported first; Part B's MB-DX group depends on the ABN).
+run check --rules "$POLICIES"
+expect_rc 0 "check --rules: the policy pack"
+expect_stdout '^acme-commercial-j9027@2026\.1: .*\(line of business: commercial; from 2020-01-01\), 14 rules$' "check --rules: the commercial policy's header"
+expect_stdout '^  PA +deny CO-197 M62 +[^ ]*prior-authorization\.ppl:20 +an approved authorization covers the date of service$' "check --rules: PA with its outcome and place"
+expect_stdout '^  C-DOSE +pend CO-252 M127; deny CO-151 N362 ' "check --rules: a rule with two outcomes"
+expect_stdout '^  MB-DX +deny \?-50 N115 ' "check --rules: a computed group"
+check "check --rules: PA listed first for commercial" bash -c 'sed -n 2p "$1" | grep -q "^  PA "' _ "$OUT"
+# The mistake it is for: a `use` dropped from one policy loses its rules there, silently.
+mkdir -p "$TMP/no-pa-use"
+cp "$POLICIES"/*.ppl "$TMP/no-pa-use/"
+sed -i '/^use prior-authorization$/d' "$TMP/no-pa-use/acme-commercial-j9027.ppl"
+run check --rules "$TMP/no-pa-use"
+expect_rc 0 "check --rules: a policy that lost a use still checks"
+expect_stdout '^acme-commercial-j9027@2026\.1: .*, 12 rules$' "check --rules: the lost rules are not counted"
+check "check --rules: commercial lists no PA once its use is gone" \
+  bash -c 'sed -n "/^acme-commercial/,/^medicare/p" "$1" | grep -q "^  PA " && exit 1; exit 0' _ "$OUT"
+run check --rules "$POLICIES/pack.ppl"
+expect_rc 1 "check --rules: a module alone has no policy to list"
+expect_stderr 'no policy among the files given' "check --rules: a module alone, said so"
+
 # --werror keeps the lint's name on the error it makes of a warning (CI output named no lint).
 printf 'policy p version "1"\n  line of business "commercial"\n  governs lines where line.hcpcs = "J9027"\nrule R "r"\n  require line.units > 0 else deny CO 50\n' >"$TMP/nomessage.ppl"
 run check --werror "$TMP/nomessage.ppl"
