@@ -92,6 +92,11 @@ BuildStatus ClaimBuilder::fail(BuildStatus status, std::string path, std::string
   return status;
 }
 
+BuildStatus ClaimBuilder::misuse(std::string message) {
+  if (active_ && status_ != BuildStatus::kOk) return status_;  // the first error is the one kept
+  return fail(BuildStatus::kArgument, "", std::move(message));
+}
+
 std::string ClaimBuilder::pathOf(uint32_t rec) const {
   if (rec == kNone || recs_[rec].parent == kNone) return "";
   const Rec& r = recs_[rec];

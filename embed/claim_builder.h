@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -79,6 +80,10 @@ class ClaimBuilder {
   BuildStatus listEnd();
   // Checks the claim as a whole and completes the facts (defaults); the builder is then idle.
   BuildStatus finish();
+  // Misuse the embedding layer caught before reaching the builder (a field handle of no field,
+  // a NULL pointer, a bad size or scale): kArgument, and like any failure it poisons the claim
+  // being built, keeping an earlier error if there is one. With no claim open it poisons nothing.
+  BuildStatus misuse(std::string message);
 
   // The first failure of the current claim (sticky until begin()).
   BuildStatus status() const { return status_; }

@@ -357,8 +357,8 @@ ppl_status decideFacts(ppl_evaluator* ev, const ppl_decision** decision) {
 
 ppl_status fromBuild(ppl_evaluator* ev, BuildStatus s) {
   if (s == BuildStatus::kOk) {
-    // A builder error is sticky (this call would have returned it), so what is left is a
-    // misuse reported by an earlier call only: this call succeeded, and says so.
+    // A builder error is sticky (this call would have returned it), so what is left is the
+    // failure of a call made with no claim open, reported by that call only: this one succeeded.
     clearError(ev);
     return PPL_OK;
   }
@@ -383,8 +383,17 @@ bool fieldOf(const ppl_evaluator* ev, ppl_field field, uint32_t& record, uint32_
   return true;
 }
 
+// Misuse of a builder call that the builder itself cannot see (a NULL pointer, a bad size, a
+// field handle of no field). It poisons the claim being built like any builder error, so that a
+// caller checking only ppl_claim_decide never decides a claim short of a field it meant to set
+// (a misspelt path gives PPL_FIELD_NONE); with no claim open it is reported by this call only.
+ppl_status misuse(ppl_evaluator* ev, const char* message) {
+  return guarded([&] { return fromBuild(ev, ev->builder.misuse(message)); });
+}
+
 ppl_status badField(ppl_evaluator* ev) {
-  return failWith(ev, PPL_ERR_ARGUMENT, "the field handle does not name a field of this program");
+  return misuse(ev, "the field handle does not name a field of this program: check what ppl_field_handle "
+                    "returned for its path");
 }
 
 ppl_status setValue(ppl_evaluator* ev, ppl_record record, ppl_field field, const ppl::BuilderValue& value) {
@@ -831,8 +840,8 @@ ppl_status ppl_decision_json(const ppl_decision* decision, unsigned flags, const
 // ---- the claim builder ----
 
 ppl_status ppl_field_handle(const ppl_program* program, const char* path, ppl_field* field) {
+  if (field != nullptr) *field = PPL_FIELD_NONE;
   if (program == nullptr || path == nullptr || field == nullptr) return PPL_ERR_ARGUMENT;
-  *field = 0;
   const ppl::Schema& schema = program->program.schema;
   std::string_view rest(path);
   uint32_t record = schema.root;
@@ -855,7 +864,9 @@ ppl_status ppl_field_handle(const ppl_program* program, const char* path, ppl_fi
 }
 
 ppl_status ppl_field_type(const ppl_program* program, ppl_field field, ppl_type* type, ppl_type* element) {
-  if (program == nullptr || type == nullptr || field == 0 || field > program->fields.size()) return PPL_ERR_ARGUMENT;
+  if (program == nullptr || type == nullptr || field == PPL_FIELD_NONE || field > program->fields.size()) {
+    return PPL_ERR_ARGUMENT;
+  }
   const ppl_program::FieldRef ref = program->fields[field - 1];
   const ppl::FieldType& t = program->program.schema.records[ref.record].fields[ref.field].type;
   *type = typeOf(t.kind);
@@ -874,7 +885,7 @@ ppl_status ppl_claim_begin(ppl_evaluator* evaluator, ppl_record* root) {
 
 ppl_status ppl_set_string(ppl_evaluator* evaluator, ppl_record record, ppl_field field, const char* value,
                           size_t size) {
-  if (evaluator && value == nullptr && size > 0) return failWith(evaluator, PPL_ERR_ARGUMENT, "`value` is NULL");
+  if (evaluator && value == nullptr && size > 0) return misuse(evaluator, "`value` is NULL");
   return setValue(evaluator, record, field, stringValue(value ? value : "", size));
 }
 
@@ -889,7 +900,7 @@ ppl_status ppl_set_bool(ppl_evaluator* evaluator, ppl_record record, ppl_field f
 ppl_status ppl_set_decimal(ppl_evaluator* evaluator, ppl_record record, ppl_field field, const char* text,
                            size_t size) {
   if (evaluator && (text == nullptr || size == 0)) {
-    return failWith(evaluator, PPL_ERR_ARGUMENT, text == nullptr ? "`text` is NULL" : "`size` is 0");
+    return misuse(evaluator, text == nullptr ? "`text` is NULL" : "`size` is 0: a decimal needs its digits");
   }
   return setValue(evaluator, record, field, decimalValue(text, size));
 }
@@ -897,7 +908,10 @@ ppl_status ppl_set_decimal(ppl_evaluator* evaluator, ppl_record record, ppl_fiel
 ppl_status ppl_set_decimal_scaled(ppl_evaluator* evaluator, ppl_record record, ppl_field field, int64_t coefficient,
                                   uint32_t scale) {
   if (evaluator == nullptr) return PPL_ERR_ARGUMENT;
-  if (scale > 30) return failWith(evaluator, PPL_ERR_ARGUMENT, "`scale` is more than 30");
+  if (scale > PPL_MAX_DECIMAL_SCALE) {
+    return misuse(evaluator, "`scale` is more than 30 (PPL_MAX_DECIMAL_SCALE); a claim's numbers take at most 6 "
+                             "digits after the point");
+  }
   // coefficient * 10^-scale as exact text: "-0.00825" for (-825, 5). No allocation.
   char digits[24];
   const int n = std::snprintf(digits, sizeof digits, "%llu",
@@ -933,7 +947,7 @@ ppl_status ppl_set_date(ppl_evaluator* evaluator, ppl_record record, ppl_field f
 
 ppl_status ppl_set_record(ppl_evaluator* evaluator, ppl_record record, ppl_field field, ppl_record* child) {
   if (evaluator == nullptr) return PPL_ERR_ARGUMENT;
-  if (child == nullptr) return failWith(evaluator, PPL_ERR_ARGUMENT, "`child` is NULL");
+  if (child == nullptr) return misuse(evaluator, "`child` is NULL");
   return guarded([&] {
     uint32_t type = 0, index = 0;
     if (!fieldOf(evaluator, field, type, index)) return badField(evaluator);
@@ -952,12 +966,12 @@ ppl_status ppl_list_begin(ppl_evaluator* evaluator, ppl_record record, ppl_field
 
 ppl_status ppl_list_append_record(ppl_evaluator* evaluator, ppl_record* element) {
   if (evaluator == nullptr) return PPL_ERR_ARGUMENT;
-  if (element == nullptr) return failWith(evaluator, PPL_ERR_ARGUMENT, "`element` is NULL");
+  if (element == nullptr) return misuse(evaluator, "`element` is NULL");
   return guarded([&] { return fromBuild(evaluator, evaluator->builder.appendRecord(*element)); });
 }
 
 ppl_status ppl_list_append_string(ppl_evaluator* evaluator, const char* value, size_t size) {
-  if (evaluator && value == nullptr && size > 0) return failWith(evaluator, PPL_ERR_ARGUMENT, "`value` is NULL");
+  if (evaluator && value == nullptr && size > 0) return misuse(evaluator, "`value` is NULL");
   return appendValue(evaluator, stringValue(value ? value : "", size));
 }
 
@@ -971,7 +985,7 @@ ppl_status ppl_list_append_bool(ppl_evaluator* evaluator, int value) {
 
 ppl_status ppl_list_append_decimal(ppl_evaluator* evaluator, const char* text, size_t size) {
   if (evaluator && (text == nullptr || size == 0)) {
-    return failWith(evaluator, PPL_ERR_ARGUMENT, text == nullptr ? "`text` is NULL" : "`size` is 0");
+    return misuse(evaluator, text == nullptr ? "`text` is NULL" : "`size` is 0: a decimal needs its digits");
   }
   return appendValue(evaluator, decimalValue(text, size));
 }

@@ -225,15 +225,21 @@ ppl_status ppl_decision_json(const ppl_decision* decision, unsigned flags, const
  * minimums, non-empty strings), and ppl_claim_decide checks what needs the whole claim (required
  * fields present, defaults filled in, non-empty and unique lists, date order) before deciding.
  * Errors are PPL_ERR_CLAIM or PPL_ERR_TYPE with a JSON-pointer path, or PPL_ERR_ARGUMENT /
- * PPL_ERR_STATE for misuse; they are sticky: the first one is kept (ppl_evaluator_error) and
- * every later call for the same claim returns it, so a caller may check only ppl_claim_decide.
- * (Misuse caught before the claim is touched, a NULL pointer or a field handle of no field, is
- * reported by that call only.)
+ * PPL_ERR_STATE for misuse. While a claim is being built every failure is sticky, misuse too (a
+ * NULL pointer, a zero size, a scale out of range, a field handle of no field such as
+ * PPL_FIELD_NONE): the first one is kept (ppl_evaluator_error) and every later call for the same
+ * claim returns it, so a caller may check only ppl_claim_decide, and a claim is never decided
+ * without a field the caller meant to set. (With no claim being built there is nothing to
+ * poison: such a call is reported by that call only.)
  * Strings are copied. Steady state: no allocation. Fields may be set in any order; a record's
  * fields may be set after the list holding it has ended; elements are appended to the innermost
  * open list (lists nest: lines, then a line's modifiers). */
 
-typedef uint32_t ppl_field;  /* 0 is never a valid handle */
+typedef uint32_t ppl_field;
+
+/* No field: what ppl_field_handle writes when it fails. A builder call given it (or any other
+ * value that is not a handle of this program) fails with PPL_ERR_ARGUMENT and poisons the claim. */
+#define PPL_FIELD_NONE ((ppl_field)0)
 typedef uint64_t ppl_record; /* valid for the claim being built only */
 
 typedef enum ppl_type {
@@ -247,7 +253,7 @@ typedef enum ppl_type {
 } ppl_type;
 
 /* Resolves a dotted field path (NUL-terminated) once; PPL_ERR_NOT_FOUND when the schema has no
- * such field. */
+ * such field. On failure *field (when `field` is not NULL) is PPL_FIELD_NONE. */
 ppl_status ppl_field_handle(const ppl_program* program, const char* path, ppl_field* field);
 
 /* A field's type, and for lists the elements' type (else *element = *type). `element` may be NULL. */
@@ -260,10 +266,12 @@ ppl_status ppl_claim_begin(ppl_evaluator* evaluator, ppl_record* root);
 /* Scalars. A string field takes ppl_set_string; a date takes ppl_set_date or a "YYYY-MM-DD"
  * string; an integer takes ppl_set_int; a decimal takes ppl_set_decimal (exact text in the JSON
  * number grammar: "82.5", "40"), ppl_set_decimal_scaled (coefficient * 10^-scale: 8250, 2 is
- * 82.5) or ppl_set_int; a bool takes ppl_set_bool. An optional field left unset is absent; a
- * field with a default takes it. Setting a field twice is an error, as a duplicate JSON key is.
- * Numbers take what the JSON loader takes: at most 9 digits before the point (integers too) and
- * 6 after it (PPL_ERR_CLAIM otherwise). */
+ * 82.5; `scale` at most PPL_MAX_DECIMAL_SCALE, else PPL_ERR_ARGUMENT) or ppl_set_int; a bool
+ * takes ppl_set_bool. An optional field left unset is absent; a field with a default takes it.
+ * Setting a field twice is an error, as a duplicate JSON key is. Numbers take what the JSON
+ * loader takes: at most 9 digits before the point (integers too) and 6 after it (PPL_ERR_CLAIM
+ * otherwise). */
+#define PPL_MAX_DECIMAL_SCALE 30u
 ppl_status ppl_set_string(ppl_evaluator* evaluator, ppl_record record, ppl_field field, const char* value,
                           size_t size);
 ppl_status ppl_set_int(ppl_evaluator* evaluator, ppl_record record, ppl_field field, int64_t value);

@@ -43,6 +43,7 @@ enum class Type : int {
   kDate = PPL_TYPE_DATE,
   kRecord = PPL_TYPE_RECORD,
   kList = PPL_TYPE_LIST,
+  kNone = -1,  // not a field: an invalid Field, or a Field of another Program
 };
 
 // "approve", "pend", "deny", "not_applicable"; "deny"/"pend"; "CO"/"PR"/"OA".
@@ -50,7 +51,22 @@ inline std::string_view name(Verdict v) noexcept { return ppl_verdict_name(stati
 inline std::string_view name(Action a) noexcept { return ppl_action_name(static_cast<ppl_action>(a)); }
 inline std::string_view name(Group g) noexcept { return ppl_group_name(static_cast<ppl_group>(g)); }
 
-using Field = ppl_field;    // a schema field, resolved once per Program (0: none)
+// A schema field, resolved once per Program from its dotted path. A path that names no field
+// gives the invalid Field (PPL_FIELD_NONE; valid() is false): check valid() where paths are
+// resolved. A builder call given it fails and poisons the claim being built (see ppl.h), so a
+// misspelt path is never a claim decided without that field.
+class Field {
+ public:
+  constexpr Field() noexcept = default;
+  constexpr Field(ppl_field handle) noexcept : handle_(handle) {}  // NOLINT(google-explicit-constructor)
+  constexpr bool valid() const noexcept { return handle_ != PPL_FIELD_NONE; }
+  constexpr ppl_field get() const noexcept { return handle_; }
+  friend constexpr bool operator==(Field a, Field b) noexcept { return a.handle_ == b.handle_; }
+  friend constexpr bool operator!=(Field a, Field b) noexcept { return a.handle_ != b.handle_; }
+
+ private:
+  ppl_field handle_ = PPL_FIELD_NONE;
+};
 using Record = ppl_record;  // a record of the claim being built
 
 namespace detail {
@@ -121,22 +137,29 @@ class Program {
   bool loaded() const noexcept { return program_ != nullptr; }
   const ppl_program* get() const noexcept { return program_; }
 
-  // A field handle from a dotted path ("lines.units"); PPL_ERR_NOT_FOUND when there is none.
-  Status field(const char* path, Field& out) const noexcept { return Status(ppl_field_handle(program_, path, &out)); }
-  // The same, 0 when the path names no field (the builder rejects 0).
-  Field field(const char* path) const noexcept {
-    Field f = 0;
-    return ppl_field_handle(program_, path, &f) == PPL_OK ? f : 0;
+  // A field from a dotted path ("lines.units"); PPL_ERR_NOT_FOUND, and the invalid Field, when
+  // the schema has none.
+  Status field(const char* path, Field& out) const noexcept {
+    ppl_field f = PPL_FIELD_NONE;
+    const ppl_status s = ppl_field_handle(program_, path, &f);
+    out = Field(f);
+    return Status(s);
   }
+  // The same, the invalid Field when the path names none (check valid(); the builder poisons
+  // the claim it is given to).
+  Field field(const char* path) const noexcept {
+    ppl_field f = PPL_FIELD_NONE;
+    (void)ppl_field_handle(program_, path, &f);
+    return Field(f);
+  }
+  // A field's type, and for a list its elements' (else the field's); kNone for an invalid Field.
   Type fieldType(Field field) const noexcept {
     ppl_type t = PPL_TYPE_STRING;
-    (void)ppl_field_type(program_, field, &t, nullptr);
-    return static_cast<Type>(t);
+    return ppl_field_type(program_, field.get(), &t, nullptr) == PPL_OK ? static_cast<Type>(t) : Type::kNone;
   }
   Type elementType(Field field) const noexcept {
     ppl_type t = PPL_TYPE_STRING, e = PPL_TYPE_STRING;
-    (void)ppl_field_type(program_, field, &t, &e);
-    return static_cast<Type>(e);
+    return ppl_field_type(program_, field.get(), &t, &e) == PPL_OK ? static_cast<Type>(e) : Type::kNone;
   }
 
   size_t policyCount() const noexcept {
@@ -363,23 +386,23 @@ class Evaluator {
   // The claim builder (see ppl.h): begin, set, lists, decideClaim.
   Status beginClaim(Record& root) noexcept { return status(ppl_claim_begin(evaluator_, &root)); }
   Status setString(Record r, Field f, std::string_view v) noexcept {
-    return status(ppl_set_string(evaluator_, r, f, v.data(), v.size()));
+    return status(ppl_set_string(evaluator_, r, f.get(), v.data(), v.size()));
   }
-  Status setInt(Record r, Field f, int64_t v) noexcept { return status(ppl_set_int(evaluator_, r, f, v)); }
-  Status setBool(Record r, Field f, bool v) noexcept { return status(ppl_set_bool(evaluator_, r, f, v ? 1 : 0)); }
+  Status setInt(Record r, Field f, int64_t v) noexcept { return status(ppl_set_int(evaluator_, r, f.get(), v)); }
+  Status setBool(Record r, Field f, bool v) noexcept { return status(ppl_set_bool(evaluator_, r, f.get(), v ? 1 : 0)); }
   Status setDecimal(Record r, Field f, std::string_view text) noexcept {
-    return status(ppl_set_decimal(evaluator_, r, f, text.data(), text.size()));
+    return status(ppl_set_decimal(evaluator_, r, f.get(), text.data(), text.size()));
   }
   Status setDecimalScaled(Record r, Field f, int64_t coefficient, uint32_t scale) noexcept {
-    return status(ppl_set_decimal_scaled(evaluator_, r, f, coefficient, scale));
+    return status(ppl_set_decimal_scaled(evaluator_, r, f.get(), coefficient, scale));
   }
   Status setDate(Record r, Field f, int year, int month, int day) noexcept {
-    return status(ppl_set_date(evaluator_, r, f, year, month, day));
+    return status(ppl_set_date(evaluator_, r, f.get(), year, month, day));
   }
   Status setRecord(Record r, Field f, Record& child) noexcept {
-    return status(ppl_set_record(evaluator_, r, f, &child));
+    return status(ppl_set_record(evaluator_, r, f.get(), &child));
   }
-  Status beginList(Record r, Field f) noexcept { return status(ppl_list_begin(evaluator_, r, f)); }
+  Status beginList(Record r, Field f) noexcept { return status(ppl_list_begin(evaluator_, r, f.get())); }
   Status appendRecord(Record& element) noexcept { return status(ppl_list_append_record(evaluator_, &element)); }
   Status appendString(std::string_view v) noexcept {
     return status(ppl_list_append_string(evaluator_, v.data(), v.size()));

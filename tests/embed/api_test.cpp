@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -218,6 +219,35 @@ TEST_CASE("the builder decides every example claim as the JSON loader does", "[e
   }
 }
 
+TEST_CASE("a claim built with a field handle of no field is never decided", "[embed][builder]") {
+  // Review 18a F1: each field of each example claim in turn is set through PPL_FIELD_NONE (a
+  // misspelt path), by an engine that checks only ppl_claim_decide.
+  Loaded l;
+  size_t tried = 0;
+  for (const auto& claim : ppl_test::exampleClaims(kClaimsDir)) {
+    INFO(claim.name);
+    ppl_test::ClaimScript script;
+    std::string error;
+    REQUIRE(script.compile(l.program, claim.json, error));
+    for (size_t k = 0; k < script.ops().size(); ++k) {
+      ppl_test::ScriptOp& op = script.ops()[k];
+      const bool scalarSet = op.kind == ppl_test::ScriptOp::kSetString || op.kind == ppl_test::ScriptOp::kSetInt ||
+                             op.kind == ppl_test::ScriptOp::kSetBool || op.kind == ppl_test::ScriptOp::kSetDecimal ||
+                             op.kind == ppl_test::ScriptOp::kSetDate;
+      if (!scalarSet) continue;
+      INFO("op " << k);
+      const ppl_field kept = op.field;
+      op.field = PPL_FIELD_NONE;
+      CHECK(script.run(l.ev, nullptr, /*checkEachCall=*/false) == PPL_ERR_ARGUMENT);
+      CHECK(errorOf(l.ev) ==
+            ": the field handle does not name a field of this program: check what ppl_field_handle returned for its path");
+      op.field = kept;
+      ++tried;
+    }
+  }
+  CHECK(tried > 100);
+}
+
 TEST_CASE("the builder rejects bad claims as the JSON loader does", "[embed][builder]") {
   Loaded l;
   const auto claims = ppl_test::exampleClaims(kClaimsDir);
@@ -317,17 +347,69 @@ TEST_CASE("builder misuse and type errors", "[embed][builder]") {
     CHECK(ppl_set_int(l.ev, root, claimType, 5) == PPL_ERR_TYPE);
     CHECK(errorOf(l.ev) == "/claim_type: must be a string, one of professional, institutional, got 5");
   }
-  SECTION("misuse is reported by that call only: the next call that succeeds clears it") {
+  SECTION("misuse while a claim is being built poisons it, and the first error is kept") {
+    // An engine resolves its paths once, one of them misspelt, and checks only ppl_claim_decide
+    // (review 18a F1): the claim must not be decided without that field.
+    ppl_field typo = 99;
+    CHECK(ppl_field_handle(l.program, "patient.heigth_cm", &typo) == PPL_ERR_NOT_FOUND);
+    CHECK(typo == PPL_FIELD_NONE);
+    const std::string noField =
+        ": the field handle does not name a field of this program: check what ppl_field_handle returned for its path";
     ppl_record root;
     REQUIRE(ppl_claim_begin(l.ev, &root) == PPL_OK);
-    CHECK(ppl_set_int(l.ev, root, 99999, 1) == PPL_ERR_ARGUMENT);
-    CHECK(errorOf(l.ev) == ": the field handle does not name a field of this program");
+    CHECK(ppl_set_int(l.ev, root, typo, 170) == PPL_ERR_ARGUMENT);
+    CHECK(errorOf(l.ev) == noField);
+    CHECK(ppl_set_string(l.ev, root, claimId, "C", 1) == PPL_ERR_ARGUMENT);
+    CHECK(ppl_claim_decide(l.ev, nullptr) == PPL_ERR_ARGUMENT);
+    CHECK(errorOf(l.ev) == noField);
+    // A later misuse does not replace an earlier error.
+    REQUIRE(ppl_claim_begin(l.ev, &root) == PPL_OK);
+    CHECK(ppl_set_int(l.ev, root, claimId, 7) == PPL_ERR_TYPE);
+    CHECK(ppl_set_int(l.ev, root, 99999, 1) == PPL_ERR_TYPE);
+    CHECK(ppl_set_decimal(l.ev, root, units, "1", 0) == PPL_ERR_TYPE);
+    CHECK(errorOf(l.ev) == "/claim_id: must be a string, got 7");
+    CHECK(ppl_claim_decide(l.ev, nullptr) == PPL_ERR_TYPE);
+    CHECK(errorOf(l.ev) == "/claim_id: must be a string, got 7");
+  }
+  SECTION("every misuse the builder cannot see poisons the claim") {
+    struct Case {
+      const char* message;
+      std::function<ppl_status(ppl_record)> call;
+    };
+    ppl_record child = 0;
+    const std::vector<Case> cases = {
+        {"the field handle does not name a field of this program: check what ppl_field_handle returned for its path",
+         [&](ppl_record r) { return ppl_set_record(l.ev, r, PPL_FIELD_NONE, &child); }},
+        {"the field handle does not name a field of this program: check what ppl_field_handle returned for its path",
+         [&](ppl_record r) { return ppl_list_begin(l.ev, r, 123456); }},
+        {"`size` is 0: a decimal needs its digits", [&](ppl_record r) { return ppl_set_decimal(l.ev, r, units, "1", 0); }},
+        {"`size` is 0: a decimal needs its digits", [&](ppl_record) { return ppl_list_append_decimal(l.ev, "1", 0); }},
+        {"`text` is NULL", [&](ppl_record r) { return ppl_set_decimal(l.ev, r, units, nullptr, 1); }},
+        {"`scale` is more than 30 (PPL_MAX_DECIMAL_SCALE); a claim's numbers take at most 6 digits after the point",
+         [&](ppl_record r) { return ppl_set_decimal_scaled(l.ev, r, units, 1, 31); }},
+        {"`value` is NULL", [&](ppl_record r) { return ppl_set_string(l.ev, r, claimId, nullptr, 1); }},
+        {"`value` is NULL", [&](ppl_record) { return ppl_list_append_string(l.ev, nullptr, 1); }},
+        {"`child` is NULL", [&](ppl_record r) { return ppl_set_record(l.ev, r, payer, nullptr); }},
+        {"`element` is NULL", [&](ppl_record) { return ppl_list_append_record(l.ev, nullptr); }},
+    };
+    for (const Case& c : cases) {
+      INFO(c.message);
+      ppl_record root;
+      REQUIRE(ppl_claim_begin(l.ev, &root) == PPL_OK);
+      CHECK(c.call(root) == PPL_ERR_ARGUMENT);
+      CHECK(errorOf(l.ev) == std::string(": ") + c.message);
+      CHECK(ppl_set_string(l.ev, root, claimId, "C", 1) == PPL_ERR_ARGUMENT);
+      CHECK(ppl_claim_decide(l.ev, nullptr) == PPL_ERR_ARGUMENT);
+      CHECK(errorOf(l.ev) == std::string(": ") + c.message);
+    }
+  }
+  SECTION("with no claim being built, misuse is reported by that call only") {
+    CHECK(ppl_set_int(l.ev, 1, PPL_FIELD_NONE, 1) == PPL_ERR_ARGUMENT);
+    CHECK(errorOf(l.ev) ==
+          ": the field handle does not name a field of this program: check what ppl_field_handle returned for its path");
+    ppl_record root;
+    REQUIRE(ppl_claim_begin(l.ev, &root) == PPL_OK);
     CHECK(ppl_set_string(l.ev, root, claimId, "C", 1) == PPL_OK);
-    CHECK(errorOf(l.ev) == ": ");
-    CHECK(ppl_set_decimal(l.ev, root, units, nullptr, 1) == PPL_ERR_ARGUMENT);
-    CHECK(errorOf(l.ev) == ": `text` is NULL");
-    REQUIRE(ppl_field_handle(l.program, "place_of_service", &f) == PPL_OK);
-    CHECK(ppl_set_string(l.ev, root, f, "11", 2) == PPL_OK);
     CHECK(errorOf(l.ev) == ": ");
   }
   SECTION("a string that is not UTF-8") {
@@ -776,6 +858,28 @@ TEST_CASE("the C++ API", "[embed][cpp]") {
   CHECK(s.code() == PPL_ERR_CLAIM);
   CHECK(s.path() == "/claim_type");
   CHECK(s.message() == "missing required field `claim_type`");
+
+  // A misspelt path gives the invalid Field: no type, and a builder call given it poisons the
+  // claim, so the engine that checks only decideClaim does not decide without it (review 18a F1).
+  const pe::Field typo = program.field("lines.drug.discounted_");
+  CHECK(!typo.valid());
+  CHECK(typo == pe::Field(PPL_FIELD_NONE));
+  CHECK(program.fieldType(typo) == pe::Type::kNone);
+  CHECK(program.elementType(typo) == pe::Type::kNone);
+  pe::Field out = program.field("claim_id");
+  CHECK(program.field("lines.drug.discounted_", out).code() == PPL_ERR_NOT_FOUND);
+  CHECK(!out.valid());
+  REQUIRE(program.field("lines.drug.discounted", out));
+  CHECK(out.valid());
+  CHECK(program.fieldType(out) == pe::Type::kBool);
+  CHECK(program.elementType(program.field("lines.modifiers")) == pe::Type::kString);
+  REQUIRE(evaluator.beginClaim(claim));
+  CHECK(evaluator.setBool(claim, typo, true).code() == PPL_ERR_ARGUMENT);
+  CHECK(evaluator.setString(claim, program.field("claim_id"), "CLM-X").code() == PPL_ERR_ARGUMENT);
+  s = evaluator.decideClaim();
+  CHECK(s.code() == PPL_ERR_ARGUMENT);
+  CHECK(s.message() ==
+        "the field handle does not name a field of this program: check what ppl_field_handle returned for its path");
 
   pe::Evaluator moved = std::move(evaluator);
   CHECK(!evaluator.valid());  // NOLINT(bugprone-use-after-move): moved-from is empty by contract
