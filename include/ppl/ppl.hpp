@@ -10,7 +10,7 @@
 // The types live in ppl::embed (the library's internal C++ code owns namespace ppl itself).
 //
 //   ppl::embed::Program program;
-//   if (ppl::embed::Status s = program.loadFile("pack.pplb"); !s) { report(s.message()); }
+//   if (ppl::embed::LoadStatus s = program.loadFile("pack.pplb"); !s) { report(s.message()); }
 //   ppl::embed::Evaluator evaluator(program);          // one per thread
 //   if (ppl::embed::Status s = evaluator.decideJson(json); !s) { report(s.path(), s.message()); }
 //   ppl::embed::Decision d = evaluator.decision();
@@ -75,8 +75,9 @@ inline std::string_view view(const char* s) noexcept { return s ? std::string_vi
 }  // namespace detail
 
 // The outcome of an operation: a code and, on failure, a message and (for bad claim data) the
-// JSON pointer of the bad value. The message and path view memory of the object that returned
-// the Status, valid until that object's next operation.
+// JSON pointer of the bad value. The message and path view memory of the Evaluator that
+// returned the Status, valid until its next operation: copy them to keep them longer. (Loads
+// return a LoadStatus, which owns its message.)
 class [[nodiscard]] Status {
  public:
   Status() noexcept = default;
@@ -95,6 +96,29 @@ class [[nodiscard]] Status {
   ppl_status code_ = PPL_OK;
   std::string_view message_;
   std::string_view path_;
+};
+
+// The outcome of loading a Program: as Status, but it owns its message (at most
+// PPL_ERROR_BUFFER_SIZE - 1 bytes), so it stays valid however long it is kept, whatever happens
+// to the Program after (moved, returned, reloaded, destroyed). Loads are rare: the copy is cheap.
+class [[nodiscard]] LoadStatus {
+ public:
+  LoadStatus() noexcept = default;
+
+  bool ok() const noexcept { return code_ == PPL_OK; }
+  explicit operator bool() const noexcept { return ok(); }
+  ppl_status code() const noexcept { return code_; }
+  std::string_view codeName() const noexcept { return ppl_status_name(code_); }
+  // What went wrong ("pack.pplb: not a valid compiled policy pack: ..."); the code's name when
+  // there is no message.
+  std::string_view message() const noexcept {
+    return message_[0] == '\0' && !ok() ? codeName() : std::string_view(message_);
+  }
+
+ private:
+  friend class Program;
+  ppl_status code_ = PPL_OK;
+  char message_[PPL_ERROR_BUFFER_SIZE] = {};
 };
 
 struct LoadOptions {
@@ -117,21 +141,25 @@ class Program {
   Program(const Program&) = delete;
   Program& operator=(const Program&) = delete;
 
-  // Loads (replacing what this held) from bytes, which are copied. The Status's message lives in
-  // this Program until its next load.
-  Status load(std::string_view bytes, const LoadOptions& options = {}) noexcept {
-    reset();
-    ppl_load_options o = PPL_LOAD_OPTIONS_INIT;
-    o.max_bytes = options.maxBytes;
-    const ppl_status s = ppl_program_load(bytes.data(), bytes.size(), &o, &program_, error_, sizeof error_);
-    return Status(s, s == PPL_OK ? std::string_view() : std::string_view(error_));
+  // Loads from bytes, which are copied, and on success replaces what this held. On failure this
+  // keeps the program it held, so a hot reload onto a bad pack leaves the engine running the old
+  // one (Evaluators made before a reload keep theirs either way).
+  LoadStatus load(std::string_view bytes, const LoadOptions& options = {}) noexcept {
+    LoadStatus result;
+    ppl_program* loaded = nullptr;
+    const ppl_load_options o = loadOptions(options);
+    result.code_ = ppl_program_load(bytes.data(), bytes.size(), &o, &loaded, result.message_, sizeof result.message_);
+    adopt(loaded);
+    return result;
   }
-  Status loadFile(const char* path, const LoadOptions& options = {}) noexcept {
-    reset();
-    ppl_load_options o = PPL_LOAD_OPTIONS_INIT;
-    o.max_bytes = options.maxBytes;
-    const ppl_status s = ppl_program_load_file(path, &o, &program_, error_, sizeof error_);
-    return Status(s, s == PPL_OK ? std::string_view() : std::string_view(error_));
+  // As load(), from the file at `path`.
+  LoadStatus loadFile(const char* path, const LoadOptions& options = {}) noexcept {
+    LoadStatus result;
+    ppl_program* loaded = nullptr;
+    const ppl_load_options o = loadOptions(options);
+    result.code_ = ppl_program_load_file(path, &o, &loaded, result.message_, sizeof result.message_);
+    adopt(loaded);
+    return result;
   }
 
   bool loaded() const noexcept { return program_ != nullptr; }
@@ -179,14 +207,18 @@ class Program {
   }
 
  private:
-  void reset() noexcept {
+  static ppl_load_options loadOptions(const LoadOptions& options) noexcept {
+    ppl_load_options o = PPL_LOAD_OPTIONS_INIT;
+    o.max_bytes = options.maxBytes;
+    return o;
+  }
+  void adopt(ppl_program* loaded) noexcept {
+    if (loaded == nullptr) return;
     ppl_program_free(program_);
-    program_ = nullptr;
-    error_[0] = '\0';
+    program_ = loaded;
   }
 
   ppl_program* program_ = nullptr;
-  char error_[PPL_ERROR_BUFFER_SIZE] = {};
 };
 
 // A reason a line was denied or pended. A view: valid while its Evaluator holds the decision.

@@ -4,11 +4,13 @@
 
 #include <simdjson.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <cstring>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "bytecode/pplb.h"
@@ -776,11 +778,13 @@ TEST_CASE("programs outlive their handle while evaluators use them", "[embed]") 
 TEST_CASE("the C++ API", "[embed][cpp]") {
   namespace pe = ppl::embed;
   pe::Program program;
-  pe::Status s = program.load("PPLB");
-  CHECK(!s);
-  CHECK(s.code() == PPL_ERR_PROGRAM);
-  CHECK(s.message().find("truncated") != std::string_view::npos);
+  const pe::LoadStatus failed = program.load("PPLB");
+  CHECK(!failed);
+  CHECK(failed.code() == PPL_ERR_PROGRAM);
+  CHECK(failed.message().find("truncated") != std::string_view::npos);
+  CHECK(!program.loaded());
   REQUIRE(program.loadFile(kPackPath.c_str()));
+  pe::Status s;
   CHECK(program.policyCount() >= 3);
   CHECK(!program.policyId(0).empty());
 
@@ -888,6 +892,49 @@ TEST_CASE("the C++ API", "[embed][cpp]") {
   pe::Evaluator none(empty);
   CHECK(!none.valid());
   CHECK(none.decideJson("{}").code() == PPL_ERR_ARGUMENT);
+}
+
+namespace {
+// A factory as an engine writes one: the Program and how its load went, returned together.
+std::pair<ppl::embed::Program, ppl::embed::LoadStatus> openPack(const char* path) {
+  ppl::embed::Program program;
+  ppl::embed::LoadStatus status = program.loadFile(path);
+  return {std::move(program), status};
+}
+}  // namespace
+
+TEST_CASE("C++ load errors are owned by the caller, and a failed reload keeps the program", "[embed][cpp]") {
+  namespace pe = ppl::embed;
+  // Review 18a F3: the message outlives the Program that made it (moved, returned, destroyed).
+  const std::string missing = std::string("/nonexistent/pack.pplb: cannot read: ") + std::strerror(ENOENT);
+  auto [gone, status] = openPack("/nonexistent/pack.pplb");
+  CHECK(status.code() == PPL_ERR_IO);
+  CHECK(status.message() == missing);
+  {
+    pe::Program moved = std::move(gone);
+    CHECK(!moved.loaded());
+  }
+  const pe::LoadStatus copy = status;
+  CHECK(copy.message() == missing);
+
+  // Review 18a F9: a hot reload onto a bad pack keeps the program already loaded.
+  pe::Program program;
+  REQUIRE(program.loadFile(kPackPath.c_str()));
+  const ppl_program* before = program.get();
+  pe::LoadStatus reload = program.load("PPLB");
+  CHECK(reload.code() == PPL_ERR_PROGRAM);
+  CHECK(reload.message() == "not a valid compiled policy pack: truncated at byte 4 while reading the header");
+  CHECK(program.get() == before);
+  reload = program.loadFile("/nonexistent/pack.pplb");
+  CHECK(reload.message() == missing);
+  CHECK(program.get() == before);
+  pe::Evaluator evaluator(program);
+  REQUIRE(evaluator.valid());
+  CHECK(evaluator.decideJson(ppl_test::exampleClaims(kClaimsDir).front().json));
+  // A good reload replaces it; the evaluator keeps the one it was made from.
+  REQUIRE(program.loadFile(kPackPath.c_str()));
+  CHECK(program.get() != before);
+  CHECK(evaluator.decideJson(ppl_test::exampleClaims(kClaimsDir).front().json));
 }
 
 // ---- damaged packs ----
