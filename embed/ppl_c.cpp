@@ -604,10 +604,9 @@ ppl_status ppl_decide_json(ppl_evaluator* evaluator, const char* json, size_t si
   if (evaluator == nullptr) return PPL_ERR_ARGUMENT;
   ppl_evaluator* ev = evaluator;
   return guarded([&] {
-    // Misuse first: it must leave the last decision and a claim being built as they were.
-    if (json == nullptr || size == 0) {
-      return failWith(ev, PPL_ERR_ARGUMENT, json == nullptr ? "`json` is NULL" : "`size` is 0: an empty input is no claim");
-    }
+    // Misuse first: it must leave the last decision and a claim being built as they were. An
+    // empty claim is no misuse but bad input (an empty request body), which the loader names.
+    if (json == nullptr) return failWith(ev, PPL_ERR_ARGUMENT, "`json` is NULL");
     forgetDecision(ev);
     ev->builder.abandon();
     ppl::ClaimError error;

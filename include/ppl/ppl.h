@@ -17,7 +17,9 @@
  * Conventions:
  *  - Every function that can fail returns a ppl_status. Misuse that can be detected (a null
  *    handle or pointer, a zero size, an index out of range, an options struct whose `size` is
- *    not sizeof the struct) returns PPL_ERR_ARGUMENT and changes nothing. No C++ exception
+ *    not sizeof the struct) returns PPL_ERR_ARGUMENT and changes nothing, except where a
+ *    function says otherwise (an empty claim is bad input; the claim builder's misuse poisons
+ *    the claim being built). No C++ exception
  *    crosses this API; an allocation failure is PPL_ERR_NO_MEMORY.
  *  - There is no global state. Messages live in the evaluator (ppl_evaluator_error) or, for
  *    program loading, in a buffer the caller passes.
@@ -120,7 +122,8 @@ void ppl_evaluator_free(ppl_evaluator* evaluator);
 /* Loads the claim in `size` bytes of JSON at `json` and decides it. On success, *decision (when
  * `decision` is not NULL) points to the decision, valid until the evaluator's next decision. On
  * PPL_ERR_CLAIM or PPL_ERR_EVAL, ppl_evaluator_error says what went wrong and the evaluator
- * holds no decision. Steady state: no allocation. */
+ * holds no decision. An empty claim (size 0) is bad input, PPL_ERR_CLAIM, as `pplc eval` says of
+ * an empty file; a NULL `json` is PPL_ERR_ARGUMENT. Steady state: no allocation. */
 ppl_status ppl_decide_json(ppl_evaluator* evaluator, const char* json, size_t size,
                            const ppl_decision** decision);
 

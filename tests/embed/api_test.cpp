@@ -695,12 +695,14 @@ TEST_CASE("C API misuse gives error codes", "[embed][misuse]") {
   const ppl_decision* d = nullptr;
   CHECK(ppl_decide_json(nullptr, claim.data(), claim.size(), &d) == PPL_ERR_ARGUMENT);
   CHECK(ppl_decide_json(l.ev, nullptr, claim.size(), &d) == PPL_ERR_ARGUMENT);
-  CHECK(ppl_decide_json(l.ev, claim.data(), 0, &d) == PPL_ERR_ARGUMENT);
   CHECK(ppl_evaluator_error(nullptr, &s, &s) == PPL_ERR_ARGUMENT);
   CHECK(ppl_evaluator_decision(l.ev, &d) == PPL_ERR_STATE);
   CHECK(ppl_evaluator_decision(nullptr, &d) == PPL_ERR_ARGUMENT);
 
-  // Bad claims are bad input, with the path at fault.
+  // Bad claims are bad input, with the path at fault. An empty claim too (an upstream system's
+  // empty body), with the loader's message, as `pplc eval` gives it (review 18a F6).
+  CHECK(ppl_decide_json(l.ev, claim.data(), 0, &d) == PPL_ERR_CLAIM);
+  CHECK(errorOf(l.ev) == ": malformed json: empty: no JSON found");
   CHECK(ppl_decide_json(l.ev, "{", 1, &d) == PPL_ERR_CLAIM);
   CHECK(ppl_decide_json(l.ev, "[]", 2, &d) == PPL_ERR_CLAIM);
   const char* message = nullptr;
@@ -717,7 +719,7 @@ TEST_CASE("C API misuse gives error codes", "[embed][misuse]") {
   // Misuse changes nothing: the decision just made is still there.
   const ppl_decision* misused = nullptr;
   CHECK(ppl_decide_json(l.ev, nullptr, 0, &misused) == PPL_ERR_ARGUMENT);
-  CHECK(ppl_decide_json(l.ev, claim.data(), 0, &misused) == PPL_ERR_ARGUMENT);
+  CHECK(ppl_decide_json(l.ev, nullptr, claim.size(), &misused) == PPL_ERR_ARGUMENT);
   const ppl_decision* still = nullptr;
   CHECK(ppl_evaluator_decision(l.ev, &still) == PPL_OK);
   CHECK(still == d);
