@@ -79,6 +79,9 @@ struct ppl_evaluator {
 
   std::string errorMessage;
   std::string errorPath;
+  // The claim_id of the claim the last failed ppl_decide_json was given, when it could be read.
+  std::string errorClaimId;
+  bool hasErrorClaimId = false;
   std::string json;
 
   // Accessor strings of the current decision, NUL-terminated in `text`; built on first use.
@@ -112,6 +115,7 @@ ppl_status guarded(F&& body) noexcept {
 
 // Records a failure in the evaluator; the message copy is the only allocation, on failures only.
 ppl_status failWith(ppl_evaluator* ev, ppl_status status, std::string_view message, std::string_view path = {}) {
+  ev->hasErrorClaimId = false;
   try {
     ev->errorMessage.assign(message.data(), message.size());
     ev->errorPath.assign(path.data(), path.size());
@@ -125,6 +129,7 @@ ppl_status failWith(ppl_evaluator* ev, ppl_status status, std::string_view messa
 void clearError(ppl_evaluator* ev) {
   ev->errorMessage.clear();
   ev->errorPath.clear();
+  ev->hasErrorClaimId = false;
 }
 
 // Starts a new evaluation: the old decision and its strings are gone.
@@ -610,10 +615,18 @@ ppl_status ppl_decide_json(ppl_evaluator* evaluator, const char* json, size_t si
     forgetDecision(ev);
     ev->builder.abandon();
     ppl::ClaimError error;
-    if (!ev->loader.load(std::string_view(json, size), ev->facts, error)) {
-      return failWith(ev, PPL_ERR_CLAIM, error.message, error.path);
+    const ppl_status s = ev->loader.load(std::string_view(json, size), ev->facts, error)
+                             ? decideFacts(ev, decision)
+                             : failWith(ev, PPL_ERR_CLAIM, error.message, error.path);
+    if (s != PPL_OK) {
+      // A rejected claim has no decision to ask for its id; the engine routes it by this one.
+      try {
+        ev->hasErrorClaimId = ev->loader.lastClaimId(ev->errorClaimId);
+      } catch (...) {
+        ev->hasErrorClaimId = false;
+      }
     }
-    return decideFacts(ev, decision);
+    return s;
   });
 }
 
@@ -621,6 +634,14 @@ ppl_status ppl_evaluator_error(const ppl_evaluator* evaluator, const char** mess
   if (evaluator == nullptr) return PPL_ERR_ARGUMENT;
   if (message) *message = evaluator->errorMessage.c_str();
   if (path) *path = evaluator->errorPath.c_str();
+  return PPL_OK;
+}
+
+ppl_status ppl_evaluator_error_claim_id(const ppl_evaluator* evaluator, const char** claim_id, size_t* size) {
+  if (evaluator == nullptr || claim_id == nullptr) return PPL_ERR_ARGUMENT;
+  const bool has = evaluator->hasErrorClaimId;
+  *claim_id = has ? evaluator->errorClaimId.c_str() : nullptr;
+  if (size) *size = has ? evaluator->errorClaimId.size() : 0;
   return PPL_OK;
 }
 

@@ -135,6 +135,14 @@ ppl_status ppl_decide_json(ppl_evaluator* evaluator, const char* json, size_t si
  * next call that changes it. */
 ppl_status ppl_evaluator_error(const ppl_evaluator* evaluator, const char** message, const char** path);
 
+/* The claim_id of the claim the last failed ppl_decide_json was given (PPL_ERR_CLAIM or
+ * PPL_ERR_EVAL), as far as its JSON could be read: a rejected claim has no decision to ask, and
+ * an engine routes the rejection by it, as `pplc eval --ndjson` reports it. *claim_id is NULL
+ * (and *size 0) when there is none: the document has no string "claim_id" where it could be
+ * read, or the evaluator's last failure was not ppl_decide_json's. `size` may be NULL. Valid
+ * as ppl_evaluator_error's strings are. */
+ppl_status ppl_evaluator_error_claim_id(const ppl_evaluator* evaluator, const char** claim_id, size_t* size);
+
 /* The evaluator's current decision (PPL_ERR_STATE when it holds none). */
 ppl_status ppl_evaluator_decision(const ppl_evaluator* evaluator, const ppl_decision** decision);
 

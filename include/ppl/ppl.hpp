@@ -415,6 +415,16 @@ class Evaluator {
     return Decision(d);
   }
 
+  // The claim_id of the claim the last failed decideJson was given, as far as its JSON could be
+  // read; empty when there is none (see ppl_evaluator_error_claim_id). Valid until the next
+  // operation, as a Status's message is.
+  std::string_view errorClaimId() const noexcept {
+    const char* id = nullptr;
+    size_t n = 0;
+    (void)ppl_evaluator_error_claim_id(evaluator_, &id, &n);
+    return detail::view(id, n);
+  }
+
   // The claim builder (see ppl.h): begin, set, lists, decideClaim.
   Status beginClaim(Record& root) noexcept { return status(ppl_claim_begin(evaluator_, &root)); }
   Status setString(Record r, Field f, std::string_view v) noexcept {

@@ -766,6 +766,64 @@ TEST_CASE("C API misuse gives error codes", "[embed][misuse]") {
   CHECK(std::string(ppl_verdict_name(static_cast<ppl_verdict>(9))) == "?");
 }
 
+TEST_CASE("the claim_id of a rejected claim", "[embed]") {
+  // Review 18a F5: an engine taking JSON from a queue routes a rejection by its claim id.
+  Loaded l;
+  const std::string good = ppl_test::exampleClaims(kClaimsDir).front().json;
+  const ppl_decision* d = nullptr;
+  REQUIRE(ppl_decide_json(l.ev, good.data(), good.size(), &d) == PPL_OK);
+  const char* id = nullptr;
+  size_t size = 99;
+  REQUIRE(ppl_decision_claim_id(d, &id, &size) == PPL_OK);
+  const std::string claimId(id, size);
+  REQUIRE(!claimId.empty());
+  // After a decision there is no rejected claim.
+  CHECK(ppl_evaluator_error_claim_id(l.ev, &id, &size) == PPL_OK);
+  CHECK(id == nullptr);
+  CHECK(size == 0);
+
+  std::string bad = good;
+  const size_t units = bad.find("\"units\":");
+  REQUIRE(units != std::string::npos);
+  bad.insert(units + 8, " -1, \"ignored\":");  // "units": -1, "ignored": 40
+  REQUIRE(ppl_decide_json(l.ev, bad.data(), bad.size(), nullptr) == PPL_ERR_CLAIM);
+  CHECK(errorOf(l.ev) == "/lines/0/units: must be a number >= 0, got -1");
+  REQUIRE(ppl_evaluator_error_claim_id(l.ev, &id, nullptr) == PPL_OK);
+  CHECK(sv(id) == claimId);
+
+  const std::string escaped = R"({"claim_id": "A\u0042\"C", "lines": 3})";
+  REQUIRE(ppl_decide_json(l.ev, escaped.data(), escaped.size(), nullptr) == PPL_ERR_CLAIM);
+  REQUIRE(ppl_evaluator_error_claim_id(l.ev, &id, &size) == PPL_OK);
+  CHECK(sv(id) == "AB\"C");
+  CHECK(size == 4);
+
+  // None: not a string, not readable, or the last failure was not a JSON claim's.
+  for (const std::string& json : {std::string(R"({"claim_id": 5})"), std::string("{"), std::string()}) {
+    INFO(json);
+    REQUIRE(ppl_decide_json(l.ev, json.data(), json.size(), nullptr) == PPL_ERR_CLAIM);
+    REQUIRE(ppl_evaluator_error_claim_id(l.ev, &id, &size) == PPL_OK);
+    CHECK(id == nullptr);
+    CHECK(size == 0);
+  }
+  REQUIRE(ppl_decide_json(l.ev, escaped.data(), escaped.size(), nullptr) == PPL_ERR_CLAIM);
+  ppl_record root;
+  REQUIRE(ppl_claim_begin(l.ev, &root) == PPL_OK);
+  REQUIRE(ppl_evaluator_error_claim_id(l.ev, &id, &size) == PPL_OK);
+  CHECK(id == nullptr);
+  CHECK(ppl_evaluator_error_claim_id(nullptr, &id, &size) == PPL_ERR_ARGUMENT);
+  CHECK(ppl_evaluator_error_claim_id(l.ev, nullptr, &size) == PPL_ERR_ARGUMENT);
+
+  // Through ppl.hpp.
+  ppl::embed::Program program;
+  REQUIRE(program.loadFile(kPackPath.c_str()));
+  ppl::embed::Evaluator evaluator(program);
+  REQUIRE(evaluator.valid());
+  CHECK(evaluator.decideJson(bad).code() == PPL_ERR_CLAIM);
+  CHECK(evaluator.errorClaimId() == claimId);
+  CHECK(evaluator.decideJson(good));
+  CHECK(evaluator.errorClaimId().empty());
+}
+
 TEST_CASE("programs outlive their handle while evaluators use them", "[embed]") {
   ppl_program* program = nullptr;
   REQUIRE(ppl_program_load_file(kPackPath.c_str(), nullptr, &program, nullptr, 0) == PPL_OK);
