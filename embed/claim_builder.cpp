@@ -79,6 +79,15 @@ void ClaimBuilder::abandon() {
   facts_ = nullptr;
 }
 
+void ClaimBuilder::trim() {
+  abandon();
+  std::vector<Rec>().swap(recs_);
+  std::vector<uint8_t>().swap(isSet_);
+  for (std::vector<Value>& list : scratch_) std::vector<Value>().swap(list);
+  std::vector<uint32_t>().swap(uniqueScratch_);
+  strings_ = StringArena();
+}
+
 BuildStatus ClaimBuilder::guard() const {
   if (!active_) return BuildStatus::kState;
   return status_;

@@ -69,6 +69,8 @@ class ClaimBuilder {
   uint64_t begin(Facts& facts);
   // Forgets the claim being built (the facts are someone else's from now on).
   void abandon();
+  // Abandons the claim being built and gives back the memory kept for the next (ppl_evaluator_trim).
+  void trim();
   bool active() const { return active_; }
 
   // `recordType`/`field` name a field of the schema (a field handle, resolved by the caller).

@@ -8,7 +8,8 @@
 // Memory: a ppl_program owns the Program (immutable once loaded) and a table of field handles;
 // it is reference counted by its evaluators. A ppl_evaluator owns every buffer one evaluation
 // needs (loader, builder, VM, facts, decision, JSON text, accessor text), each reused from
-// claim to claim, so steady-state decisions do not allocate (tests/embed/alloc_test.cpp).
+// claim to claim, so steady-state decisions do not allocate (tests/embed/alloc_test.cpp), until
+// ppl_evaluator_trim gives them back.
 #include "ppl/ppl.h"
 
 #include <atomic>
@@ -65,10 +66,11 @@ struct ppl_decision {
 };
 
 struct ppl_evaluator {
-  explicit ppl_evaluator(const ppl_program* p)
-      : owner(p), loader(p->program.schema), vm(p->program), builder(p->program.schema) {}
+  ppl_evaluator(const ppl_program* p, size_t maxClaim)
+      : owner(p), maxClaimBytes(maxClaim), loader(p->program.schema), vm(p->program), builder(p->program.schema) {}
 
   const ppl_program* owner;
+  size_t maxClaimBytes;
   ppl::ClaimLoader loader;
   ppl::Evaluator vm;
   ppl::ClaimBuilder builder;
@@ -588,10 +590,18 @@ ppl_status ppl_program_policy(const ppl_program* program, size_t index, const ch
 // ---- evaluators ----
 
 ppl_status ppl_evaluator_new(const ppl_program* program, ppl_evaluator** out) {
+  return ppl_evaluator_new_with(program, nullptr, out);
+}
+
+ppl_status ppl_evaluator_new_with(const ppl_program* program, const ppl_evaluator_options* options,
+                                  ppl_evaluator** out) {
+  if (out != nullptr) *out = nullptr;
   if (program == nullptr || out == nullptr) return PPL_ERR_ARGUMENT;
-  *out = nullptr;
+  if (options != nullptr && options->size != sizeof(ppl_evaluator_options)) return PPL_ERR_ARGUMENT;
+  const size_t maxClaim =
+      options != nullptr && options->max_claim_bytes != 0 ? options->max_claim_bytes : PPL_DEFAULT_MAX_CLAIM_BYTES;
   return guarded([&] {
-    auto ev = std::make_unique<ppl_evaluator>(program);
+    auto ev = std::make_unique<ppl_evaluator>(program, maxClaim);
     program->refs.fetch_add(1, std::memory_order_relaxed);
     *out = ev.release();
     return PPL_OK;
@@ -614,6 +624,13 @@ ppl_status ppl_decide_json(ppl_evaluator* evaluator, const char* json, size_t si
     if (json == nullptr) return failWith(ev, PPL_ERR_ARGUMENT, "`json` is NULL");
     forgetDecision(ev);
     ev->builder.abandon();
+    // Checked before the loader copies or parses anything: its buffers keep the size of the
+    // largest claim they have read, so this bounds what the evaluator keeps.
+    if (size > ev->maxClaimBytes) {
+      return failWith(ev, PPL_ERR_CLAIM,
+                      "the claim is " + std::to_string(size) + " bytes, more than the limit of " +
+                          std::to_string(ev->maxClaimBytes) + " (ppl_evaluator_options.max_claim_bytes)");
+    }
     ppl::ClaimError error;
     const ppl_status s = ev->loader.load(std::string_view(json, size), ev->facts, error)
                              ? decideFacts(ev, decision)
@@ -635,6 +652,28 @@ ppl_status ppl_evaluator_error(const ppl_evaluator* evaluator, const char** mess
   if (message) *message = evaluator->errorMessage.c_str();
   if (path) *path = evaluator->errorPath.c_str();
   return PPL_OK;
+}
+
+ppl_status ppl_evaluator_trim(ppl_evaluator* evaluator) {
+  if (evaluator == nullptr) return PPL_ERR_ARGUMENT;
+  ppl_evaluator* ev = evaluator;
+  return guarded([&] {
+    ppl::ClaimLoader fresh(ev->owner->program.schema);  // first: if it fails, nothing has changed
+    forgetDecision(ev);
+    ev->builder.trim();
+    ev->loader = std::move(fresh);
+    ev->facts = ppl::Facts();
+    ev->decision = ppl::Decision();
+    std::string().swap(ev->json);
+    std::string().swap(ev->text);
+    std::string().swap(ev->errorMessage);
+    std::string().swap(ev->errorPath);
+    std::string().swap(ev->errorClaimId);
+    std::vector<ppl_evaluator::TextRef>().swap(ev->hcpcs);
+    std::vector<ppl_evaluator::TextRef>().swap(ev->messages);
+    std::vector<ppl_evaluator::TextRef>().swap(ev->percents);
+    return PPL_OK;
+  });
 }
 
 ppl_status ppl_evaluator_error_claim_id(const ppl_evaluator* evaluator, const char** claim_id, size_t* size) {

@@ -7,8 +7,9 @@
  *    behaviour. A loaded program is immutable and may be shared by any number of threads.
  *  - A ppl_evaluator decides one claim at a time. Create one per thread (it is cheap) and reuse
  *    it: it keeps its buffers (claim loader, VM registers, decision, JSON output) from claim to
- *    claim, so in the steady state deciding a claim allocates no memory. An evaluator, and the
- *    decision it holds, must be used by one thread at a time.
+ *    claim, so in the steady state deciding a claim allocates no memory. They grow to the largest
+ *    claim it has read, which its max_claim_bytes bounds, and ppl_evaluator_trim gives them
+ *    back. An evaluator, and the decision it holds, must be used by one thread at a time.
  *  - A claim comes in as JSON bytes (ppl_decide_json) or is filled field by field with the
  *    claim builder (ppl_claim_begin ... ppl_claim_decide), validated by the same schema rules.
  *  - The decision is read through accessors (ppl_decision_*, ppl_line_*, ppl_reason_*,
@@ -113,8 +114,33 @@ ppl_status ppl_program_policy(const ppl_program* program, size_t index, const ch
 typedef struct ppl_evaluator ppl_evaluator;
 typedef struct ppl_decision ppl_decision;
 
-/* A new evaluator for `program` (which it keeps alive). Use it from one thread at a time. */
+/* Options for an evaluator. Initialise with PPL_EVALUATOR_OPTIONS_INIT (sets `size`), then change
+ * fields. A NULL options pointer means the defaults. */
+typedef struct ppl_evaluator_options {
+  size_t size;            /* sizeof(ppl_evaluator_options), as in ppl_load_options */
+  size_t max_claim_bytes; /* ppl_decide_json refuses larger claims, PPL_ERR_CLAIM; 0 = the default */
+} ppl_evaluator_options;
+
+/* 64 MiB, some 20,000 times the example claims. An evaluator keeps buffers as large as the
+ * largest claim it has read (a few times its bytes) until ppl_evaluator_trim, so with N threads an
+ * engine keeps up to about N times this bound. */
+#define PPL_DEFAULT_MAX_CLAIM_BYTES ((size_t)64 << 20)
+#define PPL_EVALUATOR_OPTIONS_INIT {sizeof(ppl_evaluator_options), 0}
+
+/* A new evaluator for `program` (which it keeps alive), with the default options. Use it from one
+ * thread at a time. */
 ppl_status ppl_evaluator_new(const ppl_program* program, ppl_evaluator** out);
+
+/* As ppl_evaluator_new, with options (NULL: the defaults; a wrong `size` is PPL_ERR_ARGUMENT). */
+ppl_status ppl_evaluator_new_with(const ppl_program* program, const ppl_evaluator_options* options,
+                                  ppl_evaluator** out);
+
+/* Gives back the memory the evaluator keeps from claim to claim (buffers grown to the largest
+ * claim it has read), leaving it as small as a new evaluator. It discards the current decision
+ * and any claim being built, as ppl_claim_begin does; the next decisions allocate their buffers
+ * again. For an engine that has just decided an unusually large claim, or goes idle. Buffers are
+ * never shrunk otherwise: that is what makes steady-state decisions allocation-free. */
+ppl_status ppl_evaluator_trim(ppl_evaluator* evaluator);
 
 /* Frees the evaluator and everything it returned. NULL is ignored. */
 void ppl_evaluator_free(ppl_evaluator* evaluator);
@@ -123,7 +149,9 @@ void ppl_evaluator_free(ppl_evaluator* evaluator);
  * `decision` is not NULL) points to the decision, valid until the evaluator's next decision. On
  * PPL_ERR_CLAIM or PPL_ERR_EVAL, ppl_evaluator_error says what went wrong and the evaluator
  * holds no decision. An empty claim (size 0) is bad input, PPL_ERR_CLAIM, as `pplc eval` says of
- * an empty file; a NULL `json` is PPL_ERR_ARGUMENT. Steady state: no allocation. */
+ * an empty file; so is a claim larger than the evaluator's max_claim_bytes ("the claim is N
+ * bytes, more than the limit of M ..."). A NULL `json` is PPL_ERR_ARGUMENT. Steady state: no
+ * allocation. */
 ppl_status ppl_decide_json(ppl_evaluator* evaluator, const char* json, size_t size,
                            const ppl_decision** decision);
 

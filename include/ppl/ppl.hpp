@@ -125,6 +125,10 @@ struct LoadOptions {
   size_t maxBytes = 0;  // 0: PPL_DEFAULT_MAX_PROGRAM_BYTES
 };
 
+struct EvaluatorOptions {
+  size_t maxClaimBytes = 0;  // decideJson refuses larger claims; 0: PPL_DEFAULT_MAX_CLAIM_BYTES
+};
+
 // A loaded, verified policy pack: immutable, shared by every thread and Evaluator.
 class Program {
  public:
@@ -396,10 +400,14 @@ class Evaluator {
   Evaluator(const Evaluator&) = delete;
   Evaluator& operator=(const Evaluator&) = delete;
 
-  Status init(const Program& program) noexcept {
+  explicit Evaluator(const Program& program, const EvaluatorOptions& options) noexcept { (void)init(program, options); }
+
+  Status init(const Program& program, const EvaluatorOptions& options = {}) noexcept {
     ppl_evaluator_free(evaluator_);
     evaluator_ = nullptr;
-    return Status(ppl_evaluator_new(program.get(), &evaluator_));
+    ppl_evaluator_options o = PPL_EVALUATOR_OPTIONS_INIT;
+    o.max_claim_bytes = options.maxClaimBytes;
+    return Status(ppl_evaluator_new_with(program.get(), &o, &evaluator_));
   }
   bool valid() const noexcept { return evaluator_ != nullptr; }
   ppl_evaluator* get() const noexcept { return evaluator_; }
@@ -408,6 +416,9 @@ class Evaluator {
   Status decideJson(std::string_view json) noexcept {
     return status(ppl_decide_json(evaluator_, json.data(), json.size(), nullptr));
   }
+  // Gives back the memory kept from claim to claim, discarding the decision (see ppl_evaluator_trim).
+  Status trim() noexcept { return status(ppl_evaluator_trim(evaluator_)); }
+
   // The current decision (an invalid view when the last decision failed).
   Decision decision() const noexcept {
     const ppl_decision* d = nullptr;

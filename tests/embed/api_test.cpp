@@ -766,6 +766,63 @@ TEST_CASE("C API misuse gives error codes", "[embed][misuse]") {
   CHECK(std::string(ppl_verdict_name(static_cast<ppl_verdict>(9))) == "?");
 }
 
+TEST_CASE("a claim larger than the evaluator's bound is refused as bad input", "[embed]") {
+  // Review 18a F2: the bound caps what an evaluator keeps; the message names size and bound.
+  Loaded l;
+  ppl_evaluator_options options = PPL_EVALUATOR_OPTIONS_INIT;
+  options.max_claim_bytes = 100;
+  ppl_evaluator* ev = nullptr;
+  REQUIRE(ppl_evaluator_new_with(l.program, &options, &ev) == PPL_OK);
+  std::string claim = R"({"claim_id": 5})";
+  claim.resize(100, ' ');
+  CHECK(ppl_decide_json(ev, claim.data(), claim.size(), nullptr) == PPL_ERR_CLAIM);
+  CHECK(errorOf(ev) == "/claim_id: must be a string, got 5");
+  claim += ' ';
+  CHECK(ppl_decide_json(ev, claim.data(), claim.size(), nullptr) == PPL_ERR_CLAIM);
+  CHECK(errorOf(ev) == ": the claim is 101 bytes, more than the limit of 100 (ppl_evaluator_options.max_claim_bytes)");
+  const char* id = "?";
+  CHECK(ppl_evaluator_error_claim_id(ev, &id, nullptr) == PPL_OK);
+  CHECK(id == nullptr);  // not read at all
+  ppl_evaluator_free(ev);
+
+  // The default, 64 MiB.
+  std::string huge(PPL_DEFAULT_MAX_CLAIM_BYTES, ' ');
+  huge.front() = '{';
+  huge.back() = '}';
+  CHECK(ppl_decide_json(l.ev, huge.data(), huge.size(), nullptr) == PPL_ERR_CLAIM);
+  CHECK(errorOf(l.ev) == "/claim_id: missing required field `claim_id`");
+  huge += ' ';
+  CHECK(ppl_decide_json(l.ev, huge.data(), huge.size(), nullptr) == PPL_ERR_CLAIM);
+  CHECK(errorOf(l.ev) ==
+        ": the claim is 67108865 bytes, more than the limit of 67108864 (ppl_evaluator_options.max_claim_bytes)");
+
+  // Options of another size are refused, as ppl_load_options are.
+  options.size = sizeof options + 8;
+  ev = reinterpret_cast<ppl_evaluator*>(1);
+  CHECK(ppl_evaluator_new_with(l.program, &options, &ev) == PPL_ERR_ARGUMENT);
+  CHECK(ev == nullptr);
+  CHECK(ppl_evaluator_new_with(l.program, nullptr, &ev) == PPL_OK);
+  ppl_evaluator_free(ev);
+  CHECK(ppl_evaluator_trim(nullptr) == PPL_ERR_ARGUMENT);
+
+  // Through ppl.hpp; and a trimmed evaluator decides on.
+  ppl::embed::Program program;
+  REQUIRE(program.loadFile(kPackPath.c_str()));
+  ppl::embed::EvaluatorOptions small;
+  small.maxClaimBytes = 100;
+  ppl::embed::Evaluator evaluator(program, small);
+  REQUIRE(evaluator.valid());
+  const ppl::embed::Status s = evaluator.decideJson(ppl_test::exampleClaims(kClaimsDir).front().json);
+  CHECK(s.code() == PPL_ERR_CLAIM);
+  CHECK(s.message().find("more than the limit of 100 (ppl_evaluator_options.max_claim_bytes)") != std::string_view::npos);
+  ppl::embed::Evaluator unbounded(program);
+  REQUIRE(unbounded.decideJson(ppl_test::exampleClaims(kClaimsDir).front().json));
+  CHECK(unbounded.decision().valid());
+  REQUIRE(unbounded.trim());
+  CHECK(!unbounded.decision().valid());
+  CHECK(unbounded.decideJson(ppl_test::exampleClaims(kClaimsDir).front().json));
+}
+
 TEST_CASE("the claim_id of a rejected claim", "[embed]") {
   // Review 18a F5: an engine taking JSON from a queue routes a rejection by its claim id.
   Loaded l;
