@@ -59,6 +59,9 @@ struct ppl_program {
   std::vector<FieldRef> fields;  // by handle - 1
   // The one-line decision JSON from pieces rendered once (made after the program is verified).
   std::optional<ppl::DecisionJsonWriter> jsonWriter;
+  // From the file's header, for ppl_program_format.
+  uint32_t formatVersion = 0;
+  uint64_t checksum = 0;
 };
 
 struct ppl_decision {
@@ -188,6 +191,9 @@ ppl_status finishLoad(std::string_view bytes, const ppl_load_options* options, p
     return PPL_ERR_PROGRAM;
   }
   p->jsonWriter.emplace(p->program);
+  // readPplb has checked the header: the format version at byte 4 (u16), the checksum at 12 (u64).
+  for (int i = 1; i >= 0; --i) p->formatVersion = (p->formatVersion << 8) | static_cast<uint8_t>(bytes[4 + i]);
+  for (int i = 7; i >= 0; --i) p->checksum = (p->checksum << 8) | static_cast<uint8_t>(bytes[12 + i]);
   *out = p.release();
   writeError(error, errorSize, "");
   return PPL_OK;
@@ -470,6 +476,10 @@ ppl_type typeOf(ppl::ValueKind k) {
 
 extern "C" {
 
+int ppl_api_version(void) { return PPL_API_VERSION; }
+
+const char* ppl_library_version(void) { return PPL_LIBRARY_VERSION; }
+
 const char* ppl_status_name(ppl_status status) {
   switch (status) {
     case PPL_OK: return "ok";
@@ -584,6 +594,20 @@ ppl_status ppl_program_policy(const ppl_program* program, size_t index, const ch
   const ppl::PolicyInfo& policy = program->program.policies[index];
   if (id) *id = policy.id.c_str();
   if (version) *version = policy.version.c_str();
+  return PPL_OK;
+}
+
+ppl_status ppl_program_format(const ppl_program* program, uint32_t* format_version, uint64_t* checksum) {
+  if (program == nullptr) return PPL_ERR_ARGUMENT;
+  if (format_version) *format_version = program->formatVersion;
+  if (checksum) *checksum = program->checksum;
+  return PPL_OK;
+}
+
+ppl_status ppl_program_schema(const ppl_program* program, const char** name, const char** version) {
+  if (program == nullptr) return PPL_ERR_ARGUMENT;
+  if (name) *name = program->program.schema.name.c_str();
+  if (version) *version = program->program.schema.version.c_str();
   return PPL_OK;
 }
 

@@ -42,8 +42,20 @@
 extern "C" {
 #endif
 
-/* The version of this API: bumped when a declaration changes meaning. */
-#define PPL_API_VERSION 1
+/* The version of this API: bumped when a declaration changes meaning. History:
+ *  1  the first.
+ *  2  ppl_decide_json: an empty claim is PPL_ERR_CLAIM (was PPL_ERR_ARGUMENT); the builder's
+ *     misuse poisons the claim being built (PPL_FIELD_NONE). Added (no struct changed):
+ *     ppl_evaluator_new_with and ppl_evaluator_options, ppl_evaluator_trim,
+ *     ppl_evaluator_error_claim_id, ppl_library_version, ppl_api_version, ppl_program_format,
+ *     ppl_program_schema, PPL_MAX_DECIMAL_SCALE. */
+#define PPL_API_VERSION 2
+
+/* The library's own PPL_API_VERSION and release ("0.1.0"), for a caller to check that the
+ * header it was built with and the library it runs with agree (a libppl inside a shared object
+ * may be built apart from the engine): ppl_api_version() == PPL_API_VERSION. */
+int ppl_api_version(void);
+const char* ppl_library_version(void);
 
 /* ---------------------------------------------------------------------------------------- */
 /* Status codes */
@@ -107,6 +119,13 @@ void ppl_program_free(ppl_program* program);
 ppl_status ppl_program_policy_count(const ppl_program* program, size_t* count);
 ppl_status ppl_program_policy(const ppl_program* program, size_t index, const char** id,
                               const char** version);
+
+/* What the pack is, for an audit log: the .pplb format version and the FNV-1a 64 checksum of its
+ * payload (any edit to the pack changes it, even one that keeps the policy versions); and the
+ * name and version of the claim schema it was compiled against ("claim_facts", "1.0"). Any
+ * out-pointer may be NULL. */
+ppl_status ppl_program_format(const ppl_program* program, uint32_t* format_version, uint64_t* checksum);
+ppl_status ppl_program_schema(const ppl_program* program, const char** name, const char** version);
 
 /* ---------------------------------------------------------------------------------------- */
 /* Evaluators */

@@ -69,6 +69,11 @@ class Field {
 };
 using Record = ppl_record;  // a record of the claim being built
 
+// The library's release ("0.1.0") and API version; apiVersion() == PPL_API_VERSION when the
+// header and the library agree.
+inline std::string_view libraryVersion() noexcept { return ppl_library_version(); }
+inline int apiVersion() noexcept { return ppl_api_version(); }
+
 namespace detail {
 inline std::string_view view(const char* s, size_t n) noexcept { return s ? std::string_view(s, n) : std::string_view(); }
 inline std::string_view view(const char* s) noexcept { return s ? std::string_view(s) : std::string_view(); }
@@ -192,6 +197,29 @@ class Program {
   Type elementType(Field field) const noexcept {
     ppl_type t = PPL_TYPE_STRING, e = PPL_TYPE_STRING;
     return ppl_field_type(program_, field.get(), &t, &e) == PPL_OK ? static_cast<Type>(e) : Type::kNone;
+  }
+
+  // What the pack is, for an audit log: its format version, its payload's checksum, and the
+  // name and version of its claim schema (0 or empty when nothing is loaded).
+  uint32_t formatVersion() const noexcept {
+    uint32_t v = 0;
+    (void)ppl_program_format(program_, &v, nullptr);
+    return v;
+  }
+  uint64_t checksum() const noexcept {
+    uint64_t c = 0;
+    (void)ppl_program_format(program_, nullptr, &c);
+    return c;
+  }
+  std::string_view schemaName() const noexcept {
+    const char* name = nullptr;
+    (void)ppl_program_schema(program_, &name, nullptr);
+    return detail::view(name);
+  }
+  std::string_view schemaVersion() const noexcept {
+    const char* version = nullptr;
+    (void)ppl_program_schema(program_, nullptr, &version);
+    return detail::view(version);
   }
 
   size_t policyCount() const noexcept {

@@ -881,6 +881,39 @@ TEST_CASE("the claim_id of a rejected claim", "[embed]") {
   CHECK(evaluator.errorClaimId().empty());
 }
 
+TEST_CASE("versions, and what the pack is", "[embed]") {
+  // Review 18a F4: the header and the library agree; the audit log can name the exact pack.
+  CHECK(ppl_api_version() == PPL_API_VERSION);
+  CHECK(std::string(ppl_library_version()) == PPL_PROJECT_VERSION);
+  Loaded l;
+  const std::string bytes = ppl_test::readFile(kPackPath);
+  uint32_t format = 0;
+  uint64_t checksum = 0;
+  REQUIRE(ppl_program_format(l.program, &format, &checksum) == PPL_OK);
+  CHECK(format == ppl::kFormatVersion);  // what pplc writes
+  CHECK(checksum == ppl::pplbChecksum(std::string_view(bytes).substr(ppl::kPplbHeaderSize)));
+  const char* name = nullptr;
+  const char* version = nullptr;
+  REQUIRE(ppl_program_schema(l.program, &name, &version) == PPL_OK);
+  CHECK(sv(name) == "claim_facts");  // stdlib/claim.ppl: schema claim_facts version "1.0"
+  CHECK(sv(version) == "1.0");
+  CHECK(ppl_program_format(l.program, nullptr, nullptr) == PPL_OK);
+  CHECK(ppl_program_format(nullptr, &format, &checksum) == PPL_ERR_ARGUMENT);
+  CHECK(ppl_program_schema(nullptr, &name, &version) == PPL_ERR_ARGUMENT);
+
+  namespace pe = ppl::embed;
+  CHECK(pe::apiVersion() == PPL_API_VERSION);
+  CHECK(pe::libraryVersion() == PPL_PROJECT_VERSION);
+  pe::Program program;
+  CHECK(program.checksum() == 0);
+  CHECK(program.schemaName().empty());
+  REQUIRE(program.loadFile(kPackPath.c_str()));
+  CHECK(program.formatVersion() == ppl::kFormatVersion);
+  CHECK(program.checksum() == checksum);
+  CHECK(program.schemaName() == "claim_facts");
+  CHECK(program.schemaVersion() == "1.0");
+}
+
 TEST_CASE("programs outlive their handle while evaluators use them", "[embed]") {
   ppl_program* program = nullptr;
   REQUIRE(ppl_program_load_file(kPackPath.c_str(), nullptr, &program, nullptr, 0) == PPL_OK);
