@@ -297,7 +297,7 @@ typedef uint32_t ppl_field;
 
 /* No field: what ppl_field_handle writes when it fails. A builder call given it (or any other
  * value that is not a handle of this program) fails with PPL_ERR_ARGUMENT and poisons the claim. */
-#define PPL_FIELD_NONE ((ppl_field)0)
+#define PPL_FIELD_NONE 0u
 typedef uint64_t ppl_record; /* valid for the claim being built only */
 
 typedef enum ppl_type {
