@@ -97,7 +97,9 @@ typedef struct ppl_load_options {
 #define PPL_DEFAULT_MAX_PROGRAM_BYTES ((size_t)16 << 20)
 #define PPL_LOAD_OPTIONS_INIT {sizeof(ppl_load_options), 0}
 
-/* A buffer this large holds any load error message without truncation in practice. */
+/* A buffer this large holds a load error message without truncation in practice, when the path
+ * given to ppl_program_load_file (which the message starts with) is under about 200 bytes. A
+ * longer message is cut to the buffer, never overrun, and still NUL-terminated. */
 #define PPL_ERROR_BUFFER_SIZE 512
 
 /* Loads and verifies a compiled policy pack from `size` bytes at `data` (copied: the caller may
@@ -169,8 +171,9 @@ void ppl_evaluator_free(ppl_evaluator* evaluator);
  * PPL_ERR_CLAIM or PPL_ERR_EVAL, ppl_evaluator_error says what went wrong and the evaluator
  * holds no decision. An empty claim (size 0) is bad input, PPL_ERR_CLAIM, as `pplc eval` says of
  * an empty file; so is a claim larger than the evaluator's max_claim_bytes ("the claim is N
- * bytes, more than the limit of M ..."). A NULL `json` is PPL_ERR_ARGUMENT. Steady state: no
- * allocation. */
+ * bytes, more than the limit of M ..."). A NULL `json` is PPL_ERR_ARGUMENT. A claim being built
+ * with the builder is abandoned (later builder calls for it return PPL_ERR_STATE). Steady state:
+ * no allocation. */
 ppl_status ppl_decide_json(ppl_evaluator* evaluator, const char* json, size_t size,
                            const ppl_decision** decision);
 
@@ -222,7 +225,10 @@ ppl_status ppl_decision_verdict(const ppl_decision* decision, ppl_verdict* verdi
 ppl_status ppl_decision_claim_id(const ppl_decision* decision, const char** claim_id, size_t* size);
 ppl_status ppl_decision_policy(const ppl_decision* decision, const char** id, const char** version);
 
-/* Claim lines, in input order: line_number and hcpcs as the claim gave them, and the verdict. */
+/* Claim lines, in input order: line_number and hcpcs as the claim gave them, and the verdict.
+ * (ppl_line_number returns PPL_ERR_NOT_FOUND for a line without a line_number, which a pack
+ * compiled against a schema where it is optional could decide; in stdlib/claim.ppl it is
+ * required.) */
 ppl_status ppl_decision_line_count(const ppl_decision* decision, size_t* count);
 ppl_status ppl_line_number(const ppl_decision* decision, size_t line, int64_t* line_number);
 ppl_status ppl_line_hcpcs(const ppl_decision* decision, size_t line, const char** hcpcs, size_t* size);
@@ -314,7 +320,10 @@ typedef enum ppl_type {
  * such field. On failure *field (when `field` is not NULL) is PPL_FIELD_NONE. */
 ppl_status ppl_field_handle(const ppl_program* program, const char* path, ppl_field* field);
 
-/* A field's type, and for lists the elements' type (else *element = *type). `element` may be NULL. */
+/* A field's type, and for lists the elements' type (else *element = *type). `element` may be NULL.
+ * Enumerations and formatted codes (HCPCS, NDC, ...) are PPL_TYPE_STRING: the API lists neither an
+ * enumeration's values nor a code's format, nor the schema's paths; stdlib/claim.ppl and
+ * docs/spec/claim-facts.md describe them. */
 ppl_status ppl_field_type(const ppl_program* program, ppl_field field, ppl_type* type, ppl_type* element);
 
 /* Starts a new claim (discarding any claim being built, and the current decision); *root is the

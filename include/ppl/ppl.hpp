@@ -414,7 +414,8 @@ class Decision {
 class Evaluator {
  public:
   Evaluator() noexcept = default;
-  // valid() tells whether it worked (it fails only for an unloaded Program, or out of memory).
+  // Check valid(): it fails only for an unloaded Program, or out of memory, and then every call
+  // on it returns PPL_ERR_ARGUMENT (a Status of just "argument").
   explicit Evaluator(const Program& program) noexcept { (void)init(program); }
   ~Evaluator() { ppl_evaluator_free(evaluator_); }
   Evaluator(Evaluator&& other) noexcept : evaluator_(std::exchange(other.evaluator_, nullptr)) {}
