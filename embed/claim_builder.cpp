@@ -79,6 +79,15 @@ void ClaimBuilder::abandon() {
   facts_ = nullptr;
 }
 
+void ClaimBuilder::trim() {
+  abandon();
+  std::vector<Rec>().swap(recs_);
+  std::vector<uint8_t>().swap(isSet_);
+  for (std::vector<Value>& list : scratch_) std::vector<Value>().swap(list);
+  std::vector<uint32_t>().swap(uniqueScratch_);
+  strings_ = StringArena();
+}
+
 BuildStatus ClaimBuilder::guard() const {
   if (!active_) return BuildStatus::kState;
   return status_;
@@ -90,6 +99,11 @@ BuildStatus ClaimBuilder::fail(BuildStatus status, std::string path, std::string
   // Misuse outside a claim is reported, but leaves no claim to poison.
   if (active_) status_ = status;
   return status;
+}
+
+BuildStatus ClaimBuilder::misuse(std::string message) {
+  if (active_ && status_ != BuildStatus::kOk) return status_;  // the first error is the one kept
+  return fail(BuildStatus::kArgument, "", std::move(message));
 }
 
 std::string ClaimBuilder::pathOf(uint32_t rec) const {

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -68,6 +69,8 @@ class ClaimBuilder {
   uint64_t begin(Facts& facts);
   // Forgets the claim being built (the facts are someone else's from now on).
   void abandon();
+  // Abandons the claim being built and gives back the memory kept for the next (ppl_evaluator_trim).
+  void trim();
   bool active() const { return active_; }
 
   // `recordType`/`field` name a field of the schema (a field handle, resolved by the caller).
@@ -79,6 +82,10 @@ class ClaimBuilder {
   BuildStatus listEnd();
   // Checks the claim as a whole and completes the facts (defaults); the builder is then idle.
   BuildStatus finish();
+  // Misuse the embedding layer caught before reaching the builder (a field handle of no field,
+  // a NULL pointer, a bad size or scale): kArgument, and like any failure it poisons the claim
+  // being built, keeping an earlier error if there is one. With no claim open it poisons nothing.
+  BuildStatus misuse(std::string message);
 
   // The first failure of the current claim (sticky until begin()).
   BuildStatus status() const { return status_; }

@@ -8,7 +8,8 @@
 // Memory: a ppl_program owns the Program (immutable once loaded) and a table of field handles;
 // it is reference counted by its evaluators. A ppl_evaluator owns every buffer one evaluation
 // needs (loader, builder, VM, facts, decision, JSON text, accessor text), each reused from
-// claim to claim, so steady-state decisions do not allocate (tests/embed/alloc_test.cpp).
+// claim to claim, so steady-state decisions do not allocate (tests/embed/alloc_test.cpp), until
+// ppl_evaluator_trim gives them back.
 #include "ppl/ppl.h"
 
 #include <atomic>
@@ -58,6 +59,9 @@ struct ppl_program {
   std::vector<FieldRef> fields;  // by handle - 1
   // The one-line decision JSON from pieces rendered once (made after the program is verified).
   std::optional<ppl::DecisionJsonWriter> jsonWriter;
+  // From the file's header, for ppl_program_format.
+  uint32_t formatVersion = 0;
+  uint64_t checksum = 0;
 };
 
 struct ppl_decision {
@@ -65,10 +69,11 @@ struct ppl_decision {
 };
 
 struct ppl_evaluator {
-  explicit ppl_evaluator(const ppl_program* p)
-      : owner(p), loader(p->program.schema), vm(p->program), builder(p->program.schema) {}
+  ppl_evaluator(const ppl_program* p, size_t maxClaim)
+      : owner(p), maxClaimBytes(maxClaim), loader(p->program.schema), vm(p->program), builder(p->program.schema) {}
 
   const ppl_program* owner;
+  size_t maxClaimBytes;
   ppl::ClaimLoader loader;
   ppl::Evaluator vm;
   ppl::ClaimBuilder builder;
@@ -79,6 +84,9 @@ struct ppl_evaluator {
 
   std::string errorMessage;
   std::string errorPath;
+  // The claim_id of the claim the last failed ppl_decide_json was given, when it could be read.
+  std::string errorClaimId;
+  bool hasErrorClaimId = false;
   std::string json;
 
   // Accessor strings of the current decision, NUL-terminated in `text`; built on first use.
@@ -112,6 +120,7 @@ ppl_status guarded(F&& body) noexcept {
 
 // Records a failure in the evaluator; the message copy is the only allocation, on failures only.
 ppl_status failWith(ppl_evaluator* ev, ppl_status status, std::string_view message, std::string_view path = {}) {
+  ev->hasErrorClaimId = false;
   try {
     ev->errorMessage.assign(message.data(), message.size());
     ev->errorPath.assign(path.data(), path.size());
@@ -125,6 +134,7 @@ ppl_status failWith(ppl_evaluator* ev, ppl_status status, std::string_view messa
 void clearError(ppl_evaluator* ev) {
   ev->errorMessage.clear();
   ev->errorPath.clear();
+  ev->hasErrorClaimId = false;
 }
 
 // Starts a new evaluation: the old decision and its strings are gone.
@@ -181,6 +191,9 @@ ppl_status finishLoad(std::string_view bytes, const ppl_load_options* options, p
     return PPL_ERR_PROGRAM;
   }
   p->jsonWriter.emplace(p->program);
+  // readPplb has checked the header: the format version at byte 4 (u16), the checksum at 12 (u64).
+  for (int i = 1; i >= 0; --i) p->formatVersion = (p->formatVersion << 8) | static_cast<uint8_t>(bytes[4 + i]);
+  for (int i = 7; i >= 0; --i) p->checksum = (p->checksum << 8) | static_cast<uint8_t>(bytes[12 + i]);
   *out = p.release();
   writeError(error, errorSize, "");
   return PPL_OK;
@@ -357,8 +370,8 @@ ppl_status decideFacts(ppl_evaluator* ev, const ppl_decision** decision) {
 
 ppl_status fromBuild(ppl_evaluator* ev, BuildStatus s) {
   if (s == BuildStatus::kOk) {
-    // A builder error is sticky (this call would have returned it), so what is left is a
-    // misuse reported by an earlier call only: this call succeeded, and says so.
+    // A builder error is sticky (this call would have returned it), so what is left is the
+    // failure of a call made with no claim open, reported by that call only: this one succeeded.
     clearError(ev);
     return PPL_OK;
   }
@@ -383,8 +396,17 @@ bool fieldOf(const ppl_evaluator* ev, ppl_field field, uint32_t& record, uint32_
   return true;
 }
 
+// Misuse of a builder call that the builder itself cannot see (a NULL pointer, a bad size, a
+// field handle of no field). It poisons the claim being built like any builder error, so that a
+// caller checking only ppl_claim_decide never decides a claim short of a field it meant to set
+// (a misspelt path gives PPL_FIELD_NONE); with no claim open it is reported by this call only.
+ppl_status misuse(ppl_evaluator* ev, const char* message) {
+  return guarded([&] { return fromBuild(ev, ev->builder.misuse(message)); });
+}
+
 ppl_status badField(ppl_evaluator* ev) {
-  return failWith(ev, PPL_ERR_ARGUMENT, "the field handle does not name a field of this program");
+  return misuse(ev, "the field handle does not name a field of this program: check what ppl_field_handle "
+                    "returned for its path");
 }
 
 ppl_status setValue(ppl_evaluator* ev, ppl_record record, ppl_field field, const ppl::BuilderValue& value) {
@@ -453,6 +475,10 @@ ppl_type typeOf(ppl::ValueKind k) {
 }  // namespace
 
 extern "C" {
+
+int ppl_api_version(void) { return PPL_API_VERSION; }
+
+const char* ppl_library_version(void) { return PPL_LIBRARY_VERSION; }
 
 const char* ppl_status_name(ppl_status status) {
   switch (status) {
@@ -571,13 +597,35 @@ ppl_status ppl_program_policy(const ppl_program* program, size_t index, const ch
   return PPL_OK;
 }
 
+ppl_status ppl_program_format(const ppl_program* program, uint32_t* format_version, uint64_t* checksum) {
+  if (program == nullptr) return PPL_ERR_ARGUMENT;
+  if (format_version) *format_version = program->formatVersion;
+  if (checksum) *checksum = program->checksum;
+  return PPL_OK;
+}
+
+ppl_status ppl_program_schema(const ppl_program* program, const char** name, const char** version) {
+  if (program == nullptr) return PPL_ERR_ARGUMENT;
+  if (name) *name = program->program.schema.name.c_str();
+  if (version) *version = program->program.schema.version.c_str();
+  return PPL_OK;
+}
+
 // ---- evaluators ----
 
 ppl_status ppl_evaluator_new(const ppl_program* program, ppl_evaluator** out) {
+  return ppl_evaluator_new_with(program, nullptr, out);
+}
+
+ppl_status ppl_evaluator_new_with(const ppl_program* program, const ppl_evaluator_options* options,
+                                  ppl_evaluator** out) {
+  if (out != nullptr) *out = nullptr;
   if (program == nullptr || out == nullptr) return PPL_ERR_ARGUMENT;
-  *out = nullptr;
+  if (options != nullptr && options->size != sizeof(ppl_evaluator_options)) return PPL_ERR_ARGUMENT;
+  const size_t maxClaim =
+      options != nullptr && options->max_claim_bytes != 0 ? options->max_claim_bytes : PPL_DEFAULT_MAX_CLAIM_BYTES;
   return guarded([&] {
-    auto ev = std::make_unique<ppl_evaluator>(program);
+    auto ev = std::make_unique<ppl_evaluator>(program, maxClaim);
     program->refs.fetch_add(1, std::memory_order_relaxed);
     *out = ev.release();
     return PPL_OK;
@@ -595,17 +643,31 @@ ppl_status ppl_decide_json(ppl_evaluator* evaluator, const char* json, size_t si
   if (evaluator == nullptr) return PPL_ERR_ARGUMENT;
   ppl_evaluator* ev = evaluator;
   return guarded([&] {
-    // Misuse first: it must leave the last decision and a claim being built as they were.
-    if (json == nullptr || size == 0) {
-      return failWith(ev, PPL_ERR_ARGUMENT, json == nullptr ? "`json` is NULL" : "`size` is 0: an empty input is no claim");
-    }
+    // Misuse first: it must leave the last decision and a claim being built as they were. An
+    // empty claim is no misuse but bad input (an empty request body), which the loader names.
+    if (json == nullptr) return failWith(ev, PPL_ERR_ARGUMENT, "`json` is NULL");
     forgetDecision(ev);
     ev->builder.abandon();
-    ppl::ClaimError error;
-    if (!ev->loader.load(std::string_view(json, size), ev->facts, error)) {
-      return failWith(ev, PPL_ERR_CLAIM, error.message, error.path);
+    // Checked before the loader copies or parses anything: its buffers keep the size of the
+    // largest claim they have read, so this bounds what the evaluator keeps.
+    if (size > ev->maxClaimBytes) {
+      return failWith(ev, PPL_ERR_CLAIM,
+                      "the claim is " + std::to_string(size) + " bytes, more than the limit of " +
+                          std::to_string(ev->maxClaimBytes) + " (ppl_evaluator_options.max_claim_bytes)");
     }
-    return decideFacts(ev, decision);
+    ppl::ClaimError error;
+    const ppl_status s = ev->loader.load(std::string_view(json, size), ev->facts, error)
+                             ? decideFacts(ev, decision)
+                             : failWith(ev, PPL_ERR_CLAIM, error.message, error.path);
+    if (s != PPL_OK) {
+      // A rejected claim has no decision to ask for its id; the engine routes it by this one.
+      try {
+        ev->hasErrorClaimId = ev->loader.lastClaimId(ev->errorClaimId);
+      } catch (...) {
+        ev->hasErrorClaimId = false;
+      }
+    }
+    return s;
   });
 }
 
@@ -613,6 +675,36 @@ ppl_status ppl_evaluator_error(const ppl_evaluator* evaluator, const char** mess
   if (evaluator == nullptr) return PPL_ERR_ARGUMENT;
   if (message) *message = evaluator->errorMessage.c_str();
   if (path) *path = evaluator->errorPath.c_str();
+  return PPL_OK;
+}
+
+ppl_status ppl_evaluator_trim(ppl_evaluator* evaluator) {
+  if (evaluator == nullptr) return PPL_ERR_ARGUMENT;
+  ppl_evaluator* ev = evaluator;
+  return guarded([&] {
+    ppl::ClaimLoader fresh(ev->owner->program.schema);  // first: if it fails, nothing has changed
+    forgetDecision(ev);
+    ev->builder.trim();
+    ev->loader = std::move(fresh);
+    ev->facts = ppl::Facts();
+    ev->decision = ppl::Decision();
+    std::string().swap(ev->json);
+    std::string().swap(ev->text);
+    std::string().swap(ev->errorMessage);
+    std::string().swap(ev->errorPath);
+    std::string().swap(ev->errorClaimId);
+    std::vector<ppl_evaluator::TextRef>().swap(ev->hcpcs);
+    std::vector<ppl_evaluator::TextRef>().swap(ev->messages);
+    std::vector<ppl_evaluator::TextRef>().swap(ev->percents);
+    return PPL_OK;
+  });
+}
+
+ppl_status ppl_evaluator_error_claim_id(const ppl_evaluator* evaluator, const char** claim_id, size_t* size) {
+  if (evaluator == nullptr || claim_id == nullptr) return PPL_ERR_ARGUMENT;
+  const bool has = evaluator->hasErrorClaimId;
+  *claim_id = has ? evaluator->errorClaimId.c_str() : nullptr;
+  if (size) *size = has ? evaluator->errorClaimId.size() : 0;
   return PPL_OK;
 }
 
@@ -831,8 +923,8 @@ ppl_status ppl_decision_json(const ppl_decision* decision, unsigned flags, const
 // ---- the claim builder ----
 
 ppl_status ppl_field_handle(const ppl_program* program, const char* path, ppl_field* field) {
+  if (field != nullptr) *field = PPL_FIELD_NONE;
   if (program == nullptr || path == nullptr || field == nullptr) return PPL_ERR_ARGUMENT;
-  *field = 0;
   const ppl::Schema& schema = program->program.schema;
   std::string_view rest(path);
   uint32_t record = schema.root;
@@ -855,7 +947,9 @@ ppl_status ppl_field_handle(const ppl_program* program, const char* path, ppl_fi
 }
 
 ppl_status ppl_field_type(const ppl_program* program, ppl_field field, ppl_type* type, ppl_type* element) {
-  if (program == nullptr || type == nullptr || field == 0 || field > program->fields.size()) return PPL_ERR_ARGUMENT;
+  if (program == nullptr || type == nullptr || field == PPL_FIELD_NONE || field > program->fields.size()) {
+    return PPL_ERR_ARGUMENT;
+  }
   const ppl_program::FieldRef ref = program->fields[field - 1];
   const ppl::FieldType& t = program->program.schema.records[ref.record].fields[ref.field].type;
   *type = typeOf(t.kind);
@@ -874,7 +968,7 @@ ppl_status ppl_claim_begin(ppl_evaluator* evaluator, ppl_record* root) {
 
 ppl_status ppl_set_string(ppl_evaluator* evaluator, ppl_record record, ppl_field field, const char* value,
                           size_t size) {
-  if (evaluator && value == nullptr && size > 0) return failWith(evaluator, PPL_ERR_ARGUMENT, "`value` is NULL");
+  if (evaluator && value == nullptr && size > 0) return misuse(evaluator, "`value` is NULL");
   return setValue(evaluator, record, field, stringValue(value ? value : "", size));
 }
 
@@ -889,7 +983,7 @@ ppl_status ppl_set_bool(ppl_evaluator* evaluator, ppl_record record, ppl_field f
 ppl_status ppl_set_decimal(ppl_evaluator* evaluator, ppl_record record, ppl_field field, const char* text,
                            size_t size) {
   if (evaluator && (text == nullptr || size == 0)) {
-    return failWith(evaluator, PPL_ERR_ARGUMENT, text == nullptr ? "`text` is NULL" : "`size` is 0");
+    return misuse(evaluator, text == nullptr ? "`text` is NULL" : "`size` is 0: a decimal needs its digits");
   }
   return setValue(evaluator, record, field, decimalValue(text, size));
 }
@@ -897,7 +991,10 @@ ppl_status ppl_set_decimal(ppl_evaluator* evaluator, ppl_record record, ppl_fiel
 ppl_status ppl_set_decimal_scaled(ppl_evaluator* evaluator, ppl_record record, ppl_field field, int64_t coefficient,
                                   uint32_t scale) {
   if (evaluator == nullptr) return PPL_ERR_ARGUMENT;
-  if (scale > 30) return failWith(evaluator, PPL_ERR_ARGUMENT, "`scale` is more than 30");
+  if (scale > PPL_MAX_DECIMAL_SCALE) {
+    return misuse(evaluator, "`scale` is more than 30 (PPL_MAX_DECIMAL_SCALE); a claim's numbers take at most 6 "
+                             "digits after the point");
+  }
   // coefficient * 10^-scale as exact text: "-0.00825" for (-825, 5). No allocation.
   char digits[24];
   const int n = std::snprintf(digits, sizeof digits, "%llu",
@@ -933,7 +1030,7 @@ ppl_status ppl_set_date(ppl_evaluator* evaluator, ppl_record record, ppl_field f
 
 ppl_status ppl_set_record(ppl_evaluator* evaluator, ppl_record record, ppl_field field, ppl_record* child) {
   if (evaluator == nullptr) return PPL_ERR_ARGUMENT;
-  if (child == nullptr) return failWith(evaluator, PPL_ERR_ARGUMENT, "`child` is NULL");
+  if (child == nullptr) return misuse(evaluator, "`child` is NULL");
   return guarded([&] {
     uint32_t type = 0, index = 0;
     if (!fieldOf(evaluator, field, type, index)) return badField(evaluator);
@@ -952,12 +1049,12 @@ ppl_status ppl_list_begin(ppl_evaluator* evaluator, ppl_record record, ppl_field
 
 ppl_status ppl_list_append_record(ppl_evaluator* evaluator, ppl_record* element) {
   if (evaluator == nullptr) return PPL_ERR_ARGUMENT;
-  if (element == nullptr) return failWith(evaluator, PPL_ERR_ARGUMENT, "`element` is NULL");
+  if (element == nullptr) return misuse(evaluator, "`element` is NULL");
   return guarded([&] { return fromBuild(evaluator, evaluator->builder.appendRecord(*element)); });
 }
 
 ppl_status ppl_list_append_string(ppl_evaluator* evaluator, const char* value, size_t size) {
-  if (evaluator && value == nullptr && size > 0) return failWith(evaluator, PPL_ERR_ARGUMENT, "`value` is NULL");
+  if (evaluator && value == nullptr && size > 0) return misuse(evaluator, "`value` is NULL");
   return appendValue(evaluator, stringValue(value ? value : "", size));
 }
 
@@ -971,7 +1068,7 @@ ppl_status ppl_list_append_bool(ppl_evaluator* evaluator, int value) {
 
 ppl_status ppl_list_append_decimal(ppl_evaluator* evaluator, const char* text, size_t size) {
   if (evaluator && (text == nullptr || size == 0)) {
-    return failWith(evaluator, PPL_ERR_ARGUMENT, text == nullptr ? "`text` is NULL" : "`size` is 0");
+    return misuse(evaluator, text == nullptr ? "`text` is NULL" : "`size` is 0: a decimal needs its digits");
   }
   return appendValue(evaluator, decimalValue(text, size));
 }

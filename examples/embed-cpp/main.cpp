@@ -71,7 +71,7 @@ int main(int argc, char** argv) {
   }
   // Loaded once and verified; in an engine, shared by every thread.
   pe::Program program;
-  if (pe::Status s = program.loadFile(argv[1]); !s) {
+  if (pe::LoadStatus s = program.loadFile(argv[1]); !s) {
     std::cerr << s.message() << "\n";
     return 1;
   }

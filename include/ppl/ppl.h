@@ -7,8 +7,9 @@
  *    behaviour. A loaded program is immutable and may be shared by any number of threads.
  *  - A ppl_evaluator decides one claim at a time. Create one per thread (it is cheap) and reuse
  *    it: it keeps its buffers (claim loader, VM registers, decision, JSON output) from claim to
- *    claim, so in the steady state deciding a claim allocates no memory. An evaluator, and the
- *    decision it holds, must be used by one thread at a time.
+ *    claim, so in the steady state deciding a claim allocates no memory. They grow to the largest
+ *    claim it has read, which its max_claim_bytes bounds, and ppl_evaluator_trim gives them
+ *    back. An evaluator, and the decision it holds, must be used by one thread at a time.
  *  - A claim comes in as JSON bytes (ppl_decide_json) or is filled field by field with the
  *    claim builder (ppl_claim_begin ... ppl_claim_decide), validated by the same schema rules.
  *  - The decision is read through accessors (ppl_decision_*, ppl_line_*, ppl_reason_*,
@@ -17,7 +18,9 @@
  * Conventions:
  *  - Every function that can fail returns a ppl_status. Misuse that can be detected (a null
  *    handle or pointer, a zero size, an index out of range, an options struct whose `size` is
- *    not sizeof the struct) returns PPL_ERR_ARGUMENT and changes nothing. No C++ exception
+ *    not sizeof the struct) returns PPL_ERR_ARGUMENT and changes nothing, except where a
+ *    function says otherwise (an empty claim is bad input; the claim builder's misuse poisons
+ *    the claim being built). No C++ exception
  *    crosses this API; an allocation failure is PPL_ERR_NO_MEMORY.
  *  - There is no global state. Messages live in the evaluator (ppl_evaluator_error) or, for
  *    program loading, in a buffer the caller passes.
@@ -39,8 +42,20 @@
 extern "C" {
 #endif
 
-/* The version of this API: bumped when a declaration changes meaning. */
-#define PPL_API_VERSION 1
+/* The version of this API: bumped when a declaration changes meaning. History:
+ *  1  the first.
+ *  2  ppl_decide_json: an empty claim is PPL_ERR_CLAIM (was PPL_ERR_ARGUMENT); the builder's
+ *     misuse poisons the claim being built (PPL_FIELD_NONE). Added (no struct changed):
+ *     ppl_evaluator_new_with and ppl_evaluator_options, ppl_evaluator_trim,
+ *     ppl_evaluator_error_claim_id, ppl_library_version, ppl_api_version, ppl_program_format,
+ *     ppl_program_schema, PPL_MAX_DECIMAL_SCALE. */
+#define PPL_API_VERSION 2
+
+/* The library's own PPL_API_VERSION and release ("0.1.0"), for a caller to check that the
+ * header it was built with and the library it runs with agree (a libppl inside a shared object
+ * may be built apart from the engine): ppl_api_version() == PPL_API_VERSION. */
+int ppl_api_version(void);
+const char* ppl_library_version(void);
 
 /* ---------------------------------------------------------------------------------------- */
 /* Status codes */
@@ -82,7 +97,9 @@ typedef struct ppl_load_options {
 #define PPL_DEFAULT_MAX_PROGRAM_BYTES ((size_t)16 << 20)
 #define PPL_LOAD_OPTIONS_INIT {sizeof(ppl_load_options), 0}
 
-/* A buffer this large holds any load error message without truncation in practice. */
+/* A buffer this large holds a load error message without truncation in practice, when the path
+ * given to ppl_program_load_file (which the message starts with) is under about 200 bytes. A
+ * longer message is cut to the buffer, never overrun, and still NUL-terminated. */
 #define PPL_ERROR_BUFFER_SIZE 512
 
 /* Loads and verifies a compiled policy pack from `size` bytes at `data` (copied: the caller may
@@ -105,14 +122,46 @@ ppl_status ppl_program_policy_count(const ppl_program* program, size_t* count);
 ppl_status ppl_program_policy(const ppl_program* program, size_t index, const char** id,
                               const char** version);
 
+/* What the pack is, for an audit log: the .pplb format version and the FNV-1a 64 checksum of its
+ * payload (any edit to the pack changes it, even one that keeps the policy versions); and the
+ * name and version of the claim schema it was compiled against ("claim_facts", "1.0"). Any
+ * out-pointer may be NULL. */
+ppl_status ppl_program_format(const ppl_program* program, uint32_t* format_version, uint64_t* checksum);
+ppl_status ppl_program_schema(const ppl_program* program, const char** name, const char** version);
+
 /* ---------------------------------------------------------------------------------------- */
 /* Evaluators */
 
 typedef struct ppl_evaluator ppl_evaluator;
 typedef struct ppl_decision ppl_decision;
 
-/* A new evaluator for `program` (which it keeps alive). Use it from one thread at a time. */
+/* Options for an evaluator. Initialise with PPL_EVALUATOR_OPTIONS_INIT (sets `size`), then change
+ * fields. A NULL options pointer means the defaults. */
+typedef struct ppl_evaluator_options {
+  size_t size;            /* sizeof(ppl_evaluator_options), as in ppl_load_options */
+  size_t max_claim_bytes; /* ppl_decide_json refuses larger claims, PPL_ERR_CLAIM; 0 = the default */
+} ppl_evaluator_options;
+
+/* 64 MiB, some 20,000 times the example claims. An evaluator keeps buffers as large as the
+ * largest claim it has read (a few times its bytes) until ppl_evaluator_trim, so with N threads an
+ * engine keeps up to about N times this bound. */
+#define PPL_DEFAULT_MAX_CLAIM_BYTES ((size_t)64 << 20)
+#define PPL_EVALUATOR_OPTIONS_INIT {sizeof(ppl_evaluator_options), 0}
+
+/* A new evaluator for `program` (which it keeps alive), with the default options. Use it from one
+ * thread at a time. */
 ppl_status ppl_evaluator_new(const ppl_program* program, ppl_evaluator** out);
+
+/* As ppl_evaluator_new, with options (NULL: the defaults; a wrong `size` is PPL_ERR_ARGUMENT). */
+ppl_status ppl_evaluator_new_with(const ppl_program* program, const ppl_evaluator_options* options,
+                                  ppl_evaluator** out);
+
+/* Gives back the memory the evaluator keeps from claim to claim (buffers grown to the largest
+ * claim it has read), leaving it as small as a new evaluator. It discards the current decision
+ * and any claim being built, as ppl_claim_begin does; the next decisions allocate their buffers
+ * again. For an engine that has just decided an unusually large claim, or goes idle. Buffers are
+ * never shrunk otherwise: that is what makes steady-state decisions allocation-free. */
+ppl_status ppl_evaluator_trim(ppl_evaluator* evaluator);
 
 /* Frees the evaluator and everything it returned. NULL is ignored. */
 void ppl_evaluator_free(ppl_evaluator* evaluator);
@@ -120,7 +169,11 @@ void ppl_evaluator_free(ppl_evaluator* evaluator);
 /* Loads the claim in `size` bytes of JSON at `json` and decides it. On success, *decision (when
  * `decision` is not NULL) points to the decision, valid until the evaluator's next decision. On
  * PPL_ERR_CLAIM or PPL_ERR_EVAL, ppl_evaluator_error says what went wrong and the evaluator
- * holds no decision. Steady state: no allocation. */
+ * holds no decision. An empty claim (size 0) is bad input, PPL_ERR_CLAIM, as `pplc eval` says of
+ * an empty file; so is a claim larger than the evaluator's max_claim_bytes ("the claim is N
+ * bytes, more than the limit of M ..."). A NULL `json` is PPL_ERR_ARGUMENT. A claim being built
+ * with the builder is abandoned (later builder calls for it return PPL_ERR_STATE). Steady state:
+ * no allocation. */
 ppl_status ppl_decide_json(ppl_evaluator* evaluator, const char* json, size_t size,
                            const ppl_decision** decision);
 
@@ -131,6 +184,14 @@ ppl_status ppl_decide_json(ppl_evaluator* evaluator, const char* json, size_t si
  * ppl_evaluator_decision and those taking a decision) leave them. Valid until the evaluator's
  * next call that changes it. */
 ppl_status ppl_evaluator_error(const ppl_evaluator* evaluator, const char** message, const char** path);
+
+/* The claim_id of the claim the last failed ppl_decide_json was given (PPL_ERR_CLAIM or
+ * PPL_ERR_EVAL), as far as its JSON could be read: a rejected claim has no decision to ask, and
+ * an engine routes the rejection by it, as `pplc eval --ndjson` reports it. *claim_id is NULL
+ * (and *size 0) when there is none: the document has no string "claim_id" where it could be
+ * read, or the evaluator's last failure was not ppl_decide_json's. `size` may be NULL. Valid
+ * as ppl_evaluator_error's strings are. */
+ppl_status ppl_evaluator_error_claim_id(const ppl_evaluator* evaluator, const char** claim_id, size_t* size);
 
 /* The evaluator's current decision (PPL_ERR_STATE when it holds none). */
 ppl_status ppl_evaluator_decision(const ppl_evaluator* evaluator, const ppl_decision** decision);
@@ -164,7 +225,10 @@ ppl_status ppl_decision_verdict(const ppl_decision* decision, ppl_verdict* verdi
 ppl_status ppl_decision_claim_id(const ppl_decision* decision, const char** claim_id, size_t* size);
 ppl_status ppl_decision_policy(const ppl_decision* decision, const char** id, const char** version);
 
-/* Claim lines, in input order: line_number and hcpcs as the claim gave them, and the verdict. */
+/* Claim lines, in input order: line_number and hcpcs as the claim gave them, and the verdict.
+ * (ppl_line_number returns PPL_ERR_NOT_FOUND for a line without a line_number, which a pack
+ * compiled against a schema where it is optional could decide; in stdlib/claim.ppl it is
+ * required.) */
 ppl_status ppl_decision_line_count(const ppl_decision* decision, size_t* count);
 ppl_status ppl_line_number(const ppl_decision* decision, size_t line, int64_t* line_number);
 ppl_status ppl_line_hcpcs(const ppl_decision* decision, size_t line, const char** hcpcs, size_t* size);
@@ -225,15 +289,21 @@ ppl_status ppl_decision_json(const ppl_decision* decision, unsigned flags, const
  * minimums, non-empty strings), and ppl_claim_decide checks what needs the whole claim (required
  * fields present, defaults filled in, non-empty and unique lists, date order) before deciding.
  * Errors are PPL_ERR_CLAIM or PPL_ERR_TYPE with a JSON-pointer path, or PPL_ERR_ARGUMENT /
- * PPL_ERR_STATE for misuse; they are sticky: the first one is kept (ppl_evaluator_error) and
- * every later call for the same claim returns it, so a caller may check only ppl_claim_decide.
- * (Misuse caught before the claim is touched, a NULL pointer or a field handle of no field, is
- * reported by that call only.)
+ * PPL_ERR_STATE for misuse. While a claim is being built every failure is sticky, misuse too (a
+ * NULL pointer, a zero size, a scale out of range, a field handle of no field such as
+ * PPL_FIELD_NONE): the first one is kept (ppl_evaluator_error) and every later call for the same
+ * claim returns it, so a caller may check only ppl_claim_decide, and a claim is never decided
+ * without a field the caller meant to set. (With no claim being built there is nothing to
+ * poison: such a call is reported by that call only.)
  * Strings are copied. Steady state: no allocation. Fields may be set in any order; a record's
  * fields may be set after the list holding it has ended; elements are appended to the innermost
  * open list (lists nest: lines, then a line's modifiers). */
 
-typedef uint32_t ppl_field;  /* 0 is never a valid handle */
+typedef uint32_t ppl_field;
+
+/* No field: what ppl_field_handle writes when it fails. A builder call given it (or any other
+ * value that is not a handle of this program) fails with PPL_ERR_ARGUMENT and poisons the claim. */
+#define PPL_FIELD_NONE 0u
 typedef uint64_t ppl_record; /* valid for the claim being built only */
 
 typedef enum ppl_type {
@@ -247,10 +317,13 @@ typedef enum ppl_type {
 } ppl_type;
 
 /* Resolves a dotted field path (NUL-terminated) once; PPL_ERR_NOT_FOUND when the schema has no
- * such field. */
+ * such field. On failure *field (when `field` is not NULL) is PPL_FIELD_NONE. */
 ppl_status ppl_field_handle(const ppl_program* program, const char* path, ppl_field* field);
 
-/* A field's type, and for lists the elements' type (else *element = *type). `element` may be NULL. */
+/* A field's type, and for lists the elements' type (else *element = *type). `element` may be NULL.
+ * Enumerations and formatted codes (HCPCS, NDC, ...) are PPL_TYPE_STRING: the API lists neither an
+ * enumeration's values nor a code's format, nor the schema's paths; stdlib/claim.ppl and
+ * docs/spec/claim-facts.md describe them. */
 ppl_status ppl_field_type(const ppl_program* program, ppl_field field, ppl_type* type, ppl_type* element);
 
 /* Starts a new claim (discarding any claim being built, and the current decision); *root is the
@@ -260,10 +333,12 @@ ppl_status ppl_claim_begin(ppl_evaluator* evaluator, ppl_record* root);
 /* Scalars. A string field takes ppl_set_string; a date takes ppl_set_date or a "YYYY-MM-DD"
  * string; an integer takes ppl_set_int; a decimal takes ppl_set_decimal (exact text in the JSON
  * number grammar: "82.5", "40"), ppl_set_decimal_scaled (coefficient * 10^-scale: 8250, 2 is
- * 82.5) or ppl_set_int; a bool takes ppl_set_bool. An optional field left unset is absent; a
- * field with a default takes it. Setting a field twice is an error, as a duplicate JSON key is.
- * Numbers take what the JSON loader takes: at most 9 digits before the point (integers too) and
- * 6 after it (PPL_ERR_CLAIM otherwise). */
+ * 82.5; `scale` at most PPL_MAX_DECIMAL_SCALE, else PPL_ERR_ARGUMENT) or ppl_set_int; a bool
+ * takes ppl_set_bool. An optional field left unset is absent; a field with a default takes it.
+ * Setting a field twice is an error, as a duplicate JSON key is. Numbers take what the JSON
+ * loader takes: at most 9 digits before the point (integers too) and 6 after it (PPL_ERR_CLAIM
+ * otherwise). */
+#define PPL_MAX_DECIMAL_SCALE 30u
 ppl_status ppl_set_string(ppl_evaluator* evaluator, ppl_record record, ppl_field field, const char* value,
                           size_t size);
 ppl_status ppl_set_int(ppl_evaluator* evaluator, ppl_record record, ppl_field field, int64_t value);

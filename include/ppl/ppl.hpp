@@ -10,7 +10,7 @@
 // The types live in ppl::embed (the library's internal C++ code owns namespace ppl itself).
 //
 //   ppl::embed::Program program;
-//   if (ppl::embed::Status s = program.loadFile("pack.pplb"); !s) { report(s.message()); }
+//   if (ppl::embed::LoadStatus s = program.loadFile("pack.pplb"); !s) { report(s.message()); }
 //   ppl::embed::Evaluator evaluator(program);          // one per thread
 //   if (ppl::embed::Status s = evaluator.decideJson(json); !s) { report(s.path(), s.message()); }
 //   ppl::embed::Decision d = evaluator.decision();
@@ -43,6 +43,7 @@ enum class Type : int {
   kDate = PPL_TYPE_DATE,
   kRecord = PPL_TYPE_RECORD,
   kList = PPL_TYPE_LIST,
+  kNone = -1,  // not a field: an invalid Field, or a Field of another Program
 };
 
 // "approve", "pend", "deny", "not_applicable"; "deny"/"pend"; "CO"/"PR"/"OA".
@@ -50,8 +51,28 @@ inline std::string_view name(Verdict v) noexcept { return ppl_verdict_name(stati
 inline std::string_view name(Action a) noexcept { return ppl_action_name(static_cast<ppl_action>(a)); }
 inline std::string_view name(Group g) noexcept { return ppl_group_name(static_cast<ppl_group>(g)); }
 
-using Field = ppl_field;    // a schema field, resolved once per Program (0: none)
+// A schema field, resolved once per Program from its dotted path. A path that names no field
+// gives the invalid Field (PPL_FIELD_NONE; valid() is false): check valid() where paths are
+// resolved. A builder call given it fails and poisons the claim being built (see ppl.h), so a
+// misspelt path is never a claim decided without that field.
+class Field {
+ public:
+  constexpr Field() noexcept = default;
+  constexpr Field(ppl_field handle) noexcept : handle_(handle) {}  // NOLINT(google-explicit-constructor)
+  constexpr bool valid() const noexcept { return handle_ != PPL_FIELD_NONE; }
+  constexpr ppl_field get() const noexcept { return handle_; }
+  friend constexpr bool operator==(Field a, Field b) noexcept { return a.handle_ == b.handle_; }
+  friend constexpr bool operator!=(Field a, Field b) noexcept { return a.handle_ != b.handle_; }
+
+ private:
+  ppl_field handle_ = PPL_FIELD_NONE;
+};
 using Record = ppl_record;  // a record of the claim being built
+
+// The library's release ("0.1.0") and API version; apiVersion() == PPL_API_VERSION when the
+// header and the library agree.
+inline std::string_view libraryVersion() noexcept { return ppl_library_version(); }
+inline int apiVersion() noexcept { return ppl_api_version(); }
 
 namespace detail {
 inline std::string_view view(const char* s, size_t n) noexcept { return s ? std::string_view(s, n) : std::string_view(); }
@@ -59,8 +80,9 @@ inline std::string_view view(const char* s) noexcept { return s ? std::string_vi
 }  // namespace detail
 
 // The outcome of an operation: a code and, on failure, a message and (for bad claim data) the
-// JSON pointer of the bad value. The message and path view memory of the object that returned
-// the Status, valid until that object's next operation.
+// JSON pointer of the bad value. The message and path view memory of the Evaluator that
+// returned the Status, valid until its next operation: copy them to keep them longer. (Loads
+// return a LoadStatus, which owns its message.)
 class [[nodiscard]] Status {
  public:
   Status() noexcept = default;
@@ -81,8 +103,35 @@ class [[nodiscard]] Status {
   std::string_view path_;
 };
 
+// The outcome of loading a Program: as Status, but it owns its message (at most
+// PPL_ERROR_BUFFER_SIZE - 1 bytes), so it stays valid however long it is kept, whatever happens
+// to the Program after (moved, returned, reloaded, destroyed). Loads are rare: the copy is cheap.
+class [[nodiscard]] LoadStatus {
+ public:
+  LoadStatus() noexcept = default;
+
+  bool ok() const noexcept { return code_ == PPL_OK; }
+  explicit operator bool() const noexcept { return ok(); }
+  ppl_status code() const noexcept { return code_; }
+  std::string_view codeName() const noexcept { return ppl_status_name(code_); }
+  // What went wrong ("pack.pplb: not a valid compiled policy pack: ..."); the code's name when
+  // there is no message.
+  std::string_view message() const noexcept {
+    return message_[0] == '\0' && !ok() ? codeName() : std::string_view(message_);
+  }
+
+ private:
+  friend class Program;
+  ppl_status code_ = PPL_OK;
+  char message_[PPL_ERROR_BUFFER_SIZE] = {};
+};
+
 struct LoadOptions {
   size_t maxBytes = 0;  // 0: PPL_DEFAULT_MAX_PROGRAM_BYTES
+};
+
+struct EvaluatorOptions {
+  size_t maxClaimBytes = 0;  // decideJson refuses larger claims; 0: PPL_DEFAULT_MAX_CLAIM_BYTES
 };
 
 // A loaded, verified policy pack: immutable, shared by every thread and Evaluator.
@@ -101,42 +150,76 @@ class Program {
   Program(const Program&) = delete;
   Program& operator=(const Program&) = delete;
 
-  // Loads (replacing what this held) from bytes, which are copied. The Status's message lives in
-  // this Program until its next load.
-  Status load(std::string_view bytes, const LoadOptions& options = {}) noexcept {
-    reset();
-    ppl_load_options o = PPL_LOAD_OPTIONS_INIT;
-    o.max_bytes = options.maxBytes;
-    const ppl_status s = ppl_program_load(bytes.data(), bytes.size(), &o, &program_, error_, sizeof error_);
-    return Status(s, s == PPL_OK ? std::string_view() : std::string_view(error_));
+  // Loads from bytes, which are copied, and on success replaces what this held. On failure this
+  // keeps the program it held, so a hot reload onto a bad pack leaves the engine running the old
+  // one (Evaluators made before a reload keep theirs either way).
+  LoadStatus load(std::string_view bytes, const LoadOptions& options = {}) noexcept {
+    LoadStatus result;
+    ppl_program* loaded = nullptr;
+    const ppl_load_options o = loadOptions(options);
+    result.code_ = ppl_program_load(bytes.data(), bytes.size(), &o, &loaded, result.message_, sizeof result.message_);
+    adopt(loaded);
+    return result;
   }
-  Status loadFile(const char* path, const LoadOptions& options = {}) noexcept {
-    reset();
-    ppl_load_options o = PPL_LOAD_OPTIONS_INIT;
-    o.max_bytes = options.maxBytes;
-    const ppl_status s = ppl_program_load_file(path, &o, &program_, error_, sizeof error_);
-    return Status(s, s == PPL_OK ? std::string_view() : std::string_view(error_));
+  // As load(), from the file at `path`.
+  LoadStatus loadFile(const char* path, const LoadOptions& options = {}) noexcept {
+    LoadStatus result;
+    ppl_program* loaded = nullptr;
+    const ppl_load_options o = loadOptions(options);
+    result.code_ = ppl_program_load_file(path, &o, &loaded, result.message_, sizeof result.message_);
+    adopt(loaded);
+    return result;
   }
 
   bool loaded() const noexcept { return program_ != nullptr; }
   const ppl_program* get() const noexcept { return program_; }
 
-  // A field handle from a dotted path ("lines.units"); PPL_ERR_NOT_FOUND when there is none.
-  Status field(const char* path, Field& out) const noexcept { return Status(ppl_field_handle(program_, path, &out)); }
-  // The same, 0 when the path names no field (the builder rejects 0).
-  Field field(const char* path) const noexcept {
-    Field f = 0;
-    return ppl_field_handle(program_, path, &f) == PPL_OK ? f : 0;
+  // A field from a dotted path ("lines.units"); PPL_ERR_NOT_FOUND, and the invalid Field, when
+  // the schema has none.
+  Status field(const char* path, Field& out) const noexcept {
+    ppl_field f = PPL_FIELD_NONE;
+    const ppl_status s = ppl_field_handle(program_, path, &f);
+    out = Field(f);
+    return Status(s);
   }
+  // The same, the invalid Field when the path names none (check valid(); the builder poisons
+  // the claim it is given to).
+  Field field(const char* path) const noexcept {
+    ppl_field f = PPL_FIELD_NONE;
+    (void)ppl_field_handle(program_, path, &f);
+    return Field(f);
+  }
+  // A field's type, and for a list its elements' (else the field's); kNone for an invalid Field.
   Type fieldType(Field field) const noexcept {
     ppl_type t = PPL_TYPE_STRING;
-    (void)ppl_field_type(program_, field, &t, nullptr);
-    return static_cast<Type>(t);
+    return ppl_field_type(program_, field.get(), &t, nullptr) == PPL_OK ? static_cast<Type>(t) : Type::kNone;
   }
   Type elementType(Field field) const noexcept {
     ppl_type t = PPL_TYPE_STRING, e = PPL_TYPE_STRING;
-    (void)ppl_field_type(program_, field, &t, &e);
-    return static_cast<Type>(e);
+    return ppl_field_type(program_, field.get(), &t, &e) == PPL_OK ? static_cast<Type>(e) : Type::kNone;
+  }
+
+  // What the pack is, for an audit log: its format version, its payload's checksum, and the
+  // name and version of its claim schema (0 or empty when nothing is loaded).
+  uint32_t formatVersion() const noexcept {
+    uint32_t v = 0;
+    (void)ppl_program_format(program_, &v, nullptr);
+    return v;
+  }
+  uint64_t checksum() const noexcept {
+    uint64_t c = 0;
+    (void)ppl_program_format(program_, nullptr, &c);
+    return c;
+  }
+  std::string_view schemaName() const noexcept {
+    const char* name = nullptr;
+    (void)ppl_program_schema(program_, &name, nullptr);
+    return detail::view(name);
+  }
+  std::string_view schemaVersion() const noexcept {
+    const char* version = nullptr;
+    (void)ppl_program_schema(program_, nullptr, &version);
+    return detail::view(version);
   }
 
   size_t policyCount() const noexcept {
@@ -156,14 +239,18 @@ class Program {
   }
 
  private:
-  void reset() noexcept {
+  static ppl_load_options loadOptions(const LoadOptions& options) noexcept {
+    ppl_load_options o = PPL_LOAD_OPTIONS_INIT;
+    o.max_bytes = options.maxBytes;
+    return o;
+  }
+  void adopt(ppl_program* loaded) noexcept {
+    if (loaded == nullptr) return;
     ppl_program_free(program_);
-    program_ = nullptr;
-    error_[0] = '\0';
+    program_ = loaded;
   }
 
   ppl_program* program_ = nullptr;
-  char error_[PPL_ERROR_BUFFER_SIZE] = {};
 };
 
 // A reason a line was denied or pended. A view: valid while its Evaluator holds the decision.
@@ -327,7 +414,8 @@ class Decision {
 class Evaluator {
  public:
   Evaluator() noexcept = default;
-  // valid() tells whether it worked (it fails only for an unloaded Program, or out of memory).
+  // Check valid(): it fails only for an unloaded Program, or out of memory, and then every call
+  // on it returns PPL_ERR_ARGUMENT (a Status of just "argument").
   explicit Evaluator(const Program& program) noexcept { (void)init(program); }
   ~Evaluator() { ppl_evaluator_free(evaluator_); }
   Evaluator(Evaluator&& other) noexcept : evaluator_(std::exchange(other.evaluator_, nullptr)) {}
@@ -341,10 +429,14 @@ class Evaluator {
   Evaluator(const Evaluator&) = delete;
   Evaluator& operator=(const Evaluator&) = delete;
 
-  Status init(const Program& program) noexcept {
+  explicit Evaluator(const Program& program, const EvaluatorOptions& options) noexcept { (void)init(program, options); }
+
+  Status init(const Program& program, const EvaluatorOptions& options = {}) noexcept {
     ppl_evaluator_free(evaluator_);
     evaluator_ = nullptr;
-    return Status(ppl_evaluator_new(program.get(), &evaluator_));
+    ppl_evaluator_options o = PPL_EVALUATOR_OPTIONS_INIT;
+    o.max_claim_bytes = options.maxClaimBytes;
+    return Status(ppl_evaluator_new_with(program.get(), &o, &evaluator_));
   }
   bool valid() const noexcept { return evaluator_ != nullptr; }
   ppl_evaluator* get() const noexcept { return evaluator_; }
@@ -353,6 +445,9 @@ class Evaluator {
   Status decideJson(std::string_view json) noexcept {
     return status(ppl_decide_json(evaluator_, json.data(), json.size(), nullptr));
   }
+  // Gives back the memory kept from claim to claim, discarding the decision (see ppl_evaluator_trim).
+  Status trim() noexcept { return status(ppl_evaluator_trim(evaluator_)); }
+
   // The current decision (an invalid view when the last decision failed).
   Decision decision() const noexcept {
     const ppl_decision* d = nullptr;
@@ -360,26 +455,36 @@ class Evaluator {
     return Decision(d);
   }
 
+  // The claim_id of the claim the last failed decideJson was given, as far as its JSON could be
+  // read; empty when there is none (see ppl_evaluator_error_claim_id). Valid until the next
+  // operation, as a Status's message is.
+  std::string_view errorClaimId() const noexcept {
+    const char* id = nullptr;
+    size_t n = 0;
+    (void)ppl_evaluator_error_claim_id(evaluator_, &id, &n);
+    return detail::view(id, n);
+  }
+
   // The claim builder (see ppl.h): begin, set, lists, decideClaim.
   Status beginClaim(Record& root) noexcept { return status(ppl_claim_begin(evaluator_, &root)); }
   Status setString(Record r, Field f, std::string_view v) noexcept {
-    return status(ppl_set_string(evaluator_, r, f, v.data(), v.size()));
+    return status(ppl_set_string(evaluator_, r, f.get(), v.data(), v.size()));
   }
-  Status setInt(Record r, Field f, int64_t v) noexcept { return status(ppl_set_int(evaluator_, r, f, v)); }
-  Status setBool(Record r, Field f, bool v) noexcept { return status(ppl_set_bool(evaluator_, r, f, v ? 1 : 0)); }
+  Status setInt(Record r, Field f, int64_t v) noexcept { return status(ppl_set_int(evaluator_, r, f.get(), v)); }
+  Status setBool(Record r, Field f, bool v) noexcept { return status(ppl_set_bool(evaluator_, r, f.get(), v ? 1 : 0)); }
   Status setDecimal(Record r, Field f, std::string_view text) noexcept {
-    return status(ppl_set_decimal(evaluator_, r, f, text.data(), text.size()));
+    return status(ppl_set_decimal(evaluator_, r, f.get(), text.data(), text.size()));
   }
   Status setDecimalScaled(Record r, Field f, int64_t coefficient, uint32_t scale) noexcept {
-    return status(ppl_set_decimal_scaled(evaluator_, r, f, coefficient, scale));
+    return status(ppl_set_decimal_scaled(evaluator_, r, f.get(), coefficient, scale));
   }
   Status setDate(Record r, Field f, int year, int month, int day) noexcept {
-    return status(ppl_set_date(evaluator_, r, f, year, month, day));
+    return status(ppl_set_date(evaluator_, r, f.get(), year, month, day));
   }
   Status setRecord(Record r, Field f, Record& child) noexcept {
-    return status(ppl_set_record(evaluator_, r, f, &child));
+    return status(ppl_set_record(evaluator_, r, f.get(), &child));
   }
-  Status beginList(Record r, Field f) noexcept { return status(ppl_list_begin(evaluator_, r, f)); }
+  Status beginList(Record r, Field f) noexcept { return status(ppl_list_begin(evaluator_, r, f.get())); }
   Status appendRecord(Record& element) noexcept { return status(ppl_list_append_record(evaluator_, &element)); }
   Status appendString(std::string_view v) noexcept {
     return status(ppl_list_append_string(evaluator_, v.data(), v.size()));

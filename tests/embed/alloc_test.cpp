@@ -1,15 +1,18 @@
 // Steady-state evaluation allocates nothing: global operator new/delete are replaced with
-// counting versions; an evaluator is warmed up on the example claims, then decides them all
+// counting versions (which also track the bytes live); an evaluator is warmed up on the example claims, then decides them all
 // again 100 times per path, and the count must not move. The paths measured:
 //   json-in    ppl_decide_json, then every accessor (claim, lines, reasons, adjustments)
 //   json-out   ppl_decide_json, then ppl_decision_json compact and pretty
 //   builder    the claim built with the builder API, ppl_claim_decide, every accessor
+//
+// Then ppl_evaluator_trim gives back what one large claim made the evaluator keep.
 //
 // Usage: ppl_embed_alloc_test PACK.pplb CLAIMS_DIR
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
+#include <malloc.h>
 #include <new>
 #include <string>
 #include <vector>
@@ -19,17 +22,25 @@
 
 namespace {
 std::atomic<uint64_t> gAllocations{0};
+std::atomic<int64_t> gLiveBytes{0};  // as malloc counts them (malloc_usable_size)
 
-void* allocate(std::size_t size) {
+void* counted(void* p) {
   gAllocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size ? size : 1)) return p;
+  gLiveBytes.fetch_add(static_cast<int64_t>(malloc_usable_size(p)), std::memory_order_relaxed);
+  return p;
+}
+void* allocate(std::size_t size) {
+  if (void* p = std::malloc(size ? size : 1)) return counted(p);
   throw std::bad_alloc();
 }
 void* allocateAligned(std::size_t size, std::align_val_t align) {
-  gAllocations.fetch_add(1, std::memory_order_relaxed);
   const std::size_t a = static_cast<std::size_t>(align);
-  if (void* p = std::aligned_alloc(a, (size + a - 1) / a * a)) return p;
+  if (void* p = std::aligned_alloc(a, (size + a - 1) / a * a)) return counted(p);
   throw std::bad_alloc();
+}
+void release(void* p) noexcept {
+  if (p != nullptr) gLiveBytes.fetch_sub(static_cast<int64_t>(malloc_usable_size(p)), std::memory_order_relaxed);
+  std::free(p);
 }
 }  // namespace
 
@@ -65,18 +76,18 @@ void* operator new[](std::size_t size, std::align_val_t align, const std::nothro
     return nullptr;
   }
 }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
-void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
-void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
-void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
-void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept { std::free(p); }
-void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete(void* p) noexcept { release(p); }
+void operator delete[](void* p) noexcept { release(p); }
+void operator delete(void* p, std::size_t) noexcept { release(p); }
+void operator delete[](void* p, std::size_t) noexcept { release(p); }
+void operator delete(void* p, const std::nothrow_t&) noexcept { release(p); }
+void operator delete[](void* p, const std::nothrow_t&) noexcept { release(p); }
+void operator delete(void* p, std::align_val_t) noexcept { release(p); }
+void operator delete[](void* p, std::align_val_t) noexcept { release(p); }
+void operator delete(void* p, std::size_t, std::align_val_t) noexcept { release(p); }
+void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { release(p); }
+void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept { release(p); }
+void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept { release(p); }
 
 namespace {
 
@@ -218,6 +229,39 @@ int main(int argc, char** argv) {
       ++failures;
     }
   }
+  // Review 18a F2: a large claim grows the evaluator's buffers, and trimming gives them back. A
+  // 16 MiB unknown string through JSON (decided; unknown keys are ignored), then a 16 MiB
+  // claim_id through the builder.
+  {
+    const int64_t warm = gLiveBytes.load();
+    constexpr size_t kBig = size_t{16} << 20;
+    {
+      std::string big = claims.front().json;
+      big.insert(big.find('{') + 1, "\"padding\": \"" + std::string(kBig, 'x') + "\", ");
+      expectOk(ppl_decide_json(ev, big.data(), big.size(), nullptr), "decide a large claim");
+      ppl_field claimId = PPL_FIELD_NONE;
+      ppl_record root = 0;
+      expectOk(ppl_field_handle(program, "claim_id", &claimId), "claim_id handle");
+      expectOk(ppl_claim_begin(ev, &root), "begin a large claim");
+      expectOk(ppl_set_string(ev, root, claimId, big.data() + big.size() - kBig, kBig), "a large claim_id");
+    }
+    const int64_t grown = gLiveBytes.load() - warm;
+    expectOk(ppl_evaluator_trim(ev), "trim");
+    const int64_t trimmed = gLiveBytes.load() - warm;
+    for (const Path& p : paths) p.run();  // as warm as before: the examples' sizes again
+    const int64_t rewarmed = gLiveBytes.load() - warm;
+    std::printf("a large claim kept %lld bytes more; trimmed, %lld; warm again, %lld\n",
+                static_cast<long long>(grown), static_cast<long long>(trimmed), static_cast<long long>(rewarmed));
+    if (grown < static_cast<int64_t>(kBig + kBig / 2)) {
+      std::fprintf(stderr, "FAIL: a large claim through JSON and the builder did not grow the evaluator\n");
+      ++failures;
+    }
+    if (rewarmed > 256 * 1024) {
+      std::fprintf(stderr, "FAIL: ppl_evaluator_trim kept %lld bytes of a large claim\n", static_cast<long long>(rewarmed));
+      ++failures;
+    }
+  }
+
   ppl_evaluator_free(ev);
   ppl_program_free(program);
   std::printf("checksum %zu\n", sink);

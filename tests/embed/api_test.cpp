@@ -4,10 +4,13 @@
 
 #include <simdjson.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "bytecode/pplb.h"
@@ -218,6 +221,35 @@ TEST_CASE("the builder decides every example claim as the JSON loader does", "[e
   }
 }
 
+TEST_CASE("a claim built with a field handle of no field is never decided", "[embed][builder]") {
+  // Review 18a F1: each field of each example claim in turn is set through PPL_FIELD_NONE (a
+  // misspelt path), by an engine that checks only ppl_claim_decide.
+  Loaded l;
+  size_t tried = 0;
+  for (const auto& claim : ppl_test::exampleClaims(kClaimsDir)) {
+    INFO(claim.name);
+    ppl_test::ClaimScript script;
+    std::string error;
+    REQUIRE(script.compile(l.program, claim.json, error));
+    for (size_t k = 0; k < script.ops().size(); ++k) {
+      ppl_test::ScriptOp& op = script.ops()[k];
+      const bool scalarSet = op.kind == ppl_test::ScriptOp::kSetString || op.kind == ppl_test::ScriptOp::kSetInt ||
+                             op.kind == ppl_test::ScriptOp::kSetBool || op.kind == ppl_test::ScriptOp::kSetDecimal ||
+                             op.kind == ppl_test::ScriptOp::kSetDate;
+      if (!scalarSet) continue;
+      INFO("op " << k);
+      const ppl_field kept = op.field;
+      op.field = PPL_FIELD_NONE;
+      CHECK(script.run(l.ev, nullptr, /*checkEachCall=*/false) == PPL_ERR_ARGUMENT);
+      CHECK(errorOf(l.ev) ==
+            ": the field handle does not name a field of this program: check what ppl_field_handle returned for its path");
+      op.field = kept;
+      ++tried;
+    }
+  }
+  CHECK(tried > 100);
+}
+
 TEST_CASE("the builder rejects bad claims as the JSON loader does", "[embed][builder]") {
   Loaded l;
   const auto claims = ppl_test::exampleClaims(kClaimsDir);
@@ -317,17 +349,69 @@ TEST_CASE("builder misuse and type errors", "[embed][builder]") {
     CHECK(ppl_set_int(l.ev, root, claimType, 5) == PPL_ERR_TYPE);
     CHECK(errorOf(l.ev) == "/claim_type: must be a string, one of professional, institutional, got 5");
   }
-  SECTION("misuse is reported by that call only: the next call that succeeds clears it") {
+  SECTION("misuse while a claim is being built poisons it, and the first error is kept") {
+    // An engine resolves its paths once, one of them misspelt, and checks only ppl_claim_decide
+    // (review 18a F1): the claim must not be decided without that field.
+    ppl_field typo = 99;
+    CHECK(ppl_field_handle(l.program, "patient.heigth_cm", &typo) == PPL_ERR_NOT_FOUND);
+    CHECK(typo == PPL_FIELD_NONE);
+    const std::string noField =
+        ": the field handle does not name a field of this program: check what ppl_field_handle returned for its path";
     ppl_record root;
     REQUIRE(ppl_claim_begin(l.ev, &root) == PPL_OK);
-    CHECK(ppl_set_int(l.ev, root, 99999, 1) == PPL_ERR_ARGUMENT);
-    CHECK(errorOf(l.ev) == ": the field handle does not name a field of this program");
+    CHECK(ppl_set_int(l.ev, root, typo, 170) == PPL_ERR_ARGUMENT);
+    CHECK(errorOf(l.ev) == noField);
+    CHECK(ppl_set_string(l.ev, root, claimId, "C", 1) == PPL_ERR_ARGUMENT);
+    CHECK(ppl_claim_decide(l.ev, nullptr) == PPL_ERR_ARGUMENT);
+    CHECK(errorOf(l.ev) == noField);
+    // A later misuse does not replace an earlier error.
+    REQUIRE(ppl_claim_begin(l.ev, &root) == PPL_OK);
+    CHECK(ppl_set_int(l.ev, root, claimId, 7) == PPL_ERR_TYPE);
+    CHECK(ppl_set_int(l.ev, root, 99999, 1) == PPL_ERR_TYPE);
+    CHECK(ppl_set_decimal(l.ev, root, units, "1", 0) == PPL_ERR_TYPE);
+    CHECK(errorOf(l.ev) == "/claim_id: must be a string, got 7");
+    CHECK(ppl_claim_decide(l.ev, nullptr) == PPL_ERR_TYPE);
+    CHECK(errorOf(l.ev) == "/claim_id: must be a string, got 7");
+  }
+  SECTION("every misuse the builder cannot see poisons the claim") {
+    struct Case {
+      const char* message;
+      std::function<ppl_status(ppl_record)> call;
+    };
+    ppl_record child = 0;
+    const std::vector<Case> cases = {
+        {"the field handle does not name a field of this program: check what ppl_field_handle returned for its path",
+         [&](ppl_record r) { return ppl_set_record(l.ev, r, PPL_FIELD_NONE, &child); }},
+        {"the field handle does not name a field of this program: check what ppl_field_handle returned for its path",
+         [&](ppl_record r) { return ppl_list_begin(l.ev, r, 123456); }},
+        {"`size` is 0: a decimal needs its digits", [&](ppl_record r) { return ppl_set_decimal(l.ev, r, units, "1", 0); }},
+        {"`size` is 0: a decimal needs its digits", [&](ppl_record) { return ppl_list_append_decimal(l.ev, "1", 0); }},
+        {"`text` is NULL", [&](ppl_record r) { return ppl_set_decimal(l.ev, r, units, nullptr, 1); }},
+        {"`scale` is more than 30 (PPL_MAX_DECIMAL_SCALE); a claim's numbers take at most 6 digits after the point",
+         [&](ppl_record r) { return ppl_set_decimal_scaled(l.ev, r, units, 1, 31); }},
+        {"`value` is NULL", [&](ppl_record r) { return ppl_set_string(l.ev, r, claimId, nullptr, 1); }},
+        {"`value` is NULL", [&](ppl_record) { return ppl_list_append_string(l.ev, nullptr, 1); }},
+        {"`child` is NULL", [&](ppl_record r) { return ppl_set_record(l.ev, r, payer, nullptr); }},
+        {"`element` is NULL", [&](ppl_record) { return ppl_list_append_record(l.ev, nullptr); }},
+    };
+    for (const Case& c : cases) {
+      INFO(c.message);
+      ppl_record root;
+      REQUIRE(ppl_claim_begin(l.ev, &root) == PPL_OK);
+      CHECK(c.call(root) == PPL_ERR_ARGUMENT);
+      CHECK(errorOf(l.ev) == std::string(": ") + c.message);
+      CHECK(ppl_set_string(l.ev, root, claimId, "C", 1) == PPL_ERR_ARGUMENT);
+      CHECK(ppl_claim_decide(l.ev, nullptr) == PPL_ERR_ARGUMENT);
+      CHECK(errorOf(l.ev) == std::string(": ") + c.message);
+    }
+  }
+  SECTION("with no claim being built, misuse is reported by that call only") {
+    CHECK(ppl_set_int(l.ev, 1, PPL_FIELD_NONE, 1) == PPL_ERR_ARGUMENT);
+    CHECK(errorOf(l.ev) ==
+          ": the field handle does not name a field of this program: check what ppl_field_handle returned for its path");
+    ppl_record root;
+    REQUIRE(ppl_claim_begin(l.ev, &root) == PPL_OK);
     CHECK(ppl_set_string(l.ev, root, claimId, "C", 1) == PPL_OK);
-    CHECK(errorOf(l.ev) == ": ");
-    CHECK(ppl_set_decimal(l.ev, root, units, nullptr, 1) == PPL_ERR_ARGUMENT);
-    CHECK(errorOf(l.ev) == ": `text` is NULL");
-    REQUIRE(ppl_field_handle(l.program, "place_of_service", &f) == PPL_OK);
-    CHECK(ppl_set_string(l.ev, root, f, "11", 2) == PPL_OK);
     CHECK(errorOf(l.ev) == ": ");
   }
   SECTION("a string that is not UTF-8") {
@@ -611,12 +695,14 @@ TEST_CASE("C API misuse gives error codes", "[embed][misuse]") {
   const ppl_decision* d = nullptr;
   CHECK(ppl_decide_json(nullptr, claim.data(), claim.size(), &d) == PPL_ERR_ARGUMENT);
   CHECK(ppl_decide_json(l.ev, nullptr, claim.size(), &d) == PPL_ERR_ARGUMENT);
-  CHECK(ppl_decide_json(l.ev, claim.data(), 0, &d) == PPL_ERR_ARGUMENT);
   CHECK(ppl_evaluator_error(nullptr, &s, &s) == PPL_ERR_ARGUMENT);
   CHECK(ppl_evaluator_decision(l.ev, &d) == PPL_ERR_STATE);
   CHECK(ppl_evaluator_decision(nullptr, &d) == PPL_ERR_ARGUMENT);
 
-  // Bad claims are bad input, with the path at fault.
+  // Bad claims are bad input, with the path at fault. An empty claim too (an upstream system's
+  // empty body), with the loader's message, as `pplc eval` gives it (review 18a F6).
+  CHECK(ppl_decide_json(l.ev, claim.data(), 0, &d) == PPL_ERR_CLAIM);
+  CHECK(errorOf(l.ev) == ": malformed json: empty: no JSON found");
   CHECK(ppl_decide_json(l.ev, "{", 1, &d) == PPL_ERR_CLAIM);
   CHECK(ppl_decide_json(l.ev, "[]", 2, &d) == PPL_ERR_CLAIM);
   const char* message = nullptr;
@@ -633,7 +719,7 @@ TEST_CASE("C API misuse gives error codes", "[embed][misuse]") {
   // Misuse changes nothing: the decision just made is still there.
   const ppl_decision* misused = nullptr;
   CHECK(ppl_decide_json(l.ev, nullptr, 0, &misused) == PPL_ERR_ARGUMENT);
-  CHECK(ppl_decide_json(l.ev, claim.data(), 0, &misused) == PPL_ERR_ARGUMENT);
+  CHECK(ppl_decide_json(l.ev, nullptr, claim.size(), &misused) == PPL_ERR_ARGUMENT);
   const ppl_decision* still = nullptr;
   CHECK(ppl_evaluator_decision(l.ev, &still) == PPL_OK);
   CHECK(still == d);
@@ -680,6 +766,154 @@ TEST_CASE("C API misuse gives error codes", "[embed][misuse]") {
   CHECK(std::string(ppl_verdict_name(static_cast<ppl_verdict>(9))) == "?");
 }
 
+TEST_CASE("a claim larger than the evaluator's bound is refused as bad input", "[embed]") {
+  // Review 18a F2: the bound caps what an evaluator keeps; the message names size and bound.
+  Loaded l;
+  ppl_evaluator_options options = PPL_EVALUATOR_OPTIONS_INIT;
+  options.max_claim_bytes = 100;
+  ppl_evaluator* ev = nullptr;
+  REQUIRE(ppl_evaluator_new_with(l.program, &options, &ev) == PPL_OK);
+  std::string claim = R"({"claim_id": 5})";
+  claim.resize(100, ' ');
+  CHECK(ppl_decide_json(ev, claim.data(), claim.size(), nullptr) == PPL_ERR_CLAIM);
+  CHECK(errorOf(ev) == "/claim_id: must be a string, got 5");
+  claim += ' ';
+  CHECK(ppl_decide_json(ev, claim.data(), claim.size(), nullptr) == PPL_ERR_CLAIM);
+  CHECK(errorOf(ev) == ": the claim is 101 bytes, more than the limit of 100 (ppl_evaluator_options.max_claim_bytes)");
+  const char* id = "?";
+  CHECK(ppl_evaluator_error_claim_id(ev, &id, nullptr) == PPL_OK);
+  CHECK(id == nullptr);  // not read at all
+  ppl_evaluator_free(ev);
+
+  // The default, 64 MiB.
+  std::string huge(PPL_DEFAULT_MAX_CLAIM_BYTES, ' ');
+  huge.front() = '{';
+  huge.back() = '}';
+  CHECK(ppl_decide_json(l.ev, huge.data(), huge.size(), nullptr) == PPL_ERR_CLAIM);
+  CHECK(errorOf(l.ev) == "/claim_id: missing required field `claim_id`");
+  huge += ' ';
+  CHECK(ppl_decide_json(l.ev, huge.data(), huge.size(), nullptr) == PPL_ERR_CLAIM);
+  CHECK(errorOf(l.ev) ==
+        ": the claim is 67108865 bytes, more than the limit of 67108864 (ppl_evaluator_options.max_claim_bytes)");
+
+  // Options of another size are refused, as ppl_load_options are.
+  options.size = sizeof options + 8;
+  ev = reinterpret_cast<ppl_evaluator*>(1);
+  CHECK(ppl_evaluator_new_with(l.program, &options, &ev) == PPL_ERR_ARGUMENT);
+  CHECK(ev == nullptr);
+  CHECK(ppl_evaluator_new_with(l.program, nullptr, &ev) == PPL_OK);
+  ppl_evaluator_free(ev);
+  CHECK(ppl_evaluator_trim(nullptr) == PPL_ERR_ARGUMENT);
+
+  // Through ppl.hpp; and a trimmed evaluator decides on.
+  ppl::embed::Program program;
+  REQUIRE(program.loadFile(kPackPath.c_str()));
+  ppl::embed::EvaluatorOptions small;
+  small.maxClaimBytes = 100;
+  ppl::embed::Evaluator evaluator(program, small);
+  REQUIRE(evaluator.valid());
+  const ppl::embed::Status s = evaluator.decideJson(ppl_test::exampleClaims(kClaimsDir).front().json);
+  CHECK(s.code() == PPL_ERR_CLAIM);
+  CHECK(s.message().find("more than the limit of 100 (ppl_evaluator_options.max_claim_bytes)") != std::string_view::npos);
+  ppl::embed::Evaluator unbounded(program);
+  REQUIRE(unbounded.decideJson(ppl_test::exampleClaims(kClaimsDir).front().json));
+  CHECK(unbounded.decision().valid());
+  REQUIRE(unbounded.trim());
+  CHECK(!unbounded.decision().valid());
+  CHECK(unbounded.decideJson(ppl_test::exampleClaims(kClaimsDir).front().json));
+}
+
+TEST_CASE("the claim_id of a rejected claim", "[embed]") {
+  // Review 18a F5: an engine taking JSON from a queue routes a rejection by its claim id.
+  Loaded l;
+  const std::string good = ppl_test::exampleClaims(kClaimsDir).front().json;
+  const ppl_decision* d = nullptr;
+  REQUIRE(ppl_decide_json(l.ev, good.data(), good.size(), &d) == PPL_OK);
+  const char* id = nullptr;
+  size_t size = 99;
+  REQUIRE(ppl_decision_claim_id(d, &id, &size) == PPL_OK);
+  const std::string claimId(id, size);
+  REQUIRE(!claimId.empty());
+  // After a decision there is no rejected claim.
+  CHECK(ppl_evaluator_error_claim_id(l.ev, &id, &size) == PPL_OK);
+  CHECK(id == nullptr);
+  CHECK(size == 0);
+
+  std::string bad = good;
+  const size_t units = bad.find("\"units\":");
+  REQUIRE(units != std::string::npos);
+  bad.insert(units + 8, " -1, \"ignored\":");  // "units": -1, "ignored": 40
+  REQUIRE(ppl_decide_json(l.ev, bad.data(), bad.size(), nullptr) == PPL_ERR_CLAIM);
+  CHECK(errorOf(l.ev) == "/lines/0/units: must be a number >= 0, got -1");
+  REQUIRE(ppl_evaluator_error_claim_id(l.ev, &id, nullptr) == PPL_OK);
+  CHECK(sv(id) == claimId);
+
+  const std::string escaped = R"({"claim_id": "A\u0042\"C", "lines": 3})";
+  REQUIRE(ppl_decide_json(l.ev, escaped.data(), escaped.size(), nullptr) == PPL_ERR_CLAIM);
+  REQUIRE(ppl_evaluator_error_claim_id(l.ev, &id, &size) == PPL_OK);
+  CHECK(sv(id) == "AB\"C");
+  CHECK(size == 4);
+
+  // None: not a string, not readable, or the last failure was not a JSON claim's.
+  for (const std::string& json : {std::string(R"({"claim_id": 5})"), std::string("{"), std::string()}) {
+    INFO(json);
+    REQUIRE(ppl_decide_json(l.ev, json.data(), json.size(), nullptr) == PPL_ERR_CLAIM);
+    REQUIRE(ppl_evaluator_error_claim_id(l.ev, &id, &size) == PPL_OK);
+    CHECK(id == nullptr);
+    CHECK(size == 0);
+  }
+  REQUIRE(ppl_decide_json(l.ev, escaped.data(), escaped.size(), nullptr) == PPL_ERR_CLAIM);
+  ppl_record root;
+  REQUIRE(ppl_claim_begin(l.ev, &root) == PPL_OK);
+  REQUIRE(ppl_evaluator_error_claim_id(l.ev, &id, &size) == PPL_OK);
+  CHECK(id == nullptr);
+  CHECK(ppl_evaluator_error_claim_id(nullptr, &id, &size) == PPL_ERR_ARGUMENT);
+  CHECK(ppl_evaluator_error_claim_id(l.ev, nullptr, &size) == PPL_ERR_ARGUMENT);
+
+  // Through ppl.hpp.
+  ppl::embed::Program program;
+  REQUIRE(program.loadFile(kPackPath.c_str()));
+  ppl::embed::Evaluator evaluator(program);
+  REQUIRE(evaluator.valid());
+  CHECK(evaluator.decideJson(bad).code() == PPL_ERR_CLAIM);
+  CHECK(evaluator.errorClaimId() == claimId);
+  CHECK(evaluator.decideJson(good));
+  CHECK(evaluator.errorClaimId().empty());
+}
+
+TEST_CASE("versions, and what the pack is", "[embed]") {
+  // Review 18a F4: the header and the library agree; the audit log can name the exact pack.
+  CHECK(ppl_api_version() == PPL_API_VERSION);
+  CHECK(std::string(ppl_library_version()) == PPL_PROJECT_VERSION);
+  Loaded l;
+  const std::string bytes = ppl_test::readFile(kPackPath);
+  uint32_t format = 0;
+  uint64_t checksum = 0;
+  REQUIRE(ppl_program_format(l.program, &format, &checksum) == PPL_OK);
+  CHECK(format == ppl::kFormatVersion);  // what pplc writes
+  CHECK(checksum == ppl::pplbChecksum(std::string_view(bytes).substr(ppl::kPplbHeaderSize)));
+  const char* name = nullptr;
+  const char* version = nullptr;
+  REQUIRE(ppl_program_schema(l.program, &name, &version) == PPL_OK);
+  CHECK(sv(name) == "claim_facts");  // stdlib/claim.ppl: schema claim_facts version "1.0"
+  CHECK(sv(version) == "1.0");
+  CHECK(ppl_program_format(l.program, nullptr, nullptr) == PPL_OK);
+  CHECK(ppl_program_format(nullptr, &format, &checksum) == PPL_ERR_ARGUMENT);
+  CHECK(ppl_program_schema(nullptr, &name, &version) == PPL_ERR_ARGUMENT);
+
+  namespace pe = ppl::embed;
+  CHECK(pe::apiVersion() == PPL_API_VERSION);
+  CHECK(pe::libraryVersion() == PPL_PROJECT_VERSION);
+  pe::Program program;
+  CHECK(program.checksum() == 0);
+  CHECK(program.schemaName().empty());
+  REQUIRE(program.loadFile(kPackPath.c_str()));
+  CHECK(program.formatVersion() == ppl::kFormatVersion);
+  CHECK(program.checksum() == checksum);
+  CHECK(program.schemaName() == "claim_facts");
+  CHECK(program.schemaVersion() == "1.0");
+}
+
 TEST_CASE("programs outlive their handle while evaluators use them", "[embed]") {
   ppl_program* program = nullptr;
   REQUIRE(ppl_program_load_file(kPackPath.c_str(), nullptr, &program, nullptr, 0) == PPL_OK);
@@ -694,11 +928,13 @@ TEST_CASE("programs outlive their handle while evaluators use them", "[embed]") 
 TEST_CASE("the C++ API", "[embed][cpp]") {
   namespace pe = ppl::embed;
   pe::Program program;
-  pe::Status s = program.load("PPLB");
-  CHECK(!s);
-  CHECK(s.code() == PPL_ERR_PROGRAM);
-  CHECK(s.message().find("truncated") != std::string_view::npos);
+  const pe::LoadStatus failed = program.load("PPLB");
+  CHECK(!failed);
+  CHECK(failed.code() == PPL_ERR_PROGRAM);
+  CHECK(failed.message().find("truncated") != std::string_view::npos);
+  CHECK(!program.loaded());
   REQUIRE(program.loadFile(kPackPath.c_str()));
+  pe::Status s;
   CHECK(program.policyCount() >= 3);
   CHECK(!program.policyId(0).empty());
 
@@ -777,6 +1013,28 @@ TEST_CASE("the C++ API", "[embed][cpp]") {
   CHECK(s.path() == "/claim_type");
   CHECK(s.message() == "missing required field `claim_type`");
 
+  // A misspelt path gives the invalid Field: no type, and a builder call given it poisons the
+  // claim, so the engine that checks only decideClaim does not decide without it (review 18a F1).
+  const pe::Field typo = program.field("lines.drug.discounted_");
+  CHECK(!typo.valid());
+  CHECK(typo == pe::Field(PPL_FIELD_NONE));
+  CHECK(program.fieldType(typo) == pe::Type::kNone);
+  CHECK(program.elementType(typo) == pe::Type::kNone);
+  pe::Field out = program.field("claim_id");
+  CHECK(program.field("lines.drug.discounted_", out).code() == PPL_ERR_NOT_FOUND);
+  CHECK(!out.valid());
+  REQUIRE(program.field("lines.drug.discounted", out));
+  CHECK(out.valid());
+  CHECK(program.fieldType(out) == pe::Type::kBool);
+  CHECK(program.elementType(program.field("lines.modifiers")) == pe::Type::kString);
+  REQUIRE(evaluator.beginClaim(claim));
+  CHECK(evaluator.setBool(claim, typo, true).code() == PPL_ERR_ARGUMENT);
+  CHECK(evaluator.setString(claim, program.field("claim_id"), "CLM-X").code() == PPL_ERR_ARGUMENT);
+  s = evaluator.decideClaim();
+  CHECK(s.code() == PPL_ERR_ARGUMENT);
+  CHECK(s.message() ==
+        "the field handle does not name a field of this program: check what ppl_field_handle returned for its path");
+
   pe::Evaluator moved = std::move(evaluator);
   CHECK(!evaluator.valid());  // NOLINT(bugprone-use-after-move): moved-from is empty by contract
   CHECK(moved.valid());
@@ -784,6 +1042,49 @@ TEST_CASE("the C++ API", "[embed][cpp]") {
   pe::Evaluator none(empty);
   CHECK(!none.valid());
   CHECK(none.decideJson("{}").code() == PPL_ERR_ARGUMENT);
+}
+
+namespace {
+// A factory as an engine writes one: the Program and how its load went, returned together.
+std::pair<ppl::embed::Program, ppl::embed::LoadStatus> openPack(const char* path) {
+  ppl::embed::Program program;
+  ppl::embed::LoadStatus status = program.loadFile(path);
+  return {std::move(program), status};
+}
+}  // namespace
+
+TEST_CASE("C++ load errors are owned by the caller, and a failed reload keeps the program", "[embed][cpp]") {
+  namespace pe = ppl::embed;
+  // Review 18a F3: the message outlives the Program that made it (moved, returned, destroyed).
+  const std::string missing = std::string("/nonexistent/pack.pplb: cannot read: ") + std::strerror(ENOENT);
+  auto [gone, status] = openPack("/nonexistent/pack.pplb");
+  CHECK(status.code() == PPL_ERR_IO);
+  CHECK(status.message() == missing);
+  {
+    pe::Program moved = std::move(gone);
+    CHECK(!moved.loaded());
+  }
+  const pe::LoadStatus copy = status;
+  CHECK(copy.message() == missing);
+
+  // Review 18a F9: a hot reload onto a bad pack keeps the program already loaded.
+  pe::Program program;
+  REQUIRE(program.loadFile(kPackPath.c_str()));
+  const ppl_program* before = program.get();
+  pe::LoadStatus reload = program.load("PPLB");
+  CHECK(reload.code() == PPL_ERR_PROGRAM);
+  CHECK(reload.message() == "not a valid compiled policy pack: truncated at byte 4 while reading the header");
+  CHECK(program.get() == before);
+  reload = program.loadFile("/nonexistent/pack.pplb");
+  CHECK(reload.message() == missing);
+  CHECK(program.get() == before);
+  pe::Evaluator evaluator(program);
+  REQUIRE(evaluator.valid());
+  CHECK(evaluator.decideJson(ppl_test::exampleClaims(kClaimsDir).front().json));
+  // A good reload replaces it; the evaluator keeps the one it was made from.
+  REQUIRE(program.loadFile(kPackPath.c_str()));
+  CHECK(program.get() != before);
+  CHECK(evaluator.decideJson(ppl_test::exampleClaims(kClaimsDir).front().json));
 }
 
 // ---- damaged packs ----

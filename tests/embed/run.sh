@@ -137,6 +137,12 @@ for example in embed-c embed-cpp; do
   "$bin" "$PACK" "$TMP/bad.json" >/dev/null 2>"$TMP/err.txt"
   check "$example: bad claim exits 1" test $? -eq 1
   check "$example: bad claim reported with its path" grep -q "bad.json: /lines/0/units: must be" "$TMP/err.txt"
+  # An empty claim is bad input, reported as pplc reports it.
+  : >"$TMP/empty.json"
+  "$bin" "$PACK" "$TMP/empty.json" >/dev/null 2>"$TMP/err.txt"
+  check "$example: empty claim exits 1" test $? -eq 1
+  "$PPLC" eval "$PACK" "$TMP/empty.json" >/dev/null 2>"$TMP/want-err.txt"
+  check "$example: empty claim reported as pplc eval reports it" cmp -s "$TMP/want-err.txt" "$TMP/err.txt"
 done
 
 # 4. pkg-config alone (no CMake): the C example.
