@@ -742,6 +742,14 @@ bool writePplb(const Program& program, std::string& out) {
   return true;
 }
 
+PplbHeader readPplbHeader(std::string_view bytes) {
+  PplbHeader h;
+  if (bytes.size() < kPplbHeaderSize) return h;
+  h.formatVersion = le16(bytes, 4);
+  h.checksum = le64(bytes, 12);
+  return h;
+}
+
 bool readPplb(std::string_view bytes, Program& out, std::string& error) {
   out = Program{};
   // The magic first, so that a file of another kind is named as such rather than "truncated".

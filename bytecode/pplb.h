@@ -109,6 +109,14 @@ bool writePplb(const Program& program, std::string& out);
 // and verifyProgram() (bytecode/verifier.h) before running it.
 bool readPplb(std::string_view bytes, Program& out, std::string& error);
 
+// The header's version and checksum of a file readPplb accepted, for an embedder's audit log
+// (the checksum names the pack's exact bytes, whatever its policies' versions say).
+struct PplbHeader {
+  uint16_t formatVersion = 0;
+  uint64_t checksum = 0;
+};
+PplbHeader readPplbHeader(std::string_view bytes);  // bytes: at least kPplbHeaderSize of them
+
 // FNV-1a 64 of `bytes`: the payload checksum (exposed for tests and tools).
 uint64_t pplbChecksum(std::string_view bytes);
 

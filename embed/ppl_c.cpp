@@ -191,9 +191,9 @@ ppl_status finishLoad(std::string_view bytes, const ppl_load_options* options, p
     return PPL_ERR_PROGRAM;
   }
   p->jsonWriter.emplace(p->program);
-  // readPplb has checked the header: the format version at byte 4 (u16), the checksum at 12 (u64).
-  for (int i = 1; i >= 0; --i) p->formatVersion = (p->formatVersion << 8) | static_cast<uint8_t>(bytes[4 + i]);
-  for (int i = 7; i >= 0; --i) p->checksum = (p->checksum << 8) | static_cast<uint8_t>(bytes[12 + i]);
+  const ppl::PplbHeader header = ppl::readPplbHeader(bytes);
+  p->formatVersion = header.formatVersion;
+  p->checksum = header.checksum;
   *out = p.release();
   writeError(error, errorSize, "");
   return PPL_OK;
