@@ -287,10 +287,12 @@ class ParseState {
         startsLine(parser, token)) {
       resynchronised();
     }
+    const bool unmarkedDefault = defaultWithoutEquals(parser, token);
+    if (unmarkedDefault) useExpected = missing = true;
     const bool vague =
         !useExpected && !missing && token != nullptr && token->getType() != grammar::PPLLexer::ERROR_CHAR;
     if (!wanted(spanOf(token), vague)) return;  // spare the work on a message no one will see
-    const std::string what = describeExpected(parser, expected);
+    const std::string what = unmarkedDefault ? "`=`" : describeExpected(parser, expected);
     const std::string meant = misspeltKeyword(parser, token, expected);
     std::string message;
     if (token != nullptr && token->getType() == grammar::PPLLexer::ERROR_CHAR) {
@@ -318,6 +320,22 @@ class ParseState {
       if (!title.empty()) notes.push_back(title);
     }
     syntaxError(spanOf(token), std::move(message), std::move(notes), vague);
+  }
+
+  // `param p: number 3`: the parameter ended at its type, and the value on its line is a default
+  // whose `=` is missing, not the start of a declaration.
+  static bool defaultWithoutEquals(antlr4::Parser* parser, Token* token) {
+    using L = grammar::PPLLexer;
+    auto* file = parser == nullptr ? nullptr : dynamic_cast<G::FileContext*>(parser->getContext());
+    if (file == nullptr || token == nullptr || file->children.empty()) return false;
+    auto* param = dynamic_cast<G::ParamDeclContext*>(file->children.back());
+    if (param == nullptr || param->exception != nullptr || param->expr() != nullptr || param->getStop() == nullptr ||
+        param->getStop()->getLine() != token->getLine()) {
+      return false;
+    }
+    const size_t type = token->getType();
+    return type == L::INT || type == L::DECIMAL || type == L::STRING || type == L::DATE ||
+           (type != L::IDENT && isOneOf(token->getText(), {"true", "false", "-", "{", "("}));
   }
 
   // `aplies to`, `esle`, `wen`: a name a slip away from a keyword the grammar takes here or,
@@ -489,13 +507,20 @@ class ParseState {
     if (declaration) drop([](const Item& i) { return isDeclStartLiteral(i.literal); });
     const bool clause = has("require") && has("let");
     if (clause) drop([](const Item& i) { return isClauseStartLiteral(i.literal); });
+    // The `=` of `const a = 1`, `let`, `define` or a binding is the one missing, not the comparison.
+    const size_t rule = parser->getContext() == nullptr ? size_t{G::RuleFile} : parser->getContext()->getRuleIndex();
+    const bool assigns = rule == G::RuleDecl || rule == G::RuleRuleClause || rule == G::RuleBinding;
+    auto isOperator = [assigns](const Item& i) { return isInfixLiteral(i.literal) && !(assigns && i.literal == "="); };
     // An expression that could go on (`+`, `and`, ...) is rarely what the writer missed.
-    const bool onlyOperators =
-        std::all_of(items.begin(), items.end(), [](const Item& i) { return isInfixLiteral(i.literal); });
+    const bool onlyOperators = std::all_of(items.begin(), items.end(), isOperator);
     if (!onlyOperators || expression || declaration || clause) {
-      drop([](const Item& i) { return isInfixLiteral(i.literal); });
+      drop(isOperator);
     } else {
       return "";
+    }
+    // `define f 3`: parameters are the rarer form, and `(` alone hid the missing `=`.
+    if (items.size() == 2 && has("(") && has("=") && dynamic_cast<G::DefineDeclContext*>(parser->getContext())) {
+      return "`=` (or `(` for a define with parameters)";
     }
 
     std::vector<std::string> words;

@@ -118,6 +118,12 @@ expect_rc 1 "check: a misspelt clause keyword"
 expect_stderr 'misspelt\.ppl:5:3: error: unexpected `aplies`, expected a declaration or end of file$' "check: a misspelt clause keyword, at the word"
 expect_stderr '^  note: did you mean `applies`\?$' "check: a misspelt clause keyword, the keyword meant"
 
+# A define's missing `=` is named, `(` only as the rarer choice (review17d F8).
+printf 'policy p version "1"\n  line of business "commercial"\n  governs lines where line.hcpcs = "J9027"\ndefine f 3\n' >"$TMP/defineequals.ppl"
+run check "$TMP/defineequals.ppl"
+expect_rc 1 "check: a define without its ="
+expect_stderr 'defineequals\.ppl:4:10: error: unexpected `3`, expected `=` \(or `\(` for a define with parameters\)$' "check: a define without its =, the = named"
+
 # An empty file, or one of comments only, is said so, with no caret on a blank line (review17a F18).
 : >"$TMP/empty.ppl"
 run check "$TMP/empty.ppl"

@@ -833,6 +833,59 @@ TEST_CASE("one syntax mistake is one error, and later declarations' own errors a
   }
 }
 
+TEST_CASE("a declaration's missing `=` is named, not taken for a comparison (review17d F8)", "[parser][diagnostics]") {
+  SECTION("a define without parameters: `=`, with `(` as the rarer choice") {
+    CHECK(errorsOf("module m\ndefine f 3\n") ==
+          "test.ppl:2:10: error: unexpected `3`, expected `=` (or `(` for a define with parameters)\n"
+          "define f 3\n"
+          "         ^\n");
+    CHECK(errorsOf("module m\ndefine f\n") ==
+          "test.ppl:3:1: error: unexpected end of file, expected `=` (or `(` for a define with parameters)\n"
+          "\n"
+          "^\n");
+    CHECK(errorsOf("module m\ndefine f(x: number) x\n") ==
+          "test.ppl:2:21: error: expected `=` before `x`\n"
+          "define f(x: number) x\n"
+          "                    ^\n");
+  }
+  SECTION("a constant, a let and a module's binding") {
+    CHECK(errorsOf("module m\nconst a 3\n") ==
+          "test.ppl:2:9: error: expected `=` before `3`\n"
+          "const a 3\n"
+          "        ^\n");
+    CHECK(errorsOf("module m\nrule R \"r\"\n  let x line.units\n  require x > 1 else deny CO 4\n") ==
+          "test.ppl:3:9: error: expected `=` before `line`\n"
+          "  let x line.units\n"
+          "        ^~~~\n");
+    CHECK(errorsOf("module m\nrule R \"r\"\n  let x\n  require x > 1 else deny CO 4\n") ==
+          "test.ppl:4:3: error: unexpected `require`, expected `=`\n"
+          "  require x > 1 else deny CO 4\n"
+          "  ^~~~~~~\n");
+    CHECK(errorsOf("module m\nuse pack with x 3\n") ==
+          "test.ppl:2:17: error: expected `=` before `3`\n"
+          "use pack with x 3\n"
+          "                ^\n");
+  }
+  SECTION("a parameter: `:` before its type, `=` before a default on its line") {
+    CHECK(errorsOf("module m\nparam p number\n") ==
+          "test.ppl:2:9: error: expected `:` before `number`\n"
+          "param p number\n"
+          "        ^~~~~~\n");
+    CHECK(errorsOf("module m\nparam p: number 3\nconst b = 1 +\n") ==
+          "test.ppl:2:17: error: expected `=` before `3`\n"
+          "param p: number 3\n"
+          "                ^\n"
+          "test.ppl:4:1: error: unexpected end of file, expected an expression\n"
+          "\n"
+          "^\n");
+    // On a line of its own, the value is not the parameter's.
+    CHECK(errorsOf("module m\nparam p: number\n3\n") ==
+          "test.ppl:3:1: error: unexpected `3`, expected a declaration or end of file\n"
+          "3\n"
+          "^\n");
+  }
+}
+
 TEST_CASE("a misspelt keyword is named with the keyword meant", "[parser][diagnostics]") {
   // review17a F6: the keyword the grammar takes there, or a clause keyword first on a rule's line.
   const std::string rule = "module m\nrule R \"r\"\n";
