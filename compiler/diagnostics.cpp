@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstddef>
+#include <tuple>
 #include <vector>
 
 #include "runtime/utf8.h"
@@ -118,6 +120,31 @@ void Diagnostics::warning(Span span, std::string lint, std::string message, std:
 void Diagnostics::add(Diagnostic d) {
   if (d.severity == Severity::kError) ++errors_;
   items_.push_back(std::move(d));
+}
+
+void Diagnostics::sortFrom(size_t first, const std::string& stopNote) {
+  if (first >= items_.size()) return;
+  bool stopped = false;
+  for (size_t i = first; i < items_.size() && !stopNote.empty(); ++i) {
+    std::vector<std::string>& notes = items_[i].notes;
+    const auto end = std::remove(notes.begin(), notes.end(), stopNote);
+    stopped = stopped || end != notes.end();
+    notes.erase(end, notes.end());
+  }
+  // A diagnostic of no file (kNoFile) sorts last: "stopping after N errors" stays the end.
+  std::stable_sort(items_.begin() + static_cast<std::ptrdiff_t>(first), items_.end(),
+                   [](const Diagnostic& a, const Diagnostic& b) {
+                     return std::tie(a.span.file, a.span.line, a.span.col) < std::tie(b.span.file, b.span.line, b.span.col);
+                   });
+  if (stopped) {
+    // The last with a position: not the note of kMaxErrors, which has none.
+    for (size_t i = items_.size(); i-- > first;) {
+      if (items_[i].span.file != kNoFile) {
+        items_[i].notes.push_back(stopNote);
+        break;
+      }
+    }
+  }
 }
 
 void Diagnostics::noteOnLastError(std::string note) {

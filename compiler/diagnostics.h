@@ -68,6 +68,11 @@ class Diagnostics {
   // Appends a note to the last error, when it is the one just reported: a stage that learns
   // more about an error a nested check reported adds to it rather than reporting it twice.
   void noteOnLastError(std::string note);
+  // Puts the diagnostics from index `first` on in source order (those at one position in the
+  // order they came): a stage that checks some parts after the rest (the parser, message holes
+  // after a file's syntax errors) still reports in the order of the text. `stopNote`, when one
+  // of them has it, moves to the last of them: it says the stage stopped after all of them.
+  void sortFrom(size_t first, const std::string& stopNote = "");
   bool hasErrors() const { return errors_ > 0; }
   // Every error reported, kept or dropped: a stage compares counts to learn whether it failed.
   size_t errorCount() const { return errors_; }

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -267,7 +268,7 @@ class ParseState {
     ++syntaxErrors_;
     const int limit = std::max(1, limits_.maxSyntaxErrors);
     if (syntaxErrors_ >= limit) {
-      notes.push_back("stopping after " + std::to_string(limit) + " syntax errors");
+      notes.push_back(stoppingNote());
       diags_.error(span, std::move(message), std::move(notes));
       throw TooManySyntaxErrors{};
     }
@@ -278,19 +279,40 @@ class ParseState {
     diags_.error(span, std::move(message), std::move(notes));
   }
 
+  // Every syntax error ANTLR meets, reported or not (see wanted()): the text of a rule before its
+  // first one is read as written, not guessed (Converter::checkMessages).
+  void sawError(const Span& span) {
+    errorsSeen_.emplace_back(span.line, span.col);
+    errorsSorted_ = false;
+  }
+  // Whether ANTLR met an error after `from` and at or before `to`.
+  bool errorBetween(const Span& from, const Span& to) {
+    if (!errorsSorted_) std::sort(errorsSeen_.begin(), errorsSeen_.end());
+    errorsSorted_ = true;
+    const auto next = std::upper_bound(errorsSeen_.begin(), errorsSeen_.end(), std::make_pair(from.line, from.col));
+    return next != errorsSeen_.end() && *next <= std::make_pair(to.line, to.col);
+  }
+
+  std::string stoppingNote() const {
+    return "stopping after " + std::to_string(std::max(1, limits_.maxSyntaxErrors)) + " syntax errors";
+  }
+
   // `unexpected `)`, expected `else``: the message for a token the grammar cannot take here.
   void reportUnexpected(antlr4::Parser* parser, Token* token, const antlr4::misc::IntervalSet& expected,
                         bool useExpected, bool missing) {
+    sawError(spanOf(token));
     // At the file's level, a line that starts with an unexpected word (`rul R1` after a broken
     // header) is a declaration of its own, not more of the broken one.
     if (parser->getContext() != nullptr && parser->getContext()->getRuleIndex() == G::RuleFile && token != nullptr &&
         startsLine(parser, token)) {
       resynchronised();
     }
+    const bool unmarkedDefault = defaultWithoutEquals(parser, token);
+    if (unmarkedDefault) useExpected = missing = true;
     const bool vague =
         !useExpected && !missing && token != nullptr && token->getType() != grammar::PPLLexer::ERROR_CHAR;
     if (!wanted(spanOf(token), vague)) return;  // spare the work on a message no one will see
-    const std::string what = describeExpected(parser, expected);
+    const std::string what = unmarkedDefault ? "`=`" : describeExpected(parser, expected);
     const std::string meant = misspeltKeyword(parser, token, expected);
     std::string message;
     if (token != nullptr && token->getType() == grammar::PPLLexer::ERROR_CHAR) {
@@ -318,6 +340,22 @@ class ParseState {
       if (!title.empty()) notes.push_back(title);
     }
     syntaxError(spanOf(token), std::move(message), std::move(notes), vague);
+  }
+
+  // `param p: number 3`: the parameter ended at its type, and the value on its line is a default
+  // whose `=` is missing, not the start of a declaration.
+  static bool defaultWithoutEquals(antlr4::Parser* parser, Token* token) {
+    using L = grammar::PPLLexer;
+    auto* file = parser == nullptr ? nullptr : dynamic_cast<G::FileContext*>(parser->getContext());
+    if (file == nullptr || token == nullptr || file->children.empty()) return false;
+    auto* param = dynamic_cast<G::ParamDeclContext*>(file->children.back());
+    if (param == nullptr || param->exception != nullptr || param->expr() != nullptr || param->getStop() == nullptr ||
+        param->getStop()->getLine() != token->getLine()) {
+      return false;
+    }
+    const size_t type = token->getType();
+    return type == L::INT || type == L::DECIMAL || type == L::STRING || type == L::DATE ||
+           (type != L::IDENT && isOneOf(token->getText(), {"true", "false", "-", "{", "("}));
   }
 
   // `aplies to`, `esle`, `wen`: a name a slip away from a keyword the grammar takes here or,
@@ -489,13 +527,20 @@ class ParseState {
     if (declaration) drop([](const Item& i) { return isDeclStartLiteral(i.literal); });
     const bool clause = has("require") && has("let");
     if (clause) drop([](const Item& i) { return isClauseStartLiteral(i.literal); });
+    // The `=` of `const a = 1`, `let`, `define` or a binding is the one missing, not the comparison.
+    const size_t rule = parser->getContext() == nullptr ? size_t{G::RuleFile} : parser->getContext()->getRuleIndex();
+    const bool assigns = rule == G::RuleDecl || rule == G::RuleRuleClause || rule == G::RuleBinding;
+    auto isOperator = [assigns](const Item& i) { return isInfixLiteral(i.literal) && !(assigns && i.literal == "="); };
     // An expression that could go on (`+`, `and`, ...) is rarely what the writer missed.
-    const bool onlyOperators =
-        std::all_of(items.begin(), items.end(), [](const Item& i) { return isInfixLiteral(i.literal); });
+    const bool onlyOperators = std::all_of(items.begin(), items.end(), isOperator);
     if (!onlyOperators || expression || declaration || clause) {
-      drop([](const Item& i) { return isInfixLiteral(i.literal); });
+      drop(isOperator);
     } else {
       return "";
+    }
+    // `define f 3`: parameters are the rarer form, and `(` alone hid the missing `=`.
+    if (items.size() == 2 && has("(") && has("=") && dynamic_cast<G::DefineDeclContext*>(parser->getContext())) {
+      return "`=` (or `(` for a define with parameters)";
     }
 
     std::vector<std::string> words;
@@ -637,6 +682,8 @@ class ParseState {
   bool recovering_ = false;
   Span lastError_;
   std::optional<Diagnostic> pending_;  // a vague error, see wanted()
+  std::vector<std::pair<uint32_t, uint32_t>> errorsSeen_;  // (line, column), see sawError()
+  bool errorsSorted_ = true;
 };
 
 // Tells the state where the parser starts a `use` or a declaration: recovery from a syntax
@@ -751,6 +798,7 @@ void ErrorListener::syntaxError(antlr4::Recognizer*, Token* offendingSymbol, siz
   for (char c : msg) text += c == '\'' ? '`' : c;
   if (!text.empty()) text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
   const Span span = offendingSymbol ? state_.spanOf(offendingSymbol) : state_.at(line, charPositionInLine);
+  state_.sawError(span);
   state_.syntaxError(span, text);
 }
 
@@ -775,6 +823,7 @@ class Converter {
 
   std::unique_ptr<ast::Unit> unit(G::FileContext* ctx);
   ExprPtr expr(G::ExprContext* ctx, int depth);
+  void checkMessages(G::FileContext* ctx);
 
  private:
   ExprPtr make(ExprKind kind, antlr4::ParserRuleContext* ctx) {
@@ -1548,6 +1597,37 @@ void Converter::decl(G::DeclContext* ctx, ast::Unit& unit) {
   unit.decls.push_back(std::move(d));
 }
 
+// A file with syntax errors is not converted, but the messages of its rules are checked as
+// conversion would check them: an error in a hole would otherwise show only once the others were
+// fixed (review17d F3). Only a message before its rule's first syntax error: past the error, the
+// tree holds ANTLR's guesses (an error at the rule's keyword is the declaration's before it).
+void Converter::checkMessages(G::FileContext* ctx) {
+  for (G::DeclContext* d : need(ctx)->decl()) {
+    auto* rule = dynamic_cast<G::RuleDeclContext*>(d);
+    if (rule == nullptr) continue;
+    const Span start = s_.spanOf(rule->getStart());
+    auto check = [&](G::MessageContext* m) {
+      if (!s_.errorBetween(start, s_.spanOf(m->getStart()))) message(m);
+    };
+    for (G::RuleClauseContext* clause : rule->ruleClause()) {
+      // As rule() reads them: an adjustment's message is an error of its own, not checked.
+      G::OutcomeContext* outcome = nullptr;
+      G::MessageContext* after = nullptr;  // `deny CO 50 when x "message"`
+      if (auto* c = dynamic_cast<G::RequireClauseContext*>(clause)) {
+        outcome = c->outcome();
+      } else if (auto* c = dynamic_cast<G::FailWhenClauseContext*>(clause)) {
+        outcome = c->outcome();
+        after = c->message();
+      }
+      if (outcome != nullptr && outcome->message() != nullptr) {
+        check(outcome->message());
+      } else if (after != nullptr) {
+        check(after);
+      }
+    }
+  }
+}
+
 std::unique_ptr<ast::Unit> Converter::unit(G::FileContext* ctx) {
   need(ctx);
   auto u = std::make_unique<ast::Unit>();
@@ -1638,6 +1718,8 @@ Result run(Entry entry, Origin origin, const std::string& text, Diagnostics& dia
            int spentSyntaxErrors) {
   Result result;
   const size_t errorsBefore = diags.errorCount();
+  const size_t itemsBefore = diags.items().size();
+  bool messagesChecked = false;  // after syntax errors, see Converter::checkMessages
   ParseState state(origin, text, diags, limits, entry, spentSyntaxErrors);
   auto finish = [&]() -> Result {
     result.syntaxErrors = state.syntaxErrors();
@@ -1716,7 +1798,13 @@ Result run(Entry entry, Origin origin, const std::string& text, Diagnostics& dia
       }
       antlr4::ParserRuleContext* tree =
           entry == Entry::kFile ? static_cast<antlr4::ParserRuleContext*>(parser.file()) : parser.exprOnly();
-      if (state.syntaxErrors() > 0 || parser.getNumberOfSyntaxErrors() > 0) return;
+      if (state.syntaxErrors() > 0 || parser.getNumberOfSyntaxErrors() > 0) {
+        if (entry == Entry::kFile) {
+          messagesChecked = true;
+          Converter(state).checkMessages(dynamic_cast<G::FileContext*>(tree));
+        }
+        return;
+      }
       // The tree lives in the parser: convert it before the parser goes.
       Converter converter(state);
       if (entry == Entry::kFile) {
@@ -1742,6 +1830,8 @@ Result run(Entry entry, Origin origin, const std::string& text, Diagnostics& dia
     diags.internalError(state.at(1, 0), "internal error: the parser failed on this input");
   }
   state.sendPending();
+  // The messages' errors among the file's syntax errors, in the order of the text.
+  if (messagesChecked) diags.sortFrom(itemsBefore, state.stoppingNote());
   // Any error makes the result unusable: later stages see either a whole tree or nothing.
   if (diags.errorCount() != errorsBefore) {
     result.unit.reset();

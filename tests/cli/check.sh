@@ -140,6 +140,19 @@ expect_rc 1 "check: a misspelt clause keyword"
 expect_stderr 'misspelt\.ppl:5:3: error: unexpected `aplies`, expected a declaration or end of file$' "check: a misspelt clause keyword, at the word"
 expect_stderr '^  note: did you mean `applies`\?$' "check: a misspelt clause keyword, the keyword meant"
 
+# A define's missing `=` is named, `(` only as the rarer choice (review17d F8).
+printf 'policy p version "1"\n  line of business "commercial"\n  governs lines where line.hcpcs = "J9027"\ndefine f 3\n' >"$TMP/defineequals.ppl"
+run check "$TMP/defineequals.ppl"
+expect_rc 1 "check: a define without its ="
+expect_stderr 'defineequals\.ppl:4:10: error: unexpected `3`, expected `=` \(or `\(` for a define with parameters\)$' "check: a define without its =, the = named"
+
+# A message hole's mistake is reported beside another rule's, in the order of the text (review17d F3).
+printf 'policy p version "1"\n  line of business "commercial"\n  governs lines where line.hcpcs = "J9027"\nrule R1 "one"\n  require line.units < 5\n    else deny CO 4 "see {line.units +}"\nrule R3 "three"\n  require line.units < )\n    else deny CO 4 "z"\n' >"$TMP/holeerror.ppl"
+run check "$TMP/holeerror.ppl"
+expect_rc 1 "check: a hole's error and another rule's"
+check "check: a hole's error and another rule's, both, in order" bash -c \
+  'grep -E "^[^ ].*error:" "$1" | sed "s|.*/||" | diff - <(printf "%s\n" "holeerror.ppl:6:38: error: unexpected end of the expression, expected an expression" "holeerror.ppl:8:24: error: unexpected \`)\`, expected an expression")' _ "$ERR"
+
 # An empty file, or one of comments only, is said so, with no caret on a blank line (review17a F18).
 : >"$TMP/empty.ppl"
 run check "$TMP/empty.ppl"

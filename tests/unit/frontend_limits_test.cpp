@@ -216,6 +216,25 @@ TEST_CASE("message holes share the unit's budget of syntax errors", "[parser][li
   CHECK(renderDiagnostics(diags, sources).find("note: stopping after 25 syntax errors") != std::string::npos);
 }
 
+TEST_CASE("holes checked after a file's syntax errors share its budget too", "[parser][limits]") {
+  std::string text = "module m\n";
+  for (int i = 0; i < 20; ++i) text += "const c" + std::to_string(i) + " = 1 +\n";
+  text += "const last = 1\n";
+  for (int i = 0; i < 200; ++i) text += "rule R \"r\"\n  deny CO 50 when true \"{)}\"\n";
+  SourceManager sources;
+  Diagnostics diags;
+  const uint32_t file = sources.add("test.ppl", text);
+  CHECK(parseUnit(file, sources, diags) == nullptr);
+  CHECK(diags.errorCount() == static_cast<size_t>(ParseLimits{}.maxSyntaxErrors));  // not 220
+  const std::string out = renderDiagnostics(diags, sources);
+  // The file's 20 errors, then the first 5 holes', the last with the note.
+  CHECK(out.find("test.ppl:32:26: error: unexpected `)`") != std::string::npos);
+  CHECK(out.find("test.ppl:34:26:") == std::string::npos);
+  CHECK(out.size() - out.rfind("test.ppl:32:26:") < 200);
+  CHECK(out.find("note: stopping after 25 syntax errors") != std::string::npos);
+  CHECK(out.find("note: stopping after 25 syntax errors") == out.rfind("note: stopping"));
+}
+
 TEST_CASE("a line break after a backslash leaves the string unterminated", "[parser][limits]") {
   SourceManager sources;
   Diagnostics diags;

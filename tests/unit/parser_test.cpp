@@ -833,6 +833,130 @@ TEST_CASE("one syntax mistake is one error, and later declarations' own errors a
   }
 }
 
+TEST_CASE("a declaration's missing `=` is named, not taken for a comparison (review17d F8)", "[parser][diagnostics]") {
+  SECTION("a define without parameters: `=`, with `(` as the rarer choice") {
+    CHECK(errorsOf("module m\ndefine f 3\n") ==
+          "test.ppl:2:10: error: unexpected `3`, expected `=` (or `(` for a define with parameters)\n"
+          "define f 3\n"
+          "         ^\n");
+    CHECK(errorsOf("module m\ndefine f\n") ==
+          "test.ppl:3:1: error: unexpected end of file, expected `=` (or `(` for a define with parameters)\n"
+          "\n"
+          "^\n");
+    CHECK(errorsOf("module m\ndefine f(x: number) x\n") ==
+          "test.ppl:2:21: error: expected `=` before `x`\n"
+          "define f(x: number) x\n"
+          "                    ^\n");
+  }
+  SECTION("a constant, a let and a module's binding") {
+    CHECK(errorsOf("module m\nconst a 3\n") ==
+          "test.ppl:2:9: error: expected `=` before `3`\n"
+          "const a 3\n"
+          "        ^\n");
+    CHECK(errorsOf("module m\nrule R \"r\"\n  let x line.units\n  require x > 1 else deny CO 4\n") ==
+          "test.ppl:3:9: error: expected `=` before `line`\n"
+          "  let x line.units\n"
+          "        ^~~~\n");
+    CHECK(errorsOf("module m\nrule R \"r\"\n  let x\n  require x > 1 else deny CO 4\n") ==
+          "test.ppl:4:3: error: unexpected `require`, expected `=`\n"
+          "  require x > 1 else deny CO 4\n"
+          "  ^~~~~~~\n");
+    CHECK(errorsOf("module m\nuse pack with x 3\n") ==
+          "test.ppl:2:17: error: expected `=` before `3`\n"
+          "use pack with x 3\n"
+          "                ^\n");
+  }
+  SECTION("a parameter: `:` before its type, `=` before a default on its line") {
+    CHECK(errorsOf("module m\nparam p number\n") ==
+          "test.ppl:2:9: error: expected `:` before `number`\n"
+          "param p number\n"
+          "        ^~~~~~\n");
+    CHECK(errorsOf("module m\nparam p: number 3\nconst b = 1 +\n") ==
+          "test.ppl:2:17: error: expected `=` before `3`\n"
+          "param p: number 3\n"
+          "                ^\n"
+          "test.ppl:4:1: error: unexpected end of file, expected an expression\n"
+          "\n"
+          "^\n");
+    // On a line of its own, the value is not the parameter's.
+    CHECK(errorsOf("module m\nparam p: number\n3\n") ==
+          "test.ppl:3:1: error: unexpected `3`, expected a declaration or end of file\n"
+          "3\n"
+          "^\n");
+  }
+}
+
+TEST_CASE("message holes are checked in a file with syntax errors, in the order of the text (review17d F3)",
+          "[parser][diagnostics]") {
+  const std::string r1 = "rule R1 \"one\"\n  require line.units < 5\n    else deny CO 4 \"see {line.units +}\"\n";
+  const std::string r3 = "rule R3 \"three\"\n  require line.units < )\n    else deny CO 4 \"z\"\n";
+  SECTION("a hole's error before another rule's, and after it") {
+    CHECK(errorsOf("module m\n" + r1 + r3) ==
+          "test.ppl:4:38: error: unexpected end of the expression, expected an expression\n"
+          "    else deny CO 4 \"see {line.units +}\"\n"
+          "                                     ^\n"
+          "test.ppl:6:24: error: unexpected `)`, expected an expression\n"
+          "  require line.units < )\n"
+          "                       ^\n");
+    CHECK(errorsOf("module m\n" + r3 + r1) ==
+          "test.ppl:3:24: error: unexpected `)`, expected an expression\n"
+          "  require line.units < )\n"
+          "                       ^\n"
+          "test.ppl:7:38: error: unexpected end of the expression, expected an expression\n"
+          "    else deny CO 4 \"see {line.units +}\"\n"
+          "                                     ^\n");
+  }
+  SECTION("a message after `when`, and a message's own mistakes (an unclosed `{`)") {
+    CHECK(errorsOf("module m\nconst a = 1 +\nrule R \"r\"\n  deny CO 4 when true \"x {(}\"\n"
+                   "  deny CO 5 when true \"units {line.units\"\n") ==
+          "test.ppl:3:1: error: unexpected `rule`, expected an expression\n"
+          "rule R \"r\"\n"
+          "^~~~\n"
+          "test.ppl:4:28: error: unexpected end of the expression, expected an expression\n"
+          "  deny CO 4 when true \"x {(}\"\n"
+          "                           ^\n"
+          "test.ppl:5:30: error: unclosed `{` in a message; close the hole with `}` or write `\\{` for a literal brace\n"
+          "  deny CO 5 when true \"units {line.units\"\n"
+          "                             ^\n");
+  }
+  SECTION("in a rule with a syntax error of its own, a message before the error, not after it") {
+    CHECK(errorsOf("module m\nrule R \"r\"\n  require line.units < 5\n    else deny CO 4 \"see {line.units +}\"\n"
+                   "  require line.units < )\n    else deny CO 4 \"z {a +}\"\n") ==
+          "test.ppl:4:38: error: unexpected end of the expression, expected an expression\n"
+          "    else deny CO 4 \"see {line.units +}\"\n"
+          "                                     ^\n"
+          "test.ppl:5:24: error: unexpected `)`, expected an expression\n"
+          "  require line.units < )\n"
+          "                       ^\n");
+    // Past the error, the tree is ANTLR's guess.
+    CHECK(errorsOf("module m\nrule R2 \"two\"\n  require line.units < )\n    else deny CO 4 \"z {a +}\"\n") ==
+          "test.ppl:3:24: error: unexpected `)`, expected an expression\n"
+          "  require line.units < )\n"
+          "                       ^\n");
+  }
+  SECTION("the holes share the budget, and the note that stopped it is on the last error") {
+    ParseLimits limits;
+    limits.maxSyntaxErrors = 4;
+    const std::string hole = "rule R \"r\"\n  deny CO 4 when true \"x {(}\"\n";
+    // Three errors of the file's own and two holes: the first hole fills the budget, the second
+    // is not checked, and the note moves to the last error.
+    CHECK(errorsOf("module m\nconst a = 1 +\n" + hole + "const b = 1 +\n" + hole + "const c = 1 +\n", limits) ==
+          "test.ppl:3:1: error: unexpected `rule`, expected an expression\n"
+          "rule R \"r\"\n"
+          "^~~~\n"
+          "test.ppl:4:28: error: unexpected end of the expression, expected an expression\n"
+          "  deny CO 4 when true \"x {(}\"\n"
+          "                           ^\n"
+          "test.ppl:6:1: error: unexpected `rule`, expected an expression\n"
+          "rule R \"r\"\n"
+          "^~~~\n"
+          "test.ppl:9:1: error: unexpected end of file, expected an expression\n"
+          "\n"
+          "^\n"
+          "  note: stopping after 4 syntax errors\n");
+  }
+}
+
 TEST_CASE("a misspelt keyword is named with the keyword meant", "[parser][diagnostics]") {
   // review17a F6: the keyword the grammar takes there, or a clause keyword first on a rule's line.
   const std::string rule = "module m\nrule R \"r\"\n";
