@@ -1,9 +1,18 @@
-# Prints a case: a source file over 4 MiB (4,194,304 bytes) is refused before it is parsed.
+# Prints a case: a source file one byte over 4 MiB is refused before it is parsed.
 from _header import HEADER
 
-print("// A file over 4 MiB is refused.")
-print("// @1:1 error: the file is too large (more than 4194304 bytes)")
-print(HEADER)
-comment = "// " + "x" * 1000
-for _ in range(4200):
-    print(comment)
+
+def generate():
+    head = ("// A file of 4 MiB and one byte is refused, at its start.\n"
+            "// @1:1 error: the file is too large (more than 4194304 bytes)\n" + HEADER)
+    left = 4 * 1024 * 1024 + 1 - len(head.encode())
+    body = []
+    while left > 1004 + 2:
+        body.append("// " + "x" * 1000 + "\n")
+        left -= 1004
+    body.append("//" + "x" * (left - 3) + "\n")
+    return head + "".join(body)
+
+
+if __name__ == "__main__":
+    print(generate(), end="")
