@@ -15,6 +15,7 @@ Its expectations are written in it as line comments (tests/conformance/README.md
   // claim: NAME.json              also run `pplc eval --format=table CASE NAME.json` ...
   // expect: TEXT                  ... whose stdout must be exactly these lines
   // eval-status: N                 ... and whose exit status is N (default 0)
+  // eval-format: explain           ... in --format=explain (each failure's message) instead
   // disagrees: WHY                 pplc is known to fail the case, which follows the docs: its
                                     failure is listed, not counted; its passing is a failure
 
@@ -37,7 +38,7 @@ from concurrent.futures import ThreadPoolExecutor
 # annotation runs to the next one on the line or to the end of the line.
 ANNOTATION = re.compile(r"//\s*(?:@(\d+):(\d+)\s+|@-\s+)?(error|warning|note):\s?")
 AT_NOFILE = re.compile(r"//\s*@-\s+")
-HEADER = re.compile(r"//\s*(check|claim|expect|modules|eval-status|disagrees):(.*)$")
+HEADER = re.compile(r"//\s*(check|claim|expect|modules|eval-status|eval-format|disagrees):(.*)$")
 # `path:line:col: error: message` or `error: message` (no position), as cli/cmd_check renders.
 DIAGNOSTIC = re.compile(r"^(?:(.*?):(\d+):(\d+): |(.*?): )?(error|warning|note): (.*)$")
 TIMEOUT = 20
@@ -63,6 +64,7 @@ class Case:
         self.claims = []
         self.expect = []       # stdout lines of `pplc eval --format=table`
         self.eval_status = 0   # its exit status: 1 when a claim is refused or fails
+        self.eval_format = "table"  # or explain, which shows each failure's message
         self.disagrees = None  # why pplc is known to fail this case (it follows the docs)
         self.expected = []     # Expected diagnostics
         self.problems = []     # malformed annotations
@@ -83,6 +85,8 @@ def parse_annotations(case, path):
                 case.claims += [os.path.abspath(os.path.join(os.path.dirname(path), c)) for c in value.split()]
             elif kind == "disagrees":
                 case.disagrees = value.strip()
+            elif kind == "eval-format":
+                case.eval_format = value.strip()
             elif kind == "eval-status":
                 case.eval_status = int(value)
             elif kind == "modules":
@@ -234,7 +238,7 @@ def run_case(pplc, case):
             return failure
         # One policy argument: the file, or the case's directory for a case of several files.
         policies = targets if len(targets) == 1 else ["."]
-        evaluate = subprocess.run([pplc, "eval", "--format=table"] + policies + case.claims, cwd=cwd,
+        evaluate = subprocess.run([pplc, "eval", "--format=" + case.eval_format] + policies + case.claims, cwd=cwd,
                                   capture_output=True, text=True, timeout=TIMEOUT, errors="replace")
         actual = evaluate.stdout.rstrip("\n").split("\n")
         for i in range(max(len(actual), len(case.expect))):
