@@ -2,22 +2,22 @@
 """The PPL conformance runner: `run.py PPLC CORPUS_DIR [CASE...]`.
 
 Each case is a `.ppl` file, a directory `NAME.case` of them (a case with modules), or a script
-`NAME.ppl.py` printing the case (a limit case too large to keep), under CORPUS_DIR.
-Its expectations are written in it as line comments (tests/conformance/README.md):
+`NAME.ppl.py` whose `generate()` returns the case's text (a limit case too large to keep), under
+CORPUS_DIR. Its expectations are written in it as line comments (tests/conformance/README.md):
 
-  EXPR  // error: MESSAGE          pplc check reports MESSAGE on this line
+  EXPR  // error: MESSAGE        pplc check reports MESSAGE on this line
   EXPR  // warning: MESSAGE [lint]
-  // @LINE:COL error: MESSAGE      on that line and column (a position that cannot carry a comment)
-  // @- error: MESSAGE             a diagnostic without a position (of this file, or of none)
-  // note: NOTE                    a note of the diagnostic annotated just before
-  // check: FLAGS                  flags for `pplc check`
-  // modules: DIR                  modules the case uses, from DIR (relative to the case)
-  // claim: NAME.json              also run `pplc eval --format=table CASE NAME.json` ...
-  // expect: TEXT                  ... whose stdout must be exactly these lines
-  // eval-status: N                 ... and whose exit status is N (default 0)
-  // eval-format: explain           ... in --format=explain (each failure's message) instead
-  // disagrees: WHY                 pplc is known to fail the case, which follows the docs: its
-                                    failure is listed, not counted; its passing is a failure
+  // @LINE:COL error: MESSAGE    on that line and column (a position that cannot carry a comment)
+  // @- error: MESSAGE           a diagnostic without a position (of this file, or of none)
+  // note: NOTE                  a note of the diagnostic annotated just before
+  // check: FLAGS                flags for `pplc check`
+  // modules: DIR                run beside DIR's .ppl files (relative to the case): `use pack`
+  // claim: NAME.json            also run `pplc eval --format=table CASE NAME.json` ...
+  // expect: TEXT                ... whose stdout must be exactly these lines
+  // eval-status: N              ... and whose exit status is N (default 0)
+  // eval-format: explain        ... in --format=explain (each failure's message) instead
+  // disagrees: WHY              pplc is known to fail the case, which follows the docs: its
+                                 failure is listed, not counted; its passing is a failure
 
 Every diagnostic pplc check prints must be annotated and every annotation met; a diagnostic's
 notes are compared (all of them, in order) only when the case annotates any. The exit status
@@ -51,9 +51,6 @@ class Expected:
         self.notes = []
         self.where = where  # file:line of the annotation, for reports
 
-    def key(self):
-        return (self.path, self.line, self.severity, self.message)
-
 
 class Case:
     def __init__(self, root, name):
@@ -70,12 +67,14 @@ class Case:
         self.problems = []     # malformed annotations
 
 
-def parse_annotations(case, path):
+def parse_annotations(case, path, shown=None):
+    """Reads the annotations of `path` into `case`; reports name it `shown` (a generated case's
+    script) or by its path."""
     last = None
     with open(path, encoding="utf-8", errors="replace") as f:
         lines = f.read().split("\n")
     for number, text in enumerate(lines, 1):
-        where = f"{os.path.relpath(path)}:{number}"
+        where = f"{shown or os.path.relpath(path)}:{number}"
         header = HEADER.search(text)
         if header and text.lstrip().startswith("//"):
             kind, value = header.group(1), header.group(2)
@@ -189,7 +188,8 @@ def generate(script):
     folder = os.path.dirname(os.path.abspath(script))
     if folder not in sys.path:
         sys.path.insert(0, folder)  # for the helpers beside it (limits/_header.py)
-    spec = importlib.util.spec_from_file_location("case_" + os.path.basename(script).replace(".", "_").replace("-", "_"), script)
+    name = "case_" + re.sub(r"\W", "_", os.path.basename(script))
+    spec = importlib.util.spec_from_file_location(name, script)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.generate()
@@ -198,14 +198,14 @@ def generate(script):
 def run_case(pplc, case):
     workdir = None
     if case.root.endswith(".ppl.py"):
-        # A generated case (a limit too large to keep as a file): the script prints the case.
+        # A generated case (a limit too large to keep as a file), written out to be checked.
         workdir = tempfile.mkdtemp(prefix="ppl-conformance-")
         generated = os.path.join(workdir, os.path.basename(case.root)[:-3])
         with open(generated, "w", encoding="utf-8") as f:
             f.write(generate(case.root))
         case.files = [generated]
     for path in case.files:
-        parse_annotations(case, path)
+        parse_annotations(case, path, case.root if workdir else None)
     if case.problems:
         if workdir:
             shutil.rmtree(workdir, ignore_errors=True)
