@@ -1,7 +1,6 @@
 # Prints a case: each nested quantifier holds registers of the VM's 256 (its list, its index,
 # its element, its result): 62 nested `any`s compile; with a 63rd the innermost condition runs out
-# of registers, well before
-# the parser's 200 levels.
+# of registers, well before the parser's 200 levels.
 from _header import HEADER
 
 
