@@ -199,10 +199,11 @@ def run_case(pplc, case):
     workdir = None
     if case.root.endswith(".ppl.py"):
         # A generated case (a limit too large to keep as a file), written out to be checked.
+        text = generate(case.root)
         workdir = tempfile.mkdtemp(prefix="ppl-conformance-")
         generated = os.path.join(workdir, os.path.basename(case.root)[:-3])
         with open(generated, "w", encoding="utf-8") as f:
-            f.write(generate(case.root))
+            f.write(text)
         case.files = [generated]
     for path in case.files:
         parse_annotations(case, path, case.root if workdir else None)
@@ -298,8 +299,14 @@ def main(argv):
     if not cases:
         print(f"run.py: no cases in `{corpus}`", file=sys.stderr)
         return 2
+    def attempt(case):
+        try:
+            return run_case(pplc, case)
+        except Exception as e:  # a broken case (its script, its claim path) fails alone
+            return f"the runner could not run it: {type(e).__name__}: {e}"
+
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        results = list(pool.map(lambda c: run_case(pplc, c), cases))
+        results = list(pool.map(attempt, cases))
     failed = known = 0
     for case, failure in zip(cases, results):
         if case.disagrees and failure:
