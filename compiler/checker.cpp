@@ -1796,6 +1796,12 @@ void Checker::checkRule(RuleDecl& r, const Unit& unit) {
     switch (cl.kind) {
       case ClauseKind::kLet: {
         Type t = check(*cl.expr, c);
+        // A set is never a `let`'s value: misusesSet reports one where it is used, but an unused
+        // one reached the code generator (an internal error).
+        if (!t.isError() && t.stringSet) {
+          t = error(cl.expr->span, "a set `{...}` can only be the right side of `in` or `not in`, written there or named by a constant",
+                    {fmt::format("declare `{}` with `const`", cl.var->name)});
+        }
         cl.var->type = t;
         cl.var->id = nextVarId_++;
         letValue_[cl.var.get()] = cl.expr.get();
