@@ -764,7 +764,8 @@ bool readPplb(std::string_view bytes, Program& out, std::string& error) {
     return false;
   }
   // Then the version, before the checksum: a newer format may checksum differently.
-  const uint16_t version = le16(bytes, 4);
+  const PplbHeader header = readPplbHeader(bytes);
+  const uint16_t version = header.formatVersion;
   if (version < kMinFormatVersion || version > kMaxFormatVersion) {
     error = fmt::format("unsupported format version {} (this reader supports {}..{})", version, kMinFormatVersion,
                         kMaxFormatVersion);
@@ -788,7 +789,7 @@ bool readPplb(std::string_view bytes, Program& out, std::string& error) {
     return false;
   }
   const std::string_view payload = bytes.substr(kPplbHeaderSize);
-  const uint64_t stored = le64(bytes, 12);
+  const uint64_t stored = header.checksum;
   const uint64_t computed = pplbChecksum(payload);
   if (stored != computed) {
     error = fmt::format("checksum mismatch (header 0x{:016x}, payload 0x{:016x}): the file is corrupt", stored,

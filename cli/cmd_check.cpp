@@ -6,6 +6,7 @@
 #include <system_error>
 
 #include <fmt/core.h>
+#include <fmt/format.h>
 
 #include "bytecode/bytecode.h"
 #include "cli/commands.h"
@@ -44,15 +45,16 @@ std::string plural(size_t n, const char* word) {
 // `deny CO-197 M62`, one for each outcome the rule can give, as a remittance reads them; a
 // group the rule computes from the claim (PR with an ABN) shows as `?`.
 std::string outcomesText(const RuleInfo& rule) {
-  std::string out;
+  std::vector<std::string> seen;  // clauses that share an outcome (MB-340B's three) list it once
   for (const Outcome& o : rule.outcomes) {
-    if (!out.empty()) out += "; ";
-    out += actionName(o.action);
-    if (o.carc.empty()) continue;
-    out += fmt::format(" {}-{}", o.groupComputed ? "?" : groupName(o.group), o.carc);
-    for (const std::string& rarc : o.rarcs) out += " " + rarc;
+    std::string text = actionName(o.action);
+    if (!o.carc.empty()) {
+      text += fmt::format(" {}-{}", o.groupComputed ? "?" : groupName(o.group), o.carc);
+      for (const std::string& rarc : o.rarcs) text += " " + rarc;
+    }
+    if (std::find(seen.begin(), seen.end(), text) == seen.end()) seen.push_back(std::move(text));
   }
-  return out;
+  return fmt::format("{}", fmt::join(seen, "; "));
 }
 
 // What each policy decides with, for an analyst to compare with what they meant to write:
@@ -62,7 +64,8 @@ std::string rulesText(const Program& program) {
   for (const PolicyInfo& policy : program.policies) {
     std::string lob;
     for (const std::string& l : policy.linesOfBusiness) lob += (lob.empty() ? "" : ", ") + l;
-    out += fmt::format("{}@{}: {} (line of business: {}", policy.id, policy.version, policy.title, lob);
+    out += fmt::format("{}@{}{}{} (line of business: {}", policy.id, policy.version, policy.title.empty() ? "" : ": ",
+                       policy.title, lob);
     if (policy.effectiveFrom != INT32_MIN) out += fmt::format("; from {}", formatDate(policy.effectiveFrom));
     if (policy.effectiveThrough != INT32_MAX) out += fmt::format("; through {}", formatDate(policy.effectiveThrough));
     out += fmt::format("), {}\n", plural(policy.rules.size(), "rule"));

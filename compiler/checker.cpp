@@ -1196,8 +1196,12 @@ Type Checker::checkField(Expr& e, Ctx& c) {
       if (it != c.lineVarClass.end()) cls = it->second;
     }
     if (!cls) {
+      // The variable's own name, and no class or quantifier the file may not have.
+      const std::string var = base.ref == RefKind::kVar && base.varRef != nullptr ? base.varRef->name : "l";
       return error(e.span, "a line's `decision` can be read only for a variable restricted to a class of lines",
-                   {"write `any l in lines where l is administration and ... l.decision ...`"});
+                   {fmt::format("restrict `{0}` where it is introduced: `{0} in lines where {0} is CLASS and ...`, "
+                                "CLASS a class declared by `lines CLASS: ...`",
+                                var)});
     }
     if (!c.reads) return error(e.span, fmt::format("other lines' decisions cannot be read {}", c.noDecisionsWhy));
     c.reads->insert(cls);

@@ -8,8 +8,8 @@
  *  - A ppl_evaluator decides one claim at a time. Create one per thread (it is cheap) and reuse
  *    it: it keeps its buffers (claim loader, VM registers, decision, JSON output) from claim to
  *    claim, so in the steady state deciding a claim allocates no memory. They grow to the largest
- *    claim it has read, which its max_claim_bytes bounds, and ppl_evaluator_trim gives them
- *    back. An evaluator, and the decision it holds, must be used by one thread at a time.
+ *    claim it has read (max_claim_bytes bounds a JSON claim; a claim built field by field is
+ *    bounded only by what the caller sets), and ppl_evaluator_trim gives them back. An evaluator, and the decision it holds, must be used by one thread at a time.
  *  - A claim comes in as JSON bytes (ppl_decide_json) or is filled field by field with the
  *    claim builder (ppl_claim_begin ... ppl_claim_decide), validated by the same schema rules.
  *  - The decision is read through accessors (ppl_decision_*, ppl_line_*, ppl_reason_*,
@@ -48,7 +48,9 @@ extern "C" {
  *     misuse poisons the claim being built (PPL_FIELD_NONE). Added (no struct changed):
  *     ppl_evaluator_new_with and ppl_evaluator_options, ppl_evaluator_trim,
  *     ppl_evaluator_error_claim_id, ppl_library_version, ppl_api_version, ppl_program_format,
- *     ppl_program_schema, PPL_MAX_DECIMAL_SCALE. */
+ *     ppl_program_schema, PPL_MAX_DECIMAL_SCALE. ppl.hpp, source changes: Field is a class
+ *     (valid(); Program::field of an unknown path is the invalid Field), and Program::load and
+ *     loadFile return a LoadStatus that owns its message (write `auto`, not `Status`). */
 #define PPL_API_VERSION 2
 
 /* The library's own PPL_API_VERSION and release ("0.1.0"), for a caller to check that the
@@ -94,7 +96,7 @@ typedef struct ppl_load_options {
 /* 16 MiB, ~500 times the J9027 pack. A loaded program takes up to ~8 times its file's bytes of
  * memory (a crafted file of empty strings), so the default bounds a load at ~128 MiB; raise
  * max_bytes for a larger pack you trust. */
-#define PPL_DEFAULT_MAX_PROGRAM_BYTES ((size_t)16 << 20)
+#define PPL_DEFAULT_MAX_PROGRAM_BYTES (16u << 20) /* no cast: C++ engines build with -Wold-style-cast */
 #define PPL_LOAD_OPTIONS_INIT {sizeof(ppl_load_options), 0}
 
 /* A buffer this large holds a load error message without truncation in practice, when the path
@@ -144,8 +146,9 @@ typedef struct ppl_evaluator_options {
 
 /* 64 MiB, some 20,000 times the example claims. An evaluator keeps buffers as large as the
  * largest claim it has read (a few times its bytes) until ppl_evaluator_trim, so with N threads an
- * engine keeps up to about N times this bound. */
-#define PPL_DEFAULT_MAX_CLAIM_BYTES ((size_t)64 << 20)
+ * engine deciding JSON keeps up to about N times this bound. The claim builder has no such bound:
+ * its strings are the caller's, copied as given. */
+#define PPL_DEFAULT_MAX_CLAIM_BYTES (64u << 20)
 #define PPL_EVALUATOR_OPTIONS_INIT {sizeof(ppl_evaluator_options), 0}
 
 /* A new evaluator for `program` (which it keeps alive), with the default options. Use it from one

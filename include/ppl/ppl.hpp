@@ -43,7 +43,8 @@ enum class Type : int {
   kDate = PPL_TYPE_DATE,
   kRecord = PPL_TYPE_RECORD,
   kList = PPL_TYPE_LIST,
-  kNone = -1,  // not a field: an invalid Field, or a Field of another Program
+  kNone = -1,  // not a field: an invalid Field, or a handle past this Program's fields (a handle
+               // from another Program that is in range names one of this one's: see load())
 };
 
 // "approve", "pend", "deny", "not_applicable"; "deny"/"pend"; "CO"/"PR"/"OA".
@@ -152,7 +153,9 @@ class Program {
 
   // Loads from bytes, which are copied, and on success replaces what this held. On failure this
   // keeps the program it held, so a hot reload onto a bad pack leaves the engine running the old
-  // one (Evaluators made before a reload keep theirs either way).
+  // one (Evaluators made before a reload keep theirs either way). After a successful reload,
+  // resolve every Field again: handles index the schema, and one of the old program's is not
+  // checked against the new one's.
   LoadStatus load(std::string_view bytes, const LoadOptions& options = {}) noexcept {
     LoadStatus result;
     ppl_program* loaded = nullptr;

@@ -71,6 +71,7 @@ expect_stdout '^acme-commercial-j9027@2026\.1: .*\(line of business: commercial;
 expect_stdout '^  PA +deny CO-197 M62 +[^ ]*prior-authorization\.ppl:20 +an approved authorization covers the date of service$' "check --rules: PA with its outcome and place"
 expect_stdout '^  C-DOSE +pend CO-252 M127; deny CO-151 N362 ' "check --rules: a rule with two outcomes"
 expect_stdout '^  MB-DX +deny \?-50 N115 ' "check --rules: a computed group"
+expect_stdout '^  MB-340B +deny CO-4 +[^ ]*medicare-part-b\.ppl' "check --rules: three clauses with one outcome list it once"
 check "check --rules: PA listed first for commercial" bash -c 'sed -n 2p "$1" | grep -q "^  PA "' _ "$OUT"
 # The mistake it is for: a `use` dropped from one policy loses its rules there, silently.
 mkdir -p "$TMP/no-pa-use"

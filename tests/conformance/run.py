@@ -62,6 +62,7 @@ class Case:
         self.expect = []       # stdout lines of `pplc eval --format=table`
         self.eval_status = 0   # its exit status: 1 when a claim is refused or fails
         self.eval_format = "table"  # or explain, which shows each failure's message
+        self.eval_annotated = False  # an expect:, eval-status: or eval-format: line, which needs a claim:
         self.disagrees = None  # why pplc is known to fail this case (it follows the docs)
         self.expected = []     # Expected diagnostics
         self.problems = []     # malformed annotations
@@ -86,12 +87,15 @@ def parse_annotations(case, path, shown=None):
                 case.disagrees = value.strip()
             elif kind == "eval-format":
                 case.eval_format = value.strip()
+                case.eval_annotated = True
             elif kind == "eval-status":
                 case.eval_status = int(value)
+                case.eval_annotated = True
             elif kind == "modules":
                 case.modules = os.path.abspath(os.path.join(os.path.dirname(path), value.strip()))
             else:
                 case.expect.append(value[1:] if value.startswith(" ") else value)
+                case.eval_annotated = True
             continue
         found = list(ANNOTATION.finditer(text))
         for i, m in enumerate(found):
@@ -231,6 +235,8 @@ def run_case(pplc, case):
                 shutil.copyfile(path, copy)
                 pathmap[os.path.realpath(copy)] = os.path.realpath(path)
             cwd = workdir
+        if case.eval_annotated and not case.claims:
+            return "`expect:`, `eval-status:` or `eval-format:` without a `claim:` to run it on"
         check = subprocess.run([pplc, "check"] + case.flags + targets, capture_output=True, cwd=cwd,
                                text=True, timeout=TIMEOUT, errors="replace")
         got = parse_diagnostics(check.stderr, pathmap, cwd)
