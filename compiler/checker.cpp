@@ -811,6 +811,12 @@ void Checker::checkDefine(DefineDecl& d) {
     c.vars.push_back(&p);
   }
   d.type = check(*d.body, c);
+  // A set is never a define's value (as for a `let`): reported here, used or not, and not again
+  // at each use.
+  if (!d.type.isError() && d.type.stringSet) {
+    d.type = error(d.body->span, "a set `{...}` can only be the right side of `in` or `not in`, written there or named by a constant",
+                   {fmt::format("declare `{}` with `const`", d.name)});
+  }
   reportFoldProblems(*d.body);
   st = State::kDone;
 }

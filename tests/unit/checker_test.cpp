@@ -359,8 +359,13 @@ TEST_CASE("a set can only be the right side of in, written there or named by a c
   const std::string sets = "const s = {\"J9027\"}\nconst u = {\"J9043\"}\n";
   Compiled viaDefine = compilePolicy(sets + "define d = {\"J9027\", \"J9043\"}\n"
                                             "rule R \"r\"\n  require line.hcpcs in d else deny CO 16\n");
-  CHECK(viaDefine.diagnostics.find("p.ppl:8:25: " + message) != std::string::npos);
+  // At the define, used or not (as at a `let`), and not again where it is used.
+  CHECK(viaDefine.diagnostics.find("p.ppl:6:12: " + message) != std::string::npos);
   CHECK(viaDefine.diagnostics.find("note: declare `d` with `const`") != std::string::npos);
+  CHECK(viaDefine.diagnostics.find("p.ppl:8:") == std::string::npos);
+  Compiled unusedDefine = compilePolicy(sets + "define e = s\nrule R \"r\"\n  require line.units > 0 else deny CO 16\n");
+  CHECK(unusedDefine.diagnostics.find("p.ppl:6:12: " + message) != std::string::npos);
+  CHECK(unusedDefine.diagnostics.find("note: declare `e` with `const`") != std::string::npos);
   Compiled viaIf = compilePolicy(sets + "rule R \"r\"\n  require line.hcpcs in (if line.units > 10 then s else u) else deny CO 16\n");
   CHECK(viaIf.diagnostics.find("p.ppl:7:50: " + message) != std::string::npos);
   CHECK(viaIf.diagnostics.find("p.ppl:7:57: " + message) != std::string::npos);
