@@ -687,12 +687,21 @@ class ParseState {
 };
 
 // Tells the state where the parser starts a `use` or a declaration: recovery from a syntax
-// error before it is over.
+// error before it is over. Declarations start lines: one ANTLR starts mid-line after an error
+// (`applies to drug`, the keyword written as a name) is its guess, and what it reports there is
+// more of the same mistake (review17a F15).
 class Resync : public antlr4::tree::ParseTreeListener {
  public:
   explicit Resync(ParseState& state) : state_(state) {}
   void enterEveryRule(antlr4::ParserRuleContext* ctx) override {
-    if (ctx->getRuleIndex() == G::RuleUseDecl || ctx->getRuleIndex() == G::RuleDecl) state_.resynchronised();
+    if (ctx->getRuleIndex() != G::RuleUseDecl && ctx->getRuleIndex() != G::RuleDecl) return;
+    Token* start = ctx->getStart();
+    antlr4::CommonTokenStream* tokens = state_.tokens();
+    if (start != nullptr && tokens != nullptr && start->getTokenIndex() > 0 &&
+        tokens->get(start->getTokenIndex() - 1)->getLine() == start->getLine()) {
+      return;
+    }
+    state_.resynchronised();
   }
   void exitEveryRule(antlr4::ParserRuleContext*) override {}
   void visitTerminal(antlr4::tree::TerminalNode*) override {}

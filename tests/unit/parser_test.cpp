@@ -808,6 +808,24 @@ TEST_CASE("one syntax mistake is one error, and later declarations' own errors a
           std::string::npos);
     CHECK(stray.find("test.ppl:5:24: error: unexpected `)`, expected an expression\n") != std::string::npos);
   }
+  SECTION("a declaration's keyword where `applies to` needs a name: nothing in the declaration ANTLR starts there") {
+    // `drug` and `lines` start declarations, but not mid-line: `require` was reported as the
+    // drug's missing name. The next rule's own error is still reported.
+    CHECK(errorsOf("module m\nrule R \"r\"\n  applies to drug\n  require true else deny CO 4 \"x\"\n"
+                   "rule S \"s\"\n  applies to governed and lines\n  require true else deny CO 4 \"x\"\n"
+                   "const x = )\n") ==
+          "test.ppl:3:14: error: expected a name before `drug`\n"
+          "  applies to drug\n"
+          "             ^~~~\n"
+          "  note: `drug` is a keyword of the language: choose another name\n"
+          "test.ppl:6:27: error: expected a name before `lines`\n"
+          "  applies to governed and lines\n"
+          "                          ^~~~~\n"
+          "  note: `lines` is a keyword of the language: choose another name\n"
+          "test.ppl:8:11: error: unexpected `)`, expected an expression\n"
+          "const x = )\n"
+          "          ^\n");
+  }
   SECTION("independent errors in later declarations, and after one") {
     CHECK(errorsOf("module m\nrule R \"r\"\n  require true\n    otherwise deny CO 50 \"m\"\nrule S \"s\"\n"
                    "  require (true else deny CO 50 \"m\"\nconst x = )\n") ==
