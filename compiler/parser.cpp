@@ -846,6 +846,13 @@ class Converter {
   ExprPtr bound(G::BoundContext* ctx, int depth);
   ExprPtr literal(G::LiteralContext* ctx);
   std::string dashedName(G::DashedNameContext* ctx, Span& span);
+  // `waste` or `b.waste`: the class's name, and into `qualifier` its module's (or "").
+  std::string className(G::ClassNameContext* ctx, std::string& qualifier) {
+    const std::vector<antlr4::tree::TerminalNode*> ids = need(ctx)->IDENT();
+    if (ids.empty()) throw MalformedTree{};
+    qualifier = ids.size() > 1 ? need(ids.front())->getText() : "";
+    return need(ids.back())->getText();
+  }
   std::string unescape(Token* token);
   size_t escape(const std::string& raw, size_t i, size_t end, size_t line, size_t col, std::string& out);
   ast::MessageTemplate message(G::MessageContext* ctx);
@@ -1268,7 +1275,7 @@ ExprPtr Converter::expr(G::ExprContext* ctx, int depth) {
   }
   if (auto* c = dynamic_cast<G::LineClassExprContext*>(ctx)) {
     auto e = make(ExprKind::kLineClass, ctx);
-    e->name = need(c->IDENT())->getText();
+    e->name = className(c->className(), e->qualifier);
     e->negated = c->neg != nullptr;
     e->kids.push_back(expr(c->expr(), d));
     return e;
@@ -1423,9 +1430,11 @@ std::unique_ptr<ast::RuleDecl> Converter::rule(G::RuleDeclContext* ctx) {
         continue;
       }
       haveApplies = true;
-      for (antlr4::tree::TerminalNode* id : c->IDENT()) {
-        r->applies.push_back(id->getText());
-        r->appliesSpans.push_back(s_.spanOf(id));
+      for (G::ClassNameContext* name : c->className()) {
+        std::string qualifier;
+        r->applies.push_back(className(name, qualifier));
+        r->appliesQualifiers.push_back(qualifier);
+        r->appliesSpans.push_back(s_.spanOf(name));
       }
     } else if (auto* c = dynamic_cast<G::OnlyWhenClauseContext*>(clause)) {
       if (r->onlyWhen) {

@@ -891,6 +891,40 @@ TEST_CASE("a define is called through its module's name, the one way when two mo
   CHECK(missing.diagnostics.rfind("./p.ppl:7:11: error: module `mb` declares no define `g`\n", 0) == 0);
 }
 
+TEST_CASE("a class of lines is named through its module's name, the one way when two modules declare it", "[checker]") {
+  const std::string ma = "module ma\nlines waste: line is governed and \"JW\" in line.modifiers\n";
+  const std::string mb = "module mb\nlines waste: line is governed and line.units > 5\n";
+  auto policy = [](const std::string& applies, const std::string& condition) {
+    return std::string(kHeader) + "use ma\nuse mb\nrule R \"r\"\n  applies to " + applies + "\n  require " + condition +
+           " else deny CO 151 \"m\"\n";
+  };
+  auto compile = [&](const std::string& applies, const std::string& condition) {
+    return compileFiles({{"ma.ppl", ma}, {"mb.ppl", mb}, {"p.ppl", policy(applies, condition)}});
+  };
+  Compiled qualified = compile("mb.waste and governed", "no l in lines where l is ma.waste and l.decision = \"deny\"");
+  INFO(qualified.diagnostics);
+  REQUIRE(qualified.ok);
+  std::map<std::string, const ast::Unit*> units;
+  for (const auto& u : qualified.checked.units) units[u->name] = u.get();
+  REQUIRE(units.count("p") + units.count("mb") == 2);
+  const ast::RuleDecl& r = *units["p"]->decls.back().ruleDecl;
+  CHECK(r.appliesRefs == std::vector<ast::LinesDecl*>{units["mb"]->decls[0].linesDecl.get()});
+
+  CHECK(compile("waste", "true").diagnostics.rfind(
+            "./p.ppl:7:14: error: `waste` is declared by both `ma` and `mb`: qualify it as `ma.waste`, or as `mb.waste`\n", 0) == 0);
+  CHECK(compile("mc.waste", "true").diagnostics.rfind("./p.ppl:7:14: error: `mc` is not a module this file uses\n", 0) == 0);
+  CHECK(compile("governed", "line is mb.wast").diagnostics ==
+        "./p.ppl:8:11: error: module `mb` declares no class of lines `wast`\n"
+        "  require line is mb.wast else deny CO 151 \"m\"\n"
+        "          ^~~~~~~~~~~~~~~\n"
+        "  note: did you mean `waste`?\n");
+  CHECK(compile("ma.governed", "true").diagnostics ==
+        "./p.ppl:7:14: error: module `ma` declares no class of lines `governed`\n"
+        "  applies to ma.governed\n"
+        "             ^~~~~~~~~~~\n"
+        "  note: `governed` is every governed line, not a module's: write it without the module\n");
+}
+
 // Review 17a: an analyst's slips, each told with the fix.
 TEST_CASE("an analyst's slips get a note naming the fix", "[checker]") {
   // A drug's code is an HCPCS code, checked where it is declared, not at each use.

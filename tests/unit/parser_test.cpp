@@ -257,6 +257,31 @@ TEST_CASE("a policy parses into the expected AST", "[parser]") {
   CHECK(adjust.expr->kids[1]->kind == ExprKind::kNot);
 }
 
+TEST_CASE("a class of lines is named bare or through its module, in `applies to` and after `is`", "[parser]") {
+  auto p = parse("module m\nrule R \"r\"\n  applies to b.waste and governed\n"
+                 "  require line is not a.waste and line is small else deny CO 4\n");
+  INFO(p->rendered());
+  REQUIRE(p->unit != nullptr);
+  const ast::RuleDecl& r = ruleAt(*p->unit, 0);
+  CHECK(r.applies == std::vector<std::string>{"waste", "governed"});
+  CHECK(r.appliesQualifiers == std::vector<std::string>{"b", ""});
+  REQUIRE(r.appliesSpans.size() == 2);
+  CHECK(at(r.appliesSpans[0]) == "3:14");
+  CHECK(r.appliesSpans[0].length == 7);  // `b.waste`
+  REQUIRE(r.clauses.size() == 1);
+  const ast::Expr& both = *r.clauses[0].expr;
+  REQUIRE(both.op == BinaryOp::kAnd);
+  const ast::Expr& qualified = *both.kids[0];
+  CHECK(qualified.kind == ExprKind::kLineClass);  // not `(line is not a).waste`
+  CHECK(qualified.negated);
+  CHECK(qualified.qualifier == "a");
+  CHECK(qualified.name == "waste");
+  const ast::Expr& bare = *both.kids[1];
+  CHECK(bare.kind == ExprKind::kLineClass);
+  CHECK(bare.qualifier.empty());
+  CHECK(bare.name == "small");
+}
+
 TEST_CASE("a module with expressions of every kind", "[parser]") {
   auto p = parse(R"PPL(module prior-authorization
 param traditional_medicare: bool = false
