@@ -2260,6 +2260,7 @@ bool Checker::run() {
           break;
         }
       }
+      std::set<std::string> bound;
       for (Binding& b : use.bindings) {
         auto& theirs = own_[use.unit];
         auto it = theirs.find(b.name);
@@ -2269,6 +2270,11 @@ bool Checker::run() {
             if (en.kind == Entity::Kind::kParam) names.push_back(n);
           }
           error(b.span, fmt::format("module `{}` has no parameter `{}`", use.unit->name, b.name), didYouMean(b.name, names));
+          continue;
+        }
+        // Left unbound here, the second value is not taken for a second `use` of the module.
+        if (!bound.insert(b.name).second) {
+          error(b.span, fmt::format("parameter `{}` is bound twice in this `use`", b.name), {"keep one value"});
           continue;
         }
         b.param = it->second.paramDecl;

@@ -665,6 +665,18 @@ TEST_CASE("modules: parameters must be bound, and bind per policy", "[checker]")
   CHECK_FALSE(misspelt.ok);
   CHECK(misspelt.diagnostics.find("module `shared` has no parameter `strickt`") != std::string::npos);
   CHECK(misspelt.diagnostics.find("did you mean `strict`?") != std::string::npos);
+
+  // One `use` binding a parameter twice is said so, at the second, whether the values differ or
+  // not (it was "module `shared` is used twice ... with different values", or nothing).
+  for (const char* second : {"false", "true"}) {
+    Compiled twice = compileFiles(
+        {{"shared.ppl", module}, {"p.ppl", std::string(kHeader) + "use shared with strict = true, strict = " + second + "\n"}});
+    CHECK(twice.diagnostics == fmt::format("./p.ppl:4:32: error: parameter `strict` is bound twice in this `use`\n"
+                                           "use shared with strict = true, strict = {}\n"
+                                           "                               ^~~~~~\n"
+                                           "  note: keep one value\n",
+                                           second));
+  }
 }
 
 TEST_CASE("modules: a policy's binding wins over a default, whichever `use` comes first", "[checker]") {
