@@ -93,7 +93,7 @@ struct Expr {
   Type literalType;
   Value literal;           // not for strings: the parser leaves literal.s empty
   std::string text;        // kLiteral strings (unescaped): read the string from here
-  std::string qualifier;   // kCall: the module named before a define (`pa.covers(a)`), or empty
+  std::string qualifier;   // kCall, kLineClass: the module named before the define or class (`pa.covers(a)`), or empty
 
   // Set by the checker
   Type type;
@@ -160,6 +160,7 @@ struct RuleDecl {
   Span span;
   std::string title;
   std::vector<std::string> applies;  // `lines` classes (and/or `governed`), all must hold
+  std::vector<std::string> appliesQualifiers;  // each class's module (`b.waste`), or empty
   std::vector<Span> appliesSpans;
   std::vector<LinesDecl*> appliesRefs;  // set by the checker (nullptr for `governed`)
   ExprPtr onlyWhen;

@@ -261,6 +261,10 @@ class Checker {
   bool lookup(const Unit* unit, const std::string& name, const Span& span, Entity& out, bool report);
   std::vector<std::string> visibleNames(const Ctx& c);
   std::vector<std::string> unknownClassNotes(const Unit& unit, const std::string& name);
+  // The class of lines `name` (or `qualifier.name`) names in `unit`; nullptr, having reported
+  // why when `report`, when it names none.
+  LinesDecl* findClass(const Unit& unit, const std::string& qualifier, const std::string& name, const Span& span,
+                       bool report);
   // The claim fact an unknown bare name most likely means: a field of a quantifier's record in
   // scope (`units` -> `a.units`), of the line (`line.units`, where a line is at hand) or of a
   // record of the claim (`weight_kg` -> `patient.weight_kg`), or the field a payer's usual word
@@ -491,6 +495,36 @@ std::vector<std::string> Checker::unknownClassNotes(const Unit& unit, const std:
   const std::string& module = elsewhere[closest]->name;
   if (closest == name) return {fmt::format("module `{}` declares it: add `use {}`", module, module)};
   return {fmt::format("did you mean `{}`? module `{}` declares it: add `use {}`", closest, module, module)};
+}
+
+LinesDecl* Checker::findClass(const Unit& unit, const std::string& qualifier, const std::string& name, const Span& span,
+                              bool report) {
+  Entity ent{Entity::Kind::kConst};
+  if (qualifier.empty()) {
+    if (lookup(&unit, name, span, ent, report) && ent.kind == Entity::Kind::kLines) return ent.linesDecl;
+    if (report) error(span, fmt::format("unknown class of lines `{}`", name), unknownClassNotes(unit, name));
+    return nullptr;
+  }
+  // `b.waste`: a class of a used module, named through the module (when two used modules
+  // declare the name, this is the only way to name it).
+  if (!lookup(&unit, qualifier, span, ent, report) || ent.kind != Entity::Kind::kModule) {
+    if (report) error(span, fmt::format("`{}` is not a module this file uses", qualifier));
+    return nullptr;
+  }
+  auto& theirs = own_[ent.module];
+  if (auto it = theirs.find(name); it != theirs.end() && it->second.kind == Entity::Kind::kLines) {
+    return it->second.linesDecl;
+  }
+  if (report) {
+    std::vector<std::string> classes;
+    for (const auto& [n, en] : theirs) {
+      if (en.kind == Entity::Kind::kLines) classes.push_back(n);
+    }
+    std::vector<std::string> notes = didYouMean(name, classes);
+    if (name == "governed") notes = {"`governed` is every governed line, not a module's: write it without the module"};
+    error(span, fmt::format("module `{}` declares no class of lines `{}`", ent.module->name, name), std::move(notes));
+  }
+  return nullptr;
 }
 
 std::vector<std::string> Checker::visibleNames(const Ctx& c) {
@@ -811,6 +845,12 @@ void Checker::checkDefine(DefineDecl& d) {
     c.vars.push_back(&p);
   }
   d.type = check(*d.body, c);
+  // A set is never a define's value (as for a `let`): reported here, used or not, and not again
+  // at each use.
+  if (!d.type.isError() && d.type.stringSet) {
+    d.type = error(d.body->span, "a set `{...}` can only be the right side of `in` or `not in`, written there or named by a constant",
+                   {fmt::format("declare `{}` with `const`", d.name)});
+  }
   reportFoldProblems(*d.body);
   st = State::kDone;
 }
@@ -1425,9 +1465,8 @@ Type Checker::checkQuantifier(Expr& e, Ctx& c) {
     while (first->kind == ExprKind::kBinary && first->op == BinaryOp::kAnd) first = first->kids[0].get();
     if (first->kind == ExprKind::kLineClass && !first->negated && first->kids[0]->kind == ExprKind::kName &&
         first->kids[0]->name == e.var->name) {
-      Entity ent{Entity::Kind::kConst};
-      if (lookup(c.unit, first->name, first->span, ent, false) && ent.kind == Entity::Kind::kLines) {
-        inner.lineVarClass[e.var.get()] = ent.linesDecl;
+      if (LinesDecl* cls = findClass(*c.unit, first->qualifier, first->name, first->span, false)) {
+        inner.lineVarClass[e.var.get()] = cls;
       }
     }
     Type wt = checkPresent(*where, inner);
@@ -1561,13 +1600,9 @@ Type Checker::checkNode(Expr& e, Ctx& c) {
         t = error(e.kids[0]->span, fmt::format("`is {}` tests a claim line, and this is {}", e.name, typeStr(a)));
         break;
       }
-      if (e.name == "governed") break;
-      Entity ent{Entity::Kind::kConst};
-      if (lookup(c.unit, e.name, e.span, ent, true) && ent.kind == Entity::Kind::kLines) {
-        e.linesRef = ent.linesDecl;
-        break;
-      }
-      t = error(e.span, fmt::format("unknown class of lines `{}`", e.name), unknownClassNotes(*c.unit, e.name));
+      if (e.name == "governed" && e.qualifier.empty()) break;
+      e.linesRef = findClass(*c.unit, e.qualifier, e.name, e.span, true);
+      if (!e.linesRef) t = Type();
       break;
     }
     case ExprKind::kIn: {
@@ -1760,16 +1795,12 @@ void Checker::checkRule(RuleDecl& r, const Unit& unit) {
   r.appliesRefs.clear();
   for (size_t i = 0; i < r.applies.size(); ++i) {
     const std::string& name = r.applies[i];
-    if (name == "governed") {
+    const std::string& qualifier = r.appliesQualifiers[i];
+    if (name == "governed" && qualifier.empty()) {
       r.appliesRefs.push_back(nullptr);
       continue;
     }
-    Entity ent{Entity::Kind::kConst};
-    if (lookup(&unit, name, r.appliesSpans[i], ent, true) && ent.kind == Entity::Kind::kLines) {
-      r.appliesRefs.push_back(ent.linesDecl);
-      continue;
-    }
-    error(r.appliesSpans[i], fmt::format("unknown class of lines `{}`", name), unknownClassNotes(unit, name));
+    if (LinesDecl* cls = findClass(unit, qualifier, name, r.appliesSpans[i], true)) r.appliesRefs.push_back(cls);
   }
   // A rule applies to lines in every class named, and every class is of governed lines: with
   // another class named, `governed` adds nothing.
@@ -2233,6 +2264,7 @@ bool Checker::run() {
           break;
         }
       }
+      std::set<std::string> bound;
       for (Binding& b : use.bindings) {
         auto& theirs = own_[use.unit];
         auto it = theirs.find(b.name);
@@ -2242,6 +2274,11 @@ bool Checker::run() {
             if (en.kind == Entity::Kind::kParam) names.push_back(n);
           }
           error(b.span, fmt::format("module `{}` has no parameter `{}`", use.unit->name, b.name), didYouMean(b.name, names));
+          continue;
+        }
+        // Left unbound here, the second value is not taken for a second `use` of the module.
+        if (!bound.insert(b.name).second) {
+          error(b.span, fmt::format("parameter `{}` is bound twice in this `use`", b.name), {"keep one value"});
           continue;
         }
         b.param = it->second.paramDecl;

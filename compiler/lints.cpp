@@ -149,9 +149,6 @@ class Linter {
           for (const LinesDecl* l : d.ruleDecl->appliesRefs) used_.insert(l);
         }
       }
-      for (const auto& use : u->uses) {
-        for (const auto& b : use.bindings) used_.insert(b.param);
-      }
     }
   }
 

@@ -687,12 +687,21 @@ class ParseState {
 };
 
 // Tells the state where the parser starts a `use` or a declaration: recovery from a syntax
-// error before it is over.
+// error before it is over. Declarations start lines: one ANTLR starts mid-line after an error
+// (`applies to drug`, the keyword written as a name) is its guess, and what it reports there is
+// more of the same mistake (review17a F15).
 class Resync : public antlr4::tree::ParseTreeListener {
  public:
   explicit Resync(ParseState& state) : state_(state) {}
   void enterEveryRule(antlr4::ParserRuleContext* ctx) override {
-    if (ctx->getRuleIndex() == G::RuleUseDecl || ctx->getRuleIndex() == G::RuleDecl) state_.resynchronised();
+    if (ctx->getRuleIndex() != G::RuleUseDecl && ctx->getRuleIndex() != G::RuleDecl) return;
+    Token* start = ctx->getStart();
+    antlr4::CommonTokenStream* tokens = state_.tokens();
+    if (start != nullptr && tokens != nullptr && start->getTokenIndex() > 0 &&
+        tokens->get(start->getTokenIndex() - 1)->getLine() == start->getLine()) {
+      return;
+    }
+    state_.resynchronised();
   }
   void exitEveryRule(antlr4::ParserRuleContext*) override {}
   void visitTerminal(antlr4::tree::TerminalNode*) override {}
@@ -837,6 +846,13 @@ class Converter {
   ExprPtr bound(G::BoundContext* ctx, int depth);
   ExprPtr literal(G::LiteralContext* ctx);
   std::string dashedName(G::DashedNameContext* ctx, Span& span);
+  // `waste` or `b.waste`: the class's name, and into `qualifier` its module's (or "").
+  std::string className(G::ClassNameContext* ctx, std::string& qualifier) {
+    const std::vector<antlr4::tree::TerminalNode*> ids = need(ctx)->IDENT();
+    if (ids.empty()) throw MalformedTree{};
+    qualifier = ids.size() > 1 ? need(ids.front())->getText() : "";
+    return need(ids.back())->getText();
+  }
   std::string unescape(Token* token);
   size_t escape(const std::string& raw, size_t i, size_t end, size_t line, size_t col, std::string& out);
   ast::MessageTemplate message(G::MessageContext* ctx);
@@ -1259,7 +1275,7 @@ ExprPtr Converter::expr(G::ExprContext* ctx, int depth) {
   }
   if (auto* c = dynamic_cast<G::LineClassExprContext*>(ctx)) {
     auto e = make(ExprKind::kLineClass, ctx);
-    e->name = need(c->IDENT())->getText();
+    e->name = className(c->className(), e->qualifier);
     e->negated = c->neg != nullptr;
     e->kids.push_back(expr(c->expr(), d));
     return e;
@@ -1414,9 +1430,11 @@ std::unique_ptr<ast::RuleDecl> Converter::rule(G::RuleDeclContext* ctx) {
         continue;
       }
       haveApplies = true;
-      for (antlr4::tree::TerminalNode* id : c->IDENT()) {
-        r->applies.push_back(id->getText());
-        r->appliesSpans.push_back(s_.spanOf(id));
+      for (G::ClassNameContext* name : c->className()) {
+        std::string qualifier;
+        r->applies.push_back(className(name, qualifier));
+        r->appliesQualifiers.push_back(qualifier);
+        r->appliesSpans.push_back(s_.spanOf(name));
       }
     } else if (auto* c = dynamic_cast<G::OnlyWhenClauseContext*>(clause)) {
       if (r->onlyWhen) {

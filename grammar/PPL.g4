@@ -79,13 +79,19 @@ namePart
     ;
 
 ruleClause
-    : 'applies' 'to' IDENT ('and' IDENT)*                      # appliesClause
+    : 'applies' 'to' className ('and' className)*              # appliesClause
     | 'only' 'when' expr                                       # onlyWhenClause
     | 'effective' 'from' expr ('through' expr)?                # ruleEffectiveClause
     | 'let' IDENT '=' expr                                     # letClause
     | 'require' expr 'else' outcome                            # requireClause
     | outcome 'when' expr message?                             # failWhenClause
     | 'adjust' IDENT carc 'by' number '%' 'when' expr message? # adjustClause
+    ;
+
+// A class of lines, qualified by its module's name (`b.waste`) when two used modules declare it.
+// The name comes first so that a keyword written in its place is a missing name, as before.
+className
+    : IDENT ('.' IDENT)?
     ;
 
 // `deny CO 50 [N115] "message"`: action, group, CARC, RARCs, then (for `require`) a message.
@@ -149,7 +155,7 @@ expr
     | expr op=('+' | '-') expr                                 # addExpr
     | expr '??' expr                                           # defaultExpr
     | expr 'is' neg='not'? what=('present' | 'absent')         # presenceExpr
-    | expr 'is' neg='not'? IDENT                               # lineClassExpr
+    | expr 'is' neg='not'? className                           # lineClassExpr
     | expr neg='not'? 'in' expr                                # inExpr
     | expr 'within' expr dir=('before' | 'after') expr         # withinExpr
     | expr neg='not'? 'between' bound 'and' expr               # betweenExpr

@@ -359,8 +359,13 @@ TEST_CASE("a set can only be the right side of in, written there or named by a c
   const std::string sets = "const s = {\"J9027\"}\nconst u = {\"J9043\"}\n";
   Compiled viaDefine = compilePolicy(sets + "define d = {\"J9027\", \"J9043\"}\n"
                                             "rule R \"r\"\n  require line.hcpcs in d else deny CO 16\n");
-  CHECK(viaDefine.diagnostics.find("p.ppl:8:25: " + message) != std::string::npos);
+  // At the define, used or not (as at a `let`), and not again where it is used.
+  CHECK(viaDefine.diagnostics.find("p.ppl:6:12: " + message) != std::string::npos);
   CHECK(viaDefine.diagnostics.find("note: declare `d` with `const`") != std::string::npos);
+  CHECK(viaDefine.diagnostics.find("p.ppl:8:") == std::string::npos);
+  Compiled unusedDefine = compilePolicy(sets + "define e = s\nrule R \"r\"\n  require line.units > 0 else deny CO 16\n");
+  CHECK(unusedDefine.diagnostics.find("p.ppl:6:12: " + message) != std::string::npos);
+  CHECK(unusedDefine.diagnostics.find("note: declare `e` with `const`") != std::string::npos);
   Compiled viaIf = compilePolicy(sets + "rule R \"r\"\n  require line.hcpcs in (if line.units > 10 then s else u) else deny CO 16\n");
   CHECK(viaIf.diagnostics.find("p.ppl:7:50: " + message) != std::string::npos);
   CHECK(viaIf.diagnostics.find("p.ppl:7:57: " + message) != std::string::npos);
@@ -660,6 +665,18 @@ TEST_CASE("modules: parameters must be bound, and bind per policy", "[checker]")
   CHECK_FALSE(misspelt.ok);
   CHECK(misspelt.diagnostics.find("module `shared` has no parameter `strickt`") != std::string::npos);
   CHECK(misspelt.diagnostics.find("did you mean `strict`?") != std::string::npos);
+
+  // One `use` binding a parameter twice is said so, at the second, whether the values differ or
+  // not (it was "module `shared` is used twice ... with different values", or nothing).
+  for (const char* second : {"false", "true"}) {
+    Compiled twice = compileFiles(
+        {{"shared.ppl", module}, {"p.ppl", std::string(kHeader) + "use shared with strict = true, strict = " + second + "\n"}});
+    CHECK(twice.diagnostics == fmt::format("./p.ppl:4:32: error: parameter `strict` is bound twice in this `use`\n"
+                                           "use shared with strict = true, strict = {}\n"
+                                           "                               ^~~~~~\n"
+                                           "  note: keep one value\n",
+                                           second));
+  }
 }
 
 TEST_CASE("modules: a policy's binding wins over a default, whichever `use` comes first", "[checker]") {
@@ -884,6 +901,40 @@ TEST_CASE("a define is called through its module's name, the one way when two mo
 
   Compiled missing = compileFiles({{"ma.ppl", ma}, {"mb.ppl", mb}, {"p.ppl", policy("mb.g(line.units) < 10")}});
   CHECK(missing.diagnostics.rfind("./p.ppl:7:11: error: module `mb` declares no define `g`\n", 0) == 0);
+}
+
+TEST_CASE("a class of lines is named through its module's name, the one way when two modules declare it", "[checker]") {
+  const std::string ma = "module ma\nlines waste: line is governed and \"JW\" in line.modifiers\n";
+  const std::string mb = "module mb\nlines waste: line is governed and line.units > 5\n";
+  auto policy = [](const std::string& applies, const std::string& condition) {
+    return std::string(kHeader) + "use ma\nuse mb\nrule R \"r\"\n  applies to " + applies + "\n  require " + condition +
+           " else deny CO 151 \"m\"\n";
+  };
+  auto compile = [&](const std::string& applies, const std::string& condition) {
+    return compileFiles({{"ma.ppl", ma}, {"mb.ppl", mb}, {"p.ppl", policy(applies, condition)}});
+  };
+  Compiled qualified = compile("mb.waste and governed", "no l in lines where l is ma.waste and l.decision = \"deny\"");
+  INFO(qualified.diagnostics);
+  REQUIRE(qualified.ok);
+  std::map<std::string, const ast::Unit*> units;
+  for (const auto& u : qualified.checked.units) units[u->name] = u.get();
+  REQUIRE(units.count("p") + units.count("mb") == 2);
+  const ast::RuleDecl& r = *units["p"]->decls.back().ruleDecl;
+  CHECK(r.appliesRefs == std::vector<ast::LinesDecl*>{units["mb"]->decls[0].linesDecl.get()});
+
+  CHECK(compile("waste", "true").diagnostics.rfind(
+            "./p.ppl:7:14: error: `waste` is declared by both `ma` and `mb`: qualify it as `ma.waste`, or as `mb.waste`\n", 0) == 0);
+  CHECK(compile("mc.waste", "true").diagnostics.rfind("./p.ppl:7:14: error: `mc` is not a module this file uses\n", 0) == 0);
+  CHECK(compile("governed", "line is mb.wast").diagnostics ==
+        "./p.ppl:8:11: error: module `mb` declares no class of lines `wast`\n"
+        "  require line is mb.wast else deny CO 151 \"m\"\n"
+        "          ^~~~~~~~~~~~~~~\n"
+        "  note: did you mean `waste`?\n");
+  CHECK(compile("ma.governed", "true").diagnostics ==
+        "./p.ppl:7:14: error: module `ma` declares no class of lines `governed`\n"
+        "  applies to ma.governed\n"
+        "             ^~~~~~~~~~~\n"
+        "  note: `governed` is every governed line, not a module's: write it without the module\n");
 }
 
 // Review 17a: an analyst's slips, each told with the fix.

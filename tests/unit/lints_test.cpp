@@ -133,6 +133,26 @@ TEST_CASE("lints: a module's declarations are judged only with the policies that
   fs::remove_all(dir);
 }
 
+TEST_CASE("lints: a module parameter only bound by `use ... with` is unused", "[lints]") {
+  fs::path dir = fs::temp_directory_path() / ("ppl-lints-param-test-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "m.ppl") << "module m\nparam limit: integer = 10\nparam spare: integer = 0\n"
+                               << "rule M \"m\"\n  require line.units <= limit else deny CO 16 \"m\"\n";
+  std::ofstream(dir / "p.ppl") << "policy p version \"1\"\n  line of business \"commercial\"\n"
+                               << "  governs lines where line.hcpcs = \"J9027\"\nuse m with limit = 5, spare = 1\n";
+  Diagnostics diags;
+  SourceManager sources;
+  checkFiles({(dir / "p.ppl").string(), (dir / "m.ppl").string()}, diags, sources);
+  std::string out;
+  for (const Diagnostic& d : diags.items()) {
+    out += fmt::format("{}:{}:{} {} [{}]\n", fs::path(sources.path(d.span.file)).filename().string(), d.span.line,
+                       d.span.col, d.message, d.lint);
+  }
+  // Binding changes a value nothing reads: `spare` is as unused as it would be unbound.
+  CHECK(out == "m.ppl:3:7 parameter `spare` is never used [unused]\n");
+  fs::remove_all(dir);
+}
+
 TEST_CASE("lints: a `use` is unused only when nothing comes in through it, its own uses included", "[lints]") {
   fs::path dir = fs::temp_directory_path() / ("ppl-lints-import-test-" + std::to_string(::getpid()));
   fs::create_directories(dir);

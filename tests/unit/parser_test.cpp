@@ -257,6 +257,31 @@ TEST_CASE("a policy parses into the expected AST", "[parser]") {
   CHECK(adjust.expr->kids[1]->kind == ExprKind::kNot);
 }
 
+TEST_CASE("a class of lines is named bare or through its module, in `applies to` and after `is`", "[parser]") {
+  auto p = parse("module m\nrule R \"r\"\n  applies to b.waste and governed\n"
+                 "  require line is not a.waste and line is small else deny CO 4\n");
+  INFO(p->rendered());
+  REQUIRE(p->unit != nullptr);
+  const ast::RuleDecl& r = ruleAt(*p->unit, 0);
+  CHECK(r.applies == std::vector<std::string>{"waste", "governed"});
+  CHECK(r.appliesQualifiers == std::vector<std::string>{"b", ""});
+  REQUIRE(r.appliesSpans.size() == 2);
+  CHECK(at(r.appliesSpans[0]) == "3:14");
+  CHECK(r.appliesSpans[0].length == 7);  // `b.waste`
+  REQUIRE(r.clauses.size() == 1);
+  const ast::Expr& both = *r.clauses[0].expr;
+  REQUIRE(both.op == BinaryOp::kAnd);
+  const ast::Expr& qualified = *both.kids[0];
+  CHECK(qualified.kind == ExprKind::kLineClass);  // not `(line is not a).waste`
+  CHECK(qualified.negated);
+  CHECK(qualified.qualifier == "a");
+  CHECK(qualified.name == "waste");
+  const ast::Expr& bare = *both.kids[1];
+  CHECK(bare.kind == ExprKind::kLineClass);
+  CHECK(bare.qualifier.empty());
+  CHECK(bare.name == "small");
+}
+
 TEST_CASE("a module with expressions of every kind", "[parser]") {
   auto p = parse(R"PPL(module prior-authorization
 param traditional_medicare: bool = false
@@ -807,6 +832,24 @@ TEST_CASE("one syntax mistake is one error, and later declarations' own errors a
     CHECK(stray.find("test.ppl:2:1: error: unexpected `rul`, expected `use`, a declaration or end of file\n") !=
           std::string::npos);
     CHECK(stray.find("test.ppl:5:24: error: unexpected `)`, expected an expression\n") != std::string::npos);
+  }
+  SECTION("a declaration's keyword where `applies to` needs a name: nothing in the declaration ANTLR starts there") {
+    // `drug` and `lines` start declarations, but not mid-line: `require` was reported as the
+    // drug's missing name. The next rule's own error is still reported.
+    CHECK(errorsOf("module m\nrule R \"r\"\n  applies to drug\n  require true else deny CO 4 \"x\"\n"
+                   "rule S \"s\"\n  applies to governed and lines\n  require true else deny CO 4 \"x\"\n"
+                   "const x = )\n") ==
+          "test.ppl:3:14: error: expected a name before `drug`\n"
+          "  applies to drug\n"
+          "             ^~~~\n"
+          "  note: `drug` is a keyword of the language: choose another name\n"
+          "test.ppl:6:27: error: expected a name before `lines`\n"
+          "  applies to governed and lines\n"
+          "                          ^~~~~\n"
+          "  note: `lines` is a keyword of the language: choose another name\n"
+          "test.ppl:8:11: error: unexpected `)`, expected an expression\n"
+          "const x = )\n"
+          "          ^\n");
   }
   SECTION("independent errors in later declarations, and after one") {
     CHECK(errorsOf("module m\nrule R \"r\"\n  require true\n    otherwise deny CO 50 \"m\"\nrule S \"s\"\n"
