@@ -14,9 +14,10 @@ namespace fs = std::filesystem;
 const char* const kBuildHelp =
     R"(Usage: pplc build POLICY|DIR... -o FILE.pplb
 
-Compiles policies (a directory stands for every policy in it, with the modules they use) and
-writes the compiled pack to FILE.pplb, for `pplc eval` or an embedding engine to load.
-Diagnostics go to stderr.
+Compiles policies (a directory stands for every policy at its top level, with the modules
+they use, found beside them) and writes the compiled pack to FILE.pplb, for `pplc eval` or an
+embedding engine to load. Diagnostics go to stderr, among them a warning for each .ppl file in
+a subdirectory (or named X.PPL), which is not compiled.
 
 Options:
   -o, --output FILE   where to write the compiled pack (required)

@@ -21,8 +21,10 @@ const char* const kCheckHelp =
     R"(Usage: pplc check [OPTIONS] FILE|DIR...
 
 Checks PPL sources (policies and the modules they use): types, lints, and what compiling
-them would find, without writing anything. A directory stands for every .ppl file in it. Diagnostics go to stderr as `file:line:col: error: ...`
-with the source line and a caret.
+them would find, without writing anything. A directory stands for the .ppl files at its top
+level (modules are found beside the file that uses them): a .ppl file in a subdirectory, or
+one named X.PPL, is not read, and a warning says so. Diagnostics go to stderr as
+`file:line:col: error: ...` with the source line and a caret.
 
 Options:
   --werror      treat warnings as errors

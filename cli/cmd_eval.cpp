@@ -37,8 +37,9 @@ namespace ppl::cli {
 const char* const kEvalHelp =
     R"(Usage: pplc eval [OPTIONS] POLICY|DIR|FILE.pplb CLAIM.json|-...
 
-Decides each claim against the policies: a policy file, a directory of policies (compiled
-first), or a compiled FILE.pplb (loaded and verified). `-` reads the claim from stdin. Each
+Decides each claim against the policies: a policy file, a directory of policies (those at its
+top level, compiled first; a warning names each .ppl file in a subdirectory, which is not),
+or a compiled FILE.pplb (loaded and verified). `-` reads the claim from stdin. Each
 claim's decision is printed as JSON, in the order the claims are given. A bad claim is reported
 on stderr with the JSON path at fault (`claim.json: /lines/0/units: must be ...`) and the
 others are still decided.

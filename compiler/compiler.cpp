@@ -3,6 +3,7 @@
 #include "compiler/compiler.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -10,6 +11,8 @@
 #include <functional>
 #include <set>
 #include <map>
+#include <string_view>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -24,6 +27,14 @@ namespace ppl {
 namespace {
 
 namespace fs = std::filesystem;
+
+// `x.ppl`, `x.PPL`, `x.Ppl`: a policy source whatever the case of its extension.
+bool isPplName(const std::string& name) {
+  constexpr std::string_view kExt = ".ppl";
+  if (name.size() <= kExt.size()) return false;
+  return std::equal(kExt.begin(), kExt.end(), name.end() - static_cast<std::ptrdiff_t>(kExt.size()),
+                    [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); });
+}
 
 // False with `why` set (the system's reason, e.g. "Permission denied") when it cannot. Reads
 // at most the parser's size limit and one byte more, which the parser refuses: `/dev/zero`
@@ -115,9 +126,11 @@ class Driver {
     resolving_.pop_back();
   }
 
-  // Every `.ppl` file named, or in a named directory (sorted, not recursive).
+  // Every `.ppl` file named, or in a named directory (sorted, not recursive: a file's modules
+  // are found beside it, so a subdirectory's files would need modules of their own).
   bool expand(const std::vector<std::string>& paths, std::vector<std::string>& files) {
     bool ok = true;
+    std::vector<std::string> dirs;
     for (const auto& p : paths) {
       std::error_code ec;
       if (fs::is_directory(p, ec)) {
@@ -144,6 +157,7 @@ class Driver {
           ok = false;
         }
         files.insert(files.end(), found.begin(), found.end());
+        dirs.push_back(p);
       } else if (fs::exists(p, ec)) {
         files.push_back(p);
       } else {
@@ -151,7 +165,50 @@ class Driver {
         ok = false;
       }
     }
+    for (const auto& dir : dirs) warnUnread(dir, dirs, files);
     return ok;
+  }
+
+  // A policy filed in a subdirectory of a directory given, or saved as `X.PPL`, is in none of
+  // the files read: said so, or a CI gate passes and the pack ships without it. A file also
+  // named on its own (`pplc check policies policies/regional`) is read, and not warned about;
+  // what a directory given below `dir` holds is left to that directory's own walk.
+  void warnUnread(const std::string& dir, const std::vector<std::string>& dirs, const std::vector<std::string>& files) {
+    std::set<fs::path> read, given;
+    std::error_code ec;
+    for (const auto& f : files) read.insert(fs::weakly_canonical(f, ec));
+    for (const auto& d : dirs) given.insert(fs::weakly_canonical(d, ec));
+    std::vector<std::pair<fs::path, bool>> unread;  // and whether it is at the top level
+    for (fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
+         !ec && it != end; it.increment(ec)) {
+      std::error_code fileEc;
+      const fs::path& path = it->path();
+      if (it->is_directory(fileEc) && given.count(fs::weakly_canonical(path, fileEc)) > 0) {
+        it.disable_recursion_pending();
+        continue;
+      }
+      if (!isPplName(path.filename().string()) || !it->is_regular_file(fileEc)) continue;
+      if (it.depth() == 0 && path.extension() == ".ppl") continue;
+      if (read.count(fs::weakly_canonical(path, fileEc)) == 0) unread.emplace_back(path, it.depth() == 0);
+    }
+    std::sort(unread.begin(), unread.end());
+    for (const auto& [path, topLevel] : unread) {
+      const fs::path parent = path.parent_path();
+      const std::string lower = path.stem().string() + ".ppl";
+      std::vector<std::string> notes;
+      std::string why;
+      if (topLevel) {
+        why = "only names ending in `.ppl`, in lower case, are read";
+        notes.push_back(fmt::format("rename it `{}`", lower));
+      } else {
+        why = fmt::format("it is in the subdirectory `{}`, and a directory stands for the `.ppl` files at its top level only",
+                          parent.string());
+        notes.push_back(fmt::format("name the subdirectory too (`{}`), or move the file up into `{}`", parent.string(), dir));
+        if (path.extension() != ".ppl") notes.push_back(fmt::format("rename it `{}` as well: only names ending in `.ppl`, in lower case, are read", lower));
+      }
+      diags_.warning(Span{kNoFile}, "unread-file", fmt::format("`{}` is not read: {}", path.string(), why),
+                     std::move(notes));
+    }
   }
 
  private:

@@ -11,15 +11,17 @@ namespace ppl {
 
 struct CheckedProgram;
 
-// Compiles every policy among `paths` (policy files, or directories: every `.ppl` file in
-// them that starts with `policy`), with the modules they `use` (found as NAME.ppl beside the
+// Compiles every policy among `paths` (policy files, or directories: every `.ppl` file at
+// their top level that starts with `policy`; each `.ppl` file below, or named `X.PPL`, is a
+// warning `unread-file`), with the modules they `use` (found as NAME.ppl beside the
 // file that uses them) and the claim schema built into the compiler (stdlib/claim.ppl).
 // On success `program` is linked and verified. Diagnostics (errors and warnings) go to `diags`;
 // `sources` receives every file read, for rendering them.
 bool compilePolicies(const std::vector<std::string>& paths, Program& program, Diagnostics& diags,
                      SourceManager& sources);
 
-// Checks every file among `paths` (policies and modules; directories: every `.ppl` in them)
+// Checks every file among `paths` (policies and modules; directories: every `.ppl` at their
+// top level, with the same warnings as compilePolicies)
 // without producing a program. True when there are no errors.
 bool checkFiles(const std::vector<std::string>& paths, Diagnostics& diags, SourceManager& sources);
 

@@ -165,4 +165,46 @@ expect_rc 1 "check: a file of comments"
 expect_stderr 'comments\.ppl: error: the file holds only comments: a policy starts with `policy`, a module with `module`$' "check: a file of comments, said so"
 check "check: a file of comments, no caret" bash -c '! grep -q "\^" "$1"' _ "$ERR"
 
+# A directory stands for its top-level `.ppl` files (modules are found beside the file that uses
+# them); a policy filed in a subdirectory, or saved as `X.PPL`, is said to be left out, by
+# `check` (so that `--werror` fails) and by `build`, never skipped silently (review18c H1).
+ok='policy p version "1"\n  line of business "commercial"\n  governs lines where line.hcpcs = "J9027"\nrule R "r"\n  require line.units > 0 else deny CO 50 "m"\n'
+U="$TMP/unread"
+mkdir -p "$U/regional/deep"
+printf "$ok" >"$U/p.ppl"
+q="${ok/p version/q version}"
+printf "${q/commercial/medicare_advantage}" >"$U/regional/q.ppl"
+printf 'policy x@1\n' >"$U/NEWPOLICY.PPL"
+r="${ok/p version/r version}"
+printf "${r/commercial/medicare_part_b}" >"$U/regional/deep/r.Ppl"
+printf 'not a policy\n' >"$U/regional/notes.txt"
+cat >"$TMP/unread.expected" <<EXPECTED
+warning: \`$U/NEWPOLICY.PPL\` is not read: only names ending in \`.ppl\`, in lower case, are read [unread-file]
+  note: rename it \`NEWPOLICY.ppl\`
+warning: \`$U/regional/deep/r.Ppl\` is not read: it is in the subdirectory \`$U/regional/deep\`, and a directory stands for the \`.ppl\` files at its top level only [unread-file]
+  note: name the subdirectory too (\`$U/regional/deep\`), or move the file up into \`$U\`
+  note: rename it \`r.ppl\` as well: only names ending in \`.ppl\`, in lower case, are read
+warning: \`$U/regional/q.ppl\` is not read: it is in the subdirectory \`$U/regional\`, and a directory stands for the \`.ppl\` files at its top level only [unread-file]
+  note: name the subdirectory too (\`$U/regional\`), or move the file up into \`$U\`
+pplc check: 0 errors, 3 warnings
+EXPECTED
+run check "$U"
+expect_rc 0 "check: files a directory holds but does not read"
+check "check: files not read, each named with why and what to do" diff "$TMP/unread.expected" "$ERR"
+run check --werror "$U"
+expect_rc 1 "check --werror: files a directory holds but does not read"
+expect_stderr "^error: \`$U/regional/q\\.ppl\` is not read: it is in the subdirectory \`$U/regional\`, and a directory stands for the \`\\.ppl\` files at its top level only \\[unread-file\\]$" "check --werror: a file not read is an error"
+expect_stderr '^pplc check: 3 errors, 0 warnings$' "check --werror: files not read, counted"
+# A subdirectory named too is read, and not warned about; its own subdirectory still is.
+run check "$U" "$U/regional"
+expect_rc 0 "check: a directory and its subdirectory"
+check "check: a subdirectory named is not warned about" bash -c '! grep -q "regional/q.ppl" "$1"' _ "$ERR"
+expect_stderr "^warning: \`$U/regional/deep/r\\.Ppl\` is not read" "check: a subdirectory named, its own subdirectory still warned about"
+run build "$U" -o "$TMP/unread.pplb"
+expect_rc 0 "build: files a directory holds but does not read"
+check "build: files not read, the same warnings on stderr" bash -c 'diff <(head -n 7 "$1") "$2"' _ "$TMP/unread.expected" "$ERR"
+run disasm "$TMP/unread.pplb"
+check "build: the policy in a subdirectory is not in the pack" bash -c '! grep -q "q@1" "$1"' _ "$OUT"
+expect_stdout 'p@1' "build: the top-level policy is in the pack"
+
 finish
