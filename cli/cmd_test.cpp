@@ -112,6 +112,7 @@ std::string resolve(const std::string& testFile, const std::string& relative) {
 struct LoadedPolicies {
   Program program;
   bool ok = false;
+  std::string diagnostics;  // as rendered on stderr: for the JUnit report, which CI shows first
   std::unique_ptr<ClaimRunner> runner;
   std::vector<PolicyRules> rules;  // per policy: to name an expected rule the deciding one lacks
 };
@@ -172,8 +173,10 @@ class TestRun {
   bool readClaimFile(const std::string& file, const std::string& relative, std::string& text, std::string& error);
   void runCase(const std::string& file, const TestFile& test, LoadedPolicies& loaded, const TestCase& testCase,
                JunitCase& result);
-  void fileFailed(const std::string& file, JunitSuite& suite, const std::string& report);
-  void record(JunitSuite& suite, JunitCase result);
+  // `detail` goes to the JUnit report only (what stderr already shows).
+  void fileFailed(const std::string& file, JunitSuite& suite, const std::string& report, const std::string& detail = "");
+  // Prints the failure report, or `printed` when given.
+  void record(JunitSuite& suite, JunitCase result, const std::string* printed = nullptr);
 
   Output& out_;
   bool verbose_;
@@ -197,7 +200,7 @@ LoadedPolicies& TestRun::policies(const std::string& path) {
   if (!slot) {
     slot = std::make_unique<LoadedPolicies>();
     out_.flush();  // diagnostics go to stderr: keep the two streams in order on a terminal
-    const int rc = loadProgram({path}, slot->program);
+    const int rc = loadProgram({path}, slot->program, &slot->diagnostics);
     slot->ok = rc == kExitOk;
     internal_ = internal_ || rc == kExitInternal;
     if (slot->ok) {
@@ -291,10 +294,10 @@ bool TestRun::claimText(const std::string& file, const TestFile& test, const Sch
   return true;
 }
 
-void TestRun::record(JunitSuite& suite, JunitCase result) {
+void TestRun::record(JunitSuite& suite, JunitCase result, const std::string* printed) {
   if (result.failed) {
     ++failed_;
-    out_.write(result.failure);
+    out_.write(printed != nullptr ? *printed : result.failure);
   } else {
     ++passed_;
   }
@@ -302,12 +305,13 @@ void TestRun::record(JunitSuite& suite, JunitCase result) {
   suite.cases.push_back(std::move(result));
 }
 
-void TestRun::fileFailed(const std::string& file, JunitSuite& suite, const std::string& report) {
+void TestRun::fileFailed(const std::string& file, JunitSuite& suite, const std::string& report,
+                         const std::string& detail) {
   JunitCase result;
   result.name = std::filesystem::path(file).filename().string();
   result.failed = true;
-  result.failure = report;
-  record(suite, std::move(result));
+  result.failure = report + detail;
+  record(suite, std::move(result), &report);
 }
 
 void TestRun::pathFailed(const std::string& path, const std::string& report) {
@@ -397,8 +401,9 @@ void TestRun::runFile(const std::string& file) {
     const std::string policyPath = resolve(file, test.policies);
     LoadedPolicies& loaded = policies(policyPath);
     if (!loaded.ok) {
-      fileFailed(file, suite, fmt::format("{}: /policies: the policies `{}` are bad (see the messages above)\n",
-                                          file, policyPath));
+      fileFailed(file, suite, fmt::format("{}: /policies: the policies `{}` are bad (see the diagnostics on stderr)\n",
+                                          file, policyPath),
+                 loaded.diagnostics);
     } else {
       for (const TestCase& testCase : test.cases) {
         const Clock::time_point caseStart = Clock::now();

@@ -88,9 +88,10 @@ std::string displayName(const std::string& path);
 bool isBytecodePath(const std::string& path);
 
 // Loads the program named by `inputs`: one `.pplb` file (read, linked and verified), or policy
-// sources (files or directories, compiled). Diagnostics and errors go to stderr. Returns
-// kExitOk, or kExitBadInput when the input is bad.
-int loadProgram(const std::vector<std::string>& inputs, Program& program);
+// sources (files or directories, compiled). Diagnostics and errors go to stderr, and the
+// diagnostics, rendered, to `diagnostics` as well when given. Returns kExitOk, or
+// kExitBadInput when the input is bad.
+int loadProgram(const std::vector<std::string>& inputs, Program& program, std::string* diagnostics = nullptr);
 
 // One buffered writer for stdout: large writes, no flush per line unless stdout is a terminal.
 // The buffer goes to the stream's file descriptor with write(2), after stdio's own buffer is

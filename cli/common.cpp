@@ -181,40 +181,48 @@ bool isBytecodePath(const std::string& path) {
 
 namespace {
 
-int loadBytecode(const std::string& path, Program& program) {
+// inputError, with the line kept in `diagnostics` too when given.
+int loadError(std::string* diagnostics, std::string_view what, std::string_view message) {
+  if (diagnostics != nullptr) *diagnostics = fmt::format("{}: {}\n", printable(what), printable(message));
+  return inputError(what, message);
+}
+
+int loadBytecode(const std::string& path, Program& program, std::string* diagnostics) {
   std::string bytes;
   std::string error;
-  if (!readFile(path, bytes, error)) return inputError(path, fmt::format("cannot read: {}", error));
+  if (!readFile(path, bytes, error)) return loadError(diagnostics, path, fmt::format("cannot read: {}", error));
   if (!readPplb(bytes, program, error)) {
-    return inputError(path, fmt::format("not a valid compiled policy pack: {}", error));
+    return loadError(diagnostics, path, fmt::format("not a valid compiled policy pack: {}", error));
   }
-  if (!program.link(error)) return inputError(path, fmt::format("cannot link the policy pack: {}", error));
+  if (!program.link(error)) return loadError(diagnostics, path, fmt::format("cannot link the policy pack: {}", error));
   if (!verifyProgram(program, error)) {
-    return inputError(path, fmt::format("bytecode rejected by the verifier: {}", error));
+    return loadError(diagnostics, path, fmt::format("bytecode rejected by the verifier: {}", error));
   }
   return kExitOk;
 }
 
 }  // namespace
 
-int loadProgram(const std::vector<std::string>& inputs, Program& program) {
+int loadProgram(const std::vector<std::string>& inputs, Program& program, std::string* diagnostics) {
   bool anyBytecode = std::any_of(inputs.begin(), inputs.end(), isBytecodePath);
   if (anyBytecode) {
     if (inputs.size() != 1) {
-      return inputError(inputs.front(), "a `.pplb` file must be the only policy input");
+      return loadError(diagnostics, inputs.front(), "a `.pplb` file must be the only policy input");
     }
-    return loadBytecode(inputs.front(), program);
+    return loadBytecode(inputs.front(), program, diagnostics);
   }
   for (const std::string& path : inputs) {
     std::error_code ec;
-    if (!std::filesystem::exists(path, ec)) return inputError(path, "no such file or directory");
+    if (!std::filesystem::exists(path, ec)) return loadError(diagnostics, path, "no such file or directory");
   }
   Diagnostics diags;
   SourceManager sources;
   bool ok = compilePolicies(inputs, program, diags, sources);
   if (!diags.items().empty()) {
+    const std::string text = renderDiagnostics(diags, sources);
     std::fflush(stdout);
-    std::fputs(renderDiagnostics(diags, sources).c_str(), stderr);
+    std::fputs(text.c_str(), stderr);
+    if (diagnostics != nullptr) *diagnostics = text;
   }
   if (!ok || diags.hasErrors()) {
     if (!diags.hasErrors()) printError("pplc: the policies did not compile\n");

@@ -266,6 +266,19 @@ expect_rc 1 "policies that do not compile"
 expect_stdout '^broken/tests/broken\.test\.json: /policies: the policies `broken` are bad' "bad policies: named"
 expect_stderr '^broken/broken\.ppl:8:11: error: `Line` has no field `unitz`' "bad policies: diagnostics on stderr"
 check "bad policies: one failure" test "$(last_line)" = "0 passed, 1 failed"
+check "bad policies: stdout points to stderr" test "$(head -n 1 "$OUT")" = \
+  'broken/tests/broken.test.json: /policies: the policies `broken` are bad (see the diagnostics on stderr)'
+# The JUnit report, which CI shows first, carries the diagnostics themselves (review18c M2).
+run_here test broken --junit "$TMP/broken.xml"
+if command -v python3 >/dev/null; then
+  check "bad policies: the JUnit failure holds the diagnostics as on stderr" python3 -c '
+import sys, xml.etree.ElementTree as ET
+text = ET.parse(sys.argv[1]).getroot().find("testsuite/testcase/*").text
+stderr = open(sys.argv[2]).read()
+want = "broken/tests/broken.test.json: /policies: the policies `broken` are bad (see the diagnostics on stderr)\n" + stderr
+assert text == want, (text, want)
+assert "broken/broken.ppl:8:11: error: `Line` has no field `unitz`" in text' "$TMP/broken.xml" "$ERR"
+fi
 
 # --- JUnit: well-formed, a suite per file, a case per case, failures with their reports.
 run_here test --junit "$TMP/junit.xml" suite failing bad
