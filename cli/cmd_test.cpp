@@ -38,7 +38,9 @@ The format is described in docs/testing.md.
 
 Options:
   --junit FILE       also write the results as JUnit XML to FILE, for CI servers (never
-                     a .ppl, .json or .pplb file: those are inputs)
+                     a .ppl, .json or .pplb file: those are inputs): a decision other
+                     than expected is a <failure>, a case or file that cannot be run an
+                     <error>
   --coverage         report, per policy and rule, how many cases it applied to, failed and
                      passed, and the rules no case made fail or pass
   --coverage-min P   fail the run when fewer than P% (0 to 100) of the rules were exercised
@@ -154,9 +156,10 @@ class TestRun {
   TestRun(Output& out, bool verbose, bool coverage) : out_(out), verbose_(verbose), coverage_(coverage) {}
 
   void runFile(const std::string& path);
-  // A PATH with no test files, or a run-wide check that failed (--coverage-min): a failing case
-  // of its own, so that the summary line and the JUnit report fail with the exit status.
-  void pathFailed(const std::string& path, const std::string& report);
+  // A PATH with no test files (an error: nothing could be run), or a run-wide check that failed
+  // (--coverage-min): a failing case of its own, so that the summary line and the JUnit report
+  // fail with the exit status.
+  void pathFailed(const std::string& path, const std::string& report, bool error);
 
   size_t passed() const { return passed_; }
   size_t failed() const { return failed_; }
@@ -173,7 +176,8 @@ class TestRun {
   bool readClaimFile(const std::string& file, const std::string& relative, std::string& text, std::string& error);
   void runCase(const std::string& file, const TestFile& test, LoadedPolicies& loaded, const TestCase& testCase,
                JunitCase& result);
-  // `detail` goes to the JUnit report only (what stderr already shows).
+  // A file that cannot be run: an error. `detail` goes to the JUnit report only (what stderr
+  // already shows).
   void fileFailed(const std::string& file, JunitSuite& suite, const std::string& report, const std::string& detail = "");
   // Prints the failure report, or `printed` when given.
   void record(JunitSuite& suite, JunitCase result, const std::string* printed = nullptr);
@@ -310,14 +314,16 @@ void TestRun::fileFailed(const std::string& file, JunitSuite& suite, const std::
   JunitCase result;
   result.name = std::filesystem::path(file).filename().string();
   result.failed = true;
+  result.error = true;
   result.failure = report + detail;
   record(suite, std::move(result), &report);
 }
 
-void TestRun::pathFailed(const std::string& path, const std::string& report) {
+void TestRun::pathFailed(const std::string& path, const std::string& report, bool error) {
   suites_.emplace_back();
   suites_.back().name = path;
   fileFailed(path, suites_.back(), report);
+  suites_.back().cases.back().error = error;
 }
 
 void TestRun::runCase(const std::string& file, const TestFile& test, LoadedPolicies& loaded,
@@ -329,7 +335,9 @@ void TestRun::runCase(const std::string& file, const TestFile& test, LoadedPolic
     for (const TestProblem& p : problems) text += fmt::format("{}: {}: {}\n", file, p.path, p.message);
     return text;
   };
+  // Until the decision is compared, a problem means the case could not be run: an error.
   result.failed = true;
+  result.error = true;
   if (!testCase.problems.empty()) {
     result.failure = problemReport(testCase.problems);
     return;
@@ -367,6 +375,7 @@ void TestRun::runCase(const std::string& file, const TestFile& test, LoadedPolic
   } else {
     compareError(testCase, error, mismatches);
   }
+  result.error = false;
   if (mismatches.empty()) {
     result.failed = false;
     if (verbose_) out_.write(fmt::format("{}: case {}: ok\n", file, result.name));
@@ -485,7 +494,7 @@ int runTest(const std::vector<std::string>& args) {
   std::vector<std::string> files;
   for (const std::string& path : paths) {
     std::string error;
-    if (!discover(path, files, error)) run.pathFailed(path, fmt::format("{}: {}\n", path, error));
+    if (!discover(path, files, error)) run.pathFailed(path, fmt::format("{}: {}\n", path, error), true);
   }
   if (!junitPath.empty()) {
     std::vector<std::string> inputs = paths;
@@ -515,7 +524,8 @@ int runTest(const std::vector<std::string>& args) {
       run.pathFailed("--coverage-min",
                      fmt::format("coverage: {} of {} rules exercised both ways ({}%) is under the minimum of {}% "
                                  "(--coverage-min)\n",
-                                 c.bothWays(), c.ruleCount(), formatPercent(c.percent()), minimum));
+                                 c.bothWays(), c.ruleCount(), formatPercent(c.percent()), minimum),
+                     false);
     }
   }
   out.write(fmt::format("{} passed, {} failed\n", run.passed(), run.failed()));

@@ -2,6 +2,7 @@
 #include "cli/junit.h"
 
 #include <cstdint>
+#include <filesystem>
 
 #include <fmt/core.h>
 
@@ -60,33 +61,67 @@ std::string seconds(double s) { return fmt::format("{:.3f}", s); }
 // The first line of a report, for the failure's message attribute.
 std::string firstLine(const std::string& text) { return text.substr(0, text.find('\n')); }
 
+// `policies/tests/pa.test.json` as `policies.tests.pa`: Jenkins splits a classname at its last
+// dot into package and class, so the class must not be `json`.
+std::string className(const std::string& suite) {
+  std::string name = std::filesystem::path(suite).lexically_normal().generic_string();
+  constexpr std::string_view kSuffix = ".test.json";
+  if (name.size() > kSuffix.size() && name.compare(name.size() - kSuffix.size(), kSuffix.size(), kSuffix) == 0) {
+    name.resize(name.size() - kSuffix.size());
+  }
+  while (!name.empty() && name.back() == '/') name.pop_back();
+  size_t start = 0;
+  while (start < name.size() && name[start] == '/') ++start;
+  name.erase(0, start);
+  for (char& c : name) {
+    if (c == '/') c = '.';
+  }
+  return name.empty() ? suite : name;
+}
+
+struct Counts {
+  size_t failures = 0;
+  size_t errors = 0;
+};
+
+Counts count(const JunitSuite& suite) {
+  Counts n;
+  for (const JunitCase& c : suite.cases) {
+    if (c.failed) ++(c.error ? n.errors : n.failures);
+  }
+  return n;
+}
+
 }  // namespace
 
 std::string junitXml(const std::vector<JunitSuite>& suites) {
   size_t tests = 0;
-  size_t failures = 0;
-  double total = 0;
+  Counts total;
+  double time = 0;
   for (const JunitSuite& suite : suites) {
     tests += suite.cases.size();
-    for (const JunitCase& c : suite.cases) failures += c.failed ? 1 : 0;
-    total += suite.seconds;
+    const Counts n = count(suite);
+    total.failures += n.failures;
+    total.errors += n.errors;
+    time += suite.seconds;
   }
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  out += fmt::format("<testsuites name=\"pplc test\" tests=\"{}\" failures=\"{}\" errors=\"0\" time=\"{}\">\n",
-                     tests, failures, seconds(total));
+  out += fmt::format("<testsuites name=\"pplc test\" tests=\"{}\" failures=\"{}\" errors=\"{}\" time=\"{}\">\n", tests,
+                     total.failures, total.errors, seconds(time));
   for (const JunitSuite& suite : suites) {
-    size_t failed = 0;
-    for (const JunitCase& c : suite.cases) failed += c.failed ? 1 : 0;
-    out += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"0\" time=\"{}\">\n",
-                       escape(suite.name), suite.cases.size(), failed, seconds(suite.seconds));
+    const Counts n = count(suite);
+    const std::string classname = escape(className(suite.name));
+    out += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"0\" time=\"{}\">\n",
+                       escape(suite.name), suite.cases.size(), n.failures, n.errors, seconds(suite.seconds));
     for (const JunitCase& c : suite.cases) {
-      out += fmt::format("    <testcase name=\"{}\" classname=\"{}\" time=\"{}\"", escape(c.name), escape(suite.name),
+      out += fmt::format("    <testcase name=\"{}\" classname=\"{}\" time=\"{}\"", escape(c.name), classname,
                          seconds(c.seconds));
       if (!c.failed) {
         out += "/>\n";
         continue;
       }
-      out += fmt::format(">\n      <failure message=\"{}\" type=\"failure\">{}</failure>\n    </testcase>\n",
+      const char* element = c.error ? "error" : "failure";
+      out += fmt::format(">\n      <{0} message=\"{1}\" type=\"{0}\">{2}</{0}>\n    </testcase>\n", element,
                          escape(firstLine(c.failure)), escape(c.failure));
     }
     out += "  </testsuite>\n";

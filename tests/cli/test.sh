@@ -273,14 +273,17 @@ run_here test broken --junit "$TMP/broken.xml"
 if command -v python3 >/dev/null; then
   check "bad policies: the JUnit failure holds the diagnostics as on stderr" python3 -c '
 import sys, xml.etree.ElementTree as ET
-text = ET.parse(sys.argv[1]).getroot().find("testsuite/testcase/*").text
+text = ET.parse(sys.argv[1]).getroot().find("testsuite/testcase/error").text
 stderr = open(sys.argv[2]).read()
 want = "broken/tests/broken.test.json: /policies: the policies `broken` are bad (see the diagnostics on stderr)\n" + stderr
 assert text == want, (text, want)
 assert "broken/broken.ppl:8:11: error: `Line` has no field `unitz`" in text' "$TMP/broken.xml" "$ERR"
 fi
 
-# --- JUnit: well-formed, a suite per file, a case per case, failures with their reports.
+# --- JUnit: well-formed, a suite per file, a case per case, failures with their reports. A case
+# whose decision differs is a <failure>, a case or file that cannot be run an <error>, which CI
+# lists apart (review18c M1); the exit status is 1 for both. The classname is the file as a
+# dotted path without `.test.json`: Jenkins takes what follows the last dot for the class (L1).
 run_here test --junit "$TMP/junit.xml" suite failing bad
 expect_rc 1 "junit run"
 check "junit: count as usual" test "$(last_line)" = "10 passed, 9 failed"
@@ -293,22 +296,29 @@ if command -v python3 >/dev/null; then
 import sys, xml.etree.ElementTree as ET
 root = ET.parse(sys.argv[1]).getroot()
 assert root.tag == "testsuites", root.tag
-assert (root.get("tests"), root.get("failures")) == ("19", "9"), root.attrib
+assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("19", "2", "7"), root.attrib
 suites = root.findall("testsuite")
 assert [s.get("name") for s in suites] == ["suite/mini.test.json", "failing/fail.test.json",
                                            "bad/keys.test.json", "bad/syntax.test.json"], suites
-assert [(s.get("tests"), s.get("failures")) for s in suites] == [("8", "0"), ("3", "2"), ("7", "6"), ("1", "1")]
-for s in suites:
+assert [(s.get("tests"), s.get("failures"), s.get("errors")) for s in suites] == \
+    [("8", "0", "0"), ("3", "2", "0"), ("7", "0", "6"), ("1", "0", "1")]
+classes = ["suite.mini", "failing.fail", "bad.keys", "bad.syntax"]
+for s, classname in zip(suites, classes):
     for c in s.findall("testcase"):
-        assert c.get("classname") == s.get("name")
+        assert c.get("classname") == classname, c.get("classname")
         float(c.get("time"))
+    assert len(s.findall("testcase/failure")) == int(s.get("failures"))
+    assert len(s.findall("testcase/error")) == int(s.get("errors"))
+assert [e.get("type") for e in suites[2].findall("testcase/error")] == ["error"] * 6
+assert suites[2].find("testcase/error").get("message") == \
+    "bad/keys.test.json: /cases/1/expect/decison: unknown key `decison`; did you mean `decision`?"
 odd = suites[1].findall("testcase")[2]
 assert odd.get("name") == "expects a refusal <&\"'> of a good claim", odd.get("name")
 failure = odd.find("failure")
 assert failure.get("message") == "failing/fail.test.json: case expects a refusal <&\"'> of a good claim"
 assert "no error: the claim was decided approve" in failure.text
 assert suites[0].find("testcase/failure") is None
-assert suites[3].find("testcase/failure").text.startswith("bad/syntax.test.json: not valid JSON: parse error at line 3")
+assert suites[3].find("testcase/error").text.startswith("bad/syntax.test.json: not valid JSON: parse error at line 3")
 EOF
   check "junit: structure and escaping (python3 xml.etree)" python3 "$TMP/junit.py" "$TMP/junit.xml"
 fi
@@ -381,7 +391,7 @@ expect_stdout '^coverage: 3 of 4 rules exercised both ways \(75%\) is under the 
 check "coverage-min missed: counted as a failure, count last" test "$(last_line)" = "8 passed, 1 failed"
 run_here test --coverage-min=80 --junit "$TMP/cov.xml" suite
 check "coverage-min missed: JUnit fails" grep -q '<testcase name="--coverage-min"' "$TMP/cov.xml"
-check "coverage-min missed: JUnit counts it" grep -q 'failures="1"' "$TMP/cov.xml"
+check "coverage-min missed: JUnit counts it as a failure" grep -q 'failures="1" errors="0"' "$TMP/cov.xml"
 
 # --- Usage and paths.
 run test
@@ -400,8 +410,10 @@ expect_rc 1 "missing PATH"
 expect_stdout "^$TMP/no-such-dir: no such file or directory$" "missing PATH: named"
 check "missing PATH: counted as a failure" test "$(last_line)" = "0 passed, 1 failed"
 run test "$FIX/suite" "$TMP/no-such-dir" --junit "$TMP/missing.xml"
+expect_rc 1 "missing PATH beside a suite"
 check "missing PATH beside a suite: counted" test "$(last_line)" = "8 passed, 1 failed"
-check "missing PATH beside a suite: a failing JUnit case" grep -q 'failures="1"' "$TMP/missing.xml"
+check "missing PATH beside a suite: a JUnit error, no failure" \
+  grep -q '^<testsuites name="pplc test" tests="9" failures="0" errors="1" ' "$TMP/missing.xml"
 mkdir -p "$TMP/empty"
 run test "$TMP/empty"
 expect_rc 1 "directory without test files"

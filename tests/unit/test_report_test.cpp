@@ -89,12 +89,42 @@ TEST_CASE("junit: suites, cases and escaped failures", "[junit]") {
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         "<testsuites name=\"pplc test\" tests=\"2\" failures=\"1\" errors=\"0\" time=\"0.250\">\n"
         "  <testsuite name=\"a&amp;b.test.json\" tests=\"2\" failures=\"1\" errors=\"0\" skipped=\"0\" time=\"0.250\">\n"
-        "    <testcase name=\"ok\" classname=\"a&amp;b.test.json\" time=\"0.001\"/>\n"
-        "    <testcase name=\"x &lt; &quot;y&quot;\" classname=\"a&amp;b.test.json\" time=\"0.500\">\n"
+        "    <testcase name=\"ok\" classname=\"a&amp;b\" time=\"0.001\"/>\n"
+        "    <testcase name=\"x &lt; &quot;y&quot;\" classname=\"a&amp;b\" time=\"0.500\">\n"
         "      <failure message=\"a.test.json: case x\" type=\"failure\">a.test.json: case x\n"
         "  decision\n"
         "    expected: &lt;deny&gt;\xEF\xBF\xBD\n"
         "</failure>\n"
+        "    </testcase>\n"
+        "  </testsuite>\n"
+        "</testsuites>\n");
+}
+
+// A case that could not be run is an <error>, counted apart; the classname is the file as a dotted
+// path without `.test.json`, since Jenkins takes what follows the last dot for the class (review18c
+// M1, L1).
+TEST_CASE("junit: errors apart from failures, dotted classnames", "[junit]") {
+  std::vector<ppl::cli::JunitSuite> suites(2);
+  suites[0].name = "./policies/tests/pa.test.json";
+  suites[0].cases.push_back({"differs", true, "pa: case differs\n", 0});
+  suites[0].cases.push_back({"bad", true, "pa: /cases/1/set: nothing at `/x`\n", 0, true});
+  suites[1].name = "nope/policies/";
+  suites[1].cases.push_back({"policies", true, "nope/policies/: no such file or directory\n", 0, true});
+  CHECK(ppl::cli::junitXml(suites) ==
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        "<testsuites name=\"pplc test\" tests=\"3\" failures=\"1\" errors=\"2\" time=\"0.000\">\n"
+        "  <testsuite name=\"./policies/tests/pa.test.json\" tests=\"2\" failures=\"1\" errors=\"1\" skipped=\"0\" time=\"0.000\">\n"
+        "    <testcase name=\"differs\" classname=\"policies.tests.pa\" time=\"0.000\">\n"
+        "      <failure message=\"pa: case differs\" type=\"failure\">pa: case differs\n</failure>\n"
+        "    </testcase>\n"
+        "    <testcase name=\"bad\" classname=\"policies.tests.pa\" time=\"0.000\">\n"
+        "      <error message=\"pa: /cases/1/set: nothing at `/x`\" type=\"error\">pa: /cases/1/set: nothing at `/x`\n</error>\n"
+        "    </testcase>\n"
+        "  </testsuite>\n"
+        "  <testsuite name=\"nope/policies/\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\" time=\"0.000\">\n"
+        "    <testcase name=\"policies\" classname=\"nope.policies\" time=\"0.000\">\n"
+        "      <error message=\"nope/policies/: no such file or directory\" type=\"error\">nope/policies/: no such file or "
+        "directory\n</error>\n"
         "    </testcase>\n"
         "  </testsuite>\n"
         "</testsuites>\n");
