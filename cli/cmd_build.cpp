@@ -17,7 +17,9 @@ const char* const kBuildHelp =
 Compiles policies (a directory stands for every policy at its top level, with the modules
 they use, found beside them) and writes the compiled pack to FILE.pplb, for `pplc eval` or an
 embedding engine to load. Diagnostics go to stderr, among them a warning for each .ppl file in
-a subdirectory (or named X.PPL), which is not compiled.
+a subdirectory (or named X.PPL), which is not compiled. The pack names each source by its path
+relative to the current directory when the file is under it (else as given), normalised: the
+same sources build the same bytes from `policies`, `./policies` or `$PWD/policies`.
 
 Options:
   -o, --output FILE   where to write the compiled pack (required)

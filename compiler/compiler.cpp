@@ -221,6 +221,28 @@ class Driver {
   std::vector<const ast::Unit*> resolving_;  // the chain of `use`s being followed
 };
 
+// A source's path as the program stores it: lexically normal, and relative to the current
+// directory when the file is under it, so that `policies`, `./policies` and `$PWD/policies` build
+// the same bytes, and a CI runner's directory does not ship in the pack. Diagnostics keep the
+// path as given: it is the one the user typed.
+std::string storedPath(const std::string& path) {
+  const fs::path p = fs::path(path).lexically_normal();
+  if (!p.is_absolute()) return p.generic_string();
+  std::error_code ec;
+  const fs::path cwd = fs::current_path(ec);
+  if (ec) return p.generic_string();
+  auto under = [](const fs::path& file, const fs::path& dir, fs::path& relative) {
+    relative = file.lexically_relative(dir);
+    return !relative.empty() && *relative.begin() != ".." && relative != ".";
+  };
+  fs::path relative;
+  if (under(p, cwd, relative)) return relative.generic_string();
+  // `$PWD` may go through a link that the current directory, as the system gives it, resolves.
+  const fs::path real = fs::weakly_canonical(p, ec);
+  if (!ec && under(real, cwd, relative)) return relative.generic_string();
+  return p.generic_string();
+}
+
 }  // namespace
 
 bool builtinSchema(Schema& out, Diagnostics& diags, SourceManager& sources) {
@@ -299,6 +321,7 @@ bool compileChecked(const std::vector<std::string>& paths, CheckedProgram& check
 
 bool generateLinked(const CheckedProgram& checked, const SourceManager& sources, Program& program, Diagnostics& diags) {
   if (!generateProgram(checked, sources, program, diags)) return false;
+  for (std::string& file : program.files) file = storedPath(file);
   std::string error;
   if (!program.link(error)) {
     diags.internalError(Span{kNoFile}, "internal: the generated program does not link: " + error);

@@ -120,4 +120,19 @@ run build "$POLICIES" -o "$TMP/no-such-dir/pack.pplb"
 expect_rc 1 "build: unwritable output"
 expect_stderr 'no-such-dir/pack\.pplb: ' "build: unwritable output named"
 
+# The same sources build the same bytes however the directory is written: each source path is
+# stored normalised, relative to the current directory when under it (review18c M3).
+mkdir -p "$TMP/repro"
+cp -r "$POLICIES" "$TMP/repro/policies"
+(cd "$TMP/repro" && "$PPLC" build policies -o plain.pplb && "$PPLC" build ./policies -o dot.pplb &&
+  "$PPLC" build "$PWD/policies" -o absolute.pplb && "$PPLC" build policies/ -o slash.pplb) >"$OUT" 2>"$ERR"
+RC=$?
+expect_rc 0 "build: one pack, the directory written four ways"
+for form in dot absolute slash; do
+  check "build: \`policies\` and the $form form give identical bytes" cmp "$TMP/repro/plain.pplb" "$TMP/repro/$form.pplb"
+done
+check "build: the current directory is not in the pack" bash -c '! grep -qaF "$1" "$2"' _ "$TMP/repro" "$TMP/repro/absolute.pplb"
+run disasm "$TMP/repro/absolute.pplb"
+expect_stdout '; policies/prior-authorization\.ppl:20:6$' "build: a source named relative to the current directory"
+
 finish
