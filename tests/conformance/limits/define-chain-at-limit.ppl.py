@@ -1,5 +1,5 @@
 # Prints a case: a chain of 250 defines, each the next, checks: the checker's limit is 250 levels.
-from _header import HEADER
+from _header import HEADER, define_chain
 
 
 def generate():
@@ -8,8 +8,7 @@ def generate():
     N = 249
     emit("// A chain of 250 defines, each written as the next, is as deep as the checker goes.")
     emit(HEADER)
-    for i in range(N):
-        emit(f"define d{i} = d{i + 1}")
+    out += define_chain(N)
     emit(f"define d{N} = line.units")
     emit()
     emit('rule R "units within the limit"')

@@ -1,5 +1,5 @@
 # Prints a case: a chain of 251 defines nests one level too deep for the checker.
-from _header import HEADER
+from _header import HEADER, define_chain
 
 
 def generate():
@@ -8,8 +8,7 @@ def generate():
     N = 250
     emit("// A chain of 251 defines, each written as the next, nests too deeply: the error is at the last.")
     emit(HEADER)
-    for i in range(N):
-        emit(f"define d{i} = d{i + 1}")
+    out += define_chain(N)
     emit(f"define d{N} = line.units // error: this expression nests too deeply: counting the constants and defines "
           "it uses, more than 250 levels // note: a chain of constants or defines each written in terms of the next "
           "is this deep: shorten it")

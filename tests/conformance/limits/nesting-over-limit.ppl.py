@@ -1,5 +1,5 @@
 # Prints a case: one level more than the parser's limit is an error at the token that crosses it.
-from _header import HEADER
+from _header import HEADER, NESTING_ERROR
 
 
 def generate():
@@ -13,9 +13,7 @@ def generate():
     emit(line)
     emit('  require n <= 10 else deny CO 151 [N362] "too many units"')
     col = line.index(".") + 1
-    emit(f"// @7:{col} error: expression is nested too deeply (more than 200 levels: each bracket, operator or "
-          "quantifier counts one, so a chain of `or`s is as deep as it is long); test one value against many with "
-          "`x in {...}`, or split the expression with `let` or `define`")
+    emit(f"// @7:{col} {NESTING_ERROR}")
     return "\n".join(out) + "\n"
 
 

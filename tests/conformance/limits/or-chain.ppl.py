@@ -1,5 +1,5 @@
 # Prints a case: a chain of `or`s is as deep as it is long: 200 check, 201 are refused.
-from _header import HEADER
+from _header import HEADER, NESTING_ERROR
 
 
 def generate():
@@ -16,9 +16,7 @@ def generate():
     line = "  require b" + " or b" * 201 + ' else deny CO 151 [N362] "too many units"'
     emit(line)
     col = len("  require b") + 200 * len(" or b") + 2
-    emit(f"// @12:{col} error: expression is nested too deeply (more than 200 levels: each bracket, operator or "
-          "quantifier counts one, so a chain of `or`s is as deep as it is long); test one value against many with "
-          "`x in {...}`, or split the expression with `let` or `define`")
+    emit(f"// @12:{col} {NESTING_ERROR}")
     return "\n".join(out) + "\n"
 
 
