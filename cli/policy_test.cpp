@@ -4,6 +4,7 @@
 #include <initializer_list>
 #include <set>
 #include <string_view>
+#include <utility>
 
 #include <fmt/core.h>
 
@@ -714,6 +715,31 @@ void readTestFile(const std::string& text, TestFile& out) {
     out.cases.emplace_back();
     readCase(cases[i], i, out, names, out.cases.back());
   }
+}
+
+std::string caseName(const TestCase& testCase) {
+  return testCase.name.empty() ? fmt::format("#{}", testCase.index) : testCase.name;
+}
+
+CaseFilter::CaseFilter(std::vector<std::string> texts) : texts_(std::move(texts)), matched_(texts_.size(), false) {}
+
+bool CaseFilter::selects(const std::string& name) {
+  if (texts_.empty()) return true;
+  bool selected = false;
+  for (size_t i = 0; i < texts_.size(); ++i) {
+    if (name.find(texts_[i]) == std::string::npos) continue;
+    matched_[i] = true;  // every text it contains, not only the first: each must be seen used
+    selected = true;
+  }
+  return selected;
+}
+
+std::vector<std::string> CaseFilter::unmatched() const {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < texts_.size(); ++i) {
+    if (!matched_[i]) out.push_back(texts_[i]);
+  }
+  return out;
 }
 
 bool setPointer(TestJson& doc, const std::string& pointer, const TestJson& value, std::string& error) {

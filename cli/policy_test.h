@@ -43,6 +43,29 @@ struct TestFile {
   std::vector<TestProblem> problems;  // the file as a whole is malformed
 };
 
+// The name a case is reported under: its `name`, or `#INDEX` when it has none (a malformed case).
+std::string caseName(const TestCase& testCase);
+
+// `pplc test --case TEXT`: selects the cases whose name (caseName) contains one of the texts, a
+// plain case-sensitive substring; with no texts, every case. It remembers which texts selected
+// some case, so that a misspelt one is reported instead of silently running nothing.
+class CaseFilter {
+ public:
+  explicit CaseFilter(std::vector<std::string> texts = {});
+
+  // Texts were given: the run counts the cases left out.
+  bool active() const { return !texts_.empty(); }
+  // True when `name` contains one of the texts (always when there are none); each text it
+  // contains counts as having selected a case.
+  bool selects(const std::string& name);
+  // The texts that have selected no case so far, in the order given.
+  std::vector<std::string> unmatched() const;
+
+ private:
+  std::vector<std::string> texts_;
+  std::vector<bool> matched_;
+};
+
 // Parses and checks a test file's text. Problems of the file as a whole (JSON syntax, an
 // unknown top-level key, `cases` missing) go to out.problems; a malformed case keeps its
 // problems and the other cases still run.

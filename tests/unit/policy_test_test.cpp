@@ -299,6 +299,33 @@ TEST_CASE("policy test: file problems carry JSON paths", "[policy_test]") {
       "`rarc`, `message`"});
 }
 
+TEST_CASE("policy test: a case without a name is named by its index", "[policy_test]") {
+  TestFile file = readFile(R"({"cases": [{"name": "a", "claim": {}, "expect": {"decision": "deny"}},
+                                          {"claim": {}, "expect": {"decision": "deny"}}]})");
+  REQUIRE(file.cases.size() == 2);
+  CHECK(ppl::cli::caseName(file.cases[0]) == "a");
+  CHECK(ppl::cli::caseName(file.cases[1]) == "#1");
+}
+
+TEST_CASE("policy test: a case filter selects names containing any text, case-sensitively", "[policy_test]") {
+  ppl::cli::CaseFilter all;
+  CHECK_FALSE(all.active());
+  CHECK(all.selects("anything"));
+  CHECK(all.unmatched().empty());
+
+  ppl::cli::CaseFilter filter({"units", "C-DOSE", "[c-dose-at-55]", "nosuch"});
+  CHECK(filter.active());
+  CHECK(filter.unmatched() == std::vector<std::string>{"units", "C-DOSE", "[c-dose-at-55]", "nosuch"});
+  CHECK(filter.selects("61 units"));
+  CHECK_FALSE(filter.selects("the approve claim"));
+  CHECK_FALSE(filter.selects("Units"));
+  CHECK_FALSE(filter.selects("pend c-dose [c-dose-at-55-5]"));  // not `C-DOSE`, and `]` after `55` is part of the text
+  CHECK(filter.unmatched() == std::vector<std::string>{"C-DOSE", "[c-dose-at-55]", "nosuch"});
+  // A name containing several texts counts for each of them, not only the first.
+  CHECK(filter.selects("55 units: approve C-DOSE [c-dose-at-55]"));
+  CHECK(filter.unmatched() == std::vector<std::string>{"nosuch"});
+}
+
 TEST_CASE("policy test: a matching decision has no mismatches", "[policy_test]") {
   CHECK(compare(caseExpecting(R"({"decision": "deny", "policy": "p@1", "lines": {
       "1": {"decision": "deny", "reasons": ["PA", {"rule": "C-DX", "carc": "50", "rarc": []}], "adjustments": []},
