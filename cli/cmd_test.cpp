@@ -33,24 +33,31 @@ for them. A case names a claim (a file, or a base claim with JSON-pointer edits)
 expected outcome: the claim's decision, and optionally per line the decision, the reasons
 (rule ids or codes) and the adjustments, or the error of a claim refused as bad input. Each
 failing case is printed with a diff of expected and actual; the last line is
-`N passed, N failed` (a PATH without test files and a missed --coverage-min count as failed).
+`N passed, N failed` (a PATH without test files, a --case that selects no case and a missed
+--coverage-min count as failed), and `N passed, N failed, N not selected` with --case.
 The format is described in docs/testing.md.
 
 Options:
+  --case TEXT        run only the cases whose name contains TEXT (case-sensitive; the
+                     case's name, not its file: choose files with PATH); given several
+                     times, the cases any TEXT selects. A TEXT that selects no case
+                     fails the run
   --junit FILE       also write the results as JUnit XML to FILE, for CI servers (never
                      a .ppl, .json or .pplb file: those are inputs): a decision other
                      than expected is a <failure>, a case or file that cannot be run an
-                     <error>
+                     <error>; cases --case leaves out are not listed
   --coverage         report, per policy and rule, how many cases it applied to, failed and
-                     passed, and the rules no case made fail or pass
+                     passed, and the rules no case made fail or pass (with --case: of the
+                     selected cases only)
   --coverage-min P   fail the run when fewer than P% (0 to 100) of the rules were exercised
-                     both ways (failed by a case and passed by a case)
+                     both ways (failed by a case and passed by a case); not with --case,
+                     whose part of the suite would be judged as the whole
   -v, --verbose      also print a line for each passing case
   -h, --help         show this help
 
 Exit status: 0 when every case passed; 1 when a case failed, a test file is malformed, the
-policies are bad, or coverage is under --coverage-min; 2 usage error; 3 internal error (a bug
-in pplc).
+policies are bad, a --case selects no case, or coverage is under --coverage-min; 2 usage
+error; 3 internal error (a bug in pplc).
 )";
 
 namespace {
@@ -153,16 +160,26 @@ std::vector<PolicyRules> policyRules(const Program& program) {
 
 class TestRun {
  public:
-  TestRun(Output& out, bool verbose, bool coverage) : out_(out), verbose_(verbose), coverage_(coverage) {}
+  TestRun(Output& out, bool verbose, bool coverage, CaseFilter& filter)
+      : out_(out), verbose_(verbose), coverage_(coverage), filter_(filter) {}
 
+  // Runs the file's cases the filter selects. A file none of whose cases it selects is read (to
+  // know its case names) but not run: its policies are not compiled, and the JUnit report leaves
+  // it out. A file that cannot be read fails whatever the filter: it might hold a selected case.
   void runFile(const std::string& path);
   // A PATH with no test files (an error: nothing could be run), or a run-wide check that failed
   // (--coverage-min): a failing case of its own, so that the summary line and the JUnit report
   // fail with the exit status.
   void pathFailed(const std::string& path, const std::string& report, bool error);
+  // A --case TEXT that selected no case (a misspelt filter must not pass): an error of its own,
+  // in a JUnit suite `--case` shared by every such TEXT.
+  void filterMissed(const std::string& text);
 
   size_t passed() const { return passed_; }
   size_t failed() const { return failed_; }
+  // Cases of readable test files the filter left out.
+  size_t notSelected() const { return notSelected_; }
+  size_t selected() const { return selected_; }
   // Policies failed one of pplc's own checks (exit 3, not 1).
   bool internal() const { return internal_; }
   const std::vector<JunitSuite>& suites() const { return suites_; }
@@ -185,8 +202,13 @@ class TestRun {
   Output& out_;
   bool verbose_;
   bool coverage_;
+  CaseFilter& filter_;
   size_t passed_ = 0;
   size_t failed_ = 0;
+  size_t selected_ = 0;
+  size_t notSelected_ = 0;
+  static constexpr size_t kNoSuite = static_cast<size_t>(-1);
+  size_t filterSuite_ = kNoSuite;  // the JUnit suite of the --case texts that selected nothing
   bool internal_ = false;
   std::map<std::string, std::unique_ptr<LoadedPolicies>> policies_;
   std::map<std::string, std::string> claimFiles_;
@@ -326,9 +348,25 @@ void TestRun::pathFailed(const std::string& path, const std::string& report, boo
   suites_.back().cases.back().error = error;
 }
 
+void TestRun::filterMissed(const std::string& text) {
+  if (filterSuite_ == kNoSuite) {
+    filterSuite_ = suites_.size();
+    suites_.emplace_back();
+    suites_.back().name = "--case";
+  }
+  JunitCase result;
+  result.name = "--case " + text;
+  result.failed = true;
+  result.error = true;
+  result.failure = fmt::format("--case `{}`: no case's name contains `{}` (of the {} cases in the test files; names "
+                               "are matched case-sensitively)\n",
+                               text, text, selected_ + notSelected_);
+  record(suites_[filterSuite_], std::move(result));
+}
+
 void TestRun::runCase(const std::string& file, const TestFile& test, LoadedPolicies& loaded,
                       const TestCase& testCase, JunitCase& result) {
-  result.name = testCase.name.empty() ? fmt::format("#{}", testCase.index) : testCase.name;
+  result.name = caseName(testCase);
   const std::string header = fmt::format("{}: case {}\n", file, result.name);
   auto problemReport = [&](const std::vector<TestProblem>& problems) {
     std::string text;
@@ -391,8 +429,7 @@ void TestRun::runCase(const std::string& file, const TestFile& test, LoadedPolic
 
 void TestRun::runFile(const std::string& file) {
   const Clock::time_point start = Clock::now();
-  suites_.emplace_back();
-  JunitSuite& suite = suites_.back();
+  JunitSuite suite;
   suite.name = file;
   std::string text;
   std::string error;
@@ -407,6 +444,13 @@ void TestRun::runFile(const std::string& file) {
     }
     fileFailed(file, suite, report);
   } else {
+    std::vector<const TestCase*> selected;
+    for (const TestCase& testCase : test.cases) {
+      if (filter_.selects(caseName(testCase))) selected.push_back(&testCase);
+    }
+    selected_ += selected.size();
+    notSelected_ += test.cases.size() - selected.size();
+    if (selected.empty()) return;
     const std::string policyPath = resolve(file, test.policies);
     LoadedPolicies& loaded = policies(policyPath);
     if (!loaded.ok) {
@@ -414,16 +458,17 @@ void TestRun::runFile(const std::string& file) {
                                           file, policyPath),
                  loaded.diagnostics);
     } else {
-      for (const TestCase& testCase : test.cases) {
+      for (const TestCase* testCase : selected) {
         const Clock::time_point caseStart = Clock::now();
         JunitCase result;
-        runCase(file, test, loaded, testCase, result);
+        runCase(file, test, loaded, *testCase, result);
         result.seconds = secondsSince(caseStart);
         record(suite, std::move(result));
       }
     }
   }
   suite.seconds = secondsSince(start);
+  suites_.push_back(std::move(suite));
 }
 
 // True when the JUnit report at `junit` would overwrite an input: a policy or JSON file (test
@@ -459,6 +504,7 @@ bool parsePercent(const std::string& text, double& out) {
 
 int runTest(const std::vector<std::string>& args) {
   std::vector<std::string> paths;
+  std::vector<std::string> caseTexts;
   std::string junitPath;
   bool coverage = false;
   bool verbose = false;
@@ -468,6 +514,10 @@ int runTest(const std::vector<std::string>& args) {
   while (scan.next()) {
     if (!scan.isOption()) {
       paths.push_back(scan.current());
+    } else if (scan.is("--case")) {
+      std::string text;
+      if (!scan.value(text) || text.empty()) return usageError("test", "`--case` needs a TEXT: part of a case's name");
+      caseTexts.push_back(text);
     } else if (scan.is("--junit")) {
       if (!junitPath.empty()) return usageError("test", "`--junit` is given twice");
       if (!scan.value(junitPath) || junitPath.empty()) return usageError("test", "`--junit` needs a FILE");
@@ -487,10 +537,16 @@ int runTest(const std::vector<std::string>& args) {
     }
   }
   if (paths.empty()) return usageError("test", "missing PATH (a `.test.json` file or a directory)");
+  // The minimum is a property of the whole suite: met or missed by a part of it, it says nothing.
+  if (haveMinimum && !caseTexts.empty()) {
+    return usageError("test", "`--coverage-min` judges the whole suite: it cannot be combined with `--case` (use "
+                              "`--coverage` to see what the selected cases cover)");
+  }
 
   Output out;
   bool bad = false;
-  TestRun run(out, verbose, coverage || haveMinimum);
+  CaseFilter filter(caseTexts);
+  TestRun run(out, verbose, coverage || haveMinimum, filter);
   std::vector<std::string> files;
   for (const std::string& path : paths) {
     std::string error;
@@ -512,8 +568,14 @@ int runTest(const std::vector<std::string>& args) {
     if (seen.insert(ec ? file : key).second) run.runFile(file);
   }
 
+  for (const std::string& text : filter.unmatched()) run.filterMissed(text);
+
   bool coverageShort = false;
   if (coverage) out.write(run.coverage().report());
+  if (coverage && filter.active()) {
+    out.write(fmt::format("coverage: of the {} selected case{} only, not of the {} --case left out\n", run.selected(),
+                          run.selected() == 1 ? "" : "s", run.notSelected()));
+  }
   if (haveMinimum) {
     if (!coverage) out.write(run.coverage().summary());
     const RuleCoverage& c = run.coverage();
@@ -528,7 +590,10 @@ int runTest(const std::vector<std::string>& args) {
                      false);
     }
   }
-  out.write(fmt::format("{} passed, {} failed\n", run.passed(), run.failed()));
+  // With --case, the cases left out are counted too: a filtered run must not read as the whole suite.
+  out.write(filter.active()
+                ? fmt::format("{} passed, {} failed, {} not selected\n", run.passed(), run.failed(), run.notSelected())
+                : fmt::format("{} passed, {} failed\n", run.passed(), run.failed()));
   out.flush();
 
   if (!junitPath.empty()) {

@@ -393,6 +393,114 @@ run_here test --coverage-min=80 --junit "$TMP/cov.xml" suite
 check "coverage-min missed: JUnit fails" grep -q '<testcase name="--coverage-min"' "$TMP/cov.xml"
 check "coverage-min missed: JUnit counts it as a failure" grep -q 'failures="1" errors="0"' "$TMP/cov.xml"
 
+# --- --case TEXT: only the cases whose name contains TEXT run (case-sensitively; the name, not
+# the file); the summary counts the others as not selected. suite/ has 8 cases, failing/ 3.
+run_here test -v --case "61 units" suite
+expect_rc 0 "--case: two passing cases"
+cat >"$TMP/expected" <<'EOF'
+suite/mini.test.json: case 61 units: ok
+suite/mini.test.json: case a second J9027 line of 61 units is pended, the first approved: ok
+2 passed, 0 failed, 6 not selected
+EOF
+expect_stdout_is "$TMP/expected" "--case: the cases whose name contains TEXT, and the rest counted"
+
+# One case selected passes or fails as that case does.
+run_here test --case "the approve claim" failing
+expect_rc 0 "--case: the passing case of a failing file"
+check "--case: the passing case of a failing file: counted" test "$(cat "$OUT")" = "1 passed, 0 failed, 2 not selected"
+run_here test --case "expired authorization" failing
+expect_rc 1 "--case: one failing case"
+check "--case: one failing case: its report first" \
+  test "$(head -n 1 "$OUT")" = "failing/fail.test.json: case expired authorization still approved"
+check "--case: one failing case: counted" test "$(last_line)" = "0 passed, 1 failed, 2 not selected"
+
+# Several: the cases any TEXT selects, each once (`61 units` contains both texts).
+run_here test --case "61 units" --case=340B suite
+expect_rc 0 "--case twice"
+check "--case twice: the union" test "$(cat "$OUT")" = "3 passed, 0 failed, 5 not selected"
+run_here test --case units --case 61 suite
+check "--case: a case both select runs once" test "$(cat "$OUT")" = "3 passed, 0 failed, 5 not selected"
+
+# A TEXT that selects nothing fails the run, even beside one that selects a case: a misspelt
+# filter in CI must not pass green. Names are matched case-sensitively, and the file is not matched.
+run_here test --case "61 units" --case "61 unitz" suite
+expect_rc 1 "--case: one TEXT selects nothing"
+expect_stdout '^--case `61 unitz`: no case'"'"'s name contains `61 unitz` \(of the 8 cases in the test files; names are matched case-sensitively\)$' \
+  "--case: the TEXT that selects nothing is named"
+check "--case: one TEXT selects nothing: a failure" test "$(last_line)" = "2 passed, 1 failed, 6 not selected"
+for text in "The approve claim" "mini.test" "suite/"; do
+  run_here test --case "$text" suite
+  expect_rc 1 "--case \`$text\` selects nothing"
+  check "--case \`$text\` selects nothing: counted" test "$(last_line)" = "0 passed, 1 failed, 8 not selected"
+done
+
+# A file with no selected case is not run (its bad policies are not compiled); one that cannot
+# be read still fails (it might hold the case); a case with no name is named `#INDEX`.
+run_here test --case "61 units" suite broken
+expect_rc 0 "--case: a file without selected cases is not run"
+check "--case: its policies not compiled" bash -c '! grep -q "broken\.ppl:8:11: error" "$1"' _ "$ERR"
+check "--case: a file without selected cases: counted" test "$(cat "$OUT")" = "2 passed, 0 failed, 7 not selected"
+run_here test --case "61 units" suite bad
+expect_rc 1 "--case beside a malformed file"
+check "--case beside a malformed file: it fails, its readable file's 7 cases not selected" \
+  test "$(last_line)" = "2 passed, 1 failed, 13 not selected"
+run_here test --case "#5" bad/keys.test.json
+expect_rc 1 "--case: a case without a name"
+check "--case: a case without a name: selected by its #INDEX" \
+  test "$(cat "$OUT")" = "$(printf 'bad/keys.test.json: /cases/5: missing `name`\n0 passed, 1 failed, 6 not selected')"
+
+# JUnit: the selected cases only (not `skipped`: pytest -k, ctest -R and nextest leave filtered
+# cases out too), no suite for a file without one, and a TEXT that selects nothing an <error>.
+run_here test --case "61 units" --case expired --case nosuch --junit "$TMP/case.xml" suite failing broken
+expect_rc 1 "--case with --junit"
+check "--case with --junit: counted" test "$(last_line)" = "2 passed, 2 failed, 9 not selected"
+if command -v python3 >/dev/null; then
+  check "--case with --junit: the selected cases, and the TEXT that selects nothing" python3 -c '
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("4", "1", "1"), root.attrib
+suites = root.findall("testsuite")
+assert [(s.get("name"), s.get("tests"), s.get("skipped")) for s in suites] == [
+    ("suite/mini.test.json", "2", "0"), ("failing/fail.test.json", "1", "0"), ("--case", "1", "0")], suites
+assert [c.get("name") for c in suites[0].findall("testcase")] == [
+    "61 units", "a second J9027 line of 61 units is pended, the first approved"]
+assert suites[1].find("testcase").get("name") == "expired authorization still approved"
+assert suites[1].find("testcase/failure") is not None
+missed = suites[2].find("testcase")
+assert missed.get("name") == "--case nosuch", missed.get("name")
+assert missed.find("error").get("message").startswith("--case `nosuch`: no case"), missed.find("error").attrib
+assert root.find(".//skipped") is None' "$TMP/case.xml"
+fi
+
+# Coverage of the selected cases only, said so. By hand, from the coverage comment below: both
+# cases pass M-AUTH and M-DISC, fail M-UNITS, and "a second line" also passes it on line 1.
+run_here test --coverage --case "61 units" suite
+expect_rc 0 "--case with --coverage"
+cat >"$TMP/expected" <<'EOF'
+coverage of mini-j9027@1 (2 cases)
+  rule     applied  failed  passed
+  M-AUTH         2       0       2
+  M-UNITS        2       2       1
+  M-340B         0       0       0
+  M-DISC         2       0       2
+  never failed: M-AUTH, M-340B, M-DISC
+  never passed: M-340B
+coverage: 1 of 4 rules exercised both ways (25%)
+coverage: of the 2 selected cases only, not of the 6 --case left out
+2 passed, 0 failed, 6 not selected
+EOF
+expect_stdout_is "$TMP/expected" "--case with --coverage: the selected cases' coverage"
+# A minimum judges the whole suite: with a part of it, a usage error.
+run test --coverage-min 50 --case "61 units" "$FIX/suite"
+expect_rc 2 "--case with --coverage-min"
+expect_stderr '`--coverage-min` judges the whole suite: it cannot be combined with `--case`' "--case with --coverage-min: said"
+expect_stdout_empty "--case with --coverage-min: nothing run"
+run test --case
+expect_rc 2 "--case without TEXT"
+run test --case= "$FIX/suite"
+expect_rc 2 "--case with an empty TEXT"
+expect_stderr '`--case` needs a TEXT' "--case with an empty TEXT: said"
+
 # --- Usage and paths.
 run test
 expect_rc 2 "no PATH"
