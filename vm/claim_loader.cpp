@@ -450,9 +450,22 @@ struct ClaimLoader::Impl {
   bool fail(std::string where, std::string message) {
     error->path = std::move(where);
     error->message = std::move(message);
+    errorNamesLine = false;
     return false;
   }
   bool failHere(std::string message) { return fail(pathString(), std::move(message)); }
+
+  // fail(), for malformed JSON whose message names a position in the text (positionOf).
+  bool failNamingLine(std::string message) {
+    fail("", std::move(message));
+    errorNamesLine = true;
+    return false;
+  }
+
+  // "line L, column C" of the input's byte at `offset`, its lines counted from firstLine.
+  std::string positionOf(size_t offset) const {
+    return jsonPosition(std::string_view(input.data(), inputSize), offset, firstLine);
+  }
 
   bool failJson(simdjson::error_code code) {
     // A compiled pack given where the claim belongs (`pplc eval claim.json pack.pplb`): simdjson
@@ -488,19 +501,17 @@ struct ClaimLoader::Impl {
     bool located = code != simdjson::INCOMPLETE_ARRAY_OR_OBJECT && errorLocation(at);
     JsonFaultKind kind;
     JsonFault fault;
-    if (!located && stageOneFault(code, kind) && findJsonFault(text, kind, fault)) {
+    if (!located && stageOneFault(code, kind) && findJsonFault(text, kind, firstLine, fault)) {
       message = "malformed json: " + fault.message;
       at = fault.offset;
       located = true;
     }
     if (located) {
       if (std::string slip = jsonSlipAt(text, at); !slip.empty()) message = "malformed json: " + slip;
-      int line, column;
-      jsonLineAndColumn(text, at, line, column);
-      where += fmt::format("{}line {}, column {}", where.empty() ? "" : ", ", line, column);
+      where += (where.empty() ? "" : ", ") + positionOf(at);
     }
     if (!where.empty()) message += " (" + where + ")";
-    return fail("", std::move(message));
+    return located ? failNamingLine(std::move(message)) : fail("", std::move(message));
   }
 
   // The offset in the copied input where On-Demand stopped; false when it does not say.
@@ -681,13 +692,11 @@ struct ClaimLoader::Impl {
     // given where NDJSON was meant): the structure scan names it and says where.
     const std::string_view text(input.data(), inputSize);
     JsonFault fault;
-    if (!findJsonFault(text, JsonFaultKind::kStructure, fault)) {
+    if (!findJsonFault(text, JsonFaultKind::kStructure, firstLine, fault)) {
       fault.offset = rest >= input.data() && rest <= input.data() + inputSize ? static_cast<size_t>(rest - input.data()) : 0;
       fault.message = "unexpected content after the claim object";
     }
-    int line, column;
-    jsonLineAndColumn(text, fault.offset, line, column);
-    return fail("", fmt::format("malformed json: {} (line {}, column {})", fault.message, line, column));
+    return failNamingLine(fmt::format("malformed json: {} ({})", fault.message, positionOf(fault.offset)));
   }
 
   // A value refused before On-Demand reached a fault further on (a `]` left out makes the next
@@ -704,10 +713,8 @@ struct ClaimLoader::Impl {
   bool failedAtStructureFault() {
     const std::string_view text(input.data(), inputSize);
     JsonFault fault;
-    if (!findJsonFault(text, JsonFaultKind::kStructure, fault)) return false;
-    int line, column;
-    jsonLineAndColumn(text, fault.offset, line, column);
-    fail("", fmt::format("malformed json: {} (line {}, column {})", fault.message, line, column));
+    if (!findJsonFault(text, JsonFaultKind::kStructure, firstLine, fault)) return false;
+    failNamingLine(fmt::format("malformed json: {} ({})", fault.message, positionOf(fault.offset)));
     return true;
   }
 
@@ -807,6 +814,9 @@ struct ClaimLoader::Impl {
   const SchemaField* linesField = nullptr;
   uint32_t claimIdSlot = 0;  // its slot in the root record
 
+  uint64_t firstLine = 1;       // setFirstLine's: the input line where each text begins
+  bool errorNamesLine = false;  // set with each error (fail), not per load: lastErrorNamesLine
+
   od::parser parser;
   std::vector<char> input;  // the document, then SIMDJSON_PADDING zero bytes; keeps its capacity
   size_t inputSize = 0;
@@ -862,6 +872,10 @@ bool ClaimLoader::useGeneratedReader(bool on) {
   impl_->generatedFits = on && impl_->generatedReaderFits();
   return impl_->generatedFits;
 }
+
+void ClaimLoader::setFirstLine(uint64_t line) { impl_->firstLine = line; }
+
+bool ClaimLoader::lastErrorNamesLine() const { return impl_->errorNamesLine; }
 
 bool ClaimLoader::lastClaimId(std::string& out) const {
   out.assign(impl_->claimId.data(), impl_->claimId.size());

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -56,6 +57,15 @@ class ClaimLoader {
   // it is and until the next load); any other is copied and loaded as load() loads it. For
   // callers that read many claims into buffers of their own (`pplc eval --ndjson`).
   bool loadPadded(std::string_view json, Facts& facts, ClaimError& error);
+
+  // The line of the input where the texts given to load() and loadPadded() begin, from which the
+  // positions malformed JSON's errors name count their lines: 1 (the default) for a claim that is
+  // a document of its own, a record's line in its file for NDJSON. Read on the error path only.
+  void setFirstLine(uint64_t line);
+  // After a failed load: whether its error names a line of the input (malformed JSON: `(line 3,
+  // column 17)`), which depends on setFirstLine. Kept out of ClaimError, which every load
+  // initialises: the answer costs a valid claim nothing.
+  bool lastErrorNamesLine() const;
 
   // The last document's top-level "claim_id" when it is a string (also after a failed load,
   // as far as the document can be read): for NDJSON error records

@@ -25,12 +25,6 @@ std::string escapeFor(unsigned char c) {
   }
 }
 
-std::string at(std::string_view text, size_t offset) {
-  int line = 1, column = 1;
-  jsonLineAndColumn(text, offset, line, column);
-  return fmt::format("line {}, column {}", line, column);
-}
-
 bool found(JsonFault& out, size_t offset, std::string message) {
   out.offset = offset;
   out.message = std::move(message);
@@ -111,7 +105,7 @@ bool findControlFault(std::string_view text, JsonFault& out) {
   return false;
 }
 
-bool findStructureFault(std::string_view text, JsonFault& out) {
+bool findStructureFault(std::string_view text, uint64_t firstLine, JsonFault& out) {
   std::vector<size_t> open;  // offsets of the brackets not closed yet, innermost last
   bool valueDone = false;    // the top-level value is complete: only white space may follow
   for (size_t i = 0; i < text.size(); ++i) {
@@ -133,8 +127,8 @@ bool findStructureFault(std::string_view text, JsonFault& out) {
       const char closer = opener == '{' ? '}' : ']';
       if (c != closer) {
         return found(out, i,
-                     fmt::format("`{}` where the `{}` opened at {} needs `{}`", c, opener, at(text, open.back()),
-                                 closer));
+                     fmt::format("`{}` where the `{}` opened at {} needs `{}`", c, opener,
+                                 jsonPosition(text, open.back(), firstLine), closer));
       }
       open.pop_back();
       valueDone = open.empty();
@@ -151,7 +145,7 @@ bool findStructureFault(std::string_view text, JsonFault& out) {
   if (open.empty()) return false;
   return found(out, text.size(),
                fmt::format("the text ends before the `{}` opened at {} is closed", text[open.back()],
-                           at(text, open.back())));
+                           jsonPosition(text, open.back(), firstLine)));
 }
 
 }  // namespace
@@ -186,12 +180,18 @@ void jsonLineAndColumn(std::string_view text, size_t offset, int& line, int& col
   }
 }
 
-bool findJsonFault(std::string_view text, JsonFaultKind kind, JsonFault& out) {
+std::string jsonPosition(std::string_view text, size_t offset, uint64_t firstLine) {
+  int line, column;
+  jsonLineAndColumn(text, offset, line, column);
+  return fmt::format("line {}, column {}", firstLine - 1 + static_cast<uint64_t>(line), column);
+}
+
+bool findJsonFault(std::string_view text, JsonFaultKind kind, uint64_t firstLine, JsonFault& out) {
   if (findUtf16Fault(text, out)) return true;
   switch (kind) {
     case JsonFaultKind::kUtf8: return findUtf8Fault(text, out);
     case JsonFaultKind::kControl: return findControlFault(text, out);
-    case JsonFaultKind::kStructure: return findStructureFault(text, out);
+    case JsonFaultKind::kStructure: return findStructureFault(text, firstLine, out);
   }
   return false;
 }

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -25,8 +26,10 @@ struct JsonFault {
 };
 
 // The first fault of `kind` in `text`, a single JSON value (white space around it allowed);
-// false when there is none, and the caller keeps simdjson's own message.
-bool findJsonFault(std::string_view text, JsonFaultKind kind, JsonFault& out);
+// false when there is none, and the caller keeps simdjson's own message. A position the message
+// names (`opened at line 3, column 1`) counts lines from `firstLine`, the input line where `text`
+// begins (jsonPosition).
+bool findJsonFault(std::string_view text, JsonFaultKind kind, uint64_t firstLine, JsonFault& out);
 
 // A hand-written claim's likeliest slips, told where parsing stopped at text[offset]: a comma
 // before `]` or `}` (JSON has no trailing comma), a string in single quotes. "" for anything
@@ -36,5 +39,10 @@ std::string jsonSlipAt(std::string_view text, size_t offset);
 // The 1-based line and column of text[offset], counting characters (not UTF-8 continuation
 // bytes) within the line.
 void jsonLineAndColumn(std::string_view text, size_t offset, int& line, int& column);
+
+// "line L, column C" for text[offset], as messages name a position: L counts from `firstLine`,
+// the line of the input where `text` begins (1 for a document of its own, an NDJSON record's line
+// in its file).
+std::string jsonPosition(std::string_view text, size_t offset, uint64_t firstLine);
 
 }  // namespace ppl

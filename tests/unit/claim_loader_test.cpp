@@ -735,6 +735,46 @@ TEST_CASE("claim loader: content after the claim", "[claim_loader]") {
   CHECK(loadText(loader, "\xEF\xBB\xBF" + claimWith("none", ""), facts).ok);  // a byte order mark
 }
 
+// `pplc eval --ndjson` gives each record's line in its file: every position counts from it, and
+// lastErrorNamesLine says which errors name one. Lines counted by hand.
+TEST_CASE("claim loader: positions count lines from the first line the caller sets", "[claim_loader]") {
+  ClaimLoader loader(schema());
+  Facts facts;
+  auto failure = [&](const std::string& json) {
+    Loaded r = loadText(loader, json, facts);
+    INFO("json: " << json);
+    REQUIRE_FALSE(r.ok);
+    CHECK(r.error.path.empty());
+    CHECK(loader.lastErrorNamesLine());
+    return r.error.message;
+  };
+  const std::string stopped = "{\n  \"claim_id\": \"a\"\n  \"count\": 1\n}";  // the parser stops on its line 3
+  loader.setFirstLine(41);
+  CHECK_THAT(failure(stopped), Catch::EndsWith("(line 43, column 3)"));
+  CHECK(failure(R"({"claim_id": "a", "tags": ["JZ")") ==
+        "malformed json: the text ends before the `[` opened at line 41, column 27 is closed (line 41, column 32)");
+  CHECK(failure("{\"claim_id\": \"a\"\n]") ==
+        "malformed json: `]` where the `{` opened at line 41, column 1 needs `}` (line 42, column 1)");
+  const std::string claim = claimWith("none", "");
+  CHECK(failure(claim + " {}") ==
+        fmt::format("malformed json: text after the end of the claim (line 41, column {})", claim.size() + 2));
+  CHECK(failure(R"({"claim_id": "a", "unknown": "x\q"})") ==
+        "malformed json: the string escape `\\q` is not a JSON escape (near /unknown, line 41, column 32)");
+  CHECK(failure("{\"claim_id\": \"a\xff\"}") == "malformed json: the byte 0xFF is not UTF-8 here (line 41, column 16)");
+
+  // An error without a position names no line, whatever the first line.
+  Loaded schemaError = loadText(loader, claimWith("count", "\"x\""), facts);
+  REQUIRE_FALSE(schemaError.ok);
+  CHECK(schemaError.error.path == "/count");
+  CHECK_FALSE(loader.lastErrorNamesLine());
+  CHECK(failure(stopped) != "");  // and the next malformed one names one again
+  // Past what an int holds (a file of more than 2^31 lines), and back to a document of its own.
+  loader.setFirstLine(uint64_t{5} << 30);
+  CHECK_THAT(failure(stopped), Catch::EndsWith("(line 5368709122, column 3)"));
+  loader.setFirstLine(1);
+  CHECK_THAT(failure(stopped), Catch::EndsWith("(line 3, column 3)"));
+}
+
 TEST_CASE("claim loader: the claim id of a bad claim", "[claim_loader]") {
   ClaimLoader loader(schema());
   Facts facts;

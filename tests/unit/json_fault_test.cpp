@@ -20,7 +20,7 @@ struct Found {
 
 Found find(const std::string& text, JsonFaultKind kind) {
   JsonFault fault;
-  const bool found = findJsonFault(text, kind, fault);
+  const bool found = findJsonFault(text, kind, 1, fault);
   return {found, fault.offset, fault.message};
 }
 
@@ -126,4 +126,16 @@ TEST_CASE("json fault: line and column", "[json_fault]") {
   ppl::jsonLineAndColumn("ab", 0, line, column);
   CHECK(line == 1);
   CHECK(column == 1);
+}
+
+TEST_CASE("json fault: positions count lines from the text's first line in its input", "[json_fault]") {
+  CHECK(ppl::jsonPosition("ab\ncd\xC3\xA9" "e", 7, 1) == "line 2, column 4");
+  CHECK(ppl::jsonPosition("ab\ncd\xC3\xA9" "e", 7, 10) == "line 11, column 4");
+  CHECK(ppl::jsonPosition("ab", 1, 7) == "line 7, column 2");
+  JsonFault fault;
+  REQUIRE(findJsonFault("{\"a\": [1}", JsonFaultKind::kStructure, 7, fault));
+  CHECK(fault.offset == 8);
+  CHECK(fault.message == "`}` where the `[` opened at line 7, column 7 needs `]`");
+  REQUIRE(findJsonFault("\n{\"a\": 1", JsonFaultKind::kStructure, 3, fault));
+  CHECK(fault.message == "the text ends before the `{` opened at line 4, column 1 is closed");
 }
