@@ -20,12 +20,14 @@ bool ClaimRunner::decide(std::string_view json, bool padded, std::string& error)
   bool loaded = padded ? loader_.loadPadded(json, facts_, claimError) : loader_.load(json, facts_, claimError);
   if (!loaded) {
     decision_.clear();
+    errorNamesLine_ = loader_.lastErrorNamesLine();
     error = claimError.path.empty() ? claimError.message
                                     : fmt::format("{}: {}", claimError.path, claimError.message);
     return false;
   }
   EvalError evalError;
   if (!evaluator_.decide(facts_, decision_, evalError)) {
+    errorNamesLine_ = false;
     error = fmt::format("evaluation failed: {}", evalError.message);
     return false;
   }

@@ -2,6 +2,7 @@
 // (JSON to facts, with the production validation) and the VM, with buffers reused between claims.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +28,13 @@ class ClaimRunner {
   // readable bytes): the usual claim is read where it lies. Facts' strings point into `json`.
   bool decidePadded(std::string_view json, std::string& error);
 
+  // The line of the input where the next claims begin, from which the positions of malformed
+  // JSON count their lines (ClaimLoader::setFirstLine); 1 until set.
+  void setFirstLine(uint64_t line) { loader_.setFirstLine(line); }
+  // After decide() failed: whether the claim's error names a line of its input (malformed JSON:
+  // `(line 3, column 17)`), numbered from setFirstLine's line.
+  bool errorNamesLine() const { return errorNamesLine_; }
+
   // The last claim's id as the loader read it; null when it could not be read. Read when asked
   // (usually for a bad claim's error record), valid until the next call or decide().
   const std::string* claimId() const;
@@ -48,6 +56,7 @@ class ClaimRunner {
   Facts facts_;
   Decision decision_;
   mutable std::string claimId_;
+  bool errorNamesLine_ = false;
 };
 
 }  // namespace ppl::cli

@@ -8,9 +8,15 @@
 // the completed ranges after it. Other input (stdin, a pipe) is read by the calling thread alone,
 // in batches of whole lines that N workers decide and it writes in input order. Either way the
 // output is the same bytes whatever N is.
+//
+// An error that names a position of malformed JSON names the line of the input, not of the record.
+// A thread deciding a piece of the input does not know how many lines came before it (counting
+// them would cost every record a pass over its bytes), so such a record waits: it is loaded again,
+// its line's number known, when its piece is written in order. One thread does the same at once.
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <cstdint>
 #include <cstring>
 #include <deque>
 #include <memory>
@@ -19,6 +25,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <fmt/core.h>
@@ -72,9 +79,6 @@ bool isBlank(std::string_view line) {
                      [](char c) { return c == ' ' || c == '\t' || c == '\r'; });
 }
 
-// The output record of one NDJSON input line, appended to `out` with its '\n'; false when the
-// record is bad input. Shared by the one-thread and the threaded paths, so that they print the
-// same bytes. `line` is padded for ClaimLoader::loadPadded (forEachLine).
 // A claim key a slip away from a field (`modifier`): the loader ignores unknown keys, so the
 // claim was decided as if the field were absent. Said on stderr for a claim decided from a file
 // (not per record of an --ndjson stream, where it would cost every record a second parse);
@@ -89,28 +93,105 @@ void warnFieldSlips(const std::string& name, const std::string& text, const Sche
   }
 }
 
-bool appendRecord(const DecisionJsonWriter& writer, ClaimRunner& runner, std::string_view line,
-                  std::string& message, std::string& out) {
-  bool decided = false;
+// What became of an NDJSON input line (appendRecord).
+enum class RecordOutcome {
+  kDecided,
+  kBad,          // its error record is appended
+  kLineNeeded,   // bad, and its error names its line: nothing is appended (appendLineError is)
+};
+
+// A record too large for the memory left (the general path copies it) is that record's error;
+// the run goes on with the next. Replaces what `out` holds from `start` on.
+void appendOutOfMemory(size_t start, std::string& out) {
+  out.resize(start);
+  writeErrorJson(nullptr, "out of memory: the record is too large to decide", false, out);
+}
+
+// The output record of one NDJSON input line, appended to `out` with its '\n', unless the line's
+// error names its line (kLineNeeded), whose number the caller may not know yet. Shared by the
+// one-thread and the threaded paths, so that they print the same bytes. `line` is padded for
+// ClaimLoader::loadPadded (forEachLine).
+RecordOutcome appendRecord(const DecisionJsonWriter& writer, ClaimRunner& runner, std::string_view line,
+                           std::string& message, std::string& out) {
+  RecordOutcome outcome = RecordOutcome::kBad;
   const size_t start = out.size();
   try {
     if (isBlank(line)) {
       writeErrorJson(nullptr, "empty line", false, out);
     } else if (runner.decidePadded(line, message)) {
       writer.write(runner.facts(), runner.decision(), out);
-      decided = true;
+      outcome = RecordOutcome::kDecided;
+    } else if (runner.errorNamesLine()) {
+      return RecordOutcome::kLineNeeded;
     } else {
       writeErrorJson(runner.claimId(), message, false, out);
     }
   } catch (const std::bad_alloc&) {
-    // A record too large for the memory left (the general path copies it) is that record's
-    // error; the run goes on with the next.
-    out.resize(start);
-    writeErrorJson(nullptr, "out of memory: the record is too large to decide", false, out);
+    appendOutOfMemory(start, out);
   }
   out += '\n';
-  return decided;
+  return outcome;
 }
+
+// The error record of a line that appendRecord left for its number (kLineNeeded), `lineNumber`
+// being the number, from 1, of the line in the input: the line is loaded again (it fails as
+// before), its positions now counted from that line.
+void appendLineError(ClaimRunner& runner, std::string_view line, uint64_t lineNumber, std::string& message,
+                     std::string& out) {
+  const size_t start = out.size();
+  try {
+    runner.setFirstLine(lineNumber);
+    runner.decidePadded(line, message);
+    writeErrorJson(runner.claimId(), message, false, out);
+  } catch (const std::bad_alloc&) {
+    appendOutOfMemory(start, out);
+  }
+  out += '\n';
+}
+
+// A line of a piece of the input left for its number (RecordOutcome::kLineNeeded).
+struct AwaitingLine {
+  size_t at;              // where its record goes in the piece's output text
+  uint64_t index;         // the line's place in the piece, from 0
+  std::string_view line;  // in the piece's input, which is kept until the piece is written
+};
+
+// What deciding a piece of NDJSON input on a thread printed: one line per input line, those
+// whose errors name their lines written only when the piece is, in input order, and the number of
+// the piece's first line known.
+struct PieceOutput {
+  std::string text;                    // the records, but those awaiting their lines' numbers
+  std::vector<AwaitingLine> awaiting;  // in input order
+  size_t records = 0;
+  size_t bad = 0;
+
+  void clear() {
+    text.clear();
+    awaiting.clear();
+    records = 0;
+    bad = 0;
+  }
+
+  // Decides `line`, the piece's next, which must stay where it is until write().
+  void decide(const DecisionJsonWriter& writer, ClaimRunner& runner, std::string_view line, std::string& message) {
+    const RecordOutcome outcome = appendRecord(writer, runner, line, message, text);
+    if (outcome == RecordOutcome::kLineNeeded) awaiting.push_back({text.size(), records, line});
+    if (outcome != RecordOutcome::kDecided) ++bad;
+    ++records;
+  }
+
+  // Writes the records in input order, the piece's first line being line `firstLine` of the input.
+  void write(uint64_t firstLine, ClaimRunner& runner, std::string& message, Output& out) const {
+    size_t from = 0;
+    for (const AwaitingLine& record : awaiting) {
+      out.write(std::string_view(text).substr(from, record.at - from));
+      appendLineError(runner, record.line, firstLine + record.index, message, out.pending());
+      from = record.at;
+    }
+    out.write(std::string_view(text).substr(from));
+    out.endRecord();
+  }
+};
 
 static_assert(InputBuffer::kPadding >= ClaimLoader::kPadding, "an input buffer pads its lines for the claim loader");
 
@@ -177,7 +258,9 @@ bool runNdjson(const std::string& path, const DecisionJsonWriter& writer, ClaimR
   while (nextPiece(reader, piece, 1, error)) {
     forEachLine(piece, piece.view(), [&](std::string_view line) {
       ++records;
-      if (!appendRecord(writer, runner, line, message, out.pending())) ++bad;
+      const RecordOutcome outcome = appendRecord(writer, runner, line, message, out.pending());
+      if (outcome == RecordOutcome::kLineNeeded) appendLineError(runner, line, records, message, out.pending());
+      if (outcome != RecordOutcome::kDecided) ++bad;
       out.endRecord();
     });
   }
@@ -188,9 +271,7 @@ bool runNdjson(const std::string& path, const DecisionJsonWriter& writer, ClaimR
 // A piece of NDJSON input, whole lines only, and what deciding it printed.
 struct Batch {
   InputBuffer input;   // lines each ending in '\n', except possibly the input's last line
-  std::string output;  // one line per input line
-  size_t records = 0;
-  size_t bad = 0;
+  PieceOutput output;  // one line per input line
   bool decided = false;
 };
 
@@ -237,9 +318,11 @@ class BatchQueue {
 // runNdjson of a stream (stdin, a pipe) on `threads` worker threads. The calling thread only
 // reads and writes: it reads batches of about kBatchBytes of whole lines straight into each
 // batch's buffer, keeps at most kInFlightPerThread * threads of them in flight, and hands each
-// batch's output, which its worker wrote, to the output in input order, in one large write.
+// batch's output, which its worker wrote, to the output in input order, in one large write (with
+// `runner`, it decides again the lines awaiting their numbers).
 bool runNdjsonBatches(LineReader& reader, const DecisionJsonWriter& writer, const Program& program,
-                      int threads, Output& out, size_t& records, size_t& bad, std::string& error) {
+                      ClaimRunner& runner, int threads, Output& out, size_t& records, size_t& bad,
+                      std::string& error) {
   constexpr size_t kBatchBytes = size_t{1} << 18;
   constexpr size_t kInFlightPerThread = 4;
 
@@ -250,10 +333,8 @@ bool runNdjsonBatches(LineReader& reader, const DecisionJsonWriter& writer, cons
       ClaimRunner runner(program);
       std::string message;
       while (Batch* batch = queue.pop()) {
-        forEachLine(batch->input, batch->input.view(), [&](std::string_view line) {
-          ++batch->records;
-          if (!appendRecord(writer, runner, line, message, batch->output)) ++batch->bad;
-        });
+        forEachLine(batch->input, batch->input.view(),
+                    [&](std::string_view line) { batch->output.decide(writer, runner, line, message); });
         queue.markDecided(batch);
       }
     });
@@ -261,14 +342,14 @@ bool runNdjsonBatches(LineReader& reader, const DecisionJsonWriter& writer, cons
 
   std::deque<std::unique_ptr<Batch>> inFlight;  // in input order
   std::vector<std::unique_ptr<Batch>> spare;    // written batches, kept for their buffers
+  std::string message;
   auto writeOldest = [&] {
     std::unique_ptr<Batch> batch = std::move(inFlight.front());
     inFlight.pop_front();
     queue.waitDecided(batch.get());
-    out.write(batch->output);
-    out.endRecord();
-    records += batch->records;
-    bad += batch->bad;
+    batch->output.write(records + 1, runner, message, out);
+    records += batch->output.records;
+    bad += batch->output.bad;
     spare.push_back(std::move(batch));
   };
 
@@ -282,8 +363,6 @@ bool runNdjsonBatches(LineReader& reader, const DecisionJsonWriter& writer, cons
     }
     if (!nextPiece(reader, batch->input, kBatchBytes, error)) break;
     batch->output.clear();
-    batch->records = 0;
-    batch->bad = 0;
     batch->decided = false;
     queue.push(batch.get());
     inFlight.push_back(std::move(batch));
@@ -298,9 +377,10 @@ bool runNdjsonBatches(LineReader& reader, const DecisionJsonWriter& writer, cons
 
 // What deciding one range of the input printed, kept until the range is written.
 struct RangeOutput {
-  std::string text;  // one line per input line
-  size_t records = 0;
-  size_t bad = 0;
+  PieceOutput output;  // one line per input line
+  // The range's input while lines of it await their numbers; else empty, or a buffer left from
+  // an earlier range, for the next thread to take.
+  InputBuffer input;
   bool readFailed = false;
   std::string error;  // errno's text when readFailed
   bool decided = false;
@@ -318,18 +398,17 @@ class OrderedRanges {
     std::unique_lock<std::mutex> lock(mutex_);
     slotFreed_.wait(lock, [&] { return index < nextDue_ + slots_.size(); });
     RangeOutput& range = slots_[index % slots_.size()];
-    range.text.clear();
-    range.records = 0;
-    range.bad = 0;
+    range.output.clear();
     range.readFailed = false;
     return range;
   }
 
   // Range `index` is decided. Writes it and the decided ranges after it when it is the next due
-  // and no other thread is writing; else the writing thread will. A range whose reading failed
-  // is written up to the line that failed; after it nothing more is, and stopped() tells the
-  // threads to take no more ranges.
-  void finish(size_t index) {
+  // and no other thread is writing (deciding again with `runner` the lines awaiting their
+  // numbers); else the writing thread will. A range whose reading failed is written up to the
+  // line that failed; after it nothing more is, and stopped() tells the threads to take no more
+  // ranges.
+  void finish(size_t index, ClaimRunner& runner) {
     std::unique_lock<std::mutex> lock(mutex_);
     slots_[index % slots_.size()].decided = true;
     if (writing_) return;
@@ -339,10 +418,9 @@ class OrderedRanges {
       if (!range.decided) break;
       lock.unlock();
       if (!stopped_.load(std::memory_order_relaxed)) {
-        out_.write(range.text);
-        out_.endRecord();
-        records_ += range.records;
-        bad_ += range.bad;
+        range.output.write(records_ + 1, runner, message_, out_);
+        records_ += range.output.records;
+        bad_ += range.output.bad;
         if (range.readFailed) {  // its lines before the failure are written, none after
           error_ = range.error;
           stopped_.store(true, std::memory_order_relaxed);
@@ -372,9 +450,10 @@ class OrderedRanges {
   bool writing_ = false;
   std::atomic<bool> stopped_{false};
   // The writing thread's, one at a time:
-  size_t records_ = 0;
+  size_t records_ = 0;  // the lines written: the next range's first line is records_ + 1
   size_t bad_ = 0;
   std::string error_;
+  std::string message_;
 };
 
 // runNdjson of a regular file on `threads` threads, the calling thread (with `runner`) being one:
@@ -402,12 +481,13 @@ bool runNdjsonRanges(const FileRanges& ranges, const DecisionJsonWriter& writer,
         range.error = kLineTooLong;
       }
       // Its lines: all of them, or those before a line that could not be read.
-      forEachLine(buffer, lines, [&](std::string_view line) {
-        ++range.records;
-        if (!appendRecord(writer, threadRunner, line, message, range.text)) ++range.bad;
-      });
+      forEachLine(buffer, lines,
+                  [&](std::string_view line) { range.output.decide(writer, threadRunner, line, message); });
+      // Lines awaiting their numbers are read again when the range is written: its input stays
+      // with it, and this thread reads on into the buffer the slot held.
+      if (!range.output.awaiting.empty()) std::swap(buffer, range.input);
       range.readFailed = !read;
-      ordered.finish(index);
+      ordered.finish(index, threadRunner);
     }
   };
   std::vector<std::thread> helpers;
@@ -437,7 +517,7 @@ bool runNdjsonThreaded(const std::string& path, const DecisionJsonWriter& writer
     return runNdjsonRanges(FileRanges(reader.fd(), size), writer, program, runner, threads, out, records, bad,
                            error);
   }
-  return runNdjsonBatches(reader, writer, program, threads, out, records, bad, error);
+  return runNdjsonBatches(reader, writer, program, runner, threads, out, records, bad, error);
 }
 
 }  // namespace

@@ -76,6 +76,39 @@ cp "$OUT" "$TMP/crlf.out"
 "$PPLC" eval --ndjson "$POLICIES" - < <(while IFS= read -r -n 97 chunk; do printf '%s' "$chunk"; [ ${#chunk} -lt 97 ] && printf '\n'; sleep 0.001; done <"$crlf") >"$TMP/trickled.out" 2>/dev/null
 check "ndjson with CRLF through a pipe in pieces: the same output" cmp -s "$TMP/trickled.out" "$TMP/crlf.out"
 
+# A malformed record's positions name lines of the input, not of the record (which is one line):
+# on line 1, and on lines after blank and CRLF lines, on the last line without its '\n'. Columns
+# counted by hand. The same bytes on one thread and on two, from the file and from stdin.
+positions="$TMP/positions.ndjson"
+{
+  printf '{"claim_id":"A",\n'                       # 1: the text ends inside the object
+  printf '\n'                                       # 2: blank
+  one_line "$approve"; printf '\r\n'                # 3
+  printf '\r\n'                                     # 4: only '\r'
+  printf '{"claim_id":"B", "note": "a\\qb"}\r\n'    # 5: a bad escape in an unknown field
+  one_line "$medicare"; printf '\r\n'               # 6
+  printf '{"claim_id":"C"]\r\n'                     # 7: `]` closing `{`
+  printf '{"claim_id":"D",'                         # 8: the last line, no '\n'
+} >"$positions"
+run eval --ndjson "$POLICIES" "$positions"
+expect_rc 1 "malformed records' positions"
+check "positions: 8 lines" test "$(wc -l <"$OUT")" = 8
+check "positions: line 1" test "$(line 1)" = \
+  '{"claim_id":null,"error":"malformed json: the text ends before the `{` opened at line 1, column 1 is closed (line 1, column 17)"}'
+check "positions: line 5, after blank and CRLF lines" test "$(line 5)" = \
+  '{"claim_id":"B","error":"malformed json: the string escape `\\q` is not a JSON escape (near /note, line 5, column 28)"}'
+check "positions: line 7" test "$(line 7)" = \
+  '{"claim_id":null,"error":"malformed json: `]` where the `{` opened at line 7, column 1 needs `}` (line 7, column 16)"}'
+check "positions: line 8, the last" test "$(line 8)" = \
+  '{"claim_id":null,"error":"malformed json: the text ends before the `{` opened at line 8, column 1 is closed (line 8, column 17)"}'
+cp "$OUT" "$TMP/positions.out"
+run eval --ndjson --threads 2 "$POLICIES" "$positions"
+check "positions, --threads 2: the same bytes" cmp -s "$OUT" "$TMP/positions.out"
+for t in 1 2; do
+  run_stdin "$positions" eval --ndjson --threads "$t" "$POLICIES" -
+  check "positions from stdin, --threads $t: the same bytes" cmp -s "$OUT" "$TMP/positions.out"
+done
+
 run eval --ndjson "$POLICIES" "$TMP"
 expect_rc 1 "ndjson from a directory"
 expect_stderr 'cannot read: Is a directory' "ndjson from a directory"
@@ -148,6 +181,14 @@ echo "$claim" | sed 's/"units": *40/"units": -1/' >>"$b"     # a schema-invalid 
 expect_threads_same "bad records at range boundaries" "$b" "$(wc -l <"$b")"
 check "bad records at range boundaries: each reported" test "$(grep -c '"error"' "$TMP/one.out")" = 6
 check "bad records at range boundaries: counted" grep -q '6 of ' "$TMP/one.err"
+# Output line N is input line N's record: each position an error names is on that line, in every
+# range (one thread checked here; the others print the same bytes).
+check "bad records at range boundaries: their positions name their lines of the file" \
+  test "$(grep -o '^.*line [0-9]*, column' "$TMP/one.out" | wc -l)" = 3 -a \
+  "$(awk '{ s = $0; while (match(s, /line [0-9]+, column/)) { n = substr(s, RSTART + 5, RLENGTH - 13) + 0; \
+           if (n != NR) bad++; s = substr(s, RSTART + RLENGTH) } } END { print bad + 0 }' "$TMP/one.out")" = 0
+run_stdin "$b" eval --ndjson --threads 2 "$POLICIES" -
+check "bad records at range boundaries, from stdin on two threads: the same bytes" cmp -s "$OUT" "$TMP/one.out"
 
 : >"$b"
 printf '%s%*s\n' "$claim" $((3 * range)) '' >>"$b"           # one line longer than three ranges
