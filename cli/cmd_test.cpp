@@ -52,6 +52,9 @@ Options:
   --coverage-min P   fail the run when fewer than P% (0 to 100) of the rules were exercised
                      both ways (failed by a case and passed by a case); not with --case,
                      whose part of the suite would be judged as the whole
+  --list             run nothing: print each case as `FILE: NAME` (with --case, the cases
+                     it selects), then `N cases`; a test file that cannot be read still
+                     fails
   -v, --verbose      also print a line for each passing case
   -h, --help         show this help
 
@@ -160,12 +163,13 @@ std::vector<PolicyRules> policyRules(const Program& program) {
 
 class TestRun {
  public:
-  TestRun(Output& out, bool verbose, bool coverage, CaseFilter& filter)
-      : out_(out), verbose_(verbose), coverage_(coverage), filter_(filter) {}
+  TestRun(Output& out, bool verbose, bool coverage, CaseFilter& filter, bool listOnly)
+      : out_(out), verbose_(verbose), coverage_(coverage), listOnly_(listOnly), filter_(filter) {}
 
-  // Runs the file's cases the filter selects. A file none of whose cases it selects is read (to
-  // know its case names) but not run: its policies are not compiled, and the JUnit report leaves
-  // it out. A file that cannot be read fails whatever the filter: it might hold a selected case.
+  // Runs the file's cases the filter selects (with --list, prints their names instead). A file
+  // none of whose cases it selects is read (to know its case names) but not run: its policies
+  // are not compiled, and the JUnit report leaves it out. A file that cannot be read fails
+  // whatever the filter: it might hold a selected case.
   void runFile(const std::string& path);
   // A PATH with no test files (an error: nothing could be run), or a run-wide check that failed
   // (--coverage-min): a failing case of its own, so that the summary line and the JUnit report
@@ -202,6 +206,7 @@ class TestRun {
   Output& out_;
   bool verbose_;
   bool coverage_;
+  bool listOnly_;  // --list: the selected cases' names are printed, none is run
   CaseFilter& filter_;
   size_t passed_ = 0;
   size_t failed_ = 0;
@@ -359,7 +364,7 @@ void TestRun::filterMissed(const std::string& text) {
   result.failed = true;
   result.error = true;
   result.failure = fmt::format("--case `{}`: no case's name contains `{}` (of the {} cases in the test files; names "
-                               "are matched case-sensitively)\n",
+                               "are matched case-sensitively; `--list` prints them)\n",
                                text, text, selected_ + notSelected_);
   record(suites_[filterSuite_], std::move(result));
 }
@@ -450,6 +455,10 @@ void TestRun::runFile(const std::string& file) {
     }
     selected_ += selected.size();
     notSelected_ += test.cases.size() - selected.size();
+    if (listOnly_) {
+      for (const TestCase* testCase : selected) out_.write(fmt::format("{}: {}\n", file, caseName(*testCase)));
+      return;
+    }
     if (selected.empty()) return;
     const std::string policyPath = resolve(file, test.policies);
     LoadedPolicies& loaded = policies(policyPath);
@@ -508,6 +517,7 @@ int runTest(const std::vector<std::string>& args) {
   std::string junitPath;
   bool coverage = false;
   bool verbose = false;
+  bool listOnly = false;
   bool haveMinimum = false;
   double minimum = 0;
   ArgScanner scan(args);
@@ -532,6 +542,8 @@ int runTest(const std::vector<std::string>& args) {
       haveMinimum = true;
     } else if (scan.current() == "-v" || scan.current() == "--verbose") {
       verbose = true;
+    } else if (scan.current() == "--list") {
+      listOnly = true;
     } else {
       return usageError("test", fmt::format("unknown option `{}`", scan.current()));
     }
@@ -543,10 +555,15 @@ int runTest(const std::vector<std::string>& args) {
                               "`--coverage` to see what the selected cases cover)");
   }
 
+  if (listOnly && (!junitPath.empty() || coverage || haveMinimum || verbose)) {
+    return usageError("test", "`--list` runs no case: it cannot be combined with `--junit`, `--coverage`, "
+                              "`--coverage-min` or `--verbose`");
+  }
+
   Output out;
   bool bad = false;
   CaseFilter filter(caseTexts);
-  TestRun run(out, verbose, coverage || haveMinimum, filter);
+  TestRun run(out, verbose, coverage || haveMinimum, filter, listOnly);
   std::vector<std::string> files;
   for (const std::string& path : paths) {
     std::string error;
@@ -591,9 +608,14 @@ int runTest(const std::vector<std::string>& args) {
     }
   }
   // With --case, the cases left out are counted too: a filtered run must not read as the whole suite.
-  out.write(filter.active()
-                ? fmt::format("{} passed, {} failed, {} not selected\n", run.passed(), run.failed(), run.notSelected())
-                : fmt::format("{} passed, {} failed\n", run.passed(), run.failed()));
+  const std::string notSelected = filter.active() ? fmt::format(", {} not selected", run.notSelected()) : "";
+  if (listOnly) {
+    // What failed (an unreadable file, a --case selecting nothing) was printed above it.
+    const std::string failed = run.failed() > 0 ? fmt::format(", {} failed", run.failed()) : "";
+    out.write(fmt::format("{} case{}{}{}\n", run.selected(), run.selected() == 1 ? "" : "s", failed, notSelected));
+  } else {
+    out.write(fmt::format("{} passed, {} failed{}\n", run.passed(), run.failed(), notSelected));
+  }
   out.flush();
 
   if (!junitPath.empty()) {

@@ -425,7 +425,7 @@ check "--case: a case both select runs once" test "$(cat "$OUT")" = "3 passed, 0
 # filter in CI must not pass green. Names are matched case-sensitively, and the file is not matched.
 run_here test --case "61 units" --case "61 unitz" suite
 expect_rc 1 "--case: one TEXT selects nothing"
-expect_stdout '^--case `61 unitz`: no case'"'"'s name contains `61 unitz` \(of the 8 cases in the test files; names are matched case-sensitively\)$' \
+expect_stdout '^--case `61 unitz`: no case'"'"'s name contains `61 unitz` \(of the 8 cases in the test files; names are matched case-sensitively; `--list` prints them\)$' \
   "--case: the TEXT that selects nothing is named"
 check "--case: one TEXT selects nothing: a failure" test "$(last_line)" = "2 passed, 1 failed, 6 not selected"
 for text in "The approve claim" "mini.test" "suite/"; do
@@ -500,6 +500,33 @@ expect_rc 2 "--case without TEXT"
 run test --case= "$FIX/suite"
 expect_rc 2 "--case with an empty TEXT"
 expect_stderr '`--case` needs a TEXT' "--case with an empty TEXT: said"
+
+# --- --list: each case's file and name (the ones --case selects), nothing run: the failing file's
+# failing case is listed and does not fail; an unreadable file still does. The expected names are
+# read from the test files by python, not by pplc.
+run_here test --list suite failing
+expect_rc 0 "--list"
+(cd "$FIX" && python3 -c '
+import json, sys
+for f in sys.argv[1:]:
+    for i, c in enumerate(json.load(open(f))["cases"], 1):
+        print("%s: %s" % (f, c.get("name", "#%d" % i)))
+' suite/mini.test.json failing/fail.test.json) >"$TMP/expected"
+echo "$(($(wc -l <"$TMP/expected"))) cases" >>"$TMP/expected"
+expect_stdout_is "$TMP/expected" "--list: every case, then the count"
+run_here test --list --case "61 units" suite failing
+expect_rc 0 "--list --case"
+grep -F '61 units' "$TMP/expected" >"$TMP/expected-61"
+echo "2 cases, $(($(grep -c . "$TMP/expected") - 3)) not selected" >>"$TMP/expected-61"
+expect_stdout_is "$TMP/expected-61" "--list --case: the selected cases, and the rest counted"
+run_here test --list --case nosuch suite
+expect_rc 1 "--list --case selecting nothing"
+check "--list --case selecting nothing: counted" test "$(last_line)" = "0 cases, 1 failed, 8 not selected"
+run_here test --list suite bad
+expect_rc 1 "--list beside a malformed file"
+run test --list --junit "$TMP/list.xml" "$FIX/suite"
+expect_rc 2 "--list with --junit"
+expect_stderr '`--list` runs no case' "--list with --junit: said"
 
 # --- Usage and paths.
 run test
