@@ -10,9 +10,10 @@
 // output is the same bytes whatever N is.
 //
 // An error that names a position of malformed JSON names the line of the input, not of the record.
-// A thread deciding a piece of the input does not know how many lines came before it (counting
-// them would cost every record a pass over its bytes), so such a record waits: it is loaded again,
-// its line's number known, when its piece is written in order. One thread does the same at once.
+// One thread knows each record's line number and gives it to the loader first. A thread deciding
+// a piece of the input among several does not (counting the lines before the piece would cost
+// every record a pass over its bytes), so such a record waits: it is loaded again, its number
+// known, when its piece is written in order.
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -107,12 +108,12 @@ void appendOutOfMemory(size_t start, std::string& out) {
   writeErrorJson(nullptr, "out of memory: the record is too large to decide", false, out);
 }
 
-// The output record of one NDJSON input line, appended to `out` with its '\n', unless the line's
-// error names its line (kLineNeeded), whose number the caller may not know yet. Shared by the
-// one-thread and the threaded paths, so that they print the same bytes. `line` is padded for
-// ClaimLoader::loadPadded (forEachLine).
+// The output record of one NDJSON input line, appended to `out` with its '\n'; unless the line's
+// error names its line and `lineKnown` is false (the runner was not given the line's number):
+// then nothing is appended (kLineNeeded). Shared by the one-thread and the threaded paths, so
+// that they print the same bytes. `line` is padded for ClaimLoader::loadPadded (forEachLine).
 RecordOutcome appendRecord(const DecisionJsonWriter& writer, ClaimRunner& runner, std::string_view line,
-                           std::string& message, std::string& out) {
+                           bool lineKnown, std::string& message, std::string& out) {
   RecordOutcome outcome = RecordOutcome::kBad;
   const size_t start = out.size();
   try {
@@ -121,7 +122,7 @@ RecordOutcome appendRecord(const DecisionJsonWriter& writer, ClaimRunner& runner
     } else if (runner.decidePadded(line, message)) {
       writer.write(runner.facts(), runner.decision(), out);
       outcome = RecordOutcome::kDecided;
-    } else if (runner.errorNamesLine()) {
+    } else if (!lineKnown && runner.errorNamesLine()) {
       return RecordOutcome::kLineNeeded;
     } else {
       writeErrorJson(runner.claimId(), message, false, out);
@@ -174,7 +175,7 @@ struct PieceOutput {
 
   // Decides `line`, the piece's next, which must stay where it is until write().
   void decide(const DecisionJsonWriter& writer, ClaimRunner& runner, std::string_view line, std::string& message) {
-    const RecordOutcome outcome = appendRecord(writer, runner, line, message, text);
+    const RecordOutcome outcome = appendRecord(writer, runner, line, false, message, text);
     if (outcome == RecordOutcome::kLineNeeded) awaiting.push_back({text.size(), records, line});
     if (outcome != RecordOutcome::kDecided) ++bad;
     ++records;
@@ -258,9 +259,8 @@ bool runNdjson(const std::string& path, const DecisionJsonWriter& writer, ClaimR
   while (nextPiece(reader, piece, 1, error)) {
     forEachLine(piece, piece.view(), [&](std::string_view line) {
       ++records;
-      const RecordOutcome outcome = appendRecord(writer, runner, line, message, out.pending());
-      if (outcome == RecordOutcome::kLineNeeded) appendLineError(runner, line, records, message, out.pending());
-      if (outcome != RecordOutcome::kDecided) ++bad;
+      runner.setFirstLine(records);
+      if (appendRecord(writer, runner, line, true, message, out.pending()) != RecordOutcome::kDecided) ++bad;
       out.endRecord();
     });
   }
@@ -378,8 +378,8 @@ bool runNdjsonBatches(LineReader& reader, const DecisionJsonWriter& writer, cons
 // What deciding one range of the input printed, kept until the range is written.
 struct RangeOutput {
   PieceOutput output;  // one line per input line
-  // The range's input while lines of it await their numbers; else empty, or a buffer left from
-  // an earlier range, for the next thread to take.
+  // The range's input while lines of it await their numbers (released once they are written); else
+  // empty.
   InputBuffer input;
   bool readFailed = false;
   std::string error;  // errno's text when readFailed
@@ -419,6 +419,9 @@ class OrderedRanges {
       lock.unlock();
       if (!stopped_.load(std::memory_order_relaxed)) {
         range.output.write(records_ + 1, runner, message_, out_);
+        // Its input was kept for the lines written again: give it back now, or every slot would
+        // keep the largest range it ever held (a range is as long as its longest line).
+        if (!range.output.awaiting.empty()) range.input = InputBuffer();
         records_ += range.output.records;
         bad_ += range.output.bad;
         if (range.readFailed) {  // its lines before the failure are written, none after
@@ -484,7 +487,7 @@ bool runNdjsonRanges(const FileRanges& ranges, const DecisionJsonWriter& writer,
       forEachLine(buffer, lines,
                   [&](std::string_view line) { range.output.decide(writer, threadRunner, line, message); });
       // Lines awaiting their numbers are read again when the range is written: its input stays
-      // with it, and this thread reads on into the buffer the slot held.
+      // with it, and this thread reads on into a new buffer (the slot's is empty).
       if (!range.output.awaiting.empty()) std::swap(buffer, range.input);
       range.readFailed = !read;
       ordered.finish(index, threadRunner);

@@ -108,6 +108,13 @@ for t in 1 2; do
   run_stdin "$positions" eval --ndjson --threads "$t" "$POLICIES" -
   check "positions from stdin, --threads $t: the same bytes" cmp -s "$OUT" "$TMP/positions.out"
 done
+# Two inputs in one run: each counts its own lines (the second file's line 1 is line 1), on one
+# thread and on two.
+for t in 1 2; do
+  run eval --ndjson --threads "$t" "$POLICIES" "$positions" "$positions"
+  check "positions, two inputs, --threads $t: each counts its own lines" \
+    test "$(cat "$OUT")" = "$(cat "$TMP/positions.out" "$TMP/positions.out")"
+done
 
 run eval --ndjson "$POLICIES" "$TMP"
 expect_rc 1 "ndjson from a directory"
