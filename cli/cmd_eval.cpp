@@ -56,7 +56,8 @@ Options:
   --ndjson          the input holds one claim per line (NDJSON); each input line yields
                     exactly one output line, in order: the decision on one line, or
                     {"claim_id": ID or null, "error": "PATH: MESSAGE"} for a bad record
-                    (a blank line is a bad record; the run goes on)
+                    (a blank line is a bad record; the run goes on). A malformed
+                    record's positions (`line 3, column 17`) are lines of the input
   --threads N       with --ndjson: decide on N threads (1 to 256; default 1); the output
                     is the same, in the same order
   --format=FORMAT   json (default); table: one aligned row per claim with its id, its

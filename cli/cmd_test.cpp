@@ -590,7 +590,7 @@ int runTest(const std::vector<std::string>& args) {
   bool coverageShort = false;
   if (coverage) out.write(run.coverage().report());
   if (coverage && filter.active()) {
-    out.write(fmt::format("coverage: of the {} selected case{} only, not of the {} --case left out\n", run.selected(),
+    out.write(fmt::format("coverage: of the {} selected case{} only, not of the {} cases --case left out\n", run.selected(),
                           run.selected() == 1 ? "" : "s", run.notSelected()));
   }
   if (haveMinimum) {

@@ -486,7 +486,7 @@ coverage of mini-j9027@1 (2 cases)
   never failed: M-AUTH, M-340B, M-DISC
   never passed: M-340B
 coverage: 1 of 4 rules exercised both ways (25%)
-coverage: of the 2 selected cases only, not of the 6 --case left out
+coverage: of the 2 selected cases only, not of the 6 cases --case left out
 2 passed, 0 failed, 6 not selected
 EOF
 expect_stdout_is "$TMP/expected" "--case with --coverage: the selected cases' coverage"
