@@ -158,9 +158,9 @@ struct AwaitingLine {
   std::string_view line;  // in the piece's input, which is kept until the piece is written
 };
 
-// What deciding a piece of NDJSON input on a thread printed: one line per input line, those
-// whose errors name their lines written only when the piece is, in input order, and the number of
-// the piece's first line known.
+// What deciding a piece of NDJSON input on a thread printed: one line per input line. Records
+// whose errors name their lines are left out of `text`: write() adds them, once the number of the
+// piece's first line is known.
 struct PieceOutput {
   std::string text;                    // the records, but those awaiting their lines' numbers
   std::vector<AwaitingLine> awaiting;  // in input order
@@ -319,8 +319,8 @@ class BatchQueue {
 // runNdjson of a stream (stdin, a pipe) on `threads` worker threads. The calling thread only
 // reads and writes: it reads batches of about kBatchBytes of whole lines straight into each
 // batch's buffer, keeps at most kInFlightPerThread * threads of them in flight, and hands each
-// batch's output, which its worker wrote, to the output in input order, in one large write (with
-// `runner`, it decides again the lines awaiting their numbers).
+// batch's output, which its worker wrote, to the output in input order: in one large write, or
+// in pieces around the lines awaiting their numbers, which it loads again with `runner`.
 bool runNdjsonBatches(LineReader& reader, const DecisionJsonWriter& writer, const Program& program,
                       ClaimRunner& runner, int threads, Output& out, size_t& records, size_t& bad,
                       std::string& error) {
