@@ -27,14 +27,25 @@ XmlChar xmlChar(const std::string& text, size_t i) {
   return {length, cp != 0xFFFE && cp != 0xFFFF};
 }
 
+// Where escaped text goes. A parser reads a tab, newline or carriage return in an attribute as a
+// space (XML's attribute-value normalization), so there they are written as character
+// references: a case named over two lines keeps its line break in the report.
+enum class XmlPlace { kElement, kAttribute };
+
 // Text for an XML attribute or element: markup escaped, and each character XML cannot hold
 // (a control character, malformed UTF-8, U+FFFE/U+FFFF) replaced by one U+FFFD, so the file
 // always parses.
-std::string escape(const std::string& text) {
+std::string escape(const std::string& text, XmlPlace place) {
   std::string out;
   out.reserve(text.size());
   for (size_t i = 0; i < text.size();) {
-    switch (text[i]) {
+    const char c = text[i];
+    if (place == XmlPlace::kAttribute && (c == '\t' || c == '\n' || c == '\r')) {
+      out += fmt::format("&#{};", static_cast<int>(c));
+      ++i;
+      continue;
+    }
+    switch (c) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;
       case '>': out += "&gt;"; break;
@@ -110,11 +121,11 @@ std::string junitXml(const std::vector<JunitSuite>& suites) {
                      total.failures, total.errors, seconds(time));
   for (const JunitSuite& suite : suites) {
     const Counts n = count(suite);
-    const std::string classname = escape(className(suite.name));
+    const std::string classname = escape(className(suite.name), XmlPlace::kAttribute);
     out += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"0\" time=\"{}\">\n",
-                       escape(suite.name), suite.cases.size(), n.failures, n.errors, seconds(suite.seconds));
+                       escape(suite.name, XmlPlace::kAttribute), suite.cases.size(), n.failures, n.errors, seconds(suite.seconds));
     for (const JunitCase& c : suite.cases) {
-      out += fmt::format("    <testcase name=\"{}\" classname=\"{}\" time=\"{}\"", escape(c.name), classname,
+      out += fmt::format("    <testcase name=\"{}\" classname=\"{}\" time=\"{}\"", escape(c.name, XmlPlace::kAttribute), classname,
                          seconds(c.seconds));
       if (!c.failed) {
         out += "/>\n";
@@ -122,7 +133,7 @@ std::string junitXml(const std::vector<JunitSuite>& suites) {
       }
       const char* element = c.error ? "error" : "failure";
       out += fmt::format(">\n      <{0} message=\"{1}\" type=\"{0}\">{2}</{0}>\n    </testcase>\n", element,
-                         escape(firstLine(c.failure)), escape(c.failure));
+                         escape(firstLine(c.failure), XmlPlace::kAttribute), escape(c.failure, XmlPlace::kElement));
     }
     out += "  </testsuite>\n";
   }

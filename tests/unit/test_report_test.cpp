@@ -139,3 +139,15 @@ TEST_CASE("junit: text XML cannot hold becomes U+FFFD, valid UTF-8 stays", "[jun
   CHECK(xml.find("<testsuite name=\"caf\xC3\xA9 \xEF\xBF\xBD \xEF\xBF\xBD \xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"") !=
         std::string::npos);
 }
+
+// In an attribute a parser reads a raw tab, newline or carriage return as a space: they are
+// written as character references there, and left as they are in an element's text.
+TEST_CASE("junit: line breaks and tabs in attributes are character references", "[junit]") {
+  std::vector<ppl::cli::JunitSuite> suites(1);
+  suites[0].name = "t.test.json";
+  suites[0].cases.push_back({"two\nlines\tand\r", true, "t: case two\nlines\n", 0});
+  const std::string xml = ppl::cli::junitXml(suites);
+  CHECK(xml.find("<testcase name=\"two&#10;lines&#9;and&#13;\" classname=\"t\"") != std::string::npos);
+  CHECK(xml.find("<failure message=\"t: case two\" type=\"failure\">t: case two\nlines\n</failure>") !=
+        std::string::npos);
+}
