@@ -263,6 +263,13 @@ static bool checkPaths(const std::vector<std::string>& paths, bool policiesOnly,
   Driver driver(prog, diags, sources);
   std::vector<std::string> files;
   bool ok = driver.expand(paths, files);
+  // In the order of their stored paths, not of the command line: `pplc build b.ppl a.ppl` builds
+  // the bytes `pplc build a.ppl b.ppl` does (which policy governs a claim never depends on it).
+  std::vector<std::pair<std::string, std::string>> byStoredPath;
+  for (std::string& f : files) byStoredPath.emplace_back(storedPath(f), std::move(f));
+  std::stable_sort(byStoredPath.begin(), byStoredPath.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (size_t i = 0; i < files.size(); ++i) files[i] = std::move(byStoredPath[i].second);
   std::vector<ast::Unit*> roots;
   for (const auto& f : files) {
     ast::Unit* u = driver.load(f, Span{kNoFile});

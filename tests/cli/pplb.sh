@@ -134,5 +134,14 @@ done
 check "build: the current directory is not in the pack" bash -c '! grep -qaF "$1" "$2"' _ "$TMP/repro" "$TMP/repro/absolute.pplb"
 run disasm "$TMP/repro/absolute.pplb"
 expect_stdout '; policies/prior-authorization\.ppl:20:6$' "build: a source named relative to the current directory"
+# ... and however the files are ordered on the command line: sources are taken in the order of
+# their stored paths.
+(cd "$TMP/repro" &&
+  "$PPLC" build policies/acme-commercial-j9027.ppl policies/medicare-part-b-j9027.ppl -o ab.pplb &&
+  "$PPLC" build "$PWD/policies/medicare-part-b-j9027.ppl" ./policies/acme-commercial-j9027.ppl -o ba.pplb) \
+  >"$OUT" 2>"$ERR"
+RC=$?
+expect_rc 0 "build: two policies, in either order"
+check "build: two policies give identical bytes in either order" cmp "$TMP/repro/ab.pplb" "$TMP/repro/ba.pplb"
 
 finish
