@@ -198,19 +198,22 @@ struct PieceOutput {
 static_assert(InputBuffer::kPadding >= ClaimLoader::kPadding, "an input buffer pads its lines for the claim loader");
 
 // Calls f(line) for each line of `text`, which lies in `buffer` (a last line needs no '\n'),
-// without its '\n', which is made a zero byte first, as is the byte after a last line without
-// one (at most the first byte of the buffer's padding): each line is then padded as
-// ClaimLoader::loadPadded needs, and the claim loader reads it where it lies.
+// without its '\n' (or "\r\n"), which is made a zero byte first, as is the byte after a last line
+// without one (at most the first byte of the buffer's padding): each line is then padded as
+// ClaimLoader::loadPadded needs, and the claim loader reads it where it lies. The '\r' of a CRLF
+// line is JSON white space to the loader either way; left out, it is not counted as a column of
+// a malformed record (`the text ends ... (line 3, column 17)`, where an editor's cursor stands).
 template <typename F>
 void forEachLine(InputBuffer& buffer, std::string_view text, F&& f) {
   char* at = buffer.data() + (text.data() - buffer.data());
   char* const end = at + text.size();
   while (at < end) {
     char* const nl = static_cast<char*>(std::memchr(at, '\n', static_cast<size_t>(end - at)));
-    char* const lineEnd = nl ? nl : end;
+    char* lineEnd = nl ? nl : end;
+    if (nl && lineEnd > at && lineEnd[-1] == '\r') --lineEnd;
     *lineEnd = '\0';
     f(std::string_view(at, static_cast<size_t>(lineEnd - at)));
-    at = lineEnd + (nl ? 1 : 0);
+    at = nl ? nl + 1 : end;
   }
 }
 

@@ -108,6 +108,12 @@ for t in 1 2; do
   run_stdin "$positions" eval --ndjson --threads "$t" "$POLICIES" -
   check "positions from stdin, --threads $t: the same bytes" cmp -s "$OUT" "$TMP/positions.out"
 done
+# A CRLF line's '\r' is the line break's: the text ends at column 17 there too, where an editor
+# shows it.
+printf '{"claim_id":"A",\r\n' >"$TMP/crlf-end.ndjson"
+run eval --ndjson "$POLICIES" "$TMP/crlf-end.ndjson"
+check "positions: a CRLF line ends before its \\r" test "$(line 1)" = \
+  '{"claim_id":null,"error":"malformed json: the text ends before the `{` opened at line 1, column 1 is closed (line 1, column 17)"}'
 # Two inputs in one run: each counts its own lines (the second file's line 1 is line 1), on one
 # thread and on two.
 for t in 1 2; do
