@@ -245,6 +245,21 @@ expect_rc 1 "a misspelt claim field"
 check "a misspelt claim field: both cases fail, naming it" \
   test "$(grep -c '/base: `/lines/0/unit`: a Line has no field `unit`, so the claim would be decided without it; did you mean `units`?$' "$OUT")" = 2
 
+# A base claim with an unknown field nested 100,000 arrays deep (audit19 F1) is decided as it is;
+# the slip check, whose JSON library copies recursively, leaves it alone.
+python3 -c '
+import json, sys
+claim = dict(zzz="@", **json.load(open(sys.argv[1])))  # first: later keys move it (a copy)
+print(json.dumps(claim).replace("\"@\"", "[" * 100000 + "]" * 100000))
+' "$FIX/suite/claims/approve.json" >"$TMP/deep-claim.json"
+cat >"$TMP/deep.test.json" <<EOF
+{"policies": "$FIX/mini.ppl", "base": "deep-claim.json", "cases": [
+  {"name": "as it is", "expect": {"decision": "approve"}}]}
+EOF
+run test "$TMP/deep.test.json"
+expect_rc 0 "a base claim nested 100,000 deep, not edited"
+check "a base claim nested 100,000 deep: its case passes" test "$(last_line)" = "1 passed, 0 failed"
+
 # A rule of a module the policy uses, left out by a parameter (MB-GZ in Medicare Advantage), is
 # not taken for a lost `use` (review17c 11).
 cat >"$TMP/ma-gz.test.json" <<EOF
