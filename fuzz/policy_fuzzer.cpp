@@ -14,11 +14,16 @@
 #include "fuzz/policy_gen.h"
 
 namespace {
-ppl::fuzz::PolicyDiff* g = nullptr;
+// Destroyed at exit, which removes its temporary directory (one made by `new` and never freed
+// was left in /tmp by every run, the ctest replay's too).
+ppl::fuzz::PolicyDiff& policyDiff() {
+  static ppl::fuzz::PolicyDiff diff;
+  return diff;
+}
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  g = new ppl::fuzz::PolicyDiff;
+  policyDiff();
   return 0;
 }
 
@@ -26,7 +31,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   ppl::fuzz::Choices choices(data, size);
   const ppl::fuzz::GeneratedCase generated = ppl::fuzz::generateCase(choices);
   ppl::fuzz::DiffStats stats;
-  const std::string failure = g->run(generated, stats);
+  const std::string failure = policyDiff().run(generated, stats);
   std::string modules;
   for (const auto& [name, text] : generated.modules) modules += "module file " + name + ":\n" + text;
   if (!generated.secondPolicy.empty()) modules += "second policy file:\n" + generated.secondPolicy;
