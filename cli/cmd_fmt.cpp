@@ -19,8 +19,8 @@ const char* const kFmtHelp =
     R"(Usage: pplc fmt [OPTIONS] FILE|DIR|-...
 
 Formats PPL sources in the canonical layout (docs/formatting.md) and rewrites, in place, the
-files that change. A directory stands for every .ppl file in it and its subdirectories; `-`
-reads standard input and writes the result to standard output. Only whitespace changes: a
+files that change. A directory stands for every .ppl file in it and its subdirectories (one
+without any is an error); `-` reads standard input and writes the result to standard output. Only whitespace changes: a
 file that does not parse is reported (`file:line:col: error: ...`) and left as it is.
 
 Options:
@@ -29,7 +29,7 @@ Options:
   -h, --help    show this help
 
 Exit status: 0 done (with --check: every file already formatted), 1 a file does not parse
-(or, with --check, would change), 2 usage error, 3 internal error (the formatter's own
+(or, with --check, would change; or a directory holds no .ppl file), 2 usage error, 3 internal error (the formatter's own
 check failed: the file is left as it is).
 )";
 
@@ -50,6 +50,12 @@ bool expand(const std::string& path, std::vector<std::string>& files) {
   }
   if (ec) {
     inputError(path, ec.message());
+    return false;
+  }
+  // As check, build and test refuse theirs: `fmt --check` on a misspelt or emptied directory
+  // would otherwise pass a CI job having formatted nothing.
+  if (found.empty()) {
+    inputError(path, "no `.ppl` files in this directory or under it");
     return false;
   }
   std::sort(found.begin(), found.end());

@@ -22,6 +22,16 @@ check "fmt --check: writes nothing" grep -q 'module   messy' "$messy"
 run fmt --check "$messy" "$dir" "$messy"
 check "fmt --check: a file named twice, and in its directory, is listed once" test "$(cat "$OUT")" == "$messy"
 
+# A directory without .ppl files is an error, as check and build make it: `fmt --check` on a
+# misspelt or emptied directory must not pass a CI job (audit19b).
+mkdir -p "$TMP/no-sources/sub"
+printf 'not a source\n' >"$TMP/no-sources/sub/readme.txt"
+for flag in --check --stdout ""; do
+  run fmt $flag "$TMP/no-sources"
+  expect_rc 1 "fmt $flag: a directory without .ppl files"
+  expect_stderr 'no-sources: no `\.ppl` files in this directory or under it' "fmt $flag: a directory without .ppl files: said"
+done
+
 run fmt --help
 expect_rc 0 "fmt --help"
 expect_stdout "^Usage: pplc fmt" "fmt --help: usage line"
