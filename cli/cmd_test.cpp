@@ -5,7 +5,10 @@
 // one; the decision is compared, as the JSON `pplc eval` prints, with the case's expectations.
 // A malformed test file or case is a failure with its JSON path, never a crash.
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -623,9 +626,13 @@ int runTest(const std::vector<std::string>& args) {
     std::string xml = junitXml(run.suites());
     std::FILE* f = std::fopen(junitPath.c_str(), "wb");
     bool written = f != nullptr && std::fwrite(xml.data(), 1, xml.size(), f) == xml.size();
-    if (f != nullptr && std::fclose(f) != 0) written = false;
+    std::string reason = written ? "" : std::strerror(errno);  // a directory, a full disk, ...
+    if (f != nullptr && std::fclose(f) != 0 && written) {
+      written = false;
+      reason = std::strerror(errno);
+    }
     if (!written) {
-      inputError(junitPath, "cannot write the JUnit report");
+      inputError(junitPath, fmt::format("cannot write the JUnit report: {}", reason));
       bad = true;
     }
   }

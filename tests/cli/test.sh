@@ -361,7 +361,10 @@ expect_stdout 'deep\.test\.json: nested more than 512 objects and arrays deep$' 
 
 run_here test --junit "$TMP/no-such-dir/junit.xml" suite
 expect_rc 1 "junit: unwritable file"
-expect_stderr 'cannot write the JUnit report' "junit: unwritable file named"
+expect_stderr 'junit\.xml: cannot write the JUnit report: No such file or directory$' "junit: unwritable file named, and why"
+run_here test --junit "$TMP" suite
+expect_rc 1 "junit: a directory"
+expect_stderr 'cannot write the JUnit report: Is a directory$' "junit: a directory, said so"
 
 # --- Coverage. By hand, from mini.ppl and suite/mini.test.json: 6 cases decided under
 # mini-j9027@1 (the refused claim decides nothing; the Part B claim has no policy).
