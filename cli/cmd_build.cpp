@@ -60,6 +60,7 @@ int runBuild(const std::vector<std::string>& args) {
     }
   }
   if (inputs.empty()) return usageError("build", "missing POLICY or DIR to compile");
+  if (namesStdin(inputs)) return usageError("build", "`-`: policies are read from files, not standard input");
   if (output.empty()) return usageError("build", "missing `-o FILE.pplb`");
   for (const std::string& input : inputs) {
     if (isBytecodePath(input)) {

@@ -110,6 +110,7 @@ int runCheck(const std::vector<std::string>& args) {
     }
   }
   if (paths.empty()) return usageError("check", "missing FILE or DIR to check");
+  if (namesStdin(paths)) return usageError("check", "`-`: sources are read from files, not standard input");
   for (const std::string& path : paths) {
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) return inputError(path, "no such file or directory");

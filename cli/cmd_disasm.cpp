@@ -31,6 +31,7 @@ int runDisasm(const std::vector<std::string>& args) {
     inputs.push_back(scan.current());
   }
   if (inputs.empty()) return usageError("disasm", "missing POLICY, DIR or FILE.pplb");
+  if (namesStdin(inputs)) return usageError("disasm", "`-`: policies are read from files, not standard input");
   if (inputs.size() > 1 && std::any_of(inputs.begin(), inputs.end(), isBytecodePath)) {
     return usageError("disasm", "a `.pplb` file must be the only input");
   }

@@ -570,6 +570,10 @@ int runEval(const std::vector<std::string>& args) {
   }
   if (operands.empty()) return usageError("eval", "missing POLICY, DIR or FILE.pplb");
   if (operands.size() < 2) return usageError("eval", "missing CLAIM.json (or `-` for stdin)");
+  if (operands.front() == "-") {
+    return usageError("eval", "`-`: the policies are read from files; a claim may come from standard input "
+                              "(`pplc eval POLICY -`)");
+  }
   if (ndjson && format != Format::kJson) {
     return usageError("eval", fmt::format("`--format={}` cannot be combined with `--ndjson`",
                                           format == Format::kTable ? "table" : "explain"));

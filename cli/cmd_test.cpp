@@ -553,6 +553,7 @@ int runTest(const std::vector<std::string>& args) {
     }
   }
   if (paths.empty()) return usageError("test", "missing PATH (a `.test.json` file or a directory)");
+  if (namesStdin(paths)) return usageError("test", "`-`: test reads `.test.json` files and directories, not standard input");
   // The minimum is a property of the whole suite: met or missed by a part of it, it says nothing.
   if (haveMinimum && !caseTexts.empty()) {
     return usageError("test", "`--coverage-min` judges the whole suite: it cannot be combined with `--case` (use "

@@ -40,6 +40,10 @@ void printError(std::string_view text);
 // Prints `pplc CMD: message` and a one-line hint to --help on stderr; returns kExitUsage.
 int usageError(std::string_view command, std::string_view message);
 
+// True when `paths` names standard input (`-`): a usage error for the commands that read files
+// only, which would otherwise report "-: no such file or directory".
+bool namesStdin(const std::vector<std::string>& paths);
+
 // Prints `what: message` on stderr (after flushing stdout, so a terminal shows the two streams
 // in order), each through printable(); returns kExitBadInput.
 int inputError(std::string_view what, std::string_view message);

@@ -34,6 +34,10 @@ int usageError(std::string_view command, std::string_view message) {
   return kExitUsage;
 }
 
+bool namesStdin(const std::vector<std::string>& paths) {
+  return std::find(paths.begin(), paths.end(), "-") != paths.end();
+}
+
 int inputError(std::string_view what, std::string_view message) {
   std::fflush(stdout);
   printError(fmt::format("{}: {}\n", printable(what), printable(message)));

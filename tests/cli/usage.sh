@@ -23,6 +23,16 @@ for cmd in check build eval disasm test; do
   run "$cmd"
   expect_rc 2 "$cmd: no operands"
 
+  # `-` where only files are read (audit19b): a usage error, not "no such file". eval reads its
+  # claims from `-`, never its policies.
+  case "$cmd" in
+    build) run build - -o "$TMP/stdin.pplb" ;;
+    eval) run eval - "$SRC/examples/claims/commercial-approve.json" ;;
+    *) run "$cmd" - ;;
+  esac
+  expect_rc 2 "$cmd -: standard input is not read"
+  expect_stderr "pplc $cmd: \`-\`: " "$cmd -: said so"
+
   run "$cmd" --help
   expect_rc 0 "$cmd --help"
   expect_stdout "^Usage: pplc $cmd" "$cmd --help: usage line"
