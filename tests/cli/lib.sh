@@ -89,6 +89,16 @@ one_line() {
   tr -d '\n' <"$1"
 }
 
+# deep_unknown_field FILE: the claim in FILE with a first key `zzz` holding arrays nested 100,000
+# deep. First, because the JSON library copies a value (recursively) when later keys move it.
+deep_unknown_field() {
+  python3 -c '
+import json, sys
+claim = dict(zzz="@", **json.load(open(sys.argv[1])))
+print(json.dumps(claim).replace("\"@\"", "[" * 100000 + "]" * 100000))
+' "$1"
+}
+
 # flip_byte FILE OFFSET: inverts the bits of one byte in place.
 flip_byte() {
   local file="$1" offset="$2" byte
